@@ -1,0 +1,24 @@
+import { minimatch } from 'minimatch';
+
+/**
+ * What a pooler's documentation says will differ from PostgreSQL, per mode. An entry names
+ * scenarios (an id or a glob over ids), why they diverge, and where that is written down.
+ * Anything not listed is expected to behave like PostgreSQL.
+ */
+export interface ProfileEntry {
+  readonly scenarios: string | readonly string[];
+  readonly reason: string;
+  readonly link: string;
+}
+
+export interface Profile {
+  readonly pooler: string;
+  /** Which releases the entries were checked against, as documentation. */
+  readonly versions: string;
+  readonly modes: Readonly<Record<string, readonly ProfileEntry[]>>;
+}
+
+export function expectedDivergence(profile: Profile | undefined, mode: string | null, scenarioId: string): ProfileEntry | undefined {
+  if (!profile || !mode) return undefined;
+  return (profile.modes[mode] ?? []).find((e) => ([] as string[]).concat(e.scenarios).some((p) => p === scenarioId || minimatch(scenarioId, p)));
+}

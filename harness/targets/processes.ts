@@ -1,0 +1,140 @@
+// Every server poolcheck starts goes through here, so that every exit path stops it:
+// normal return, an exception, Ctrl-C (SIGINT), SIGTERM, and, for a run that was killed
+// with SIGKILL, the next run (leftovers are found through the run's state folder).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync, chownSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { serverUser } from './server-user.ts';
+
+export const STATE_ROOT = path.join(os.tmpdir(), 'poolcheck');
+
+export interface ManagedProcess {
+  readonly name: string;
+  readonly pid: number;
+  readonly exited: Promise<number | null>;
+  /** Why it stopped, if it did before we asked it to. */
+  exitReason(): string | undefined;
+  stop(): Promise<void>;
+}
+
+export interface SpawnOptions {
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly logFile: string;
+  /** The signal that shuts this server down quickly (postgres: SIGINT = fast shutdown). */
+  readonly stopSignal: NodeJS.Signals;
+  readonly cwd?: string;
+}
+
+const live = new Set<{ child: ChildProcess; stop: () => Promise<void> }>();
+let stateDir: string | undefined;
+
+/** The run's private folder under STATE_ROOT; created once, owned by this process. */
+export function runStateDir(runId: string): string {
+  if (!stateDir) {
+    stateDir = path.join(STATE_ROOT, runId);
+    mkdirSync(stateDir, { recursive: true, mode: 0o755 });
+    writeFileSync(path.join(stateDir, 'owner'), String(process.pid));
+    const user = serverUser();
+    if (user) chownSync(stateDir, user.uid, user.gid);
+    installSignalHandlers();
+  }
+  return stateDir;
+}
+
+export function spawnManaged(opts: SpawnOptions): ManagedProcess {
+  if (!stateDir) throw new Error('runStateDir() must be called before starting servers');
+  const log = createWriteStream(opts.logFile, { flags: 'a' });
+  const user = serverUser();
+  // detached: a terminal's Ctrl-C reaches poolcheck only, which then stops servers in order.
+  const child = spawn(opts.command, [...opts.args], {
+    cwd: opts.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    ...(user ? { uid: user.uid, gid: user.gid } : {}),
+  });
+  child.stdout!.pipe(log, { end: false });
+  child.stderr!.pipe(log, { end: false });
+  let exitReason: string | undefined;
+  let stopping = false;
+  const exited = new Promise<number | null>((resolve) => {
+    child.on('error', (err) => { exitReason = `could not start ${opts.command}: ${err.message}`; resolve(null); });
+    child.on('exit', (code, signal) => {
+      if (!stopping) exitReason = `${opts.name} exited (${signal ?? `code ${code}`}); see ${opts.logFile}`;
+      resolve(code);
+    });
+  });
+  if (child.pid) appendFileSync(path.join(stateDir, 'pids'), `${child.pid}\n`);
+  const entry = {
+    child,
+    stop: async () => {
+      stopping = true;
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill(opts.stopSignal);
+        let timer: NodeJS.Timeout | undefined;
+        const done = await Promise.race([exited.then(() => true), new Promise((r) => { timer = setTimeout(() => r(false), 5000); })]);
+        clearTimeout(timer);
+        if (!done) { child.kill('SIGKILL'); await exited; }
+      }
+      live.delete(entry);
+      log.end();
+    },
+  };
+  live.add(entry);
+  void exited.then(() => live.delete(entry));
+  return { name: opts.name, pid: child.pid ?? -1, exited, exitReason: () => exitReason, stop: entry.stop };
+}
+
+/** Stops every server still running (in parallel) and removes the run's state folder. */
+export async function stopAll(): Promise<void> {
+  await Promise.all([...live].map((p) => p.stop()));
+  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+}
+
+let handlersInstalled = false;
+function installSignalHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    process.once(signal, () => {
+      process.stderr.write(`\npoolcheck: ${signal} received, stopping servers...\n`);
+      void stopAll().finally(() => process.exit(code));
+    });
+  }
+  // Last resort when the event loop is gone: nothing async runs in 'exit', so kill outright.
+  process.on('exit', () => {
+    for (const p of live) {
+      try { p.child.kill('SIGKILL'); } catch { /* already gone */ }
+    }
+    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+  });
+}
+
+const alive = (pid: number) => {
+  try { process.kill(pid, 0); return true; } catch { return false; }
+};
+
+/**
+ * Removes what a killed earlier run left: its servers (only processes whose command line
+ * still names that run's folder, so a reused pid is never hit) and its folder.
+ * Returns how many processes were stopped.
+ */
+export function reapLeftovers(): number {
+  if (!existsSync(STATE_ROOT)) return 0;
+  let killed = 0;
+  for (const run of readdirSync(STATE_ROOT)) {
+    const dir = path.join(STATE_ROOT, run);
+    const ownerFile = path.join(dir, 'owner');
+    const owner = existsSync(ownerFile) ? Number(readFileSync(ownerFile, 'utf8').trim()) || 0 : 0;
+    if (owner && alive(owner)) continue;
+    const pids = existsSync(path.join(dir, 'pids')) ? readFileSync(path.join(dir, 'pids'), 'utf8').split('\n').filter(Boolean).map(Number) : [];
+    for (const pid of pids) {
+      let cmdline = '';
+      try { cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { continue; }
+      if (!cmdline.includes(dir)) continue;
+      try { process.kill(pid, 'SIGKILL'); killed++; } catch { /* gone */ }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return killed;
+}

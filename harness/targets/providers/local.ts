@@ -1,0 +1,109 @@
+// The embedded default: PostgreSQL and the pooler run as child processes of poolcheck.
+import { randomBytes } from 'node:crypto';
+import { chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { poolerAdapter } from '../../poolers/registry.ts';
+import { findBinary, findPostgresBinDir, versionLine } from '../binaries.ts';
+import type { ConnInfo } from '../conn-info.ts';
+import { initTemplate, startCluster } from '../postgres-cluster.ts';
+import { freePort } from '../ports.ts';
+import { runStateDir, spawnManaged } from '../processes.ts';
+import { waitUntilReady } from '../readiness.ts';
+import { serverUser } from '../server-user.ts';
+import type { Provider, StartedTarget } from '../started-target.ts';
+import type { TargetSpec } from '../target-spec.ts';
+
+export interface LocalProviderOptions {
+  readonly runId: string;
+  /** Server logs go here (the run's output folder). */
+  readonly logDir: string;
+  readonly pgBinDir?: string;
+  /** Pooler id -> binary to test (a developer's own build). */
+  readonly poolerBinaries?: Readonly<Record<string, string>>;
+  readonly allowInstall: boolean;
+}
+
+export class LocalProvider implements Provider {
+  readonly id = 'local' as const;
+  private readonly password = randomBytes(18).toString('hex');
+  private template: Promise<{ binDir: string; dir: string }> | undefined;
+
+  constructor(private readonly opts: LocalProviderOptions) {}
+
+  /** Binaries are looked up before anything starts, so a missing one fails the run at once. */
+  checkBinaries(specs: readonly TargetSpec[]): void {
+    findPostgresBinDir(this.opts.pgBinDir, this.opts.allowInstall);
+    for (const s of specs) if (s.pooler) this.poolerBinary(s.pooler);
+  }
+
+  private poolerBinary(id: string): string {
+    const a = poolerAdapter(id);
+    return findBinary({
+      program: a.binary.program, aptPackage: a.binary.aptPackage, flag: `--${id}-bin PATH`,
+      explicit: this.opts.poolerBinaries?.[id], candidates: () => [...a.binary.candidates], allowInstall: this.opts.allowInstall,
+    });
+  }
+
+  private prepareTemplate(): Promise<{ binDir: string; dir: string }> {
+    this.template ??= (async () => {
+      const binDir = findPostgresBinDir(this.opts.pgBinDir, this.opts.allowInstall);
+      const dir = path.join(runStateDir(this.opts.runId), 'template');
+      await initTemplate(binDir, dir, this.password);
+      return { binDir, dir };
+    })();
+    return this.template;
+  }
+
+  async start(spec: TargetSpec): Promise<StartedTarget> {
+    const { binDir, dir: template } = await this.prepareTemplate();
+    const slug = spec.id.replace(/[^a-z0-9]+/gi, '-');
+    const targetDir = path.join(runStateDir(this.opts.runId), slug);
+    mkdirSync(targetDir, { recursive: true });
+    const user = serverUser();
+    if (user) chownSync(targetDir, user.uid, user.gid);
+    mkdirSync(this.opts.logDir, { recursive: true });
+    const stops: Array<() => Promise<void>> = [];
+    const stop = async () => {
+      for (const s of stops.splice(0).reverse()) await s();
+      rmSync(targetDir, { recursive: true, force: true });
+    };
+    try {
+      const cluster = await startCluster({
+        binDir, template, dataDir: path.join(targetDir, 'data'), password: this.password, name: spec.id,
+        logFile: path.join(this.opts.logDir, `${slug}.postgres.log`),
+      });
+      stops.push(() => cluster.process.stop());
+      const base = {
+        spec, provider: this.id, direct: cluster.conn, postgresVersion: cluster.version,
+        stop,
+      };
+      if (!spec.pooler) {
+        return { ...base, pools: { single: cluster.conn, wide: cluster.conn }, poolerVersion: null, failure: () => cluster.process.exitReason() };
+      }
+      const adapter = poolerAdapter(spec.pooler);
+      const binary = this.poolerBinary(spec.pooler);
+      const port = await freePort();
+      const launch = adapter.render({ mode: spec.mode!, port, backend: cluster.conn, dir: targetDir });
+      for (const [name, text] of Object.entries(launch.files)) {
+        const file = path.join(targetDir, name);
+        writeFileSync(file, text, { mode: 0o600 });
+        if (user) chownSync(file, user.uid, user.gid);
+      }
+      const pooler = spawnManaged({
+        name: `${spec.id} ${adapter.id}`, command: binary, args: launch.args, stopSignal: adapter.stopSignal,
+        logFile: path.join(this.opts.logDir, `${slug}.${adapter.id}.log`),
+      });
+      stops.push(() => pooler.stop());
+      const pool = (database: string): ConnInfo => ({ ...cluster.conn, port, database });
+      const pools = { single: pool(launch.databases.single), wide: pool(launch.databases.wide) };
+      await waitUntilReady(`${adapter.title} (${spec.id})`, pools.wide, [pooler, cluster.process]);
+      return {
+        ...base, pools, poolerVersion: adapter.parseVersion(versionLine(binary)),
+        failure: () => pooler.exitReason() ?? cluster.process.exitReason(),
+      };
+    } catch (err) {
+      await stop();
+      throw err;
+    }
+  }
+}

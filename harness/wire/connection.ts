@@ -1,0 +1,262 @@
+// A raw protocol-3.0 client connection: startup and authentication, then message lists in and
+// out, every message logged to the transcript. Flow reference:
+// https://www.postgresql.org/docs/current/protocol-flow.html
+import net from 'node:net';
+import { parse, serialize } from 'pg-protocol';
+import { DeadlineError, ServerError, withDeadline } from './errors.ts';
+import { encode, renderBackend, renderFrontend, toServerMessage, type FrontendMessage, type ServerMessage } from './messages.ts';
+import { md5Password, SCRAM_MECHANISM, scramClient } from './scram.ts';
+import { Transcript } from './transcript.ts';
+
+export interface Endpoint {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface ConnectOptions extends Endpoint {
+  readonly user: string;
+  readonly password?: string;
+  readonly database: string;
+  /** Further startup parameters (application_name, options, ...). */
+  readonly params?: Readonly<Record<string, string>>;
+  /** The session's name in the transcript. */
+  readonly label: string;
+  readonly transcript: Transcript;
+  readonly timeoutMs: number;
+}
+
+type Waiter = () => void;
+
+export class WireConnection {
+  readonly parameters = new Map<string, string>();
+  readonly notifications: ServerMessage[] = [];
+  pid: number | undefined;
+  secret: number | undefined;
+  private readonly inbox: ServerMessage[] = [];
+  private waiter: Waiter | undefined;
+  private closedWith: string | undefined;
+
+  private constructor(private readonly socket: net.Socket, private readonly opts: ConnectOptions) {
+    socket.setNoDelay(true);
+    void parse(socket, (raw) => {
+      this.captureAuth(raw as unknown as Record<string, unknown>);
+      this.receive(toServerMessage(raw));
+    });
+    socket.on('error', (err) => this.markClosed(`socket error: ${err.message}`));
+    socket.on('close', () => this.markClosed('the server closed the connection'));
+  }
+
+  static async connect(opts: ConnectOptions): Promise<WireConnection> {
+    const socket = await openSocket(opts, opts.timeoutMs, `${opts.label}: TCP connect to ${opts.host}:${opts.port}`);
+    const conn = new WireConnection(socket, opts);
+    try {
+      await conn.startup();
+    } catch (err) {
+      conn.socket.destroy();
+      throw err;
+    }
+    return conn;
+  }
+
+  get label(): string { return this.opts.label; }
+  get transcript(): Transcript { return this.opts.transcript; }
+  get isClosed(): boolean { return this.closedWith !== undefined; }
+
+  private receive(m: ServerMessage): void {
+    this.transcript.be(this.label, renderBackend(m));
+    if (m.type === 'ParameterStatus') this.parameters.set(String(m.fields!.name), String(m.fields!.value));
+    if (m.type === 'BackendKeyData') {
+      this.pid = Number(m.fields!.pid);
+      this.secret = Number(m.fields!.key);
+      this.transcript.pid(this.pid);
+    }
+    if (m.type === 'NotificationResponse') {
+      this.notifications.push(m);
+      this.transcript.pid(m.fields!.pid as number);
+    }
+    this.inbox.push(m);
+    this.wake();
+  }
+
+  private markClosed(why: string): void {
+    if (this.closedWith === undefined) this.closedWith = why;
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.();
+  }
+
+  private async startup(): Promise<void> {
+    const { user, database, params, label } = this.opts;
+    this.transcript.fe(label, `StartupMessage(user=${JSON.stringify(user)}, database=${JSON.stringify(database)}${Object.entries(params ?? {}).map(([k, v]) => `, ${k}=${JSON.stringify(v)}`).join('')})`);
+    this.socket.write(serialize.startup({ user, database, ...params }));
+    let scram: ReturnType<typeof scramClient> | undefined;
+    for (;;) {
+      const [m] = await this.read((x) => x.length > 0, this.opts.timeoutMs, 'authentication and ReadyForQuery');
+      this.inbox.shift();
+      switch (m.type) {
+        case 'AuthenticationCleartextPassword':
+          this.sendRaw(serialize.password(this.password()), 'PasswordMessage(<hidden>)');
+          break;
+        case 'AuthenticationMD5Password':
+          this.sendRaw(serialize.password(md5Password(user, this.password(), this.md5Salt)), 'PasswordMessage(md5 <hidden>)');
+          break;
+        case 'AuthenticationSASL':
+          if (!this.saslMechanisms.includes(SCRAM_MECHANISM)) throw new Error(`${label}: server offers SASL ${this.saslMechanisms.join(', ')}, not ${SCRAM_MECHANISM}`);
+          scram = scramClient(this.password());
+          this.sendRaw(serialize.sendSASLInitialResponseMessage(SCRAM_MECHANISM, scram.clientFirst), `SASLInitialResponse(${SCRAM_MECHANISM})`);
+          break;
+        case 'AuthenticationSASLContinue':
+          if (!scram) throw new Error(`${label}: SASLContinue before SASL started`);
+          this.sendRaw(serialize.sendSCRAMClientFinalMessage(scram.respond(this.saslData)), 'SASLResponse(<proof>)');
+          break;
+        case 'AuthenticationSASLFinal':
+          if (!scram) throw new Error(`${label}: SASLFinal before SASL started`);
+          scram.verify(this.saslData);
+          break;
+        case 'ErrorResponse':
+          throw new ServerError(String(m.fields!.code), `${label}: connection refused: ${m.fields!.message}`);
+        case 'ReadyForQuery':
+          return;
+        default:
+          break; // AuthenticationOk, ParameterStatus, BackendKeyData, NoticeResponse
+      }
+    }
+  }
+
+  // pg-protocol keeps SASL payloads and the md5 salt on the raw message; toServerMessage drops
+  // them to keep transcripts free of secrets, so the raw values are captured here.
+  private saslMechanisms: string[] = [];
+  private saslData = '';
+  private md5Salt: Buffer = Buffer.alloc(4);
+
+  private captureAuth(raw: Record<string, unknown>): void {
+    if (raw.name === 'authenticationSASL') this.saslMechanisms = raw.mechanisms as string[];
+    if (raw.name === 'authenticationSASLContinue' || raw.name === 'authenticationSASLFinal') this.saslData = raw.data as string;
+    if (raw.name === 'authenticationMD5Password') this.md5Salt = raw.salt as Buffer;
+  }
+
+  private password(): string {
+    if (this.opts.password === undefined) throw new Error(`${this.opts.label}: the server asks for a password and none was given`);
+    return this.opts.password;
+  }
+
+  private sendRaw(buf: Buffer, rendered: string): void {
+    this.transcript.fe(this.label, rendered);
+    this.socket.write(buf);
+  }
+
+  /** Sends every message in one write, as a client pipelining them would. */
+  send(messages: readonly FrontendMessage[]): void {
+    if (this.closedWith) throw new Error(`${this.label}: cannot send, ${this.closedWith}`);
+    for (const m of messages) this.transcript.fe(this.label, renderFrontend(m));
+    this.socket.write(Buffer.concat(messages.map(encode)));
+  }
+
+  /**
+   * Waits until `done(inbox)` holds, then returns the inbox without consuming it.
+   * Fails with what it waited for when the deadline passes or the connection closes.
+   */
+  private async read(done: (inbox: ServerMessage[]) => boolean, timeoutMs: number, what: string): Promise<ServerMessage[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (!done(this.inbox)) {
+      if (this.closedWith) throw new Error(`${this.label}: ${this.closedWith} while waiting for ${what}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new DeadlineError(`${this.label}: timed out after ${timeoutMs}ms waiting for ${what}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiter = () => { clearTimeout(timer); resolve(); };
+      });
+    }
+    return this.inbox;
+  }
+
+  /**
+   * Sends messages and collects the replies: up to one ReadyForQuery per Sync or Query sent,
+   * or, for a list without Sync (Flush), up to the first message of type `until`.
+   */
+  async exchange(messages: readonly FrontendMessage[], opts: { until?: string; timeoutMs?: number } = {}): Promise<ServerMessage[]> {
+    const timeoutMs = opts.timeoutMs ?? this.opts.timeoutMs;
+    const owed = messages.filter((m) => m.type === 'Sync' || m.type === 'Query').length;
+    this.send(messages);
+    if (messages.some((m) => m.type === 'Terminate')) return this.drainUntilClosed(timeoutMs);
+    const until = opts.until;
+    if (!owed && !until) throw new Error(`${this.label}: a message list without Sync or Query needs 'until' (the reply to wait for)`);
+    const what = until ? `${until}` : `${owed} ReadyForQuery`;
+    const count = (inbox: ServerMessage[]) => {
+      if (until) return inbox.findIndex((m) => m.type === until);
+      let seen = 0;
+      for (let i = 0; i < inbox.length; i++) if (inbox[i].type === 'ReadyForQuery' && ++seen === owed) return i;
+      return -1;
+    };
+    await this.read((inbox) => count(inbox) >= 0, timeoutMs, what);
+    return this.inbox.splice(0, count(this.inbox) + 1);
+  }
+
+  /** Terminate was sent: whatever arrives until the server closes is the reply. */
+  private async drainUntilClosed(timeoutMs: number): Promise<ServerMessage[]> {
+    try {
+      await this.read(() => this.closedWith !== undefined, timeoutMs, 'the server to close after Terminate');
+    } catch (err) {
+      if (!(err instanceof Error) || !/closed|socket error/.test(err.message)) throw err;
+    }
+    return this.inbox.splice(0);
+  }
+
+  /** Waits for a NotificationResponse on `channel` that arrived after `afterIndex`. */
+  async waitNotification(channel: string, timeoutMs: number, afterIndex = 0): Promise<ServerMessage | undefined> {
+    const find = () => this.notifications.slice(afterIndex).find((n) => n.fields!.channel === channel);
+    try {
+      await this.read(() => find() !== undefined, timeoutMs, `NotificationResponse on ${channel}`);
+    } catch (err) {
+      if (err instanceof DeadlineError) return undefined;
+      throw err;
+    }
+    return find();
+  }
+
+  /** Drops unread asynchronous messages (notices, notifications) between steps. */
+  discardInbox(): ServerMessage[] { return this.inbox.splice(0); }
+
+  /**
+   * CancelRequest on a new connection (it is never sent on the session's own socket), then waits
+   * for the server to close that connection, which it does once the request was handled.
+   * https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-CANCELING-REQUESTS
+   */
+  async cancel(timeoutMs: number, pid = this.pid, secret = this.secret): Promise<void> {
+    if (pid === undefined || secret === undefined) throw new Error(`${this.label}: no BackendKeyData received, cannot cancel`);
+    await sendCancel(this.opts, pid, secret, timeoutMs, this.label, this.transcript, secret !== this.secret);
+  }
+
+  async close(): Promise<void> {
+    if (this.closedWith) return;
+    this.transcript.fe(this.label, 'Terminate');
+    this.socket.end(serialize.end());
+    await this.read(() => this.closedWith !== undefined, 2000, 'the connection to close').catch(() => this.socket.destroy());
+  }
+
+  destroy(): void { this.socket.destroy(); }
+}
+
+export async function sendCancel(
+  endpoint: Endpoint, pid: number, secret: number, timeoutMs: number, label: string, transcript: Transcript, forged = false,
+): Promise<void> {
+  const socket = await openSocket(endpoint, timeoutMs, `${label}: TCP connect for CancelRequest`);
+  transcript.fe(label, `CancelRequest(pid=${pid}, key=${forged ? '<wrong secret>' : '<secret>'}) on a new connection`);
+  transcript.pid(pid);
+  const closed = new Promise<void>((resolve) => { socket.on('close', () => resolve()); socket.on('error', () => resolve()); });
+  socket.write(serialize.cancel(pid, secret));
+  await withDeadline(closed, timeoutMs, `${label}: the server to close the CancelRequest connection`, () => socket.destroy());
+}
+
+function openSocket(endpoint: Endpoint, timeoutMs: number, what: string): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: endpoint.host, port: endpoint.port });
+    const timer = setTimeout(() => { socket.destroy(); reject(new DeadlineError(`timed out after ${timeoutMs}ms waiting for ${what}`)); }, timeoutMs);
+    socket.once('connect', () => { clearTimeout(timer); resolve(socket); });
+    socket.once('error', (err) => { clearTimeout(timer); reject(new Error(`${what} failed: ${err.message}`)); });
+  });
+}
