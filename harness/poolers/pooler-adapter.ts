@@ -26,5 +26,10 @@ export interface PoolerAdapter {
    */
   render(opts: { mode: string; port: number; backend: ConnInfo; dir: string }): PoolerLaunch;
   readonly stopSignal: NodeJS.Signals;
+  /**
+   * Makes the pooler drop its server connections once they are idle, so that the next
+   * scenario starts on fresh backends and no state leaks from one scenario into the next.
+   */
+  resetServers(pooler: ConnInfo): Promise<void>;
   readonly profile: Profile;
 }

@@ -14,6 +14,8 @@ export interface StartedTarget {
   readonly direct: ConnInfo;
   readonly poolerVersion: string | null;
   readonly postgresVersion: string;
+  /** Returns once no backend from an earlier scenario is left (state cannot leak between scenarios). */
+  quiesce(): Promise<void>;
   /** Why a server of this target stopped on its own, if one did. */
   failure(): string | undefined;
   stop(): Promise<void>;

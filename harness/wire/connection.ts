@@ -32,6 +32,7 @@ export class WireConnection {
   readonly notifications: ServerMessage[] = [];
   pid: number | undefined;
   secret: number | undefined;
+  onNotification: ((m: ServerMessage) => void) | undefined;
   private readonly inbox: ServerMessage[] = [];
   private waiter: Waiter | undefined;
   private closedWith: string | undefined;
@@ -72,6 +73,7 @@ export class WireConnection {
     }
     if (m.type === 'NotificationResponse') {
       this.notifications.push(m);
+      this.onNotification?.(m);
       this.transcript.pid(m.fields!.pid as number);
     }
     this.inbox.push(m);
@@ -204,18 +206,6 @@ export class WireConnection {
       if (!(err instanceof Error) || !/closed|socket error/.test(err.message)) throw err;
     }
     return this.inbox.splice(0);
-  }
-
-  /** Waits for a NotificationResponse on `channel` that arrived after `afterIndex`. */
-  async waitNotification(channel: string, timeoutMs: number, afterIndex = 0): Promise<ServerMessage | undefined> {
-    const find = () => this.notifications.slice(afterIndex).find((n) => n.fields!.channel === channel);
-    try {
-      await this.read(() => find() !== undefined, timeoutMs, `NotificationResponse on ${channel}`);
-    } catch (err) {
-      if (err instanceof DeadlineError) return undefined;
-      throw err;
-    }
-    return find();
   }
 
   /** Drops unread asynchronous messages (notices, notifications) between steps. */

@@ -1,5 +1,7 @@
 // pgbouncer: https://www.pgbouncer.org/config.html
 import path from 'node:path';
+import { WireConnection } from '../../wire/connection.ts';
+import { Transcript } from '../../wire/transcript.ts';
 import type { PoolerAdapter } from '../pooler-adapter.ts';
 import { pgbouncerProfile } from './profile.ts';
 
@@ -12,6 +14,18 @@ export const pgbouncer: PoolerAdapter = {
   parseVersion: (line) => line.match(/(\d+\.\d+(?:\.\d+)?)/)?.[1] ?? line,
   stopSignal: 'SIGTERM', // immediate shutdown; SIGINT would wait for clients ("safe shutdown")
   profile: pgbouncerProfile,
+  async resetServers(pooler) {
+    // Admin console command: close every server connection as soon as it is released.
+    // https://www.pgbouncer.org/usage.html#process-controlling-commands
+    const admin = await WireConnection.connect({ ...pooler, database: 'pgbouncer', label: 'admin', transcript: new Transcript(), timeoutMs: 5000 });
+    try {
+      const reply = await admin.exchange([{ type: 'Query', sql: 'RECONNECT' }]);
+      const err = reply.find((m) => m.type === 'ErrorResponse');
+      if (err) throw new Error(`pgbouncer RECONNECT failed: ${err.fields!.message}`);
+    } finally {
+      await admin.close();
+    }
+  },
   render({ mode, port, backend, dir }) {
     const server = `host=${backend.host} port=${backend.port} dbname=${backend.database}`;
     // In session mode a client keeps its server until it disconnects, so a one-server pool
@@ -38,6 +52,7 @@ logfile =
 pidfile =
 log_connections = 1
 log_disconnections = 1
+admin_users = ${backend.user}
 `;
     return {
       files: { 'pgbouncer.ini': ini, 'userlist.txt': `"${backend.user}" "${backend.password}"\n` },

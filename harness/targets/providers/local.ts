@@ -8,6 +8,7 @@ import type { ConnInfo } from '../conn-info.ts';
 import { initTemplate, startCluster } from '../postgres-cluster.ts';
 import { freePort } from '../ports.ts';
 import { runStateDir, spawnManaged } from '../processes.ts';
+import { waitForNoClients } from '../quiesce.ts';
 import { waitUntilReady } from '../readiness.ts';
 import { serverUser } from '../server-user.ts';
 import type { Provider, StartedTarget } from '../started-target.ts';
@@ -78,7 +79,10 @@ export class LocalProvider implements Provider {
         stop,
       };
       if (!spec.pooler) {
-        return { ...base, pools: { single: cluster.conn, wide: cluster.conn }, poolerVersion: null, failure: () => cluster.process.exitReason() };
+        return {
+          ...base, pools: { single: cluster.conn, wide: cluster.conn }, poolerVersion: null,
+          failure: () => cluster.process.exitReason(), quiesce: () => waitForNoClients(cluster.conn),
+        };
       }
       const adapter = poolerAdapter(spec.pooler);
       const binary = this.poolerBinary(spec.pooler);
@@ -100,6 +104,10 @@ export class LocalProvider implements Provider {
       return {
         ...base, pools, poolerVersion: adapter.parseVersion(versionLine(binary)),
         failure: () => pooler.exitReason() ?? cluster.process.exitReason(),
+        quiesce: async () => {
+          await adapter.resetServers(pools.wide);
+          await waitForNoClients(cluster.conn);
+        },
       };
     } catch (err) {
       await stop();

@@ -1,0 +1,78 @@
+// node-postgres (pg): https://node-postgres.com/apis/client
+import pg from 'pg';
+import { packageVersion } from './package-version.ts';
+import { withDeadline } from '../wire/errors.ts';
+import { NotificationBox, type Driver, type QueryResult, type Session, type SessionOptions } from './session.ts';
+
+// Every value as the server's text, like the other drivers (no int/date parsing).
+const textTypes = { getTypeParser: () => (value: string) => value };
+
+class PgSession implements Session {
+  private readonly params = new Map<string, string>();
+  private readonly box = new NotificationBox();
+
+  constructor(private readonly client: pg.Client, private readonly opts: SessionOptions) {
+    // pg keeps no ParameterStatus table; these are the messages its own connection received.
+    (client as unknown as { connection: NodeJS.EventEmitter }).connection.on('parameterStatus', (m: { parameterName: string; parameterValue: string }) => {
+      this.params.set(m.parameterName, m.parameterValue);
+    });
+    client.on('notification', (n) => this.box.push({ channel: n.channel, payload: n.payload ?? '', pid: n.processId }));
+    client.on('error', () => { /* surfaced by the query that was running */ });
+  }
+
+  private async run(config: pg.QueryConfig): Promise<QueryResult> {
+    try {
+      const r = await withDeadline(this.client.query({ ...config, rowMode: 'array', types: textTypes }), this.opts.timeoutMs, `${this.opts.label}: reply to ${config.text}`);
+      const last = Array.isArray(r) ? r[r.length - 1] : r;
+      return { rows: last.rows as (string | null)[][], columns: last.fields.map((f: { name: string }) => f.name), command: last.command ?? undefined };
+    } catch (err) {
+      const e = err as { code?: string; message: string };
+      if (e.code && /^[0-9A-Z]{5}$/.test(e.code)) return { rows: [], columns: [], error: { code: e.code, message: e.message } };
+      throw err;
+    }
+  }
+
+  query(sql: string, params?: readonly (string | null)[]) { return this.run({ text: sql, values: params ? [...params] : undefined }); }
+  executeNamed(name: string, sql: string, params: readonly (string | null)[]) { return this.run({ name, text: sql, values: [...params] }); }
+
+  async cancel(): Promise<void> {
+    // pg's own cancel: a second Client opens a connection and sends CancelRequest with the
+    // first one's processID and secretKey.
+    const canceller = new pg.Client(this.clientConfig()) as unknown as { cancel(c: unknown, q: unknown): void; connection: NodeJS.EventEmitter };
+    const target = this.client as unknown as { _getActiveQuery(): unknown };
+    const done = new Promise<void>((resolve) => { canceller.connection.once('end', () => resolve()); canceller.connection.once('error', () => resolve()); });
+    canceller.cancel(this.client, target._getActiveQuery());
+    await withDeadline(done, this.opts.timeoutMs, `${this.opts.label}: the CancelRequest connection to close`);
+  }
+
+  private clientConfig(): pg.ClientConfig {
+    const c = this.opts.conn;
+    return { host: c.host, port: c.port, user: c.user, password: c.password, database: c.database };
+  }
+
+  backendPid() { return (this.client as unknown as { processID: number | null }).processID ?? undefined; }
+  parameterStatus(name: string) { return this.params.get(name); }
+  waitNotification(channel: string, timeoutMs: number) { return this.box.take(channel, timeoutMs); }
+  async close() { await withDeadline(this.client.end(), 5000, `${this.opts.label}: pg client to end`).catch(() => this.destroy()); }
+  destroy() { (this.client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy(); }
+}
+
+const version = packageVersion('pg');
+
+export const pgDriver: Driver = {
+  id: 'pg',
+  library: 'pg (node-postgres)',
+  version,
+  capabilities: new Set(['namedPrepare', 'cancel', 'backendPid', 'parameterStatus', 'notifications', 'notificationPid']),
+  notes: 'client.query: simple protocol without params, unnamed extended protocol with them; { name } for named statements',
+  async connect(opts) {
+    const c = opts.conn;
+    const client = new pg.Client({
+      host: c.host, port: c.port, user: c.user, password: c.password, database: c.database,
+      application_name: opts.applicationName, connectionTimeoutMillis: opts.timeoutMs,
+    });
+    const session = new PgSession(client, opts);
+    await withDeadline(client.connect(), opts.timeoutMs, `${opts.label}: pg connect to ${c.host}:${c.port}`);
+    return session;
+  },
+};

@@ -1,0 +1,71 @@
+// postgres.js: https://github.com/porsager/postgres
+// One Session = one postgres() instance with max: 1, so every step uses the same connection.
+// SQL steps go through sql.unsafe(), which does not prepare named statements by default
+// (tagged templates would); the prepare-by-default variant belongs to the driver-variant work.
+import postgres from 'postgres';
+import { packageVersion } from './package-version.ts';
+import { withDeadline } from '../wire/errors.ts';
+import { NotificationBox, type Driver, type QueryResult, type Session, type SessionOptions } from './session.ts';
+
+type Sql = ReturnType<typeof postgres>;
+type Pending = ReturnType<Sql['unsafe']>;
+
+class PostgresJsSession implements Session {
+  private inflight: Pending | undefined;
+  private pid: number | undefined;
+
+  constructor(private readonly sql: Sql, private readonly box: NotificationBox, private readonly opts: SessionOptions) {}
+
+  async query(text: string, params?: readonly (string | null)[]): Promise<QueryResult> {
+    // .raw() returns every value as the server sent it (text), like the other drivers.
+    const pending = this.sql.unsafe(text, params ? [...params] : []) as Pending;
+    this.inflight = pending;
+    try {
+      const r = await withDeadline(pending.raw() as unknown as Promise<Array<Array<Buffer | null>> & { state?: { pid: number }; columns?: Array<{ name: string }>; command?: string }>, this.opts.timeoutMs, `${this.opts.label}: reply to ${text}`);
+      if (r.state?.pid) this.pid = r.state.pid;
+      return { rows: r.map((row) => row.map((v) => (v === null ? null : v.toString('utf8')))), columns: (r.columns ?? []).map((c) => c.name), command: r.command };
+    } catch (err) {
+      const e = err as { code?: string; message: string };
+      if (e.code && /^[0-9A-Z]{5}$/.test(e.code)) return { rows: [], columns: [], error: { code: e.code, message: e.message } };
+      throw err;
+    } finally {
+      this.inflight = undefined;
+    }
+  }
+
+  executeNamed(): Promise<QueryResult> { throw new Error('postgres.js has no API for user-named prepared statements'); }
+
+  async cancel(): Promise<void> {
+    if (!this.inflight) throw new Error(`${this.opts.label}: no query in flight to cancel`);
+    await withDeadline(Promise.resolve(this.inflight.cancel()), this.opts.timeoutMs, `${this.opts.label}: postgres.js cancel`);
+  }
+
+  backendPid() { return this.pid; }
+  parameterStatus(name: string) { return (this.sql.parameters as Record<string, string>)[name]; }
+  waitNotification(channel: string, timeoutMs: number) { return this.box.take(channel, timeoutMs); }
+  async close() { await withDeadline(this.sql.end({ timeout: 2 }), 5000, `${this.opts.label}: postgres.js end`).catch(() => undefined); }
+  destroy() { void this.sql.end({ timeout: 0 }); }
+}
+
+const version = packageVersion('postgres');
+
+export const postgresJsDriver: Driver = {
+  id: 'postgres.js',
+  library: 'postgres (postgres.js)',
+  version,
+  capabilities: new Set(['cancel', 'backendPid', 'parameterStatus', 'notifications']),
+  notes: 'sql.unsafe(): simple protocol without params, unnamed extended protocol with them; connects at the first query',
+  async connect(opts) {
+    const c = opts.conn;
+    const box = new NotificationBox();
+    const sql = postgres({
+      host: c.host, port: c.port, user: c.user, password: c.password, database: c.database,
+      max: 1, idle_timeout: 0, max_lifetime: null, connect_timeout: Math.ceil(opts.timeoutMs / 1000),
+      connection: opts.applicationName ? { application_name: opts.applicationName } : {},
+      onnotice: () => undefined,
+      // Not in postgres.js's typings: the connection's hook for NotificationResponse (channel, payload).
+      ...({ onnotify: (channel: string, payload: string) => box.push({ channel, payload }) } as object),
+    });
+    return new PostgresJsSession(sql, box, opts);
+  },
+};

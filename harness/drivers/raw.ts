@@ -1,0 +1,78 @@
+// poolcheck's own wire client as a driver: every message visible in the transcript.
+import { packageVersion } from './package-version.ts';
+import { WireConnection } from '../wire/connection.ts';
+import type { FrontendMessage, ServerMessage } from '../wire/messages.ts';
+import { NotificationBox, type Driver, type QueryResult, type Session, type SessionOptions } from './session.ts';
+
+/** Folds the replies to one request into a result: the last result set, or the first error. */
+export function toResult(messages: readonly ServerMessage[]): QueryResult {
+  let rows: (string | null)[][] = [];
+  let columns: string[] = [];
+  let command: string | undefined;
+  for (const m of messages) {
+    if (m.type === 'RowDescription') { columns = [...(m.fields!.columns as string[])]; rows = []; }
+    if (m.type === 'DataRow') rows.push([...(m.fields!.values as (string | null)[])]);
+    if (m.type === 'CommandComplete') command = String(m.fields!.tag);
+    if (m.type === 'ErrorResponse') return { rows, columns, command, error: { code: String(m.fields!.code), message: String(m.fields!.message) } };
+  }
+  return { rows, columns, command };
+}
+
+class RawSession implements Session {
+  private readonly prepared = new Set<string>();
+  private readonly box = new NotificationBox();
+
+  constructor(private readonly conn: WireConnection, private readonly opts: SessionOptions) {
+    conn.onNotification = (n) => this.box.push({ channel: String(n.fields!.channel), payload: String(n.fields!.payload), pid: Number(n.fields!.pid) });
+  }
+
+  private async run(messages: FrontendMessage[]): Promise<QueryResult> {
+    this.conn.discardInbox();
+    return toResult(await this.conn.exchange(messages, { timeoutMs: this.opts.timeoutMs }));
+  }
+
+  query(sql: string, params?: readonly (string | null)[]): Promise<QueryResult> {
+    if (!params?.length) return this.run([{ type: 'Query', sql }]);
+    return this.run([{ type: 'Parse', sql }, { type: 'Bind', params }, { type: 'Describe', kind: 'P' }, { type: 'Execute' }, { type: 'Sync' }]);
+  }
+
+  async executeNamed(name: string, sql: string, params: readonly (string | null)[]): Promise<QueryResult> {
+    const parse: FrontendMessage[] = this.prepared.has(name) ? [] : [{ type: 'Parse', name, sql }];
+    const result = await this.run([...parse, { type: 'Bind', statement: name, params }, { type: 'Describe', kind: 'P' }, { type: 'Execute' }, { type: 'Sync' }]);
+    if (!result.error || result.error.code === '42P05') this.prepared.add(name);
+    return result;
+  }
+
+  cancel(): Promise<void> { return this.conn.cancel(this.opts.timeoutMs); }
+  cancelWith(pid: number, secret: number): Promise<void> { return this.conn.cancel(this.opts.timeoutMs, pid, secret); }
+  secretKey(): number | undefined { return this.conn.secret; }
+  backendPid(): number | undefined { return this.conn.pid; }
+  parameterStatus(name: string): string | undefined { return this.conn.parameters.get(name); }
+
+  waitNotification(channel: string, timeoutMs: number) { return this.box.take(channel, timeoutMs); }
+
+  exchange(messages: readonly FrontendMessage[], opts: { until?: string; timeoutMs: number }): Promise<ServerMessage[]> {
+    this.conn.discardInbox();
+    return this.conn.exchange(messages, opts);
+  }
+
+  close(): Promise<void> { return this.conn.close(); }
+  destroy(): void { this.conn.destroy(); }
+}
+
+const version = packageVersion('pg-protocol');
+
+export const rawDriver: Driver = {
+  id: 'raw',
+  library: 'pg-protocol',
+  version,
+  capabilities: new Set(['namedPrepare', 'cancel', 'backendPid', 'parameterStatus', 'notifications', 'notificationPid', 'protocol']),
+  notes: 'poolcheck\'s wire client: simple Query without params, Parse/Bind/Describe/Execute/Sync with them',
+  async connect(opts) {
+    const conn = await WireConnection.connect({
+      ...opts.conn, label: opts.label, transcript: opts.transcript, timeoutMs: opts.timeoutMs,
+      params: opts.applicationName ? { application_name: opts.applicationName } : undefined,
+    });
+    return new RawSession(conn, opts);
+  },
+};

@@ -1,0 +1,103 @@
+// The one interface every driver sits behind. A scenario step speaks to a Session; a driver
+// lacking a capability a scenario needs makes that scenario `skip` for it, with the reason.
+import type { ConnInfo } from '../targets/conn-info.ts';
+import type { FrontendMessage, ServerMessage } from '../wire/messages.ts';
+import type { Transcript } from '../wire/transcript.ts';
+
+export const CAPABILITIES = {
+  namedPrepare: 'executes protocol-level named prepared statements',
+  cancel: 'sends a CancelRequest for its running query',
+  backendPid: 'holds the pid from BackendKeyData',
+  parameterStatus: 'holds the ParameterStatus values the server reported',
+  notifications: 'delivers NotificationResponse messages',
+  notificationPid: 'reports the sender pid of a notification',
+  protocol: 'sends arbitrary protocol message lists (raw wire)',
+} as const;
+export type Capability = keyof typeof CAPABILITIES;
+
+export interface DbError {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** Every value as PostgreSQL's text output, so all drivers compare alike. */
+export type Row = readonly (string | null)[];
+
+export interface QueryResult {
+  readonly rows: readonly Row[];
+  readonly columns: readonly string[];
+  readonly command?: string;
+  readonly error?: DbError;
+}
+
+export interface Notification {
+  readonly channel: string;
+  readonly payload: string;
+  readonly pid?: number;
+}
+
+export interface Session {
+  /** One statement; with params it goes through the extended protocol (unnamed statement). */
+  query(sql: string, params?: readonly (string | null)[]): Promise<QueryResult>;
+  /** Executes a named statement, preparing it on this connection on first use (namedPrepare). */
+  executeNamed(name: string, sql: string, params: readonly (string | null)[]): Promise<QueryResult>;
+  /** Cancels the query in flight through the driver's own mechanism (cancel). */
+  cancel(): Promise<void>;
+  backendPid(): number | undefined;
+  parameterStatus(name: string): string | undefined;
+  /** Resolves with the first notification on `channel` not yet taken, or undefined at the deadline. */
+  waitNotification(channel: string, timeoutMs: number): Promise<Notification | undefined>;
+  /** Sends a message list and returns the replies (protocol). */
+  exchange?(messages: readonly FrontendMessage[], opts: { until?: string; timeoutMs: number }): Promise<ServerMessage[]>;
+  /** A CancelRequest with a chosen pid and secret (protocol). */
+  cancelWith?(pid: number, secret: number): Promise<void>;
+  /** The secret key from BackendKeyData (protocol). */
+  secretKey?(): number | undefined;
+  close(): Promise<void>;
+  /** Drops the connection without Terminate, as a crashed client would. */
+  destroy(): void;
+}
+
+export interface SessionOptions {
+  readonly conn: ConnInfo;
+  readonly label: string;
+  readonly transcript: Transcript;
+  readonly timeoutMs: number;
+  readonly applicationName?: string;
+}
+
+export interface Driver {
+  readonly id: string;
+  /** The library behind it and the version actually loaded. */
+  readonly library: string;
+  readonly version: string;
+  readonly capabilities: ReadonlySet<Capability>;
+  /** How it puts SQL on the wire, for the report. */
+  readonly notes: string;
+  connect(opts: SessionOptions): Promise<Session>;
+}
+
+/** Takes notifications in arrival order, each once. */
+export class NotificationBox {
+  private readonly items: Notification[] = [];
+  private waiters: Array<() => void> = [];
+
+  push(n: Notification): void {
+    this.items.push(n);
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  async take(channel: string, timeoutMs: number): Promise<Notification | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const i = this.items.findIndex((n) => n.channel === channel);
+      if (i >= 0) return this.items.splice(i, 1)[0];
+      const left = deadline - Date.now();
+      if (left <= 0) return undefined;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => { clearTimeout(timer); resolve(); });
+      });
+    }
+  }
+}

@@ -1,0 +1,28 @@
+export const OUTCOMES = ['pass', 'diverge', 'skip', 'error'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+export const VERDICTS = ['ok', 'documented', 'regression', 'improved', 'error'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** One step as it ran: what was asked, what came back, and what was expected if it differed. */
+export interface StepRecord {
+  readonly index: number;
+  readonly session: string;
+  readonly action: string;
+  readonly observed?: string;
+  readonly failure?: string;
+}
+
+/** One scenario on one target with one driver. */
+export interface ScenarioRun {
+  readonly scenario: string;
+  readonly category: string;
+  readonly target: string;
+  readonly driver: string;
+  readonly outcome: Outcome;
+  readonly message?: string;
+  readonly durationMs: number;
+  readonly steps: readonly StepRecord[];
+  /** Index of the step that diverged or failed. */
+  readonly failedStep?: number;
+  readonly transcript?: string;
+}
