@@ -31,6 +31,9 @@ export class LocalProvider implements Provider {
 
   constructor(private readonly opts: LocalProviderOptions) {}
 
+  /** What must never appear in a report or log written by poolcheck. */
+  secrets(): string[] { return [this.password]; }
+
   /** Binaries are looked up before anything starts, so a missing one fails the run at once. */
   checkBinaries(specs: readonly TargetSpec[]): void {
     findPostgresBinDir(this.opts.pgBinDir, this.opts.allowInstall);

@@ -1,0 +1,28 @@
+import { CAPABILITIES } from '../drivers/session.ts';
+import { drivers } from '../drivers/registry.ts';
+import { poolers } from '../poolers/registry.ts';
+import { requiredCapabilities } from '../scenario/capabilities.ts';
+import { loadCatalog } from '../scenario/catalog.ts';
+import { allTargetIds } from '../targets/target-spec.ts';
+import { UsageError } from './args.ts';
+
+export async function listCommand(what: string | undefined): Promise<number> {
+  const w = (s: string) => process.stdout.write(s + '\n');
+  if (what === 'targets') {
+    w('direct                  PostgreSQL itself (the baseline; always run)');
+    for (const p of Object.values(poolers)) for (const m of p.modes) w(`${`${p.id}:${m}`.padEnd(24)}${p.title} in ${m} pooling mode (${p.docs})`);
+  } else if (what === 'drivers') {
+    for (const d of Object.values(drivers)) {
+      w(`${d.id.padEnd(12)} ${d.library} ${d.version}: ${d.notes}`);
+      w(`${''.padEnd(12)} capabilities: ${[...d.capabilities].join(', ')}; lacks: ${Object.keys(CAPABILITIES).filter((c) => !d.capabilities.has(c as never)).join(', ') || 'nothing'}`);
+    }
+  } else if (what === 'scenarios') {
+    const all = await loadCatalog();
+    for (const s of all) w(`${s.id.padEnd(64)} ${s.pool.padEnd(6)} ${[...requiredCapabilities(s)].join(',') || '-'}\n    ${s.why}`);
+    const cats = new Set(all.map((s) => s.category));
+    w(`${all.length} scenarios in ${cats.size} categories (${[...cats].join(', ')})`);
+  } else {
+    throw new UsageError(`list what? one of: targets, drivers, scenarios${what ? ` (not "${what}")` : ''}; known targets: ${allTargetIds().join(', ')}`);
+  }
+  return 0;
+}

@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { driver, driverIds } from '../drivers/registry.ts';
+import { poolerAdapter } from '../poolers/registry.ts';
+import type { RunReport } from '../report/run-report.ts';
+import { exitCode } from '../report/run-report.ts';
+import { redactor } from '../report/redact.ts';
+import { applyBaseline, judge } from '../report/verdict.ts';
+import { prepareOutDir, transcriptPath, writeReport } from '../report/write-report.ts';
+import { loadCatalog, selectScenarios } from '../scenario/catalog.ts';
+import { runMatrix } from '../scenario/matrix.ts';
+import { reapLeftovers, runStateDir, stopAll } from '../targets/processes.ts';
+import { LocalProvider } from '../targets/providers/local.ts';
+import { parseTargets } from '../targets/target-spec.ts';
+import { UsageError, type ParsedArgs } from './args.ts';
+import { loadConfig } from './config.ts';
+import { consoleProgress } from './progress.ts';
+import { POOLCHECK_VERSION } from './version.ts';
+
+export const DEFAULT_TARGETS = 'direct,pgbouncer:session,pgbouncer:transaction,pgbouncer:statement';
+export const DEFAULT_OUT = 'reports/latest';
+
+export async function runCommand(args: ParsedArgs): Promise<number> {
+  const flag = (n: string) => { const v = args.flags.get(n); return typeof v === 'string' ? v : undefined; };
+  const config = loadConfig(flag('config'));
+  const provider = flag('provider') ?? 'local';
+  if (provider !== 'local') throw new UsageError(`provider "${provider}" is not available yet; available: local`);
+  const targets = parseTargets(flag('targets') ?? config.targets ?? DEFAULT_TARGETS);
+  const drivers = (flag('drivers') ?? config.drivers ?? driverIds.join(',')).split(',').filter(Boolean).map((d) => {
+    try { return driver(d.trim()); } catch (e) { throw new UsageError((e as Error).message); }
+  });
+  const scenarios = selectScenarios(await loadCatalog(), flag('scenarios') ?? config.scenarios);
+  const out = path.resolve(flag('out') ?? config.out ?? DEFAULT_OUT);
+  const stepTimeoutMs = Number(flag('step-timeout') ?? 5000);
+  if (!Number.isFinite(stepTimeoutMs) || stepTimeoutMs < 100) throw new UsageError('--step-timeout takes milliseconds (>= 100)');
+
+  const reaped = reapLeftovers();
+  if (reaped) process.stderr.write(`poolcheck: stopped ${reaped} server process(es) left by an earlier run that was killed\n`);
+  const runId = randomBytes(3).toString('hex');
+  runStateDir(runId);
+  prepareOutDir(out);
+  const poolerBinaries = { ...(config.poolers ?? {}) };
+  for (const t of targets) if (t.pooler && flag(`${t.pooler}-bin`)) poolerBinaries[t.pooler] = path.resolve(flag(`${t.pooler}-bin`)!);
+  const local = new LocalProvider({
+    runId, logDir: path.join(out, 'logs'), allowInstall: !args.flags.has('no-install'),
+    pgBinDir: flag('pg-bindir') ? path.resolve(flag('pg-bindir')!) : config.pgBinDir, poolerBinaries,
+  });
+  local.checkBinaries(targets);
+
+  const startedAt = new Date();
+  const quiet = args.flags.has('quiet');
+  if (!quiet) process.stderr.write(`poolcheck ${POOLCHECK_VERSION}: ${scenarios.length} scenarios x ${drivers.length} drivers x ${targets.length} targets = ${scenarios.length * drivers.length * targets.length} runs\n`);
+  try {
+    const { results, targets: records } = await runMatrix({ runId, targets, drivers, scenarios, provider: local, stepTimeoutMs, progress: consoleProgress(quiet) });
+    const finishedAt = new Date();
+    const modeOf = new Map(targets.map((t) => [t.id, t]));
+    const order = new Map(scenarios.map((s, i) => [s.id, i]));
+    const targetOrder = new Map(targets.map((t, i) => [t.id, i]));
+    const driverOrder = new Map(drivers.map((d, i) => [d.id, i]));
+    const sorted = applyBaseline(results).sort((a, b) => order.get(a.scenario)! - order.get(b.scenario)! || targetOrder.get(a.target)! - targetOrder.get(b.target)! || driverOrder.get(a.driver)! - driverOrder.get(b.driver)!);
+    const transcripts = new Map<string, string>();
+    const judged = sorted.map((r) => {
+      const spec = modeOf.get(r.target)!;
+      const j = judge(r, spec.pooler ? poolerAdapter(spec.pooler).profile : undefined, spec.mode);
+      const rel = r.transcript ? transcriptPath(r.target, r.driver, r.scenario) : null;
+      if (rel && r.transcript) transcripts.set(rel, `# ${r.scenario} on ${r.target} with ${r.driver}: ${j.outcome} (${j.verdict})\n# ${j.message ?? ''}\n${r.transcript}`);
+      return { ...j, transcript: undefined, transcriptPath: rel };
+    });
+    const report: RunReport = {
+      run: { id: runId, startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - startedAt.getTime(), poolcheckVersion: POOLCHECK_VERSION },
+      targets: targets.map((spec) => {
+        const rec = records.find((r) => r.spec.id === spec.id);
+        return {
+          id: spec.id, pooler: spec.pooler, mode: spec.mode, provider: local.id, startMs: rec?.startMs ?? 0, error: rec?.error,
+          poolerVersion: rec?.started?.poolerVersion ?? null, postgresVersion: rec?.started?.postgresVersion ?? null,
+        };
+      }),
+      drivers: drivers.map((d) => ({ id: d.id, version: d.version, library: d.library })),
+      results: judged,
+    };
+    const redact = redactor(local.secrets());
+    writeReport(out, report, transcripts, redact);
+    const c = report.results.reduce((acc, r) => ({ ...acc, [r.verdict]: (acc[r.verdict] ?? 0) + 1 }), {} as Record<string, number>);
+    process.stdout.write(`${report.results.length} results in ${(report.run.durationMs / 1000).toFixed(1)} s: ${c.ok ?? 0} ok, ${c.documented ?? 0} documented, ${c.regression ?? 0} regression, ${c.improved ?? 0} improved, ${c.error ?? 0} error\n`);
+    for (const r of report.results.filter((x) => x.verdict === 'regression' || x.verdict === 'error').slice(0, 20)) {
+      process.stdout.write(`  ${r.verdict.toUpperCase()} ${r.scenario} on ${r.target} with ${r.driver}: ${redact(r.message ?? '')}\n`);
+    }
+    process.stdout.write(`report: ${path.relative(process.cwd(), path.join(out, 'summary.md')) || out} (results.json, junit.xml, transcripts/, logs/ beside it)\n`);
+    return exitCode(report);
+  } finally {
+    await stopAll();
+  }
+}

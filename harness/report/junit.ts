@@ -1,0 +1,31 @@
+import type { RunReport } from './run-report.ts';
+
+const esc = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!)
+  // XML 1.0 forbids most control characters
+  // eslint-disable-next-line no-control-regex
+  .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+
+/** One testsuite per target, one testcase per scenario and driver. Regressions fail, errors error. */
+export function junitXml(r: RunReport): string {
+  const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  const byTarget = new Map<string, RunReport['results'][number][]>();
+  for (const x of r.results) byTarget.set(x.target, [...(byTarget.get(x.target) ?? []), x]);
+  const count = (xs: readonly RunReport['results'][number][], v: string) => xs.filter((x) => x.verdict === v).length;
+  lines.push(`<testsuites name="poolcheck" tests="${r.results.length}" failures="${count(r.results, 'regression')}" errors="${count(r.results, 'error')}" time="${(r.run.durationMs / 1000).toFixed(3)}">`);
+  for (const [target, xs] of byTarget) {
+    const skipped = xs.filter((x) => x.outcome === 'skip').length;
+    lines.push(`  <testsuite name="${esc(target)}" tests="${xs.length}" failures="${count(xs, 'regression')}" errors="${count(xs, 'error')}" skipped="${skipped}" time="${(xs.reduce((a, x) => a + x.durationMs, 0) / 1000).toFixed(3)}">`);
+    for (const x of xs) {
+      const head = `    <testcase classname="${esc(`${target}.${x.driver}`)}" name="${esc(x.scenario)}" time="${(x.durationMs / 1000).toFixed(3)}"`;
+      const msg = esc(x.message ?? '');
+      if (x.verdict === 'regression') lines.push(`${head}><failure message="${msg}" type="regression">${msg}${x.transcriptPath ? `\ntranscript: ${esc(x.transcriptPath)}` : ''}</failure></testcase>`);
+      else if (x.verdict === 'error') lines.push(`${head}><error message="${msg}" type="error">${msg}</error></testcase>`);
+      else if (x.outcome === 'skip') lines.push(`${head}><skipped message="${msg}"/></testcase>`);
+      else if (x.verdict === 'documented' || x.verdict === 'improved') lines.push(`${head}><system-out>${esc(`${x.verdict}: ${x.message ?? 'passed'}${x.reason ? ` (profile: ${x.reason})` : ''}`)}</system-out></testcase>`);
+      else lines.push(`${head}/>`);
+    }
+    lines.push('  </testsuite>');
+  }
+  lines.push('</testsuites>');
+  return lines.join('\n') + '\n';
+}

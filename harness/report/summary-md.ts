@@ -1,0 +1,63 @@
+import { countByVerdict, type RunReport } from './run-report.ts';
+
+type Row = RunReport['results'][number];
+
+const LABEL: Record<string, string> = { ok: 'pass', documented: 'doc', regression: '**REGRESSION**', improved: '*improved*', error: '**ERROR**', skip: 'skip' };
+const labelOf = (x: Row) => (x.outcome === 'skip' ? LABEL.skip : LABEL[x.verdict]);
+
+/** One cell: a single word when every driver agrees, else the drivers behind each word. */
+export function cell(xs: readonly Row[]): string {
+  if (!xs.length) return '';
+  const groups = new Map<string, string[]>();
+  for (const x of xs) groups.set(labelOf(x), [...(groups.get(labelOf(x)) ?? []), x.driver]);
+  if (groups.size === 1) return [...groups.keys()][0];
+  return [...groups].map(([label, ds]) => `${label} (${ds.join(', ')})`).join('; ');
+}
+
+/** summary.md: a scenario x target matrix that reads in a terminal and on GitHub, then the details. */
+export function summaryMarkdown(r: RunReport): string {
+  const out: string[] = [];
+  const targets = r.targets.map((t) => t.id);
+  const c = countByVerdict(r.results);
+  out.push(`# poolcheck summary`, '');
+  out.push(`Run ${r.run.id}, ${r.run.startedAt}, ${(r.run.durationMs / 1000).toFixed(1)} s, poolcheck ${r.run.poolcheckVersion}.`, '');
+  out.push(`**${c.ok} ok, ${c.documented} documented, ${c.regression} regression, ${c.improved} improved, ${c.error} error** ` +
+    `(${r.results.length} results: ${new Set(r.results.map((x) => x.scenario)).size} scenarios x ${r.drivers.length} drivers x ${targets.length} targets).`, '');
+  out.push('| target | pooler | PostgreSQL | provider | started in |', '|---|---|---|---|---|');
+  for (const t of r.targets) out.push(`| ${t.id} | ${t.pooler ? `${t.pooler} ${t.poolerVersion ?? '?'}` : '-'} | ${t.postgresVersion ?? '?'} | ${t.provider} | ${t.error ? `failed: ${t.error}` : `${t.startMs} ms`} |`);
+  out.push('', `Drivers: ${r.drivers.map((d) => `${d.id} (${d.library} ${d.version})`).join(', ')}.`, '');
+  out.push('Legend: pass = behaves like PostgreSQL; doc = diverges as the pooler\'s documentation says; ' +
+    '**REGRESSION** = diverges where PostgreSQL behaviour was expected; *improved* = passes where a divergence was documented; ' +
+    '**ERROR** = could not be decided (harness, timeout, invalid scenario); skip = the driver lacks a capability the scenario needs.', '');
+  const scenarios = [...new Map(r.results.map((x) => [x.scenario, x.category])).entries()];
+  let category = '';
+  out.push(`| scenario | ${targets.join(' | ')} |`, `|---|${targets.map(() => '---').join('|')}|`);
+  for (const [id, cat] of scenarios) {
+    if (cat !== category) { category = cat; out.push(`| **${cat}** |${targets.map(() => ' ').join('|')}|`); }
+    out.push(`| ${id.slice(cat.length + 1)} | ${targets.map((t) => cell(r.results.filter((x) => x.scenario === id && x.target === t))).join(' | ')} |`);
+  }
+  const section = (title: string, rows: readonly Row[], withReason: boolean) => {
+    if (!rows.length) return;
+    out.push('', `## ${title}`, '');
+    for (const x of rows) {
+      out.push(`- \`${x.scenario}\` on ${x.target} with ${x.driver}: ${x.message ?? 'passed'}` +
+        `${withReason && x.reason ? ` — profile: ${x.reason}${x.link ? ` (${x.link})` : ''}` : ''}${x.transcriptPath ? ` [transcript](${x.transcriptPath})` : ''}`);
+    }
+  };
+  section('Regressions', r.results.filter((x) => x.verdict === 'regression'), false);
+  section('Errors', r.results.filter((x) => x.verdict === 'error'), false);
+  section('Improved (the profile expected a divergence; update it)', r.results.filter((x) => x.verdict === 'improved'), true);
+  const documented = r.results.filter((x) => x.verdict === 'documented');
+  if (documented.length) {
+    out.push('', '## Documented divergences', '');
+    const seen = new Set<string>();
+    for (const x of documented) {
+      const key = `${x.scenario}|${x.target}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const drivers = documented.filter((y) => y.scenario === x.scenario && y.target === x.target).map((y) => y.driver);
+      out.push(`- \`${x.scenario}\` on ${x.target} (${drivers.join(', ')}): ${x.reason ?? ''}${x.link ? ` (${x.link})` : ''}. First seen: ${x.message ?? ''}`);
+    }
+  }
+  return out.join('\n') + '\n';
+}

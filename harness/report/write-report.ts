@@ -1,0 +1,27 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { junitXml } from './junit.ts';
+import { resultsJson } from './results-json.ts';
+import type { RunReport } from './run-report.ts';
+import { summaryMarkdown } from './summary-md.ts';
+
+export const transcriptPath = (target: string, driver: string, scenario: string) =>
+  path.join('transcripts', target.replace(/[^a-z0-9.-]+/gi, '-'), driver.replace(/[^a-z0-9.-]+/gi, '-'), `${scenario.replace(/\//g, '--')}.txt`);
+
+/** Clears what an earlier run left in the output folder (reports, transcripts, logs). */
+export function prepareOutDir(out: string): void {
+  mkdirSync(out, { recursive: true });
+  for (const f of ['transcripts', 'logs', 'results.json', 'junit.xml', 'summary.md']) rmSync(path.join(out, f), { recursive: true, force: true });
+}
+
+/** Writes transcripts, results.json, junit.xml and summary.md; every text goes through `redact`. */
+export function writeReport(out: string, report: RunReport, transcripts: ReadonlyMap<string, string>, redact: (s: string) => string): void {
+  for (const [rel, text] of transcripts) {
+    const file = path.join(out, rel);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, redact(text));
+  }
+  writeFileSync(path.join(out, 'results.json'), redact(resultsJson(report)));
+  writeFileSync(path.join(out, 'junit.xml'), redact(junitXml(report)));
+  writeFileSync(path.join(out, 'summary.md'), redact(summaryMarkdown(report)));
+}

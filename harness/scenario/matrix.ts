@@ -1,0 +1,82 @@
+// Runs scenarios x drivers on every target. Targets run in parallel (each has its own
+// PostgreSQL and pooler); inside one target, scenarios run one at a time, because a
+// single-server pool is shared by construction.
+import type { Driver } from '../drivers/session.ts';
+import type { ScenarioRun } from '../report/result.ts';
+import type { Provider, StartedTarget } from '../targets/started-target.ts';
+import type { TargetSpec } from '../targets/target-spec.ts';
+import type { Scenario } from './model.ts';
+import { runScenario } from './runner.ts';
+
+export interface MatrixPlan {
+  readonly runId: string;
+  readonly targets: readonly TargetSpec[];
+  readonly drivers: readonly Driver[];
+  readonly scenarios: readonly Scenario[];
+  readonly provider: Provider;
+  readonly stepTimeoutMs: number;
+  readonly progress: Progress;
+}
+
+export interface Progress {
+  targetStarting(id: string): void;
+  targetStarted(t: StartedTarget, ms: number): void;
+  targetFailed(id: string, message: string): void;
+  result(r: ScenarioRun, done: number, total: number): void;
+}
+
+export interface TargetRecord {
+  readonly spec: TargetSpec;
+  readonly started?: StartedTarget;
+  readonly startMs: number;
+  readonly error?: string;
+}
+
+export async function runMatrix(plan: MatrixPlan): Promise<{ results: ScenarioRun[]; targets: TargetRecord[] }> {
+  const total = plan.targets.length * plan.drivers.length * plan.scenarios.length;
+  let done = 0;
+  let seq = 0;
+  const results: ScenarioRun[] = [];
+  const record = (r: ScenarioRun) => {
+    results.push(r);
+    plan.progress.result(r, ++done, total);
+  };
+  const targets: TargetRecord[] = [];
+  await Promise.all(plan.targets.map(async (spec) => {
+    plan.progress.targetStarting(spec.id);
+    const t0 = Date.now();
+    let started: StartedTarget;
+    try {
+      started = await plan.provider.start(spec);
+    } catch (err) {
+      const message = `target ${spec.id} did not start: ${(err as Error).message}`;
+      targets.push({ spec, startMs: Date.now() - t0, error: message });
+      plan.progress.targetFailed(spec.id, message);
+      for (const d of plan.drivers) for (const s of plan.scenarios) record(errorRun(s, spec.id, d.id, message));
+      return;
+    }
+    targets.push({ spec, started, startMs: Date.now() - t0 });
+    plan.progress.targetStarted(started, Date.now() - t0);
+    try {
+      for (const d of plan.drivers) {
+        for (const s of plan.scenarios) {
+          const dead = started.failure();
+          if (dead) { record(errorRun(s, spec.id, d.id, dead)); continue; }
+          try {
+            await started.quiesce();
+            record(await runScenario(s, { target: started, driver: d, namePrefix: `pc${plan.runId}_${++seq}`, stepTimeoutMs: plan.stepTimeoutMs }));
+          } catch (err) {
+            record(errorRun(s, spec.id, d.id, started.failure() ?? (err as Error).message));
+          }
+        }
+      }
+    } finally {
+      await started.stop();
+    }
+  }));
+  return { results, targets };
+}
+
+function errorRun(s: Scenario, target: string, driver: string, message: string): ScenarioRun {
+  return { scenario: s.id, category: s.category, target, driver, outcome: 'error', message, durationMs: 0, steps: [] };
+}
