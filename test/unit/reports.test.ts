@@ -1,0 +1,65 @@
+import { expect } from 'chai';
+import { junitXml } from '../../harness/report/junit.ts';
+import { redactor } from '../../harness/report/redact.ts';
+import { resultsJson } from '../../harness/report/results-json.ts';
+import { exitCode, type RunReport } from '../../harness/report/run-report.ts';
+import { cell, summaryMarkdown } from '../../harness/report/summary-md.ts';
+
+type Row = RunReport['results'][number];
+const row = (target: string, driver: string, outcome: Row['outcome'], verdict: Row['verdict'], extra: Partial<Row> = {}): Row => ({
+  scenario: 'sequences/a', category: 'sequences', target, driver, outcome, verdict, expected: verdict === 'documented' ? 'diverge' : 'pass',
+  durationMs: 3, steps: [], transcriptPath: `transcripts/${target}/${driver}/a.txt`, ...extra,
+});
+
+const report = (results: Row[]): RunReport => ({
+  run: { id: 'r1', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z', durationMs: 1000, poolcheckVersion: '0.1.0' },
+  targets: [
+    { id: 'direct', pooler: null, mode: null, provider: 'local', poolerVersion: null, postgresVersion: '15.20', startMs: 10 },
+    { id: 'pgbouncer:transaction', pooler: 'pgbouncer', mode: 'transaction', provider: 'local', poolerVersion: '1.18.0', postgresVersion: '15.20', startMs: 10 },
+  ],
+  drivers: [{ id: 'raw', version: '1', library: 'pg-protocol' }, { id: 'pg', version: '8', library: 'pg' }],
+  results,
+});
+
+describe('reports', () => {
+  const rows = [
+    row('direct', 'raw', 'pass', 'ok'), row('direct', 'pg', 'pass', 'ok'),
+    row('pgbouncer:transaction', 'raw', 'diverge', 'documented', { message: 'got 2 <&>', reason: 'no session state', link: 'https://x' }),
+    row('pgbouncer:transaction', 'pg', 'pass', 'ok'),
+  ];
+
+  it('results.json follows schemaVersion 1', () => {
+    const doc = JSON.parse(resultsJson(report(rows)));
+    expect(doc.schemaVersion).to.equal(1);
+    expect(Object.keys(doc.run)).to.deep.equal(['id', 'startedAt', 'finishedAt', 'durationMs', 'poolcheckVersion']);
+    expect(doc.targets[1]).to.deep.equal({ id: 'pgbouncer:transaction', pooler: 'pgbouncer', mode: 'transaction', provider: 'local', poolerVersion: '1.18.0', postgresVersion: '15.20' });
+    expect(doc.results[2]).to.include({ scenario: 'sequences/a', category: 'sequences', target: 'pgbouncer:transaction', driver: 'raw', outcome: 'diverge', expected: 'diverge', verdict: 'documented', reason: 'no session state', transcript: 'transcripts/pgbouncer:transaction/raw/a.txt' });
+    expect(doc.summary.byVerdict).to.deep.equal({ ok: 3, documented: 1, regression: 0, improved: 0, error: 0 });
+  });
+
+  it('junit marks regressions as failures and escapes XML', () => {
+    const xml = junitXml(report([...rows, row('pgbouncer:transaction', 'pg', 'diverge', 'regression', { message: 'a < b' })]));
+    expect(xml).to.contain('failures="1"');
+    expect(xml).to.contain('<failure message="a &lt; b" type="regression">');
+    expect(xml).to.contain('got 2 &lt;&amp;&gt;');
+  });
+
+  it('summary cells collapse agreeing drivers and split disagreeing ones', () => {
+    expect(cell([rows[0], rows[1]])).to.equal('pass');
+    expect(cell([rows[2], rows[3]])).to.equal('doc (raw); pass (pg)');
+    const md = summaryMarkdown(report(rows));
+    expect(md).to.contain('| scenario | direct | pgbouncer:transaction |');
+    expect(md).to.contain('| a | pass | doc (raw); pass (pg) |');
+    expect(md).to.contain('## Documented divergences');
+  });
+
+  it('exit code: 2 on error, 1 on regression, else 0', () => {
+    expect(exitCode(report(rows))).to.equal(0);
+    expect(exitCode(report([...rows, row('direct', 'raw', 'diverge', 'regression')]))).to.equal(1);
+    expect(exitCode(report([...rows, row('direct', 'raw', 'error', 'error'), row('direct', 'raw', 'diverge', 'regression')]))).to.equal(2);
+  });
+
+  it('redacts secrets', () => {
+    expect(redactor(['hunter22'])('password=hunter22;')).to.equal('password=<redacted>;');
+  });
+});
