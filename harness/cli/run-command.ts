@@ -49,7 +49,7 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
 
   const startedAt = new Date();
   const quiet = args.flags.has('quiet');
-  if (!quiet) process.stderr.write(`poolcheck ${POOLCHECK_VERSION}: ${scenarios.length} scenarios x ${drivers.length} drivers x ${targets.length} targets = ${scenarios.length * drivers.length * targets.length} runs\n`);
+  if (!quiet) process.stderr.write(`poolcheck ${POOLCHECK_VERSION} run ${runId}: ${scenarios.length} scenarios x ${drivers.length} drivers x ${targets.length} targets = ${scenarios.length * drivers.length * targets.length} runs\n`);
   try {
     const { results, targets: records } = await runMatrix({ runId, targets, drivers, scenarios, provider: local, stepTimeoutMs, progress: consoleProgress(quiet) });
     const finishedAt = new Date();

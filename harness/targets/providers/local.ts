@@ -26,7 +26,8 @@ export interface LocalProviderOptions {
 
 export class LocalProvider implements Provider {
   readonly id = 'local' as const;
-  private readonly password = randomBytes(18).toString('hex');
+  // POOLCHECK_PASSWORD lets a test prove the password never reaches a report or log.
+  private readonly password = process.env.POOLCHECK_PASSWORD || randomBytes(18).toString('hex');
   private template: Promise<{ binDir: string; dir: string }> | undefined;
 
   constructor(private readonly opts: LocalProviderOptions) {}

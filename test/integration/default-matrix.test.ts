@@ -1,0 +1,112 @@
+// The real default certification: direct and pgbouncer in all three modes, every driver,
+// every scenario, through the CLI a user runs. It must agree with PostgreSQL on direct,
+// show no regression against pgbouncer's profile, and really detect the known divergences.
+import { expect } from 'chai';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startCli } from './helpers.ts';
+
+interface Result { scenario: string; category: string; target: string; driver: string; outcome: string; verdict: string; message: string | null; transcript: string | null }
+
+const PASSWORD = `pc-secret-${process.pid}-xyzzy`;
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = path.join(dir, f);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+describe('default certification run (direct + pgbouncer session/transaction/statement, all drivers)', function () {
+  const out = mkdtempSync(path.join(os.tmpdir(), 'pc-matrix-'));
+  let code: number | null;
+  let doc: { targets: Array<{ id: string; poolerVersion: string | null }>; drivers: Array<{ id: string }>; results: Result[]; summary: { byVerdict: Record<string, number> } };
+  let stdout = '';
+  let elapsedMs = 0;
+  const results = () => doc.results;
+  const on = (target: string) => results().filter((r) => r.target === target);
+
+  before(async function () {
+    this.timeout(300_000);
+    const t0 = Date.now();
+    const run = startCli(['run', '--out', out], { POOLCHECK_PASSWORD: PASSWORD });
+    code = await run.exited;
+    elapsedMs = Date.now() - t0;
+    stdout = run.stdout;
+    if (code !== 0) process.stderr.write(`poolcheck stdout:\n${run.stdout}\nstderr (tail):\n${run.stderr.slice(-3000)}\n`);
+    doc = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8'));
+  });
+
+  it('exits 0 with no error and no regression', () => {
+    expect(doc.summary.byVerdict.error, 'errors').to.equal(0);
+    expect(doc.summary.byVerdict.regression, 'regressions').to.equal(0);
+    expect(code).to.equal(0);
+    expect(stdout).to.match(/\d+ results in [\d.]+ s: \d+ ok, \d+ documented, 0 regression, \d+ improved, 0 error/);
+  });
+
+  it('covers at least 40 scenarios over the five required categories on four targets and three drivers', () => {
+    const scenarios = new Set(results().map((r) => r.scenario));
+    expect(scenarios.size).to.be.at.least(40);
+    expect([...new Set(results().map((r) => r.category))]).to.include.members(['backend-pid', 'cancel', 'prepared-statements', 'sequences', 'session-state']);
+    expect(doc.targets.map((t) => t.id)).to.deep.equal(['direct', 'pgbouncer:session', 'pgbouncer:transaction', 'pgbouncer:statement']);
+    expect(doc.drivers.map((d) => d.id)).to.deep.equal(['raw', 'pg', 'postgres.js']);
+    expect(results().length).to.equal(scenarios.size * 4 * 3);
+    expect(doc.targets[1].poolerVersion).to.match(/^\d+\.\d+/);
+  });
+
+  it('passes every scenario on direct PostgreSQL (skips only for a missing driver capability)', () => {
+    const bad = on('direct').filter((r) => r.outcome !== 'pass' && !(r.outcome === 'skip' && /lacks/.test(r.message ?? '')));
+    expect(bad.map((r) => `${r.scenario} ${r.driver}: ${r.outcome} ${r.message}`)).to.deep.equal([]);
+    for (const s of new Set(results().map((r) => r.scenario))) {
+      expect(on('direct').some((r) => r.scenario === s && r.outcome === 'pass'), `${s} passes on direct with some driver`).to.equal(true);
+    }
+  });
+
+  it('detects that a SET by one client is seen by the next in transaction mode (documented)', () => {
+    const r = on('pgbouncer:transaction').filter((x) => x.scenario === 'session-state/set-visible-to-next-client');
+    expect(r.map((x) => x.outcome)).to.deep.equal(['diverge', 'diverge', 'diverge']);
+    expect(r.map((x) => x.verdict)).to.deep.equal(['documented', 'documented', 'documented']);
+    expect(r[0].message).to.match(/expected rows .*got rows/);
+  });
+
+  it('detects 42P05 when a second client prepares the same statement name in transaction mode (documented)', () => {
+    const r = on('pgbouncer:transaction').filter((x) => x.scenario === 'prepared-statements/same-name-two-clients' && x.outcome !== 'skip');
+    expect(r.length).to.be.at.least(2);
+    for (const x of r) {
+      expect(x.verdict).to.equal('documented');
+      expect(x.message).to.contain('42P05');
+    }
+  });
+
+  it('has documented divergences in session-state and prepared-statements in transaction mode', () => {
+    const documented = on('pgbouncer:transaction').filter((r) => r.verdict === 'documented');
+    expect(new Set(documented.map((r) => r.category))).to.include.members(['session-state', 'prepared-statements']);
+  });
+
+  it('passes the session-state scenarios in session mode', () => {
+    const bad = on('pgbouncer:session').filter((r) => r.category === 'session-state' && r.outcome !== 'pass' && r.outcome !== 'skip');
+    expect(bad.map((r) => `${r.scenario} ${r.driver}: ${r.message}`)).to.deep.equal([]);
+  });
+
+  it('writes junit.xml, summary.md and a transcript for every result', () => {
+    const summary = readFileSync(path.join(out, 'summary.md'), 'utf8');
+    expect(summary).to.match(/\| scenario \| direct \| pgbouncer:session \| pgbouncer:transaction \| pgbouncer:statement \|/);
+    expect(readFileSync(path.join(out, 'junit.xml'), 'utf8')).to.match(/^<\?xml/);
+    for (const r of results().filter((x) => x.outcome !== 'skip')) {
+      expect(r.transcript, `${r.scenario} ${r.target} ${r.driver}`).to.be.a('string');
+      expect(statSync(path.join(out, r.transcript!)).size).to.be.greaterThan(0);
+    }
+  });
+
+  it('never writes the password into a report, transcript or server log', () => {
+    const leaks = filesUnder(out).filter((f) => readFileSync(f, 'utf8').includes(PASSWORD));
+    expect(leaks).to.deep.equal([]);
+    expect(filesUnder(path.join(out, 'logs')).length).to.be.at.least(7);
+  });
+
+  it('finishes in under 60 seconds', () => {
+    process.stderr.write(`      (default run took ${(elapsedMs / 1000).toFixed(1)} s)\n`);
+    expect(elapsedMs).to.be.lessThan(60_000);
+  });
+});

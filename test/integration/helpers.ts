@@ -1,0 +1,60 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { STATE_ROOT } from '../../harness/targets/processes.ts';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const CLI = path.join(ROOT, 'bin/poolcheck.js');
+
+export interface CliRun {
+  readonly child: ChildProcess;
+  stdout: string;
+  stderr: string;
+  readonly exited: Promise<number | null>;
+  /** Resolves when stderr matches, fails with what it waited for at the deadline. */
+  waitFor(pattern: RegExp, ms: number): Promise<RegExpMatchArray>;
+}
+
+export function startCli(args: string[], env: Record<string, string> = {}): CliRun {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const run: CliRun = {
+    child, stdout: '', stderr: '',
+    exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))),
+    async waitFor(pattern, ms) {
+      const until = Date.now() + ms;
+      for (;;) {
+        const m = run.stderr.match(pattern);
+        if (m) return m;
+        if (Date.now() > until) throw new Error(`timed out after ${ms}ms waiting for ${pattern} in poolcheck's stderr:\n${run.stderr}`);
+        if (child.exitCode !== null) throw new Error(`poolcheck exited (${child.exitCode}) before printing ${pattern}:\n${run.stderr}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+  };
+  child.stdout!.on('data', (d) => { run.stdout += d; });
+  child.stderr!.on('data', (d) => { run.stderr += d; });
+  return run;
+}
+
+/** Pids of live processes whose command line names `needle` (e.g. a run's state folder). */
+export function processesMentioning(needle: string): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(needle)) out.push(Number(entry));
+    } catch { /* exited meanwhile */ }
+  }
+  return out;
+}
+
+export const runDir = (runId: string) => path.join(STATE_ROOT, runId);
+
+export async function eventually(what: string, ms: number, cond: () => boolean): Promise<void> {
+  const until = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error(`timed out after ${ms}ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

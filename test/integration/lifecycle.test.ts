@@ -1,0 +1,66 @@
+// Nothing leaks: Ctrl-C stops every server; a run after a SIGKILLed run cleans up after it.
+import { expect } from 'chai';
+import { existsSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { eventually, processesMentioning, runDir, startCli } from './helpers.ts';
+
+const tmpOut = () => mkdtempSync(path.join(os.tmpdir(), 'pc-life-'));
+
+describe('process lifecycle', function () {
+  it('stops every postgres and pgbouncer on SIGINT halfway through a run', async () => {
+    const run = startCli(['run', '--out', tmpOut()]);
+    const [, runId] = await run.waitFor(/run ([0-9a-f]{6}):/, 30_000);
+    await run.waitFor(/\[\s*\d+\/\d+\]/, 60_000);
+    expect(processesMentioning(runDir(runId)).length, 'servers running before SIGINT').to.be.at.least(4);
+    run.child.kill('SIGINT');
+    const code = await run.exited;
+    expect(code).to.equal(130);
+    await eventually('no process of the interrupted run', 10_000, () => processesMentioning(runDir(runId)).length === 0);
+    expect(existsSync(runDir(runId))).to.equal(false);
+  });
+
+  it('stops on SIGTERM too', async () => {
+    const run = startCli(['run', '--targets', 'pgbouncer:transaction', '--out', tmpOut()]);
+    const [, runId] = await run.waitFor(/run ([0-9a-f]{6}):/, 30_000);
+    await run.waitFor(/started pgbouncer:transaction/, 60_000);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).to.equal(143);
+    await eventually('no process of the terminated run', 10_000, () => processesMentioning(runDir(runId)).length === 0);
+  });
+
+  it('removes what a SIGKILLed run left before the next run starts', async () => {
+    const killed = startCli(['run', '--targets', 'pgbouncer:transaction', '--out', tmpOut()]);
+    const [, runId] = await killed.waitFor(/run ([0-9a-f]{6}):/, 30_000);
+    await killed.waitFor(/started pgbouncer:transaction/, 60_000);
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    expect(processesMentioning(runDir(runId)).length, 'servers orphaned by SIGKILL').to.be.at.least(2);
+
+    const next = startCli(['run', '--targets', 'direct', '--drivers', 'raw', '--scenarios', 'sequences/currval-sees-other-clients-nextval', '--out', tmpOut()]);
+    expect(await next.exited).to.equal(0);
+    expect(next.stderr).to.match(/stopped \d+ server process\(es\) left by an earlier run that was killed/);
+    await eventually('no process of the killed run', 10_000, () => processesMentioning(runDir(runId)).length === 0);
+    expect(existsSync(runDir(runId))).to.equal(false);
+  });
+});
+
+describe('bad input', () => {
+  it('names the valid targets for an unknown one, in one line, exit 2', async () => {
+    const run = startCli(['run', '--targets', 'pgcat:transaction']);
+    expect(await run.exited).to.equal(2);
+    expect(run.stderr.trim().split('\n')).to.deep.equal(['poolcheck: unknown target "pgcat:transaction"; known poolers: direct, pgbouncer (e.g. pgbouncer:transaction)']);
+  });
+
+  it('names the fix for a missing pooler binary, exit 2', async () => {
+    const run = startCli(['run', '--targets', 'pgbouncer:session', '--pgbouncer-bin', '/nonexistent/pgbouncer', '--out', tmpOut()]);
+    expect(await run.exited).to.equal(2);
+    expect(run.stderr).to.contain('/nonexistent/pgbouncer (given with --pgbouncer-bin PATH) is not an executable file');
+  });
+
+  it('rejects an unknown driver and lists the known ones', async () => {
+    const run = startCli(['run', '--drivers', 'jdbc']);
+    expect(await run.exited).to.equal(2);
+    expect(run.stderr).to.contain('unknown driver "jdbc"; known: raw, pg, postgres.js');
+  });
+});
