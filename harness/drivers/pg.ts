@@ -40,6 +40,11 @@ class PgSession implements Session {
     // first one's processID and secretKey.
     const canceller = new pg.Client(this.clientConfig()) as unknown as { cancel(c: unknown, q: unknown): void; connection: NodeJS.EventEmitter };
     const target = this.client as unknown as { _getActiveQuery(): unknown };
+    // pg's cancel() compares against client.activeQuery, a getter that warns it is deprecated;
+    // an own property with the same meaning keeps the warning out of poolcheck's output.
+    if (!Object.prototype.hasOwnProperty.call(target, 'activeQuery')) {
+      Object.defineProperty(target, 'activeQuery', { get: () => target._getActiveQuery() });
+    }
     const done = new Promise<void>((resolve) => { canceller.connection.once('end', () => resolve()); canceller.connection.once('error', () => resolve()); });
     canceller.cancel(this.client, target._getActiveQuery());
     await withDeadline(done, this.opts.timeoutMs, `${this.opts.label}: the CancelRequest connection to close`);

@@ -43,7 +43,8 @@ class PostgresJsSession implements Session {
   backendPid() { return this.pid; }
   parameterStatus(name: string) { return (this.sql.parameters as Record<string, string>)[name]; }
   waitNotification(channel: string, timeoutMs: number) { return this.box.take(channel, timeoutMs); }
-  async close() { await withDeadline(this.sql.end({ timeout: 2 }), 5000, `${this.opts.label}: postgres.js end`).catch(() => undefined); }
+  // end() waits for queries in flight, then terminates after the timeout (seconds).
+  async close() { await withDeadline(this.sql.end({ timeout: 0.5 }), 3000, `${this.opts.label}: postgres.js end`); }
   destroy() { void this.sql.end({ timeout: 0 }); }
 }
 

@@ -10,6 +10,14 @@ export interface PoolerLaunch {
   readonly args: readonly string[];
   /** Database name a client uses for each pool. */
   readonly databases: Readonly<Record<PoolKind, string>>;
+  /** Database name of the pooler's admin console. */
+  readonly adminDatabase: string;
+}
+
+/** A pooler's administration interface, reached through its own listener. */
+export interface AdminConsole {
+  /** Runs commands (one simple Query each, sent together) and returns the error, if any. */
+  run(commands: readonly string[]): Promise<void>;
 }
 
 export interface PoolerAdapter {
@@ -30,6 +38,6 @@ export interface PoolerAdapter {
    * Makes the pooler drop its server connections once they are idle, so that the next
    * scenario starts on fresh backends and no state leaks from one scenario into the next.
    */
-  resetServers(pooler: ConnInfo): Promise<void>;
+  resetServers(admin: AdminConsole, databases: Readonly<Record<PoolKind, string>>): Promise<void>;
   readonly profile: Profile;
 }

@@ -9,6 +9,11 @@ export interface ProfileEntry {
   readonly scenarios: string | readonly string[];
   readonly reason: string;
   readonly link: string;
+  /**
+   * Only these drivers are expected to diverge; the rest are expected to pass. For behaviour
+   * that depends on what a driver sends (e.g. postgres.js always sends application_name).
+   */
+  readonly drivers?: readonly string[];
 }
 
 export interface Profile {
@@ -18,7 +23,8 @@ export interface Profile {
   readonly modes: Readonly<Record<string, readonly ProfileEntry[]>>;
 }
 
-export function expectedDivergence(profile: Profile | undefined, mode: string | null, scenarioId: string): ProfileEntry | undefined {
+export function expectedDivergence(profile: Profile | undefined, mode: string | null, scenarioId: string, driver: string): ProfileEntry | undefined {
   if (!profile || !mode) return undefined;
-  return (profile.modes[mode] ?? []).find((e) => ([] as string[]).concat(e.scenarios).some((p) => p === scenarioId || minimatch(scenarioId, p)));
+  return (profile.modes[mode] ?? []).find((e) =>
+    ([] as string[]).concat(e.scenarios).some((p) => p === scenarioId || minimatch(scenarioId, p)) && (!e.drivers || e.drivers.includes(driver)));
 }

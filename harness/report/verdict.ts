@@ -41,7 +41,7 @@ export function applyBaseline(runs: readonly ScenarioRun[]): ScenarioRun[] {
 }
 
 export function judge(run: ScenarioRun, profile: Profile | undefined, mode: string | null): Judged {
-  const entry = run.target === 'direct' ? undefined : expectedDivergence(profile, mode, run.scenario);
+  const entry = run.target === 'direct' ? undefined : expectedDivergence(profile, mode, run.scenario, run.driver);
   const expected = entry ? 'diverge' : 'pass';
   return { ...run, expected, verdict: verdictOf(run.outcome, expected), reason: entry?.reason, link: entry?.link };
 }

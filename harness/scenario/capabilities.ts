@@ -1,4 +1,4 @@
-import type { Capability } from '../drivers/session.ts';
+import type { Capability, Driver } from '../drivers/session.ts';
 import { OBSERVER, type Scenario } from './model.ts';
 
 /** What a driver must be able to do to run this scenario: declared plus implied by its steps. */
@@ -16,4 +16,8 @@ export function requiredCapabilities(s: Scenario): Set<Capability> {
     if (st.expect?.notification?.pidEquals) need.add('notificationPid');
   }
   return need;
+}
+
+export function missingCapabilities(s: Scenario, driver: Driver): Capability[] {
+  return [...requiredCapabilities(s)].filter((c) => !driver.capabilities.has(c));
 }

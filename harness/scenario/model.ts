@@ -46,6 +46,7 @@ export interface Step {
   readonly connect?: true;
   /** Close the session: 'terminate' sends Terminate, 'abrupt' drops the socket. */
   readonly disconnect?: 'terminate' | 'abrupt';
+  /** Wait (up to the step's deadline) for a notification on this channel template ('ch' = {{ch}}). */
   readonly waitNotification?: string;
   /** Wait for a background step of the same session to finish; its result meets `expect`. */
   readonly await?: string;

@@ -4,9 +4,9 @@ import { toResult } from '../drivers/raw.ts';
 import type { ScenarioRun, StepRecord } from '../report/result.ts';
 import type { StartedTarget } from '../targets/started-target.ts';
 import { WireConnection } from '../wire/connection.ts';
-import { DeadlineError } from '../wire/errors.ts';
+import { DeadlineError, withDeadline } from '../wire/errors.ts';
 import { Transcript } from '../wire/transcript.ts';
-import { requiredCapabilities } from './capabilities.ts';
+import { missingCapabilities } from './capabilities.ts';
 import { check, show, summarize, type StepResult } from './expectations.ts';
 import { actionOf, OBSERVER, type Scenario, type Step } from './model.ts';
 import { Templates } from './templates.ts';
@@ -34,7 +34,7 @@ export async function runScenario(s: Scenario, ctx: RunContext): Promise<Scenari
   if (problems.length) {
     return { ...base, outcome: 'error', message: `invalid scenario${s.source ? ` (${s.source})` : ''}: ${problems.join('; ')}`, durationMs: 0, steps: [] };
   }
-  const missing = [...requiredCapabilities(s)].filter((c) => !ctx.driver.capabilities.has(c));
+  const missing = missingCapabilities(s, ctx.driver);
   if (missing.length) {
     return { ...base, outcome: 'skip', message: `driver ${ctx.driver.id} lacks ${missing.join(', ')}`, durationMs: 0, steps: [] };
   }
@@ -135,7 +135,7 @@ export async function runScenario(s: Scenario, ctx: RunContext): Promise<Scenari
         return { kind: 'done' };
       }
       case 'waitNotification':
-        return { kind: 'notification', notification: await sess.waitNotification(templates.expand(st.waitNotification!), timeout(st)) };
+        return { kind: 'notification', notification: await sess.waitNotification(templates.expand(channelTemplate(st.waitNotification!)), timeout(st)) };
       default:
         throw new Error(`unhandled action ${action}`);
     }
@@ -150,7 +150,7 @@ export async function runScenario(s: Scenario, ctx: RunContext): Promise<Scenari
     if (a === 'waitFor') return `wait until ${templates.expand(st.waitFor!.sql)} returns ${show(st.waitFor!.rows)}`;
     if (a === 'cancel') return st.cancel === true ? 'cancel the running query' : `CancelRequest for ${st.cancel!.pid} with ${st.cancel!.secret} secret`;
     if (a === 'await') return `await ${st.await}`;
-    if (a === 'waitNotification') return `wait for a notification on {{${st.waitNotification}}}`;
+    if (a === 'waitNotification') return `wait for a notification on ${channelTemplate(st.waitNotification!)}`;
     return a;
   };
 
@@ -215,11 +215,12 @@ export async function runScenario(s: Scenario, ctx: RunContext): Promise<Scenari
     else if (CONNECTION_LOST.test(errorText(err))) { outcome = 'diverge'; message = stepPrefix(failedStep, s) + errorText(err); }
     else { outcome = 'error'; message = stepPrefix(failedStep, s) + errorText(err); }
   } finally {
-    for (const [name, sess] of sessions) {
-      if (outcome === 'pass') await sess.close().catch(() => sess.destroy());
-      else sess.destroy();
+    // Closing is awaited so no connection of this scenario outlives it (a driver with queued
+    // work could otherwise take the one-server pool from the next scenario).
+    await Promise.all([...sessions].map(async ([name, sess]) => {
+      await withDeadline(sess.close(), 2000, `${name} to close`).catch(() => sess.destroy());
       transcript.note(name, 'closed at the end of the scenario');
-    }
+    }));
     await Promise.allSettled([...inflight.values()]);
     for (const sql of s.teardown ?? []) {
       const r = await observerQuery(sql).catch((e: unknown) => ({ error: { code: '-', message: errorText(e) } }));
@@ -236,3 +237,6 @@ export async function runScenario(s: Scenario, ctx: RunContext): Promise<Scenari
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 const stepPrefix = (i: number | undefined, s: Scenario) => (i === undefined ? '' : `step ${i + 1} (${s.steps[i].session}): `);
+
+/** waitNotification names the channel's template, with or without braces: 'ch' or '{{ch}}'. */
+const channelTemplate = (v: string) => (v.includes('{{') ? v : `{{${v}}}`);

@@ -19,7 +19,8 @@ export class Transcript {
 
   /** A number that is a backend pid (from BackendKeyData, a pid column, a notification). */
   pid(value: number | string | null | undefined): void {
-    if (value !== null && value !== undefined && /^\d+$/.test(String(value)) && Number(value) > 0) this.pids.add(String(value));
+    // Poolers hand out made-up keys; read as signed int32 they can be negative.
+    if (value !== null && value !== undefined && /^-?\d+$/.test(String(value)) && Number(value) !== 0) this.pids.add(String(value));
   }
 
   get length(): number { return this.lines.length; }
@@ -28,7 +29,7 @@ export class Transcript {
   /** `replace` maps run-specific strings (object names, run id) to their stable spelling. */
   render(replace: ReadonlyArray<readonly [string, string]> = []): string {
     const labels = new Map<string, string>();
-    const pidPattern = this.pids.size ? new RegExp(`\\b(${[...this.pids].join('|')})\\b`, 'g') : undefined;
+    const pidPattern = this.pids.size ? new RegExp(`(?<![\\w-])(${[...this.pids].join('|')})(?!\\w)`, 'g') : undefined;
     const out = this.lines.map((line) => {
       let s = line;
       for (const [from, to] of replace) if (from) s = s.split(from).join(to);

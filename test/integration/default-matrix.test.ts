@@ -71,7 +71,7 @@ describe('default certification run (direct + pgbouncer session/transaction/stat
   });
 
   it('detects 42P05 when a second client prepares the same statement name in transaction mode (documented)', () => {
-    const r = on('pgbouncer:transaction').filter((x) => x.scenario === 'prepared-statements/same-name-two-clients' && x.outcome !== 'skip');
+    const r = on('pgbouncer:transaction').filter((x) => x.scenario === 'prepared-statements/named-same-name-in-two-clients' && x.outcome !== 'skip');
     expect(r.length).to.be.at.least(2);
     for (const x of r) {
       expect(x.verdict).to.equal('documented');

@@ -1,7 +1,5 @@
 // pgbouncer: https://www.pgbouncer.org/config.html
 import path from 'node:path';
-import { WireConnection } from '../../wire/connection.ts';
-import { Transcript } from '../../wire/transcript.ts';
 import type { PoolerAdapter } from '../pooler-adapter.ts';
 import { pgbouncerProfile } from './profile.ts';
 
@@ -14,17 +12,12 @@ export const pgbouncer: PoolerAdapter = {
   parseVersion: (line) => line.match(/(\d+\.\d+(?:\.\d+)?)/)?.[1] ?? line,
   stopSignal: 'SIGTERM', // immediate shutdown; SIGINT would wait for clients ("safe shutdown")
   profile: pgbouncerProfile,
-  async resetServers(pooler) {
-    // Admin console command: close every server connection as soon as it is released.
+  async resetServers(admin, databases) {
+    // KILL drops the database's client and server connections at once (RECONNECT would wait
+    // for the janitor, about a third of a second); RESUME lets new clients in again.
     // https://www.pgbouncer.org/usage.html#process-controlling-commands
-    const admin = await WireConnection.connect({ ...pooler, database: 'pgbouncer', label: 'admin', transcript: new Transcript(), timeoutMs: 5000 });
-    try {
-      const reply = await admin.exchange([{ type: 'Query', sql: 'RECONNECT' }]);
-      const err = reply.find((m) => m.type === 'ErrorResponse');
-      if (err) throw new Error(`pgbouncer RECONNECT failed: ${err.fields!.message}`);
-    } finally {
-      await admin.close();
-    }
+    const dbs = [...new Set(Object.values(databases))];
+    await admin.run([...dbs.map((d) => `KILL ${d}`), ...dbs.map((d) => `RESUME ${d}`)]);
   },
   render({ mode, port, backend, dir }) {
     const server = `host=${backend.host} port=${backend.port} dbname=${backend.database}`;
@@ -58,6 +51,7 @@ admin_users = ${backend.user}
       files: { 'pgbouncer.ini': ini, 'userlist.txt': `"${backend.user}" "${backend.password}"\n` },
       args: [path.join(dir, 'pgbouncer.ini')],
       databases: { single: 'pc_single', wide: 'pc_wide' },
+      adminDatabase: 'pgbouncer',
     };
   },
 };

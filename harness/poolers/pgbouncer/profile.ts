@@ -1,3 +1,108 @@
-import type { Profile } from '../profile.ts';
+// What pgbouncer's documentation says differs from PostgreSQL, per pooling mode. The rows of
+// its "SQL feature map for pooling modes" are the main source; where the docs are silent, the
+// entry cites the pgbouncer issue that describes the behaviour. Checked against 1.18.0
+// (Debian bookworm). pgbouncer 1.21 added protocol-level prepared statements in transaction
+// mode (max_prepared_statements), so the PROTOCOL_PREPARED entry needs a version bound when
+// newer releases are certified.
+import type { Profile, ProfileEntry } from '../profile.ts';
 
-export const pgbouncerProfile: Profile = { pooler: 'pgbouncer', versions: '1.18', modes: {} };
+const FEATURES = 'https://www.pgbouncer.org/features.html';
+
+/** pgbouncer answers the startup itself and gives each client its own cancel key. */
+const OWN_BACKEND_KEY: ProfileEntry = {
+  scenarios: ['backend-pid/key-data-pid-is-pg-backend-pid', 'backend-pid/pg-stat-activity-pid-is-key-data-pid'],
+  reason: 'pgbouncer sends every client its own BackendKeyData (a random cancel key, not a server pid), in every pooling mode',
+  link: 'https://github.com/pgbouncer/pgbouncer/issues/1296',
+};
+
+/** Server connections start without the client's application_name; pgbouncer SETs it afterwards. */
+const APPLICATION_NAME_RESET: ProfileEntry = {
+  scenarios: ['parameter-status/application-name-reset-to-startup-value'],
+  reason: 'pgbouncer opens server connections without the client\'s application_name and sets it later with SET, so RESET returns to the server\'s empty value',
+  link: 'https://github.com/pgbouncer/pgbouncer/issues/457',
+};
+
+/** Everything a transaction-pooled server shares between clients. */
+const TRANSACTION_POOLING: readonly ProfileEntry[] = [
+  {
+    scenarios: [
+      'session-state/set-visible-to-next-client', 'session-state/set-overwritten-by-other-client', 'session-state/reset-all-by-other-client',
+      'session-state/search-path-visible-to-next-client', 'session-state/search-path-lost-to-other-client',
+      'session-state/set-role-visible-to-next-client', 'session-state/set-role-reset-by-other-client',
+      'session-state/set-session-authorization-visible-to-next-client',
+    ],
+    reason: 'feature map: SET/RESET "Never" in transaction pooling; the setting stays on the shared server connection',
+    link: FEATURES,
+  },
+  {
+    scenarios: ['session-state/application-name-visible-to-next-client'],
+    // postgres.js sends application_name in its StartupMessage, and pgbouncer restores a
+    // client's startup value on every server it gets; raw and pg send none, so nothing is restored.
+    drivers: ['raw', 'pg'],
+    reason: 'SET application_name stays on the shared server; pgbouncer only re-applies the value a client sent at startup',
+    link: 'https://github.com/pgbouncer/pgbouncer/issues/993',
+  },
+  {
+    scenarios: ['session-state/temp-table-visible-to-next-client', 'session-state/temp-table-collides-with-next-client', 'session-state/temp-table-dropped-at-disconnect'],
+    reason: 'feature map: PRESERVE/DELETE ROWS temp tables "Never" in transaction pooling; the table belongs to the shared server session',
+    link: FEATURES,
+  },
+  {
+    scenarios: ['session-state/advisory-lock-held-against-other-client', 'session-state/advisory-lock-unlock-by-other-client', 'session-state/advisory-lock-released-at-disconnect'],
+    reason: 'feature map: session-level advisory locks "Never" in transaction pooling; the lock is held by the shared server session',
+    link: FEATURES,
+  },
+  {
+    scenarios: ['session-state/notify-reaches-listener', 'session-state/notify-not-delivered-to-non-listener', 'session-state/listen-survives-between-transactions', 'backend-pid/notification-pid-is-notifiers-backend'],
+    reason: 'feature map: LISTEN "Never" in transaction pooling; the listening server may be handed to another client, and notifications arriving while no client is linked are dropped',
+    link: FEATURES,
+  },
+  {
+    scenarios: [
+      'prepared-statements/named-statement-invisible-to-other-client', 'prepared-statements/named-same-name-in-two-clients', 'prepared-statements/named-reused-in-later-transaction',
+      'prepared-statements/deallocate-all-spares-other-clients-protocol-statement', 'prepared-statements/deallocate-name-of-other-clients-protocol-statement',
+      'prepared-statements/describe-other-clients-statement', 'prepared-statements/close-by-other-client-spares-statement',
+      'prepared-statements/unnamed-statement-survives-sync', 'prepared-statements/unnamed-statement-not-replaced-by-other-client',
+    ],
+    reason: 'feature map: protocol-level prepared plans "No" in transaction pooling (before 1.21); statements live on whichever server the client had',
+    link: FEATURES,
+  },
+  {
+    scenarios: [
+      'prepared-statements/sql-execute-from-other-client', 'prepared-statements/sql-prepare-same-name-in-two-clients', 'prepared-statements/sql-prepared-reused-in-later-transaction',
+      'prepared-statements/deallocate-all-spares-other-clients-sql-statement', 'prepared-statements/deallocate-name-of-other-clients-sql-statement',
+    ],
+    reason: 'feature map: PREPARE / DEALLOCATE "Never" in transaction pooling',
+    link: FEATURES,
+  },
+  {
+    scenarios: [
+      'sequences/currval-sees-other-clients-nextval', 'sequences/currval-before-nextval-fails', 'sequences/lastval-sees-other-clients-nextval',
+      'sequences/lastval-before-nextval-fails', 'sequences/setval-currval-after-other-client-nextval', 'sequences/setval-uncalled-leaves-currval-undefined',
+    ],
+    reason: 'currval/lastval are session state of the server connection; transaction pooling "breaks session-based features", so another client\'s nextval on the shared server shows through',
+    link: FEATURES,
+  },
+  {
+    scenarios: ['backend-pid/stable-across-transactions'],
+    reason: 'a server connection is assigned to a client only for the duration of a transaction, so consecutive transactions may run on different backends',
+    link: FEATURES,
+  },
+];
+
+/** Statement pooling is transaction pooling that refuses transaction blocks. */
+const NO_TRANSACTION_BLOCKS: ProfileEntry = {
+  scenarios: ['session-state/set-local-ends-at-commit', 'sequences/currval-after-commit', 'backend-pid/stable-within-transaction', 'cancel/inside-transaction-aborts-it'],
+  reason: 'statement pooling: "multi-statement transactions are disallowed"; BEGIN gets 08P01 and the connection is closed',
+  link: FEATURES,
+};
+
+export const pgbouncerProfile: Profile = {
+  pooler: 'pgbouncer',
+  versions: '1.18',
+  modes: {
+    session: [OWN_BACKEND_KEY, APPLICATION_NAME_RESET],
+    transaction: [OWN_BACKEND_KEY, APPLICATION_NAME_RESET, ...TRANSACTION_POOLING],
+    statement: [OWN_BACKEND_KEY, APPLICATION_NAME_RESET, ...TRANSACTION_POOLING, NO_TRANSACTION_BLOCKS],
+  },
+};

@@ -8,6 +8,7 @@ import type { ConnInfo } from '../conn-info.ts';
 import { initTemplate, startCluster } from '../postgres-cluster.ts';
 import { freePort } from '../ports.ts';
 import { runStateDir, spawnManaged } from '../processes.ts';
+import { adminConsole } from '../admin-console.ts';
 import { waitForNoClients } from '../quiesce.ts';
 import { waitUntilReady } from '../readiness.ts';
 import { serverUser } from '../server-user.ts';
@@ -105,11 +106,13 @@ export class LocalProvider implements Provider {
       const pool = (database: string): ConnInfo => ({ ...cluster.conn, port, database });
       const pools = { single: pool(launch.databases.single), wide: pool(launch.databases.wide) };
       await waitUntilReady(`${adapter.title} (${spec.id})`, pools.wide, [pooler, cluster.process]);
+      const admin = adminConsole(pools.wide, launch.adminDatabase);
+      stops.push(() => admin.close());
       return {
         ...base, pools, poolerVersion: adapter.parseVersion(versionLine(binary)),
         failure: () => pooler.exitReason() ?? cluster.process.exitReason(),
         quiesce: async () => {
-          await adapter.resetServers(pools.wide);
+          await adapter.resetServers(admin, launch.databases);
           await waitForNoClients(cluster.conn);
         },
       };
