@@ -5,12 +5,17 @@ type Row = RunReport['results'][number];
 const LABEL: Record<string, string> = { ok: 'pass', documented: 'doc', regression: '**REGRESSION**', improved: '*improved*', error: '**ERROR**', skip: 'skip' };
 const labelOf = (x: Row) => (x.outcome === 'skip' ? LABEL.skip : LABEL[x.verdict]);
 
-/** One cell: a single word when every driver agrees, else the drivers behind each word. */
+/**
+ * One cell: a single word when every driver that ran agrees, followed by those drivers when
+ * some could not run the scenario (skip); else the drivers behind each word.
+ */
 export function cell(xs: readonly Row[]): string {
   if (!xs.length) return '';
+  const ran = xs.filter((x) => x.outcome !== 'skip');
+  if (!ran.length) return 'skip';
   const groups = new Map<string, string[]>();
-  for (const x of xs) groups.set(labelOf(x), [...(groups.get(labelOf(x)) ?? []), x.driver]);
-  if (groups.size === 1) return [...groups.keys()][0];
+  for (const x of ran) groups.set(labelOf(x), [...(groups.get(labelOf(x)) ?? []), x.driver]);
+  if (groups.size === 1) return ran.length === xs.length ? [...groups.keys()][0] : `${[...groups.keys()][0]} (${ran.map((x) => x.driver).join(', ')})`;
   return [...groups].map(([label, ds]) => `${label} (${ds.join(', ')})`).join('; ');
 }
 
@@ -28,7 +33,7 @@ export function summaryMarkdown(r: RunReport): string {
   out.push('', `Drivers: ${r.drivers.map((d) => `${d.id} (${d.library} ${d.version})`).join(', ')}.`, '');
   out.push('Legend: pass = behaves like PostgreSQL; doc = diverges as the pooler\'s documentation says; ' +
     '**REGRESSION** = diverges where PostgreSQL behaviour was expected; *improved* = passes where a divergence was documented; ' +
-    '**ERROR** = could not be decided (harness, timeout, invalid scenario); skip = the driver lacks a capability the scenario needs.', '');
+    '**ERROR** = could not be decided (harness, timeout, invalid scenario); (drivers) = only these drivers could run the scenario, the others lack a capability it needs (skip).', '');
   const scenarios = [...new Map(r.results.map((x) => [x.scenario, x.category])).entries()];
   let category = '';
   out.push(`| scenario | ${targets.join(' | ')} |`, `|---|${targets.map(() => '---').join('|')}|`);

@@ -34,7 +34,8 @@ export class WireConnection {
   secret: number | undefined;
   onNotification: ((m: ServerMessage) => void) | undefined;
   private readonly inbox: ServerMessage[] = [];
-  private waiter: Waiter | undefined;
+  // Several reads can wait at once (a background query and close(), say); all are woken.
+  private readonly waiters = new Set<Waiter>();
   private closedWith: string | undefined;
 
   private constructor(private readonly socket: net.Socket, private readonly opts: ConnectOptions) {
@@ -86,9 +87,9 @@ export class WireConnection {
   }
 
   private wake(): void {
-    const w = this.waiter;
-    this.waiter = undefined;
-    w?.();
+    const ws = [...this.waiters];
+    this.waiters.clear();
+    for (const w of ws) w();
   }
 
   private async startup(): Promise<void> {
@@ -169,8 +170,9 @@ export class WireConnection {
       const left = deadline - Date.now();
       if (left <= 0) throw new DeadlineError(`${this.label}: timed out after ${timeoutMs}ms waiting for ${what}`);
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiter = () => { clearTimeout(timer); resolve(); };
+        const waiter = () => { clearTimeout(timer); resolve(); };
+        const timer = setTimeout(() => { this.waiters.delete(waiter); resolve(); }, left);
+        this.waiters.add(waiter);
       });
     }
     return this.inbox;

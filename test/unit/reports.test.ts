@@ -47,6 +47,8 @@ describe('reports', () => {
   it('summary cells collapse agreeing drivers and split disagreeing ones', () => {
     expect(cell([rows[0], rows[1]])).to.equal('pass');
     expect(cell([rows[2], rows[3]])).to.equal('doc (raw); pass (pg)');
+    expect(cell([rows[0], row('direct', 'pg', 'skip', 'ok')])).to.equal('pass (raw)');
+    expect(cell([row('direct', 'pg', 'skip', 'ok')])).to.equal('skip');
     const md = summaryMarkdown(report(rows));
     expect(md).to.contain('| scenario | direct | pgbouncer:transaction |');
     expect(md).to.contain('| a | pass | doc (raw); pass (pg) |');
