@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { minimatch } from 'minimatch';
 import { loadCaseFile } from './case-file.ts';
-import type { Scenario } from './model.ts';
+import { CATEGORIES, type Scenario } from './model.ts';
 
 export const SUITES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../suites');
 
@@ -24,6 +24,8 @@ export async function loadCatalog(dir = SUITES_DIR): Promise<Scenario[]> {
       }
     }
   }
+  // Grouped by category (in the model's order), file order within it: reports read top-down.
+  out.sort((a, b) => CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category));
   const seen = new Map<string, string>();
   for (const s of out) {
     if (seen.has(s.id)) throw new Error(`scenario id ${s.id} is defined twice: ${seen.get(s.id)} and ${s.source}`);

@@ -79,6 +79,7 @@ const TRANSACTION_POOLING: readonly ProfileEntry[] = [
     scenarios: [
       'sequences/currval-sees-other-clients-nextval', 'sequences/currval-before-nextval-fails', 'sequences/lastval-sees-other-clients-nextval',
       'sequences/lastval-before-nextval-fails', 'sequences/setval-currval-after-other-client-nextval', 'sequences/setval-uncalled-leaves-currval-undefined',
+      'sequences/case-currval-after-other-clients-commit',
     ],
     reason: 'currval/lastval are session state of the server connection; transaction pooling "breaks session-based features", so another client\'s nextval on the shared server shows through',
     link: FEATURES,

@@ -1,0 +1,36 @@
+import { expect } from 'chai';
+import { missingCapabilities } from '../../harness/scenario/capabilities.ts';
+import { rawDriver } from '../../harness/drivers/raw.ts';
+import { loadCatalog } from '../../harness/scenario/catalog.ts';
+import { validateScenario } from '../../harness/scenario/validate.ts';
+import { pgbouncerProfile } from '../../harness/poolers/pgbouncer/profile.ts';
+import { minimatch } from 'minimatch';
+
+describe('the scenario catalogue', () => {
+  it('loads every suite file and case file, each valid, with a why', async () => {
+    const all = await loadCatalog();
+    expect(all.length).to.be.at.least(40);
+    for (const s of all) {
+      expect(validateScenario(s), s.id).to.deep.equal([]);
+      expect(s.why.length, `${s.id} why`).to.be.greaterThan(20);
+      expect(s.source, s.id).to.be.a('string');
+    }
+    expect(all.some((s) => s.source!.endsWith('.yaml:3') || /\.yaml:\d+$/.test(s.source!))).to.equal(true);
+  });
+
+  it('can run every scenario with the raw driver, so each is decided at least once', async () => {
+    for (const s of await loadCatalog()) expect(missingCapabilities(s, rawDriver), s.id).to.deep.equal([]);
+  });
+
+  it('has no pgbouncer profile entry that names no scenario (a typo would hide a regression)', async () => {
+    const ids = (await loadCatalog()).map((s) => s.id);
+    for (const [mode, entries] of Object.entries(pgbouncerProfile.modes)) {
+      for (const e of entries) {
+        for (const p of ([] as string[]).concat(e.scenarios)) {
+          expect(ids.some((id) => id === p || minimatch(id, p)), `${mode}: ${p}`).to.equal(true);
+        }
+        expect(e.link, `${mode}: ${e.reason}`).to.match(/^https:\/\//);
+      }
+    }
+  });
+});
