@@ -2,7 +2,7 @@ import { MissingBinaryError } from '../targets/binaries.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { CaseFileError } from '../scenario/case-file.ts';
 import { listCommand } from './list-command.ts';
-import { DEFAULT_OUT, DEFAULT_TARGETS, runCommand } from './run-command.ts';
+import { DEFAULT_LANES, DEFAULT_OUT, DEFAULT_TARGETS, runCommand } from './run-command.ts';
 import { POOLCHECK_VERSION } from './version.ts';
 
 const HELP = `poolcheck ${POOLCHECK_VERSION}: does a PostgreSQL connection pooler behave like PostgreSQL?
@@ -10,7 +10,7 @@ const HELP = `poolcheck ${POOLCHECK_VERSION}: does a PostgreSQL connection poole
 usage:
   poolcheck run  [--targets LIST] [--drivers LIST] [--scenarios GLOBS] [--out DIR]
                  [--provider local] [--pg-bindir DIR] [--pgbouncer-bin PATH]
-                 [--config FILE] [--step-timeout MS] [--no-install] [--quiet]
+                 [--config FILE] [--step-timeout MS] [--lanes N] [--no-install] [--quiet]
   poolcheck list targets|drivers|scenarios
 
 run:
@@ -24,6 +24,8 @@ run:
   --config      JSON file with pgBinDir, poolers {id: binary}, targets, drivers, scenarios, out
                 (default: ./poolcheck.config.json if present)
   --step-timeout  deadline for each step in ms (default 5000)
+  --lanes       scenarios run in parallel per target, each lane with its own database and pools
+                (default ${DEFAULT_LANES})
   --no-install  when a server binary is missing, fail instead of installing its Debian package (as root)
 
 exit codes: 0 no regression and no error; 1 at least one regression; 2 harness error or bad usage
@@ -32,7 +34,7 @@ exit codes: 0 no regression and no error; 1 at least one regression; 2 harness e
 export async function main(argv: string[]): Promise<number> {
   try {
     const args = parseArgs(argv, new Set(['no-install', 'quiet', 'help']),
-      new Set(['targets', 'drivers', 'scenarios', 'out', 'provider', 'pg-bindir', 'pgbouncer-bin', 'config', 'step-timeout']));
+      new Set(['targets', 'drivers', 'scenarios', 'out', 'provider', 'pg-bindir', 'pgbouncer-bin', 'config', 'step-timeout', 'lanes']));
     const [command, ...rest] = args.positionals;
     if (args.flags.has('help') || command === 'help' || !command) { process.stdout.write(HELP); return command ? 0 : 2; }
     if (command === 'run') return await runCommand(args);

@@ -19,6 +19,7 @@ import { POOLCHECK_VERSION } from './version.ts';
 
 export const DEFAULT_TARGETS = 'direct,pgbouncer:session,pgbouncer:transaction,pgbouncer:statement';
 export const DEFAULT_OUT = 'reports/latest';
+export const DEFAULT_LANES = 2;
 
 export async function runCommand(args: ParsedArgs): Promise<number> {
   const flag = (n: string) => { const v = args.flags.get(n); return typeof v === 'string' ? v : undefined; };
@@ -32,6 +33,8 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
   const scenarios = selectScenarios(await loadCatalog(), flag('scenarios') ?? config.scenarios);
   const out = path.resolve(flag('out') ?? config.out ?? DEFAULT_OUT);
   const stepTimeoutMs = Number(flag('step-timeout') ?? 5000);
+  const lanes = Number(flag('lanes') ?? DEFAULT_LANES);
+  if (!Number.isInteger(lanes) || lanes < 1 || lanes > 16) throw new UsageError('--lanes takes a whole number from 1 to 16');
   if (!Number.isFinite(stepTimeoutMs) || stepTimeoutMs < 100) throw new UsageError('--step-timeout takes milliseconds (>= 100)');
 
   const reaped = reapLeftovers();
@@ -42,7 +45,7 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
   const poolerBinaries = { ...(config.poolers ?? {}) };
   for (const t of targets) if (t.pooler && flag(`${t.pooler}-bin`)) poolerBinaries[t.pooler] = path.resolve(flag(`${t.pooler}-bin`)!);
   const local = new LocalProvider({
-    runId, logDir: path.join(out, 'logs'), allowInstall: !args.flags.has('no-install'),
+    runId, logDir: path.join(out, 'logs'), allowInstall: !args.flags.has('no-install'), lanes,
     pgBinDir: flag('pg-bindir') ? path.resolve(flag('pg-bindir')!) : config.pgBinDir, poolerBinaries,
   });
   local.checkBinaries(targets);

@@ -8,16 +8,16 @@ export interface PoolerLaunch {
   /** File name -> contents, written into the target's folder. */
   readonly files: Readonly<Record<string, string>>;
   readonly args: readonly string[];
-  /** Database name a client uses for each pool. */
-  readonly databases: Readonly<Record<PoolKind, string>>;
+  /** Per lane, the database name a client uses for each pool. */
+  readonly lanes: ReadonlyArray<Readonly<Record<PoolKind, string>>>;
   /** Database name of the pooler's admin console. */
   readonly adminDatabase: string;
 }
 
 /** A pooler's administration interface, reached through its own listener. */
 export interface AdminConsole {
-  /** Runs commands (one simple Query each, sent together) and returns the error, if any. */
-  run(commands: readonly string[]): Promise<void>;
+  /** Runs one command (simple Query) and returns its rows as objects keyed by column name. */
+  query(command: string): Promise<Array<Record<string, string | null>>>;
 }
 
 export interface PoolerAdapter {
@@ -29,15 +29,16 @@ export interface PoolerAdapter {
   /** Parses the version out of the binary's --version line. */
   parseVersion(versionLine: string): string;
   /**
-   * Renders config for `mode`: a single-server pool (the next client lands on the same
-   * backend) and a wide pool (for concurrency), both over the same database.
+   * Renders config for `mode`: for each lane's database, a single-server pool (the next
+   * client lands on the same backend) and a wide pool (for concurrency) over it.
    */
-  render(opts: { mode: string; port: number; backend: ConnInfo; dir: string }): PoolerLaunch;
+  render(opts: { mode: string; port: number; backend: ConnInfo; dir: string; laneDatabases: readonly string[] }): PoolerLaunch;
   readonly stopSignal: NodeJS.Signals;
   /**
-   * Makes the pooler drop its server connections once they are idle, so that the next
-   * scenario starts on fresh backends and no state leaks from one scenario into the next.
+   * Returns once the pooler holds no server connection for the lane, after
+   * `terminateBackends` ended every backend of the lane's database: the next scenario then
+   * starts on fresh backends and no state leaks from one scenario into the next.
    */
-  resetServers(admin: AdminConsole, databases: Readonly<Record<PoolKind, string>>): Promise<void>;
+  resetServers(admin: AdminConsole, lane: Readonly<Record<PoolKind, string>>, terminateBackends: () => Promise<void>): Promise<void>;
   readonly profile: Profile;
 }

@@ -1,9 +1,10 @@
 // Runs scenarios x drivers on every target. Targets run in parallel (each has its own
-// PostgreSQL and pooler); inside one target, scenarios run one at a time, because a
-// single-server pool is shared by construction.
+// PostgreSQL and pooler), and so do the lanes of a target (each its own database and pools);
+// inside one lane, scenarios run one at a time, because a single-server pool is shared by
+// construction.
 import type { Driver } from '../drivers/session.ts';
 import type { ScenarioRun } from '../report/result.ts';
-import type { Provider, StartedTarget } from '../targets/started-target.ts';
+import type { Lane, Provider, StartedTarget } from '../targets/started-target.ts';
 import type { TargetSpec } from '../targets/target-spec.ts';
 import type { Scenario } from './model.ts';
 import { missingCapabilities } from './capabilities.ts';
@@ -58,20 +59,24 @@ export async function runMatrix(plan: MatrixPlan): Promise<{ results: ScenarioRu
     }
     targets.push({ spec, started, startMs: Date.now() - t0 });
     plan.progress.targetStarted(started, Date.now() - t0);
-    try {
-      for (const d of plan.drivers) {
-        for (const s of plan.scenarios) {
-          const dead = started.failure();
-          if (dead) { record(errorRun(s, spec.id, d.id, dead)); continue; }
-          try {
-            // A run the driver cannot do is decided without touching the servers.
-            if (missingCapabilities(s, d).length === 0) await started.quiesce();
-            record(await runScenario(s, { target: started, driver: d, namePrefix: `pc${plan.runId}_${++seq}`, stepTimeoutMs: plan.stepTimeoutMs }));
-          } catch (err) {
-            record(errorRun(s, spec.id, d.id, started.failure() ?? (err as Error).message));
-          }
+    // Every lane takes the next job from one queue, so a slow scenario holds up only its lane.
+    const jobs = plan.drivers.flatMap((d) => plan.scenarios.map((s) => ({ d, s })));
+    const worker = async (lane: Lane) => {
+      for (let job = jobs.shift(); job; job = jobs.shift()) {
+        const { d, s } = job;
+        const dead = started.failure();
+        if (dead) { record(errorRun(s, spec.id, d.id, dead)); continue; }
+        try {
+          // A run the driver cannot do is decided without touching the servers.
+          if (missingCapabilities(s, d).length === 0) await lane.quiesce();
+          record(await runScenario(s, { target: started, lane, driver: d, namePrefix: `pc${plan.runId}_${++seq}`, stepTimeoutMs: plan.stepTimeoutMs }));
+        } catch (err) {
+          record(errorRun(s, spec.id, d.id, started.failure() ?? (err as Error).message));
         }
       }
+    };
+    try {
+      await Promise.all(started.lanes.map(worker));
     } finally {
       await started.stop();
     }

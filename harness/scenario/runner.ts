@@ -2,7 +2,7 @@
 import type { Driver, Session } from '../drivers/session.ts';
 import { toResult } from '../drivers/raw.ts';
 import type { ScenarioRun, StepRecord } from '../report/result.ts';
-import type { StartedTarget } from '../targets/started-target.ts';
+import type { Lane, StartedTarget } from '../targets/started-target.ts';
 import { WireConnection } from '../wire/connection.ts';
 import { DeadlineError, withDeadline } from '../wire/errors.ts';
 import { Transcript } from '../wire/transcript.ts';
@@ -14,6 +14,7 @@ import { validateScenario } from './validate.ts';
 
 export interface RunContext {
   readonly target: StartedTarget;
+  readonly lane: Lane;
   readonly driver: Driver;
   /** Makes object names unique to this run of this scenario. */
   readonly namePrefix: string;
@@ -51,7 +52,7 @@ export async function runScenario(s: Scenario, ctx: RunContext): Promise<Scenari
   let observer: WireConnection | undefined;
 
   const observerQuery = async (sql: string) => {
-    observer ??= await WireConnection.connect({ ...ctx.target.direct, label: OBSERVER, transcript, timeoutMs: ctx.stepTimeoutMs });
+    observer ??= await WireConnection.connect({ ...ctx.lane.direct, label: OBSERVER, transcript, timeoutMs: ctx.stepTimeoutMs });
     return toResult(await observer.exchange([{ type: 'Query', sql: templates.expand(sql) }]));
   };
 
@@ -62,7 +63,7 @@ export async function runScenario(s: Scenario, ctx: RunContext): Promise<Scenari
     const spec = s.sessions[name];
     transcript.note(name, `connect via ${ctx.driver.id} to the ${spec.pool ?? s.pool} pool`);
     const sess = await ctx.driver.connect({
-      conn: ctx.target.pools[spec.pool ?? s.pool], label: name, transcript, timeoutMs: ctx.stepTimeoutMs,
+      conn: ctx.lane.pools[spec.pool ?? s.pool], label: name, transcript, timeoutMs: ctx.stepTimeoutMs,
       applicationName: spec.applicationName,
     });
     sessions.set(name, sess);

@@ -45,7 +45,10 @@ max_prepared_transactions = 20
 log_line_prefix = '%m [%p] %q%u@%d '
 `;
 
-export async function initTemplate(binDir: string, dir: string, password: string): Promise<void> {
+/** Lane i's database: scenarios in different lanes never share one. */
+export const laneDatabase = (i: number) => (i === 0 ? APP_DATABASE : `${APP_DATABASE}_${i}`);
+
+export async function initTemplate(binDir: string, dir: string, password: string, lanes: number): Promise<void> {
   const run = (cmd: string, args: string[], input?: string) => {
     const r = spawnSync(path.join(binDir, cmd), args, { input, encoding: 'utf8', ...asServerUser(), timeout: 120_000 });
     if (r.status !== 0) throw new Error(`${cmd} failed (${r.error?.message ?? `exit ${r.status}`}): ${(r.stderr || r.stdout || '').trim().split('\n').slice(-3).join(' ')}`);
@@ -61,7 +64,7 @@ export async function initTemplate(binDir: string, dir: string, password: string
     `SET password_encryption = 'md5';`,
     `CREATE ROLE ${MD5_USER} LOGIN PASSWORD ${lit};`,
     `CREATE ROLE pc_other NOLOGIN;`,
-    `CREATE DATABASE ${APP_DATABASE} OWNER ${APP_USER};`,
+    ...Array.from({ length: lanes }, (_, i) => `CREATE DATABASE ${laneDatabase(i)} OWNER ${APP_USER};`),
     '',
   ].join('\n'));
   writeFileSync(path.join(dir, 'pg_hba.conf'), HBA);

@@ -4,18 +4,28 @@ import type { TargetSpec } from './target-spec.ts';
 
 export type ProviderId = 'local';
 
+/**
+ * One independent slice of a target: its own database, and the pooler's own pools over it.
+ * Scenarios in different lanes share no server connection, so lanes run in parallel while
+ * scenarios within a lane run one at a time.
+ */
+export interface Lane {
+  readonly index: number;
+  /** Where scenario sessions connect: through the pooler (or straight to PostgreSQL for direct). */
+  readonly pools: Readonly<Record<PoolKind, ConnInfo>>;
+  /** The observer's connection: straight to the lane's database, bypassing any pooler. */
+  readonly direct: ConnInfo;
+  /** Returns once no backend of an earlier scenario is left in this lane, so no state leaks. */
+  quiesce(): Promise<void>;
+}
+
 /** A target whose servers are up. Stopping it is idempotent. */
 export interface StartedTarget {
   readonly spec: TargetSpec;
   readonly provider: ProviderId;
-  /** Where scenario sessions connect: through the pooler (or straight to PostgreSQL for direct). */
-  readonly pools: Readonly<Record<PoolKind, ConnInfo>>;
-  /** The observer's connection: straight to the database, bypassing any pooler. */
-  readonly direct: ConnInfo;
+  readonly lanes: readonly Lane[];
   readonly poolerVersion: string | null;
   readonly postgresVersion: string;
-  /** Returns once no backend from an earlier scenario is left (state cannot leak between scenarios). */
-  quiesce(): Promise<void>;
   /** Why a server of this target stopped on its own, if one did. */
   failure(): string | undefined;
   stop(): Promise<void>;

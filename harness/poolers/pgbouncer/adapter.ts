@@ -12,22 +12,30 @@ export const pgbouncer: PoolerAdapter = {
   parseVersion: (line) => line.match(/(\d+\.\d+(?:\.\d+)?)/)?.[1] ?? line,
   stopSignal: 'SIGTERM', // immediate shutdown; SIGINT would wait for clients ("safe shutdown")
   profile: pgbouncerProfile,
-  async resetServers(admin, databases) {
-    // KILL drops the database's client and server connections at once (RECONNECT would wait
-    // for the janitor, about a third of a second); RESUME lets new clients in again.
-    // https://www.pgbouncer.org/usage.html#process-controlling-commands
-    const dbs = [...new Set(Object.values(databases))];
-    await admin.run([...dbs.map((d) => `KILL ${d}`), ...dbs.map((d) => `RESUME ${d}`)]);
+  async resetServers(admin, lane, terminateBackends) {
+    // Not KILL: pgbouncer 1.18 can die on KILL while a cancel-request client is still open
+    // ("FATAL ... disconnect_client(): bad client state: 1", compare pgbouncer#801), and
+    // RECONNECT waits for the janitor (about a third of a second). A terminated backend is
+    // noticed at once: pgbouncer drops an idle server that sends anything.
+    await terminateBackends();
+    const dbs = new Set(Object.values(lane));
+    const until = Date.now() + 5000;
+    for (;;) {
+      const left = (await admin.query('SHOW SERVERS')).filter((r) => dbs.has(String(r.database)));
+      if (!left.length) return;
+      if (Date.now() > until) throw new Error(`pgbouncer still holds ${left.length} server connection(s) for ${[...dbs].join(', ')} 5s after their backends were terminated`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
   },
-  render({ mode, port, backend, dir }) {
-    const server = `host=${backend.host} port=${backend.port} dbname=${backend.database}`;
+  render({ mode, port, backend, dir, laneDatabases }) {
+    const server = (db: string) => `host=${backend.host} port=${backend.port} dbname=${db}`;
     // In session mode a client keeps its server until it disconnects, so a one-server pool
     // would make a second concurrent client wait: there both pools are wide, and sequential
     // clients still meet the same server through pgbouncer's LIFO reuse after its reset query.
     const singleSize = mode === 'session' ? 20 : 1;
+    const lanes = laneDatabases.map((_, i) => ({ single: `pc_single_${i}`, wide: `pc_wide_${i}` }));
     const ini = `[databases]
-pc_single = ${server} pool_size=${singleSize}
-pc_wide = ${server} pool_size=20
+${laneDatabases.map((db, i) => `${lanes[i].single} = ${server(db)} pool_size=${singleSize}\n${lanes[i].wide} = ${server(db)} pool_size=20`).join('\n')}
 
 [pgbouncer]
 listen_addr = 127.0.0.1
@@ -36,7 +44,7 @@ unix_socket_dir =
 pool_mode = ${mode}
 auth_type = scram-sha-256
 auth_file = ${path.join(dir, 'userlist.txt')}
-max_client_conn = 500
+max_client_conn = 2000
 default_pool_size = 20
 min_pool_size = 0
 server_idle_timeout = 0
@@ -50,7 +58,7 @@ admin_users = ${backend.user}
     return {
       files: { 'pgbouncer.ini': ini, 'userlist.txt': `"${backend.user}" "${backend.password}"\n` },
       args: [path.join(dir, 'pgbouncer.ini')],
-      databases: { single: 'pc_single', wide: 'pc_wide' },
+      lanes,
       adminDatabase: 'pgbouncer',
     };
   },

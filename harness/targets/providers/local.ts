@@ -5,11 +5,11 @@ import path from 'node:path';
 import { poolerAdapter } from '../../poolers/registry.ts';
 import { findBinary, findPostgresBinDir, versionLine } from '../binaries.ts';
 import type { ConnInfo } from '../conn-info.ts';
-import { initTemplate, startCluster } from '../postgres-cluster.ts';
+import { initTemplate, laneDatabase, startCluster } from '../postgres-cluster.ts';
 import { freePort } from '../ports.ts';
 import { runStateDir, spawnManaged } from '../processes.ts';
 import { adminConsole } from '../admin-console.ts';
-import { waitForNoClients } from '../quiesce.ts';
+import { terminateBackends, waitForNoClients } from '../quiesce.ts';
 import { waitUntilReady } from '../readiness.ts';
 import { serverUser } from '../server-user.ts';
 import type { Provider, StartedTarget } from '../started-target.ts';
@@ -23,6 +23,8 @@ export interface LocalProviderOptions {
   /** Pooler id -> binary to test (a developer's own build). */
   readonly poolerBinaries?: Readonly<Record<string, string>>;
   readonly allowInstall: boolean;
+  /** Independent lanes per target (each its own database and pools), run in parallel. */
+  readonly lanes: number;
 }
 
 export class LocalProvider implements Provider {
@@ -54,7 +56,7 @@ export class LocalProvider implements Provider {
     this.template ??= (async () => {
       const binDir = findPostgresBinDir(this.opts.pgBinDir, this.opts.allowInstall);
       const dir = path.join(runStateDir(this.opts.runId), 'template');
-      await initTemplate(binDir, dir, this.password);
+      await initTemplate(binDir, dir, this.password, this.opts.lanes);
       return { binDir, dir };
     })();
     return this.template;
@@ -79,20 +81,21 @@ export class LocalProvider implements Provider {
         logFile: path.join(this.opts.logDir, `${slug}.postgres.log`),
       });
       stops.push(() => cluster.process.stop());
-      const base = {
-        spec, provider: this.id, direct: cluster.conn, postgresVersion: cluster.version,
-        stop,
-      };
+      const base = { spec, provider: this.id, postgresVersion: cluster.version, stop };
+      const laneDatabases = Array.from({ length: this.opts.lanes }, (_, i) => laneDatabase(i));
+      const direct = (i: number): ConnInfo => ({ ...cluster.conn, database: laneDatabases[i] });
       if (!spec.pooler) {
         return {
-          ...base, pools: { single: cluster.conn, wide: cluster.conn }, poolerVersion: null,
-          failure: () => cluster.process.exitReason(), quiesce: () => waitForNoClients(cluster.conn),
+          ...base, poolerVersion: null, failure: () => cluster.process.exitReason(),
+          lanes: laneDatabases.map((_, i) => ({
+            index: i, direct: direct(i), pools: { single: direct(i), wide: direct(i) }, quiesce: () => waitForNoClients(direct(i)),
+          })),
         };
       }
       const adapter = poolerAdapter(spec.pooler);
       const binary = this.poolerBinary(spec.pooler);
       const port = await freePort();
-      const launch = adapter.render({ mode: spec.mode!, port, backend: cluster.conn, dir: targetDir });
+      const launch = adapter.render({ mode: spec.mode!, port, backend: cluster.conn, dir: targetDir, laneDatabases });
       for (const [name, text] of Object.entries(launch.files)) {
         const file = path.join(targetDir, name);
         writeFileSync(file, text, { mode: 0o600 });
@@ -104,17 +107,20 @@ export class LocalProvider implements Provider {
       });
       stops.push(() => pooler.stop());
       const pool = (database: string): ConnInfo => ({ ...cluster.conn, port, database });
-      const pools = { single: pool(launch.databases.single), wide: pool(launch.databases.wide) };
-      await waitUntilReady(`${adapter.title} (${spec.id})`, pools.wide, [pooler, cluster.process]);
-      const admin = adminConsole(pools.wide, launch.adminDatabase);
+      const lanes = launch.lanes.map((dbs, i) => ({ index: i, direct: direct(i), pools: { single: pool(dbs.single), wide: pool(dbs.wide) } }));
+      await waitUntilReady(`${adapter.title} (${spec.id})`, lanes[0].pools.wide, [pooler, cluster.process]);
+      const admin = adminConsole(lanes[0].pools.wide, launch.adminDatabase);
       stops.push(() => admin.close());
       return {
-        ...base, pools, poolerVersion: adapter.parseVersion(versionLine(binary)),
+        ...base, poolerVersion: adapter.parseVersion(versionLine(binary)),
         failure: () => pooler.exitReason() ?? cluster.process.exitReason(),
-        quiesce: async () => {
-          await adapter.resetServers(admin, launch.databases);
-          await waitForNoClients(cluster.conn);
-        },
+        lanes: lanes.map((lane, i) => ({
+          ...lane,
+          quiesce: async () => {
+            await adapter.resetServers(admin, launch.lanes[i], () => terminateBackends(lane.direct));
+            await waitForNoClients(lane.direct);
+          },
+        })),
       };
     } catch (err) {
       await stop();
