@@ -9,7 +9,10 @@ import type { Capability } from '../drivers/session.ts';
 import type { PoolKind } from '../poolers/pooler-adapter.ts';
 import type { FrontendMessage } from '../wire/messages.ts';
 
-export const CATEGORIES = ['session-state', 'parameter-status', 'prepared-statements', 'sequences', 'cancel', 'backend-pid'] as const;
+export const CATEGORIES = [
+  'session-state', 'parameter-status', 'transactions', 'prepared-statements', 'protocol-framing', 'session-objects',
+  'sequences', 'cancel', 'backend-pid', 'abnormal-exits', 'auth-transport', 'drivers',
+] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 /** An expected cell: a literal, '$name' for a saved value, '*' for anything, or null. */
