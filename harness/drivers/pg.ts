@@ -10,6 +10,7 @@ const textTypes = { getTypeParser: () => (value: string) => value };
 class PgSession implements Session {
   private readonly params = new Map<string, string>();
   private readonly box = new NotificationBox();
+  private readonly notices: string[] = [];
 
   constructor(private readonly client: pg.Client, private readonly opts: SessionOptions) {
     // pg keeps no ParameterStatus table; these are the messages its own connection received.
@@ -17,6 +18,7 @@ class PgSession implements Session {
       this.params.set(m.parameterName, m.parameterValue);
     });
     client.on('notification', (n) => this.box.push({ channel: n.channel, payload: n.payload ?? '', pid: n.processId }));
+    client.on('notice', (n) => this.notices.push(String((n as { code?: string }).code)));
     client.on('error', () => { /* surfaced by the query that was running */ });
   }
 
@@ -55,6 +57,7 @@ class PgSession implements Session {
     return { host: c.host, port: c.port, user: c.user, password: c.password, database: c.database };
   }
 
+  takeNotices(): string[] { return this.notices.splice(0); }
   backendPid() { return (this.client as unknown as { processID: number | null }).processID ?? undefined; }
   parameterStatus(name: string) { return this.params.get(name); }
   waitNotification(channel: string, timeoutMs: number) { return this.box.take(channel, timeoutMs); }
@@ -68,13 +71,15 @@ export const pgDriver: Driver = {
   id: 'pg',
   library: 'pg (node-postgres)',
   version,
-  capabilities: new Set(['namedPrepare', 'cancel', 'backendPid', 'parameterStatus', 'notifications', 'notificationPid']),
+  capabilities: new Set(['namedPrepare', 'cancel', 'backendPid', 'parameterStatus', 'notifications', 'notificationPid', 'notices', 'tls']),
   notes: 'client.query: simple protocol without params, unnamed extended protocol with them; { name } for named statements',
   async connect(opts) {
     const c = opts.conn;
     const client = new pg.Client({
       host: c.host, port: c.port, user: c.user, password: c.password, database: c.database,
       application_name: opts.applicationName, connectionTimeoutMillis: opts.timeoutMs,
+      // The test servers' certificates are self-signed: encrypted, not verified (sslmode=require).
+      ssl: opts.tls ? { rejectUnauthorized: false } : undefined,
     });
     const session = new PgSession(client, opts);
     await withDeadline(client.connect(), opts.timeoutMs, `${opts.label}: pg connect to ${c.host}:${c.port}`);

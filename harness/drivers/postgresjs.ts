@@ -1,9 +1,15 @@
 // postgres.js: https://github.com/porsager/postgres
 // One Session = one postgres() instance with max: 1, so every step uses the same connection.
-// SQL steps go through sql.unsafe(), which does not prepare named statements by default
-// (tagged templates would); the prepare-by-default variant belongs to the driver-variant work.
+// Two variants. `postgres.js` sends a single statement the way a tagged template does by
+// default (prepare: true): extended protocol with a named statement, cached per connection
+// under a random name, even without parameters. `postgres.js:pooler-safe` sends it the way
+// prepare: false does, which the postgres.js README gives for transaction poolers such as
+// pgbouncer (https://github.com/porsager/postgres#prepared-statements): simple protocol
+// without parameters, the unnamed statement with them. Several statements in one step go
+// through the simple protocol in both (a tagged template cannot hold them; .simple() can).
 import postgres from 'postgres';
 import { packageVersion } from './package-version.ts';
+import { statementCount } from './sql-lexer.ts';
 import { withDeadline } from '../wire/errors.ts';
 import { NotificationBox, type Driver, type QueryResult, type Session, type SessionOptions } from './session.ts';
 
@@ -14,11 +20,17 @@ class PostgresJsSession implements Session {
   private inflight: Pending | undefined;
   private pid: number | undefined;
 
-  constructor(private readonly sql: Sql, private readonly box: NotificationBox, private readonly opts: SessionOptions) {}
+  constructor(
+    private readonly sql: Sql, private readonly box: NotificationBox, private readonly notices: string[],
+    private readonly opts: SessionOptions, private readonly prepare: boolean,
+  ) {}
+
+  takeNotices(): string[] { return this.notices.splice(0); }
 
   async query(text: string, params?: readonly (string | null)[]): Promise<QueryResult> {
+    const options = this.prepare && statementCount(text) <= 1 ? { prepare: true, simple: false } : {};
     // .raw() returns every value as the server sent it (text), like the other drivers.
-    const pending = this.sql.unsafe(text, params ? [...params] : []) as Pending;
+    const pending = this.sql.unsafe(text, params ? [...params] : [], options) as Pending;
     this.inflight = pending;
     try {
       const r = await withDeadline(pending.raw() as unknown as Promise<Array<Array<Buffer | null>> & { state?: { pid: number }; columns?: Array<{ name: string }>; command?: string }>, this.opts.timeoutMs, `${this.opts.label}: reply to ${text}`);
@@ -50,23 +62,34 @@ class PostgresJsSession implements Session {
 
 const version = packageVersion('postgres');
 
-export const postgresJsDriver: Driver = {
-  id: 'postgres.js',
-  library: 'postgres (postgres.js)',
-  version,
-  capabilities: new Set(['cancel', 'backendPid', 'parameterStatus', 'notifications']),
-  notes: 'sql.unsafe(): simple protocol without params, unnamed extended protocol with them; connects at the first query',
-  async connect(opts) {
-    const c = opts.conn;
-    const box = new NotificationBox();
-    const sql = postgres({
-      host: c.host, port: c.port, user: c.user, password: c.password, database: c.database,
-      max: 1, idle_timeout: 0, max_lifetime: null, connect_timeout: Math.ceil(opts.timeoutMs / 1000),
-      connection: opts.applicationName ? { application_name: opts.applicationName } : {},
-      onnotice: () => undefined,
-      // Not in postgres.js's typings: the connection's hook for NotificationResponse (channel, payload).
-      ...({ onnotify: (channel: string, payload: string) => box.push({ channel, payload }) } as object),
-    });
-    return new PostgresJsSession(sql, box, opts);
-  },
-};
+function postgresJs(prepare: boolean): Driver {
+  return {
+    id: prepare ? 'postgres.js' : 'postgres.js:pooler-safe',
+    library: 'postgres (postgres.js)',
+    version,
+    capabilities: new Set(['cancel', 'backendPid', 'parameterStatus', 'notifications', 'notices', 'tls', 'startupParams', ...(prepare ? ['driverPrepares' as const] : [])]),
+    notes: prepare
+      ? 'sql.unsafe(text, params, { prepare: true, simple: false }), as a tagged template: a named statement per distinct query; connects at the first query'
+      : 'sql.unsafe() with prepare: false: simple protocol without params, unnamed extended protocol with them; connects at the first query',
+    async connect(opts) {
+      const c = opts.conn;
+      const box = new NotificationBox();
+      const notices: string[] = [];
+      const sql = postgres({
+        host: c.host, port: c.port, user: c.user, password: c.password, database: c.database,
+        max: 1, idle_timeout: 0, max_lifetime: null, connect_timeout: Math.ceil(opts.timeoutMs / 1000),
+        prepare,
+        connection: { ...(opts.applicationName ? { application_name: opts.applicationName } : {}), ...opts.startupParams },
+        onnotice: (n) => notices.push(String(n.code)),
+        // The test servers' certificates are self-signed: encrypted, not verified (sslmode=require).
+        ssl: opts.tls ? { rejectUnauthorized: false } : false,
+        // Not in postgres.js's typings: the connection's hook for NotificationResponse (channel, payload).
+        ...({ onnotify: (channel: string, payload: string) => box.push({ channel, payload }) } as object),
+      });
+      return new PostgresJsSession(sql, box, notices, opts, prepare);
+    },
+  };
+}
+
+export const postgresJsDriver = postgresJs(true);
+export const postgresJsPoolerSafeDriver = postgresJs(false);

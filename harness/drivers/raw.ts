@@ -51,7 +51,9 @@ class RawSession implements Session {
 
   waitNotification(channel: string, timeoutMs: number) { return this.box.take(channel, timeoutMs); }
 
-  exchange(messages: readonly FrontendMessage[], opts: { until?: string; timeoutMs: number }): Promise<ServerMessage[]> {
+  takeNotices(): string[] { return this.conn.notices.splice(0); }
+
+  exchange(messages: readonly FrontendMessage[], opts: { until?: string; timeoutMs: number; splitAt?: readonly number[] }): Promise<ServerMessage[]> {
     this.conn.discardInbox();
     return this.conn.exchange(messages, opts);
   }
@@ -66,12 +68,13 @@ export const rawDriver: Driver = {
   id: 'raw',
   library: 'pg-protocol',
   version,
-  capabilities: new Set(['namedPrepare', 'cancel', 'backendPid', 'parameterStatus', 'notifications', 'notificationPid', 'protocol']),
+  capabilities: new Set(['namedPrepare', 'cancel', 'backendPid', 'parameterStatus', 'notifications', 'notificationPid', 'protocol', 'notices', 'tls', 'startupParams']),
   notes: 'poolcheck\'s wire client: simple Query without params, Parse/Bind/Describe/Execute/Sync with them',
   async connect(opts) {
     const conn = await WireConnection.connect({
       ...opts.conn, label: opts.label, transcript: opts.transcript, timeoutMs: opts.timeoutMs,
-      params: opts.applicationName ? { application_name: opts.applicationName } : undefined,
+      tls: opts.tls,
+      params: { ...(opts.applicationName ? { application_name: opts.applicationName } : {}), ...opts.startupParams },
     });
     return new RawSession(conn, opts);
   },

@@ -12,6 +12,10 @@ export const CAPABILITIES = {
   notifications: 'delivers NotificationResponse messages',
   notificationPid: 'reports the sender pid of a notification',
   protocol: 'sends arbitrary protocol message lists (raw wire)',
+  driverPrepares: 'names server-side prepared statements on its own (a statement cache or a prepare threshold)',
+  notices: 'reports the NoticeResponses it received',
+  tls: 'connects with TLS required (sslmode=require)',
+  startupParams: 'sends arbitrary parameters in its StartupMessage',
 } as const;
 export type Capability = keyof typeof CAPABILITIES;
 
@@ -47,8 +51,10 @@ export interface Session {
   parameterStatus(name: string): string | undefined;
   /** Resolves with the first notification on `channel` not yet taken, or undefined at the deadline. */
   waitNotification(channel: string, timeoutMs: number): Promise<Notification | undefined>;
-  /** Sends a message list and returns the replies (protocol). */
-  exchange?(messages: readonly FrontendMessage[], opts: { until?: string; timeoutMs: number }): Promise<ServerMessage[]>;
+  /** SQLSTATEs of the NoticeResponses received since the last call (notices). */
+  takeNotices?(): string[];
+  /** Sends a message list and returns the replies; `splitAt` cuts the bytes into several writes (protocol). */
+  exchange?(messages: readonly FrontendMessage[], opts: { until?: string; timeoutMs: number; splitAt?: readonly number[] }): Promise<ServerMessage[]>;
   /** A CancelRequest with a chosen pid and secret (protocol). */
   cancelWith?(pid: number, secret: number): Promise<void>;
   /** The secret key from BackendKeyData (protocol). */
@@ -64,6 +70,10 @@ export interface SessionOptions {
   readonly transcript: Transcript;
   readonly timeoutMs: number;
   readonly applicationName?: string;
+  /** Require TLS (tls). */
+  readonly tls?: boolean;
+  /** Further StartupMessage parameters (startupParams). */
+  readonly startupParams?: Readonly<Record<string, string>>;
 }
 
 export interface Driver {

@@ -20,6 +20,20 @@ export interface AdminConsole {
   query(command: string): Promise<Array<Record<string, string | null>>>;
 }
 
+export interface RenderOptions {
+  readonly mode: string;
+  readonly port: number;
+  /** The database server, as the app role (whose password the pooler may need). */
+  readonly backend: ConnInfo;
+  /** The target's private folder (config files with secrets go here, never in the report). */
+  readonly dir: string;
+  readonly laneDatabases: readonly string[];
+  /** Roles for authentication scenarios: one with an md5-stored password, one let in by trust. */
+  readonly authRoles: { readonly md5: string; readonly trust: string };
+  /** Certificate and key for TLS between client and pooler. */
+  readonly tls: { readonly cert: string; readonly key: string };
+}
+
 export interface PoolerAdapter {
   readonly id: string;
   readonly title: string;
@@ -32,7 +46,7 @@ export interface PoolerAdapter {
    * Renders config for `mode`: for each lane's database, a single-server pool (the next
    * client lands on the same backend) and a wide pool (for concurrency) over it.
    */
-  render(opts: { mode: string; port: number; backend: ConnInfo; dir: string; laneDatabases: readonly string[] }): PoolerLaunch;
+  render(opts: RenderOptions): PoolerLaunch;
   readonly stopSignal: NodeJS.Signals;
   /**
    * Returns once the pooler holds no server connection for the lane, after

@@ -10,6 +10,12 @@ export interface ProfileEntry {
   readonly reason: string;
   readonly link: string;
   /**
+   * Where the expectation comes from: the pooler's documentation (the default), an issue in
+   * its tracker, or a defect poolcheck observed that neither describes (then `link` points at
+   * the PostgreSQL behaviour the pooler misses). Reports show the last two as known defects.
+   */
+  readonly source?: 'docs' | 'issue' | 'observed';
+  /**
    * Only these drivers are expected to diverge; the rest are expected to pass. For behaviour
    * that depends on what a driver sends (e.g. postgres.js always sends application_name).
    */

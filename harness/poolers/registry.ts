@@ -1,7 +1,8 @@
 import { pgbouncer } from './pgbouncer/adapter.ts';
+import { pgpool } from './pgpool/adapter.ts';
 import type { PoolerAdapter } from './pooler-adapter.ts';
 
-export const poolers = { pgbouncer } satisfies Record<string, PoolerAdapter>;
+export const poolers = { pgbouncer, pgpool } satisfies Record<string, PoolerAdapter>;
 export type PoolerId = keyof typeof poolers;
 export const poolerIds = Object.keys(poolers) as PoolerId[];
 

@@ -13,7 +13,7 @@ export function resultsJson(r: RunReport): string {
     results: r.results.map((x) => ({
       scenario: x.scenario, category: x.category, target: x.target, driver: x.driver,
       outcome: x.outcome, expected: x.expected, verdict: x.verdict, durationMs: x.durationMs,
-      message: x.message ?? null, reason: x.reason ?? null, ...(x.link ? { link: x.link } : {}), transcript: x.transcriptPath,
+      message: x.message ?? null, reason: x.reason ?? null, ...(x.link ? { link: x.link, source: x.source } : {}), transcript: x.transcriptPath,
     })),
     summary: { byVerdict: countByVerdict(r.results) },
   };

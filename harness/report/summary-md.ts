@@ -61,7 +61,8 @@ export function summaryMarkdown(r: RunReport): string {
       if (seen.has(key)) continue;
       seen.add(key);
       const drivers = documented.filter((y) => y.scenario === x.scenario && y.target === x.target).map((y) => y.driver);
-      out.push(`- \`${x.scenario}\` on ${x.target} (${drivers.join(', ')}): ${x.reason ?? ''}${x.link ? ` (${x.link})` : ''}. First seen: ${x.message ?? ''}`);
+      const tag = x.source === 'observed' ? ' **[known defect, not in the pooler\'s docs]**' : x.source === 'issue' ? ' [known issue]' : '';
+      out.push(`- \`${x.scenario}\` on ${x.target} (${drivers.join(', ')}):${tag} ${x.reason ?? ''}${x.link ? ` (${x.link})` : ''}. First seen: ${x.message ?? ''}`);
     }
   }
   return out.join('\n') + '\n';

@@ -7,6 +7,7 @@ export interface Judged extends ScenarioRun {
   /** The profile's reason and source when a divergence is expected. */
   readonly reason?: string;
   readonly link?: string;
+  readonly source?: 'docs' | 'issue' | 'observed';
 }
 
 /** Outcome held against expectation (DESIGN.md "verdict"). A skip is no finding: ok. */
@@ -43,5 +44,5 @@ export function applyBaseline(runs: readonly ScenarioRun[]): ScenarioRun[] {
 export function judge(run: ScenarioRun, profile: Profile | undefined, mode: string | null): Judged {
   const entry = run.target === 'direct' ? undefined : expectedDivergence(profile, mode, run.scenario, run.driver);
   const expected = entry ? 'diverge' : 'pass';
-  return { ...run, expected, verdict: verdictOf(run.outcome, expected), reason: entry?.reason, link: entry?.link };
+  return { ...run, expected, verdict: verdictOf(run.outcome, expected), reason: entry?.reason, link: entry?.link, source: entry ? entry.source ?? 'docs' : undefined };
 }

@@ -4,6 +4,10 @@ import { OBSERVER, type Scenario } from './model.ts';
 /** What a driver must be able to do to run this scenario: declared plus implied by its steps. */
 export function requiredCapabilities(s: Scenario): Set<Capability> {
   const need = new Set<Capability>(s.needs ?? []);
+  for (const spec of Object.values(s.sessions ?? {})) {
+    if (spec.tls) need.add('tls');
+    if (spec.startupParams) need.add('startupParams');
+  }
   for (const st of s.steps) {
     if (st.session === OBSERVER) continue;
     if (st.named) need.add('namedPrepare');
@@ -14,6 +18,7 @@ export function requiredCapabilities(s: Scenario): Set<Capability> {
     if (st.expect?.parameterStatus) need.add('parameterStatus');
     if (st.waitNotification) need.add('notifications');
     if (st.expect?.notification?.pidEquals) need.add('notificationPid');
+    if (st.expect?.notices) need.add('notices');
   }
   return need;
 }

@@ -1,5 +1,5 @@
 import type { Notification, QueryResult, Session } from '../drivers/session.ts';
-import type { ServerMessage } from '../wire/messages.ts';
+import { clip, type ServerMessage } from '../wire/messages.ts';
 import type { Cell, Expect } from './model.ts';
 
 /** What one step produced. */
@@ -12,6 +12,10 @@ export const show = (v: unknown) => JSON.stringify(v);
 
 /** One-line summary of a result, as shown next to the expectation. */
 export function summarize(r: StepResult): string {
+  return clip(summarizeFull(r), 400);
+}
+
+function summarizeFull(r: StepResult): string {
   if (r.kind === 'done') return 'done';
   if (r.kind === 'notification') return r.notification ? `notification ${show(r.notification.payload)}${r.notification.pid ? ` from pid ${r.notification.pid}` : ''}` : 'no notification';
   const q = r.result;
@@ -38,8 +42,9 @@ function resolve(v: string, saved: ReadonlyMap<string, string>): string | undefi
  * Checks a step's result against its expectation. Returns undefined when it holds, else what
  * was expected, in words. A step that expects nothing still fails on an unexpected error.
  */
-export function check(expect: Expect | undefined, r: StepResult, saved: ReadonlyMap<string, string>, session?: Session): string | undefined {
+export function check(expect: Expect | undefined, r: StepResult, saved: ReadonlyMap<string, string>, session?: Session, notices: readonly string[] = []): string | undefined {
   const e = expect ?? {};
+  if (e.notices && show(notices) !== show(e.notices)) return `expected notices ${show(e.notices)}, received ${show(notices)}`;
   if (r.kind === 'notification') {
     if (e.notification === null) return r.notification ? `expected no notification, got payload ${show(r.notification.payload)}` : undefined;
     if (!r.notification) return 'expected a notification, none arrived before the deadline';

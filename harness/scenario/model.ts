@@ -5,6 +5,7 @@
 // Templates inside SQL, params and expectations:
 //   {{name}}   an object name unique to this run of the scenario (a table, sequence, channel)
 //   {{$v}}     a value saved by an earlier step (`save: 'v'`); in an expected cell write '$v'
+//   {{repeat:x:N}}  the text x repeated N times (a message larger than 16 MB without a 16 MB file)
 import type { Capability } from '../drivers/session.ts';
 import type { PoolKind } from '../poolers/pooler-adapter.ts';
 import type { FrontendMessage } from '../wire/messages.ts';
@@ -31,6 +32,8 @@ export interface Expect {
   readonly parameterStatus?: Readonly<Record<string, string | null>>;
   /** Raw protocol: the reply message types, in order (ErrorResponse may be 'ErrorResponse:42P05'). */
   readonly messages?: readonly string[];
+  /** SQLSTATEs of the NoticeResponses the session received during the step, in order. */
+  readonly notices?: readonly string[];
   /** waitNotification: the payload received; null means none may arrive before the deadline. */
   readonly notification?: { readonly payload?: string; readonly pidEquals?: string } | null;
 }
@@ -44,6 +47,8 @@ export interface Step {
   readonly messages?: readonly FrontendMessage[];
   /** Raw protocol without Sync: the reply message type to read up to. */
   readonly until?: string;
+  /** Raw protocol: cut the encoded bytes into separate TCP writes at these offsets. */
+  readonly splitWrites?: readonly number[];
   /** Cancel the session's query in flight through its driver; or send a crafted CancelRequest. */
   readonly cancel?: true | { readonly pid: string; readonly secret: 'own' | 'wrong' };
   readonly connect?: true;
@@ -72,6 +77,17 @@ export interface SessionSpec {
   /** Which pool the session connects through (default: the scenario's). */
   readonly pool?: PoolKind;
   readonly applicationName?: string;
+  /**
+   * The role to log in as: 'app' (SCRAM, the default), 'md5' (a role whose password is
+   * stored as md5) or 'trust' (a role let in without a password).
+   */
+  readonly user?: 'app' | 'md5' | 'trust';
+  /** 'wrong' logs in with a wrong password (the first step then expects the error). */
+  readonly password?: 'wrong';
+  /** Require TLS, as sslmode=require. */
+  readonly tls?: boolean;
+  /** Further StartupMessage parameters (e.g. options: '-c search_path=x', extra_float_digits). */
+  readonly startupParams?: Readonly<Record<string, string>>;
 }
 
 export interface Scenario {

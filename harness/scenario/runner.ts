@@ -5,7 +5,9 @@ import type { ScenarioRun, StepRecord } from '../report/result.ts';
 import type { Lane, StartedTarget } from '../targets/started-target.ts';
 import { WireConnection } from '../wire/connection.ts';
 import { DeadlineError, withDeadline } from '../wire/errors.ts';
+import { clip } from '../wire/messages.ts';
 import { Transcript } from '../wire/transcript.ts';
+import { MD5_USER, TRUST_USER } from '../targets/postgres-cluster.ts';
 import { missingCapabilities } from './capabilities.ts';
 import { check, show, summarize, type StepResult } from './expectations.ts';
 import { actionOf, OBSERVER, type Scenario, type Step } from './model.ts';
@@ -61,10 +63,13 @@ export async function runScenario(s: Scenario, ctx: RunContext): Promise<Scenari
     if (existing) return existing;
     if (closed.has(name)) throw new Error(`session ${name} was disconnected earlier in the scenario`);
     const spec = s.sessions[name];
-    transcript.note(name, `connect via ${ctx.driver.id} to the ${spec.pool ?? s.pool} pool`);
+    const base = ctx.lane.pools[spec.pool ?? s.pool];
+    const user = spec.user === 'md5' ? MD5_USER : spec.user === 'trust' ? TRUST_USER : base.user;
+    transcript.note(name, `connect via ${ctx.driver.id} to the ${spec.pool ?? s.pool} pool as ${user}${spec.password ? ' with a wrong password' : ''}${spec.tls ? ' over TLS' : ''}`);
     const sess = await ctx.driver.connect({
-      conn: ctx.lane.pools[spec.pool ?? s.pool], label: name, transcript, timeoutMs: ctx.stepTimeoutMs,
-      applicationName: spec.applicationName,
+      conn: { ...base, user, password: spec.password === 'wrong' ? 'not-the-password' : base.password },
+      label: name, transcript, timeoutMs: ctx.stepTimeoutMs,
+      applicationName: spec.applicationName, tls: spec.tls, startupParams: spec.startupParams,
     });
     sessions.set(name, sess);
     transcript.pid(sess.backendPid());
@@ -116,7 +121,15 @@ export async function runScenario(s: Scenario, ctx: RunContext): Promise<Scenari
       await waitBackendGone(pid);
       return { kind: 'done' };
     }
-    const sess = await session(st.session);
+    let sess: Session;
+    try {
+      sess = await session(st.session);
+    } catch (err) {
+      // A refused login (wrong password, unknown role) is the server's answer, not a fault.
+      const code = sqlstate(err);
+      if (code) return { kind: 'query', result: { rows: [], columns: [], error: { code, message: errorText(err) } } };
+      throw err;
+    }
     switch (action) {
       case 'connect': return { kind: 'done' };
       case 'sql': return { kind: 'query', result: await sess.query(templates.expand(st.sql!), st.params?.map((p) => templates.expand(p))) };
@@ -125,7 +138,7 @@ export async function runScenario(s: Scenario, ctx: RunContext): Promise<Scenari
         return { kind: 'query', result: await sess.executeNamed(n.name, n.sql, n.params ?? []) };
       }
       case 'messages': {
-        const messages = await sess.exchange!(templates.expandDeep(st.messages!), { until: st.until, timeoutMs: timeout(st) });
+        const messages = await sess.exchange!(templates.expandDeep(st.messages!), { until: st.until, timeoutMs: timeout(st), splitAt: st.splitWrites });
         return { kind: 'query', result: toResult(messages), messages };
       }
       case 'cancel': {
@@ -145,7 +158,7 @@ export async function runScenario(s: Scenario, ctx: RunContext): Promise<Scenari
   const describe = (st: Step): string => {
     const a = actionOf(st);
     if (st.label) return st.label;
-    if (a === 'sql') return templates.expand(st.sql!) + (st.params ? ` ${show(st.params)}` : '');
+    if (a === 'sql') return clip(templates.expand(st.sql!), 200) + (st.params ? ` ${show(st.params)}` : '');
     if (a === 'named') return `execute named "${st.named!.name}": ${templates.expand(st.named!.sql)}`;
     if (a === 'messages') return st.messages!.map((m) => m.type).join(', ');
     if (a === 'waitFor') return `wait until ${templates.expand(st.waitFor!.sql)} returns ${show(st.waitFor!.rows)}`;
@@ -173,18 +186,20 @@ export async function runScenario(s: Scenario, ctx: RunContext): Promise<Scenari
         records.push({ index: i, session: st.session, action: what, observed: 'started' });
         continue;
       }
+      sessions.get(st.session)?.takeNotices?.(); // only the step's own notices count
       let result: StepResult;
       try {
         result = await act(st);
       } catch (err) {
         failedStep = i;
         records.push({ index: i, session: st.session, action: what, observed: errorText(err) });
+        if (err instanceof Divergence) throw new Divergence(`step ${i + 1} (${st.session}: ${what}): ${err.message}`);
         throw err;
       }
       const sess = sessions.get(st.session) ?? sessBefore;
       const observed = summarize(result);
       if (!wireLevel || st.session === OBSERVER) transcript.note(st.session, `=> ${observed}`);
-      const failure = check(st.expect, result, saved, sess);
+      const failure = check(st.expect, result, saved, sess, sess?.takeNotices?.() ?? []);
       records.push({ index: i, session: st.session, action: what, observed, failure });
       if (failure) {
         failedStep = i;
@@ -237,6 +252,10 @@ export async function runScenario(s: Scenario, ctx: RunContext): Promise<Scenari
 }
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+const sqlstate = (err: unknown): string | undefined => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+};
 const stepPrefix = (i: number | undefined, s: Scenario) => (i === undefined ? '' : `step ${i + 1} (${s.steps[i].session}): `);
 
 /** waitNotification names the channel's template, with or without braces: 'ch' or '{{ch}}'. */

@@ -8,7 +8,7 @@ export class Templates {
   constructor(private readonly prefix: string, private readonly saved: ReadonlyMap<string, string>) {}
 
   expand(text: string): string {
-    return text.replace(/\{\{(\$?)([a-zA-Z_]\w*)\}\}/g, (_, dollar: string, name: string) => {
+    return text.replace(/\{\{repeat:([^:}]*):(\d+)\}\}/g, (_, chunk: string, n: string) => chunk.repeat(Number(n))).replace(/\{\{(\$?)([a-zA-Z_]\w*)\}\}/g, (_, dollar: string, name: string) => {
       if (dollar) {
         const v = this.saved.get(name);
         if (v === undefined) throw new Error(`{{$${name}}} was never saved`);

@@ -1,7 +1,7 @@
 // A throwaway PostgreSQL cluster per target. initdb runs once per run into a template; each
 // target gets a copy (cp -a is ~20x faster than initdb) and its own port on 127.0.0.1.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ConnInfo } from './conn-info.ts';
 import { freePort } from './ports.ts';
@@ -43,6 +43,7 @@ shared_buffers = 32MB
 max_connections = 200
 max_prepared_transactions = 20
 log_line_prefix = '%m [%p] %q%u@%d '
+ssl = on
 `;
 
 /** Lane i's database: scenarios in different lanes never share one. */
@@ -55,6 +56,7 @@ export async function initTemplate(binDir: string, dir: string, password: string
     return r.stdout;
   };
   run('initdb', ['-D', dir, '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync', '--auth=trust']);
+  makeCertificate(dir);
   appendFileSync(path.join(dir, 'postgresql.conf'), CONF);
   // Single-user mode takes one command per line and needs no port or authentication.
   const lit = `'${password.replace(/'/g, "''")}'`;
@@ -71,8 +73,23 @@ export async function initTemplate(binDir: string, dir: string, password: string
   chownTree(dir);
 }
 
+/**
+ * A self-signed certificate for TLS scenarios (clients use sslmode=require: encrypted, not
+ * verified). It lives in the data directory as server.crt/server.key, PostgreSQL's defaults,
+ * so every cluster copied from the template has it, and poolers can use the same files.
+ */
+function makeCertificate(dir: string): void {
+  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost',
+    '-keyout', path.join(dir, 'server.key'), '-out', path.join(dir, 'server.crt')], { encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`openssl could not make the test certificate (${r.error?.message ?? r.stderr.trim().split('\n').pop()}): install it with \`apt-get install openssl\``);
+  chmodSync(path.join(dir, 'server.key'), 0o600);
+}
+
+export const certificateFiles = (dataDir: string) => ({ cert: path.join(dataDir, 'server.crt'), key: path.join(dataDir, 'server.key') });
+
 export interface RunningCluster {
   readonly conn: ConnInfo;
+  readonly dataDir: string;
   readonly process: ManagedProcess;
   readonly version: string;
 }
@@ -90,5 +107,5 @@ export async function startCluster(opts: {
   const conn: ConnInfo = { host: '127.0.0.1', port, database: APP_DATABASE, user: APP_USER, password: opts.password };
   await waitUntilReady(`PostgreSQL for ${opts.name}`, conn, [proc]);
   const version = execFileSync(path.join(opts.binDir, 'postgres'), ['--version'], { encoding: 'utf8' }).trim().replace(/^postgres \(PostgreSQL\) /, '');
-  return { conn, process: proc, version };
+  return { conn, process: proc, version, dataDir: opts.dataDir };
 }

@@ -2,6 +2,7 @@
 // out, every message logged to the transcript. Flow reference:
 // https://www.postgresql.org/docs/current/protocol-flow.html
 import net from 'node:net';
+import tls from 'node:tls';
 import { parse, serialize } from 'pg-protocol';
 import { DeadlineError, ServerError, withDeadline } from './errors.ts';
 import { encode, renderBackend, renderFrontend, toServerMessage, type FrontendMessage, type ServerMessage } from './messages.ts';
@@ -23,6 +24,8 @@ export interface ConnectOptions extends Endpoint {
   readonly label: string;
   readonly transcript: Transcript;
   readonly timeoutMs: number;
+  /** Ask for TLS first (SSLRequest) and fail if the server refuses, as sslmode=require does. */
+  readonly tls?: boolean;
 }
 
 type Waiter = () => void;
@@ -30,6 +33,8 @@ type Waiter = () => void;
 export class WireConnection {
   readonly parameters = new Map<string, string>();
   readonly notifications: ServerMessage[] = [];
+  /** SQLSTATEs of NoticeResponses, in arrival order, until taken. */
+  readonly notices: string[] = [];
   pid: number | undefined;
   secret: number | undefined;
   onNotification: ((m: ServerMessage) => void) | undefined;
@@ -38,8 +43,8 @@ export class WireConnection {
   private readonly waiters = new Set<Waiter>();
   private closedWith: string | undefined;
 
-  private constructor(private readonly socket: net.Socket, private readonly opts: ConnectOptions) {
-    socket.setNoDelay(true);
+  private constructor(private readonly socket: net.Socket | tls.TLSSocket, private readonly opts: ConnectOptions) {
+    (socket as net.Socket).setNoDelay?.(true);
     void parse(socket, (raw) => {
       this.captureAuth(raw as unknown as Record<string, unknown>);
       this.receive(toServerMessage(raw));
@@ -49,7 +54,8 @@ export class WireConnection {
   }
 
   static async connect(opts: ConnectOptions): Promise<WireConnection> {
-    const socket = await openSocket(opts, opts.timeoutMs, `${opts.label}: TCP connect to ${opts.host}:${opts.port}`);
+    let socket: net.Socket | tls.TLSSocket = await openSocket(opts, opts.timeoutMs, `${opts.label}: TCP connect to ${opts.host}:${opts.port}`);
+    if (opts.tls) socket = await startTls(socket, opts);
     const conn = new WireConnection(socket, opts);
     try {
       await conn.startup();
@@ -72,6 +78,7 @@ export class WireConnection {
       this.secret = Number(m.fields!.key);
       this.transcript.pid(this.pid);
     }
+    if (m.type === 'NoticeResponse') this.notices.push(String(m.fields!.code));
     if (m.type === 'NotificationResponse') {
       this.notifications.push(m);
       this.onNotification?.(m);
@@ -152,11 +159,25 @@ export class WireConnection {
     this.socket.write(buf);
   }
 
-  /** Sends every message in one write, as a client pipelining them would. */
-  send(messages: readonly FrontendMessage[]): void {
+  /**
+   * Sends every message in one write, as a client pipelining them would; or, with `splitAt`
+   * (byte offsets into the encoded list), in several writes cut at those offsets, each
+   * flushed before the next, so the peer sees messages arrive in pieces.
+   */
+  async send(messages: readonly FrontendMessage[], splitAt: readonly number[] = []): Promise<void> {
     if (this.closedWith) throw new Error(`${this.label}: cannot send, ${this.closedWith}`);
     for (const m of messages) this.transcript.fe(this.label, renderFrontend(m));
-    this.socket.write(Buffer.concat(messages.map(encode)));
+    const bytes = Buffer.concat(messages.map(encode));
+    const cuts = [...new Set(splitAt.filter((o) => o > 0 && o < bytes.length))].sort((a, b) => a - b);
+    if (!cuts.length) { this.socket.write(bytes); return; }
+    this.transcript.note(this.label, `(sent as ${cuts.length + 1} writes, cut at bytes ${cuts.join(', ')} of ${bytes.length})`);
+    let from = 0;
+    for (const to of [...cuts, bytes.length]) {
+      await new Promise<void>((resolve, reject) => this.socket.write(bytes.subarray(from, to), (err) => (err ? reject(err) : resolve())));
+      // A macrotask between writes lets the kernel hand the piece to the peer on its own.
+      await new Promise((r) => setTimeout(r, 1));
+      from = to;
+    }
   }
 
   /**
@@ -182,10 +203,10 @@ export class WireConnection {
    * Sends messages and collects the replies: up to one ReadyForQuery per Sync or Query sent,
    * or, for a list without Sync (Flush), up to the first message of type `until`.
    */
-  async exchange(messages: readonly FrontendMessage[], opts: { until?: string; timeoutMs?: number } = {}): Promise<ServerMessage[]> {
+  async exchange(messages: readonly FrontendMessage[], opts: { until?: string; timeoutMs?: number; splitAt?: readonly number[] } = {}): Promise<ServerMessage[]> {
     const timeoutMs = opts.timeoutMs ?? this.opts.timeoutMs;
     const owed = messages.filter((m) => m.type === 'Sync' || m.type === 'Query').length;
-    this.send(messages);
+    await this.send(messages, opts.splitAt);
     if (messages.some((m) => m.type === 'Terminate')) return this.drainUntilClosed(timeoutMs);
     const until = opts.until;
     if (!owed && !until) throw new Error(`${this.label}: a message list without Sync or Query needs 'until' (the reply to wait for)`);
@@ -242,6 +263,28 @@ export async function sendCancel(
   const closed = new Promise<void>((resolve) => { socket.on('close', () => resolve()); socket.on('error', () => resolve()); });
   socket.write(serialize.cancel(pid, secret));
   await withDeadline(closed, timeoutMs, `${label}: the server to close the CancelRequest connection`, () => socket.destroy());
+}
+
+/**
+ * SSLRequest, then the server's one-byte answer ('S' or 'N'), then the TLS handshake on the
+ * same socket: https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-SSL
+ * The test servers use a self-signed certificate, so it is not verified (sslmode=require).
+ */
+async function startTls(socket: net.Socket, opts: ConnectOptions): Promise<tls.TLSSocket> {
+  opts.transcript.fe(opts.label, 'SSLRequest');
+  socket.write(serialize.requestSsl());
+  const answer = await withDeadline(new Promise<string>((resolve, reject) => {
+    socket.once('data', (d: Buffer) => resolve(String.fromCharCode(d[0])));
+    socket.once('error', reject);
+    socket.once('close', () => reject(new Error('the server closed the connection after SSLRequest')));
+  }), opts.timeoutMs, `${opts.label}: the answer to SSLRequest`, () => socket.destroy());
+  opts.transcript.be(opts.label, `SSLResponse(${answer})`);
+  if (answer !== 'S') { socket.destroy(); throw new Error(`${opts.label}: the server refused TLS (answered ${JSON.stringify(answer)} to SSLRequest)`); }
+  const secure = tls.connect({ socket, rejectUnauthorized: false });
+  await withDeadline(new Promise<void>((resolve, reject) => { secure.once('secureConnect', resolve); secure.once('error', reject); }),
+    opts.timeoutMs, `${opts.label}: the TLS handshake`, () => secure.destroy());
+  opts.transcript.note(opts.label, `TLS established (${secure.getProtocol()})`);
+  return secure;
 }
 
 function openSocket(endpoint: Endpoint, timeoutMs: number, what: string): Promise<net.Socket> {

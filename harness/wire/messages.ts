@@ -13,7 +13,10 @@ export type FrontendMessage =
   | { readonly type: 'Close'; readonly kind: 'S' | 'P'; readonly name?: string }
   | { readonly type: 'Flush' }
   | { readonly type: 'Sync' }
-  | { readonly type: 'Terminate' };
+  | { readonly type: 'Terminate' }
+  | { readonly type: 'CopyData'; readonly data: string }
+  | { readonly type: 'CopyDone' }
+  | { readonly type: 'CopyFail'; readonly message: string };
 
 export type FrontendMessageType = FrontendMessage['type'];
 
@@ -28,10 +31,18 @@ export function encode(m: FrontendMessage): Buffer {
     case 'Flush': return serialize.flush(); // H
     case 'Sync': return serialize.sync(); // S
     case 'Terminate': return serialize.end(); // X
+    case 'CopyData': return serialize.copyData(Buffer.from(m.data)); // d
+    case 'CopyDone': return serialize.copyDone(); // c
+    case 'CopyFail': return serialize.copyFail(m.message); // f
   }
 }
 
-const q = (s: string) => JSON.stringify(s);
+/** Long values (a 16 MB query) are shown by their head and length, so transcripts stay readable. */
+export function clip(s: string, max = 300): string {
+  return s.length <= max ? s : `${s.slice(0, 120)}...(${s.length} chars)`;
+}
+
+const q = (s: string) => JSON.stringify(clip(s));
 
 export function renderFrontend(m: FrontendMessage): string {
   switch (m.type) {
@@ -41,6 +52,8 @@ export function renderFrontend(m: FrontendMessage): string {
     case 'Describe': return `Describe(${m.kind === 'S' ? 'stmt' : 'portal'}=${q(m.name ?? '')})`;
     case 'Execute': return `Execute(portal=${q(m.portal ?? '')}, rows=${m.maxRows ?? 0})`;
     case 'Close': return `Close(${m.kind === 'S' ? 'stmt' : 'portal'}=${q(m.name ?? '')})`;
+    case 'CopyData': return `CopyData(${q(m.data)})`;
+    case 'CopyFail': return `CopyFail(${q(m.message)})`;
     default: return m.type;
   }
 }
@@ -77,6 +90,7 @@ export function toServerMessage(raw: BackendMessage): ServerMessage {
     case 'readyForQuery': return { type, fields: { status: m.status } };
     case 'commandComplete': return { type, fields: { tag: m.text } };
     case 'dataRow': return { type, fields: { values: m.fields } };
+    case 'copyData': return { type, fields: { data: (m.chunk as Buffer).toString('utf8') } };
     case 'rowDescription': return { type, fields: { columns: m.fields.map((f: { name: string }) => f.name) } };
     case 'parameterDescription': return { type, fields: { types: m.dataTypeIDs.map(String) } };
     default: return { type };
@@ -93,7 +107,8 @@ export function renderBackend(m: ServerMessage): string {
     case 'NotificationResponse': return `NotificationResponse(pid=${f.pid}, channel=${q(String(f.channel))}, payload=${q(String(f.payload))})`;
     case 'ReadyForQuery': return `ReadyForQuery(${f.status})`;
     case 'CommandComplete': return `CommandComplete(${q(String(f.tag))})`;
-    case 'DataRow': return `DataRow(${JSON.stringify(f.values)})`;
+    case 'DataRow': return `DataRow(${JSON.stringify((f.values as (string | null)[]).map((v) => (v === null ? v : clip(v))))})`;
+    case 'CopyData': return `CopyData(${q(String(f.data))})`;
     case 'RowDescription': return `RowDescription(${JSON.stringify(f.columns)})`;
     case 'ParameterDescription': return `ParameterDescription(${JSON.stringify(f.types)})`;
     default: return m.type;

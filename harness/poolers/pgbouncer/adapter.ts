@@ -27,7 +27,7 @@ export const pgbouncer: PoolerAdapter = {
       await new Promise((r) => setTimeout(r, 5));
     }
   },
-  render({ mode, port, backend, dir, laneDatabases }) {
+  render({ mode, port, backend, dir, laneDatabases, authRoles, tls }) {
     const server = (db: string) => `host=${backend.host} port=${backend.port} dbname=${db}`;
     // In session mode a client keeps its server until it disconnects, so a one-server pool
     // would make a second concurrent client wait: there both pools are wide, and sequential
@@ -42,8 +42,12 @@ listen_addr = 127.0.0.1
 listen_port = ${port}
 unix_socket_dir =
 pool_mode = ${mode}
-auth_type = scram-sha-256
+auth_type = hba
+auth_hba_file = ${path.join(dir, 'pgbouncer_hba.conf')}
 auth_file = ${path.join(dir, 'userlist.txt')}
+client_tls_sslmode = allow
+client_tls_cert_file = ${tls.cert}
+client_tls_key_file = ${tls.key}
 max_client_conn = 2000
 default_pool_size = 20
 min_pool_size = 0
@@ -56,7 +60,14 @@ log_disconnections = 1
 admin_users = ${backend.user}
 `;
     return {
-      files: { 'pgbouncer.ini': ini, 'userlist.txt': `"${backend.user}" "${backend.password}"\n` },
+      files: {
+        'pgbouncer.ini': ini,
+        // Plain-text passwords let pgbouncer answer SCRAM and md5 itself and log in to the
+        // server as the same role; the file stays in the target's private folder.
+        'userlist.txt': [backend.user, authRoles.md5].map((u) => `"${u}" "${backend.password}"`).concat(`"${authRoles.trust}" ""`).join('\n') + '\n',
+        // The same methods per role as the database's pg_hba.conf (auth_type = hba).
+        'pgbouncer_hba.conf': [`host all ${authRoles.trust} 127.0.0.1/32 trust`, `host all ${authRoles.md5} 127.0.0.1/32 md5`, 'host all all 127.0.0.1/32 scram-sha-256'].join('\n') + '\n',
+      },
       args: [path.join(dir, 'pgbouncer.ini')],
       lanes,
       adminDatabase: 'pgbouncer',

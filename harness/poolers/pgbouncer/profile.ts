@@ -13,6 +13,7 @@ const OWN_BACKEND_KEY: ProfileEntry = {
   scenarios: ['backend-pid/key-data-pid-is-pg-backend-pid', 'backend-pid/pg-stat-activity-pid-is-key-data-pid'],
   reason: 'pgbouncer sends every client its own BackendKeyData (a random cancel key, not a server pid), in every pooling mode',
   link: 'https://github.com/pgbouncer/pgbouncer/issues/1296',
+  source: 'issue',
 };
 
 /** Server connections start without the client's application_name; pgbouncer SETs it afterwards. */
@@ -20,6 +21,28 @@ const APPLICATION_NAME_RESET: ProfileEntry = {
   scenarios: ['parameter-status/application-name-reset-to-startup-value'],
   reason: 'pgbouncer opens server connections without the client\'s application_name and sets it later with SET, so RESET returns to the server\'s empty value',
   link: 'https://github.com/pgbouncer/pgbouncer/issues/457',
+  source: 'issue',
+};
+
+/** Refused at login: pgbouncer only accepts startup parameters it tracks. */
+const UNTRACKED_STARTUP_PARAMETERS: ProfileEntry = {
+  scenarios: ['auth-transport/startup-options-parameter', 'auth-transport/startup-extra-float-digits', 'auth-transport/startup-custom-setting'],
+  reason: 'pgbouncer refuses a StartupMessage parameter it does not track ("unsupported startup parameter", 08P01) unless ignore_startup_parameters lists it, and then it drops the value',
+  link: 'https://www.pgbouncer.org/config.html#ignore_startup_parameters',
+};
+
+const LOGIN_FAILURE_CODE: ProfileEntry = {
+  scenarios: ['auth-transport/wrong-password-refused'],
+  reason: 'a failed login through pgbouncer is 08P01 (protocol_violation, "SASL authentication failed"), not PostgreSQL\'s 28P01 (invalid_password)',
+  link: 'https://github.com/npgsql/npgsql/issues/3477',
+  source: 'issue',
+};
+
+const TERMINATE_DROPS_PENDING_QUERY: ProfileEntry = {
+  scenarios: ['protocol-framing/terminate-in-same-write-as-query', 'protocol-framing/terminate-in-same-write-statement-still-runs'],
+  reason: 'pgbouncer 1.18 acts on a Terminate read in the same packet as a Query before forwarding the Query: the statement never runs and no reply is sent (PostgreSQL runs it, answers, then closes)',
+  link: 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-TERMINATION',
+  source: 'observed',
 };
 
 /** Everything a transaction-pooled server shares between clients. */
@@ -41,6 +64,7 @@ const TRANSACTION_POOLING: readonly ProfileEntry[] = [
     drivers: ['raw', 'pg'],
     reason: 'SET application_name stays on the shared server; pgbouncer only re-applies the value a client sent at startup',
     link: 'https://github.com/pgbouncer/pgbouncer/issues/993',
+    source: 'issue',
   },
   {
     scenarios: ['session-state/temp-table-visible-to-next-client', 'session-state/temp-table-collides-with-next-client', 'session-state/temp-table-dropped-at-disconnect'],
@@ -98,12 +122,14 @@ const NO_TRANSACTION_BLOCKS: ProfileEntry = {
   link: FEATURES,
 };
 
+const EVERY_MODE = [OWN_BACKEND_KEY, APPLICATION_NAME_RESET, UNTRACKED_STARTUP_PARAMETERS, LOGIN_FAILURE_CODE, TERMINATE_DROPS_PENDING_QUERY];
+
 export const pgbouncerProfile: Profile = {
   pooler: 'pgbouncer',
   versions: '1.18',
   modes: {
-    session: [OWN_BACKEND_KEY, APPLICATION_NAME_RESET],
-    transaction: [OWN_BACKEND_KEY, APPLICATION_NAME_RESET, ...TRANSACTION_POOLING],
-    statement: [OWN_BACKEND_KEY, APPLICATION_NAME_RESET, ...TRANSACTION_POOLING, NO_TRANSACTION_BLOCKS],
+    session: [...EVERY_MODE],
+    transaction: [...EVERY_MODE, ...TRANSACTION_POOLING],
+    statement: [...EVERY_MODE, ...TRANSACTION_POOLING, NO_TRANSACTION_BLOCKS],
   },
 };

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { poolerAdapter } from '../../poolers/registry.ts';
 import { findBinary, findPostgresBinDir, versionLine } from '../binaries.ts';
 import type { ConnInfo } from '../conn-info.ts';
-import { initTemplate, laneDatabase, startCluster } from '../postgres-cluster.ts';
+import { certificateFiles, initTemplate, laneDatabase, MD5_USER, startCluster, TRUST_USER } from '../postgres-cluster.ts';
 import { freePort } from '../ports.ts';
 import { runStateDir, spawnManaged } from '../processes.ts';
 import { adminConsole } from '../admin-console.ts';
@@ -95,7 +95,10 @@ export class LocalProvider implements Provider {
       const adapter = poolerAdapter(spec.pooler);
       const binary = this.poolerBinary(spec.pooler);
       const port = await freePort();
-      const launch = adapter.render({ mode: spec.mode!, port, backend: cluster.conn, dir: targetDir, laneDatabases });
+      const launch = adapter.render({
+        mode: spec.mode!, port, backend: cluster.conn, dir: targetDir, laneDatabases,
+        authRoles: { md5: MD5_USER, trust: TRUST_USER }, tls: certificateFiles(cluster.dataDir),
+      });
       for (const [name, text] of Object.entries(launch.files)) {
         const file = path.join(targetDir, name);
         writeFileSync(file, text, { mode: 0o600 });

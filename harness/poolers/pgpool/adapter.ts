@@ -1,0 +1,188 @@
+// pgpool-II 4.3 as a plain connection pooler: one PostgreSQL backend in the "raw" clustering
+// mode, with its connection cache. Parameters: https://www.pgpool.net/docs/43/en/html/runtime-config.html
+//
+// Mode name: `cache`. pgpool has no pooling modes in pgbouncer's sense; what poolcheck tests is
+// its connection cache (the `connection_cache` parameter, "Connection Pooling" in the docs):
+// https://www.pgpool.net/docs/43/en/html/runtime-config-connection-pooling.html. The clustering
+// mode ('raw') is about replication, not pooling, so it does not name the target.
+import path from 'node:path';
+import type { PoolerAdapter, PoolKind } from '../pooler-adapter.ts';
+import { pgpoolProfile } from './profile.ts';
+
+const DOCS = 'https://www.pgpool.net/docs/43/en/html';
+
+/**
+ * Client connections one lane can have open at once. A pgpool child process serves one client
+ * connection for its whole life, and so does a CancelRequest: the child that takes it forwards
+ * the cancel and then sleeps a second before accepting again (src/protocol/child.c,
+ * cancel_request). The busiest scenarios hold three sessions and send two cancels; eight
+ * leaves room without starving PostgreSQL's max_connections (200) at 16 lanes.
+ * https://www.pgpool.net/docs/43/en/html/runtime-config-connection.html#GUC-NUM-INIT-CHILDREN
+ */
+export const CHILDREN_PER_LANE = 8;
+
+/**
+ * Children beyond the lanes': one for poolcheck's admin console (a session kept open on the
+ * `postgres` database, which pgpool never caches), and one kept back by reserved_connections = 1
+ * so that a connection beyond capacity is refused at once with 53300 "Sorry, too many clients
+ * already" instead of waiting silently in the listen queue until a step times out.
+ */
+const EXTRA_CHILDREN = 2;
+
+/** Rows of SHOW POOL_POOLS: one per child x cache slot x backend. */
+type PoolRow = Record<string, string | null>;
+
+/** The lane's connections pgpool is still serving a client on (the reset query included). */
+function servedRows(rows: readonly PoolRow[], databases: ReadonlySet<string>): PoolRow[] {
+  return rows.filter((r) => databases.has(String(r.database)) && r.pool_connected === '1');
+}
+
+const quote = (v: string | number | boolean) => (typeof v === 'string' ? `'${v.replace(/'/g, "''")}'` : String(v));
+
+export const pgpool: PoolerAdapter = {
+  id: 'pgpool',
+  title: 'pgpool-II',
+  modes: ['cache'],
+  docs: `${DOCS}/runtime-config-connection-pooling.html`,
+  binary: { program: 'pgpool', aptPackage: 'pgpool2', candidates: ['/usr/sbin/pgpool'] },
+  // "pgpool-II version 4.3.5 (tamahomeboshi)"
+  parseVersion: (line) => line.match(/version (\d+\.\d+(?:\.\d+)?)/)?.[1] ?? line,
+  // SIGINT is pgpool's fast shutdown (children are stopped, clients disconnected); SIGTERM is
+  // smart shutdown, which waits for clients. https://www.pgpool.net/docs/43/en/html/server-stop.html
+  stopSignal: 'SIGINT',
+  profile: pgpoolProfile,
+
+  async resetServers(admin, lane, terminateBackends) {
+    // A child caches its backend after its client leaves, once pgpool's reset_query_list
+    // (ABORT; DISCARD ALL) has run on it; until then the child still counts the client as
+    // connected (pool_connected = 1 in SHOW POOL_POOLS). Waiting for that first means no backend
+    // is terminated under a running reset, and the children of the last scenario are free again.
+    // https://www.pgpool.net/docs/43/en/html/sql-show-pool-pools.html
+    const dbs = new Set(Object.values(lane));
+    const until = Date.now() + 5000;
+    for (;;) {
+      const busy = servedRows(await admin.query('SHOW POOL_POOLS'), dbs);
+      if (!busy.length) break;
+      if (Date.now() > until) {
+        throw new Error(`pgpool still serves ${busy.length} client connection(s) of ${[...dbs].join(', ')} 5s after the scenario closed them (children ${busy.map((r) => r.pool_pid).join(', ')})`);
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    // pgpool has no command that drops a child's cached connections (PCP and the SHOW/PGPOOL SQL
+    // commands only report), so the backends are ended from the database side, as for pgbouncer.
+    // Ending an idle cached backend does not make pgpool fail over (that needs a client reading
+    // the 57P01 error, and failover_on_backend_shutdown / failover_on_backend_error are off, the
+    // backend DISALLOW_TO_FAILOVER), and pgpool 4.3 does not hand the dead connection to the next
+    // client: before reusing a cached connection the child checks its socket, finds it readable
+    // (the FATAL and the close), logs "connection closed ... retry to create new connection pool"
+    // and opens a fresh backend (pool_get_cp in src/protocol/pool_connection_pool.c). The local
+    // provider then waits until the lane's backends are gone, so that check can only see them dead.
+    // https://www.pgpool.net/docs/43/en/html/restrictions.html (pg_terminate_backend and failover)
+    await terminateBackends();
+  },
+
+  render(opts) {
+    const { port, backend, dir, laneDatabases } = opts;
+    // Only some callers pass roles for the auth scenarios and a certificate for TLS.
+    const { authRoles, tls } = opts as typeof opts & {
+      authRoles?: { readonly md5: string; readonly trust: string };
+      tls?: { readonly cert: string; readonly key: string };
+    };
+    // The two pools of a lane are the same: the lane's database through pgpool's one listener.
+    // pgpool has no per-database pool size to make a one-server pool from: each client gets a
+    // child process of its own for its whole session, and that child's cached backend for its
+    // (user, database, startup packet). So a session's state cannot reach a client connected at
+    // the same time, as in pgbouncer's session mode, where both pools are wide as well. Unlike
+    // pgbouncer (LIFO reuse), which idle child accepts the next client is up to the kernel, so a
+    // client that connects after another disconnected gets that one's backend (after the reset
+    // query) only sometimes: pgpool cannot be made to hand it over.
+    const lanes = laneDatabases.map((db): Record<PoolKind, string> => ({ single: db, wide: db }));
+    const file = (name: string) => path.join(dir, name);
+    const settings: Array<[string, string | number | boolean]> = [
+      // One backend, no replication or load balancing: pgpool as a connection pool only.
+      // https://www.pgpool.net/docs/43/en/html/runtime-config-running-mode.html
+      ['backend_clustering_mode', 'raw'],
+      ['backend_hostname0', backend.host],
+      ['backend_port0', backend.port],
+      // A single backend marked down would leave pgpool refusing every client for the rest of the run.
+      ['backend_flag0', 'DISALLOW_TO_FAILOVER'],
+      ['failover_on_backend_error', false],
+      ['failover_on_backend_shutdown', false],
+      ['health_check_period', 0],
+      ['load_balance_mode', false],
+      ['replicate_select', false],
+      ['insert_lock', false],
+      ['memory_cache_enabled', false],
+      // These only serve load-balancing decisions; off, pgpool sends no catalog queries of its
+      // own on a client's backend, and allocates no shared relation cache.
+      ['check_temp_table', 'none'],
+      ['check_unlogged_table', false],
+      ['enable_shared_relcache', false],
+
+      // TCP on 127.0.0.1 only. pgpool always listens on a Unix socket too, and PCP always does:
+      // both sockets go to the target's private folder. PCP has no TCP listener and no users
+      // (empty pcp.conf); its socket needs a port number different from pgpool's to have its own name.
+      // https://www.pgpool.net/docs/43/en/html/runtime-config-connection.html
+      ['listen_addresses', '127.0.0.1'],
+      ['port', port],
+      ['socket_dir', dir],
+      ['pcp_listen_addresses', ''],
+      ['pcp_port', port < 65535 ? port + 1 : port - 1],
+      ['pcp_socket_dir', dir],
+      ['wd_ipc_socket_dir', dir],
+      ['use_watchdog', false],
+      ['num_init_children', laneDatabases.length * CHILDREN_PER_LANE + EXTRA_CHILDREN],
+      ['reserved_connections', 1],
+
+      // The connection cache under test, with the documented reset for PostgreSQL 8.3 and later.
+      // One slot per (user, database) a child has served; the oldest is closed when they run out.
+      // Children and cached connections never expire on a timer, so nothing changes between steps.
+      // https://www.pgpool.net/docs/43/en/html/runtime-config-connection-pooling.html
+      ['connection_cache', true],
+      ['max_pool', 4],
+      ['reset_query_list', 'ABORT; DISCARD ALL'],
+      ['child_life_time', 0],
+      ['child_max_connections', 0],
+      ['connection_life_time', 0],
+      ['client_idle_limit', 0],
+
+      // Clients authenticate to pgpool as they would to PostgreSQL (the same methods per role as
+      // its pg_hba.conf); pgpool logs in to the backend with the password from pool_passwd, whose
+      // TEXT entries serve both SCRAM and md5. https://www.pgpool.net/docs/43/en/html/auth-methods.html
+      ['enable_pool_hba', true],
+      ['pool_passwd', file('pool_passwd')],
+      ['allow_clear_text_frontend_auth', false],
+
+      // Logs on stderr (the local provider writes them to logs/); state files in the target's folder.
+      ['log_destination', 'stderr'],
+      ['logging_collector', false],
+      ['log_connections', true],
+      ['log_disconnections', true],
+      ['pid_file_name', file('pgpool.pid')],
+      ['logdir', dir],
+    ];
+    if (tls) settings.push(['ssl', true], ['ssl_cert', tls.cert], ['ssl_key', tls.key]);
+    const conf = settings.map(([k, v]) => `${k} = ${quote(v)}`).join('\n') + '\n';
+
+    const withPassword = [backend.user, ...(authRoles ? [authRoles.md5] : [])];
+    const hba = [
+      ...(authRoles ? [`host all ${authRoles.trust} 127.0.0.1/32 trust`, `host all ${authRoles.md5} 127.0.0.1/32 md5`] : []),
+      'host all all 127.0.0.1/32 scram-sha-256',
+    ];
+    return {
+      files: {
+        'pgpool.conf': conf,
+        'pool_hba.conf': hba.join('\n') + '\n',
+        // user:TEXTpassword; the file stays in the target's private folder (mode 0600).
+        pool_passwd: withPassword.map((u) => `${u}:TEXT${backend.password}`).join('\n') + '\n',
+        'pcp.conf': '',
+      },
+      // -n: stay in the foreground (a managed child); -D: ignore any saved backend status.
+      // https://www.pgpool.net/docs/43/en/html/pgpool.html
+      args: ['-n', '-D', '-f', file('pgpool.conf'), '-F', file('pcp.conf'), '-a', file('pool_hba.conf')],
+      lanes,
+      // pgpool answers SHOW POOL_* itself on any connection; `postgres` is one it never caches.
+      adminDatabase: 'postgres',
+    };
+  },
+};
