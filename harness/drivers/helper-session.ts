@@ -1,0 +1,108 @@
+// A Session whose driver lives in a helper process (shims/README.md). The Session interface
+// reads the backend pid and ParameterStatus values synchronously, so every reply about a
+// session carries the driver's current view of both, and this side keeps the latest.
+import { HelperDeadError, HelperOpError, type HelperProcess, type HelperReply } from './helper-process.ts';
+import type { Notification, QueryResult, Session, SessionOptions } from './session.ts';
+import { statementCount, toJdbc, toPyformat } from './sql-lexer.ts';
+
+/** How the driver spells placeholders: PostgreSQL's $n, JDBC's ?, or psycopg's %(name)s. */
+export type PlaceholderStyle = 'native' | 'jdbc' | 'pyformat';
+
+export interface HelperSessionConfig {
+  readonly placeholders: PlaceholderStyle;
+  /** Driver options for this variant, passed to the helper's connect as they are. */
+  readonly settings: Readonly<Record<string, unknown>>;
+}
+
+// The parameters a server reports in ParameterStatus (GUC_REPORT in PostgreSQL 12-18). Drivers
+// that answer one name at a time (libpq's PQparameterStatus, asyncpg's settings) are asked for
+// these after every operation. https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-ASYNC
+export const REPORTED_PARAMETERS = [
+  'application_name', 'client_encoding', 'DateStyle', 'default_transaction_read_only', 'in_hot_standby',
+  'integer_datetimes', 'IntervalStyle', 'is_superuser', 'scram_iterations', 'search_path', 'server_encoding',
+  'server_version', 'session_authorization', 'standard_conforming_strings', 'TimeZone',
+] as const;
+
+/** Extra time a helper gets beyond the driver's own wait (a notification wait, a close). */
+const SLACK_MS = 2000;
+
+export class HelperSession implements Session {
+  private pid: number | undefined;
+  private params = new Map<string, string>();
+
+  private constructor(private readonly helper: HelperProcess, private readonly id: string, private readonly opts: SessionOptions, private readonly config: HelperSessionConfig) {}
+
+  static async connect(helper: HelperProcess, id: string, opts: SessionOptions, config: HelperSessionConfig): Promise<HelperSession> {
+    const s = new HelperSession(helper, id, opts, config);
+    const c = opts.conn;
+    await s.call('connect', {
+      conn: { host: c.host, port: c.port, user: c.user, password: c.password, database: c.database },
+      applicationName: opts.applicationName ?? null,
+      timeoutMs: opts.timeoutMs,
+      settings: config.settings,
+      reportParams: REPORTED_PARAMETERS,
+    }, opts.timeoutMs, `connect to ${c.host}:${c.port}`);
+    return s;
+  }
+
+  private async call(op: string, body: Record<string, unknown>, timeoutMs: number, what: string): Promise<Record<string, unknown>> {
+    let reply: HelperReply;
+    try {
+      reply = await this.helper.request(op, { session: this.id, ...body }, timeoutMs, `${this.opts.label}: ${what}`);
+    } catch (err) {
+      // The runner tells a lost connection (behaviour) from a harness fault by its wording.
+      if (err instanceof HelperOpError && err.lost) throw new Error(`${this.opts.label}: connection lost (the other end closed the connection or the socket failed): ${err.message}`);
+      if (err instanceof HelperOpError) throw new Error(`${this.opts.label}: ${err.message}`);
+      throw err;
+    }
+    if (reply.state) {
+      if (reply.state.pid !== undefined) this.pid = reply.state.pid ?? undefined;
+      if (reply.state.params) this.params = new Map(Object.entries(reply.state.params));
+    }
+    return reply.result;
+  }
+
+  async query(sql: string, params?: readonly (string | null)[]): Promise<QueryResult> {
+    let text = sql;
+    let values: (string | null)[] | null = params ? [...params] : null;
+    if (values && this.config.placeholders === 'jdbc') ({ sql: text, params: values } = toJdbc(sql, values));
+    if (values && this.config.placeholders === 'pyformat') text = toPyformat(sql);
+    const r = await this.call('query', { sql: text, params: values, multi: statementCount(sql) > 1 }, this.opts.timeoutMs, `reply to ${sql}`);
+    return {
+      rows: (r.rows ?? []) as (string | null)[][],
+      columns: (r.columns ?? []) as string[],
+      command: typeof r.command === 'string' ? r.command : undefined,
+      error: r.error as QueryResult['error'],
+    };
+  }
+
+  executeNamed(): Promise<QueryResult> {
+    return Promise.reject(new Error('this driver has no API for user-named prepared statements'));
+  }
+
+  async cancel(): Promise<void> {
+    await this.call('cancel', {}, this.opts.timeoutMs, 'the driver\'s cancel');
+  }
+
+  backendPid(): number | undefined { return this.pid; }
+  parameterStatus(name: string): string | undefined { return this.params.get(name); }
+
+  async waitNotification(channel: string, timeoutMs: number): Promise<Notification | undefined> {
+    const r = await this.call('waitNotification', { channel, timeoutMs }, timeoutMs + SLACK_MS, `a notification on ${channel}`);
+    const n = r.notification as { channel: string; payload: string; pid?: number } | null;
+    return n ?? undefined;
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.call('close', {}, 5000, 'close');
+    } catch (err) {
+      if (err instanceof HelperDeadError) return;
+      throw err;
+    }
+  }
+
+  destroy(): void {
+    void this.call('destroy', {}, 5000, 'drop the connection').catch(() => undefined);
+  }
+}

@@ -1,0 +1,79 @@
+"""The helper's side of poolcheck's helper protocol (see ../README.md).
+
+One JSON object per line on stdin (requests) and stdout (replies). Every request runs as its
+own asyncio task, so a long query never holds up another session, and replies leave in the
+order operations finish. When stdin closes (poolcheck ended or was killed) the helper closes
+its connections and exits.
+"""
+import asyncio
+import json
+import os
+import sys
+import traceback
+
+
+class OpError(Exception):
+    """An operation failed in the driver (not in the database): ok: false."""
+
+    def __init__(self, message, lost=False, state=None):
+        super().__init__(message)
+        self.lost = lost
+        self.state = state
+
+
+def _write(obj):
+    # Replies are written from the event loop thread only, a whole line at a time.
+    sys.stdout.write(json.dumps(obj, separators=(",", ":")) + "\n")
+    sys.stdout.flush()
+
+
+async def _run_one(handle, req):
+    rid = req.get("id")
+    try:
+        if req.get("op") == "ping":
+            reply = {"id": rid, "ok": True, "result": {}}
+        else:
+            result, state = await handle(req)
+            reply = {"id": rid, "ok": True, "result": result}
+            if state is not None:
+                reply["state"] = state
+    except OpError as e:
+        reply = {"id": rid, "ok": False, "error": {"message": str(e), "lost": e.lost}}
+        if e.state is not None:
+            reply["state"] = e.state
+    except Exception as e:  # a fault in the helper: the traceback goes to stderr for the report
+        traceback.print_exc(file=sys.stderr)
+        sys.stderr.flush()
+        reply = {"id": rid, "ok": False, "error": {"message": f"{type(e).__name__}: {e}", "lost": False}}
+    _write(reply)
+
+
+async def _serve(handle, shutdown):
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=64 * 1024 * 1024)
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    tasks = set()
+    while True:
+        line = await reader.readline()
+        if not line:
+            break
+        try:
+            req = json.loads(line)
+        except ValueError:
+            print(f"helper: not a JSON line: {line[:200]!r}", file=sys.stderr, flush=True)
+            continue
+        task = asyncio.create_task(_run_one(handle, req))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+    try:
+        await asyncio.wait_for(shutdown(), 2)
+    except Exception:
+        pass
+
+
+def serve(handle, shutdown):
+    """handle(req) -> (result, state); shutdown() closes what is open when stdin ends."""
+    asyncio.run(_serve(handle, shutdown))
+    sys.stdout.flush()
+    # Worker threads (a cancel in flight) must not keep a helper alive after stdin closed.
+    os._exit(0)
