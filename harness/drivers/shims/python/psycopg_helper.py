@@ -1,0 +1,219 @@
+"""poolcheck's psycopg 3 helper: many sessions, each one psycopg.AsyncConnection.
+
+Run with Debian's interpreter (python3-psycopg belongs to it): /usr/bin/python3 -I psycopg_helper.py
+Protocol: ../README.md. Settings a connect may carry: prepare_threshold (an int, or None for
+never; psycopg's default is 5).
+"""
+import asyncio
+import math
+import os
+import socket
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import psycopg  # noqa: E402
+from psycopg import generators, postgres, pq  # noqa: E402
+from psycopg.types.string import TextLoader  # noqa: E402
+
+from helper_loop import OpError, serve  # noqa: E402
+
+SETTINGS = {"prepare_threshold"}
+
+
+class Session:
+    def __init__(self, conn, report_params):
+        self.conn = conn
+        self.report_params = report_params
+        self.notifications = []
+        self.last_state = {"pid": None, "params": {}}
+
+    def state(self):
+        # libpq answers PQbackendPID / PQparameterStatus from what the connection received.
+        try:
+            info = self.conn.info
+            params = {}
+            for name in self.report_params:
+                value = info.parameter_status(name)
+                if value is not None:
+                    params[name] = value.decode() if isinstance(value, bytes) else value
+            self.last_state = {"pid": info.backend_pid, "params": params}
+        except psycopg.Error:
+            pass  # closed: what it held last
+        return self.last_state
+
+
+sessions = {}
+
+
+def server_text(conn):
+    """Every column as the text the server sent: psycopg's str loader for every known type.
+
+    Types psycopg does not know already fall back to that loader (the loader of oid 0).
+    """
+    for t in postgres.types:
+        for oid in (t.oid, t.array_oid, getattr(t, "range_oid", 0), getattr(t, "multirange_oid", 0)):
+            if oid:
+                conn.adapters.register_loader(oid, TextLoader)
+
+
+def db_error(e):
+    return {"code": e.sqlstate, "message": e.diag.message_primary or str(e)}
+
+
+def failure(s, e):
+    lost = s.conn.broken or s.conn.closed
+    return OpError(str(e).strip() or type(e).__name__, lost=lost, state=s.state())
+
+
+async def op_connect(req):
+    c = req["conn"]
+    kwargs = dict(
+        host=c["host"], port=c["port"], user=c["user"], password=c["password"], dbname=c["database"],
+        connect_timeout=max(1, math.ceil(req["timeoutMs"] / 1000)),
+        # Scenarios say BEGIN/COMMIT themselves; psycopg would otherwise open a transaction.
+        autocommit=True,
+    )
+    if req.get("applicationName"):
+        kwargs["application_name"] = req["applicationName"]
+    for k, v in (req.get("settings") or {}).items():
+        if k not in SETTINGS:
+            raise OpError(f"unknown psycopg setting {k}; known: {', '.join(sorted(SETTINGS))}")
+        kwargs[k] = v
+    try:
+        conn = await psycopg.AsyncConnection.connect(**kwargs)
+    except psycopg.Error as e:
+        raise OpError(f"connect: {str(e).strip()}")
+    server_text(conn)
+    s = Session(conn, req.get("reportParams") or [])
+    conn.add_notify_handler(lambda n: s.notifications.append(n))
+    sessions[req["session"]] = s
+    return {}, s.state()
+
+
+async def op_query(s, req):
+    cur = s.conn.cursor()
+    try:
+        params = req.get("params")
+        if params is None:
+            await cur.execute(req["sql"])
+        else:
+            await cur.execute(req["sql"], {f"p{i + 1}": v for i, v in enumerate(params)})
+        # Several statements give several results; like the other drivers, the rows are the
+        # last result that had columns.
+        rows, columns, command = [], [], None
+        while True:
+            if cur.description is not None:
+                columns = [d.name for d in cur.description]
+                rows = [list(r) for r in await cur.fetchall()]
+            command = cur.statusmessage
+            if not cur.nextset():
+                break
+        return {"rows": rows, "columns": columns, "command": command}, s.state()
+    except psycopg.Error as e:
+        if e.sqlstate:
+            return {"rows": [], "columns": [], "error": db_error(e)}, s.state()
+        raise failure(s, e)
+    finally:
+        await cur.close()
+
+
+async def op_cancel(s, req):
+    # psycopg's cancel is libpq's PQcancel, made to be called from another thread.
+    await asyncio.get_running_loop().run_in_executor(None, s.conn.cancel)
+    return {}, s.state()
+
+
+def take(s, channel):
+    for i, n in enumerate(s.notifications):
+        if n.channel == channel:
+            del s.notifications[i]
+            return {"channel": n.channel, "payload": n.payload, "pid": n.pid}
+    return None
+
+
+async def op_wait_notification(s, req):
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + req["timeoutMs"] / 1000
+    while True:
+        n = take(s, req["channel"])
+        if n is not None:
+            return {"notification": n}, s.state()
+        left = deadline - loop.time()
+        if left <= 0:
+            return {"notification": None}, s.state()
+        # notifies() reads all pending notifications at once; a timeout can only strike while
+        # it waits for the socket, before anything was read.
+        try:
+            async with s.conn.lock:
+                got = await asyncio.wait_for(s.conn.wait(generators.notifies(s.conn.pgconn)), left)
+        except asyncio.TimeoutError:
+            continue
+        except psycopg.Error as e:
+            raise failure(s, e)
+        for pgn in got:
+            enc = s.conn.info.encoding
+            s.notifications.append(psycopg.Notify(pgn.relname.decode(enc), pgn.extra.decode(enc), pgn.be_pid))
+
+
+async def op_close(s, req):
+    await s.conn.close()
+    return {}, None
+
+
+async def op_destroy(s, req):
+    # Shut the socket down under libpq (on a duplicate descriptor, so the number is never
+    # reused under it): the server sees the connection drop without a Terminate message.
+    try:
+        dup = socket.socket(fileno=os.dup(s.conn.pgconn.socket))
+        try:
+            dup.shutdown(socket.SHUT_RDWR)
+        finally:
+            dup.close()
+    except (OSError, psycopg.Error):
+        pass
+    await s.conn.close()
+    return {}, None
+
+
+SESSION_OPS = {
+    "query": op_query,
+    "cancel": op_cancel,
+    "waitNotification": op_wait_notification,
+    "close": op_close,
+    "destroy": op_destroy,
+}
+
+
+def hello():
+    v = pq.version()
+    libpq = f"{v // 10000}.{v % 100}" if v >= 100000 else str(v)
+    return {
+        "library": f"psycopg {psycopg.__version__} (python3-psycopg, {pq.__impl__} implementation over libpq {libpq}; Python {sys.version.split()[0]})",
+        "version": psycopg.__version__,
+    }
+
+
+async def handle(req):
+    op = req.get("op")
+    if op == "hello":
+        return hello(), None
+    if op == "connect":
+        return await op_connect(req)
+    fn = SESSION_OPS.get(op)
+    if fn is None:
+        raise OpError(f"unknown op {op}")
+    s = sessions.get(req.get("session"))
+    if s is None:
+        raise OpError(f"no session {req.get('session')}")
+    if op in ("close", "destroy"):
+        sessions.pop(req["session"], None)
+    return await fn(s, req)
+
+
+async def shutdown():
+    await asyncio.gather(*(s.conn.close() for s in sessions.values()), return_exceptions=True)
+
+
+if __name__ == "__main__":
+    serve(handle, shutdown)
