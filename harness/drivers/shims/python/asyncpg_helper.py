@@ -1,0 +1,160 @@
+"""poolcheck's asyncpg helper: many sessions, each one asyncpg connection.
+
+Run with Debian's interpreter (python3-asyncpg belongs to it): /usr/bin/python3 -I asyncpg_helper.py
+Protocol: ../README.md. Settings a connect may carry: statement_cache_size (asyncpg's default
+is 100; 0 disables named statements).
+
+What this driver cannot offer poolcheck, and why:
+- cancel: asyncpg cancels through asyncio (task cancellation, or a timeout= argument); it sends
+  a CancelRequest but then raises CancelledError/TimeoutError itself and discards the server's
+  57014, so the outcome of a cancelled query cannot be reported as the server gave it.
+- notifications: asyncpg drops a NotificationResponse unless add_listener() registered the
+  channel, and add_listener() sends its own LISTEN; a scenario's LISTEN is plain SQL.
+- user-named statements: asyncpg names its statements itself (__asyncpg_stmt_N__, a counter
+  shared by every connection of this process).
+"""
+import asyncio
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import asyncpg  # noqa: E402
+from asyncpg import protocol  # noqa: E402
+
+from helper_loop import OpError, serve  # noqa: E402
+from pg_text import to_text  # noqa: E402
+
+SETTINGS = {"statement_cache_size"}
+
+
+def _same(v):
+    return v
+
+
+def server_text(conn):
+    """Ask for every built-in scalar type in text format and keep the server's text.
+
+    This is what Connection.set_type_codec(format='text') does, minus its introspection query
+    per type: those queries would go through the driver's statement cache and add named
+    statements to every connection, changing what asyncpg sends.
+    """
+    settings = conn._protocol.get_settings()
+    seen = set()
+    for name, oid in protocol.BUILTIN_TYPE_NAME_MAP.items():
+        if oid in seen:
+            continue
+        seen.add(oid)
+        try:
+            settings.add_python_codec(oid, name, "pg_catalog", "scalar", _same, _same, "text")
+        except Exception:
+            pass  # a pseudo-type asyncpg will not take a codec for
+
+
+class Session:
+    def __init__(self, conn, report_params):
+        self.conn = conn
+        self.report_params = report_params
+        self.last_state = {"pid": None, "params": {}}
+
+    def state(self):
+        # asyncpg keeps every ParameterStatus in the connection's settings.
+        if not self.conn.is_closed():
+            settings = self.conn.get_settings()
+            params = {}
+            for name in self.report_params:
+                try:
+                    params[name] = str(getattr(settings, name))
+                except AttributeError:
+                    pass
+            self.last_state = {"pid": self.conn.get_server_pid(), "params": params}
+        return self.last_state
+
+
+sessions = {}
+
+
+async def op_connect(req):
+    c = req["conn"]
+    kwargs = dict(
+        host=c["host"], port=c["port"], user=c["user"], password=c["password"], database=c["database"],
+        timeout=req["timeoutMs"] / 1000,
+    )
+    if req.get("applicationName"):
+        kwargs["server_settings"] = {"application_name": req["applicationName"]}
+    for k, v in (req.get("settings") or {}).items():
+        if k not in SETTINGS:
+            raise OpError(f"unknown asyncpg setting {k}; known: {', '.join(sorted(SETTINGS))}")
+        kwargs[k] = v
+    try:
+        conn = await asyncpg.connect(**kwargs)
+    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, asyncio.TimeoutError) as e:
+        raise OpError(f"connect: {type(e).__name__}: {e}")
+    server_text(conn)
+    s = Session(conn, req.get("reportParams") or [])
+    sessions[req["session"]] = s
+    return {}, s.state()
+
+
+async def op_query(s, req):
+    params = req.get("params")
+    try:
+        if params is None and req.get("multi"):
+            # asyncpg runs several statements only through execute() (simple protocol), which
+            # returns the last command tag and no rows.
+            status = await s.conn.execute(req["sql"])
+            return {"rows": [], "columns": [], "command": status}, s.state()
+        records = await s.conn.fetch(req["sql"], *(params or []))
+        rows = [[to_text(v) for v in r.values()] for r in records]
+        columns = list(records[0].keys()) if records else []
+        return {"rows": rows, "columns": columns}, s.state()
+    except asyncpg.PostgresError as e:
+        return {"rows": [], "columns": [], "error": {"code": e.sqlstate, "message": str(e)}}, s.state()
+    except (asyncpg.InterfaceError, OSError) as e:
+        raise OpError(f"{type(e).__name__}: {e}", lost=s.conn.is_closed(), state=s.state())
+
+
+async def op_close(s, req):
+    await s.conn.close(timeout=5)
+    return {}, None
+
+
+async def op_destroy(s, req):
+    # terminate() aborts the transport: the socket closes without a Terminate message.
+    s.conn.terminate()
+    return {}, None
+
+
+SESSION_OPS = {"query": op_query, "close": op_close, "destroy": op_destroy}
+
+
+def hello():
+    return {
+        "library": f"asyncpg {asyncpg.__version__} (python3-asyncpg; Python {sys.version.split()[0]})",
+        "version": asyncpg.__version__,
+    }
+
+
+async def handle(req):
+    op = req.get("op")
+    if op == "hello":
+        return hello(), None
+    if op == "connect":
+        return await op_connect(req)
+    fn = SESSION_OPS.get(op)
+    if fn is None:
+        raise OpError(f"asyncpg helper has no op {op}")
+    s = sessions.get(req.get("session"))
+    if s is None:
+        raise OpError(f"no session {req.get('session')}")
+    if op in ("close", "destroy"):
+        sessions.pop(req["session"], None)
+    return await fn(s, req)
+
+
+async def shutdown():
+    await asyncio.gather(*(s.conn.close(timeout=1) for s in sessions.values()), return_exceptions=True)
+
+
+if __name__ == "__main__":
+    serve(handle, shutdown)
