@@ -1,0 +1,34 @@
+// pgjdbc (Debian's libpostgresql-jdbc-java) on Debian's JRE: https://jdbc.postgresql.org/documentation/
+// A PreparedStatement executed prepareThreshold times (default 5) on a connection switches to
+// a named server-side statement (S_1, S_2, ... per connection); prepareThreshold=0 never does,
+// the setting pgbouncer's documentation names for transaction pooling:
+// https://jdbc.postgresql.org/documentation/server-prepare/ and https://www.pgbouncer.org/faq.html
+import path from 'node:path';
+import { helperDriver, SharedHelper } from './helper-driver.ts';
+import { javaBinary, requireFile, SHIMS_DIR } from './shim-path.ts';
+import type { Capability } from './session.ts';
+
+const JAR = '/usr/share/java/postgresql.jar';
+
+const helper = new SharedHelper(() => ({
+  name: 'pgjdbc helper (Debian JRE with libpostgresql-jdbc-java)',
+  command: javaBinary(),
+  // Java compiles the one source file in memory at start; C1 only and the serial collector
+  // start faster, and this helper's work is waiting on sockets.
+  args: ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xshare:auto', '-cp', requireFile(JAR, 'apt-get install libpostgresql-jdbc-java default-jre-headless'), path.join(SHIMS_DIR, 'java', 'PgjdbcHelper.java')],
+}), 60_000);
+
+const common: Capability[] = ['cancel', 'backendPid', 'parameterStatus', 'notifications', 'notificationPid'];
+const notes = 'Statement.execute without params, PreparedStatement with them (untyped, Types.OTHER); extended protocol always; binaryTransfer=false so getString is the server\'s text';
+
+export const pgjdbcDriver = helperDriver({
+  id: 'pgjdbc', helper, library: 'pgjdbc', placeholders: 'jdbc', settings: {},
+  capabilities: [...common, 'driverPrepares'],
+  notes: `${notes}; prepareThreshold 5 (default): from the 5th execution of a PreparedStatement a named statement S_n`,
+});
+
+export const pgjdbcPoolerSafeDriver = helperDriver({
+  id: 'pgjdbc:pooler-safe', helper, library: 'pgjdbc', placeholders: 'jdbc', settings: { prepareThreshold: 0 },
+  capabilities: common,
+  notes: `${notes}; prepareThreshold=0: the unnamed statement always`,
+});
