@@ -1,0 +1,129 @@
+// libpq, PostgreSQL's C client library (Debian's libpq5), through pg-native and its `libpq`
+// binding: https://github.com/brianc/node-pg-native. libpq never prepares a statement on its
+// own: PQsendQuery is the simple protocol, PQsendQueryParams the unnamed statement, and only
+// PQsendPrepare names one.
+//
+// What the binding (libpq 1.x on npm) does not expose, so this driver cannot offer it:
+// PQbackendPID and PQparameterStatus (no backendPid / parameterStatus capability; psycopg,
+// which calls both through its own libpq wrapper, covers them), and dropping the socket
+// without PQfinish's Terminate (destroy() ends the connection politely).
+import { createRequire } from 'node:module';
+import { packageVersion } from './package-version.ts';
+import { withDeadline } from '../wire/errors.ts';
+import { NotificationBox, type Driver, type QueryResult, type Session, type SessionOptions } from './session.ts';
+
+interface PqErrorFields { readonly sqlState?: string; readonly messagePrimary?: string }
+interface Pq {
+  cancel(): true | string;
+  resultErrorFields(): PqErrorFields | null | undefined;
+}
+interface NativeResult { readonly command?: string; readonly fields: ReadonlyArray<{ readonly name: string }>; readonly rows: unknown[] }
+type Callback<T> = (err: Error | undefined | null, rows?: unknown, results?: T) => void;
+interface NativeClient extends NodeJS.EventEmitter {
+  readonly pq: Pq;
+  connect(conninfo: string, cb: (err?: Error) => void): void;
+  query(text: string, values: (string | null)[] | Callback<NativeResult | NativeResult[]>, cb?: Callback<NativeResult | NativeResult[]>): void;
+  prepare(name: string, text: string, nParams: number, cb: Callback<unknown>): void;
+  execute(name: string, params: (string | null)[], cb: Callback<NativeResult | NativeResult[]>): void;
+  end(cb?: () => void): void;
+}
+type NativeClientClass = new (config: { types: { getTypeParser: () => (v: string) => string }; arrayMode: boolean }) => NativeClient;
+
+const NativeClient = createRequire(import.meta.url)('pg-native') as NativeClientClass;
+
+// Every value as the server's text, like the other drivers.
+const textTypes = { getTypeParser: () => (value: string) => value };
+
+/** A libpq conninfo value: single-quoted, with \ and ' escaped (libpq-connect "Keyword/Value"). */
+const quote = (v: string | number) => `'${String(v).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+class LibpqSession implements Session {
+  private readonly box = new NotificationBox();
+  private readonly prepared = new Set<string>();
+  /** Fails the operation in flight when libpq reports the connection broken between results. */
+  private failInflight: ((err: Error) => void) | undefined;
+
+  constructor(private readonly client: NativeClient, private readonly opts: SessionOptions) {
+    client.on('notification', (n: { relname: string; extra: string; be_pid: number }) => this.box.push({ channel: n.relname, payload: n.extra, pid: n.be_pid }));
+    // pg-native reports a read failure as an 'error' event and never calls the query back.
+    client.on('error', (err: Error) => this.failInflight?.(err));
+  }
+
+  private run(start: (cb: Callback<NativeResult | NativeResult[]>) => void, what: string): Promise<QueryResult> {
+    const work = new Promise<QueryResult>((resolve, reject) => {
+      this.failInflight = reject;
+      start((err, _rows, results) => {
+        this.failInflight = undefined;
+        if (err) {
+          // The failed result is still libpq's last one: its fields carry the SQLSTATE.
+          const fields = this.client.pq.resultErrorFields();
+          if (fields?.sqlState) resolve({ rows: [], columns: [], error: { code: fields.sqlState, message: fields.messagePrimary ?? err.message.trim() } });
+          else reject(new Error(err.message.trim()));
+          return;
+        }
+        // Several statements give several results; like raw, the last one with columns counts.
+        const list = results === undefined ? [] : Array.isArray(results) ? results : [results];
+        const withColumns = [...list].reverse().find((r) => r.fields.length > 0);
+        const last = list[list.length - 1];
+        resolve({
+          rows: (withColumns?.rows ?? []) as (string | null)[][],
+          columns: (withColumns?.fields ?? []).map((f) => f.name),
+          command: last?.command,
+        });
+      });
+    });
+    return withDeadline(work, this.opts.timeoutMs, `${this.opts.label}: ${what}`);
+  }
+
+  query(sql: string, params?: readonly (string | null)[]): Promise<QueryResult> {
+    return this.run((cb) => (params ? this.client.query(sql, [...params], cb) : this.client.query(sql, cb)), `reply to ${sql}`);
+  }
+
+  async executeNamed(name: string, sql: string, params: readonly (string | null)[]): Promise<QueryResult> {
+    if (!this.prepared.has(name)) {
+      const r = await this.run((cb) => this.client.prepare(name, sql, params.length, cb as Callback<unknown>), `PQsendPrepare ${name}`);
+      // As raw does: a name that already exists on the server counts as prepared here.
+      if (!r.error || r.error.code === '42P05') this.prepared.add(name);
+      if (r.error) return r;
+    }
+    return this.run((cb) => this.client.execute(name, [...params], cb), `PQsendQueryPrepared ${name}`);
+  }
+
+  async cancel(): Promise<void> {
+    // PQcancel: a separate connection carrying this connection's BackendKeyData. It blocks
+    // the event loop for that round trip, which is short on loopback.
+    const r = this.client.pq.cancel();
+    if (r !== true) throw new Error(`${this.opts.label}: PQcancel failed: ${r}`);
+  }
+
+  backendPid(): number | undefined { return undefined; }
+  parameterStatus(): string | undefined { return undefined; }
+  waitNotification(channel: string, timeoutMs: number) { return this.box.take(channel, timeoutMs); }
+
+  async close(): Promise<void> {
+    // PQfinish sends Terminate and closes the socket.
+    await new Promise<void>((resolve) => this.client.end(resolve));
+  }
+
+  destroy(): void { this.client.end(); }
+}
+
+export const libpqDriver: Driver = {
+  id: 'libpq',
+  library: `libpq (Debian libpq5) via pg-native ${packageVersion('pg-native')} and the libpq binding ${packageVersion('libpq')}`,
+  version: packageVersion('pg-native'),
+  capabilities: new Set(['namedPrepare', 'cancel', 'notifications', 'notificationPid']),
+  notes: 'PQsendQuery without params (simple protocol), PQsendQueryParams with them (unnamed statement), PQsendPrepare/PQsendQueryPrepared for named statements; never prepares by itself',
+  async connect(opts) {
+    const c = opts.conn;
+    const conninfo = [
+      `host=${quote(c.host)}`, `port=${quote(c.port)}`, `user=${quote(c.user)}`, `password=${quote(c.password)}`, `dbname=${quote(c.database)}`,
+      `connect_timeout=${quote(Math.max(2, Math.ceil(opts.timeoutMs / 1000)))}`,
+      ...(opts.applicationName ? [`application_name=${quote(opts.applicationName)}`] : []),
+    ].join(' ');
+    const client = new NativeClient({ types: textTypes, arrayMode: true });
+    await withDeadline(new Promise<void>((resolve, reject) => client.connect(conninfo, (err) => (err ? reject(new Error(`${opts.label}: libpq connect: ${err.message.trim()}`)) : resolve()))),
+      opts.timeoutMs, `${opts.label}: libpq connect to ${c.host}:${c.port}`);
+    return new LibpqSession(client, opts);
+  },
+};
