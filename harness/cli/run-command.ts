@@ -16,6 +16,7 @@ import { UsageError, type ParsedArgs } from './args.ts';
 import { loadConfig } from './config.ts';
 import { consoleProgress } from './progress.ts';
 import { POOLCHECK_VERSION } from './version.ts';
+import { features } from '../../suites/features.ts';
 
 export const DEFAULT_TARGETS = 'direct,pgbouncer:session,pgbouncer:transaction,pgbouncer:statement';
 export const DEFAULT_OUT = 'reports/latest';
@@ -82,13 +83,16 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
       results: judged,
     };
     const redact = redactor(local.secrets());
-    writeReport(out, report, transcripts, redact);
+    writeReport(out, report, transcripts, redact, {
+      features,
+      published: (target) => { const t = modeOf.get(target); return t?.pooler ? poolerAdapter(t.pooler).profile.publishedFeatureMap : undefined; },
+    });
     const c = report.results.reduce((acc, r) => ({ ...acc, [r.verdict]: (acc[r.verdict] ?? 0) + 1 }), {} as Record<string, number>);
     process.stdout.write(`${report.results.length} results in ${(report.run.durationMs / 1000).toFixed(1)} s: ${c.ok ?? 0} ok, ${c.documented ?? 0} documented, ${c.regression ?? 0} regression, ${c.improved ?? 0} improved, ${c.error ?? 0} error\n`);
     for (const r of report.results.filter((x) => x.verdict === 'regression' || x.verdict === 'error').slice(0, 20)) {
       process.stdout.write(`  ${r.verdict.toUpperCase()} ${r.scenario} on ${r.target} with ${r.driver}: ${redact(r.message ?? '')}\n`);
     }
-    process.stdout.write(`report: ${path.relative(process.cwd(), path.join(out, 'summary.md')) || out} (results.json, junit.xml, transcripts/, logs/ beside it)\n`);
+    process.stdout.write(`report: ${path.relative(process.cwd(), path.join(out, 'summary.md')) || out} (feature-map.md, results.json, junit.xml, transcripts/, logs/ beside it)\n`);
     return exitCode(report);
   } finally {
     await stopAll();

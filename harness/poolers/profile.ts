@@ -27,6 +27,15 @@ export interface Profile {
   /** Which releases the entries were checked against, as documentation. */
   readonly versions: string;
   readonly modes: Readonly<Record<string, readonly ProfileEntry[]>>;
+  /** The pooler's own feature table, to set beside the measured feature map. */
+  readonly publishedFeatureMap?: PublishedFeatureMap;
+}
+
+/** What a pooler's own documentation says per feature (e.g. pgbouncer's "SQL feature map"). */
+export interface PublishedFeatureMap {
+  readonly link: string;
+  /** mode -> feature id (suites/features.ts) -> the documented answer, verbatim ("Yes", "Never", "No"). */
+  readonly modes: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 export function expectedDivergence(profile: Profile | undefined, mode: string | null, scenarioId: string, driver: string): ProfileEntry | undefined {

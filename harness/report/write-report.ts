@@ -1,5 +1,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { PublishedFeatureMap } from '../poolers/profile.ts';
+import type { Feature } from './feature.ts';
+import { featureMapMarkdown, featureTable } from './feature-map.ts';
 import { junitXml } from './junit.ts';
 import { resultsJson } from './results-json.ts';
 import type { RunReport } from './run-report.ts';
@@ -11,11 +14,16 @@ export const transcriptPath = (target: string, driver: string, scenario: string)
 /** Clears what an earlier run left in the output folder (reports, transcripts, logs). */
 export function prepareOutDir(out: string): void {
   mkdirSync(out, { recursive: true });
-  for (const f of ['transcripts', 'logs', 'results.json', 'junit.xml', 'summary.md']) rmSync(path.join(out, f), { recursive: true, force: true });
+  for (const f of ['transcripts', 'logs', 'results.json', 'junit.xml', 'summary.md', 'feature-map.md']) rmSync(path.join(out, f), { recursive: true, force: true });
 }
 
-/** Writes transcripts, results.json, junit.xml and summary.md; every text goes through `redact`. */
-export function writeReport(out: string, report: RunReport, transcripts: ReadonlyMap<string, string>, redact: (s: string) => string): void {
+export interface FeatureMapInput {
+  readonly features: readonly Feature[];
+  readonly published: (target: string) => PublishedFeatureMap | undefined;
+}
+
+/** Writes transcripts, results.json, junit.xml, summary.md and feature-map.md; every text goes through `redact`. */
+export function writeReport(out: string, report: RunReport, transcripts: ReadonlyMap<string, string>, redact: (s: string) => string, fm: FeatureMapInput): void {
   for (const [rel, text] of transcripts) {
     const file = path.join(out, rel);
     mkdirSync(path.dirname(file), { recursive: true });
@@ -23,5 +31,8 @@ export function writeReport(out: string, report: RunReport, transcripts: Readonl
   }
   writeFileSync(path.join(out, 'results.json'), redact(resultsJson(report)));
   writeFileSync(path.join(out, 'junit.xml'), redact(junitXml(report)));
-  writeFileSync(path.join(out, 'summary.md'), redact(summaryMarkdown(report)));
+  const featureSection = ['', '## Feature map', '', 'Derived from the scenarios; details and the scenarios behind each cell in [feature-map.md](feature-map.md).', '',
+    ...featureTable(report, fm.features, fm.published, 'feature-map.md')].join('\n') + '\n';
+  writeFileSync(path.join(out, 'summary.md'), redact(summaryMarkdown(report) + featureSection));
+  writeFileSync(path.join(out, 'feature-map.md'), redact(featureMapMarkdown(report, fm.features, fm.published)));
 }

@@ -124,9 +124,23 @@ const NO_TRANSACTION_BLOCKS: ProfileEntry = {
 
 const EVERY_MODE = [OWN_BACKEND_KEY, APPLICATION_NAME_RESET, UNTRACKED_STARTUP_PARAMETERS, LOGIN_FAILURE_CODE, TERMINATE_DROPS_PENDING_QUERY];
 
+// pgbouncer's "SQL feature map for pooling modes" as published for the 1.18 series, by our
+// feature ids; statement pooling has no column there. "Cached plan reset" has no scenario yet.
+const SESSION_MAP = {
+  'startup-parameters': 'Yes', 'set-reset': 'Yes', listen: 'Yes', notify: 'Yes', 'cursors-without-hold': 'Yes', 'cursors-with-hold': 'Yes',
+  'protocol-prepared-statements': 'Yes', 'sql-prepare': 'Yes', 'temp-tables-on-commit-drop': 'Yes', 'temp-tables-preserve-delete-rows': 'Yes',
+  load: 'Yes', 'session-advisory-locks': 'Yes',
+};
+const TRANSACTION_MAP = {
+  'startup-parameters': 'Yes', 'set-reset': 'Never', listen: 'Never', notify: 'Yes', 'cursors-without-hold': 'Yes', 'cursors-with-hold': 'Never',
+  'protocol-prepared-statements': 'No', 'sql-prepare': 'Never', 'temp-tables-on-commit-drop': 'Yes', 'temp-tables-preserve-delete-rows': 'Never',
+  load: 'Never', 'session-advisory-locks': 'Never',
+};
+
 export const pgbouncerProfile: Profile = {
   pooler: 'pgbouncer',
   versions: '1.18',
+  publishedFeatureMap: { link: FEATURES, modes: { session: SESSION_MAP, transaction: TRANSACTION_MAP } },
   modes: {
     session: [...EVERY_MODE],
     transaction: [...EVERY_MODE, ...TRANSACTION_POOLING],

@@ -1,0 +1,61 @@
+import { minimatch } from 'minimatch';
+import type { PublishedFeatureMap } from '../poolers/profile.ts';
+import type { Feature, FeatureCell } from './feature.ts';
+import { agrees } from './feature.ts';
+import type { RunReport } from './run-report.ts';
+import { cell } from './summary-md.ts';
+
+type Row = RunReport['results'][number];
+
+export const matchesFeature = (f: Feature, scenario: string) => f.scenarios.some((p) => p === scenario || minimatch(scenario, p));
+
+export function featureCell(results: readonly Row[]): FeatureCell {
+  const ran = results.filter((r) => r.outcome === 'pass' || r.outcome === 'diverge');
+  if (!ran.length) return 'n/a';
+  const passed = ran.filter((r) => r.outcome === 'pass').length;
+  return passed === ran.length ? 'Yes' : passed === 0 ? 'No' : 'Partial';
+}
+
+const anchor = (f: Feature) => `feature-${f.id}`;
+
+/** The table alone: one row per feature, one column per target; cells link to the feature's section. */
+export function featureTable(r: RunReport, features: readonly Feature[], published: (target: string) => PublishedFeatureMap | undefined, linkBase = ''): string[] {
+  const targets = r.targets.map((t) => t.id);
+  const out = [`| feature | ${targets.join(' | ')} |`, `|---|${targets.map(() => '---').join('|')}|`];
+  const disagreements: string[] = [];
+  for (const f of features) {
+    const cells = targets.map((t) => {
+      const measured = featureCell(r.results.filter((x) => x.target === t && matchesFeature(f, x.scenario)));
+      const doc = published(t)?.modes[r.targets.find((x) => x.id === t)?.mode ?? '']?.[f.id];
+      const flag = doc !== undefined && !agrees(measured, doc);
+      if (flag) disagreements.push(`${f.title} on ${t}: poolcheck measured ${measured}, the pooler's documentation says ${doc}`);
+      return `[${measured}](${linkBase}#${anchor(f)})${doc !== undefined ? ` (docs: ${doc}${flag ? ' **disagrees**' : ''})` : ''}`;
+    });
+    out.push(`| ${f.title} | ${cells.join(' | ')} |`);
+  }
+  if (disagreements.length) out.push('', 'Where the measurement and the pooler\'s documentation disagree:', '', ...disagreements.map((d) => `- ${d}`));
+  return out;
+}
+
+/** feature-map.md: the table, then per feature the scenarios behind each cell. */
+export function featureMapMarkdown(r: RunReport, features: readonly Feature[], published: (target: string) => PublishedFeatureMap | undefined): string {
+  const out = ['# Feature map', '', 'Yes = every scenario of the feature behaves like PostgreSQL on that target; No = none does; Partial = some do; n/a = no driver could run them. ' +
+    '"docs" is what the pooler\'s own documentation says for that mode (a documented Never/No agrees with No or Partial).', ''];
+  out.push(...featureTable(r, features, published));
+  const targets = r.targets.map((t) => t.id);
+  const links = [...new Set(r.targets.map((t) => published(t.id)?.link).filter(Boolean))];
+  if (links.length) out.push('', `Documentation compared: ${links.join(', ')}`);
+  for (const f of features) {
+    out.push('', `## ${f.title}`, '', `<a id="${anchor(f)}"></a>`, '', `| scenario | ${targets.join(' | ')} |`, `|---|${targets.map(() => '---').join('|')}|`);
+    const ids = [...new Set(r.results.filter((x) => matchesFeature(f, x.scenario)).map((x) => x.scenario))];
+    for (const id of ids) {
+      const cells = targets.map((t) => {
+        const xs = r.results.filter((x) => x.scenario === id && x.target === t);
+        const transcript = xs.find((x) => x.outcome === 'diverge')?.transcriptPath ?? xs.find((x) => x.transcriptPath)?.transcriptPath;
+        return transcript ? `[${cell(xs)}](${transcript})` : cell(xs);
+      });
+      out.push(`| \`${id}\` | ${cells.join(' | ')} |`);
+    }
+  }
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,68 @@
+// The rows of the feature map: what an application may depend on, each a named group of
+// scenarios (ids or globs). Rows follow pgbouncer's "SQL feature map for pooling modes"
+// (https://www.pgbouncer.org/features.html) and add what poolcheck measures beyond it.
+import type { Feature } from '../harness/report/feature.ts';
+
+export const features: readonly Feature[] = [
+  {
+    id: 'startup-parameters', title: 'Startup parameters (tracked: client_encoding, DateStyle, IntervalStyle, TimeZone, standard_conforming_strings, application_name)',
+    scenarios: [
+      'parameter-status/datestyle-kept-per-client', 'parameter-status/timezone-kept-per-client', 'parameter-status/intervalstyle-kept-per-client',
+      'parameter-status/client-encoding-kept-per-client', 'parameter-status/standard-conforming-strings-kept-per-client',
+      'parameter-status/client-parameters-agree-with-show', 'parameter-status/server-parameters-agree-with-show',
+      'session-state/application-name-*', 'parameter-status/application-name-*', 'parameter-status/reset-all-restores-startup-application-name',
+    ],
+  },
+  { id: 'other-startup-parameters', title: 'Other startup parameters (options, extra_float_digits, custom settings)', scenarios: ['auth-transport/startup-*'] },
+  {
+    id: 'set-reset', title: 'SET/RESET',
+    scenarios: [
+      'session-state/set-*', 'session-state/reset-*', 'session-state/search-path-*', 'parameter-status/statement-timeout-*', 'parameter-status/extra-float-digits-*',
+      'parameter-status/reset-reported', 'parameter-status/reset-all-reported', 'parameter-status/discard-all-reported', 'parameter-status/set-*', 'parameter-status/alter-role-*',
+      'abnormal-exits/abrupt-close-after-set*',
+    ],
+  },
+  {
+    id: 'listen', title: 'LISTEN',
+    scenarios: [
+      'session-state/notify-reaches-listener', 'session-state/listen-survives-between-transactions', 'session-state/notify-not-delivered-to-non-listener',
+      'session-objects/unlisten-*', 'session-objects/listen-*', 'backend-pid/notification-pid-is-notifiers-backend', 'backend-pid/self-notification-pid-is-own-backend',
+      'abnormal-exits/abrupt-close-ends-listen',
+    ],
+  },
+  { id: 'notify', title: 'NOTIFY', scenarios: ['session-objects/notify-*'] },
+  { id: 'cursors-without-hold', title: 'WITHOUT HOLD cursors', scenarios: ['session-objects/cursor-fetches-in-steps-inside-transaction', 'session-objects/cursor-without-hold-*'] },
+  { id: 'cursors-with-hold', title: 'WITH HOLD cursors', scenarios: ['session-objects/cursor-with-hold-*', 'abnormal-exits/abrupt-close-closes-holdable-cursor'] },
+  {
+    id: 'protocol-prepared-statements', title: 'Protocol-level prepared statements',
+    scenarios: ['prepared-statements/named-*', 'prepared-statements/unnamed-*', 'prepared-statements/describe-*', 'prepared-statements/close-*', 'prepared-statements/deallocate-*-protocol-statement'],
+  },
+  {
+    id: 'sql-prepare', title: 'PREPARE / DEALLOCATE',
+    scenarios: ['prepared-statements/sql-*', 'prepared-statements/deallocate-*-sql-statement', 'abnormal-exits/abrupt-close-drops-sql-prepared-statement'],
+  },
+  { id: 'temp-tables-on-commit-drop', title: 'ON COMMIT DROP temp tables', scenarios: ['session-objects/temp-table-on-commit-drop', 'transactions/pipeline-is-one-implicit-transaction'] },
+  {
+    id: 'temp-tables-preserve-delete-rows', title: 'PRESERVE/DELETE ROWS temp tables',
+    scenarios: ['session-state/temp-table-*', 'session-objects/temp-table-on-commit-delete-rows', 'session-objects/temp-table-*-rows-*', 'abnormal-exits/abrupt-close-drops-temp-table'],
+  },
+  { id: 'load', title: 'LOAD statement', scenarios: ['session-objects/load-*'] },
+  {
+    id: 'session-advisory-locks', title: 'Session-level advisory locks',
+    scenarios: ['session-state/advisory-lock-*', 'session-objects/session-advisory-lock-*', 'abnormal-exits/abrupt-close-releases-session-advisory-lock'],
+  },
+  { id: 'transaction-advisory-locks', title: 'Transaction-level advisory locks', scenarios: ['session-objects/xact-advisory-lock-*'] },
+  { id: 'currval-lastval', title: 'currval / lastval / setval', scenarios: ['sequences/*'] },
+  { id: 'transactions', title: 'Transaction blocks, savepoints, implicit transactions', scenarios: ['transactions/*', 'session-state/set-local-*'] },
+  { id: 'two-phase-commit', title: 'Two-phase commit', scenarios: ['transactions/prepared-transaction-*', 'abnormal-exits/abrupt-close-keeps-prepared-transaction'] },
+  { id: 'cancel', title: 'Query cancel', scenarios: ['cancel/*'] },
+  { id: 'backend-pid', title: 'Backend pid (BackendKeyData, pg_backend_pid)', scenarios: ['backend-pid/*'] },
+  { id: 'copy', title: 'COPY', scenarios: ['protocol-framing/copy-*'] },
+  {
+    id: 'protocol-framing', title: 'Pipelining and message framing',
+    scenarios: ['protocol-framing/many-*', 'protocol-framing/flush-*', 'protocol-framing/error-mid-*', 'protocol-framing/portal-*', 'protocol-framing/empty-query', 'protocol-framing/messages-split-*', 'protocol-framing/message-larger-*', 'protocol-framing/terminate-*', 'protocol-framing/notice-*'],
+  },
+  { id: 'authentication', title: 'Authentication (SCRAM, md5, trust, refusal)', scenarios: ['auth-transport/*-login', 'auth-transport/wrong-password-refused'] },
+  { id: 'tls', title: 'TLS to the pooler', scenarios: ['auth-transport/tls-*'] },
+  { id: 'client-exit-cleanup', title: 'Cleanup after a client exits mid-session', scenarios: ['abnormal-exits/*'] },
+];
