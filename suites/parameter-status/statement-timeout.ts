@@ -1,0 +1,27 @@
+import { defineScenario, step } from '../../harness/scenario/define.ts';
+
+// statement_timeout aborts any statement of the session that runs longer (57014); set with SET
+// it belongs to that session only.
+// https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-STATEMENT-TIMEOUT
+const DOCS = 'https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-STATEMENT-TIMEOUT';
+
+export default [
+  defineScenario({
+    id: 'parameter-status/statement-timeout-kept-per-client',
+    category: 'parameter-status',
+    pool: 'single',
+    why: "A short statement_timeout one client sets for itself must not reach another client, whose long reports and migrations would start failing with 57014.",
+    docs: DOCS,
+    sessions: { a: {}, b: {} },
+    steps: [
+      step('b', 'SHOW statement_timeout', { save: 'b0' }),
+      step('a', "SET statement_timeout = '50ms'"),
+      // The timeout ends the sleep after 50 ms.
+      step('a', 'SELECT pg_sleep(5)', { expect: { error: '57014' } }),
+      step('a', 'SELECT 1', { expect: { rows: [['1']] } }),
+      // b does not sleep: its setting is read, not tried.
+      step('b', 'SHOW statement_timeout', { expect: { rows: [['$b0']] } }),
+      step('a', 'SHOW statement_timeout', { expect: { rows: [['50ms']] } }),
+    ],
+  }),
+];
