@@ -49,27 +49,54 @@ ssl = on
 /** Lane i's database: scenarios in different lanes never share one. */
 export const laneDatabase = (i: number) => (i === 0 ? APP_DATABASE : `${APP_DATABASE}_${i}`);
 
+/**
+ * What turns a fresh initdb into poolcheck's cluster: the same roles, lane databases,
+ * pg_hba.conf and postgresql.conf for every provider. The local provider applies it to its
+ * template; the docker provider copies it into the PostgreSQL container, whose start script
+ * (docker/postgres/start-postgres.sh) applies it there.
+ */
+export interface ClusterSetup {
+  /** initdb's arguments after `-D DIR`. */
+  readonly initdbArgs: readonly string[];
+  /** Appended to the postgresql.conf initdb wrote. */
+  readonly conf: string;
+  /** Replaces pg_hba.conf. */
+  readonly hba: string;
+  /** Fed to `postgres --single` (one command a line): holds the password, so never logged. */
+  readonly bootstrapSql: string;
+}
+
+export function clusterSetup(password: string, lanes: number): ClusterSetup {
+  const lit = `'${password.replace(/'/g, "''")}'`;
+  return {
+    initdbArgs: ['-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync', '--auth=trust'],
+    conf: CONF,
+    hba: HBA,
+    bootstrapSql: [
+      `CREATE ROLE ${APP_USER} SUPERUSER LOGIN PASSWORD ${lit};`,
+      `CREATE ROLE ${TRUST_USER} LOGIN;`,
+      `SET password_encryption = 'md5';`,
+      `CREATE ROLE ${MD5_USER} LOGIN PASSWORD ${lit};`,
+      `CREATE ROLE pc_other NOLOGIN;`,
+      ...Array.from({ length: lanes }, (_, i) => `CREATE DATABASE ${laneDatabase(i)} OWNER ${APP_USER};`),
+      '',
+    ].join('\n'),
+  };
+}
+
 export async function initTemplate(binDir: string, dir: string, password: string, lanes: number): Promise<void> {
   const run = (cmd: string, args: string[], input?: string) => {
     const r = spawnSync(path.join(binDir, cmd), args, { input, encoding: 'utf8', ...asServerUser(), timeout: 120_000 });
     if (r.status !== 0) throw new Error(`${cmd} failed (${r.error?.message ?? `exit ${r.status}`}): ${(r.stderr || r.stdout || '').trim().split('\n').slice(-3).join(' ')}`);
     return r.stdout;
   };
-  run('initdb', ['-D', dir, '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync', '--auth=trust']);
+  const setup = clusterSetup(password, lanes);
+  run('initdb', ['-D', dir, ...setup.initdbArgs]);
   makeCertificate(dir);
-  appendFileSync(path.join(dir, 'postgresql.conf'), CONF);
+  appendFileSync(path.join(dir, 'postgresql.conf'), setup.conf);
   // Single-user mode takes one command per line and needs no port or authentication.
-  const lit = `'${password.replace(/'/g, "''")}'`;
-  run('postgres', ['--single', '-D', dir, '-c', 'fsync=off', 'postgres'], [
-    `CREATE ROLE ${APP_USER} SUPERUSER LOGIN PASSWORD ${lit};`,
-    `CREATE ROLE ${TRUST_USER} LOGIN;`,
-    `SET password_encryption = 'md5';`,
-    `CREATE ROLE ${MD5_USER} LOGIN PASSWORD ${lit};`,
-    `CREATE ROLE pc_other NOLOGIN;`,
-    ...Array.from({ length: lanes }, (_, i) => `CREATE DATABASE ${laneDatabase(i)} OWNER ${APP_USER};`),
-    '',
-  ].join('\n'));
-  writeFileSync(path.join(dir, 'pg_hba.conf'), HBA);
+  run('postgres', ['--single', '-D', dir, '-c', 'fsync=off', 'postgres'], setup.bootstrapSql);
+  writeFileSync(path.join(dir, 'pg_hba.conf'), setup.hba);
   chownTree(dir);
 }
 
@@ -78,7 +105,7 @@ export async function initTemplate(binDir: string, dir: string, password: string
  * verified). It lives in the data directory as server.crt/server.key, PostgreSQL's defaults,
  * so every cluster copied from the template has it, and poolers can use the same files.
  */
-function makeCertificate(dir: string): void {
+export function makeCertificate(dir: string): void {
   const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost',
     '-keyout', path.join(dir, 'server.key'), '-out', path.join(dir, 'server.crt')], { encoding: 'utf8', timeout: 60_000 });
   if (r.status !== 0) throw new Error(`openssl could not make the test certificate (${r.error?.message ?? r.stderr.trim().split('\n').pop()}): install it with \`apt-get install openssl\``);
@@ -106,6 +133,9 @@ export async function startCluster(opts: {
   });
   const conn: ConnInfo = { host: '127.0.0.1', port, database: APP_DATABASE, user: APP_USER, password: opts.password };
   await waitUntilReady(`PostgreSQL for ${opts.name}`, conn, [proc]);
-  const version = execFileSync(path.join(opts.binDir, 'postgres'), ['--version'], { encoding: 'utf8' }).trim().replace(/^postgres \(PostgreSQL\) /, '');
+  const version = parsePostgresVersion(execFileSync(path.join(opts.binDir, 'postgres'), ['--version'], { encoding: 'utf8' }));
   return { conn, process: proc, version, dataDir: opts.dataDir };
 }
+
+/** `postgres (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)` -> `15.20 (Debian 15.20-0+deb12u1)`. */
+export const parsePostgresVersion = (versionOutput: string) => versionOutput.trim().replace(/^postgres \(PostgreSQL\) /, '');

@@ -31,6 +31,24 @@ export interface SpawnOptions {
 const live = new Set<{ child: ChildProcess; stop: () => Promise<void> }>();
 let stateDir: string | undefined;
 
+/**
+ * Something else poolcheck started that must not outlive it, such as containers: stopped with
+ * the servers on every exit path. `kill` is the last resort from the 'exit' handler, where
+ * nothing asynchronous runs any more.
+ */
+export interface ManagedResource {
+  readonly name: string;
+  stop(): Promise<void>;
+  kill(): void;
+}
+const resources = new Set<ManagedResource>();
+
+/** Registers a resource to stop with the servers; the returned function unregisters it. */
+export function manageResource(resource: ManagedResource): () => void {
+  resources.add(resource);
+  return () => { resources.delete(resource); };
+}
+
 /** The run's private folder under STATE_ROOT; created once, owned by this process. */
 export function runStateDir(runId: string): string {
   if (!stateDir) {
@@ -87,7 +105,14 @@ export function spawnManaged(opts: SpawnOptions): ManagedProcess {
 
 /** Stops every server still running (in parallel) and removes the run's state folder. */
 export async function stopAll(): Promise<void> {
-  await Promise.all([...live].map((p) => p.stop()));
+  await Promise.all([...[...live].map((p) => p.stop()), ...[...resources].map(async (r) => {
+    try {
+      await r.stop();
+    } catch (err) {
+      process.stderr.write(`poolcheck: could not stop ${r.name}: ${(err as Error).message}\n`);
+    }
+    resources.delete(r);
+  })]);
   if (stateDir) rmSync(stateDir, { recursive: true, force: true });
 }
 
@@ -105,6 +130,9 @@ function installSignalHandlers(): void {
   process.on('exit', () => {
     for (const p of live) {
       try { p.child.kill('SIGKILL'); } catch { /* already gone */ }
+    }
+    for (const r of resources) {
+      try { r.kill(); } catch { /* the next run removes what is left */ }
     }
     if (stateDir) rmSync(stateDir, { recursive: true, force: true });
   });

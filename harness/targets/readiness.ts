@@ -7,7 +7,7 @@ import type { ManagedProcess } from './processes.ts';
  * Ready means a real client connection (startup, authentication, ReadyForQuery) succeeds,
  * and a query answers. Polls until the deadline; stops early if the server process died.
  */
-export async function waitUntilReady(what: string, conn: ConnInfo, procs: readonly ManagedProcess[], deadlineMs = 30_000): Promise<void> {
+export async function waitUntilReady(what: string, conn: ConnInfo, procs: ReadonlyArray<Pick<ManagedProcess, 'exitReason'>>, deadlineMs = 30_000): Promise<void> {
   const until = Date.now() + deadlineMs;
   let last = 'no attempt yet';
   while (Date.now() < until) {

@@ -2,7 +2,7 @@ import type { PoolKind } from '../poolers/pooler-adapter.ts';
 import type { ConnInfo } from './conn-info.ts';
 import type { TargetSpec } from './target-spec.ts';
 
-export type ProviderId = 'local';
+export type ProviderId = 'local' | 'docker' | 'external';
 
 /**
  * One independent slice of a target: its own database, and the pooler's own pools over it.
