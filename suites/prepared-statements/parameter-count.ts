@@ -1,0 +1,49 @@
+// A prepared statement is executed with exactly as many parameters as it declares: EXECUTE with
+// another count is a syntax error (42601), a Bind with another count a protocol violation
+// (08P01). Either way the statement stays and can be executed correctly afterwards.
+import { defineScenario, msg, step } from '../../harness/scenario/define.ts';
+
+export default [
+  defineScenario({
+    id: 'prepared-statements/sql-execute-wrong-parameter-count',
+    category: 'prepared-statements',
+    pool: 'single',
+    why: 'EXECUTE with too few parameters, or one of the wrong type, must fail with 42601 / 22P02 and leave the statement usable, so the application sees its own mistake and can retry.',
+    docs: 'https://www.postgresql.org/docs/current/sql-execute.html',
+    sessions: { a: {} },
+    steps: [
+      step('a', 'PREPARE {{ps}}(int, int) AS SELECT $1 + $2'),
+      step('a', 'EXECUTE {{ps}}(1)', { expect: { error: '42601' } }),
+      step('a', "EXECUTE {{ps}}('x', 2)", { expect: { error: '22P02' } }),
+      step('a', 'EXECUTE {{ps}}(1, 2)', { expect: { rows: [['3']] } }),
+    ],
+  }),
+  defineScenario({
+    id: 'prepared-statements/bind-wrong-parameter-count',
+    category: 'prepared-statements',
+    pool: 'single',
+    why: 'A Bind with the wrong number of parameters must be answered with 08P01 and ReadyForQuery, leaving the named statement to be bound correctly next.',
+    docs: 'https://www.postgresql.org/docs/current/protocol-message-formats.html',
+    sessions: { a: {} },
+    steps: [
+      {
+        session: 'a',
+        label: 'Parse a named statement with two parameters, Sync',
+        messages: [msg.parse('{{st}}', 'SELECT $1::int + $2::int AS total'), msg.sync()],
+        expect: { messages: ['ParseComplete', 'ReadyForQuery'] },
+      },
+      {
+        session: 'a',
+        label: 'Bind it with one parameter, Execute, Sync',
+        messages: [msg.bind('{{st}}', ['1']), msg.execute(), msg.sync()],
+        expect: { messages: ['ErrorResponse:08P01', 'ReadyForQuery'] },
+      },
+      {
+        session: 'a',
+        label: 'Bind it with two parameters, Execute, Sync',
+        messages: [msg.bind('{{st}}', ['1', '2']), msg.execute(), msg.sync()],
+        expect: { messages: ['BindComplete', 'DataRow', 'CommandComplete', 'ReadyForQuery'], rows: [['3']] },
+      },
+    ],
+  }),
+];
