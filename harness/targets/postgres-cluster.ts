@@ -14,6 +14,12 @@ export const APP_DATABASE = 'poolcheck';
 /** Roles for the authentication tests: one whose password is stored as md5, one let in by trust. */
 export const MD5_USER = 'pc_md5';
 export const TRUST_USER = 'pc_trust';
+/**
+ * poolcheck's own connections (observer, quiesce, readiness) log in as this superuser with
+ * md5: they are not under test, and SCRAM's key derivation on every one of them (several per
+ * scenario) would cost more CPU than the scenarios themselves.
+ */
+export const OBSERVER_USER = 'pc_observer';
 
 function asServerUser(): { uid?: number; gid?: number } {
   const u = serverUser();
@@ -28,7 +34,7 @@ function chownTree(dir: string): void {
 /** Host-based authentication: md5 and trust for their test roles, SCRAM for everyone else, loopback only. */
 const HBA = [
   `host all ${TRUST_USER} 127.0.0.1/32 trust`,
-  `host all ${MD5_USER} 127.0.0.1/32 md5`,
+  `host all ${MD5_USER},${OBSERVER_USER} 127.0.0.1/32 md5`,
   'host all all 127.0.0.1/32 scram-sha-256',
 ].join('\n') + '\n';
 
@@ -77,6 +83,7 @@ export function clusterSetup(password: string, lanes: number): ClusterSetup {
       `CREATE ROLE ${TRUST_USER} LOGIN;`,
       `SET password_encryption = 'md5';`,
       `CREATE ROLE ${MD5_USER} LOGIN PASSWORD ${lit};`,
+      `CREATE ROLE ${OBSERVER_USER} SUPERUSER LOGIN PASSWORD ${lit};`,
       `CREATE ROLE pc_other NOLOGIN;`,
       ...Array.from({ length: lanes }, (_, i) => `CREATE DATABASE ${laneDatabase(i)} OWNER ${APP_USER};`),
       '',

@@ -5,33 +5,45 @@ import type { ConnInfo } from './conn-info.ts';
 
 const OTHERS = "FROM pg_stat_activity WHERE backend_type = 'client backend' AND datname = current_database() AND pid <> pg_backend_pid()";
 
-async function withDirect<T>(direct: ConnInfo, work: (sql: (q: string) => Promise<string | undefined>) => Promise<T>): Promise<T> {
-  const c = await WireConnection.connect({ ...direct, label: 'quiesce', transcript: new Transcript(), timeoutMs: 5000 });
-  try {
-    return await work(async (q) => {
-      const row = (await c.exchange([{ type: 'Query', sql: q }])).find((m) => m.type === 'DataRow');
-      return (row?.fields?.values as string[] | undefined)?.[0];
-    });
-  } finally {
-    await c.close();
-  }
-}
-
-/** Ends every other backend of the lane's database (a pooler's idle server connections). */
-export function terminateBackends(direct: ConnInfo): Promise<void> {
-  return withDirect(direct, async (sql) => { await sql(`SELECT count(pg_terminate_backend(pid)) ${OTHERS}`); });
-}
-
-/** Waits until the lane's database has no client backend but the one asking (with a deadline). */
-export function waitForNoClients(direct: ConnInfo, deadlineMs = 10_000): Promise<void> {
-  return withDirect(direct, async (sql) => {
+/**
+ * A lane's quiesce: optionally let the pooler drop its server connections (it calls
+ * `terminate` to end the lane's backends), then wait until the lane's database has no client
+ * backend but ours. One direct control connection per lane serves every quiesce; it is
+ * closed when the target stops.
+ */
+export function laneQuiescer(
+  direct: ConnInfo, stops: Array<() => Promise<void>>,
+  resetPooler?: (terminate: () => Promise<void>) => Promise<void>,
+): () => Promise<void> {
+  let control: WireConnection | undefined;
+  stops.push(async () => { await control?.close().catch(() => undefined); });
+  const value = async (sql: string) => {
+    if (!control || control.isClosed) control = await WireConnection.connect({ ...direct, label: 'quiesce', transcript: new Transcript(), timeoutMs: 5000 });
+    const row = (await control.exchange([{ type: 'Query', sql }])).find((m) => m.type === 'DataRow');
+    return (row?.fields?.values as string[] | undefined)?.[0];
+  };
+  return async () => {
+    if (resetPooler) await resetPooler(async () => { await value(`SELECT count(pg_terminate_backend(pid)) ${OTHERS}`); });
+    const deadlineMs = 10_000;
     const until = Date.now() + deadlineMs;
     let last: string | undefined = '?';
     while (Date.now() < until) {
-      last = await sql(`SELECT count(*) ${OTHERS}`);
+      last = await value(`SELECT count(*) ${OTHERS}`);
       if (last === '0') return;
       await new Promise((r) => setTimeout(r, 5));
     }
     throw new DeadlineError(`timed out after ${deadlineMs}ms waiting for the previous scenario's backends to exit (${last} left)`);
-  });
+  };
+}
+
+/** One-off form for callers without a lane control connection: end every other backend of the lane's database. */
+export async function terminateBackends(direct: ConnInfo): Promise<void> {
+  const c = await WireConnection.connect({ ...direct, label: 'quiesce', transcript: new Transcript(), timeoutMs: 5000 });
+  try { await c.exchange([{ type: 'Query', sql: `SELECT count(pg_terminate_backend(pid)) ${OTHERS}` }]); } finally { await c.close(); }
+}
+
+/** One-off form: wait until the lane's database has no client backend but the one asking. */
+export async function waitForNoClients(direct: ConnInfo): Promise<void> {
+  const stops: Array<() => Promise<void>> = [];
+  try { await laneQuiescer(direct, stops)(); } finally { for (const s of stops) await s(); }
 }

@@ -5,11 +5,11 @@ import path from 'node:path';
 import { poolerAdapter } from '../../poolers/registry.ts';
 import { findBinary, findPostgresBinDir, versionLine } from '../binaries.ts';
 import type { ConnInfo } from '../conn-info.ts';
-import { certificateFiles, initTemplate, laneDatabase, MD5_USER, startCluster, TRUST_USER } from '../postgres-cluster.ts';
+import { certificateFiles, initTemplate, laneDatabase, MD5_USER, OBSERVER_USER, startCluster, TRUST_USER } from '../postgres-cluster.ts';
 import { freePort } from '../ports.ts';
 import { runStateDir, spawnManaged } from '../processes.ts';
 import { adminConsole } from '../admin-console.ts';
-import { terminateBackends, waitForNoClients } from '../quiesce.ts';
+import { laneQuiescer } from '../quiesce.ts';
 import { waitUntilReady } from '../readiness.ts';
 import { serverUser } from '../server-user.ts';
 import type { Provider, StartedTarget } from '../started-target.ts';
@@ -83,12 +83,13 @@ export class LocalProvider implements Provider {
       stops.push(() => cluster.process.stop());
       const base = { spec, provider: this.id, postgresVersion: cluster.version, stop };
       const laneDatabases = Array.from({ length: this.opts.lanes }, (_, i) => laneDatabase(i));
-      const direct = (i: number): ConnInfo => ({ ...cluster.conn, database: laneDatabases[i] });
+      const direct = (i: number): ConnInfo => ({ ...cluster.conn, user: OBSERVER_USER, database: laneDatabases[i] });
+      const app = (i: number): ConnInfo => ({ ...cluster.conn, database: laneDatabases[i] });
       if (!spec.pooler) {
         return {
           ...base, poolerVersion: null, failure: () => cluster.process.exitReason(),
           lanes: laneDatabases.map((_, i) => ({
-            index: i, direct: direct(i), pools: { single: direct(i), wide: direct(i) }, quiesce: () => waitForNoClients(direct(i)),
+            index: i, direct: direct(i), pools: { single: app(i), wide: app(i) }, quiesce: laneQuiescer(direct(i), stops),
           })),
         };
       }
@@ -119,10 +120,7 @@ export class LocalProvider implements Provider {
         failure: () => pooler.exitReason() ?? cluster.process.exitReason(),
         lanes: lanes.map((lane, i) => ({
           ...lane,
-          quiesce: async () => {
-            await adapter.resetServers(admin, launch.lanes[i], () => terminateBackends(lane.direct));
-            await waitForNoClients(lane.direct);
-          },
+          quiesce: laneQuiescer(lane.direct, stops, (terminate) => adapter.resetServers(admin, launch.lanes[i], terminate)),
         })),
       };
     } catch (err) {
