@@ -41,20 +41,6 @@ export default [
     ],
   }),
   defineScenario({
-    id: 'transactions/rollback-in-one-query-string',
-    category: 'transactions',
-    pool: 'single',
-    why: 'A BEGIN ... ROLLBACK sent as one Query string must discard its work.',
-    docs: MULTI,
-    ...TABLE,
-    sessions: { a: {} },
-    steps: [
-      step('a', 'BEGIN; INSERT INTO {{t}} VALUES (1); ROLLBACK'),
-      observe('SELECT count(*) FROM {{t}}', { expect: { rows: [['0']] } }),
-      step('a', 'SELECT count(*) FROM {{t}}', { expect: { rows: [['0']] } }),
-    ],
-  }),
-  defineScenario({
     id: 'transactions/error-in-query-string-leaves-transaction-aborted',
     category: 'transactions',
     pool: 'single',
