@@ -1,0 +1,218 @@
+// `--provider docker`: PostgreSQL and the pooler each in a container (testcontainers 11) on the
+// host's network, set up exactly as the local provider sets up its child processes: the same
+// cluster (postgres-cluster.ts clusterSetup), the same pooler config (the adapter's render),
+// the same lanes and quiesce (target-lanes.ts). Only where the servers run differs.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ContainerRuntimeClient } from 'testcontainers';
+import { poolerAdapter } from '../../poolers/registry.ts';
+import { adminConsole } from '../admin-console.ts';
+import type { ConnInfo } from '../conn-info.ts';
+import { APP_DATABASE, APP_USER, clusterSetup, laneDatabase, makeCertificate, MD5_USER, parsePostgresVersion, TRUST_USER } from '../postgres-cluster.ts';
+import { freePort } from '../ports.ts';
+import { manageResource, runStateDir } from '../processes.ts';
+import { waitUntilReady } from '../readiness.ts';
+import type { Provider, StartedTarget } from '../started-target.ts';
+import type { TargetSpec } from '../target-spec.ts';
+import { directLanes, pooledLanes } from '../target-lanes.ts';
+import { CONTAINER_DIR, startServerContainer, type ServerContainer, type ServerContainerSpec } from './docker-container.ts';
+import { containersLabelled, engine, LABEL, removeContainers, removeLeftoverContainers } from './docker-engine.ts';
+import { chooseImage, DOCKER_DIR, resolveImage, type ResolvedImage } from './docker-images.ts';
+
+export interface DockerProviderOptions {
+  readonly runId: string;
+  /** Server logs go here (the run's output folder), one file per container. */
+  readonly logDir: string;
+  readonly lanes: number;
+  /** Component (postgres or a pooler id) -> image to run instead of poolcheck's own. */
+  readonly images: Readonly<Record<string, string>>;
+}
+
+/** How long a stop waits for containers still being created before removing by label. */
+const SETTLE_MS = 15_000;
+
+export class DockerProvider implements Provider {
+  readonly id = 'docker' as const;
+  // POOLCHECK_PASSWORD lets a test prove the password never reaches a report or log.
+  private readonly password = process.env.POOLCHECK_PASSWORD || randomBytes(18).toString('hex');
+  private readonly images = new Map<string, Promise<ResolvedImage>>();
+  private certificate: Promise<{ cert: Buffer; key: Buffer }> | undefined;
+  /** Names of containers asked for and not yet removed: what the 'exit' handler removes. */
+  private readonly names = new Set<string>();
+  private readonly pending = new Set<Promise<unknown>>();
+  private closing = false;
+  private unregister: (() => void) | undefined;
+  /** Wall-clock milliseconds each target's containers took to be ready, for the report's note. */
+  readonly startTimes = new Map<string, number>();
+
+  constructor(private readonly opts: DockerProviderOptions) {}
+
+  /** What must never appear in a report or log written by poolcheck. */
+  secrets(): string[] { return [this.password]; }
+
+  /**
+   * Before anything starts: the engine answers (else one line naming the fix), what killed runs
+   * left is removed, and every image the targets need is present. Returns the leftovers removed.
+   */
+  async prepare(specs: readonly TargetSpec[]): Promise<number> {
+    await engine();
+    const leftovers = await removeLeftoverContainers();
+    runStateDir(this.opts.runId);
+    this.unregister ??= manageResource({ name: 'the containers of this run', stop: () => this.removeAll(), kill: () => this.killAll() });
+    const components = ['postgres', ...new Set(specs.flatMap((s) => (s.pooler ? [s.pooler] : [])))];
+    await Promise.all(components.map((c) => this.image(c)));
+    return leftovers;
+  }
+
+  /** The images used, component -> reference, for the run's log. */
+  async imageRefs(): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const [c, p] of this.images) out[c] = (await p).ref;
+    return out;
+  }
+
+  private image(component: string): Promise<ResolvedImage> {
+    let p = this.images.get(component);
+    if (!p) {
+      p = engine().then((c) => resolveImage(c, chooseImage(component, this.opts.images)));
+      this.images.set(component, p);
+    }
+    return p;
+  }
+
+  /** One self-signed certificate per run (as the local provider's template has one). */
+  private tls(): Promise<{ cert: Buffer; key: Buffer }> {
+    this.certificate ??= (async () => {
+      const dir = path.join(runStateDir(this.opts.runId), 'docker-tls');
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      makeCertificate(dir);
+      return { cert: readFileSync(path.join(dir, 'server.crt')), key: readFileSync(path.join(dir, 'server.key')) };
+    })();
+    return this.certificate;
+  }
+
+  start(spec: TargetSpec): Promise<StartedTarget> {
+    if (this.closing) return Promise.reject(new Error(`${spec.id} not started: poolcheck is stopping`));
+    const p = this.startTarget(spec);
+    this.pending.add(p);
+    const done = () => { this.pending.delete(p); };
+    p.then(done, done);
+    return p;
+  }
+
+  private async container(c: ContainerRuntimeClient, spec: Omit<ServerContainerSpec, 'runId'>): Promise<ServerContainer> {
+    const full = { ...spec, runId: this.opts.runId };
+    const name = `poolcheck-${full.runId}-${full.target.replace(/[^a-z0-9]+/gi, '-')}-${full.component}`;
+    this.names.add(name);
+    return startServerContainer(c, full);
+  }
+
+  private async startTarget(spec: TargetSpec): Promise<StartedTarget> {
+    const t0 = Date.now();
+    const c = await engine();
+    const slug = spec.id.replace(/[^a-z0-9]+/gi, '-');
+    mkdirSync(this.opts.logDir, { recursive: true });
+    const stops: Array<() => Promise<void>> = [];
+    let stopped: Promise<void> | undefined;
+    const stop = () => (stopped ??= (async () => {
+      for (const s of stops.splice(0).reverse()) await s();
+    })());
+    try {
+      const tls = await this.tls();
+      const setup = clusterSetup(this.password, this.opts.lanes);
+      const pgPort = await freePort();
+      const pg = await this.container(c, {
+        title: `${spec.id} postgres`, component: 'postgres', target: spec.id, image: await this.image('postgres'),
+        command: ['/bin/sh', `${CONTAINER_DIR}/start-postgres.sh`, String(pgPort), ...setup.initdbArgs],
+        files: {
+          'start-postgres.sh': { content: readFileSync(path.join(DOCKER_DIR, 'postgres', 'start-postgres.sh')), mode: 0o755 },
+          'postgresql.conf.add': { content: setup.conf, mode: 0o644 },
+          'pg_hba.conf': { content: setup.hba, mode: 0o644 },
+          'bootstrap.sql': { content: setup.bootstrapSql, mode: 0o600 },
+          'server.crt': { content: tls.cert, mode: 0o644 },
+          'server.key': { content: tls.key, mode: 0o600 },
+        },
+        logFile: path.join(this.opts.logDir, `${slug}.postgres.log`),
+        scratch: true,
+      });
+      stops.push(() => this.forget(pg));
+      const conn: ConnInfo = { host: '127.0.0.1', port: pgPort, database: APP_DATABASE, user: APP_USER, password: this.password };
+      await waitUntilReady(`PostgreSQL for ${spec.id} (container ${pg.name})`, conn, [pg], 60_000);
+      const postgresVersion = parsePostgresVersion(await pg.run(['postgres', '--version']));
+      const laneDatabases = Array.from({ length: this.opts.lanes }, (_, i) => laneDatabase(i));
+      const direct = laneDatabases.map((database): ConnInfo => ({ ...conn, database }));
+      const base = { spec, provider: this.id, postgresVersion, stop };
+      if (!spec.pooler) {
+        this.startTimes.set(spec.id, Date.now() - t0);
+        return { ...base, poolerVersion: null, failure: () => pg.exitReason(), lanes: directLanes(direct) };
+      }
+
+      const adapter = poolerAdapter(spec.pooler);
+      const port = await freePort();
+      const launch = adapter.render({
+        mode: spec.mode!, port, backend: conn, dir: CONTAINER_DIR, laneDatabases,
+        authRoles: { md5: MD5_USER, trust: TRUST_USER },
+        tls: { cert: `${CONTAINER_DIR}/server.crt`, key: `${CONTAINER_DIR}/server.key` },
+      });
+      const pooler = await this.container(c, {
+        title: `${spec.id} ${adapter.id}`, component: adapter.id, target: spec.id, image: await this.image(adapter.id),
+        command: [adapter.binary.program, ...launch.args],
+        files: {
+          ...Object.fromEntries(Object.entries(launch.files).map(([name, text]) => [name, { content: text, mode: 0o600 }])),
+          'server.crt': { content: tls.cert, mode: 0o644 },
+          'server.key': { content: tls.key, mode: 0o600 },
+        },
+        logFile: path.join(this.opts.logDir, `${slug}.${adapter.id}.log`),
+      });
+      stops.push(() => this.forget(pooler));
+      const pool = (database: string): ConnInfo => ({ ...conn, port, database });
+      const lanes = launch.lanes.map((dbs, i) => ({ direct: direct[i], pools: { single: pool(dbs.single), wide: pool(dbs.wide) } }));
+      await waitUntilReady(`${adapter.title} (${spec.id}, container ${pooler.name})`, lanes[0].pools.wide, [pooler, pg], 60_000);
+      const poolerVersion = adapter.parseVersion((await pooler.run([adapter.binary.program, '--version'])).split('\n')[0].trim());
+      const admin = adminConsole(lanes[0].pools.wide, launch.adminDatabase);
+      stops.push(() => admin.close());
+      this.startTimes.set(spec.id, Date.now() - t0);
+      return {
+        ...base, poolerVersion,
+        failure: () => pooler.exitReason() ?? pg.exitReason(),
+        lanes: pooledLanes(adapter, admin, lanes),
+      };
+    } catch (err) {
+      await stop();
+      throw err;
+    }
+  }
+
+  private async forget(container: ServerContainer): Promise<void> {
+    await container.remove();
+    this.names.delete(container.name);
+  }
+
+  /**
+   * Every exit path ends here (processes.ts stopAll): containers still being created are let
+   * finish (with a deadline), then everything labelled with this run is removed, whatever
+   * state poolcheck had recorded about it.
+   */
+  private async removeAll(): Promise<void> {
+    this.closing = true;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.pending]),
+      new Promise((r) => { timer = setTimeout(r, SETTLE_MS); }),
+    ]);
+    clearTimeout(timer);
+    const c = await engine();
+    const mine = await containersLabelled(c, `${LABEL.run}=${this.opts.runId}`);
+    await removeContainers(c, mine.map((x) => x.id));
+    this.names.clear();
+    this.unregister?.();
+  }
+
+  /** The 'exit' handler's last resort, synchronous: the docker CLI, where there is one. */
+  private killAll(): void {
+    if (!this.names.size) return;
+    spawnSync('docker', ['rm', '--force', ...this.names], { stdio: 'ignore', timeout: 10_000 });
+  }
+}
