@@ -1,0 +1,58 @@
+// Where an external target is, as the user names it: postgres:// URLs without a password (a
+// password on the command line would land in shell history, `ps` and CI logs), and the
+// password from the environment or a file.
+import { readFileSync } from 'node:fs';
+import type { ConnInfo } from '../conn-info.ts';
+
+export type Endpoint = Omit<ConnInfo, 'password'>;
+
+export class ExternalUsageError extends Error {}
+
+/** `postgres://user@host[:port]/database`; anything poolcheck would silently ignore is refused. */
+export function parseEndpoint(flag: string, text: string): Endpoint {
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    throw new ExternalUsageError(`--${flag}: "${text}" is not a URL; expected postgres://user@host:port/database`);
+  }
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') throw new ExternalUsageError(`--${flag}: expected a postgres:// URL, got ${u.protocol}//`);
+  if (u.password) {
+    throw new ExternalUsageError(`--${flag}: the URL holds a password; give it with --password-env VAR or --password-file FILE instead, so it never reaches the command line or a report`);
+  }
+  if (u.search) throw new ExternalUsageError(`--${flag}: URL parameters (${u.search}) are not supported`);
+  const user = decodeURIComponent(u.username);
+  const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
+  if (!user || !u.hostname || !database) throw new ExternalUsageError(`--${flag}: "${text}" needs a user, a host and a database: postgres://user@host:port/database`);
+  const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
+  return { host, port: Number(u.port) || 5432, user, database };
+}
+
+/** A comma list of URLs, one per lane. */
+export function parseEndpoints(flag: string, text: string): Endpoint[] {
+  return text.split(',').map((s) => s.trim()).filter(Boolean).map((s) => parseEndpoint(flag, s));
+}
+
+/**
+ * The password for every connection of an external target: the first line of --password-file,
+ * or the variable --password-env names (PGPASSWORD by default, as libpq). Empty when neither
+ * is set, for servers that let the user in without one.
+ */
+export function readPassword(opts: { env?: string; file?: string }): string {
+  if (opts.env && opts.file) throw new ExternalUsageError('give --password-env or --password-file, not both');
+  if (opts.file) {
+    let text: string;
+    try {
+      text = readFileSync(opts.file, 'utf8');
+    } catch (e) {
+      throw new ExternalUsageError(`--password-file: cannot read ${opts.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    return text.split('\n')[0].replace(/\r$/, '');
+  }
+  if (opts.env) {
+    const v = process.env[opts.env];
+    if (v === undefined) throw new ExternalUsageError(`--password-env: the environment variable ${opts.env} is not set`);
+    return v;
+  }
+  return process.env.PGPASSWORD ?? '';
+}

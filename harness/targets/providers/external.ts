@@ -1,0 +1,127 @@
+// `--provider external`: a pooler that is already running somewhere (a staging pgbouncer, a
+// cloud proxy), given as a pooled URL and a direct URL to the same database, which is the
+// baseline. poolcheck cannot restart a foreign pooler or give it a database of its own, so:
+//  - the two targets (direct, then the pooler) run one after the other, never at once: both
+//    use the same database, and a quiesce of one would end the other's sessions;
+//  - the quiesce between scenarios ends every other session on the lane's database from the
+//    direct URL (pg_terminate_backend: the direct role must be a superuser, a member of
+//    pg_signal_backend, or the pooled role) and waits until none is left; given the pooler's
+//    admin console (--external-admin), it also waits until the pooler has dropped its server
+//    connections, exactly as for a pooler poolcheck started. Point it at a database of its own.
+import { adminConsole } from '../admin-console.ts';
+import type { ConnInfo } from '../conn-info.ts';
+import { poolerAdapter } from '../../poolers/registry.ts';
+import { waitUntilReady } from '../readiness.ts';
+import type { Provider, StartedTarget } from '../started-target.ts';
+import { DIRECT, type TargetSpec } from '../target-spec.ts';
+import { pooledLanes } from '../target-lanes.ts';
+import { WireConnection } from '../../wire/connection.ts';
+import { Transcript } from '../../wire/transcript.ts';
+import type { Endpoint } from './external-url.ts';
+
+export interface ExternalLane {
+  readonly direct: Endpoint;
+  /** The pooler's URL for this lane's database. */
+  readonly pooled: Endpoint;
+  /** A pool of one server connection over the same database, where the pooler has one. */
+  readonly single: Endpoint;
+}
+
+export interface ExternalProviderOptions {
+  /** Which pooler and mode this is, so that its profile applies. */
+  readonly pooler: TargetSpec;
+  readonly lanes: readonly ExternalLane[];
+  /** The pooler's admin console, when the user can reach it. */
+  readonly admin?: Endpoint;
+  readonly password: string;
+}
+
+/** How long a foreign server gets to answer the first connection. */
+const READY_MS = 15_000;
+
+export class ExternalProvider implements Provider {
+  readonly id = 'external' as const;
+  /** Targets take turns on the shared database: each start waits for the previous target's stop. */
+  private turn: Promise<void> = Promise.resolve();
+
+  constructor(private readonly opts: ExternalProviderOptions) {
+    if (!opts.pooler.pooler) throw new Error('an external target needs a pooler (e.g. pgbouncer:transaction)');
+  }
+
+  /** An external target is always its pooler beside the direct baseline. */
+  targets(): TargetSpec[] { return [DIRECT, this.opts.pooler]; }
+
+  secrets(): string[] { return [this.opts.password]; }
+
+  private conn(e: Endpoint): ConnInfo { return { ...e, password: this.opts.password }; }
+
+  async start(spec: TargetSpec): Promise<StartedTarget> {
+    const previous = this.turn;
+    let release!: () => void;
+    this.turn = new Promise((r) => { release = r; });
+    await previous;
+    const stops: Array<() => Promise<void>> = [];
+    let stopped: Promise<void> | undefined;
+    const stop = () => (stopped ??= (async () => {
+      try {
+        for (const s of stops.splice(0).reverse()) await s();
+      } finally {
+        release();
+      }
+    })());
+    try {
+      const lanesDirect = this.opts.lanes.map((l) => this.conn(l.direct));
+      for (const d of lanesDirect) await waitUntilReady(`the direct URL ${describe(d)}`, d, [], READY_MS);
+      const postgresVersion = await serverVersion(lanesDirect[0]);
+      const none = () => undefined;
+      if (!spec.pooler) {
+        // Other sessions on the database (the pooler's idle server connections above all) are
+        // ended before each scenario here too: nothing else may share the lane's database.
+        const lanes = pooledLanes(undefined, undefined, lanesDirect.map((d) => ({ direct: d, pools: { single: d, wide: d } })));
+        return { spec, provider: this.id, poolerVersion: null, postgresVersion, failure: none, stop, lanes };
+      }
+      const adapter = poolerAdapter(spec.pooler);
+      const lanes = this.opts.lanes.map((l, i) => ({ direct: lanesDirect[i], pools: { single: this.conn(l.single), wide: this.conn(l.pooled) } }));
+      for (const l of lanes) await waitUntilReady(`${adapter.title} at ${describe(l.pools.wide)}`, l.pools.wide, [], READY_MS);
+      let poolerVersion: string | null = null;
+      let admin: ReturnType<typeof adminConsole> | undefined;
+      if (this.opts.admin) {
+        const a = adminConsole(this.conn(this.opts.admin), this.opts.admin.database);
+        admin = a;
+        stops.push(() => a.close());
+        poolerVersion = await adminVersion(a, adapter.parseVersion);
+      }
+      return { spec, provider: this.id, poolerVersion, postgresVersion, failure: none, stop, lanes: pooledLanes(adapter, admin, lanes) };
+    } catch (err) {
+      await stop();
+      throw err;
+    }
+  }
+}
+
+const describe = (c: ConnInfo) => `postgres://${c.user}@${c.host}:${c.port}/${c.database}`;
+
+/** `SHOW server_version`: the same text `postgres --version` gives after its name. */
+async function serverVersion(direct: ConnInfo): Promise<string> {
+  const c = await WireConnection.connect({ ...direct, label: 'version', transcript: new Transcript(), timeoutMs: 5000 });
+  try {
+    const row = (await c.exchange([{ type: 'Query', sql: 'SHOW server_version' }])).find((m) => m.type === 'DataRow');
+    return String((row?.fields?.values as string[] | undefined)?.[0] ?? 'unknown');
+  } finally {
+    await c.close();
+  }
+}
+
+/**
+ * The pooler's version from its admin console's SHOW VERSION (pgbouncer's command; poolers
+ * without it leave the version unknown, which only the report shows).
+ */
+async function adminVersion(admin: ReturnType<typeof adminConsole>, parse: (line: string) => string): Promise<string | null> {
+  try {
+    const row = (await admin.query('SHOW VERSION'))[0];
+    const text = row ? Object.values(row)[0] : null;
+    return text ? parse(text) : null;
+  } catch {
+    return null;
+  }
+}
