@@ -10,10 +10,9 @@ import { prepareOutDir, transcriptPath, writeReport } from '../report/write-repo
 import { loadCatalog, selectScenarios } from '../scenario/catalog.ts';
 import { runMatrix } from '../scenario/matrix.ts';
 import { reapLeftovers, runStateDir, stopAll } from '../targets/processes.ts';
-import { LocalProvider } from '../targets/providers/local.ts';
-import { parseTargets } from '../targets/target-spec.ts';
 import { UsageError, type ParsedArgs } from './args.ts';
 import { loadConfig } from './config.ts';
+import { chooseProvider } from './provider-choice.ts';
 import { consoleProgress } from './progress.ts';
 import { POOLCHECK_VERSION } from './version.ts';
 import { features } from '../../suites/features.ts';
@@ -25,9 +24,7 @@ export const DEFAULT_LANES = 2;
 export async function runCommand(args: ParsedArgs): Promise<number> {
   const flag = (n: string) => { const v = args.flags.get(n); return typeof v === 'string' ? v : undefined; };
   const config = loadConfig(flag('config'));
-  const provider = flag('provider') ?? 'local';
-  if (provider !== 'local') throw new UsageError(`provider "${provider}" is not available yet; available: local`);
-  const targets = parseTargets(flag('targets') ?? config.targets ?? DEFAULT_TARGETS);
+  const runId = randomBytes(3).toString('hex');
   const drivers = (flag('drivers') ?? config.drivers ?? driverIds.join(',')).split(',').filter(Boolean).map((d) => {
     try { return driver(d.trim()); } catch (e) { throw new UsageError((e as Error).message); }
   });
@@ -38,24 +35,27 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
   if (!Number.isInteger(lanes) || lanes < 1 || lanes > 16) throw new UsageError('--lanes takes a whole number from 1 to 16');
   if (!Number.isFinite(stepTimeoutMs) || stepTimeoutMs < 100) throw new UsageError('--step-timeout takes milliseconds (>= 100)');
 
+  const chosen = chooseProvider({ flags: args.flags, config, runId, logDir: path.join(out, 'logs'), lanes, defaultTargets: DEFAULT_TARGETS });
+  const { provider, targets } = chosen;
+
   const reaped = reapLeftovers();
   if (reaped) process.stderr.write(`poolcheck: stopped ${reaped} server process(es) left by an earlier run that was killed\n`);
-  const runId = randomBytes(3).toString('hex');
   runStateDir(runId);
   prepareOutDir(out);
-  const poolerBinaries = { ...(config.poolers ?? {}) };
-  for (const t of targets) if (t.pooler && flag(`${t.pooler}-bin`)) poolerBinaries[t.pooler] = path.resolve(flag(`${t.pooler}-bin`)!);
-  const local = new LocalProvider({
-    runId, logDir: path.join(out, 'logs'), allowInstall: !args.flags.has('no-install'), lanes,
-    pgBinDir: flag('pg-bindir') ? path.resolve(flag('pg-bindir')!) : config.pgBinDir, poolerBinaries,
-  });
-  local.checkBinaries(targets);
+  const quiet = args.flags.has('quiet');
+  let notes: string[];
+  try {
+    notes = await chosen.prepare();
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+  if (!quiet) for (const note of notes) process.stderr.write(`poolcheck: ${note}\n`);
 
   const startedAt = new Date();
-  const quiet = args.flags.has('quiet');
   if (!quiet) process.stderr.write(`poolcheck ${POOLCHECK_VERSION} run ${runId}: ${scenarios.length} scenarios x ${drivers.length} drivers x ${targets.length} targets = ${scenarios.length * drivers.length * targets.length} runs\n`);
   try {
-    const { results, targets: records } = await runMatrix({ runId, targets, drivers, scenarios, provider: local, stepTimeoutMs, progress: consoleProgress(quiet) });
+    const { results, targets: records } = await runMatrix({ runId, targets, drivers, scenarios, provider, stepTimeoutMs, progress: consoleProgress(quiet) });
     const finishedAt = new Date();
     const modeOf = new Map(targets.map((t) => [t.id, t]));
     const order = new Map(scenarios.map((s, i) => [s.id, i]));
@@ -75,14 +75,14 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
       targets: targets.map((spec) => {
         const rec = records.find((r) => r.spec.id === spec.id);
         return {
-          id: spec.id, pooler: spec.pooler, mode: spec.mode, provider: local.id, startMs: rec?.startMs ?? 0, error: rec?.error,
+          id: spec.id, pooler: spec.pooler, mode: spec.mode, provider: provider.id, startMs: rec?.startMs ?? 0, error: rec?.error,
           poolerVersion: rec?.started?.poolerVersion ?? null, postgresVersion: rec?.started?.postgresVersion ?? null,
         };
       }),
       drivers: drivers.map((d) => ({ id: d.id, version: d.version, library: d.library })),
       results: judged,
     };
-    const redact = redactor(local.secrets());
+    const redact = redactor(chosen.secrets());
     writeReport(out, report, transcripts, redact, {
       features,
       published: (target) => { const t = modeOf.get(target); return t?.pooler ? poolerAdapter(t.pooler).profile.publishedFeatureMap : undefined; },
