@@ -1,0 +1,121 @@
+// What YugabyteDB's YSQL Connection Manager (YCM) documents as differing from PostgreSQL.
+//
+// NOT RUN LIVE. poolcheck cannot start YugabyteDB on this machine; this profile is data for the
+// external provider (a pooled URL to YCM, a direct URL to the same tserver's PostgreSQL port).
+// It was written from the docs, not from a run, so every entry is an expectation to be
+// confirmed: the first live run will show `improved` wherever the docs were too pessimistic.
+// Written against the "stable" docs of the v2025.2 series, page "Set up YSQL Connection
+// Manager" (sections Configure, Sticky connections, Limitations), read from the docs source
+// docs/content/stable/additional-features/connection-manager-ysql/ycm-setup.md in
+// yugabyte/yugabyte-db; where the docs are silent, the yugabyte-db issue is cited.
+//
+// What YCM is: a modified Odyssey inside every yb-tserver, pooling per (user, database) in
+// transaction mode only. A backend serves a client for one transaction and goes back to the
+// pool, unless the client has made its connection "sticky": then the backend stays with that
+// client until it disconnects and is destroyed, not pooled. The docs' sticky list: TEMP tables,
+// WITH HOLD cursors, SQL-level PREPARE, superuser logins (ysql_conn_mgr_superuser_sticky,
+// default true), sequences when ysql_conn_mgr_sequence_support_mode = session, replication
+// connections, and SET of session_authorization, role, default_tablespace, temp_tablespaces,
+// string settings of extensions, yb_read_after_commit_visibility. Session advisory locks are
+// sticky too (docs silent; yugabyte-db#33293, #30783). Plain SET is replayed per client by YCM
+// (ysql_conn_mgr_optimized_session_parameters) and the docs claim no SQL limitation for it.
+// Scenarios on all of these are therefore expected to PASS and are not listed.
+//
+// Run it with a role that is NOT a superuser: superuser connections are sticky by default, so
+// YCM would behave like session pooling and the entries below would read `improved`.
+//
+// Modes. YCM has one pooling mode; what changes what a client sees is the tserver flag
+// ysql_conn_mgr_sequence_support_mode, so each of its three values is one mode here, the flag's
+// default first (a target named without a mode runs in the first). `yugabyte-ysql-cm:session`
+// means "YCM on tservers started with ysql_conn_mgr_sequence_support_mode=session". The other
+// sequence setting that matters, ysql_sequence_cache_method, is assumed at its default
+// (`connection`); the entries that depend on it say so.
+//
+// Not here on purpose: what YugabyteDB itself does differently from PostgreSQL (LISTEN/NOTIFY
+// off unless ysql_yb_enable_listen_notify is set, per-backend sequence caching seen on the
+// direct URL too). The direct URL is the oracle: such scenarios fail there and are reported as
+// broken scenarios, never as YCM findings.
+import type { Profile, ProfileEntry } from '../profile.ts';
+
+const SETUP = 'https://docs.yugabyte.com/stable/additional-features/connection-manager-ysql/ycm-setup/';
+const LIMITATIONS = `${SETUP}#limitations`;
+const STICKY = `${SETUP}#sticky-connections`;
+const CONFIGURE = `${SETUP}#configure`;
+
+/** The pid in BackendKeyData is YCM's, not the backend's. */
+const KEY_DATA_PID: ProfileEntry = {
+  scenarios: ['backend-pid/key-data-pid-is-pg-backend-pid', 'backend-pid/pg-stat-activity-pid-is-key-data-pid'],
+  reason: 'the docs warn that the backend pid a driver holds under YCM (they name JDBC; it is the BackendKeyData YCM itself sends every client) is not the backend serving the client and must not be used to find it; cancel keeps working',
+  link: LIMITATIONS,
+};
+
+const BACKEND_PER_TRANSACTION: ProfileEntry = {
+  scenarios: ['backend-pid/stable-across-transactions'],
+  reason: 'unless the connection is sticky, YCM hands a backend to a client for one transaction and then returns it to the pool, so the client\'s next transaction may run in another backend',
+  link: STICKY,
+};
+
+const DEALLOCATE: ProfileEntry = {
+  scenarios: [
+    'prepared-statements/deallocate-name-of-other-clients-protocol-statement',
+    'prepared-statements/deallocate-name-of-other-clients-sql-statement',
+    'prepared-statements/deallocate-all-spares-other-clients-protocol-statement',
+  ],
+  // Ambiguous: the docs only say "unexpected behavior" (yugabyte-db#24653). Issue #33851 says
+  // DEALLOCATE is close to a no-op under YCM that still reports success; if so, the two "name"
+  // scenarios diverge (success instead of 26000) and the DEALLOCATE ALL one may pass.
+  reason: 'the docs warn that DEALLOCATE and DEALLOCATE ALL can behave unexpectedly under YCM (yugabyte-db#24653) without saying how; yugabyte-db#33851 describes DEALLOCATE as practically a no-op that still reports success. Which of these diverge depends on the build',
+  link: LIMITATIONS,
+};
+
+const UNNAMED_STATEMENT: ProfileEntry = {
+  scenarios: ['prepared-statements/unnamed-statement-not-replaced-by-other-client'],
+  reason: 'a Bind to the unnamed statement goes wrong when the backend the client is given holds another client\'s unnamed statement; in the builds named in the issue the Bind is not forwarded at all',
+  link: 'https://github.com/yugabyte/yugabyte-db/issues/29935',
+  source: 'issue',
+};
+
+/** Every scenario of the catalogue that reads currval() or lastval() and expects a value. */
+const CURRVAL_LASTVAL_VALUES = [
+  'sequences/currval-sees-other-clients-nextval', 'sequences/currval-in-later-transaction', 'sequences/currval-after-commit',
+  'sequences/lastval-in-later-transaction', 'sequences/lastval-sees-other-clients-nextval', 'sequences/currval-after-sequence-recreated',
+  'sequences/nextval-in-rolled-back-transaction-stays-used', 'sequences/setval-then-currval', 'sequences/setval-currval-after-other-client-nextval',
+  'sequences/case-currval-after-other-clients-commit',
+];
+
+// The limitations list says "currval and nextval"; the flag's own description (and PR
+// https://github.com/yugabyte/yugabyte-db/pull/30719, which fixes that line) says currval and lastval.
+const CURRVAL_REFUSED: ProfileEntry = {
+  scenarios: CURRVAL_LASTVAL_VALUES,
+  reason: 'ysql_conn_mgr_sequence_support_mode = pooled_without_curval_lastval (the default): currval() and lastval() are not supported and fail, so a client cannot read back the value it drew (the limitations list says "currval and nextval"; the flag description and yugabyte-db PR #30719 correct it to currval and lastval)',
+  link: CONFIGURE,
+};
+
+const CURRVAL_REFUSAL_CODE: ProfileEntry = {
+  scenarios: ['sequences/currval-before-nextval-fails', 'sequences/lastval-before-nextval-fails', 'sequences/setval-uncalled-leaves-currval-undefined'],
+  // Ambiguous: YCM's refusal is an error, as PostgreSQL's answer is; if YB reports it as 55000
+  // these scenarios pass (except where the cache entry below applies).
+  reason: 'pooled_without_curval_lastval refuses currval() and lastval() with a YugabyteDB error of its own; the docs give no SQLSTATE, so a scenario expecting PostgreSQL\'s 55000 (not yet defined in this session) may see another code',
+  link: CONFIGURE,
+};
+
+const CACHE_NOT_MONOTONIC: ProfileEntry = {
+  scenarios: ['sequences/setval-then-currval', 'sequences/nextval-in-rolled-back-transaction-stays-used', 'sequences/setval-uncalled-leaves-currval-undefined'],
+  reason: 'in both pooled sequence modes the docs do not guarantee monotonic sequence order when ysql_sequence_cache_method = connection (the default, assumed here): values are cached per backend, so a client\'s next nextval() may come from a range another backend cached rather than follow the value it set or drew',
+  link: CONFIGURE,
+};
+
+const EVERY_MODE = [KEY_DATA_PID, BACKEND_PER_TRANSACTION, DEALLOCATE, UNNAMED_STATEMENT];
+
+export const yugabyteYsqlCmProfile = {
+  pooler: 'yugabyte-ysql-cm',
+  versions: 'YugabyteDB v2025.2 (stable docs, "Set up YSQL Connection Manager"); not run live: written from the docs, no YugabyteDB here',
+  modes: {
+    /** The flag's default: currval()/lastval() refused, sequences not sticky. */
+    pooled_without_curval_lastval: [...EVERY_MODE, CURRVAL_REFUSED, CURRVAL_REFUSAL_CODE, CACHE_NOT_MONOTONIC],
+    /** currval()/lastval() documented as supported without stickiness; only the cache caveat remains. */
+    pooled_with_curval_lastval: [...EVERY_MODE, CACHE_NOT_MONOTONIC],
+    /** A connection that calls nextval() becomes sticky: sequence scenarios expected to pass. */
+    session: [...EVERY_MODE],
+  },
+} satisfies Profile;
