@@ -15,7 +15,9 @@ const helper = new SharedHelper(() => ({
 }), 20_000);
 
 // No cancel and no notifications: see the helper's docstring for why.
-const common: Capability[] = ['backendPid', 'parameterStatus'];
+const common: Capability[] = [
+  'backendPid', 'parameterStatus', 'notices', 'tls', 'startupParams', 'startupApplicationName', 'anyClientEncoding', 'loginErrorCode',
+];
 const notes = 'Connection.fetch (extended protocol, every statement); several statements through execute() (simple protocol, no rows); built-in types in text format';
 
 export const asyncpgDriver = helperDriver({

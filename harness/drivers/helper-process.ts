@@ -19,12 +19,20 @@ export interface HelperCommand {
 /** What a helper answered: the op's result, and the session's driver state when it names one. */
 export interface HelperReply {
   readonly result: Record<string, unknown>;
-  readonly state?: { readonly pid?: number | null; readonly params?: Record<string, string> };
+  readonly state?: {
+    readonly pid?: number | null;
+    readonly params?: Record<string, string>;
+    /** SQLSTATEs of the notices the driver received since the session's previous reply. */
+    readonly notices?: readonly string[];
+  };
 }
 
-/** The helper answered ok: false. `lost`: the driver says its connection is gone. */
+/**
+ * The helper answered ok: false. `lost`: the driver says its connection is gone; `code`: the
+ * server's SQLSTATE when the failure was the server's answer (a refused login).
+ */
 export class HelperOpError extends Error {
-  constructor(message: string, readonly lost: boolean) {
+  constructor(message: string, readonly lost: boolean, readonly code?: string) {
     super(message);
     this.name = 'HelperOpError';
   }
@@ -173,7 +181,7 @@ export class HelperProcess {
   }
 
   private onLine(line: string): void {
-    let msg: { id?: unknown; ok?: unknown; result?: unknown; error?: { message?: unknown; lost?: unknown }; state?: HelperReply['state'] };
+    let msg: { id?: unknown; ok?: unknown; result?: unknown; error?: { message?: unknown; lost?: unknown; code?: unknown }; state?: HelperReply['state'] };
     try {
       msg = JSON.parse(line) as typeof msg;
     } catch {
@@ -186,7 +194,7 @@ export class HelperProcess {
     if (!p) return;
     this.pending.delete(msg.id as number);
     if (msg.ok === true) p.resolve({ result: (msg.result ?? {}) as Record<string, unknown>, state: msg.state });
-    else p.reject(new HelperOpError(String(msg.error?.message ?? 'the helper gave no reason'), msg.error?.lost === true));
+    else p.reject(new HelperOpError(String(msg.error?.message ?? 'the helper gave no reason'), msg.error?.lost === true, typeof msg.error?.code === 'string' ? msg.error.code : undefined));
   }
 }
 

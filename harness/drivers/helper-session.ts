@@ -23,12 +23,15 @@ export const REPORTED_PARAMETERS = [
   'server_version', 'session_authorization', 'standard_conforming_strings', 'TimeZone',
 ] as const;
 
+const clip = (s: string) => (s.length > 200 ? `${s.slice(0, 200)}... (${s.length} characters)` : s);
+
 /** Extra time a helper gets beyond the driver's own wait (a notification wait, a close). */
 const SLACK_MS = 2000;
 
 export class HelperSession implements Session {
   private pid: number | undefined;
   private params = new Map<string, string>();
+  private readonly notices: string[] = [];
 
   private constructor(private readonly helper: HelperProcess, private readonly id: string, private readonly opts: SessionOptions, private readonly config: HelperSessionConfig) {}
 
@@ -38,6 +41,8 @@ export class HelperSession implements Session {
     await s.call('connect', {
       conn: { host: c.host, port: c.port, user: c.user, password: c.password, database: c.database },
       applicationName: opts.applicationName ?? null,
+      tls: opts.tls ?? false,
+      startupParams: opts.startupParams ?? null,
       timeoutMs: opts.timeoutMs,
       settings: config.settings,
       reportParams: REPORTED_PARAMETERS,
@@ -51,13 +56,15 @@ export class HelperSession implements Session {
       reply = await this.helper.request(op, { session: this.id, ...body }, timeoutMs, `${this.opts.label}: ${what}`);
     } catch (err) {
       // The runner tells a lost connection (behaviour) from a harness fault by its wording.
-      if (err instanceof HelperOpError && err.lost) throw new Error(`${this.opts.label}: connection lost (the other end closed the connection or the socket failed): ${err.message}`);
-      if (err instanceof HelperOpError) throw new Error(`${this.opts.label}: ${err.message}`);
-      throw err;
+      if (!(err instanceof HelperOpError)) throw err;
+      if (err.lost) throw new Error(`${this.opts.label}: connection lost (the other end closed the connection or the socket failed): ${err.message}`);
+      // A SQLSTATE on a failure (a refused login) is the server's answer; the runner reads `code`.
+      throw Object.assign(new Error(`${this.opts.label}: ${err.message}`), err.code ? { code: err.code } : {});
     }
     if (reply.state) {
       if (reply.state.pid !== undefined) this.pid = reply.state.pid ?? undefined;
       if (reply.state.params) this.params = new Map(Object.entries(reply.state.params));
+      if (reply.state.notices) this.notices.push(...reply.state.notices);
     }
     return reply.result;
   }
@@ -67,7 +74,7 @@ export class HelperSession implements Session {
     let values: (string | null)[] | null = params ? [...params] : null;
     if (values && this.config.placeholders === 'jdbc') ({ sql: text, params: values } = toJdbc(sql, values));
     if (values && this.config.placeholders === 'pyformat') text = toPyformat(sql);
-    const r = await this.call('query', { sql: text, params: values, multi: statementCount(sql) > 1 }, this.opts.timeoutMs, `reply to ${sql}`);
+    const r = await this.call('query', { sql: text, params: values, multi: statementCount(sql) > 1 }, this.opts.timeoutMs, `reply to ${clip(sql)}`);
     return {
       rows: (r.rows ?? []) as (string | null)[][],
       columns: (r.columns ?? []) as string[],
@@ -84,6 +91,7 @@ export class HelperSession implements Session {
     await this.call('cancel', {}, this.opts.timeoutMs, 'the driver\'s cancel');
   }
 
+  takeNotices(): string[] { return this.notices.splice(0); }
   backendPid(): number | undefined { return this.pid; }
   parameterStatus(name: string): string | undefined { return this.params.get(name); }
 

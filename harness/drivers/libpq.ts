@@ -5,8 +5,11 @@
 //
 // What the binding (libpq 1.x on npm) does not expose, so this driver cannot offer it:
 // PQbackendPID and PQparameterStatus (no backendPid / parameterStatus capability; psycopg,
-// which calls both through its own libpq wrapper, covers them), and dropping the socket
-// without PQfinish's Terminate (destroy() ends the connection politely).
+// which calls both through its own libpq wrapper, covers them), a notice processor (no
+// notices capability; libpq's default processor prints notices to poolcheck's stderr), and
+// dropping the socket without PQfinish's Terminate (destroy() ends the connection politely).
+// libpq keeps no SQLSTATE for a failed connection attempt (no loginErrorCode), and sends no
+// StartupMessage parameters beyond its own keywords (no startupParams).
 import { createRequire } from 'node:module';
 import { packageVersion } from './package-version.ts';
 import { withDeadline } from '../wire/errors.ts';
@@ -112,7 +115,7 @@ export const libpqDriver: Driver = {
   id: 'libpq',
   library: `libpq (Debian libpq5) via pg-native ${packageVersion('pg-native')} and the libpq binding ${packageVersion('libpq')}`,
   version: packageVersion('pg-native'),
-  capabilities: new Set(['namedPrepare', 'cancel', 'notifications', 'notificationPid']),
+  capabilities: new Set(['namedPrepare', 'cancel', 'notifications', 'notificationPid', 'tls', 'startupApplicationName', 'anyClientEncoding']),
   notes: 'PQsendQuery without params (simple protocol), PQsendQueryParams with them (unnamed statement), PQsendPrepare/PQsendQueryPrepared for named statements; never prepares by itself',
   async connect(opts) {
     const c = opts.conn;
@@ -120,6 +123,8 @@ export const libpqDriver: Driver = {
       `host=${quote(c.host)}`, `port=${quote(c.port)}`, `user=${quote(c.user)}`, `password=${quote(c.password)}`, `dbname=${quote(c.database)}`,
       `connect_timeout=${quote(Math.max(2, Math.ceil(opts.timeoutMs / 1000)))}`,
       ...(opts.applicationName ? [`application_name=${quote(opts.applicationName)}`] : []),
+      // Encrypted, certificate not verified; without it libpq's default, sslmode=prefer.
+      ...(opts.tls ? ["sslmode='require'"] : []),
     ].join(' ');
     const client = new NativeClient({ types: textTypes, arrayMode: true });
     await withDeadline(new Promise<void>((resolve, reject) => client.connect(conninfo, (err) => (err ? reject(new Error(`${opts.label}: libpq connect: ${err.message.trim()}`)) : resolve()))),

@@ -71,7 +71,7 @@ export const pgDriver: Driver = {
   id: 'pg',
   library: 'pg (node-postgres)',
   version,
-  capabilities: new Set(['namedPrepare', 'cancel', 'backendPid', 'parameterStatus', 'notifications', 'notificationPid', 'notices', 'tls']),
+  capabilities: new Set(['namedPrepare', 'cancel', 'backendPid', 'parameterStatus', 'notifications', 'notificationPid', 'notices', 'tls', 'startupApplicationName', 'anyClientEncoding', 'loginErrorCode']),
   notes: 'client.query: simple protocol without params, unnamed extended protocol with them; { name } for named statements',
   async connect(opts) {
     const c = opts.conn;

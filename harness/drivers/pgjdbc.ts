@@ -13,12 +13,15 @@ const JAR = '/usr/share/java/postgresql.jar';
 const helper = new SharedHelper(() => ({
   name: 'pgjdbc helper (Debian JRE with libpostgresql-jdbc-java)',
   command: javaBinary(),
-  // Java compiles the one source file in memory at start; C1 only and the serial collector
-  // start faster, and this helper's work is waiting on sockets.
-  args: ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xshare:auto', '-cp', requireFile(JAR, 'apt-get install libpostgresql-jdbc-java default-jre-headless'), path.join(SHIMS_DIR, 'java', 'PgjdbcHelper.java')],
+  // Java compiles the one source file in memory at start (about 2 s, once per run); the serial
+  // collector suits a helper whose work is mostly waiting on sockets.
+  args: ['-XX:+UseSerialGC', '-Xshare:auto', '-cp', requireFile(JAR, 'apt-get install libpostgresql-jdbc-java default-jre-headless'), path.join(SHIMS_DIR, 'java', 'PgjdbcHelper.java')],
 }), 60_000);
 
-const common: Capability[] = ['cancel', 'backendPid', 'parameterStatus', 'notifications', 'notificationPid'];
+// Not startupApplicationName: pgjdbc sends SET application_name after connecting unless told
+// the server is 9.0 or newer (assumeMinServerVersion). Not anyClientEncoding: it closes the
+// connection when client_encoding leaves UTF8.
+const common: Capability[] = ['cancel', 'backendPid', 'parameterStatus', 'notifications', 'notificationPid', 'notices', 'tls', 'loginErrorCode'];
 const notes = 'Statement.execute without params, PreparedStatement with them (untyped, Types.OTHER); extended protocol always; binaryTransfer=false so getString is the server\'s text';
 
 export const pgjdbcDriver = helperDriver({

@@ -67,7 +67,7 @@ function postgresJs(prepare: boolean): Driver {
     id: prepare ? 'postgres.js' : 'postgres.js:pooler-safe',
     library: 'postgres (postgres.js)',
     version,
-    capabilities: new Set(['cancel', 'backendPid', 'parameterStatus', 'notifications', 'notices', 'tls', 'startupParams', ...(prepare ? ['driverPrepares' as const] : [])]),
+    capabilities: new Set(['cancel', 'backendPid', 'parameterStatus', 'notifications', 'notices', 'tls', 'startupParams', 'startupApplicationName', 'anyClientEncoding', 'loginErrorCode', ...(prepare ? ['driverPrepares' as const] : [])]),
     notes: prepare
       ? 'sql.unsafe(text, params, { prepare: true, simple: false }), as a tagged template: a named statement per distinct query; connects at the first query'
       : 'sql.unsafe() with prepare: false: simple protocol without params, unnamed extended protocol with them; connects at the first query',

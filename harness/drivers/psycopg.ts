@@ -14,7 +14,9 @@ const helper = new SharedHelper(() => ({
   args: ['-I', path.join(SHIMS_DIR, 'python', 'psycopg_helper.py')],
 }), 20_000);
 
-const common: Capability[] = ['cancel', 'backendPid', 'parameterStatus', 'notifications', 'notificationPid'];
+const common: Capability[] = [
+  'cancel', 'backendPid', 'parameterStatus', 'notifications', 'notificationPid', 'notices', 'tls', 'startupApplicationName', 'anyClientEncoding',
+];
 const notes = 'AsyncConnection(autocommit=True), cursor.execute: simple protocol without params, extended with them; values through psycopg\'s text loader';
 
 export const psycopgDriver = helperDriver({

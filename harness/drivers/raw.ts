@@ -68,7 +68,7 @@ export const rawDriver: Driver = {
   id: 'raw',
   library: 'pg-protocol',
   version,
-  capabilities: new Set(['namedPrepare', 'cancel', 'backendPid', 'parameterStatus', 'notifications', 'notificationPid', 'protocol', 'notices', 'tls', 'startupParams']),
+  capabilities: new Set(['namedPrepare', 'cancel', 'backendPid', 'parameterStatus', 'notifications', 'notificationPid', 'protocol', 'notices', 'tls', 'startupParams', 'startupApplicationName', 'anyClientEncoding', 'loginErrorCode']),
   notes: 'poolcheck\'s wire client: simple Query without params, Parse/Bind/Describe/Execute/Sync with them',
   async connect(opts) {
     const conn = await WireConnection.connect({

@@ -102,10 +102,16 @@ public final class PgjdbcHelper {
   /** An operation failed in the driver, not in the database: ok: false. */
   static final class OpError extends Exception {
     final boolean lost;
+    final String code;
 
     OpError(String message, boolean lost) {
+      this(message, lost, null);
+    }
+
+    OpError(String message, boolean lost, String code) {
       super(message);
       this.lost = lost;
+      this.code = code;
     }
   }
 
@@ -142,22 +148,23 @@ public final class PgjdbcHelper {
       }
       write(reply(id, result, op.equals("close") || op.equals("destroy") ? null : s.state()));
     } catch (OpError e) {
-      write(failure(id, e.getMessage(), e.lost, s));
+      write(failure(id, e.getMessage(), e.lost, e.code, s));
     } catch (SQLException e) {
-      write(failure(id, e.getMessage(), s != null && s.isLost(e), s));
+      write(failure(id, e.getMessage(), s != null && s.isLost(e), null, s));
     } catch (Throwable t) {
       t.printStackTrace();
-      write(failure(id, t.getClass().getSimpleName() + ": " + t.getMessage(), false, s));
+      write(failure(id, t.getClass().getSimpleName() + ": " + t.getMessage(), false, null, s));
     }
   }
 
-  private static Map<String, Object> failure(Object id, String message, boolean lost, JdbcSession s) {
+  private static Map<String, Object> failure(Object id, String message, boolean lost, String code, JdbcSession s) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", id);
     m.put("ok", false);
     Map<String, Object> err = new LinkedHashMap<>();
     err.put("message", message == null ? "no message" : message);
     err.put("lost", lost);
+    if (code != null) err.put("code", code);
     m.put("error", err);
     if (s != null) m.put("state", s.state());
     return m;
@@ -173,6 +180,9 @@ public final class PgjdbcHelper {
     p.setProperty("binaryTransfer", "false");
     Object app = req.get("applicationName");
     if (app != null) p.setProperty("ApplicationName", String.valueOf(app));
+    // Encrypted, certificate not verified; without it pgjdbc's default, sslmode=prefer.
+    if (Boolean.TRUE.equals(req.get("tls"))) p.setProperty("sslmode", "require");
+    if (req.get("startupParams") != null) throw new OpError("pgjdbc cannot send arbitrary StartupMessage parameters", false);
     Map<String, Object> settings = req.get("settings") == null ? Map.of() : Json.object(req.get("settings"));
     for (Map.Entry<String, Object> e : settings.entrySet()) {
       if (!SETTINGS.contains(e.getKey())) throw new OpError("unknown pgjdbc setting " + e.getKey() + "; known: " + SETTINGS, false);
@@ -184,7 +194,8 @@ public final class PgjdbcHelper {
     try {
       conn = DriverManager.getConnection(url, p);
     } catch (SQLException e) {
-      throw new OpError("connect: " + e.getMessage(), false);
+      // A refused login carries the server's SQLSTATE (28P01, 3D000, ...).
+      throw new OpError("connect: " + e.getMessage(), false, JdbcSession.fromServer(e) ? e.getSQLState() : null);
     }
     return new JdbcSession(conn);
   }
@@ -193,6 +204,7 @@ public final class PgjdbcHelper {
     final Connection conn;
     final PGConnection pg;
     private final List<PGNotification> notifications = new ArrayList<>();
+    private final List<String> notices = new ArrayList<>();
     private volatile Statement current;
     private Map<String, Object> lastState = new LinkedHashMap<>();
 
@@ -213,7 +225,12 @@ public final class PgjdbcHelper {
       } catch (SQLException | RuntimeException e) {
         // closed meanwhile, or a query thread updating the map while it is copied: what it held last
       }
-      return lastState;
+      Map<String, Object> st = new LinkedHashMap<>(lastState);
+      synchronized (notices) {
+        st.put("notices", new ArrayList<Object>(notices));
+        notices.clear();
+      }
+      return st;
     }
 
     boolean isLost(SQLException e) {
@@ -225,7 +242,7 @@ public final class PgjdbcHelper {
       }
     }
 
-    private static boolean fromServer(SQLException e) {
+    static boolean fromServer(SQLException e) {
       return e instanceof PSQLException && ((PSQLException) e).getServerErrorMessage() != null;
     }
 
@@ -264,9 +281,22 @@ public final class PgjdbcHelper {
         return r;
       } finally {
         current = null;
+        // Notices arriving with no statement running are kept on the connection.
+        try {
+          if (st != null) takeWarnings(st.getWarnings());
+          takeWarnings(conn.getWarnings());
+          conn.clearWarnings();
+        } catch (SQLException e) { /* closed */ }
         if (st != null) {
           try { st.close(); } catch (SQLException e) { /* the result is what matters */ }
         }
+      }
+    }
+
+    /** pgjdbc hands NoticeResponses over as SQLWarnings, SQLSTATE included. */
+    private void takeWarnings(java.sql.SQLWarning w) {
+      synchronized (notices) {
+        for (; w != null; w = w.getNextWarning()) notices.add(w.getSQLState());
       }
     }
 

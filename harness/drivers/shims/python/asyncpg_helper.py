@@ -55,6 +55,7 @@ class Session:
     def __init__(self, conn, report_params):
         self.conn = conn
         self.report_params = report_params
+        self.notices = []
         self.last_state = {"pid": None, "params": {}}
 
     def state(self):
@@ -68,7 +69,8 @@ class Session:
                 except AttributeError:
                     pass
             self.last_state = {"pid": self.conn.get_server_pid(), "params": params}
-        return self.last_state
+        notices, self.notices = self.notices, []
+        return {**self.last_state, "notices": notices}
 
 
 sessions = {}
@@ -80,18 +82,28 @@ async def op_connect(req):
         host=c["host"], port=c["port"], user=c["user"], password=c["password"], database=c["database"],
         timeout=req["timeoutMs"] / 1000,
     )
+    # server_settings go into the StartupMessage as they are.
+    server_settings = dict(req.get("startupParams") or {})
     if req.get("applicationName"):
-        kwargs["server_settings"] = {"application_name": req["applicationName"]}
+        server_settings["application_name"] = req["applicationName"]
+    if server_settings:
+        kwargs["server_settings"] = server_settings
+    if req.get("tls"):
+        # Encrypted, certificate not verified; without it asyncpg's default, 'prefer'.
+        kwargs["ssl"] = "require"
     for k, v in (req.get("settings") or {}).items():
         if k not in SETTINGS:
             raise OpError(f"unknown asyncpg setting {k}; known: {', '.join(sorted(SETTINGS))}")
         kwargs[k] = v
     try:
         conn = await asyncpg.connect(**kwargs)
-    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, asyncio.TimeoutError) as e:
+    except asyncpg.PostgresError as e:
+        raise OpError(f"connect: {type(e).__name__}: {e}", code=e.sqlstate)
+    except (asyncpg.InterfaceError, OSError, asyncio.TimeoutError) as e:
         raise OpError(f"connect: {type(e).__name__}: {e}")
     server_text(conn)
     s = Session(conn, req.get("reportParams") or [])
+    conn.add_log_listener(lambda _conn, message: s.notices.append(message.sqlstate))
     sessions[req["session"]] = s
     return {}, s.state()
 

@@ -15,10 +15,11 @@ import traceback
 class OpError(Exception):
     """An operation failed in the driver (not in the database): ok: false."""
 
-    def __init__(self, message, lost=False, state=None):
+    def __init__(self, message, lost=False, state=None, code=None):
         super().__init__(message)
         self.lost = lost
         self.state = state
+        self.code = code
 
 
 def _write(obj):
@@ -39,6 +40,8 @@ async def _run_one(handle, req):
                 reply["state"] = state
     except OpError as e:
         reply = {"id": rid, "ok": False, "error": {"message": str(e), "lost": e.lost}}
+        if e.code:
+            reply["error"]["code"] = e.code
         if e.state is not None:
             reply["state"] = e.state
     except Exception as e:  # a fault in the helper: the traceback goes to stderr for the report

@@ -26,6 +26,7 @@ class Session:
         self.conn = conn
         self.report_params = report_params
         self.notifications = []
+        self.notices = []
         self.last_state = {"pid": None, "params": {}}
 
     def state(self):
@@ -40,7 +41,8 @@ class Session:
             self.last_state = {"pid": info.backend_pid, "params": params}
         except psycopg.Error:
             pass  # closed: what it held last
-        return self.last_state
+        notices, self.notices = self.notices, []
+        return {**self.last_state, "notices": notices}
 
 
 sessions = {}
@@ -76,6 +78,11 @@ async def op_connect(req):
     )
     if req.get("applicationName"):
         kwargs["application_name"] = req["applicationName"]
+    if req.get("tls"):
+        # Encrypted, certificate not verified; without it libpq's default, sslmode=prefer.
+        kwargs["sslmode"] = "require"
+    if req.get("startupParams"):
+        raise OpError("psycopg (libpq) cannot send arbitrary StartupMessage parameters")
     for k, v in (req.get("settings") or {}).items():
         if k not in SETTINGS:
             raise OpError(f"unknown psycopg setting {k}; known: {', '.join(sorted(SETTINGS))}")
@@ -83,10 +90,13 @@ async def op_connect(req):
     try:
         conn = await psycopg.AsyncConnection.connect(**kwargs)
     except psycopg.Error as e:
-        raise OpError(f"connect: {str(e).strip()}")
+        # libpq keeps no SQLSTATE for a failed connection attempt, so e.sqlstate is None even
+        # when the server refused the login with one.
+        raise OpError(f"connect: {str(e).strip()}", code=e.sqlstate)
     server_text(conn)
     s = Session(conn, req.get("reportParams") or [])
     conn.add_notify_handler(lambda n: s.notifications.append(n))
+    conn.add_notice_handler(lambda diag: s.notices.append(diag.sqlstate))
     sessions[req["session"]] = s
     return {}, s.state()
 
