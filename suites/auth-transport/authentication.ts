@@ -38,6 +38,7 @@ export default [
     pool: 'wide',
     why: 'A wrong password must be refused with 28P01 (invalid_password), which drivers and alerting key on.',
     docs: 'https://www.postgresql.org/docs/current/errcodes-appendix.html',
+    needs: ['loginErrorCode'],
     sessions: { a: { password: 'wrong' } },
     steps: [step('a', 'SELECT 1', { expect: { error: '28P01' }, label: 'log in with a wrong password' })],
   }),

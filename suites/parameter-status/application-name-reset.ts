@@ -9,6 +9,7 @@ export default [
     pool: 'single',
     why: 'RESET application_name must return to the name the client connected with, or the session loses its label in pg_stat_activity and logs.',
     docs: 'https://www.postgresql.org/docs/current/sql-reset.html',
+    needs: ['startupApplicationName'],
     sessions: { a: { applicationName: 'pc-start-a' } },
     steps: [
       step('a', "SET application_name = 'pc-app-changed'", { expect: { parameterStatus: { application_name: 'pc-app-changed' } } }),

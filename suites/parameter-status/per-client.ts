@@ -1,4 +1,5 @@
 import { defineScenario, step } from '../../harness/scenario/define.ts';
+import type { Capability } from '../../harness/drivers/session.ts';
 import type { Scenario, Step } from '../../harness/scenario/model.ts';
 
 // A reported parameter belongs to the session that set it: one client's SET changes neither
@@ -22,6 +23,7 @@ interface PerClient {
   readonly recheck?: string;
   readonly why: string;
   readonly docs?: string;
+  readonly needs?: readonly Capability[];
 }
 
 function perClient(c: PerClient): Scenario {
@@ -40,6 +42,7 @@ function perClient(c: PerClient): Scenario {
     pool: 'single',
     why: c.why,
     docs: c.docs ?? DOCS,
+    needs: c.needs,
     sessions: { a: {}, b: {} },
     steps,
   });
@@ -86,6 +89,7 @@ export default [
     // check is a statement that fails unless the encoding is in effect.
     probe: LATIN1_IN_EFFECT,
     recheck: LATIN1_IN_EFFECT,
+    needs: ['anyClientEncoding'],
     why: "Another client's client_encoding must not change the bytes this client receives (its UTF-8 text would arrive as LATIN1 or fail to convert).",
     docs: 'https://www.postgresql.org/docs/current/multibyte.html#MULTIBYTE-AUTOMATIC-CONVERSION',
   }),

@@ -49,6 +49,7 @@ export default [
     pool: 'single',
     why: 'RESET ALL must give a client back the application_name it connected with (and report it), or its sessions lose their label in pg_stat_activity and logs.',
     docs: RESET,
+    needs: ['startupApplicationName'],
     sessions: { a: { applicationName: 'pc-start-a' } },
     steps: [
       step('a', "SET application_name = 'pc-app-changed'", { expect: { parameterStatus: { application_name: 'pc-app-changed' } } }),
