@@ -7,7 +7,7 @@ export const features: readonly Feature[] = [
   {
     id: 'startup-parameters', title: 'Startup parameters (tracked: client_encoding, DateStyle, IntervalStyle, TimeZone, standard_conforming_strings, application_name)',
     scenarios: [
-      'parameter-status/datestyle-kept-per-client', 'parameter-status/timezone-kept-per-client', 'parameter-status/intervalstyle-kept-per-client',
+      'parameter-status/datestyle-kept-per-client', 'parameter-status/timezone-kept-per-client',
       'parameter-status/client-encoding-kept-per-client', 'parameter-status/standard-conforming-strings-kept-per-client',
       'parameter-status/client-parameters-agree-with-show', 'parameter-status/server-parameters-agree-with-show',
       'session-state/application-name-*', 'parameter-status/application-name-*', 'parameter-status/reset-all-restores-startup-application-name',
@@ -17,7 +17,8 @@ export const features: readonly Feature[] = [
   {
     id: 'set-reset', title: 'SET/RESET',
     scenarios: [
-      'session-state/set-*', 'session-state/reset-*', 'session-state/search-path-*', 'parameter-status/statement-timeout-*', 'parameter-status/extra-float-digits-*',
+      'session-state/set-*', 'session-state/reset-*', 'session-state/search-path-*', 'session-state/custom-setting-*', 'session-state/discard-all-*',
+      'parameter-status/statement-timeout-*', 'parameter-status/extra-float-digits-*', 'parameter-status/intervalstyle-kept-per-client',
       'parameter-status/reset-reported', 'parameter-status/reset-all-reported', 'parameter-status/discard-all-reported', 'parameter-status/set-*', 'parameter-status/alter-role-*',
       'abnormal-exits/abrupt-close-after-set*',
     ],
@@ -31,11 +32,18 @@ export const features: readonly Feature[] = [
     ],
   },
   { id: 'notify', title: 'NOTIFY', scenarios: ['session-objects/notify-*'] },
-  { id: 'cursors-without-hold', title: 'WITHOUT HOLD cursors', scenarios: ['session-objects/cursor-fetches-in-steps-inside-transaction', 'session-objects/cursor-without-hold-*'] },
+  {
+    id: 'cursors-without-hold', title: 'WITHOUT HOLD cursors (and protocol-level portals)',
+    scenarios: ['session-objects/cursor-fetches-in-steps-inside-transaction', 'session-objects/cursor-without-hold-*', 'prepared-statements/*portal*'],
+  },
   { id: 'cursors-with-hold', title: 'WITH HOLD cursors', scenarios: ['session-objects/cursor-with-hold-*', 'abnormal-exits/abrupt-close-closes-holdable-cursor'] },
   {
     id: 'protocol-prepared-statements', title: 'Protocol-level prepared statements',
-    scenarios: ['prepared-statements/named-*', 'prepared-statements/unnamed-*', 'prepared-statements/describe-*', 'prepared-statements/close-*', 'prepared-statements/deallocate-*-protocol-statement'],
+    scenarios: [
+      'prepared-statements/named-statement-*', 'prepared-statements/named-same-*', 'prepared-statements/named-reused-*', 'prepared-statements/named-survives-*',
+      'prepared-statements/unnamed-*', 'prepared-statements/describe-then-*', 'prepared-statements/describe-other-*', 'prepared-statements/close-*',
+      'prepared-statements/deallocate-*-protocol-statement', 'prepared-statements/bind-wrong-parameter-count',
+    ],
   },
   {
     id: 'sql-prepare', title: 'PREPARE / DEALLOCATE',
