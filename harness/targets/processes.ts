@@ -120,8 +120,15 @@ let handlersInstalled = false;
 function installSignalHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
+  // `on`, not `once`: a library's signal-exit hook (testcontainers loads one) re-sends the
+  // signal to the process when it believes no other listener is left, which would kill
+  // poolcheck in the middle of stopping. A second signal while stopping exits at once; the
+  // 'exit' handler below still kills what is left.
+  let stopping = false;
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (stopping) process.exit(code);
+      stopping = true;
       process.stderr.write(`\npoolcheck: ${signal} received, stopping servers...\n`);
       void stopAll().finally(() => process.exit(code));
     });
