@@ -48,10 +48,6 @@ auth_file = ${path.join(dir, 'userlist.txt')}
 client_tls_sslmode = allow
 client_tls_cert_file = ${tls.cert}
 client_tls_key_file = ${tls.key}
-# pgjdbc sends extra_float_digits in every StartupMessage; without this pgbouncer refuses it
-# ("unsupported startup parameter"), so every JDBC deployment sets it (and the value is dropped).
-# https://www.pgbouncer.org/config.html#ignore_startup_parameters
-ignore_startup_parameters = extra_float_digits
 max_client_conn = 2000
 ; pgbouncer's docs advise this for JDBC clients, which send extra_float_digits at login; the
 ; value is then dropped (auth-transport/startup-extra-float-digits shows that).
