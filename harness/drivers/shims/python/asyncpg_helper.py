@@ -121,7 +121,8 @@ async def op_query(s, req):
         columns = list(records[0].keys()) if records else []
         return {"rows": rows, "columns": columns}, s.state()
     except asyncpg.PostgresError as e:
-        return {"rows": [], "columns": [], "error": {"code": e.sqlstate, "message": str(e)}}, s.state()
+        # .message is the server's primary message; str(e) adds asyncpg's own hints.
+        return {"rows": [], "columns": [], "error": {"code": e.sqlstate, "message": e.message or str(e)}}, s.state()
     except (asyncpg.InterfaceError, OSError) as e:
         raise OpError(f"{type(e).__name__}: {e}", lost=s.conn.is_closed(), state=s.state())
 

@@ -38,6 +38,9 @@ async def _run_one(handle, req):
             reply = {"id": rid, "ok": True, "result": result}
             if state is not None:
                 reply["state"] = state
+    except asyncio.CancelledError:
+        # The session was closed under this operation (its helper cancels what still runs first).
+        reply = {"id": rid, "ok": False, "error": {"message": "the session was closed while this operation ran", "lost": True}}
     except OpError as e:
         reply = {"id": rid, "ok": False, "error": {"message": str(e), "lost": e.lost}}
         if e.code:
@@ -47,7 +50,8 @@ async def _run_one(handle, req):
     except Exception as e:  # a fault in the helper: the traceback goes to stderr for the report
         traceback.print_exc(file=sys.stderr)
         sys.stderr.flush()
-        reply = {"id": rid, "ok": False, "error": {"message": f"{type(e).__name__}: {e}", "lost": False}}
+        where = "; ".join(f"{os.path.basename(f.filename)}:{f.lineno} {f.name}" for f in traceback.extract_tb(e.__traceback__)[-4:])
+        reply = {"id": rid, "ok": False, "error": {"message": f"{type(e).__name__}: {e} (at {where})", "lost": False}}
     _write(reply)
 
 

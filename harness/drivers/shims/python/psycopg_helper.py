@@ -27,6 +27,7 @@ class Session:
         self.report_params = report_params
         self.notifications = []
         self.notices = []
+        self.tasks = set()
         self.last_state = {"pid": None, "params": {}}
 
     def state(self):
@@ -166,7 +167,23 @@ async def op_wait_notification(s, req):
             s.notifications.append(psycopg.Notify(pgn.relname.decode(enc), pgn.extra.decode(enc), pgn.be_pid))
 
 
+async def stop_others(s):
+    """Cancels the session's other operations and lets them unwind before libpq closes the socket.
+
+    psycopg waits on the socket through asyncio's add_reader/add_writer. If libpq closed the
+    descriptor while such a wait was registered, the next connection given the same number
+    would meet the stale registration (epoll_ctl fails with ENOENT, FileNotFoundError).
+    """
+    me = asyncio.current_task()
+    others = [t for t in s.tasks if t is not me]
+    for t in others:
+        t.cancel()
+    if others:
+        await asyncio.wait(others, timeout=2)
+
+
 async def op_close(s, req):
+    await stop_others(s)
     await s.conn.close()
     return {}, None
 
@@ -182,6 +199,7 @@ async def op_destroy(s, req):
             dup.close()
     except (OSError, psycopg.Error):
         pass
+    await stop_others(s)
     await s.conn.close()
     return {}, None
 
@@ -218,10 +236,17 @@ async def handle(req):
         raise OpError(f"no session {req.get('session')}")
     if op in ("close", "destroy"):
         sessions.pop(req["session"], None)
-    return await fn(s, req)
+    task = asyncio.current_task()
+    s.tasks.add(task)
+    try:
+        return await fn(s, req)
+    finally:
+        s.tasks.discard(task)
 
 
 async def shutdown():
+    for s in sessions.values():
+        await stop_others(s)
     await asyncio.gather(*(s.conn.close() for s in sessions.values()), return_exceptions=True)
 
 
