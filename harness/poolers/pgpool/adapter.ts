@@ -29,6 +29,15 @@ export const CHILDREN_PER_LANE = 8;
  */
 const EXTRA_CHILDREN = 2;
 
+/**
+ * Room for children pgpool loses to a crash. A child that dies on a signal never decrements
+ * pgpool's shared count of connected clients (the decrement runs on a normal exit only), so each
+ * crash lowers the number of clients pgpool admits for the rest of its life; 4.3.5 crashes when a
+ * client disconnects after a failed PREPARE TRANSACTION (see the profile). Without this room one
+ * scenario's crash would fail later, unrelated scenarios with 53300.
+ */
+const CRASH_HEADROOM = 24;
+
 /** Rows of SHOW POOL_POOLS: one per child x cache slot x backend. */
 type PoolRow = Record<string, string | null>;
 
@@ -82,20 +91,26 @@ export const pgpool: PoolerAdapter = {
   },
 
   render(opts) {
-    const { port, backend, dir, laneDatabases } = opts;
-    // Only some callers pass roles for the auth scenarios and a certificate for TLS.
-    const { authRoles, tls } = opts as typeof opts & {
-      authRoles?: { readonly md5: string; readonly trust: string };
-      tls?: { readonly cert: string; readonly key: string };
-    };
+    const { port, backend, dir, laneDatabases, authRoles, tls } = opts;
     // The two pools of a lane are the same: the lane's database through pgpool's one listener.
     // pgpool has no per-database pool size to make a one-server pool from: each client gets a
     // child process of its own for its whole session, and that child's cached backend for its
     // (user, database, startup packet). So a session's state cannot reach a client connected at
-    // the same time, as in pgbouncer's session mode, where both pools are wide as well. Unlike
-    // pgbouncer (LIFO reuse), which idle child accepts the next client is up to the kernel, so a
-    // client that connects after another disconnected gets that one's backend (after the reset
-    // query) only sometimes: pgpool cannot be made to hand it over.
+    // the same time, as in pgbouncer's session mode, where both pools are wide as well; and a
+    // one-child pool would leave a second concurrent session waiting in the listen queue.
+    //
+    // Unlike pgbouncer (LIFO reuse after its reset query), pgpool cannot be made to hand a client
+    // the backend of the one that just left: by default every idle child races for the next
+    // connection and the scheduler picks the winner (measured here: the same child for anywhere
+    // from 1 in 60 to 1 in 2 clients, by timing), so a scenario depending on it would pass or
+    // diverge at random. serialize_accept
+    // makes the order deterministic: idle children queue for the accept lock first in, first out
+    // (a SysV semaphore), so the next client goes to the child idle the longest, never the one a
+    // client of the same scenario just left (dozens of idle children, see num_init_children).
+    // Sequential clients of a scenario therefore always get fresh backends here; what pgpool
+    // does with a reused one (reset_query_list, the ParameterStatus it replays, role settings
+    // from before ALTER ROLE ... SET, an old cancel key) is out of these scenarios' reach.
+    // https://www.pgpool.net/docs/43/en/html/runtime-config-connection-pooling.html#GUC-SERIALIZE-ACCEPT
     const lanes = laneDatabases.map((db): Record<PoolKind, string> => ({ single: db, wide: db }));
     const file = (name: string) => path.join(dir, name);
     const settings: Array<[string, string | number | boolean]> = [
@@ -113,8 +128,15 @@ export const pgpool: PoolerAdapter = {
       ['replicate_select', false],
       ['insert_lock', false],
       ['memory_cache_enabled', false],
-      // These only serve load-balancing decisions; off, pgpool sends no catalog queries of its
-      // own on a client's backend, and allocates no shared relation cache.
+      // Left at their defaults, these make pgpool look a table or function up in the system
+      // catalog the first time a child (or, with the shared relation cache, any child) meets it,
+      // with a query of its own on the client's backend: whether that query runs would depend on
+      // which scenarios ran before on that child. They only feed load-balancing decisions, which
+      // raw mode does not make; the function list is the one the docs advise (Example 5-4).
+      // https://www.pgpool.net/docs/43/en/html/runtime-config-load-balancing.html
+      // https://www.pgpool.net/docs/43/en/html/runtime-misc.html
+      ['read_only_function_list', ''],
+      ['write_function_list', 'nextval,setval,lastval,currval'],
       ['check_temp_table', 'none'],
       ['check_unlogged_table', false],
       ['enable_shared_relcache', false],
@@ -131,7 +153,7 @@ export const pgpool: PoolerAdapter = {
       ['pcp_socket_dir', dir],
       ['wd_ipc_socket_dir', dir],
       ['use_watchdog', false],
-      ['num_init_children', laneDatabases.length * CHILDREN_PER_LANE + EXTRA_CHILDREN],
+      ['num_init_children', laneDatabases.length * CHILDREN_PER_LANE + EXTRA_CHILDREN + CRASH_HEADROOM],
       ['reserved_connections', 1],
 
       // The connection cache under test, with the documented reset for PostgreSQL 8.3 and later.
@@ -141,7 +163,8 @@ export const pgpool: PoolerAdapter = {
       ['connection_cache', true],
       ['max_pool', 4],
       ['reset_query_list', 'ABORT; DISCARD ALL'],
-      ['child_life_time', 0],
+      ['serialize_accept', true],
+      ['child_life_time', 0], // serialize_accept has no effect unless child_life_time is 0
       ['child_max_connections', 0],
       ['connection_life_time', 0],
       ['client_idle_limit', 0],
@@ -161,14 +184,13 @@ export const pgpool: PoolerAdapter = {
       ['pid_file_name', file('pgpool.pid')],
       ['logdir', dir],
     ];
-    if (tls) settings.push(['ssl', true], ['ssl_cert', tls.cert], ['ssl_key', tls.key]);
+    // TLS for clients that ask (sslmode=require); pgpool then also speaks TLS to the backend.
+    // https://www.pgpool.net/docs/43/en/html/runtime-ssl.html
+    settings.push(['ssl', true], ['ssl_cert', tls.cert], ['ssl_key', tls.key]);
     const conf = settings.map(([k, v]) => `${k} = ${quote(v)}`).join('\n') + '\n';
 
-    const withPassword = [backend.user, ...(authRoles ? [authRoles.md5] : [])];
-    const hba = [
-      ...(authRoles ? [`host all ${authRoles.trust} 127.0.0.1/32 trust`, `host all ${authRoles.md5} 127.0.0.1/32 md5`] : []),
-      'host all all 127.0.0.1/32 scram-sha-256',
-    ];
+    const withPassword = [backend.user, authRoles.md5];
+    const hba = [`host all ${authRoles.trust} 127.0.0.1/32 trust`, `host all ${authRoles.md5} 127.0.0.1/32 md5`, 'host all all 127.0.0.1/32 scram-sha-256'];
     return {
       files: {
         'pgpool.conf': conf,

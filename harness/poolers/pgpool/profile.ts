@@ -1,7 +1,135 @@
-import type { Profile } from '../profile.ts';
+// Where pgpool-II 4.3 in front of one backend (raw mode, connection cache) differs from
+// PostgreSQL. Derived from runs of the whole catalogue against Debian bookworm's 4.3.5, each
+// entry checked in its transcripts. Its documentation promises session pooling (a client keeps
+// one backend; reset_query_list cleans it for the next), and that part holds: no session state
+// leaks here. What diverges is how pgpool itself handles the protocol, and the docs are silent
+// on all of it, so the entries cite pgpool's issue tracker; the reasons say which are bugs.
+import type { Profile, ProfileEntry } from '../profile.ts';
+
+const ISSUES = 'https://github.com/pgpool/pgpool2/issues';
+
+/**
+ * Drivers that send even a statement without parameters through the extended protocol
+ * (Parse/Bind/Execute/Sync). node-postgres, libpq and psycopg send it as a simple Query, which
+ * pgpool forwards as it is.
+ */
+const EXTENDED_PROTOCOL_DRIVERS = ['postgres.js', 'asyncpg', 'asyncpg:pooler-safe', 'pgjdbc', 'pgjdbc:pooler-safe'];
+
+/** Drivers that send PREPARE TRANSACTION and what follows it as a simple Query. */
+const SIMPLE_QUERY_DRIVERS = ['raw', 'pg', 'postgres.js:pooler-safe', 'libpq', 'psycopg', 'psycopg:pooler-safe'];
+
+/**
+ * pgpool bug: for an INSERT/UPDATE/DELETE (or SELECT ... FOR UPDATE, or a statement its parser
+ * cannot read, which it treats as a write) that arrives by Parse outside a transaction block,
+ * pgpool first sends BEGIN of its own and never ends it: the client gets ReadyForQuery 'T' where
+ * PostgreSQL commits at Sync and says 'I'. The write stays invisible and its locks held; an
+ * error turns the client's "implicit" transaction into an aborted block (25P02 until ROLLBACK);
+ * at disconnect pgpool's reset (ABORT) rolls the write back. The transcripts show the 'T' and the
+ * missing rows; PostgreSQL's statement log (log_statement = all) shows the BEGIN pgpool sends.
+ */
+const INTERNAL_BEGIN = `${ISSUES}/172`;
+
+const INTERNAL_TRANSACTION: readonly ProfileEntry[] = [
+  {
+    scenarios: ['transactions/sync-commits-pipeline-segment', 'transactions/pipeline-error-rolls-back-earlier-statement', 'cancel/mid-pipeline-rolls-back-pipeline'],
+    drivers: ['raw'],
+    reason: 'pgpool bug: an INSERT sent by Parse outside a transaction block runs inside a BEGIN pgpool adds and never commits (ReadyForQuery T, not I), so Sync commits nothing and an error leaves the client in an aborted transaction (25P02)',
+    link: INTERNAL_BEGIN,
+  },
+  {
+    scenarios: ['protocol-framing/error-mid-pipeline-skips-until-sync'],
+    drivers: ['raw'],
+    reason: 'pgpool bug: pgpool takes a statement its parser rejects for a write and opens its own BEGIN before it, so the syntax error leaves the client in an aborted transaction block (ReadyForQuery E, then 25P02) instead of idle',
+    link: INTERNAL_BEGIN,
+  },
+  {
+    scenarios: [
+      'transactions/row-lock-held-until-commit', 'session-objects/temp-table-on-commit-delete-rows',
+      'abnormal-exits/abrupt-close-mid-transaction-rolls-back', 'abnormal-exits/terminate-mid-transaction-rolls-back',
+    ],
+    drivers: EXTENDED_PROTOCOL_DRIVERS,
+    reason: 'pgpool bug: a write this driver sends by Parse outside a transaction block runs inside a BEGIN pgpool adds and never commits: the row is never committed (lost at disconnect), ON COMMIT DELETE ROWS never fires, a failed FOR UPDATE NOWAIT leaves 25P02',
+    link: INTERNAL_BEGIN,
+  },
+  {
+    scenarios: ['transactions/query-string-error-rolls-back-earlier-statements'],
+    drivers: ['pgjdbc', 'pgjdbc:pooler-safe'],
+    reason: 'pgpool bug: pgjdbc sends the statements of the string as one pipeline; pgpool wraps its INSERTs in a BEGIN of its own, so the failing statement leaves an aborted transaction block (25P02) instead of an implicit transaction rolled back at Sync',
+    link: INTERNAL_BEGIN,
+  },
+];
+
+/**
+ * pgpool bug: before forwarding a Parse while the backend is not in a transaction block, pgpool
+ * sends a Sync of its own, which commits the implicit transaction of the client's pipeline there.
+ */
+const INJECTED_SYNC: ProfileEntry[] = [
+  {
+    scenarios: ['transactions/pipeline-is-one-implicit-transaction'],
+    drivers: ['raw'],
+    reason: 'pgpool bug: pgpool sends its own Sync before the second Parse of a pipeline, committing the implicit transaction early, so an ON COMMIT DROP temp table is gone before the statement that uses it (42P01)',
+    link: `${ISSUES}/174`,
+  },
+  {
+    scenarios: ['transactions/query-string-is-one-implicit-transaction'],
+    drivers: ['pgjdbc', 'pgjdbc:pooler-safe'],
+    reason: 'pgpool bug: pgjdbc sends the statements of the string as one pipeline and pgpool splits it with a Sync of its own before the next Parse, so the ON COMMIT DROP temp table is dropped before it is used (42P01)',
+    link: `${ISSUES}/174`,
+  },
+];
+
+/**
+ * pgpool bug: pgpool keeps its own record of prepared statements and ends the session with
+ * FATAL XX000 ("unable to bind: cannot get parse message", "unable to execute Describe") when a
+ * Bind or Describe names a statement it has no Parse for; PostgreSQL answers 26000 and goes on.
+ */
+const UNKNOWN_STATEMENT: ProfileEntry = {
+  scenarios: [
+    'prepared-statements/named-statement-invisible-to-other-client', 'prepared-statements/describe-other-clients-statement',
+    'prepared-statements/describe-then-close-named-statement',
+  ],
+  reason: 'pgpool bug: a Bind or Describe of a statement name pgpool has not seen a Parse for (never prepared, or closed) gets FATAL XX000 and the connection is closed, where PostgreSQL returns 26000 and the session continues',
+  link: `${ISSUES}/169`,
+};
+
+/** pgpool bug: DISCARD ALL by Parse/Bind/Execute clears pgpool's own statement records mid-command. */
+const EXTENDED_DISCARD_ALL: ProfileEntry = {
+  scenarios: ['parameter-status/discard-all-reported', 'session-state/discard-all-by-other-client'],
+  drivers: EXTENDED_PROTOCOL_DRIVERS,
+  reason: 'pgpool bug: DISCARD ALL sent through the extended protocol closes the client connection (postgres.js, asyncpg) or fails with XX000 "setting db node for query to be sent, no query context" (pgjdbc)',
+  link: `${ISSUES}/175`,
+};
+
+/**
+ * pgpool bug, not in its tracker as far as we found: a failed PREPARE TRANSACTION ends the
+ * transaction in PostgreSQL (ReadyForQuery I), but pgpool still counts the client in a failed
+ * transaction and answers every later statement but ROLLBACK itself with 25P02 (the behaviour
+ * added in 4.3.2, see the linked issue). When such a client disconnects, the pgpool child dies
+ * of a segmentation fault, and each crash permanently lowers how many clients pgpool admits.
+ */
+const FAILED_PREPARE_TRANSACTION: ProfileEntry = {
+  scenarios: ['transactions/prepared-transaction-gid-in-use'],
+  drivers: SIMPLE_QUERY_DRIVERS,
+  reason: 'pgpool bug: after PREPARE TRANSACTION fails (42710) PostgreSQL has ended the transaction, but pgpool answers the next statements itself with 25P02 as if it were still aborted; the child then crashes (SIGSEGV) when the client disconnects',
+  link: `${ISSUES}/161`,
+};
+
+/**
+ * pgpool authenticates clients itself (pool_hba.conf, pool_passwd) and reports a wrong password
+ * with its own ErrorResponse: severity ERROR, SQLSTATE XX000, "authentication failed". The docs
+ * describe the methods but not the error; clients that tell a bad password (28P01) from other
+ * failures, e.g. to stop retrying, cannot.
+ */
+const OWN_AUTH_ERROR: ProfileEntry = {
+  scenarios: ['auth-transport/wrong-password-refused'],
+  reason: 'pgpool answers the SCRAM exchange itself and reports a wrong password as ERROR XX000 "authentication failed", not FATAL 28P01 (invalid_password) as PostgreSQL does',
+  link: 'https://www.pgpool.net/docs/43/en/html/auth-methods.html',
+};
 
 export const pgpoolProfile: Profile = {
   pooler: 'pgpool',
   versions: '4.3',
-  modes: { cache: [] },
+  modes: {
+    cache: [...INTERNAL_TRANSACTION, ...INJECTED_SYNC, UNKNOWN_STATEMENT, EXTENDED_DISCARD_ALL, FAILED_PREPARE_TRANSACTION, OWN_AUTH_ERROR],
+  },
 };
