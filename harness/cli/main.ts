@@ -10,7 +10,7 @@ const HELP = `poolcheck ${POOLCHECK_VERSION}: does a PostgreSQL connection poole
 
 usage:
   poolcheck run  [--targets LIST] [--drivers LIST] [--scenarios GLOBS] [--out DIR]
-                 [--provider local] [--pg-bindir DIR] [--pgbouncer-bin PATH]
+                 [--provider local] [--pg-bindir DIR] [--<pooler>-bin PATH]
                  [--config FILE] [--step-timeout MS] [--lanes N] [--no-install] [--quiet]
   poolcheck run  --provider docker [--image COMPONENT=IMAGE[,...]] [run options]
   poolcheck run  --provider external --external-pooler POOLER:MODE --external-pooled URL
@@ -26,7 +26,7 @@ run:
   --scenarios   comma list of globs over scenario ids or category names, e.g. 'cancel,sequences/currval-*'
   --out         output folder (results.json, junit.xml, summary.md, transcripts/, logs/); default: ${DEFAULT_OUT}
   --pg-bindir   PostgreSQL bin directory to use (default: Debian's newest /usr/lib/postgresql/N/bin)
-  --pgbouncer-bin  the pgbouncer binary to test (default: the installed one)
+  --pgbouncer-bin, --pgpool-bin  the pooler binary to test (default: the installed one)
   --config      JSON file with pgBinDir, poolers {id: binary}, targets, drivers, scenarios, out
                 (default: ./poolcheck.config.json if present)
   --step-timeout  deadline for each step in ms (default 5000)
@@ -60,7 +60,7 @@ exit codes: 0 no regression and no error; 1 at least one regression; 2 harness e
 export async function main(argv: string[]): Promise<number> {
   try {
     const args = parseArgs(argv, new Set(['no-install', 'quiet', 'help', 'force']),
-      new Set(['targets', 'drivers', 'scenarios', 'out', 'provider', 'pg-bindir', 'pgbouncer-bin', 'config', 'step-timeout', 'lanes',
+      new Set(['targets', 'drivers', 'scenarios', 'out', 'provider', 'pg-bindir', 'pgbouncer-bin', 'pgpool-bin', 'config', 'step-timeout', 'lanes',
         'image', 'external-pooled', 'external-single', 'external-direct', 'external-pooler', 'external-admin', 'password-env', 'password-file']));
     const [command, ...rest] = args.positionals;
     if (args.flags.has('help') || command === 'help' || !command) { process.stdout.write(HELP); return command ? 0 : 2; }

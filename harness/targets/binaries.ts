@@ -2,7 +2,7 @@
 // front of them (--pgbouncer-bin, --pg-bindir, or poolcheck.config.json); otherwise Debian's
 // packaged paths and PATH are searched. When a program is missing and poolcheck runs as root,
 // it installs the Debian package that provides it (say --no-install to refuse).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
@@ -77,7 +77,12 @@ export function findPostgresBinDir(explicit: string | undefined, allowInstall: b
   return dir;
 }
 
-/** The first line a program prints for --version, e.g. "PgBouncer 1.18.0". */
+/**
+ * The first line a program prints for --version, e.g. "PgBouncer 1.18.0". pgpool-II prints it
+ * on stderr ("pgpool-II version 4.3.5 (tamahomeboshi)"), so stderr counts when stdout is empty.
+ */
 export function versionLine(binary: string): string {
-  return execFileSync(binary, ['--version'], { encoding: 'utf8', timeout: 10_000 }).split('\n')[0].trim();
+  const r = spawnSync(binary, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+  if (r.error) throw new Error(`${binary} --version failed: ${r.error.message}`);
+  return (r.stdout.trim() || r.stderr.trim()).split('\n')[0].trim();
 }
