@@ -29,6 +29,15 @@ export interface SpawnOptions {
 }
 
 const live = new Set<{ child: ChildProcess; stop: () => Promise<void> }>();
+
+/**
+ * SIGKILL for a server and every process it forked. Servers are spawned detached, so each leads
+ * its own process group; pgpool-II's children outlive a killed parent (they do not watch for
+ * it, unlike PostgreSQL's), so killing the leader's pid alone would leave them serving.
+ */
+function killGroup(pid: number): void {
+  try { process.kill(-pid, 'SIGKILL'); } catch { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+}
 let stateDir: string | undefined;
 
 /**
@@ -92,7 +101,7 @@ export function spawnManaged(opts: SpawnOptions): ManagedProcess {
         let timer: NodeJS.Timeout | undefined;
         const done = await Promise.race([exited.then(() => true), new Promise((r) => { timer = setTimeout(() => r(false), 5000); })]);
         clearTimeout(timer);
-        if (!done) { child.kill('SIGKILL'); await exited; }
+        if (!done) { killGroup(child.pid!); await exited; }
       }
       live.delete(entry);
       log.end();
@@ -136,7 +145,7 @@ function installSignalHandlers(): void {
   // Last resort when the event loop is gone: nothing async runs in 'exit', so kill outright.
   process.on('exit', () => {
     for (const p of live) {
-      try { p.child.kill('SIGKILL'); } catch { /* already gone */ }
+      if (p.child.pid) killGroup(p.child.pid);
     }
     for (const r of resources) {
       try { r.kill(); } catch { /* the next run removes what is left */ }
@@ -167,7 +176,8 @@ export function reapLeftovers(): number {
       let cmdline = '';
       try { cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { continue; }
       if (!cmdline.includes(dir)) continue;
-      try { process.kill(pid, 'SIGKILL'); killed++; } catch { /* gone */ }
+      killGroup(pid);
+      killed++;
     }
     rmSync(dir, { recursive: true, force: true });
   }
