@@ -16,11 +16,19 @@ if ! command -v initdb >/dev/null 2>&1; then
   done
 fi
 
-initdb -D "$pgdata" "$@" >"$here/initdb.out" 2>&1 || {
-  echo "poolcheck: initdb failed:" >&2
-  tail -n 20 "$here/initdb.out" >&2
-  exit 1
-}
+# An image of poolcheck's holds a cluster initdb made with the arguments it recorded; copying
+# it is ~20x faster than initdb (the local provider copies a template the same way).
+template=/var/lib/poolcheck-template
+if [ -f "$template/initdb-args" ] && [ "$(cat "$template/initdb-args")" = "$*" ]; then
+  mkdir -m 700 "$pgdata"
+  cp -a "$template/data/." "$pgdata/"
+else
+  initdb -D "$pgdata" "$@" >"$here/initdb.out" 2>&1 || {
+    echo "poolcheck: initdb failed:" >&2
+    tail -n 20 "$here/initdb.out" >&2
+    exit 1
+  }
+fi
 cat "$here/postgresql.conf.add" >>"$pgdata/postgresql.conf"
 cp "$here/pg_hba.conf" "$pgdata/pg_hba.conf"
 # PostgreSQL refuses a private key that others can read.

@@ -32,6 +32,8 @@ export interface DockerProviderOptions {
 
 /** How long a stop waits for containers still being created before removing by label. */
 const SETTLE_MS = 15_000;
+/** How long a stop waits for the engine to remove the containers (a loaded engine takes seconds). */
+const REMOVE_MS = 60_000;
 
 export class DockerProvider implements Provider {
   readonly id = 'docker' as const;
@@ -41,6 +43,7 @@ export class DockerProvider implements Provider {
   private certificate: Promise<{ cert: Buffer; key: Buffer }> | undefined;
   /** Names of containers asked for and not yet removed: what the 'exit' handler removes. */
   private readonly names = new Set<string>();
+  private readonly live = new Set<ServerContainer>();
   private readonly pending = new Set<Promise<unknown>>();
   private closing = false;
   private unregister: (() => void) | undefined;
@@ -106,7 +109,9 @@ export class DockerProvider implements Provider {
     const full = { ...spec, runId: this.opts.runId };
     const name = `poolcheck-${full.runId}-${full.target.replace(/[^a-z0-9]+/gi, '-')}-${full.component}`;
     this.names.add(name);
-    return startServerContainer(c, full);
+    const container = await startServerContainer(c, full);
+    this.live.add(container);
+    return container;
   }
 
   private async startTarget(spec: TargetSpec): Promise<StartedTarget> {
@@ -123,7 +128,10 @@ export class DockerProvider implements Provider {
       const tls = await this.tls();
       const setup = clusterSetup(this.password, this.opts.lanes);
       const pgPort = await freePort();
-      const pg = await this.container(c, {
+      const conn: ConnInfo = { host: '127.0.0.1', port: pgPort, database: APP_DATABASE, user: APP_USER, password: this.password };
+      const laneDatabases = Array.from({ length: this.opts.lanes }, (_, i) => laneDatabase(i));
+      const direct = laneDatabases.map((database): ConnInfo => ({ ...conn, database }));
+      const pgSpec: Omit<ServerContainerSpec, 'runId'> = {
         title: `${spec.id} postgres`, component: 'postgres', target: spec.id, image: await this.image('postgres'),
         command: ['/bin/sh', `${CONTAINER_DIR}/start-postgres.sh`, String(pgPort), ...setup.initdbArgs],
         files: {
@@ -136,17 +144,20 @@ export class DockerProvider implements Provider {
         },
         logFile: path.join(this.opts.logDir, `${slug}.postgres.log`),
         scratch: true,
-      });
-      stops.push(() => this.forget(pg));
-      const conn: ConnInfo = { host: '127.0.0.1', port: pgPort, database: APP_DATABASE, user: APP_USER, password: this.password };
-      await waitUntilReady(`PostgreSQL for ${spec.id} (container ${pg.name})`, conn, [pg], 60_000);
-      const postgresVersion = parsePostgresVersion(await pg.run(['postgres', '--version']));
-      const laneDatabases = Array.from({ length: this.opts.lanes }, (_, i) => laneDatabase(i));
-      const direct = laneDatabases.map((database): ConnInfo => ({ ...conn, database }));
-      const base = { spec, provider: this.id, postgresVersion, stop };
+      };
+
       if (!spec.pooler) {
+        const pg = await this.container(c, pgSpec);
+        stops.push(() => this.forget(pg));
+        const [, version] = await Promise.all([
+          waitUntilReady(`PostgreSQL for ${spec.id} (container ${pg.name})`, conn, [pg], 60_000),
+          pg.run(['postgres', '--version']),
+        ]);
         this.startTimes.set(spec.id, Date.now() - t0);
-        return { ...base, poolerVersion: null, failure: () => pg.exitReason(), lanes: directLanes(direct) };
+        return {
+          spec, provider: this.id, postgresVersion: parsePostgresVersion(version), poolerVersion: null, stop,
+          failure: () => pg.exitReason(), lanes: directLanes(direct),
+        };
       }
 
       const adapter = poolerAdapter(spec.pooler);
@@ -156,26 +167,41 @@ export class DockerProvider implements Provider {
         authRoles: { md5: MD5_USER, trust: TRUST_USER },
         tls: { cert: `${CONTAINER_DIR}/server.crt`, key: `${CONTAINER_DIR}/server.key` },
       });
-      const pooler = await this.container(c, {
-        title: `${spec.id} ${adapter.id}`, component: adapter.id, target: spec.id, image: await this.image(adapter.id),
-        command: [adapter.binary.program, ...launch.args],
-        files: {
-          ...Object.fromEntries(Object.entries(launch.files).map(([name, text]) => [name, { content: text, mode: 0o600 }])),
-          'server.crt': { content: tls.cert, mode: 0o644 },
-          'server.key': { content: tls.key, mode: 0o600 },
-        },
-        logFile: path.join(this.opts.logDir, `${slug}.${adapter.id}.log`),
-      });
-      stops.push(() => this.forget(pooler));
+      // The pooler's container starts beside PostgreSQL's: it knows the port it will find
+      // PostgreSQL on, and connects to it only when the first client comes.
+      const [pgStart, poolerStart] = await Promise.allSettled([
+        this.container(c, pgSpec),
+        this.container(c, {
+          title: `${spec.id} ${adapter.id}`, component: adapter.id, target: spec.id, image: await this.image(adapter.id),
+          command: [adapter.binary.program, ...launch.args],
+          files: {
+            ...Object.fromEntries(Object.entries(launch.files).map(([name, text]) => [name, { content: text, mode: 0o600 }])),
+            'server.crt': { content: tls.cert, mode: 0o644 },
+            'server.key': { content: tls.key, mode: 0o600 },
+          },
+          logFile: path.join(this.opts.logDir, `${slug}.${adapter.id}.log`),
+        }),
+      ]);
+      for (const r of [pgStart, poolerStart]) if (r.status === 'fulfilled') stops.push(() => this.forget(r.value));
+      if (pgStart.status === 'rejected') throw pgStart.reason;
+      if (poolerStart.status === 'rejected') throw poolerStart.reason;
+      const [pg, pooler] = [pgStart.value, poolerStart.value];
       const pool = (database: string): ConnInfo => ({ ...conn, port, database });
       const lanes = launch.lanes.map((dbs, i) => ({ direct: direct[i], pools: { single: pool(dbs.single), wide: pool(dbs.wide) } }));
-      await waitUntilReady(`${adapter.title} (${spec.id}, container ${pooler.name})`, lanes[0].pools.wide, [pooler, pg], 60_000);
-      const poolerVersion = adapter.parseVersion((await pooler.run([adapter.binary.program, '--version'])).split('\n')[0].trim());
+      const [, pgVersion, poolerVersion] = await Promise.all([
+        (async () => {
+          await waitUntilReady(`PostgreSQL for ${spec.id} (container ${pg.name})`, conn, [pg, pooler], 60_000);
+          await waitUntilReady(`${adapter.title} (${spec.id}, container ${pooler.name})`, lanes[0].pools.wide, [pooler, pg], 60_000);
+        })(),
+        pg.run(['postgres', '--version']),
+        pooler.run([adapter.binary.program, '--version']),
+      ]);
       const admin = adminConsole(lanes[0].pools.wide, launch.adminDatabase);
       stops.push(() => admin.close());
       this.startTimes.set(spec.id, Date.now() - t0);
       return {
-        ...base, poolerVersion,
+        spec, provider: this.id, postgresVersion: parsePostgresVersion(pgVersion), stop,
+        poolerVersion: adapter.parseVersion(poolerVersion.split('\n')[0].trim()),
         failure: () => pooler.exitReason() ?? pg.exitReason(),
         lanes: pooledLanes(adapter, admin, lanes),
       };
@@ -188,6 +214,7 @@ export class DockerProvider implements Provider {
   private async forget(container: ServerContainer): Promise<void> {
     await container.remove();
     this.names.delete(container.name);
+    this.live.delete(container);
   }
 
   /**
@@ -203,10 +230,23 @@ export class DockerProvider implements Provider {
       new Promise((r) => { timer = setTimeout(r, SETTLE_MS); }),
     ]);
     clearTimeout(timer);
+    for (const k of this.live) k.detach();
     const c = await engine();
-    const mine = await containersLabelled(c, `${LABEL.run}=${this.opts.runId}`);
-    await removeContainers(c, mine.map((x) => x.id));
+    const removal = (async () => {
+      const mine = await containersLabelled(c, `${LABEL.run}=${this.opts.runId}`);
+      await removeContainers(c, mine.map((x) => x.id));
+    })();
+    const gaveUp = await Promise.race([
+      removal.then(() => false),
+      new Promise<boolean>((r) => { timer = setTimeout(() => r(true), REMOVE_MS); }),
+    ]);
+    clearTimeout(timer);
+    if (gaveUp) {
+      process.stderr.write(`poolcheck: the Docker engine had not removed this run's containers after ${REMOVE_MS / 1000} s; the next run removes what is left (label ${LABEL.run}=${this.opts.runId})\n`);
+      return;
+    }
     this.names.clear();
+    this.live.clear();
     this.unregister?.();
   }
 
