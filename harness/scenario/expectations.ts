@@ -24,9 +24,15 @@ function summarizeFull(r: StepResult): string {
   return `${q.rows.length ? `rows ${show(q.rows)}` : q.command ?? 'no rows'}${msgs}`;
 }
 
+/** ErrorResponse carries its SQLSTATE and ReadyForQuery its transaction status (I, T or E). */
 export function messageLabel(m: ServerMessage): string {
-  return m.type === 'ErrorResponse' ? `ErrorResponse:${m.fields!.code}` : m.type;
+  if (m.type === 'ErrorResponse') return `ErrorResponse:${m.fields!.code}`;
+  if (m.type === 'ReadyForQuery') return `ReadyForQuery:${m.fields!.status}`;
+  return m.type;
 }
+
+/** An expected label without a detail ('ReadyForQuery') accepts any ('ReadyForQuery:T'). */
+const labelMatches = (expected: string, got: string) => expected === got || (!expected.includes(':') && got.startsWith(`${expected}:`));
 
 function cellMatches(expected: Cell, actual: string | null, saved: ReadonlyMap<string, string>): boolean {
   if (expected === '*') return true;
@@ -59,7 +65,7 @@ export function check(expect: Expect | undefined, r: StepResult, saved: Readonly
     const q = r.result;
     if (e.messages) {
       const got = (r.messages ?? []).filter((m) => !['NoticeResponse', 'ParameterStatus', 'NotificationResponse'].includes(m.type)).map(messageLabel);
-      if (show(got) !== show(e.messages)) return `expected messages ${e.messages.join(', ')}`;
+      if (got.length !== e.messages.length || !e.messages.every((x, i) => labelMatches(x, got[i]))) return `expected messages ${e.messages.join(', ')}`;
     } else if (e.error) {
       if (!q.error) return `expected ERROR ${e.error}`;
       if (q.error.code !== e.error) return `expected ERROR ${e.error}`;

@@ -44,5 +44,7 @@ describe('expectations', () => {
     };
     expect(check({ messages: ['ErrorResponse:26000', 'ReadyForQuery'] }, r, saved)).to.equal(undefined);
     expect(check({ messages: ['ParseComplete', 'ReadyForQuery'] }, r, saved)).to.match(/expected messages/);
+    expect(check({ messages: ['ErrorResponse:26000', 'ReadyForQuery:I'] }, r, saved)).to.equal(undefined);
+    expect(check({ messages: ['ErrorResponse:26000', 'ReadyForQuery:T'] }, r, saved)).to.match(/expected messages/);
   });
 });
