@@ -9,6 +9,7 @@ import { applyBaseline, judge } from '../report/verdict.ts';
 import { prepareOutDir, transcriptPath, writeReport } from '../report/write-report.ts';
 import { loadCatalog, selectScenarios } from '../scenario/catalog.ts';
 import { runMatrix } from '../scenario/matrix.ts';
+import { scenarioTraits } from '../scenario/traits.ts';
 import { reapLeftovers, runStateDir, stopAll } from '../targets/processes.ts';
 import { UsageError, type ParsedArgs } from './args.ts';
 import { loadConfig } from './config.ts';
@@ -62,10 +63,11 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
     const targetOrder = new Map(targets.map((t, i) => [t.id, i]));
     const driverOrder = new Map(drivers.map((d, i) => [d.id, i]));
     const sorted = applyBaseline(results).sort((a, b) => order.get(a.scenario)! - order.get(b.scenario)! || targetOrder.get(a.target)! - targetOrder.get(b.target)! || driverOrder.get(a.driver)! - driverOrder.get(b.driver)!);
+    const traitsOf = new Map(scenarios.map((s) => [s.id, scenarioTraits(s)]));
     const transcripts = new Map<string, string>();
     const judged = sorted.map((r) => {
       const spec = modeOf.get(r.target)!;
-      const j = judge(r, spec.pooler ? poolerAdapter(spec.pooler).profile : undefined, spec.mode);
+      const j = judge(r, spec.pooler ? poolerAdapter(spec.pooler).profile : undefined, spec.mode, traitsOf.get(r.scenario));
       const rel = r.transcript ? transcriptPath(r.target, r.driver, r.scenario) : null;
       if (rel && r.transcript) transcripts.set(rel, `# ${r.scenario} on ${r.target} with ${r.driver}: ${j.outcome} (${j.verdict})\n# ${j.message ?? ''}\n${r.transcript}`);
       return { ...j, transcript: undefined, transcriptPath: rel };

@@ -1,4 +1,5 @@
 import { minimatch } from 'minimatch';
+import type { Trait } from '../scenario/traits.ts';
 
 /**
  * What a pooler's documentation says will differ from PostgreSQL, per mode. An entry names
@@ -6,7 +7,10 @@ import { minimatch } from 'minimatch';
  * Anything not listed is expected to behave like PostgreSQL.
  */
 export interface ProfileEntry {
+  /** Scenario ids or globs; or, with `traits`, leave empty. */
   readonly scenarios: string | readonly string[];
+  /** Also every scenario with one of these traits (harness/scenario/traits.ts). */
+  readonly traits?: readonly Trait[];
   readonly reason: string;
   readonly link: string;
   /**
@@ -38,8 +42,11 @@ export interface PublishedFeatureMap {
   readonly modes: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
-export function expectedDivergence(profile: Profile | undefined, mode: string | null, scenarioId: string, driver: string): ProfileEntry | undefined {
+export function expectedDivergence(
+  profile: Profile | undefined, mode: string | null, scenarioId: string, driver: string, traits: ReadonlySet<Trait> = new Set(),
+): ProfileEntry | undefined {
   if (!profile || !mode) return undefined;
   return (profile.modes[mode] ?? []).find((e) =>
-    ([] as string[]).concat(e.scenarios).some((p) => p === scenarioId || minimatch(scenarioId, p)) && (!e.drivers || e.drivers.includes(driver)));
+    (([] as string[]).concat(e.scenarios).some((p) => p === scenarioId || minimatch(scenarioId, p)) || (e.traits ?? []).some((t) => traits.has(t)))
+    && (!e.drivers || e.drivers.includes(driver)));
 }

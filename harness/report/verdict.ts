@@ -1,4 +1,5 @@
 import { expectedDivergence, type Profile } from '../poolers/profile.ts';
+import type { Trait } from '../scenario/traits.ts';
 import type { Outcome, ScenarioRun, Verdict } from './result.ts';
 
 export interface Judged extends ScenarioRun {
@@ -41,8 +42,8 @@ export function applyBaseline(runs: readonly ScenarioRun[]): ScenarioRun[] {
   });
 }
 
-export function judge(run: ScenarioRun, profile: Profile | undefined, mode: string | null): Judged {
-  const entry = run.target === 'direct' ? undefined : expectedDivergence(profile, mode, run.scenario, run.driver);
+export function judge(run: ScenarioRun, profile: Profile | undefined, mode: string | null, traits?: ReadonlySet<Trait>): Judged {
+  const entry = run.target === 'direct' ? undefined : expectedDivergence(profile, mode, run.scenario, run.driver, traits);
   const expected = entry ? 'diverge' : 'pass';
   return { ...run, expected, verdict: verdictOf(run.outcome, expected), reason: entry?.reason, link: entry?.link, source: entry ? entry.source ?? 'docs' : undefined };
 }

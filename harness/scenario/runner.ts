@@ -30,7 +30,7 @@ class Divergence extends Error {}
 // fault is not (error).
 // libpq says "server closed the connection unexpectedly" / "SSL connection has been closed
 // unexpectedly"; JDBC "An I/O error occurred"; Python drivers "connection is closed".
-const CONNECTION_LOST = /closed the connection|connection (?:has been |was |is )?closed|connection refused|socket error|ECONNRESET|EPIPE|Connection terminated|CONNECTION_CLOSED|CONNECTION_ENDED|write after end|I\/O error|connection was lost|ConnectionDoesNotExist|terminating connection/i;
+const CONNECTION_LOST = /closed the connection|connection (?:has been |was |is )?closed|connection refused|socket error|ECONNRESET|EPIPE|Connection terminated|CONNECTION_CLOSED|CONNECTION_ENDED|write after end|I\/O error|connection was lost|ConnectionDoesNotExist|terminating connection|not queryable/i;
 
 export async function runScenario(s: Scenario, ctx: RunContext): Promise<ScenarioRun> {
   const started = Date.now();

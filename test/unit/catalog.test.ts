@@ -5,6 +5,7 @@ import { loadCatalog } from '../../harness/scenario/catalog.ts';
 import { validateScenario } from '../../harness/scenario/validate.ts';
 import { pgbouncerProfile } from '../../harness/poolers/pgbouncer/profile.ts';
 import { minimatch } from 'minimatch';
+import { scenarioTraits } from '../../harness/scenario/traits.ts';
 
 describe('the scenario catalogue', () => {
   it('loads every suite file and case file, each valid, with a why', async () => {
@@ -31,6 +32,7 @@ describe('the scenario catalogue', () => {
         for (const p of ([] as string[]).concat(e.scenarios)) {
           expect(ids.some((id) => id === p || minimatch(id, p)), `${mode}: ${p}`).to.equal(true);
         }
+        for (const t of e.traits ?? []) expect((await loadCatalog()).some((s) => scenarioTraits(s).has(t)), `${mode}: trait ${t}`).to.equal(true);
         expect(e.link, `${mode}: ${e.reason}`).to.match(/^https:\/\//);
       }
     }

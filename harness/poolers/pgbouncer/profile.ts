@@ -18,7 +18,7 @@ const OWN_BACKEND_KEY: ProfileEntry = {
 
 /** Server connections start without the client's application_name; pgbouncer SETs it afterwards. */
 const APPLICATION_NAME_RESET: ProfileEntry = {
-  scenarios: ['parameter-status/application-name-reset-to-startup-value'],
+  scenarios: ['parameter-status/application-name-reset-to-startup-value', 'parameter-status/reset-all-restores-startup-application-name'],
   reason: 'pgbouncer opens server connections without the client\'s application_name and sets it later with SET, so RESET returns to the server\'s empty value',
   link: 'https://github.com/pgbouncer/pgbouncer/issues/457',
   source: 'issue',
@@ -53,6 +53,9 @@ const TRANSACTION_POOLING: readonly ProfileEntry[] = [
       'session-state/search-path-visible-to-next-client', 'session-state/search-path-lost-to-other-client',
       'session-state/set-role-visible-to-next-client', 'session-state/set-role-reset-by-other-client',
       'session-state/set-session-authorization-visible-to-next-client',
+      'session-state/custom-setting-visible-to-next-client', 'session-state/custom-setting-local-leaves-nothing-for-next-client',
+      'session-state/discard-all-by-other-client', 'parameter-status/extra-float-digits-kept-per-client', 'parameter-status/statement-timeout-kept-per-client',
+      'abnormal-exits/abrupt-close-after-set', 'abnormal-exits/abrupt-close-after-set-role',
     ],
     reason: 'feature map: SET/RESET "Never" in transaction pooling; the setting stays on the shared server connection',
     link: FEATURES,
@@ -67,17 +70,20 @@ const TRANSACTION_POOLING: readonly ProfileEntry[] = [
     source: 'issue',
   },
   {
-    scenarios: ['session-state/temp-table-visible-to-next-client', 'session-state/temp-table-collides-with-next-client', 'session-state/temp-table-dropped-at-disconnect'],
+    scenarios: ['session-state/temp-table-visible-to-next-client', 'session-state/temp-table-collides-with-next-client', 'session-state/temp-table-dropped-at-disconnect'
+      , 'session-objects/temp-table-delete-rows-invisible-to-other-client', 'session-objects/temp-table-preserve-rows-kept-while-other-client-works', 'abnormal-exits/abrupt-close-drops-temp-table'],
     reason: 'feature map: PRESERVE/DELETE ROWS temp tables "Never" in transaction pooling; the table belongs to the shared server session',
     link: FEATURES,
   },
   {
-    scenarios: ['session-state/advisory-lock-held-against-other-client', 'session-state/advisory-lock-unlock-by-other-client', 'session-state/advisory-lock-released-at-disconnect'],
+    scenarios: ['session-state/advisory-lock-held-against-other-client', 'session-state/advisory-lock-unlock-by-other-client', 'session-state/advisory-lock-released-at-disconnect'
+      , 'session-objects/session-advisory-lock-unlocked-while-other-client-works', 'abnormal-exits/abrupt-close-releases-session-advisory-lock'],
     reason: 'feature map: session-level advisory locks "Never" in transaction pooling; the lock is held by the shared server session',
     link: FEATURES,
   },
   {
-    scenarios: ['session-state/notify-reaches-listener', 'session-state/notify-not-delivered-to-non-listener', 'session-state/listen-survives-between-transactions', 'backend-pid/notification-pid-is-notifiers-backend'],
+    scenarios: ['session-state/notify-reaches-listener', 'session-state/notify-not-delivered-to-non-listener', 'session-state/listen-survives-between-transactions', 'backend-pid/notification-pid-is-notifiers-backend'
+      , 'session-objects/unlisten-stops-delivery', 'abnormal-exits/abrupt-close-ends-listen'],
     reason: 'feature map: LISTEN "Never" in transaction pooling; the listening server may be handed to another client, and notifications arriving while no client is linked are dropped',
     link: FEATURES,
   },
@@ -95,6 +101,7 @@ const TRANSACTION_POOLING: readonly ProfileEntry[] = [
     scenarios: [
       'prepared-statements/sql-execute-from-other-client', 'prepared-statements/sql-prepare-same-name-in-two-clients', 'prepared-statements/sql-prepared-reused-in-later-transaction',
       'prepared-statements/deallocate-all-spares-other-clients-sql-statement', 'prepared-statements/deallocate-name-of-other-clients-sql-statement',
+      'abnormal-exits/abrupt-close-drops-sql-prepared-statement',
     ],
     reason: 'feature map: PREPARE / DEALLOCATE "Never" in transaction pooling',
     link: FEATURES,
@@ -109,7 +116,25 @@ const TRANSACTION_POOLING: readonly ProfileEntry[] = [
     link: FEATURES,
   },
   {
-    scenarios: ['backend-pid/stable-across-transactions'],
+    scenarios: [
+      'session-objects/cursor-with-hold-invisible-to-other-client', 'session-objects/cursor-with-hold-same-name-in-two-clients',
+      'session-objects/cursor-with-hold-kept-while-other-client-works', 'abnormal-exits/abrupt-close-closes-holdable-cursor',
+    ],
+    reason: 'feature map: WITH HOLD CURSOR "Never" in transaction pooling; the cursor outlives the transaction on the shared server connection',
+    link: FEATURES,
+  },
+  {
+    scenarios: ['session-objects/load-invisible-to-other-client'],
+    reason: 'feature map: LOAD statement "Never" in transaction pooling; the library stays loaded in the shared server session',
+    link: FEATURES,
+  },
+  {
+    scenarios: ['parameter-status/intervalstyle-kept-per-client'],
+    reason: 'IntervalStyle is not among the parameters pgbouncer 1.18 tracks per client (the feature map\'s startup-parameter footnote); track_extra_parameters arrived in 1.20',
+    link: 'https://www.pgbouncer.org/config.html#track_extra_parameters',
+  },
+  {
+    scenarios: ['backend-pid/stable-across-transactions', 'backend-pid/concurrent-clients-distinct-pg-backend-pid'],
     reason: 'a server connection is assigned to a client only for the duration of a transaction, so consecutive transactions may run on different backends',
     link: FEATURES,
   },
@@ -117,12 +142,31 @@ const TRANSACTION_POOLING: readonly ProfileEntry[] = [
 
 /** Statement pooling is transaction pooling that refuses transaction blocks. */
 const NO_TRANSACTION_BLOCKS: ProfileEntry = {
-  scenarios: ['session-state/set-local-ends-at-commit', 'sequences/currval-after-commit', 'backend-pid/stable-within-transaction', 'cancel/inside-transaction-aborts-it'],
+  // Every scenario that leaves a BEGIN open across statements (a whole BEGIN; ...; COMMIT in
+  // one query string is allowed: the transaction ends before ReadyForQuery, unless an error
+  // stops it before its COMMIT, as in the scenario named here).
+  scenarios: ['transactions/error-in-query-string-leaves-transaction-aborted'],
+  traits: ['transaction-block'],
   reason: 'statement pooling: "multi-statement transactions are disallowed"; BEGIN gets 08P01 and the connection is closed',
   link: FEATURES,
 };
 
-const EVERY_MODE = [OWN_BACKEND_KEY, APPLICATION_NAME_RESET, UNTRACKED_STARTUP_PARAMETERS, LOGIN_FAILURE_CODE, TERMINATE_DROPS_PENDING_QUERY];
+/** Server connections keep what they were set up with; pgbouncer reuses them across clients. */
+const SERVER_SETUP_REUSED: ProfileEntry = {
+  scenarios: ['parameter-status/alter-role-set-reaches-connection-opened-later'],
+  reason: 'role and database settings apply when a server connection logs in; pgbouncer hands the client a server connection opened before the ALTER ROLE (its RECONNECT command exists for "server connection setup has changed")',
+  link: 'https://www.pgbouncer.org/usage.html#reconnect-db',
+};
+
+/** DISCARD ALL (server_reset_query) cannot unload a library. */
+const LOAD_SURVIVES_RESET: ProfileEntry = {
+  scenarios: ['session-objects/load-not-inherited-after-disconnect'],
+  reason: 'a library LOADed by one client stays loaded in the server session: the reset query (DISCARD ALL) cannot unload it, so the next client on that server connection knows the module\'s settings',
+  link: 'https://www.postgresql.org/docs/current/sql-discard.html',
+  source: 'observed',
+};
+
+const EVERY_MODE = [SERVER_SETUP_REUSED, LOAD_SURVIVES_RESET, OWN_BACKEND_KEY, APPLICATION_NAME_RESET, UNTRACKED_STARTUP_PARAMETERS, LOGIN_FAILURE_CODE, TERMINATE_DROPS_PENDING_QUERY];
 
 // pgbouncer's "SQL feature map for pooling modes" as published for the 1.18 series, by our
 // feature ids; statement pooling has no column there. "Cached plan reset" has no scenario yet.
