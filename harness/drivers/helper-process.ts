@@ -14,6 +14,8 @@ export interface HelperCommand {
   readonly args: readonly string[];
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** How long the helper has to answer a ping after a request missed its deadline. */
+  readonly pingTimeoutMs?: number;
 }
 
 /** What a helper answered: the op's result, and the session's driver state when it names one. */
@@ -52,7 +54,6 @@ interface Pending {
 }
 
 const STDERR_KEEP = 8192;
-/** How long a helper has to answer a ping after a request missed its deadline. */
 const PING_MS = 3000;
 
 const live = new Set<HelperProcess>();
@@ -150,10 +151,11 @@ export class HelperProcess {
   /** After a missed deadline: is the helper still reading requests? If not, it is killed. */
   private checkAlive(): Promise<boolean> {
     if (this.death) return Promise.resolve(false);
-    this.pinging ??= this.send('ping', {}, PING_MS, (reject) => reject(new DeadlineError('no reply to a ping')))
+    const pingMs = this.cmd.pingTimeoutMs ?? PING_MS;
+    this.pinging ??= this.send('ping', {}, pingMs, (reject) => reject(new DeadlineError('no reply to a ping')))
       .then(() => true, (err: Error) => {
         if (err instanceof DeadlineError) {
-          this.die(`${this.cmd.name} (pid ${this.child.pid}) stopped answering (no reply to a ping within ${PING_MS}ms)`);
+          this.die(`${this.cmd.name} (pid ${this.child.pid}) stopped answering (no reply to a ping within ${pingMs}ms)`);
           this.kill();
         }
         return false;
