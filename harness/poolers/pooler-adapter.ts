@@ -47,6 +47,11 @@ export interface PoolerAdapter {
    * client lands on the same backend) and a wide pool (for concurrency) over it.
    */
   render(opts: RenderOptions): PoolerLaunch;
+  /**
+   * The pooler cannot keep lanes apart inside one process, so the provider starts one instance
+   * per lane (its own port and folder), each rendered with that lane's database only.
+   */
+  readonly instancePerLane?: boolean;
   readonly stopSignal: NodeJS.Signals;
   /**
    * Returns once the pooler holds no server connection for the lane, after

@@ -69,6 +69,13 @@ describe('pgpool config rendering', () => {
     expect(CHILDREN_PER_LANE).to.be.at.least(4); // three sessions and a cancel in flight
   });
 
+  it('hands connections to idle children in a fixed order, one pgpool per lane', () => {
+    const s = settings(render(40001, ['poolcheck']).files['pgpool.conf']);
+    expect(s.get('serialize_accept')).to.equal('true');
+    expect(s.get('child_life_time')).to.equal('0'); // serialize_accept is ignored otherwise
+    expect(pgpool.instancePerLane).to.equal(true);
+  });
+
   it('maps both pools of a lane onto that lane\'s database and uses postgres for the admin console', () => {
     const launch = render(40001, ['poolcheck', 'poolcheck_1']);
     expect(launch.lanes).to.deep.equal([{ single: 'poolcheck', wide: 'poolcheck' }, { single: 'poolcheck_1', wide: 'poolcheck_1' }]);

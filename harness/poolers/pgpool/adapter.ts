@@ -15,8 +15,7 @@ const DOCS = 'https://www.pgpool.net/docs/43/en/html';
  * Client connections one lane can have open at once. A pgpool child process serves one client
  * connection for its whole life, and so does a CancelRequest: the child that takes it forwards
  * the cancel and then sleeps a second before accepting again (src/protocol/child.c,
- * cancel_request). The busiest scenarios hold three sessions and send two cancels; eight
- * leaves room without starving PostgreSQL's max_connections (200) at 16 lanes.
+ * cancel_request). The busiest scenarios hold three sessions and send up to three cancels.
  * https://www.pgpool.net/docs/43/en/html/runtime-config-connection.html#GUC-NUM-INIT-CHILDREN
  */
 export const CHILDREN_PER_LANE = 8;
@@ -56,6 +55,9 @@ export const pgpool: PoolerAdapter = {
   binary: { program: 'pgpool', aptPackage: 'pgpool2', candidates: ['/usr/sbin/pgpool'] },
   // "pgpool-II version 4.3.5 (tamahomeboshi)"
   parseVersion: (line) => line.match(/version (\d+\.\d+(?:\.\d+)?)/)?.[1] ?? line,
+  // Children serve whichever database their next client names, so lanes in one pgpool would
+  // share children and turn each other's accept queue (see render).
+  instancePerLane: true,
   // SIGINT is pgpool's fast shutdown (children are stopped, clients disconnected); SIGTERM is
   // smart shutdown, which waits for clients. https://www.pgpool.net/docs/43/en/html/server-stop.html
   stopSignal: 'SIGINT',
@@ -92,7 +94,7 @@ export const pgpool: PoolerAdapter = {
 
   render(opts) {
     const { port, backend, dir, laneDatabases, authRoles, tls } = opts;
-    // The two pools of a lane are the same: the lane's database through pgpool's one listener.
+    // The two pools of a lane are the same: the lane's database through pgpool's listener.
     // pgpool has no per-database pool size to make a one-server pool from: each client gets a
     // child process of its own for its whole session, and that child's cached backend for its
     // (user, database, startup packet). So a session's state cannot reach a client connected at
@@ -103,13 +105,14 @@ export const pgpool: PoolerAdapter = {
     // the backend of the one that just left: by default every idle child races for the next
     // connection and the scheduler picks the winner (measured here: the same child for anywhere
     // from 1 in 60 to 1 in 2 clients, by timing), so a scenario depending on it would pass or
-    // diverge at random. serialize_accept
-    // makes the order deterministic: idle children queue for the accept lock first in, first out
-    // (a SysV semaphore), so the next client goes to the child idle the longest, never the one a
-    // client of the same scenario just left (dozens of idle children, see num_init_children).
-    // Sequential clients of a scenario therefore always get fresh backends here; what pgpool
-    // does with a reused one (reset_query_list, the ParameterStatus it replays, role settings
-    // from before ALTER ROLE ... SET, an old cancel key) is out of these scenarios' reach.
+    // diverge at random. serialize_accept makes the order deterministic: idle children queue
+    // for the accept lock first in, first out (a SysV semaphore), so the next client goes to the
+    // child idle the longest, never the one a client of the same scenario just left while more
+    // children wait than the scenario makes connections (see num_init_children). That holds only
+    // if no other lane's clients turn the queue meanwhile, hence one pgpool per lane
+    // (instancePerLane). Sequential clients of a scenario therefore always get fresh backends;
+    // what pgpool does with a reused one (reset_query_list, the ParameterStatus it replays, role
+    // settings from before ALTER ROLE ... SET, an old cancel key) is out of these scenarios' reach.
     // https://www.pgpool.net/docs/43/en/html/runtime-config-connection-pooling.html#GUC-SERIALIZE-ACCEPT
     const lanes = laneDatabases.map((db): Record<PoolKind, string> => ({ single: db, wide: db }));
     const file = (name: string) => path.join(dir, name);

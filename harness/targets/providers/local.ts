@@ -7,12 +7,12 @@ import { findBinary, findPostgresBinDir, versionLine } from '../binaries.ts';
 import type { ConnInfo } from '../conn-info.ts';
 import { certificateFiles, initTemplate, laneDatabase, MD5_USER, OBSERVER_USER, startCluster, TRUST_USER } from '../postgres-cluster.ts';
 import { freePort } from '../ports.ts';
-import { runStateDir, spawnManaged } from '../processes.ts';
+import { runStateDir, spawnManaged, type ManagedProcess } from '../processes.ts';
 import { adminConsole } from '../admin-console.ts';
 import { laneQuiescer } from '../quiesce.ts';
 import { waitUntilReady } from '../readiness.ts';
 import { serverUser } from '../server-user.ts';
-import type { Provider, StartedTarget } from '../started-target.ts';
+import type { Lane, Provider, StartedTarget } from '../started-target.ts';
 import type { TargetSpec } from '../target-spec.ts';
 
 export interface LocalProviderOptions {
@@ -95,33 +95,46 @@ export class LocalProvider implements Provider {
       }
       const adapter = poolerAdapter(spec.pooler);
       const binary = this.poolerBinary(spec.pooler);
-      const port = await freePort();
-      const launch = adapter.render({
-        mode: spec.mode!, port, backend: cluster.conn, dir: targetDir, laneDatabases,
-        authRoles: { md5: MD5_USER, trust: TRUST_USER }, tls: certificateFiles(cluster.dataDir),
-      });
-      for (const [name, text] of Object.entries(launch.files)) {
-        const file = path.join(targetDir, name);
-        writeFileSync(file, text, { mode: 0o600 });
-        if (user) chownSync(file, user.uid, user.gid);
+      // The lane indexes each pooler process serves: all of them, or one each (instancePerLane).
+      const instances = adapter.instancePerLane ? laneDatabases.map((_, i) => [i]) : [laneDatabases.map((_, i) => i)];
+      const poolers: ManagedProcess[] = [];
+      const lanes: Lane[] = [];
+      for (const [n, members] of instances.entries()) {
+        const suffix = instances.length > 1 ? `-lane${n}` : '';
+        const dir = instances.length > 1 ? path.join(targetDir, `lane${n}`) : targetDir;
+        mkdirSync(dir, { recursive: true });
+        if (user) chownSync(dir, user.uid, user.gid);
+        const port = await freePort();
+        const launch = adapter.render({
+          mode: spec.mode!, port, backend: cluster.conn, dir, laneDatabases: members.map((i) => laneDatabases[i]),
+          authRoles: { md5: MD5_USER, trust: TRUST_USER }, tls: certificateFiles(cluster.dataDir),
+        });
+        for (const [name, text] of Object.entries(launch.files)) {
+          const file = path.join(dir, name);
+          writeFileSync(file, text, { mode: 0o600 });
+          if (user) chownSync(file, user.uid, user.gid);
+        }
+        const pooler = spawnManaged({
+          name: `${spec.id} ${adapter.id}${suffix}`, command: binary, args: launch.args, stopSignal: adapter.stopSignal,
+          logFile: path.join(this.opts.logDir, `${slug}.${adapter.id}${suffix}.log`),
+        });
+        stops.push(() => pooler.stop());
+        poolers.push(pooler);
+        const pool = (database: string): ConnInfo => ({ ...cluster.conn, port, database });
+        await waitUntilReady(`${adapter.title} (${spec.id}${suffix})`, pool(launch.lanes[0].wide), [pooler, cluster.process]);
+        const admin = adminConsole(pool(launch.lanes[0].wide), launch.adminDatabase);
+        stops.push(() => admin.close());
+        members.forEach((i, j) => {
+          const dbs = launch.lanes[j];
+          lanes.push({
+            index: i, direct: direct(i), pools: { single: pool(dbs.single), wide: pool(dbs.wide) },
+            quiesce: laneQuiescer(direct(i), stops, (terminate) => adapter.resetServers(admin, dbs, terminate)),
+          });
+        });
       }
-      const pooler = spawnManaged({
-        name: `${spec.id} ${adapter.id}`, command: binary, args: launch.args, stopSignal: adapter.stopSignal,
-        logFile: path.join(this.opts.logDir, `${slug}.${adapter.id}.log`),
-      });
-      stops.push(() => pooler.stop());
-      const pool = (database: string): ConnInfo => ({ ...cluster.conn, port, database });
-      const lanes = launch.lanes.map((dbs, i) => ({ index: i, direct: direct(i), pools: { single: pool(dbs.single), wide: pool(dbs.wide) } }));
-      await waitUntilReady(`${adapter.title} (${spec.id})`, lanes[0].pools.wide, [pooler, cluster.process]);
-      const admin = adminConsole(lanes[0].pools.wide, launch.adminDatabase);
-      stops.push(() => admin.close());
       return {
-        ...base, poolerVersion: adapter.parseVersion(versionLine(binary)),
-        failure: () => pooler.exitReason() ?? cluster.process.exitReason(),
-        lanes: lanes.map((lane, i) => ({
-          ...lane,
-          quiesce: laneQuiescer(lane.direct, stops, (terminate) => adapter.resetServers(admin, launch.lanes[i], terminate)),
-        })),
+        ...base, poolerVersion: adapter.parseVersion(versionLine(binary)), lanes,
+        failure: () => poolers.map((p) => p.exitReason()).find(Boolean) ?? cluster.process.exitReason(),
       };
     } catch (err) {
       await stop();
