@@ -2,7 +2,8 @@
 // reads the backend pid and ParameterStatus values synchronously, so every reply about a
 // session carries the driver's current view of both, and this side keeps the latest.
 import { HelperDeadError, HelperOpError, type HelperProcess, type HelperReply } from './helper-process.ts';
-import type { Notification, QueryResult, Session, SessionOptions } from './session.ts';
+import { clip } from './clip.ts';
+import type { Notification, QueryOptions, QueryResult, Session, SessionOptions } from './session.ts';
 import { statementCount, toJdbc, toPyformat } from './sql-lexer.ts';
 
 /** How the driver spells placeholders: PostgreSQL's $n, JDBC's ?, or psycopg's %(name)s. */
@@ -23,8 +24,6 @@ export const REPORTED_PARAMETERS = [
   'server_version', 'session_authorization', 'standard_conforming_strings', 'TimeZone',
 ] as const;
 
-const clip = (s: string) => (s.length > 200 ? `${s.slice(0, 200)}... (${s.length} characters)` : s);
-
 /** Extra time a helper gets beyond the driver's own wait (a notification wait, a close). */
 const SLACK_MS = 2000;
 
@@ -38,15 +37,23 @@ export class HelperSession implements Session {
   static async connect(helper: HelperProcess, id: string, opts: SessionOptions, config: HelperSessionConfig): Promise<HelperSession> {
     const s = new HelperSession(helper, id, opts, config);
     const c = opts.conn;
-    await s.call('connect', {
-      conn: { host: c.host, port: c.port, user: c.user, password: c.password, database: c.database },
-      applicationName: opts.applicationName ?? null,
-      tls: opts.tls ?? false,
-      startupParams: opts.startupParams ?? null,
-      timeoutMs: opts.timeoutMs,
-      settings: config.settings,
-      reportParams: REPORTED_PARAMETERS,
-    }, opts.timeoutMs, `connect to ${c.host}:${c.port}`);
+    try {
+      await s.call('connect', {
+        conn: { host: c.host, port: c.port, user: c.user, password: c.password, database: c.database },
+        applicationName: opts.applicationName ?? null,
+        tls: opts.tls ?? false,
+        startupParams: opts.startupParams ?? null,
+        timeoutMs: opts.timeoutMs,
+        settings: config.settings,
+        reportParams: REPORTED_PARAMETERS,
+      }, opts.timeoutMs, `connect to ${c.host}:${c.port}`);
+    } catch (err) {
+      // A connect that missed its deadline may still complete in the helper, where nobody
+      // would ever close it (and a lane waits for its database to have no clients left): the
+      // helper drops a session whose id it was told to destroy, even before it exists.
+      s.destroy();
+      throw err;
+    }
     return s;
   }
 
@@ -69,12 +76,12 @@ export class HelperSession implements Session {
     return reply.result;
   }
 
-  async query(sql: string, params?: readonly (string | null)[]): Promise<QueryResult> {
+  async query(sql: string, params?: readonly (string | null)[], opts?: QueryOptions): Promise<QueryResult> {
     let text = sql;
     let values: (string | null)[] | null = params ? [...params] : null;
     if (values && this.config.placeholders === 'jdbc') ({ sql: text, params: values } = toJdbc(sql, values));
     if (values && this.config.placeholders === 'pyformat') text = toPyformat(sql);
-    const r = await this.call('query', { sql: text, params: values, multi: statementCount(sql) > 1 }, this.opts.timeoutMs, `reply to ${clip(sql)}`);
+    const r = await this.call('query', { sql: text, params: values, multi: statementCount(sql) > 1 }, opts?.timeoutMs ?? this.opts.timeoutMs, `reply to ${clip(sql)}`);
     return {
       rows: (r.rows ?? []) as (string | null)[][],
       columns: (r.columns ?? []) as string[],

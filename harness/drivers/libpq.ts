@@ -13,7 +13,8 @@
 import { createRequire } from 'node:module';
 import { packageVersion } from './package-version.ts';
 import { withDeadline } from '../wire/errors.ts';
-import { NotificationBox, type Driver, type QueryResult, type Session, type SessionOptions } from './session.ts';
+import { clip } from './clip.ts';
+import { NotificationBox, type Driver, type QueryOptions, type QueryResult, type Session, type SessionOptions } from './session.ts';
 
 interface PqErrorFields { readonly sqlState?: string; readonly messagePrimary?: string }
 interface Pq {
@@ -52,7 +53,7 @@ class LibpqSession implements Session {
     client.on('error', (err: Error) => this.failInflight?.(err));
   }
 
-  private run(start: (cb: Callback<NativeResult | NativeResult[]>) => void, what: string): Promise<QueryResult> {
+  private run(start: (cb: Callback<NativeResult | NativeResult[]>) => void, what: string, timeoutMs = this.opts.timeoutMs): Promise<QueryResult> {
     const work = new Promise<QueryResult>((resolve, reject) => {
       this.failInflight = reject;
       start((err, _rows, results) => {
@@ -75,11 +76,11 @@ class LibpqSession implements Session {
         });
       });
     });
-    return withDeadline(work, this.opts.timeoutMs, `${this.opts.label}: ${what}`);
+    return withDeadline(work, timeoutMs, `${this.opts.label}: ${what}`);
   }
 
-  query(sql: string, params?: readonly (string | null)[]): Promise<QueryResult> {
-    return this.run((cb) => (params ? this.client.query(sql, [...params], cb) : this.client.query(sql, cb)), `reply to ${sql}`);
+  query(sql: string, params?: readonly (string | null)[], opts?: QueryOptions): Promise<QueryResult> {
+    return this.run((cb) => (params ? this.client.query(sql, [...params], cb) : this.client.query(sql, cb)), `reply to ${clip(sql)}`, opts?.timeoutMs);
   }
 
   async executeNamed(name: string, sql: string, params: readonly (string | null)[]): Promise<QueryResult> {

@@ -2,7 +2,8 @@
 import pg from 'pg';
 import { packageVersion } from './package-version.ts';
 import { withDeadline } from '../wire/errors.ts';
-import { NotificationBox, type Driver, type QueryResult, type Session, type SessionOptions } from './session.ts';
+import { clip } from './clip.ts';
+import { NotificationBox, type Driver, type QueryOptions, type QueryResult, type Session, type SessionOptions } from './session.ts';
 
 // Every value as the server's text, like the other drivers (no int/date parsing).
 const textTypes = { getTypeParser: () => (value: string) => value };
@@ -22,9 +23,9 @@ class PgSession implements Session {
     client.on('error', () => { /* surfaced by the query that was running */ });
   }
 
-  private async run(config: pg.QueryConfig): Promise<QueryResult> {
+  private async run(config: pg.QueryConfig, timeoutMs = this.opts.timeoutMs): Promise<QueryResult> {
     try {
-      const r = await withDeadline(this.client.query({ ...config, rowMode: 'array', types: textTypes }), this.opts.timeoutMs, `${this.opts.label}: reply to ${config.text}`);
+      const r = await withDeadline(this.client.query({ ...config, rowMode: 'array', types: textTypes }), timeoutMs, `${this.opts.label}: reply to ${clip(config.text)}`);
       const last = Array.isArray(r) ? r[r.length - 1] : r;
       return { rows: last.rows as (string | null)[][], columns: last.fields.map((f: { name: string }) => f.name), command: last.command ?? undefined };
     } catch (err) {
@@ -34,7 +35,7 @@ class PgSession implements Session {
     }
   }
 
-  query(sql: string, params?: readonly (string | null)[]) { return this.run({ text: sql, values: params ? [...params] : undefined }); }
+  query(sql: string, params?: readonly (string | null)[], opts?: QueryOptions) { return this.run({ text: sql, values: params ? [...params] : undefined }, opts?.timeoutMs); }
   executeNamed(name: string, sql: string, params: readonly (string | null)[]) { return this.run({ name, text: sql, values: [...params] }); }
 
   async cancel(): Promise<void> {

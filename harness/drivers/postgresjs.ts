@@ -11,7 +11,8 @@ import postgres from 'postgres';
 import { packageVersion } from './package-version.ts';
 import { statementCount } from './sql-lexer.ts';
 import { withDeadline } from '../wire/errors.ts';
-import { NotificationBox, type Driver, type QueryResult, type Session, type SessionOptions } from './session.ts';
+import { clip } from './clip.ts';
+import { NotificationBox, type Driver, type QueryOptions, type QueryResult, type Session, type SessionOptions } from './session.ts';
 
 type Sql = ReturnType<typeof postgres>;
 type Pending = ReturnType<Sql['unsafe']>;
@@ -27,13 +28,13 @@ class PostgresJsSession implements Session {
 
   takeNotices(): string[] { return this.notices.splice(0); }
 
-  async query(text: string, params?: readonly (string | null)[]): Promise<QueryResult> {
+  async query(text: string, params?: readonly (string | null)[], opts?: QueryOptions): Promise<QueryResult> {
     const options = this.prepare && statementCount(text) <= 1 ? { prepare: true, simple: false } : {};
     // .raw() returns every value as the server sent it (text), like the other drivers.
     const pending = this.sql.unsafe(text, params ? [...params] : [], options) as Pending;
     this.inflight = pending;
     try {
-      const r = await withDeadline(pending.raw() as unknown as Promise<Array<Array<Buffer | null>> & { state?: { pid: number }; columns?: Array<{ name: string }>; command?: string }>, this.opts.timeoutMs, `${this.opts.label}: reply to ${text}`);
+      const r = await withDeadline(pending.raw() as unknown as Promise<Array<Array<Buffer | null>> & { state?: { pid: number }; columns?: Array<{ name: string }>; command?: string }>, opts?.timeoutMs ?? this.opts.timeoutMs, `${this.opts.label}: reply to ${clip(text)}`);
       if (r.state?.pid) this.pid = r.state.pid;
       return { rows: r.map((row) => row.map((v) => (v === null ? null : v.toString('utf8')))), columns: (r.columns ?? []).map((c) => c.name), command: r.command };
     } catch (err) {

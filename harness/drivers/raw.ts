@@ -2,7 +2,7 @@
 import { packageVersion } from './package-version.ts';
 import { WireConnection } from '../wire/connection.ts';
 import type { FrontendMessage, ServerMessage } from '../wire/messages.ts';
-import { NotificationBox, type Driver, type QueryResult, type Session, type SessionOptions } from './session.ts';
+import { NotificationBox, type Driver, type QueryOptions, type QueryResult, type Session, type SessionOptions } from './session.ts';
 
 /** Folds the replies to one request into a result: the last result set, or the first error. */
 export function toResult(messages: readonly ServerMessage[]): QueryResult {
@@ -26,14 +26,14 @@ class RawSession implements Session {
     conn.onNotification = (n) => this.box.push({ channel: String(n.fields!.channel), payload: String(n.fields!.payload), pid: Number(n.fields!.pid) });
   }
 
-  private async run(messages: FrontendMessage[]): Promise<QueryResult> {
+  private async run(messages: FrontendMessage[], timeoutMs = this.opts.timeoutMs): Promise<QueryResult> {
     this.conn.discardInbox();
-    return toResult(await this.conn.exchange(messages, { timeoutMs: this.opts.timeoutMs }));
+    return toResult(await this.conn.exchange(messages, { timeoutMs }));
   }
 
-  query(sql: string, params?: readonly (string | null)[]): Promise<QueryResult> {
-    if (!params?.length) return this.run([{ type: 'Query', sql }]);
-    return this.run([{ type: 'Parse', sql }, { type: 'Bind', params }, { type: 'Describe', kind: 'P' }, { type: 'Execute' }, { type: 'Sync' }]);
+  query(sql: string, params?: readonly (string | null)[], opts?: QueryOptions): Promise<QueryResult> {
+    if (!params?.length) return this.run([{ type: 'Query', sql }], opts?.timeoutMs);
+    return this.run([{ type: 'Parse', sql }, { type: 'Bind', params }, { type: 'Describe', kind: 'P' }, { type: 'Execute' }, { type: 'Sync' }], opts?.timeoutMs);
   }
 
   async executeNamed(name: string, sql: string, params: readonly (string | null)[]): Promise<QueryResult> {

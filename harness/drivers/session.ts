@@ -37,6 +37,10 @@ export interface QueryResult {
   readonly error?: DbError;
 }
 
+export interface QueryOptions {
+  readonly timeoutMs?: number;
+}
+
 export interface Notification {
   readonly channel: string;
   readonly payload: string;
@@ -44,8 +48,11 @@ export interface Notification {
 }
 
 export interface Session {
-  /** One statement; with params it goes through the extended protocol (unnamed statement). */
-  query(sql: string, params?: readonly (string | null)[]): Promise<QueryResult>;
+  /**
+   * One statement; with params it goes through the extended protocol (unnamed statement).
+   * `timeoutMs` overrides the session's deadline for this call (a step's own timeoutMs).
+   */
+  query(sql: string, params?: readonly (string | null)[], opts?: QueryOptions): Promise<QueryResult>;
   /** Executes a named statement, preparing it on this connection on first use (namedPrepare). */
   executeNamed(name: string, sql: string, params: readonly (string | null)[]): Promise<QueryResult>;
   /** Cancels the query in flight through the driver's own mechanism (cancel). */

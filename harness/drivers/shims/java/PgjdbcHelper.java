@@ -45,6 +45,8 @@ import org.postgresql.util.ServerErrorMessage;
 public final class PgjdbcHelper {
   private static final Set<String> SETTINGS = Set.of("prepareThreshold");
   private static final Map<String, JdbcSession> sessions = new ConcurrentHashMap<>();
+  /** Sessions poolcheck gave up on while their connect was still running: dropped on arrival. */
+  private static final Set<String> abandoned = ConcurrentHashMap.newKeySet();
   private static final ExecutorService workers = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "request");
     t.setDaemon(true);
@@ -121,6 +123,7 @@ public final class PgjdbcHelper {
     JdbcSession s = null;
     try {
       if (op.equals("hello")) {
+        warmUp();
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("library", "pgjdbc " + DriverInfo.DRIVER_VERSION + " (libpostgresql-jdbc-java; Java " + System.getProperty("java.version") + ")");
         r.put("version", DriverInfo.DRIVER_VERSION);
@@ -129,10 +132,33 @@ public final class PgjdbcHelper {
       }
       String sid = String.valueOf(req.get("session"));
       if (op.equals("connect")) {
-        s = connect(req);
-        sessions.put(sid, s);
+        try {
+          s = connect(req);
+        } catch (OpError e) {
+          abandoned.remove(sid);
+          throw e;
+        }
+        boolean givenUp;
+        synchronized (abandoned) {
+          givenUp = abandoned.remove(sid);
+          if (!givenUp) sessions.put(sid, s);
+        }
+        if (givenUp) {
+          s.conn.close();
+          throw new OpError("connected after poolcheck had given up on this session; closed", false);
+        }
         write(reply(id, new LinkedHashMap<>(), s.state()));
         return;
+      }
+      if (op.equals("close") || op.equals("destroy")) {
+        synchronized (abandoned) {
+          s = sessions.get(sid);
+          if (s == null) abandoned.add(sid);
+        }
+        if (s == null) {
+          write(reply(id, new LinkedHashMap<>(), null));
+          return;
+        }
       }
       s = sessions.get(sid);
       if (s == null) throw new OpError("no session " + sid, false);
@@ -155,6 +181,18 @@ public final class PgjdbcHelper {
       t.printStackTrace();
       write(failure(id, t.getClass().getSimpleName() + ": " + t.getMessage(), false, null, s));
     }
+  }
+
+  /**
+   * Loads the driver and the JDK's TLS and SCRAM (PBKDF2) machinery before the first session,
+   * so their one-time cost (seconds on a busy machine) counts against the helper's start, not
+   * against the first connect's deadline.
+   */
+  private static void warmUp() throws Exception {
+    Class.forName("org.postgresql.Driver");
+    javax.net.ssl.SSLContext.getDefault().createSSLEngine().getSupportedCipherSuites();
+    javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+        .generateSecret(new javax.crypto.spec.PBEKeySpec("warm".toCharArray(), new byte[16], 4096, 256));
   }
 
   private static Map<String, Object> failure(Object id, String message, boolean lost, String code, JdbcSession s) {

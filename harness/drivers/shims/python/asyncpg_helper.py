@@ -74,6 +74,8 @@ class Session:
 
 
 sessions = {}
+# Sessions poolcheck gave up on while their connect was still running: dropped on arrival.
+abandoned = set()
 
 
 async def op_connect(req):
@@ -98,9 +100,15 @@ async def op_connect(req):
     try:
         conn = await asyncpg.connect(**kwargs)
     except asyncpg.PostgresError as e:
+        abandoned.discard(req["session"])
         raise OpError(f"connect: {type(e).__name__}: {e}", code=e.sqlstate)
     except (asyncpg.InterfaceError, OSError, asyncio.TimeoutError) as e:
+        abandoned.discard(req["session"])
         raise OpError(f"connect: {type(e).__name__}: {e}")
+    if req["session"] in abandoned:
+        abandoned.discard(req["session"])
+        await conn.close(timeout=2)
+        raise OpError("connected after poolcheck had given up on this session; closed")
     server_text(conn)
     s = Session(conn, req.get("reportParams") or [])
     conn.add_log_listener(lambda _conn, message: s.notices.append(message.sqlstate))
@@ -158,6 +166,9 @@ async def handle(req):
     if fn is None:
         raise OpError(f"asyncpg helper has no op {op}")
     s = sessions.get(req.get("session"))
+    if s is None and op in ("close", "destroy"):
+        abandoned.add(req.get("session"))
+        return {}, None
     if s is None:
         raise OpError(f"no session {req.get('session')}")
     if op in ("close", "destroy"):

@@ -47,6 +47,8 @@ class Session:
 
 
 sessions = {}
+# Sessions poolcheck gave up on while their connect was still running: dropped on arrival.
+abandoned = set()
 
 
 def server_text(conn):
@@ -91,9 +93,14 @@ async def op_connect(req):
     try:
         conn = await psycopg.AsyncConnection.connect(**kwargs)
     except psycopg.Error as e:
+        abandoned.discard(req["session"])
         # libpq keeps no SQLSTATE for a failed connection attempt, so e.sqlstate is None even
         # when the server refused the login with one.
         raise OpError(f"connect: {str(e).strip()}", code=e.sqlstate)
+    if req["session"] in abandoned:
+        abandoned.discard(req["session"])
+        await conn.close()
+        raise OpError("connected after poolcheck had given up on this session; closed")
     server_text(conn)
     s = Session(conn, req.get("reportParams") or [])
     conn.add_notify_handler(lambda n: s.notifications.append(n))
@@ -232,6 +239,9 @@ async def handle(req):
     if fn is None:
         raise OpError(f"unknown op {op}")
     s = sessions.get(req.get("session"))
+    if s is None and op in ("close", "destroy"):
+        abandoned.add(req.get("session"))
+        return {}, None
     if s is None:
         raise OpError(f"no session {req.get('session')}")
     if op in ("close", "destroy"):
