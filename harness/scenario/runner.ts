@@ -134,7 +134,7 @@ export async function runScenario(s: Scenario, ctx: RunContext): Promise<Scenari
     }
     switch (action) {
       case 'connect': return { kind: 'done' };
-      case 'sql': return { kind: 'query', result: await sess.query(templates.expand(st.sql!), st.params?.map((p) => templates.expand(p))) };
+      case 'sql': return { kind: 'query', result: await sess.query(templates.expand(st.sql!), st.params?.map((p) => templates.expand(p)), { timeoutMs: timeout(st) }) };
       case 'named': {
         const n = templates.expandDeep(st.named!);
         return { kind: 'query', result: await sess.executeNamed(n.name, n.sql, n.params ?? []) };
