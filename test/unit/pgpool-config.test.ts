@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { CHILDREN_PER_LANE, pgpool } from '../../harness/poolers/pgpool/adapter.ts';
+import { findBinary, MissingBinaryError } from '../../harness/targets/binaries.ts';
 
 const PASSWORD = 'pw-9f8e7d';
 const DIR = '/tmp/poolcheck/abc123/pgpool-cache';
@@ -117,5 +118,24 @@ describe('pgpool config rendering', () => {
   it('reads the version from pgpool --version', () => {
     expect(pgpool.parseVersion('pgpool-II version 4.3.5 (tamahomeboshi)')).to.equal('4.3.5');
     expect(pgpool.parseVersion('pgpool-II version 4.4.2 (nurikoboshi)')).to.equal('4.4.2');
+  });
+});
+
+describe('pgpool binary', () => {
+  it('is looked for where Debian\'s pgpool2 installs it', () => {
+    expect(pgpool.binary).to.deep.equal({ program: 'pgpool', aptPackage: 'pgpool2', candidates: ['/usr/sbin/pgpool'] });
+  });
+
+  it('when missing, is one line naming the apt package and the --pgpool-bin flag', () => {
+    const saved = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      expect(() => findBinary({
+        program: pgpool.binary.program, aptPackage: pgpool.binary.aptPackage, flag: `--${pgpool.id}-bin PATH`,
+        candidates: () => ['/nonexistent/pgpool'], allowInstall: false,
+      })).to.throw(MissingBinaryError, 'pgpool not found: install it with `apt-get install pgpool2` or name it with --pgpool-bin PATH');
+    } finally {
+      process.env.PATH = saved;
+    }
   });
 });

@@ -3,7 +3,8 @@
 // entry checked in its transcripts. Its documentation promises session pooling (a client keeps
 // one backend; reset_query_list cleans it for the next), and that part holds: no session state
 // leaks here. What diverges is how pgpool itself handles the protocol, and the docs are silent
-// on all of it, so the entries cite pgpool's issue tracker; the reasons say which are bugs.
+// on all of it: the entries cite pgpool's issue tracker (source 'issue') or, for what we found
+// reported nowhere, the PostgreSQL behaviour pgpool misses (source 'observed').
 import type { Profile, ProfileEntry } from '../profile.ts';
 
 const ISSUES = 'https://github.com/pgpool/pgpool2/issues';
@@ -35,12 +36,14 @@ const INTERNAL_TRANSACTION: readonly ProfileEntry[] = [
     drivers: ['raw'],
     reason: 'pgpool bug: an INSERT sent by Parse outside a transaction block runs inside a BEGIN pgpool adds and never commits (ReadyForQuery T, not I), so Sync commits nothing and an error leaves the client in an aborted transaction (25P02)',
     link: INTERNAL_BEGIN,
+    source: 'issue',
   },
   {
     scenarios: ['protocol-framing/error-mid-pipeline-skips-until-sync'],
     drivers: ['raw'],
     reason: 'pgpool bug: pgpool takes a statement its parser rejects for a write and opens its own BEGIN before it, so the syntax error leaves the client in an aborted transaction block (ReadyForQuery E, then 25P02) instead of idle',
     link: INTERNAL_BEGIN,
+    source: 'issue',
   },
   {
     scenarios: [
@@ -50,12 +53,14 @@ const INTERNAL_TRANSACTION: readonly ProfileEntry[] = [
     drivers: EXTENDED_PROTOCOL_DRIVERS,
     reason: 'pgpool bug: a write this driver sends by Parse outside a transaction block runs inside a BEGIN pgpool adds and never commits: the row is never committed (lost at disconnect), ON COMMIT DELETE ROWS never fires, a failed FOR UPDATE NOWAIT leaves 25P02',
     link: INTERNAL_BEGIN,
+    source: 'issue',
   },
   {
     scenarios: ['transactions/query-string-error-rolls-back-earlier-statements'],
     drivers: ['pgjdbc', 'pgjdbc:pooler-safe'],
     reason: 'pgpool bug: pgjdbc sends the statements of the string as one pipeline; pgpool wraps its INSERTs in a BEGIN of its own, so the failing statement leaves an aborted transaction block (25P02) instead of an implicit transaction rolled back at Sync',
     link: INTERNAL_BEGIN,
+    source: 'issue',
   },
 ];
 
@@ -69,12 +74,14 @@ const INJECTED_SYNC: ProfileEntry[] = [
     drivers: ['raw'],
     reason: 'pgpool bug: pgpool sends its own Sync before the second Parse of a pipeline, committing the implicit transaction early, so an ON COMMIT DROP temp table is gone before the statement that uses it (42P01)',
     link: `${ISSUES}/174`,
+    source: 'issue',
   },
   {
     scenarios: ['transactions/query-string-is-one-implicit-transaction'],
     drivers: ['pgjdbc', 'pgjdbc:pooler-safe'],
     reason: 'pgpool bug: pgjdbc sends the statements of the string as one pipeline and pgpool splits it with a Sync of its own before the next Parse, so the ON COMMIT DROP temp table is dropped before it is used (42P01)',
     link: `${ISSUES}/174`,
+    source: 'issue',
   },
 ];
 
@@ -90,6 +97,7 @@ const UNKNOWN_STATEMENT: ProfileEntry = {
   ],
   reason: 'pgpool bug: a Bind or Describe of a statement name pgpool has not seen a Parse for (never prepared, or closed) gets FATAL XX000 and the connection is closed, where PostgreSQL returns 26000 and the session continues',
   link: `${ISSUES}/169`,
+  source: 'issue',
 };
 
 /** pgpool bug: DISCARD ALL by Parse/Bind/Execute clears pgpool's own statement records mid-command. */
@@ -98,32 +106,37 @@ const EXTENDED_DISCARD_ALL: ProfileEntry = {
   drivers: EXTENDED_PROTOCOL_DRIVERS,
   reason: 'pgpool bug: DISCARD ALL sent through the extended protocol closes the client connection (postgres.js, asyncpg) or fails with XX000 "setting db node for query to be sent, no query context" (pgjdbc)',
   link: `${ISSUES}/175`,
+  source: 'issue',
 };
 
 /**
  * pgpool bug, not in its tracker as far as we found: a failed PREPARE TRANSACTION ends the
  * transaction in PostgreSQL (ReadyForQuery I), but pgpool still counts the client in a failed
- * transaction and answers every later statement but ROLLBACK itself with 25P02 (the behaviour
- * added in 4.3.2, see the linked issue). When such a client disconnects, the pgpool child dies
- * of a segmentation fault, and each crash permanently lowers how many clients pgpool admits.
+ * transaction and answers every later statement but ROLLBACK itself with 25P02 (the answer
+ * pgpool has made up in failed transactions since 4.3.2: https://github.com/pgpool/pgpool2/issues/161).
+ * When such a client disconnects, the pgpool child dies of a segmentation fault, and each crash
+ * permanently lowers how many clients pgpool admits (see CRASH_HEADROOM in the adapter).
  */
 const FAILED_PREPARE_TRANSACTION: ProfileEntry = {
   scenarios: ['transactions/prepared-transaction-gid-in-use'],
   drivers: SIMPLE_QUERY_DRIVERS,
   reason: 'pgpool bug: after PREPARE TRANSACTION fails (42710) PostgreSQL has ended the transaction, but pgpool answers the next statements itself with 25P02 as if it were still aborted; the child then crashes (SIGSEGV) when the client disconnects',
-  link: `${ISSUES}/161`,
+  link: 'https://www.postgresql.org/docs/15/sql-prepare-transaction.html',
+  source: 'observed',
 };
 
 /**
- * pgpool authenticates clients itself (pool_hba.conf, pool_passwd) and reports a wrong password
- * with its own ErrorResponse: severity ERROR, SQLSTATE XX000, "authentication failed". The docs
- * describe the methods but not the error; clients that tell a bad password (28P01) from other
- * failures, e.g. to stop retrying, cannot.
+ * pgpool authenticates clients itself (pool_hba.conf, pool_passwd:
+ * https://www.pgpool.net/docs/43/en/html/auth-methods.html) and reports a wrong password with
+ * its own ErrorResponse: severity ERROR, SQLSTATE XX000, "authentication failed". The docs do
+ * not mention it, nor does pgpool's tracker as far as we found; clients that tell a bad password
+ * (28P01) from other failures, e.g. to stop retrying, cannot.
  */
 const OWN_AUTH_ERROR: ProfileEntry = {
   scenarios: ['auth-transport/wrong-password-refused'],
   reason: 'pgpool answers the SCRAM exchange itself and reports a wrong password as ERROR XX000 "authentication failed", not FATAL 28P01 (invalid_password) as PostgreSQL does',
-  link: 'https://www.pgpool.net/docs/43/en/html/auth-methods.html',
+  link: 'https://www.postgresql.org/docs/15/errcodes-appendix.html',
+  source: 'observed',
 };
 
 export const pgpoolProfile: Profile = {

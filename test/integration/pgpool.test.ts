@@ -1,0 +1,153 @@
+// pgpool-II as a live target: the real pgpool (Debian's pgpool2) in front of a real PostgreSQL,
+// through the CLI a user runs. It must agree with PostgreSQL on direct, show no regression
+// against pgpool's profile, really detect the divergences the profile documents, and leave no
+// pgpool process behind, even when poolcheck itself is killed.
+import { expect } from 'chai';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pgpoolProfile } from '../../harness/poolers/pgpool/profile.ts';
+import { expectedDivergence } from '../../harness/poolers/profile.ts';
+import { eventually, processesMentioning, runDir, startCli } from './helpers.ts';
+
+interface Result { scenario: string; category: string; target: string; driver: string; outcome: string; verdict: string; message: string | null; reason?: string | null; transcript: string | null }
+
+const PASSWORD = `pc-secret-${process.pid}-pgpool`;
+const tmpOut = (tag: string) => mkdtempSync(path.join(os.tmpdir(), `pc-pgpool-${tag}-`));
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = path.join(dir, f);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+/** Live processes in the process groups led by `leaders` (a pooler and everything it forked). */
+function groupMembers(leaders: readonly number[]): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Fields after the command name (which may hold spaces) start at state; pgrp is the third.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (state !== 'Z' && leaders.includes(Number(pgrp))) out.push(Number(entry));
+    } catch { /* exited meanwhile */ }
+  }
+  return out;
+}
+
+describe('pgpool-II target (pgpool:cache) with raw, pg and postgres.js', function () {
+  const out = tmpOut('run');
+  let code: number | null;
+  let stdout = '';
+  let doc: { targets: Array<{ id: string; poolerVersion: string | null }>; results: Result[]; summary: { byVerdict: Record<string, number> } };
+  const on = (target: string) => doc.results.filter((r) => r.target === target);
+  const pick = (scenario: string, driver: string) => on('pgpool:cache').find((r) => r.scenario === scenario && r.driver === driver)!;
+
+  before(async function () {
+    this.timeout(600_000);
+    const run = startCli(['run', '--targets', 'pgpool', '--drivers', 'raw,pg,postgres.js', '--out', out], { POOLCHECK_PASSWORD: PASSWORD });
+    code = await run.exited;
+    stdout = run.stdout;
+    if (code !== 0) process.stderr.write(`poolcheck stdout:\n${run.stdout}\nstderr (tail):\n${run.stderr.slice(-3000)}\n`);
+    doc = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8'));
+  });
+
+  it('exits 0 with no error and no regression', () => {
+    expect(doc.summary.byVerdict.error ?? 0, 'errors').to.equal(0);
+    expect(doc.summary.byVerdict.regression ?? 0, 'regressions').to.equal(0);
+    expect(code).to.equal(0);
+    expect(stdout).to.match(/0 regression, \d+ improved, 0 error/);
+  });
+
+  it('runs direct and pgpool:cache and records the pgpool version', () => {
+    expect(doc.targets.map((t) => t.id)).to.deep.equal(['direct', 'pgpool:cache']);
+    expect(doc.targets[1].poolerVersion).to.match(/^\d+\.\d+/);
+  });
+
+  it('passes every scenario on direct PostgreSQL (skips only for a missing driver capability)', () => {
+    const bad = on('direct').filter((r) => r.outcome !== 'pass' && !(r.outcome === 'skip' && /lacks/.test(r.message ?? '')));
+    expect(bad.map((r) => `${r.scenario} ${r.driver}: ${r.outcome} ${r.message}`)).to.deep.equal([]);
+  });
+
+  it('keeps session state apart like PostgreSQL: no session-state scenario diverges', () => {
+    const diverged = on('pgpool:cache').filter((r) => r.category === 'session-state' && r.outcome === 'diverge' && !r.scenario.includes('discard-all'));
+    expect(diverged.map((r) => `${r.scenario} ${r.driver}: ${r.message}`)).to.deep.equal([]);
+  });
+
+  it('detects that pgpool closes the connection on a Bind of an unknown statement (documented)', () => {
+    const r = pick('prepared-statements/named-statement-invisible-to-other-client', 'raw');
+    expect([r.outcome, r.verdict]).to.deep.equal(['diverge', 'documented']);
+    expect(r.message).to.match(/closed the connection/).and.to.contain('26000');
+  });
+
+  it('detects the write pgpool leaves uncommitted after a Sync (documented)', () => {
+    const r = pick('transactions/sync-commits-pipeline-segment', 'raw');
+    expect([r.outcome, r.verdict]).to.deep.equal(['diverge', 'documented']);
+    expect(r.message).to.contain('expected rows [["1"]], got rows [["0"]]');
+  });
+
+  it('detects the 25P02 pgpool makes up after a failed PREPARE TRANSACTION (documented)', () => {
+    for (const driver of ['raw', 'pg']) {
+      const r = pick('transactions/prepared-transaction-gid-in-use', driver);
+      expect([r.outcome, r.verdict], driver).to.deep.equal(['diverge', 'documented']);
+      expect(r.message).to.contain('25P02');
+    }
+  });
+
+  it('cites a pgpool documentation page or pgpool issue for every documented divergence', () => {
+    const documented = on('pgpool:cache').filter((r) => r.verdict === 'documented');
+    expect(documented.length).to.be.at.least(5);
+    for (const r of documented) {
+      const entry = expectedDivergence(pgpoolProfile, 'cache', r.scenario, r.driver);
+      expect(entry, `${r.scenario} ${r.driver}`).to.not.equal(undefined);
+      const source = entry!.source ?? 'docs';
+      const where = { docs: /^https:\/\/www\.pgpool\.net\/docs\/43\/en\/html\//, issue: /^https:\/\/github\.com\/pgpool\/pgpool2\/issues\/\d+$/, observed: /^https:\/\/www\.postgresql\.org\/docs\// }[source];
+      expect(entry!.link, `${r.scenario}: a ${source} source`).to.match(where);
+      expect(r.reason).to.equal(entry!.reason);
+    }
+  });
+
+  it('writes a transcript for every result it ran and logs for both pgpool lanes', () => {
+    for (const r of on('pgpool:cache').filter((x) => x.outcome !== 'skip')) {
+      expect(r.transcript, `${r.scenario} ${r.driver}`).to.be.a('string');
+      expect(statSync(path.join(out, r.transcript!)).size).to.be.greaterThan(0);
+    }
+    const logs = readdirSync(path.join(out, 'logs'));
+    expect(logs.filter((f) => /\.pgpool-lane\d+\.log$/.test(f)).length).to.equal(2);
+  });
+
+  it('never writes the password into a report, transcript or server log', () => {
+    const leaks = filesUnder(out).filter((f) => readFileSync(f, 'utf8').includes(PASSWORD));
+    expect(leaks).to.deep.equal([]);
+  });
+});
+
+describe('pgpool-II lifecycle and binary', function () {
+  it('stops pgpool and all of its children when a killed run is cleaned up by the next one', async function () {
+    this.timeout(120_000);
+    const killed = startCli(['run', '--targets', 'pgpool', '--drivers', 'raw', '--out', tmpOut('killed')]);
+    const [, runId] = await killed.waitFor(/run ([0-9a-f]{6}):/, 30_000);
+    await killed.waitFor(/started pgpool:cache/, 60_000);
+    const leaders = processesMentioning(runDir(runId)).filter((pid) => {
+      try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('pgpool.conf'); } catch { return false; }
+    });
+    expect(leaders.length, 'one pgpool per lane').to.equal(2);
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    const orphans = groupMembers(leaders);
+    expect(orphans.length, 'pgpool processes orphaned by SIGKILL').to.be.greaterThan(leaders.length);
+
+    const next = startCli(['run', '--targets', 'direct', '--drivers', 'raw', '--scenarios', 'sequences/currval-sees-other-clients-nextval', '--out', tmpOut('next')]);
+    expect(await next.exited).to.equal(0);
+    expect(next.stderr).to.match(/stopped \d+ server process\(es\) left by an earlier run that was killed/);
+    await eventually('no pgpool process of the killed run (children included)', 10_000, () => groupMembers(leaders).length === 0);
+  });
+
+  it('names the fix for a pgpool binary that is not there, exit 2', async () => {
+    const run = startCli(['run', '--targets', 'pgpool', '--pgpool-bin', '/nonexistent/pgpool', '--out', tmpOut('bin')]);
+    expect(await run.exited).to.equal(2);
+    expect(run.stderr.trim().split('\n')).to.deep.equal(['poolcheck: /nonexistent/pgpool (given with --pgpool-bin PATH) is not an executable file']);
+  });
+});
