@@ -52,9 +52,12 @@ export function findBinary(req: BinaryRequest): string {
 export function aptInstall(packages: string[]): void {
   process.stderr.write(`poolcheck: installing Debian package(s) ${packages.join(' ')} (running as root; --no-install refuses)\n`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () => spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  // Another apt or dpkg (unattended upgrades, a second poolcheck) may hold dpkg's lock: wait for
+  // it a while instead of failing at once.
+  const lock = ['-o', 'DPkg::Lock::Timeout=120'];
+  const install = () => spawnSync('apt-get', [...lock, 'install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: ['ignore', 'ignore', 'inherit'], env });
   if (install().status !== 0) {
-    spawnSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'], env });
+    spawnSync('apt-get', [...lock, 'update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'], env });
     if (install().status !== 0) throw new Error(`apt-get install ${packages.join(' ')} failed`);
   }
 }
