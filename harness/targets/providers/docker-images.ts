@@ -54,22 +54,18 @@ export interface ResolvedImage extends ImageChoice {
 }
 
 /**
- * Makes sure the image is in the engine and reads who its server runs as. poolcheck's own
- * images are never pulled (they exist only where they were built); a user's image is pulled
- * when missing, which needs a reachable registry.
+ * Makes sure the image is in the engine and reads who its server runs as. poolcheck never pulls:
+ * its own images exist only where they were built, and a user's image is fetched by the user
+ * (`docker pull`, `docker load`), so that a run touches no registry and certifies exactly the
+ * image that is there.
  */
 export async function resolveImage(c: ContainerRuntimeClient, choice: ImageChoice): Promise<ResolvedImage> {
   const { ImageName } = await import('testcontainers');
   const name = ImageName.fromString(choice.ref);
   if (!(await c.image.exists(name))) {
-    if (!choice.user) {
-      throw new Error(`image ${choice.ref} is not built: run \`poolcheck images build\` (after \`poolcheck images bootstrap\` where no registry is reachable), or name one with --image ${choice.component}=IMAGE`);
-    }
-    try {
-      await c.image.pull(name, { force: false, platform: undefined });
-    } catch (err) {
-      throw new Error(`image ${choice.ref} is not in the Docker engine and could not be pulled (${(err as Error).message.split('\n')[0]}): \`docker pull\` or \`docker load\` it first`);
-    }
+    throw new Error(choice.user
+      ? `image ${choice.ref} is not in the Docker engine (poolcheck never pulls): \`docker pull ${choice.ref}\` or \`docker load\` it first`
+      : `image ${choice.ref} is not built: run \`poolcheck images build\` (after \`poolcheck images bootstrap\` where no registry is reachable), or name one with --image ${choice.component}=IMAGE`);
   }
   const info = await c.image.inspect(name);
   const user = info.Config?.User ?? '';
