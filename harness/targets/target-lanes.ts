@@ -1,36 +1,34 @@
-// The lanes of a started target, however its servers were started: each lane's pools, its
-// observer connection, and the quiesce between two scenarios. The same for every provider so
-// that a docker or external run differs from a local one only in where the servers run.
+// The lanes of a started target that the docker and external providers build: each lane's
+// pools, its observer connection, and the quiesce between two scenarios (quiesce.ts, as the
+// local provider does), so that these runs differ from a local one only in where servers run.
 import type { AdminConsole, PoolerAdapter, PoolKind } from '../poolers/pooler-adapter.ts';
 import type { ConnInfo } from './conn-info.ts';
-import { terminateBackends, waitForNoClients } from './quiesce.ts';
+import { laneQuiescer } from './quiesce.ts';
 import type { Lane } from './started-target.ts';
 
-/** PostgreSQL itself: both pools are the lane's database. */
-export function directLanes(direct: readonly ConnInfo[]): Lane[] {
-  return direct.map((conn, index) => ({ index, direct: conn, pools: { single: conn, wide: conn }, quiesce: () => waitForNoClients(conn) }));
-}
-
-export interface PooledLaneSpec {
+export interface LaneSpec {
+  readonly index: number;
+  /** The observer's connection to the lane's database. */
   readonly direct: ConnInfo;
   readonly pools: Readonly<Record<PoolKind, ConnInfo>>;
 }
 
-/**
- * Lanes through a pooler. With its admin console, the quiesce is the adapter's own (the pooler
- * confirms it holds no server connection of the lane); without one (a foreign pooler), ending
- * the lane's backends is all that can be done, and the pooler notices on its next use of them.
- */
-export function pooledLanes(adapter: PoolerAdapter | undefined, admin: AdminConsole | undefined, lanes: readonly PooledLaneSpec[]): Lane[] {
-  return lanes.map((lane, index) => ({
-    index,
-    direct: lane.direct,
-    pools: lane.pools,
-    quiesce: async () => {
-      const names: Record<PoolKind, string> = { single: lane.pools.single.database, wide: lane.pools.wide.database };
-      if (adapter && admin) await adapter.resetServers(admin, names, () => terminateBackends(lane.direct));
-      else await terminateBackends(lane.direct);
-      await waitForNoClients(lane.direct);
-    },
-  }));
+/** How a lane's quiesce gets rid of the previous scenario's server connections. */
+export type LaneReset =
+  /** PostgreSQL itself: nothing but the scenario's own sessions, which have ended. */
+  | { readonly kind: 'none' }
+  /** End the lane's backends; the pooler notices when it next uses them (a foreign pooler). */
+  | { readonly kind: 'terminate' }
+  /** The adapter's own reset through the pooler's admin console, as for a local pooler. */
+  | { readonly kind: 'pooler'; readonly adapter: PoolerAdapter; readonly admin: AdminConsole };
+
+/** `stops` gets the closing of each lane's control connection, for the target's stop. */
+export function buildLanes(specs: readonly LaneSpec[], reset: LaneReset, stops: Array<() => Promise<void>>): Lane[] {
+  return specs.map((lane) => {
+    const names: Record<PoolKind, string> = { single: lane.pools.single.database, wide: lane.pools.wide.database };
+    const resetPooler = reset.kind === 'pooler' ? (terminate: () => Promise<void>) => reset.adapter.resetServers(reset.admin, names, terminate)
+      : reset.kind === 'terminate' ? (terminate: () => Promise<void>) => terminate()
+        : undefined;
+    return { ...lane, quiesce: laneQuiescer(lane.direct, stops, resetPooler) };
+  });
 }

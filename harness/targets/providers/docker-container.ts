@@ -21,6 +21,8 @@ export interface ServerContainerSpec {
   /** e.g. `direct postgres`, `pgbouncer:transaction pgbouncer`: names errors and the container. */
   readonly title: string;
   readonly component: string;
+  /** Tells apart several containers of one component in a target (a pooler per lane: `-lane1`). */
+  readonly instance?: string;
   readonly target: string;
   readonly image: ResolvedImage;
   /** The program launch.sh runs as the image's server user, and its arguments. */
@@ -46,9 +48,13 @@ export interface ServerContainer {
 
 const launchScript = () => readFileSync(path.join(DOCKER_DIR, 'launch.sh'));
 
+/** `poolcheck-<run>-<target>-<component>[-laneN]`: what `docker ps` shows. */
+export const containerName = (spec: Pick<ServerContainerSpec, 'runId' | 'target' | 'component' | 'instance'>) =>
+  `poolcheck-${spec.runId}-${spec.target.replace(/[^a-z0-9]+/gi, '-')}-${spec.component}${spec.instance ?? ''}`;
+
 export async function startServerContainer(c: ContainerRuntimeClient, spec: ServerContainerSpec): Promise<ServerContainer> {
   const { GenericContainer } = await import('testcontainers');
-  const name = `poolcheck-${spec.runId}-${spec.target.replace(/[^a-z0-9]+/gi, '-')}-${spec.component}`;
+  const name = containerName(spec);
   const log = createWriteStream(spec.logFile, { flags: 'a' });
   let removing = false;
   let exitReason: string | undefined;

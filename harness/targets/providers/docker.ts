@@ -10,14 +10,14 @@ import type { ContainerRuntimeClient } from 'testcontainers';
 import { poolerAdapter } from '../../poolers/registry.ts';
 import { adminConsole } from '../admin-console.ts';
 import type { ConnInfo } from '../conn-info.ts';
-import { APP_DATABASE, APP_USER, clusterSetup, laneDatabase, makeCertificate, MD5_USER, parsePostgresVersion, TRUST_USER } from '../postgres-cluster.ts';
+import { APP_DATABASE, APP_USER, clusterSetup, laneDatabase, makeCertificate, MD5_USER, OBSERVER_USER, parsePostgresVersion, TRUST_USER } from '../postgres-cluster.ts';
 import { freePort } from '../ports.ts';
 import { manageResource, runStateDir } from '../processes.ts';
 import { waitUntilReady } from '../readiness.ts';
-import type { Provider, StartedTarget } from '../started-target.ts';
+import type { Lane, Provider, StartedTarget } from '../started-target.ts';
 import type { TargetSpec } from '../target-spec.ts';
-import { directLanes, pooledLanes } from '../target-lanes.ts';
-import { CONTAINER_DIR, startServerContainer, type ServerContainer, type ServerContainerSpec } from './docker-container.ts';
+import { buildLanes, type LaneSpec } from '../target-lanes.ts';
+import { CONTAINER_DIR, containerName, startServerContainer, type ServerContainer, type ServerContainerSpec } from './docker-container.ts';
 import { containersLabelled, engine, LABEL, removeContainers, removeLeftoverContainers } from './docker-engine.ts';
 import { chooseImage, DOCKER_DIR, resolveImage, type ResolvedImage } from './docker-images.ts';
 
@@ -107,8 +107,7 @@ export class DockerProvider implements Provider {
 
   private async container(c: ContainerRuntimeClient, spec: Omit<ServerContainerSpec, 'runId'>): Promise<ServerContainer> {
     const full = { ...spec, runId: this.opts.runId };
-    const name = `poolcheck-${full.runId}-${full.target.replace(/[^a-z0-9]+/gi, '-')}-${full.component}`;
-    this.names.add(name);
+    this.names.add(containerName(full));
     const container = await startServerContainer(c, full);
     this.live.add(container);
     return container;
@@ -130,7 +129,8 @@ export class DockerProvider implements Provider {
       const pgPort = await freePort();
       const conn: ConnInfo = { host: '127.0.0.1', port: pgPort, database: APP_DATABASE, user: APP_USER, password: this.password };
       const laneDatabases = Array.from({ length: this.opts.lanes }, (_, i) => laneDatabase(i));
-      const direct = laneDatabases.map((database): ConnInfo => ({ ...conn, database }));
+      // The observer logs in as the md5 superuser, as in the local provider (not under test).
+      const direct = laneDatabases.map((database): ConnInfo => ({ ...conn, user: OBSERVER_USER, database }));
       const pgSpec: Omit<ServerContainerSpec, 'runId'> = {
         title: `${spec.id} postgres`, component: 'postgres', target: spec.id, image: await this.image('postgres'),
         command: ['/bin/sh', `${CONTAINER_DIR}/start-postgres.sh`, String(pgPort), ...setup.initdbArgs],
@@ -156,54 +156,67 @@ export class DockerProvider implements Provider {
         this.startTimes.set(spec.id, Date.now() - t0);
         return {
           spec, provider: this.id, postgresVersion: parsePostgresVersion(version), poolerVersion: null, stop,
-          failure: () => pg.exitReason(), lanes: directLanes(direct),
+          failure: () => pg.exitReason(),
+          lanes: buildLanes(direct.map((d, index) => ({ index, direct: d, pools: { single: { ...conn, database: d.database }, wide: { ...conn, database: d.database } } })), { kind: 'none' }, stops),
         };
       }
 
       const adapter = poolerAdapter(spec.pooler);
-      const port = await freePort();
-      const launch = adapter.render({
-        mode: spec.mode!, port, backend: conn, dir: CONTAINER_DIR, laneDatabases,
-        authRoles: { md5: MD5_USER, trust: TRUST_USER },
-        tls: { cert: `${CONTAINER_DIR}/server.crt`, key: `${CONTAINER_DIR}/server.key` },
-      });
-      // The pooler's container starts beside PostgreSQL's: it knows the port it will find
-      // PostgreSQL on, and connects to it only when the first client comes.
-      const [pgStart, poolerStart] = await Promise.allSettled([
-        this.container(c, pgSpec),
-        this.container(c, {
-          title: `${spec.id} ${adapter.id}`, component: adapter.id, target: spec.id, image: await this.image(adapter.id),
+      const poolerImage = await this.image(adapter.id);
+      // The lane indexes each pooler container serves: all of them, or one each (instancePerLane).
+      const instances = adapter.instancePerLane ? laneDatabases.map((_, i) => [i]) : [laneDatabases.map((_, i) => i)];
+      const planned = await Promise.all(instances.map(async (members, n) => {
+        const instance = instances.length > 1 ? `-lane${n}` : '';
+        const port = await freePort();
+        const launch = adapter.render({
+          mode: spec.mode!, port, backend: conn, dir: CONTAINER_DIR, laneDatabases: members.map((i) => laneDatabases[i]),
+          authRoles: { md5: MD5_USER, trust: TRUST_USER },
+          tls: { cert: `${CONTAINER_DIR}/server.crt`, key: `${CONTAINER_DIR}/server.key` },
+        });
+        const container: Omit<ServerContainerSpec, 'runId'> = {
+          title: `${spec.id} ${adapter.id}${instance}`, component: adapter.id, instance, target: spec.id, image: poolerImage,
           command: [adapter.binary.program, ...launch.args],
           files: {
             ...Object.fromEntries(Object.entries(launch.files).map(([name, text]) => [name, { content: text, mode: 0o600 }])),
             'server.crt': { content: tls.cert, mode: 0o644 },
             'server.key': { content: tls.key, mode: 0o600 },
           },
-          logFile: path.join(this.opts.logDir, `${slug}.${adapter.id}.log`),
-        }),
-      ]);
-      for (const r of [pgStart, poolerStart]) if (r.status === 'fulfilled') stops.push(() => this.forget(r.value));
-      if (pgStart.status === 'rejected') throw pgStart.reason;
-      if (poolerStart.status === 'rejected') throw poolerStart.reason;
-      const [pg, pooler] = [pgStart.value, poolerStart.value];
-      const pool = (database: string): ConnInfo => ({ ...conn, port, database });
-      const lanes = launch.lanes.map((dbs, i) => ({ direct: direct[i], pools: { single: pool(dbs.single), wide: pool(dbs.wide) } }));
+          logFile: path.join(this.opts.logDir, `${slug}.${adapter.id}${instance}.log`),
+        };
+        return { members, port, launch, container };
+      }));
+      // The poolers' containers start beside PostgreSQL's: they know the port they will find
+      // PostgreSQL on, and connect to it only when the first client comes.
+      const startedAll = await Promise.allSettled([this.container(c, pgSpec), ...planned.map((p) => this.container(c, p.container))]);
+      for (const r of startedAll) if (r.status === 'fulfilled') stops.push(() => this.forget(r.value));
+      const failed = startedAll.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      const [pg, ...poolers] = startedAll.map((r) => (r as PromiseFulfilledResult<ServerContainer>).value);
+      const pool = (port: number, database: string): ConnInfo => ({ ...conn, port, database });
       const [, pgVersion, poolerVersion] = await Promise.all([
         (async () => {
-          await waitUntilReady(`PostgreSQL for ${spec.id} (container ${pg.name})`, conn, [pg, pooler], 60_000);
-          await waitUntilReady(`${adapter.title} (${spec.id}, container ${pooler.name})`, lanes[0].pools.wide, [pooler, pg], 60_000);
+          await waitUntilReady(`PostgreSQL for ${spec.id} (container ${pg.name})`, conn, [pg, ...poolers], 60_000);
+          await Promise.all(planned.map((p, n) => waitUntilReady(`${adapter.title} (${spec.id}, container ${poolers[n].name})`,
+            pool(p.port, p.launch.lanes[0].wide), [poolers[n], pg], 60_000)));
         })(),
         pg.run(['postgres', '--version']),
-        pooler.run([adapter.binary.program, '--version']),
+        poolers[0].run([adapter.binary.program, '--version']),
       ]);
-      const admin = adminConsole(lanes[0].pools.wide, launch.adminDatabase);
-      stops.push(() => admin.close());
+      const lanes: Lane[] = [];
+      for (const p of planned) {
+        const admin = adminConsole(pool(p.port, p.launch.lanes[0].wide), p.launch.adminDatabase);
+        stops.push(() => admin.close());
+        const specs: LaneSpec[] = p.members.map((i, j) => ({
+          index: i, direct: direct[i], pools: { single: pool(p.port, p.launch.lanes[j].single), wide: pool(p.port, p.launch.lanes[j].wide) },
+        }));
+        lanes.push(...buildLanes(specs, { kind: 'pooler', adapter, admin }, stops));
+      }
       this.startTimes.set(spec.id, Date.now() - t0);
       return {
         spec, provider: this.id, postgresVersion: parsePostgresVersion(pgVersion), stop,
         poolerVersion: adapter.parseVersion(poolerVersion.split('\n')[0].trim()),
-        failure: () => pooler.exitReason() ?? pg.exitReason(),
-        lanes: pooledLanes(adapter, admin, lanes),
+        failure: () => poolers.map((k) => k.exitReason()).find(Boolean) ?? pg.exitReason(),
+        lanes: lanes.sort((x, y) => x.index - y.index),
       };
     } catch (err) {
       await stop();

@@ -14,7 +14,7 @@ import { poolerAdapter } from '../../poolers/registry.ts';
 import { waitUntilReady } from '../readiness.ts';
 import type { Provider, StartedTarget } from '../started-target.ts';
 import { DIRECT, type TargetSpec } from '../target-spec.ts';
-import { pooledLanes } from '../target-lanes.ts';
+import { buildLanes } from '../target-lanes.ts';
 import { WireConnection } from '../../wire/connection.ts';
 import { Transcript } from '../../wire/transcript.ts';
 import type { Endpoint } from './external-url.ts';
@@ -77,11 +77,11 @@ export class ExternalProvider implements Provider {
       if (!spec.pooler) {
         // Other sessions on the database (the pooler's idle server connections above all) are
         // ended before each scenario here too: nothing else may share the lane's database.
-        const lanes = pooledLanes(undefined, undefined, lanesDirect.map((d) => ({ direct: d, pools: { single: d, wide: d } })));
+        const lanes = buildLanes(lanesDirect.map((d, index) => ({ index, direct: d, pools: { single: d, wide: d } })), { kind: 'terminate' }, stops);
         return { spec, provider: this.id, poolerVersion: null, postgresVersion, failure: none, stop, lanes };
       }
       const adapter = poolerAdapter(spec.pooler);
-      const lanes = this.opts.lanes.map((l, i) => ({ direct: lanesDirect[i], pools: { single: this.conn(l.single), wide: this.conn(l.pooled) } }));
+      const lanes = this.opts.lanes.map((l, index) => ({ index, direct: lanesDirect[index], pools: { single: this.conn(l.single), wide: this.conn(l.pooled) } }));
       for (const l of lanes) await waitUntilReady(`${adapter.title} at ${describe(l.pools.wide)}`, l.pools.wide, [], READY_MS);
       let poolerVersion: string | null = null;
       let admin: ReturnType<typeof adminConsole> | undefined;
@@ -91,7 +91,8 @@ export class ExternalProvider implements Provider {
         stops.push(() => a.close());
         poolerVersion = await adminVersion(a, adapter.parseVersion);
       }
-      return { spec, provider: this.id, poolerVersion, postgresVersion, failure: none, stop, lanes: pooledLanes(adapter, admin, lanes) };
+      const reset = admin ? { kind: 'pooler' as const, adapter, admin } : { kind: 'terminate' as const };
+      return { spec, provider: this.id, poolerVersion, postgresVersion, failure: none, stop, lanes: buildLanes(lanes, reset, stops) };
     } catch (err) {
       await stop();
       throw err;
