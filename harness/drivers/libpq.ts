@@ -105,11 +105,16 @@ class LibpqSession implements Session {
   waitNotification(channel: string, timeoutMs: number) { return this.box.take(channel, timeoutMs); }
 
   async close(): Promise<void> {
-    // PQfinish sends Terminate and closes the socket.
+    // PQfinish sends Terminate and closes the socket; pg-native would never call back a query
+    // still running, so it fails here instead of at its deadline.
+    this.failInflight?.(new Error(`${this.opts.label}: the connection was closed while the query ran`));
     await new Promise<void>((resolve) => this.client.end(resolve));
   }
 
-  destroy(): void { this.client.end(); }
+  destroy(): void {
+    this.failInflight?.(new Error(`${this.opts.label}: the connection was closed while the query ran`));
+    this.client.end();
+  }
 }
 
 export const libpqDriver: Driver = {
@@ -124,8 +129,9 @@ export const libpqDriver: Driver = {
       `host=${quote(c.host)}`, `port=${quote(c.port)}`, `user=${quote(c.user)}`, `password=${quote(c.password)}`, `dbname=${quote(c.database)}`,
       `connect_timeout=${quote(Math.max(2, Math.ceil(opts.timeoutMs / 1000)))}`,
       ...(opts.applicationName ? [`application_name=${quote(opts.applicationName)}`] : []),
-      // Encrypted, certificate not verified; without it libpq's default, sslmode=prefer.
-      ...(opts.tls ? ["sslmode='require'"] : []),
+      // tls: encrypted, certificate not verified. Otherwise plain, as for poolcheck's other
+      // drivers (libpq's own default, prefer, would encrypt whenever the server offers TLS).
+      `sslmode=${opts.tls ? "'require'" : "'disable'"}`,
     ].join(' ');
     const client = new NativeClient({ types: textTypes, arrayMode: true });
     await withDeadline(new Promise<void>((resolve, reject) => client.connect(conninfo, (err) => (err ? reject(new Error(`${opts.label}: libpq connect: ${err.message.trim()}`)) : resolve()))),

@@ -167,7 +167,12 @@ public final class PgjdbcHelper {
         case "query": result = s.query(String.valueOf(req.get("sql")), Json.list(req.get("params"))); break;
         case "cancel": result = s.cancel(); break;
         case "waitNotification": result = s.waitNotification(String.valueOf(req.get("channel")), ((Number) req.get("timeoutMs")).longValue()); break;
-        case "close": sessions.remove(sid); s.conn.close(); result = new LinkedHashMap<>(); break;
+        case "close":
+          sessions.remove(sid);
+          // A query still running would hold close() until it ends: drop the socket instead.
+          if (s.busy()) s.conn.abort(Runnable::run); else s.conn.close();
+          result = new LinkedHashMap<>();
+          break;
         // abort() closes the socket without sending Terminate, as a crashed client would.
         case "destroy": sessions.remove(sid); s.conn.abort(Runnable::run); result = new LinkedHashMap<>(); break;
         default: throw new OpError("pgjdbc helper has no op " + op, false);
@@ -218,8 +223,9 @@ public final class PgjdbcHelper {
     p.setProperty("binaryTransfer", "false");
     Object app = req.get("applicationName");
     if (app != null) p.setProperty("ApplicationName", String.valueOf(app));
-    // Encrypted, certificate not verified; without it pgjdbc's default, sslmode=prefer.
-    if (Boolean.TRUE.equals(req.get("tls"))) p.setProperty("sslmode", "require");
+    // tls: encrypted, certificate not verified. Otherwise plain, as for poolcheck's other
+    // drivers (pgjdbc's own default, prefer, would encrypt whenever the server offers TLS).
+    p.setProperty("sslmode", Boolean.TRUE.equals(req.get("tls")) ? "require" : "disable");
     if (req.get("startupParams") != null) throw new OpError("pgjdbc cannot send arbitrary StartupMessage parameters", false);
     Map<String, Object> settings = req.get("settings") == null ? Map.of() : Json.object(req.get("settings"));
     for (Map.Entry<String, Object> e : settings.entrySet()) {
@@ -269,6 +275,10 @@ public final class PgjdbcHelper {
         notices.clear();
       }
       return st;
+    }
+
+    boolean busy() {
+      return current != null;
     }
 
     boolean isLost(SQLException e) {

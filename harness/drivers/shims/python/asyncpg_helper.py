@@ -56,6 +56,7 @@ class Session:
         self.conn = conn
         self.report_params = report_params
         self.notices = []
+        self.tasks = set()
         self.last_state = {"pid": None, "params": {}}
 
     def state(self):
@@ -90,9 +91,9 @@ async def op_connect(req):
         server_settings["application_name"] = req["applicationName"]
     if server_settings:
         kwargs["server_settings"] = server_settings
-    if req.get("tls"):
-        # Encrypted, certificate not verified; without it asyncpg's default, 'prefer'.
-        kwargs["ssl"] = "require"
+    # tls: encrypted, certificate not verified. Otherwise plain, as for poolcheck's other
+    # drivers (asyncpg's own default, prefer, would encrypt whenever the server offers TLS).
+    kwargs["ssl"] = "require" if req.get("tls") else "disable"
     for k, v in (req.get("settings") or {}).items():
         if k not in SETTINGS:
             raise OpError(f"unknown asyncpg setting {k}; known: {', '.join(sorted(SETTINGS))}")
@@ -135,7 +136,19 @@ async def op_query(s, req):
         raise OpError(f"{type(e).__name__}: {e}", lost=s.conn.is_closed(), state=s.state())
 
 
+async def stop_others(s):
+    """Cancels the session's other operations (asyncpg sends a CancelRequest for a running
+    query) so that closing does not wait for a query that may never end."""
+    me = asyncio.current_task()
+    others = [t for t in s.tasks if t is not me]
+    for t in others:
+        t.cancel()
+    if others:
+        await asyncio.wait(others, timeout=2)
+
+
 async def op_close(s, req):
+    await stop_others(s)
     await s.conn.close(timeout=5)
     return {}, None
 
@@ -173,7 +186,12 @@ async def handle(req):
         raise OpError(f"no session {req.get('session')}")
     if op in ("close", "destroy"):
         sessions.pop(req["session"], None)
-    return await fn(s, req)
+    task = asyncio.current_task()
+    s.tasks.add(task)
+    try:
+        return await fn(s, req)
+    finally:
+        s.tasks.discard(task)
 
 
 async def shutdown():

@@ -81,9 +81,9 @@ async def op_connect(req):
     )
     if req.get("applicationName"):
         kwargs["application_name"] = req["applicationName"]
-    if req.get("tls"):
-        # Encrypted, certificate not verified; without it libpq's default, sslmode=prefer.
-        kwargs["sslmode"] = "require"
+    # tls: encrypted, certificate not verified. Otherwise plain, as for poolcheck's other
+    # drivers (libpq's own default, prefer, would encrypt whenever the server offers TLS).
+    kwargs["sslmode"] = "require" if req.get("tls") else "disable"
     if req.get("startupParams"):
         raise OpError("psycopg (libpq) cannot send arbitrary StartupMessage parameters")
     for k, v in (req.get("settings") or {}).items():
