@@ -10,7 +10,10 @@ const FEATURES = 'https://www.pgbouncer.org/features.html';
 
 /** pgbouncer answers the startup itself and gives each client its own cancel key. */
 const OWN_BACKEND_KEY: ProfileEntry = {
-  scenarios: ['backend-pid/key-data-pid-is-pg-backend-pid', 'backend-pid/pg-stat-activity-pid-is-key-data-pid'],
+  scenarios: [
+    'backend-pid/key-data-pid-is-pg-backend-pid', 'backend-pid/pg-stat-activity-pid-is-key-data-pid',
+    'drivers/reported-pid-is-pg-backend-pid-on-reused-server', 'drivers/terminate-by-reported-pid-ends-the-session',
+  ],
   reason: 'pgbouncer sends every client its own BackendKeyData (a random cancel key, not a server pid), in every pooling mode',
   link: 'https://github.com/pgbouncer/pgbouncer/issues/1296',
   source: 'issue',
@@ -45,6 +48,36 @@ const TERMINATE_DROPS_PENDING_QUERY: ProfileEntry = {
   source: 'observed',
 };
 
+/**
+ * Statements the drivers name themselves (suites/drivers/statement-cache.ts): feature map
+ * "Protocol-level prepared plans: No" in transaction pooling, met through the driver's cache.
+ */
+const DRIVER_STATEMENTS: readonly ProfileEntry[] = [
+  {
+    scenarios: ['drivers/statement-cache-after-other-client-used-the-server'],
+    // Their names count per connection (S_1, _pg3_0); asyncpg's count per process and
+    // postgres.js's are random, so two clients of those do not collide.
+    drivers: ['pgjdbc', 'psycopg'],
+    reason: 'feature map: protocol-level prepared plans "No" in transaction pooling; pgjdbc (S_1) and psycopg (_pg3_0) number their statements per connection, so the next client\'s first named statement collides with the previous client\'s on the shared server (42P05)',
+    link: FEATURES,
+  },
+  {
+    scenarios: ['drivers/statement-cache-on-another-server-connection'],
+    drivers: ['pgjdbc', 'psycopg', 'asyncpg', 'postgres.js'],
+    reason: 'feature map: protocol-level prepared plans "No" in transaction pooling; the driver executes by name a statement it prepared on the server it had before, which the server it gets now never saw (26000)',
+    link: FEATURES,
+  },
+  {
+    // asyncpg names every query, and executes a cached one by name on whatever server the
+    // transaction gets; these scenarios run a client's query again after another client took
+    // the server it had.
+    scenarios: ['transactions/row-lock-held-until-commit', 'session-objects/xact-advisory-lock-excludes-other-client-until-commit'],
+    drivers: ['asyncpg'],
+    reason: 'feature map: protocol-level prepared plans "No" in transaction pooling; asyncpg\'s statement cache executes by name a statement prepared on another server connection (26000)',
+    link: 'https://magicstack.github.io/asyncpg/current/faq.html#why-am-i-getting-prepared-statement-errors',
+  },
+];
+
 /** Everything a transaction-pooled server shares between clients. */
 const TRANSACTION_POOLING: readonly ProfileEntry[] = [
   {
@@ -62,9 +95,10 @@ const TRANSACTION_POOLING: readonly ProfileEntry[] = [
   },
   {
     scenarios: ['session-state/application-name-visible-to-next-client'],
-    // postgres.js sends application_name in its StartupMessage, and pgbouncer restores a
-    // client's startup value on every server it gets; raw and pg send none, so nothing is restored.
-    drivers: ['raw', 'pg'],
+    // postgres.js sends application_name in its StartupMessage and pgjdbc SETs one after login;
+    // pgbouncer restores a client's known value on every server it gets. raw, pg, psycopg and
+    // asyncpg (without an application name configured) have none, so nothing is restored.
+    drivers: ['raw', 'pg', 'psycopg', 'psycopg:pooler-safe', 'asyncpg', 'asyncpg:pooler-safe'],
     reason: 'SET application_name stays on the shared server; pgbouncer only re-applies the value a client sent at startup',
     link: 'https://github.com/pgbouncer/pgbouncer/issues/993',
     source: 'issue',
@@ -129,10 +163,11 @@ const TRANSACTION_POOLING: readonly ProfileEntry[] = [
     link: FEATURES,
   },
   {
-    scenarios: ['parameter-status/intervalstyle-kept-per-client'],
+    scenarios: ['parameter-status/intervalstyle-kept-per-client', 'drivers/cached-intervalstyle-matches-show-after-other-clients-set'],
     reason: 'IntervalStyle is not among the parameters pgbouncer 1.18 tracks per client (the feature map\'s startup-parameter footnote); track_extra_parameters arrived in 1.20',
     link: 'https://www.pgbouncer.org/config.html#track_extra_parameters',
   },
+  ...DRIVER_STATEMENTS,
   {
     scenarios: ['backend-pid/stable-across-transactions', 'backend-pid/concurrent-clients-distinct-pg-backend-pid'],
     reason: 'a server connection is assigned to a client only for the duration of a transaction, so consecutive transactions may run on different backends',
@@ -166,7 +201,38 @@ const LOAD_SURVIVES_RESET: ProfileEntry = {
   source: 'observed',
 };
 
-const EVERY_MODE = [SERVER_SETUP_REUSED, LOAD_SURVIVES_RESET, OWN_BACKEND_KEY, APPLICATION_NAME_RESET, UNTRACKED_STARTUP_PARAMETERS, LOGIN_FAILURE_CODE, TERMINATE_DROPS_PENDING_QUERY];
+/**
+ * pgbouncer answers the login itself, reporting the client's own StartupMessage values of the
+ * parameters it tracks (client_encoding, DateStyle, TimeZone, standard_conforming_strings,
+ * application_name) as they were sent, where PostgreSQL reports them normalised; and it
+ * restores a client's value by re-applying that text.
+ */
+const STARTUP_VALUES_ECHOED: readonly ProfileEntry[] = [
+  {
+    // asyncpg logs in with client_encoding 'utf-8' (quotes included), pgjdbc with DateStyle ISO.
+    scenarios: ['parameter-status/client-parameters-agree-with-show'],
+    drivers: ['asyncpg', 'asyncpg:pooler-safe', 'pgjdbc', 'pgjdbc:pooler-safe'],
+    reason: 'pgbouncer reports the client\'s startup text back as ParameterStatus (asyncpg\'s client_encoding "\'utf-8\'" where PostgreSQL says UTF8, pgjdbc\'s DateStyle "ISO" where it says "ISO, MDY"), so the driver holds a value SHOW does not give',
+    link: 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-ASYNC',
+    source: 'observed',
+  },
+  {
+    scenarios: ['parameter-status/client-encoding-kept-per-client'],
+    drivers: ['asyncpg', 'asyncpg:pooler-safe'],
+    reason: 'pgbouncer reports asyncpg\'s startup client_encoding back verbatim ("\'utf-8\'"), while SHOW client_encoding says UTF8',
+    link: 'https://www.postgresql.org/docs/current/multibyte.html#MULTIBYTE-AUTOMATIC-CONVERSION',
+    source: 'observed',
+  },
+  {
+    scenarios: ['parameter-status/datestyle-kept-per-client'],
+    drivers: ['pgjdbc', 'pgjdbc:pooler-safe'],
+    reason: 'pgbouncer restores a client\'s DateStyle by re-applying the text it logged in with; pgjdbc logs in with DateStyle=ISO, which sets only the output format, so another client\'s field order (DMY) stays in effect for it',
+    link: 'https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-DATESTYLE',
+    source: 'observed',
+  },
+];
+
+const EVERY_MODE = [...STARTUP_VALUES_ECHOED, SERVER_SETUP_REUSED, LOAD_SURVIVES_RESET, OWN_BACKEND_KEY, APPLICATION_NAME_RESET, UNTRACKED_STARTUP_PARAMETERS, LOGIN_FAILURE_CODE, TERMINATE_DROPS_PENDING_QUERY];
 
 // pgbouncer's "SQL feature map for pooling modes" as published for the 1.18 series, by our
 // feature ids; statement pooling has no column there. "Cached plan reset" has no scenario yet.
