@@ -78,9 +78,13 @@ export async function runScenario(s: Scenario, ctx: RunContext): Promise<Scenari
     return sess;
   };
 
-  /** The backend serving `pid` has gone (a closed direct session's backend exits asynchronously). */
+  /**
+   * The backend serving `pid` has gone: a closed direct session's backend exits
+   * asynchronously. Only on direct: a pooler keeps its server connections by design (and may
+   * pass their real pids through, as pgpool does), so there is nothing to wait for.
+   */
   const waitBackendGone = async (pid: number | undefined) => {
-    if (!pid) return;
+    if (!pid || ctx.target.spec.pooler) return;
     const deadline = Date.now() + ctx.stepTimeoutMs;
     while (Date.now() < deadline) {
       const r = await observerQuery(`SELECT count(*) FROM pg_stat_activity WHERE pid = ${pid}`);
