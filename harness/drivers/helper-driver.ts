@@ -75,7 +75,7 @@ export function helperDriver(spec: HelperDriverSpec): Driver {
   return {
     id: spec.id,
     get library() { return spec.helper.reported()?.library ?? spec.library; },
-    get version() { return spec.helper.reported()?.version ?? 'unknown (helper not started)'; },
+    get version() { return spec.helper.reported()?.version ?? '(known once its helper has started)'; },
     capabilities: new Set(spec.capabilities),
     notes: spec.notes,
     async connect(opts: SessionOptions): Promise<Session> {

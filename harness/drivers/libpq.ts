@@ -10,6 +10,7 @@
 // dropping the socket without PQfinish's Terminate (destroy() ends the connection politely).
 // libpq keeps no SQLSTATE for a failed connection attempt (no loginErrorCode), and sends no
 // StartupMessage parameters beyond its own keywords (no startupParams).
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { packageVersion } from './package-version.ts';
 import { withDeadline } from '../wire/errors.ts';
@@ -117,10 +118,26 @@ class LibpqSession implements Session {
   }
 }
 
+let libpqVersion: string | undefined;
+/**
+ * The binding does not expose PQlibVersion; pg_config (libpq-dev, which the binding was built
+ * against) names the libpq release. Read once, when the report asks.
+ */
+function installedLibpq(): string {
+  if (libpqVersion === undefined) {
+    try {
+      libpqVersion = /PostgreSQL (\S+)/.exec(execFileSync('pg_config', ['--version'], { encoding: 'utf8', timeout: 5000 }))?.[1] ?? 'unknown';
+    } catch {
+      libpqVersion = 'unknown';
+    }
+  }
+  return libpqVersion;
+}
+
 export const libpqDriver: Driver = {
   id: 'libpq',
-  library: `libpq (Debian libpq5) via pg-native ${packageVersion('pg-native')} and the libpq binding ${packageVersion('libpq')}`,
-  version: packageVersion('pg-native'),
+  library: `libpq (through pg-native ${packageVersion('pg-native')} and the libpq binding ${packageVersion('libpq')})`,
+  get version() { return installedLibpq(); },
   capabilities: new Set(['namedPrepare', 'cancel', 'notifications', 'notificationPid', 'tls', 'startupApplicationName', 'anyClientEncoding']),
   notes: 'PQsendQuery without params (simple protocol), PQsendQueryParams with them (unnamed statement), PQsendPrepare/PQsendQueryPrepared for named statements; never prepares by itself',
   async connect(opts) {

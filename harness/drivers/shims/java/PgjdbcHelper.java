@@ -125,7 +125,7 @@ public final class PgjdbcHelper {
       if (op.equals("hello")) {
         warmUp();
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("library", "pgjdbc " + DriverInfo.DRIVER_VERSION + " (libpostgresql-jdbc-java; Java " + System.getProperty("java.version") + ")");
+        r.put("library", "pgjdbc (libpostgresql-jdbc-java on Java " + System.getProperty("java.version") + ")");
         r.put("version", DriverInfo.DRIVER_VERSION);
         write(reply(id, r, null));
         return;

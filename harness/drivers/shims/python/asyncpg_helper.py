@@ -164,7 +164,7 @@ SESSION_OPS = {"query": op_query, "close": op_close, "destroy": op_destroy}
 
 def hello():
     return {
-        "library": f"asyncpg {asyncpg.__version__} (python3-asyncpg; Python {sys.version.split()[0]})",
+        "library": f"asyncpg (python3-asyncpg on Python {sys.version.split()[0]})",
         "version": asyncpg.__version__,
     }
 

@@ -224,7 +224,7 @@ def hello():
     v = pq.version()
     libpq = f"{v // 10000}.{v % 100}" if v >= 100000 else str(v)
     return {
-        "library": f"psycopg {psycopg.__version__} (python3-psycopg, {pq.__impl__} implementation over libpq {libpq}; Python {sys.version.split()[0]})",
+        "library": f"psycopg (python3-psycopg on Python {sys.version.split()[0]}, {pq.__impl__} implementation over libpq {libpq})",
         "version": psycopg.__version__,
     }
 
