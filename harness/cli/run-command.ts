@@ -18,9 +18,9 @@ import { consoleProgress } from './progress.ts';
 import { POOLCHECK_VERSION } from './version.ts';
 import { features } from '../../suites/features.ts';
 
-export const DEFAULT_TARGETS = 'direct,pgbouncer:session,pgbouncer:transaction,pgbouncer:statement';
+export const DEFAULT_TARGETS = 'direct,pgbouncer:session,pgbouncer:transaction,pgbouncer:statement,pgpool:cache';
 export const DEFAULT_OUT = 'reports/latest';
-export const DEFAULT_LANES = 2;
+export const DEFAULT_LANES = 3;
 
 export async function runCommand(args: ParsedArgs): Promise<number> {
   const flag = (n: string) => { const v = args.flags.get(n); return typeof v === 'string' ? v : undefined; };

@@ -17,15 +17,20 @@ export const pgbouncer: PoolerAdapter = {
     // ("FATAL ... disconnect_client(): bad client state: 1", compare pgbouncer#801), and
     // RECONNECT waits for the janitor (about a third of a second). A terminated backend is
     // noticed at once: pgbouncer drops an idle server that sends anything.
-    await terminateBackends();
+    // A connection still on its way in (a driver retrying) can open a new server after the
+    // first terminate, so terminate again until pgbouncer holds no server for the lane.
     const dbs = new Set(Object.values(lane));
     const until = Date.now() + 5000;
-    for (;;) {
-      const left = (await admin.query('SHOW SERVERS')).filter((r) => dbs.has(String(r.database)));
-      if (!left.length) return;
-      if (Date.now() > until) throw new Error(`pgbouncer still holds ${left.length} server connection(s) for ${[...dbs].join(', ')} 5s after their backends were terminated`);
-      await new Promise((r) => setTimeout(r, 5));
+    let left = 0;
+    while (Date.now() < until) {
+      await terminateBackends();
+      for (const pollUntil = Math.min(until, Date.now() + 300); Date.now() < pollUntil;) {
+        left = (await admin.query('SHOW SERVERS')).filter((r) => dbs.has(String(r.database))).length;
+        if (!left) return;
+        await new Promise((r) => setTimeout(r, 5));
+      }
     }
+    throw new Error(`pgbouncer still holds ${left} server connection(s) for ${[...dbs].join(', ')} 5s after their backends were terminated`);
   },
   render({ mode, port, backend, dir, laneDatabases, authRoles, tls }) {
     const server = (db: string) => `host=${backend.host} port=${backend.port} dbname=${db}`;
