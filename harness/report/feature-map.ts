@@ -7,7 +7,14 @@ import { cell } from './summary-md.ts';
 
 type Row = RunReport['results'][number];
 
-export const matchesFeature = (f: Feature, scenario: string) => f.scenarios.some((p) => p === scenario || minimatch(scenario, p));
+// Memoised: a report asks for every feature x target x result, and compiling a glob is slow.
+const memo = new Map<string, boolean>();
+export function matchesFeature(f: Feature, scenario: string): boolean {
+  const key = `${f.id}\u0000${scenario}`;
+  let hit = memo.get(key);
+  if (hit === undefined) memo.set(key, (hit = f.scenarios.some((p) => p === scenario || minimatch(scenario, p))));
+  return hit;
+}
 
 export function featureCell(results: readonly Row[]): FeatureCell {
   const ran = results.filter((r) => r.outcome === 'pass' || r.outcome === 'diverge');
@@ -43,6 +50,8 @@ export function featureMapMarkdown(r: RunReport, features: readonly Feature[], p
     '"docs" is what the pooler\'s own documentation says for that mode (a documented Never/No agrees with No or Partial).', ''];
   out.push(...featureTable(r, features, published));
   const targets = r.targets.map((t) => t.id);
+  const byCell = new Map<string, Row[]>();
+  for (const x of r.results) byCell.set(`${x.scenario}\u0000${x.target}`, [...(byCell.get(`${x.scenario}\u0000${x.target}`) ?? []), x]);
   const links = [...new Set(r.targets.map((t) => published(t.id)?.link).filter(Boolean))];
   if (links.length) out.push('', `Documentation compared: ${links.join(', ')}`);
   for (const f of features) {
@@ -50,7 +59,7 @@ export function featureMapMarkdown(r: RunReport, features: readonly Feature[], p
     const ids = [...new Set(r.results.filter((x) => matchesFeature(f, x.scenario)).map((x) => x.scenario))];
     for (const id of ids) {
       const cells = targets.map((t) => {
-        const xs = r.results.filter((x) => x.scenario === id && x.target === t);
+        const xs = byCell.get(`${id}\u0000${t}`) ?? [];
         const transcript = xs.find((x) => x.outcome === 'diverge')?.transcriptPath ?? xs.find((x) => x.transcriptPath)?.transcriptPath;
         return transcript ? `[${cell(xs)}](${transcript})` : cell(xs);
       });

@@ -35,11 +35,13 @@ export function summaryMarkdown(r: RunReport): string {
     '**REGRESSION** = diverges where PostgreSQL behaviour was expected; *improved* = passes where a divergence was documented; ' +
     '**ERROR** = could not be decided (harness, timeout, invalid scenario); (drivers) = only these drivers could run the scenario, the others lack a capability it needs (skip).', '');
   const scenarios = [...new Map(r.results.map((x) => [x.scenario, x.category])).entries()];
+  const byCell = new Map<string, Row[]>();
+  for (const x of r.results) byCell.set(`${x.scenario}\u0000${x.target}`, [...(byCell.get(`${x.scenario}\u0000${x.target}`) ?? []), x]);
   let category = '';
   out.push(`| scenario | ${targets.join(' | ')} |`, `|---|${targets.map(() => '---').join('|')}|`);
   for (const [id, cat] of scenarios) {
     if (cat !== category) { category = cat; out.push(`| **${cat}** |${targets.map(() => ' ').join('|')}|`); }
-    out.push(`| ${id.slice(cat.length + 1)} | ${targets.map((t) => cell(r.results.filter((x) => x.scenario === id && x.target === t))).join(' | ')} |`);
+    out.push(`| ${id.slice(cat.length + 1)} | ${targets.map((t) => cell(byCell.get(`${id}\u0000${t}`) ?? [])).join(' | ')} |`);
   }
   const section = (title: string, rows: readonly Row[], withReason: boolean) => {
     if (!rows.length) return;
