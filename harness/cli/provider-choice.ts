@@ -94,6 +94,7 @@ function external(flag: (n: string) => string | undefined, req: ProviderRequest)
   const pooler = parseTarget(poolerText);
   if (!pooler.pooler) throw new UsageError('--external-pooler names the pooler and its mode, e.g. pgbouncer:transaction (direct is the --external-direct URL)');
   if (flag('targets')) throw new UsageError('with --provider external the targets are direct (--external-direct) and --external-pooler; leave out --targets');
+  if (req.flags.has('lanes')) throw new UsageError('--lanes does not apply to --provider external: give one URL per lane (comma lists) instead');
   const pooled = parseEndpoints('external-pooled', need('external-pooled', 'postgres://app@pooler.example:6432/appdb'));
   const direct = parseEndpoints('external-direct', need('external-direct', 'postgres://app@db.example:5432/appdb'));
   const single = flag('external-single') ? parseEndpoints('external-single', flag('external-single')!) : pooled;
