@@ -104,6 +104,11 @@ export function spawnManaged(opts: SpawnOptions): ManagedProcess {
         if (!done) { killGroup(child.pid!); await exited; }
       }
       live.delete(entry);
+      // A server's children may still hold its stdout and stderr after it exited (pgpool-II's
+      // do): close our ends before the log, or their next line is a write after end, which
+      // throws and kills poolcheck in the middle of stopping.
+      child.stdout!.destroy();
+      child.stderr!.destroy();
       log.end();
     },
   };
