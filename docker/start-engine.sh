@@ -4,13 +4,16 @@
 # the host's network), in the background, waiting for it to answer with a deadline.
 # Usage: docker/start-engine.sh   (as root; installs docker.io if dockerd is missing)
 # Writes the engine's pid to $POOLCHECK_DOCKERD_PIDFILE (default /run/poolcheck-dockerd.pid) only
-# when it started one, so that whoever runs this can stop exactly that engine afterwards.
+# when it started one (and removes the file otherwise), so that whoever runs this can stop
+# exactly that engine afterwards.
 set -euo pipefail
 
 PIDFILE=${POOLCHECK_DOCKERD_PIDFILE:-/run/poolcheck-dockerd.pid}
 LOG=${POOLCHECK_DOCKERD_LOG:-/var/log/poolcheck-dockerd.log}
 DEADLINE=${POOLCHECK_DOCKERD_DEADLINE:-60}
 
+# The pid file names an engine this invocation started, never an older one.
+rm -f "$PIDFILE"
 if docker version --format '{{.Server.Version}}' >/dev/null 2>&1; then
   echo "start-engine: a Docker engine already answers ($(docker version --format '{{.Server.Version}}'))"
   exit 0
