@@ -47,8 +47,6 @@ export class DockerProvider implements Provider {
   private readonly pending = new Set<Promise<unknown>>();
   private closing = false;
   private unregister: (() => void) | undefined;
-  /** Wall-clock milliseconds each target's containers took to be ready, for the report's note. */
-  readonly startTimes = new Map<string, number>();
 
   constructor(private readonly opts: DockerProviderOptions) {}
 
@@ -114,7 +112,6 @@ export class DockerProvider implements Provider {
   }
 
   private async startTarget(spec: TargetSpec): Promise<StartedTarget> {
-    const t0 = Date.now();
     const c = await engine();
     const slug = spec.id.replace(/[^a-z0-9]+/gi, '-');
     mkdirSync(this.opts.logDir, { recursive: true });
@@ -153,7 +150,6 @@ export class DockerProvider implements Provider {
           waitUntilReady(`PostgreSQL for ${spec.id} (container ${pg.name})`, conn, [pg], 60_000),
           pg.run(['postgres', '--version']),
         ]);
-        this.startTimes.set(spec.id, Date.now() - t0);
         return {
           spec, provider: this.id, postgresVersion: parsePostgresVersion(version), poolerVersion: null, stop,
           failure: () => pg.exitReason(),
@@ -211,7 +207,6 @@ export class DockerProvider implements Provider {
         }));
         lanes.push(...buildLanes(specs, { kind: 'pooler', adapter, admin }, stops));
       }
-      this.startTimes.set(spec.id, Date.now() - t0);
       return {
         spec, provider: this.id, postgresVersion: parsePostgresVersion(pgVersion), stop,
         poolerVersion: adapter.parseVersion(poolerVersion.split('\n')[0].trim()),
