@@ -1,6 +1,7 @@
 import { CAPABILITIES } from '../drivers/session.ts';
 import { drivers } from '../drivers/registry.ts';
 import { poolers } from '../poolers/registry.ts';
+import { externalPoolers } from '../poolers/external-poolers.ts';
 import { requiredCapabilities } from '../scenario/capabilities.ts';
 import { loadCatalog } from '../scenario/catalog.ts';
 import { allTargetIds } from '../targets/target-spec.ts';
@@ -11,6 +12,7 @@ export async function listCommand(what: string | undefined): Promise<number> {
   if (what === 'targets') {
     w('direct                  PostgreSQL itself (the baseline; always run)');
     for (const p of Object.values(poolers)) for (const m of p.modes) w(`${`${p.id}:${m}`.padEnd(24)}${p.title} in ${m} pooling mode (${p.docs})`);
+    for (const p of Object.values(externalPoolers)) for (const m of p.modes) w(`${`${p.id}:${m}`.padEnd(24)}${p.title}, ${m} (profile only: --provider external; ${p.docs})`);
   } else if (what === 'drivers') {
     for (const d of Object.values(drivers)) {
       w(`${d.id.padEnd(12)} ${d.library} ${d.version}: ${d.notes}`);

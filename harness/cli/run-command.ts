@@ -16,6 +16,8 @@ import { loadConfig } from './config.ts';
 import { chooseProvider } from './provider-choice.ts';
 import { consoleProgress } from './progress.ts';
 import { POOLCHECK_VERSION } from './version.ts';
+import { knownPooler } from '../poolers/known-poolers.ts';
+import { ensureDriverPrerequisites } from '../drivers/prerequisites.ts';
 import { features } from '../../suites/features.ts';
 
 export const DEFAULT_TARGETS = 'direct,pgbouncer:session,pgbouncer:transaction,pgbouncer:statement,pgpool:cache';
@@ -29,6 +31,7 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
   const drivers = (flag('drivers') ?? config.drivers ?? driverIds.join(',')).split(',').filter(Boolean).map((d) => {
     try { return driver(d.trim()); } catch (e) { throw new UsageError((e as Error).message); }
   });
+  ensureDriverPrerequisites(drivers.map((d) => d.id), !args.flags.has('no-install'));
   const scenarios = selectScenarios(await loadCatalog(), flag('scenarios') ?? config.scenarios);
   const out = path.resolve(flag('out') ?? config.out ?? DEFAULT_OUT);
   const stepTimeoutMs = Number(flag('step-timeout') ?? 5000);
@@ -67,7 +70,7 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
     const transcripts = new Map<string, string>();
     const judged = sorted.map((r) => {
       const spec = modeOf.get(r.target)!;
-      const j = judge(r, spec.pooler ? poolerAdapter(spec.pooler).profile : undefined, spec.mode, traitsOf.get(r.scenario));
+      const j = judge(r, spec.pooler ? knownPooler(spec.pooler).profile : undefined, spec.mode, traitsOf.get(r.scenario));
       const rel = r.transcript ? transcriptPath(r.target, r.driver, r.scenario) : null;
       if (rel && r.transcript) transcripts.set(rel, `# ${r.scenario} on ${r.target} with ${r.driver}: ${j.outcome} (${j.verdict})\n# ${j.message ?? ''}\n${r.transcript}`);
       return { ...j, transcript: undefined, transcriptPath: rel };
@@ -87,7 +90,7 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
     const redact = redactor(chosen.secrets());
     writeReport(out, report, transcripts, redact, {
       features,
-      published: (target) => { const t = modeOf.get(target); return t?.pooler ? poolerAdapter(t.pooler).profile.publishedFeatureMap : undefined; },
+      published: (target) => { const t = modeOf.get(target); return t?.pooler ? knownPooler(t.pooler).profile.publishedFeatureMap : undefined; },
     });
     const c = report.results.reduce((acc, r) => ({ ...acc, [r.verdict]: (acc[r.verdict] ?? 0) + 1 }), {} as Record<string, number>);
     process.stdout.write(`${report.results.length} results in ${(report.run.durationMs / 1000).toFixed(1)} s: ${c.ok ?? 0} ok, ${c.documented ?? 0} documented, ${c.regression ?? 0} regression, ${c.improved ?? 0} improved, ${c.error ?? 0} error\n`);

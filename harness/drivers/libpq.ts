@@ -34,7 +34,15 @@ interface NativeClient extends NodeJS.EventEmitter {
 }
 type NativeClientClass = new (config: { types: { getTypeParser: () => (v: string) => string }; arrayMode: boolean }) => NativeClient;
 
-const NativeClient = createRequire(import.meta.url)('pg-native') as NativeClientClass;
+// Loaded on first use: pg-native's binding is compiled at install time against libpq-dev, and
+// a machine without it must still run every other driver (see prerequisites.ts).
+let nativeClientClass: NativeClientClass | undefined;
+const NativeClient = new Proxy(function () { /* constructed through the proxy */ } as unknown as NativeClientClass, {
+  construct(_, args) {
+    nativeClientClass ??= createRequire(import.meta.url)('pg-native') as NativeClientClass;
+    return new nativeClientClass(...(args as [never]));
+  },
+});
 
 // Every value as the server's text, like the other drivers.
 const textTypes = { getTypeParser: () => (value: string) => value };

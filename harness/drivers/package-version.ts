@@ -4,7 +4,12 @@ import path from 'node:path';
 
 /** The installed version of a package, read from its package.json (some packages do not export it). */
 export function packageVersion(name: string): string {
-  let dir = path.dirname(createRequire(import.meta.url).resolve(name));
+  let dir: string;
+  try {
+    dir = path.dirname(createRequire(import.meta.url).resolve(name));
+  } catch {
+    return 'not installed';
+  }
   for (;;) {
     try {
       const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version: string };

@@ -1,4 +1,4 @@
-import { poolerAdapter, poolerIds } from '../poolers/registry.ts';
+import { knownPooler, knownPoolerIds } from '../poolers/known-poolers.ts';
 
 /** One database plus, optionally, one pooler in one mode: `direct`, `pgbouncer:transaction`. */
 export interface TargetSpec {
@@ -17,9 +17,9 @@ export function parseTarget(text: string): TargetSpec {
   if (extra !== undefined) throw new Error(`bad target "${t}": expected <pooler>[:<mode>]`);
   let adapter;
   try {
-    adapter = poolerAdapter(pooler);
+    adapter = knownPooler(pooler);
   } catch {
-    throw new Error(`unknown target "${t}"; known poolers: direct, ${poolerIds.join(', ')} (e.g. pgbouncer:transaction)`);
+    throw new Error(`unknown target "${t}"; known poolers: direct, ${knownPoolerIds.join(', ')} (e.g. pgbouncer:transaction)`);
   }
   const m = mode ?? adapter.modes[0];
   if (!adapter.modes.includes(m)) throw new Error(`unknown mode "${m}" for ${pooler}; its modes: ${adapter.modes.join(', ')}`);
@@ -34,5 +34,5 @@ export function parseTargets(list: string): TargetSpec[] {
 }
 
 export function allTargetIds(): string[] {
-  return ['direct', ...poolerIds.flatMap((p) => poolerAdapter(p).modes.map((m) => `${p}:${m}`))];
+  return ['direct', ...knownPoolerIds.flatMap((p) => knownPooler(p).modes.map((m) => `${p}:${m}`))];
 }

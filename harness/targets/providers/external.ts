@@ -10,7 +10,7 @@
 //    connections, exactly as for a pooler poolcheck started. Point it at a database of its own.
 import { adminConsole } from '../admin-console.ts';
 import type { ConnInfo } from '../conn-info.ts';
-import { poolerAdapter } from '../../poolers/registry.ts';
+import { knownPooler } from '../../poolers/known-poolers.ts';
 import { waitUntilReady } from '../readiness.ts';
 import type { Provider, StartedTarget } from '../started-target.ts';
 import { DIRECT, type TargetSpec } from '../target-spec.ts';
@@ -80,18 +80,21 @@ export class ExternalProvider implements Provider {
         const lanes = buildLanes(lanesDirect.map((d, index) => ({ index, direct: d, pools: { single: d, wide: d } })), { kind: 'terminate' }, stops);
         return { spec, provider: this.id, poolerVersion: null, postgresVersion, failure: none, stop, lanes };
       }
-      const adapter = poolerAdapter(spec.pooler);
+      // A pooler poolcheck only knows as a profile (YugabyteDB, PolarDB) has no adapter: its
+      // version and its server connections cannot be read through an admin console here.
+      const known = knownPooler(spec.pooler);
+      const adapter = known.adapter;
       const lanes = this.opts.lanes.map((l, index) => ({ index, direct: lanesDirect[index], pools: { single: this.conn(l.single), wide: this.conn(l.pooled) } }));
-      for (const l of lanes) await waitUntilReady(`${adapter.title} at ${describe(l.pools.wide)}`, l.pools.wide, [], READY_MS);
+      for (const l of lanes) await waitUntilReady(`${known.title} at ${describe(l.pools.wide)}`, l.pools.wide, [], READY_MS);
       let poolerVersion: string | null = null;
       let admin: ReturnType<typeof adminConsole> | undefined;
-      if (this.opts.admin) {
+      if (this.opts.admin && adapter) {
         const a = adminConsole(this.conn(this.opts.admin), this.opts.admin.database);
         admin = a;
         stops.push(() => a.close());
         poolerVersion = await adminVersion(a, adapter.parseVersion);
       }
-      const reset = admin ? { kind: 'pooler' as const, adapter, admin } : { kind: 'terminate' as const };
+      const reset = admin && adapter ? { kind: 'pooler' as const, adapter, admin } : { kind: 'terminate' as const };
       return { spec, provider: this.id, poolerVersion, postgresVersion, failure: none, stop, lanes: buildLanes(lanes, reset, stops) };
     } catch (err) {
       await stop();
