@@ -12,7 +12,7 @@ export async function listCommand(what: string | undefined): Promise<number> {
   if (what === 'targets') {
     w('direct                  PostgreSQL itself (the baseline; always run)');
     for (const p of Object.values(poolers)) for (const m of p.modes) w(`${`${p.id}:${m}`.padEnd(24)}${p.title} in ${m} pooling mode (${p.docs})`);
-    for (const p of Object.values(externalPoolers)) for (const m of p.modes) w(`${`${p.id}:${m}`.padEnd(24)}${p.title}, ${m} (profile only: --provider external; ${p.docs})`);
+    for (const p of Object.values(externalPoolers)) for (const m of p.modes) w(`${`${p.id}:${m}`.padEnd(24)} ${p.title}, ${m} (profile only: --provider external; ${p.docs})`);
   } else if (what === 'drivers') {
     for (const d of Object.values(drivers)) {
       w(`${d.id.padEnd(12)} ${d.library} ${d.version}: ${d.notes}`);
