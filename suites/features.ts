@@ -19,7 +19,7 @@ export const features: readonly Feature[] = [
     scenarios: [
       'session-state/set-*', 'session-state/reset-*', 'session-state/search-path-*', 'session-state/custom-setting-*', 'session-state/discard-all-*',
       'parameter-status/statement-timeout-*', 'parameter-status/extra-float-digits-*', 'parameter-status/intervalstyle-kept-per-client',
-      'parameter-status/reset-reported', 'parameter-status/reset-all-reported', 'parameter-status/discard-all-reported', 'parameter-status/set-*', 'parameter-status/alter-role-*',
+      'parameter-status/reset-reported', 'parameter-status/reset-all-reported', 'parameter-status/discard-all-reported', 'parameter-status/set-*',
       'abnormal-exits/abrupt-close-after-set*',
     ],
   },
@@ -31,6 +31,7 @@ export const features: readonly Feature[] = [
       'abnormal-exits/abrupt-close-ends-listen',
     ],
   },
+  { id: 'role-settings', title: 'Role and database settings (ALTER ROLE / DATABASE SET)', scenarios: ['parameter-status/alter-role-*'] },
   { id: 'notify', title: 'NOTIFY', scenarios: ['session-objects/notify-*'] },
   {
     id: 'cursors-without-hold', title: 'WITHOUT HOLD cursors (and protocol-level portals)',
