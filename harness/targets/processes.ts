@@ -128,6 +128,8 @@ export async function stopAll(): Promise<void> {
     resources.delete(r);
   })]);
   if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+  // The folder is gone: a later run in the same process (a test suite) starts a new one.
+  stateDir = undefined;
 }
 
 let handlersInstalled = false;

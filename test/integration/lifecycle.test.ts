@@ -49,7 +49,7 @@ describe('bad input', () => {
   it('names the valid targets for an unknown one, in one line, exit 2', async () => {
     const run = startCli(['run', '--targets', 'pgcat:transaction']);
     expect(await run.exited).to.equal(2);
-    expect(run.stderr.trim().split('\n')).to.deep.equal(['poolcheck: unknown target "pgcat:transaction"; known poolers: direct, pgbouncer, pgpool (e.g. pgbouncer:transaction)']);
+    expect(run.stderr.trim().split('\n')).to.deep.equal(['poolcheck: unknown target "pgcat:transaction"; known poolers: direct, pgbouncer, pgpool, yugabyte-ysql-cm, polardb-proxy (e.g. pgbouncer:transaction)']);
   });
 
   it('names the fix for a missing pooler binary, exit 2', async () => {

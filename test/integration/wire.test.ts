@@ -33,7 +33,7 @@ describe('raw wire client (real PostgreSQL and pgbouncer)', function () {
   it('authenticates with SCRAM-SHA-256, md5 and trust', async () => {
     for (const [user, method] of [[undefined, 'AuthenticationSASL'], [MD5_USER, 'AuthenticationMD5Password'], [TRUST_USER, 'AuthenticationOk']] as const) {
       const t = new Transcript();
-      const c = await WireConnection.connect({ ...direct.lanes[0].direct, ...(user ? { user } : {}), label: 'a', transcript: t, timeoutMs: 5000 });
+      const c = await WireConnection.connect({ ...direct.lanes[0].pools.wide, ...(user ? { user } : {}), label: 'a', transcript: t, timeoutMs: 5000 });
       expect(t.render()).to.contain(`a <= BE ${method}`);
       expect(c.pid).to.be.a('number');
       await c.close();
@@ -41,7 +41,7 @@ describe('raw wire client (real PostgreSQL and pgbouncer)', function () {
   });
 
   it('reports a wrong password as SQLSTATE 28P01 (PostgreSQL) and 08P01 or 28P01 (pgbouncer)', async () => {
-    const err = await connect(direct.lanes[0].direct, undefined, 'wrong-password').catch((e: unknown) => e);
+    const err = await connect(direct.lanes[0].pools.wide, undefined, 'wrong-password').catch((e: unknown) => e);
     expect(err).to.be.instanceOf(ServerError);
     expect((err as ServerError).code).to.equal('28P01');
     const viaPooler = await connect(bouncer.lanes[0].pools.wide, undefined, 'wrong-password').catch((e: unknown) => e);
@@ -57,7 +57,7 @@ describe('raw wire client (real PostgreSQL and pgbouncer)', function () {
   });
 
   it('pipelines several extended-protocol messages before one Sync', async () => {
-    const c = await connect(direct.lanes[0].direct);
+    const c = await connect(direct.lanes[0].pools.wide);
     const reply = await c.exchange([
       { type: 'Parse', name: 'p1', sql: 'SELECT $1::int + 1' },
       { type: 'Bind', statement: 'p1', params: ['1'] }, { type: 'Execute' },
@@ -70,17 +70,17 @@ describe('raw wire client (real PostgreSQL and pgbouncer)', function () {
   });
 
   it('reads up to a named reply when the list ends in Flush instead of Sync', async () => {
-    const c = await connect(direct.lanes[0].direct);
+    const c = await connect(direct.lanes[0].pools.wide);
     const reply = await c.exchange([{ type: 'Parse', name: 'f1', sql: 'SELECT 1' }, { type: 'Describe', kind: 'S', name: 'f1' }, { type: 'Flush' }], { until: 'RowDescription' });
     expect(reply.map((m) => m.type)).to.deep.equal(['ParseComplete', 'ParameterDescription', 'RowDescription']);
     await c.close();
   });
 
   it('cancels its own running query with a CancelRequest on a new connection', async () => {
-    const c = await connect(direct.lanes[0].direct);
+    const c = await connect(direct.lanes[0].pools.wide);
     const started = Date.now();
     const running = c.exchange([{ type: 'Query', sql: 'SELECT pg_sleep(30)' }], { timeoutMs: 10_000 });
-    const observer = await connect(direct.lanes[0].direct);
+    const observer = await connect(direct.lanes[0].pools.wide);
     for (let i = 0; i < 200; i++) {
       const r = await observer.exchange([{ type: 'Query', sql: `SELECT state FROM pg_stat_activity WHERE pid = ${c.pid}` }]);
       if ((r.find((m) => m.type === 'DataRow')?.fields!.values as string[] | undefined)?.[0] === 'active') break;
@@ -95,7 +95,7 @@ describe('raw wire client (real PostgreSQL and pgbouncer)', function () {
   });
 
   it('fails a read with what it waited for when the deadline passes', async () => {
-    const c = await connect(direct.lanes[0].direct);
+    const c = await connect(direct.lanes[0].pools.wide);
     const err = await c.exchange([{ type: 'Query', sql: 'SELECT pg_sleep(2)' }], { timeoutMs: 200 }).catch((e: Error) => e);
     expect((err as Error).message).to.match(/timed out after 200ms waiting for 1 ReadyForQuery/);
     c.destroy();
