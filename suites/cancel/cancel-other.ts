@@ -3,24 +3,13 @@
 //
 // The other client's query waits on an advisory lock the observer holds, so it is still running
 // whenever a stray cancel could arrive, and it ends when the observer lets go.
+import { releaseObserverLock, waitOnObserverLock } from '../../harness/scenario/blocking.ts';
 import { defineScenario, observe, step } from '../../harness/scenario/define.ts';
-import type { Step } from '../../harness/scenario/model.ts';
 
 const CANCELING = 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-CANCELING-REQUESTS';
 
-const lock = "hashtext('{{lk}}')";
-const blockOnLock = (session: string): Step[] => [
-  observe(`SELECT pg_advisory_lock(${lock})`),
-  step(session, `SELECT pg_advisory_xact_lock(${lock})`, { background: 'blocked', label: `${session} waits on the observer's advisory lock` }),
-  {
-    session: 'observer',
-    waitFor: { sql: `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%{{lk}}%' AND pid <> pg_backend_pid()`, rows: [['1']] },
-  },
-];
-const unblock = (session: string): Step[] => [
-  observe(`SELECT pg_advisory_unlock(${lock})`, { expect: { rows: [['t']] } }),
-  { session, await: 'blocked', expect: { rowCount: 1 } },
-];
+const blockOnLock = (session: string) => waitOnObserverLock(session, 'blocked');
+const unblock = (session: string) => releaseObserverLock(session, 'blocked', true);
 
 export default [
   defineScenario({

@@ -1,25 +1,14 @@
 // Protocol-level named prepared statements (Parse with a name) belong to one session.
 // https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY
+import { releaseObserverLock, waitOnObserverLock } from '../../harness/scenario/blocking.ts';
 import { defineScenario, msg, observe, step } from '../../harness/scenario/define.ts';
-import type { Step } from '../../harness/scenario/model.ts';
 
 const EXT_QUERY = 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY';
 
 // Keeps the server that `session` lands on busy until the observer lets go: the observer holds a
 // session-level advisory lock and `session` waits for it in a single statement.
-const lock = "hashtext('{{lk}}')";
-const occupyServer = (session: string): Step[] => [
-  observe(`SELECT pg_advisory_lock(${lock})`),
-  step(session, `SELECT pg_advisory_xact_lock(${lock})`, { background: 'held', label: `${session} waits on the observer's advisory lock` }),
-  {
-    session: 'observer',
-    waitFor: { sql: `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%{{lk}}%' AND pid <> pg_backend_pid()`, rows: [['1']] },
-  },
-];
-const releaseServer = (session: string): Step[] => [
-  observe(`SELECT pg_advisory_unlock(${lock})`, { expect: { rows: [['t']] } }),
-  { session, await: 'held' },
-];
+const occupyServer = (session: string) => waitOnObserverLock(session, 'held');
+const releaseServer = (session: string) => releaseObserverLock(session, 'held');
 
 export default [
   defineScenario({

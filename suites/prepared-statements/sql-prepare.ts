@@ -1,23 +1,12 @@
 // SQL-level PREPARE / EXECUTE: the statement lives in the session that prepared it.
 // https://www.postgresql.org/docs/current/sql-prepare.html
+import { releaseObserverLock, waitOnObserverLock } from '../../harness/scenario/blocking.ts';
 import { defineScenario, observe, step } from '../../harness/scenario/define.ts';
-import type { Step } from '../../harness/scenario/model.ts';
 
 const PREPARE = 'https://www.postgresql.org/docs/current/sql-prepare.html';
 
-const lock = "hashtext('{{lk}}')";
-const occupyServer = (session: string): Step[] => [
-  observe(`SELECT pg_advisory_lock(${lock})`),
-  step(session, `SELECT pg_advisory_xact_lock(${lock})`, { background: 'held', label: `${session} waits on the observer's advisory lock` }),
-  {
-    session: 'observer',
-    waitFor: { sql: `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%{{lk}}%' AND pid <> pg_backend_pid()`, rows: [['1']] },
-  },
-];
-const releaseServer = (session: string): Step[] => [
-  observe(`SELECT pg_advisory_unlock(${lock})`, { expect: { rows: [['t']] } }),
-  { session, await: 'held' },
-];
+const occupyServer = (session: string) => waitOnObserverLock(session, 'held');
+const releaseServer = (session: string) => releaseObserverLock(session, 'held');
 
 export default [
   defineScenario({

@@ -2,8 +2,8 @@
 // rollback); a session-level one is held across transactions, even one that rolls back, until
 // it is unlocked or the session ends.
 // https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS
+import { releaseObserverLock, waitOnObserverLock } from '../../harness/scenario/blocking.ts';
 import { defineScenario, observe, step } from '../../harness/scenario/define.ts';
-import type { Step } from '../../harness/scenario/model.ts';
 
 const DOCS = 'https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS';
 const KEY = "hashtext('{{k}}')";
@@ -11,16 +11,8 @@ const KEY = "hashtext('{{k}}')";
 const HELD = `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1 AND objid::bigint = (${KEY}::bigint & 4294967295)`;
 const HELD_BY = `${HELD} AND pid = {{$apid}}`;
 
-const lock = "hashtext('{{lk}}')";
-const busy = (session: string): Step[] => [
-  observe(`SELECT pg_advisory_lock(${lock})`),
-  step(session, `SELECT pg_advisory_xact_lock(${lock})`, { background: 'busy', label: `${session} waits on the observer's advisory lock` }),
-  { session: 'observer', waitFor: { sql: `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%{{lk}}%' AND pid <> pg_backend_pid()`, rows: [['1']] } },
-];
-const release = (session: string): Step[] => [
-  observe(`SELECT pg_advisory_unlock(${lock})`, { expect: { rows: [['t']] } }),
-  { session, await: 'busy' },
-];
+const busy = (session: string) => waitOnObserverLock(session, 'busy');
+const release = (session: string) => releaseObserverLock(session, 'busy');
 
 export default [
   defineScenario({

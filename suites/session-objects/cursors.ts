@@ -2,23 +2,15 @@
 // (which may be declared outside a transaction block) survives COMMIT and lasts until CLOSE or
 // the end of the session. Either way it belongs to the session that declared it.
 // https://www.postgresql.org/docs/current/sql-declare.html
+import { releaseObserverLock, waitOnObserverLock } from '../../harness/scenario/blocking.ts';
 import { defineScenario, observe, step } from '../../harness/scenario/define.ts';
-import type { Step } from '../../harness/scenario/model.ts';
 
 const DOCS = 'https://www.postgresql.org/docs/current/sql-declare.html';
 
 // b is kept busy (waiting on an advisory lock the observer holds) on whatever server
 // connection it got, so a's next statement cannot run where b is.
-const lock = "hashtext('{{lk}}')";
-const busy = (session: string): Step[] => [
-  observe(`SELECT pg_advisory_lock(${lock})`),
-  step(session, `SELECT pg_advisory_xact_lock(${lock})`, { background: 'busy', label: `${session} waits on the observer's advisory lock` }),
-  { session: 'observer', waitFor: { sql: `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%{{lk}}%' AND pid <> pg_backend_pid()`, rows: [['1']] } },
-];
-const release = (session: string): Step[] => [
-  observe(`SELECT pg_advisory_unlock(${lock})`, { expect: { rows: [['t']] } }),
-  { session, await: 'busy' },
-];
+const busy = (session: string) => waitOnObserverLock(session, 'busy');
+const release = (session: string) => releaseObserverLock(session, 'busy');
 
 export default [
   defineScenario({

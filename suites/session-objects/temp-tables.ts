@@ -2,22 +2,14 @@
 // removes the table, DELETE ROWS empties it, PRESERVE ROWS (the default) keeps it as it is.
 // In every case the table belongs to the session that created it.
 // https://www.postgresql.org/docs/current/sql-createtable.html#SQL-CREATETABLE-ONCOMMIT
+import { releaseObserverLock, waitOnObserverLock } from '../../harness/scenario/blocking.ts';
 import { defineScenario, observe, step } from '../../harness/scenario/define.ts';
-import type { Step } from '../../harness/scenario/model.ts';
 
 const DOCS = 'https://www.postgresql.org/docs/current/sql-createtable.html#SQL-CREATETABLE-ONCOMMIT';
 const TEMP_COUNT = "SELECT count(*) FROM pg_class WHERE relname = '{{t}}' AND relpersistence = 't'";
 
-const lock = "hashtext('{{lk}}')";
-const busy = (session: string): Step[] => [
-  observe(`SELECT pg_advisory_lock(${lock})`),
-  step(session, `SELECT pg_advisory_xact_lock(${lock})`, { background: 'busy', label: `${session} waits on the observer's advisory lock` }),
-  { session: 'observer', waitFor: { sql: `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%{{lk}}%' AND pid <> pg_backend_pid()`, rows: [['1']] } },
-];
-const release = (session: string): Step[] => [
-  observe(`SELECT pg_advisory_unlock(${lock})`, { expect: { rows: [['t']] } }),
-  { session, await: 'busy' },
-];
+const busy = (session: string) => waitOnObserverLock(session, 'busy');
+const release = (session: string) => releaseObserverLock(session, 'busy');
 
 export default [
   defineScenario({

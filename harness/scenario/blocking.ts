@@ -1,0 +1,25 @@
+// Keeping a session busy without sleeping: it runs a query that waits for an advisory lock the
+// observer holds (on a one-server pool that also keeps the server taken), and the scenario
+// goes on once the observer sees it waiting. Releasing the lock lets the query finish.
+import { observe, step } from './define.ts';
+import type { Step } from './model.ts';
+
+const LOCK = "hashtext('{{lk}}')";
+const WAITING = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%{{lk}}%' AND pid <> pg_backend_pid()";
+
+/** `name` is the background step that releaseObserverLock awaits. */
+export function waitOnObserverLock(session: string, name: string): Step[] {
+  return [
+    observe(`SELECT pg_advisory_lock(${LOCK})`),
+    step(session, `SELECT pg_advisory_xact_lock(${LOCK})`, { background: name, label: `${session} waits on the observer's advisory lock` }),
+    { session: 'observer', waitFor: { sql: WAITING, rows: [['1']] } },
+  ];
+}
+
+/** With `expectRow`, the waiting query must then finish with its one row (it was not cancelled). */
+export function releaseObserverLock(session: string, name: string, expectRow = false): Step[] {
+  return [
+    observe(`SELECT pg_advisory_unlock(${LOCK})`, { expect: { rows: [['t']] } }),
+    { session, await: name, ...(expectRow ? { expect: { rowCount: 1 } } : {}) },
+  ];
+}
