@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import asyncpg  # noqa: E402
 from asyncpg import protocol  # noqa: E402
 
-from helper_loop import OpError, serve  # noqa: E402
+from helper_loop import OpError, serve, session_dispatcher  # noqa: E402
 from pg_text import to_text  # noqa: E402
 
 SETTINGS = {"statement_cache_size"}
@@ -169,29 +169,7 @@ def hello():
     }
 
 
-async def handle(req):
-    op = req.get("op")
-    if op == "hello":
-        return hello(), None
-    if op == "connect":
-        return await op_connect(req)
-    fn = SESSION_OPS.get(op)
-    if fn is None:
-        raise OpError(f"asyncpg helper has no op {op}")
-    s = sessions.get(req.get("session"))
-    if s is None and op in ("close", "destroy"):
-        abandoned.add(req.get("session"))
-        return {}, None
-    if s is None:
-        raise OpError(f"no session {req.get('session')}")
-    if op in ("close", "destroy"):
-        sessions.pop(req["session"], None)
-    task = asyncio.current_task()
-    s.tasks.add(task)
-    try:
-        return await fn(s, req)
-    finally:
-        s.tasks.discard(task)
+handle = session_dispatcher("asyncpg", hello, op_connect, SESSION_OPS, sessions, abandoned)
 
 
 async def shutdown():

@@ -84,3 +84,35 @@ def serve(handle, shutdown):
     sys.stdout.flush()
     # Worker threads (a cancel in flight) must not keep a helper alive after stdin closed.
     os._exit(0)
+
+
+def session_dispatcher(name, hello, connect, session_ops, sessions, abandoned):
+    """The request dispatch both Python helpers share: hello and connect, then an op on a
+    known session. A close or destroy for a session that is not (yet) there is remembered in
+    `abandoned`, so a connect that finishes after poolcheck gave up on it is dropped."""
+
+    async def handle(req):
+        op = req.get("op")
+        if op == "hello":
+            return hello(), None
+        if op == "connect":
+            return await connect(req)
+        fn = session_ops.get(op)
+        if fn is None:
+            raise OpError(f"{name} helper has no op {op}")
+        s = sessions.get(req.get("session"))
+        if s is None and op in ("close", "destroy"):
+            abandoned.add(req.get("session"))
+            return {}, None
+        if s is None:
+            raise OpError(f"no session {req.get('session')}")
+        if op in ("close", "destroy"):
+            sessions.pop(req["session"], None)
+        task = asyncio.current_task()
+        s.tasks.add(task)
+        try:
+            return await fn(s, req)
+        finally:
+            s.tasks.discard(task)
+
+    return handle

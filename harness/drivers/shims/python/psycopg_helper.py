@@ -16,7 +16,7 @@ import psycopg  # noqa: E402
 from psycopg import generators, postgres, pq  # noqa: E402
 from psycopg.types.string import TextLoader  # noqa: E402
 
-from helper_loop import OpError, serve  # noqa: E402
+from helper_loop import OpError, serve, session_dispatcher  # noqa: E402
 
 SETTINGS = {"prepare_threshold"}
 
@@ -229,29 +229,7 @@ def hello():
     }
 
 
-async def handle(req):
-    op = req.get("op")
-    if op == "hello":
-        return hello(), None
-    if op == "connect":
-        return await op_connect(req)
-    fn = SESSION_OPS.get(op)
-    if fn is None:
-        raise OpError(f"unknown op {op}")
-    s = sessions.get(req.get("session"))
-    if s is None and op in ("close", "destroy"):
-        abandoned.add(req.get("session"))
-        return {}, None
-    if s is None:
-        raise OpError(f"no session {req.get('session')}")
-    if op in ("close", "destroy"):
-        sessions.pop(req["session"], None)
-    task = asyncio.current_task()
-    s.tasks.add(task)
-    try:
-        return await fn(s, req)
-    finally:
-        s.tasks.discard(task)
+handle = session_dispatcher("psycopg", hello, op_connect, SESSION_OPS, sessions, abandoned)
 
 
 async def shutdown():
