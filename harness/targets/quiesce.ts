@@ -22,15 +22,22 @@ export function laneQuiescer(
     const row = (await control.exchange([{ type: 'Query', sql }])).find((m) => m.type === 'DataRow');
     return (row?.fields?.values as string[] | undefined)?.[0];
   };
+  const terminate = async () => { await value(`SELECT count(pg_terminate_backend(pid)) ${OTHERS}`); };
+  // A connection a driver left behind (postgres.js reconnecting to run queued work, say) can
+  // open a new server after the reset; the scenario is over, so its backend is ended again
+  // until the lane is empty. Closed direct sessions get a moment to exit on their own first.
   return async () => {
-    if (resetPooler) await resetPooler(async () => { await value(`SELECT count(pg_terminate_backend(pid)) ${OTHERS}`); });
     const deadlineMs = 10_000;
     const until = Date.now() + deadlineMs;
     let last: string | undefined = '?';
-    while (Date.now() < until) {
-      last = await value(`SELECT count(*) ${OTHERS}`);
-      if (last === '0') return;
-      await new Promise((r) => setTimeout(r, 5));
+    for (let round = 0; Date.now() < until; round++) {
+      if (resetPooler) await resetPooler(terminate);
+      else if (round > 0) await terminate();
+      for (const pollUntil = Math.min(until, Date.now() + 500); Date.now() < pollUntil;) {
+        last = await value(`SELECT count(*) ${OTHERS}`);
+        if (last === '0') return;
+        await new Promise((r) => setTimeout(r, 5));
+      }
     }
     throw new DeadlineError(`timed out after ${deadlineMs}ms waiting for the previous scenario's backends to exit (${last} left)`);
   };
