@@ -11,7 +11,6 @@ export interface Feature {
 
 export type FeatureCell = 'Yes' | 'No' | 'Partial' | 'n/a';
 
-export type { PublishedFeatureMap } from '../poolers/profile.ts';
 
 /** A documented "Yes" needs Yes; a documented "Never"/"No" agrees with No or Partial. */
 export function agrees(measured: FeatureCell, documented: string): boolean {

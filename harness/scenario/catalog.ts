@@ -1,6 +1,6 @@
 // The scenario catalogue: every suites/<category>/*.ts file (default export: one scenario or a
 // list) and every suites/cases/*.yaml case file. Ids must be unique.
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { minimatch } from 'minimatch';
@@ -43,4 +43,3 @@ export function selectScenarios(all: readonly Scenario[], globs: string | undefi
   return picked;
 }
 
-export const hasSuites = (dir = SUITES_DIR) => existsSync(dir);

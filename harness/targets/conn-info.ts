@@ -7,4 +7,3 @@ export interface ConnInfo extends Endpoint {
   readonly password: string;
 }
 
-export const describeConn = (c: ConnInfo) => `${c.user}@${c.host}:${c.port}/${c.database}`;

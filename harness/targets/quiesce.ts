@@ -42,15 +42,3 @@ export function laneQuiescer(
     throw new DeadlineError(`timed out after ${deadlineMs}ms waiting for the previous scenario's backends to exit (${last} left)`);
   };
 }
-
-/** One-off form for callers without a lane control connection: end every other backend of the lane's database. */
-export async function terminateBackends(direct: ConnInfo): Promise<void> {
-  const c = await WireConnection.connect({ ...direct, label: 'quiesce', transcript: new Transcript(), timeoutMs: 5000 });
-  try { await c.exchange([{ type: 'Query', sql: `SELECT count(pg_terminate_backend(pid)) ${OTHERS}` }]); } finally { await c.close(); }
-}
-
-/** One-off form: wait until the lane's database has no client backend but the one asking. */
-export async function waitForNoClients(direct: ConnInfo): Promise<void> {
-  const stops: Array<() => Promise<void>> = [];
-  try { await laneQuiescer(direct, stops)(); } finally { for (const s of stops) await s(); }
-}

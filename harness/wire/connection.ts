@@ -32,7 +32,6 @@ type Waiter = () => void;
 
 export class WireConnection {
   readonly parameters = new Map<string, string>();
-  readonly notifications: ServerMessage[] = [];
   /** SQLSTATEs of NoticeResponses, in arrival order, until taken. */
   readonly notices: string[] = [];
   pid: number | undefined;
@@ -80,7 +79,6 @@ export class WireConnection {
     }
     if (m.type === 'NoticeResponse') this.notices.push(String(m.fields!.code));
     if (m.type === 'NotificationResponse') {
-      this.notifications.push(m);
       this.onNotification?.(m);
       this.transcript.pid(m.fields!.pid as number);
     }

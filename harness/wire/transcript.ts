@@ -10,7 +10,6 @@ const TIMESTAMP = /\b\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?(?:[+-]\d\d(?::\
 export class Transcript {
   private readonly lines: string[] = [];
   private readonly pids = new Set<string>();
-  private readonly started = Date.now();
 
   fe(session: string, text: string): void { this.lines.push(`${session} FE=> ${text}`); }
   be(session: string, text: string): void { this.lines.push(`${session} <= BE ${text}`); }
@@ -22,9 +21,6 @@ export class Transcript {
     // Poolers hand out made-up keys; read as signed int32 they can be negative.
     if (value !== null && value !== undefined && /^-?\d+$/.test(String(value)) && Number(value) !== 0) this.pids.add(String(value));
   }
-
-  get length(): number { return this.lines.length; }
-  get elapsedMs(): number { return Date.now() - this.started; }
 
   /** `replace` maps run-specific strings (object names, run id) to their stable spelling. */
   render(replace: ReadonlyArray<readonly [string, string]> = []): string {
