@@ -3,10 +3,10 @@
 // (the drivers of other languages have their own test). It must agree with PostgreSQL on
 // direct, show no regression against the profiles, and really detect the known divergences.
 import { expect } from 'chai';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { startCli } from './helpers.ts';
+import { tempDir } from '../temp-dir.ts';
 
 interface Result { scenario: string; category: string; target: string; driver: string; outcome: string; verdict: string; message: string | null; transcript: string | null }
 
@@ -20,7 +20,7 @@ function filesUnder(dir: string): string[] {
 }
 
 describe('default certification run (direct, pgbouncer session/transaction/statement, pgpool; raw, pg, postgres.js)', function () {
-  const out = mkdtempSync(path.join(os.tmpdir(), 'pc-matrix-'));
+  const out = tempDir('pc-matrix-');
   let code: number | null;
   let doc: { targets: Array<{ id: string; poolerVersion: string | null }>; drivers: Array<{ id: string }>; results: Result[]; summary: { byVerdict: Record<string, number> } };
   let stdout = '';

@@ -4,15 +4,13 @@
 // (docker/ci-setup.sh); skipped, with the reason, unless POOLCHECK_DOCKER_TESTS=1.
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { eventually, startCli } from './helpers.ts';
 import { dockerGate } from './docker-gate.ts';
 import { filesContaining, readResults, verdictDiff, type ResultsDoc } from './verdicts.ts';
+import { tempDir } from '../temp-dir.ts';
 
 const gate = await dockerGate();
-const tmpOut = (tag: string) => mkdtempSync(path.join(os.tmpdir(), `pc-docker-${tag}-`));
+const tmpOut = (tag: string) => tempDir(`pc-docker-${tag}-`);
 const PASSWORD = `pc-docker-secret-${process.pid}-plugh`;
 
 /** Containers (running or not) labelled with this run id. */

@@ -5,8 +5,7 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { driver, driverIds } from '../../harness/drivers/registry.ts';
@@ -18,7 +17,8 @@ import { LocalProvider } from '../../harness/targets/providers/local.ts';
 import type { StartedTarget } from '../../harness/targets/started-target.ts';
 import { parseTarget } from '../../harness/targets/target-spec.ts';
 import { Transcript } from '../../harness/wire/transcript.ts';
-import { eventually, processesMentioning } from './helpers.ts';
+import { eventually, processesMentioning, waitUntil } from './helpers.ts';
+import { tempDir } from '../temp-dir.ts';
 
 const NEW_DRIVERS = ['libpq', 'psycopg', 'psycopg:pooler-safe', 'asyncpg', 'asyncpg:pooler-safe', 'pgjdbc', 'pgjdbc:pooler-safe'] as const;
 const HOLD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'hold-helper.ts');
@@ -36,7 +36,7 @@ describe('drivers of other languages (real PostgreSQL and pgbouncer)', function 
   before(async () => {
     const runId = randomBytes(3).toString('hex');
     runStateDir(runId);
-    const p = new LocalProvider({ runId, logDir: mkdtempSync(path.join(os.tmpdir(), 'pc-drivers-')), allowInstall: true, lanes: 1 });
+    const p = new LocalProvider({ runId, logDir: tempDir('pc-drivers-'), allowInstall: true, lanes: 1 });
     [direct, bouncer] = await Promise.all([p.start(parseTarget('direct')), p.start(parseTarget('pgbouncer:transaction'))]);
   });
   afterEach(async () => { await Promise.all(open.splice(0).map((s) => s.close().catch(() => s.destroy()))); });
@@ -108,11 +108,8 @@ describe('drivers of other languages (real PostgreSQL and pgbouncer)', function 
       const mark = `pc_cancel_${randomBytes(3).toString('hex')}`;
       const running = s.query(`SELECT pg_sleep(20) /* ${mark} */`);
       const observer = await connect('raw');
-      for (let i = 0; i < 100; i++) {
-        const r = await observer.query(`SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%${mark}%' AND pid <> pg_backend_pid()`);
-        if (r.rows[0][0] === '1') break;
-        await new Promise((res) => setTimeout(res, 20));
-      }
+      await waitUntil(`${id}'s query to run`, 5000, async () =>
+        (await observer.query(`SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%${mark}%' AND pid <> pg_backend_pid()`)).rows[0][0] === '1');
       await s.cancel();
       expect((await running).error?.code, id).to.equal('57014');
       expect((await s.query('SELECT 3')).rows, id).to.deep.equal([['3']]);
@@ -170,8 +167,11 @@ describe('drivers of other languages (real PostgreSQL and pgbouncer)', function 
     const s = await connect('psycopg');
     const helperPid = processesMentioning('psycopg_helper.py').find((pid) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[3] === String(process.pid));
     expect(helperPid).to.be.a('number');
-    const running = s.query('SELECT pg_sleep(20)');
-    await new Promise((r) => setTimeout(r, 200));
+    const mark = `pc_dies_${randomBytes(3).toString('hex')}`;
+    const running = s.query(`SELECT pg_sleep(20) /* ${mark} */`);
+    const observer = await connect('raw');
+    await waitUntil('the query to run in the helper', 5000, async () =>
+      (await observer.query(`SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%${mark}%' AND pid <> pg_backend_pid()`)).rows[0][0] === '1');
     process.kill(helperPid!, 'SIGKILL');
     const err = await running.then(() => new Error('the query succeeded'), (e: unknown) => e as Error);
     expect(err.message).to.match(/psycopg helper .* exited \(SIGKILL\)/);

@@ -4,18 +4,17 @@
 // a local run finds.
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { ROOT, startCli } from './helpers.ts';
 import { filesContaining, readResults, verdictDiff } from './verdicts.ts';
+import { tempDir } from '../temp-dir.ts';
 
 interface Where { host: string; port: number; database: string }
 interface Served { runId: string; user: string; pooled: Where; single: Where; direct: Where; poolerVersion: string }
 
 const PASSWORD = `pc-external-secret-${process.pid}-xyzzy`;
 const SCENARIOS = 'session-state,sequences';
-const tmpOut = (tag: string) => mkdtempSync(path.join(os.tmpdir(), `pc-ext-${tag}-`));
+const tmpOut = (tag: string) => tempDir(`pc-ext-${tag}-`);
 const url = (user: string, w: Where, database = w.database) => `postgres://${user}@${w.host}:${w.port}/${database}`;
 
 /** Starts the fixture and resolves with where its target is, once it is up (with a deadline). */

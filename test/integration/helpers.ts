@@ -58,3 +58,12 @@ export async function eventually(what: string, ms: number, cond: () => boolean):
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** Polls an asynchronous condition until it holds; fails with what it waited for at the deadline. */
+export async function waitUntil(what: string, ms: number, cond: () => Promise<boolean>): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > until) throw new Error(`timed out after ${ms}ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

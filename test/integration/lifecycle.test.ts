@@ -1,11 +1,10 @@
 // Nothing leaks: Ctrl-C stops every server; a run after a SIGKILLed run cleans up after it.
 import { expect } from 'chai';
-import { existsSync, mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { eventually, processesMentioning, runDir, startCli } from './helpers.ts';
+import { tempDir } from '../temp-dir.ts';
 
-const tmpOut = () => mkdtempSync(path.join(os.tmpdir(), 'pc-life-'));
+const tmpOut = () => tempDir('pc-life-');
 
 describe('process lifecycle', function () {
   it('stops every postgres and pgbouncer on SIGINT halfway through a run', async () => {

@@ -4,17 +4,17 @@
 // pgpool process behind, even when poolcheck itself is killed.
 import { expect } from 'chai';
 import { DEFAULT_LANES } from '../../harness/cli/run-command.ts';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pgpoolProfile } from '../../harness/poolers/pgpool/profile.ts';
 import { expectedDivergence } from '../../harness/poolers/profile.ts';
 import { eventually, processesMentioning, runDir, startCli } from './helpers.ts';
+import { tempDir } from '../temp-dir.ts';
 
 interface Result { scenario: string; category: string; target: string; driver: string; outcome: string; verdict: string; message: string | null; reason?: string | null; transcript: string | null }
 
 const PASSWORD = `pc-secret-${process.pid}-pgpool`;
-const tmpOut = (tag: string) => mkdtempSync(path.join(os.tmpdir(), `pc-pgpool-${tag}-`));
+const tmpOut = (tag: string) => tempDir(`pc-pgpool-${tag}-`);
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {

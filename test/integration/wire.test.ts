@@ -2,9 +2,6 @@
 // pipelining, and CancelRequest.
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { MD5_USER, TRUST_USER } from '../../harness/targets/postgres-cluster.ts';
 import { runStateDir, stopAll } from '../../harness/targets/processes.ts';
 import { LocalProvider } from '../../harness/targets/providers/local.ts';
@@ -13,6 +10,8 @@ import { parseTarget } from '../../harness/targets/target-spec.ts';
 import { WireConnection } from '../../harness/wire/connection.ts';
 import { ServerError } from '../../harness/wire/errors.ts';
 import { Transcript } from '../../harness/wire/transcript.ts';
+import { tempDir } from '../temp-dir.ts';
+import { waitUntil } from './helpers.ts';
 
 describe('raw wire client (real PostgreSQL and pgbouncer)', function () {
   let direct: StartedTarget;
@@ -22,7 +21,7 @@ describe('raw wire client (real PostgreSQL and pgbouncer)', function () {
   before(async () => {
     const runId = randomBytes(3).toString('hex');
     runStateDir(runId);
-    const p = new LocalProvider({ runId, logDir: mkdtempSync(path.join(os.tmpdir(), 'pc-wire-')), allowInstall: true, lanes: 1 });
+    const p = new LocalProvider({ runId, logDir: tempDir('pc-wire-'), allowInstall: true, lanes: 1 });
     [direct, bouncer] = await Promise.all([p.start(parseTarget('direct')), p.start(parseTarget('pgbouncer:transaction'))]);
   });
   after(() => stopAll());
@@ -81,11 +80,10 @@ describe('raw wire client (real PostgreSQL and pgbouncer)', function () {
     const started = Date.now();
     const running = c.exchange([{ type: 'Query', sql: 'SELECT pg_sleep(30)' }], { timeoutMs: 10_000 });
     const observer = await connect(direct.lanes[0].pools.wide);
-    for (let i = 0; i < 200; i++) {
+    await waitUntil('the query to be active', 5000, async () => {
       const r = await observer.exchange([{ type: 'Query', sql: `SELECT state FROM pg_stat_activity WHERE pid = ${c.pid}` }]);
-      if ((r.find((m) => m.type === 'DataRow')?.fields!.values as string[] | undefined)?.[0] === 'active') break;
-      await new Promise((res) => setTimeout(res, 10));
-    }
+      return (r.find((m) => m.type === 'DataRow')?.fields!.values as string[] | undefined)?.[0] === 'active';
+    });
     await c.cancel(5000);
     const reply = await running;
     expect(reply.find((m) => m.type === 'ErrorResponse')?.fields!.code).to.equal('57014');

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadCaseFile } from '../../harness/scenario/case-file.ts';
+import { tempDir } from '../temp-dir.ts';
 
 const write = (text: string) => {
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'pc-case-')), 'case.yaml');
+  const file = path.join(tempDir('pc-case-'), 'case.yaml');
   writeFileSync(file, text);
   return file;
 };

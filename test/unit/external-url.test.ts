@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEndpoint, parseEndpoints, readPassword } from '../../harness/targets/providers/external-url.ts';
+import { tempDir } from '../temp-dir.ts';
 
 describe('external target URLs and passwords', () => {
   it('parse postgres:// URLs with user, host, port and database', () => {
@@ -27,7 +27,7 @@ describe('external target URLs and passwords', () => {
   });
 
   it('read the password from a named variable, a file (first line) or PGPASSWORD', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'pc-pw-'));
+    const dir = tempDir('pc-pw-');
     writeFileSync(path.join(dir, 'pw'), 's3cret:with:colons\nignored\n');
     expect(readPassword({ file: path.join(dir, 'pw') })).to.equal('s3cret:with:colons');
     process.env.PC_TEST_PW = 'from-env';
