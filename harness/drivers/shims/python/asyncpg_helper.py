@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import asyncpg  # noqa: E402
 from asyncpg import protocol  # noqa: E402
 
-from helper_loop import OpError, serve, session_dispatcher  # noqa: E402
+from helper_loop import OpError, cancel_other_operations, serve, session_dispatcher  # noqa: E402
 from pg_text import to_text  # noqa: E402
 
 SETTINGS = {"statement_cache_size"}
@@ -139,12 +139,7 @@ async def op_query(s, req):
 async def stop_others(s):
     """Cancels the session's other operations (asyncpg sends a CancelRequest for a running
     query) so that closing does not wait for a query that may never end."""
-    me = asyncio.current_task()
-    others = [t for t in s.tasks if t is not me]
-    for t in others:
-        t.cancel()
-    if others:
-        await asyncio.wait(others, timeout=2)
+    await cancel_other_operations(s)
 
 
 async def op_close(s, req):

@@ -116,3 +116,14 @@ def session_dispatcher(name, hello, connect, session_ops, sessions, abandoned):
             s.tasks.discard(task)
 
     return handle
+
+
+async def cancel_other_operations(session):
+    """Cancels the session's operations other than the calling one and waits (up to 2 s) for
+    them to unwind, so that closing never waits for a query that may not end."""
+    me = asyncio.current_task()
+    others = [t for t in session.tasks if t is not me]
+    for t in others:
+        t.cancel()
+    if others:
+        await asyncio.wait(others, timeout=2)

@@ -16,7 +16,7 @@ import psycopg  # noqa: E402
 from psycopg import generators, postgres, pq  # noqa: E402
 from psycopg.types.string import TextLoader  # noqa: E402
 
-from helper_loop import OpError, serve, session_dispatcher  # noqa: E402
+from helper_loop import OpError, cancel_other_operations, serve, session_dispatcher  # noqa: E402
 
 SETTINGS = {"prepare_threshold"}
 
@@ -181,12 +181,7 @@ async def stop_others(s):
     descriptor while such a wait was registered, the next connection given the same number
     would meet the stale registration (epoll_ctl fails with ENOENT, FileNotFoundError).
     """
-    me = asyncio.current_task()
-    others = [t for t in s.tasks if t is not me]
-    for t in others:
-        t.cancel()
-    if others:
-        await asyncio.wait(others, timeout=2)
+    await cancel_other_operations(s)
 
 
 async def op_close(s, req):
