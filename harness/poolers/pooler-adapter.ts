@@ -25,6 +25,8 @@ export interface RenderOptions {
   readonly port: number;
   /** The database server, as the app role (whose password the pooler may need). */
   readonly backend: ConnInfo;
+  /** The backend role's SCRAM secret as PostgreSQL stores it (postgres-cluster.ts AppCredentials). */
+  readonly backendSecret: string;
   /** The target's private folder (config files with secrets go here, never in the report). */
   readonly dir: string;
   readonly laneDatabases: readonly string[];

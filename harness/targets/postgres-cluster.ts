@@ -4,6 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ConnInfo } from './conn-info.ts';
+import { scramSecret } from '../wire/scram.ts';
 import { freePort } from './ports.ts';
 import { spawnManaged, type ManagedProcess } from './processes.ts';
 import { waitUntilReady } from './readiness.ts';
@@ -72,14 +73,30 @@ export interface ClusterSetup {
   readonly bootstrapSql: string;
 }
 
-export function clusterSetup(password: string, lanes: number): ClusterSetup {
-  const lit = `'${password.replace(/'/g, "''")}'`;
+/**
+ * The app role's password, and the SCRAM secret PostgreSQL stores for it, made once per run.
+ * A pooler given the secret (pgbouncer's auth_file) authenticates clients without the password
+ * and logs in to the server with the key the client proved, as pgbouncer's docs advise, instead
+ * of deriving keys itself (4096 PBKDF2 rounds) for every client and every server connection.
+ */
+export interface AppCredentials {
+  readonly password: string;
+  readonly scramSecret: string;
+}
+
+/** PostgreSQL's own iteration count (scram_iterations' default); pgjdbc refuses fewer over TLS. */
+const SCRAM_ITERATIONS = 4096;
+
+export const appCredentials = (password: string): AppCredentials => ({ password, scramSecret: scramSecret(password, SCRAM_ITERATIONS) });
+
+export function clusterSetup(app: AppCredentials, lanes: number): ClusterSetup {
+  const lit = `'${app.password.replace(/'/g, "''")}'`;
   return {
     initdbArgs: ['-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync', '--auth=trust'],
     conf: CONF,
     hba: HBA,
     bootstrapSql: [
-      `CREATE ROLE ${APP_USER} SUPERUSER LOGIN PASSWORD ${lit};`,
+      `CREATE ROLE ${APP_USER} SUPERUSER LOGIN PASSWORD '${app.scramSecret}';`,
       `CREATE ROLE ${TRUST_USER} LOGIN;`,
       `SET password_encryption = 'md5';`,
       `CREATE ROLE ${MD5_USER} LOGIN PASSWORD ${lit};`,
@@ -91,13 +108,13 @@ export function clusterSetup(password: string, lanes: number): ClusterSetup {
   };
 }
 
-export async function initTemplate(binDir: string, dir: string, password: string, lanes: number): Promise<void> {
+export async function initTemplate(binDir: string, dir: string, app: AppCredentials, lanes: number): Promise<void> {
   const run = (cmd: string, args: string[], input?: string) => {
     const r = spawnSync(path.join(binDir, cmd), args, { input, encoding: 'utf8', ...asServerUser(), timeout: 120_000 });
     if (r.status !== 0) throw new Error(`${cmd} failed (${r.error?.message ?? `exit ${r.status}`}): ${(r.stderr || r.stdout || '').trim().split('\n').slice(-3).join(' ')}`);
     return r.stdout;
   };
-  const setup = clusterSetup(password, lanes);
+  const setup = clusterSetup(app, lanes);
   run('initdb', ['-D', dir, ...setup.initdbArgs]);
   makeCertificate(dir);
   appendFileSync(path.join(dir, 'postgresql.conf'), setup.conf);

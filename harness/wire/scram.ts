@@ -66,3 +66,13 @@ export function md5Password(user: string, password: string, salt: Buffer): strin
   const inner = createHash('md5').update(password + user).digest('hex');
   return 'md5' + createHash('md5').update(Buffer.concat([Buffer.from(inner), salt])).digest('hex');
 }
+
+/**
+ * The secret PostgreSQL stores for a SCRAM role (pg_authid.rolpassword), as `CREATE ROLE ...
+ * PASSWORD` accepts it: `SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>`.
+ */
+export function scramSecret(password: string, iterations: number, salt = randomBytes(16)): string {
+  const salted = pbkdf2Sync(password.normalize('NFKC'), salt, iterations, 32, 'sha256');
+  const b64 = (b: Buffer) => b.toString('base64');
+  return `${SCRAM_MECHANISM}$${iterations}:${b64(salt)}$${b64(sha256(hmac(salted, 'Client Key')))}:${b64(hmac(salted, 'Server Key'))}`;
+}

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { md5Password, scramClient } from '../../harness/wire/scram.ts';
+import { md5Password, scramClient, scramSecret } from '../../harness/wire/scram.ts';
 
 describe('SCRAM-SHA-256 client', () => {
   // RFC 7677 section 3 test vector.
@@ -25,6 +25,13 @@ describe('SCRAM-SHA-256 client', () => {
 
   it('sends an empty user name by default (PostgreSQL takes the startup user)', () => {
     expect(scramClient('pw', 'n0nce').clientFirst).to.equal('n,,n=,r=n0nce');
+  });
+});
+
+describe('SCRAM secret', () => {
+  it('is what PostgreSQL stores for the password (RFC 7677 salt; keys computed independently with Python hashlib)', () => {
+    expect(scramSecret('pencil', 4096, Buffer.from('W22ZaJ0SNY7soEsUEjb6gQ==', 'base64'))).to.equal(
+      'SCRAM-SHA-256$4096:W22ZaJ0SNY7soEsUEjb6gQ==$WG5d8oPm3OtcPnkdi4Uo7BkeZkBFzpcXkuLmtbsT4qY=:wfPLwcE6nTWhTAmQ7tl2KeoiWGPlZqQxSrmfPwDl2dU=');
   });
 });
 

@@ -32,7 +32,7 @@ export const pgbouncer: PoolerAdapter = {
     }
     throw new Error(`pgbouncer still holds ${left} server connection(s) for ${[...dbs].join(', ')} 5s after their backends were terminated`);
   },
-  render({ mode, port, backend, dir, laneDatabases, authRoles, tls }) {
+  render({ mode, port, backend, backendSecret, dir, laneDatabases, authRoles, tls }) {
     const server = (db: string) => `host=${backend.host} port=${backend.port} dbname=${db}`;
     // In session mode a client keeps its server until it disconnects, so a one-server pool
     // would make a second concurrent client wait: there both pools are wide, and sequential
@@ -70,9 +70,12 @@ admin_users = ${backend.user}
     return {
       files: {
         'pgbouncer.ini': ini,
-        // Plain-text passwords let pgbouncer answer SCRAM and md5 itself and log in to the
-        // server as the same role; the file stays in the target's private folder.
-        'userlist.txt': [backend.user, authRoles.md5].map((u) => `"${u}" "${backend.password}"`).concat(`"${authRoles.trust}" ""`).join('\n') + '\n',
+        // The app role by the SCRAM secret the server stores: pgbouncer checks clients against
+        // it and logs in to the server with the client's proven key ("SCRAM pass-through",
+        // https://www.pgbouncer.org/config.html#authentication-file-format). The md5 role by
+        // its plain password, from which pgbouncer answers md5 both ways. The file stays in the
+        // target's private folder.
+        'userlist.txt': [`"${backend.user}" "${backendSecret}"`, `"${authRoles.md5}" "${backend.password}"`, `"${authRoles.trust}" ""`].join('\n') + '\n',
         // The same methods per role as the database's pg_hba.conf (auth_type = hba).
         'pgbouncer_hba.conf': [`host all ${authRoles.trust} 127.0.0.1/32 trust`, `host all ${authRoles.md5} 127.0.0.1/32 md5`, 'host all all 127.0.0.1/32 scram-sha-256'].join('\n') + '\n',
       },

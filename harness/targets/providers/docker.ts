@@ -10,7 +10,7 @@ import type { ContainerRuntimeClient } from 'testcontainers';
 import { poolerAdapter } from '../../poolers/registry.ts';
 import { adminConsole } from '../admin-console.ts';
 import type { ConnInfo } from '../conn-info.ts';
-import { APP_DATABASE, APP_USER, clusterSetup, laneDatabase, makeCertificate, MD5_USER, OBSERVER_USER, parsePostgresVersion, TRUST_USER } from '../postgres-cluster.ts';
+import { APP_DATABASE, APP_USER, appCredentials, clusterSetup, laneDatabase, makeCertificate, MD5_USER, OBSERVER_USER, parsePostgresVersion, TRUST_USER } from '../postgres-cluster.ts';
 import { freePort } from '../ports.ts';
 import { manageResource, runStateDir } from '../processes.ts';
 import { waitUntilReady } from '../readiness.ts';
@@ -38,7 +38,7 @@ const REMOVE_MS = 60_000;
 export class DockerProvider implements Provider {
   readonly id = 'docker' as const;
   // POOLCHECK_PASSWORD lets a test prove the password never reaches a report or log.
-  private readonly password = process.env.POOLCHECK_PASSWORD || randomBytes(18).toString('hex');
+  private readonly app = appCredentials(process.env.POOLCHECK_PASSWORD || randomBytes(18).toString('hex'));
   private readonly images = new Map<string, Promise<ResolvedImage>>();
   private certificate: Promise<{ cert: Buffer; key: Buffer }> | undefined;
   /** Names of containers asked for and not yet removed: what the 'exit' handler removes. */
@@ -51,7 +51,7 @@ export class DockerProvider implements Provider {
   constructor(private readonly opts: DockerProviderOptions) {}
 
   /** What must never appear in a report or log written by poolcheck. */
-  secrets(): string[] { return [this.password]; }
+  secrets(): string[] { return [this.app.password, this.app.scramSecret]; }
 
   /**
    * Before anything starts: the engine answers (else one line naming the fix), what killed runs
@@ -122,9 +122,9 @@ export class DockerProvider implements Provider {
     })());
     try {
       const tls = await this.tls();
-      const setup = clusterSetup(this.password, this.opts.lanes);
+      const setup = clusterSetup(this.app, this.opts.lanes);
       const pgPort = await freePort();
-      const conn: ConnInfo = { host: '127.0.0.1', port: pgPort, database: APP_DATABASE, user: APP_USER, password: this.password };
+      const conn: ConnInfo = { host: '127.0.0.1', port: pgPort, database: APP_DATABASE, user: APP_USER, password: this.app.password };
       const laneDatabases = Array.from({ length: this.opts.lanes }, (_, i) => laneDatabase(i));
       // The observer logs in as the md5 superuser, as in the local provider (not under test).
       const direct = laneDatabases.map((database): ConnInfo => ({ ...conn, user: OBSERVER_USER, database }));
@@ -165,7 +165,7 @@ export class DockerProvider implements Provider {
         const instance = instances.length > 1 ? `-lane${n}` : '';
         const port = await freePort();
         const launch = adapter.render({
-          mode: spec.mode!, port, backend: conn, dir: CONTAINER_DIR, laneDatabases: members.map((i) => laneDatabases[i]),
+          mode: spec.mode!, port, backend: conn, backendSecret: this.app.scramSecret, dir: CONTAINER_DIR, laneDatabases: members.map((i) => laneDatabases[i]),
           authRoles: { md5: MD5_USER, trust: TRUST_USER },
           tls: { cert: `${CONTAINER_DIR}/server.crt`, key: `${CONTAINER_DIR}/server.key` },
         });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { poolerAdapter } from '../../poolers/registry.ts';
 import { findBinary, findPostgresBinDir, versionLine } from '../binaries.ts';
 import type { ConnInfo } from '../conn-info.ts';
-import { certificateFiles, initTemplate, laneDatabase, MD5_USER, OBSERVER_USER, startCluster, TRUST_USER } from '../postgres-cluster.ts';
+import { appCredentials, certificateFiles, initTemplate, laneDatabase, MD5_USER, OBSERVER_USER, startCluster, TRUST_USER } from '../postgres-cluster.ts';
 import { freePort } from '../ports.ts';
 import { runStateDir, spawnManaged, type ManagedProcess } from '../processes.ts';
 import { adminConsole } from '../admin-console.ts';
@@ -30,13 +30,13 @@ export interface LocalProviderOptions {
 export class LocalProvider implements Provider {
   readonly id = 'local' as const;
   // POOLCHECK_PASSWORD lets a test prove the password never reaches a report or log.
-  private readonly password = process.env.POOLCHECK_PASSWORD || randomBytes(18).toString('hex');
+  private readonly app = appCredentials(process.env.POOLCHECK_PASSWORD || randomBytes(18).toString('hex'));
   private template: Promise<{ binDir: string; dir: string }> | undefined;
 
   constructor(private readonly opts: LocalProviderOptions) {}
 
   /** What must never appear in a report or log written by poolcheck. */
-  secrets(): string[] { return [this.password]; }
+  secrets(): string[] { return [this.app.password, this.app.scramSecret]; }
 
   /** Binaries are looked up before anything starts, so a missing one fails the run at once. */
   checkBinaries(specs: readonly TargetSpec[]): void {
@@ -56,7 +56,7 @@ export class LocalProvider implements Provider {
     this.template ??= (async () => {
       const binDir = findPostgresBinDir(this.opts.pgBinDir, this.opts.allowInstall);
       const dir = path.join(runStateDir(this.opts.runId), 'template');
-      await initTemplate(binDir, dir, this.password, this.opts.lanes);
+      await initTemplate(binDir, dir, this.app, this.opts.lanes);
       return { binDir, dir };
     })();
     return this.template;
@@ -77,7 +77,7 @@ export class LocalProvider implements Provider {
     };
     try {
       const cluster = await startCluster({
-        binDir, template, dataDir: path.join(targetDir, 'data'), password: this.password, name: spec.id,
+        binDir, template, dataDir: path.join(targetDir, 'data'), password: this.app.password, name: spec.id,
         logFile: path.join(this.opts.logDir, `${slug}.postgres.log`),
       });
       stops.push(() => cluster.process.stop());
@@ -106,7 +106,7 @@ export class LocalProvider implements Provider {
         if (user) chownSync(dir, user.uid, user.gid);
         const port = await freePort();
         const launch = adapter.render({
-          mode: spec.mode!, port, backend: cluster.conn, dir, laneDatabases: members.map((i) => laneDatabases[i]),
+          mode: spec.mode!, port, backend: cluster.conn, backendSecret: this.app.scramSecret, dir, laneDatabases: members.map((i) => laneDatabases[i]),
           authRoles: { md5: MD5_USER, trust: TRUST_USER }, tls: certificateFiles(cluster.dataDir),
         });
         for (const [name, text] of Object.entries(launch.files)) {
