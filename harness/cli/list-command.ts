@@ -17,6 +17,7 @@ export async function listCommand(what: string | undefined): Promise<number> {
     for (const d of Object.values(drivers)) {
       w(`${d.id.padEnd(12)} ${d.library} ${d.version}: ${d.notes}`);
       w(`${''.padEnd(12)} capabilities: ${[...d.capabilities].join(', ')}; lacks: ${Object.keys(CAPABILITIES).filter((c) => !d.capabilities.has(c as never)).join(', ') || 'nothing'}`);
+      if (d.sameWireAs) w(`${''.padEnd(12)} runs the scenarios where one statement runs ${d.sameWireAs.executions}+ times on a connection; elsewhere it sends what ${d.sameWireAs.base} sends (skip)`);
     }
   } else if (what === 'scenarios') {
     const all = await loadCatalog();

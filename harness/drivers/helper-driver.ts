@@ -69,6 +69,7 @@ export interface HelperDriverSpec extends HelperSessionConfig {
   readonly library: string;
   readonly capabilities: readonly Capability[];
   readonly notes: string;
+  readonly sameWireAs?: Driver['sameWireAs'];
 }
 
 export function helperDriver(spec: HelperDriverSpec): Driver {
@@ -78,6 +79,7 @@ export function helperDriver(spec: HelperDriverSpec): Driver {
     get version() { return spec.helper.reported()?.version ?? '(known once its helper has started)'; },
     capabilities: new Set(spec.capabilities),
     notes: spec.notes,
+    sameWireAs: spec.sameWireAs,
     async connect(opts: SessionOptions): Promise<Session> {
       const proc = await spec.helper.get();
       return HelperSession.connect(proc, spec.helper.nextSessionId(spec.id), opts, spec);

@@ -18,6 +18,9 @@ const helper = new SharedHelper(() => ({
   args: ['-XX:+UseSerialGC', '-Xshare:auto', '-cp', requireFile(JAR, 'apt-get install libpostgresql-jdbc-java default-jre-headless'), path.join(SHIMS_DIR, 'java', 'PgjdbcHelper.java')],
 }), 60_000);
 
+/** pgjdbc's default prepareThreshold. */
+const PREPARE_THRESHOLD = 5;
+
 // Not startupApplicationName: pgjdbc sends SET application_name after connecting unless told
 // the server is 9.0 or newer (assumeMinServerVersion). Not anyClientEncoding: it closes the
 // connection when client_encoding leaves UTF8.
@@ -34,4 +37,5 @@ export const pgjdbcPoolerSafeDriver = helperDriver({
   id: 'pgjdbc:pooler-safe', helper, library: 'pgjdbc', placeholders: 'jdbc', settings: { prepareThreshold: 0 },
   capabilities: common,
   notes: `${notes}; prepareThreshold=0: the unnamed statement always`,
+  sameWireAs: { base: 'pgjdbc', executions: PREPARE_THRESHOLD },
 });

@@ -14,6 +14,9 @@ const helper = new SharedHelper(() => ({
   args: ['-I', path.join(SHIMS_DIR, 'python', 'psycopg_helper.py')],
 }), 20_000);
 
+/** psycopg's default prepare_threshold. */
+const PREPARE_THRESHOLD = 5;
+
 const common: Capability[] = [
   'cancel', 'backendPid', 'parameterStatus', 'notifications', 'notificationPid', 'notices', 'tls', 'startupApplicationName', 'anyClientEncoding',
 ];
@@ -29,4 +32,5 @@ export const psycopgPoolerSafeDriver = helperDriver({
   id: 'psycopg:pooler-safe', helper, library: 'psycopg 3', placeholders: 'pyformat', settings: { prepare_threshold: null },
   capabilities: common,
   notes: `${notes}; prepare_threshold=None: never prepares`,
+  sameWireAs: { base: 'psycopg', executions: PREPARE_THRESHOLD },
 });

@@ -94,6 +94,13 @@ export interface Driver {
   readonly capabilities: ReadonlySet<Capability>;
   /** How it puts SQL on the wire, for the report. */
   readonly notes: string;
+  /**
+   * A variant whose setting is a prepare threshold (0 or none: never prepare): until one
+   * statement has run `executions` times on one connection it sends exactly what `base` sends
+   * (test/integration/variant-wire.test.ts records both), so a scenario that never repeats a
+   * statement that often is `skip` for it, with `base`'s result standing for it.
+   */
+  readonly sameWireAs?: { readonly base: string; readonly executions: number };
   connect(opts: SessionOptions): Promise<Session>;
 }
 

@@ -33,7 +33,7 @@ export function summaryMarkdown(r: RunReport): string {
   out.push('', `Drivers: ${r.drivers.map((d) => `${d.id} (${d.library} ${d.version})`).join(', ')}.`, '');
   out.push('Legend: pass = behaves like PostgreSQL; doc = diverges as the pooler\'s documentation says; ' +
     '**REGRESSION** = diverges where PostgreSQL behaviour was expected; *improved* = passes where a divergence was documented; ' +
-    '**ERROR** = could not be decided (harness, timeout, invalid scenario); (drivers) = only these drivers could run the scenario, the others lack a capability it needs (skip).', '');
+    '**ERROR** = could not be decided (harness, timeout, invalid scenario); (drivers) = only these drivers ran the scenario: the others lack a capability it needs, or (a pooler-safe variant below its prepare threshold) send what their default sends (skip).', '');
   const scenarios = [...new Map(r.results.map((x) => [x.scenario, x.category])).entries()];
   const byCell = new Map<string, Row[]>();
   for (const x of r.results) byCell.set(`${x.scenario}\u0000${x.target}`, [...(byCell.get(`${x.scenario}\u0000${x.target}`) ?? []), x]);

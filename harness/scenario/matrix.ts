@@ -7,7 +7,7 @@ import type { ScenarioRun } from '../report/result.ts';
 import type { Lane, Provider, StartedTarget } from '../targets/started-target.ts';
 import type { TargetSpec } from '../targets/target-spec.ts';
 import type { Scenario } from './model.ts';
-import { missingCapabilities } from './capabilities.ts';
+import { skipReason } from './skip-reason.ts';
 import { runScenario } from './runner.ts';
 
 export interface MatrixPlan {
@@ -68,7 +68,7 @@ export async function runMatrix(plan: MatrixPlan): Promise<{ results: ScenarioRu
         if (dead) { record(errorRun(s, spec.id, d.id, dead)); continue; }
         try {
           // A run the driver cannot do is decided without touching the servers.
-          if (missingCapabilities(s, d).length === 0) await lane.quiesce();
+          if (skipReason(s, d) === undefined) await lane.quiesce();
           record(await runScenario(s, { target: started, lane, driver: d, namePrefix: `pc${plan.runId}_${++seq}`, stepTimeoutMs: plan.stepTimeoutMs }));
         } catch (err) {
           record(errorRun(s, spec.id, d.id, started.failure() ?? (err as Error).message));

@@ -8,7 +8,7 @@ import { DeadlineError, withDeadline } from '../wire/errors.ts';
 import { clip } from '../wire/messages.ts';
 import { Transcript } from '../wire/transcript.ts';
 import { MD5_USER, TRUST_USER } from '../targets/postgres-cluster.ts';
-import { missingCapabilities } from './capabilities.ts';
+import { skipReason } from './skip-reason.ts';
 import { check, show, summarize, type StepResult } from './expectations.ts';
 import { actionOf, OBSERVER, type Scenario, type Step } from './model.ts';
 import { Templates } from './templates.ts';
@@ -39,10 +39,8 @@ export async function runScenario(s: Scenario, ctx: RunContext): Promise<Scenari
   if (problems.length) {
     return { ...base, outcome: 'error', message: `invalid scenario${s.source ? ` (${s.source})` : ''}: ${problems.join('; ')}`, durationMs: 0, steps: [] };
   }
-  const missing = missingCapabilities(s, ctx.driver);
-  if (missing.length) {
-    return { ...base, outcome: 'skip', message: `driver ${ctx.driver.id} lacks ${missing.join(', ')}`, durationMs: 0, steps: [] };
-  }
+  const skip = skipReason(s, ctx.driver);
+  if (skip) return { ...base, outcome: 'skip', message: skip, durationMs: 0, steps: [] };
 
   const transcript = new Transcript();
   const saved = new Map<string, string>();
