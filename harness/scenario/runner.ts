@@ -3,7 +3,6 @@ import type { Driver, Session } from '../drivers/session.ts';
 import { toResult } from '../drivers/raw.ts';
 import type { ScenarioRun, StepRecord } from '../report/result.ts';
 import type { Lane, StartedTarget } from '../targets/started-target.ts';
-import { WireConnection } from '../wire/connection.ts';
 import { DeadlineError, withDeadline } from '../wire/errors.ts';
 import { clip } from '../wire/messages.ts';
 import { Transcript } from '../wire/transcript.ts';
@@ -51,12 +50,7 @@ export async function runScenario(s: Scenario, ctx: RunContext): Promise<Scenari
   const records: StepRecord[] = [];
   const timeout = (st?: Step) => st?.timeoutMs ?? ctx.stepTimeoutMs;
   const wireLevel = ctx.driver.capabilities.has('protocol');
-  let observer: WireConnection | undefined;
-
-  const observerQuery = async (sql: string) => {
-    observer ??= await WireConnection.connect({ ...ctx.lane.direct, label: OBSERVER, transcript, timeoutMs: ctx.stepTimeoutMs });
-    return toResult(await observer.exchange([{ type: 'Query', sql: templates.expand(sql) }]));
-  };
+  const observerQuery = async (sql: string) => toResult(await ctx.lane.observer.query(templates.expand(sql), transcript, ctx.stepTimeoutMs));
 
   const session = async (name: string): Promise<Session> => {
     const existing = sessions.get(name);
@@ -246,7 +240,7 @@ export async function runScenario(s: Scenario, ctx: RunContext): Promise<Scenari
       const r = await observerQuery(sql).catch((e: unknown) => ({ error: { code: '-', message: errorText(e) } }));
       if (r.error && outcome === 'pass') { outcome = 'error'; message = `teardown "${sql}" failed: ${r.error.message}`; }
     }
-    await observer?.close().catch(() => undefined);
+    await ctx.lane.observer.release();
   }
   if (message) message = message.replace(new RegExp(`${ctx.namePrefix}_(\\w+)`, 'g'), '{{$1}}');
   return {

@@ -1,4 +1,6 @@
 import type { PoolKind } from '../poolers/pooler-adapter.ts';
+import type { ServerMessage } from '../wire/messages.ts';
+import type { Transcript } from '../wire/transcript.ts';
 import type { ConnInfo } from './conn-info.ts';
 import type { TargetSpec } from './target-spec.ts';
 
@@ -17,6 +19,19 @@ export interface Lane {
   readonly direct: ConnInfo;
   /** Returns once no backend of an earlier scenario is left in this lane, so no state leaks. */
   quiesce(): Promise<void>;
+  /** The scenarios' observer: the lane's control connection, lent to one scenario at a time. */
+  readonly observer: LaneObserver;
+}
+
+/**
+ * The lane's one connection straight to its database (as the observer role), which also serves
+ * the quiesce. A scenario's observer queries run on it, written to the scenario's transcript.
+ */
+export interface LaneObserver {
+  /** One simple Query; its replies up to ReadyForQuery. */
+  query(sql: string, transcript: Transcript, timeoutMs: number): Promise<ServerMessage[]>;
+  /** The scenario is done with it: the session state it left is discarded (or the connection closed). */
+  release(): Promise<void>;
 }
 
 /** A target whose servers are up. Stopping it is idempotent. */

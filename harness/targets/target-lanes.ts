@@ -1,9 +1,9 @@
 // The lanes of a started target that the docker and external providers build: each lane's
-// pools, its observer connection, and the quiesce between two scenarios (quiesce.ts, as the
+// pools, its observer connection, and the quiesce between two scenarios (lane-control.ts, as the
 // local provider does), so that these runs differ from a local one only in where servers run.
 import type { AdminConsole, PoolerAdapter, PoolKind } from '../poolers/pooler-adapter.ts';
 import type { ConnInfo } from './conn-info.ts';
-import { laneQuiescer } from './quiesce.ts';
+import { laneControl } from './lane-control.ts';
 import type { Lane } from './started-target.ts';
 
 export interface LaneSpec {
@@ -29,6 +29,6 @@ export function buildLanes(specs: readonly LaneSpec[], reset: LaneReset, stops: 
     const resetPooler = reset.kind === 'pooler' ? (terminate: () => Promise<void>) => reset.adapter.resetServers(reset.admin, names, terminate)
       : reset.kind === 'terminate' ? (terminate: () => Promise<void>) => terminate()
         : undefined;
-    return { ...lane, quiesce: laneQuiescer(lane.direct, stops, resetPooler) };
+    return { ...lane, ...laneControl(lane.direct, stops, resetPooler) };
   });
 }

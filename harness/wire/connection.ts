@@ -41,8 +41,10 @@ export class WireConnection {
   // Several reads can wait at once (a background query and close(), say); all are woken.
   private readonly waiters = new Set<Waiter>();
   private closedWith: string | undefined;
+  private recordTo: Transcript;
 
   private constructor(private readonly socket: net.Socket | tls.TLSSocket, private readonly opts: ConnectOptions) {
+    this.recordTo = opts.transcript;
     (socket as net.Socket).setNoDelay?.(true);
     void parse(socket, (raw) => {
       this.captureAuth(raw as unknown as Record<string, unknown>);
@@ -66,7 +68,9 @@ export class WireConnection {
   }
 
   get label(): string { return this.opts.label; }
-  get transcript(): Transcript { return this.opts.transcript; }
+  get transcript(): Transcript { return this.recordTo; }
+  /** Where this connection's traffic is written from now on (a connection lent to a scenario). */
+  recordInto(transcript: Transcript): void { this.recordTo = transcript; }
   get isClosed(): boolean { return this.closedWith !== undefined; }
 
   private receive(m: ServerMessage): void {

@@ -11,15 +11,22 @@ export class Transcript {
   private readonly lines: string[] = [];
   private readonly pids = new Set<string>();
 
-  fe(session: string, text: string): void { this.lines.push(`${session} FE=> ${text}`); }
-  be(session: string, text: string): void { this.lines.push(`${session} <= BE ${text}`); }
+  /** A transcript that keeps nothing, for poolcheck's own traffic between scenarios. */
+  static none(): Transcript { return new Transcript(false); }
+
+  constructor(private readonly keep = true) {}
+
+  fe(session: string, text: string): void { this.add(`${session} FE=> ${text}`); }
+  be(session: string, text: string): void { this.add(`${session} <= BE ${text}`); }
   /** A driver-level or harness line (drivers that hide the wire log what they were asked and answered). */
-  note(session: string, text: string): void { this.lines.push(`${session} -- ${text}`); }
+  note(session: string, text: string): void { this.add(`${session} -- ${text}`); }
+
+  private add(line: string): void { if (this.keep) this.lines.push(line); }
 
   /** A number that is a backend pid (from BackendKeyData, a pid column, a notification). */
   pid(value: number | string | null | undefined): void {
     // Poolers hand out made-up keys; read as signed int32 they can be negative.
-    if (value !== null && value !== undefined && /^-?\d+$/.test(String(value)) && Number(value) !== 0) this.pids.add(String(value));
+    if (this.keep && value !== null && value !== undefined && /^-?\d+$/.test(String(value)) && Number(value) !== 0) this.pids.add(String(value));
   }
 
   /** `replace` maps run-specific strings (object names, run id) to their stable spelling. */

@@ -9,7 +9,7 @@ import { appCredentials, certificateFiles, initTemplate, laneDatabase, MD5_USER,
 import { freePort } from '../ports.ts';
 import { runStateDir, spawnManaged, type ManagedProcess } from '../processes.ts';
 import { adminConsole } from '../admin-console.ts';
-import { laneQuiescer } from '../quiesce.ts';
+import { laneControl } from '../lane-control.ts';
 import { waitUntilReady } from '../readiness.ts';
 import { serverUser } from '../server-user.ts';
 import type { Lane, Provider, StartedTarget } from '../started-target.ts';
@@ -89,7 +89,7 @@ export class LocalProvider implements Provider {
         return {
           ...base, poolerVersion: null, failure: () => cluster.process.exitReason(),
           lanes: laneDatabases.map((_, i) => ({
-            index: i, direct: direct(i), pools: { single: app(i), wide: app(i) }, quiesce: laneQuiescer(direct(i), stops),
+            index: i, direct: direct(i), pools: { single: app(i), wide: app(i) }, ...laneControl(direct(i), stops),
           })),
         };
       }
@@ -128,7 +128,7 @@ export class LocalProvider implements Provider {
           const dbs = launch.lanes[j];
           lanes.push({
             index: i, direct: direct(i), pools: { single: pool(dbs.single), wide: pool(dbs.wide) },
-            quiesce: laneQuiescer(direct(i), stops, (terminate) => adapter.resetServers(admin, dbs, terminate)),
+            ...laneControl(direct(i), stops, (terminate) => adapter.resetServers(admin, dbs, terminate)),
           });
         });
       }
