@@ -1,4 +1,4 @@
-import { minimatch } from 'minimatch';
+import { matchesId } from '../scenario/id-glob.ts';
 import type { Trait } from '../scenario/traits.ts';
 
 /**
@@ -47,6 +47,6 @@ export function expectedDivergence(
 ): ProfileEntry | undefined {
   if (!profile || !mode) return undefined;
   return (profile.modes[mode] ?? []).find((e) =>
-    (([] as string[]).concat(e.scenarios).some((p) => p === scenarioId || minimatch(scenarioId, p)) || (e.traits ?? []).some((t) => traits.has(t)))
+    (([] as string[]).concat(e.scenarios).some((p) => matchesId(scenarioId, p)) || (e.traits ?? []).some((t) => traits.has(t)))
     && (!e.drivers || e.drivers.includes(driver)));
 }

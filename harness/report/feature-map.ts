@@ -1,4 +1,4 @@
-import { minimatch } from 'minimatch';
+import { matchesId } from '../scenario/id-glob.ts';
 import type { PublishedFeatureMap } from '../poolers/profile.ts';
 import type { Feature, FeatureCell } from './feature.ts';
 import { agrees } from './feature.ts';
@@ -7,13 +7,8 @@ import { cell } from './summary-md.ts';
 
 type Row = RunReport['results'][number];
 
-// Memoised: a report asks for every feature x target x result, and compiling a glob is slow.
-const memo = new Map<string, boolean>();
 export function matchesFeature(f: Feature, scenario: string): boolean {
-  const key = `${f.id}\u0000${scenario}`;
-  let hit = memo.get(key);
-  if (hit === undefined) memo.set(key, (hit = f.scenarios.some((p) => p === scenario || minimatch(scenario, p))));
-  return hit;
+  return f.scenarios.some((p) => matchesId(scenario, p));
 }
 
 export function featureCell(results: readonly Row[]): FeatureCell {

@@ -3,7 +3,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { minimatch } from 'minimatch';
+import { matchesId } from './id-glob.ts';
 import { loadCaseFile } from './case-file.ts';
 import { CATEGORIES, type Scenario } from './model.ts';
 
@@ -38,7 +38,7 @@ export async function loadCatalog(dir = SUITES_DIR): Promise<Scenario[]> {
 export function selectScenarios(all: readonly Scenario[], globs: string | undefined): Scenario[] {
   if (!globs) return [...all];
   const patterns = globs.split(',').map((g) => g.trim()).filter(Boolean).map((g) => (g.includes('/') || g.includes('*') ? g : `${g}/**`));
-  const picked = all.filter((s) => patterns.some((p) => minimatch(s.id, p)));
+  const picked = all.filter((s) => patterns.some((p) => matchesId(s.id, p)));
   if (!picked.length) throw new Error(`--scenarios ${globs} matches no scenario; try \`poolcheck list scenarios\``);
   return picked;
 }

@@ -13,6 +13,9 @@ const OTHERS = "FROM pg_stat_activity WHERE backend_type = 'client backend' AND 
 /** The observer's name in transcripts (scenario steps name it so too). */
 const LABEL = 'observer';
 
+/** Polls start fast (a closed session's backend exits in a few ms) and slow down to 20 ms. */
+export const backoff = (poll: number) => new Promise((r) => setTimeout(r, Math.min(20, 2 << poll)));
+
 export interface LaneControl {
   quiesce(): Promise<void>;
   readonly observer: LaneObserver;
@@ -49,10 +52,10 @@ export function laneControl(
     for (let round = 0; Date.now() < until; round++) {
       if (resetPooler) await resetPooler(terminate);
       else if (round > 0) await terminate();
-      for (const pollUntil = Math.min(until, Date.now() + 500); Date.now() < pollUntil;) {
+      for (let poll = 0, pollUntil = Math.min(until, Date.now() + 500); Date.now() < pollUntil; poll++) {
         last = await value(`SELECT count(*) ${OTHERS}`);
         if (last === '0') return;
-        await new Promise((r) => setTimeout(r, 5));
+        await backoff(poll);
       }
     }
     throw new DeadlineError(`timed out after ${deadlineMs}ms waiting for the previous scenario's backends to exit (${last} left)`);

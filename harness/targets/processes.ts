@@ -2,7 +2,7 @@
 // normal return, an exception, Ctrl-C (SIGINT), SIGTERM, and, for a run that was killed
 // with SIGKILL, the next run (leftovers are found through the run's state folder).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync, chownSync } from 'node:fs';
+import { appendFileSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { serverUser } from './server-user.ts';
@@ -73,15 +73,20 @@ export function runStateDir(runId: string): string {
 
 export function spawnManaged(opts: SpawnOptions): ManagedProcess {
   if (!stateDir) throw new Error('runStateDir() must be called before starting servers');
-  const log = createWriteStream(opts.logFile, { flags: 'a' });
+  // The server writes its output straight into its log file: piped through poolcheck, every
+  // line of a busy server's log (a pooler logging each connection) would cost this process.
+  const log = openSync(opts.logFile, 'a');
   const user = serverUser();
   // detached: a terminal's Ctrl-C reaches poolcheck only, which then stops servers in order.
-  const child = spawn(opts.command, [...opts.args], {
-    cwd: opts.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
-    ...(user ? { uid: user.uid, gid: user.gid } : {}),
-  });
-  child.stdout!.pipe(log, { end: false });
-  child.stderr!.pipe(log, { end: false });
+  let child: ChildProcess;
+  try {
+    child = spawn(opts.command, [...opts.args], {
+      cwd: opts.cwd, detached: true, stdio: ['ignore', log, log],
+      ...(user ? { uid: user.uid, gid: user.gid } : {}),
+    });
+  } finally {
+    closeSync(log);
+  }
   let exitReason: string | undefined;
   let stopping = false;
   const exited = new Promise<number | null>((resolve) => {
@@ -104,12 +109,6 @@ export function spawnManaged(opts: SpawnOptions): ManagedProcess {
         if (!done) { killGroup(child.pid!); await exited; }
       }
       live.delete(entry);
-      // A server's children may still hold its stdout and stderr after it exited (pgpool-II's
-      // do): close our ends before the log, or their next line is a write after end, which
-      // throws and kills poolcheck in the middle of stopping.
-      child.stdout!.destroy();
-      child.stderr!.destroy();
-      log.end();
     },
   };
   live.add(entry);

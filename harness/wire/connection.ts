@@ -123,7 +123,7 @@ export class WireConnection {
           break;
         case 'AuthenticationSASLContinue':
           if (!scram) throw new Error(`${label}: SASLContinue before SASL started`);
-          this.sendRaw(serialize.sendSCRAMClientFinalMessage(scram.respond(this.saslData)), 'SASLResponse(<proof>)');
+          this.sendRaw(serialize.sendSCRAMClientFinalMessage(await scram.respond(this.saslData)), 'SASLResponse(<proof>)');
           break;
         case 'AuthenticationSASLFinal':
           if (!scram) throw new Error(`${label}: SASLFinal before SASL started`);

@@ -1,13 +1,19 @@
 // SCRAM-SHA-256 client (RFC 5802 / RFC 7677) as PostgreSQL speaks it:
 // https://www.postgresql.org/docs/current/sasl-authentication.html
-import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, pbkdf2, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+
+const pbkdf2Async = promisify(pbkdf2);
 
 export const SCRAM_MECHANISM = 'SCRAM-SHA-256';
 
 export interface ScramClient {
   readonly clientFirst: string;
-  /** Given the server-first message, returns the client-final message. */
-  respond(serverFirst: string): string;
+  /**
+   * Given the server-first message, returns the client-final message. The key derivation
+   * (4096 PBKDF2 rounds) runs on libuv's thread pool, off the event loop every lane shares.
+   */
+  respond(serverFirst: string): Promise<string>;
   /** Throws unless the server-final message proves the server knew the password. */
   verify(serverFinal: string): void;
 }
@@ -33,14 +39,14 @@ export function scramClient(password: string, nonce = randomBytes(18).toString('
   let serverSignature: Buffer | undefined;
   return {
     clientFirst: `n,,${clientFirstBare}`,
-    respond(serverFirst) {
+    async respond(serverFirst) {
       const attrs = attributes(serverFirst);
       const combinedNonce = attrs.get('r');
       const salt = attrs.get('s');
       const iterations = Number(attrs.get('i'));
       if (!combinedNonce || !combinedNonce.startsWith(nonce)) throw new Error('SCRAM: server nonce does not extend the client nonce');
       if (!salt || !Number.isInteger(iterations) || iterations < 1) throw new Error('SCRAM: server-first message lacks salt or iteration count');
-      const salted = pbkdf2Sync(password.normalize('NFKC'), Buffer.from(salt, 'base64'), iterations, 32, 'sha256');
+      const salted = await pbkdf2Async(password.normalize('NFKC'), Buffer.from(salt, 'base64'), iterations, 32, 'sha256');
       const clientKey = hmac(salted, 'Client Key');
       const withoutProof = `c=biws,r=${combinedNonce}`;
       const authMessage = `${clientFirstBare},${serverFirst},${withoutProof}`;

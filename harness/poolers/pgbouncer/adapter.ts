@@ -1,7 +1,11 @@
 // pgbouncer: https://www.pgbouncer.org/config.html
 import path from 'node:path';
+import { backoff } from '../../targets/lane-control.ts';
 import type { PoolerAdapter } from '../pooler-adapter.ts';
 import { pgbouncerProfile } from './profile.ts';
+
+/** SHOW POOLS columns (pgbouncer 1.18+) counting cancel requests in flight. */
+const CANCELS = ['cl_active_cancel_req', 'cl_waiting_cancel_req', 'sv_active_cancel', 'sv_being_canceled'];
 
 export const pgbouncer: PoolerAdapter = {
   id: 'pgbouncer',
@@ -11,6 +15,12 @@ export const pgbouncer: PoolerAdapter = {
   binary: { program: 'pgbouncer', aptPackage: 'pgbouncer', candidates: ['/usr/sbin/pgbouncer'] },
   parseVersion: (line) => line.match(/(\d+\.\d+(?:\.\d+)?)/)?.[1] ?? line,
   stopSignal: 'SIGTERM', // immediate shutdown; SIGINT would wait for clients ("safe shutdown")
+  // One pgbouncer per lane: pgbouncer 1.18 exits ("FATAL ... server_proto(): server in bad
+  // state: 11", pgbouncer#822, fixed in 1.20.1 by #927) when a server connection it is sending
+  // a CancelRequest on gets a packet, which happened when backends were ended while a cancel
+  // was in flight: one lane's quiesce during another lane's cancel, or a scenario's own cancel
+  // still travelling when the scenario had ended (resetServers waits for those).
+  instancePerLane: true,
   profile: pgbouncerProfile,
   async resetServers(admin, lane, terminateBackends) {
     // Not KILL: pgbouncer 1.18 can die on KILL while a cancel-request client is still open
@@ -21,13 +31,18 @@ export const pgbouncer: PoolerAdapter = {
     // first terminate, so terminate again until pgbouncer holds no server for the lane.
     const dbs = new Set(Object.values(lane));
     const until = Date.now() + 5000;
+    for (let cancelling = 1, poll = 0; cancelling && Date.now() < until; poll++) {
+      cancelling = (await admin.query('SHOW POOLS')).filter((r) => dbs.has(String(r.database)))
+        .reduce((n, r) => n + CANCELS.reduce((m, c) => m + Number(r[c] ?? 0), 0), 0);
+      if (cancelling) await backoff(poll);
+    }
     let left = 0;
     while (Date.now() < until) {
       await terminateBackends();
-      for (const pollUntil = Math.min(until, Date.now() + 300); Date.now() < pollUntil;) {
+      for (let poll = 0, pollUntil = Math.min(until, Date.now() + 300); Date.now() < pollUntil; poll++) {
         left = (await admin.query('SHOW SERVERS')).filter((r) => dbs.has(String(r.database))).length;
         if (!left) return;
-        await new Promise((r) => setTimeout(r, 5));
+        await backoff(poll);
       }
     }
     throw new Error(`pgbouncer still holds ${left} server connection(s) for ${[...dbs].join(', ')} 5s after their backends were terminated`);

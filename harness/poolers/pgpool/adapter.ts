@@ -6,6 +6,7 @@
 // https://www.pgpool.net/docs/43/en/html/runtime-config-connection-pooling.html. The clustering
 // mode ('raw') is about replication, not pooling, so it does not name the target.
 import path from 'node:path';
+import { backoff } from '../../targets/lane-control.ts';
 import type { PoolerAdapter, PoolKind } from '../pooler-adapter.ts';
 import { pgpoolProfile } from './profile.ts';
 
@@ -71,13 +72,13 @@ export const pgpool: PoolerAdapter = {
     // https://www.pgpool.net/docs/43/en/html/sql-show-pool-pools.html
     const dbs = new Set(Object.values(lane));
     const until = Date.now() + 5000;
-    for (;;) {
+    for (let poll = 0; ; poll++) {
       const busy = servedRows(await admin.query('SHOW POOL_POOLS'), dbs);
       if (!busy.length) break;
       if (Date.now() > until) {
         throw new Error(`pgpool still serves ${busy.length} client connection(s) of ${[...dbs].join(', ')} 5s after the scenario closed them (children ${busy.map((r) => r.pool_pid).join(', ')})`);
       }
-      await new Promise((r) => setTimeout(r, 5));
+      await backoff(poll);
     }
     // pgpool has no command that drops a child's cached connections (PCP and the SHOW/PGPOOL SQL
     // commands only report), so the backends are ended from the database side, as for pgbouncer.
