@@ -10,6 +10,7 @@ export function consoleProgress(quiet: boolean): Progress {
     targetStarting: (id) => say(`starting ${id}...`),
     targetStarted: (t, ms) => say(`started ${t.spec.id} in ${ms} ms (PostgreSQL ${t.postgresVersion.split(' ')[0]}${t.poolerVersion ? `, ${t.spec.pooler} ${t.poolerVersion}` : ''})`),
     targetFailed: (id, message) => say(`FAILED to start ${id}: ${message}`),
+    targetDone: (id, results, ms) => say(`finished ${id}: ${results} results at ${(ms / 1000).toFixed(1)}s`),
     result(r, done, total) {
       if (quiet) return;
       if (r.outcome === 'error') say(`error: ${r.target} ${r.driver} ${r.scenario}: ${r.message}`);

@@ -24,6 +24,8 @@ export interface Progress {
   targetStarting(id: string): void;
   targetStarted(t: StartedTarget, ms: number): void;
   targetFailed(id: string, message: string): void;
+  /** Every scenario of the target has a result; `ms` since the run started. */
+  targetDone(id: string, results: number, ms: number): void;
   result(r: ScenarioRun, done: number, total: number): void;
 }
 
@@ -44,6 +46,7 @@ export async function runMatrix(plan: MatrixPlan): Promise<{ results: ScenarioRu
     plan.progress.result(r, ++done, total);
   };
   const targets: TargetRecord[] = [];
+  const runStart = Date.now();
   await Promise.all(plan.targets.map(async (spec) => {
     plan.progress.targetStarting(spec.id);
     const t0 = Date.now();
@@ -77,6 +80,7 @@ export async function runMatrix(plan: MatrixPlan): Promise<{ results: ScenarioRu
     };
     try {
       await Promise.all(started.lanes.map(worker));
+      plan.progress.targetDone(spec.id, plan.drivers.length * plan.scenarios.length, Date.now() - runStart);
     } finally {
       await started.stop();
     }
