@@ -2,6 +2,14 @@
 import type { FrontendMessage } from '../wire/messages.ts';
 import type { Scenario, Step } from './model.ts';
 
+/**
+ * The deadline of a wait for something PostgreSQL makes happen at once (a notification
+ * arriving, a crashed client's lock released). Generous, so a loaded machine is never taken
+ * for a diverging pooler: only a pooler that diverges ever waits it out. Waits for something
+ * that must NOT happen keep their own short windows.
+ */
+export const EVENTUALLY_MS = 2000;
+
 export function defineScenario(s: Scenario): Scenario {
   return s;
 }

@@ -1,7 +1,7 @@
 // A session advisory lock is released when its session ends, however the client goes away.
 // https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS
 // The client drops its socket without Terminate, as a crashed client would.
-import { defineScenario, observe, step } from '../../harness/scenario/define.ts';
+import { defineScenario, EVENTUALLY_MS, observe, step } from '../../harness/scenario/define.ts';
 
 const KEY = "hashtext('{{k}}')";
 const HELD = `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1 AND objid::bigint = (${KEY}::bigint & 4294967295)`;
@@ -18,7 +18,7 @@ export default [
       step('a', `SELECT pg_try_advisory_lock(${KEY})`, { expect: { rows: [['t']] } }),
       observe(HELD, { expect: { rows: [['1']] } }),
       { session: 'a', disconnect: 'abrupt' },
-      { session: 'observer', waitFor: { sql: HELD, rows: [['0']] }, timeoutMs: 500 },
+      { session: 'observer', waitFor: { sql: HELD, rows: [['0']] }, timeoutMs: EVENTUALLY_MS },
       step('b', `SELECT pg_try_advisory_lock(${KEY})`, { expect: { rows: [['t']] } }),
     ],
   }),

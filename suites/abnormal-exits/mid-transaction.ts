@@ -2,7 +2,7 @@
 // open transaction, releases its locks and exits. Nothing of that transaction reaches whoever
 // connects next.
 // https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-TERMINATION
-import { defineScenario, observe, step } from '../../harness/scenario/define.ts';
+import { defineScenario, EVENTUALLY_MS, observe, step } from '../../harness/scenario/define.ts';
 import type { Scenario } from '../../harness/scenario/model.ts';
 
 const TERMINATION = 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-TERMINATION';
@@ -24,7 +24,7 @@ const midTransaction = (how: 'abrupt' | 'terminate', id: string, why: string): S
     step('a', 'SELECT txid_current()', { save: 'axid' }),
     { session: 'a', disconnect: how, label: how === 'abrupt' ? 'a drops its socket mid-transaction' : 'a sends Terminate mid-transaction' },
     // The backend's exit is asynchronous to the client's close.
-    { session: 'observer', waitFor: { sql: OPEN_TRANSACTIONS, rows: [['0']] }, timeoutMs: 1000 },
+    { session: 'observer', waitFor: { sql: OPEN_TRANSACTIONS, rows: [['0']] }, timeoutMs: EVENTUALLY_MS },
     observe('SELECT count(*) FROM {{t}}', { expect: { rows: [['0']] } }),
     step('b', 'SELECT txid_current_if_assigned()', { label: 'b has no transaction open', expect: { rows: [[null]] } }),
     step('b', 'SAVEPOINT {{sp}}', { label: 'SAVEPOINT: 25P01 outside a transaction block', expect: { error: '25P01' } }),
@@ -50,7 +50,7 @@ export default [
       step('a', 'BEGIN'),
       step('a', 'SELECT 1/0', { expect: { error: '22012' } }),
       { session: 'a', disconnect: 'abrupt' },
-      { session: 'observer', waitFor: { sql: OPEN_TRANSACTIONS, rows: [['0']] }, timeoutMs: 1000 },
+      { session: 'observer', waitFor: { sql: OPEN_TRANSACTIONS, rows: [['0']] }, timeoutMs: EVENTUALLY_MS },
       step('b', 'SELECT 1', { expect: { rows: [['1']] } }),
       step('b', 'SAVEPOINT {{sp}}', { expect: { error: '25P01' } }),
     ],
@@ -68,7 +68,7 @@ export default [
       step('a', 'BEGIN'),
       step('a', 'SELECT x FROM {{t}} FOR UPDATE', { expect: { rows: [['1']] } }),
       { session: 'a', disconnect: 'abrupt' },
-      { session: 'observer', waitFor: { sql: "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = '{{t}}'", rows: [['0']] }, timeoutMs: 1000 },
+      { session: 'observer', waitFor: { sql: "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = '{{t}}'", rows: [['0']] }, timeoutMs: EVENTUALLY_MS },
       step('b', 'SELECT x FROM {{t}} FOR UPDATE NOWAIT', { expect: { rows: [['1']] } }),
     ],
   }),

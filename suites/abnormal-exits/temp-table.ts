@@ -1,7 +1,7 @@
 // A temporary table is dropped when the session that created it ends.
 // https://www.postgresql.org/docs/current/sql-createtable.html#SQL-CREATETABLE-TEMPORARY
 // The client drops its socket without Terminate, as a crashed client would.
-import { defineScenario, step } from '../../harness/scenario/define.ts';
+import { defineScenario, EVENTUALLY_MS, step } from '../../harness/scenario/define.ts';
 
 const TEMP_COUNT = "SELECT count(*) FROM pg_class WHERE relname = '{{t}}' AND relpersistence = 't'";
 
@@ -17,7 +17,7 @@ export default [
       step('a', 'CREATE TEMP TABLE {{t}} (v text)'),
       step('a', "INSERT INTO {{t}} VALUES ('from-a')"),
       { session: 'a', disconnect: 'abrupt' },
-      { session: 'observer', waitFor: { sql: TEMP_COUNT, rows: [['0']] }, timeoutMs: 500 },
+      { session: 'observer', waitFor: { sql: TEMP_COUNT, rows: [['0']] }, timeoutMs: EVENTUALLY_MS },
       step('b', 'SELECT v FROM {{t}}', { expect: { error: '42P01' } }),
       step('b', 'CREATE TEMP TABLE {{t}} (v text)'),
     ],

@@ -1,6 +1,6 @@
 // NotificationResponse carries the pid of the notifying backend.
 // https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-ASYNC
-import { defineScenario, step } from '../../harness/scenario/define.ts';
+import { defineScenario, EVENTUALLY_MS, step } from '../../harness/scenario/define.ts';
 
 const ASYNC = 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-ASYNC';
 
@@ -15,7 +15,7 @@ export default [
     steps: [
       step('a', 'LISTEN {{ch}}'),
       step('b', "SELECT pg_backend_pid(), pg_notify('{{ch}}', 'from b')", { save: 'bpid' }),
-      { session: 'a', waitNotification: '{{ch}}', timeoutMs: 1000, expect: { notification: { payload: 'from b', pidEquals: '$bpid' } } },
+      { session: 'a', waitNotification: '{{ch}}', timeoutMs: EVENTUALLY_MS, expect: { notification: { payload: 'from b', pidEquals: '$bpid' } } },
     ],
   }),
 
@@ -29,7 +29,7 @@ export default [
     steps: [
       // One Query message: LISTEN and the notification commit together, in one backend.
       step('a', "LISTEN {{ch}}; SELECT pg_backend_pid(), pg_notify('{{ch}}', 'to self')", { save: 'apid' }),
-      { session: 'a', waitNotification: '{{ch}}', timeoutMs: 1000, expect: { notification: { payload: 'to self', pidEquals: '$apid' } } },
+      { session: 'a', waitNotification: '{{ch}}', timeoutMs: EVENTUALLY_MS, expect: { notification: { payload: 'to self', pidEquals: '$apid' } } },
     ],
   }),
 ];

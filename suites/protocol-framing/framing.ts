@@ -2,7 +2,7 @@
 // Query, and a message larger than 16 MB. PostgreSQL reads a byte stream; message boundaries
 // are the length words, not the writes.
 // https://www.postgresql.org/docs/current/protocol-overview.html#PROTOCOL-MESSAGE-CONCEPTS
-import { defineScenario, msg, step } from '../../harness/scenario/define.ts';
+import { defineScenario, EVENTUALLY_MS, msg, step } from '../../harness/scenario/define.ts';
 
 const CONCEPTS = 'https://www.postgresql.org/docs/current/protocol-overview.html#PROTOCOL-MESSAGE-CONCEPTS';
 
@@ -36,7 +36,7 @@ export default [
         session: 'a', messages: [msg.query("INSERT INTO {{t}} VALUES ('sent with Terminate')"), msg.terminate()],
         expect: { messages: ['CommandComplete', 'ReadyForQuery'] },
       },
-      { session: 'observer', waitFor: { sql: 'SELECT count(*) FROM {{t}}', rows: [['1']] }, timeoutMs: 1000 },
+      { session: 'observer', waitFor: { sql: 'SELECT count(*) FROM {{t}}', rows: [['1']] }, timeoutMs: EVENTUALLY_MS },
     ],
   }),
   defineScenario({
@@ -50,7 +50,7 @@ export default [
     sessions: { a: {} },
     steps: [
       { session: 'a', messages: [msg.query("INSERT INTO {{t}} VALUES ('sent with Terminate')"), msg.terminate()], label: 'INSERT and Terminate in one write (replies not checked)' },
-      { session: 'observer', waitFor: { sql: 'SELECT count(*) FROM {{t}}', rows: [['1']] }, timeoutMs: 1000 },
+      { session: 'observer', waitFor: { sql: 'SELECT count(*) FROM {{t}}', rows: [['1']] }, timeoutMs: EVENTUALLY_MS },
     ],
   }),
   defineScenario({

@@ -8,7 +8,7 @@
 // listener sits inside a transaction while others notify (PostgreSQL then delivers at the end
 // of that transaction, just before its ReadyForQuery), so it is never idle between its LISTEN
 // and the delivery.
-import { defineScenario, observe, step } from '../../harness/scenario/define.ts';
+import { defineScenario, EVENTUALLY_MS, observe, step } from '../../harness/scenario/define.ts';
 import type { Step } from '../../harness/scenario/model.ts';
 
 const NOTIFY = 'https://www.postgresql.org/docs/current/sql-notify.html';
@@ -30,7 +30,7 @@ export default [
     steps: [
       step('a', 'LISTEN {{ch}}'),
       observe("NOTIFY {{ch}}, 'before-unlisten'"),
-      { session: 'a', waitNotification: '{{ch}}', timeoutMs: 500, expect: { notification: { payload: 'before-unlisten' } } },
+      { session: 'a', waitNotification: '{{ch}}', timeoutMs: EVENTUALLY_MS, expect: { notification: { payload: 'before-unlisten' } } },
       step('a', 'UNLISTEN {{ch}}'),
       step('a', LISTENING, { expect: { rows: [['0']] } }),
       observe("NOTIFY {{ch}}, 'after-unlisten'"),
@@ -83,7 +83,7 @@ export default [
       step('b', "NOTIFY {{ch}}, 'committed'"),
       step('a', 'COMMIT'),
       // Notifications arrive in commit order: the first one a takes must be the committed one.
-      { session: 'a', waitNotification: '{{ch}}', timeoutMs: 500, expect: { notification: { payload: 'committed' } } },
+      { session: 'a', waitNotification: '{{ch}}', timeoutMs: EVENTUALLY_MS, expect: { notification: { payload: 'committed' } } },
     ],
   }),
   defineScenario({
@@ -100,8 +100,8 @@ export default [
       observe("NOTIFY {{ch}}, 'sent-last-committed-first'", { label: 'another session notifies and commits meanwhile' }),
       step('b', 'COMMIT'),
       step('a', 'COMMIT'),
-      { session: 'a', waitNotification: '{{ch}}', timeoutMs: 500, expect: { notification: { payload: 'sent-last-committed-first' } } },
-      { session: 'a', waitNotification: '{{ch}}', timeoutMs: 500, expect: { notification: { payload: 'sent-first-committed-last' } } },
+      { session: 'a', waitNotification: '{{ch}}', timeoutMs: EVENTUALLY_MS, expect: { notification: { payload: 'sent-last-committed-first' } } },
+      { session: 'a', waitNotification: '{{ch}}', timeoutMs: EVENTUALLY_MS, expect: { notification: { payload: 'sent-first-committed-last' } } },
     ],
   }),
   defineScenario({
@@ -119,9 +119,9 @@ export default [
       step('b', "NOTIFY {{ch}}, 'last'"),
       step('b', 'COMMIT'),
       step('a', 'COMMIT'),
-      { session: 'a', waitNotification: '{{ch}}', timeoutMs: 500, expect: { notification: { payload: 'same' } } },
+      { session: 'a', waitNotification: '{{ch}}', timeoutMs: EVENTUALLY_MS, expect: { notification: { payload: 'same' } } },
       // Delivery keeps the sending order, so a second 'same' would come before 'last'.
-      { session: 'a', waitNotification: '{{ch}}', timeoutMs: 500, expect: { notification: { payload: 'last' } } },
+      { session: 'a', waitNotification: '{{ch}}', timeoutMs: EVENTUALLY_MS, expect: { notification: { payload: 'last' } } },
     ],
   }),
   defineScenario({
@@ -136,8 +136,8 @@ export default [
       step('b', "SELECT pg_notify('{{ch}}', 'it''s \"quoted\", ünïcødé ✓ and  two spaces')"),
       step('b', 'NOTIFY {{ch}}'),
       step('a', 'COMMIT'),
-      { session: 'a', waitNotification: '{{ch}}', timeoutMs: 500, expect: { notification: { payload: 'it\'s "quoted", ünïcødé ✓ and  two spaces' } } },
-      { session: 'a', waitNotification: '{{ch}}', timeoutMs: 500, expect: { notification: { payload: '' } } },
+      { session: 'a', waitNotification: '{{ch}}', timeoutMs: EVENTUALLY_MS, expect: { notification: { payload: 'it\'s "quoted", ünïcødé ✓ and  two spaces' } } },
+      { session: 'a', waitNotification: '{{ch}}', timeoutMs: EVENTUALLY_MS, expect: { notification: { payload: '' } } },
     ],
   }),
 ];

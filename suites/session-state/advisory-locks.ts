@@ -1,4 +1,4 @@
-import { defineScenario, observe, step } from '../../harness/scenario/define.ts';
+import { defineScenario, EVENTUALLY_MS, observe, step } from '../../harness/scenario/define.ts';
 
 // A session-level advisory lock is held by the session that took it until it unlocks or ends;
 // another session cannot take it meanwhile, nor release it.
@@ -46,7 +46,7 @@ export default [
       step('a', TRY_LOCK, { expect: { rows: [['t']] } }),
       observe(HELD, { expect: { rows: [['1']] } }),
       { session: 'a', disconnect: 'terminate' },
-      { session: 'observer', waitFor: { sql: HELD, rows: [['0']] }, timeoutMs: 500 },
+      { session: 'observer', waitFor: { sql: HELD, rows: [['0']] }, timeoutMs: EVENTUALLY_MS },
       step('b', TRY_LOCK, { expect: { rows: [['t']] } }),
     ],
   }),

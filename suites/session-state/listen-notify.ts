@@ -1,4 +1,4 @@
-import { defineScenario, observe, step } from '../../harness/scenario/define.ts';
+import { defineScenario, EVENTUALLY_MS, observe, step } from '../../harness/scenario/define.ts';
 
 // LISTEN registers the session for a channel; NOTIFY (from any session) is delivered, at commit,
 // to every session listening on it, and to no other.
@@ -19,7 +19,7 @@ export default [
     steps: [
       step('a', 'LISTEN {{chan}}'),
       step('b', "NOTIFY {{chan}}, 'pc-hello'"),
-      { session: 'a', waitNotification: CHAN, timeoutMs: 500, expect: { notification: { payload: 'pc-hello' } } },
+      { session: 'a', waitNotification: CHAN, timeoutMs: EVENTUALLY_MS, expect: { notification: { payload: 'pc-hello' } } },
     ],
   }),
   defineScenario({
@@ -35,7 +35,7 @@ export default [
       // A notifying session that listens gets its own notification before ReadyForQuery, so
       // it would already be here: a short deadline is enough to say none came.
       { session: 'b', waitNotification: CHAN, timeoutMs: 200, expect: { notification: null } },
-      { session: 'a', waitNotification: CHAN, timeoutMs: 500, expect: { notification: { payload: 'pc-only-for-a' } } },
+      { session: 'a', waitNotification: CHAN, timeoutMs: EVENTUALLY_MS, expect: { notification: { payload: 'pc-only-for-a' } } },
     ],
   }),
   defineScenario({
@@ -48,7 +48,7 @@ export default [
     steps: [
       step('a', 'LISTEN {{chan}}'),
       observe("NOTIFY {{chan}}, 'pc-from-outside'"),
-      { session: 'a', waitNotification: CHAN, timeoutMs: 500, expect: { notification: { payload: 'pc-from-outside' } } },
+      { session: 'a', waitNotification: CHAN, timeoutMs: EVENTUALLY_MS, expect: { notification: { payload: 'pc-from-outside' } } },
     ],
   }),
 ];

@@ -1,4 +1,4 @@
-import { defineScenario, observe, step } from '../../harness/scenario/define.ts';
+import { defineScenario, EVENTUALLY_MS, observe, step } from '../../harness/scenario/define.ts';
 
 // A temporary table belongs to the session that created it and is dropped when that session ends.
 const DOCS = 'https://www.postgresql.org/docs/current/sql-createtable.html#SQL-CREATETABLE-TEMPORARY';
@@ -42,7 +42,7 @@ export default [
       step('a', 'CREATE TEMP TABLE {{t}} (v text)'),
       observe(TEMP_COUNT, { expect: { rows: [['1']] } }),
       { session: 'a', disconnect: 'terminate' },
-      { session: 'observer', waitFor: { sql: TEMP_COUNT, rows: [['0']] }, timeoutMs: 500 },
+      { session: 'observer', waitFor: { sql: TEMP_COUNT, rows: [['0']] }, timeoutMs: EVENTUALLY_MS },
       step('b', 'SELECT v FROM {{t}}', { expect: { error: '42P01' } }),
     ],
   }),
