@@ -1,6 +1,7 @@
-// Drivers of other languages: one helper process per library per run, started on first use and
-// shared by the library's variants (their settings travel with each connect), started again
-// after it died. The helper names the library and version it actually loaded.
+// Drivers of other languages: one helper process per library per run, started while the
+// targets start (warmUp) and shared by the library's variants (their settings travel with each
+// connect), started again after it died. The helper names the library and version it actually
+// loaded.
 import { HelperProcess, type HelperCommand } from './helper-process.ts';
 import { HelperSession, type HelperSessionConfig } from './helper-session.ts';
 import type { Capability, Driver, Session, SessionOptions } from './session.ts';
@@ -80,6 +81,7 @@ export function helperDriver(spec: HelperDriverSpec): Driver {
     capabilities: new Set(spec.capabilities),
     notes: spec.notes,
     sameWireAs: spec.sameWireAs,
+    async warmUp() { await spec.helper.get().catch(() => undefined); },
     async connect(opts: SessionOptions): Promise<Session> {
       const proc = await spec.helper.get();
       return HelperSession.connect(proc, spec.helper.nextSessionId(spec.id), opts, spec);

@@ -101,6 +101,12 @@ export interface Driver {
    * statement that often is `skip` for it, with `base`'s result standing for it.
    */
   readonly sameWireAs?: { readonly base: string; readonly executions: number };
+  /**
+   * Gets ready before the first scenario (a helper process starts: a JVM compiles for seconds),
+   * so that start-up never eats into a scenario's deadlines. A failure here is not thrown: the
+   * first connect reports it.
+   */
+  warmUp?(): Promise<void>;
   connect(opts: SessionOptions): Promise<Session>;
 }
 

@@ -23,3 +23,17 @@ export function releaseObserverLock(session: string, name: string, expectRow = f
     { session, await: name, ...(expectRow ? { expect: { rowCount: 1 } } : {}) },
   ];
 }
+
+/**
+ * The observer waits until the query whose text carries {{mark}} is inside pg_sleep, not merely
+ * `active`: a backend reports `active` from an extended-protocol query's Parse on, and drops a
+ * cancel that arrives while it waits for that query's next message (postgres.c,
+ * ProcessInterrupts: a cancel while reading a command from the client is ignored). A cancel
+ * sent then would be lost on PostgreSQL itself, and the scenario would time out on direct.
+ */
+export function waitUntilSleeping(mark: string): Step {
+  return {
+    session: 'observer',
+    waitFor: { sql: `SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND query LIKE '%{{${mark}}}%' AND pid <> pg_backend_pid()`, rows: [['1']] },
+  };
+}

@@ -47,6 +47,8 @@ export async function runMatrix(plan: MatrixPlan): Promise<{ results: ScenarioRu
   };
   const targets: TargetRecord[] = [];
   const runStart = Date.now();
+  // Drivers get ready while the targets start; no lane begins before both are done.
+  const driversReady = Promise.all(plan.drivers.map((d) => d.warmUp?.()));
   await Promise.all(plan.targets.map(async (spec) => {
     plan.progress.targetStarting(spec.id);
     const t0 = Date.now();
@@ -62,6 +64,7 @@ export async function runMatrix(plan: MatrixPlan): Promise<{ results: ScenarioRu
     }
     targets.push({ spec, started, startMs: Date.now() - t0 });
     plan.progress.targetStarted(started, Date.now() - t0);
+    await driversReady;
     // Every lane takes the next job from one queue, so a slow scenario holds up only its lane.
     const jobs = plan.drivers.flatMap((d) => plan.scenarios.map((s) => ({ d, s })));
     const worker = async (lane: Lane) => {

@@ -3,7 +3,7 @@
 //
 // The other client's query waits on an advisory lock the observer holds, so it is still running
 // whenever a stray cancel could arrive, and it ends when the observer lets go.
-import { releaseObserverLock, waitOnObserverLock } from '../../harness/scenario/blocking.ts';
+import { releaseObserverLock, waitOnObserverLock, waitUntilSleeping } from '../../harness/scenario/blocking.ts';
 import { defineScenario, observe, step } from '../../harness/scenario/define.ts';
 
 const CANCELING = 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-CANCELING-REQUESTS';
@@ -23,10 +23,7 @@ export default [
     steps: [
       ...blockOnLock('b'),
       step('a', 'SELECT pg_sleep(10) /* {{m}} */', { background: 'q' }),
-      {
-        session: 'observer',
-        waitFor: { sql: "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%{{m}}%' AND pid <> pg_backend_pid()", rows: [['1']] },
-      },
+      waitUntilSleeping('m'),
       { session: 'a', cancel: true },
       { session: 'a', await: 'q', expect: { error: '57014' } },
       ...unblock('b'),

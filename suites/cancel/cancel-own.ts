@@ -1,15 +1,10 @@
 // A CancelRequest carrying the key from the client's BackendKeyData interrupts that client's
 // running query. https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-CANCELING-REQUESTS
+import { waitUntilSleeping } from '../../harness/scenario/blocking.ts';
 import { defineScenario, step } from '../../harness/scenario/define.ts';
-import type { Step } from '../../harness/scenario/model.ts';
 
 const CANCELING = 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-CANCELING-REQUESTS';
 
-/** The observer waits until a query whose text carries {{mark}} is running. */
-const waitRunning = (mark: string): Step => ({
-  session: 'observer',
-  waitFor: { sql: `SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%{{${mark}}}%' AND pid <> pg_backend_pid()`, rows: [['1']] },
-});
 
 export default [
   defineScenario({
@@ -22,7 +17,7 @@ export default [
     steps: [
       step('a', 'SELECT 1', { expect: { rows: [['1']] } }),
       step('a', 'SELECT pg_sleep(10) /* {{m}} */', { background: 'q' }),
-      waitRunning('m'),
+      waitUntilSleeping('m'),
       { session: 'a', cancel: true },
       { session: 'a', await: 'q', expect: { error: '57014' } },
       step('a', 'SELECT 2', { expect: { rows: [['2']] } }),
@@ -42,7 +37,7 @@ export default [
       step('a', 'BEGIN'),
       step('a', 'INSERT INTO {{t}} VALUES (1)'),
       step('a', 'SELECT pg_sleep(10) /* {{m}} */', { background: 'q' }),
-      waitRunning('m'),
+      waitUntilSleeping('m'),
       { session: 'a', cancel: true },
       { session: 'a', await: 'q', expect: { error: '57014' } },
       step('a', 'SELECT 1', { expect: { error: '25P02' } }),

@@ -2,6 +2,7 @@
 // protocol messages sent before one Sync: it fails with 57014, the rest of the pipeline is
 // skipped until Sync, and the statements of the implicit transaction before it roll back.
 // https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-PIPELINING
+import { waitUntilSleeping } from '../../harness/scenario/blocking.ts';
 import { defineScenario, msg, observe, step } from '../../harness/scenario/define.ts';
 
 export default [
@@ -26,10 +27,7 @@ export default [
           msg.sync(),
         ],
       },
-      {
-        session: 'observer',
-        waitFor: { sql: "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%{{m}}%' AND pid <> pg_backend_pid()", rows: [['1']] },
-      },
+      waitUntilSleeping('m'),
       { session: 'a', cancel: true },
       {
         session: 'a',

@@ -1,6 +1,7 @@
 // Each CancelRequest interrupts whatever the backend is running when it arrives; once the
 // running query has ended, further ones find it waiting for a command and do nothing.
 // https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-CANCELING-REQUESTS
+import { waitUntilSleeping } from '../../harness/scenario/blocking.ts';
 import { defineScenario, step } from '../../harness/scenario/define.ts';
 
 export default [
@@ -14,10 +15,7 @@ export default [
     steps: [
       step('a', 'SELECT 1', { savePid: 'pa', expect: { rows: [['1']] } }),
       step('a', 'SELECT pg_sleep(10) /* {{m}} */', { background: 'q' }),
-      {
-        session: 'observer',
-        waitFor: { sql: "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%{{m}}%' AND pid <> pg_backend_pid()", rows: [['1']] },
-      },
+      waitUntilSleeping('m'),
       { session: 'a', cancel: { pid: '$pa', secret: 'own' }, label: 'first CancelRequest with a\'s own key' },
       { session: 'a', cancel: { pid: '$pa', secret: 'own' }, label: 'second CancelRequest with a\'s own key' },
       { session: 'a', await: 'q', expect: { error: '57014' } },

@@ -2,6 +2,7 @@
 // postgres.js's cancel) on a query the driver runs as a named statement: the server ends the
 // query with 57014 and the statement stays prepared on the connection.
 // https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-CANCELING-REQUESTS
+import { waitUntilSleeping } from '../../harness/scenario/blocking.ts';
 import { defineScenario, step } from '../../harness/scenario/define.ts';
 
 const SLEEP = 'SELECT pg_sleep($1::float8) /* {{m}} */';
@@ -18,10 +19,7 @@ export default [
       // Past every driver's prepare threshold, so the long run below uses the named statement.
       ...Array.from({ length: 7 }, () => step('a', SLEEP, { params: ['0'] })),
       step('a', SLEEP, { params: ['10'], background: 'q' }),
-      {
-        session: 'observer',
-        waitFor: { sql: "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%{{m}}%' AND pid <> pg_backend_pid()", rows: [['1']] },
-      },
+      waitUntilSleeping('m'),
       { session: 'a', cancel: true },
       { session: 'a', await: 'q', expect: { error: '57014' } },
       step('a', SLEEP, { params: ['0'], expect: { rows: [['']] } }),

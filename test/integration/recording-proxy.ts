@@ -2,20 +2,25 @@
 // so a test can compare two drivers' frontend traffic message by message. It forwards bytes
 // unchanged and answers nothing itself.
 import net from 'node:net';
+import { withDeadline } from '../../harness/wire/errors.ts';
 
 export interface RecordingProxy {
   readonly port: number;
   /** The bytes each connection sent, in connection order. */
   readonly sent: Buffer[][];
+  /** Resolves once every client has closed its connection (its last bytes are then in `sent`). */
+  clientsClosed(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function recordingProxy(host: string, port: number): Promise<RecordingProxy> {
   const sent: Buffer[][] = [];
   const sockets = new Set<net.Socket>();
+  const clientClosed: Array<Promise<void>> = [];
   const server = net.createServer((client) => {
     const chunks: Buffer[] = [];
     sent.push(chunks);
+    clientClosed.push(new Promise((resolve) => client.once('close', () => resolve())));
     const upstream = net.connect(port, host);
     for (const s of [client, upstream]) {
       sockets.add(s);
@@ -31,6 +36,7 @@ export async function recordingProxy(host: string, port: number): Promise<Record
   return {
     port: (server.address() as net.AddressInfo).port,
     sent,
+    clientsClosed: (timeoutMs) => withDeadline(Promise.all(clientClosed).then(() => undefined), timeoutMs, 'the proxied clients to close their connections'),
     close: () => new Promise((resolve) => {
       for (const s of sockets) s.destroy();
       server.close(() => resolve());

@@ -37,6 +37,7 @@ describe('prepare-threshold variants on the wire (real PostgreSQL)', function ()
         expect((await s.query("SELECT 'no params'")).rows).to.deep.equal([['no params']]);
       }
       await s.close();
+      await proxy.clientsClosed(5000);
       expect(proxy.sent, 'one connection').to.have.length(1);
       return frontendMessages(Buffer.concat(proxy.sent[0]));
     } finally {
