@@ -74,4 +74,12 @@ export const features: readonly Feature[] = [
   { id: 'authentication', title: 'Authentication (SCRAM, md5, trust, refusal)', scenarios: ['auth-transport/*-login', 'auth-transport/wrong-password-refused'] },
   { id: 'tls', title: 'TLS to the pooler', scenarios: ['auth-transport/tls-*'] },
   { id: 'client-exit-cleanup', title: 'Cleanup after a client exits mid-session', scenarios: ['abnormal-exits/*'] },
+  {
+    id: 'driver-statement-caches', title: 'Drivers\' own prepared statements (statement caches, prepare thresholds)',
+    scenarios: ['drivers/statement-cache-*', 'drivers/driver-prepares-past-its-threshold', 'drivers/cancel-prepared-query-keeps-statement'],
+  },
+  {
+    id: 'driver-session-view', title: 'What a driver holds about its session (reported backend pid, cached ParameterStatus)',
+    scenarios: ['drivers/reported-pid-*', 'drivers/terminate-by-reported-pid-*', 'drivers/cached-*'],
+  },
 ];

@@ -6,6 +6,8 @@ import { validateScenario } from '../../harness/scenario/validate.ts';
 import { pgbouncerProfile } from '../../harness/poolers/pgbouncer/profile.ts';
 import { minimatch } from 'minimatch';
 import { scenarioTraits } from '../../harness/scenario/traits.ts';
+import { matchesFeature } from '../../harness/report/feature-map.ts';
+import { features } from '../../suites/features.ts';
 
 describe('the scenario catalogue', () => {
   it('loads every suite file and case file, each valid, with a why', async () => {
@@ -23,6 +25,12 @@ describe('the scenario catalogue', () => {
     for (const s of await loadCatalog()) {
       expect(Object.values(drivers).some((d) => missingCapabilities(s, d).length === 0), s.id).to.equal(true);
     }
+  });
+
+  it('puts every scenario in a feature-map row, and no row is empty', async () => {
+    const all = await loadCatalog();
+    for (const s of all) expect(features.some((f) => matchesFeature(f, s.id)), s.id).to.equal(true);
+    for (const f of features) expect(all.some((s) => matchesFeature(f, s.id)), f.id).to.equal(true);
   });
 
   it('has no pgbouncer profile entry that names no scenario (a typo would hide a regression)', async () => {
