@@ -64,7 +64,6 @@ export async function runMatrix(plan: MatrixPlan): Promise<{ results: ScenarioRu
     }
     targets.push({ spec, started, startMs: Date.now() - t0 });
     plan.progress.targetStarted(started, Date.now() - t0);
-    await driversReady;
     // Every lane takes the next job from one queue, so a slow scenario holds up only its lane.
     const jobs = plan.drivers.flatMap((d) => plan.scenarios.map((s) => ({ d, s })));
     const worker = async (lane: Lane) => {
@@ -82,6 +81,7 @@ export async function runMatrix(plan: MatrixPlan): Promise<{ results: ScenarioRu
       }
     };
     try {
+      await driversReady;
       await Promise.all(started.lanes.map(worker));
       plan.progress.targetDone(spec.id, plan.drivers.length * plan.scenarios.length, Date.now() - runStart);
     } finally {

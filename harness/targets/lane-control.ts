@@ -6,15 +6,12 @@ import { WireConnection } from '../wire/connection.ts';
 import { DeadlineError } from '../wire/errors.ts';
 import type { ServerMessage } from '../wire/messages.ts';
 import { Transcript } from '../wire/transcript.ts';
+import { OBSERVER } from '../scenario/model.ts';
+import { backoff } from './backoff.ts';
 import type { ConnInfo } from './conn-info.ts';
 import type { LaneObserver } from './started-target.ts';
 
 const OTHERS = "FROM pg_stat_activity WHERE backend_type = 'client backend' AND datname = current_database() AND pid <> pg_backend_pid()";
-/** The observer's name in transcripts (scenario steps name it so too). */
-const LABEL = 'observer';
-
-/** Polls start fast (a closed session's backend exits in a few ms) and slow down to 20 ms. */
-export const backoff = (poll: number) => new Promise((r) => setTimeout(r, Math.min(20, 2 << poll)));
 
 export interface LaneControl {
   quiesce(): Promise<void>;
@@ -33,7 +30,7 @@ export function laneControl(
   let control: WireConnection | undefined;
   stops.push(async () => { await control?.close().catch(() => undefined); });
   const connection = async () => {
-    if (!control || control.isClosed) control = await WireConnection.connect({ ...direct, label: LABEL, transcript: Transcript.none(), timeoutMs: 5000 });
+    if (!control || control.isClosed) control = await WireConnection.connect({ ...direct, label: OBSERVER, transcript: Transcript.none(), timeoutMs: 5000 });
     return control;
   };
   const value = async (sql: string) => {

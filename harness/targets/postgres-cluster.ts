@@ -87,7 +87,7 @@ export interface AppCredentials {
   readonly scramSecret: string;
 }
 
-/** PostgreSQL's own iteration count (scram_iterations' default); pgjdbc refuses fewer over TLS. */
+/** PostgreSQL's own iteration count (scram_iterations' default); pgjdbc 42.5 refuses to log in with fewer. */
 const SCRAM_ITERATIONS = 4096;
 
 export const appCredentials = (password: string): AppCredentials => ({ password, scramSecret: scramSecret(password, SCRAM_ITERATIONS) });
@@ -106,7 +106,7 @@ export function clusterSetup(app: AppCredentials, lanes: number): ClusterSetup {
       `CREATE ROLE ${OBSERVER_USER} SUPERUSER LOGIN PASSWORD ${lit};`,
       `CREATE ROLE pc_other NOLOGIN;`,
       // FILE_COPY: PostgreSQL 15's default (WAL_LOG) writes each new database into the WAL, which
-      // every target then copies; this keeps the template at half the size.
+      // every target then copies; this keeps the template smaller (60 MB instead of 76 MB).
       ...Array.from({ length: lanes }, (_, i) => `CREATE DATABASE ${laneDatabase(i)} OWNER ${APP_USER} STRATEGY = FILE_COPY;`),
       '',
     ].join('\n'),

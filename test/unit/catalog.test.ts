@@ -4,7 +4,7 @@ import { drivers } from '../../harness/drivers/registry.ts';
 import { loadCatalog } from '../../harness/scenario/catalog.ts';
 import { validateScenario } from '../../harness/scenario/validate.ts';
 import { pgbouncerProfile } from '../../harness/poolers/pgbouncer/profile.ts';
-import { minimatch } from 'minimatch';
+import { matchesId } from '../../harness/scenario/id-glob.ts';
 import { scenarioTraits } from '../../harness/scenario/traits.ts';
 import { matchesFeature } from '../../harness/report/feature-map.ts';
 import { features } from '../../suites/features.ts';
@@ -38,7 +38,7 @@ describe('the scenario catalogue', () => {
     for (const [mode, entries] of Object.entries(pgbouncerProfile.modes)) {
       for (const e of entries) {
         for (const p of ([] as string[]).concat(e.scenarios)) {
-          expect(ids.some((id) => id === p || minimatch(id, p)), `${mode}: ${p}`).to.equal(true);
+          expect(ids.some((id) => matchesId(id, p)), `${mode}: ${p}`).to.equal(true);
         }
         for (const t of e.traits ?? []) expect((await loadCatalog()).some((s) => scenarioTraits(s).has(t)), `${mode}: trait ${t}`).to.equal(true);
         expect(e.link, `${mode}: ${e.reason}`).to.match(/^https:\/\//);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { minimatch } from 'minimatch';
+import { matchesId } from '../../harness/scenario/id-glob.ts';
 import { externalPoolerIds, externalPoolers, externalPooler } from '../../harness/poolers/external-poolers.ts';
 import { poolerIds } from '../../harness/poolers/registry.ts';
 import { expectedDivergence } from '../../harness/poolers/profile.ts';
@@ -35,7 +35,7 @@ describe('profiles of external poolers', () => {
           const where = `${id}:${mode}: ${e.reason.slice(0, 60)}`;
           const patterns = ([] as string[]).concat(e.scenarios);
           expect(patterns.length, where).to.be.greaterThan(0);
-          for (const p of patterns) expect(ids.some((s) => s === p || minimatch(s, p)), `${where}: ${p} names no scenario`).to.equal(true);
+          for (const p of patterns) expect(ids.some((s) => matchesId(s, p)), `${where}: ${p} names no scenario`).to.equal(true);
           expect(e.reason.trim().length, where).to.be.greaterThan(20);
           expect(e.link, where).to.match(/^https:\/\/\S+$/);
           if (e.source === 'issue') expect(e.link, where).to.match(/^https:\/\/github\.com\/[^/]+\/[^/]+\/issues\/\d+$/);

@@ -1,6 +1,6 @@
 // pgbouncer: https://www.pgbouncer.org/config.html
 import path from 'node:path';
-import { backoff } from '../../targets/lane-control.ts';
+import { backoff } from '../../targets/backoff.ts';
 import type { PoolerAdapter } from '../pooler-adapter.ts';
 import { pgbouncerProfile } from './profile.ts';
 

@@ -6,7 +6,7 @@
 // https://www.pgpool.net/docs/43/en/html/runtime-config-connection-pooling.html. The clustering
 // mode ('raw') is about replication, not pooling, so it does not name the target.
 import path from 'node:path';
-import { backoff } from '../../targets/lane-control.ts';
+import { backoff } from '../../targets/backoff.ts';
 import type { PoolerAdapter, PoolKind } from '../pooler-adapter.ts';
 import { pgpoolProfile } from './profile.ts';
 
