@@ -1,7 +1,7 @@
 // The rows of the feature map: what an application may depend on, each a named group of
 // scenarios (ids or globs). Rows follow pgbouncer's "SQL feature map for pooling modes"
 // (https://www.pgbouncer.org/features.html) and add what poolcheck measures beyond it.
-import type { Feature } from '../harness/report/feature.ts';
+import type { Feature } from '../harness/scenario/feature.ts';
 
 export const features: readonly Feature[] = [
   {

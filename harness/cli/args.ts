@@ -1,24 +1,103 @@
-/** A small flag parser: --name value, --name=value, --flag (boolean), and positionals. */
-export interface ParsedArgs {
-  readonly positionals: string[];
-  readonly flags: Map<string, string | true>;
-}
-
-export function parseArgs(argv: readonly string[], booleans: ReadonlySet<string>, known: ReadonlySet<string>): ParsedArgs {
-  const positionals: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) { positionals.push(a); continue; }
-    const eq = a.indexOf('=');
-    const name = a.slice(2, eq > 0 ? eq : undefined);
-    if (!known.has(name) && !booleans.has(name)) throw new UsageError(`unknown option --${name}; see poolcheck --help`);
-    if (booleans.has(name)) { flags.set(name, true); continue; }
-    const value = eq > 0 ? a.slice(eq + 1) : argv[++i];
-    if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
-    flags.set(name, value);
-  }
-  return { positionals, flags };
-}
+// The command line and poolcheck.config.json, read through the option table (options.ts):
+// node:util's parseArgs does the splitting (repeated flags accumulate, `--` ends options), this
+// file the checking, so every mistake is one line naming the option and the fix.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { COMMANDS, OPTION_NAMES, OPTIONS, type Command, type OptionName, type OptionSpec } from './options.ts';
 
 export class UsageError extends Error {}
+
+export type Value = string | readonly string[] | number | boolean;
+
+/** Option values after checking: the command line over the config file. */
+export class Options {
+  constructor(private readonly values: ReadonlyMap<OptionName, Value>, private readonly onCommandLine: ReadonlySet<OptionName>) {}
+
+  /** Given on the command line or in the config file. */
+  has(name: OptionName): boolean { return this.values.has(name); }
+  /** Given on the command line. */
+  given(name: OptionName): boolean { return this.onCommandLine.has(name); }
+  givenNames(): OptionName[] { return [...this.onCommandLine]; }
+  text(name: OptionName): string | undefined { const v = this.values.get(name); return typeof v === 'string' ? v : undefined; }
+  list(name: OptionName): readonly string[] | undefined { const v = this.values.get(name); return Array.isArray(v) ? v as readonly string[] : undefined; }
+  int(name: OptionName): number | undefined { const v = this.values.get(name); return typeof v === 'number' ? v : undefined; }
+  flag(name: OptionName): boolean { return this.values.get(name) === true; }
+  /** A copy with `values` from a config file under the command line's. */
+  withDefaults(values: ReadonlyMap<OptionName, Value>): Options {
+    return new Options(new Map([...values, ...this.values]), this.onCommandLine);
+  }
+}
+
+export interface CommandLine {
+  readonly command: Command | undefined;
+  readonly positionals: readonly string[];
+  readonly options: Options;
+}
+
+const suggest = (word: string, known: readonly string[]): string => {
+  const near = known.find((k) => k.startsWith(word.slice(0, 3)) || word.startsWith(k.slice(0, 3)) || editDistance(word, k) <= 2);
+  return near ? `; did you mean --${near}?` : '';
+};
+
+/** Levenshtein distance, for "did you mean". */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+export function parseCommandLine(argv: readonly string[]): CommandLine {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...argv], allowPositionals: true, strict: true,
+      options: Object.fromEntries(OPTION_NAMES.map((n) => [n, { type: OPTIONS[n].value.kind === 'flag' ? 'boolean' : 'string', multiple: true }])),
+    });
+  } catch (err) {
+    const unknown = /Unknown option '(-{1,2})([^']+)'/.exec((err as Error).message);
+    if (unknown) throw new UsageError(`unknown option ${unknown[1]}${unknown[2]}${suggest(unknown[2], OPTION_NAMES)} (poolcheck --help lists them)`);
+    const missing = /Option '--([\w-]+)[^']*' argument (missing|is ambiguous)/.exec((err as Error).message);
+    if (missing) throw new UsageError(`--${missing[1]} needs a value${missing[2] === 'is ambiguous' ? ` (a value starting with "-" is written --${missing[1]}=VALUE)` : ''}`);
+    throw new UsageError(`${(err as Error).message.split('\n')[0]} (poolcheck --help)`);
+  }
+  const [first, ...positionals] = parsed.positionals;
+  const command = (COMMANDS as readonly string[]).includes(first ?? '') ? first as Command : undefined;
+  const values = new Map<OptionName, Value>();
+  for (const [name, raw] of Object.entries(parsed.values) as Array<[OptionName, Array<string | boolean>]>) {
+    const spec = OPTIONS[name];
+    if (command && !spec.commands.includes(command)) throw new UsageError(`--${name} is not an option of poolcheck ${command} (it belongs to ${spec.commands.map((c) => `poolcheck ${c}`).join(', ')})`);
+    if (raw.length > 1 && !spec.repeatable && spec.value.kind !== 'flag') throw new UsageError(`--${name} is given ${raw.length} times; give it once`);
+    values.set(name, readValue(`--${name}`, spec, raw, process.cwd()));
+  }
+  return { command, positionals: first !== undefined && !command ? [first, ...positionals] : positionals, options: new Options(values, new Set(values.keys())) };
+}
+
+/** Checks and converts one option's value (several for a repeatable option); `base` resolves paths. */
+export function readValue(where: string, spec: OptionSpec, raw: readonly unknown[], base: string): Value {
+  const v = spec.value;
+  if (v.kind === 'flag') {
+    if (raw.some((x) => typeof x !== 'boolean')) throw new UsageError(`${where} is true or false`);
+    return raw.at(-1) as boolean;
+  }
+  if (v.kind === 'list') {
+    const items = raw.flatMap((x) => {
+      if (typeof x === 'string') return x.split(',');
+      if (Array.isArray(x) && x.every((y) => typeof y === 'string')) return x as string[];
+      throw new UsageError(`${where} takes a comma list (or, in the config file, an array of strings), not ${JSON.stringify(x)}`);
+    }).map((s) => s.trim()).filter(Boolean);
+    if (!items.length) throw new UsageError(`${where} names nothing: give at least one value`);
+    return items;
+  }
+  const x = raw.at(-1);
+  if (v.kind === 'int') {
+    const n = typeof x === 'number' ? x : typeof x === 'string' && /^\s*\d+\s*$/.test(x) ? Number(x) : NaN;
+    if (!Number.isInteger(n) || n < v.min || n > v.max) throw new UsageError(`${where} takes a whole number from ${v.min} to ${v.max}, not ${JSON.stringify(x)}`);
+    return n;
+  }
+  if (typeof x !== 'string' || !x.trim()) throw new UsageError(`${where} takes ${spec.arg ?? 'a value'}, not ${JSON.stringify(x)}`);
+  return v.kind === 'path' ? path.resolve(base, x) : x;
+}

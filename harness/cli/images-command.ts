@@ -1,15 +1,16 @@
 // `poolcheck images bootstrap|build|list`: the images `--provider docker` runs. Builds use the
 // docker CLI (`docker build --network host`: the engine here has no bridge network, so a build
 // step reaches Debian's mirror only through the host's network).
+import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { aptInstall } from '../targets/binaries.ts';
+import { aptInstall } from '../kernel/apt.ts';
 import { pingEngine } from '../targets/providers/docker-engine.ts';
 import { builtImageTag, DOCKER_DIR, imageComponents, imageFolder } from '../targets/providers/docker-images.ts';
 import { poolerAdapter } from '../poolers/registry.ts';
-import { UsageError } from './args.ts';
+import { UsageError, type Options } from './args.ts';
 
 export const BASE_IMAGE = 'debian:bookworm-slim';
 
@@ -27,12 +28,12 @@ const imagePresent = (ref: string) => spawnSync('docker', ['image', 'inspect', r
 const programOf = (component: string) => (component === 'postgres' ? 'postgres' : poolerAdapter(component).binary.program);
 
 function imageVersion(ref: string, component: string): string {
-  const r = spawnSync('docker', ['run', '--rm', '--network', 'none', '--entrypoint', programOf(component), ref, '--version'], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync('docker', ['run', '--rm', '--network', 'none', '--entrypoint', programOf(component), ref, '--version'], { encoding: 'utf8', timeout: TIMEOUT_MS.imageProbe });
   return ((r.stdout ?? '').trim() || (r.stderr ?? '').trim()).split('\n')[0] || `unknown (exit ${r.status})`;
 }
 
-export async function imagesCommand(sub: string | undefined, rest: readonly string[], flags: ReadonlyMap<string, string | true>): Promise<number> {
-  if (sub === 'bootstrap') return bootstrap(flags.has('force'));
+export async function imagesCommand(sub: string | undefined, rest: readonly string[], options: Options): Promise<number> {
+  if (sub === 'bootstrap') return bootstrap(options.flag('force'));
   if (sub === 'build') return build(rest);
   if (sub === 'list') return list();
   throw new UsageError(`poolcheck images takes bootstrap, build or list (got ${sub ? `"${sub}"` : 'nothing'})`);

@@ -20,7 +20,8 @@ export async function listCommand(what: string | undefined): Promise<number> {
       if (d.sameWireAs) w(`${''.padEnd(12)} runs the scenarios where one statement runs ${d.sameWireAs.executions}+ times on a connection; elsewhere it sends what ${d.sameWireAs.base} sends (skip)`);
     }
   } else if (what === 'scenarios') {
-    const all = await loadCatalog();
+    const { scenarios: all, broken } = await loadCatalog();
+    for (const b of broken) w(`${b.id.padEnd(64)} INVALID (${b.source}): ${b.problems.join('; ')}`);
     for (const s of all) w(`${s.id.padEnd(64)} ${s.pool.padEnd(6)} ${[...requiredCapabilities(s)].join(',') || '-'}\n    ${s.why}`);
     const cats = new Set(all.map((s) => s.category));
     w(`${all.length} scenarios in ${cats.size} categories (${[...cats].join(', ')})`);

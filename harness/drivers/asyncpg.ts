@@ -3,6 +3,7 @@
 // per-connection cache (statement_cache_size, default 100); statement_cache_size=0 uses the
 // unnamed statement, the setting asyncpg documents for pgbouncer in transaction mode:
 // https://magicstack.github.io/asyncpg/current/faq.html#why-am-i-getting-prepared-statement-errors
+import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import path from 'node:path';
 import { helperDriver, SharedHelper } from './helper-driver.ts';
 import { DEBIAN_PYTHON, requireFile, SHIMS_DIR } from './shim-path.ts';
@@ -12,7 +13,7 @@ const helper = new SharedHelper(() => ({
   name: 'asyncpg helper (Debian python3 with python3-asyncpg)',
   command: requireFile(DEBIAN_PYTHON, 'apt-get install python3 python3-asyncpg'),
   args: ['-I', path.join(SHIMS_DIR, 'python', 'asyncpg_helper.py')],
-}), 20_000);
+}), TIMEOUT_MS.pythonHelperStart);
 
 // No cancel and no notifications: see the helper's docstring for why.
 const common: Capability[] = [

@@ -5,7 +5,9 @@
 // its owner starts a new one for the next session.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
-import { DeadlineError } from '../wire/errors.ts';
+import { DeadlineError } from '../kernel/errors.ts';
+import { settlesWithin } from '../kernel/poll.ts';
+import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 
 export interface HelperCommand {
   /** For messages: "psycopg helper". */
@@ -54,7 +56,6 @@ interface Pending {
 }
 
 const STDERR_KEEP = 8192;
-const PING_MS = 3000;
 
 const live = new Set<HelperProcess>();
 let exitHookInstalled = false;
@@ -133,13 +134,10 @@ export class HelperProcess {
   }
 
   /** Closes stdin (a helper exits when it closes) and waits; kills it after `graceMs`. */
-  async stop(graceMs = 2000): Promise<void> {
+  async stop(graceMs: number = TIMEOUT_MS.helperStop): Promise<void> {
     if (this.child.exitCode === null && this.child.signalCode === null) {
       this.child.stdin!.end();
-      let timer: NodeJS.Timeout | undefined;
-      const done = await Promise.race([this.exited.then(() => true), new Promise<boolean>((r) => { timer = setTimeout(() => r(false), graceMs); })]);
-      clearTimeout(timer);
-      if (!done) { this.kill(); await this.exited; }
+      if (!(await settlesWithin(this.exited, graceMs))) { this.kill(); await this.exited; }
     }
     live.delete(this);
   }
@@ -151,7 +149,7 @@ export class HelperProcess {
   /** After a missed deadline: is the helper still reading requests? If not, it is killed. */
   private checkAlive(): Promise<boolean> {
     if (this.death) return Promise.resolve(false);
-    const pingMs = this.cmd.pingTimeoutMs ?? PING_MS;
+    const pingMs = this.cmd.pingTimeoutMs ?? TIMEOUT_MS.helperPing;
     this.pinging ??= this.send('ping', {}, pingMs, (reject) => reject(new DeadlineError('no reply to a ping')))
       .then(() => true, (err: Error) => {
         if (err instanceof DeadlineError) {

@@ -1,6 +1,8 @@
 // A Session whose driver lives in a helper process (shims/README.md). The Session interface
 // reads the backend pid and ParameterStatus values synchronously, so every reply about a
 // session carries the driver's current view of both, and this side keeps the latest.
+import { ConnectionLostError, InfrastructureError, isSqlState, ServerError } from '../kernel/errors.ts';
+import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { HelperDeadError, HelperOpError, type HelperProcess, type HelperReply } from './helper-process.ts';
 import { clip } from './clip.ts';
 import type { Notification, QueryOptions, QueryResult, Session, SessionOptions } from './session.ts';
@@ -24,8 +26,6 @@ export const REPORTED_PARAMETERS = [
   'server_version', 'session_authorization', 'standard_conforming_strings', 'TimeZone',
 ] as const;
 
-/** Extra time a helper gets beyond the driver's own wait (a notification wait, a close). */
-const SLACK_MS = 2000;
 
 export class HelperSession implements Session {
   private pid: number | undefined;
@@ -62,11 +62,12 @@ export class HelperSession implements Session {
     try {
       reply = await this.helper.request(op, { session: this.id, ...body }, timeoutMs, `${this.opts.label}: ${what}`);
     } catch (err) {
-      // The runner tells a lost connection (behaviour) from a harness fault by its wording.
+      if (err instanceof HelperDeadError) throw new InfrastructureError(`${this.opts.label}: ${err.message}`);
       if (!(err instanceof HelperOpError)) throw err;
-      if (err.lost) throw new Error(`${this.opts.label}: connection lost (the other end closed the connection or the socket failed): ${err.message}`);
-      // A SQLSTATE on a failure (a refused login) is the server's answer; the runner reads `code`.
-      throw Object.assign(new Error(`${this.opts.label}: ${err.message}`), err.code ? { code: err.code } : {});
+      if (err.lost) throw new ConnectionLostError(`${this.opts.label}: connection lost (the other end closed the connection or the socket failed): ${err.message}`);
+      // A SQLSTATE on a failure (a refused login) is the server's answer.
+      if (isSqlState(err.code)) throw new ServerError(err.code, `${this.opts.label}: ${err.message}`);
+      throw new Error(`${this.opts.label}: ${err.message}`);
     }
     if (reply.state) {
       if (reply.state.pid !== undefined) this.pid = reply.state.pid ?? undefined;
@@ -103,21 +104,21 @@ export class HelperSession implements Session {
   parameterStatus(name: string): string | undefined { return this.params.get(name); }
 
   async waitNotification(channel: string, timeoutMs: number): Promise<Notification | undefined> {
-    const r = await this.call('waitNotification', { channel, timeoutMs }, timeoutMs + SLACK_MS, `a notification on ${channel}`);
+    const r = await this.call('waitNotification', { channel, timeoutMs }, timeoutMs + TIMEOUT_MS.helperSlack, `a notification on ${channel}`);
     const n = r.notification as { channel: string; payload: string; pid?: number } | null;
     return n ?? undefined;
   }
 
   async close(): Promise<void> {
     try {
-      await this.call('close', {}, 5000, 'close');
+      await this.call('close', {}, TIMEOUT_MS.driverEnd, 'close');
     } catch (err) {
-      if (err instanceof HelperDeadError) return;
+      if (err instanceof InfrastructureError) return; // the helper died: nothing left to close
       throw err;
     }
   }
 
   destroy(): void {
-    void this.call('destroy', {}, 5000, 'drop the connection').catch(() => undefined);
+    void this.call('destroy', {}, TIMEOUT_MS.driverEnd, 'drop the connection').catch(() => undefined);
   }
 }

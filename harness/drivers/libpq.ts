@@ -10,10 +10,12 @@
 // dropping the socket without PQfinish's Terminate (destroy() ends the connection politely).
 // libpq keeps no SQLSTATE for a failed connection attempt (no loginErrorCode), and sends no
 // StartupMessage parameters beyond its own keywords (no startupParams).
+import { ConnectionLostError } from '../kernel/errors.ts';
+import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { packageVersion } from './package-version.ts';
-import { withDeadline } from '../wire/errors.ts';
+import { withDeadline } from '../kernel/poll.ts';
 import { clip } from './clip.ts';
 import { NotificationBox, type Driver, type QueryOptions, type QueryResult, type Session, type SessionOptions } from './session.ts';
 
@@ -44,6 +46,17 @@ const NativeClient = new Proxy(function () { /* constructed through the proxy */
   },
 });
 
+/**
+ * libpq says a connection went away only in words (fe-misc.c, fe-secure.c, fe-exec.c): the
+ * server closed it, the socket failed, or there is no connection any more.
+ */
+const LOST_WORDS = /server closed the connection unexpectedly|SSL connection has been closed unexpectedly|could not (send|receive) data (to|from) server|no connection to the server/;
+
+function failure(message: string, label: string): Error {
+  const text = `${label}: ${message.trim()}`;
+  return LOST_WORDS.test(message) ? new ConnectionLostError(text) : new Error(text);
+}
+
 // Every value as the server's text, like the other drivers.
 const textTypes = { getTypeParser: () => (value: string) => value };
 
@@ -59,7 +72,7 @@ class LibpqSession implements Session {
   constructor(private readonly client: NativeClient, private readonly opts: SessionOptions) {
     client.on('notification', (n: { relname: string; extra: string; be_pid: number }) => this.box.push({ channel: n.relname, payload: n.extra, pid: n.be_pid }));
     // pg-native reports a read failure as an 'error' event and never calls the query back.
-    client.on('error', (err: Error) => this.failInflight?.(err));
+    client.on('error', (err: Error) => this.failInflight?.(failure(err.message, opts.label)));
   }
 
   private run(start: (cb: Callback<NativeResult | NativeResult[]>) => void, what: string, timeoutMs = this.opts.timeoutMs): Promise<QueryResult> {
@@ -71,7 +84,7 @@ class LibpqSession implements Session {
           // The failed result is still libpq's last one: its fields carry the SQLSTATE.
           const fields = this.client.pq.resultErrorFields();
           if (fields?.sqlState) resolve({ rows: [], columns: [], error: { code: fields.sqlState, message: fields.messagePrimary ?? err.message.trim() } });
-          else reject(new Error(err.message.trim()));
+          else reject(failure(err.message, this.opts.label));
           return;
         }
         // Several statements give several results; like raw, the last one with columns counts.
@@ -116,12 +129,12 @@ class LibpqSession implements Session {
   async close(): Promise<void> {
     // PQfinish sends Terminate and closes the socket; pg-native would never call back a query
     // still running, so it fails here instead of at its deadline.
-    this.failInflight?.(new Error(`${this.opts.label}: the connection was closed while the query ran`));
+    this.failInflight?.(new ConnectionLostError(`${this.opts.label}: the connection was closed while the query ran`));
     await new Promise<void>((resolve) => this.client.end(resolve));
   }
 
   destroy(): void {
-    this.failInflight?.(new Error(`${this.opts.label}: the connection was closed while the query ran`));
+    this.failInflight?.(new ConnectionLostError(`${this.opts.label}: the connection was closed while the query ran`));
     this.client.end();
   }
 }
@@ -134,7 +147,7 @@ let libpqVersion: string | undefined;
 function installedLibpq(): string {
   if (libpqVersion === undefined) {
     try {
-      libpqVersion = /PostgreSQL (\S+)/.exec(execFileSync('pg_config', ['--version'], { encoding: 'utf8', timeout: 5000 }))?.[1] ?? 'unknown';
+      libpqVersion = /PostgreSQL (\S+)/.exec(execFileSync('pg_config', ['--version'], { encoding: 'utf8', timeout: TIMEOUT_MS.versionProbe }))?.[1] ?? 'unknown';
     } catch {
       libpqVersion = 'unknown';
     }
@@ -159,7 +172,7 @@ export const libpqDriver: Driver = {
       `sslmode=${opts.tls ? "'require'" : "'disable'"}`,
     ].join(' ');
     const client = new NativeClient({ types: textTypes, arrayMode: true });
-    await withDeadline(new Promise<void>((resolve, reject) => client.connect(conninfo, (err) => (err ? reject(new Error(`${opts.label}: libpq connect: ${err.message.trim()}`)) : resolve()))),
+    await withDeadline(new Promise<void>((resolve, reject) => client.connect(conninfo, (err) => (err ? reject(failure(`libpq connect: ${err.message}`, opts.label)) : resolve()))),
       opts.timeoutMs, `${opts.label}: libpq connect to ${c.host}:${c.port}`);
     return new LibpqSession(client, opts);
   },

@@ -1,9 +1,25 @@
 // node-postgres (pg): https://node-postgres.com/apis/client
+import { ConnectionLostError, isSqlState, ServerError } from '../kernel/errors.ts';
+import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import pg from 'pg';
 import { packageVersion } from './package-version.ts';
-import { withDeadline } from '../wire/errors.ts';
+import { withDeadline } from '../kernel/poll.ts';
 import { clip } from './clip.ts';
 import { NotificationBox, type Driver, type QueryOptions, type QueryResult, type Session, type SessionOptions } from './session.ts';
+
+/**
+ * pg says a connection went away only in words: "Connection terminated unexpectedly" (the
+ * server closed it during a query), "Connection terminated" (closed while idle), or "... is not
+ * queryable" (a client whose connection failed before); or as a socket error code.
+ */
+const LOST_WORDS = /^Connection terminated|is not queryable/;
+const LOST_CODES = new Set(['ECONNRESET', 'EPIPE', 'ERR_STREAM_WRITE_AFTER_END', 'ERR_STREAM_DESTROYED']);
+
+function lostOr(err: unknown, label: string): unknown {
+  const e = err as { code?: string; message?: string };
+  if (LOST_CODES.has(e.code ?? '') || LOST_WORDS.test(e.message ?? '')) return new ConnectionLostError(`${label}: ${e.message}`);
+  return err;
+}
 
 // Every value as the server's text, like the other drivers (no int/date parsing).
 const textTypes = { getTypeParser: () => (value: string) => value };
@@ -30,8 +46,8 @@ class PgSession implements Session {
       return { rows: last.rows as (string | null)[][], columns: last.fields.map((f: { name: string }) => f.name), command: last.command ?? undefined };
     } catch (err) {
       const e = err as { code?: string; message: string };
-      if (e.code && /^[0-9A-Z]{5}$/.test(e.code)) return { rows: [], columns: [], error: { code: e.code, message: e.message } };
-      throw err;
+      if (isSqlState(e.code)) return { rows: [], columns: [], error: { code: e.code, message: e.message } };
+      throw lostOr(err, this.opts.label);
     }
   }
 
@@ -62,7 +78,7 @@ class PgSession implements Session {
   backendPid() { return (this.client as unknown as { processID: number | null }).processID ?? undefined; }
   parameterStatus(name: string) { return this.params.get(name); }
   waitNotification(channel: string, timeoutMs: number) { return this.box.take(channel, timeoutMs); }
-  async close() { await withDeadline(this.client.end(), 5000, `${this.opts.label}: pg client to end`).catch(() => this.destroy()); }
+  async close() { await withDeadline(this.client.end(), TIMEOUT_MS.driverEnd, `${this.opts.label}: pg client to end`).catch(() => this.destroy()); }
   destroy() { (this.client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy(); }
 }
 
@@ -83,7 +99,13 @@ export const pgDriver: Driver = {
       ssl: opts.tls ? { rejectUnauthorized: false } : undefined,
     });
     const session = new PgSession(client, opts);
-    await withDeadline(client.connect(), opts.timeoutMs, `${opts.label}: pg connect to ${c.host}:${c.port}`);
+    try {
+      await withDeadline(client.connect(), opts.timeoutMs, `${opts.label}: pg connect to ${c.host}:${c.port}`);
+    } catch (err) {
+      const e = err as { code?: string; message: string };
+      if (isSqlState(e.code)) throw new ServerError(e.code, `${opts.label}: ${e.message}`);
+      throw lostOr(err, opts.label);
+    }
     return session;
   },
 };

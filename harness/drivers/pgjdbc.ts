@@ -3,6 +3,7 @@
 // a named server-side statement (S_1, S_2, ... per connection); prepareThreshold=0 never does,
 // the setting pgbouncer's documentation names for transaction pooling:
 // https://jdbc.postgresql.org/documentation/server-prepare/ and https://www.pgbouncer.org/faq.html
+import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import path from 'node:path';
 import { helperDriver, SharedHelper } from './helper-driver.ts';
 import { javaBinary, requireFile, SHIMS_DIR } from './shim-path.ts';
@@ -16,7 +17,7 @@ const helper = new SharedHelper(() => ({
   // Java compiles the one source file in memory at start (about 2 s, once per run); the serial
   // collector suits a helper whose work is mostly waiting on sockets.
   args: ['-XX:+UseSerialGC', '-Xshare:auto', '-cp', requireFile(JAR, 'apt-get install libpostgresql-jdbc-java default-jre-headless'), path.join(SHIMS_DIR, 'java', 'PgjdbcHelper.java')],
-}), 60_000);
+}), TIMEOUT_MS.javaHelperStart);
 
 /** pgjdbc's default prepareThreshold. */
 const PREPARE_THRESHOLD = 5;

@@ -7,14 +7,19 @@
 // pgbouncer (https://github.com/porsager/postgres#prepared-statements): simple protocol
 // without parameters, the unnamed statement with them. Several statements in one step go
 // through the simple protocol in both (a tagged template cannot hold them; .simple() can).
+import { ConnectionLostError, isSqlState } from '../kernel/errors.ts';
+import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import postgres from 'postgres';
 import { packageVersion } from './package-version.ts';
 import { statementCount } from './sql-lexer.ts';
-import { withDeadline } from '../wire/errors.ts';
+import { withDeadline } from '../kernel/poll.ts';
 import { clip } from './clip.ts';
 import { NotificationBox, type Driver, type QueryOptions, type QueryResult, type Session, type SessionOptions } from './session.ts';
 
 type Sql = ReturnType<typeof postgres>;
+
+/** postgres.js's codes for a connection that went away (its errors.js), and the socket's own. */
+const LOST = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'ECONNRESET', 'EPIPE']);
 type Pending = ReturnType<Sql['unsafe']>;
 
 class PostgresJsSession implements Session {
@@ -39,7 +44,8 @@ class PostgresJsSession implements Session {
       return { rows: r.map((row) => row.map((v) => (v === null ? null : v.toString('utf8')))), columns: (r.columns ?? []).map((c) => c.name), command: r.command };
     } catch (err) {
       const e = err as { code?: string; message: string };
-      if (e.code && /^[0-9A-Z]{5}$/.test(e.code)) return { rows: [], columns: [], error: { code: e.code, message: e.message } };
+      if (isSqlState(e.code)) return { rows: [], columns: [], error: { code: e.code, message: e.message } };
+      if (LOST.has(e.code ?? '')) throw new ConnectionLostError(`${this.opts.label}: ${e.message}`);
       throw err;
     } finally {
       this.inflight = undefined;
@@ -57,7 +63,7 @@ class PostgresJsSession implements Session {
   parameterStatus(name: string) { return (this.sql.parameters as Record<string, string>)[name]; }
   waitNotification(channel: string, timeoutMs: number) { return this.box.take(channel, timeoutMs); }
   // end() waits for queries in flight, then terminates after the timeout (seconds).
-  async close() { await withDeadline(this.sql.end({ timeout: 0.5 }), 3000, `${this.opts.label}: postgres.js end`); }
+  async close() { await withDeadline(this.sql.end({ timeout: 0.5 }), TIMEOUT_MS.driverEnd, `${this.opts.label}: postgres.js end`); }
   destroy() { void this.sql.end({ timeout: 0 }); }
 }
 

@@ -1,10 +1,11 @@
 // What a driver needs from the machine besides npm packages. Checked before a run starts, so a
 // missing library is one clear line (or, as root, an apt install like the servers get),
 // instead of an error in every result of that driver.
+import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { aptInstall } from '../targets/binaries.ts';
+import { aptInstall } from '../kernel/apt.ts';
 import { DEBIAN_PYTHON } from './shim-path.ts';
 
 interface Prerequisite {
@@ -16,7 +17,7 @@ interface Prerequisite {
 
 const pythonModule = (module: string): Prerequisite => ({
   packages: ['python3', `python3-${module}`],
-  present: () => existsSync(DEBIAN_PYTHON) && spawnSync(DEBIAN_PYTHON, ['-I', '-c', `import ${module}`], { stdio: 'ignore', timeout: 20_000 }).status === 0,
+  present: () => existsSync(DEBIAN_PYTHON) && spawnSync(DEBIAN_PYTHON, ['-I', '-c', `import ${module}`], { stdio: 'ignore', timeout: TIMEOUT_MS.packageCheck }).status === 0,
 });
 
 const canLoad = (mod: string) => {

@@ -3,6 +3,7 @@
 // connection, naming it _pg3_N; prepare_threshold=None never prepares, which is what
 // pgbouncer's documentation asks of transaction pooling:
 // https://www.psycopg.org/psycopg3/docs/advanced/prepare.html#using-prepared-statements-with-pgbouncer
+import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import path from 'node:path';
 import { helperDriver, SharedHelper } from './helper-driver.ts';
 import { DEBIAN_PYTHON, requireFile, SHIMS_DIR } from './shim-path.ts';
@@ -12,7 +13,7 @@ const helper = new SharedHelper(() => ({
   name: 'psycopg helper (Debian python3 with python3-psycopg)',
   command: requireFile(DEBIAN_PYTHON, 'apt-get install python3 python3-psycopg'),
   args: ['-I', path.join(SHIMS_DIR, 'python', 'psycopg_helper.py')],
-}), 20_000);
+}), TIMEOUT_MS.pythonHelperStart);
 
 /** psycopg's default prepare_threshold. */
 const PREPARE_THRESHOLD = 5;

@@ -1,29 +1,16 @@
 // poolcheck's own wire client as a driver: every message visible in the transcript.
 import { packageVersion } from './package-version.ts';
 import { WireConnection } from '../wire/connection.ts';
-import type { FrontendMessage, ServerMessage } from '../wire/messages.ts';
+import type { FrontendMessage, MessageName, ServerMessage } from '../wire/messages.ts';
+import { toResult } from './query-result.ts';
 import { NotificationBox, type Driver, type QueryOptions, type QueryResult, type Session, type SessionOptions } from './session.ts';
-
-/** Folds the replies to one request into a result: the last result set, or the first error. */
-export function toResult(messages: readonly ServerMessage[]): QueryResult {
-  let rows: (string | null)[][] = [];
-  let columns: string[] = [];
-  let command: string | undefined;
-  for (const m of messages) {
-    if (m.type === 'RowDescription') { columns = [...(m.fields!.columns as string[])]; rows = []; }
-    if (m.type === 'DataRow') rows.push([...(m.fields!.values as (string | null)[])]);
-    if (m.type === 'CommandComplete') command = String(m.fields!.tag);
-    if (m.type === 'ErrorResponse') return { rows, columns, command, error: { code: String(m.fields!.code), message: String(m.fields!.message) } };
-  }
-  return { rows, columns, command };
-}
 
 class RawSession implements Session {
   private readonly prepared = new Set<string>();
   private readonly box = new NotificationBox();
 
   constructor(private readonly conn: WireConnection, private readonly opts: SessionOptions) {
-    conn.onNotification = (n) => this.box.push({ channel: String(n.fields!.channel), payload: String(n.fields!.payload), pid: Number(n.fields!.pid) });
+    conn.onNotification = (n) => this.box.push({ channel: n.channel, payload: n.payload, pid: n.pid });
   }
 
   private async run(messages: FrontendMessage[], timeoutMs = this.opts.timeoutMs): Promise<QueryResult> {
@@ -53,7 +40,7 @@ class RawSession implements Session {
 
   takeNotices(): string[] { return this.conn.notices.splice(0); }
 
-  exchange(messages: readonly FrontendMessage[], opts: { until?: string; timeoutMs: number; splitAt?: readonly number[] }): Promise<ServerMessage[]> {
+  exchange(messages: readonly FrontendMessage[], opts: { until?: MessageName; timeoutMs: number; splitAt?: readonly number[] }): Promise<ServerMessage[]> {
     this.conn.discardInbox();
     return this.conn.exchange(messages, opts);
   }

@@ -1,6 +1,6 @@
 // The one interface every driver sits behind. A scenario step speaks to a Session; a driver
 // lacking a capability a scenario needs makes that scenario `skip` for it, with the reason.
-import type { ConnInfo } from '../targets/conn-info.ts';
+import type { ConnInfo } from '../kernel/conn-info.ts';
 import type { FrontendMessage, ServerMessage } from '../wire/messages.ts';
 import type { Transcript } from '../wire/transcript.ts';
 

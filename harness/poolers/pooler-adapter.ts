@@ -1,4 +1,4 @@
-import type { ConnInfo } from '../targets/conn-info.ts';
+import type { ConnInfo } from '../kernel/conn-info.ts';
 import type { Profile } from './profile.ts';
 
 export type PoolKind = 'single' | 'wide';

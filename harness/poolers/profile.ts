@@ -1,5 +1,5 @@
-import { matchesId } from '../scenario/id-glob.ts';
-import type { Trait } from '../scenario/traits.ts';
+import { matchesId } from '../kernel/id-glob.ts';
+import type { Trait } from '../kernel/traits.ts';
 
 /**
  * What a pooler's documentation says will differ from PostgreSQL, per mode. An entry names

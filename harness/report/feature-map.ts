@@ -1,4 +1,4 @@
-import { matchesId } from '../scenario/id-glob.ts';
+import { matchesId } from '../kernel/id-glob.ts';
 import type { PublishedFeatureMap } from '../poolers/profile.ts';
 import type { Feature, FeatureCell } from './feature.ts';
 import { agrees } from './feature.ts';

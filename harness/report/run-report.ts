@@ -1,5 +1,5 @@
 import type { Judged } from './verdict.ts';
-import { VERDICTS, type Verdict } from './result.ts';
+import { VERDICTS, type Verdict } from './verdict.ts';
 
 /** Everything the writers need about one run; results.json is its serialisation. */
 export interface RunReport {

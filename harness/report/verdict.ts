@@ -1,6 +1,9 @@
 import { expectedDivergence, type Profile } from '../poolers/profile.ts';
-import type { Trait } from '../scenario/traits.ts';
-import type { Outcome, ScenarioRun, Verdict } from './result.ts';
+import type { Trait } from '../kernel/traits.ts';
+import type { Outcome, ScenarioRun } from '../scenario/result.ts';
+
+export const VERDICTS = ['ok', 'documented', 'regression', 'improved', 'error'] as const;
+export type Verdict = (typeof VERDICTS)[number];
 
 export interface Judged extends ScenarioRun {
   readonly expected: 'pass' | 'diverge';

@@ -2,13 +2,13 @@
 // observer holds (on a one-server pool that also keeps the server taken), and the scenario
 // goes on once the observer sees it waiting. Releasing the lock lets the query finish.
 import { observe, step } from './define.ts';
-import type { Step } from './model.ts';
+import type { StepSpec } from './model.ts';
 
 const LOCK = "hashtext('{{lk}}')";
 const WAITING = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%{{lk}}%' AND pid <> pg_backend_pid()";
 
 /** `name` is the background step that releaseObserverLock awaits. */
-export function waitOnObserverLock(session: string, name: string): Step[] {
+export function waitOnObserverLock(session: string, name: string): StepSpec[] {
   return [
     observe(`SELECT pg_advisory_lock(${LOCK})`),
     step(session, `SELECT pg_advisory_xact_lock(${LOCK})`, { background: name, label: `${session} waits on the observer's advisory lock` }),
@@ -17,7 +17,7 @@ export function waitOnObserverLock(session: string, name: string): Step[] {
 }
 
 /** With `expectRow`, the waiting query must then finish with its one row (it was not cancelled). */
-export function releaseObserverLock(session: string, name: string, expectRow = false): Step[] {
+export function releaseObserverLock(session: string, name: string, expectRow = false): StepSpec[] {
   return [
     observe(`SELECT pg_advisory_unlock(${LOCK})`, { expect: { rows: [['t']] } }),
     { session, await: name, ...(expectRow ? { expect: { rowCount: 1 } } : {}) },
@@ -31,7 +31,7 @@ export function releaseObserverLock(session: string, name: string, expectRow = f
  * ProcessInterrupts: a cancel while reading a command from the client is ignored). A cancel
  * sent then would be lost on PostgreSQL itself, and the scenario would time out on direct.
  */
-export function waitUntilSleeping(mark: string): Step {
+export function waitUntilSleeping(mark: string): StepSpec {
   return {
     session: 'observer',
     waitFor: { sql: `SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND query LIKE '%{{${mark}}}%' AND pid <> pg_backend_pid()`, rows: [['1']] },

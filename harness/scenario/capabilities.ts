@@ -1,5 +1,6 @@
 import type { Capability, Driver } from '../drivers/session.ts';
 import { OBSERVER, type Scenario } from './model.ts';
+import { kindOf } from './step-kinds.ts';
 
 /** What a driver must be able to do to run this scenario: declared plus implied by its steps. */
 export function requiredCapabilities(s: Scenario): Set<Capability> {
@@ -10,13 +11,9 @@ export function requiredCapabilities(s: Scenario): Set<Capability> {
   }
   for (const st of s.steps) {
     if (st.session === OBSERVER) continue;
-    if (st.named) need.add('namedPrepare');
-    if (st.messages) need.add('protocol');
-    if (st.cancel === true) need.add('cancel');
-    if (st.cancel && st.cancel !== true) need.add('protocol');
+    for (const c of kindOf(st).needs?.(st) ?? []) need.add(c);
     if (st.savePid) need.add('backendPid');
     if (st.expect?.parameterStatus) need.add('parameterStatus');
-    if (st.waitNotification) need.add('notifications');
     if (st.expect?.notification?.pidEquals) need.add('notificationPid');
     if (st.expect?.notices) need.add('notices');
   }

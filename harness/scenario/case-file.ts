@@ -2,8 +2,8 @@
 // model as the TypeScript suites. One scenario per YAML document (separate them with ---).
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseAllDocuments } from 'yaml';
-import type { Scenario } from './model.ts';
-import { validateScenario } from './validate.ts';
+import type { Scenario, ScenarioSpec } from './model.ts';
+import { checkScenario } from './validate.ts';
 
 export class CaseFileError extends Error {}
 
@@ -18,11 +18,12 @@ export function loadCaseFile(file: string, source = file): Scenario[] {
       const { line } = lines.linePos(err.pos[0]);
       throw new CaseFileError(`${source}:${line}: ${err.message.split('\n')[0]}`);
     }
-    const data = doc.toJS() as Scenario | null;
+    const data = doc.toJS() as ScenarioSpec | null;
     if (!data) continue;
     const startLine = lines.linePos(doc.range[0]).line;
-    const problems = validateScenario(data);
-    if (problems.length) {
+    const checked = checkScenario(data, `${source}:${startLine}`);
+    if (!checked.ok) {
+      const { problems } = checked;
       // Point at the step's line where we can, so the fix is one jump away.
       const stepLine = (n: number) => {
         const steps = doc.get('steps', true) as { items?: Array<{ range?: [number, number, number] }> } | undefined;
@@ -33,7 +34,7 @@ export function loadCaseFile(file: string, source = file): Scenario[] {
       const m = first.match(/^step (\d+):/);
       throw new CaseFileError(`${source}:${m ? stepLine(Number(m[1])) : startLine}: invalid scenario ${data.id ?? ''}: ${problems.join('; ')}`);
     }
-    out.push({ ...data, source: `${source}:${startLine}` });
+    out.push(checked.scenario);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // Sugar over the plain-data model for suite files written in TypeScript.
+import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import type { FrontendMessage } from '../wire/messages.ts';
-import type { Scenario, Step } from './model.ts';
+import type { ScenarioSpec, StepSpecOf } from './model.ts';
 
 /**
  * The deadline of a wait for something PostgreSQL makes happen at once (a notification
@@ -8,21 +9,21 @@ import type { Scenario, Step } from './model.ts';
  * for a diverging pooler: only a pooler that diverges ever waits it out. Waits for something
  * that must NOT happen keep their own short windows.
  */
-export const EVENTUALLY_MS = 2000;
+export const EVENTUALLY_MS = TIMEOUT_MS.eventually;
 
-export function defineScenario(s: Scenario): Scenario {
+export function defineScenario(s: ScenarioSpec): ScenarioSpec {
   return s;
 }
 
-type StepOptions = Omit<Step, 'session' | 'sql'>;
+type SqlOptions = Omit<StepSpecOf<'sql'>, 'session' | 'sql'>;
 
 /** A SQL step: step('a', 'SELECT 1', { expect: { rows: [['1']] } }). */
-export function step(session: string, sql: string, opts: StepOptions = {}): Step {
+export function step(session: string, sql: string, opts: SqlOptions = {}): StepSpecOf<'sql'> {
   return { session, sql, ...opts };
 }
 
 /** The observer's SQL, straight to the database. */
-export function observe(sql: string, opts: StepOptions = {}): Step {
+export function observe(sql: string, opts: SqlOptions = {}): StepSpecOf<'sql'> {
   return { session: 'observer', sql, ...opts };
 }
 

@@ -26,8 +26,8 @@ function summarizeFull(r: StepResult): string {
 
 /** ErrorResponse carries its SQLSTATE and ReadyForQuery its transaction status (I, T or E). */
 export function messageLabel(m: ServerMessage): string {
-  if (m.type === 'ErrorResponse') return `ErrorResponse:${m.fields!.code}`;
-  if (m.type === 'ReadyForQuery') return `ReadyForQuery:${m.fields!.status}`;
+  if (m.type === 'ErrorResponse') return `ErrorResponse:${m.code}`;
+  if (m.type === 'ReadyForQuery') return `ReadyForQuery:${m.status}`;
   return m.type;
 }
 

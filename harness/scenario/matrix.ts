@@ -3,9 +3,10 @@
 // inside one lane, scenarios run one at a time, because a single-server pool is shared by
 // construction.
 import type { Driver } from '../drivers/session.ts';
-import type { ScenarioRun } from '../report/result.ts';
+import type { ScenarioRun } from './result.ts';
 import type { Lane, Provider, StartedTarget } from '../targets/started-target.ts';
 import type { TargetSpec } from '../targets/target-spec.ts';
+import type { BrokenScenario } from './catalog.ts';
 import type { Scenario } from './model.ts';
 import { skipReason } from './skip-reason.ts';
 import { runScenario } from './runner.ts';
@@ -15,6 +16,8 @@ export interface MatrixPlan {
   readonly targets: readonly TargetSpec[];
   readonly drivers: readonly Driver[];
   readonly scenarios: readonly Scenario[];
+  /** Scenarios that failed the load-time check: an `error` result each, nothing runs. */
+  readonly broken: readonly BrokenScenario[];
   readonly provider: Provider;
   readonly stepTimeoutMs: number;
   readonly progress: Progress;
@@ -37,7 +40,7 @@ export interface TargetRecord {
 }
 
 export async function runMatrix(plan: MatrixPlan): Promise<{ results: ScenarioRun[]; targets: TargetRecord[] }> {
-  const total = plan.targets.length * plan.drivers.length * plan.scenarios.length;
+  const total = plan.targets.length * plan.drivers.length * (plan.scenarios.length + plan.broken.length);
   let done = 0;
   let seq = 0;
   const results: ScenarioRun[] = [];
@@ -47,6 +50,9 @@ export async function runMatrix(plan: MatrixPlan): Promise<{ results: ScenarioRu
   };
   const targets: TargetRecord[] = [];
   const runStart = Date.now();
+  for (const spec of plan.targets) {
+    for (const d of plan.drivers) for (const b of plan.broken) record(errorRun(b, spec.id, d.id, `invalid scenario (${b.source}): ${b.problems.join('; ')}`));
+  }
   // Drivers get ready while the targets start; no lane begins before both are done.
   const driversReady = Promise.all(plan.drivers.map((d) => d.warmUp?.()));
   await Promise.all(plan.targets.map(async (spec) => {
@@ -83,7 +89,7 @@ export async function runMatrix(plan: MatrixPlan): Promise<{ results: ScenarioRu
     try {
       await driversReady;
       await Promise.all(started.lanes.map(worker));
-      plan.progress.targetDone(spec.id, plan.drivers.length * plan.scenarios.length, Date.now() - runStart);
+      plan.progress.targetDone(spec.id, plan.drivers.length * (plan.scenarios.length + plan.broken.length), Date.now() - runStart);
     } finally {
       await started.stop();
     }
@@ -91,6 +97,6 @@ export async function runMatrix(plan: MatrixPlan): Promise<{ results: ScenarioRu
   return { results, targets };
 }
 
-function errorRun(s: Scenario, target: string, driver: string, message: string): ScenarioRun {
+function errorRun(s: { readonly id: string; readonly category: string }, target: string, driver: string, message: string): ScenarioRun {
   return { scenario: s.id, category: s.category, target, driver, outcome: 'error', message, durationMs: 0, steps: [] };
 }

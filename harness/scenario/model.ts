@@ -8,7 +8,7 @@
 //   {{repeat:x:N}}  the text x repeated N times (a message larger than 16 MB without a 16 MB file)
 import type { Capability } from '../drivers/session.ts';
 import type { PoolKind } from '../poolers/pooler-adapter.ts';
-import type { FrontendMessage } from '../wire/messages.ts';
+import type { FrontendMessage, MessageName, TransactionStatus } from '../wire/messages.ts';
 
 export const CATEGORIES = [
   'session-state', 'parameter-status', 'transactions', 'prepared-statements', 'protocol-framing', 'session-objects',
@@ -18,6 +18,9 @@ export type Category = (typeof CATEGORIES)[number];
 
 /** An expected cell: a literal, '$name' for a saved value, '*' for anything, or null. */
 export type Cell = string | null;
+
+/** An expected reply message: its name, ErrorResponse/NoticeResponse with a SQLSTATE, or ReadyForQuery with its status. */
+export type MessageLabel = MessageName | `${'ErrorResponse' | 'NoticeResponse'}:${string}` | `ReadyForQuery:${TransactionStatus}`;
 
 export interface Expect {
   /** The step must fail with this SQLSTATE. Without it, any error fails the step. */
@@ -31,37 +34,17 @@ export interface Expect {
   /** ParameterStatus values the driver holds after the step (null: never reported). */
   readonly parameterStatus?: Readonly<Record<string, string | null>>;
   /** Raw protocol: the reply message types, in order (ErrorResponse may be 'ErrorResponse:42P05'). */
-  readonly messages?: readonly string[];
+  readonly messages?: readonly MessageLabel[];
   /** SQLSTATEs of the NoticeResponses the session received during the step, in order. */
   readonly notices?: readonly string[];
   /** waitNotification: the payload received; null means none may arrive before the deadline. */
   readonly notification?: { readonly payload?: string; readonly pidEquals?: string } | null;
 }
 
-export interface Step {
+/** What every step has, whatever it does. */
+export interface StepBase {
   readonly session: string;
-  // One action per step:
-  readonly sql?: string;
-  readonly params?: readonly string[];
-  readonly named?: { readonly name: string; readonly sql: string; readonly params?: readonly string[] };
-  readonly messages?: readonly FrontendMessage[];
-  /** Raw protocol without Sync: the reply message type to read up to. */
-  readonly until?: string;
-  /** Raw protocol: cut the encoded bytes into separate TCP writes at these offsets. */
-  readonly splitWrites?: readonly number[];
-  /** Cancel the session's query in flight through its driver; or send a crafted CancelRequest. */
-  readonly cancel?: true | { readonly pid: string; readonly secret: 'own' | 'wrong' };
-  readonly connect?: true;
-  /** Close the session: 'terminate' sends Terminate, 'abrupt' drops the socket. */
-  readonly disconnect?: 'terminate' | 'abrupt';
-  /** Wait (up to the step's deadline) for a notification on this channel template ('ch' = {{ch}}). */
-  readonly waitNotification?: string;
-  /** Wait for a background step of the same session to finish; its result meets `expect`. */
-  readonly await?: string;
-  /** Observer only: poll `sql` until its rows equal `rows`, or fail at the deadline. */
-  readonly waitFor?: { readonly sql: string; readonly rows: readonly (readonly Cell[])[] };
-  // Modifiers:
-  /** Start the action and go on; a later `await` step collects it. */
+  /** Start the step and go on; a later `await` step collects it. */
   readonly background?: string;
   /** Save the first value of the result. */
   readonly save?: string;
@@ -72,6 +55,44 @@ export interface Step {
   /** Shown in messages and transcripts. */
   readonly label?: string;
 }
+
+/**
+ * What each kind of step does, by the kind's name, which is also the key that says so in a
+ * step's data (`{ session: 'a', sql: 'SELECT 1' }` is an sql step). A new kind is one member
+ * here and its action in step-kinds.ts.
+ */
+export interface StepKinds {
+  /** One statement through the driver; with params, the extended protocol's unnamed statement. */
+  readonly sql: { readonly sql: string; readonly params?: readonly string[] };
+  /** A protocol-level named statement, prepared on first use. */
+  readonly named: { readonly named: { readonly name: string; readonly sql: string; readonly params?: readonly string[] } };
+  /**
+   * Raw protocol messages in one write. Without Sync, `until` names the reply to read up to;
+   * `splitWrites` cuts the encoded bytes into separate TCP writes at these offsets.
+   */
+  readonly messages: { readonly messages: readonly FrontendMessage[]; readonly until?: MessageName; readonly splitWrites?: readonly number[] };
+  /** Cancel the session's query in flight through its driver; or send a crafted CancelRequest. */
+  readonly cancel: { readonly cancel: true | { readonly pid: string; readonly secret: 'own' | 'wrong' } };
+  readonly connect: { readonly connect: true };
+  /** Close the session: 'terminate' sends Terminate, 'abrupt' drops the socket. */
+  readonly disconnect: { readonly disconnect: 'terminate' | 'abrupt' };
+  /** Wait (up to the step's deadline) for a notification on this channel template ('ch' = {{ch}}). */
+  readonly waitNotification: { readonly waitNotification: string };
+  /** Wait for a background step of the same session to finish; its result meets `expect`. */
+  readonly await: { readonly await: string };
+  /** Observer only: poll `sql` until its rows equal `rows`, or diverge at the deadline. */
+  readonly waitFor: { readonly waitFor: { readonly sql: string; readonly rows: readonly (readonly Cell[])[] } };
+}
+export type StepKind = keyof StepKinds;
+
+/** A step of kind K as written: the common fields, K's own, and no other kind's key. */
+export type StepSpecOf<K extends StepKind> = StepBase & StepKinds[K] & { readonly [O in Exclude<StepKind, K>]?: never };
+/** A step as written in a suite file or a case file. */
+export type StepSpec = { [K in StepKind]: StepSpecOf<K> }[StepKind];
+/** A loaded step of kind K: tagged with its kind. */
+export type StepOf<K extends StepKind> = StepSpecOf<K> & { readonly kind: K };
+/** A loaded step: a union discriminated by `kind`. */
+export type Step = { [K in StepKind]: StepOf<K> }[StepKind];
 
 export interface SessionSpec {
   /** Which pool the session connects through (default: the scenario's). */
@@ -90,7 +111,8 @@ export interface SessionSpec {
   readonly startupParams?: Readonly<Record<string, string>>;
 }
 
-export interface Scenario {
+/** A scenario as written in a suite file or a case file. */
+export interface ScenarioSpec {
   readonly id: string;
   readonly category: Category;
   /** The user-visible consequence, in one line. */
@@ -103,18 +125,14 @@ export interface Scenario {
   readonly setup?: readonly string[];
   readonly teardown?: readonly string[];
   readonly sessions: Readonly<Record<string, SessionSpec>>;
+  readonly steps: readonly StepSpec[];
+}
+
+/** A scenario the catalogue loaded and validated: each step tagged with its kind. */
+export interface Scenario extends Omit<ScenarioSpec, 'steps'> {
   readonly steps: readonly Step[];
-  /** Where it was defined, for error messages. */
-  readonly source?: string;
+  /** Where it was defined (file, or file:line for a case file), for messages. */
+  readonly source: string;
 }
 
-export const OBSERVER = 'observer';
-
-export const ACTIONS = ['sql', 'named', 'messages', 'cancel', 'connect', 'disconnect', 'waitNotification', 'await', 'waitFor'] as const;
-export type ActionKind = (typeof ACTIONS)[number];
-
-export function actionOf(step: Step): ActionKind {
-  const present = ACTIONS.filter((a) => step[a] !== undefined);
-  if (present.length !== 1) throw new Error(`a step needs exactly one action (${ACTIONS.join(', ')}); found ${present.length ? present.join(' and ') : 'none'}`);
-  return present[0];
-}
+export { OBSERVER } from '../kernel/names.ts';

@@ -1,17 +1,21 @@
-// Runs one scenario on one started target with one driver, and says what happened.
-import type { Driver, Session } from '../drivers/session.ts';
-import { toResult } from '../drivers/raw.ts';
-import type { ScenarioRun, StepRecord } from '../report/result.ts';
-import type { Lane, StartedTarget } from '../targets/started-target.ts';
-import { DeadlineError, withDeadline } from '../wire/errors.ts';
-import { clip } from '../wire/messages.ts';
-import { Transcript } from '../wire/transcript.ts';
+// Runs one scenario on one started target with one driver, and says what happened: the steps
+// in order through the step kinds' actions (step-kinds.ts), each checked against its
+// expectation; the outcome of a run that stops early comes from outcome.ts.
+import { toResult } from '../drivers/query-result.ts';
+import type { Driver, QueryResult, Session } from '../drivers/session.ts';
+import { ConnectionLostError, errorText, InfrastructureError, InvalidScenarioError, isSqlState, ServerError } from '../kernel/errors.ts';
+import { poll, withDeadline } from '../kernel/poll.ts';
+import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { MD5_USER, TRUST_USER } from '../targets/postgres-cluster.ts';
+import type { Lane, StartedTarget } from '../targets/started-target.ts';
+import { Transcript } from '../wire/transcript.ts';
+import { check, summarize, type StepResult } from './expectations.ts';
+import { OBSERVER, type Scenario, type Step } from './model.ts';
+import { classify, Divergence, type Ending } from './outcome.ts';
+import type { ScenarioRun, StepRecord } from './result.ts';
 import { skipReason } from './skip-reason.ts';
-import { check, show, summarize, type StepResult } from './expectations.ts';
-import { actionOf, OBSERVER, type Scenario, type Step } from './model.ts';
+import { kindOf, type StepRun } from './step-kinds.ts';
 import { Templates } from './templates.ts';
-import { validateScenario } from './validate.ts';
 
 export interface RunContext {
   readonly target: StartedTarget;
@@ -22,239 +26,207 @@ export interface RunContext {
   readonly stepTimeoutMs: number;
 }
 
-/** A step's expectation did not hold: the scenario diverges here. */
-class Divergence extends Error {}
-
-// What a pooler does to a client connection is behaviour (diverge); a deadline or a harness
-// fault is not (error).
-// libpq says "server closed the connection unexpectedly" / "SSL connection has been closed
-// unexpectedly"; JDBC "An I/O error occurred"; Python drivers "connection is closed".
-const CONNECTION_LOST = /closed the connection|connection (?:has been |was |is )?closed|connection refused|socket error|ECONNRESET|EPIPE|Connection terminated|CONNECTION_CLOSED|CONNECTION_ENDED|write after end|I\/O error|connection was lost|ConnectionDoesNotExist|terminating connection|not queryable/i;
-
 export async function runScenario(s: Scenario, ctx: RunContext): Promise<ScenarioRun> {
-  const started = Date.now();
   const base = { scenario: s.id, category: s.category, target: ctx.target.spec.id, driver: ctx.driver.id };
-  const problems = validateScenario(s);
-  if (problems.length) {
-    return { ...base, outcome: 'error', message: `invalid scenario${s.source ? ` (${s.source})` : ''}: ${problems.join('; ')}`, durationMs: 0, steps: [] };
-  }
   const skip = skipReason(s, ctx.driver);
   if (skip) return { ...base, outcome: 'skip', message: skip, durationMs: 0, steps: [] };
-
-  const transcript = new Transcript();
-  const saved = new Map<string, string>();
-  const templates = new Templates(ctx.namePrefix, saved);
-  const sessions = new Map<string, Session>();
-  const closed = new Set<string>();
-  const inflight = new Map<string, Promise<StepResult | { failed: unknown }>>();
-  const records: StepRecord[] = [];
-  const timeout = (st?: Step) => st?.timeoutMs ?? ctx.stepTimeoutMs;
-  const wireLevel = ctx.driver.capabilities.has('protocol');
-  const observerQuery = async (sql: string) => toResult(await ctx.lane.observer.query(templates.expand(sql), transcript, ctx.stepTimeoutMs));
-
-  const session = async (name: string): Promise<Session> => {
-    const existing = sessions.get(name);
-    if (existing) return existing;
-    if (closed.has(name)) throw new Error(`session ${name} was disconnected earlier in the scenario`);
-    const spec = s.sessions[name];
-    const base = ctx.lane.pools[spec.pool ?? s.pool];
-    const user = spec.user === 'md5' ? MD5_USER : spec.user === 'trust' ? TRUST_USER : base.user;
-    transcript.note(name, `connect via ${ctx.driver.id} to the ${spec.pool ?? s.pool} pool as ${user}${spec.password ? ' with a wrong password' : ''}${spec.tls ? ' over TLS' : ''}`);
-    const sess = await ctx.driver.connect({
-      conn: { ...base, user, password: spec.password === 'wrong' ? 'not-the-password' : base.password },
-      label: name, transcript, timeoutMs: ctx.stepTimeoutMs,
-      applicationName: spec.applicationName, tls: spec.tls, startupParams: spec.startupParams,
-    });
-    sessions.set(name, sess);
-    transcript.pid(sess.backendPid());
-    return sess;
-  };
-
-  /**
-   * The backend serving `pid` has gone: a closed direct session's backend exits
-   * asynchronously. Only on direct: a pooler keeps its server connections by design (and may
-   * pass their real pids through, as pgpool does), so there is nothing to wait for.
-   */
-  const waitBackendGone = async (pid: number | undefined) => {
-    if (!pid || ctx.target.spec.pooler) return;
-    const deadline = Date.now() + ctx.stepTimeoutMs;
-    while (Date.now() < deadline) {
-      const r = await observerQuery(`SELECT count(*) FROM pg_stat_activity WHERE pid = ${pid}`);
-      if (r.rows[0]?.[0] === '0') return;
-      await new Promise((res) => setTimeout(res, 10));
-    }
-  };
-
-  const act = async (st: Step): Promise<StepResult> => {
-    const action = actionOf(st);
-    if (st.session === OBSERVER) {
-      if (action === 'waitFor') {
-        const want = show(st.waitFor!.rows.map((r) => r.map((c) => (c && /^\$\w+$/.test(c) ? saved.get(c.slice(1)) ?? c : c))));
-        const deadline = Date.now() + timeout(st);
-        let last = '';
-        while (Date.now() < deadline) {
-          const r = await observerQuery(st.waitFor!.sql);
-          last = r.error ? `ERROR ${r.error.code}` : show(r.rows);
-          if (last === want) return { kind: 'done' };
-          await new Promise((res) => setTimeout(res, 15));
-        }
-        throw new Divergence(`observer waited ${timeout(st)}ms for ${want}, last saw ${last}`);
-      }
-      return { kind: 'query', result: await observerQuery(st.sql!) };
-    }
-    if (action === 'await') {
-      const r = await inflight.get(st.await!)!;
-      inflight.delete(st.await!);
-      if ('failed' in r) throw r.failed;
-      return r;
-    }
-    if (action === 'disconnect') {
-      const sess = sessions.get(st.session);
-      sessions.delete(st.session);
-      closed.add(st.session);
-      if (!sess) return { kind: 'done' };
-      const pid = sess.backendPid();
-      transcript.note(st.session, st.disconnect === 'abrupt' ? 'drop the socket without Terminate' : 'close');
-      if (st.disconnect === 'abrupt') sess.destroy(); else await sess.close();
-      await waitBackendGone(pid);
-      return { kind: 'done' };
-    }
-    let sess: Session;
-    try {
-      sess = await session(st.session);
-    } catch (err) {
-      // A refused login (wrong password, unknown role) is the server's answer, not a fault.
-      const code = sqlstate(err);
-      if (code) return { kind: 'query', result: { rows: [], columns: [], error: { code, message: errorText(err) } } };
-      throw err;
-    }
-    switch (action) {
-      case 'connect': return { kind: 'done' };
-      case 'sql': return { kind: 'query', result: await sess.query(templates.expand(st.sql!), st.params?.map((p) => templates.expand(p)), { timeoutMs: timeout(st) }) };
-      case 'named': {
-        const n = templates.expandDeep(st.named!);
-        return { kind: 'query', result: await sess.executeNamed(n.name, n.sql, n.params ?? []) };
-      }
-      case 'messages': {
-        const messages = await sess.exchange!(templates.expandDeep(st.messages!), { until: st.until, timeoutMs: timeout(st), splitAt: st.splitWrites });
-        return { kind: 'query', result: toResult(messages), messages };
-      }
-      case 'cancel': {
-        if (st.cancel === true) { await sess.cancel(); return { kind: 'done' }; }
-        const pid = Number(saved.get(st.cancel!.pid.replace(/^\$/, '')));
-        const secret = sess.secretKey!()!;
-        await sess.cancelWith!(pid, st.cancel!.secret === 'own' ? secret : (secret ^ 0x5a5a5a5a) | 1);
-        return { kind: 'done' };
-      }
-      case 'waitNotification':
-        return { kind: 'notification', notification: await sess.waitNotification(templates.expand(channelTemplate(st.waitNotification!)), timeout(st)) };
-      default:
-        throw new Error(`unhandled action ${action}`);
-    }
-  };
-
-  const describe = (st: Step): string => {
-    const a = actionOf(st);
-    if (st.label) return st.label;
-    if (a === 'sql') return clip(templates.expand(st.sql!), 200) + (st.params ? ` ${show(st.params)}` : '');
-    if (a === 'named') return `execute named "${st.named!.name}": ${templates.expand(st.named!.sql)}`;
-    if (a === 'messages') return st.messages!.map((m) => m.type).join(', ');
-    if (a === 'waitFor') return `wait until ${templates.expand(st.waitFor!.sql)} returns ${show(st.waitFor!.rows)}`;
-    if (a === 'cancel') return st.cancel === true ? 'cancel the running query' : `CancelRequest for ${st.cancel!.pid} with ${st.cancel!.secret} secret`;
-    if (a === 'await') return `await ${st.await}`;
-    if (a === 'waitNotification') return `wait for a notification on ${channelTemplate(st.waitNotification!)}`;
-    return a;
-  };
-
-  let outcome: ScenarioRun['outcome'] = 'pass';
-  let message: string | undefined;
-  let failedStep: number | undefined;
+  const started = Date.now();
+  const run = new RunningScenario(s, ctx);
+  let ending: Ending | undefined;
   try {
-    for (const sql of s.setup ?? []) {
-      const r = await observerQuery(sql);
-      if (r.error) throw new Error(`setup "${templates.expand(sql)}" failed: ${r.error.code} ${r.error.message}`);
-    }
-    for (const [i, st] of s.steps.entries()) {
-      const what = describe(st);
-      transcript.note(st.session, `step ${i + 1}: ${what}${st.background ? ` (in the background as ${st.background})` : ''}`);
-      const sessBefore = sessions.get(st.session);
-      if (st.background) {
-        const p = act(st).catch((failed: unknown) => ({ failed }));
-        inflight.set(st.background, p);
-        records.push({ index: i, session: st.session, action: what, observed: 'started' });
-        continue;
-      }
-      sessions.get(st.session)?.takeNotices?.(); // only the step's own notices count
-      let result: StepResult;
-      try {
-        result = await act(st);
-      } catch (err) {
-        failedStep = i;
-        records.push({ index: i, session: st.session, action: what, observed: errorText(err) });
-        if (err instanceof Divergence) throw new Divergence(`step ${i + 1} (${st.session}: ${what}): ${err.message}`);
-        throw err;
-      }
-      const sess = sessions.get(st.session) ?? sessBefore;
-      const observed = summarize(result);
-      if (!wireLevel || st.session === OBSERVER) transcript.note(st.session, `=> ${observed}`);
-      const failure = check(st.expect, result, saved, sess, sess?.takeNotices?.() ?? []);
-      records.push({ index: i, session: st.session, action: what, observed, failure });
-      if (failure) {
-        failedStep = i;
-        throw new Divergence(`step ${i + 1} (${st.session}: ${what}): ${failure}, got ${observed}`);
-      }
-      if (st.save && result.kind === 'query') {
-        const v = result.result.rows[0]?.[0];
-        if (v === undefined || v === null) throw new Divergence(`step ${i + 1} (${st.session}: ${what}): nothing to save as $${st.save}, got ${observed}`);
-        saved.set(st.save, v);
-        transcript.pid(st.save.toLowerCase().includes('pid') ? v : undefined);
-      }
-      if (st.savePid) {
-        const pid = sess?.backendPid();
-        if (pid === undefined) throw new Divergence(`step ${i + 1}: the driver holds no backend pid to save as $${st.savePid}`);
-        saved.set(st.savePid, String(pid));
-        transcript.pid(pid);
-      }
-    }
-    for (const [name, p] of inflight) {
-      const r = await p;
-      if ('failed' in r) throw r.failed;
-      throw new Error(`background step ${name} was never awaited`);
-    }
+    await run.setup();
+    for (const [i, st] of s.steps.entries()) await run.step(i, st);
+    await run.settleBackground();
   } catch (err) {
-    const dead = ctx.target.failure();
-    if (err instanceof Divergence) { outcome = 'diverge'; message = err.message; }
-    else if (dead) { outcome = 'error'; message = dead; }
-    else if (err instanceof DeadlineError) { outcome = 'error'; message = stepPrefix(failedStep, s) + err.message; }
-    else if (CONNECTION_LOST.test(errorText(err))) { outcome = 'diverge'; message = stepPrefix(failedStep, s) + errorText(err); }
-    else { outcome = 'error'; message = stepPrefix(failedStep, s) + errorText(err); }
+    ending = classify(err, ctx.target.failure());
+    if (run.failedStep !== undefined && !(err instanceof Divergence)) ending = { ...ending, message: `step ${run.failedStep + 1} (${s.steps[run.failedStep].session}): ${ending.message}` };
   } finally {
-    // Closing is awaited so no connection of this scenario outlives it (a driver with queued
-    // work could otherwise take the one-server pool from the next scenario).
-    await Promise.all([...sessions].map(async ([name, sess]) => {
-      await withDeadline(sess.close(), 2000, `${name} to close`).catch(() => sess.destroy());
-      transcript.note(name, 'closed at the end of the scenario');
-    }));
-    await Promise.allSettled([...inflight.values()]);
-    for (const sql of s.teardown ?? []) {
-      const r = await observerQuery(sql).catch((e: unknown) => ({ error: { code: '-', message: errorText(e) } }));
-      if (r.error && outcome === 'pass') { outcome = 'error'; message = `teardown "${sql}" failed: ${r.error.message}`; }
-    }
-    await ctx.lane.observer.release();
+    const teardown = await run.finish();
+    if (!ending && teardown) ending = { outcome: 'error', message: teardown };
   }
-  if (message) message = message.replace(new RegExp(`${ctx.namePrefix}_(\\w+)`, 'g'), '{{$1}}');
   return {
-    ...base, outcome, message, failedStep, steps: records, durationMs: Date.now() - started,
-    transcript: transcript.render([...templates.replacements(), [ctx.namePrefix, '<run>']]),
+    ...base, outcome: ending?.outcome ?? 'pass', failedStep: run.failedStep, steps: run.records, durationMs: Date.now() - started,
+    message: ending?.message.replace(new RegExp(`${ctx.namePrefix}_(\\w+)`, 'g'), '{{$1}}'),
+    transcript: run.transcript.render([...run.templates.replacements(), [ctx.namePrefix, '<run>']]),
   };
 }
 
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
-const sqlstate = (err: unknown): string | undefined => {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
-};
-const stepPrefix = (i: number | undefined, s: Scenario) => (i === undefined ? '' : `step ${i + 1} (${s.steps[i].session}): `);
+type Settled = StepResult | { readonly failed: unknown };
 
-/** waitNotification names the channel's template, with or without braces: 'ch' or '{{ch}}'. */
-const channelTemplate = (v: string) => (v.includes('{{') ? v : `{{${v}}}`);
+/** One scenario while it runs: its sessions, saved values and background steps. */
+class RunningScenario implements StepRun {
+  readonly transcript = new Transcript();
+  readonly saved = new Map<string, string>();
+  readonly templates: Templates;
+  readonly records: StepRecord[] = [];
+  failedStep: number | undefined;
+  private readonly sessions = new Map<string, Session>();
+  private readonly closed = new Set<string>();
+  private readonly inflight = new Map<string, Promise<Settled>>();
+  private readonly wireLevel: boolean;
+
+  constructor(private readonly s: Scenario, private readonly ctx: RunContext) {
+    this.templates = new Templates(ctx.namePrefix, this.saved);
+    this.wireLevel = ctx.driver.capabilities.has('protocol');
+  }
+
+  get driver(): Driver { return this.ctx.driver; }
+
+  timeout(st: { readonly timeoutMs?: number }): number { return st.timeoutMs ?? this.ctx.stepTimeoutMs; }
+
+  async observe(sql: string): Promise<QueryResult> {
+    try {
+      return toResult(await this.ctx.lane.observer.query(this.templates.expand(sql), this.transcript, this.ctx.stepTimeoutMs));
+    } catch (err) {
+      // The observer is poolcheck's own direct connection: its failure says nothing about a pooler.
+      if (err instanceof ConnectionLostError) throw new InfrastructureError(`the observer's connection to the database failed: ${err.message}`);
+      throw err;
+    }
+  }
+
+  connected(name: string): Session | undefined { return this.sessions.get(name); }
+
+  forget(name: string): Session | undefined {
+    const s = this.sessions.get(name);
+    this.sessions.delete(name);
+    this.closed.add(name);
+    return s;
+  }
+
+  /**
+   * A closed direct session's backend exits asynchronously. Only on direct: a pooler keeps its
+   * server connections by design (and may pass their real pids through, as pgpool does).
+   */
+  async backendGone(pid: number | undefined): Promise<void> {
+    if (!pid || this.ctx.target.spec.pooler) return;
+    await poll({ what: `backend ${pid} to exit`, timeoutMs: this.ctx.stepTimeoutMs }, async () =>
+      ((await this.observe(`SELECT count(*) FROM pg_stat_activity WHERE pid = ${pid}`)).rows[0]?.[0] === '0' ? true : undefined)).catch(() => undefined);
+  }
+
+  async collect(name: string): Promise<StepResult> {
+    const r = await this.inflight.get(name);
+    this.inflight.delete(name);
+    if (!r) throw new InvalidScenarioError(`background step ${name} was not started`);
+    if ('failed' in r) throw r.failed;
+    return r;
+  }
+
+  async setup(): Promise<void> {
+    for (const sql of this.s.setup ?? []) {
+      const r = await this.observe(sql);
+      if (r.error) throw new InfrastructureError(`setup "${this.templates.expand(sql)}" failed: ${r.error.code} ${r.error.message}`);
+    }
+  }
+
+  /** Runs step `i`: started in the background, or to its end and checked. */
+  async step(i: number, st: Step): Promise<void> {
+    const what = st.label ?? kindOf(st).describe(st, this.templates);
+    this.transcript.note(st.session, `step ${i + 1}: ${what}${st.background ? ` (in the background as ${st.background})` : ''}`);
+    if (st.background) {
+      this.inflight.set(st.background, this.act(st).catch((failed: unknown) => ({ failed })));
+      this.records.push({ index: i, session: st.session, action: what, observed: 'started' });
+      return;
+    }
+    const before = this.sessions.get(st.session);
+    before?.takeNotices?.(); // only the step's own notices count
+    let result: StepResult;
+    try {
+      result = await this.act(st);
+    } catch (err) {
+      this.failedStep = i;
+      this.records.push({ index: i, session: st.session, action: what, observed: errorText(err) });
+      if (err instanceof Divergence) throw new Divergence(`step ${i + 1} (${st.session}: ${what}): ${err.message}`);
+      throw err;
+    }
+    const session = this.sessions.get(st.session) ?? before;
+    const observed = summarize(result);
+    if (!this.wireLevel || st.session === OBSERVER) this.transcript.note(st.session, `=> ${observed}`);
+    const failure = check(st.expect, result, this.saved, session, session?.takeNotices?.() ?? []);
+    this.records.push({ index: i, session: st.session, action: what, observed, failure });
+    const diverge = (why: string) => {
+      this.failedStep = i;
+      return new Divergence(`step ${i + 1} (${st.session}: ${what}): ${why}`);
+    };
+    if (failure) throw diverge(`${failure}, got ${observed}`);
+    if (st.save) {
+      const v = result.kind === 'query' ? result.result.rows[0]?.[0] : undefined;
+      if (v === undefined || v === null) throw diverge(`nothing to save as $${st.save}, got ${observed}`);
+      this.saved.set(st.save, v);
+      this.transcript.pid(st.save.toLowerCase().includes('pid') ? v : undefined);
+    }
+    if (st.savePid) {
+      const pid = session?.backendPid();
+      if (pid === undefined) throw diverge(`the driver holds no backend pid to save as $${st.savePid}`);
+      this.saved.set(st.savePid, String(pid));
+      this.transcript.pid(pid);
+    }
+  }
+
+  /** A background step never awaited is a bug in the scenario, after its failure if it failed. */
+  async settleBackground(): Promise<void> {
+    for (const [name, p] of this.inflight) {
+      const r = await p;
+      if ('failed' in r) throw r.failed;
+      throw new InvalidScenarioError(`background step ${name} was never awaited`);
+    }
+  }
+
+  private async act(st: Step): Promise<StepResult> {
+    const def = kindOf(st);
+    if (st.session === OBSERVER) {
+      if (!('observe' in def) || !def.observe) throw new InvalidScenarioError(`the observer cannot run ${st.kind}`);
+      return def.observe(st, this);
+    }
+    if (def.on === 'observer') throw new InvalidScenarioError(`${st.kind} runs on the observer`);
+    if (def.on === 'name') return def.run(st, this);
+    const session = await this.session(st.session);
+    return 'refused' in session ? session.refused : def.run(st, this, session);
+  }
+
+  /** The session, connected on first use; a login the server refuses is that step's result. */
+  private async session(name: string): Promise<Session | { refused: StepResult }> {
+    const existing = this.sessions.get(name);
+    if (existing) return existing;
+    if (this.closed.has(name)) throw new InvalidScenarioError(`session ${name} was disconnected earlier in the scenario`);
+    const spec = this.s.sessions[name];
+    const pool = spec.pool ?? this.s.pool;
+    const conn = this.ctx.lane.pools[pool];
+    const user = spec.user === 'md5' ? MD5_USER : spec.user === 'trust' ? TRUST_USER : conn.user;
+    this.transcript.note(name, `connect via ${this.ctx.driver.id} to the ${pool} pool as ${user}${spec.password ? ' with a wrong password' : ''}${spec.tls ? ' over TLS' : ''}`);
+    let session: Session;
+    try {
+      session = await this.ctx.driver.connect({
+        conn: { ...conn, user, password: spec.password === 'wrong' ? 'not-the-password' : conn.password },
+        label: name, transcript: this.transcript, timeoutMs: this.ctx.stepTimeoutMs,
+        applicationName: spec.applicationName, tls: spec.tls, startupParams: spec.startupParams,
+      });
+    } catch (err) {
+      // A refused login (wrong password, unknown role) is the server's answer, not a fault.
+      if (err instanceof ServerError && isSqlState(err.code)) return { refused: { kind: 'query', result: { rows: [], columns: [], error: { code: err.code, message: err.message } } } };
+      throw err;
+    }
+    this.sessions.set(name, session);
+    this.transcript.pid(session.backendPid());
+    return session;
+  }
+
+  /**
+   * Closes every session (awaited, so no connection of this scenario outlives it: a driver with
+   * queued work could take the one-server pool from the next scenario), then runs the teardown.
+   * Returns why the teardown failed, if it did.
+   */
+  async finish(): Promise<string | undefined> {
+    await Promise.all([...this.sessions].map(async ([name, session]) => {
+      await withDeadline(session.close(), TIMEOUT_MS.sessionClose, `${name} to close`).catch(() => session.destroy());
+      this.transcript.note(name, 'closed at the end of the scenario');
+    }));
+    await Promise.allSettled([...this.inflight.values()]);
+    let failed: string | undefined;
+    for (const sql of this.s.teardown ?? []) {
+      const r = await this.observe(sql).catch((e: unknown) => ({ error: { code: '-', message: errorText(e) } }));
+      if (r.error) failed ??= `teardown "${sql}" failed: ${r.error.message}`;
+    }
+    await this.ctx.lane.observer.release();
+    return failed;
+  }
+}

@@ -19,7 +19,7 @@ export function skipReason(s: Scenario, driver: Driver): string | undefined {
 export function mostRepeatedStatement(s: Scenario): number {
   const counts = new Map<string, number>();
   for (const st of s.steps) {
-    if (st.session === OBSERVER || st.sql === undefined) continue;
+    if (st.session === OBSERVER || st.kind !== 'sql') continue;
     const key = `${st.session}\0${st.sql}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }

@@ -1,47 +1,86 @@
+// A scenario is checked once, when the catalogue loads it (as PostgreSQL's isolation tester
+// checks a spec before running it), and each step is tagged with its kind on the way.
 import { CAPABILITIES } from '../drivers/session.ts';
-import { actionOf, CATEGORIES, OBSERVER, type Scenario, type Step } from './model.ts';
+import { MESSAGE_NAMES } from '../wire/messages.ts';
+import { CATEGORIES, OBSERVER, type Scenario, type ScenarioSpec, type Step, type StepKind, type StepSpec } from './model.ts';
+import { STEP_KINDS } from './step-kinds.ts';
 
-/** Problems that make a scenario unrunnable, each naming the step. Empty when valid. */
-export function validateScenario(s: Scenario): string[] {
+export type Checked =
+  | { readonly ok: true; readonly scenario: Scenario }
+  | { readonly ok: false; readonly problems: readonly string[] };
+
+const KINDS = Object.keys(STEP_KINDS) as StepKind[];
+
+/** The one kind a step's data names, or why it names none or several. */
+export function stepKind(st: StepSpec): StepKind | string {
+  const present = KINDS.filter((k) => (st as unknown as Record<string, unknown>)[k] !== undefined);
+  if (present.length === 1) return present[0];
+  return `a step needs exactly one action (${KINDS.join(', ')}); found ${present.length ? present.join(' and ') : 'none'}`;
+}
+
+/** Checks a scenario as written and tags its steps; every problem names its step. */
+export function checkScenario(spec: ScenarioSpec, source: string): Checked {
+  const problems = scenarioProblems(spec);
+  const steps: Step[] = [];
+  const saved = new Set<string>();
+  const background = new Map<string, string>();
+  const sessions = new Set(Object.keys(spec.sessions ?? {}));
+  (Array.isArray(spec.steps) ? spec.steps : []).forEach((st, i) => {
+    const kind = stepKind(st);
+    const where = `step ${i + 1}`;
+    if (!KINDS.includes(kind as StepKind)) { problems.push(`${where}: ${kind}`); return; }
+    const step = { ...st, kind } as Step;
+    problems.push(...stepProblems(step, sessions, saved, background).map((p) => `${where}: ${p}`));
+    if (st.background) background.set(st.background, st.session);
+    if (st.save) saved.add(st.save);
+    if (st.savePid) saved.add(st.savePid);
+    steps.push(step);
+  });
+  const awaited = new Set(steps.flatMap((st) => (st.kind === 'await' ? [st.await] : [])));
+  for (const name of background.keys()) if (!awaited.has(name)) problems.push(`background step "${name}" is never awaited`);
+  return problems.length ? { ok: false, problems } : { ok: true, scenario: { ...spec, steps, source } };
+}
+
+function scenarioProblems(s: ScenarioSpec): string[] {
   const problems: string[] = [];
-  const where = (i: number) => `step ${i + 1}`;
   if (!/^[a-z0-9-]+\/[a-z0-9-]+$/.test(s.id ?? '')) problems.push(`id "${s.id}" must look like <category>/<name> in lower-case-with-dashes`);
   if (!CATEGORIES.includes(s.category)) problems.push(`category "${s.category}" is not one of ${CATEGORIES.join(', ')}`);
   if (s.id && s.category && !s.id.startsWith(`${s.category}/`)) problems.push(`id "${s.id}" must start with its category "${s.category}/"`);
   if (!s.why?.trim()) problems.push('`why` is required: the user-visible consequence in one line');
   if (s.pool !== 'single' && s.pool !== 'wide') problems.push(`pool must be "single" or "wide", not "${s.pool}"`);
   for (const c of s.needs ?? []) if (!(c in CAPABILITIES)) problems.push(`needs: unknown capability "${c}"; known: ${Object.keys(CAPABILITIES).join(', ')}`);
-  const sessions = new Set(Object.keys(s.sessions ?? {}));
-  if (sessions.has(OBSERVER)) problems.push(`"${OBSERVER}" is reserved for the direct ground-truth connection`);
-  if (!s.steps?.length) problems.push('a scenario needs steps');
-  const saved = new Set<string>();
-  const background = new Map<string, string>();
-  (s.steps ?? []).forEach((st, i) => {
-    let action;
-    try { action = actionOf(st); } catch (e) { problems.push(`${where(i)}: ${(e as Error).message}`); return; }
-    if (st.session !== OBSERVER && !sessions.has(st.session)) problems.push(`${where(i)}: unknown session "${st.session}"; declared: ${[...sessions].join(', ')}`);
-    if (st.session === OBSERVER && !['sql', 'waitFor'].includes(action)) problems.push(`${where(i)}: the observer only runs sql and waitFor`);
-    if (action === 'waitFor' && st.session !== OBSERVER) problems.push(`${where(i)}: waitFor runs on the observer`);
-    if (st.background && !['sql', 'named', 'messages'].includes(action)) problems.push(`${where(i)}: only sql, named and messages can run in the background`);
-    if (st.background) background.set(st.background, st.session);
-    if (action === 'await') {
-      const owner = background.get(st.await!);
-      if (!owner) problems.push(`${where(i)}: await "${st.await}" names no earlier background step`);
-      else if (owner !== st.session) problems.push(`${where(i)}: await "${st.await}" must be on session ${owner}`);
-    }
-    if (action === 'messages' && !st.messages!.some((m) => m.type === 'Sync' || m.type === 'Query' || m.type === 'Terminate') && !st.until) {
-      problems.push(`${where(i)}: a message list without Sync needs \`until\` (the reply to wait for)`);
-    }
-    for (const r of savedRefs(st)) if (!saved.has(r)) problems.push(`${where(i)}: $${r} is used before any step saves it`);
-    if (st.save) saved.add(st.save);
-    if (st.savePid) saved.add(st.savePid);
-  });
+  if (OBSERVER in (s.sessions ?? {})) problems.push(`"${OBSERVER}" is reserved for the direct ground-truth connection`);
+  if (!Array.isArray(s.steps) || !s.steps.length) problems.push('a scenario needs steps');
+  return problems;
+}
+
+function stepProblems(st: Step, sessions: ReadonlySet<string>, saved: ReadonlySet<string>, background: ReadonlyMap<string, string>): string[] {
+  const problems: string[] = [];
+  const def = STEP_KINDS[st.kind];
+  const onObserver = st.session === OBSERVER;
+  if (!onObserver && !sessions.has(st.session)) problems.push(`unknown session "${st.session}"; declared: ${[...sessions].join(', ')}`);
+  if (onObserver && !('observe' in def && def.observe)) problems.push(`the observer only runs ${KINDS.filter((k) => 'observe' in STEP_KINDS[k]).join(' and ')}`);
+  if (!onObserver && def.on === 'observer') problems.push(`${st.kind} runs on the observer`);
+  if (st.background && !def.background) problems.push(`only ${KINDS.filter((k) => STEP_KINDS[k].background).join(', ')} can run in the background`);
+  if (st.kind === 'await') {
+    const owner = background.get(st.await);
+    if (!owner) problems.push(`await "${st.await}" names no earlier background step`);
+    else if (owner !== st.session) problems.push(`await "${st.await}" must be on session ${owner}`);
+  }
+  if (st.kind === 'messages' && !st.messages.some((m) => m.type === 'Sync' || m.type === 'Query' || m.type === 'Terminate') && !st.until) {
+    problems.push('a message list without Sync needs `until` (the reply to wait for)');
+  }
+  if (st.kind === 'messages' && st.until && !(MESSAGE_NAMES as readonly string[]).includes(st.until)) problems.push(`until: unknown message "${st.until}"`);
+  for (const label of st.expect?.messages ?? []) {
+    if (!(MESSAGE_NAMES as readonly string[]).includes(label.split(':')[0])) problems.push(`expect.messages: unknown message "${label}"; known: ${MESSAGE_NAMES.join(', ')}`);
+  }
+  for (const r of savedRefs(st)) if (!saved.has(r)) problems.push(`$${r} is used before any step saves it`);
   return problems;
 }
 
 /** Saved values a step reads: {{$v}} inside text, or a whole expected value '$v'. */
-export function savedRefs(st: Step): string[] {
-  const inText = JSON.stringify([st.sql, st.params, st.named, st.messages, st.waitFor?.sql]).match(/\{\{\$(\w+)\}\}/g) ?? [];
+export function savedRefs(st: StepSpec): string[] {
+  const inText = JSON.stringify([st.sql, 'params' in st ? st.params : undefined, st.named, st.messages, st.waitFor?.sql]).match(/\{\{\$(\w+)\}\}/g) ?? [];
   const whole: string[] = [];
   const visit = (v: unknown): void => {
     if (typeof v === 'string' && /^\$\w+$/.test(v)) whole.push(v.slice(1));

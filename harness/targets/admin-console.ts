@@ -1,23 +1,9 @@
+import type { ConnInfo } from '../kernel/conn-info.ts';
 import type { AdminConsole } from '../poolers/pooler-adapter.ts';
-import { WireConnection } from '../wire/connection.ts';
-import { Transcript } from '../wire/transcript.ts';
-import type { ConnInfo } from './conn-info.ts';
+import { ControlConnection } from './control-connection.ts';
 
-/** One long-lived admin connection per pooler (reconnected if it drops). */
+/** One long-lived admin connection per pooler, through its own listener. */
 export function adminConsole(conn: ConnInfo, database: string): AdminConsole & { close(): Promise<void> } {
-  let c: WireConnection | undefined;
-  return {
-    async query(command) {
-      if (!c || c.isClosed) c = await WireConnection.connect({ ...conn, database, label: 'admin', transcript: new Transcript(), timeoutMs: 5000 });
-      const reply = await c.exchange([{ type: 'Query', sql: command }]);
-      const err = reply.find((m) => m.type === 'ErrorResponse');
-      if (err) throw new Error(`pooler admin command "${command}" failed: ${err.fields!.message}`);
-      const columns = (reply.find((m) => m.type === 'RowDescription')?.fields?.columns ?? []) as string[];
-      return reply.filter((m) => m.type === 'DataRow').map((m) => {
-        const values = m.fields!.values as (string | null)[];
-        return Object.fromEntries(columns.map((name, i) => [name, values[i]]));
-      });
-    },
-    async close() { await c?.close().catch(() => undefined); },
-  };
+  const c = new ControlConnection({ ...conn, database }, 'admin console');
+  return { query: (command) => c.rows(command), close: () => c.close() };
 }

@@ -3,8 +3,10 @@
 // packaged paths and PATH are searched. When a program is missing and poolcheck runs as root,
 // it installs the Debian package that provides it (say --no-install to refuse).
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { aptInstall } from '../kernel/apt.ts';
+import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 
 export class MissingBinaryError extends Error {
   constructor(program: string, aptPackage: string, flag: string) {
@@ -13,8 +15,9 @@ export class MissingBinaryError extends Error {
   }
 }
 
+/** A file this process may execute (a folder has the x bit too, and is not one). */
 const executable = (p: string) => {
-  try { accessSync(p, constants.X_OK); return true; } catch { return false; }
+  try { accessSync(p, constants.X_OK); return statSync(p).isFile(); } catch { return false; }
 };
 
 function onPath(program: string): string | undefined {
@@ -49,19 +52,6 @@ export function findBinary(req: BinaryRequest): string {
   return found;
 }
 
-export function aptInstall(packages: string[]): void {
-  process.stderr.write(`poolcheck: installing Debian package(s) ${packages.join(' ')} (running as root; --no-install refuses)\n`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  // Another apt or dpkg (unattended upgrades, a second poolcheck) may hold dpkg's lock: wait for
-  // it a while instead of failing at once.
-  const lock = ['-o', 'DPkg::Lock::Timeout=120'];
-  const install = () => spawnSync('apt-get', [...lock, 'install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: ['ignore', 'ignore', 'inherit'], env });
-  if (install().status !== 0) {
-    spawnSync('apt-get', [...lock, 'update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'], env });
-    if (install().status !== 0) throw new Error(`apt-get install ${packages.join(' ')} failed`);
-  }
-}
-
 /** Debian's PostgreSQL server binaries live in /usr/lib/postgresql/<major>/bin; newest first. */
 export function postgresBinDirCandidates(): string[] {
   const root = '/usr/lib/postgresql';
@@ -85,7 +75,7 @@ export function findPostgresBinDir(explicit: string | undefined, allowInstall: b
  * on stderr ("pgpool-II version 4.3.5 (tamahomeboshi)"), so stderr counts when stdout is empty.
  */
 export function versionLine(binary: string): string {
-  const r = spawnSync(binary, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+  const r = spawnSync(binary, ['--version'], { encoding: 'utf8', timeout: TIMEOUT_MS.versionProbe });
   if (r.error) throw new Error(`${binary} --version failed: ${r.error.message}`);
   return (r.stdout.trim() || r.stderr.trim()).split('\n')[0].trim();
 }

@@ -1,10 +1,11 @@
 // A throwaway PostgreSQL cluster per target. initdb runs once per run into a template; each
 // target gets a copy (cp -a is ~20x faster than initdb) and its own port on 127.0.0.1.
+import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { appendFileSync, chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ConnInfo } from './conn-info.ts';
+import type { ConnInfo } from '../kernel/conn-info.ts';
 import { scramSecret } from '../wire/scram.ts';
 import { freePort } from './ports.ts';
 import { spawnManaged, type ManagedProcess } from './processes.ts';
@@ -115,7 +116,7 @@ export function clusterSetup(app: AppCredentials, lanes: number): ClusterSetup {
 
 export async function initTemplate(binDir: string, dir: string, app: AppCredentials, lanes: number): Promise<void> {
   const run = (cmd: string, args: string[], input?: string) => {
-    const r = spawnSync(path.join(binDir, cmd), args, { input, encoding: 'utf8', ...asServerUser(), timeout: 120_000 });
+    const r = spawnSync(path.join(binDir, cmd), args, { input, encoding: 'utf8', ...asServerUser(), timeout: TIMEOUT_MS.serverCommand });
     if (r.status !== 0) throw new Error(`${cmd} failed (${r.error?.message ?? `exit ${r.status}`}): ${(r.stderr || r.stdout || '').trim().split('\n').slice(-3).join(' ')}`);
     return r.stdout;
   };
@@ -136,7 +137,7 @@ export async function initTemplate(binDir: string, dir: string, app: AppCredenti
  */
 export function makeCertificate(dir: string): void {
   const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost',
-    '-keyout', path.join(dir, 'server.key'), '-out', path.join(dir, 'server.crt')], { encoding: 'utf8', timeout: 60_000 });
+    '-keyout', path.join(dir, 'server.key'), '-out', path.join(dir, 'server.crt')], { encoding: 'utf8', timeout: TIMEOUT_MS.serverCommand });
   if (r.status !== 0) throw new Error(`openssl could not make the test certificate (${r.error?.message ?? r.stderr.trim().split('\n').pop()}): install it with \`apt-get install openssl\``);
   chmodSync(path.join(dir, 'server.key'), 0o600);
 }

@@ -5,6 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { settlesWithin } from '../kernel/poll.ts';
+import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { serverUser } from './server-user.ts';
 
 export const STATE_ROOT = path.join(os.tmpdir(), 'poolcheck');
@@ -103,10 +105,7 @@ export function spawnManaged(opts: SpawnOptions): ManagedProcess {
       stopping = true;
       if (child.exitCode === null && child.signalCode === null) {
         child.kill(opts.stopSignal);
-        let timer: NodeJS.Timeout | undefined;
-        const done = await Promise.race([exited.then(() => true), new Promise((r) => { timer = setTimeout(() => r(false), 5000); })]);
-        clearTimeout(timer);
-        if (!done) { killGroup(child.pid!); await exited; }
+        if (!(await settlesWithin(exited, TIMEOUT_MS.processStop))) { killGroup(child.pid!); await exited; }
       }
       live.delete(entry);
     },

@@ -1,7 +1,7 @@
 import type { PoolKind } from '../poolers/pooler-adapter.ts';
 import type { ServerMessage } from '../wire/messages.ts';
 import type { Transcript } from '../wire/transcript.ts';
-import type { ConnInfo } from './conn-info.ts';
+import type { ConnInfo } from '../kernel/conn-info.ts';
 import type { TargetSpec } from './target-spec.ts';
 
 export type ProviderId = 'local' | 'docker' | 'external';

@@ -2,7 +2,7 @@
 // pools, its observer connection, and the quiesce between two scenarios (lane-control.ts, as the
 // local provider does), so that these runs differ from a local one only in where servers run.
 import type { AdminConsole, PoolerAdapter, PoolKind } from '../poolers/pooler-adapter.ts';
-import type { ConnInfo } from './conn-info.ts';
+import type { ConnInfo } from '../kernel/conn-info.ts';
 import { laneControl } from './lane-control.ts';
 import type { Lane } from './started-target.ts';
 

@@ -1,18 +1,16 @@
 // A raw protocol-3.0 client connection: startup and authentication, then message lists in and
 // out, every message logged to the transcript. Flow reference:
 // https://www.postgresql.org/docs/current/protocol-flow.html
+import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import net from 'node:net';
 import tls from 'node:tls';
 import { parse, serialize } from 'pg-protocol';
-import { DeadlineError, ServerError, withDeadline } from './errors.ts';
-import { encode, renderBackend, renderFrontend, toServerMessage, type FrontendMessage, type ServerMessage } from './messages.ts';
+import type { Endpoint } from '../kernel/conn-info.ts';
+import { ConnectionLostError, DeadlineError, ServerError } from '../kernel/errors.ts';
+import { withDeadline } from '../kernel/poll.ts';
+import { encode, renderBackend, renderFrontend, toServerMessage, type FrontendMessage, type MessageName, type MessageOf, type ServerMessage } from './messages.ts';
 import { md5Password, SCRAM_MECHANISM, scramClient } from './scram.ts';
 import { Transcript } from './transcript.ts';
-
-export interface Endpoint {
-  readonly host: string;
-  readonly port: number;
-}
 
 export interface ConnectOptions extends Endpoint {
   readonly user: string;
@@ -36,7 +34,7 @@ export class WireConnection {
   readonly notices: string[] = [];
   pid: number | undefined;
   secret: number | undefined;
-  onNotification: ((m: ServerMessage) => void) | undefined;
+  onNotification: ((m: MessageOf<'NotificationResponse'>) => void) | undefined;
   private readonly inbox: ServerMessage[] = [];
   // Several reads can wait at once (a background query and close(), say); all are woken.
   private readonly waiters = new Set<Waiter>();
@@ -75,16 +73,16 @@ export class WireConnection {
 
   private receive(m: ServerMessage): void {
     this.transcript.be(this.label, renderBackend(m));
-    if (m.type === 'ParameterStatus') this.parameters.set(String(m.fields!.name), String(m.fields!.value));
+    if (m.type === 'ParameterStatus') this.parameters.set(m.name, m.value);
     if (m.type === 'BackendKeyData') {
-      this.pid = Number(m.fields!.pid);
-      this.secret = Number(m.fields!.key);
+      this.pid = m.pid;
+      this.secret = m.key;
       this.transcript.pid(this.pid);
     }
-    if (m.type === 'NoticeResponse') this.notices.push(String(m.fields!.code));
+    if (m.type === 'NoticeResponse') this.notices.push(String(m.code));
     if (m.type === 'NotificationResponse') {
       this.onNotification?.(m);
-      this.transcript.pid(m.fields!.pid as number);
+      this.transcript.pid(m.pid);
     }
     this.inbox.push(m);
     this.wake();
@@ -130,7 +128,7 @@ export class WireConnection {
           scram.verify(this.saslData);
           break;
         case 'ErrorResponse':
-          throw new ServerError(String(m.fields!.code), `${label}: connection refused: ${m.fields!.message}`);
+          throw new ServerError(String(m.code), `${label}: connection refused: ${m.message}`);
         case 'ReadyForQuery':
           return;
         default:
@@ -167,7 +165,7 @@ export class WireConnection {
    * flushed before the next, so the peer sees messages arrive in pieces.
    */
   async send(messages: readonly FrontendMessage[], splitAt: readonly number[] = []): Promise<void> {
-    if (this.closedWith) throw new Error(`${this.label}: cannot send, ${this.closedWith}`);
+    if (this.closedWith) throw new ConnectionLostError(`${this.label}: cannot send, ${this.closedWith}`);
     for (const m of messages) this.transcript.fe(this.label, renderFrontend(m));
     const bytes = Buffer.concat(messages.map(encode));
     const cuts = [...new Set(splitAt.filter((o) => o > 0 && o < bytes.length))].sort((a, b) => a - b);
@@ -189,7 +187,7 @@ export class WireConnection {
   private async read(done: (inbox: ServerMessage[]) => boolean, timeoutMs: number, what: string): Promise<ServerMessage[]> {
     const deadline = Date.now() + timeoutMs;
     while (!done(this.inbox)) {
-      if (this.closedWith) throw new Error(`${this.label}: ${this.closedWith} while waiting for ${what}`);
+      if (this.closedWith) throw new ConnectionLostError(`${this.label}: ${this.closedWith} while waiting for ${what}`);
       const left = deadline - Date.now();
       if (left <= 0) throw new DeadlineError(`${this.label}: timed out after ${timeoutMs}ms waiting for ${what}`);
       await new Promise<void>((resolve) => {
@@ -205,7 +203,7 @@ export class WireConnection {
    * Sends messages and collects the replies: up to one ReadyForQuery per Sync or Query sent,
    * or, for a list without Sync (Flush), up to the first message of type `until`.
    */
-  async exchange(messages: readonly FrontendMessage[], opts: { until?: string; timeoutMs?: number; splitAt?: readonly number[] } = {}): Promise<ServerMessage[]> {
+  async exchange(messages: readonly FrontendMessage[], opts: { until?: MessageName; timeoutMs?: number; splitAt?: readonly number[] } = {}): Promise<ServerMessage[]> {
     const timeoutMs = opts.timeoutMs ?? this.opts.timeoutMs;
     const owed = messages.filter((m) => m.type === 'Sync' || m.type === 'Query').length;
     await this.send(messages, opts.splitAt);
@@ -228,7 +226,7 @@ export class WireConnection {
     try {
       await this.read(() => this.closedWith !== undefined, timeoutMs, 'the server to close after Terminate');
     } catch (err) {
-      if (!(err instanceof Error) || !/closed|socket error/.test(err.message)) throw err;
+      if (!(err instanceof ConnectionLostError)) throw err;
     }
     return this.inbox.splice(0);
   }
@@ -250,7 +248,7 @@ export class WireConnection {
     if (this.closedWith) return;
     this.transcript.fe(this.label, 'Terminate');
     this.socket.end(serialize.end());
-    await this.read(() => this.closedWith !== undefined, 2000, 'the connection to close').catch(() => this.socket.destroy());
+    await this.read(() => this.closedWith !== undefined, TIMEOUT_MS.sessionClose, 'the connection to close').catch(() => this.socket.destroy());
   }
 
   destroy(): void { this.socket.destroy(); }

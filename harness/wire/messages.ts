@@ -58,14 +58,42 @@ export function renderFrontend(m: FrontendMessage): string {
   }
 }
 
-/** A backend message reduced to plain data: what scenarios expect and transcripts show. */
-export interface ServerMessage {
-  /** Protocol name, e.g. ParseComplete, ErrorResponse, ReadyForQuery. */
-  readonly type: string;
-  readonly fields?: Readonly<Record<string, string | number | null | readonly (string | null)[]>>;
-}
+/**
+ * Backend message names, as the protocol documentation spells them: what scenarios expect
+ * (`expect.messages`), what `until` waits for, and what transcripts show.
+ */
+export const MESSAGE_NAMES = [
+  'AuthenticationOk', 'AuthenticationCleartextPassword', 'AuthenticationMD5Password', 'AuthenticationSASL',
+  'AuthenticationSASLContinue', 'AuthenticationSASLFinal', 'BackendKeyData', 'BindComplete', 'CloseComplete',
+  'CommandComplete', 'CopyData', 'CopyDone', 'CopyInResponse', 'CopyOutResponse', 'DataRow', 'EmptyQueryResponse',
+  'ErrorResponse', 'NoData', 'NoticeResponse', 'NotificationResponse', 'ParameterDescription', 'ParameterStatus',
+  'ParseComplete', 'PortalSuspended', 'ReadyForQuery', 'RowDescription', 'CopyBothResponse',
+] as const;
+export type MessageName = (typeof MESSAGE_NAMES)[number];
 
-const names: Record<string, string> = {
+/** ReadyForQuery's transaction status: idle, in a transaction block, in a failed one. */
+export type TransactionStatus = 'I' | 'T' | 'E';
+
+/** A backend message reduced to plain data, one member per message with fields worth keeping. */
+export type ServerMessage =
+  | { readonly type: 'ErrorResponse' | 'NoticeResponse'; readonly severity: string | null; readonly code: string | null; readonly message: string }
+  | { readonly type: 'ParameterStatus'; readonly name: string; readonly value: string }
+  | { readonly type: 'BackendKeyData'; readonly pid: number; readonly key: number }
+  | { readonly type: 'NotificationResponse'; readonly pid: number; readonly channel: string; readonly payload: string }
+  | { readonly type: 'ReadyForQuery'; readonly status: TransactionStatus }
+  | { readonly type: 'CommandComplete'; readonly tag: string }
+  | { readonly type: 'DataRow'; readonly values: readonly (string | null)[] }
+  | { readonly type: 'CopyData'; readonly data: string }
+  | { readonly type: 'RowDescription'; readonly columns: readonly string[] }
+  | { readonly type: 'ParameterDescription'; readonly types: readonly string[] }
+  | { readonly type: Exclude<MessageName, 'ErrorResponse' | 'NoticeResponse' | 'ParameterStatus' | 'BackendKeyData' | 'NotificationResponse' | 'ReadyForQuery' | 'CommandComplete' | 'DataRow' | 'CopyData' | 'RowDescription' | 'ParameterDescription'> };
+
+/** The member of ServerMessage with this name. */
+export type MessageOf<N extends MessageName> = Extract<ServerMessage, { readonly type: N }>;
+
+export const isMessage = <N extends MessageName>(m: ServerMessage, type: N): m is MessageOf<N> => m.type === type;
+
+const NAMES: Record<MessageNameOfPgProtocol, MessageName> = {
   parseComplete: 'ParseComplete', bindComplete: 'BindComplete', closeComplete: 'CloseComplete', noData: 'NoData',
   portalSuspended: 'PortalSuspended', emptyQuery: 'EmptyQueryResponse', copyDone: 'CopyDone', copyData: 'CopyData',
   rowDescription: 'RowDescription', parameterDescription: 'ParameterDescription', parameterStatus: 'ParameterStatus',
@@ -74,43 +102,45 @@ const names: Record<string, string> = {
   authenticationOk: 'AuthenticationOk', authenticationMD5Password: 'AuthenticationMD5Password',
   authenticationCleartextPassword: 'AuthenticationCleartextPassword', authenticationSASL: 'AuthenticationSASL',
   authenticationSASLContinue: 'AuthenticationSASLContinue', authenticationSASLFinal: 'AuthenticationSASLFinal',
-  error: 'ErrorResponse', notice: 'NoticeResponse',
+  // pg-protocol reports a message code it does not know as an 'error' without a SQLSTATE.
+  error: 'ErrorResponse', notice: 'NoticeResponse', replicationStart: 'CopyBothResponse',
 };
+type MessageNameOfPgProtocol = BackendMessage['name'];
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+/** pg-protocol's parsed message as plain data (SASL payloads and the md5 salt are left out: secrets). */
 export function toServerMessage(raw: BackendMessage): ServerMessage {
-  const m = raw as any;
-  const type = names[m.name] ?? m.name;
-  switch (m.name) {
+  // pg-protocol's message classes share one `name` union rather than a discriminated one, so
+  // each case reads the class's own fields.
+  const m = raw as unknown as Record<string, unknown>;
+  const type = NAMES[raw.name];
+  switch (raw.name) {
     case 'error': case 'notice':
-      return { type, fields: { severity: m.severity ?? null, code: m.code ?? null, message: m.message ?? null } };
-    case 'parameterStatus': return { type, fields: { name: m.parameterName, value: m.parameterValue } };
-    case 'backendKeyData': return { type, fields: { pid: m.processID, key: m.secretKey } };
-    case 'notification': return { type, fields: { pid: m.processId, channel: m.channel, payload: m.payload } };
-    case 'readyForQuery': return { type, fields: { status: m.status } };
-    case 'commandComplete': return { type, fields: { tag: m.text } };
-    case 'dataRow': return { type, fields: { values: m.fields } };
-    case 'copyData': return { type, fields: { data: (m.chunk as Buffer).toString('utf8') } };
-    case 'rowDescription': return { type, fields: { columns: m.fields.map((f: { name: string }) => f.name) } };
-    case 'parameterDescription': return { type, fields: { types: m.dataTypeIDs.map(String) } };
-    default: return { type };
+      return { type: type as 'ErrorResponse' | 'NoticeResponse', severity: (m.severity as string | undefined) ?? null, code: (m.code as string | undefined) ?? null, message: String(m.message ?? '') };
+    case 'parameterStatus': return { type: 'ParameterStatus', name: String(m.parameterName), value: String(m.parameterValue) };
+    case 'backendKeyData': return { type: 'BackendKeyData', pid: Number(m.processID), key: Number(m.secretKey) };
+    case 'notification': return { type: 'NotificationResponse', pid: Number(m.processId), channel: String(m.channel), payload: String(m.payload) };
+    case 'readyForQuery': return { type: 'ReadyForQuery', status: m.status as TransactionStatus };
+    case 'commandComplete': return { type: 'CommandComplete', tag: String(m.text) };
+    case 'dataRow': return { type: 'DataRow', values: m.fields as (string | null)[] };
+    case 'copyData': return { type: 'CopyData', data: (m.chunk as Buffer).toString('utf8') };
+    case 'rowDescription': return { type: 'RowDescription', columns: (m.fields as Array<{ name: string }>).map((f) => f.name) };
+    case 'parameterDescription': return { type: 'ParameterDescription', types: (m.dataTypeIDs as number[]).map(String) };
+    default: return { type } as ServerMessage;
   }
 }
 
 export function renderBackend(m: ServerMessage): string {
-  const f = m.fields;
-  if (!f) return m.type;
   switch (m.type) {
-    case 'ErrorResponse': case 'NoticeResponse': return `${m.type}(S=${f.severity}, C=${f.code}, M=${q(String(f.message))})`;
-    case 'ParameterStatus': return `ParameterStatus(${f.name}=${q(String(f.value))})`;
-    case 'BackendKeyData': return `BackendKeyData(pid=${f.pid}, key=<secret>)`;
-    case 'NotificationResponse': return `NotificationResponse(pid=${f.pid}, channel=${q(String(f.channel))}, payload=${q(String(f.payload))})`;
-    case 'ReadyForQuery': return `ReadyForQuery(${f.status})`;
-    case 'CommandComplete': return `CommandComplete(${q(String(f.tag))})`;
-    case 'DataRow': return `DataRow(${JSON.stringify((f.values as (string | null)[]).map((v) => (v === null ? v : clip(v))))})`;
-    case 'CopyData': return `CopyData(${q(String(f.data))})`;
-    case 'RowDescription': return `RowDescription(${JSON.stringify(f.columns)})`;
-    case 'ParameterDescription': return `ParameterDescription(${JSON.stringify(f.types)})`;
+    case 'ErrorResponse': case 'NoticeResponse': return `${m.type}(S=${m.severity}, C=${m.code}, M=${q(m.message)})`;
+    case 'ParameterStatus': return `ParameterStatus(${m.name}=${q(m.value)})`;
+    case 'BackendKeyData': return `BackendKeyData(pid=${m.pid}, key=<secret>)`;
+    case 'NotificationResponse': return `NotificationResponse(pid=${m.pid}, channel=${q(m.channel)}, payload=${q(m.payload)})`;
+    case 'ReadyForQuery': return `ReadyForQuery(${m.status})`;
+    case 'CommandComplete': return `CommandComplete(${q(m.tag)})`;
+    case 'DataRow': return `DataRow(${JSON.stringify(m.values.map((v) => (v === null ? v : clip(v))))})`;
+    case 'CopyData': return `CopyData(${q(m.data)})`;
+    case 'RowDescription': return `RowDescription(${JSON.stringify(m.columns)})`;
+    case 'ParameterDescription': return `ParameterDescription(${JSON.stringify(m.types)})`;
     default: return m.type;
   }
 }

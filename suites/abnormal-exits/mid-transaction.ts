@@ -3,13 +3,13 @@
 // connects next.
 // https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-TERMINATION
 import { defineScenario, EVENTUALLY_MS, observe, step } from '../../harness/scenario/define.ts';
-import type { Scenario } from '../../harness/scenario/model.ts';
+import type { ScenarioSpec } from '../../harness/scenario/model.ts';
 
 const TERMINATION = 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-TERMINATION';
 // Any backend of this database (the observer aside) still inside a transaction.
 const OPEN_TRANSACTIONS = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'";
 
-const midTransaction = (how: 'abrupt' | 'terminate', id: string, why: string): Scenario => defineScenario({
+const midTransaction = (how: 'abrupt' | 'terminate', id: string, why: string): ScenarioSpec => defineScenario({
   id,
   category: 'abnormal-exits',
   pool: 'single',

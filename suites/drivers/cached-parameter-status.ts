@@ -5,11 +5,11 @@
 // and the driver agree whatever other sessions do.
 // https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-ASYNC
 import { defineScenario, step } from '../../harness/scenario/define.ts';
-import type { Scenario } from '../../harness/scenario/model.ts';
+import type { ScenarioSpec } from '../../harness/scenario/model.ts';
 
 const ASYNC = 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-ASYNC';
 
-function cachedMatchesShow(name: string, param: string, otherValue: string, why: string): Scenario {
+function cachedMatchesShow(name: string, param: string, otherValue: string, why: string): ScenarioSpec {
   return defineScenario({
     id: `drivers/cached-${name}-matches-show-after-other-clients-set`,
     category: 'drivers',

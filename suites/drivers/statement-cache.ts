@@ -8,7 +8,7 @@
 // https://www.psycopg.org/psycopg3/docs/advanced/prepare.html
 // https://magicstack.github.io/asyncpg/current/faq.html#why-am-i-getting-prepared-statement-errors
 import { defineScenario, step } from '../../harness/scenario/define.ts';
-import type { Step } from '../../harness/scenario/model.ts';
+import type { StepSpec } from '../../harness/scenario/model.ts';
 
 const EXT_QUERY = 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY';
 
@@ -18,7 +18,7 @@ const PAST_THRESHOLD = 7;
 const QUERY = 'SELECT $1::int AS n';
 
 /** `n` executions of the one parameterised query, each its own (autocommit) transaction. */
-const runs = (session: string, n: number, from = 1): Step[] =>
+const runs = (session: string, n: number, from = 1): StepSpec[] =>
   Array.from({ length: n }, (_, i) => step(session, QUERY, { params: [String(from + i)], expect: { rows: [[String(from + i)]] } }));
 
 export default [

@@ -1,5 +1,5 @@
 import { defineScenario, observe, step } from '../../harness/scenario/define.ts';
-import type { Step } from '../../harness/scenario/model.ts';
+import type { StepSpec } from '../../harness/scenario/model.ts';
 
 // ALTER ROLE ... IN DATABASE ... SET gives every session that role opens in that database a
 // default, applied when the session starts; sessions already open keep what they had. Reported
@@ -26,7 +26,7 @@ const roleReset = (names: readonly string[]) => `DO $$ DECLARE r record; BEGIN
 END $$`;
 
 /** w learns the login role and leaves before the change is made. */
-const learnRoleThenLeave: Step[] = [
+const learnRoleThenLeave: StepSpec[] = [
   step('w', 'SELECT session_user', { save: 'app' }),
   { session: 'w', disconnect: 'terminate' },
 ];

@@ -1,6 +1,6 @@
 import { defineScenario, step } from '../../harness/scenario/define.ts';
 import type { Capability } from '../../harness/drivers/session.ts';
-import type { Scenario, Step } from '../../harness/scenario/model.ts';
+import type { ScenarioSpec, StepSpec } from '../../harness/scenario/model.ts';
 
 // A reported parameter belongs to the session that set it: one client's SET changes neither
 // another client's setting (SHOW) nor the ParameterStatus that client's driver holds.
@@ -26,8 +26,8 @@ interface PerClient {
   readonly needs?: readonly Capability[];
 }
 
-function perClient(c: PerClient): Scenario {
-  const steps: Step[] = [
+function perClient(c: PerClient): ScenarioSpec {
+  const steps: StepSpec[] = [
     step('b', `SHOW ${c.param}`, { save: 'b0' }),
     step('a', c.set, { expect: { parameterStatus: { [c.param]: c.value } } }),
     step('a', c.probe, { expect: c.probeRow === undefined ? undefined : { rows: [[c.probeRow]] } }),

@@ -1,5 +1,5 @@
 import { defineScenario, step } from '../../harness/scenario/define.ts';
-import type { Step } from '../../harness/scenario/model.ts';
+import type { StepSpec } from '../../harness/scenario/model.ts';
 
 // At startup PostgreSQL sends a ParameterStatus for every parameter marked GUC_REPORT, and
 // again whenever one changes; the driver's table of them must agree with what SHOW says.
@@ -8,8 +8,8 @@ import type { Step } from '../../harness/scenario/model.ts';
 const DOCS = 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-ASYNC';
 
 /** SHOW each parameter, saving it; the next step checks the driver holds the value just saved. */
-function showAndCompare(session: string, params: readonly string[]): Step[] {
-  const steps: Step[] = [];
+function showAndCompare(session: string, params: readonly string[]): StepSpec[] {
+  const steps: StepSpec[] = [];
   params.forEach((p, i) => {
     const prev = params[i - 1];
     steps.push(step(session, `SHOW ${p}`, {

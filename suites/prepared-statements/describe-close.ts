@@ -1,10 +1,11 @@
 // Describe and Close of named statements.
 // https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY
+import type { StepSpec } from '../../harness/scenario/model.ts';
 import { defineScenario, msg } from '../../harness/scenario/define.ts';
 
 const EXT_QUERY = 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY';
 
-const parseTwoParams = {
+const parseTwoParams: StepSpec = {
   session: 'a',
   label: 'Parse a named statement with two parameters, Sync',
   messages: [msg.parse('{{st}}', 'SELECT $1::int + 1 AS n, $2::text AS t'), msg.sync()],

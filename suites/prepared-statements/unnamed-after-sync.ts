@@ -1,17 +1,18 @@
 // The unnamed prepared statement outlives Sync: it lasts until the same session's next Parse of
 // the unnamed statement or its next simple Query.
 // https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY
+import type { StepSpec } from '../../harness/scenario/model.ts';
 import { defineScenario, msg, step } from '../../harness/scenario/define.ts';
 
 const EXT_QUERY = 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY';
 
-const parseDoubler = {
+const parseDoubler: StepSpec = {
   session: 'a',
   label: 'Parse the unnamed statement, Sync (the transaction ends)',
   messages: [msg.parse('', 'SELECT $1::int * 2 AS doubled'), msg.sync()],
   expect: { messages: ['ParseComplete', 'ReadyForQuery'] },
 };
-const bindDoubler = {
+const bindDoubler: StepSpec = {
   session: 'a',
   label: 'Bind the unnamed statement with 21, Execute, Sync',
   messages: [msg.bind('', ['21']), msg.execute(), msg.sync()],

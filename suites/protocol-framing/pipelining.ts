@@ -1,6 +1,7 @@
 // Several extended-protocol messages before one Sync; the replies come in order and the
 // server answers the Sync with one ReadyForQuery.
 // https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-PIPELINING
+import type { MessageLabel } from '../../harness/scenario/model.ts';
 import { defineScenario, msg } from '../../harness/scenario/define.ts';
 
 const PIPELINING = 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-PIPELINING';
@@ -20,7 +21,7 @@ export default [
       session: 'a',
       messages: [msg.parse('', 'SELECT $1::int * 2'), ...tenExecutions, msg.sync()],
       expect: {
-        messages: ['ParseComplete', ...Array.from({ length: 10 }, () => ['BindComplete', 'DataRow', 'CommandComplete']).flat(), 'ReadyForQuery'],
+        messages: ['ParseComplete', ...Array.from({ length: 10 }, (): MessageLabel[] => ['BindComplete', 'DataRow', 'CommandComplete']).flat(), 'ReadyForQuery'],
       },
     }],
   }),

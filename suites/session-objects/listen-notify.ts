@@ -9,11 +9,11 @@
 // of that transaction, just before its ReadyForQuery), so it is never idle between its LISTEN
 // and the delivery.
 import { defineScenario, EVENTUALLY_MS, observe, step } from '../../harness/scenario/define.ts';
-import type { Step } from '../../harness/scenario/model.ts';
+import type { StepSpec } from '../../harness/scenario/model.ts';
 
 const NOTIFY = 'https://www.postgresql.org/docs/current/sql-notify.html';
 /** a listens, then works inside a transaction while the others notify. */
-const listenThenWork: Step[] = [
+const listenThenWork: StepSpec[] = [
   step('a', 'LISTEN {{ch}}'),
   step('a', 'BEGIN', { label: 'a works inside a transaction: notifications wait for its end' }),
 ];

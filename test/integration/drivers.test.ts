@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { driver, driverIds } from '../../harness/drivers/registry.ts';
 import { stopHelpers } from '../../harness/drivers/helper-process.ts';
 import type { Session } from '../../harness/drivers/session.ts';
-import type { ConnInfo } from '../../harness/targets/conn-info.ts';
+import type { ConnInfo } from '../../harness/kernel/conn-info.ts';
 import { runStateDir, stopAll } from '../../harness/targets/processes.ts';
 import { LocalProvider } from '../../harness/targets/providers/local.ts';
 import type { StartedTarget } from '../../harness/targets/started-target.ts';

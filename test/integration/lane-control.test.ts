@@ -3,7 +3,7 @@
 // be on its way. Against real PostgreSQL.
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { toResult } from '../../harness/drivers/raw.ts';
+import { toResult } from '../../harness/drivers/query-result.ts';
 import { runStateDir, stopAll } from '../../harness/targets/processes.ts';
 import { LocalProvider } from '../../harness/targets/providers/local.ts';
 import type { Lane } from '../../harness/targets/started-target.ts';

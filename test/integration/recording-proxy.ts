@@ -2,7 +2,7 @@
 // so a test can compare two drivers' frontend traffic message by message. It forwards bytes
 // unchanged and answers nothing itself.
 import net from 'node:net';
-import { withDeadline } from '../../harness/wire/errors.ts';
+import { withDeadline } from '../../harness/kernel/poll.ts';
 
 export interface RecordingProxy {
   readonly port: number;

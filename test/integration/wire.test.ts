@@ -8,7 +8,7 @@ import { LocalProvider } from '../../harness/targets/providers/local.ts';
 import type { StartedTarget } from '../../harness/targets/started-target.ts';
 import { parseTarget } from '../../harness/targets/target-spec.ts';
 import { WireConnection } from '../../harness/wire/connection.ts';
-import { ServerError } from '../../harness/wire/errors.ts';
+import { ServerError } from '../../harness/kernel/errors.ts';
 import { Transcript } from '../../harness/wire/transcript.ts';
 import { tempDir } from '../temp-dir.ts';
 import { waitUntil } from './helpers.ts';
@@ -64,7 +64,7 @@ describe('raw wire client (real PostgreSQL and pgbouncer)', function () {
       { type: 'Sync' },
     ]);
     expect(reply.map((m) => m.type)).to.deep.equal(['ParseComplete', 'BindComplete', 'DataRow', 'CommandComplete', 'BindComplete', 'DataRow', 'CommandComplete', 'ReadyForQuery']);
-    expect(reply.filter((m) => m.type === 'DataRow').map((m) => m.fields!.values)).to.deep.equal([['2'], ['42']]);
+    expect(reply.flatMap((m) => (m.type === 'DataRow' ? [m.values] : []))).to.deep.equal([['2'], ['42']]);
     await c.close();
   });
 
@@ -82,11 +82,11 @@ describe('raw wire client (real PostgreSQL and pgbouncer)', function () {
     const observer = await connect(direct.lanes[0].pools.wide);
     await waitUntil('the query to be active', 5000, async () => {
       const r = await observer.exchange([{ type: 'Query', sql: `SELECT state FROM pg_stat_activity WHERE pid = ${c.pid}` }]);
-      return (r.find((m) => m.type === 'DataRow')?.fields!.values as string[] | undefined)?.[0] === 'active';
+      return r.some((m) => m.type === 'DataRow' && m.values[0] === 'active');
     });
     await c.cancel(5000);
     const reply = await running;
-    expect(reply.find((m) => m.type === 'ErrorResponse')?.fields!.code).to.equal('57014');
+    expect(reply.flatMap((m) => (m.type === 'ErrorResponse' ? [m.code] : []))).to.deep.equal(['57014']);
     expect(Date.now() - started).to.be.lessThan(10_000);
     await c.close();
     await observer.close();

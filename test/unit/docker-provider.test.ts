@@ -13,15 +13,15 @@ describe('docker provider (no engine needed)', () => {
   });
 
   it('runs poolcheck\'s own image unless --image names another', () => {
-    const overrides = parseImageOverrides('pgbouncer=registry.example/pgbouncer:1.24.1-rc1, postgres=postgres:16');
+    const overrides = parseImageOverrides(['pgbouncer=registry.example/pgbouncer:1.24.1-rc1', 'postgres=postgres:16']);
     expect(chooseImage('pgbouncer', overrides)).to.deep.equal({ component: 'pgbouncer', ref: 'registry.example/pgbouncer:1.24.1-rc1', user: true });
     expect(chooseImage('postgres', overrides).ref).to.equal('postgres:16');
     expect(chooseImage('pgpool', overrides)).to.deep.equal({ component: 'pgpool', ref: builtImageTag('pgpool'), user: false });
   });
 
   it('rejects an --image for an unknown component or without an image', () => {
-    expect(() => parseImageOverrides('pgcat=x:1')).to.throw(/unknown component "pgcat"; known: postgres, pgbouncer, pgpool/);
-    expect(() => parseImageOverrides('pgbouncer=')).to.throw(/expected <component>=<image>/);
+    expect(() => parseImageOverrides(['pgcat=x:1'])).to.throw(/unknown component "pgcat"; known: postgres, pgbouncer, pgpool/);
+    expect(() => parseImageOverrides(['pgbouncer='])).to.throw(/expected <component>=<image>/);
   });
 
   it('owns containers by host, pid and process start time', () => {

@@ -40,7 +40,10 @@ describe('expectations', () => {
   it('compares raw reply message lists, ignoring asynchronous messages', () => {
     const r: StepResult = {
       kind: 'query', result: { rows: [], columns: [], error: { code: '26000', message: 'x' } },
-      messages: [{ type: 'NoticeResponse' }, { type: 'ErrorResponse', fields: { code: '26000', message: 'x', severity: 'ERROR' } }, { type: 'ReadyForQuery', fields: { status: 'I' } }],
+      messages: [
+        { type: 'NoticeResponse', code: '01000', message: 'n', severity: 'NOTICE' },
+        { type: 'ErrorResponse', code: '26000', message: 'x', severity: 'ERROR' }, { type: 'ReadyForQuery', status: 'I' },
+      ],
     };
     expect(check({ messages: ['ErrorResponse:26000', 'ReadyForQuery'] }, r, saved)).to.equal(undefined);
     expect(check({ messages: ['ParseComplete', 'ReadyForQuery'] }, r, saved)).to.match(/expected messages/);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { matchesId } from '../../harness/scenario/id-glob.ts';
+import { matchesId } from '../../harness/kernel/id-glob.ts';
 import { externalPoolerIds, externalPoolers, externalPooler } from '../../harness/poolers/external-poolers.ts';
 import { poolerIds } from '../../harness/poolers/registry.ts';
 import { expectedDivergence } from '../../harness/poolers/profile.ts';
@@ -10,7 +10,7 @@ import { loadCatalog } from '../../harness/scenario/catalog.ts';
 describe('profiles of external poolers', () => {
   let ids: string[] = [];
   before(async () => {
-    ids = (await loadCatalog()).map((s) => s.id);
+    ids = (await loadCatalog()).scenarios.map((s) => s.id);
   });
 
   it('are registered under their profile\'s pooler id, modes in the profile\'s order, apart from the local poolers', () => {

@@ -8,7 +8,7 @@ describe('external target URLs and passwords', () => {
   it('parse postgres:// URLs with user, host, port and database', () => {
     expect(parseEndpoint('external-pooled', 'postgres://app@pooler.example:6432/appdb')).to.deep.equal({ host: 'pooler.example', port: 6432, user: 'app', database: 'appdb' });
     expect(parseEndpoint('external-direct', 'postgresql://a%40b@[::1]/d%20b')).to.deep.equal({ host: '::1', port: 5432, user: 'a@b', database: 'd b' });
-    expect(parseEndpoints('external-pooled', 'postgres://a@h:1/x, postgres://a@h:1/y').map((e) => e.database)).to.deep.equal(['x', 'y']);
+    expect(parseEndpoints('external-pooled', ['postgres://a@h:1/x', 'postgres://a@h:1/y']).map((e) => e.database)).to.deep.equal(['x', 'y']);
   });
 
   it('refuse a password in a URL, naming where it belongs, without repeating it', () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HelperDeadError, HelperOpError, HelperProcess, type HelperCommand } from '../../harness/drivers/helper-process.ts';
 import { SharedHelper } from '../../harness/drivers/helper-driver.ts';
-import { DeadlineError } from '../../harness/wire/errors.ts';
+import { DeadlineError } from '../../harness/kernel/errors.ts';
 
 const FAKE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'fake-helper.mjs');
 const fake = (extra: Partial<HelperCommand> = {}): HelperCommand => ({ name: 'fake helper', command: process.execPath, args: [FAKE], pingTimeoutMs: 300, ...extra });

@@ -1,12 +1,10 @@
 import { expect } from 'chai';
 import { drivers } from '../../harness/drivers/registry.ts';
-import type { Scenario, Step } from '../../harness/scenario/model.ts';
+import type { StepSpec } from '../../harness/scenario/model.ts';
 import { mostRepeatedStatement, skipReason } from '../../harness/scenario/skip-reason.ts';
+import { withSteps as scenario } from '../scenario-fixture.ts';
 
-const scenario = (steps: Step[], extra: Partial<Scenario> = {}): Scenario => ({
-  id: 'x/y', category: 'drivers', why: 'w', pool: 'single', sessions: { a: {}, b: {} }, steps, ...extra,
-});
-const times = (n: number, session = 'a', sql = 'SELECT 1'): Step[] => Array.from({ length: n }, () => ({ session, sql }));
+const times = (n: number, session = 'a', sql = 'SELECT 1'): StepSpec[] => Array.from({ length: n }, () => ({ session, sql }));
 
 describe('skipReason', () => {
   it('counts repeats of one SQL text per session, not across sessions or on the observer', () => {

@@ -1,10 +1,8 @@
 import { expect } from 'chai';
-import type { Scenario } from '../../harness/scenario/model.ts';
 import { scenarioTraits } from '../../harness/scenario/traits.ts';
+import { withSteps } from '../scenario-fixture.ts';
 
-const withSql = (...sql: string[]): Scenario => ({
-  id: 'transactions/x', category: 'transactions', why: 'w', pool: 'single', sessions: { a: {} }, steps: sql.map((q) => ({ session: 'a', sql: q })),
-});
+const withSql = (...sql: string[]) => withSteps(sql.map((q) => ({ session: 'a', sql: q })));
 
 describe('scenario traits', () => {
   it('marks a BEGIN left open across statements as a transaction block', () => {
@@ -14,7 +12,7 @@ describe('scenario traits', () => {
 
   it('does not mark a whole transaction in one query string, or the observer\'s BEGIN', () => {
     expect(scenarioTraits(withSql('BEGIN; INSERT INTO t VALUES (1); COMMIT')).has('transaction-block')).to.equal(false);
-    const s: Scenario = { ...withSql('SELECT 1'), steps: [{ session: 'observer', sql: 'BEGIN' }] };
+    const s = withSteps([{ session: 'observer', sql: 'BEGIN' }]);
     expect(scenarioTraits(s).size).to.equal(0);
   });
 });

@@ -6,11 +6,11 @@ describe('Transcript', () => {
   it('labels pids by first appearance, keeping identity, so two runs diff cleanly', () => {
     const render = (p1: number, p2: number) => {
       const t = new Transcript();
-      t.be('a', renderBackend({ type: 'BackendKeyData', fields: { pid: p1, key: 99 } }));
+      t.be('a', renderBackend({ type: 'BackendKeyData', pid: p1, key: 99 }));
       t.pid(p1);
-      t.be('b', renderBackend({ type: 'DataRow', fields: { values: [String(p2)] } }));
+      t.be('b', renderBackend({ type: 'DataRow', values: [String(p2)] }));
       t.pid(p2);
-      t.be('a', renderBackend({ type: 'DataRow', fields: { values: [String(p1)] } }));
+      t.be('a', renderBackend({ type: 'DataRow', values: [String(p1)] }));
       return t.render();
     };
     const one = render(4242, 777);
@@ -24,7 +24,7 @@ describe('Transcript', () => {
   it('replaces timestamps and run-specific names', () => {
     const t = new Transcript();
     t.fe('a', renderFrontend({ type: 'Query', sql: 'SELECT now() FROM pcab12_3_seq' }));
-    t.be('a', renderBackend({ type: 'DataRow', fields: { values: ['2026-11-21 08:01:02.123+00'] } }));
+    t.be('a', renderBackend({ type: 'DataRow', values: ['2026-11-21 08:01:02.123+00'] }));
     const out = t.render([['pcab12_3_seq', '{{seq}}']]);
     expect(out).to.equal('a FE=> Query("SELECT now() FROM {{seq}}")\na <= BE DataRow(["<timestamp>"])\n');
   });
@@ -32,7 +32,7 @@ describe('Transcript', () => {
   it('does not touch numbers that are not pids', () => {
     const t = new Transcript();
     t.pid(12);
-    t.be('a', renderBackend({ type: 'CommandComplete', fields: { tag: 'SELECT 120' } }));
+    t.be('a', renderBackend({ type: 'CommandComplete', tag: 'SELECT 120' }));
     expect(t.render()).to.contain('SELECT 120');
   });
 });

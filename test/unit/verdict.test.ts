@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Profile } from '../../harness/poolers/profile.ts';
-import type { ScenarioRun } from '../../harness/report/result.ts';
+import type { ScenarioRun } from '../../harness/scenario/result.ts';
 import { applyBaseline, judge, verdictOf } from '../../harness/report/verdict.ts';
 
 const run = (target: string, outcome: ScenarioRun['outcome'], extra: Partial<ScenarioRun> = {}): ScenarioRun => ({

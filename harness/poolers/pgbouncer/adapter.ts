@@ -1,6 +1,7 @@
 // pgbouncer: https://www.pgbouncer.org/config.html
 import path from 'node:path';
-import { backoff } from '../../targets/backoff.ts';
+import { poll } from '../../kernel/poll.ts';
+import { TIMEOUT_MS } from '../../kernel/timeouts.ts';
 import type { PoolerAdapter } from '../pooler-adapter.ts';
 import { pgbouncerProfile } from './profile.ts';
 
@@ -30,22 +31,24 @@ export const pgbouncer: PoolerAdapter = {
     // A connection still on its way in (a driver retrying) can open a new server after the
     // first terminate, so terminate again until pgbouncer holds no server for the lane.
     const dbs = new Set(Object.values(lane));
-    const until = Date.now() + 5000;
-    for (let cancelling = 1, poll = 0; cancelling && Date.now() < until; poll++) {
+    const until = Date.now() + TIMEOUT_MS.poolerReset;
+    const left = () => Math.max(1, until - Date.now());
+    let cancelling = 0;
+    await poll({ what: `pgbouncer's cancel requests in flight on ${[...dbs].join(', ')} to end`, timeoutMs: left(), seen: () => `${cancelling} in flight` }, async () => {
       cancelling = (await admin.query('SHOW POOLS')).filter((r) => dbs.has(String(r.database)))
         .reduce((n, r) => n + CANCELS.reduce((m, c) => m + Number(r[c] ?? 0), 0), 0);
-      if (cancelling) await backoff(poll);
-    }
-    let left = 0;
-    while (Date.now() < until) {
-      await terminateBackends();
-      for (let poll = 0, pollUntil = Math.min(until, Date.now() + 300); Date.now() < pollUntil; poll++) {
-        left = (await admin.query('SHOW SERVERS')).filter((r) => dbs.has(String(r.database))).length;
-        if (!left) return;
-        await backoff(poll);
+      return cancelling ? undefined : true;
+    });
+    let servers = 0;
+    let roundEnds = 0;
+    await poll({ what: `pgbouncer to drop its server connections for ${[...dbs].join(', ')} after their backends were terminated`, timeoutMs: left(), seen: () => `${servers} left` }, async () => {
+      if (Date.now() >= roundEnds) {
+        await terminateBackends();
+        roundEnds = Date.now() + 300;
       }
-    }
-    throw new Error(`pgbouncer still holds ${left} server connection(s) for ${[...dbs].join(', ')} 5s after their backends were terminated`);
+      servers = (await admin.query('SHOW SERVERS')).filter((r) => dbs.has(String(r.database))).length;
+      return servers ? undefined : true;
+    });
   },
   render({ mode, port, backend, backendSecret, dir, laneDatabases, authRoles, tls }) {
     const server = (db: string) => `host=${backend.host} port=${backend.port} dbname=${db}`;

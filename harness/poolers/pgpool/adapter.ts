@@ -6,7 +6,8 @@
 // https://www.pgpool.net/docs/43/en/html/runtime-config-connection-pooling.html. The clustering
 // mode ('raw') is about replication, not pooling, so it does not name the target.
 import path from 'node:path';
-import { backoff } from '../../targets/backoff.ts';
+import { poll } from '../../kernel/poll.ts';
+import { TIMEOUT_MS } from '../../kernel/timeouts.ts';
 import type { PoolerAdapter, PoolKind } from '../pooler-adapter.ts';
 import { pgpoolProfile } from './profile.ts';
 
@@ -71,15 +72,14 @@ export const pgpool: PoolerAdapter = {
     // is terminated under a running reset, and the children of the last scenario are free again.
     // https://www.pgpool.net/docs/43/en/html/sql-show-pool-pools.html
     const dbs = new Set(Object.values(lane));
-    const until = Date.now() + 5000;
-    for (let poll = 0; ; poll++) {
-      const busy = servedRows(await admin.query('SHOW POOL_POOLS'), dbs);
-      if (!busy.length) break;
-      if (Date.now() > until) {
-        throw new Error(`pgpool still serves ${busy.length} client connection(s) of ${[...dbs].join(', ')} 5s after the scenario closed them (children ${busy.map((r) => r.pool_pid).join(', ')})`);
-      }
-      await backoff(poll);
-    }
+    let busy: PoolRow[] = [];
+    await poll({
+      what: `pgpool to stop serving the scenario's ${[...dbs].join(', ')} client connections`, timeoutMs: TIMEOUT_MS.poolerReset,
+      seen: () => `${busy.length} still served (children ${busy.map((r) => r.pool_pid).join(', ')})`,
+    }, async () => {
+      busy = servedRows(await admin.query('SHOW POOL_POOLS'), dbs);
+      return busy.length ? undefined : true;
+    });
     // pgpool has no command that drops a child's cached connections (PCP and the SHOW/PGPOOL SQL
     // commands only report), so the backends are ended from the database side, as for pgbouncer.
     // Ending an idle cached backend does not make pgpool fail over (that needs a client reading

@@ -1,6 +1,7 @@
 // One server (PostgreSQL or a pooler) in a container on the host's network: it listens on the
 // 127.0.0.1 port poolcheck chose, which is passed on its command line or in its config, since
 // host networking has no port mapping. Never a bridge network, never a container's own address.
+import { TIMEOUT_MS } from '../../kernel/timeouts.ts';
 import { createWriteStream, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ContainerRuntimeClient, StartedTestContainer } from 'testcontainers';
@@ -73,7 +74,7 @@ export async function startServerContainer(c: ContainerRuntimeClient, spec: Serv
     .withCopyContentToContainer(Object.entries(files).map(([file, f]) => ({ content: f.content, target: `${CONTAINER_DIR}/${file}`, mode: f.mode })))
     // No reaper: poolcheck removes its containers itself (processes.ts, docker-engine.ts).
     .withAutoCleanup(false)
-    .withStartupTimeout(60_000);
+    .withStartupTimeout(TIMEOUT_MS.containerReady);
   if (spec.scratch) builder = builder.withTmpFs({ '/var/lib/poolcheck': 'rw,exec,mode=0700' });
 
   let started: StartedTestContainer;

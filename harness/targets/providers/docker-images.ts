@@ -29,9 +29,9 @@ export interface ImageChoice {
 }
 
 /** Parses `--image c=ref[,c=ref...]`; an unknown component is an error naming the known ones. */
-export function parseImageOverrides(text: string | undefined): Readonly<Record<string, string>> {
+export function parseImageOverrides(items: readonly string[] = []): Readonly<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const item of (text ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of items) {
     const eq = item.indexOf('=');
     const component = item.slice(0, eq).trim();
     const ref = item.slice(eq + 1).trim();

@@ -7,9 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ContainerRuntimeClient } from 'testcontainers';
+import { settlesWithin } from '../../kernel/poll.ts';
+import { TIMEOUT_MS } from '../../kernel/timeouts.ts';
 import { poolerAdapter } from '../../poolers/registry.ts';
 import { adminConsole } from '../admin-console.ts';
-import type { ConnInfo } from '../conn-info.ts';
+import type { ConnInfo } from '../../kernel/conn-info.ts';
 import { APP_DATABASE, APP_USER, appCredentials, clusterSetup, laneDatabase, makeCertificate, MD5_USER, OBSERVER_USER, parsePostgresVersion, TRUST_USER } from '../postgres-cluster.ts';
 import { freePort } from '../ports.ts';
 import { manageResource, runStateDir } from '../processes.ts';
@@ -30,10 +32,6 @@ export interface DockerProviderOptions {
   readonly images: Readonly<Record<string, string>>;
 }
 
-/** How long a stop waits for containers still being created before removing by label. */
-const SETTLE_MS = 15_000;
-/** How long a stop waits for the engine to remove the containers (a loaded engine takes seconds). */
-const REMOVE_MS = 60_000;
 
 export class DockerProvider implements Provider {
   readonly id = 'docker' as const;
@@ -147,7 +145,7 @@ export class DockerProvider implements Provider {
         const pg = await this.container(c, pgSpec);
         stops.push(() => this.forget(pg));
         const [, version] = await Promise.all([
-          waitUntilReady(`PostgreSQL for ${spec.id} (container ${pg.name})`, conn, [pg], 60_000),
+          waitUntilReady(`PostgreSQL for ${spec.id} (container ${pg.name})`, conn, [pg], TIMEOUT_MS.containerReady),
           pg.run(['postgres', '--version']),
         ]);
         return {
@@ -191,9 +189,9 @@ export class DockerProvider implements Provider {
       const pool = (port: number, database: string): ConnInfo => ({ ...conn, port, database });
       const [, pgVersion, poolerVersion] = await Promise.all([
         (async () => {
-          await waitUntilReady(`PostgreSQL for ${spec.id} (container ${pg.name})`, conn, [pg, ...poolers], 60_000);
+          await waitUntilReady(`PostgreSQL for ${spec.id} (container ${pg.name})`, conn, [pg, ...poolers], TIMEOUT_MS.containerReady);
           await Promise.all(planned.map((p, n) => waitUntilReady(`${adapter.title} (${spec.id}, container ${poolers[n].name})`,
-            pool(p.port, p.launch.lanes[0].wide), [poolers[n], pg], 60_000)));
+            pool(p.port, p.launch.lanes[0].wide), [poolers[n], pg], TIMEOUT_MS.containerReady)));
         })(),
         pg.run(['postgres', '--version']),
         poolers[0].run([adapter.binary.program, '--version']),
@@ -232,25 +230,15 @@ export class DockerProvider implements Provider {
    */
   private async removeAll(): Promise<void> {
     this.closing = true;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.allSettled([...this.pending]),
-      new Promise((r) => { timer = setTimeout(r, SETTLE_MS); }),
-    ]);
-    clearTimeout(timer);
+    await settlesWithin(Promise.allSettled([...this.pending]), TIMEOUT_MS.containerSettle);
     for (const k of this.live) k.detach();
     const c = await engine();
     const removal = (async () => {
       const mine = await containersLabelled(c, `${LABEL.run}=${this.opts.runId}`);
       await removeContainers(c, mine.map((x) => x.id));
     })();
-    const gaveUp = await Promise.race([
-      removal.then(() => false),
-      new Promise<boolean>((r) => { timer = setTimeout(() => r(true), REMOVE_MS); }),
-    ]);
-    clearTimeout(timer);
-    if (gaveUp) {
-      process.stderr.write(`poolcheck: the Docker engine had not removed this run's containers after ${REMOVE_MS / 1000} s; the next run removes what is left (label ${LABEL.run}=${this.opts.runId})\n`);
+    if (!(await settlesWithin(removal, TIMEOUT_MS.containerRemove))) {
+      process.stderr.write(`poolcheck: the Docker engine had not removed this run's containers after ${TIMEOUT_MS.containerRemove / 1000} s; the next run removes what is left (label ${LABEL.run}=${this.opts.runId})\n`);
       return;
     }
     this.names.clear();
@@ -261,6 +249,6 @@ export class DockerProvider implements Provider {
   /** The 'exit' handler's last resort, synchronous: the docker CLI, where there is one. */
   private killAll(): void {
     if (!this.names.size) return;
-    spawnSync('docker', ['rm', '--force', ...this.names], { stdio: 'ignore', timeout: 10_000 });
+    spawnSync('docker', ['rm', '--force', ...this.names], { stdio: 'ignore', timeout: TIMEOUT_MS.exitCleanup });
   }
 }

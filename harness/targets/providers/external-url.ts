@@ -2,14 +2,14 @@
 // password on the command line would land in shell history, `ps` and CI logs), and the
 // password from the environment or a file.
 import { readFileSync } from 'node:fs';
-import type { ConnInfo } from '../conn-info.ts';
+import type { ConnInfo } from '../../kernel/conn-info.ts';
 
-export type Endpoint = Omit<ConnInfo, 'password'>;
+export type UrlEndpoint = Omit<ConnInfo, 'password'>;
 
 export class ExternalUsageError extends Error {}
 
 /** `postgres://user@host[:port]/database`; anything poolcheck would silently ignore is refused. */
-export function parseEndpoint(flag: string, text: string): Endpoint {
+export function parseEndpoint(flag: string, text: string): UrlEndpoint {
   let u: URL;
   try {
     u = new URL(text);
@@ -28,9 +28,9 @@ export function parseEndpoint(flag: string, text: string): Endpoint {
   return { host, port: Number(u.port) || 5432, user, database };
 }
 
-/** A comma list of URLs, one per lane. */
-export function parseEndpoints(flag: string, text: string): Endpoint[] {
-  return text.split(',').map((s) => s.trim()).filter(Boolean).map((s) => parseEndpoint(flag, s));
+/** URLs, one per lane. */
+export function parseEndpoints(flag: string, urls: readonly string[]): UrlEndpoint[] {
+  return urls.map((s) => parseEndpoint(flag, s));
 }
 
 /**

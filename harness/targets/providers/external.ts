@@ -8,23 +8,23 @@
 //    pg_signal_backend, or the pooled role) and waits until none is left; given the pooler's
 //    admin console (--external-admin), it also waits until the pooler has dropped its server
 //    connections, exactly as for a pooler poolcheck started. Point it at a database of its own.
+import { TIMEOUT_MS } from '../../kernel/timeouts.ts';
 import { adminConsole } from '../admin-console.ts';
-import type { ConnInfo } from '../conn-info.ts';
+import type { ConnInfo } from '../../kernel/conn-info.ts';
 import { knownPooler } from '../../poolers/known-poolers.ts';
 import { waitUntilReady } from '../readiness.ts';
 import type { Provider, StartedTarget } from '../started-target.ts';
 import { DIRECT, type TargetSpec } from '../target-spec.ts';
 import { buildLanes } from '../target-lanes.ts';
-import { WireConnection } from '../../wire/connection.ts';
-import { Transcript } from '../../wire/transcript.ts';
-import type { Endpoint } from './external-url.ts';
+import { ControlConnection } from '../control-connection.ts';
+import type { UrlEndpoint } from './external-url.ts';
 
 export interface ExternalLane {
-  readonly direct: Endpoint;
+  readonly direct: UrlEndpoint;
   /** The pooler's URL for this lane's database. */
-  readonly pooled: Endpoint;
+  readonly pooled: UrlEndpoint;
   /** A pool of one server connection over the same database, where the pooler has one. */
-  readonly single: Endpoint;
+  readonly single: UrlEndpoint;
 }
 
 export interface ExternalProviderOptions {
@@ -32,12 +32,9 @@ export interface ExternalProviderOptions {
   readonly pooler: TargetSpec;
   readonly lanes: readonly ExternalLane[];
   /** The pooler's admin console, when the user can reach it. */
-  readonly admin?: Endpoint;
+  readonly admin?: UrlEndpoint;
   readonly password: string;
 }
-
-/** How long a foreign server gets to answer the first connection. */
-const READY_MS = 15_000;
 
 export class ExternalProvider implements Provider {
   readonly id = 'external' as const;
@@ -53,7 +50,7 @@ export class ExternalProvider implements Provider {
 
   secrets(): string[] { return [this.opts.password]; }
 
-  private conn(e: Endpoint): ConnInfo { return { ...e, password: this.opts.password }; }
+  private conn(e: UrlEndpoint): ConnInfo { return { ...e, password: this.opts.password }; }
 
   async start(spec: TargetSpec): Promise<StartedTarget> {
     const previous = this.turn;
@@ -71,7 +68,7 @@ export class ExternalProvider implements Provider {
     })());
     try {
       const lanesDirect = this.opts.lanes.map((l) => this.conn(l.direct));
-      for (const d of lanesDirect) await waitUntilReady(`the direct URL ${describe(d)}`, d, [], READY_MS);
+      for (const d of lanesDirect) await waitUntilReady(`the direct URL ${describe(d)}`, d, [], TIMEOUT_MS.externalReady);
       const postgresVersion = await serverVersion(lanesDirect[0]);
       const none = () => undefined;
       if (!spec.pooler) {
@@ -85,7 +82,7 @@ export class ExternalProvider implements Provider {
       const known = knownPooler(spec.pooler);
       const adapter = known.adapter;
       const lanes = this.opts.lanes.map((l, index) => ({ index, direct: lanesDirect[index], pools: { single: this.conn(l.single), wide: this.conn(l.pooled) } }));
-      for (const l of lanes) await waitUntilReady(`${known.title} at ${describe(l.pools.wide)}`, l.pools.wide, [], READY_MS);
+      for (const l of lanes) await waitUntilReady(`${known.title} at ${describe(l.pools.wide)}`, l.pools.wide, [], TIMEOUT_MS.externalReady);
       let poolerVersion: string | null = null;
       let admin: ReturnType<typeof adminConsole> | undefined;
       if (this.opts.admin && adapter) {
@@ -107,10 +104,9 @@ const describe = (c: ConnInfo) => `postgres://${c.user}@${c.host}:${c.port}/${c.
 
 /** `SHOW server_version`: the same text `postgres --version` gives after its name. */
 async function serverVersion(direct: ConnInfo): Promise<string> {
-  const c = await WireConnection.connect({ ...direct, label: 'version', transcript: new Transcript(), timeoutMs: 5000 });
+  const c = new ControlConnection(direct, 'version');
   try {
-    const row = (await c.exchange([{ type: 'Query', sql: 'SHOW server_version' }])).find((m) => m.type === 'DataRow');
-    return String((row?.fields?.values as string[] | undefined)?.[0] ?? 'unknown');
+    return (await c.value('SHOW server_version')) ?? 'unknown';
   } finally {
     await c.close();
   }

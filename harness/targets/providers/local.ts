@@ -4,7 +4,7 @@ import { chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { poolerAdapter } from '../../poolers/registry.ts';
 import { findBinary, findPostgresBinDir, versionLine } from '../binaries.ts';
-import type { ConnInfo } from '../conn-info.ts';
+import type { ConnInfo } from '../../kernel/conn-info.ts';
 import { appCredentials, certificateFiles, initTemplate, laneDatabase, MD5_USER, OBSERVER_USER, startCluster, TRUST_USER } from '../postgres-cluster.ts';
 import { freePort } from '../ports.ts';
 import { runStateDir, spawnManaged, type ManagedProcess } from '../processes.ts';

@@ -238,8 +238,10 @@ public final class PgjdbcHelper {
     try {
       conn = DriverManager.getConnection(url, p);
     } catch (SQLException e) {
-      // A refused login carries the server's SQLSTATE (28P01, 3D000, ...).
-      throw new OpError("connect: " + e.getMessage(), false, JdbcSession.fromServer(e) ? e.getSQLState() : null);
+      // A refused login carries the server's SQLSTATE (28P01, 3D000, ...); a server that closed
+      // the connection during the login is 08006 with the I/O failure as its cause.
+      boolean lost = !JdbcSession.fromServer(e) && "08006".equals(e.getSQLState()) && e.getCause() instanceof java.io.IOException;
+      throw new OpError("connect: " + e.getMessage(), lost, JdbcSession.fromServer(e) ? e.getSQLState() : null);
     }
     return new JdbcSession(conn);
   }

@@ -105,7 +105,10 @@ async def op_connect(req):
         raise OpError(f"connect: {type(e).__name__}: {e}", code=e.sqlstate)
     except (asyncpg.InterfaceError, OSError, asyncio.TimeoutError) as e:
         abandoned.discard(req["session"])
-        raise OpError(f"connect: {type(e).__name__}: {e}")
+        # The server closed the connection during the login (ConnectionRefusedError, a server
+        # that is not there, is not that).
+        lost = isinstance(e, (ConnectionResetError, asyncpg.ConnectionDoesNotExistError))
+        raise OpError(f"connect: {type(e).__name__}: {e}", lost=lost)
     if req["session"] in abandoned:
         abandoned.discard(req["session"])
         await conn.close(timeout=2)

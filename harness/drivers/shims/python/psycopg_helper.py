@@ -95,8 +95,10 @@ async def op_connect(req):
     except psycopg.Error as e:
         abandoned.discard(req["session"])
         # libpq keeps no SQLSTATE for a failed connection attempt, so e.sqlstate is None even
-        # when the server refused the login with one.
-        raise OpError(f"connect: {str(e).strip()}", code=e.sqlstate)
+        # when the server refused the login with one. Its words are all it says about a server
+        # that closed the connection during the login (as opposed to refusing it).
+        lost = e.sqlstate is None and "server closed the connection unexpectedly" in str(e)
+        raise OpError(f"connect: {str(e).strip()}", lost=lost, code=e.sqlstate)
     if req["session"] in abandoned:
         abandoned.discard(req["session"])
         await conn.close()

@@ -1,7 +1,7 @@
+// What running one scenario on one target with one driver produced: the runner's output, which
+// report/ holds against profiles and writes.
 export const OUTCOMES = ['pass', 'diverge', 'skip', 'error'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
-export const VERDICTS = ['ok', 'documented', 'regression', 'improved', 'error'] as const;
-export type Verdict = (typeof VERDICTS)[number];
 
 /** One step as it ran: what was asked, what came back, and what was expected if it differed. */
 export interface StepRecord {

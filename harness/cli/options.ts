@@ -1,0 +1,76 @@
+// Every option poolcheck takes, declared once: parsing (node:util parseArgs), validation, the
+// help text and poolcheck.config.json are all derived from this table.
+import { poolerIds } from '../poolers/registry.ts';
+
+export const COMMANDS = ['run', 'list', 'images'] as const;
+export type Command = (typeof COMMANDS)[number];
+export const PROVIDERS = ['local', 'docker', 'external'] as const;
+export type ProviderKind = (typeof PROVIDERS)[number];
+
+/** How an option's value is read: text, a comma list, a whole number in a range, a path, or a flag. */
+export type ValueKind =
+  | { readonly kind: 'text' }
+  | { readonly kind: 'list' }
+  | { readonly kind: 'int'; readonly min: number; readonly max: number }
+  | { readonly kind: 'path' }
+  | { readonly kind: 'flag' };
+
+export interface OptionSpec {
+  readonly value: ValueKind;
+  /** The value's placeholder in the help: LIST, DIR, MS. */
+  readonly arg?: string;
+  readonly help: string;
+  /** Which commands take it. */
+  readonly commands: readonly Command[];
+  /** Only this provider reads it; naming it with another is a usage error. */
+  readonly provider?: ProviderKind;
+  /** Repeating it adds values (--image a=x --image b=y) instead of replacing. */
+  readonly repeatable?: true;
+  /** Its key in poolcheck.config.json ("poolers.pgbouncer" is inside the "poolers" object). */
+  readonly config?: string;
+  /** The help section it is listed in. */
+  readonly section: 'run' | 'local' | 'docker' | 'external' | 'images' | 'general';
+}
+
+const text = { kind: 'text' } as const;
+const list = { kind: 'list' } as const;
+const flag = { kind: 'flag' } as const;
+const pathValue = { kind: 'path' } as const;
+
+/** The maximum a Node timer takes (2^31 - 1 ms, about 24.8 days): a longer one fires at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+const STATIC = {
+  targets: { value: list, arg: 'LIST', commands: ['run'], config: 'targets', section: 'run', help: 'comma list of <pooler>[:<mode>]; direct (the baseline) always runs' },
+  drivers: { value: list, arg: 'LIST', commands: ['run'], config: 'drivers', section: 'run', help: 'comma list (poolcheck list drivers); default: all' },
+  scenarios: { value: list, arg: 'GLOBS', commands: ['run'], config: 'scenarios', section: 'run', help: "comma list of globs over scenario ids or category names, e.g. 'cancel,sequences/currval-*'" },
+  out: { value: pathValue, arg: 'DIR', commands: ['run'], config: 'out', section: 'run', help: 'output folder (results.json, junit.xml, summary.md, transcripts/, logs/)' },
+  provider: { value: text, arg: 'NAME', commands: ['run'], section: 'run', help: `${PROVIDERS.join(', ')}: child processes (the default), containers on the host's network, or a pooler already running` },
+  config: { value: pathValue, arg: 'FILE', commands: ['run'], section: 'run', help: 'JSON file of defaults for these options (default: ./poolcheck.config.json if present)' },
+  'step-timeout': { value: { kind: 'int', min: 100, max: MAX_TIMER_MS }, arg: 'MS', commands: ['run'], config: 'stepTimeoutMs', section: 'run', help: 'deadline for each step, in milliseconds' },
+  lanes: { value: { kind: 'int', min: 1, max: 16 }, arg: 'N', commands: ['run'], config: 'lanes', section: 'run', help: 'scenarios run in parallel per target, each lane with its own database and pools' },
+  quiet: { value: flag, commands: ['run'], section: 'run', help: 'no progress on stderr' },
+  'pg-bindir': { value: pathValue, arg: 'DIR', commands: ['run'], provider: 'local', config: 'pgBinDir', section: 'local', help: "PostgreSQL bin directory to use (default: Debian's newest /usr/lib/postgresql/N/bin)" },
+  'no-install': { value: flag, commands: ['run'], section: 'local', help: 'when a server binary or driver package is missing, fail instead of installing its Debian package (as root)' },
+  image: { value: list, arg: 'COMPONENT=IMAGE', commands: ['run'], provider: 'docker', repeatable: true, section: 'docker', help: "run a component from this image instead of poolcheck's own, e.g. pgbouncer=registry.example/pgbouncer:1.24.1-rc1; components: postgres and the poolers" },
+  'external-pooler': { value: text, arg: 'POOLER:MODE', commands: ['run'], provider: 'external', section: 'external', help: 'which pooler and mode it is, so that its profile applies: e.g. pgbouncer:transaction' },
+  'external-pooled': { value: list, arg: 'URL', commands: ['run'], provider: 'external', section: 'external', help: 'postgres://user@host:port/db through the pooler; a comma list gives one lane per URL' },
+  'external-direct': { value: list, arg: 'URL', commands: ['run'], provider: 'external', section: 'external', help: 'postgres://user@host:port/db straight to the same database (the baseline), per lane' },
+  'external-single': { value: list, arg: 'URL', commands: ['run'], provider: 'external', section: 'external', help: 'a pool with one server connection over the same database, per lane (default: pooled)' },
+  'external-admin': { value: text, arg: 'URL', commands: ['run'], provider: 'external', section: 'external', help: "the pooler's admin console, e.g. postgres://user@host:6432/pgbouncer: the quiesce between scenarios then waits until the pooler has dropped its server connections" },
+  'password-env': { value: text, arg: 'VAR', commands: ['run'], provider: 'external', section: 'external', help: 'the environment variable holding the password (default: PGPASSWORD); never put it in a URL' },
+  'password-file': { value: pathValue, arg: 'FILE', commands: ['run'], provider: 'external', section: 'external', help: 'a file whose first line is the password' },
+  force: { value: flag, commands: ['images'], section: 'images', help: 'bootstrap: make the base image again even if it exists' },
+  help: { value: flag, commands: [...COMMANDS], section: 'general', help: 'this text' },
+  version: { value: flag, commands: [...COMMANDS], section: 'general', help: "poolcheck's version" },
+} as const satisfies Record<string, OptionSpec>;
+
+/** `--<pooler>-bin PATH`: the pooler binary to test, for each pooler poolcheck can start. */
+const binaries = Object.fromEntries(poolerIds.map((id): [string, OptionSpec] => [`${id}-bin`, {
+  value: pathValue, arg: 'PATH', commands: ['run'], provider: 'local', config: `poolers.${id}`, section: 'local',
+  help: `the ${id} binary to test (default: the installed one)`,
+}])) as Record<`${(typeof poolerIds)[number]}-bin`, OptionSpec>;
+
+export const OPTIONS: Readonly<Record<OptionName, OptionSpec>> = { ...STATIC, ...binaries };
+export type OptionName = keyof typeof STATIC | `${(typeof poolerIds)[number]}-bin`;
+export const OPTION_NAMES = Object.keys(OPTIONS) as OptionName[];

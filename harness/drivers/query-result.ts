@@ -1,0 +1,16 @@
+import type { ServerMessage } from '../wire/messages.ts';
+import type { QueryResult } from './session.ts';
+
+/** Folds the replies to one request into a result: the last result set, or the first error. */
+export function toResult(messages: readonly ServerMessage[]): QueryResult {
+  let rows: (string | null)[][] = [];
+  let columns: string[] = [];
+  let command: string | undefined;
+  for (const m of messages) {
+    if (m.type === 'RowDescription') { columns = [...m.columns]; rows = []; }
+    if (m.type === 'DataRow') rows.push([...m.values]);
+    if (m.type === 'CommandComplete') command = m.tag;
+    if (m.type === 'ErrorResponse') return { rows, columns, command, error: { code: String(m.code), message: m.message } };
+  }
+  return { rows, columns, command };
+}

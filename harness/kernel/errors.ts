@@ -1,0 +1,42 @@
+// The failures poolcheck tells apart. An outcome is decided from these types
+// (scenario/outcome.ts), never from an error's wording: each driver turns its library's own
+// signals into them at its boundary.
+
+/** A wait that hit its deadline; the message names what was awaited. */
+export class DeadlineError extends Error {
+  override readonly name = 'DeadlineError';
+}
+
+/**
+ * The other end closed the connection, or the socket failed, while the client waited on it:
+ * something the server (or the pooler in front of it) did, so it is behaviour, not a fault.
+ */
+export class ConnectionLostError extends Error {
+  override readonly name = 'ConnectionLostError';
+}
+
+/** An ErrorResponse where a call cannot go on (a refused login), with its SQLSTATE. */
+export class ServerError extends Error {
+  override readonly name = 'ServerError';
+  constructor(readonly code: string, message: string, readonly severity = 'ERROR') {
+    super(message);
+  }
+}
+
+/**
+ * Trouble with what poolcheck runs on or with poolcheck itself (a server that died, a helper
+ * process that crashed, the observer's connection failing): `error`, never a verdict.
+ */
+export class InfrastructureError extends Error {
+  override readonly name = 'InfrastructureError';
+}
+
+/** A scenario that cannot be run as written (found when the catalogue loads, or by its data at run time). */
+export class InvalidScenarioError extends Error {
+  override readonly name = 'InvalidScenarioError';
+}
+
+export const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** A SQLSTATE: five characters of digits and upper-case letters. */
+export const isSqlState = (code: unknown): code is string => typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);

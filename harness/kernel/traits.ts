@@ -1,0 +1,8 @@
+/**
+ * Facts about a scenario read from its data, so a profile can state a rule once ("statement
+ * pooling refuses transaction blocks") instead of listing every scenario that meets it.
+ */
+export const TRAITS = {
+  'transaction-block': 'a session opens a transaction (BEGIN / START TRANSACTION) that stays open after the statement ends',
+} as const;
+export type Trait = keyof typeof TRAITS;

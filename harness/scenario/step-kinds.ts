@@ -1,0 +1,153 @@
+// One action per kind of step: what it does, how it reads in transcripts, where it may run and
+// what it needs of a driver. The kinds themselves are declared in model.ts (StepKinds); the
+// compiler holds this table to them, so a new kind is one member there and one entry here.
+import { toResult } from '../drivers/query-result.ts';
+import type { Capability, Driver, Notification, QueryResult, Session } from '../drivers/session.ts';
+import { DeadlineError } from '../kernel/errors.ts';
+import { poll } from '../kernel/poll.ts';
+import { clip, type ServerMessage } from '../wire/messages.ts';
+import type { Transcript } from '../wire/transcript.ts';
+import { show, type StepResult } from './expectations.ts';
+import type { StepKind, StepOf } from './model.ts';
+import { Divergence } from './outcome.ts';
+import type { Templates } from './templates.ts';
+
+/** What a step's action can reach while its scenario runs (runner.ts implements it). */
+export interface StepRun {
+  readonly driver: Driver;
+  readonly templates: Templates;
+  readonly saved: ReadonlyMap<string, string>;
+  readonly transcript: Transcript;
+  /** The step's deadline: its own timeoutMs, else the run's. */
+  timeout(st: { readonly timeoutMs?: number }): number;
+  /** A simple Query on the observer (straight to the database). */
+  observe(sql: string): Promise<QueryResult>;
+  /** The session by name, if it is connected. */
+  connected(name: string): Session | undefined;
+  /** Forgets a session that is being closed: a later step on it is an invalid scenario. */
+  forget(name: string): Session | undefined;
+  /** Waits until the backend `pid` has exited, where that is observable (direct only). */
+  backendGone(pid: number | undefined): Promise<void>;
+  /** Collects a background step's result (it ran under its own name). */
+  collect(name: string): Promise<StepResult>;
+}
+
+interface Common<K extends StepKind> {
+  /** What the step does, in one line, for transcripts and messages (a step's label wins). */
+  describe(st: StepOf<K>, t: Templates): string;
+  /** Driver capabilities a client session needs to run it. */
+  needs?(st: StepOf<K>): readonly Capability[];
+  /** It can run in the background (`background: name`) and be awaited later. */
+  readonly background?: true;
+}
+
+/** How a kind runs: on a connected client session (and maybe the observer), on its name only, or on the observer only. */
+export type StepKindDef<K extends StepKind> = Common<K> & (
+  | { readonly on: 'session'; run(st: StepOf<K>, r: StepRun, session: Session): Promise<StepResult>; observe?(st: StepOf<K>, r: StepRun): Promise<StepResult> }
+  | { readonly on: 'name'; run(st: StepOf<K>, r: StepRun): Promise<StepResult> }
+  | { readonly on: 'observer'; observe(st: StepOf<K>, r: StepRun): Promise<StepResult> }
+);
+
+const query = (result: QueryResult, messages?: readonly ServerMessage[]): StepResult => ({ kind: 'query', result, messages });
+const done: StepResult = { kind: 'done' };
+const notification = (n: Notification | undefined): StepResult => ({ kind: 'notification', notification: n });
+
+/** waitNotification names the channel's template, with or without braces: 'ch' or '{{ch}}'. */
+const channelTemplate = (v: string) => (v.includes('{{') ? v : `{{${v}}}`);
+
+/** A saved value by reference ('$v' or 'v'); validation makes sure it was saved. */
+const savedValue = (r: StepRun, ref: string) => r.saved.get(ref.replace(/^\$/, ''));
+
+export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
+  sql: {
+    on: 'session',
+    background: true,
+    describe: (st, t) => clip(t.expand(st.sql), 200) + (st.params ? ` ${show(st.params)}` : ''),
+    run: async (st, r, s) => query(await s.query(r.templates.expand(st.sql), st.params?.map((p) => r.templates.expand(p)), { timeoutMs: r.timeout(st) })),
+    observe: async (st, r) => query(await r.observe(st.sql)),
+  },
+  named: {
+    on: 'session',
+    background: true,
+    needs: () => ['namedPrepare'],
+    describe: (st, t) => `execute named "${st.named.name}": ${t.expand(st.named.sql)}`,
+    run: async (st, r, s) => {
+      const n = r.templates.expandDeep(st.named);
+      return query(await s.executeNamed(n.name, n.sql, n.params ?? []));
+    },
+  },
+  messages: {
+    on: 'session',
+    background: true,
+    needs: () => ['protocol'],
+    describe: (st) => st.messages.map((m) => m.type).join(', '),
+    run: async (st, r, s) => {
+      if (!s.exchange) throw new Error(`driver ${r.driver.id} cannot send protocol messages`);
+      const messages = await s.exchange(r.templates.expandDeep(st.messages), { until: st.until, timeoutMs: r.timeout(st), splitAt: st.splitWrites });
+      return query(toResult(messages), messages);
+    },
+  },
+  cancel: {
+    on: 'session',
+    needs: (st) => [st.cancel === true ? 'cancel' : 'protocol'],
+    describe: (st) => (st.cancel === true ? 'cancel the running query' : `CancelRequest for ${st.cancel.pid} with ${st.cancel.secret} secret`),
+    run: async (st, r, s) => {
+      if (st.cancel === true) { await s.cancel(); return done; }
+      const secret = s.secretKey?.();
+      if (!s.cancelWith || secret === undefined) throw new Error(`driver ${r.driver.id} cannot send a crafted CancelRequest`);
+      await s.cancelWith(Number(savedValue(r, st.cancel.pid)), st.cancel.secret === 'own' ? secret : (secret ^ 0x5a5a5a5a) | 1);
+      return done;
+    },
+  },
+  connect: {
+    on: 'session',
+    describe: () => 'connect',
+    run: async () => done,
+  },
+  waitNotification: {
+    on: 'session',
+    needs: () => ['notifications'],
+    describe: (st) => `wait for a notification on ${channelTemplate(st.waitNotification)}`,
+    run: async (st, r, s) => notification(await s.waitNotification(r.templates.expand(channelTemplate(st.waitNotification)), r.timeout(st))),
+  },
+  disconnect: {
+    on: 'name',
+    describe: () => 'disconnect',
+    run: async (st, r) => {
+      const s = r.forget(st.session);
+      if (!s) return done;
+      const pid = s.backendPid();
+      r.transcript.note(st.session, st.disconnect === 'abrupt' ? 'drop the socket without Terminate' : 'close');
+      if (st.disconnect === 'abrupt') s.destroy(); else await s.close();
+      await r.backendGone(pid);
+      return done;
+    },
+  },
+  await: {
+    on: 'name',
+    describe: (st) => `await ${st.await}`,
+    run: (st, r) => r.collect(st.await),
+  },
+  waitFor: {
+    on: 'observer',
+    describe: (st, t) => `wait until ${t.expand(st.waitFor.sql)} returns ${show(st.waitFor.rows)}`,
+    observe: async (st, r) => {
+      const want = show(st.waitFor.rows.map((row) => row.map((c) => (c && /^\$\w+$/.test(c) ? savedValue(r, c) ?? c : c))));
+      let last = '';
+      try {
+        await poll({ what: want, timeoutMs: r.timeout(st), maxIntervalMs: 15 }, async () => {
+          const q = await r.observe(st.waitFor.sql);
+          last = q.error ? `ERROR ${q.error.code}` : show(q.rows);
+          return last === want ? true : undefined;
+        });
+      } catch (err) {
+        if (err instanceof DeadlineError) throw new Divergence(`observer waited ${r.timeout(st)}ms for ${want}, last saw ${last}`);
+        throw err;
+      }
+      return done;
+    },
+  },
+};
+
+/** The definition of a loaded step's kind, typed for that step. */
+export const kindOf = <K extends StepKind>(st: StepOf<K>): StepKindDef<K> => STEP_KINDS[st.kind] as StepKindDef<K>;

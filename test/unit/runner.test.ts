@@ -1,0 +1,118 @@
+// The runner on fake sessions: outcomes come from what the steps returned or threw (by type),
+// never from a server.
+import { expect } from 'chai';
+import { ConnectionLostError, DeadlineError, ServerError } from '../../harness/kernel/errors.ts';
+import { runScenario } from '../../harness/scenario/runner.ts';
+import type { StepSpec } from '../../harness/scenario/model.ts';
+import { withSteps } from '../scenario-fixture.ts';
+import { fakeContext, rows, sqlError, type FakeScript } from './fake-session.ts';
+
+const run = (steps: StepSpec[], script: FakeScript = {}, extra = {}) => {
+  const ctx = fakeContext(script);
+  return { ctx, result: runScenario(withSteps(steps, extra), ctx) };
+};
+
+describe('the scenario runner (fake sessions)', () => {
+  it('passes when every step meets its expectation, with saved values carried between steps', async () => {
+    const { ctx, result } = run([
+      { session: 'a', sql: 'SELECT 7', save: 'v' },
+      { session: 'b', sql: 'SELECT {{$v}}', expect: { rows: [['$v']] } },
+    ], { answers: { a: { 'SELECT 7': [rows(['7'])] }, b: { 'SELECT 7': [rows(['7'])] } } });
+    const r = await result;
+    expect(r.outcome).to.equal('pass');
+    expect(r.steps.map((s) => s.observed)).to.deep.equal(['rows [["7"]]', 'rows [["7"]]']);
+    expect(ctx.driver.sessions.get('b')!.log).to.deep.equal(['SELECT 7']);
+    expect([...ctx.driver.sessions.values()].every((s) => s.closed)).to.equal(true);
+    expect(ctx.released()).to.equal(1);
+  });
+
+  it('diverges at the step whose rows differ, naming the step and what was expected', async () => {
+    const r = await run([
+      { session: 'a', sql: 'SELECT 1', expect: { rows: [['1']] } },
+      { session: 'b', sql: 'SHOW x', expect: { rows: [['0']] } },
+    ], { answers: { a: { 'SELECT 1': [rows(['1'])] }, b: { 'SHOW x': [rows(['4321s'])] } } }).result;
+    expect(r.outcome).to.equal('diverge');
+    expect(r.failedStep).to.equal(1);
+    expect(r.message).to.equal('step 2 (b: SHOW x): expected rows [["0"]], got rows [["4321s"]]');
+  });
+
+  it('fails a step on an unexpected SQLSTATE, and passes one that expects it', async () => {
+    const script = { answers: { a: { 'SELECT 1/0': [sqlError('22012')] } } };
+    expect((await run([{ session: 'a', sql: 'SELECT 1/0' }], script).result).outcome).to.equal('diverge');
+    expect((await run([{ session: 'a', sql: 'SELECT 1/0', expect: { error: '22012' } }], script).result).outcome).to.equal('pass');
+  });
+
+  it('takes a connection the server closed for behaviour (diverge), and a deadline for an error', async () => {
+    const lost = await run([{ session: 'a', sql: 'SELECT 1' }], { answers: { a: { 'SELECT 1': [new ConnectionLostError('a: the server closed the connection')] } } }).result;
+    expect(lost.outcome).to.equal('diverge');
+    expect(lost.message).to.equal('step 1 (a): a: the server closed the connection');
+    const late = await run([{ session: 'a', sql: 'SELECT 1' }], { answers: { a: { 'SELECT 1': [new DeadlineError('timed out after 200ms waiting for a reply')] } } }).result;
+    expect(late.outcome).to.equal('error');
+    expect(late.message).to.equal('step 1 (a): timed out after 200ms waiting for a reply');
+  });
+
+  it('does not tell outcomes by wording: an ordinary error that reads like a lost connection is an error', async () => {
+    const r = await run([{ session: 'a', sql: 'SELECT 1' }], { answers: { a: { 'SELECT 1': [new Error('the server closed the connection')] } } }).result;
+    expect(r.outcome).to.equal('error');
+  });
+
+  it('makes every result an error once a server of the target has stopped on its own', async () => {
+    const r = await run([{ session: 'a', sql: 'SELECT 1' }], {
+      answers: { a: { 'SELECT 1': [new ConnectionLostError('gone')] } }, targetFailure: 'pgbouncer exited (code 1); see its log',
+    }).result;
+    expect(r.outcome).to.equal('error');
+    expect(r.message).to.contain('pgbouncer exited');
+  });
+
+  it('turns a refused login into that step\'s result, which the step can expect', async () => {
+    const refuse = { a: new ServerError('28P01', 'password authentication failed') };
+    const expected = await run([{ session: 'a', connect: true, expect: { error: '28P01' } }], { refuse }).result;
+    expect(expected.outcome).to.equal('pass');
+    const unexpected = await run([{ session: 'a', sql: 'SELECT 1' }], { refuse }).result;
+    expect(unexpected.outcome).to.equal('diverge');
+    expect(unexpected.message).to.match(/expected success, got ERROR 28P01/);
+  });
+
+  it('collects a background step where it is awaited', async () => {
+    const slow = async () => { await new Promise((r) => setTimeout(r, 20)); return rows(['done']); };
+    const awaited = await run([
+      { session: 'a', sql: 'SELECT slow()', background: 'q' },
+      { session: 'b', sql: 'SELECT 2' },
+      { session: 'a', await: 'q', expect: { rows: [['done']] } },
+    ], { answers: { a: { 'SELECT slow()': [slow] } } }).result;
+    expect(awaited.outcome).to.equal('pass');
+    expect(awaited.steps[0].observed).to.equal('started');
+  });
+
+  it('diverges when the observer waits in vain for ground truth, saying what it last saw', async () => {
+    const r = await run([{ session: 'observer', waitFor: { sql: 'SELECT count(*) FROM x', rows: [['0']] }, timeoutMs: 50 }], { observer: () => [['1']] }).result;
+    expect(r.outcome).to.equal('diverge');
+    expect(r.message).to.match(/observer waited 50ms for \[\["0"\]\], last saw \[\["1"\]\]/);
+  });
+
+  it('makes a failure of its own observer connection an error, never a finding', async () => {
+    const r = await run([{ session: 'observer', sql: 'SELECT 1' }], { observer: () => new ConnectionLostError('observer: the server closed the connection') }).result;
+    expect(r.outcome).to.equal('error');
+    expect(r.message).to.contain("the observer's connection to the database failed");
+  });
+
+  it('skips without touching anything when the driver lacks a capability the scenario needs', async () => {
+    const { ctx, result } = run([{ session: 'a', named: { name: 's', sql: 'SELECT 1' } }]);
+    const r = await result;
+    expect(r.outcome).to.equal('skip');
+    expect(r.message).to.equal('driver fake lacks namedPrepare');
+    expect(ctx.driver.sessions.size).to.equal(0);
+  });
+
+  it('reports a failed teardown as an error of a scenario that passed', async () => {
+    const r = await run([{ session: 'a', sql: 'SELECT 1' }], { observer: (sql) => (sql.startsWith('DROP') ? new Error('relation is locked') : []) }, { teardown: ['DROP TABLE t'] }).result;
+    expect(r.outcome).to.equal('error');
+    expect(r.message).to.equal('teardown "DROP TABLE t" failed: relation is locked');
+  });
+
+  it('writes object names back as their templates in messages and transcripts', async () => {
+    const r = await run([{ session: 'a', sql: 'SELECT * FROM {{t}}', expect: { rowCount: 1 } }], {}).result;
+    expect(r.message).to.match(/SELECT \* FROM \{\{t\}\}/);
+    expect(r.transcript).to.contain('step 1: SELECT * FROM {{t}}');
+  });
+});
