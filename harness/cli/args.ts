@@ -86,7 +86,7 @@ export function readValue(where: string, spec: OptionSpec, raw: readonly unknown
   if (v.kind === 'list') {
     const items = raw.flatMap((x) => {
       if (typeof x === 'string') return x.split(',');
-      if (Array.isArray(x) && x.every((y) => typeof y === 'string')) return x as string[];
+      if (Array.isArray(x) && x.every((y) => typeof y === 'string')) return x;
       throw new UsageError(`${where} takes a comma list (or, in the config file, an array of strings), not ${JSON.stringify(x)}`);
     }).map((s) => s.trim()).filter(Boolean);
     if (!items.length) throw new UsageError(`${where} names nothing: give at least one value`);

@@ -31,7 +31,7 @@ export function loadConfig(explicit: string | undefined): Map<OptionName, Value>
     const nested = [...KEYED.keys()].some((k) => k.startsWith(`${key}.`));
     if (nested) {
       if (!value || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`${file}: "${key}" must be an object`);
-      for (const [sub, v] of Object.entries(value)) set(out, file, `${key}.${sub}`, v);
+      for (const [sub, v] of Object.entries(value as Record<string, unknown>)) set(out, file, `${key}.${sub}`, v);
     } else if (KEYED.has(key)) {
       set(out, file, key, value);
     } else {

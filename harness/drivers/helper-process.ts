@@ -194,7 +194,7 @@ export class HelperProcess {
     if (!p) return;
     this.pending.delete(msg.id as number);
     if (msg.ok === true) p.resolve({ result: (msg.result ?? {}) as Record<string, unknown>, state: msg.state });
-    else p.reject(new HelperOpError(String(msg.error?.message ?? 'the helper gave no reason'), msg.error?.lost === true, typeof msg.error?.code === 'string' ? msg.error.code : undefined));
+    else p.reject(new HelperOpError(typeof msg.error?.message === 'string' ? msg.error.message : 'the helper gave no reason', msg.error?.lost === true, typeof msg.error?.code === 'string' ? msg.error.code : undefined));
   }
 }
 

@@ -41,9 +41,12 @@ class PgSession implements Session {
 
   private async run(config: pg.QueryConfig, timeoutMs = this.opts.timeoutMs): Promise<QueryResult> {
     try {
-      const r = await withDeadline(this.client.query({ ...config, rowMode: 'array', types: textTypes }), timeoutMs, `${this.opts.label}: reply to ${clip(config.text)}`);
+      // Several statements in one query string give one result each; the last one counts.
+      const query: pg.QueryArrayConfig = { ...config, rowMode: 'array', types: textTypes };
+      // pg's typings know one result per call; a multi-statement string gives a list.
+      const r = await withDeadline(this.client.query(query) as Promise<pg.QueryArrayResult | pg.QueryArrayResult[]>, timeoutMs, `${this.opts.label}: reply to ${clip(config.text)}`);
       const last = Array.isArray(r) ? r[r.length - 1] : r;
-      return { rows: last.rows as (string | null)[][], columns: last.fields.map((f: { name: string }) => f.name), command: last.command ?? undefined };
+      return { rows: last.rows as (string | null)[][], columns: last.fields.map((f) => f.name), command: last.command ?? undefined };
     } catch (err) {
       const e = err as { code?: string; message: string };
       if (isSqlState(e.code)) return { rows: [], columns: [], error: { code: e.code, message: e.message } };

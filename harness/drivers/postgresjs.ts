@@ -36,7 +36,7 @@ class PostgresJsSession implements Session {
   async query(text: string, params?: readonly (string | null)[], opts?: QueryOptions): Promise<QueryResult> {
     const options = this.prepare && statementCount(text) <= 1 ? { prepare: true, simple: false } : {};
     // .raw() returns every value as the server sent it (text), like the other drivers.
-    const pending = this.sql.unsafe(text, params ? [...params] : [], options) as Pending;
+    const pending: Pending = this.sql.unsafe(text, params ? [...params] : [], options);
     this.inflight = pending;
     try {
       const r = await withDeadline(pending.raw() as unknown as Promise<Array<Array<Buffer | null>> & { state?: { pid: number }; columns?: Array<{ name: string }>; command?: string }>, opts?.timeoutMs ?? this.opts.timeoutMs, `${this.opts.label}: reply to ${clip(text)}`);

@@ -1,3 +1,4 @@
+import type { DriverId } from '../drivers/registry.ts';
 import { matchesId } from '../kernel/id-glob.ts';
 import type { Trait } from '../kernel/traits.ts';
 
@@ -23,7 +24,7 @@ export interface ProfileEntry {
    * Only these drivers are expected to diverge; the rest are expected to pass. For behaviour
    * that depends on what a driver sends (e.g. postgres.js always sends application_name).
    */
-  readonly drivers?: readonly string[];
+  readonly drivers?: readonly DriverId[];
 }
 
 export interface Profile {
@@ -48,5 +49,5 @@ export function expectedDivergence(
   if (!profile || !mode) return undefined;
   return (profile.modes[mode] ?? []).find((e) =>
     (([] as string[]).concat(e.scenarios).some((p) => matchesId(scenarioId, p)) || (e.traits ?? []).some((t) => traits.has(t)))
-    && (!e.drivers || e.drivers.includes(driver)));
+    && (!e.drivers || (e.drivers as readonly string[]).includes(driver)));
 }

@@ -54,7 +54,7 @@ export async function runMatrix(plan: MatrixPlan): Promise<{ results: ScenarioRu
     for (const d of plan.drivers) for (const b of plan.broken) record(errorRun(b, spec.id, d.id, `invalid scenario (${b.source}): ${b.problems.join('; ')}`));
   }
   // Drivers get ready while the targets start; no lane begins before both are done.
-  const driversReady = Promise.all(plan.drivers.map((d) => d.warmUp?.()));
+  const driversReady = Promise.all(plan.drivers.map(async (d) => d.warmUp?.()));
   await Promise.all(plan.targets.map(async (spec) => {
     plan.progress.targetStarting(spec.id);
     const t0 = Date.now();

@@ -150,4 +150,4 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
 };
 
 /** The definition of a loaded step's kind, typed for that step. */
-export const kindOf = <K extends StepKind>(st: StepOf<K>): StepKindDef<K> => STEP_KINDS[st.kind] as StepKindDef<K>;
+export const kindOf = <K extends StepKind>(st: StepOf<K>): StepKindDef<K> => STEP_KINDS[st.kind];

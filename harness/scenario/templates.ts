@@ -22,7 +22,7 @@ export class Templates {
   /** Expands strings anywhere inside plain data (message lists, params). */
   expandDeep<T>(value: T): T {
     if (typeof value === 'string') return this.expand(value) as T;
-    if (Array.isArray(value)) return value.map((v) => this.expandDeep(v)) as T;
+    if (Array.isArray(value)) return value.map((v: unknown) => this.expandDeep(v)) as T;
     if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.expandDeep(v)])) as T;
     return value;
   }

@@ -12,10 +12,10 @@ export type Checked =
 const KINDS = Object.keys(STEP_KINDS) as StepKind[];
 
 /** The one kind a step's data names, or why it names none or several. */
-export function stepKind(st: StepSpec): StepKind | string {
+export function stepKind(st: StepSpec): { readonly kind: StepKind } | { readonly problem: string } {
   const present = KINDS.filter((k) => (st as unknown as Record<string, unknown>)[k] !== undefined);
-  if (present.length === 1) return present[0];
-  return `a step needs exactly one action (${KINDS.join(', ')}); found ${present.length ? present.join(' and ') : 'none'}`;
+  if (present.length === 1) return { kind: present[0] };
+  return { problem: `a step needs exactly one action (${KINDS.join(', ')}); found ${present.length ? present.join(' and ') : 'none'}` };
 }
 
 /** Checks a scenario as written and tags its steps; every problem names its step. */
@@ -25,11 +25,12 @@ export function checkScenario(spec: ScenarioSpec, source: string): Checked {
   const saved = new Set<string>();
   const background = new Map<string, string>();
   const sessions = new Set(Object.keys(spec.sessions ?? {}));
-  (Array.isArray(spec.steps) ? spec.steps : []).forEach((st, i) => {
-    const kind = stepKind(st);
+  const specSteps: readonly StepSpec[] = Array.isArray(spec.steps) ? spec.steps : [];
+  specSteps.forEach((st, i) => {
+    const found = stepKind(st);
     const where = `step ${i + 1}`;
-    if (!KINDS.includes(kind as StepKind)) { problems.push(`${where}: ${kind}`); return; }
-    const step = { ...st, kind } as Step;
+    if ('problem' in found) { problems.push(`${where}: ${found.problem}`); return; }
+    const step = { ...st, kind: found.kind } as Step;
     problems.push(...stepProblems(step, sessions, saved, background).map((p) => `${where}: ${p}`));
     if (st.background) background.set(st.background, st.session);
     if (st.save) saved.add(st.save);
@@ -47,7 +48,7 @@ function scenarioProblems(s: ScenarioSpec): string[] {
   if (!CATEGORIES.includes(s.category)) problems.push(`category "${s.category}" is not one of ${CATEGORIES.join(', ')}`);
   if (s.id && s.category && !s.id.startsWith(`${s.category}/`)) problems.push(`id "${s.id}" must start with its category "${s.category}/"`);
   if (!s.why?.trim()) problems.push('`why` is required: the user-visible consequence in one line');
-  if (s.pool !== 'single' && s.pool !== 'wide') problems.push(`pool must be "single" or "wide", not "${s.pool}"`);
+  if (s.pool !== 'single' && s.pool !== 'wide') problems.push(`pool must be "single" or "wide", not ${JSON.stringify(s.pool)}`);
   for (const c of s.needs ?? []) if (!(c in CAPABILITIES)) problems.push(`needs: unknown capability "${c}"; known: ${Object.keys(CAPABILITIES).join(', ')}`);
   if (OBSERVER in (s.sessions ?? {})) problems.push(`"${OBSERVER}" is reserved for the direct ground-truth connection`);
   if (!Array.isArray(s.steps) || !s.steps.length) problems.push('a scenario needs steps');

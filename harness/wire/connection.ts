@@ -43,12 +43,12 @@ export class WireConnection {
 
   private constructor(private readonly socket: net.Socket | tls.TLSSocket, private readonly opts: ConnectOptions) {
     this.recordTo = opts.transcript;
-    (socket as net.Socket).setNoDelay?.(true);
+    socket.setNoDelay?.(true);
     void parse(socket, (raw) => {
       this.captureAuth(raw as unknown as Record<string, unknown>);
       this.receive(toServerMessage(raw));
     });
-    socket.on('error', (err) => this.markClosed(`socket error: ${err.message}`));
+    socket.on('error', (err: Error) => this.markClosed(`socket error: ${err.message}`));
     socket.on('close', () => this.markClosed('the server closed the connection'));
   }
 

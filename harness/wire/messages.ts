@@ -18,8 +18,6 @@ export type FrontendMessage =
   | { readonly type: 'CopyDone' }
   | { readonly type: 'CopyFail'; readonly message: string };
 
-export type FrontendMessageType = FrontendMessage['type'];
-
 export function encode(m: FrontendMessage): Buffer {
   switch (m.type) {
     case 'Query': return serialize.query(m.sql); // Q
@@ -91,8 +89,6 @@ export type ServerMessage =
 /** The member of ServerMessage with this name. */
 export type MessageOf<N extends MessageName> = Extract<ServerMessage, { readonly type: N }>;
 
-export const isMessage = <N extends MessageName>(m: ServerMessage, type: N): m is MessageOf<N> => m.type === type;
-
 const NAMES: Record<MessageNameOfPgProtocol, MessageName> = {
   parseComplete: 'ParseComplete', bindComplete: 'BindComplete', closeComplete: 'CloseComplete', noData: 'NoData',
   portalSuspended: 'PortalSuspended', emptyQuery: 'EmptyQueryResponse', copyDone: 'CopyDone', copyData: 'CopyData',
@@ -115,7 +111,7 @@ export function toServerMessage(raw: BackendMessage): ServerMessage {
   const type = NAMES[raw.name];
   switch (raw.name) {
     case 'error': case 'notice':
-      return { type: type as 'ErrorResponse' | 'NoticeResponse', severity: (m.severity as string | undefined) ?? null, code: (m.code as string | undefined) ?? null, message: String(m.message ?? '') };
+      return { type: type as 'ErrorResponse' | 'NoticeResponse', severity: (m.severity as string | undefined) ?? null, code: (m.code as string | undefined) ?? null, message: typeof m.message === 'string' ? m.message : '' };
     case 'parameterStatus': return { type: 'ParameterStatus', name: String(m.parameterName), value: String(m.parameterValue) };
     case 'backendKeyData': return { type: 'BackendKeyData', pid: Number(m.processID), key: Number(m.secretKey) };
     case 'notification': return { type: 'NotificationResponse', pid: Number(m.processId), channel: String(m.channel), payload: String(m.payload) };

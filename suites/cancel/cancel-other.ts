@@ -4,7 +4,7 @@
 // The other client's query waits on an advisory lock the observer holds, so it is still running
 // whenever a stray cancel could arrive, and it ends when the observer lets go.
 import { releaseObserverLock, waitOnObserverLock, waitUntilSleeping } from '../../harness/scenario/blocking.ts';
-import { defineScenario, observe, step } from '../../harness/scenario/define.ts';
+import { defineScenario, step } from '../../harness/scenario/define.ts';
 
 const CANCELING = 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-CANCELING-REQUESTS';
 

@@ -1,7 +1,7 @@
 // A CancelRequest whose secret key does not match the one the named backend handed out is
 // ignored. https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-CANCELING-REQUESTS
 import { releaseObserverLock, waitOnObserverLock } from '../../harness/scenario/blocking.ts';
-import { defineScenario, observe, step } from '../../harness/scenario/define.ts';
+import { defineScenario } from '../../harness/scenario/define.ts';
 
 const CANCELING = 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-CANCELING-REQUESTS';
 

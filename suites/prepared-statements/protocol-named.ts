@@ -1,7 +1,7 @@
 // Protocol-level named prepared statements (Parse with a name) belong to one session.
 // https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY
 import { releaseObserverLock, waitOnObserverLock } from '../../harness/scenario/blocking.ts';
-import { defineScenario, msg, observe, step } from '../../harness/scenario/define.ts';
+import { defineScenario, msg } from '../../harness/scenario/define.ts';
 
 const EXT_QUERY = 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY';
 

@@ -1,7 +1,7 @@
 // SQL-level PREPARE / EXECUTE: the statement lives in the session that prepared it.
 // https://www.postgresql.org/docs/current/sql-prepare.html
 import { releaseObserverLock, waitOnObserverLock } from '../../harness/scenario/blocking.ts';
-import { defineScenario, observe, step } from '../../harness/scenario/define.ts';
+import { defineScenario, step } from '../../harness/scenario/define.ts';
 
 const PREPARE = 'https://www.postgresql.org/docs/current/sql-prepare.html';
 

@@ -3,7 +3,7 @@
 // the end of the session. Either way it belongs to the session that declared it.
 // https://www.postgresql.org/docs/current/sql-declare.html
 import { releaseObserverLock, waitOnObserverLock } from '../../harness/scenario/blocking.ts';
-import { defineScenario, observe, step } from '../../harness/scenario/define.ts';
+import { defineScenario, step } from '../../harness/scenario/define.ts';
 
 const DOCS = 'https://www.postgresql.org/docs/current/sql-declare.html';
 

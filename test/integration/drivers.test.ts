@@ -183,8 +183,8 @@ describe('drivers of other languages (real PostgreSQL and pgbouncer)', function 
     for (const id of ['psycopg', 'pgjdbc']) {
       const child = spawn(process.execPath, ['--import', 'tsx', HOLD, id, JSON.stringify(direct.lanes[0].direct)], { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
-      child.stdout!.on('data', (d) => { out += d; });
-      child.stderr!.on('data', (d) => { out += d; });
+      child.stdout.on('data', (d) => { out += d; });
+      child.stderr.on('data', (d) => { out += d; });
       await eventually(`${id} helper to serve the child`, 30_000, () => out.includes('ready'));
       const helpers = processesMentioning(id === 'psycopg' ? 'psycopg_helper.py' : 'PgjdbcHelper.java')
         .filter((pid) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[3] === String(child.pid));

@@ -24,10 +24,10 @@ function serve(target: string): Promise<{ child: ChildProcess; served: Served }>
   });
   let out = '';
   let err = '';
-  child.stderr!.on('data', (d) => { err += d; });
+  child.stderr.on('data', (d) => { err += d; });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the local ${target} did not come up within 60 s: ${err}`)), 60_000);
-    child.stdout!.on('data', (d) => {
+    child.stdout.on('data', (d) => {
       out += d;
       if (!out.includes('\n')) return;
       clearTimeout(timer);

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { poll } from '../../harness/kernel/poll.ts';
 import { STATE_ROOT } from '../../harness/targets/processes.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -21,19 +22,15 @@ export function startCli(args: string[], env: Record<string, string> = {}): CliR
   const run: CliRun = {
     child, stdout: '', stderr: '',
     exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))),
-    async waitFor(pattern, ms) {
-      const until = Date.now() + ms;
-      for (;;) {
-        const m = run.stderr.match(pattern);
-        if (m) return m;
-        if (Date.now() > until) throw new Error(`timed out after ${ms}ms waiting for ${pattern} in poolcheck's stderr:\n${run.stderr}`);
-        if (child.exitCode !== null) throw new Error(`poolcheck exited (${child.exitCode}) before printing ${pattern}:\n${run.stderr}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+    waitFor(pattern, ms) {
+      return poll({
+        what: `${pattern} in poolcheck's stderr`, timeoutMs: ms, maxIntervalMs: 50, seen: () => `\n${run.stderr}`,
+        abort: () => (child.exitCode !== null ? `poolcheck exited (${child.exitCode}) before printing ${pattern}:\n${run.stderr}` : undefined),
+      }, () => run.stderr.match(pattern) ?? undefined);
     },
   };
-  child.stdout!.on('data', (d) => { run.stdout += d; });
-  child.stderr!.on('data', (d) => { run.stderr += d; });
+  child.stdout.on('data', (d) => { run.stdout += d; });
+  child.stderr.on('data', (d) => { run.stderr += d; });
   return run;
 }
 
@@ -52,18 +49,10 @@ export function processesMentioning(needle: string): number[] {
 export const runDir = (runId: string) => path.join(STATE_ROOT, runId);
 
 export async function eventually(what: string, ms: number, cond: () => boolean): Promise<void> {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error(`timed out after ${ms}ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await poll({ what, timeoutMs: ms, maxIntervalMs: 50 }, () => (cond() ? true : undefined));
 }
 
 /** Polls an asynchronous condition until it holds; fails with what it waited for at the deadline. */
 export async function waitUntil(what: string, ms: number, cond: () => Promise<boolean>): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error(`timed out after ${ms}ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await poll({ what, timeoutMs: ms }, async () => ((await cond()) ? true : undefined));
 }

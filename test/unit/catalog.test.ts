@@ -16,7 +16,7 @@ describe('the scenario catalogue', () => {
       expect(s.why.length, `${s.id} why`).to.be.greaterThan(20);
       expect(s.source, s.id).to.be.a('string');
     }
-    expect(all.some((s) => s.source!.endsWith('.yaml:3') || /\.yaml:\d+$/.test(s.source!))).to.equal(true);
+    expect(all.some((s) => s.source.endsWith('.yaml:3') || /\.yaml:\d+$/.test(s.source))).to.equal(true);
   });
 
   it('can run every scenario with some registered driver, so each is decided at least once', async () => {

@@ -5,6 +5,7 @@
 // leaks here. What diverges is how pgpool itself handles the protocol, and the docs are silent
 // on all of it: the entries cite pgpool's issue tracker (source 'issue') or, for what we found
 // reported nowhere, the PostgreSQL behaviour pgpool misses (source 'observed').
+import type { DriverId } from '../../drivers/registry.ts';
 import type { Profile, ProfileEntry } from '../profile.ts';
 
 const ISSUES = 'https://github.com/pgpool/pgpool2/issues';
@@ -14,10 +15,10 @@ const ISSUES = 'https://github.com/pgpool/pgpool2/issues';
  * (Parse/Bind/Execute/Sync). node-postgres, libpq and psycopg send it as a simple Query, which
  * pgpool forwards as it is.
  */
-const EXTENDED_PROTOCOL_DRIVERS = ['postgres.js', 'asyncpg', 'asyncpg:pooler-safe', 'pgjdbc', 'pgjdbc:pooler-safe'];
+const EXTENDED_PROTOCOL_DRIVERS: DriverId[] = ['postgres.js', 'asyncpg', 'asyncpg:pooler-safe', 'pgjdbc', 'pgjdbc:pooler-safe'];
 
 /** Drivers that send PREPARE TRANSACTION and what follows it as a simple Query. */
-const SIMPLE_QUERY_DRIVERS = ['raw', 'pg', 'postgres.js:pooler-safe', 'libpq', 'psycopg', 'psycopg:pooler-safe'];
+const SIMPLE_QUERY_DRIVERS: DriverId[] = ['raw', 'pg', 'postgres.js:pooler-safe', 'libpq', 'psycopg', 'psycopg:pooler-safe'];
 
 /**
  * pgpool bug: for an INSERT/UPDATE/DELETE (or SELECT ... FOR UPDATE, or a statement its parser

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { settlesWithin } from '../../kernel/poll.ts';
 import { TIMEOUT_MS } from '../../kernel/timeouts.ts';
+import type { PoolerAdapter } from '../../poolers/pooler-adapter.ts';
 import { poolerAdapter } from '../../poolers/registry.ts';
 import { adminConsole } from '../admin-console.ts';
 import type { ConnInfo } from '../../kernel/conn-info.ts';
@@ -111,7 +112,6 @@ export class DockerProvider implements Provider {
 
   private async startTarget(spec: TargetSpec): Promise<StartedTarget> {
     const c = await engine();
-    const slug = spec.id.replace(/[^a-z0-9]+/gi, '-');
     mkdirSync(this.opts.logDir, { recursive: true });
     const stops: Array<() => Promise<void>> = [];
     let stopped: Promise<void> | undefined;
@@ -119,102 +119,119 @@ export class DockerProvider implements Provider {
       for (const s of stops.splice(0).reverse()) await s();
     })());
     try {
-      const tls = await this.tls();
-      const setup = clusterSetup(this.app, this.opts.lanes);
-      const pgPort = await freePort();
-      const conn: ConnInfo = { host: '127.0.0.1', port: pgPort, database: APP_DATABASE, user: APP_USER, password: this.app.password };
-      const laneDatabases = Array.from({ length: this.opts.lanes }, (_, i) => laneDatabase(i));
-      // The observer logs in as the md5 superuser, as in the local provider (not under test).
-      const direct = laneDatabases.map((database): ConnInfo => ({ ...conn, user: OBSERVER_USER, database }));
-      const pgSpec: Omit<ServerContainerSpec, 'runId'> = {
-        title: `${spec.id} postgres`, component: 'postgres', target: spec.id, image: await this.image('postgres'),
-        command: ['/bin/sh', `${CONTAINER_DIR}/start-postgres.sh`, String(pgPort), ...setup.initdbArgs],
-        files: {
-          'start-postgres.sh': { content: readFileSync(path.join(DOCKER_DIR, 'postgres', 'start-postgres.sh')), mode: 0o755 },
-          'postgresql.conf.add': { content: setup.conf, mode: 0o644 },
-          'pg_hba.conf': { content: setup.hba, mode: 0o644 },
-          'bootstrap.sql': { content: setup.bootstrapSql, mode: 0o600 },
-          'server.crt': { content: tls.cert, mode: 0o644 },
-          'server.key': { content: tls.key, mode: 0o600 },
-        },
-        logFile: path.join(this.opts.logDir, `${slug}.postgres.log`),
-        scratch: true,
-      };
-
+      const plan = await this.planTarget(spec);
       if (!spec.pooler) {
-        const pg = await this.container(c, pgSpec);
+        const pg = await this.container(c, plan.postgres);
         stops.push(() => this.forget(pg));
         const [, version] = await Promise.all([
-          waitUntilReady(`PostgreSQL for ${spec.id} (container ${pg.name})`, conn, [pg], TIMEOUT_MS.containerReady),
+          waitUntilReady(`PostgreSQL for ${spec.id} (container ${pg.name})`, plan.conn, [pg], TIMEOUT_MS.containerReady),
           pg.run(['postgres', '--version']),
         ]);
+        const lanes = plan.direct.map((d, index) => ({ index, direct: d, pools: { single: { ...plan.conn, database: d.database }, wide: { ...plan.conn, database: d.database } } }));
         return {
           spec, provider: this.id, postgresVersion: parsePostgresVersion(version), poolerVersion: null, stop,
-          failure: () => pg.exitReason(),
-          lanes: buildLanes(direct.map((d, index) => ({ index, direct: d, pools: { single: { ...conn, database: d.database }, wide: { ...conn, database: d.database } } })), { kind: 'none' }, stops),
+          failure: () => pg.exitReason(), lanes: buildLanes(lanes, { kind: 'none' }, stops),
         };
       }
-
-      const adapter = poolerAdapter(spec.pooler);
-      const poolerImage = await this.image(adapter.id);
-      // The lane indexes each pooler container serves: all of them, or one each (instancePerLane).
-      const instances = adapter.instancePerLane ? laneDatabases.map((_, i) => [i]) : [laneDatabases.map((_, i) => i)];
-      const planned = await Promise.all(instances.map(async (members, n) => {
-        const instance = instances.length > 1 ? `-lane${n}` : '';
-        const port = await freePort();
-        const launch = adapter.render({
-          mode: spec.mode!, port, backend: conn, backendSecret: this.app.scramSecret, dir: CONTAINER_DIR, laneDatabases: members.map((i) => laneDatabases[i]),
-          authRoles: { md5: MD5_USER, trust: TRUST_USER },
-          tls: { cert: `${CONTAINER_DIR}/server.crt`, key: `${CONTAINER_DIR}/server.key` },
-        });
-        const container: Omit<ServerContainerSpec, 'runId'> = {
-          title: `${spec.id} ${adapter.id}${instance}`, component: adapter.id, instance, target: spec.id, image: poolerImage,
-          command: [adapter.binary.program, ...launch.args],
-          files: {
-            ...Object.fromEntries(Object.entries(launch.files).map(([name, text]) => [name, { content: text, mode: 0o600 }])),
-            'server.crt': { content: tls.cert, mode: 0o644 },
-            'server.key': { content: tls.key, mode: 0o600 },
-          },
-          logFile: path.join(this.opts.logDir, `${slug}.${adapter.id}${instance}.log`),
-        };
-        return { members, port, launch, container };
-      }));
-      // The poolers' containers start beside PostgreSQL's: they know the port they will find
-      // PostgreSQL on, and connect to it only when the first client comes.
-      const startedAll = await Promise.allSettled([this.container(c, pgSpec), ...planned.map((p) => this.container(c, p.container))]);
-      for (const r of startedAll) if (r.status === 'fulfilled') stops.push(() => this.forget(r.value));
-      const failed = startedAll.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw failed.reason;
-      const [pg, ...poolers] = startedAll.map((r) => (r as PromiseFulfilledResult<ServerContainer>).value);
-      const pool = (port: number, database: string): ConnInfo => ({ ...conn, port, database });
-      const [, pgVersion, poolerVersion] = await Promise.all([
-        (async () => {
-          await waitUntilReady(`PostgreSQL for ${spec.id} (container ${pg.name})`, conn, [pg, ...poolers], TIMEOUT_MS.containerReady);
-          await Promise.all(planned.map((p, n) => waitUntilReady(`${adapter.title} (${spec.id}, container ${poolers[n].name})`,
-            pool(p.port, p.launch.lanes[0].wide), [poolers[n], pg], TIMEOUT_MS.containerReady)));
-        })(),
-        pg.run(['postgres', '--version']),
-        poolers[0].run([adapter.binary.program, '--version']),
-      ]);
-      const lanes: Lane[] = [];
-      for (const p of planned) {
-        const admin = adminConsole(pool(p.port, p.launch.lanes[0].wide), p.launch.adminDatabase);
-        stops.push(() => admin.close());
-        const specs: LaneSpec[] = p.members.map((i, j) => ({
-          index: i, direct: direct[i], pools: { single: pool(p.port, p.launch.lanes[j].single), wide: pool(p.port, p.launch.lanes[j].wide) },
-        }));
-        lanes.push(...buildLanes(specs, { kind: 'pooler', adapter, admin }, stops));
-      }
-      return {
-        spec, provider: this.id, postgresVersion: parsePostgresVersion(pgVersion), stop,
-        poolerVersion: adapter.parseVersion(poolerVersion.split('\n')[0].trim()),
-        failure: () => poolers.map((k) => k.exitReason()).find(Boolean) ?? pg.exitReason(),
-        lanes: lanes.sort((x, y) => x.index - y.index),
-      };
+      return await this.startPooled(c, spec, spec.pooler, plan, stops, stop);
     } catch (err) {
       await stop();
       throw err;
     }
+  }
+
+  /** The target's PostgreSQL container and connections; nothing starts yet. */
+  private async planTarget(spec: TargetSpec) {
+    const tls = await this.tls();
+    const setup = clusterSetup(this.app, this.opts.lanes);
+    const pgPort = await freePort();
+    const conn: ConnInfo = { host: '127.0.0.1', port: pgPort, database: APP_DATABASE, user: APP_USER, password: this.app.password };
+    const laneDatabases = Array.from({ length: this.opts.lanes }, (_, i) => laneDatabase(i));
+    // The observer logs in as the md5 superuser, as in the local provider (not under test).
+    const direct = laneDatabases.map((database): ConnInfo => ({ ...conn, user: OBSERVER_USER, database }));
+    const slug = spec.id.replace(/[^a-z0-9]+/gi, '-');
+    const postgres: Omit<ServerContainerSpec, 'runId'> = {
+      title: `${spec.id} postgres`, component: 'postgres', target: spec.id, image: await this.image('postgres'),
+      command: ['/bin/sh', `${CONTAINER_DIR}/start-postgres.sh`, String(pgPort), ...setup.initdbArgs],
+      files: {
+        'start-postgres.sh': { content: readFileSync(path.join(DOCKER_DIR, 'postgres', 'start-postgres.sh')), mode: 0o755 },
+        'postgresql.conf.add': { content: setup.conf, mode: 0o644 },
+        'pg_hba.conf': { content: setup.hba, mode: 0o644 },
+        'bootstrap.sql': { content: setup.bootstrapSql, mode: 0o600 },
+        'server.crt': { content: tls.cert, mode: 0o644 },
+        'server.key': { content: tls.key, mode: 0o600 },
+      },
+      logFile: path.join(this.opts.logDir, `${slug}.postgres.log`),
+      scratch: true,
+    };
+    return { tls, conn, laneDatabases, direct, slug, postgres };
+  }
+
+  /** The pooler's containers, one per lane or one for all (instancePerLane), rendered by its adapter. */
+  private async planPoolers(spec: TargetSpec, adapter: PoolerAdapter, plan: Awaited<ReturnType<DockerProvider['planTarget']>>) {
+    const image = await this.image(adapter.id);
+    const { laneDatabases, conn, tls } = plan;
+    const instances = adapter.instancePerLane ? laneDatabases.map((_, i) => [i]) : [laneDatabases.map((_, i) => i)];
+    return Promise.all(instances.map(async (members, n) => {
+      const instance = instances.length > 1 ? `-lane${n}` : '';
+      const port = await freePort();
+      const launch = adapter.render({
+        mode: spec.mode ?? adapter.modes[0], port, backend: conn, backendSecret: this.app.scramSecret, dir: CONTAINER_DIR, laneDatabases: members.map((i) => laneDatabases[i]),
+        authRoles: { md5: MD5_USER, trust: TRUST_USER },
+        tls: { cert: `${CONTAINER_DIR}/server.crt`, key: `${CONTAINER_DIR}/server.key` },
+      });
+      const container: Omit<ServerContainerSpec, 'runId'> = {
+        title: `${spec.id} ${adapter.id}${instance}`, component: adapter.id, instance, target: spec.id, image,
+        command: [adapter.binary.program, ...launch.args],
+        files: {
+          ...Object.fromEntries(Object.entries(launch.files).map(([name, text]) => [name, { content: text, mode: 0o600 }])),
+          'server.crt': { content: tls.cert, mode: 0o644 },
+          'server.key': { content: tls.key, mode: 0o600 },
+        },
+        logFile: path.join(this.opts.logDir, `${plan.slug}.${adapter.id}${instance}.log`),
+      };
+      return { members, port, launch, container };
+    }));
+  }
+
+  private async startPooled(
+    c: ContainerRuntimeClient, spec: TargetSpec, poolerId: string, plan: Awaited<ReturnType<DockerProvider['planTarget']>>,
+    stops: Array<() => Promise<void>>, stop: () => Promise<void>,
+  ): Promise<StartedTarget> {
+    const adapter = poolerAdapter(poolerId);
+    const planned = await this.planPoolers(spec, adapter, plan);
+    // The poolers' containers start beside PostgreSQL's: they know the port they will find
+    // PostgreSQL on, and connect to it only when the first client comes.
+    const startedAll = await Promise.allSettled([this.container(c, plan.postgres), ...planned.map((p) => this.container(c, p.container))]);
+    for (const r of startedAll) if (r.status === 'fulfilled') stops.push(() => this.forget(r.value));
+    const failed = startedAll.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [pg, ...poolers] = startedAll.map((r) => (r as PromiseFulfilledResult<ServerContainer>).value);
+    const pool = (port: number, database: string): ConnInfo => ({ ...plan.conn, port, database });
+    const [, pgVersion, poolerVersion] = await Promise.all([
+      (async () => {
+        await waitUntilReady(`PostgreSQL for ${spec.id} (container ${pg.name})`, plan.conn, [pg, ...poolers], TIMEOUT_MS.containerReady);
+        await Promise.all(planned.map((p, n) => waitUntilReady(`${adapter.title} (${spec.id}, container ${poolers[n].name})`,
+          pool(p.port, p.launch.lanes[0].wide), [poolers[n], pg], TIMEOUT_MS.containerReady)));
+      })(),
+      pg.run(['postgres', '--version']),
+      poolers[0].run([adapter.binary.program, '--version']),
+    ]);
+    const lanes: Lane[] = [];
+    for (const p of planned) {
+      const admin = adminConsole(pool(p.port, p.launch.lanes[0].wide), p.launch.adminDatabase);
+      stops.push(() => admin.close());
+      const specs: LaneSpec[] = p.members.map((i, j) => ({
+        index: i, direct: plan.direct[i], pools: { single: pool(p.port, p.launch.lanes[j].single), wide: pool(p.port, p.launch.lanes[j].wide) },
+      }));
+      lanes.push(...buildLanes(specs, { kind: 'pooler', adapter, admin }, stops));
+    }
+    return {
+      spec, provider: this.id, postgresVersion: parsePostgresVersion(pgVersion), stop,
+      poolerVersion: adapter.parseVersion(poolerVersion.split('\n')[0].trim()),
+      failure: () => poolers.map((k) => k.exitReason()).find(Boolean) ?? pg.exitReason(),
+      lanes: lanes.sort((x, y) => x.index - y.index),
+    };
   }
 
   private async forget(container: ServerContainer): Promise<void> {

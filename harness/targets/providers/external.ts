@@ -89,7 +89,7 @@ export class ExternalProvider implements Provider {
         const a = adminConsole(this.conn(this.opts.admin), this.opts.admin.database);
         admin = a;
         stops.push(() => a.close());
-        poolerVersion = await adminVersion(a, adapter.parseVersion);
+        poolerVersion = await adminVersion(a, (line) => adapter.parseVersion(line));
       }
       const reset = admin && adapter ? { kind: 'pooler' as const, adapter, admin } : { kind: 'terminate' as const };
       return { spec, provider: this.id, poolerVersion, postgresVersion, failure: none, stop, lanes: buildLanes(lanes, reset, stops) };
