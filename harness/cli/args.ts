@@ -3,6 +3,7 @@
 // file the checking, so every mistake is one line naming the option and the fix.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { splitList } from '../kernel/lists.ts';
 import { COMMANDS, OPTION_NAMES, OPTIONS, type Command, type OptionName, type OptionSpec } from './options.ts';
 
 export class UsageError extends Error {}
@@ -85,7 +86,7 @@ export function readValue(where: string, spec: OptionSpec, raw: readonly unknown
   }
   if (v.kind === 'list') {
     const items = raw.flatMap((x) => {
-      if (typeof x === 'string') return x.split(',');
+      if (typeof x === 'string') return splitList(x);
       if (Array.isArray(x) && x.every((y) => typeof y === 'string')) return x;
       throw new UsageError(`${where} takes a comma list (or, in the config file, an array of strings), not ${JSON.stringify(x)}`);
     }).map((s) => s.trim()).filter(Boolean);

@@ -52,6 +52,7 @@ const STATIC = {
   quiet: { value: flag, commands: ['run'], section: 'run', help: 'no progress on stderr' },
   'pg-bindir': { value: pathValue, arg: 'DIR', commands: ['run'], provider: 'local', config: 'pgBinDir', section: 'local', help: "PostgreSQL bin directory to use (default: Debian's newest /usr/lib/postgresql/N/bin)" },
   'no-install': { value: flag, commands: ['run'], section: 'local', help: 'when a server binary or driver package is missing, fail instead of installing its Debian package (as root)' },
+  suite: { value: text, arg: 'SUITE', commands: ['run', 'images'], provider: 'docker', config: 'suite', section: 'docker', help: 'the Debian release poolcheck\'s images come from: bookworm (the default), trixie or sid; it fixes the PostgreSQL and pooler versions' },
   image: { value: list, arg: 'COMPONENT=IMAGE', commands: ['run'], provider: 'docker', repeatable: true, section: 'docker', help: "run a component from this image instead of poolcheck's own, e.g. pgbouncer=registry.example/pgbouncer:1.24.1-rc1; components: postgres and the poolers" },
   'external-pooler': { value: text, arg: 'POOLER:MODE', commands: ['run'], provider: 'external', section: 'external', help: 'which pooler and mode it is, so that its profile applies: e.g. pgbouncer:transaction' },
   'external-pooled': { value: list, arg: 'URL', commands: ['run'], provider: 'external', section: 'external', help: 'postgres://user@host:port/db through the pooler; a comma list gives one lane per URL' },

@@ -10,6 +10,7 @@ import { ExternalProvider } from '../targets/providers/external.ts';
 import { parseEndpoint, parseEndpoints, readPassword } from '../targets/providers/external-url.ts';
 import { poolerIds } from '../poolers/registry.ts';
 import { UsageError, type Options } from './args.ts';
+import { suiteOption } from './images-command.ts';
 import { OPTIONS, PROVIDERS, type OptionName, type ProviderKind } from './options.ts';
 
 export interface ChosenProvider {
@@ -50,7 +51,7 @@ export function chooseProvider(req: ProviderRequest): ChosenProvider {
 
   if (kind === 'docker') {
     const images = usage(() => parseImageOverrides(o.list('image')));
-    const docker = new DockerProvider({ runId: req.runId, logDir: req.logDir, lanes: req.lanes, images });
+    const docker = new DockerProvider({ runId: req.runId, logDir: req.logDir, lanes: req.lanes, images, suite: suiteOption(o) });
     return {
       provider: docker, targets, secrets: () => docker.secrets(),
       async prepare() {

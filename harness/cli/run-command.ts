@@ -2,27 +2,47 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { driver, driverIds } from '../drivers/registry.ts';
 import { ensureDriverPrerequisites } from '../drivers/prerequisites.ts';
+import type { Driver } from '../drivers/session.ts';
+import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { knownPooler } from '../poolers/known-poolers.ts';
-import { assembleReport } from '../report/assemble.ts';
+import { publishedAnswers } from '../poolers/profile.ts';
+import { assembleReport, targetFacts } from '../report/assemble.ts';
 import { redactor } from '../report/redact.ts';
-import { countByVerdict, exitCode } from '../report/run-report.ts';
+import { countByVerdict, exitCode, type RunReport } from '../report/run-report.ts';
 import { prepareOutDir, writeReport } from '../report/write-report.ts';
-import { loadCatalog, selectScenarios } from '../scenario/catalog.ts';
+import { loadCatalog, selectScenarios, type Catalog } from '../scenario/catalog.ts';
 import { runMatrix } from '../scenario/matrix.ts';
 import { scenarioTraits } from '../scenario/traits.ts';
-import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { reapLeftovers, runStateDir, stopAll } from '../targets/processes.ts';
+import type { Provider } from '../targets/started-target.ts';
+import { targetEffectiveSettings, targetSettingsProblem, withToggledSettings } from '../targets/target-settings.ts';
+import type { TargetSpec } from '../targets/target-spec.ts';
 import { UsageError, type Options } from './args.ts';
 import { loadConfig } from './config.ts';
 import { consoleProgress } from './progress.ts';
-import { chooseProvider } from './provider-choice.ts';
+import { chooseProvider, type ChosenProvider } from './provider-choice.ts';
 import { POOLCHECK_VERSION } from './version.ts';
 
 export const DEFAULT_TARGETS = 'direct,pgbouncer:session,pgbouncer:transaction,pgbouncer:statement,pgpool:cache';
 export const DEFAULT_OUT = 'reports/latest';
 export const DEFAULT_LANES = 3;
 
-export async function runCommand(given: Options, positionals: readonly string[]): Promise<number> {
+/** Everything a run needs, read from the options before anything starts or is written. */
+interface RunPlan {
+  readonly runId: string;
+  readonly drivers: readonly Driver[];
+  readonly catalog: Catalog;
+  readonly scenarios: Catalog['scenarios'];
+  readonly broken: Catalog['broken'];
+  readonly out: string;
+  readonly stepTimeoutMs: number;
+  readonly quiet: boolean;
+  readonly chosen: ChosenProvider;
+  /** The targets were not named: a default certification adds each release's feature switches. */
+  readonly defaultTargets: boolean;
+}
+
+async function planRun(given: Options, positionals: readonly string[]): Promise<RunPlan> {
   if (positionals.length) throw new UsageError(`poolcheck run takes options only, not "${positionals[0]}" (poolcheck --help)`);
   const o = given.withDefaults(loadConfig(given.text('config')));
   const runId = randomBytes(3).toString('hex');
@@ -30,52 +50,73 @@ export async function runCommand(given: Options, positionals: readonly string[])
     try { return driver(d); } catch (e) { throw new UsageError((e as Error).message); }
   });
   const catalog = await loadCatalog();
-  const scenarios = selectScenarios(catalog.scenarios, o.list('scenarios')?.join(','));
-  const broken = selectScenarios(catalog.broken, o.list('scenarios')?.join(','));
-  if (!scenarios.length && !broken.length) throw new UsageError(`--scenarios ${o.list('scenarios')?.join(',')} matches no scenario; try \`poolcheck list scenarios\``);
+  const globs = o.list('scenarios')?.join(',');
+  const scenarios = selectScenarios(catalog.scenarios, globs);
+  const broken = selectScenarios(catalog.broken, globs);
+  if (!scenarios.length && !broken.length) throw new UsageError(`--scenarios ${globs} matches no scenario; try \`poolcheck list scenarios\``);
   const out = o.text('out') ?? path.resolve(DEFAULT_OUT);
-  const stepTimeoutMs = o.int('step-timeout') ?? TIMEOUT_MS.step;
   const lanes = o.int('lanes') ?? DEFAULT_LANES;
   const chosen = chooseProvider({ options: o, runId, logDir: path.join(out, 'logs'), lanes, defaultTargets: DEFAULT_TARGETS });
   ensureDriverPrerequisites(drivers.map((d) => d.id), !o.flag('no-install'));
-  const { provider, targets } = chosen;
+  return {
+    runId, drivers, catalog, scenarios, broken, out, chosen, stepTimeoutMs: o.int('step-timeout') ?? TIMEOUT_MS.step, quiet: o.flag('quiet'),
+    defaultTargets: !o.has('targets') && o.text('provider') !== 'external',
+  };
+}
 
+/** The release each pooler runs (read before anything starts), and the targets checked against it. */
+async function finalTargets(provider: Provider, targets: readonly TargetSpec[], defaulted: boolean): Promise<TargetSpec[]> {
+  const versions = new Map<string, string | null>();
+  for (const pooler of new Set(targets.flatMap((t) => (t.pooler ? [t.pooler] : [])))) versions.set(pooler, await provider.poolerVersion(pooler));
+  const versionOf = (pooler: string) => versions.get(pooler) ?? null;
+  const problem = targetSettingsProblem(targets, versionOf);
+  if (problem) throw new UsageError(problem);
+  return defaulted ? withToggledSettings(targets, versionOf) : [...targets];
+}
+
+function printSummary(report: RunReport, out: string, redact: (s: string) => string): void {
+  const c = countByVerdict(report.results);
+  for (const w of report.warnings) process.stdout.write(`warning: ${w}\n`);
+  process.stdout.write(`${report.results.length} results in ${(report.run.durationMs / 1000).toFixed(1)} s: ${c.ok} ok, ${c.documented} documented, ${c.changed} changed, ${c.regression} regression, ${c.improved} improved, ${c.unprofiled} unprofiled, ${c.error} error\n`);
+  for (const r of report.results.filter((x) => x.verdict === 'regression' || x.verdict === 'changed' || x.verdict === 'error').slice(0, 20)) {
+    process.stdout.write(`  ${r.verdict.toUpperCase()} ${r.scenario} on ${r.target} with ${r.driver}: ${redact(r.message ?? '')}\n`);
+  }
+  process.stdout.write(`report: ${path.relative(process.cwd(), path.join(out, 'summary.md')) || out} (feature-map.md, results.json, junit.xml, transcripts/, logs/ beside it)\n`);
+}
+
+export async function runCommand(given: Options, positionals: readonly string[]): Promise<number> {
+  const plan = await planRun(given, positionals);
+  const { runId, drivers, scenarios, broken, out, quiet, chosen } = plan;
+  const { provider } = chosen;
   const reaped = reapLeftovers();
   if (reaped) process.stderr.write(`poolcheck: stopped ${reaped} server process(es) left by an earlier run that was killed\n`);
   runStateDir(runId);
-  prepareOutDir(out);
-  const quiet = o.flag('quiet');
-  let notes: string[];
   try {
-    notes = await chosen.prepare();
-  } catch (err) {
-    await stopAll();
-    throw err;
-  }
-  if (!quiet) for (const note of notes) process.stderr.write(`poolcheck: ${note}\n`);
-
-  const startedAt = new Date();
-  const total = (scenarios.length + broken.length) * drivers.length * targets.length;
-  if (!quiet) process.stderr.write(`poolcheck ${POOLCHECK_VERSION} run ${runId}: ${scenarios.length + broken.length} scenarios x ${drivers.length} drivers x ${targets.length} targets = ${total} runs\n`);
-  try {
-    const { results, targets: records } = await runMatrix({ runId, targets, drivers, scenarios, broken, provider, stepTimeoutMs, progress: consoleProgress(quiet) });
+    const notes = await chosen.prepare();
+    const targets = await finalTargets(provider, chosen.targets, plan.defaultTargets);
+    prepareOutDir(out);
+    if (!quiet) for (const note of notes) process.stderr.write(`poolcheck: ${note}\n`);
+    const startedAt = new Date();
+    const total = (scenarios.length + broken.length) * drivers.length * targets.length;
+    if (!quiet) process.stderr.write(`poolcheck ${POOLCHECK_VERSION} run ${runId}: ${scenarios.length + broken.length} scenarios x ${drivers.length} drivers x ${targets.length} targets = ${total} runs\n`);
+    const { results, targets: records } = await runMatrix({ runId, targets, drivers, scenarios, broken, provider, stepTimeoutMs: plan.stepTimeoutMs, progress: consoleProgress(quiet) });
+    const profileOf = (pooler: string) => knownPooler(pooler).profile;
+    const settingsOf = (t: TargetSpec, version: string | null) => targetEffectiveSettings(t, version);
+    const ordered = targets.map((spec) => records.find((r) => r.spec.id === spec.id) ?? { spec, startMs: 0 });
     const { report, transcripts } = assembleReport({
       runId, startedAt, finishedAt: new Date(), poolcheckVersion: POOLCHECK_VERSION, provider: provider.id,
       scenarios: [...scenarios.map((s) => ({ id: s.id, traits: scenarioTraits(s) })), ...broken.map((b) => ({ id: b.id, traits: new Set<never>() }))],
-      targets: targets.map((spec) => records.find((r) => r.spec.id === spec.id) ?? { spec, startMs: 0 }),
-      drivers, results, profileOf: (pooler) => knownPooler(pooler).profile,
+      targets: ordered, drivers, results, profileOf, settingsOf,
     });
     const redact = redactor(chosen.secrets());
     writeReport(out, report, transcripts, redact, {
-      features: catalog.features,
-      published: (target) => { const t = targets.find((x) => x.id === target); return t?.pooler ? knownPooler(t.pooler).profile.publishedFeatureMap : undefined; },
+      features: plan.catalog.features,
+      published: (target) => {
+        const t = ordered.find((x) => x.spec.id === target);
+        return t?.spec.pooler ? publishedAnswers(profileOf(t.spec.pooler), targetFacts({ settingsOf }, t)) : undefined;
+      },
     });
-    const c = countByVerdict(report.results);
-    process.stdout.write(`${report.results.length} results in ${(report.run.durationMs / 1000).toFixed(1)} s: ${c.ok} ok, ${c.documented} documented, ${c.regression} regression, ${c.improved} improved, ${c.error} error\n`);
-    for (const r of report.results.filter((x) => x.verdict === 'regression' || x.verdict === 'error').slice(0, 20)) {
-      process.stdout.write(`  ${r.verdict.toUpperCase()} ${r.scenario} on ${r.target} with ${r.driver}: ${redact(r.message ?? '')}\n`);
-    }
-    process.stdout.write(`report: ${path.relative(process.cwd(), path.join(out, 'summary.md')) || out} (feature-map.md, results.json, junit.xml, transcripts/, logs/ beside it)\n`);
+    printSummary(report, out, redact);
     return exitCode(report);
   } finally {
     await stopAll();

@@ -19,7 +19,7 @@ import { withDeadline } from '../kernel/poll.ts';
 import { clip } from './clip.ts';
 import { NotificationBox, type Driver, type QueryOptions, type QueryResult, type Session, type SessionOptions } from './session.ts';
 
-interface PqErrorFields { readonly sqlState?: string; readonly messagePrimary?: string }
+interface PqErrorFields { readonly sqlState?: string; readonly messagePrimary?: string; readonly severity?: string }
 interface Pq {
   cancel(): true | string;
   resultErrorFields(): PqErrorFields | null | undefined;
@@ -83,7 +83,7 @@ class LibpqSession implements Session {
         if (err) {
           // The failed result is still libpq's last one: its fields carry the SQLSTATE.
           const fields = this.client.pq.resultErrorFields();
-          if (fields?.sqlState) resolve({ rows: [], columns: [], error: { code: fields.sqlState, message: fields.messagePrimary ?? err.message.trim() } });
+          if (fields?.sqlState) resolve({ rows: [], columns: [], error: { code: fields.sqlState, message: fields.messagePrimary ?? err.message.trim(), ...(fields.severity ? { severity: fields.severity } : {}) } });
           else reject(failure(err.message, this.opts.label));
           return;
         }

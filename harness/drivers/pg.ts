@@ -48,8 +48,8 @@ class PgSession implements Session {
       const last = Array.isArray(r) ? r[r.length - 1] : r;
       return { rows: last.rows as (string | null)[][], columns: last.fields.map((f) => f.name), command: last.command ?? undefined };
     } catch (err) {
-      const e = err as { code?: string; message: string };
-      if (isSqlState(e.code)) return { rows: [], columns: [], error: { code: e.code, message: e.message } };
+      const e = err as { code?: string; message: string; severity?: string };
+      if (isSqlState(e.code)) return { rows: [], columns: [], error: { code: e.code, message: e.message, ...(e.severity ? { severity: e.severity } : {}) } };
       throw lostOr(err, this.opts.label);
     }
   }

@@ -43,8 +43,8 @@ class PostgresJsSession implements Session {
       if (r.state?.pid) this.pid = r.state.pid;
       return { rows: r.map((row) => row.map((v) => (v === null ? null : v.toString('utf8')))), columns: (r.columns ?? []).map((c) => c.name), command: r.command };
     } catch (err) {
-      const e = err as { code?: string; message: string };
-      if (isSqlState(e.code)) return { rows: [], columns: [], error: { code: e.code, message: e.message } };
+      const e = err as { code?: string; message: string; severity?: string };
+      if (isSqlState(e.code)) return { rows: [], columns: [], error: { code: e.code, message: e.message, ...(e.severity ? { severity: e.severity } : {}) } };
       if (LOST.has(e.code ?? '')) throw new ConnectionLostError(`${this.opts.label}: ${e.message}`);
       throw err;
     } finally {

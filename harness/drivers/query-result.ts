@@ -10,7 +10,7 @@ export function toResult(messages: readonly ServerMessage[]): QueryResult {
     if (m.type === 'RowDescription') { columns = [...m.columns]; rows = []; }
     if (m.type === 'DataRow') rows.push([...m.values]);
     if (m.type === 'CommandComplete') command = m.tag;
-    if (m.type === 'ErrorResponse') return { rows, columns, command, error: { code: String(m.code), message: m.message } };
+    if (m.type === 'ErrorResponse') return { rows, columns, command, error: { code: String(m.code), message: m.message, ...(m.severity ? { severity: m.severity } : {}) } };
   }
   return { rows, columns, command };
 }

@@ -25,6 +25,8 @@ export type Capability = keyof typeof CAPABILITIES;
 export interface DbError {
   readonly code: string;
   readonly message: string;
+  /** ERROR, or FATAL when the server closes the connection after it (where the driver tells). */
+  readonly severity?: string;
 }
 
 /** Every value as PostgreSQL's text output, so all drivers compare alike. */

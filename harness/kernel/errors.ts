@@ -13,6 +13,10 @@ export class DeadlineError extends Error {
  */
 export class ConnectionLostError extends Error {
   override readonly name = 'ConnectionLostError';
+  /** The SQLSTATE of the FATAL error that came before the close, when one did. */
+  constructor(message: string, readonly sqlstate?: string) {
+    super(message);
+  }
 }
 
 /** An ErrorResponse where a call cannot go on (a refused login), with its SQLSTATE. */

@@ -1,5 +1,6 @@
 import type { ConnInfo } from '../kernel/conn-info.ts';
 import type { Profile } from './profile.ts';
+import type { SettingSpecs } from './settings.ts';
 
 export type PoolKind = 'single' | 'wide';
 
@@ -34,6 +35,8 @@ export interface RenderOptions {
   readonly authRoles: { readonly md5: string; readonly trust: string };
   /** Certificate and key for TLS between client and pooler. */
   readonly tls: { readonly cert: string; readonly key: string };
+  /** The settings the target names (checked against `settings` before anything starts). */
+  readonly settings: Readonly<Record<string, string>>;
 }
 
 export interface PoolerAdapter {
@@ -54,7 +57,10 @@ export interface PoolerAdapter {
    * per lane (its own port and folder), each rendered with that lane's database only.
    */
   readonly instancePerLane?: boolean;
-  readonly stopSignal: NodeJS.Signals;
+  /** The signal that stops this release at once, without waiting for its clients. */
+  stopSignal(version: string | null): NodeJS.Signals;
+  /** Settings a target may name for this pooler ({name=value}). */
+  readonly settings: SettingSpecs;
   /**
    * Returns once the pooler holds no server connection for the lane, after
    * `terminateBackends` ended every backend of the lane's database: the next scenario then

@@ -1,16 +1,29 @@
 import type { DriverId } from '../drivers/registry.ts';
+import type { Divergence, DivergenceKind } from '../kernel/divergence.ts';
 import { matchesId } from '../kernel/id-glob.ts';
 import type { Trait } from '../kernel/traits.ts';
+import { inRange } from '../kernel/versions.ts';
+
+/** A divergence a profile entry documents: its kind, and where it matters the SQLSTATE or words. */
+export interface DivergenceSpec {
+  readonly kind: DivergenceKind;
+  /** The SQLSTATE the client got (for error, sqlstate and closed). */
+  readonly sqlstate?: string;
+  /** A regular expression the divergence's text (expected and observed) must match. */
+  readonly pattern?: string;
+}
+
+/** A setting's value an entry holds for: equal to it, or anything but it. */
+export type SettingCondition = string | { readonly not: string };
 
 /**
- * What a pooler's documentation says will differ from PostgreSQL, per mode. An entry names
- * scenarios (an id or a glob over ids), why they diverge, and where that is written down.
- * Anything not listed is expected to behave like PostgreSQL.
+ * What a pooler's documentation (or tracker) says will differ from PostgreSQL, for some
+ * scenarios, in one mode. Anything no entry names is expected to behave like PostgreSQL.
  */
 export interface ProfileEntry {
   /** Scenario ids or globs; or, with `traits`, leave empty. */
   readonly scenarios: string | readonly string[];
-  /** Also every scenario with one of these traits (harness/scenario/traits.ts). */
+  /** Also every scenario with one of these traits (kernel/traits.ts). */
   readonly traits?: readonly Trait[];
   readonly reason: string;
   readonly link: string;
@@ -25,29 +38,109 @@ export interface ProfileEntry {
    * that depends on what a driver sends (e.g. postgres.js always sends application_name).
    */
   readonly drivers?: readonly DriverId[];
+  /** The pooler releases it holds for, as a range: '<1.21', '>=1.24', '1.21 - 1.23'. */
+  readonly versions?: string;
+  /** Setting values it holds for, as the release runs the target (named in it, or the release's default). */
+  readonly settings?: Readonly<Record<string, SettingCondition>>;
+  /** The PostgreSQL releases it holds for ('>=18'). */
+  readonly postgres?: string;
+  /** What diverges (any of these); without it any divergence counts as the documented one. */
+  readonly divergence?: DivergenceSpec | readonly DivergenceSpec[];
 }
 
 export interface Profile {
   readonly pooler: string;
-  /** Which releases the entries were checked against, as documentation. */
-  readonly versions: string;
+  /**
+   * The releases a poolcheck run checked these entries against. A run on any other release
+   * says so at the top of its reports: its verdicts may be stale.
+   */
+  readonly checked: readonly string[];
+  /** What the entries were written from, where no run checked them (a cloud-only pooler's docs). */
+  readonly basis?: string;
   readonly modes: Readonly<Record<string, readonly ProfileEntry[]>>;
-  /** The pooler's own feature table, to set beside the measured feature map. */
-  readonly publishedFeatureMap?: PublishedFeatureMap;
+  /** The pooler's own feature tables, each for the releases it was published for. */
+  readonly publishedFeatureMaps?: readonly PublishedFeatureMap[];
 }
+
+/** A documented answer, possibly depending on a setting: the first case whose settings hold. */
+export type PublishedCell = string | ReadonlyArray<{ readonly settings?: Readonly<Record<string, SettingCondition>>; readonly value: string }>;
 
 /** What a pooler's own documentation says per feature (e.g. pgbouncer's "SQL feature map"). */
 export interface PublishedFeatureMap {
   readonly link: string;
+  /** The releases this version of the page describes. */
+  readonly versions?: string;
   /** mode -> feature id (suites/features.ts) -> the documented answer, verbatim ("Yes", "Never", "No"). */
-  readonly modes: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  readonly modes: Readonly<Record<string, Readonly<Record<string, PublishedCell>>>>;
 }
 
-export function expectedDivergence(
-  profile: Profile | undefined, mode: string | null, scenarioId: string, driver: string, traits: ReadonlySet<Trait> = new Set(),
-): ProfileEntry | undefined {
-  if (!profile || !mode) return undefined;
-  return (profile.modes[mode] ?? []).find((e) =>
-    (([] as string[]).concat(e.scenarios).some((p) => matchesId(scenarioId, p)) || (e.traits ?? []).some((t) => traits.has(t)))
-    && (!e.drivers || (e.drivers as readonly string[]).includes(driver)));
+/** What a target runs: all an entry's conditions are read from this. */
+export interface TargetFacts {
+  readonly mode: string | null;
+  readonly version: string | null;
+  readonly postgresVersion: string | null;
+  /** Every setting the adapter knows, as the release runs the target. */
+  readonly settings: Readonly<Record<string, string>>;
 }
+
+const list = <T>(x: T | readonly T[] | undefined): readonly T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x as T]);
+
+export const settingHolds = (value: string | undefined, c: SettingCondition): boolean => (typeof c === 'string' ? value === c : value !== c.not);
+
+function holds(e: ProfileEntry, facts: TargetFacts, driver: string): boolean {
+  if (e.drivers && !(e.drivers as readonly string[]).includes(driver)) return false;
+  if (e.versions && !inRange(facts.version, e.versions)) return false;
+  if (e.postgres && !inRange(facts.postgresVersion, e.postgres)) return false;
+  return Object.entries(e.settings ?? {}).every(([name, c]) => settingHolds(facts.settings[name], c));
+}
+
+/** How closely an entry names a scenario: exactly, by glob, or by trait; 0 when it does not. */
+function naming(e: ProfileEntry, scenarioId: string, traits: ReadonlySet<Trait>): number {
+  const patterns = list(e.scenarios);
+  if (patterns.includes(scenarioId)) return 3;
+  if (patterns.some((p) => matchesId(scenarioId, p))) return 2;
+  return (e.traits ?? []).some((t) => traits.has(t)) ? 1 : 0;
+}
+
+/** More conditions met is more specific: a driver list, a release range, settings, a PostgreSQL range. */
+const specificity = (e: ProfileEntry, name: number) =>
+  name * 100 + (e.drivers ? 10 : 0) + (e.versions ? 4 : 0) + Object.keys(e.settings ?? {}).length * 2 + (e.postgres ? 1 : 0);
+
+/** The entries that hold for this scenario, driver and target, most specific first. */
+export function applicableEntries(profile: Profile | undefined, facts: TargetFacts, scenarioId: string, driver: string, traits: ReadonlySet<Trait> = new Set()): ProfileEntry[] {
+  if (!profile || !facts.mode) return [];
+  return (profile.modes[facts.mode] ?? [])
+    .map((e, i) => ({ e, i, name: naming(e, scenarioId, traits) }))
+    .filter((x) => x.name > 0 && holds(x.e, facts, driver))
+    .sort((a, b) => specificity(b.e, b.name) - specificity(a.e, a.name) || a.i - b.i)
+    .map((x) => x.e);
+}
+
+/** Whether the entry documents this divergence. */
+export function documents(e: ProfileEntry, d: Divergence | undefined): boolean {
+  const specs = list(e.divergence);
+  if (!specs.length) return true;
+  if (!d) return false;
+  return specs.some((s) => s.kind === d.kind && (!s.sqlstate || s.sqlstate === d.sqlstate)
+    && (!s.pattern || new RegExp(s.pattern).test(`${d.expected} ${d.observed}`)));
+}
+
+/** The pooler's documented answers for what a target runs: the page for its release, cells for its mode and settings. */
+export interface PublishedAnswers {
+  readonly link: string;
+  /** feature id -> the documented answer. */
+  readonly cells: Readonly<Record<string, string>>;
+}
+
+export function publishedAnswers(profile: Profile | undefined, facts: TargetFacts): PublishedAnswers | undefined {
+  const map = profile?.publishedFeatureMaps?.find((m) => !m.versions || inRange(facts.version, m.versions));
+  const mode = map && facts.mode ? map.modes[facts.mode] : undefined;
+  if (!map || !mode) return undefined;
+  const cell = (c: PublishedCell) => (typeof c === 'string' ? c
+    : c.find((x) => Object.entries(x.settings ?? {}).every(([n, cond]) => settingHolds(facts.settings[n], cond)))?.value);
+  return { link: map.link, cells: Object.fromEntries(Object.entries(mode).flatMap(([id, c]) => { const v = cell(c); return v === undefined ? [] : [[id, v]]; })) };
+}
+
+/** Text of a divergence spec, for reports: "closed 08P01", "rows". */
+export const describeSpec = (s: DivergenceSpec): string => `${s.kind}${s.sqlstate ? ` ${s.sqlstate}` : ''}${s.pattern ? ` /${s.pattern}/` : ''}`;
+export const documentedDivergences = (e: ProfileEntry): string => list(e.divergence).map(describeSpec).join(' or ') || 'any divergence';

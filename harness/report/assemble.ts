@@ -1,10 +1,12 @@
 // A run's results, as the matrix produced them, turned into the report every writer reads: the
-// direct baseline applied, each result judged against its pooler's profile, results in
-// catalogue order, and each transcript given its path in the out folder.
-import type { Profile } from '../poolers/profile.ts';
+// direct baseline applied, each result judged against its pooler's profile for the release and
+// settings that ran, results in catalogue order, and each transcript given its path.
+import type { Trait } from '../kernel/traits.ts';
+import { releaseOf } from '../kernel/versions.ts';
+import type { Profile, TargetFacts } from '../poolers/profile.ts';
 import type { TargetRecord } from '../scenario/matrix.ts';
 import type { ScenarioRun } from '../scenario/result.ts';
-import type { Trait } from '../kernel/traits.ts';
+import type { TargetSpec } from '../targets/target-spec.ts';
 import type { RunReport } from './run-report.ts';
 import { applyBaseline, judge } from './verdict.ts';
 import { transcriptPath } from './write-report.ts';
@@ -20,14 +22,42 @@ export interface FinishedRun {
   readonly targets: readonly TargetRecord[];
   readonly drivers: ReadonlyArray<{ readonly id: string; readonly version: string; readonly library: string }>;
   readonly results: readonly ScenarioRun[];
-  /** The profile a pooler's results are held against (none for direct). */
+  /** The profile a pooler's results are held against (none for direct, or for a pooler poolcheck does not know). */
   profileOf(pooler: string): Profile | undefined;
+  /** Every setting the adapter knows, as this release runs the target. */
+  settingsOf(target: TargetSpec, version: string | null): Readonly<Record<string, string>>;
 }
 
 export interface AssembledReport {
   readonly report: RunReport;
   /** Path in the out folder -> transcript text. */
   readonly transcripts: ReadonlyMap<string, string>;
+}
+
+/** What a started target ran, for profile conditions. */
+export function targetFacts(run: Pick<FinishedRun, 'settingsOf'>, t: TargetRecord): TargetFacts {
+  const version = t.started?.poolerVersion ?? null;
+  return { mode: t.spec.mode, version, postgresVersion: t.started?.postgresVersion ?? null, settings: run.settingsOf(t.spec, version) };
+}
+
+/** One line per pooler release that no run checked its profile against. */
+export function profileWarnings(run: Pick<FinishedRun, 'profileOf'>, targets: readonly TargetRecord[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const t of targets) {
+    const pooler = t.spec.pooler;
+    const version = t.started?.poolerVersion ?? null;
+    const key = `${pooler} ${version}`;
+    if (!pooler || seen.has(key)) continue;
+    seen.add(key);
+    const profile = run.profileOf(pooler);
+    if (!profile) out.push(`${pooler}: poolcheck has no profile for it, so nothing is expected: every divergence is reported as an unprofiled finding`);
+    else if (!version) out.push(`${pooler}: its release is unknown (no version probe answered), so release-specific profile entries may be wrong: verdicts may be stale`);
+    else if (!profile.checked.some((c) => releaseOf(c) === releaseOf(version))) {
+      out.push(`${pooler} ${version} is not a release its profile was checked against (${profile.checked.join(', ') || 'none'}): verdicts may be stale`);
+    }
+  }
+  return out;
 }
 
 export function assembleReport(run: FinishedRun): AssembledReport {
@@ -37,12 +67,14 @@ export function assembleReport(run: FinishedRun): AssembledReport {
   const driverRank = rank(run.drivers, (d) => d.id);
   const sorted = applyBaseline(run.results).sort((a, b) => (scenarioRank.get(a.scenario) ?? 0) - (scenarioRank.get(b.scenario) ?? 0)
     || (targetRank.get(a.target) ?? 0) - (targetRank.get(b.target) ?? 0) || (driverRank.get(a.driver) ?? 0) - (driverRank.get(b.driver) ?? 0));
-  const specOf = new Map(run.targets.map((t) => [t.spec.id, t.spec]));
+  const recordOf = new Map(run.targets.map((t) => [t.spec.id, t]));
+  const factsOf = new Map(run.targets.map((t) => [t.spec.id, targetFacts(run, t)]));
   const traitsOf = new Map(run.scenarios.map((s) => [s.id, s.traits]));
   const transcripts = new Map<string, string>();
   const results = sorted.map((r) => {
-    const spec = specOf.get(r.target);
-    const j = judge(r, spec?.pooler ? run.profileOf(spec.pooler) : undefined, spec?.mode ?? null, traitsOf.get(r.scenario));
+    const pooler = recordOf.get(r.target)?.spec.pooler;
+    const facts = factsOf.get(r.target) ?? { mode: null, version: null, postgresVersion: null, settings: {} };
+    const j = judge(r, pooler ? run.profileOf(pooler) : undefined, facts, traitsOf.get(r.scenario));
     const rel = r.transcript ? transcriptPath(r.target, r.driver, r.scenario) : null;
     if (rel && r.transcript) transcripts.set(rel, `# ${r.scenario} on ${r.target} with ${r.driver}: ${j.outcome} (${j.verdict})\n# ${j.message ?? ''}\n${r.transcript}`);
     return { ...j, transcript: undefined, transcriptPath: rel };
@@ -55,7 +87,9 @@ export function assembleReport(run: FinishedRun): AssembledReport {
     targets: run.targets.map((t) => ({
       id: t.spec.id, pooler: t.spec.pooler, mode: t.spec.mode, provider: run.provider, startMs: t.startMs, error: t.error,
       poolerVersion: t.started?.poolerVersion ?? null, postgresVersion: t.started?.postgresVersion ?? null,
+      settings: t.spec.settings, effectiveSettings: factsOf.get(t.spec.id)?.settings ?? {},
     })),
+    warnings: profileWarnings(run, run.targets),
     drivers: run.drivers.map((d) => ({ id: d.id, version: d.version, library: d.library })),
     results,
   };

@@ -1,5 +1,5 @@
 import { matchesId } from '../kernel/id-glob.ts';
-import type { PublishedFeatureMap } from '../poolers/profile.ts';
+import type { PublishedAnswers } from '../poolers/profile.ts';
 import type { Feature, FeatureCell } from './feature.ts';
 import { agrees } from './feature.ts';
 import type { RunReport } from './run-report.ts';
@@ -21,14 +21,14 @@ export function featureCell(results: readonly Row[]): FeatureCell {
 const anchor = (f: Feature) => `feature-${f.id}`;
 
 /** The table alone: one row per feature, one column per target; cells link to the feature's section. */
-export function featureTable(r: RunReport, features: readonly Feature[], published: (target: string) => PublishedFeatureMap | undefined, linkBase = ''): string[] {
+export function featureTable(r: RunReport, features: readonly Feature[], published: (target: string) => PublishedAnswers | undefined, linkBase = ''): string[] {
   const targets = r.targets.map((t) => t.id);
   const out = [`| feature | ${targets.join(' | ')} |`, `|---|${targets.map(() => '---').join('|')}|`];
   const disagreements: string[] = [];
   for (const f of features) {
     const cells = targets.map((t) => {
       const measured = featureCell(r.results.filter((x) => x.target === t && matchesFeature(f, x.scenario)));
-      const doc = published(t)?.modes[r.targets.find((x) => x.id === t)?.mode ?? '']?.[f.id];
+      const doc = published(t)?.cells[f.id];
       const flag = doc !== undefined && !agrees(measured, doc);
       if (flag) disagreements.push(`${f.title} on ${t}: poolcheck measured ${measured}, the pooler's documentation says ${doc}`);
       return `[${measured}](${linkBase}#${anchor(f)})${doc !== undefined ? ` (docs: ${doc}${flag ? ' **disagrees**' : ''})` : ''}`;
@@ -40,7 +40,7 @@ export function featureTable(r: RunReport, features: readonly Feature[], publish
 }
 
 /** feature-map.md: the table, then per feature the scenarios behind each cell. */
-export function featureMapMarkdown(r: RunReport, features: readonly Feature[], published: (target: string) => PublishedFeatureMap | undefined): string {
+export function featureMapMarkdown(r: RunReport, features: readonly Feature[], published: (target: string) => PublishedAnswers | undefined): string {
   const out = ['# Feature map', '', 'Yes = every scenario of the feature behaves like PostgreSQL on that target; No = none does; Partial = some do; n/a = no driver could run them. ' +
     '"docs" is what the pooler\'s own documentation says for that mode (a documented Never/No agrees with No or Partial).', ''];
   out.push(...featureTable(r, features, published));

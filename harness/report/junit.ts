@@ -11,17 +11,21 @@ export function junitXml(r: RunReport): string {
   const byTarget = new Map<string, RunReport['results'][number][]>();
   for (const x of r.results) byTarget.set(x.target, [...(byTarget.get(x.target) ?? []), x]);
   const count = (xs: readonly RunReport['results'][number][], v: string) => xs.filter((x) => x.verdict === v).length;
-  lines.push(`<testsuites name="poolcheck" tests="${r.results.length}" failures="${count(r.results, 'regression')}" errors="${count(r.results, 'error')}" time="${(r.run.durationMs / 1000).toFixed(3)}">`);
+  const failures = (xs: readonly RunReport['results'][number][]) => count(xs, 'regression') + count(xs, 'changed');
+  lines.push(`<testsuites name="poolcheck" tests="${r.results.length}" failures="${failures(r.results)}" errors="${count(r.results, 'error')}" time="${(r.run.durationMs / 1000).toFixed(3)}">`);
   for (const [target, xs] of byTarget) {
     const skipped = xs.filter((x) => x.outcome === 'skip').length;
-    lines.push(`  <testsuite name="${esc(target)}" tests="${xs.length}" failures="${count(xs, 'regression')}" errors="${count(xs, 'error')}" skipped="${skipped}" time="${(xs.reduce((a, x) => a + x.durationMs, 0) / 1000).toFixed(3)}">`);
+    lines.push(`  <testsuite name="${esc(target)}" tests="${xs.length}" failures="${failures(xs)}" errors="${count(xs, 'error')}" skipped="${skipped}" time="${(xs.reduce((a, x) => a + x.durationMs, 0) / 1000).toFixed(3)}">`);
     for (const x of xs) {
       const head = `    <testcase classname="${esc(`${target}.${x.driver}`)}" name="${esc(x.scenario)}" time="${(x.durationMs / 1000).toFixed(3)}"`;
       const msg = esc(x.message ?? '');
-      if (x.verdict === 'regression') lines.push(`${head}><failure message="${msg}" type="regression">${msg}${x.transcriptPath ? `\ntranscript: ${esc(x.transcriptPath)}` : ''}</failure></testcase>`);
+      if (x.verdict === 'regression' || x.verdict === 'changed') {
+        const body = `${msg}${x.documented ? `\ndocumented: ${esc(x.documented)}` : ''}${x.transcriptPath ? `\ntranscript: ${esc(x.transcriptPath)}` : ''}`;
+        lines.push(`${head}><failure message="${msg}" type="${x.verdict}">${body}</failure></testcase>`);
+      }
       else if (x.verdict === 'error') lines.push(`${head}><error message="${msg}" type="error">${msg}</error></testcase>`);
       else if (x.outcome === 'skip') lines.push(`${head}><skipped message="${msg}"/></testcase>`);
-      else if (x.verdict === 'documented' || x.verdict === 'improved') lines.push(`${head}><system-out>${esc(`${x.verdict}: ${x.message ?? 'passed'}${x.reason ? ` (profile: ${x.reason})` : ''}`)}</system-out></testcase>`);
+      else if (x.verdict === 'documented' || x.verdict === 'improved' || x.verdict === 'unprofiled') lines.push(`${head}><system-out>${esc(`${x.verdict}: ${x.message ?? 'passed'}${x.reason ? ` (profile: ${x.reason})` : ''}`)}</system-out></testcase>`);
       else lines.push(`${head}/>`);
     }
     lines.push('  </testsuite>');

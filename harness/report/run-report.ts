@@ -7,7 +7,11 @@ export interface RunReport {
   readonly targets: ReadonlyArray<{
     readonly id: string; readonly pooler: string | null; readonly mode: string | null; readonly provider: string;
     readonly poolerVersion: string | null; readonly postgresVersion: string | null; readonly startMs: number; readonly error?: string;
+    /** The settings the target names, and every setting the adapter knows as the release ran it. */
+    readonly settings: Readonly<Record<string, string>>; readonly effectiveSettings: Readonly<Record<string, string>>;
   }>;
+  /** What the reader must know before trusting the verdicts (a release no profile was checked against). */
+  readonly warnings: readonly string[];
   readonly drivers: ReadonlyArray<{ readonly id: string; readonly version: string; readonly library: string }>;
   readonly results: readonly (Judged & { readonly transcriptPath: string | null })[];
 }
@@ -18,9 +22,9 @@ export function countByVerdict(results: readonly { verdict: Verdict }[]): Record
   return out;
 }
 
-/** DESIGN.md exit codes: 2 on any harness error, else 1 on any regression, else 0. */
+/** Exit codes: 2 on any harness error, else 1 on any regression or changed divergence, else 0. */
 export function exitCode(report: RunReport): number {
   const c = countByVerdict(report.results);
   if (c.error > 0) return 2;
-  return c.regression > 0 ? 1 : 0;
+  return c.regression > 0 || c.changed > 0 ? 1 : 0;
 }

@@ -2,7 +2,7 @@ import { countByVerdict, type RunReport } from './run-report.ts';
 
 type Row = RunReport['results'][number];
 
-const LABEL: Record<string, string> = { ok: 'pass', documented: 'doc', regression: '**REGRESSION**', improved: '*improved*', error: '**ERROR**', skip: 'skip' };
+const LABEL: Record<string, string> = { ok: 'pass', documented: 'doc', changed: '**CHANGED**', regression: '**REGRESSION**', improved: '*improved*', unprofiled: 'differs', error: '**ERROR**', skip: 'skip' };
 const labelOf = (x: Row) => (x.outcome === 'skip' ? LABEL.skip : LABEL[x.verdict]);
 
 /**
@@ -26,13 +26,16 @@ export function summaryMarkdown(r: RunReport): string {
   const c = countByVerdict(r.results);
   out.push(`# poolcheck summary`, '');
   out.push(`Run ${r.run.id}, ${r.run.startedAt}, ${(r.run.durationMs / 1000).toFixed(1)} s, poolcheck ${r.run.poolcheckVersion}.`, '');
-  out.push(`**${c.ok} ok, ${c.documented} documented, ${c.regression} regression, ${c.improved} improved, ${c.error} error** ` +
+  for (const w of r.warnings) out.push(`> **Warning:** ${w}.`, '');
+  out.push(`**${c.ok} ok, ${c.documented} documented, ${c.changed} changed, ${c.regression} regression, ${c.improved} improved, ${c.unprofiled} unprofiled, ${c.error} error** ` +
     `(${r.results.length} results: ${new Set(r.results.map((x) => x.scenario)).size} scenarios x ${r.drivers.length} drivers x ${targets.length} targets).`, '');
-  out.push('| target | pooler | PostgreSQL | provider | started in |', '|---|---|---|---|---|');
-  for (const t of r.targets) out.push(`| ${t.id} | ${t.pooler ? `${t.pooler} ${t.poolerVersion ?? '?'}` : '-'} | ${t.postgresVersion ?? '?'} | ${t.provider} | ${t.error ? `failed: ${t.error}` : `${t.startMs} ms`} |`);
+  out.push('| target | pooler | settings (as the release ran them) | PostgreSQL | provider | started in |', '|---|---|---|---|---|---|');
+  const settings = (t: RunReport['targets'][number]) => Object.entries(t.effectiveSettings).map(([k, v]) => `${k}=${v}${k in t.settings ? '' : ' (default)'}`).join(', ') || '-';
+  for (const t of r.targets) out.push(`| ${t.id} | ${t.pooler ? `${t.pooler} ${t.poolerVersion ?? '?'}` : '-'} | ${settings(t)} | ${t.postgresVersion ?? '?'} | ${t.provider} | ${t.error ? `failed: ${t.error}` : `${t.startMs} ms`} |`);
   out.push('', `Drivers: ${r.drivers.map((d) => `${d.id} (${d.library} ${d.version})`).join(', ')}.`, '');
   out.push('Legend: pass = behaves like PostgreSQL; doc = diverges as the pooler\'s documentation says; ' +
-    '**REGRESSION** = diverges where PostgreSQL behaviour was expected; *improved* = passes where a divergence was documented; ' +
+    '**CHANGED** = diverges, but not the way the profile documents; **REGRESSION** = diverges where PostgreSQL behaviour was expected; ' +
+    '*improved* = passes where a divergence was documented; differs = diverges on a pooler poolcheck has no profile for (nothing was expected); ' +
     '**ERROR** = could not be decided (harness, timeout, invalid scenario); (drivers) = only these drivers ran the scenario: the others lack a capability it needs, or (a pooler-safe variant below its prepare threshold) send what their default sends (skip).', '');
   const scenarios = [...new Map(r.results.map((x) => [x.scenario, x.category])).entries()];
   const byCell = new Map<string, Row[]>();
@@ -52,6 +55,14 @@ export function summaryMarkdown(r: RunReport): string {
     }
   };
   section('Regressions', r.results.filter((x) => x.verdict === 'regression'), false);
+  const changed = r.results.filter((x) => x.verdict === 'changed');
+  if (changed.length) {
+    out.push('', '## Changed (documented, but diverges another way)', '');
+    for (const x of changed) {
+      out.push(`- \`${x.scenario}\` on ${x.target} with ${x.driver}: documented ${x.documented ?? '?'} (${x.reason ?? ''}${x.link ? `, ${x.link}` : ''}); observed ${x.divergence ? `${x.divergence.kind}${x.divergence.sqlstate ? ` ${x.divergence.sqlstate}` : ''}` : '?'}: ${x.message ?? ''}${x.transcriptPath ? ` [transcript](${x.transcriptPath})` : ''}`);
+    }
+  }
+  section('Unprofiled findings (no profile: everywhere it differs from PostgreSQL)', r.results.filter((x) => x.verdict === 'unprofiled'), false);
   section('Errors', r.results.filter((x) => x.verdict === 'error'), false);
   section('Improved (the profile expected a divergence; update it)', r.results.filter((x) => x.verdict === 'improved'), true);
   const documented = r.results.filter((x) => x.verdict === 'documented');

@@ -1,25 +1,35 @@
-import { expectedDivergence, type Profile } from '../poolers/profile.ts';
+import { applicableEntries, documentedDivergences, documents, type Profile, type TargetFacts } from '../poolers/profile.ts';
 import type { Trait } from '../kernel/traits.ts';
 import type { Outcome, ScenarioRun } from '../scenario/result.ts';
 
-export const VERDICTS = ['ok', 'documented', 'regression', 'improved', 'error'] as const;
+/**
+ * ok: behaves like PostgreSQL (or a skip); documented: diverges as the profile says; changed: a
+ * documented scenario diverges another way; regression: diverges where PostgreSQL behaviour was
+ * expected; improved: a documented divergence no longer happens; unprofiled: diverges on a
+ * pooler poolcheck has no profile for (nothing was expected either way); error: undecided.
+ */
+export const VERDICTS = ['ok', 'documented', 'changed', 'regression', 'improved', 'unprofiled', 'error'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 export interface Judged extends ScenarioRun {
-  readonly expected: 'pass' | 'diverge';
+  readonly expected: 'pass' | 'diverge' | 'unknown';
   readonly verdict: Verdict;
-  /** The profile's reason and source when a divergence is expected. */
+  /** The profile entry's reason, link and source when a divergence is expected. */
   readonly reason?: string;
   readonly link?: string;
   readonly source?: 'docs' | 'issue' | 'observed';
+  /** The divergence the profile documents, when another one happened (changed). */
+  readonly documented?: string;
 }
 
 /** Outcome held against expectation (DESIGN.md "verdict"). A skip is no finding: ok. */
-export function verdictOf(outcome: Outcome, expected: 'pass' | 'diverge'): Verdict {
+export function verdictOf(outcome: Outcome, expected: Judged['expected'], documentedThisWay = true): Verdict {
   if (outcome === 'error') return 'error';
   if (outcome === 'skip') return 'ok';
+  if (expected === 'unknown') return outcome === 'pass' ? 'ok' : 'unprofiled';
   if (outcome === 'pass') return expected === 'pass' ? 'ok' : 'improved';
-  return expected === 'diverge' ? 'documented' : 'regression';
+  if (expected === 'pass') return 'regression';
+  return documentedThisWay ? 'documented' : 'changed';
 }
 
 /**
@@ -45,8 +55,21 @@ export function applyBaseline(runs: readonly ScenarioRun[]): ScenarioRun[] {
   });
 }
 
-export function judge(run: ScenarioRun, profile: Profile | undefined, mode: string | null, traits?: ReadonlySet<Trait>): Judged {
-  const entry = run.target === 'direct' ? undefined : expectedDivergence(profile, mode, run.scenario, run.driver, traits);
-  const expected = entry ? 'diverge' : 'pass';
-  return { ...run, expected, verdict: verdictOf(run.outcome, expected), reason: entry?.reason, link: entry?.link, source: entry ? entry.source ?? 'docs' : undefined };
+/**
+ * Holds a result against its pooler's profile: the most specific entry that holds for the
+ * target and documents this divergence wins; if entries hold but none documents it, the most
+ * specific one is the documented behaviour that changed. No profile at all: nothing is expected.
+ */
+export function judge(run: ScenarioRun, profile: Profile | undefined, facts: TargetFacts, traits?: ReadonlySet<Trait>): Judged {
+  if (run.target === 'direct') return { ...run, expected: 'pass', verdict: verdictOf(run.outcome, 'pass') };
+  if (!profile) return { ...run, expected: 'unknown', verdict: verdictOf(run.outcome, 'unknown') };
+  const entries = applicableEntries(profile, facts, run.scenario, run.driver, traits);
+  if (!entries.length) return { ...run, expected: 'pass', verdict: verdictOf(run.outcome, 'pass') };
+  const entry = (run.outcome === 'diverge' ? entries.find((e) => documents(e, run.divergence)) : undefined) ?? entries[0];
+  const documentedThisWay = run.outcome !== 'diverge' || documents(entry, run.divergence);
+  return {
+    ...run, expected: 'diverge', verdict: verdictOf(run.outcome, 'diverge', documentedThisWay),
+    reason: entry.reason, link: entry.link, source: entry.source ?? 'docs',
+    ...(documentedThisWay ? {} : { documented: documentedDivergences(entry) }),
+  };
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { PublishedFeatureMap } from '../poolers/profile.ts';
+import type { PublishedAnswers } from '../poolers/profile.ts';
 import type { Feature } from './feature.ts';
 import { featureMapMarkdown, featureTable } from './feature-map.ts';
 import { junitXml } from './junit.ts';
@@ -19,7 +19,7 @@ export function prepareOutDir(out: string): void {
 
 export interface FeatureMapInput {
   readonly features: readonly Feature[];
-  readonly published: (target: string) => PublishedFeatureMap | undefined;
+  readonly published: (target: string) => PublishedAnswers | undefined;
 }
 
 /** Writes transcripts, results.json, junit.xml, summary.md and feature-map.md; every text goes through `redact`. */

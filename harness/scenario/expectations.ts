@@ -1,4 +1,5 @@
-import type { Notification, QueryResult, Session } from '../drivers/session.ts';
+import type { DbError, Notification, QueryResult, Session } from '../drivers/session.ts';
+import type { DivergenceKind } from '../kernel/divergence.ts';
 import { clip, type ServerMessage } from '../wire/messages.ts';
 import type { Cell, Expect } from './model.ts';
 
@@ -44,48 +45,85 @@ function resolve(v: string, saved: ReadonlyMap<string, string>): string | undefi
   return /^\$\w+$/.test(v) ? saved.get(v.slice(1)) : v;
 }
 
+/** An expectation that did not hold: what kind of difference, what was expected in words, the SQLSTATE seen. */
+export interface Mismatch {
+  readonly kind: DivergenceKind;
+  readonly text: string;
+  readonly sqlstate?: string;
+}
+
+const FATAL = 'FATAL';
+
+/** Which kind of difference an error result is: a FATAL one closed the connection. */
+function errorKind(error: DbError, otherwise: DivergenceKind): Mismatch['kind'] {
+  return error.severity === FATAL ? 'closed' : otherwise;
+}
+
+/** A reply message list that differs from PostgreSQL's, by what differs most. */
+function messagesMismatch(expected: readonly string[], messages: readonly ServerMessage[]): Mismatch {
+  const text = `expected messages ${expected.join(', ')}`;
+  const errors = messages.flatMap((m) => (m.type === 'ErrorResponse' ? [m] : []));
+  const fatal = errors.find((m) => m.severity === FATAL);
+  if (fatal) return { kind: 'closed', text, sqlstate: fatal.code ?? undefined };
+  const expectedErrors = expected.filter((x) => x.startsWith('ErrorResponse'));
+  if (errors.length && !expectedErrors.length) return { kind: 'error', text, sqlstate: errors[0].code ?? undefined };
+  if (!errors.length && expectedErrors.length) return { kind: 'no-error', text };
+  if (errors.length && expectedErrors.some((x) => x.includes(':') && errors.every((m) => `ErrorResponse:${m.code}` !== x))) return { kind: 'sqlstate', text, sqlstate: errors[0].code ?? undefined };
+  return { kind: 'messages', text };
+}
+
+function queryMismatch(e: Expect, r: Extract<StepResult, { kind: 'query' }>, saved: ReadonlyMap<string, string>): Mismatch | undefined {
+  const q = r.result;
+  if (e.messages) {
+    const got = (r.messages ?? []).filter((m) => !['NoticeResponse', 'ParameterStatus', 'NotificationResponse'].includes(m.type)).map(messageLabel);
+    if (got.length !== e.messages.length || !e.messages.every((x, i) => labelMatches(x, got[i]))) return messagesMismatch(e.messages, r.messages ?? []);
+  } else if (e.error) {
+    if (!q.error) return { kind: 'no-error', text: `expected ERROR ${e.error}` };
+    if (q.error.code !== e.error) return { kind: errorKind(q.error, 'sqlstate'), text: `expected ERROR ${e.error}`, sqlstate: q.error.code };
+  } else if (q.error) {
+    return { kind: errorKind(q.error, 'error'), text: 'expected success', sqlstate: q.error.code };
+  }
+  const rows = (text: string): Mismatch => ({ kind: 'rows', text });
+  if (e.rows) {
+    const ok = q.rows.length === e.rows.length && e.rows.every((row, i) => row.length === q.rows[i].length && row.every((c, j) => cellMatches(c, q.rows[i][j], saved)));
+    if (!ok) return rows(`expected rows ${show(e.rows.map((row) => row.map((c) => (c && /^\$\w+$/.test(c) ? `${c}=${saved.get(c.slice(1))}` : c))))}`);
+  }
+  if (e.rowCount !== undefined && q.rows.length !== e.rowCount) return rows(`expected ${e.rowCount} row(s)`);
+  const first = q.rows[0]?.[0] ?? null;
+  if (e.equals !== undefined && first !== resolve(e.equals, saved)) return rows(`expected ${e.equals}${e.equals.startsWith('$') ? ` (${resolve(e.equals, saved)})` : ''}`);
+  if (e.notEquals !== undefined && first === resolve(e.notEquals, saved)) return rows(`expected a value other than ${e.notEquals} (${resolve(e.notEquals, saved)})`);
+  return undefined;
+}
+
+function notificationMismatch(e: Expect, n: Notification | undefined, saved: ReadonlyMap<string, string>): Mismatch | undefined {
+  const differs = (text: string): Mismatch => ({ kind: 'notification', text });
+  if (e.notification === null) return n ? differs(`expected no notification, got payload ${show(n.payload)}`) : undefined;
+  if (!n) return differs('expected a notification, none arrived before the deadline');
+  if (e.notification?.payload !== undefined && n.payload !== e.notification.payload) return differs(`expected payload ${show(e.notification.payload)}`);
+  if (e.notification?.pidEquals !== undefined) {
+    const want = resolve(e.notification.pidEquals, saved);
+    if (String(n.pid) !== want) return differs(`expected the notification's pid to be ${e.notification.pidEquals} (${want})`);
+  }
+  return undefined;
+}
+
 /**
  * Checks a step's result against its expectation. Returns undefined when it holds, else what
- * was expected, in words. A step that expects nothing still fails on an unexpected error.
+ * differs. A step that expects nothing still fails on an unexpected error.
  */
-export function check(expect: Expect | undefined, r: StepResult, saved: ReadonlyMap<string, string>, session?: Session, notices: readonly string[] = []): string | undefined {
+export function check(expect: Expect | undefined, r: StepResult, saved: ReadonlyMap<string, string>, session?: Session, notices: readonly string[] = []): Mismatch | undefined {
   const e = expect ?? {};
-  if (e.notices && show(notices) !== show(e.notices)) return `expected notices ${show(e.notices)}, received ${show(notices)}`;
-  if (r.kind === 'notification') {
-    if (e.notification === null) return r.notification ? `expected no notification, got payload ${show(r.notification.payload)}` : undefined;
-    if (!r.notification) return 'expected a notification, none arrived before the deadline';
-    if (e.notification?.payload !== undefined && r.notification.payload !== e.notification.payload) return `expected payload ${show(e.notification.payload)}`;
-    if (e.notification?.pidEquals !== undefined) {
-      const want = resolve(e.notification.pidEquals, saved);
-      if (String(r.notification.pid) !== want) return `expected the notification's pid to be ${e.notification.pidEquals} (${want})`;
-    }
-    return undefined;
-  }
+  if (e.notices && show(notices) !== show(e.notices)) return { kind: 'notices', text: `expected notices ${show(e.notices)}, received ${show(notices)}` };
+  if (r.kind === 'notification') return notificationMismatch(e, r.notification, saved);
   if (r.kind === 'query') {
-    const q = r.result;
-    if (e.messages) {
-      const got = (r.messages ?? []).filter((m) => !['NoticeResponse', 'ParameterStatus', 'NotificationResponse'].includes(m.type)).map(messageLabel);
-      if (got.length !== e.messages.length || !e.messages.every((x, i) => labelMatches(x, got[i]))) return `expected messages ${e.messages.join(', ')}`;
-    } else if (e.error) {
-      if (!q.error) return `expected ERROR ${e.error}`;
-      if (q.error.code !== e.error) return `expected ERROR ${e.error}`;
-    } else if (q.error) {
-      return 'expected success';
-    }
-    if (e.rows) {
-      const ok = q.rows.length === e.rows.length && e.rows.every((row, i) => row.length === q.rows[i].length && row.every((c, j) => cellMatches(c, q.rows[i][j], saved)));
-      if (!ok) return `expected rows ${show(e.rows.map((row) => row.map((c) => (c && /^\$\w+$/.test(c) ? `${c}=${saved.get(c.slice(1))}` : c))))}`;
-    }
-    if (e.rowCount !== undefined && q.rows.length !== e.rowCount) return `expected ${e.rowCount} row(s)`;
-    const first = q.rows[0]?.[0] ?? null;
-    if (e.equals !== undefined && first !== resolve(e.equals, saved)) return `expected ${e.equals}${e.equals.startsWith('$') ? ` (${resolve(e.equals, saved)})` : ''}`;
-    if (e.notEquals !== undefined && first === resolve(e.notEquals, saved)) return `expected a value other than ${e.notEquals} (${resolve(e.notEquals, saved)})`;
+    const m = queryMismatch(e, r, saved);
+    if (m) return m;
   }
   if (e.parameterStatus && session) {
     for (const [name, want] of Object.entries(e.parameterStatus)) {
       const got = session.parameterStatus(name) ?? null;
       const w = want === null ? null : resolve(want, saved) ?? want;
-      if (got !== w) return `expected ParameterStatus ${name}=${show(w)}, driver holds ${show(got)}`;
+      if (got !== w) return { kind: 'parameter-status', text: `expected ParameterStatus ${name}=${show(w)}, driver holds ${show(got)}` };
     }
   }
   return undefined;

@@ -1,28 +1,52 @@
-// How a scenario run that stopped early ends: an expectation that did not hold, or what the
-// server or pooler did to a client connection, is behaviour (diverge); a deadline, a server
-// that died, or a fault of poolcheck's own is not (error). Decided from the error's type only.
-import { ConnectionLostError, DeadlineError, errorText, InfrastructureError, InvalidScenarioError } from '../kernel/errors.ts';
+// How a scenario run that stopped early ends, decided from the error's type only: a step that
+// differed from PostgreSQL (an expectation that did not hold, the connection closed on the
+// client, no answer within the deadline) diverges; a server of the target that stopped on its
+// own, poolcheck's own trouble or an invalid scenario is an error.
+import type { Divergence, DivergenceKind } from '../kernel/divergence.ts';
+import { ConnectionLostError, DeadlineError, errorText, InvalidScenarioError } from '../kernel/errors.ts';
 import type { Outcome } from './result.ts';
 
-/** A step's expectation did not hold: the scenario diverges there. */
-export class Divergence extends Error {
-  override readonly name = 'Divergence';
+/** An expectation that did not hold, as a step's action found it; the runner adds where. */
+export class Mismatched extends Error {
+  override readonly name = 'Mismatched';
+  constructor(readonly kind: DivergenceKind, message: string, readonly sqlstate?: string) {
+    super(message);
+  }
+}
+
+/** The scenario diverged at a step: where and how. */
+export class Diverged extends Error {
+  override readonly name = 'Diverged';
+  constructor(readonly divergence: Divergence, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * What a failure at a step says about the pooler, if anything: a lost connection and a missed
+ * deadline are its behaviour at that step (PostgreSQL answered there, or the run is an invalid
+ * scenario on direct); anything else is not a divergence.
+ */
+export function asMismatch(err: unknown): Mismatched | undefined {
+  if (err instanceof Mismatched) return err;
+  if (err instanceof ConnectionLostError) return new Mismatched('closed', err.message, err.sqlstate);
+  if (err instanceof DeadlineError) return new Mismatched('no-answer', err.message);
+  return undefined;
 }
 
 export interface Ending {
   readonly outcome: Exclude<Outcome, 'skip'>;
   readonly message: string;
+  readonly divergence?: Divergence;
 }
 
 /**
  * `err` stopped the run; `targetFailure` is why a server of the target stopped on its own, if
- * one did (then nothing the run saw afterwards says anything about the pooler).
+ * one did: then nothing the run saw says anything about the pooler.
  */
 export function classify(err: unknown, targetFailure: string | undefined): Ending {
-  if (err instanceof Divergence) return { outcome: 'diverge', message: err.message };
   if (targetFailure) return { outcome: 'error', message: targetFailure };
-  if (err instanceof ConnectionLostError) return { outcome: 'diverge', message: err.message };
+  if (err instanceof Diverged) return { outcome: 'diverge', message: err.message, divergence: err.divergence };
   if (err instanceof InvalidScenarioError) return { outcome: 'error', message: `invalid scenario: ${err.message}` };
-  if (err instanceof DeadlineError || err instanceof InfrastructureError) return { outcome: 'error', message: err.message };
   return { outcome: 'error', message: errorText(err) };
 }

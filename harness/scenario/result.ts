@@ -1,5 +1,7 @@
 // What running one scenario on one target with one driver produced: the runner's output, which
 // report/ holds against profiles and writes.
+import type { Divergence } from '../kernel/divergence.ts';
+
 export const OUTCOMES = ['pass', 'diverge', 'skip', 'error'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
@@ -24,5 +26,7 @@ export interface ScenarioRun {
   readonly steps: readonly StepRecord[];
   /** Index of the step that diverged or failed. */
   readonly failedStep?: number;
+  /** What exactly differed, when the outcome is diverge. */
+  readonly divergence?: Divergence;
   readonly transcript?: string;
 }

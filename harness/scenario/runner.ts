@@ -3,7 +3,8 @@
 // expectation; the outcome of a run that stops early comes from outcome.ts.
 import { toResult } from '../drivers/query-result.ts';
 import type { Driver, QueryResult, Session } from '../drivers/session.ts';
-import { ConnectionLostError, errorText, InfrastructureError, InvalidScenarioError, isSqlState, ServerError } from '../kernel/errors.ts';
+import type { Divergence, DivergenceKind } from '../kernel/divergence.ts';
+import { errorText, InfrastructureError, InvalidScenarioError, isSqlState, ServerError } from '../kernel/errors.ts';
 import { poll, withDeadline } from '../kernel/poll.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { MD5_USER, TRUST_USER } from '../targets/postgres-cluster.ts';
@@ -11,7 +12,7 @@ import type { Lane, StartedTarget } from '../targets/started-target.ts';
 import { Transcript } from '../wire/transcript.ts';
 import { check, summarize, type StepResult } from './expectations.ts';
 import { OBSERVER, type Scenario, type Step } from './model.ts';
-import { classify, Divergence, type Ending } from './outcome.ts';
+import { asMismatch, classify, Diverged, type Ending } from './outcome.ts';
 import type { ScenarioRun, StepRecord } from './result.ts';
 import { skipReason } from './skip-reason.ts';
 import { kindOf, type StepRun } from './step-kinds.ts';
@@ -39,7 +40,7 @@ export async function runScenario(s: Scenario, ctx: RunContext): Promise<Scenari
     await run.settleBackground();
   } catch (err) {
     ending = classify(err, ctx.target.failure());
-    if (run.failedStep !== undefined && !(err instanceof Divergence)) ending = { ...ending, message: `step ${run.failedStep + 1} (${s.steps[run.failedStep].session}): ${ending.message}` };
+    if (run.failedStep !== undefined && ending.outcome === 'error') ending = { ...ending, message: `step ${run.failedStep + 1} (${s.steps[run.failedStep].session}): ${ending.message}` };
   } finally {
     const teardown = await run.finish();
     if (!ending && teardown) ending = { outcome: 'error', message: teardown };
@@ -47,11 +48,18 @@ export async function runScenario(s: Scenario, ctx: RunContext): Promise<Scenari
   return {
     ...base, outcome: ending?.outcome ?? 'pass', failedStep: run.failedStep, steps: run.records, durationMs: Date.now() - started,
     message: ending?.message.replace(new RegExp(`${ctx.namePrefix}_(\\w+)`, 'g'), '{{$1}}'),
+    ...(ending?.divergence ? { divergence: unprefixed(ending.divergence, ctx.namePrefix) } : {}),
     transcript: run.transcript.render([...run.templates.replacements(), [ctx.namePrefix, '<run>']]),
   };
 }
 
 type Settled = StepResult | { readonly failed: unknown };
+
+/** Object names in a divergence written back as their templates, as in messages. */
+function unprefixed(d: Divergence, prefix: string): Divergence {
+  const back = (t: string) => t.replace(new RegExp(`${prefix}_(\\w+)`, 'g'), '{{$1}}');
+  return { ...d, expected: back(d.expected), observed: back(d.observed) };
+}
 
 /** One scenario while it runs: its sessions, saved values and background steps. */
 class RunningScenario implements StepRun {
@@ -75,12 +83,12 @@ class RunningScenario implements StepRun {
   timeout(st: { readonly timeoutMs?: number }): number { return st.timeoutMs ?? this.ctx.stepTimeoutMs; }
 
   async observe(sql: string): Promise<QueryResult> {
+    const expanded = this.templates.expand(sql);
     try {
-      return toResult(await this.ctx.lane.observer.query(this.templates.expand(sql), this.transcript, this.ctx.stepTimeoutMs));
+      return toResult(await this.ctx.lane.observer.query(expanded, this.transcript, this.ctx.stepTimeoutMs));
     } catch (err) {
       // The observer is poolcheck's own direct connection: its failure says nothing about a pooler.
-      if (err instanceof ConnectionLostError) throw new InfrastructureError(`the observer's connection to the database failed: ${err.message}`);
-      throw err;
+      throw new InfrastructureError(`the observer's connection to the database failed: ${errorText(err)}`);
     }
   }
 
@@ -129,34 +137,36 @@ class RunningScenario implements StepRun {
     }
     const before = this.sessions.get(st.session);
     before?.takeNotices?.(); // only the step's own notices count
+    const diverge = (kind: DivergenceKind, expected: string, observed: string, sqlstate?: string) => {
+      this.failedStep = i;
+      const divergence: Divergence = { step: i + 1, session: st.session, kind, expected, observed, ...(sqlstate ? { sqlstate } : {}) };
+      return new Diverged(divergence, `step ${i + 1} (${st.session}: ${what}): ${expected === observed ? expected : `${expected}, got ${observed}`}`);
+    };
     let result: StepResult;
     try {
       result = await this.act(st);
     } catch (err) {
       this.failedStep = i;
       this.records.push({ index: i, session: st.session, action: what, observed: errorText(err) });
-      if (err instanceof Divergence) throw new Divergence(`step ${i + 1} (${st.session}: ${what}): ${err.message}`);
+      const m = asMismatch(err);
+      if (m) throw diverge(m.kind, m.message, m.message, m.sqlstate);
       throw err;
     }
     const session = this.sessions.get(st.session) ?? before;
     const observed = summarize(result);
     if (!this.wireLevel || st.session === OBSERVER) this.transcript.note(st.session, `=> ${observed}`);
     const failure = check(st.expect, result, this.saved, session, session?.takeNotices?.() ?? []);
-    this.records.push({ index: i, session: st.session, action: what, observed, failure });
-    const diverge = (why: string) => {
-      this.failedStep = i;
-      return new Divergence(`step ${i + 1} (${st.session}: ${what}): ${why}`);
-    };
-    if (failure) throw diverge(`${failure}, got ${observed}`);
+    this.records.push({ index: i, session: st.session, action: what, observed, failure: failure?.text });
+    if (failure) throw diverge(failure.kind, failure.text, observed, failure.sqlstate);
     if (st.save) {
       const v = result.kind === 'query' ? result.result.rows[0]?.[0] : undefined;
-      if (v === undefined || v === null) throw diverge(`nothing to save as $${st.save}, got ${observed}`);
+      if (v === undefined || v === null) throw diverge('rows', `a value to save as $${st.save}`, observed);
       this.saved.set(st.save, v);
       this.transcript.pid(st.save.toLowerCase().includes('pid') ? v : undefined);
     }
     if (st.savePid) {
       const pid = session?.backendPid();
-      if (pid === undefined) throw diverge(`the driver holds no backend pid to save as $${st.savePid}`);
+      if (pid === undefined) throw diverge('messages', `a backend pid to save as $${st.savePid}`, 'the driver holds none');
       this.saved.set(st.savePid, String(pid));
       this.transcript.pid(pid);
     }

@@ -9,7 +9,7 @@ import { clip, type ServerMessage } from '../wire/messages.ts';
 import type { Transcript } from '../wire/transcript.ts';
 import { show, type StepResult } from './expectations.ts';
 import type { StepKind, StepOf } from './model.ts';
-import { Divergence } from './outcome.ts';
+import { Mismatched } from './outcome.ts';
 import type { Templates } from './templates.ts';
 
 /** What a step's action can reach while its scenario runs (runner.ts implements it). */
@@ -141,7 +141,7 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
           return last === want ? true : undefined;
         });
       } catch (err) {
-        if (err instanceof DeadlineError) throw new Divergence(`observer waited ${r.timeout(st)}ms for ${want}, last saw ${last}`);
+        if (err instanceof DeadlineError) throw new Mismatched('ground-truth', `observer waited ${r.timeout(st)}ms for ${want}, last saw ${last}`);
         throw err;
       }
       return done;

@@ -48,5 +48,10 @@ export interface StartedTarget {
 
 export interface Provider {
   readonly id: ProviderId;
+  /**
+   * The release a pooler will run, read before any target starts (so that settings can be
+   * checked against it); null where it cannot be known until a target runs.
+   */
+  poolerVersion(id: string): Promise<string | null>;
   start(spec: TargetSpec): Promise<StartedTarget>;
 }

@@ -7,7 +7,7 @@ import { DEFAULT_LANES } from '../../harness/cli/run-command.ts';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pgpoolProfile } from '../../harness/poolers/pgpool/profile.ts';
-import { expectedDivergence } from '../../harness/poolers/profile.ts';
+import { applicableEntries } from '../../harness/poolers/profile.ts';
 import { eventually, processesMentioning, runDir, startCli } from './helpers.ts';
 import { tempDir } from '../temp-dir.ts';
 
@@ -42,7 +42,7 @@ describe('pgpool-II target (pgpool:cache) with raw, pg and postgres.js', functio
   const out = tmpOut('run');
   let code: number | null;
   let stdout = '';
-  let doc: { targets: Array<{ id: string; poolerVersion: string | null }>; results: Result[]; summary: { byVerdict: Record<string, number> } };
+  let doc: { targets: Array<{ id: string; poolerVersion: string | null; postgresVersion: string | null }>; results: Result[]; summary: { byVerdict: Record<string, number> } };
   const on = (target: string) => doc.results.filter((r) => r.target === target);
   const pick = (scenario: string, driver: string) => on('pgpool:cache').find((r) => r.scenario === scenario && r.driver === driver)!;
 
@@ -101,12 +101,12 @@ describe('pgpool-II target (pgpool:cache) with raw, pg and postgres.js', functio
     const documented = on('pgpool:cache').filter((r) => r.verdict === 'documented');
     expect(documented.length).to.be.at.least(5);
     for (const r of documented) {
-      const entry = expectedDivergence(pgpoolProfile, 'cache', r.scenario, r.driver);
+      const entry = applicableEntries(pgpoolProfile, { mode: 'cache', version: doc.targets[1].poolerVersion, postgresVersion: doc.targets[1].postgresVersion, settings: {} }, r.scenario, r.driver)[0];
       expect(entry, `${r.scenario} ${r.driver}`).to.not.equal(undefined);
-      const source = entry!.source ?? 'docs';
+      const source: 'docs' | 'issue' | 'observed' = entry.source ?? 'docs';
       const where = { docs: /^https:\/\/www\.pgpool\.net\/docs\/43\/en\/html\//, issue: /^https:\/\/github\.com\/pgpool\/pgpool2\/issues\/\d+$/, observed: /^https:\/\/www\.postgresql\.org\/docs\// }[source];
-      expect(entry!.link, `${r.scenario}: a ${source} source`).to.match(where);
-      expect(r.reason).to.equal(entry!.reason);
+      expect(entry.link, `${r.scenario}: a ${source} source`).to.match(where);
+      expect(r.reason).to.equal(entry.reason);
     }
   });
 

@@ -1,6 +1,7 @@
 // A driver whose sessions replay scripted answers, and a target whose observer does the same:
 // the runner exercised without any server.
 import type { Capability, Driver, QueryResult, Session, SessionOptions } from '../../harness/drivers/session.ts';
+import { withDeadline } from '../../harness/kernel/poll.ts';
 import { NotificationBox } from '../../harness/drivers/session.ts';
 import type { RunContext } from '../../harness/scenario/runner.ts';
 import type { Lane, StartedTarget } from '../../harness/targets/started-target.ts';
@@ -17,8 +18,8 @@ export interface FakeScript {
   readonly answers?: Record<string, Record<string, Answer[]>>;
   /** Thrown by connect for this session. */
   readonly refuse?: Record<string, Error>;
-  /** The observer's rows per SQL text (DataRow values), or an error to throw. */
-  readonly observer?: (sql: string) => readonly (readonly string[])[] | Error;
+  /** The observer's rows per SQL text (DataRow values), an ErrorResponse, or an error to throw (its connection failed). */
+  readonly observer?: (sql: string) => readonly (readonly string[])[] | { readonly sqlstate: string; readonly message: string } | Error;
   readonly capabilities?: readonly Capability[];
   /** What the target says about a server that stopped on its own. */
   readonly targetFailure?: string;
@@ -31,12 +32,13 @@ class FakeSession implements Session {
 
   constructor(private readonly name: string, private readonly script: FakeScript) {}
 
-  async query(sql: string): Promise<QueryResult> {
+  async query(sql: string, _params?: unknown, opts?: { timeoutMs?: number }): Promise<QueryResult> {
     this.log.push(sql);
     const list = this.script.answers?.[this.name]?.[sql];
     if (!list?.length) return rows();
     const answer = list.length > 1 ? list.shift()! : list[0];
-    if (answer === 'hang') return new Promise(() => undefined);
+    // A driver gives up at the step's deadline, as the real ones do.
+    if (answer === 'hang') return withDeadline(new Promise<never>(() => undefined), opts?.timeoutMs ?? 200, `${this.name}: reply to ${sql}`);
     if (answer instanceof Error) throw answer;
     if (typeof answer === 'function') return answer(sql);
     return answer;
@@ -76,6 +78,7 @@ export function fakeContext(script: FakeScript, stepTimeoutMs = 200): RunContext
       async query(sql) {
         const answer = script.observer?.(sql) ?? [];
         if (answer instanceof Error) throw answer;
+        if ('sqlstate' in answer) return [{ type: 'ErrorResponse', severity: 'ERROR', code: answer.sqlstate, message: answer.message }, { type: 'ReadyForQuery', status: 'I' }];
         const messages: ServerMessage[] = [
           { type: 'RowDescription', columns: ['c0'] },
           ...answer.map((values): ServerMessage => ({ type: 'DataRow', values })),
@@ -87,7 +90,7 @@ export function fakeContext(script: FakeScript, stepTimeoutMs = 200): RunContext
     },
   };
   const target: StartedTarget = {
-    spec: { id: 'direct', pooler: null, mode: null }, provider: 'local', lanes: [lane], poolerVersion: null, postgresVersion: '15',
+    spec: { id: 'direct', pooler: null, mode: null, settings: {} }, provider: 'local', lanes: [lane], poolerVersion: null, postgresVersion: '15',
     failure: () => script.targetFailure, stop: async () => undefined,
   };
   return { target, lane, driver: fakeDriver(script), namePrefix: 'pct_1', stepTimeoutMs, released: () => released };

@@ -10,7 +10,7 @@ function render(port = 40001, lanes = ['poolcheck', 'poolcheck_1'], tls?: { cert
     mode: 'cache', port, dir: DIR, laneDatabases: lanes,
     backend: { host: '127.0.0.1', port: 50002, database: 'poolcheck', user: 'poolcheck', password: PASSWORD },
     backendSecret: 'SCRAM-SHA-256$4096:c2FsdA==$a2V5:a2V5', authRoles: { md5: 'pc_md5', trust: 'pc_trust' },
-    tls: tls ?? { cert: `${DIR}/server.crt`, key: `${DIR}/server.key` },
+    tls: tls ?? { cert: `${DIR}/server.crt`, key: `${DIR}/server.key` }, settings: {},
   });
 }
 

@@ -14,9 +14,13 @@ const row = (target: string, driver: string, outcome: Row['outcome'], verdict: R
 const report = (results: Row[]): RunReport => ({
   run: { id: 'r1', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z', durationMs: 1000, poolcheckVersion: '0.1.0' },
   targets: [
-    { id: 'direct', pooler: null, mode: null, provider: 'local', poolerVersion: null, postgresVersion: '15.20', startMs: 10 },
-    { id: 'pgbouncer:transaction', pooler: 'pgbouncer', mode: 'transaction', provider: 'local', poolerVersion: '1.18.0', postgresVersion: '15.20', startMs: 10 },
+    { id: 'direct', pooler: null, mode: null, provider: 'local', poolerVersion: null, postgresVersion: '15.20', startMs: 10, settings: {}, effectiveSettings: {} },
+    {
+      id: 'pgbouncer:transaction', pooler: 'pgbouncer', mode: 'transaction', provider: 'local', poolerVersion: '1.18.0', postgresVersion: '15.20', startMs: 10,
+      settings: {}, effectiveSettings: { max_prepared_statements: '0' },
+    },
   ],
+  warnings: [],
   drivers: [{ id: 'raw', version: '1', library: 'pg-protocol' }, { id: 'pg', version: '8', library: 'pg' }],
   results,
 });
@@ -28,13 +32,18 @@ describe('reports', () => {
     row('pgbouncer:transaction', 'pg', 'pass', 'ok'),
   ];
 
-  it('results.json follows schemaVersion 1', () => {
+  it('results.json follows schemaVersion 2', () => {
     const doc = JSON.parse(resultsJson(report(rows)));
-    expect(doc.schemaVersion).to.equal(1);
+    expect(doc.schemaVersion).to.equal(2);
     expect(Object.keys(doc.run)).to.deep.equal(['id', 'startedAt', 'finishedAt', 'durationMs', 'poolcheckVersion']);
-    expect(doc.targets[1]).to.deep.equal({ id: 'pgbouncer:transaction', pooler: 'pgbouncer', mode: 'transaction', provider: 'local', poolerVersion: '1.18.0', postgresVersion: '15.20' });
+    expect(doc.warnings).to.deep.equal([]);
+    expect(doc.targets[1]).to.deep.equal({
+      id: 'pgbouncer:transaction', pooler: 'pgbouncer', mode: 'transaction', settings: {}, effectiveSettings: { max_prepared_statements: '0' },
+      provider: 'local', poolerVersion: '1.18.0', postgresVersion: '15.20',
+    });
+    expect(doc.results[0].divergence).to.equal(null);
     expect(doc.results[2]).to.include({ scenario: 'sequences/a', category: 'sequences', target: 'pgbouncer:transaction', driver: 'raw', outcome: 'diverge', expected: 'diverge', verdict: 'documented', reason: 'no session state', transcript: 'transcripts/pgbouncer:transaction/raw/a.txt' });
-    expect(doc.summary.byVerdict).to.deep.equal({ ok: 3, documented: 1, regression: 0, improved: 0, error: 0 });
+    expect(doc.summary.byVerdict).to.deep.equal({ ok: 3, documented: 1, changed: 0, regression: 0, improved: 0, unprofiled: 0, error: 0 });
   });
 
   it('junit marks regressions as failures and escapes XML', () => {

@@ -42,13 +42,22 @@ describe('the scenario runner (fake sessions)', () => {
     expect((await run([{ session: 'a', sql: 'SELECT 1/0', expect: { error: '22012' } }], script).result).outcome).to.equal('pass');
   });
 
-  it('takes a connection the server closed for behaviour (diverge), and a deadline for an error', async () => {
-    const lost = await run([{ session: 'a', sql: 'SELECT 1' }], { answers: { a: { 'SELECT 1': [new ConnectionLostError('a: the server closed the connection')] } } }).result;
+  it('takes a connection the server closed, and no answer within the deadline, for behaviour (diverge)', async () => {
+    const lost = await run([{ session: 'a', sql: 'SELECT 1' }], { answers: { a: { 'SELECT 1': [new ConnectionLostError('a: the server closed the connection', '08P01')] } } }).result;
     expect(lost.outcome).to.equal('diverge');
-    expect(lost.message).to.equal('step 1 (a): a: the server closed the connection');
+    expect(lost.message).to.equal('step 1 (a: SELECT 1): a: the server closed the connection');
+    expect(lost.divergence).to.include({ step: 1, session: 'a', kind: 'closed', sqlstate: '08P01' });
     const late = await run([{ session: 'a', sql: 'SELECT 1' }], { answers: { a: { 'SELECT 1': [new DeadlineError('timed out after 200ms waiting for a reply')] } } }).result;
-    expect(late.outcome).to.equal('error');
-    expect(late.message).to.equal('step 1 (a): timed out after 200ms waiting for a reply');
+    expect(late.outcome).to.equal('diverge');
+    expect(late.divergence).to.include({ step: 1, kind: 'no-answer' });
+    expect(late.message).to.equal('step 1 (a: SELECT 1): timed out after 200ms waiting for a reply');
+  });
+
+  it('reports a pooler that hangs as a divergence at the step that never answered', async () => {
+    const r = await run([{ session: 'a', sql: 'SELECT 1' }, { session: 'b', sql: 'SELECT 2', timeoutMs: 30 }], { answers: { b: { 'SELECT 2': ['hang'] } } }).result;
+    expect(r.outcome).to.equal('diverge');
+    expect(r.divergence).to.include({ step: 2, session: 'b', kind: 'no-answer' });
+    expect(r.message).to.equal('step 2 (b: SELECT 2): timed out after 30ms waiting for b: reply to SELECT 2');
   });
 
   it('does not tell outcomes by wording: an ordinary error that reads like a lost connection is an error', async () => {
@@ -105,7 +114,7 @@ describe('the scenario runner (fake sessions)', () => {
   });
 
   it('reports a failed teardown as an error of a scenario that passed', async () => {
-    const r = await run([{ session: 'a', sql: 'SELECT 1' }], { observer: (sql) => (sql.startsWith('DROP') ? new Error('relation is locked') : []) }, { teardown: ['DROP TABLE t'] }).result;
+    const r = await run([{ session: 'a', sql: 'SELECT 1' }], { observer: (sql) => (sql.startsWith('DROP') ? { sqlstate: '55P03', message: 'relation is locked' } : []) }, { teardown: ['DROP TABLE t'] }).result;
     expect(r.outcome).to.equal('error');
     expect(r.message).to.equal('teardown "DROP TABLE t" failed: relation is locked');
   });

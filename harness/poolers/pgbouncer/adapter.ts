@@ -2,7 +2,9 @@
 import path from 'node:path';
 import { poll } from '../../kernel/poll.ts';
 import { TIMEOUT_MS } from '../../kernel/timeouts.ts';
+import { inRange } from '../../kernel/versions.ts';
 import type { PoolerAdapter } from '../pooler-adapter.ts';
+import { boolean01, wholeNumber } from '../settings.ts';
 import { pgbouncerProfile } from './profile.ts';
 
 /** SHOW POOLS columns (pgbouncer 1.18+) counting cancel requests in flight. */
@@ -15,9 +17,23 @@ export const pgbouncer: PoolerAdapter = {
   docs: 'https://www.pgbouncer.org/features.html',
   binary: { program: 'pgbouncer', aptPackage: 'pgbouncer', candidates: ['/usr/sbin/pgbouncer'] },
   parseVersion: (line) => line.match(/(\d+\.\d+(?:\.\d+)?)/)?.[1] ?? line,
-  stopSignal: 'SIGTERM', // immediate shutdown; SIGINT would wait for clients ("safe shutdown")
+  // Immediate shutdown: SIGTERM up to 1.22, SIGQUIT from 1.23, where SIGTERM waits for every
+  // client ("super safe shutdown", https://github.com/pgbouncer/pgbouncer/pull/902).
+  stopSignal: (version) => (inRange(version, '>=1.23') ? 'SIGQUIT' : 'SIGTERM'),
+  settings: {
+    max_prepared_statements: {
+      help: 'protocol-level named prepared statements in transaction and statement pooling (0: off)',
+      versions: '>=1.21',
+      // 1.21 added it off by default; 1.24 turned it on (https://github.com/pgbouncer/pgbouncer/pull/1144).
+      defaults: [{ versions: '<1.24', value: '0' }, { versions: '>=1.24', value: '200' }],
+      check: wholeNumber,
+      toggle: { off: '0', on: '200', modes: ['transaction'] },
+    },
+    server_reset_query_always: { help: 'run server_reset_query in every pooling mode', defaults: [{ versions: '*', value: '0' }], check: boolean01 },
+    server_reset_query: { help: 'the query that cleans a server connection a client released (session pooling)', defaults: [{ versions: '*', value: 'DISCARD ALL' }] },
+  },
   // One pgbouncer per lane: pgbouncer 1.18 exits ("FATAL ... server_proto(): server in bad
-  // state: 11", pgbouncer#822, fixed in 1.20.1 by #927) when a server connection it is sending
+  // state: 11", pgbouncer#822, fixed in 1.21.0 by #927) when a server connection it is sending
   // a CancelRequest on gets a packet, which happened when backends were ended while a cancel
   // was in flight: one lane's quiesce during another lane's cancel, or a scenario's own cancel
   // still travelling when the scenario had ended (resetServers waits for those).
@@ -50,7 +66,7 @@ export const pgbouncer: PoolerAdapter = {
       return servers ? undefined : true;
     });
   },
-  render({ mode, port, backend, backendSecret, dir, laneDatabases, authRoles, tls }) {
+  render({ mode, port, backend, backendSecret, dir, laneDatabases, authRoles, tls, settings }) {
     const server = (db: string) => `host=${backend.host} port=${backend.port} dbname=${db}`;
     // In session mode a client keeps its server until it disconnects, so a one-server pool
     // would make a second concurrent client wait: there both pools are wide, and sequential
@@ -84,6 +100,7 @@ pidfile =
 log_connections = 1
 log_disconnections = 1
 admin_users = ${backend.user}
+${Object.entries(settings).map(([k, v]) => `${k} = ${v}`).join('\n')}
 `;
     return {
       files: {

@@ -249,8 +249,8 @@ const TRANSACTION_MAP = {
 
 export const pgbouncerProfile: Profile = {
   pooler: 'pgbouncer',
-  versions: '1.18',
-  publishedFeatureMap: { link: FEATURES, modes: { session: SESSION_MAP, transaction: TRANSACTION_MAP } },
+  checked: ['1.18.0'],
+  publishedFeatureMaps: [{ link: FEATURES, modes: { session: SESSION_MAP, transaction: TRANSACTION_MAP } }],
   modes: {
     session: [...EVERY_MODE],
     transaction: [...EVERY_MODE, ...TRANSACTION_POOLING],

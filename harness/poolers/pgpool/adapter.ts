@@ -62,7 +62,8 @@ export const pgpool: PoolerAdapter = {
   instancePerLane: true,
   // SIGINT is pgpool's fast shutdown (children are stopped, clients disconnected); SIGTERM is
   // smart shutdown, which waits for clients. https://www.pgpool.net/docs/43/en/html/server-stop.html
-  stopSignal: 'SIGINT',
+  stopSignal: () => 'SIGINT',
+  settings: {},
   profile: pgpoolProfile,
 
   async resetServers(admin, lane, terminateBackends) {

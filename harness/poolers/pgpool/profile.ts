@@ -142,7 +142,7 @@ const OWN_AUTH_ERROR: ProfileEntry = {
 
 export const pgpoolProfile: Profile = {
   pooler: 'pgpool',
-  versions: '4.3',
+  checked: ['4.3.5'],
   modes: {
     cache: [...INTERNAL_TRANSACTION, ...INJECTED_SYNC, UNKNOWN_STATEMENT, EXTENDED_DISCARD_ALL, FAILED_PREPARE_TRANSACTION, OWN_AUTH_ERROR],
   },

@@ -103,7 +103,8 @@ const KEY_DATA_PID: ProfileEntry = {
 
 export const polardbProxyProfile = {
   pooler: 'polardb-proxy',
-  versions: 'PolarProxy 2.3.46+ transaction-level connection pool, PolarDB for PostgreSQL (docs as of 2026); not run live: written from the docs, PolarDB is cloud-only',
+  checked: [],
+  basis: 'PolarProxy 2.3.46+ transaction-level connection pool, PolarDB for PostgreSQL (docs as of 2026); not run live: written from the docs, PolarDB is cloud-only',
   modes: {
     transaction: [CANCEL_MAY_HANG, SEQUENCES_SHARED, SEQUENCES_OWN, ADVISORY_LOCKS, LISTEN_NOTIFY, HOLDABLE_CURSORS, BACKEND_PER_TRANSACTION, KEY_DATA_PID],
   },

@@ -109,7 +109,8 @@ const EVERY_MODE = [KEY_DATA_PID, BACKEND_PER_TRANSACTION, DEALLOCATE, UNNAMED_S
 
 export const yugabyteYsqlCmProfile = {
   pooler: 'yugabyte-ysql-cm',
-  versions: 'YugabyteDB v2025.2 (stable docs, "Set up YSQL Connection Manager"); not run live: written from the docs, no YugabyteDB here',
+  checked: [],
+  basis: 'YugabyteDB v2025.2 (stable docs, "Set up YSQL Connection Manager"); not run live: written from the docs, no YugabyteDB here',
   modes: {
     /** The flag's default: currval()/lastval() refused, sequences not sticky. */
     pooled_without_curval_lastval: [...EVERY_MODE, CURRVAL_REFUSED, CURRVAL_REFUSAL_CODE, CACHE_NOT_MONOTONIC],

@@ -1,10 +1,12 @@
 // Which image runs each server of a docker target: poolcheck's own (docker/<component>/, built
 // by `poolcheck images build`), or one the user names to certify it as shipped
 // (--image pgbouncer=registry.example/pgbouncer:1.24.1-rc1).
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ContainerRuntimeClient } from 'testcontainers';
+import { TIMEOUT_MS } from '../../kernel/timeouts.ts';
 import { poolerIds } from '../../poolers/registry.ts';
 
 /** docker/ in the repository: one folder per image poolcheck can build. */
@@ -13,13 +15,38 @@ export const DOCKER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.ur
 /** What an image runs: PostgreSQL, or a pooler by its adapter id. */
 export const imageComponents = (): string[] => ['postgres', ...poolerIds];
 
+/** Components Debian packages in some releases only (odyssey: sid). */
+const ONLY_IN: Readonly<Partial<Record<string, readonly Suite[]>>> = { odyssey: ['sid'] };
+
+/** Whether poolcheck can build the component's image from this Debian release. */
+export const builtIn = (component: string, suite: Suite): boolean => ONLY_IN[component]?.includes(suite) ?? true;
+
 /** The folder an image of poolcheck's is built from, if poolcheck has one for the component. */
 export function imageFolder(component: string): string | undefined {
   const dir = path.join(DOCKER_DIR, component);
   return existsSync(path.join(dir, 'Dockerfile')) ? dir : undefined;
 }
 
-export const builtImageTag = (component: string) => `poolcheck/${component}:bookworm`;
+/**
+ * The Debian releases poolcheck's images can be made from, each fixing the PostgreSQL and
+ * pooler versions a docker run certifies (bookworm: PostgreSQL 15, pgbouncer 1.18, pgpool-II
+ * 4.3; trixie: 17, 1.24, 4.6; sid: 18, 1.26, 4.7, odyssey 1.5).
+ */
+export const SUITES = ['bookworm', 'trixie', 'sid'] as const;
+export type Suite = (typeof SUITES)[number];
+export const DEFAULT_SUITE: Suite = 'bookworm';
+
+export const builtImageTag = (component: string, suite: Suite = DEFAULT_SUITE) => `poolcheck/${component}:${suite}`;
+
+/** What `program --version` prints in an image (first line), or why it printed nothing. */
+export async function imageVersionLine(ref: string, program: string): Promise<string> {
+  return new Promise((resolve) => {
+    execFile('docker', ['run', '--rm', '--network', 'none', '--entrypoint', program, ref, '--version'], { timeout: TIMEOUT_MS.imageProbe, encoding: 'utf8' }, (err, stdout, stderr) => {
+      const text = (stdout.trim() || stderr.trim()).split('\n')[0];
+      resolve(text || `unknown (${err ? err.message.split('\n')[0] : 'no output'})`);
+    });
+  });
+}
 
 export interface ImageChoice {
   readonly component: string;
@@ -42,9 +69,9 @@ export function parseImageOverrides(items: readonly string[] = []): Readonly<Rec
   return out;
 }
 
-export function chooseImage(component: string, overrides: Readonly<Record<string, string>>): ImageChoice {
+export function chooseImage(component: string, overrides: Readonly<Record<string, string>>, suite: Suite = DEFAULT_SUITE): ImageChoice {
   const ref = overrides[component];
-  return ref ? { component, ref, user: true } : { component, ref: builtImageTag(component), user: false };
+  return ref ? { component, ref, user: true } : { component, ref: builtImageTag(component, suite), user: false };
 }
 
 export interface ResolvedImage extends ImageChoice {
@@ -65,7 +92,7 @@ export async function resolveImage(c: ContainerRuntimeClient, choice: ImageChoic
   if (!(await c.image.exists(name))) {
     throw new Error(choice.user
       ? `image ${choice.ref} is not in the Docker engine (poolcheck never pulls): \`docker pull ${choice.ref}\` or \`docker load\` it first`
-      : `image ${choice.ref} is not built: run \`poolcheck images build\` (after \`poolcheck images bootstrap\` where no registry is reachable), or name one with --image ${choice.component}=IMAGE`);
+      : `image ${choice.ref} is not built: run \`poolcheck images build --suite ${choice.ref.split(':')[1]}\` (after \`poolcheck images bootstrap --suite ${choice.ref.split(':')[1]}\` where no registry is reachable), or name one with --image ${choice.component}=IMAGE`);
   }
   const info = await c.image.inspect(name);
   const user = info.Config?.User ?? '';

@@ -22,7 +22,7 @@ import type { TargetSpec } from '../target-spec.ts';
 import { buildLanes, type LaneSpec } from '../target-lanes.ts';
 import { CONTAINER_DIR, containerName, startServerContainer, type ServerContainer, type ServerContainerSpec } from './docker-container.ts';
 import { containersLabelled, engine, LABEL, removeContainers, removeLeftoverContainers } from './docker-engine.ts';
-import { chooseImage, DOCKER_DIR, resolveImage, type ResolvedImage } from './docker-images.ts';
+import { chooseImage, DOCKER_DIR, imageVersionLine, resolveImage, type ResolvedImage, type Suite } from './docker-images.ts';
 
 export interface DockerProviderOptions {
   readonly runId: string;
@@ -31,6 +31,8 @@ export interface DockerProviderOptions {
   readonly lanes: number;
   /** Component (postgres or a pooler id) -> image to run instead of poolcheck's own. */
   readonly images: Readonly<Record<string, string>>;
+  /** The Debian release poolcheck's own images were built from. */
+  readonly suite: Suite;
 }
 
 
@@ -66,6 +68,13 @@ export class DockerProvider implements Provider {
     return leftovers;
   }
 
+  /** The release the pooler's image runs (`--version` in a throwaway container), before any target starts. */
+  async poolerVersion(id: string): Promise<string | null> {
+    const adapter = poolerAdapter(id);
+    const line = await imageVersionLine((await this.image(id)).ref, adapter.binary.program);
+    return adapter.parseVersion(line);
+  }
+
   /** The images used, component -> reference, for the run's log. */
   async imageRefs(): Promise<Record<string, string>> {
     const out: Record<string, string> = {};
@@ -76,7 +85,7 @@ export class DockerProvider implements Provider {
   private image(component: string): Promise<ResolvedImage> {
     let p = this.images.get(component);
     if (!p) {
-      p = engine().then((c) => resolveImage(c, chooseImage(component, this.opts.images)));
+      p = engine().then((c) => resolveImage(c, chooseImage(component, this.opts.images, this.opts.suite)));
       this.images.set(component, p);
     }
     return p;
@@ -178,7 +187,7 @@ export class DockerProvider implements Provider {
       const launch = adapter.render({
         mode: spec.mode ?? adapter.modes[0], port, backend: conn, backendSecret: this.app.scramSecret, dir: CONTAINER_DIR, laneDatabases: members.map((i) => laneDatabases[i]),
         authRoles: { md5: MD5_USER, trust: TRUST_USER },
-        tls: { cert: `${CONTAINER_DIR}/server.crt`, key: `${CONTAINER_DIR}/server.key` },
+        tls: { cert: `${CONTAINER_DIR}/server.crt`, key: `${CONTAINER_DIR}/server.key` }, settings: spec.settings,
       });
       const container: Omit<ServerContainerSpec, 'runId'> = {
         title: `${spec.id} ${adapter.id}${instance}`, component: adapter.id, instance, target: spec.id, image,

@@ -45,6 +45,9 @@ export class ExternalProvider implements Provider {
     if (!opts.pooler.pooler) throw new Error('an external target needs a pooler (e.g. pgbouncer:transaction)');
   }
 
+  /** Known once its admin console answers, when there is one: not before a target starts. */
+  async poolerVersion(): Promise<string | null> { return null; }
+
   /** An external target is always its pooler beside the direct baseline. */
   targets(): TargetSpec[] { return [DIRECT, this.opts.pooler]; }
 

@@ -44,6 +44,11 @@ export class LocalProvider implements Provider {
     for (const s of specs) if (s.pooler) this.poolerBinary(s.pooler);
   }
 
+  /** The release the pooler binary reports (`--version`), before anything starts. */
+  async poolerVersion(id: string): Promise<string | null> {
+    return poolerAdapter(id).parseVersion(versionLine(this.poolerBinary(id)));
+  }
+
   private poolerBinary(id: string): string {
     const a = poolerAdapter(id);
     return findBinary({
@@ -95,6 +100,7 @@ export class LocalProvider implements Provider {
       }
       const adapter = poolerAdapter(spec.pooler);
       const binary = this.poolerBinary(spec.pooler);
+      const version = adapter.parseVersion(versionLine(binary));
       // The lane indexes each pooler process serves: all of them, or one each (instancePerLane).
       const instances = adapter.instancePerLane ? laneDatabases.map((_, i) => [i]) : [laneDatabases.map((_, i) => i)];
       const poolers: ManagedProcess[] = [];
@@ -107,7 +113,7 @@ export class LocalProvider implements Provider {
         const port = await freePort();
         const launch = adapter.render({
           mode: spec.mode!, port, backend: cluster.conn, backendSecret: this.app.scramSecret, dir, laneDatabases: members.map((i) => laneDatabases[i]),
-          authRoles: { md5: MD5_USER, trust: TRUST_USER }, tls: certificateFiles(cluster.dataDir),
+          authRoles: { md5: MD5_USER, trust: TRUST_USER }, tls: certificateFiles(cluster.dataDir), settings: spec.settings,
         });
         for (const [name, text] of Object.entries(launch.files)) {
           const file = path.join(dir, name);
@@ -115,7 +121,7 @@ export class LocalProvider implements Provider {
           if (user) chownSync(file, user.uid, user.gid);
         }
         const pooler = spawnManaged({
-          name: `${spec.id} ${adapter.id}${suffix}`, command: binary, args: launch.args, stopSignal: adapter.stopSignal,
+          name: `${spec.id} ${adapter.id}${suffix}`, command: binary, args: launch.args, stopSignal: adapter.stopSignal(version),
           logFile: path.join(this.opts.logDir, `${slug}.${adapter.id}${suffix}.log`),
         });
         stops.push(() => pooler.stop());
@@ -133,7 +139,7 @@ export class LocalProvider implements Provider {
         });
       }
       return {
-        ...base, poolerVersion: adapter.parseVersion(versionLine(binary)), lanes,
+        ...base, poolerVersion: version, lanes,
         failure: () => poolers.map((p) => p.exitReason()).find(Boolean) ?? cluster.process.exitReason(),
       };
     } catch (err) {

@@ -326,6 +326,7 @@ public final class PgjdbcHelper {
         r.put("columns", List.of());
         Map<String, Object> err = new LinkedHashMap<>();
         err.put("code", e.getSQLState());
+        if (m.getSeverity() != null) err.put("severity", m.getSeverity());
         err.put("message", m.getMessage());
         r.put("error", err);
         return r;

@@ -134,7 +134,7 @@ async def op_query(s, req):
         return {"rows": rows, "columns": columns}, s.state()
     except asyncpg.PostgresError as e:
         # .message is the server's primary message; str(e) adds asyncpg's own hints.
-        return {"rows": [], "columns": [], "error": {"code": e.sqlstate, "message": e.message or str(e)}}, s.state()
+        return {"rows": [], "columns": [], "error": {"code": e.sqlstate, "message": e.message or str(e), "severity": getattr(e, "severity_en", None) or getattr(e, "severity", None)}}, s.state()
     except (asyncpg.InterfaceError, OSError) as e:
         raise OpError(f"{type(e).__name__}: {e}", lost=s.conn.is_closed(), state=s.state())
 

@@ -63,7 +63,7 @@ def server_text(conn):
 
 
 def db_error(e):
-    return {"code": e.sqlstate, "message": e.diag.message_primary or str(e)}
+    return {"code": e.sqlstate, "message": e.diag.message_primary or str(e), "severity": e.diag.severity_nonlocalized or e.diag.severity}
 
 
 def failure(s, e):

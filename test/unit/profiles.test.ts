@@ -1,0 +1,31 @@
+// Profile data is checked here, once, the way the catalogue checks scenarios: a typo in a
+// range, a setting or a divergence kind would silently make an entry never apply.
+import { expect } from 'chai';
+import { DIVERGENCE_KINDS } from '../../harness/kernel/divergence.ts';
+import { rangeProblem } from '../../harness/kernel/versions.ts';
+import { externalPoolers } from '../../harness/poolers/external-poolers.ts';
+import type { Profile } from '../../harness/poolers/profile.ts';
+import { poolers } from '../../harness/poolers/registry.ts';
+
+const profiles: Array<[string, Profile, readonly string[] | undefined]> = [
+  ...Object.values(poolers).map((a): [string, Profile, readonly string[]] => [a.id, a.profile, Object.keys(a.settings)]),
+  ...Object.values(externalPoolers).map((p): [string, Profile, undefined] => [p.id, p.profile, undefined]),
+];
+
+describe('profile data', () => {
+  for (const [id, profile, settings] of profiles) {
+    it(`${id}: every entry's ranges, settings and divergence kinds are valid`, () => {
+      const problems: string[] = [];
+      for (const [mode, entries] of Object.entries(profile.modes)) {
+        for (const e of entries) {
+          const where = `${id} ${mode} "${e.reason.slice(0, 40)}"`;
+          for (const range of [e.versions, e.postgres]) if (range && rangeProblem(range)) problems.push(`${where}: ${rangeProblem(range)}`);
+          for (const name of Object.keys(e.settings ?? {})) if (settings && !settings.includes(name)) problems.push(`${where}: unknown setting ${name}`);
+          for (const d of ([] as unknown[]).concat(e.divergence ?? []) as Array<{ kind: string }>) if (!(d.kind in DIVERGENCE_KINDS)) problems.push(`${where}: unknown divergence kind ${d.kind}`);
+        }
+      }
+      for (const m of profile.publishedFeatureMaps ?? []) if (m.versions && rangeProblem(m.versions)) problems.push(`${id} published map: ${rangeProblem(m.versions)}`);
+      expect(problems).to.deep.equal([]);
+    });
+  }
+});
