@@ -74,17 +74,15 @@ SOURCES
   fi
 } >"$dir/etc/apt/sources.list.d/debian.sources"
 # The archive reached here may be a snapshot, and Release files carry a Valid-Until a week after
-# they were written (sid's, trixie-updates', trixie-security's): apt refuses an expired one
-# ("is no longer valid"). For trixie and sid, apt inside the image skips only that date check
+# they were written (sid's, and the -updates and -security suites' of bookworm and trixie): apt
+# refuses an expired one ("is no longer valid"). apt inside the image skips only that date check
 # (signatures are still checked), so that `apt-get update` in the Dockerfiles needs no extra
-# flags. bookworm keeps apt's default, as its images always have.
-if [[ $SUITE != bookworm ]]; then
-  cat >"$dir/etc/apt/apt.conf.d/99poolcheck-snapshot" <<'APT'
+# flags, on every suite.
+cat >"$dir/etc/apt/apt.conf.d/99poolcheck-snapshot" <<'APT'
 // poolcheck: the mirror may be a snapshot whose Release files have expired (signatures are
 // still checked).
 Acquire::Check-Valid-Until "false";
 APT
-fi
 # What makes an image "slim": no documentation or translations from later installs, no
 # recommended packages, and no package caches left in layers.
 cat >"$dir/etc/dpkg/dpkg.cfg.d/slim" <<'DPKG'

@@ -22,7 +22,7 @@ if ! command -v dockerd >/dev/null || ! command -v docker >/dev/null; then
   echo "start-engine: installing docker.io (Debian's Docker engine)"
   export DEBIAN_FRONTEND=noninteractive
   apt-get install -y -qq --no-install-recommends docker.io >/dev/null 2>&1 || {
-    apt-get update -qq && apt-get install -y -qq --no-install-recommends docker.io >/dev/null
+    apt-get -o Acquire::Check-Valid-Until=false update -qq && apt-get install -y -qq --no-install-recommends docker.io >/dev/null
   }
 fi
 

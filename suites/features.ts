@@ -44,6 +44,8 @@ export const features: readonly Feature[] = [
       'prepared-statements/named-statement-*', 'prepared-statements/named-same-*', 'prepared-statements/named-reused-*', 'prepared-statements/named-survives-*',
       'prepared-statements/unnamed-*', 'prepared-statements/describe-then-*', 'prepared-statements/describe-other-*', 'prepared-statements/close-*',
       'prepared-statements/deallocate-*-protocol-statement', 'prepared-statements/bind-wrong-parameter-count',
+      'prepared-statements/parse-same-name-*', 'prepared-statements/protocol-statement-visible-to-sql', 'prepared-statements/sql-prepared-bound-over-protocol',
+      'prepared-statements/more-named-statements-*', 'prepared-statements/same-name-other-text-*',
     ],
   },
   {
@@ -55,6 +57,7 @@ export const features: readonly Feature[] = [
     id: 'temp-tables-preserve-delete-rows', title: 'PRESERVE/DELETE ROWS temp tables',
     scenarios: ['session-state/temp-table-*', 'session-objects/temp-table-on-commit-delete-rows', 'session-objects/temp-table-*-rows-*', 'abnormal-exits/abrupt-close-drops-temp-table'],
   },
+  { id: 'cached-plan-reset', title: 'Cached plan reset', scenarios: ['session-state/cached-plan-*', 'session-state/prepared-plan-*'] },
   { id: 'load', title: 'LOAD statement', scenarios: ['session-objects/load-*'] },
   {
     id: 'session-advisory-locks', title: 'Session-level advisory locks',

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { splitList } from '../kernel/lists.ts';
+import { closest } from '../kernel/schema.ts';
 import { COMMANDS, OPTION_NAMES, OPTIONS, type Command, type OptionName, type OptionSpec } from './options.ts';
 
 export class UsageError extends Error {}
@@ -36,20 +37,9 @@ export interface CommandLine {
 }
 
 const suggest = (word: string, known: readonly string[]): string => {
-  const near = known.find((k) => k.startsWith(word.slice(0, 3)) || word.startsWith(k.slice(0, 3)) || editDistance(word, k) <= 2);
+  const near = closest(word, known);
   return near ? `; did you mean --${near}?` : '';
 };
-
-/** Levenshtein distance, for "did you mean". */
-export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
-}
 
 export function parseCommandLine(argv: readonly string[]): CommandLine {
   let parsed: ReturnType<typeof parseArgs>;

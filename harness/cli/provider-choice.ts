@@ -8,6 +8,8 @@ import { DockerProvider } from '../targets/providers/docker.ts';
 import { parseImageOverrides } from '../targets/providers/docker-images.ts';
 import { ExternalProvider } from '../targets/providers/external.ts';
 import { parseEndpoint, parseEndpoints, readPassword } from '../targets/providers/external-url.ts';
+import { findPooler } from '../poolers/known-poolers.ts';
+import type { Profile } from '../poolers/profile.ts';
 import { poolerIds } from '../poolers/registry.ts';
 import { UsageError, type Options } from './args.ts';
 import { suiteOption } from './images-command.ts';
@@ -27,6 +29,8 @@ export interface ChosenProvider {
 
 export interface ProviderRequest {
   readonly options: Options;
+  /** Profiles from files (--profile). */
+  readonly profiles: readonly Profile[];
   readonly runId: string;
   readonly logDir: string;
   readonly lanes: number;
@@ -47,7 +51,7 @@ export function chooseProvider(req: ProviderRequest): ChosenProvider {
     if (only && only !== kind) throw new UsageError(`--${name} applies to --provider ${only}, not ${kind}`);
   }
   if (kind === 'external') return usage(() => external(req));
-  const targets = usage(() => parseTargets((o.list('targets') ?? [req.defaultTargets]).join(',')));
+  const targets = usage(() => parseTargets((o.list('targets') ?? [req.defaultTargets]).join(','), { profiles: req.profiles }));
 
   if (kind === 'docker') {
     const images = usage(() => parseImageOverrides(o.list('image')));
@@ -83,7 +87,7 @@ function external(req: ProviderRequest): ChosenProvider {
     if (!v) throw new UsageError(`--provider external needs --${n} (e.g. --${n} ${example})`);
     return v;
   };
-  const pooler = parseTarget(need('external-pooler', 'pgbouncer:transaction')[0]);
+  const pooler = parseTarget(need('external-pooler', 'pgbouncer:transaction')[0], { profiles: req.profiles, anyPooler: true });
   if (!pooler.pooler) throw new UsageError('--external-pooler names the pooler and its mode, e.g. pgbouncer:transaction (direct is the --external-direct URL)');
   if (o.given('targets')) throw new UsageError('with --provider external the targets are direct (--external-direct) and --external-pooler; leave out --targets');
   if (o.given('lanes')) throw new UsageError('--lanes does not apply to --provider external: give one URL per lane (comma lists) instead');
@@ -96,7 +100,8 @@ function external(req: ProviderRequest): ChosenProvider {
   const adminUrl = o.text('external-admin');
   const admin = adminUrl ? parseEndpoint('external-admin', adminUrl) : undefined;
   const password = readPassword({ env: o.text('password-env'), file: o.text('password-file') });
-  const provider = new ExternalProvider({ pooler, admin, password, lanes: pooled.map((p, i) => ({ pooled: p, single: single[i], direct: direct[i] })) });
-  const note = `external ${pooler.id}: ${pooled.length} lane(s); direct runs first, then the pooler, on the same database${admin ? '' : ' (no --external-admin: the quiesce only ends the lane\'s backends)'}`;
+  const known = pooler.pooler ? findPooler(pooler.pooler, req.profiles) : undefined;
+  const provider = new ExternalProvider({ pooler, known, admin, password, lanes: pooled.map((p, i) => ({ pooled: p, single: single[i], direct: direct[i] })) });
+  const note = `external ${pooler.id}: ${pooled.length} lane(s); direct runs first, then the pooler, on the same database${admin ? '' : ' (no --external-admin: the quiesce only ends the lane\'s backends)'}${known ? '' : `; poolcheck has no profile for ${pooler.pooler}: every divergence is an unprofiled finding (--profile FILE gives it one)`}`;
   return { provider, targets: provider.targets(), secrets: () => provider.secrets(), prepare: async () => [note] };
 }

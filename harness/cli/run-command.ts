@@ -4,8 +4,9 @@ import { driver, driverIds } from '../drivers/registry.ts';
 import { ensureDriverPrerequisites } from '../drivers/prerequisites.ts';
 import type { Driver } from '../drivers/session.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
-import { knownPooler } from '../poolers/known-poolers.ts';
-import { publishedAnswers } from '../poolers/profile.ts';
+import { findPooler } from '../poolers/known-poolers.ts';
+import { publishedAnswers, type Profile } from '../poolers/profile.ts';
+import { loadProfileFile } from '../poolers/profile-file.ts';
 import { assembleReport, targetFacts } from '../report/assemble.ts';
 import { redactor } from '../report/redact.ts';
 import { countByVerdict, exitCode, type RunReport } from '../report/run-report.ts';
@@ -38,6 +39,7 @@ interface RunPlan {
   readonly stepTimeoutMs: number;
   readonly quiet: boolean;
   readonly chosen: ChosenProvider;
+  readonly profiles: readonly Profile[];
   /** The targets were not named: a default certification adds each release's feature switches. */
   readonly defaultTargets: boolean;
 }
@@ -56,10 +58,13 @@ async function planRun(given: Options, positionals: readonly string[]): Promise<
   if (!scenarios.length && !broken.length) throw new UsageError(`--scenarios ${globs} matches no scenario; try \`poolcheck list scenarios\``);
   const out = o.text('out') ?? path.resolve(DEFAULT_OUT);
   const lanes = o.int('lanes') ?? DEFAULT_LANES;
-  const chosen = chooseProvider({ options: o, runId, logDir: path.join(out, 'logs'), lanes, defaultTargets: DEFAULT_TARGETS });
+  const profiles = (o.list('profile') ?? []).map((file) => {
+    try { return loadProfileFile(file); } catch (e) { throw new UsageError((e as Error).message); }
+  });
+  const chosen = chooseProvider({ options: o, profiles, runId, logDir: path.join(out, 'logs'), lanes, defaultTargets: DEFAULT_TARGETS });
   ensureDriverPrerequisites(drivers.map((d) => d.id), !o.flag('no-install'));
   return {
-    runId, drivers, catalog, scenarios, broken, out, chosen, stepTimeoutMs: o.int('step-timeout') ?? TIMEOUT_MS.step, quiet: o.flag('quiet'),
+    runId, drivers, catalog, scenarios, broken, out, chosen, profiles, stepTimeoutMs: o.int('step-timeout') ?? TIMEOUT_MS.step, quiet: o.flag('quiet'),
     defaultTargets: !o.has('targets') && o.text('provider') !== 'external',
   };
 }
@@ -100,7 +105,7 @@ export async function runCommand(given: Options, positionals: readonly string[])
     const total = (scenarios.length + broken.length) * drivers.length * targets.length;
     if (!quiet) process.stderr.write(`poolcheck ${POOLCHECK_VERSION} run ${runId}: ${scenarios.length + broken.length} scenarios x ${drivers.length} drivers x ${targets.length} targets = ${total} runs\n`);
     const { results, targets: records } = await runMatrix({ runId, targets, drivers, scenarios, broken, provider, stepTimeoutMs: plan.stepTimeoutMs, progress: consoleProgress(quiet) });
-    const profileOf = (pooler: string) => knownPooler(pooler).profile;
+    const profileOf = (pooler: string) => findPooler(pooler, plan.profiles)?.profile;
     const settingsOf = (t: TargetSpec, version: string | null) => targetEffectiveSettings(t, version);
     const ordered = targets.map((spec) => records.find((r) => r.spec.id === spec.id) ?? { spec, startMs: 0 });
     const { report, transcripts } = assembleReport({

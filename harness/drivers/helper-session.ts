@@ -64,7 +64,7 @@ export class HelperSession implements Session {
     } catch (err) {
       if (err instanceof HelperDeadError) throw new InfrastructureError(`${this.opts.label}: ${err.message}`);
       if (!(err instanceof HelperOpError)) throw err;
-      if (err.lost) throw new ConnectionLostError(`${this.opts.label}: connection lost (the other end closed the connection or the socket failed): ${err.message}`);
+      if (err.lost) throw new ConnectionLostError(`${this.opts.label}: connection lost (the other end closed the connection or the socket failed): ${err.message}`, isSqlState(err.code) ? err.code : undefined);
       // A SQLSTATE on a failure (a refused login) is the server's answer.
       if (isSqlState(err.code)) throw new ServerError(err.code, `${this.opts.label}: ${err.message}`);
       throw new Error(`${this.opts.label}: ${err.message}`);

@@ -9,7 +9,7 @@ export function aptInstall(packages: string[]): void {
   const lock = ['-o', 'DPkg::Lock::Timeout=120'];
   const install = () => spawnSync('apt-get', [...lock, 'install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: ['ignore', 'ignore', 'inherit'], env });
   if (install().status !== 0) {
-    spawnSync('apt-get', [...lock, 'update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'], env });
+    spawnSync('apt-get', [...lock, '-o', 'Acquire::Check-Valid-Until=false', 'update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'], env });
     if (install().status !== 0) throw new Error(`apt-get install ${packages.join(' ')} failed`);
   }
 }

@@ -1,9 +1,10 @@
+import { odyssey } from './odyssey/adapter.ts';
 import { pgbouncer } from './pgbouncer/adapter.ts';
 import { pgpool } from './pgpool/adapter.ts';
 import type { PoolerAdapter } from './pooler-adapter.ts';
 import { externalPoolers } from './external-poolers.ts';
 
-export const poolers = { pgbouncer, pgpool } satisfies Record<string, PoolerAdapter>;
+export const poolers = { pgbouncer, pgpool, odyssey } satisfies Record<string, PoolerAdapter>;
 export type PoolerId = keyof typeof poolers;
 export const poolerIds = Object.keys(poolers) as PoolerId[];
 

@@ -45,21 +45,20 @@ export async function runScenario(s: Scenario, ctx: RunContext): Promise<Scenari
     const teardown = await run.finish();
     if (!ending && teardown) ending = { outcome: 'error', message: teardown };
   }
+  const back = templated(ctx.namePrefix);
   return {
-    ...base, outcome: ending?.outcome ?? 'pass', failedStep: run.failedStep, steps: run.records, durationMs: Date.now() - started,
-    message: ending?.message.replace(new RegExp(`${ctx.namePrefix}_(\\w+)`, 'g'), '{{$1}}'),
-    ...(ending?.divergence ? { divergence: unprefixed(ending.divergence, ctx.namePrefix) } : {}),
+    ...base, outcome: ending?.outcome ?? 'pass', failedStep: run.failedStep, durationMs: Date.now() - started,
+    steps: run.records.map((r) => ({ ...r, observed: r.observed && back(r.observed), failure: r.failure && back(r.failure) })),
+    message: ending && back(ending.message),
+    ...(ending?.divergence ? { divergence: { ...ending.divergence, expected: back(ending.divergence.expected), observed: back(ending.divergence.observed) } } : {}),
     transcript: run.transcript.render([...run.templates.replacements(), [ctx.namePrefix, '<run>']]),
   };
 }
 
 type Settled = StepResult | { readonly failed: unknown };
 
-/** Object names in a divergence written back as their templates, as in messages. */
-function unprefixed(d: Divergence, prefix: string): Divergence {
-  const back = (t: string) => t.replace(new RegExp(`${prefix}_(\\w+)`, 'g'), '{{$1}}');
-  return { ...d, expected: back(d.expected), observed: back(d.observed) };
-}
+/** Object names written back as their templates, so messages of two runs compare. */
+const templated = (prefix: string) => (text: string): string => text.replace(new RegExp(`${prefix}_(\\w+)`, 'g'), '{{$1}}');
 
 /** One scenario while it runs: its sessions, saved values and background steps. */
 class RunningScenario implements StepRun {

@@ -1,6 +1,6 @@
 // A target's pooler settings checked against the release that will run, before anything
 // starts, and the extra targets a default certification adds for the release's feature switches.
-import { knownPooler } from '../poolers/known-poolers.ts';
+import { findPooler } from '../poolers/known-poolers.ts';
 import { effectiveSettings, settingsProblem, toggledSettings } from '../poolers/settings.ts';
 import { targetId, type TargetSpec } from './target-spec.ts';
 
@@ -8,7 +8,7 @@ import { targetId, type TargetSpec } from './target-spec.ts';
 export function targetSettingsProblem(targets: readonly TargetSpec[], versionOf: (pooler: string) => string | null): string | undefined {
   for (const t of targets) {
     if (!t.pooler || !Object.keys(t.settings).length) continue;
-    const adapter = knownPooler(t.pooler).adapter;
+    const adapter = findPooler(t.pooler)?.adapter;
     // A pooler known only as a profile: its settings are what the user says it runs with.
     if (!adapter) continue;
     const problem = settingsProblem(t.pooler, adapter.settings, t.settings, versionOf(t.pooler));
@@ -20,7 +20,7 @@ export function targetSettingsProblem(targets: readonly TargetSpec[], versionOf:
 /** The targets, each followed by the same pooler and mode with a feature switch the other way. */
 export function withToggledSettings(targets: readonly TargetSpec[], versionOf: (pooler: string) => string | null): TargetSpec[] {
   return targets.flatMap((t) => {
-    const adapter = t.pooler ? knownPooler(t.pooler).adapter : undefined;
+    const adapter = t.pooler ? findPooler(t.pooler)?.adapter : undefined;
     if (!adapter || !t.pooler || !t.mode || Object.keys(t.settings).length) return [t];
     const pooler = t.pooler;
     const mode = t.mode;
@@ -32,6 +32,6 @@ export function withToggledSettings(targets: readonly TargetSpec[], versionOf: (
 
 /** Every setting the adapter knows, as this release runs it for this target. */
 export function targetEffectiveSettings(t: TargetSpec, version: string | null): Record<string, string> {
-  const adapter = t.pooler ? knownPooler(t.pooler).adapter : undefined;
+  const adapter = t.pooler ? findPooler(t.pooler)?.adapter : undefined;
   return adapter ? effectiveSettings(adapter.settings, t.settings, version) : { ...t.settings };
 }

@@ -1,5 +1,6 @@
 import { splitList } from '../kernel/lists.ts';
-import { knownPooler, knownPoolerIds } from '../poolers/known-poolers.ts';
+import { findPooler, knownPooler, knownPoolerIds } from '../poolers/known-poolers.ts';
+import type { Profile } from '../poolers/profile.ts';
 
 /**
  * One database plus, optionally, one pooler in one mode with some of its settings:
@@ -36,8 +37,15 @@ export function targetId(pooler: string, mode: string, settings: Readonly<Record
   return `${pooler}:${mode}${pairs.length ? `{${pairs.map(([k, v]) => `${k}=${v}`).join(',')}}` : ''}`;
 }
 
+export interface TargetParsing {
+  /** Profiles from files (--profile): their poolers and modes are known too. */
+  readonly profiles?: readonly Profile[];
+  /** Any pooler name is taken, with its mode as given (--provider external: a pooler poolcheck never heard of). */
+  readonly anyPooler?: boolean;
+}
+
 /** `<pooler>[:<mode>][{name=value,...}]`; a pooler named without a mode runs in its own default (first) mode. */
-export function parseTarget(text: string): TargetSpec {
+export function parseTarget(text: string, opts: TargetParsing = {}): TargetSpec {
   const t = text.trim();
   if (t === 'direct') return DIRECT;
   const braces = SETTINGS.exec(t);
@@ -45,21 +53,21 @@ export function parseTarget(text: string): TargetSpec {
   const [head, settingsText] = braces ? [braces[1], braces[2]] : [t, ''];
   const [pooler, mode, extra] = head.split(':');
   if (extra !== undefined) throw new Error(`bad target "${t}": expected <pooler>[:<mode>][{name=value,...}]`);
-  let known;
-  try {
-    known = knownPooler(pooler);
-  } catch {
-    throw new Error(`unknown target "${t}"; known poolers: direct, ${knownPoolerIds.join(', ')} (e.g. pgbouncer:transaction)`);
+  const settings = Object.fromEntries(parseSettings(t, settingsText));
+  const known = findPooler(pooler, opts.profiles);
+  if (!known) {
+    if (!opts.anyPooler) throw new Error(`unknown target "${t}"; known poolers: direct, ${knownPoolerIds.join(', ')} (e.g. pgbouncer:transaction; any pooler can be certified with --provider external)`);
+    if (!/^[a-z][a-z0-9-]*$/.test(pooler) || !mode || !/^[a-z][a-z0-9_-]*$/.test(mode)) throw new Error(`bad target "${t}": a pooler poolcheck does not know is named <pooler>:<mode>, both in lower case (e.g. mypooler:transaction)`);
+    return { id: targetId(pooler, mode, settings), pooler, mode, settings };
   }
   const m = mode ?? known.modes[0];
   if (!known.modes.includes(m)) throw new Error(`unknown mode "${m}" for ${pooler}; its modes: ${known.modes.join(', ')}`);
-  const settings = Object.fromEntries(parseSettings(t, settingsText));
   return { id: targetId(pooler, m, settings), pooler, mode: m, settings };
 }
 
 /** Parses a comma list; `direct` is always first because it is the baseline. */
-export function parseTargets(list: string): TargetSpec[] {
-  const specs = splitList(list).map(parseTarget);
+export function parseTargets(list: string, opts: TargetParsing = {}): TargetSpec[] {
+  const specs = splitList(list).map((t) => parseTarget(t, opts));
   const out = [DIRECT, ...specs.filter((s) => s.id !== 'direct')];
   return out.filter((s, i) => out.findIndex((o) => o.id === s.id) === i);
 }

@@ -39,6 +39,8 @@ export class WireConnection {
   // Several reads can wait at once (a background query and close(), say); all are woken.
   private readonly waiters = new Set<Waiter>();
   private closedWith: string | undefined;
+  /** The FATAL error the server sent before closing, if one came: why it closed. */
+  private fatal: { readonly code: string | null; readonly message: string } | undefined;
   private recordTo: Transcript;
 
   private constructor(private readonly socket: net.Socket | tls.TLSSocket, private readonly opts: ConnectOptions) {
@@ -80,12 +82,18 @@ export class WireConnection {
       this.transcript.pid(this.pid);
     }
     if (m.type === 'NoticeResponse') this.notices.push(String(m.code));
+    if (m.type === 'ErrorResponse' && m.severity === 'FATAL') this.fatal = { code: m.code, message: m.message };
     if (m.type === 'NotificationResponse') {
       this.onNotification?.(m);
       this.transcript.pid(m.pid);
     }
     this.inbox.push(m);
     this.wake();
+  }
+
+  private lost(when: string): ConnectionLostError {
+    const after = this.fatal ? ` after FATAL ${this.fatal.code}: ${this.fatal.message}` : '';
+    return new ConnectionLostError(`${this.label}: ${this.closedWith}${after} ${when}`, this.fatal?.code ?? undefined);
   }
 
   private markClosed(why: string): void {
@@ -165,7 +173,7 @@ export class WireConnection {
    * flushed before the next, so the peer sees messages arrive in pieces.
    */
   async send(messages: readonly FrontendMessage[], splitAt: readonly number[] = []): Promise<void> {
-    if (this.closedWith) throw new ConnectionLostError(`${this.label}: cannot send, ${this.closedWith}`);
+    if (this.closedWith) throw this.lost('when asked to send');
     for (const m of messages) this.transcript.fe(this.label, renderFrontend(m));
     const bytes = Buffer.concat(messages.map(encode));
     const cuts = [...new Set(splitAt.filter((o) => o > 0 && o < bytes.length))].sort((a, b) => a - b);
@@ -187,7 +195,7 @@ export class WireConnection {
   private async read(done: (inbox: ServerMessage[]) => boolean, timeoutMs: number, what: string): Promise<ServerMessage[]> {
     const deadline = Date.now() + timeoutMs;
     while (!done(this.inbox)) {
-      if (this.closedWith) throw new ConnectionLostError(`${this.label}: ${this.closedWith} while waiting for ${what}`);
+      if (this.closedWith) throw this.lost(`while waiting for ${what}`);
       const left = deadline - Date.now();
       if (left <= 0) throw new DeadlineError(`${this.label}: timed out after ${timeoutMs}ms waiting for ${what}`);
       await new Promise<void>((resolve) => {

@@ -11,7 +11,7 @@
 import { TIMEOUT_MS } from '../../kernel/timeouts.ts';
 import { adminConsole } from '../admin-console.ts';
 import type { ConnInfo } from '../../kernel/conn-info.ts';
-import { knownPooler } from '../../poolers/known-poolers.ts';
+import type { KnownPooler } from '../../poolers/known-poolers.ts';
 import { waitUntilReady } from '../readiness.ts';
 import type { Provider, StartedTarget } from '../started-target.ts';
 import { DIRECT, type TargetSpec } from '../target-spec.ts';
@@ -30,6 +30,8 @@ export interface ExternalLane {
 export interface ExternalProviderOptions {
   /** Which pooler and mode this is, so that its profile applies. */
   readonly pooler: TargetSpec;
+  /** What poolcheck knows of that pooler: nothing, for one it has never heard of. */
+  readonly known?: KnownPooler;
   readonly lanes: readonly ExternalLane[];
   /** The pooler's admin console, when the user can reach it. */
   readonly admin?: UrlEndpoint;
@@ -82,10 +84,10 @@ export class ExternalProvider implements Provider {
       }
       // A pooler poolcheck only knows as a profile (YugabyteDB, PolarDB) has no adapter: its
       // version and its server connections cannot be read through an admin console here.
-      const known = knownPooler(spec.pooler);
-      const adapter = known.adapter;
+      const known = this.opts.known;
+      const adapter = known?.adapter;
       const lanes = this.opts.lanes.map((l, index) => ({ index, direct: lanesDirect[index], pools: { single: this.conn(l.single), wide: this.conn(l.pooled) } }));
-      for (const l of lanes) await waitUntilReady(`${known.title} at ${describe(l.pools.wide)}`, l.pools.wide, [], TIMEOUT_MS.externalReady);
+      for (const l of lanes) await waitUntilReady(`${known?.title ?? spec.pooler} at ${describe(l.pools.wide)}`, l.pools.wide, [], TIMEOUT_MS.externalReady);
       let poolerVersion: string | null = null;
       let admin: ReturnType<typeof adminConsole> | undefined;
       if (this.opts.admin && adapter) {

@@ -132,6 +132,9 @@ async def op_query(s, req):
         rows = [[to_text(v) for v in r.values()] for r in records]
         columns = list(records[0].keys()) if records else []
         return {"rows": rows, "columns": columns}, s.state()
+    except asyncpg.ConnectionDoesNotExistError as e:
+        # asyncpg's own answer (SQLSTATE 08003) for a connection that is gone: not the server's.
+        raise OpError(f"{type(e).__name__}: {e}", lost=True, state=s.state())
     except asyncpg.PostgresError as e:
         # .message is the server's primary message; str(e) adds asyncpg's own hints.
         return {"rows": [], "columns": [], "error": {"code": e.sqlstate, "message": e.message or str(e), "severity": getattr(e, "severity_en", None) or getattr(e, "severity", None)}}, s.state()

@@ -68,7 +68,8 @@ def db_error(e):
 
 def failure(s, e):
     lost = s.conn.broken or s.conn.closed
-    return OpError(str(e).strip() or type(e).__name__, lost=lost, state=s.state())
+    # A FATAL error from the server closes the connection: its SQLSTATE says why.
+    return OpError(str(e).strip() or type(e).__name__, lost=lost, state=s.state(), code=getattr(e, "sqlstate", None))
 
 
 async def op_connect(req):

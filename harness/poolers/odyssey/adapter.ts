@@ -1,0 +1,137 @@
+// Odyssey (https://github.com/yandex/odyssey), as Debian packages it (sid: 1.5.2). Config:
+// https://github.com/yandex/odyssey/blob/master/docs/configuration/rules.md and global.md.
+// Every key is written out: Odyssey refuses a config with a key it does not know, and its
+// documented defaults are older than 1.5's (prepared-statement support on, smart discard).
+import path from 'node:path';
+import { poll } from '../../kernel/poll.ts';
+import { TIMEOUT_MS } from '../../kernel/timeouts.ts';
+import type { PoolerAdapter, PoolKind } from '../pooler-adapter.ts';
+import type { SettingSpec } from '../settings.ts';
+import { odysseyProfile } from './profile.ts';
+
+const DOCS = 'https://github.com/yandex/odyssey/blob/master/docs/configuration/rules.md';
+
+const yesNo = (v: string): string | undefined => (v === 'yes' || v === 'no' ? undefined : 'expected yes or no');
+
+/** A yes/no rule option of Odyssey's, with its 1.5 default. */
+const flagSetting = (help: string, value: string): SettingSpec => ({ help, defaults: [{ versions: '*', value }], check: yesNo });
+
+const quote = (v: string | number) => `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+export const odyssey: PoolerAdapter = {
+  id: 'odyssey',
+  title: 'Odyssey',
+  modes: ['session', 'transaction'],
+  docs: DOCS,
+  binary: { program: 'odyssey', aptPackage: 'odyssey', candidates: ['/usr/bin/odyssey'] },
+  // "odyssey 1.5.2 release +pam -ldap +systemd -prom"
+  parseVersion: (line) => line.match(/(\d+\.\d+(?:\.\d+)?)/)?.[1] ?? line,
+  // With max_sigterms_to_die 1 the first SIGTERM ends Odyssey at once, without the graceful
+  // shutdown that waits for clients (sources/sighandler.c).
+  stopSignal: () => 'SIGTERM',
+  // DROP SERVERS, which the reset between scenarios needs, drops the servers of every route:
+  // one Odyssey per lane keeps one lane's reset from dropping another lane's servers.
+  instancePerLane: true,
+  settings: {
+    // 1.5.0 made it the default (debian/changelog, PR #1174); it is refused with session pooling.
+    pool_reserve_prepared_statement: {
+      ...flagSetting('keep each client\'s protocol-level prepared statements and prepare them on whatever server it gets (transaction pooling)', 'yes'),
+      defaults: [{ versions: '<1.5', value: 'no' }, { versions: '>=1.5', value: 'yes' }],
+      toggle: { off: 'no', on: 'yes', modes: ['transaction'] },
+    },
+    pool_discard: flagSetting('run DISCARD ALL on a server when a client leaves it (refused with pool_reserve_prepared_statement)', 'no'),
+    pool_smart_discard: flagSetting('reset a released server with DISCARD ALL without DEALLOCATE ALL (needs pool_reserve_prepared_statement)', 'yes'),
+    pool_cancel: flagSetting('cancel what a leaving client left running on its server, instead of closing the server', 'yes'),
+    pool_rollback: flagSetting('roll back what a leaving client left open on its server, instead of closing the server', 'yes'),
+  },
+  profile: odysseyProfile,
+
+  async resetServers(admin, _lane, terminateBackends) {
+    // Odyssey does not watch an idle server's socket, so a backend ended behind its back stays
+    // in its pool and would fail the next client (57P01). It drops them itself instead: DROP
+    // SERVERS marks every server offline and the router's cron closes them (pool_ttl > 0), and
+    // only then are any backends left ended.
+    let clients = 0;
+    await poll({ what: "Odyssey's clients of the last scenario to leave", timeoutMs: TIMEOUT_MS.poolerReset, seen: () => `${clients} still connected` }, async () => {
+      clients = (await admin.query('SHOW CLIENTS')).filter((r) => r.database !== 'console').length;
+      return clients ? undefined : true;
+    });
+    await admin.query('DROP SERVERS');
+    let servers = 0;
+    await poll({ what: 'Odyssey to close its server connections after DROP SERVERS', timeoutMs: TIMEOUT_MS.poolerReset, seen: () => `${servers} left` }, async () => {
+      servers = (await admin.query('SHOW SERVERS')).length;
+      return servers ? undefined : true;
+    });
+    await terminateBackends();
+  },
+
+  render({ mode, port, backend, dir, laneDatabases, authRoles, tls, settings }) {
+    const lanes = laneDatabases.map((_, i) => ({ single: `pc_single_${i}`, wide: `pc_wide_${i}` }));
+    // Session pooling: the next client finds the server the last one released (DISCARD ALL
+    // there); a second concurrent client needs a server of its own, so both pools are wide.
+    const singleSize = mode === 'session' ? 20 : 1;
+    const reserve = mode === 'session' ? 'no' : settings.pool_reserve_prepared_statement ?? 'yes';
+    const options: Record<string, string> = {
+      pool_reserve_prepared_statement: reserve,
+      pool_discard: settings.pool_discard ?? (reserve === 'yes' ? 'no' : 'yes'),
+      pool_smart_discard: settings.pool_smart_discard ?? (reserve === 'yes' ? 'yes' : 'no'),
+      pool_cancel: settings.pool_cancel ?? 'yes',
+      pool_rollback: settings.pool_rollback ?? 'yes',
+    };
+    const user = (name: string, auth: string, db: string, size: number) => [
+      `\tuser ${quote(name)} {`,
+      `\t\tauthentication ${quote(auth)}`,
+      ...(auth === 'none' ? [] : [`\t\tpassword ${quote(backend.password)}`]),
+      `\t\tstorage "postgres"`,
+      `\t\tstorage_db ${quote(db)}`,
+      `\t\tstorage_user ${quote(name)}`,
+      ...(auth === 'none' ? [] : [`\t\tstorage_password ${quote(backend.password)}`]),
+      `\t\tpool ${quote(mode)}`,
+      `\t\tpool_size ${size}`,
+      // A client waits for a server at most this long (ms), then gets an error: a step's
+      // deadline is the shorter wait, so a waiting client shows as no answer.
+      '\t\tpool_timeout 30000',
+      // Idle servers are closed after this many seconds; above 0 it also lets the router's cron
+      // close the servers DROP SERVERS marked offline.
+      '\t\tpool_ttl 3600',
+      ...Object.entries(options).map(([k, v]) => `\t\t${k} ${v}`),
+      '\t}',
+    ];
+    const route = (name: string, db: string, size: number) => [
+      `database ${quote(name)} {`,
+      ...user(backend.user, 'scram-sha-256', db, size),
+      ...user(authRoles.md5, 'md5', db, size),
+      ...user(authRoles.trust, 'none', db, size),
+      '}',
+    ];
+    const conf = [
+      'daemonize no',
+      'log_to_stdout yes',
+      'log_format "%p %t %l [%i %s] (%c) %m\\n"',
+      'log_debug no', 'log_config yes', 'log_session yes', 'log_query no', 'log_stats no',
+      'workers 1', 'resolvers 1',
+      `locks_dir ${quote(dir)}`,
+      // A second Odyssey must not share the port silently (SO_REUSEPORT, on in 1.5 by default).
+      'enable_online_restart no', 'bindwith_reuseport no',
+      'graceful_shutdown_timeout_ms 1000', 'max_sigterms_to_die 1',
+      'listen {',
+      '\thost "127.0.0.1"',
+      `\tport ${port}`,
+      '\ttls "allow"',
+      `\ttls_cert_file ${quote(tls.cert)}`,
+      `\ttls_key_file ${quote(tls.key)}`,
+      '}',
+      'storage "postgres" {', '\ttype "remote"', `\thost ${quote(backend.host)}`, `\tport ${backend.port}`, '}',
+      'storage "local" {', '\ttype "local"', '}',
+      ...laneDatabases.flatMap((db, i) => [...route(lanes[i].single, db, singleSize), ...route(lanes[i].wide, db, 20)]),
+      'database "console" {', '\tuser default {', '\t\tauthentication "none"', '\t\trole "admin"', '\t\tpool "session"', '\t\tstorage "local"', '\t}', '}',
+      '',
+    ].join('\n');
+    return {
+      files: { 'odyssey.conf': conf },
+      args: [path.join(dir, 'odyssey.conf')],
+      lanes: lanes.map((l): Record<PoolKind, string> => l),
+      adminDatabase: 'console',
+    };
+  },
+};
