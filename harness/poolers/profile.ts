@@ -46,6 +46,12 @@ export interface ProfileEntry {
   readonly postgres?: string;
   /** What diverges (any of these); without it any divergence counts as the documented one. */
   readonly divergence?: DivergenceSpec | readonly DivergenceSpec[];
+  /**
+   * A divergence its scenarios may show, not one each must show (a driver's statement cache
+   * meets another server only where a scenario runs a query again): a pass is no news, and a
+   * divergence it does not document is judged as if the entry were not there.
+   */
+  readonly optional?: true;
 }
 
 export interface Profile {

@@ -64,8 +64,10 @@ export function judge(run: ScenarioRun, profile: Profile | undefined, facts: Tar
   if (run.target === 'direct') return { ...run, expected: 'pass', verdict: verdictOf(run.outcome, 'pass') };
   if (!profile) return { ...run, expected: 'unknown', verdict: verdictOf(run.outcome, 'unknown') };
   const entries = applicableEntries(profile, facts, run.scenario, run.driver, traits);
-  if (!entries.length) return { ...run, expected: 'pass', verdict: verdictOf(run.outcome, 'pass') };
-  const entry = (run.outcome === 'diverge' ? entries.find((e) => documents(e, run.divergence)) : undefined) ?? entries[0];
+  const documenting = run.outcome === 'diverge' ? entries.find((e) => documents(e, run.divergence)) : undefined;
+  const expecting = entries.find((e) => !e.optional);
+  const entry = documenting ?? expecting;
+  if (!entry) return { ...run, expected: 'pass', verdict: verdictOf(run.outcome, 'pass') };
   const documentedThisWay = run.outcome !== 'diverge' || documents(entry, run.divergence);
   return {
     ...run, expected: 'diverge', verdict: verdictOf(run.outcome, 'diverge', documentedThisWay),

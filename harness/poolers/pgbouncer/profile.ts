@@ -1,12 +1,22 @@
 // What pgbouncer's documentation says differs from PostgreSQL, per pooling mode. The rows of
 // its "SQL feature map for pooling modes" are the main source; where the docs are silent, the
-// entry cites the pgbouncer issue that describes the behaviour. Checked against 1.18.0
-// (Debian bookworm). pgbouncer 1.21 added protocol-level prepared statements in transaction
-// mode (max_prepared_statements), so the PROTOCOL_PREPARED entry needs a version bound when
-// newer releases are certified.
+// entry cites the pgbouncer issue or change that describes the behaviour. Each entry names the
+// divergence it documents, and the releases and settings it holds for: checked by runs against
+// 1.18.0 (Debian bookworm, PostgreSQL 15), 1.24.1 (trixie, PostgreSQL 17) and 1.26.1 (sid,
+// PostgreSQL 18), each also with max_prepared_statements=0.
 import type { Profile, ProfileEntry } from '../profile.ts';
 
 const FEATURES = 'https://www.pgbouncer.org/features.html';
+const CHANGELOG = 'https://www.pgbouncer.org/changelog.html';
+
+/**
+ * Protocol-level named prepared statements are tracked per client (1.21+, when
+ * max_prepared_statements is not 0; 200 is the default from 1.24): pgbouncer renames them on
+ * the server and prepares them on whatever server the client gets.
+ */
+const TRACKED = { versions: '>=1.21', settings: { max_prepared_statements: { not: '0' } } } as const;
+/** Statements live on the server connection, as plain forwarding leaves them (before 1.21, or tracking off). */
+const UNTRACKED = { settings: { max_prepared_statements: '0' } } as const;
 
 /** pgbouncer answers the startup itself and gives each client its own cancel key. */
 const OWN_BACKEND_KEY: ProfileEntry = {
@@ -17,6 +27,7 @@ const OWN_BACKEND_KEY: ProfileEntry = {
   reason: 'pgbouncer sends every client its own BackendKeyData (a random cancel key, not a server pid), in every pooling mode',
   link: 'https://github.com/pgbouncer/pgbouncer/issues/1296',
   source: 'issue',
+  divergence: { kind: 'rows' },
 };
 
 /** Server connections start without the client's application_name; pgbouncer SETs it afterwards. */
@@ -25,6 +36,7 @@ const APPLICATION_NAME_RESET: ProfileEntry = {
   reason: 'pgbouncer opens server connections without the client\'s application_name and sets it later with SET, so RESET returns to the server\'s empty value',
   link: 'https://github.com/pgbouncer/pgbouncer/issues/457',
   source: 'issue',
+  divergence: [{ kind: 'rows' }, { kind: 'parameter-status' }],
 };
 
 /** Refused at login: pgbouncer only accepts startup parameters it tracks. */
@@ -32,6 +44,8 @@ const UNTRACKED_STARTUP_PARAMETERS: ProfileEntry = {
   scenarios: ['auth-transport/startup-options-parameter', 'auth-transport/startup-extra-float-digits', 'auth-transport/startup-custom-setting'],
   reason: 'pgbouncer refuses a StartupMessage parameter it does not track ("unsupported startup parameter", 08P01) unless ignore_startup_parameters lists it, and then it drops the value',
   link: 'https://www.pgbouncer.org/config.html#ignore_startup_parameters',
+  // Refused at login (08P01), or, for extra_float_digits, taken and dropped (other rows).
+  divergence: [{ kind: 'error', sqlstate: '08P01' }, { kind: 'rows' }],
 };
 
 const LOGIN_FAILURE_CODE: ProfileEntry = {
@@ -39,13 +53,15 @@ const LOGIN_FAILURE_CODE: ProfileEntry = {
   reason: 'a failed login through pgbouncer is 08P01 (protocol_violation, "SASL authentication failed"), not PostgreSQL\'s 28P01 (invalid_password)',
   link: 'https://github.com/npgsql/npgsql/issues/3477',
   source: 'issue',
+  divergence: { kind: 'sqlstate', sqlstate: '08P01' },
 };
 
 const TERMINATE_DROPS_PENDING_QUERY: ProfileEntry = {
   scenarios: ['protocol-framing/terminate-in-same-write-as-query', 'protocol-framing/terminate-in-same-write-statement-still-runs'],
-  reason: 'pgbouncer 1.18 acts on a Terminate read in the same packet as a Query before forwarding the Query: the statement never runs and no reply is sent (PostgreSQL runs it, answers, then closes)',
+  reason: 'pgbouncer acts on a Terminate read in the same packet as a Query before forwarding the Query: the statement never runs and no reply is sent (PostgreSQL runs it, answers, then closes); still so in 1.26.1',
   link: 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-TERMINATION',
   source: 'observed',
+  divergence: [{ kind: 'messages' }, { kind: 'ground-truth' }],
 };
 
 /**
@@ -58,23 +74,30 @@ const DRIVER_STATEMENTS: readonly ProfileEntry[] = [
     // Their names count per connection (S_1, _pg3_0); asyncpg's count per process and
     // postgres.js's are random, so two clients of those do not collide.
     drivers: ['pgjdbc', 'psycopg'],
-    reason: 'feature map: protocol-level prepared plans "No" in transaction pooling; pgjdbc (S_1) and psycopg (_pg3_0) number their statements per connection, so the next client\'s first named statement collides with the previous client\'s on the shared server (42P05)',
+    reason: 'protocol-level prepared statements are not tracked (before 1.21, or max_prepared_statements=0); pgjdbc (S_1) and psycopg (_pg3_0) number their statements per connection, so the next client\'s first named statement collides with the previous client\'s on the shared server (42P05)',
     link: FEATURES,
+    ...UNTRACKED,
+    divergence: { kind: 'error', sqlstate: '42P05' },
   },
   {
     scenarios: ['drivers/statement-cache-on-another-server-connection'],
     drivers: ['pgjdbc', 'psycopg', 'asyncpg', 'postgres.js'],
-    reason: 'feature map: protocol-level prepared plans "No" in transaction pooling; the driver executes by name a statement it prepared on the server it had before, which the server it gets now never saw (26000)',
+    reason: 'protocol-level prepared statements are not tracked (before 1.21, or max_prepared_statements=0); the driver executes by name a statement it prepared on the server it had before, which the server it gets now never saw (26000)',
     link: FEATURES,
+    ...UNTRACKED,
+    divergence: { kind: 'error', sqlstate: '26000' },
   },
   {
-    // asyncpg names every query, and executes a cached one by name on whatever server the
-    // transaction gets; these scenarios run a client's query again after another client took
-    // the server it had.
-    scenarios: ['transactions/row-lock-held-until-commit', 'session-objects/xact-advisory-lock-excludes-other-client-until-commit'],
-    drivers: ['asyncpg'],
-    reason: 'feature map: protocol-level prepared plans "No" in transaction pooling; asyncpg\'s statement cache executes by name a statement prepared on another server connection (26000)',
+    // asyncpg and postgres.js name every query and execute a cached one by name on whatever
+    // server the transaction gets: any scenario that runs a client's query again after another
+    // client took the server it had.
+    scenarios: '**',
+    drivers: ['asyncpg', 'postgres.js'],
+    optional: true,
+    reason: 'protocol-level prepared statements are not tracked (before 1.21, or max_prepared_statements=0); the driver\'s statement cache executes by name a statement prepared on another server connection (26000)',
     link: 'https://magicstack.github.io/asyncpg/current/faq.html#why-am-i-getting-prepared-statement-errors',
+    ...UNTRACKED,
+    divergence: { kind: 'error', sqlstate: '26000' },
   },
 ];
 
@@ -83,53 +106,110 @@ const TRANSACTION_POOLING: readonly ProfileEntry[] = [
   {
     scenarios: [
       'session-state/set-visible-to-next-client', 'session-state/set-overwritten-by-other-client', 'session-state/reset-all-by-other-client',
-      'session-state/search-path-visible-to-next-client', 'session-state/search-path-lost-to-other-client',
       'session-state/set-role-visible-to-next-client', 'session-state/set-role-reset-by-other-client',
-      'session-state/set-session-authorization-visible-to-next-client',
       'session-state/custom-setting-visible-to-next-client', 'session-state/custom-setting-local-leaves-nothing-for-next-client',
       'session-state/discard-all-by-other-client', 'parameter-status/extra-float-digits-kept-per-client', 'parameter-status/statement-timeout-kept-per-client',
       'abnormal-exits/abrupt-close-after-set', 'abnormal-exits/abrupt-close-after-set-role',
     ],
     reason: 'feature map: SET/RESET "Never" in transaction pooling; the setting stays on the shared server connection',
     link: FEATURES,
+    divergence: { kind: 'rows' },
+  },
+  {
+    scenarios: ['session-state/set-session-authorization-visible-to-next-client'],
+    versions: '<1.26',
+    reason: 'feature map: SET/RESET "Never" in transaction pooling; session_authorization stays on the shared server connection (1.26 tracks it per client)',
+    link: CHANGELOG,
+    divergence: { kind: 'rows' },
+  },
+  {
+    // 1.26 tracks every parameter the server reports that a client can set; PostgreSQL reports
+    // search_path from 18 on.
+    scenarios: ['session-state/search-path-visible-to-next-client', 'session-state/search-path-lost-to-other-client'],
+    versions: '<1.26',
+    reason: 'feature map: SET/RESET "Never" in transaction pooling; search_path stays on the shared server connection',
+    link: FEATURES,
+    divergence: { kind: 'rows' },
+  },
+  {
+    scenarios: ['session-state/search-path-visible-to-next-client', 'session-state/search-path-lost-to-other-client'],
+    versions: '>=1.26', postgres: '<18',
+    reason: 'pgbouncer 1.26 tracks search_path per client only where the server reports it, which PostgreSQL does from 18 on: on older servers it stays on the shared server connection',
+    link: CHANGELOG,
+    divergence: { kind: 'rows' },
   },
   {
     scenarios: ['session-state/application-name-visible-to-next-client'],
+    versions: '<1.22',
     // postgres.js sends application_name in its StartupMessage and pgjdbc SETs one after login;
     // pgbouncer restores a client's known value on every server it gets. raw, pg, psycopg and
     // asyncpg (without an application name configured) have none, so nothing is restored.
     drivers: ['raw', 'pg', 'psycopg', 'psycopg:pooler-safe', 'asyncpg', 'asyncpg:pooler-safe'],
-    reason: 'SET application_name stays on the shared server; pgbouncer only re-applies the value a client sent at startup',
+    reason: 'SET application_name stays on the shared server; pgbouncer only re-applies the value a client sent at startup, and before 1.22 not an empty one (pgbouncer#999)',
     link: 'https://github.com/pgbouncer/pgbouncer/issues/993',
     source: 'issue',
+    divergence: { kind: 'rows' },
   },
   {
     scenarios: ['session-state/temp-table-visible-to-next-client', 'session-state/temp-table-collides-with-next-client', 'session-state/temp-table-dropped-at-disconnect'
       , 'session-objects/temp-table-delete-rows-invisible-to-other-client', 'session-objects/temp-table-preserve-rows-kept-while-other-client-works', 'abnormal-exits/abrupt-close-drops-temp-table'],
     reason: 'feature map: PRESERVE/DELETE ROWS temp tables "Never" in transaction pooling; the table belongs to the shared server session',
     link: FEATURES,
+    divergence: [{ kind: 'error', sqlstate: '42P01' }, { kind: 'error', sqlstate: '42P07' }, { kind: 'no-error' }, { kind: 'ground-truth' }],
   },
   {
     scenarios: ['session-state/advisory-lock-held-against-other-client', 'session-state/advisory-lock-unlock-by-other-client', 'session-state/advisory-lock-released-at-disconnect'
       , 'session-objects/session-advisory-lock-unlocked-while-other-client-works', 'abnormal-exits/abrupt-close-releases-session-advisory-lock'],
     reason: 'feature map: session-level advisory locks "Never" in transaction pooling; the lock is held by the shared server session',
     link: FEATURES,
+    divergence: [{ kind: 'rows' }, { kind: 'ground-truth' }],
   },
   {
     scenarios: ['session-state/notify-reaches-listener', 'session-state/notify-not-delivered-to-non-listener', 'session-state/listen-survives-between-transactions', 'backend-pid/notification-pid-is-notifiers-backend'
       , 'session-objects/unlisten-stops-delivery', 'abnormal-exits/abrupt-close-ends-listen'],
     reason: 'feature map: LISTEN "Never" in transaction pooling; the listening server may be handed to another client, and notifications arriving while no client is linked are dropped',
     link: FEATURES,
+    divergence: [{ kind: 'notification' }, { kind: 'rows' }],
   },
   {
     scenarios: [
       'prepared-statements/named-statement-invisible-to-other-client', 'prepared-statements/named-same-name-in-two-clients', 'prepared-statements/named-reused-in-later-transaction',
       'prepared-statements/deallocate-all-spares-other-clients-protocol-statement', 'prepared-statements/deallocate-name-of-other-clients-protocol-statement',
       'prepared-statements/describe-other-clients-statement', 'prepared-statements/close-by-other-client-spares-statement',
-      'prepared-statements/unnamed-statement-survives-sync', 'prepared-statements/unnamed-statement-not-replaced-by-other-client',
+      'prepared-statements/same-name-other-text-each-client-keeps-its-own',
     ],
-    reason: 'feature map: protocol-level prepared plans "No" in transaction pooling (before 1.21); statements live on whichever server the client had',
+    ...UNTRACKED,
+    reason: 'feature map: protocol-level prepared plans "No" in transaction pooling before 1.21 (and with max_prepared_statements=0 since): statements live on whichever server the client had',
     link: FEATURES,
+    divergence: [{ kind: 'error', sqlstate: '26000' }, { kind: 'error', sqlstate: '42P05' }, { kind: 'no-error' }, { kind: 'rows' }],
+  },
+  {
+    scenarios: ['prepared-statements/unnamed-statement-survives-sync', 'prepared-statements/unnamed-statement-not-replaced-by-other-client'],
+    reason: 'the unnamed statement is never tracked (max_prepared_statements covers named ones): it lives on whichever server the client had',
+    link: 'https://www.pgbouncer.org/config.html#max_prepared_statements',
+    divergence: [{ kind: 'error', sqlstate: '26000' }, { kind: 'rows' }],
+  },
+  {
+    // pgbouncer answers these itself: its code disconnects a client that binds or describes a
+    // name it has no record of, or parses a name it already has (src/prepared_statement.c).
+    scenarios: [
+      'prepared-statements/named-statement-invisible-to-other-client', 'prepared-statements/describe-other-clients-statement',
+      'prepared-statements/describe-then-close-named-statement', 'prepared-statements/sql-prepared-bound-over-protocol',
+      'prepared-statements/parse-same-name-twice-fails',
+    ],
+    ...TRACKED,
+    reason: 'with prepared statements tracked, pgbouncer closes the connection (FATAL 08P01 "prepared statement did not exist" or "name is already in use") where PostgreSQL answers 26000 or 42P05 and the session goes on; a statement made by SQL PREPARE is unknown to it',
+    link: 'https://github.com/pgbouncer/pgbouncer/pull/845',
+    source: 'issue',
+    divergence: { kind: 'closed', sqlstate: '08P01' },
+  },
+  {
+    scenarios: ['prepared-statements/protocol-statement-visible-to-sql'],
+    ...TRACKED,
+    reason: 'with prepared statements tracked, pgbouncer prepares the client\'s statement on the server under its own name (PGBOUNCER_n), so pg_prepared_statements and EXECUTE do not know the client\'s name',
+    link: 'https://github.com/pgbouncer/pgbouncer/issues/1008',
+    source: 'issue',
+    divergence: { kind: 'rows' },
   },
   {
     scenarios: [
@@ -139,6 +219,7 @@ const TRANSACTION_POOLING: readonly ProfileEntry[] = [
     ],
     reason: 'feature map: PREPARE / DEALLOCATE "Never" in transaction pooling',
     link: FEATURES,
+    divergence: [{ kind: 'error', sqlstate: '26000' }, { kind: 'error', sqlstate: '42P05' }, { kind: 'no-error' }],
   },
   {
     scenarios: [
@@ -148,6 +229,7 @@ const TRANSACTION_POOLING: readonly ProfileEntry[] = [
     ],
     reason: 'currval/lastval are session state of the server connection; transaction pooling "breaks session-based features", so another client\'s nextval on the shared server shows through',
     link: FEATURES,
+    divergence: [{ kind: 'rows' }, { kind: 'no-error' }],
   },
   {
     scenarios: [
@@ -156,22 +238,27 @@ const TRANSACTION_POOLING: readonly ProfileEntry[] = [
     ],
     reason: 'feature map: WITH HOLD CURSOR "Never" in transaction pooling; the cursor outlives the transaction on the shared server connection',
     link: FEATURES,
+    divergence: [{ kind: 'error', sqlstate: '34000' }, { kind: 'error', sqlstate: '42P03' }, { kind: 'no-error' }],
   },
   {
     scenarios: ['session-objects/load-invisible-to-other-client'],
     reason: 'feature map: LOAD statement "Never" in transaction pooling; the library stays loaded in the shared server session',
     link: FEATURES,
+    divergence: { kind: 'no-error' },
   },
   {
     scenarios: ['parameter-status/intervalstyle-kept-per-client', 'drivers/cached-intervalstyle-matches-show-after-other-clients-set'],
-    reason: 'IntervalStyle is not among the parameters pgbouncer 1.18 tracks per client (the feature map\'s startup-parameter footnote); track_extra_parameters arrived in 1.20',
+    versions: '<1.20',
+    reason: 'IntervalStyle is not among the parameters pgbouncer tracks per client before 1.20 (the feature map\'s startup-parameter footnote); track_extra_parameters, which tracks it by default, arrived in 1.20',
     link: 'https://www.pgbouncer.org/config.html#track_extra_parameters',
+    divergence: [{ kind: 'rows' }, { kind: 'parameter-status' }],
   },
   ...DRIVER_STATEMENTS,
   {
     scenarios: ['backend-pid/stable-across-transactions', 'backend-pid/concurrent-clients-distinct-pg-backend-pid'],
     reason: 'a server connection is assigned to a client only for the duration of a transaction, so consecutive transactions may run on different backends',
     link: FEATURES,
+    divergence: { kind: 'rows' },
   },
 ];
 
@@ -184,6 +271,7 @@ const NO_TRANSACTION_BLOCKS: ProfileEntry = {
   traits: ['transaction-block'],
   reason: 'statement pooling: "multi-statement transactions are disallowed"; BEGIN gets 08P01 and the connection is closed',
   link: FEATURES,
+  divergence: { kind: 'closed', sqlstate: '08P01' },
 };
 
 /** Server connections keep what they were set up with; pgbouncer reuses them across clients. */
@@ -191,6 +279,7 @@ const SERVER_SETUP_REUSED: ProfileEntry = {
   scenarios: ['parameter-status/alter-role-set-reaches-connection-opened-later'],
   reason: 'role and database settings apply when a server connection logs in; pgbouncer hands the client a server connection opened before the ALTER ROLE (its RECONNECT command exists for "server connection setup has changed")',
   link: 'https://www.pgbouncer.org/usage.html#reconnect-db',
+  divergence: { kind: 'rows' },
 };
 
 /** DISCARD ALL (server_reset_query) cannot unload a library. */
@@ -199,6 +288,7 @@ const LOAD_SURVIVES_RESET: ProfileEntry = {
   reason: 'a library LOADed by one client stays loaded in the server session: the reset query (DISCARD ALL) cannot unload it, so the next client on that server connection knows the module\'s settings',
   link: 'https://www.postgresql.org/docs/current/sql-discard.html',
   source: 'observed',
+  divergence: { kind: 'no-error' },
 };
 
 /**
@@ -215,6 +305,7 @@ const STARTUP_VALUES_ECHOED: readonly ProfileEntry[] = [
     reason: 'pgbouncer reports the client\'s startup text back as ParameterStatus (asyncpg\'s client_encoding "\'utf-8\'" where PostgreSQL says UTF8, pgjdbc\'s DateStyle "ISO" where it says "ISO, MDY"), so the driver holds a value SHOW does not give',
     link: 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-ASYNC',
     source: 'observed',
+    divergence: { kind: 'parameter-status' },
   },
   {
     scenarios: ['parameter-status/client-encoding-kept-per-client'],
@@ -222,6 +313,7 @@ const STARTUP_VALUES_ECHOED: readonly ProfileEntry[] = [
     reason: 'pgbouncer reports asyncpg\'s startup client_encoding back verbatim ("\'utf-8\'"), while SHOW client_encoding says UTF8',
     link: 'https://www.postgresql.org/docs/current/multibyte.html#MULTIBYTE-AUTOMATIC-CONVERSION',
     source: 'observed',
+    divergence: { kind: 'parameter-status' },
   },
   {
     scenarios: ['parameter-status/datestyle-kept-per-client'],
@@ -229,28 +321,37 @@ const STARTUP_VALUES_ECHOED: readonly ProfileEntry[] = [
     reason: 'pgbouncer restores a client\'s DateStyle by re-applying the text it logged in with; pgjdbc logs in with DateStyle=ISO, which sets only the output format, so another client\'s field order (DMY) stays in effect for it',
     link: 'https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-DATESTYLE',
     source: 'observed',
+    divergence: [{ kind: 'rows' }, { kind: 'parameter-status' }],
   },
 ];
 
 const EVERY_MODE = [...STARTUP_VALUES_ECHOED, SERVER_SETUP_REUSED, LOAD_SURVIVES_RESET, OWN_BACKEND_KEY, APPLICATION_NAME_RESET, UNTRACKED_STARTUP_PARAMETERS, LOGIN_FAILURE_CODE, TERMINATE_DROPS_PENDING_QUERY];
 
-// pgbouncer's "SQL feature map for pooling modes" as published for the 1.18 series, by our
-// feature ids; statement pooling has no column there. "Cached plan reset" has no scenario yet.
+// pgbouncer's "SQL feature map for pooling modes", by our feature ids; statement pooling has
+// no column there. Until 1.21 protocol-level prepared plans were "No" in transaction pooling;
+// from then on "Yes" where max_prepared_statements is not 0 (the page's footnote).
 const SESSION_MAP = {
   'startup-parameters': 'Yes', 'set-reset': 'Yes', listen: 'Yes', notify: 'Yes', 'cursors-without-hold': 'Yes', 'cursors-with-hold': 'Yes',
   'protocol-prepared-statements': 'Yes', 'sql-prepare': 'Yes', 'temp-tables-on-commit-drop': 'Yes', 'temp-tables-preserve-delete-rows': 'Yes',
-  load: 'Yes', 'session-advisory-locks': 'Yes',
+  'cached-plan-reset': 'Yes', load: 'Yes', 'session-advisory-locks': 'Yes',
 };
 const TRANSACTION_MAP = {
   'startup-parameters': 'Yes', 'set-reset': 'Never', listen: 'Never', notify: 'Yes', 'cursors-without-hold': 'Yes', 'cursors-with-hold': 'Never',
   'protocol-prepared-statements': 'No', 'sql-prepare': 'Never', 'temp-tables-on-commit-drop': 'Yes', 'temp-tables-preserve-delete-rows': 'Never',
-  load: 'Never', 'session-advisory-locks': 'Never',
+  'cached-plan-reset': 'Yes', load: 'Never', 'session-advisory-locks': 'Never',
+};
+const TRANSACTION_MAP_SINCE_1_21 = {
+  ...TRANSACTION_MAP,
+  'protocol-prepared-statements': [{ settings: { max_prepared_statements: { not: '0' } }, value: 'Yes' }, { value: 'No' }],
 };
 
 export const pgbouncerProfile: Profile = {
   pooler: 'pgbouncer',
-  checked: ['1.18.0'],
-  publishedFeatureMaps: [{ link: FEATURES, modes: { session: SESSION_MAP, transaction: TRANSACTION_MAP } }],
+  checked: ['1.18.0', '1.24.1', '1.26.1'],
+  publishedFeatureMaps: [
+    { link: FEATURES, versions: '<1.21', modes: { session: SESSION_MAP, transaction: TRANSACTION_MAP } },
+    { link: FEATURES, versions: '>=1.21', modes: { session: SESSION_MAP, transaction: TRANSACTION_MAP_SINCE_1_21 } },
+  ],
   modes: {
     session: [...EVERY_MODE],
     transaction: [...EVERY_MODE, ...TRANSACTION_POOLING],

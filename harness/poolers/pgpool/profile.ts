@@ -1,6 +1,6 @@
-// Where pgpool-II 4.3 in front of one backend (raw mode, connection cache) differs from
-// PostgreSQL. Derived from runs of the whole catalogue against Debian bookworm's 4.3.5, each
-// entry checked in its transcripts. Its documentation promises session pooling (a client keeps
+// Where pgpool-II in front of one backend (raw mode, connection cache) differs from PostgreSQL.
+// Derived from runs of the whole catalogue against Debian bookworm's 4.3.5 (every driver), and
+// trixie's 4.6.1 and sid's 4.7.3 (raw, pg and postgres.js), each entry checked in its transcripts. Its documentation promises session pooling (a client keeps
 // one backend; reset_query_list cleans it for the next), and that part holds: no session state
 // leaks here. What diverges is how pgpool itself handles the protocol, and the docs are silent
 // on all of it: the entries cite pgpool's issue tracker (source 'issue') or, for what we found
@@ -31,6 +31,9 @@ const SIMPLE_QUERY_DRIVERS: DriverId[] = ['raw', 'pg', 'postgres.js:pooler-safe'
  */
 const INTERNAL_BEGIN = `${ISSUES}/172`;
 
+/** Measured: 4.7.3 no longer opens that BEGIN (on PostgreSQL 17 and 18 alike). */
+const BEFORE_4_7 = '<4.7';
+
 const INTERNAL_TRANSACTION: readonly ProfileEntry[] = [
   {
     scenarios: ['transactions/sync-commits-pipeline-segment', 'transactions/pipeline-error-rolls-back-earlier-statement', 'cancel/mid-pipeline-rolls-back-pipeline'],
@@ -38,6 +41,8 @@ const INTERNAL_TRANSACTION: readonly ProfileEntry[] = [
     reason: 'pgpool bug: an INSERT sent by Parse outside a transaction block runs inside a BEGIN pgpool adds and never commits (ReadyForQuery T, not I), so Sync commits nothing and an error leaves the client in an aborted transaction (25P02)',
     link: INTERNAL_BEGIN,
     source: 'issue',
+    versions: BEFORE_4_7,
+    divergence: [{ kind: 'rows' }, { kind: 'error', sqlstate: '25P02' }],
   },
   {
     scenarios: ['protocol-framing/error-mid-pipeline-skips-until-sync'],
@@ -45,16 +50,21 @@ const INTERNAL_TRANSACTION: readonly ProfileEntry[] = [
     reason: 'pgpool bug: pgpool takes a statement its parser rejects for a write and opens its own BEGIN before it, so the syntax error leaves the client in an aborted transaction block (ReadyForQuery E, then 25P02) instead of idle',
     link: INTERNAL_BEGIN,
     source: 'issue',
+    versions: BEFORE_4_7,
+    divergence: { kind: 'error', sqlstate: '25P02' },
   },
   {
     scenarios: [
       'transactions/row-lock-held-until-commit', 'session-objects/temp-table-on-commit-delete-rows',
       'abnormal-exits/abrupt-close-mid-transaction-rolls-back', 'abnormal-exits/terminate-mid-transaction-rolls-back',
+      'session-state/cached-plan-replanned-after-other-clients-ddl', 'session-state/prepared-plan-replanned-after-other-clients-ddl',
     ],
     drivers: EXTENDED_PROTOCOL_DRIVERS,
-    reason: 'pgpool bug: a write this driver sends by Parse outside a transaction block runs inside a BEGIN pgpool adds and never commits: the row is never committed (lost at disconnect), ON COMMIT DELETE ROWS never fires, a failed FOR UPDATE NOWAIT leaves 25P02',
+    reason: 'pgpool bug: a write this driver sends by Parse outside a transaction block runs inside a BEGIN pgpool adds and never commits: the row is never committed (lost at disconnect, never seen by other clients), ON COMMIT DELETE ROWS never fires, a failed FOR UPDATE NOWAIT leaves 25P02',
     link: INTERNAL_BEGIN,
     source: 'issue',
+    versions: BEFORE_4_7,
+    divergence: [{ kind: 'rows' }, { kind: 'error', sqlstate: '25P02' }],
   },
   {
     scenarios: ['transactions/query-string-error-rolls-back-earlier-statements'],
@@ -62,6 +72,8 @@ const INTERNAL_TRANSACTION: readonly ProfileEntry[] = [
     reason: 'pgpool bug: pgjdbc sends the statements of the string as one pipeline; pgpool wraps its INSERTs in a BEGIN of its own, so the failing statement leaves an aborted transaction block (25P02) instead of an implicit transaction rolled back at Sync',
     link: INTERNAL_BEGIN,
     source: 'issue',
+    versions: BEFORE_4_7,
+    divergence: { kind: 'error', sqlstate: '25P02' },
   },
 ];
 
@@ -76,6 +88,8 @@ const INJECTED_SYNC: ProfileEntry[] = [
     reason: 'pgpool bug: pgpool sends its own Sync before the second Parse of a pipeline, committing the implicit transaction early, so an ON COMMIT DROP temp table is gone before the statement that uses it (42P01)',
     link: `${ISSUES}/174`,
     source: 'issue',
+    versions: BEFORE_4_7,
+    divergence: { kind: 'error', sqlstate: '42P01' },
   },
   {
     scenarios: ['transactions/query-string-is-one-implicit-transaction'],
@@ -83,6 +97,8 @@ const INJECTED_SYNC: ProfileEntry[] = [
     reason: 'pgpool bug: pgjdbc sends the statements of the string as one pipeline and pgpool splits it with a Sync of its own before the next Parse, so the ON COMMIT DROP temp table is dropped before it is used (42P01)',
     link: `${ISSUES}/174`,
     source: 'issue',
+    versions: BEFORE_4_7,
+    divergence: { kind: 'error', sqlstate: '42P01' },
   },
 ];
 
@@ -96,9 +112,10 @@ const UNKNOWN_STATEMENT: ProfileEntry = {
     'prepared-statements/named-statement-invisible-to-other-client', 'prepared-statements/describe-other-clients-statement',
     'prepared-statements/describe-then-close-named-statement',
   ],
-  reason: 'pgpool bug: a Bind or Describe of a statement name pgpool has not seen a Parse for (never prepared, or closed) gets FATAL XX000 and the connection is closed, where PostgreSQL returns 26000 and the session continues',
+  reason: 'pgpool bug: a Bind or Describe of a statement name pgpool has not seen a Parse for (never prepared, or closed) gets XX000 where PostgreSQL returns 26000 (before 4.7 always FATAL, closing the connection; 4.7.3 closes it only for Describe)',
   link: `${ISSUES}/169`,
   source: 'issue',
+  divergence: [{ kind: 'closed', sqlstate: 'XX000' }, { kind: 'sqlstate', sqlstate: 'XX000' }],
 };
 
 /** pgpool bug: DISCARD ALL by Parse/Bind/Execute clears pgpool's own statement records mid-command. */
@@ -108,6 +125,7 @@ const EXTENDED_DISCARD_ALL: ProfileEntry = {
   reason: 'pgpool bug: DISCARD ALL sent through the extended protocol closes the client connection (postgres.js, asyncpg) or fails with XX000 "setting db node for query to be sent, no query context" (pgjdbc)',
   link: `${ISSUES}/175`,
   source: 'issue',
+  divergence: [{ kind: 'closed' }, { kind: 'error', sqlstate: 'XX000' }],
 };
 
 /**
@@ -121,9 +139,12 @@ const EXTENDED_DISCARD_ALL: ProfileEntry = {
 const FAILED_PREPARE_TRANSACTION: ProfileEntry = {
   scenarios: ['transactions/prepared-transaction-gid-in-use'],
   drivers: SIMPLE_QUERY_DRIVERS,
-  reason: 'pgpool bug: after PREPARE TRANSACTION fails (42710) PostgreSQL has ended the transaction, but pgpool answers the next statements itself with 25P02 as if it were still aborted; the child then crashes (SIGSEGV) when the client disconnects',
-  link: 'https://www.postgresql.org/docs/15/sql-prepare-transaction.html',
+  // Measured: 4.6.1 behaves like PostgreSQL; 4.7.3 answers 25P02 again (without the crash).
+  versions: '<4.6 || >=4.7',
+  reason: 'pgpool bug: after PREPARE TRANSACTION fails (42710) PostgreSQL has ended the transaction, but pgpool answers the next statements itself with 25P02 as if it were still aborted; before 4.6 the child then crashes (SIGSEGV) when the client disconnects',
+  link: 'https://www.postgresql.org/docs/current/sql-prepare-transaction.html',
   source: 'observed',
+  divergence: { kind: 'sqlstate', sqlstate: '25P02' },
 };
 
 /**
@@ -136,13 +157,14 @@ const FAILED_PREPARE_TRANSACTION: ProfileEntry = {
 const OWN_AUTH_ERROR: ProfileEntry = {
   scenarios: ['auth-transport/wrong-password-refused'],
   reason: 'pgpool answers the SCRAM exchange itself and reports a wrong password as ERROR XX000 "authentication failed", not FATAL 28P01 (invalid_password) as PostgreSQL does',
-  link: 'https://www.postgresql.org/docs/15/errcodes-appendix.html',
+  link: 'https://www.postgresql.org/docs/current/errcodes-appendix.html',
   source: 'observed',
+  divergence: { kind: 'sqlstate', sqlstate: 'XX000' },
 };
 
 export const pgpoolProfile: Profile = {
   pooler: 'pgpool',
-  checked: ['4.3.5'],
+  checked: ['4.3.5', '4.6.1', '4.7.3'],
   modes: {
     cache: [...INTERNAL_TRANSACTION, ...INJECTED_SYNC, UNKNOWN_STATEMENT, EXTENDED_DISCARD_ALL, FAILED_PREPARE_TRANSACTION, OWN_AUTH_ERROR],
   },
