@@ -1,3 +1,4 @@
+import { catchStrayErrors } from '../kernel/strays.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { CaseFileError } from '../scenario/case-file.ts';
 import { MissingBinaryError } from '../targets/binaries.ts';
@@ -11,6 +12,7 @@ import { POOLCHECK_VERSION } from './version.ts';
 const HELP = () => helpText(POOLCHECK_VERSION, { targets: DEFAULT_TARGETS, out: DEFAULT_OUT, lanes: String(DEFAULT_LANES), provider: 'local', 'step-timeout': String(TIMEOUT_MS.step) });
 
 export async function main(argv: string[]): Promise<number> {
+  catchStrayErrors((line) => process.stderr.write(`poolcheck: ${line}\n`));
   try {
     const { command, positionals, options } = parseCommandLine(argv);
     if (options.flag('version') || positionals[0] === 'version') { process.stdout.write(`${POOLCHECK_VERSION}\n`); return 0; }

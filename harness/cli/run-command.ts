@@ -3,6 +3,7 @@ import path from 'node:path';
 import { driver, driverIds } from '../drivers/registry.ts';
 import { ensureDriverPrerequisites } from '../drivers/prerequisites.ts';
 import type { Driver } from '../drivers/session.ts';
+import { straysOutsideScenarios } from '../kernel/strays.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { findPooler } from '../poolers/known-poolers.ts';
 import { publishedAnswers, type Profile } from '../poolers/profile.ts';
@@ -122,7 +123,9 @@ export async function runCommand(given: Options, positionals: readonly string[])
       },
     });
     printSummary(report, out, redact);
-    return exitCode(report);
+    const strays = straysOutsideScenarios();
+    if (strays.length) process.stderr.write(`poolcheck: ${strays.length} error(s) outside any scenario (above); the run's results may be incomplete\n`);
+    return strays.length ? 2 : exitCode(report);
   } finally {
     await stopAll();
   }

@@ -21,6 +21,21 @@ export interface AdminConsole {
   query(command: string): Promise<Array<Record<string, string | null>>>;
 }
 
+/** What an adapter's reset between two scenarios can use. */
+export interface ResetTools {
+  readonly admin: AdminConsole;
+  /** The database name clients use for each of the lane's pools. */
+  readonly pools: Readonly<Record<PoolKind, string>>;
+  /** Ends every backend of the lane's database but poolcheck's own. */
+  readonly terminateBackends: () => Promise<void>;
+  /**
+   * Runs simple queries as a client of one of the lane's pools, through the pooler (as the
+   * scenarios' role, or as `user`, one of the roles render() was given); says whether they
+   * were answered or the server closed the connection.
+   */
+  readonly asClient: (pool: PoolKind, sqls: readonly string[], user?: string) => Promise<'answered' | 'closed'>;
+}
+
 export interface RenderOptions {
   readonly mode: string;
   readonly port: number;
@@ -66,6 +81,6 @@ export interface PoolerAdapter {
    * `terminateBackends` ended every backend of the lane's database: the next scenario then
    * starts on fresh backends and no state leaks from one scenario into the next.
    */
-  resetServers(admin: AdminConsole, lane: Readonly<Record<PoolKind, string>>, terminateBackends: () => Promise<void>): Promise<void>;
+  resetServers(reset: ResetTools): Promise<void>;
   readonly profile: Profile;
 }

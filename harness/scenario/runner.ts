@@ -6,6 +6,7 @@ import type { Driver, QueryResult, Session } from '../drivers/session.ts';
 import type { Divergence, DivergenceKind } from '../kernel/divergence.ts';
 import { errorText, InfrastructureError, InvalidScenarioError, isSqlState, ServerError } from '../kernel/errors.ts';
 import { poll, withDeadline } from '../kernel/poll.ts';
+import { collectingStrays, StrayErrors } from '../kernel/strays.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { MD5_USER, TRUST_USER } from '../targets/postgres-cluster.ts';
 import type { Lane, StartedTarget } from '../targets/started-target.ts';
@@ -28,9 +29,18 @@ export interface RunContext {
 }
 
 export async function runScenario(s: Scenario, ctx: RunContext): Promise<ScenarioRun> {
-  const base = { scenario: s.id, category: s.category, target: ctx.target.spec.id, driver: ctx.driver.id };
   const skip = skipReason(s, ctx.driver);
-  if (skip) return { ...base, outcome: 'skip', message: skip, durationMs: 0, steps: [] };
+  if (skip) return { scenario: s.id, category: s.category, target: ctx.target.spec.id, driver: ctx.driver.id, outcome: 'skip', message: skip, durationMs: 0, steps: [] };
+  const strays = new StrayErrors();
+  const result = await collectingStrays(strays, () => runSteps(s, ctx));
+  // An error nobody awaited (a driver's, a socket's) while the scenario ran: it cannot be
+  // decided, whatever the steps saw.
+  const stray = strays.first();
+  return stray ? { ...result, outcome: 'error', divergence: undefined, message: `a driver or connection failed outside any step: ${stray}` } : result;
+}
+
+async function runSteps(s: Scenario, ctx: RunContext): Promise<ScenarioRun> {
+  const base = { scenario: s.id, category: s.category, target: ctx.target.spec.id, driver: ctx.driver.id };
   const started = Date.now();
   const run = new RunningScenario(s, ctx);
   let ending: Ending | undefined;

@@ -4,6 +4,7 @@
 import type { AdminConsole, PoolerAdapter, PoolKind } from '../poolers/pooler-adapter.ts';
 import type { ConnInfo } from '../kernel/conn-info.ts';
 import { laneControl } from './lane-control.ts';
+import { resetTools } from './reset-tools.ts';
 import type { Lane } from './started-target.ts';
 
 export interface LaneSpec {
@@ -25,8 +26,7 @@ export type LaneReset =
 /** `stops` gets the closing of each lane's control connection, for the target's stop. */
 export function buildLanes(specs: readonly LaneSpec[], reset: LaneReset, stops: Array<() => Promise<void>>): Lane[] {
   return specs.map((lane) => {
-    const names: Record<PoolKind, string> = { single: lane.pools.single.database, wide: lane.pools.wide.database };
-    const resetPooler = reset.kind === 'pooler' ? (terminate: () => Promise<void>) => reset.adapter.resetServers(reset.admin, names, terminate)
+    const resetPooler = reset.kind === 'pooler' ? (terminate: () => Promise<void>) => reset.adapter.resetServers(resetTools(reset.admin, lane.pools, terminate))
       : reset.kind === 'terminate' ? (terminate: () => Promise<void>) => terminate()
         : undefined;
     return { ...lane, ...laneControl(lane.direct, stops, resetPooler) };

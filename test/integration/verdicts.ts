@@ -1,9 +1,18 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
+/** results.json (schemaVersion 2), the parts the tests read. */
 export interface ResultsDoc {
-  targets: Array<{ id: string; provider: string; poolerVersion: string | null; postgresVersion: string | null }>;
-  results: Array<{ scenario: string; target: string; driver: string; outcome: string; verdict: string; message: string | null }>;
+  schemaVersion: number;
+  warnings: string[];
+  targets: Array<{
+    id: string; provider: string; poolerVersion: string | null; postgresVersion: string | null;
+    settings: Record<string, string>; effectiveSettings: Record<string, string>;
+  }>;
+  results: Array<{
+    scenario: string; target: string; driver: string; outcome: string; verdict: string; message: string | null;
+    divergence: { step: number; kind: string; sqlstate?: string } | null;
+  }>;
   summary: { byVerdict: Record<string, number> };
 }
 

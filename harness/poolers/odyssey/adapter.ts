@@ -29,8 +29,7 @@ export const odyssey: PoolerAdapter = {
   // With max_sigterms_to_die 1 the first SIGTERM ends Odyssey at once, without the graceful
   // shutdown that waits for clients (sources/sighandler.c).
   stopSignal: () => 'SIGTERM',
-  // DROP SERVERS, which the reset between scenarios needs, drops the servers of every route:
-  // one Odyssey per lane keeps one lane's reset from dropping another lane's servers.
+  // One Odyssey per lane: its clients and servers are counted per process in the reset.
   instancePerLane: true,
   settings: {
     // 1.5.0 made it the default (debian/changelog, PR #1174); it is refused with session pooling.
@@ -46,22 +45,28 @@ export const odyssey: PoolerAdapter = {
   },
   profile: odysseyProfile,
 
-  async resetServers(admin, _lane, terminateBackends) {
-    // Odyssey does not watch an idle server's socket, so a backend ended behind its back stays
-    // in its pool and would fail the next client (57P01). It drops them itself instead: DROP
-    // SERVERS marks every server offline and the router's cron closes them (pool_ttl > 0), and
-    // only then are any backends left ended.
+  async resetServers({ admin, terminateBackends, asClient }) {
+    // Odyssey does not watch an idle server's socket: a backend ended behind its back stays in
+    // the pool, and the next client's query meets its FATAL 57P01. Its console has no command
+    // that closes servers (1.5.2 refuses DROP SERVERS), but it closes a server that dies while
+    // a client holds it: a client of each pool takes a server and ends that backend itself,
+    // until Odyssey holds none. A pool without an idle server opens a fresh one for it, which
+    // goes the same way.
     let clients = 0;
     await poll({ what: "Odyssey's clients of the last scenario to leave", timeoutMs: TIMEOUT_MS.poolerReset, seen: () => `${clients} still connected` }, async () => {
       clients = (await admin.query('SHOW CLIENTS')).filter((r) => r.database !== 'console').length;
       return clients ? undefined : true;
     });
-    await admin.query('DROP SERVERS');
-    let servers = 0;
-    await poll({ what: 'Odyssey to close its server connections after DROP SERVERS', timeoutMs: TIMEOUT_MS.poolerReset, seen: () => `${servers} left` }, async () => {
-      servers = (await admin.query('SHOW SERVERS')).length;
-      return servers ? undefined : true;
+    let servers: Array<Record<string, string | null>> = [];
+    await poll({ what: 'Odyssey to hold no server connection', timeoutMs: TIMEOUT_MS.poolerReset, seen: () => `${servers.length} left` }, async () => {
+      servers = await admin.query('SHOW SERVERS');
+      if (!servers.length) return true;
+      // Servers belong to a route of one role: its own client takes them.
+      const users = [...new Set(servers.map((s) => String(s.user)))];
+      await Promise.all(users.flatMap((user) => (['single', 'wide'] as const).map((pool) => asClient(pool, ['BEGIN', 'SELECT pg_terminate_backend(pg_backend_pid())'], user))));
+      return undefined;
     });
+    // What is left on the database (a backend Odyssey already forgot) goes too.
     await terminateBackends();
   },
 
@@ -91,8 +96,7 @@ export const odyssey: PoolerAdapter = {
       // A client waits for a server at most this long (ms), then gets an error: a step's
       // deadline is the shorter wait, so a waiting client shows as no answer.
       '\t\tpool_timeout 30000',
-      // Idle servers are closed after this many seconds; above 0 it also lets the router's cron
-      // close the servers DROP SERVERS marked offline.
+      // Idle servers are closed after this many seconds.
       '\t\tpool_ttl 3600',
       ...Object.entries(options).map(([k, v]) => `\t\t${k} ${v}`),
       '\t}',

@@ -39,7 +39,7 @@ export const pgbouncer: PoolerAdapter = {
   // still travelling when the scenario had ended (resetServers waits for those).
   instancePerLane: true,
   profile: pgbouncerProfile,
-  async resetServers(admin, lane, terminateBackends) {
+  async resetServers({ admin, pools: lane, terminateBackends }) {
     // Not KILL: pgbouncer 1.18 can die on KILL while a cancel-request client is still open
     // ("FATAL ... disconnect_client(): bad client state: 1", compare pgbouncer#801), and
     // RECONNECT waits for the janitor (about a third of a second). A terminated backend is

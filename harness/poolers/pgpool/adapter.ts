@@ -66,7 +66,7 @@ export const pgpool: PoolerAdapter = {
   settings: {},
   profile: pgpoolProfile,
 
-  async resetServers(admin, lane, terminateBackends) {
+  async resetServers({ admin, pools: lane, terminateBackends }) {
     // A child caches its backend after its client leaves, once pgpool's reset_query_list
     // (ABORT; DISCARD ALL) has run on it; until then the child still counts the client as
     // connected (pool_connected = 1 in SHOW POOL_POOLS). Waiting for that first means no backend

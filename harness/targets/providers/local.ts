@@ -10,6 +10,7 @@ import { freePort } from '../ports.ts';
 import { runStateDir, spawnManaged, type ManagedProcess } from '../processes.ts';
 import { adminConsole } from '../admin-console.ts';
 import { laneControl } from '../lane-control.ts';
+import { resetTools } from '../reset-tools.ts';
 import { waitUntilReady } from '../readiness.ts';
 import { serverUser } from '../server-user.ts';
 import type { Lane, Provider, StartedTarget } from '../started-target.ts';
@@ -132,9 +133,10 @@ export class LocalProvider implements Provider {
         stops.push(() => admin.close());
         members.forEach((i, j) => {
           const dbs = launch.lanes[j];
+          const pools = { single: pool(dbs.single), wide: pool(dbs.wide) };
           lanes.push({
-            index: i, direct: direct(i), pools: { single: pool(dbs.single), wide: pool(dbs.wide) },
-            ...laneControl(direct(i), stops, (terminate) => adapter.resetServers(admin, dbs, terminate)),
+            index: i, direct: direct(i), pools,
+            ...laneControl(direct(i), stops, (terminate) => adapter.resetServers(resetTools(admin, pools, terminate))),
           });
         });
       }

@@ -1,0 +1,24 @@
+// The tools a pooler adapter's reset between scenarios gets (pooler-adapter.ts ResetTools).
+import type { ConnInfo } from '../kernel/conn-info.ts';
+import { ConnectionLostError } from '../kernel/errors.ts';
+import type { AdminConsole, PoolKind, ResetTools } from '../poolers/pooler-adapter.ts';
+import { ControlConnection } from './control-connection.ts';
+
+export function resetTools(admin: AdminConsole, pools: Readonly<Record<PoolKind, ConnInfo>>, terminateBackends: () => Promise<void>): ResetTools {
+  return {
+    admin, terminateBackends,
+    pools: { single: pools.single.database, wide: pools.wide.database },
+    async asClient(pool, sqls, user) {
+      const c = new ControlConnection({ ...pools[pool], user: user ?? pools[pool].user }, `reset client of the ${pool} pool`);
+      try {
+        await c.exchange(sqls);
+        return 'answered';
+      } catch (err) {
+        if (err instanceof ConnectionLostError) return 'closed';
+        throw err;
+      } finally {
+        await c.close();
+      }
+    },
+  };
+}
