@@ -42,6 +42,8 @@ const entry: Schema = {
     postgres: { schema: range },
     settings: { schema: { kind: 'object', fields: {}, rest: condition } },
     divergence: { schema: oneOrMany(divergence, 'a divergence ({ kind, sqlstate?, pattern? }) or a list of them') },
+    optional: { schema: { kind: 'literal', value: true } },
+    evidence: { schema: text },
   },
 };
 

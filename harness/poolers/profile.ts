@@ -34,6 +34,11 @@ export interface ProfileEntry {
    */
   readonly source?: 'docs' | 'issue' | 'observed';
   /**
+   * Where a run of another pooler shows the same behaviour: for a pooler poolcheck cannot start
+   * (YSQL Connection Manager), the Odyssey release it derives from. Reports add it to the reason.
+   */
+  readonly evidence?: string;
+  /**
    * Only these drivers are expected to diverge; the rest are expected to pass. For behaviour
    * that depends on what a driver sends (e.g. postgres.js always sends application_name).
    */

@@ -3,17 +3,19 @@
 // say "when prepared-statement tracking is off" whatever the target named), and which ones a
 // default certification runs both ways.
 import { inRange } from '../kernel/versions.ts';
+import { settingHolds, type SettingCondition } from './profile.ts';
 
 export interface SettingSpec {
   readonly help: string;
   /** The releases that have the setting; naming it for another release is a usage error. */
   readonly versions?: string;
   /**
-   * The release's own value when the target names none, by version range (first match); where
-   * no range matches (a release before the setting existed) the first entry's value is what
-   * that release behaves like.
+   * The release's own value when the target names none: the first entry whose conditions hold
+   * (a release range, pooling modes, other settings' values, as Odyssey derives its discard
+   * options from prepared-statement support); where none holds (a release before the setting
+   * existed) the first entry's value is what that release behaves like.
    */
-  readonly defaults: ReadonlyArray<{ readonly versions: string; readonly value: string }>;
+  readonly defaults: readonly SettingDefault[];
   /** The problem with a value, if any. */
   check?(value: string): string | undefined;
   /**
@@ -21,6 +23,14 @@ export interface SettingSpec {
    * again with the opposite value, as a target of its own.
    */
   readonly toggle?: { readonly off: string; readonly on: string; readonly modes: readonly string[] };
+}
+
+export interface SettingDefault {
+  readonly value: string;
+  readonly versions?: string;
+  readonly modes?: readonly string[];
+  /** Other settings' effective values this default holds for. */
+  readonly when?: Readonly<Record<string, SettingCondition>>;
 }
 
 export type SettingSpecs = Readonly<Record<string, SettingSpec>>;
@@ -37,12 +47,18 @@ export function settingsProblem(pooler: string, specs: SettingSpecs, settings: R
   return undefined;
 }
 
-/** Every known setting's value for this release and target: the target's, else the release's default. */
-export function effectiveSettings(specs: SettingSpecs, settings: Readonly<Record<string, string>>, version: string | null): Record<string, string> {
+/** Every known setting's value for this release, mode and target: the target's, else the release's default. */
+export function effectiveSettings(specs: SettingSpecs, settings: Readonly<Record<string, string>>, version: string | null, mode: string | null): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, spec] of Object.entries(specs)) {
-    out[name] = settings[name] ?? (spec.defaults.find((d) => inRange(version, d.versions)) ?? spec.defaults[0]).value;
-  }
+  // Defaults may read other settings (`when`); the spec table has no cycles, so depth-first is enough.
+  const valueOf = (name: string): string => {
+    if (name in out) return out[name];
+    const spec = specs[name];
+    const holds = (d: SettingDefault) => (!d.versions || inRange(version, d.versions)) && (!d.modes || (mode !== null && d.modes.includes(mode)))
+      && Object.entries(d.when ?? {}).every(([other, c]) => settingHolds(valueOf(other), c));
+    return (out[name] = settings[name] ?? (spec.defaults.find(holds) ?? spec.defaults[0]).value);
+  };
+  for (const name of Object.keys(specs)) valueOf(name);
   return out;
 }
 
@@ -54,7 +70,7 @@ export function toggledSettings(specs: SettingSpecs, mode: string, version: stri
   const out: Array<Record<string, string>> = [];
   for (const [name, spec] of Object.entries(specs)) {
     if (!spec.toggle || !spec.toggle.modes.includes(mode) || (spec.versions && !inRange(version, spec.versions))) continue;
-    const current = effectiveSettings(specs, {}, version)[name];
+    const current = effectiveSettings(specs, {}, version, mode)[name];
     out.push({ [name]: current === spec.toggle.off ? spec.toggle.on : spec.toggle.off });
   }
   return out;

@@ -71,7 +71,7 @@ export function judge(run: ScenarioRun, profile: Profile | undefined, facts: Tar
   const documentedThisWay = run.outcome !== 'diverge' || documents(entry, run.divergence);
   return {
     ...run, expected: 'diverge', verdict: verdictOf(run.outcome, 'diverge', documentedThisWay),
-    reason: entry.reason, link: entry.link, source: entry.source ?? 'docs',
+    reason: entry.evidence ? `${entry.reason} (${entry.evidence})` : entry.reason, link: entry.link, source: entry.source ?? 'docs',
     ...(documentedThisWay ? {} : { documented: documentedDivergences(entry) }),
   };
 }

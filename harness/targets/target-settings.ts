@@ -33,5 +33,5 @@ export function withToggledSettings(targets: readonly TargetSpec[], versionOf: (
 /** Every setting the adapter knows, as this release runs it for this target. */
 export function targetEffectiveSettings(t: TargetSpec, version: string | null): Record<string, string> {
   const adapter = t.pooler ? findPooler(t.pooler)?.adapter : undefined;
-  return adapter ? effectiveSettings(adapter.settings, t.settings, version) : { ...t.settings };
+  return adapter ? effectiveSettings(adapter.settings, t.settings, version, t.mode) : { ...t.settings };
 }

@@ -16,6 +16,9 @@ export default [
     sessions: { a: {}, b: {} },
     steps: [
       step('a', `SELECT pg_try_advisory_lock(${KEY})`, { expect: { rows: [['t']] } }),
+      // A later statement first: a pooler that resets the server after each transaction has
+      // then certainly done so, and the observer does not race it.
+      step('a', 'SELECT 1'),
       observe(HELD, { expect: { rows: [['1']] } }),
       { session: 'a', disconnect: 'abrupt' },
       { session: 'observer', waitFor: { sql: HELD, rows: [['0']] }, timeoutMs: EVENTUALLY_MS },

@@ -1,6 +1,6 @@
 // A session keeps one backend process for its whole life, so pg_backend_pid() never changes.
 // https://www.postgresql.org/docs/current/functions-info.html
-import { defineScenario, observe, step } from '../../harness/scenario/define.ts';
+import { defineScenario, EVENTUALLY_MS, observe, step } from '../../harness/scenario/define.ts';
 
 const SESSION_INFO = 'https://www.postgresql.org/docs/current/functions-info.html';
 
@@ -33,6 +33,9 @@ export default [
     sessions: { a: {}, b: {} },
     steps: [
       step('a', 'SELECT pg_backend_pid()', { save: 'p1' }),
+      // a's backend is idle before b asks for a server: a pooler that resets a released server
+      // (Odyssey) then offers it to b as it would any idle one, not a fresh one depending on timing.
+      { session: 'observer', waitFor: { sql: 'SELECT state FROM pg_stat_activity WHERE pid = {{$p1}}', rows: [['idle']] }, timeoutMs: EVENTUALLY_MS },
       // b is busy on whatever server connection it got while a comes back.
       observe(`SELECT pg_advisory_lock(${lock})`),
       step('b', `SELECT pg_advisory_xact_lock(${lock})`, { background: 'held', label: 'b waits on the observer\'s advisory lock' }),

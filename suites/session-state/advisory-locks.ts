@@ -44,6 +44,8 @@ export default [
     sessions: { a: {}, b: {} },
     steps: [
       step('a', TRY_LOCK, { expect: { rows: [['t']] } }),
+      // Not racing a pooler's reset after the transaction (see abnormal-exits/advisory-lock.ts).
+      step('a', 'SELECT 1'),
       observe(HELD, { expect: { rows: [['1']] } }),
       { session: 'a', disconnect: 'terminate' },
       { session: 'observer', waitFor: { sql: HELD, rows: [['0']] }, timeoutMs: EVENTUALLY_MS },

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { missingCapabilities } from '../../harness/scenario/capabilities.ts';
 import { drivers } from '../../harness/drivers/registry.ts';
 import { loadCatalog } from '../../harness/scenario/catalog.ts';
-import { pgbouncerProfile } from '../../harness/poolers/pgbouncer/profile.ts';
+import { poolers } from '../../harness/poolers/registry.ts';
+import { externalPoolers } from '../../harness/poolers/external-poolers.ts';
 import { matchesId } from '../../harness/kernel/id-glob.ts';
 import { scenarioTraits } from '../../harness/scenario/traits.ts';
 import { matchesFeature } from '../../harness/report/feature-map.ts';
@@ -32,16 +33,18 @@ describe('the scenario catalogue', () => {
     for (const f of features) expect(all.some((s) => matchesFeature(f, s.id)), f.id).to.equal(true);
   });
 
-  it('has no pgbouncer profile entry that names no scenario (a typo would hide a regression)', async () => {
+  it('has no profile entry that names no scenario (a typo would hide a regression)', async () => {
     const { scenarios } = await loadCatalog();
     const ids = scenarios.map((s) => s.id);
-    for (const [mode, entries] of Object.entries(pgbouncerProfile.modes)) {
-      for (const e of entries) {
-        for (const p of ([] as string[]).concat(e.scenarios)) {
-          expect(ids.some((id) => matchesId(id, p)), `${mode}: ${p}`).to.equal(true);
+    const profiles = [...Object.values(poolers).map((a) => a.profile), ...Object.values(externalPoolers).map((p) => p.profile)];
+    for (const profile of profiles) {
+      for (const [mode, entries] of Object.entries(profile.modes)) {
+        for (const e of entries) {
+          const where = `${profile.pooler} ${mode}`;
+          for (const p of ([] as string[]).concat(e.scenarios)) expect(ids.some((id) => matchesId(id, p)), `${where}: ${p}`).to.equal(true);
+          for (const t of e.traits ?? []) expect(scenarios.some((s) => scenarioTraits(s).has(t)), `${where}: trait ${t}`).to.equal(true);
+          expect(e.link, `${where}: ${e.reason}`).to.match(/^https:\/\//);
         }
-        for (const t of e.traits ?? []) expect(scenarios.some((s) => scenarioTraits(s).has(t)), `${mode}: trait ${t}`).to.equal(true);
-        expect(e.link, `${mode}: ${e.reason}`).to.match(/^https:\/\//);
       }
     }
   });

@@ -2,9 +2,11 @@
 // range, a setting or a divergence kind would silently make an entry never apply.
 import { expect } from 'chai';
 import { DIVERGENCE_KINDS } from '../../harness/kernel/divergence.ts';
+import { validate } from '../../harness/kernel/schema.ts';
 import { rangeProblem } from '../../harness/kernel/versions.ts';
 import { externalPoolers } from '../../harness/poolers/external-poolers.ts';
 import type { Profile } from '../../harness/poolers/profile.ts';
+import { PROFILE_SCHEMA } from '../../harness/poolers/profile-file.ts';
 import { poolers } from '../../harness/poolers/registry.ts';
 
 const profiles: Array<[string, Profile, readonly string[] | undefined]> = [
@@ -25,6 +27,13 @@ describe('profile data', () => {
         }
       }
       for (const m of profile.publishedFeatureMaps ?? []) if (m.versions && rangeProblem(m.versions)) problems.push(`${id} published map: ${rangeProblem(m.versions)}`);
+      expect(problems).to.deep.equal([]);
+    });
+  }
+
+  for (const [id, profile] of profiles) {
+    it(`${id}: could be written as a profile file (the schema users write is the built-ins' own)`, () => {
+      const problems = validate(JSON.parse(JSON.stringify(profile)), PROFILE_SCHEMA).map((p) => `${p.path.join('.')}: ${p.message}`);
       expect(problems).to.deep.equal([]);
     });
   }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { poll } from '../../kernel/poll.ts';
 import { TIMEOUT_MS } from '../../kernel/timeouts.ts';
 import type { PoolerAdapter, PoolKind } from '../pooler-adapter.ts';
-import type { SettingSpec } from '../settings.ts';
+import { effectiveSettings, type SettingSpec, type SettingSpecs } from '../settings.ts';
 import { odysseyProfile } from './profile.ts';
 
 const DOCS = 'https://github.com/yandex/odyssey/blob/master/docs/configuration/rules.md';
@@ -17,6 +17,27 @@ const yesNo = (v: string): string | undefined => (v === 'yes' || v === 'no' ? un
 const flagSetting = (help: string, value: string): SettingSpec => ({ help, defaults: [{ versions: '*', value }], check: yesNo });
 
 const quote = (v: string | number) => `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+const SETTINGS: SettingSpecs = {
+  pool_reserve_prepared_statement: {
+    ...flagSetting('keep each client\'s protocol-level prepared statements and prepare them on whatever server it gets (transaction pooling)', 'yes'),
+    // 1.5.0 made it the default (debian/changelog, PR #1174); Odyssey refuses it with session pooling.
+    defaults: [{ modes: ['session'], value: 'no' }, { versions: '<1.5', value: 'no' }, { value: 'yes' }],
+    toggle: { off: 'no', on: 'yes', modes: ['transaction'] },
+  },
+  // 1.5.0 also turned DISCARD ALL off and smart discard on where prepared statements are kept;
+  // Odyssey refuses DISCARD ALL with them (it would drop the statements it keeps).
+  pool_discard: {
+    ...flagSetting('run DISCARD ALL on a server when a client leaves it (refused with pool_reserve_prepared_statement)', 'yes'),
+    defaults: [{ when: { pool_reserve_prepared_statement: 'yes' }, value: 'no' }, { value: 'yes' }],
+  },
+  pool_smart_discard: {
+    ...flagSetting('reset a released server with DISCARD ALL without DEALLOCATE ALL (needs pool_reserve_prepared_statement)', 'no'),
+    defaults: [{ when: { pool_reserve_prepared_statement: 'yes' }, value: 'yes' }, { value: 'no' }],
+  },
+  pool_cancel: flagSetting('cancel what a leaving client left running on its server, instead of closing the server', 'yes'),
+  pool_rollback: flagSetting('roll back what a leaving client left open on its server, instead of closing the server', 'yes'),
+};
 
 export const odyssey: PoolerAdapter = {
   id: 'odyssey',
@@ -31,18 +52,7 @@ export const odyssey: PoolerAdapter = {
   stopSignal: () => 'SIGTERM',
   // One Odyssey per lane: its clients and servers are counted per process in the reset.
   instancePerLane: true,
-  settings: {
-    // 1.5.0 made it the default (debian/changelog, PR #1174); it is refused with session pooling.
-    pool_reserve_prepared_statement: {
-      ...flagSetting('keep each client\'s protocol-level prepared statements and prepare them on whatever server it gets (transaction pooling)', 'yes'),
-      defaults: [{ versions: '<1.5', value: 'no' }, { versions: '>=1.5', value: 'yes' }],
-      toggle: { off: 'no', on: 'yes', modes: ['transaction'] },
-    },
-    pool_discard: flagSetting('run DISCARD ALL on a server when a client leaves it (refused with pool_reserve_prepared_statement)', 'no'),
-    pool_smart_discard: flagSetting('reset a released server with DISCARD ALL without DEALLOCATE ALL (needs pool_reserve_prepared_statement)', 'yes'),
-    pool_cancel: flagSetting('cancel what a leaving client left running on its server, instead of closing the server', 'yes'),
-    pool_rollback: flagSetting('roll back what a leaving client left open on its server, instead of closing the server', 'yes'),
-  },
+  settings: SETTINGS,
   profile: odysseyProfile,
 
   async resetServers({ admin, terminateBackends, asClient }) {
@@ -75,14 +85,8 @@ export const odyssey: PoolerAdapter = {
     // Session pooling: the next client finds the server the last one released (DISCARD ALL
     // there); a second concurrent client needs a server of its own, so both pools are wide.
     const singleSize = mode === 'session' ? 20 : 1;
-    const reserve = mode === 'session' ? 'no' : settings.pool_reserve_prepared_statement ?? 'yes';
-    const options: Record<string, string> = {
-      pool_reserve_prepared_statement: reserve,
-      pool_discard: settings.pool_discard ?? (reserve === 'yes' ? 'no' : 'yes'),
-      pool_smart_discard: settings.pool_smart_discard ?? (reserve === 'yes' ? 'yes' : 'no'),
-      pool_cancel: settings.pool_cancel ?? 'yes',
-      pool_rollback: settings.pool_rollback ?? 'yes',
-    };
+    // The release is 1.5 or later here (the versions before it had other option names).
+    const options = effectiveSettings(SETTINGS, settings, null, mode);
     const user = (name: string, auth: string, db: string, size: number) => [
       `\tuser ${quote(name)} {`,
       `\t\tauthentication ${quote(auth)}`,

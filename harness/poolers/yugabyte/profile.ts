@@ -35,6 +35,10 @@
 // off unless ysql_yb_enable_listen_notify is set, per-backend sequence caching seen on the
 // direct URL too). The direct URL is the oracle: such scenarios fail there and are reported as
 // broken scenarios, never as YCM findings.
+//
+// Evidence from Odyssey: where an entry describes what YCM inherits from Odyssey, `evidence`
+// says what poolcheck's run of upstream Odyssey 1.5.2 showed (the odyssey profile, checked with
+// `poolcheck run --provider docker --suite sid --targets odyssey`).
 import type { Profile, ProfileEntry } from '../profile.ts';
 
 const SETUP = 'https://docs.yugabyte.com/stable/additional-features/connection-manager-ysql/ycm-setup/';
@@ -47,12 +51,14 @@ const KEY_DATA_PID: ProfileEntry = {
   scenarios: ['backend-pid/key-data-pid-is-pg-backend-pid', 'backend-pid/pg-stat-activity-pid-is-key-data-pid'],
   reason: 'the docs warn that the backend pid a driver holds under YCM (they name JDBC; it is the BackendKeyData YCM itself sends every client) is not the backend serving the client and must not be used to find it; cancel keeps working',
   link: LIMITATIONS,
+  evidence: 'Odyssey design: upstream Odyssey 1.5.2 sends its own BackendKeyData in session and transaction pooling alike (odyssey profile, OWN_BACKEND_KEY)',
 };
 
 const BACKEND_PER_TRANSACTION: ProfileEntry = {
   scenarios: ['backend-pid/stable-across-transactions'],
   reason: 'unless the connection is sticky, YCM hands a backend to a client for one transaction and then returns it to the pool, so the client\'s next transaction may run in another backend',
   link: STICKY,
+  evidence: 'Odyssey design: upstream Odyssey 1.5.2 in transaction pooling runs a client\'s next transaction in another backend whenever another client took its server meanwhile',
 };
 
 const DEALLOCATE: ProfileEntry = {
@@ -66,6 +72,7 @@ const DEALLOCATE: ProfileEntry = {
   // scenarios diverge (success instead of 26000) and the DEALLOCATE ALL one may pass.
   reason: 'the docs warn that DEALLOCATE and DEALLOCATE ALL can behave unexpectedly under YCM (yugabyte-db#24653) without saying how; yugabyte-db#33851 describes DEALLOCATE as practically a no-op that still reports success. Which of these diverge depends on the build',
   link: LIMITATIONS,
+  evidence: 'Odyssey design: upstream Odyssey 1.5.2 with pool_reserve_prepared_statement answers DEALLOCATE of a name the client never prepared with success (the two "name" scenarios) and keeps other clients\' statements through DEALLOCATE ALL (that scenario passes)',
 };
 
 const UNNAMED_STATEMENT: ProfileEntry = {
@@ -73,6 +80,17 @@ const UNNAMED_STATEMENT: ProfileEntry = {
   reason: 'a Bind to the unnamed statement goes wrong when the backend the client is given holds another client\'s unnamed statement; in the builds named in the issue the Bind is not forwarded at all',
   link: 'https://github.com/yugabyte/yugabyte-db/issues/29935',
   source: 'issue',
+  evidence: 'not from Odyssey: upstream Odyssey 1.5.2 keeps the unnamed statement per client with pool_reserve_prepared_statement (the scenario passes there)',
+};
+
+/** A Query pipelined behind a failing extended-protocol message is never answered. */
+const QUERY_SKIPPED_BEFORE_SYNC: ProfileEntry = {
+  scenarios: ['protocol-framing/error-mid-pipeline-skips-until-sync'],
+  reason: 'a simple Query pipelined after a failing extended-protocol message is discarded by the backend (it skips to Sync) but YCM still counts it as awaiting ReadyForQuery, so the relay stops and the client waits forever',
+  link: 'https://github.com/yugabyte/yugabyte-db/issues/33915',
+  source: 'issue',
+  divergence: { kind: 'no-answer' },
+  evidence: 'Odyssey design: upstream Odyssey 1.5.2 hangs the same way in session and transaction pooling (odyssey profile, QUERY_SKIPPED_BEFORE_SYNC)',
 };
 
 /** Every scenario of the catalogue that reads currval() or lastval() and expects a value. */
@@ -89,6 +107,7 @@ const CURRVAL_REFUSED: ProfileEntry = {
   scenarios: CURRVAL_LASTVAL_VALUES,
   reason: 'ysql_conn_mgr_sequence_support_mode = pooled_without_curval_lastval (the default): currval() and lastval() are not supported and fail, so a client cannot read back the value it drew (the limitations list says "currval and nextval"; the flag description and yugabyte-db PR #30719 correct it to currval and lastval)',
   link: CONFIGURE,
+  evidence: 'a YugabyteDB addition; upstream Odyssey 1.5.2 does not refuse currval, but its reset after each transaction leaves it undefined (55000) in the same scenarios',
 };
 
 const CURRVAL_REFUSAL_CODE: ProfileEntry = {
@@ -105,7 +124,7 @@ const CACHE_NOT_MONOTONIC: ProfileEntry = {
   link: CONFIGURE,
 };
 
-const EVERY_MODE = [KEY_DATA_PID, BACKEND_PER_TRANSACTION, DEALLOCATE, UNNAMED_STATEMENT];
+const EVERY_MODE = [KEY_DATA_PID, BACKEND_PER_TRANSACTION, DEALLOCATE, UNNAMED_STATEMENT, QUERY_SKIPPED_BEFORE_SYNC];
 
 export const yugabyteYsqlCmProfile = {
   pooler: 'yugabyte-ysql-cm',
