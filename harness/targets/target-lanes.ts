@@ -16,19 +16,21 @@ export interface LaneSpec {
 
 /** How a lane's quiesce gets rid of the previous scenario's server connections. */
 export type LaneReset =
-  /** PostgreSQL itself: nothing but the scenario's own sessions, which have ended. */
+  /** PostgreSQL itself: nothing but the scenario's own sessions, which are ended. */
   | { readonly kind: 'none' }
-  /** End the lane's backends; the pooler notices when it next uses them (a foreign pooler). */
-  | { readonly kind: 'terminate' }
+  /** PostgreSQL shared with a pooler poolcheck did not start: its server connections are spared. */
+  | { readonly kind: 'spare-older' }
+  /** A pooler poolcheck cannot see into: its clients end its servers from inside (lane-control.ts). */
+  | { readonly kind: 'sweep' }
   /** The adapter's own reset through the pooler's admin console, as for a local pooler. */
   | { readonly kind: 'pooler'; readonly adapter: PoolerAdapter; readonly admin: AdminConsole };
 
 /** `stops` gets the closing of each lane's control connection, for the target's stop. */
 export function buildLanes(specs: readonly LaneSpec[], reset: LaneReset, stops: Array<() => Promise<void>>): Lane[] {
   return specs.map((lane) => {
-    const resetPooler = reset.kind === 'pooler' ? (terminate: () => Promise<void>) => reset.adapter.resetServers(resetTools(reset.admin, lane.pools, terminate))
-      : reset.kind === 'terminate' ? (terminate: () => Promise<void>) => terminate()
-        : undefined;
-    return { ...lane, ...laneControl(lane.direct, stops, resetPooler) };
+    const how = reset.kind === 'pooler' ? { kind: 'reset' as const, run: (terminate: () => Promise<void>) => reset.adapter.resetServers(resetTools(reset.admin, lane.pools, terminate)) }
+      : reset.kind === 'sweep' ? { kind: 'sweep' as const, pools: lane.pools }
+        : reset.kind === 'spare-older' ? reset : undefined;
+    return { ...lane, ...laneControl(lane.direct, stops, how) };
   });
 }

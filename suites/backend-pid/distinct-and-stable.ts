@@ -1,7 +1,7 @@
 // Each session has its own backend process for its whole life: two sessions open at the same
 // time never share a pid, and the pid a driver got in BackendKeyData does not change.
 // https://www.postgresql.org/docs/current/functions-info.html
-import { defineScenario, observe, step } from '../../harness/scenario/define.ts';
+import { defineScenario, EVENTUALLY_MS, observe, step } from '../../harness/scenario/define.ts';
 
 export default [
   defineScenario({
@@ -13,6 +13,8 @@ export default [
     sessions: { a: {}, b: {} },
     steps: [
       step('a', 'SELECT pg_backend_pid()', { save: 'pa' }),
+      // As in pid-stability.ts: a's backend is idle (a pooler's reset done) before b asks for one.
+      { session: 'observer', waitFor: { sql: 'SELECT state FROM pg_stat_activity WHERE pid = {{$pa}}', rows: [['idle']] }, timeoutMs: EVENTUALLY_MS },
       step('b', 'SELECT pg_backend_pid()', { expect: { notEquals: '$pa' } }),
     ],
   }),

@@ -241,6 +241,19 @@ const PREPARED_STATEMENTS_RESERVED: readonly ProfileEntry[] = [
     link: `${RULES}#pool_reserve_prepared_statement`,
     divergence: [{ kind: 'rows' }, { kind: 'error', sqlstate: '26000' }],
   },
+  {
+    // Found by poolcheck; reproduced without Odyssey by Parse "FETCH 1 FROM c" while cursor c
+    // exists, CLOSE c, then Describe of that statement: PostgreSQL 18.6 dereferences the missing
+    // portal (FetchStatementTargetList) where 17 and 15 answer 34000.
+    scenarios: ['session-objects/cursor-without-hold-closed-at-commit', 'session-objects/cursor-with-hold-survives-commit'],
+    drivers: ['asyncpg:pooler-safe'],
+    ...RESERVED,
+    postgres: '18.6',
+    reason: 'with prepared-statement support Odyssey keeps one server statement per query text across transactions and sends only a Describe when a client parses that text again; for a FETCH whose cursor is gone that Describe crashes a PostgreSQL 18.6 backend (SIGSEGV; the postmaster then restarts every session, so other clients\' results of that moment are errors); with the reserve off, or on PostgreSQL 17, the client gets 34000',
+    link: 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY',
+    source: 'observed',
+    divergence: { kind: 'closed' },
+  },
   // Found with the raw client (cancel mid-pipeline) and pgjdbc (a multi-statement string is one
   // pipeline to it); not with the reserve off, where Odyssey forwards without planning.
   ...([

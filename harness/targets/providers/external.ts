@@ -3,11 +3,13 @@
 // baseline. poolcheck cannot restart a foreign pooler or give it a database of its own, so:
 //  - the two targets (direct, then the pooler) run one after the other, never at once: both
 //    use the same database, and a quiesce of one would end the other's sessions;
-//  - the quiesce between scenarios ends every other session on the lane's database from the
-//    direct URL (pg_terminate_backend: the direct role must be a superuser, a member of
-//    pg_signal_backend, or the pooled role) and waits until none is left; given the pooler's
-//    admin console (--external-admin), it also waits until the pooler has dropped its server
-//    connections, exactly as for a pooler poolcheck started. Point it at a database of its own.
+//  - the quiesce between scenarios ends the pooler's server connections and waits until none
+//    from before it is left: given the pooler's admin console (--external-admin), through the
+//    adapter's reset, exactly as for a pooler poolcheck started; without it, by having the
+//    pooler's own clients end the backends they get (lane-control.ts `sweep`), so that no
+//    pooler is left holding a connection poolcheck killed behind its back. Sessions on the
+//    direct URL are ended with pg_terminate_backend (the direct role must be a superuser, a
+//    member of pg_signal_backend, or the pooled role). Point it at a database of its own.
 import { TIMEOUT_MS } from '../../kernel/timeouts.ts';
 import { adminConsole } from '../admin-console.ts';
 import type { ConnInfo } from '../../kernel/conn-info.ts';
@@ -77,9 +79,9 @@ export class ExternalProvider implements Provider {
       const postgresVersion = await serverVersion(lanesDirect[0]);
       const none = () => undefined;
       if (!spec.pooler) {
-        // Other sessions on the database (the pooler's idle server connections above all) are
-        // ended before each scenario here too: nothing else may share the lane's database.
-        const lanes = buildLanes(lanesDirect.map((d, index) => ({ index, direct: d, pools: { single: d, wide: d } })), { kind: 'terminate' }, stops);
+        // The pooler's idle server connections on the same database are spared: ended from
+        // here, they would reach the pooler's first clients dead.
+        const lanes = buildLanes(lanesDirect.map((d, index) => ({ index, direct: d, pools: { single: d, wide: d } })), { kind: 'spare-older' }, stops);
         return { spec, provider: this.id, poolerVersion: null, postgresVersion, failure: none, stop, lanes };
       }
       // A pooler poolcheck only knows as a profile (YugabyteDB, PolarDB) has no adapter: its
@@ -96,7 +98,7 @@ export class ExternalProvider implements Provider {
         stops.push(() => a.close());
         poolerVersion = await adminVersion(a, (line) => adapter.parseVersion(line));
       }
-      const reset = admin && adapter ? { kind: 'pooler' as const, adapter, admin } : { kind: 'terminate' as const };
+      const reset = admin && adapter ? { kind: 'pooler' as const, adapter, admin } : { kind: 'sweep' as const };
       return { spec, provider: this.id, poolerVersion, postgresVersion, failure: none, stop, lanes: buildLanes(lanes, reset, stops) };
     } catch (err) {
       await stop();

@@ -136,7 +136,7 @@ export class LocalProvider implements Provider {
           const pools = { single: pool(dbs.single), wide: pool(dbs.wide) };
           lanes.push({
             index: i, direct: direct(i), pools,
-            ...laneControl(direct(i), stops, (terminate) => adapter.resetServers(resetTools(admin, pools, terminate))),
+            ...laneControl(direct(i), stops, { kind: 'reset', run: (terminate) => adapter.resetServers(resetTools(admin, pools, terminate)) }),
           });
         });
       }
