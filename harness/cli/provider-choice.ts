@@ -5,12 +5,12 @@ import type { Provider } from '../targets/started-target.ts';
 import { parseTarget, parseTargets, type TargetSpec } from '../targets/target-spec.ts';
 import { LocalProvider } from '../targets/providers/local.ts';
 import { DockerProvider } from '../targets/providers/docker.ts';
-import { parseImageOverrides } from '../targets/providers/docker-images.ts';
+import { builtIn, parseImageOverrides } from '../targets/providers/docker-images.ts';
 import { ExternalProvider } from '../targets/providers/external.ts';
 import { parseEndpoint, parseEndpoints, readPassword } from '../targets/providers/external-url.ts';
 import { findPooler } from '../poolers/known-poolers.ts';
 import type { Profile } from '../poolers/profile.ts';
-import { poolerIds } from '../poolers/registry.ts';
+import { poolerIds, poolers } from '../poolers/registry.ts';
 import { UsageError, type Options } from './args.ts';
 import { suiteOption } from './images-command.ts';
 import { OPTIONS, PROVIDERS, type OptionName, type ProviderKind } from './options.ts';
@@ -51,11 +51,12 @@ export function chooseProvider(req: ProviderRequest): ChosenProvider {
     if (only && only !== kind) throw new UsageError(`--${name} applies to --provider ${only}, not ${kind}`);
   }
   if (kind === 'external') return usage(() => external(req));
-  const targets = usage(() => parseTargets((o.list('targets') ?? [req.defaultTargets]).join(','), { profiles: req.profiles }));
+  const suite = kind === 'docker' ? suiteOption(o) : undefined;
+  const targets = usage(() => parseTargets((o.list('targets') ?? [withOptionalPoolers(req.defaultTargets, (id) => (suite ? builtIn(id, suite) : o.has(`${id}-bin` as OptionName)))]).join(','), { profiles: req.profiles }));
 
   if (kind === 'docker') {
     const images = usage(() => parseImageOverrides(o.list('image')));
-    const docker = new DockerProvider({ runId: req.runId, logDir: req.logDir, lanes: req.lanes, images, suite: suiteOption(o) });
+    const docker = new DockerProvider({ runId: req.runId, logDir: req.logDir, lanes: req.lanes, images, suite: suite ?? suiteOption(o) });
     return {
       provider: docker, targets, secrets: () => docker.secrets(),
       async prepare() {
@@ -102,6 +103,16 @@ function external(req: ProviderRequest): ChosenProvider {
   const password = readPassword({ env: o.text('password-env'), file: o.text('password-file') });
   const known = pooler.pooler ? findPooler(pooler.pooler, req.profiles) : undefined;
   const provider = new ExternalProvider({ pooler, known, admin, password, lanes: pooled.map((p, i) => ({ pooled: p, single: single[i], direct: direct[i] })) });
-  const note = `external ${pooler.id}: ${pooled.length} lane(s); direct runs first, then the pooler, on the same database${admin ? '' : ' (no --external-admin: the quiesce only ends the lane\'s backends)'}${known ? '' : `; poolcheck has no profile for ${pooler.pooler}: every divergence is an unprofiled finding (--profile FILE gives it one)`}`;
+  const note = `external ${pooler.id}: ${pooled.length} lane(s); direct runs first, then the pooler, on the same database${admin ? '' : ' (no --external-admin: between scenarios the pooler\'s own clients end its server connections)'}${known ? '' : `; poolcheck has no profile for ${pooler.pooler}: every divergence is an unprofiled finding (--profile FILE gives it one)`}`;
   return { provider, targets: provider.targets(), secrets: () => provider.secrets(), prepare: async () => [note] };
+}
+
+/**
+ * The default targets, plus every mode of each pooler outside them that this run can start: one
+ * whose image the chosen Debian suite builds (Odyssey: sid), or whose binary the user gave.
+ */
+function withOptionalPoolers(defaults: string, available: (poolerId: string) => boolean): string {
+  const named = new Set(defaults.split(',').map((t) => t.split(':')[0]));
+  const extra = Object.values(poolers).filter((a) => !named.has(a.id) && available(a.id)).flatMap((a) => a.modes.map((m) => `${a.id}:${m}`));
+  return [defaults, ...extra].join(',');
 }

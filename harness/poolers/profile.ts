@@ -98,11 +98,17 @@ const list = <T>(x: T | readonly T[] | undefined): readonly T[] => (x === undefi
 
 export const settingHolds = (value: string | undefined, c: SettingCondition): boolean => (typeof c === 'string' ? value === c : value !== c.not);
 
-function holds(e: ProfileEntry, facts: TargetFacts, driver: string): boolean {
+/** Whether the entry holds for the target: yes, no, or maybe (a release range and no known release). */
+function holds(e: ProfileEntry, facts: TargetFacts, driver: string): boolean | 'maybe' {
   if (e.drivers && !(e.drivers as readonly string[]).includes(driver)) return false;
-  if (e.versions && !inRange(facts.version, e.versions)) return false;
-  if (e.postgres && !inRange(facts.postgresVersion, e.postgres)) return false;
-  return Object.entries(e.settings ?? {}).every(([name, c]) => settingHolds(facts.settings[name], c));
+  if (!Object.entries(e.settings ?? {}).every(([name, c]) => settingHolds(facts.settings[name], c))) return false;
+  let unknown = false;
+  for (const [range, version] of [[e.versions, facts.version], [e.postgres, facts.postgresVersion]] as const) {
+    if (!range) continue;
+    if (version === null) unknown = true;
+    else if (!inRange(version, range)) return false;
+  }
+  return unknown ? 'maybe' : true;
 }
 
 /** How closely an entry names a scenario: exactly, by glob, or by trait; 0 when it does not. */
@@ -117,14 +123,18 @@ function naming(e: ProfileEntry, scenarioId: string, traits: ReadonlySet<Trait>)
 const specificity = (e: ProfileEntry, name: number) =>
   name * 100 + (e.drivers ? 10 : 0) + (e.versions ? 4 : 0) + Object.keys(e.settings ?? {}).length * 2 + (e.postgres ? 1 : 0);
 
-/** The entries that hold for this scenario, driver and target, most specific first. */
+/**
+ * The entries that hold for this scenario, driver and target, most specific first. Where the
+ * target's release is unknown (an external pooler without an admin console), an entry for some
+ * releases may hold: it documents its divergence, but a pass is no news (as if optional).
+ */
 export function applicableEntries(profile: Profile | undefined, facts: TargetFacts, scenarioId: string, driver: string, traits: ReadonlySet<Trait> = new Set()): ProfileEntry[] {
   if (!profile || !facts.mode) return [];
   return (profile.modes[facts.mode] ?? [])
-    .map((e, i) => ({ e, i, name: naming(e, scenarioId, traits) }))
-    .filter((x) => x.name > 0 && holds(x.e, facts, driver))
+    .map((e, i) => ({ e, i, name: naming(e, scenarioId, traits), held: holds(e, facts, driver) }))
+    .filter((x) => x.name > 0 && x.held)
     .sort((a, b) => specificity(b.e, b.name) - specificity(a.e, a.name) || a.i - b.i)
-    .map((x) => x.e);
+    .map((x) => (x.held === 'maybe' ? { ...x.e, optional: true as const } : x.e));
 }
 
 /** Whether the entry documents this divergence. */

@@ -52,7 +52,7 @@ export function profileWarnings(run: Pick<FinishedRun, 'profileOf'>, targets: re
     seen.add(key);
     const profile = run.profileOf(pooler);
     if (!profile) out.push(`${pooler}: poolcheck has no profile for it, so nothing is expected: every divergence is reported as an unprofiled finding`);
-    else if (!version) out.push(`${pooler}: its release is unknown (no version probe answered), so release-specific profile entries may be wrong: verdicts may be stale`);
+    else if (!version) out.push(`${pooler}: its release is unknown (no version probe answered): what the profile documents for particular releases counts as possible, not expected (--external-admin lets poolcheck read the release)`);
     else if (!profile.checked.some((c) => releaseOf(c) === releaseOf(version))) {
       out.push(`${pooler} ${version} is not a release its profile was checked against (${profile.checked.join(', ') || 'none'}): verdicts may be stale`);
     }

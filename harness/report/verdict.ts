@@ -41,6 +41,13 @@ export function applyBaseline(runs: readonly ScenarioRun[]): ScenarioRun[] {
   const direct = new Map(runs.filter((r) => r.target === 'direct').map((r) => [`${r.scenario}\u0000${r.driver}`, r]));
   return runs.map((r) => {
     const base = direct.get(`${r.scenario}\u0000${r.driver}`);
+    // An error on direct (a driver helper that died, a lost connection) says nothing about the
+    // scenario: it stays the error it was, and a pooler's pass stands; a pooler's divergence
+    // cannot be told from a scenario bug without the baseline.
+    if (base?.outcome === 'error' && !base.message?.startsWith('invalid scenario')) {
+      return r.target === 'direct' || r.outcome !== 'diverge' ? r
+        : { ...r, outcome: 'error', message: `no baseline: on direct PostgreSQL this scenario hit an error with driver ${r.driver} (${base.message}); the divergence was: ${r.message}` };
+    }
     if (!base || base.outcome === 'pass' || base.outcome === 'skip') {
       if (base && r.outcome === 'diverge' && r.failedStep !== undefined) {
         const pg = base.steps.find((s) => s.index === r.failedStep)?.observed;

@@ -109,7 +109,9 @@ async function sweep(control: ControlConnection, pools: Readonly<Record<PoolKind
 
 async function endOwnBackend(pool: ConnInfo): Promise<void> {
   const c = new ControlConnection(pool, 'quiesce sweep client');
-  // The client is told its connection ended (57P01): that is the point.
-  await c.exchange(['SELECT pg_terminate_backend(pg_backend_pid())']).catch(() => undefined);
+  // One Query, so one transaction and one server whatever the pooling mode. A role the last
+  // scenario SET on that server may not signal the backend; the login role may. The client is
+  // told its connection ended (57P01): that is the point.
+  await c.exchange(['SET SESSION AUTHORIZATION DEFAULT; RESET ROLE; SELECT pg_terminate_backend(pg_backend_pid())']).catch(() => undefined);
   await c.close();
 }

@@ -3,39 +3,17 @@
 // poolcheck gets only its URLs and the password through the environment, and must find what
 // a local run finds.
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, startCli } from './helpers.ts';
+import { startCli } from './helpers.ts';
+import { serve, stopServed, url, type Served } from './served-target.ts';
 import { filesContaining, readResults, verdictDiff } from './verdicts.ts';
 import { tempDir } from '../temp-dir.ts';
-
-interface Where { host: string; port: number; database: string }
-interface Served { runId: string; user: string; pooled: Where; single: Where; direct: Where; poolerVersion: string }
 
 const PASSWORD = `pc-external-secret-${process.pid}-xyzzy`;
 const SCENARIOS = 'session-state,sequences';
 const tmpOut = (tag: string) => tempDir(`pc-ext-${tag}-`);
-const url = (user: string, w: Where, database = w.database) => `postgres://${user}@${w.host}:${w.port}/${database}`;
-
-/** Starts the fixture and resolves with where its target is, once it is up (with a deadline). */
-function serve(target: string): Promise<{ child: ChildProcess; served: Served }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/integration/fixtures/serve-local-target.ts'), target, tmpOut('served-logs')], {
-    cwd: ROOT, env: { ...process.env, POOLCHECK_PASSWORD: PASSWORD }, stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (d) => { err += d; });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the local ${target} did not come up within 60 s: ${err}`)), 60_000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (!out.includes('\n')) return;
-      clearTimeout(timer);
-      resolve({ child, served: JSON.parse(out.split('\n')[0]) });
-    });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`the fixture exited (${code}) before serving: ${err}`)); });
-  });
-}
 
 describe('external provider (pointed at a pgbouncer:transaction the local provider started)', function () {
   let child: ChildProcess;
@@ -43,14 +21,9 @@ describe('external provider (pointed at a pgbouncer:transaction the local provid
 
   before(async function () {
     this.timeout(90_000);
-    ({ child, served } = await serve('pgbouncer:transaction'));
+    ({ child, served } = await serve('pgbouncer:transaction', PASSWORD));
   });
-  after(async () => {
-    // Closing its stdin makes the fixture stop its servers and exit.
-    const exited = new Promise((r) => child.once('exit', r));
-    child.stdin!.end();
-    await exited;
-  });
+  after(() => stopServed(child));
 
   const externalArgs = (out: string, admin: boolean) => [
     'run', '--provider', 'external', '--external-pooler', 'pgbouncer:transaction',
@@ -81,15 +54,56 @@ describe('external provider (pointed at a pgbouncer:transaction the local provid
     expect(run.stdout + run.stderr).not.to.contain(PASSWORD);
   });
 
-  it('quiesces without the admin console by ending the lane\'s backends, with no error', async function () {
+  it('quiesces without the admin console through the pooler\'s own clients: the same verdicts as a local run, no error', async function () {
     this.timeout(400_000);
     const out = tmpOut('noadmin');
     const run = startCli(externalArgs(out, false), { PC_EXTERNAL_TEST_PASSWORD: PASSWORD });
     await run.exited;
-    expect(run.stderr).to.contain('no --external-admin: the quiesce only ends the lane\'s backends');
+    expect(run.stderr).to.contain('no --external-admin: between scenarios the pooler\'s own clients end its server connections');
     const doc = readResults(out);
     expect(doc.summary.byVerdict.error, run.stderr.slice(-2000)).to.equal(0);
     expect(doc.targets[1].poolerVersion).to.equal(null);
+    // A quiesce that ended servers behind pgbouncer's back would show as 57P01 somewhere.
+    expect(doc.results.filter((r) => /57P01|terminating connection/.test(r.message ?? '')).map((r) => r.scenario)).to.deep.equal([]);
+    const localOut = tmpOut('local-noadmin');
+    await startCli(['run', '--targets', 'pgbouncer:transaction', '--drivers', 'raw,pg', '--scenarios', SCENARIOS, '--lanes', '1', '--out', localOut]).exited;
+    expect(verdictDiff(readResults(localOut), doc)).to.deep.equal([]);
+  });
+
+  it('certifies a pooler poolcheck never heard of: every divergence unprofiled, exit 0; with a profile file, documented', async function () {
+    this.timeout(400_000);
+    const args = (out: string) => [
+      'run', '--provider', 'external', '--external-pooler', 'mypooler:transaction',
+      '--external-pooled', url(served.user, served.pooled), '--external-single', url(served.user, served.single),
+      '--external-direct', url(served.user, served.direct),
+      '--password-env', 'PC_EXTERNAL_TEST_PASSWORD', '--drivers', 'raw,pg', '--scenarios', SCENARIOS, '--out', out,
+    ];
+    const bare = tmpOut('mypooler');
+    const run = startCli(args(bare), { PC_EXTERNAL_TEST_PASSWORD: PASSWORD });
+    expect(await run.exited, run.stderr.slice(-2000)).to.equal(0);
+    expect(run.stderr).to.contain('poolcheck has no profile for mypooler');
+    const doc = readResults(bare);
+    const pooled = doc.results.filter((r) => r.target === 'mypooler:transaction');
+    const diverged = pooled.filter((r) => r.outcome === 'diverge');
+    expect(diverged.length).to.be.greaterThan(10);
+    expect([...new Set(diverged.map((r) => r.verdict))]).to.deep.equal(['unprofiled']);
+    expect(doc.summary.byVerdict.regression + doc.summary.byVerdict.error).to.equal(0);
+
+    // What a pooler team writes once: every divergence of these two families is expected.
+    const profile = path.join(tmpOut('mypooler-profile'), 'mypooler.yaml');
+    writeFileSync(profile, [
+      'pooler: mypooler', 'modes:', '  transaction:',
+      '    - scenarios: [session-state/*, sequences/*]',
+      '      reason: a server connection is shared by the clients of consecutive transactions',
+      '      link: https://example.org/mypooler/limitations',
+      '      optional: true', '',
+    ].join('\n'));
+    const profiled = tmpOut('mypooler-profiled');
+    const again = startCli([...args(profiled), '--profile', profile], { PC_EXTERNAL_TEST_PASSWORD: PASSWORD });
+    expect(await again.exited, again.stderr.slice(-2000)).to.equal(0);
+    const after = readResults(profiled).results.filter((r) => r.target === 'mypooler:transaction' && r.outcome === 'diverge');
+    expect(after.length).to.equal(diverged.length);
+    expect([...new Set(after.map((r) => r.verdict))]).to.deep.equal(['documented']);
   });
 
   it('refuses a URL with a password and a missing --external-pooler, in one line, exit 2', async () => {

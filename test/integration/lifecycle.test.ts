@@ -48,7 +48,7 @@ describe('bad input', () => {
   it('names the valid targets for an unknown one, in one line, exit 2', async () => {
     const run = startCli(['run', '--targets', 'pgcat:transaction']);
     expect(await run.exited).to.equal(2);
-    expect(run.stderr.trim().split('\n')).to.deep.equal(['poolcheck: unknown target "pgcat:transaction"; known poolers: direct, pgbouncer, pgpool, yugabyte-ysql-cm, polardb-proxy (e.g. pgbouncer:transaction)']);
+    expect(run.stderr.trim().split('\n')).to.deep.equal(['poolcheck: unknown target "pgcat:transaction"; known poolers: direct, pgbouncer, pgpool, odyssey, yugabyte-ysql-cm, polardb-proxy (e.g. pgbouncer:transaction; any pooler can be certified with --provider external)']);
   });
 
   it('names the fix for a missing pooler binary, exit 2', async () => {

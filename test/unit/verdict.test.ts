@@ -52,6 +52,11 @@ describe('profiles that know releases, settings and divergences', () => {
     expect(judge(run('p:transaction', 'pass'), profile, facts('transaction', '1.24.1'))).to.include({ verdict: 'ok' });
   });
 
+  it('count an entry for some releases as possible, not expected, when the release is unknown', () => {
+    expect(judge(run('p:transaction', 'diverge'), profile, facts('transaction', null))).to.include({ verdict: 'documented', reason: 'old IntervalStyle' });
+    expect(judge(run('p:transaction', 'pass'), profile, facts('transaction', null))).to.include({ verdict: 'ok' });
+  });
+
   it('apply an entry only for the settings the release runs with', () => {
     expect(judge(ps('diverge', diverged('messages')), profile, facts('transaction', '1.18.0', { max_prepared_statements: '0' }))).to.include({ verdict: 'documented', link: 'l1' });
     expect(judge(ps('diverge', diverged('closed', '08P01')), profile, facts('transaction', '1.24.1', { max_prepared_statements: '200' }))).to.include({ verdict: 'documented', link: 'l2' });
@@ -92,6 +97,15 @@ describe('the baseline rule', () => {
     expect(out[0].message).to.match(/^invalid scenario: fails on direct PostgreSQL: step 1 broke/);
     expect(out[1]).to.include({ outcome: 'error' });
     expect(out[1].message).to.match(/invalid scenario/);
+  });
+
+  it('keeps an error on direct as the error it was (no "invalid scenario"): a pooler\'s pass stands, its divergence has no baseline', () => {
+    const direct = run('direct', 'error', { message: 'psycopg helper exited (SIGKILL)' });
+    const out = applyBaseline([direct, run('p:transaction', 'pass'), run('p:session', 'diverge', { message: 'got rows [["2"]]' })]);
+    expect(out[0]).to.include({ outcome: 'error', message: 'psycopg helper exited (SIGKILL)' });
+    expect(out[1]).to.include({ outcome: 'pass' });
+    expect(out[2]).to.include({ outcome: 'error' });
+    expect(out[2].message).to.match(/^no baseline: .*psycopg helper exited.*got rows/);
   });
 
   it('adds what PostgreSQL did at the step where the pooler diverged', () => {

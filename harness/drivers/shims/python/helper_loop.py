@@ -23,8 +23,14 @@ class OpError(Exception):
 
 
 def _write(obj):
-    # Replies are written from the event loop thread only, a whole line at a time.
-    sys.stdout.write(json.dumps(obj, separators=(",", ":")) + "\n")
+    # Replies are written from the event loop thread only, a whole line at a time. A reply that
+    # cannot be encoded still gets an answer: poolcheck would otherwise wait for it in vain.
+    try:
+        line = json.dumps(obj, separators=(",", ":"))
+    except (TypeError, ValueError) as e:
+        traceback.print_exc(file=sys.stderr)
+        line = json.dumps({"id": obj.get("id"), "ok": False, "error": {"message": f"the helper could not encode its reply: {e}", "lost": False}})
+    sys.stdout.write(line + "\n")
     sys.stdout.flush()
 
 

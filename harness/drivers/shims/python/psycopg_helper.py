@@ -51,15 +51,25 @@ sessions = {}
 abandoned = set()
 
 
+class ServerTextLoader(TextLoader):
+    """psycopg's str loader, except that a SQL_ASCII database's bytes (which psycopg hands over
+    undecoded, having no encoding to decode them with) are read as UTF-8, escaping what is not."""
+
+    def load(self, data):
+        value = super().load(data)
+        return value if isinstance(value, str) else bytes(value).decode("utf-8", "backslashreplace")
+
+
 def server_text(conn):
-    """Every column as the text the server sent: psycopg's str loader for every known type.
+    """Every column as the text the server sent: that loader for every known type.
 
     Types psycopg does not know already fall back to that loader (the loader of oid 0).
     """
     for t in postgres.types:
         for oid in (t.oid, t.array_oid, getattr(t, "range_oid", 0), getattr(t, "multirange_oid", 0)):
             if oid:
-                conn.adapters.register_loader(oid, TextLoader)
+                conn.adapters.register_loader(oid, ServerTextLoader)
+    conn.adapters.register_loader(0, ServerTextLoader)
 
 
 def db_error(e):
