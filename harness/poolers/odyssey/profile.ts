@@ -1,8 +1,9 @@
 // What Odyssey's documentation says differs from PostgreSQL, per pooling mode, and what its
 // tracker or a poolcheck run showed where the docs are silent. Checked by runs against 1.5.2
-// (Debian sid, PostgreSQL 18): session pooling, transaction pooling with its 1.5 defaults
-// (pool_reserve_prepared_statement on, smart discard after every transaction) and transaction
-// pooling with prepared-statement support off (then DISCARD ALL after every transaction).
+// (Debian sid; PostgreSQL 18 in the sid images, 15 through --odyssey-bin): session pooling,
+// transaction pooling with its 1.5 defaults (pool_reserve_prepared_statement on, smart discard
+// after every transaction) and transaction pooling with prepared-statement support off (then
+// DISCARD ALL after every transaction).
 //
 // Odyssey publishes no feature table; its pooling page says only that "transaction pooling does
 // not preserve session state between transactions". What that means in practice is what its
@@ -134,6 +135,14 @@ const SESSION_STATE_RESET: readonly ProfileEntry[] = [
       'abnormal-exits/abrupt-close-after-set-role',
     ],
     reason: 'transaction pooling "does not preserve session state between transactions": a SET lasts until the transaction ends, then the reset returns the server to its defaults (only the parameters Odyssey tracks from the client\'s startup are re-applied)',
+    link: POOLING,
+    divergence: { kind: 'rows' },
+  },
+  {
+    // Seen with PostgreSQL 15 (--odyssey-bin with the local provider); with 18 it is kept.
+    scenarios: ['session-state/search-path-visible-to-next-client', 'session-state/search-path-lost-to-other-client'],
+    postgres: '<18',
+    reason: 'Odyssey re-applies a client\'s parameters on the server it gets only for those the server reports in ParameterStatus; PostgreSQL reports search_path from 18 on, so on older servers the client\'s search_path is lost with its transaction',
     link: POOLING,
     divergence: { kind: 'rows' },
   },
