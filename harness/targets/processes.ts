@@ -3,13 +3,11 @@
 // with SIGKILL, the next run (leftovers are found through the run's state folder).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { settlesWithin } from '../kernel/poll.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { serverUser } from './server-user.ts';
-
-export const STATE_ROOT = path.join(os.tmpdir(), 'poolcheck');
+import { isOwnRunFolder, stateRoot, unreachableBy, UnsafeStateRootError } from './state-root.ts';
 
 export interface ManagedProcess {
   readonly name: string;
@@ -63,10 +61,14 @@ export function manageResource(resource: ManagedResource): () => void {
 /** The run's private folder under STATE_ROOT; created once, owned by this process. */
 export function runStateDir(runId: string): string {
   if (!stateDir) {
-    stateDir = path.join(STATE_ROOT, runId);
-    mkdirSync(stateDir, { recursive: true, mode: 0o755 });
-    writeFileSync(path.join(stateDir, 'owner'), String(process.pid));
+    const root = stateRoot();
     const user = serverUser();
+    const blocked = user && unreachableBy(user);
+    if (blocked) throw new UnsafeStateRootError(blocked);
+    stateDir = path.join(root, runId);
+    // Only this run's servers (which may run as another user) get in.
+    mkdirSync(stateDir, { mode: 0o700 });
+    writeFileSync(path.join(stateDir, 'owner'), String(process.pid));
     if (user) chownSync(stateDir, user.uid, user.gid);
     installSignalHandlers();
   }
@@ -169,10 +171,12 @@ const alive = (pid: number) => {
  * Returns how many processes were stopped.
  */
 export function reapLeftovers(): number {
-  if (!existsSync(STATE_ROOT)) return 0;
+  const root = stateRoot();
   let killed = 0;
-  for (const run of readdirSync(STATE_ROOT)) {
-    const dir = path.join(STATE_ROOT, run);
+  for (const run of readdirSync(root)) {
+    const dir = path.join(root, run);
+    // Anything else in the folder (a link someone planted, another user's files) is left alone.
+    if (!isOwnRunFolder(dir, serverUser()?.uid)) continue;
     const ownerFile = path.join(dir, 'owner');
     const owner = existsSync(ownerFile) ? Number(readFileSync(ownerFile, 'utf8').trim()) || 0 : 0;
     if (owner && alive(owner)) continue;

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { poll } from '../../harness/kernel/poll.ts';
-import { STATE_ROOT } from '../../harness/targets/processes.ts';
+import { STATE_ROOT } from '../../harness/targets/state-root.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = path.join(ROOT, 'bin/poolcheck.js');

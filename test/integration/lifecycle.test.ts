@@ -1,6 +1,7 @@
 // Nothing leaks: Ctrl-C stops every server; a run after a SIGKILLed run cleans up after it.
 import { expect } from 'chai';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { eventually, processesMentioning, runDir, startCli } from './helpers.ts';
 import { tempDir } from '../temp-dir.ts';
 
@@ -41,6 +42,49 @@ describe('process lifecycle', function () {
     expect(next.stderr).to.match(/stopped \d+ server process\(es\) left by an earlier run that was killed/);
     await eventually('no process of the killed run', 10_000, () => processesMentioning(runDir(runId)).length === 0);
     expect(existsSync(runDir(runId))).to.equal(false);
+  });
+});
+
+describe('the state folder', () => {
+  const quick = ['run', '--targets', 'direct', '--drivers', 'raw', '--scenarios', 'sequences/currval-before-nextval-fails'];
+  const planted = () => {
+    const tmp = tempDir('pc-tmp-');
+    // The servers run as postgres when we are root: they must pass through TMPDIR.
+    chmodSync(tmp, 0o711);
+    const victim = tempDir('pc-victim-');
+    writeFileSync(path.join(victim, 'precious'), 'keep me');
+    return { tmp, victim, uid: process.getuid?.() ?? 0 };
+  };
+
+  it('is never followed through a symlink someone planted: one line, exit 2, nothing removed', async () => {
+    const { tmp, victim, uid } = planted();
+    symlinkSync(victim, path.join(tmp, `poolcheck-${uid}`));
+    const run = startCli([...quick, '--out', tmpOut()], { TMPDIR: tmp });
+    expect(await run.exited).to.equal(2);
+    expect(run.stderr.trim().split('\n')).to.deep.equal([`poolcheck: poolcheck's state folder ${tmp}/poolcheck-${uid} is a symbolic link: remove it (poolcheck recreates it) or point TMPDIR elsewhere`]);
+    expect(readdirSync(victim)).to.deep.equal(['precious']);
+  });
+
+  it('says in one line when the servers could not reach it (a private TMPDIR), before anything starts', async function () {
+    if (process.getuid?.() !== 0) this.skip();
+    const tmp = tempDir('pc-private-');
+    chmodSync(tmp, 0o700);
+    const run = startCli([...quick, '--out', tmpOut()], { TMPDIR: tmp });
+    expect(await run.exited).to.equal(2);
+    expect(run.stderr.trim().split('\n')).to.have.length(1);
+    expect(run.stderr).to.contain(`the servers run as postgres, who may not pass through ${tmp} (mode 700)`);
+  });
+
+  it('leaves alone what is not a run folder of its own when it clears leftovers', async () => {
+    const { tmp, victim, uid } = planted();
+    const root = path.join(tmp, `poolcheck-${uid}`);
+    mkdirSync(root, { mode: 0o711 });
+    symlinkSync(victim, path.join(root, 'abcdef'));
+    const run = startCli([...quick, '--out', tmpOut()], { TMPDIR: tmp });
+    expect(await run.exited, run.stderr).to.equal(0);
+    expect(readdirSync(victim)).to.deep.equal(['precious']);
+    expect(lstatSync(path.join(root, 'abcdef')).isSymbolicLink()).to.equal(true);
+    expect((statSync(root).mode & 0o777).toString(8)).to.equal('711');
   });
 });
 
