@@ -11,11 +11,12 @@ import { loadProfileFile } from '../poolers/profile-file.ts';
 import { assembleReport, targetFacts } from '../report/assemble.ts';
 import { redactor } from '../report/redact.ts';
 import { countByVerdict, exitCode, type RunReport } from '../report/run-report.ts';
-import { prepareOutDir, writeReport } from '../report/write-report.ts';
+import { OutFolder, stagingFolder } from '../report/out-folder.ts';
+import { writeReport } from '../report/write-report.ts';
 import { loadCatalog, selectScenarios, type Catalog } from '../scenario/catalog.ts';
-import { runMatrix } from '../scenario/matrix.ts';
+import { runMatrix, type MatrixState } from '../scenario/matrix.ts';
 import { scenarioTraits } from '../scenario/traits.ts';
-import { reapLeftovers, runStateDir, stopAll } from '../targets/processes.ts';
+import { onInterrupt, reapLeftovers, runStateDir, stopAll } from '../targets/processes.ts';
 import type { Provider } from '../targets/started-target.ts';
 import { targetEffectiveSettings, targetSettingsProblem, withToggledSettings } from '../targets/target-settings.ts';
 import type { TargetSpec } from '../targets/target-spec.ts';
@@ -28,6 +29,10 @@ import { POOLCHECK_VERSION } from './version.ts';
 export const DEFAULT_TARGETS = 'direct,pgbouncer:session,pgbouncer:transaction,pgbouncer:statement,pgpool:cache';
 export const DEFAULT_OUT = 'reports/latest';
 export const DEFAULT_LANES = 3;
+
+const usage = <T>(f: () => T): T => {
+  try { return f(); } catch (e) { throw new UsageError((e as Error).message); }
+};
 
 /** Everything a run needs, read from the options before anything starts or is written. */
 interface RunPlan {
@@ -57,12 +62,12 @@ async function planRun(given: Options, positionals: readonly string[]): Promise<
   const scenarios = selectScenarios(catalog.scenarios, globs);
   const broken = selectScenarios(catalog.broken, globs);
   if (!scenarios.length && !broken.length) throw new UsageError(`--scenarios ${globs} matches no scenario; try \`poolcheck list scenarios\``);
-  const out = o.text('out') ?? path.resolve(DEFAULT_OUT);
+  const out = path.resolve(o.text('out') ?? DEFAULT_OUT);
   const lanes = o.int('lanes') ?? DEFAULT_LANES;
   const profiles = (o.list('profile') ?? []).map((file) => {
     try { return loadProfileFile(file); } catch (e) { throw new UsageError((e as Error).message); }
   });
-  const chosen = chooseProvider({ options: o, profiles, runId, logDir: path.join(out, 'logs'), lanes, defaultTargets: DEFAULT_TARGETS });
+  const chosen = chooseProvider({ options: o, profiles, runId, logDir: path.join(stagingFolder(out, runId), 'logs'), lanes, defaultTargets: DEFAULT_TARGETS });
   ensureDriverPrerequisites(drivers.map((d) => d.id), !o.flag('no-install'));
   return {
     runId, drivers, catalog, scenarios, broken, out, chosen, profiles, stepTimeoutMs: o.int('step-timeout') ?? TIMEOUT_MS.step, quiet: o.flag('quiet'),
@@ -97,36 +102,63 @@ export async function runCommand(given: Options, positionals: readonly string[])
   const reaped = reapLeftovers();
   if (reaped) process.stderr.write(`poolcheck: stopped ${reaped} server process(es) left by an earlier run that was killed\n`);
   runStateDir(runId);
+  const folder = usage(() => OutFolder.open(out, runId, (line) => process.stderr.write(`poolcheck: ${line}\n`)));
+  for (const orphan of folder.orphans) process.stderr.write(`poolcheck: a run killed before it could write its reports left its results in ${path.join(orphan, 'journal.jsonl')}\n`);
+  const state: MatrixState = { results: [], targets: [] };
+  let targets: TargetSpec[] = [];
+  const startedAt = new Date();
+  const finish = (interrupted?: { reason: string; planned: number }) => {
+    const report = publishReport(plan, folder, { targets, state, startedAt, interrupted });
+    printSummary(report, out, redactor(chosen.secrets()));
+    return report;
+  };
+  // An interrupted run publishes what it finished; one that finished nothing keeps the previous reports.
+  const unhook = onInterrupt((signal) => {
+    if (state.results.length) finish({ reason: signal, planned: (scenarios.length + broken.length) * drivers.length * targets.length });
+    folder.close();
+  });
   try {
     const notes = await chosen.prepare();
-    const targets = await finalTargets(provider, chosen.targets, plan.defaultTargets);
-    prepareOutDir(out);
+    targets = await finalTargets(provider, chosen.targets, plan.defaultTargets);
     if (!quiet) for (const note of notes) process.stderr.write(`poolcheck: ${note}\n`);
-    const startedAt = new Date();
     const total = (scenarios.length + broken.length) * drivers.length * targets.length;
     if (!quiet) process.stderr.write(`poolcheck ${POOLCHECK_VERSION} run ${runId}: ${scenarios.length + broken.length} scenarios x ${drivers.length} drivers x ${targets.length} targets = ${total} runs\n`);
-    const { results, targets: records } = await runMatrix({ runId, targets, drivers, scenarios, broken, provider, stepTimeoutMs: plan.stepTimeoutMs, progress: consoleProgress(quiet) });
-    const profileOf = (pooler: string) => findPooler(pooler, plan.profiles)?.profile;
-    const settingsOf = (t: TargetSpec, version: string | null) => targetEffectiveSettings(t, version);
-    const ordered = targets.map((spec) => records.find((r) => r.spec.id === spec.id) ?? { spec, startMs: 0 });
-    const { report, transcripts } = assembleReport({
-      runId, startedAt, finishedAt: new Date(), poolcheckVersion: POOLCHECK_VERSION, provider: provider.id,
-      scenarios: [...scenarios.map((s) => ({ id: s.id, traits: scenarioTraits(s) })), ...broken.map((b) => ({ id: b.id, traits: new Set<never>() }))],
-      targets: ordered, drivers, results, profileOf, settingsOf,
-    });
-    const redact = redactor(chosen.secrets());
-    writeReport(out, report, transcripts, redact, {
-      features: plan.catalog.features,
-      published: (target) => {
-        const t = ordered.find((x) => x.spec.id === target);
-        return t?.spec.pooler ? publishedAnswers(profileOf(t.spec.pooler), targetFacts({ settingsOf }, t)) : undefined;
-      },
-    });
-    printSummary(report, out, redact);
+    const progress = consoleProgress(quiet);
+    await runMatrix({
+      runId, targets, drivers, scenarios, broken, provider, stepTimeoutMs: plan.stepTimeoutMs,
+      progress: { ...progress, result: (r, done, all) => { folder.record(r); progress.result(r, done, all); } },
+    }, state);
+    const report = finish();
     const strays = straysOutsideScenarios();
     if (strays.length) process.stderr.write(`poolcheck: ${strays.length} error(s) outside any scenario (above); the run's results may be incomplete\n`);
+    folder.close();
     return strays.length ? 2 : exitCode(report);
   } finally {
+    unhook();
+    folder.release();
     await stopAll();
   }
+}
+
+/** Judges what the run gathered, writes the reports and puts them in place of the previous ones. */
+function publishReport(plan: RunPlan, folder: OutFolder, run: {
+  targets: readonly TargetSpec[]; state: MatrixState; startedAt: Date; interrupted?: { reason: string; planned: number };
+}): RunReport {
+  const profileOf = (pooler: string) => findPooler(pooler, plan.profiles)?.profile;
+  const settingsOf = (t: TargetSpec, version: string | null) => targetEffectiveSettings(t, version);
+  const ordered = run.targets.map((spec) => run.state.targets.find((r) => r.spec.id === spec.id) ?? { spec, startMs: 0 });
+  const { report, transcripts } = assembleReport({
+    runId: plan.runId, startedAt: run.startedAt, finishedAt: new Date(), poolcheckVersion: POOLCHECK_VERSION, provider: plan.chosen.provider.id,
+    scenarios: [...plan.scenarios.map((s) => ({ id: s.id, traits: scenarioTraits(s) })), ...plan.broken.map((b) => ({ id: b.id, traits: new Set<never>() }))],
+    targets: ordered, drivers: plan.drivers, results: run.state.results, profileOf, settingsOf, interrupted: run.interrupted,
+  });
+  const redact = redactor(plan.chosen.secrets());
+  folder.publish((dir) => writeReport(dir, report, transcripts, redact, {
+    features: plan.catalog.features,
+    published: (target) => {
+      const t = ordered.find((x) => x.spec.id === target);
+      return t?.spec.pooler ? publishedAnswers(profileOf(t.spec.pooler), targetFacts({ settingsOf }, t)) : undefined;
+    },
+  }));
+  return report;
 }

@@ -15,6 +15,8 @@ export interface FinishedRun {
   readonly runId: string;
   readonly startedAt: Date;
   readonly finishedAt: Date;
+  /** Set when a signal stopped the run before every result was in. */
+  readonly interrupted?: { readonly reason: string; readonly planned: number };
   readonly poolcheckVersion: string;
   readonly provider: string;
   /** In the order reports list them. */
@@ -83,6 +85,7 @@ export function assembleReport(run: FinishedRun): AssembledReport {
     run: {
       id: run.runId, startedAt: run.startedAt.toISOString(), finishedAt: run.finishedAt.toISOString(),
       durationMs: run.finishedAt.getTime() - run.startedAt.getTime(), poolcheckVersion: run.poolcheckVersion,
+      ...(run.interrupted ? { interrupted: run.interrupted } : {}),
     },
     targets: run.targets.map((t) => ({
       id: t.spec.id, pooler: t.spec.pooler, mode: t.spec.mode, provider: run.provider, startMs: t.startMs, error: t.error,

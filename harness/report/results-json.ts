@@ -3,7 +3,8 @@ import { countByVerdict, type RunReport } from './run-report.ts';
 /**
  * results.json, schemaVersion 2 (README "results.json"). Since 1: `warnings`; each target's
  * `settings` and `effectiveSettings`; each result's `divergence` and, for `changed`, the
- * `documented` divergence; the verdicts `changed` and `unprofiled`.
+ * `documented` divergence; the verdicts `changed` and `unprofiled`; `run.interrupted`
+ * ({ reason, planned }) when a signal stopped the run.
  */
 export const SCHEMA_VERSION = 2;
 

@@ -3,7 +3,11 @@ import { VERDICTS, type Verdict } from './verdict.ts';
 
 /** Everything the writers need about one run; results.json is its serialisation. */
 export interface RunReport {
-  readonly run: { readonly id: string; readonly startedAt: string; readonly finishedAt: string; readonly durationMs: number; readonly poolcheckVersion: string };
+  readonly run: {
+    readonly id: string; readonly startedAt: string; readonly finishedAt: string; readonly durationMs: number; readonly poolcheckVersion: string;
+    /** Set when a signal stopped the run: why, and how many results it would have had. */
+    readonly interrupted?: { readonly reason: string; readonly planned: number };
+  };
   readonly targets: ReadonlyArray<{
     readonly id: string; readonly pooler: string | null; readonly mode: string | null; readonly provider: string;
     readonly poolerVersion: string | null; readonly postgresVersion: string | null; readonly startMs: number; readonly error?: string;

@@ -26,6 +26,7 @@ export function summaryMarkdown(r: RunReport): string {
   const c = countByVerdict(r.results);
   out.push(`# poolcheck summary`, '');
   out.push(`Run ${r.run.id}, ${r.run.startedAt}, ${(r.run.durationMs / 1000).toFixed(1)} s, poolcheck ${r.run.poolcheckVersion}.`, '');
+  if (r.run.interrupted) out.push(`> **Interrupted** (${r.run.interrupted.reason}): ${r.results.length} of ${r.run.interrupted.planned} results; the rest never ran.`, '');
   for (const w of r.warnings) out.push(`> **Warning:** ${w}.`, '');
   out.push(`**${c.ok} ok, ${c.documented} documented, ${c.changed} changed, ${c.regression} regression, ${c.improved} improved, ${c.unprofiled} unprofiled, ${c.error} error** ` +
     `(${r.results.length} results: ${new Set(r.results.map((x) => x.scenario)).size} scenarios x ${r.drivers.length} drivers x ${targets.length} targets).`, '');

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PublishedAnswers } from '../poolers/profile.ts';
 import type { Feature } from './feature.ts';
@@ -11,18 +11,12 @@ import { summaryMarkdown } from './summary-md.ts';
 export const transcriptPath = (target: string, driver: string, scenario: string) =>
   path.join('transcripts', target.replace(/[^a-z0-9.-]+/gi, '-'), driver.replace(/[^a-z0-9.-]+/gi, '-'), `${scenario.replace(/\//g, '--')}.txt`);
 
-/** Clears what an earlier run left in the output folder (reports, transcripts, logs). */
-export function prepareOutDir(out: string): void {
-  mkdirSync(out, { recursive: true });
-  for (const f of ['transcripts', 'logs', 'results.json', 'junit.xml', 'summary.md', 'feature-map.md']) rmSync(path.join(out, f), { recursive: true, force: true });
-}
-
 export interface FeatureMapInput {
   readonly features: readonly Feature[];
   readonly published: (target: string) => PublishedAnswers | undefined;
 }
 
-/** Writes transcripts, results.json, junit.xml, summary.md and feature-map.md; every text goes through `redact`. */
+/** Writes transcripts, results.json, junit.xml, summary.md and feature-map.md into `out`; every text goes through `redact`. */
 export function writeReport(out: string, report: RunReport, transcripts: ReadonlyMap<string, string>, redact: (s: string) => string, fm: FeatureMapInput): void {
   for (const [rel, text] of transcripts) {
     const file = path.join(out, rel);

@@ -39,16 +39,21 @@ export interface TargetRecord {
   readonly error?: string;
 }
 
-export async function runMatrix(plan: MatrixPlan): Promise<{ results: ScenarioRun[]; targets: TargetRecord[] }> {
+/** What a run has gathered so far: the caller's, so that an interrupted run can report it. */
+export interface MatrixState {
+  readonly results: ScenarioRun[];
+  readonly targets: TargetRecord[];
+}
+
+export async function runMatrix(plan: MatrixPlan, state: MatrixState = { results: [], targets: [] }): Promise<MatrixState> {
   const total = plan.targets.length * plan.drivers.length * (plan.scenarios.length + plan.broken.length);
   let done = 0;
   let seq = 0;
-  const results: ScenarioRun[] = [];
+  const { results, targets } = state;
   const record = (r: ScenarioRun) => {
     results.push(r);
     plan.progress.result(r, ++done, total);
   };
-  const targets: TargetRecord[] = [];
   const runStart = Date.now();
   for (const spec of plan.targets) {
     for (const d of plan.drivers) for (const b of plan.broken) record(errorRun(b, spec.id, d.id, `invalid scenario (${b.source}): ${b.problems.join('; ')}`));
@@ -94,7 +99,7 @@ export async function runMatrix(plan: MatrixPlan): Promise<{ results: ScenarioRu
       await started.stop();
     }
   }));
-  return { results, targets };
+  return state;
 }
 
 function errorRun(s: { readonly id: string; readonly category: string }, target: string, driver: string, message: string): ScenarioRun {

@@ -132,6 +132,17 @@ export async function stopAll(): Promise<void> {
   stateDir = undefined;
 }
 
+const interruptHooks = new Set<(signal: NodeJS.Signals) => void>();
+
+/**
+ * Runs `hook` when a signal stops the run, after the servers are stopped and before the process
+ * exits (the run writes what it finished). The returned function unregisters it.
+ */
+export function onInterrupt(hook: (signal: NodeJS.Signals) => void): () => void {
+  interruptHooks.add(hook);
+  return () => { interruptHooks.delete(hook); };
+}
+
 let handlersInstalled = false;
 function installSignalHandlers(): void {
   if (handlersInstalled) return;
@@ -146,7 +157,12 @@ function installSignalHandlers(): void {
       if (stopping) process.exit(code);
       stopping = true;
       process.stderr.write(`\npoolcheck: ${signal} received, stopping servers...\n`);
-      void stopAll().finally(() => process.exit(code));
+      void stopAll().finally(() => {
+        for (const hook of interruptHooks) {
+          try { hook(signal); } catch (err) { process.stderr.write(`poolcheck: ${(err as Error).message}\n`); }
+        }
+        process.exit(code);
+      });
     });
   }
   // Last resort when the event loop is gone: nothing async runs in 'exit', so kill outright.

@@ -20,9 +20,13 @@ export default [
     sessions: { a: {}, b: {} },
     steps: [
       step('a', 'SELECT {{f}}()', { expect: { rows: [['1']] } }),
+      // One explicit transaction: the change is committed for every driver, even where a pooler
+      // wraps a lone write in a BEGIN of its own (pgpool before 4.7).
+      step('b', 'BEGIN'),
       step('b', 'DROP TABLE {{t}}'),
       step('b', 'CREATE TABLE {{t}} (v int, w text)'),
       step('b', "INSERT INTO {{t}} VALUES (1, 'x'), (2, 'y')"),
+      step('b', 'COMMIT'),
       step('a', 'SELECT {{f}}()', { expect: { rows: [['2']] } }),
     ],
   }),
@@ -41,9 +45,11 @@ export default [
       step('a', 'PREPARE {{st}} AS SELECT count(*) FROM {{t}}'),
       step('a', 'EXECUTE {{st}}', { expect: { rows: [['1']] } }),
       step('a', 'COMMIT'),
+      step('b', 'BEGIN'),
       step('b', 'DROP TABLE {{t}}'),
       step('b', 'CREATE TABLE {{t}} (v int)'),
       step('b', 'INSERT INTO {{t}} VALUES (1), (2), (3)'),
+      step('b', 'COMMIT'),
       step('a', 'EXECUTE {{st}}', { expect: { rows: [['3']] } }),
     ],
   }),

@@ -17,8 +17,9 @@ export interface CliRun {
   waitFor(pattern: RegExp, ms: number): Promise<RegExpMatchArray>;
 }
 
-export function startCli(args: string[], env: Record<string, string> = {}): CliRun {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `group`: poolcheck leads a process group of its own, as a terminal's job does (for signals to the group). */
+export function startCli(args: string[], env: Record<string, string> = {}, opts: { group?: boolean } = {}): CliRun {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.group ?? false });
   const run: CliRun = {
     child, stdout: '', stderr: '',
     exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))),

@@ -1,23 +1,30 @@
 // Nothing leaks: Ctrl-C stops every server; a run after a SIGKILLed run cleans up after it.
 import { expect } from 'chai';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { eventually, processesMentioning, runDir, startCli } from './helpers.ts';
+import { readResults } from './verdicts.ts';
 import { tempDir } from '../temp-dir.ts';
 
 const tmpOut = () => tempDir('pc-life-');
 
 describe('process lifecycle', function () {
-  it('stops every postgres and pgbouncer on SIGINT halfway through a run', async () => {
-    const run = startCli(['run', '--out', tmpOut()]);
+  it('stops every server within 2 s of SIGINT to the process group halfway through a run, and keeps what it finished', async () => {
+    const out = tmpOut();
+    const run = startCli(['run', '--out', out], {}, { group: true });
     const [, runId] = await run.waitFor(/run ([0-9a-f]{6}):/, 30_000);
     await run.waitFor(/\[\s*\d+\/\d+\]/, 60_000);
     expect(processesMentioning(runDir(runId)).length, 'servers running before SIGINT').to.be.at.least(4);
-    run.child.kill('SIGINT');
-    const code = await run.exited;
-    expect(code).to.equal(130);
-    await eventually('no process of the interrupted run', 10_000, () => processesMentioning(runDir(runId)).length === 0);
+    process.kill(-run.child.pid!, 'SIGINT');
+    const signalled = Date.now();
+    await eventually('no process of the interrupted run', 2_000, () => processesMentioning(runDir(runId)).length === 0);
+    expect(Date.now() - signalled).to.be.below(2_000);
+    expect(await run.exited).to.equal(130);
     expect(existsSync(runDir(runId))).to.equal(false);
+    const doc = readResults(out);
+    expect(doc.run.interrupted?.reason).to.equal('SIGINT');
+    expect(doc.results.length).to.be.greaterThan(0).and.below(doc.run.interrupted!.planned);
+    expect(readFileSync(path.join(out, 'summary.md'), 'utf8')).to.contain('**Interrupted** (SIGINT)');
   });
 
   it('stops on SIGTERM too', async () => {

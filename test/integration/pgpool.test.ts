@@ -59,7 +59,7 @@ describe('pgpool-II target (pgpool:cache) with raw, pg and postgres.js', functio
     expect(doc.summary.byVerdict.error ?? 0, 'errors').to.equal(0);
     expect(doc.summary.byVerdict.regression ?? 0, 'regressions').to.equal(0);
     expect(code).to.equal(0);
-    expect(stdout).to.match(/0 regression, \d+ improved, 0 error/);
+    expect(stdout).to.match(/0 changed, 0 regression, \d+ improved, 0 unprofiled, 0 error/);
   });
 
   it('runs direct and pgpool:cache and records the pgpool version', () => {

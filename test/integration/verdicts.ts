@@ -4,6 +4,7 @@ import path from 'node:path';
 /** results.json (schemaVersion 2), the parts the tests read. */
 export interface ResultsDoc {
   schemaVersion: number;
+  run: { id: string; interrupted?: { reason: string; planned: number } };
   warnings: string[];
   targets: Array<{
     id: string; provider: string; poolerVersion: string | null; postgresVersion: string | null;

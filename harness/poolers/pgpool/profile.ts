@@ -57,7 +57,6 @@ const INTERNAL_TRANSACTION: readonly ProfileEntry[] = [
     scenarios: [
       'transactions/row-lock-held-until-commit', 'session-objects/temp-table-on-commit-delete-rows',
       'abnormal-exits/abrupt-close-mid-transaction-rolls-back', 'abnormal-exits/terminate-mid-transaction-rolls-back',
-      'session-state/cached-plan-replanned-after-other-clients-ddl', 'session-state/prepared-plan-replanned-after-other-clients-ddl',
     ],
     drivers: EXTENDED_PROTOCOL_DRIVERS,
     reason: 'pgpool bug: a write this driver sends by Parse outside a transaction block runs inside a BEGIN pgpool adds and never commits: the row is never committed (lost at disconnect, never seen by other clients), ON COMMIT DELETE ROWS never fires, a failed FOR UPDATE NOWAIT leaves 25P02',
