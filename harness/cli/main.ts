@@ -13,6 +13,11 @@ const HELP = () => helpText(POOLCHECK_VERSION, { targets: DEFAULT_TARGETS, out: 
 
 export async function main(argv: string[]): Promise<number> {
   catchStrayErrors((line) => process.stderr.write(`poolcheck: ${line}\n`));
+  // A reader that stops early (`poolcheck list scenarios | head`) closes the pipe: what is left
+  // to print has nowhere to go, which is no error of the run (a run goes on and still writes --out).
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') process.stderr.write(`poolcheck: cannot write to stdout: ${e.message}\n`);
+  });
   try {
     const { command, positionals, options } = parseCommandLine(argv);
     if (options.flag('version') || positionals[0] === 'version') { process.stdout.write(`${POOLCHECK_VERSION}\n`); return 0; }

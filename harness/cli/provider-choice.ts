@@ -6,7 +6,7 @@ import { parseTarget, parseTargets, type TargetSpec } from '../targets/target-sp
 import { LocalProvider } from '../targets/providers/local.ts';
 import { DockerProvider } from '../targets/providers/docker.ts';
 import { builtIn, parseImageOverrides } from '../targets/providers/docker-images.ts';
-import { ExternalProvider } from '../targets/providers/external.ts';
+import { checkReachable, ExternalProvider } from '../targets/providers/external.ts';
 import { parseEndpoint, parseEndpoints, readPassword } from '../targets/providers/external-url.ts';
 import { findPooler } from '../poolers/known-poolers.ts';
 import type { Profile } from '../poolers/profile.ts';
@@ -104,7 +104,11 @@ function external(req: ProviderRequest): ChosenProvider {
   const known = pooler.pooler ? findPooler(pooler.pooler, req.profiles) : undefined;
   const provider = new ExternalProvider({ pooler, known, admin, password, lanes: pooled.map((p, i) => ({ pooled: p, single: single[i], direct: direct[i] })) });
   const note = `external ${pooler.id}: ${pooled.length} lane(s); direct runs first, then the pooler, on the same database${admin ? '' : ' (no --external-admin: between scenarios the pooler\'s own clients end its server connections)'}${known ? '' : `; poolcheck has no profile for ${pooler.pooler}: every divergence is an unprofiled finding (--profile FILE gives it one)`}`;
-  return { provider, targets: provider.targets(), secrets: () => provider.secrets(), prepare: async () => [note] };
+  const endpoints = [
+    ...direct.map((e) => ({ flag: 'external-direct', e })), ...pooled.map((e) => ({ flag: 'external-pooled', e })),
+    ...(o.list('external-single') ? single.map((e) => ({ flag: 'external-single', e })) : []), ...(admin ? [{ flag: 'external-admin', e: admin }] : []),
+  ].map(({ flag, e }) => ({ flag, conn: { ...e, password } }));
+  return { provider, targets: provider.targets(), secrets: () => provider.secrets(), prepare: async () => { await checkReachable(endpoints); return [note]; } };
 }
 
 /**

@@ -27,6 +27,8 @@ export const TIMEOUT_MS = {
   containerReady: 60_000,
   /** A server poolcheck did not start (--provider external). */
   externalReady: 15_000,
+  /** The one login poolcheck tries on each external URL before a run (a pooler may open a server first). */
+  externalProbe: 5000,
   /** A server asked to stop, before it is killed. */
   processStop: 5000,
   /** Containers still being created when the run stops. */

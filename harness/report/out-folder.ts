@@ -29,6 +29,7 @@ export class OutFolder {
   private journalProblem: string | undefined;
   /** Runs killed before they could publish, whose journals are still here. */
   readonly orphans: readonly string[];
+  private recorded = 0;
 
   private constructor(readonly out: string, runId: string, private readonly warn: (line: string) => void) {
     this.staging = stagingFolder(out, runId);
@@ -62,6 +63,7 @@ export class OutFolder {
   /** Appends a result to the journal; a failure (a full disk) is said once, with the path, and the run goes on. */
   record(r: ScenarioRun): void {
     if (this.journal === undefined || this.journalProblem) return;
+    this.recorded++;
     try {
       writeSync(this.journal, `${JSON.stringify(r)}\n`);
     } catch (err) {
@@ -97,10 +99,14 @@ export class OutFolder {
     rmSync(this.staging, { recursive: true, force: true });
   }
 
-  /** Gives the folder back, keeping the staging folder (a run that failed keeps its journal there). */
+  /**
+   * Gives the folder back, keeping the staging folder when it holds results (a run that failed
+   * keeps its journal there); a run that stopped before its first result leaves nothing behind.
+   */
   release(): void {
     if (this.journal !== undefined) closeSync(this.journal);
     this.journal = undefined;
+    if (!this.recorded) rmSync(this.staging, { recursive: true, force: true });
     rmSync(path.join(this.out, LOCK), { force: true });
   }
 }

@@ -4,7 +4,7 @@
 // a local run finds.
 import { expect } from 'chai';
 import type { ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startCli } from './helpers.ts';
 import { serve, stopServed, url, type Served } from './served-target.ts';
@@ -115,5 +115,23 @@ describe('external provider (pointed at a pgbouncer:transaction the local provid
     const noPooler = startCli(['run', '--provider', 'external', '--external-pooled', url(served.user, served.pooled), '--external-direct', url(served.user, served.direct)]);
     expect(await noPooler.exited).to.equal(2);
     expect(noPooler.stderr.trim()).to.equal('poolcheck: --provider external needs --external-pooler (e.g. --external-pooler pgbouncer:transaction)');
+  });
+
+  it('stops at once on a wrong password or a URL nothing answers: one line naming the URL and the answer, exit 2, no report', async () => {
+    const attempt = async (pooled: string, password: string) => {
+      const out = tempDir('pc-ext-refused-');
+      const started = Date.now();
+      const run = startCli(['run', '--provider', 'external', '--external-pooler', 'pgbouncer:transaction', '--password-env', 'PC_EXTERNAL_TEST_PASSWORD',
+        '--external-pooled', pooled, '--external-direct', url(served.user, served.direct), '--drivers', 'raw', '--out', out], { PC_EXTERNAL_TEST_PASSWORD: password });
+      expect(await run.exited).to.equal(2);
+      expect(Date.now() - started, 'well inside the 15 s a server is given to start').to.be.below(10_000);
+      expect(run.stderr.trim().split('\n'), run.stderr).to.have.length(1);
+      expect(readdirSync(out), 'nothing written').to.deep.equal([]);
+      return run.stderr;
+    };
+    const wrong = await attempt(url(served.user, served.pooled), 'not-the-password');
+    expect(wrong).to.match(/^poolcheck: --external-direct postgres:\/\/[^@]+@127\.0\.0\.1:\d+\/\S+: cannot log in: .*password authentication failed/).and.not.to.contain('not-the-password');
+    const closed = await attempt(`postgres://${served.user}@127.0.0.1:1/x`, PASSWORD);
+    expect(closed).to.match(/^poolcheck: --external-pooled postgres:\/\/[^@]+@127\.0\.0\.1:1\/x: cannot log in: .*ECONNREFUSED/).and.not.to.contain(PASSWORD);
   });
 });

@@ -108,6 +108,31 @@ describe('bad input', () => {
     expect(run.stderr).to.contain('/nonexistent/pgbouncer (given with --pgbouncer-bin PATH) is not an executable file');
   });
 
+  it('refuses each bad value in one line, exit 2, before anything starts, and never repeats a password', async () => {
+    const config = path.join(tmpOut(), 'poolcheck.config.json');
+    writeFileSync(config, JSON.stringify({ targets: 5 }));
+    const cases: Array<[string[], RegExp]> = [
+      [['--step-timeout', '3000000000'], /--step-timeout takes a whole number from 100 to 2147483647/],
+      [['--drivers', ','], /--drivers names nothing/],
+      [['--config', config], /"targets" takes a comma list/],
+      [['--targets', 'pgbouncer', '--pgbouncer-bin', '/tmp'], /\/tmp \(given with --pgbouncer-bin PATH\) is not an executable file/],
+      [['--provider', 'external', '--external-pooler', 'pgbouncer:transaction', '--external-pooled', 'postgres://app:PW-secret@127.0.0.1:bad/db', '--external-direct', 'postgres://app@127.0.0.1:5432/db'], /--external-pooled: .* is not a URL/],
+    ];
+    for (const [args, error] of cases) {
+      const run = startCli(['run', ...args, '--out', tmpOut()]);
+      expect(await run.exited, args.join(' ')).to.equal(2);
+      expect(run.stderr.trim().split('\n'), args.join(' ')).to.have.length(1);
+      expect(run.stderr, args.join(' ')).to.match(error).and.not.to.contain('PW-secret').and.not.to.contain('starting');
+    }
+  });
+
+  it('stops quietly when the reader of its output goes away (list | head)', async () => {
+    const run = startCli(['list', 'scenarios']);
+    run.child.stdout!.once('data', () => run.child.stdout!.destroy());
+    expect(await run.exited).to.equal(0);
+    expect(run.stderr).to.equal('');
+  });
+
   it('rejects an unknown driver and lists the known ones', async () => {
     const run = startCli(['run', '--drivers', 'jdbc']);
     expect(await run.exited).to.equal(2);

@@ -18,6 +18,16 @@ describe('external target URLs and passwords', () => {
     expect(message).not.to.contain('hunter2');
   });
 
+  it('never repeat a password, even in a URL that does not parse or in its parameters', () => {
+    const refused = (url: string) => { try { parseEndpoint('external-pooled', url); } catch (e) { return (e as Error).message; } return 'accepted'; };
+    for (const url of ['postgres://app:PW-1@host:bad-port/db', 'postgres://app@host/db?password=PW-2&sslmode=off', 'postgres://app:P/W@3@host:x/db', 'postgres://app:PW-4@/db']) {
+      const message = refused(url);
+      expect(message, url).to.match(/^--external-pooled: /);
+      expect(message, url).not.to.match(/PW|P\/W/);
+    }
+    expect(refused('postgres://app:PW-1@host:bad-port/db')).to.contain('postgres://app:<redacted>@host:bad-port/db');
+  });
+
   it('refuse what would be ignored or guessed: other schemes, parameters, missing user or database', () => {
     expect(() => parseEndpoint('external-pooled', 'mysql://a@h/db')).to.throw(/expected a postgres:\/\/ URL/);
     expect(() => parseEndpoint('external-pooled', 'postgres://a@h/db?sslmode=require')).to.throw(/URL parameters/);

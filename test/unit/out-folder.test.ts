@@ -30,6 +30,7 @@ describe('the out folder', () => {
     const out = tempDir('pc-out-');
     const first = OutFolder.open(out, 'aaaaaa', quiet);
     expect(() => OutFolder.open(out, 'bbbbbb', quiet)).to.throw(`--out ${out} is being written by another poolcheck run (pid ${process.pid}); give this run another --out`);
+    first.record(result('a/b'));
     first.release();
     // A lock whose owner is gone: a run that was killed.
     writeFileSync(path.join(out, '.poolcheck-lock'), '2147483646');
@@ -37,6 +38,9 @@ describe('the out folder', () => {
     expect(second.orphans).to.deep.equal([path.join(out, '.run-aaaaaa')]);
     second.close();
     expect(existsSync(path.join(out, '.poolcheck-lock'))).to.equal(false);
+    // A run that stopped before its first result (a URL that does not answer) leaves nothing.
+    OutFolder.open(out, 'cccccc', quiet).release();
+    expect(readdirSync(out).filter((f) => f.startsWith('.run-'))).to.deep.equal(['.run-aaaaaa']);
   });
 
   it('says at once when --out is a file', () => {

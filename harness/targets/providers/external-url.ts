@@ -8,22 +8,34 @@ export type UrlEndpoint = Omit<ConnInfo, 'password'>;
 
 export class ExternalUsageError extends Error {}
 
+/**
+ * The URL as it may be shown: whatever follows `user:` before the `@` and the value of every
+ * parameter are masked, so a refused URL is never printed with its password
+ * (`postgres://app:PW@host/db`, `?password=PW`), even when it does not parse; a password holding
+ * `/` or `@` is masked up to the last `@`.
+ */
+export function maskedUrl(text: string): string {
+  return text
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/?#]*):.*@/i, '$1:<redacted>@')
+    .replace(/([?&][^=&#]*)=[^&#]*/g, '$1=<redacted>');
+}
+
 /** `postgres://user@host[:port]/database`; anything poolcheck would silently ignore is refused. */
 export function parseEndpoint(flag: string, text: string): UrlEndpoint {
   let u: URL;
   try {
     u = new URL(text);
   } catch {
-    throw new ExternalUsageError(`--${flag}: "${text}" is not a URL; expected postgres://user@host:port/database`);
+    throw new ExternalUsageError(`--${flag}: "${maskedUrl(text)}" is not a URL; expected postgres://user@host:port/database`);
   }
   if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') throw new ExternalUsageError(`--${flag}: expected a postgres:// URL, got ${u.protocol}//`);
   if (u.password) {
     throw new ExternalUsageError(`--${flag}: the URL holds a password; give it with --password-env VAR or --password-file FILE instead, so it never reaches the command line or a report`);
   }
-  if (u.search) throw new ExternalUsageError(`--${flag}: URL parameters (${u.search}) are not supported`);
+  if (u.search) throw new ExternalUsageError(`--${flag}: URL parameters (${maskedUrl(u.search)}) are not supported; give a password with --password-env or --password-file`);
   const user = decodeURIComponent(u.username);
   const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
-  if (!user || !u.hostname || !database) throw new ExternalUsageError(`--${flag}: "${text}" needs a user, a host and a database: postgres://user@host:port/database`);
+  if (!user || !u.hostname || !database) throw new ExternalUsageError(`--${flag}: "${maskedUrl(text)}" needs a user, a host and a database: postgres://user@host:port/database`);
   const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
   return { host, port: Number(u.port) || 5432, user, database };
 }

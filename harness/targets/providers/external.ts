@@ -19,7 +19,10 @@ import type { Provider, StartedTarget } from '../started-target.ts';
 import { DIRECT, type TargetSpec } from '../target-spec.ts';
 import { buildLanes } from '../target-lanes.ts';
 import { ControlConnection } from '../control-connection.ts';
-import type { UrlEndpoint } from './external-url.ts';
+import { ExternalUsageError, type UrlEndpoint } from './external-url.ts';
+import { errorText } from '../../kernel/errors.ts';
+import { WireConnection } from '../../wire/connection.ts';
+import { Transcript } from '../../wire/transcript.ts';
 
 export interface ExternalLane {
   readonly direct: UrlEndpoint;
@@ -103,6 +106,23 @@ export class ExternalProvider implements Provider {
     } catch (err) {
       await stop();
       throw err;
+    }
+  }
+}
+
+/**
+ * One connection to each URL the user gave, before anything runs: a server that is not there,
+ * refuses the login or lacks the database will not be there in 15 s either, so the run stops
+ * at once with the URL (never the password) and the server's answer, instead of ending as one
+ * error per scenario.
+ */
+export async function checkReachable(endpoints: ReadonlyArray<{ flag: string; conn: ConnInfo }>): Promise<void> {
+  for (const { flag, conn } of endpoints) {
+    try {
+      const c = await WireConnection.connect({ ...conn, label: 'check', transcript: Transcript.none(), timeoutMs: TIMEOUT_MS.externalProbe });
+      await c.close();
+    } catch (err) {
+      throw new ExternalUsageError(`--${flag} ${describe(conn)}: cannot log in: ${errorText(err).split('\n')[0]}`);
     }
   }
 }
