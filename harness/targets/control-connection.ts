@@ -2,7 +2,8 @@
 // probe. They keep no transcript (unless lent to a scenario, whose transcript then gets their
 // traffic), connect on first use and again after a close, and are never reused while a reply
 // is still owed: a query that missed its deadline closes the connection, because its late reply
-// would otherwise answer the next query.
+// would otherwise answer the next query. Callers that share one (the lanes of a target share its
+// admin console) take turns: two exchanges interleaved on one socket would swap their replies.
 import type { ConnInfo } from '../kernel/conn-info.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { WireConnection } from '../wire/connection.ts';
@@ -14,6 +15,8 @@ export type Row = Record<string, string | null>;
 export class ControlConnection {
   private conn: WireConnection | undefined;
   private transcript = Transcript.none();
+  /** The exchange in progress; the next one starts when it has settled. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly info: ConnInfo, private readonly label: string) {}
 
@@ -26,7 +29,13 @@ export class ControlConnection {
   get isOpen(): boolean { return this.conn !== undefined && !this.conn.isClosed; }
 
   /** Simple Queries in one write; the replies up to the last ReadyForQuery. */
-  async exchange(sqls: readonly string[], timeoutMs: number = TIMEOUT_MS.control): Promise<ServerMessage[]> {
+  exchange(sqls: readonly string[], timeoutMs: number = TIMEOUT_MS.control): Promise<ServerMessage[]> {
+    const mine = this.turn.then(() => this.exchangeNow(sqls, timeoutMs));
+    this.turn = mine.catch(() => undefined);
+    return mine;
+  }
+
+  private async exchangeNow(sqls: readonly string[], timeoutMs: number): Promise<ServerMessage[]> {
     const conn = await this.open();
     conn.discardInbox();
     try {

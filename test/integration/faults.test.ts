@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { poll } from '../../harness/kernel/poll.ts';
+import { ControlConnection } from '../../harness/targets/control-connection.ts';
 import { processesMentioning, startCli, waitUntil } from './helpers.ts';
 import { serve, stopServed, url, type Served } from './served-target.ts';
 import { readResults } from './verdicts.ts';
@@ -110,5 +111,20 @@ describe('faults in the middle of a run', function () {
     // On the pooler's target, a helper's error is its own or, for a scenario whose direct run it
     // broke and that diverged there, the missing baseline.
     for (const r of errors.filter((x) => x.target !== 'direct' && cause(x.message) === 'stuck')) expect(r.message).to.match(/^no baseline: /);
+  });
+
+  it('poolcheck\'s own connection never hands a late reply to the next query, and callers that share it take turns', async function () {
+    this.timeout(30_000);
+    const c = new ControlConnection({ ...served.direct, user: served.user, password: PASSWORD }, 'test control');
+    try {
+      let missed = '';
+      try { await c.exchange(['SELECT pg_sleep(0.5), 1 AS late'], 100); } catch (e) { missed = (e as Error).message; }
+      expect(missed).to.match(/timed out after 100ms/);
+      expect(await c.value("SELECT 'next'")).to.equal('next');
+      const answers = await Promise.all(['a', 'b', 'c'].map((x) => c.value(`SELECT pg_sleep(0.05), '${x}'`).then(() => c.rows(`SELECT '${x}' AS v`))));
+      expect(answers.map((rows) => rows[0].v)).to.deep.equal(['a', 'b', 'c']);
+    } finally {
+      await c.close();
+    }
   });
 });
