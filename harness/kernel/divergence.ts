@@ -23,6 +23,8 @@ export interface Divergence {
   readonly kind: DivergenceKind;
   /** The SQLSTATE the pooler's side got, where one came (error, sqlstate, closed). */
   readonly sqlstate?: string;
+  /** The session had not finished logging in (startup, authentication, ReadyForQuery). */
+  readonly atLogin?: true;
   /** What PostgreSQL behaviour was expected, in words. */
   readonly expected: string;
   /** What happened instead. */

@@ -17,6 +17,8 @@ export const TIMEOUT_MS = {
   driverEnd: 5000,
   /** A pooler dropping the lane's server connections after their backends were ended. */
   poolerReset: 5000,
+  /** PostgreSQL and the pooler serving again after a fault of the infrastructure (a restart, a pooler that stopped). */
+  recovery: 60_000,
   /** The lane empty of the previous scenario's backends. */
   quiesce: 10_000,
   /** One connection attempt while a server starts. */

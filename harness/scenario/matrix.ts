@@ -10,6 +10,8 @@ import type { BrokenScenario } from './catalog.ts';
 import type { Scenario } from './model.ts';
 import { skipReason } from './skip-reason.ts';
 import { runScenario } from './runner.ts';
+import { watchInfrastructure, type InfrastructureWatch } from './infrastructure.ts';
+import { errorText, InfrastructureError } from '../kernel/errors.ts';
 
 export interface MatrixPlan {
   readonly runId: string;
@@ -78,14 +80,17 @@ export async function runMatrix(plan: MatrixPlan, state: MatrixState = { results
     // Every lane takes the next job from one queue, so a slow scenario holds up only its lane.
     const jobs = plan.drivers.flatMap((d) => plan.scenarios.map((s) => ({ d, s })));
     const worker = async (lane: Lane) => {
+      const infrastructure = watchInfrastructure(lane, () => started.failure());
+      await infrastructure.start();
       for (let job = jobs.shift(); job; job = jobs.shift()) {
         const { d, s } = job;
-        const dead = started.failure();
+        const dead = started.failure() ?? infrastructure.broken;
         if (dead) { record(errorRun(s, spec.id, d.id, dead)); continue; }
         try {
           // A run the driver cannot do is decided without touching the servers.
-          if (skipReason(s, d) === undefined) await lane.quiesce();
-          record(await runScenario(s, { target: started, lane, driver: d, namePrefix: `pc${plan.runId}_${++seq}`, stepTimeoutMs: plan.stepTimeoutMs }));
+          if (skipReason(s, d) === undefined) await quiesce(lane, infrastructure);
+          const r = await runScenario(s, { target: started, lane, driver: d, namePrefix: `pc${plan.runId}_${++seq}`, stepTimeoutMs: plan.stepTimeoutMs });
+          record(await infrastructure.judge(r));
         } catch (err) {
           record(errorRun(s, spec.id, d.id, started.failure() ?? (err as Error).message));
         }
@@ -100,6 +105,17 @@ export async function runMatrix(plan: MatrixPlan, state: MatrixState = { results
     }
   }));
   return state;
+}
+
+/** The lane's quiesce; one that fails (a server restarting) is tried again once the servers serve again. */
+async function quiesce(lane: Lane, infrastructure: InfrastructureWatch): Promise<void> {
+  try {
+    await lane.quiesce();
+  } catch (first) {
+    const failed = (err: unknown) => new InfrastructureError(`the quiesce before the scenario failed: ${errorText(err)}`);
+    if (!(await infrastructure.recover())) throw failed(first);
+    await lane.quiesce().catch((err: unknown) => { throw failed(err); });
+  }
 }
 
 function errorRun(s: { readonly id: string; readonly category: string }, target: string, driver: string, message: string): ScenarioRun {

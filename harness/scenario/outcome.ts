@@ -9,7 +9,7 @@ import type { Outcome } from './result.ts';
 /** An expectation that did not hold, as a step's action found it; the runner adds where. */
 export class Mismatched extends Error {
   override readonly name = 'Mismatched';
-  constructor(readonly kind: DivergenceKind, message: string, readonly sqlstate?: string) {
+  constructor(readonly kind: DivergenceKind, message: string, readonly sqlstate?: string, readonly atLogin?: true) {
     super(message);
   }
 }

@@ -13,7 +13,7 @@ import type { Lane, StartedTarget } from '../targets/started-target.ts';
 import { Transcript } from '../wire/transcript.ts';
 import { check, summarize, type StepResult } from './expectations.ts';
 import { OBSERVER, type Scenario, type Step } from './model.ts';
-import { asMismatch, classify, Diverged, type Ending } from './outcome.ts';
+import { asMismatch, classify, Diverged, Mismatched, type Ending } from './outcome.ts';
 import type { ScenarioRun, StepRecord } from './result.ts';
 import { skipReason } from './skip-reason.ts';
 import { kindOf, type StepRun } from './step-kinds.ts';
@@ -146,9 +146,9 @@ class RunningScenario implements StepRun {
     }
     const before = this.sessions.get(st.session);
     before?.takeNotices?.(); // only the step's own notices count
-    const diverge = (kind: DivergenceKind, expected: string, observed: string, sqlstate?: string) => {
+    const diverge = (kind: DivergenceKind, expected: string, observed: string, sqlstate?: string, atLogin?: true) => {
       this.failedStep = i;
-      const divergence: Divergence = { step: i + 1, session: st.session, kind, expected, observed, ...(sqlstate ? { sqlstate } : {}) };
+      const divergence: Divergence = { step: i + 1, session: st.session, kind, expected, observed, ...(sqlstate ? { sqlstate } : {}), ...(atLogin ? { atLogin } : {}) };
       return new Diverged(divergence, `step ${i + 1} (${st.session}: ${what}): ${expected === observed ? expected : `${expected}, got ${observed}`}`);
     };
     let result: StepResult;
@@ -158,7 +158,7 @@ class RunningScenario implements StepRun {
       this.failedStep = i;
       this.records.push({ index: i, session: st.session, action: what, observed: errorText(err) });
       const m = asMismatch(err);
-      if (m) throw diverge(m.kind, m.message, m.message, m.sqlstate);
+      if (m) throw diverge(m.kind, m.message, m.message, m.sqlstate, m.atLogin);
       throw err;
     }
     const session = this.sessions.get(st.session) ?? before;
@@ -222,7 +222,8 @@ class RunningScenario implements StepRun {
     } catch (err) {
       // A refused login (wrong password, unknown role) is the server's answer, not a fault.
       if (err instanceof ServerError && isSqlState(err.code)) return { refused: { kind: 'query', result: { rows: [], columns: [], error: { code: err.code, message: err.message } } } };
-      throw err;
+      const m = asMismatch(err);
+      throw m ? new Mismatched(m.kind, m.message, m.sqlstate, true) : err;
     }
     this.sessions.set(name, session);
     this.transcript.pid(session.backendPid());
