@@ -2,6 +2,7 @@ import { matchesId } from '../kernel/id-glob.ts';
 import type { PublishedAnswers } from '../poolers/profile.ts';
 import type { Feature, FeatureCell } from './feature.ts';
 import { agrees } from './feature.ts';
+import { NOTATION_LEGEND, scenarioDrivers } from './matrix-cell.ts';
 import type { RunReport } from './run-report.ts';
 import { cell } from './summary-md.ts';
 
@@ -68,7 +69,8 @@ export function featureTable(r: RunReport, features: readonly Feature[], publish
 /** feature-map.md: the table, then per feature the scenarios behind each cell. */
 export function featureMapMarkdown(r: RunReport, features: readonly Feature[], published: (target: string) => PublishedAnswers | undefined): string {
   const out = ['# Feature map', '', 'Yes = every scenario of the feature behaves like PostgreSQL on that target; No = none does; Partial = some do; n/a = no driver could run them. ' +
-    '"docs" is what the pooler\'s own documentation says for that mode (a documented Never/No agrees with No or Partial).', ''];
+    '"docs" is what the pooler\'s own documentation says for that mode (a documented Never/No agrees with No or Partial).', '',
+    `The scenarios' cells are worded as in summary.md: ${NOTATION_LEGEND}`, ''];
   out.push(...featureTable(r, features, published));
   const targets = r.targets.map((t) => t.id);
   const byCell = new Map<string, Row[]>();
@@ -79,12 +81,13 @@ export function featureMapMarkdown(r: RunReport, features: readonly Feature[], p
     out.push('', `## ${f.title}`, '', `<a id="${anchor(f)}"></a>`, '', `| scenario | ${targets.join(' | ')} |`, `|---|${targets.map(() => '---').join('|')}|`);
     const ids = [...new Set(r.results.filter((x) => matchesFeature(f, x.scenario)).map((x) => x.scenario))];
     for (const id of ids) {
+      const { leftOut, note } = scenarioDrivers(r.results.filter((x) => x.scenario === id));
       const cells = targets.map((t) => {
         const xs = byCell.get(`${id}\u0000${t}`) ?? [];
         const transcript = xs.find((x) => x.outcome === 'diverge')?.transcriptPath ?? xs.find((x) => x.transcriptPath)?.transcriptPath;
-        return transcript ? `[${cell(xs)}](${transcript})` : cell(xs);
+        return transcript ? `[${cell(xs, leftOut)}](${transcript})` : cell(xs, leftOut);
       });
-      out.push(`| \`${id}\` | ${cells.join(' | ')} |`);
+      out.push(`| \`${id}\`${note ? ` (${note})` : ''} | ${cells.join(' | ')} |`);
     }
   }
   return out.join('\n') + '\n';

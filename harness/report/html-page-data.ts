@@ -4,18 +4,11 @@
 // same scenario and driver). The ~9,000 ok transcripts stay in transcripts/.
 import { DIVERGENCE_KINDS, type Divergence } from '../kernel/divergence.ts';
 import type { Outcome } from '../scenario/result.ts';
+import { cellWords, classOf, scenarioDrivers, WORDS, type CellClass } from './matrix-cell.ts';
 import type { RunReport } from './run-report.ts';
-import { VERDICTS, type Verdict } from './verdict.ts';
+import type { Verdict } from './verdict.ts';
 
 type Row = RunReport['results'][number];
-
-/** A result as the matrix shows it: its verdict, or skip (a skip's verdict is ok, but it is no pass). */
-export type CellClass = Verdict | 'skip';
-
-/** The words summary.md uses, without Markdown emphasis (the page colours them instead). */
-const LABELS: Record<CellClass, string> = {
-  ok: 'pass', documented: 'doc', changed: 'CHANGED', regression: 'REGRESSION', improved: 'improved', unprofiled: 'differs', error: 'ERROR', skip: 'skip',
-};
 
 /** A result that is not ok: what the page shows when it is opened. */
 export interface PageDivergence {
@@ -41,19 +34,21 @@ export interface PageDivergence {
 /** One result: scenario, target and driver indexes, its class, and its index in `divergences` (-1 when ok). */
 type CompactResult = readonly [number, number, number, CellClass, number];
 
+/** One word of a cell as summary.md words it: its class, the driver indexes it names (none: every other driver), the divergence it opens (-1: none). */
+type CompactWord = readonly [CellClass, readonly number[], number];
+
 export interface PageData {
   readonly targets: readonly string[];
   readonly drivers: readonly string[];
-  /** [id, category], in catalogue order. */
-  readonly scenarios: ReadonlyArray<readonly [string, string]>;
-  readonly classes: readonly CellClass[];
+  /** [id, category, which drivers ran it when not all did], in catalogue order. */
+  readonly scenarios: ReadonlyArray<readonly [string, string, string]>;
   readonly labels: Readonly<Record<CellClass, string>>;
   readonly kinds: Readonly<Record<string, string>>;
   readonly results: readonly CompactResult[];
+  /** Each cell's words, keyed "scenario index/target index", for the matrix when no driver is picked. */
+  readonly cells: Readonly<Record<string, readonly CompactWord[]>>;
   readonly divergences: readonly PageDivergence[];
 }
-
-export const classOf = (x: Pick<Row, 'outcome' | 'verdict'>): CellClass => (x.outcome === 'skip' ? 'skip' : x.verdict);
 
 function indexer(values: Iterable<string>): Map<string, number> {
   return new Map([...new Set(values)].map((v, i) => [v, i]));
@@ -78,14 +73,27 @@ export function pageData(r: RunReport): PageData {
   const category = new Map(r.results.map((x) => [x.scenario, x.category]));
   const direct = new Map(r.results.filter((x) => x.target === 'direct').map((x) => [`${x.scenario}\u0000${x.driver}`, x]));
   const divergences: PageDivergence[] = [];
+  const divergenceIndex = new Map<Row, number>();
   const results = r.results.map((x): CompactResult => {
     const i = x.verdict === 'ok' ? -1 : divergences.push(divergenceOf(x, direct.get(`${x.scenario}\u0000${x.driver}`))) - 1;
+    divergenceIndex.set(x, i);
     return [scenarios.get(x.scenario)!, targets.get(x.target)!, drivers.get(x.driver)!, classOf(x), i];
   });
+  const notes = new Map<string, string>();
+  const cells: Record<string, CompactWord[]> = {};
+  for (const [scenario, s] of scenarios) {
+    const rows = r.results.filter((x) => x.scenario === scenario);
+    const { leftOut, note } = scenarioDrivers(rows);
+    notes.set(scenario, note);
+    for (const [target, t] of targets) {
+      const words = cellWords(rows.filter((x) => x.target === target), leftOut);
+      if (words.length) cells[`${s}/${t}`] = words.map((w) => [w.cls, w.named ? w.rows.map((x) => drivers.get(x.driver)!) : [], divergenceIndex.get(w.rows[0]) ?? -1]);
+    }
+  }
   return {
     targets: [...targets.keys()], drivers: [...drivers.keys()],
-    scenarios: [...scenarios.keys()].map((id) => [id, category.get(id) ?? ''] as const),
-    classes: [...VERDICTS, 'skip'], labels: LABELS, kinds: DIVERGENCE_KINDS, results, divergences,
+    scenarios: [...scenarios.keys()].map((id) => [id, category.get(id) ?? '', notes.get(id) ?? ''] as const),
+    labels: WORDS, kinds: DIVERGENCE_KINDS, results, divergences, cells,
   };
 }
 

@@ -52,28 +52,20 @@
     node.scrollIntoView({ block: 'start' });
   }
 
+  /** One word of a cell; a word that is not pass opens its first result in the divergence list. */
+  function word(cls, drivers, divergence) {
+    const text = divergence >= 0 ? el('a', { href: `#d-${divergence}`, 'data-divergence': divergence }, data.labels[cls]) : data.labels[cls];
+    return el('span', { class: `v-${cls}`, 'data-class': cls }, text, drivers.length ? ` (${drivers.map((d) => data.drivers[d]).join(', ')})` : null);
+  }
+
   /**
-   * One cell, as summary.md words it (report/summary-md.ts cell()): one word when every driver
-   * that ran agrees, else the drivers behind each word; a word that is not pass opens its first
-   * result in the divergence list.
+   * A cell: with every driver, the words summary.md gives it (report/matrix-cell.ts); with one
+   * driver picked, that driver's result.
    */
-  function cell(results) {
+  function cell(s, t, results, f) {
     const td = el('td');
-    if (!results.length) return td;
-    const ran = results.filter((res) => res[3] !== 'skip');
-    if (!ran.length) { td.append(el('span', { class: 'v-skip' }, 'skip')); return td; }
-    const groups = new Map();
-    for (const res of ran) {
-      if (!groups.has(res[3])) groups.set(res[3], []);
-      groups.get(res[3]).push(res);
-    }
-    const one = groups.size === 1 && ran.length === results.length;
-    [...groups].forEach(([cls, rs], n) => {
-      if (n > 0) td.append('; ');
-      const word = rs[0][4] >= 0 ? el('a', { href: `#d-${rs[0][4]}`, 'data-divergence': rs[0][4] }, data.labels[cls]) : data.labels[cls];
-      td.append(el('span', { class: `v-${cls}`, 'data-class': cls }, word));
-      if (!one) td.append(` (${rs.map((res) => data.drivers[res[2]]).join(', ')})`);
-    });
+    const words = f.driver ? results.map((res) => [res[3], [], res[4]]) : data.cells[`${s}/${t}`] || [];
+    words.forEach(([cls, drivers, divergence], n) => td.append(...(n ? [' · '] : []), word(cls, drivers, divergence)));
     return td;
   }
 
@@ -84,7 +76,7 @@
     table.tHead.replaceChildren(head);
     const rows = [];
     let category = null, results = 0;
-    data.scenarios.forEach(([id, cat], s) => {
+    data.scenarios.forEach(([id, cat, note], s) => {
       if (!scenarioShown(f, s)) return;
       const cells = targets.map((t) => (byCell.get(`${s}/${t}`) || []).filter((res) => !f.driver || data.drivers[res[2]] === f.driver));
       if (!cells.some((rs) => rs.some((res) => classMatches(res[3], f.verdict)))) return;
@@ -93,7 +85,8 @@
         rows.push(el('tr', { class: 'category' }, el('td', { colspan: targets.length + 1 }, cat)));
       }
       results += cells.reduce((n, rs) => n + rs.length, 0);
-      rows.push(el('tr', { 'data-scenario': id, 'data-testid': 'matrix-row' }, el('td', { class: 'scenario' }, id.slice(cat.length + 1)), ...cells.map(cell)));
+      const name = el('td', { class: 'scenario' }, id.slice(cat.length + 1), note ? el('span', { class: 'note' }, ` (${note})`) : null);
+      rows.push(el('tr', { 'data-scenario': id, 'data-testid': 'matrix-row' }, name, ...cells.map((rs, n) => cell(s, targets[n], rs, f))));
     });
     table.tBodies[0].replaceChildren(...rows);
     const shown = rows.filter((r) => r.dataset.scenario).length;

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { featureRows, type FeatureMapInput } from './feature-map.ts';
 import { neededTranscripts, pageData, type PageData } from './html-page-data.ts';
+import { NOTATION_LEGEND } from './matrix-cell.ts';
 import { countByVerdict, type RunReport } from './run-report.ts';
 import { VERDICTS } from './verdict.ts';
 
@@ -36,6 +37,8 @@ function redactDeep<T>(value: T, redact: Redact): T {
 /** A link where the URL is a web address (profile files are user data: no javascript: URLs), else the text. */
 const linkTo = (url: string) => (/^https?:\/\//i.test(url) ? `<a href="${escapeHtml(url)}">${escapeHtml(url)}</a>` : escapeHtml(url));
 
+const legendHtml = escapeHtml(NOTATION_LEGEND).replace(/`([^`]*)`/g, '<code>$1</code>');
+
 const asset = (name: string) => readFileSync(new URL(name, import.meta.url), 'utf8');
 
 const settingsText = (t: Target) =>
@@ -53,6 +56,7 @@ function runHeader(r: RunReport): string {
 <h1>poolcheck report</h1>
 <p id="run-facts">Run <b data-testid="run-id">${escapeHtml(r.run.id)}</b>, started <time datetime="${escapeHtml(r.run.startedAt)}">${escapeHtml(r.run.startedAt)}</time>,
 ${(r.run.durationMs / 1000).toFixed(1)} s, poolcheck ${escapeHtml(r.run.poolcheckVersion)}.</p>
+${r.run.interrupted ? `<p class="warnings" data-testid="interrupted"><b>Interrupted</b> (${escapeHtml(r.run.interrupted.reason)}): ${r.results.length} of ${r.run.interrupted.planned} results; the rest never ran.</p>` : ''}
 ${warnings ? `<ul class="warnings" data-testid="warnings">${warnings}</ul>` : ''}
 <p class="counts">${counts} (${r.results.length} results).</p>
 <table class="targets" data-testid="targets"><thead><tr><th>target</th><th>pooler</th><th>mode</th><th>settings (as the release ran them)</th>
@@ -89,7 +93,8 @@ function matrixSection(r: RunReport, data: PageData): string {
 ${filters(r, data)}
 <p class="legend">pass = behaves like PostgreSQL; doc = diverges as the pooler's documentation says; CHANGED = diverges, but not the way the profile documents;
 REGRESSION = diverges where PostgreSQL behaviour was expected; improved = passes where a divergence was documented; differs = diverges on a pooler
-poolcheck has no profile for; ERROR = could not be decided; (drivers) = only these drivers gave that answer. A word that is not pass opens the result below.</p>
+poolcheck has no profile for; ERROR = could not be decided; skip = no driver could run it. ${legendHtml}
+A word that is not pass opens the result below; pick a driver to see its own result in every cell.</p>
 <p id="matrix-count" data-testid="matrix-count"></p>
 <table id="matrix" data-testid="matrix"><thead></thead><tbody></tbody></table>
 <noscript><p>The matrix and the divergences need JavaScript; summary.md has the same matrix.</p></noscript>
