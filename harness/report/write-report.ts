@@ -23,5 +23,8 @@ export function writeReport(out: string, report: RunReport, transcripts: Readonl
     ...featureTable(report, fm.features, fm.published, 'feature-map.md')].join('\n') + '\n';
   writeFileSync(path.join(out, 'summary.md'), redact(summaryMarkdown(report) + featureSection));
   writeFileSync(path.join(out, 'feature-map.md'), redact(featureMapMarkdown(report, fm.features, fm.published)));
-  writeFileSync(path.join(out, 'report.html'), redact(htmlReport(report, transcripts, fm, redact)));
+  // Not redacted again as a whole: htmlReport redacts each text before escaping and compressing it,
+  // and a pass over the finished page could rewrite a short password found by chance in the
+  // base64 of the compressed transcripts, corrupting them.
+  writeFileSync(path.join(out, 'report.html'), htmlReport(report, transcripts, fm, redact));
 }
