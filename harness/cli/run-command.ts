@@ -92,7 +92,7 @@ function printSummary(report: RunReport, out: string, redact: (s: string) => str
   for (const r of report.results.filter((x) => x.verdict === 'regression' || x.verdict === 'changed' || x.verdict === 'error').slice(0, 20)) {
     process.stdout.write(`  ${r.verdict.toUpperCase()} ${r.scenario} on ${r.target} with ${r.driver}: ${redact(r.message ?? '')}\n`);
   }
-  process.stdout.write(`report: ${path.relative(process.cwd(), path.join(out, 'summary.md')) || out} (feature-map.md, results.json, junit.xml, transcripts/, logs/ beside it)\n`);
+  process.stdout.write(`report: ${path.relative(process.cwd(), path.join(out, 'summary.md')) || out} (report.html, feature-map.md, results.json, junit.xml, transcripts/, logs/ beside it)\n`);
 }
 
 export async function runCommand(given: Options, positionals: readonly string[]): Promise<number> {

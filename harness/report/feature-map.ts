@@ -2,6 +2,7 @@ import { matchesId } from '../kernel/id-glob.ts';
 import type { PublishedAnswers } from '../poolers/profile.ts';
 import type { Feature, FeatureCell } from './feature.ts';
 import { agrees } from './feature.ts';
+import { NOTATION_LEGEND, scenarioDrivers } from './matrix-cell.ts';
 import type { RunReport } from './run-report.ts';
 import { cell } from './summary-md.ts';
 
@@ -20,20 +21,46 @@ export function featureCell(results: readonly Row[]): FeatureCell {
 
 const anchor = (f: Feature) => `feature-${f.id}`;
 
+/** What the feature map needs beside the report: the features, and each target's published answers. */
+export interface FeatureMapInput {
+  readonly features: readonly Feature[];
+  readonly published: (target: string) => PublishedAnswers | undefined;
+}
+
+/** One target's cell of a feature: what poolcheck measured, beside what the pooler's documentation says. */
+export interface FeatureMapCell {
+  readonly target: string;
+  readonly measured: FeatureCell;
+  /** The pooler's published answer for this mode, when its profile has one. */
+  readonly documented?: string;
+  /** True when the documentation says otherwise than the measurement. */
+  readonly disagrees: boolean;
+}
+
+/** The feature map as data, one row per feature and one cell per target, for every writer that shows it. */
+export function featureRows(r: RunReport, features: readonly Feature[], published: (target: string) => PublishedAnswers | undefined):
+  Array<{ readonly feature: Feature; readonly cells: readonly FeatureMapCell[] }> {
+  return features.map((feature) => ({
+    feature,
+    cells: r.targets.map(({ id: target }) => {
+      const measured = featureCell(r.results.filter((x) => x.target === target && matchesFeature(feature, x.scenario)));
+      const documented = published(target)?.cells[feature.id];
+      return { target, measured, documented, disagrees: documented !== undefined && !agrees(measured, documented) };
+    }),
+  }));
+}
+
 /** The table alone: one row per feature, one column per target; cells link to the feature's section. */
 export function featureTable(r: RunReport, features: readonly Feature[], published: (target: string) => PublishedAnswers | undefined, linkBase = ''): string[] {
   const targets = r.targets.map((t) => t.id);
   const out = [`| feature | ${targets.join(' | ')} |`, `|---|${targets.map(() => '---').join('|')}|`];
   const disagreements: string[] = [];
-  for (const f of features) {
-    const cells = targets.map((t) => {
-      const measured = featureCell(r.results.filter((x) => x.target === t && matchesFeature(f, x.scenario)));
-      const doc = published(t)?.cells[f.id];
-      const flag = doc !== undefined && !agrees(measured, doc);
-      if (flag) disagreements.push(`${f.title} on ${t}: poolcheck measured ${measured}, the pooler's documentation says ${doc}`);
-      return `[${measured}](${linkBase}#${anchor(f)})${doc !== undefined ? ` (docs: ${doc}${flag ? ' **disagrees**' : ''})` : ''}`;
+  for (const { feature: f, cells } of featureRows(r, features, published)) {
+    const texts = cells.map(({ target, measured, documented, disagrees }) => {
+      if (disagrees) disagreements.push(`${f.title} on ${target}: poolcheck measured ${measured}, the pooler's documentation says ${documented}`);
+      return `[${measured}](${linkBase}#${anchor(f)})${documented !== undefined ? ` (docs: ${documented}${disagrees ? ' **disagrees**' : ''})` : ''}`;
     });
-    out.push(`| ${f.title} | ${cells.join(' | ')} |`);
+    out.push(`| ${f.title} | ${texts.join(' | ')} |`);
   }
   if (disagreements.length) out.push('', 'Where the measurement and the pooler\'s documentation disagree:', '', ...disagreements.map((d) => `- ${d}`));
   return out;
@@ -42,7 +69,8 @@ export function featureTable(r: RunReport, features: readonly Feature[], publish
 /** feature-map.md: the table, then per feature the scenarios behind each cell. */
 export function featureMapMarkdown(r: RunReport, features: readonly Feature[], published: (target: string) => PublishedAnswers | undefined): string {
   const out = ['# Feature map', '', 'Yes = every scenario of the feature behaves like PostgreSQL on that target; No = none does; Partial = some do; n/a = no driver could run them. ' +
-    '"docs" is what the pooler\'s own documentation says for that mode (a documented Never/No agrees with No or Partial).', ''];
+    '"docs" is what the pooler\'s own documentation says for that mode (a documented Never/No agrees with No or Partial).', '',
+    `The scenarios' cells are worded as in summary.md: ${NOTATION_LEGEND}`, ''];
   out.push(...featureTable(r, features, published));
   const targets = r.targets.map((t) => t.id);
   const byCell = new Map<string, Row[]>();
@@ -53,12 +81,13 @@ export function featureMapMarkdown(r: RunReport, features: readonly Feature[], p
     out.push('', `## ${f.title}`, '', `<a id="${anchor(f)}"></a>`, '', `| scenario | ${targets.join(' | ')} |`, `|---|${targets.map(() => '---').join('|')}|`);
     const ids = [...new Set(r.results.filter((x) => matchesFeature(f, x.scenario)).map((x) => x.scenario))];
     for (const id of ids) {
+      const { leftOut, note } = scenarioDrivers(r.results.filter((x) => x.scenario === id));
       const cells = targets.map((t) => {
         const xs = byCell.get(`${id}\u0000${t}`) ?? [];
         const transcript = xs.find((x) => x.outcome === 'diverge')?.transcriptPath ?? xs.find((x) => x.transcriptPath)?.transcriptPath;
-        return transcript ? `[${cell(xs)}](${transcript})` : cell(xs);
+        return transcript ? `[${cell(xs, leftOut)}](${transcript})` : cell(xs, leftOut);
       });
-      out.push(`| \`${id}\` | ${cells.join(' | ')} |`);
+      out.push(`| \`${id}\`${note ? ` (${note})` : ''} | ${cells.join(' | ')} |`);
     }
   }
   return out.join('\n') + '\n';

@@ -1,23 +1,13 @@
+import { cellText, cellWords, NOTATION_LEGEND, WORDS, scenarioDrivers, type CellClass } from './matrix-cell.ts';
 import { countByVerdict, type RunReport } from './run-report.ts';
 
 type Row = RunReport['results'][number];
 
-const LABEL: Record<string, string> = { ok: 'pass', documented: 'doc', changed: '**CHANGED**', regression: '**REGRESSION**', improved: '*improved*', unprofiled: 'differs', error: '**ERROR**', skip: 'skip' };
-const labelOf = (x: Row) => (x.outcome === 'skip' ? LABEL.skip : LABEL[x.verdict]);
+const EMPHASIS: Partial<Record<CellClass, (w: string) => string>> = { changed: (w) => `**${w}**`, regression: (w) => `**${w}**`, error: (w) => `**${w}**`, improved: (w) => `*${w}*` };
+const markdownWord = (cls: CellClass) => (EMPHASIS[cls] ?? ((w: string) => w))(WORDS[cls]);
 
-/**
- * One cell: a single word when every driver that ran agrees, followed by those drivers when
- * some could not run the scenario (skip); else the drivers behind each word.
- */
-export function cell(xs: readonly Row[]): string {
-  if (!xs.length) return '';
-  const ran = xs.filter((x) => x.outcome !== 'skip');
-  if (!ran.length) return 'skip';
-  const groups = new Map<string, string[]>();
-  for (const x of ran) groups.set(labelOf(x), [...(groups.get(labelOf(x)) ?? []), x.driver]);
-  if (groups.size === 1) return ran.length === xs.length ? [...groups.keys()][0] : `${[...groups.keys()][0]} (${ran.map((x) => x.driver).join(', ')})`;
-  return [...groups].map(([label, ds]) => `${label} (${ds.join(', ')})`).join('; ');
-}
+/** One cell in Markdown (matrix-cell.ts says how it is worded). */
+export const cell = (xs: readonly Row[], leftOut?: ReadonlySet<string>): string => cellText(cellWords(xs, leftOut), markdownWord);
 
 /** summary.md: a scenario x target matrix that reads in a terminal and on GitHub, then the details. */
 export function summaryMarkdown(r: RunReport): string {
@@ -37,15 +27,20 @@ export function summaryMarkdown(r: RunReport): string {
   out.push('Legend: pass = behaves like PostgreSQL; doc = diverges as the pooler\'s documentation says; ' +
     '**CHANGED** = diverges, but not the way the profile documents; **REGRESSION** = diverges where PostgreSQL behaviour was expected; ' +
     '*improved* = passes where a divergence was documented; differs = diverges on a pooler poolcheck has no profile for (nothing was expected); ' +
-    '**ERROR** = could not be decided (harness, timeout, invalid scenario); (drivers) = only these drivers ran the scenario: the others lack a capability it needs, or (a pooler-safe variant below its prepare threshold) send what their default sends (skip).', '');
+    '**ERROR** = could not be decided (harness, timeout, invalid scenario); skip = no driver could run it. ' + NOTATION_LEGEND, '');
   const scenarios = [...new Map(r.results.map((x) => [x.scenario, x.category])).entries()];
   const byCell = new Map<string, Row[]>();
-  for (const x of r.results) byCell.set(`${x.scenario}\u0000${x.target}`, [...(byCell.get(`${x.scenario}\u0000${x.target}`) ?? []), x]);
+  const byScenario = new Map<string, Row[]>();
+  for (const x of r.results) {
+    byCell.set(`${x.scenario}\u0000${x.target}`, [...(byCell.get(`${x.scenario}\u0000${x.target}`) ?? []), x]);
+    byScenario.set(x.scenario, [...(byScenario.get(x.scenario) ?? []), x]);
+  }
   let category = '';
   out.push(`| scenario | ${targets.join(' | ')} |`, `|---|${targets.map(() => '---').join('|')}|`);
   for (const [id, cat] of scenarios) {
     if (cat !== category) { category = cat; out.push(`| **${cat}** |${targets.map(() => ' ').join('|')}|`); }
-    out.push(`| ${id.slice(cat.length + 1)} | ${targets.map((t) => cell(byCell.get(`${id}\u0000${t}`) ?? [])).join(' | ')} |`);
+    const { leftOut, note } = scenarioDrivers(byScenario.get(id) ?? []);
+    out.push(`| ${id.slice(cat.length + 1)}${note ? ` (${note})` : ''} | ${targets.map((t) => cell(byCell.get(`${id}\u0000${t}`) ?? [], leftOut)).join(' | ')} |`);
   }
   const section = (title: string, rows: readonly Row[], withReason: boolean) => {
     if (!rows.length) return;

@@ -1,8 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { PublishedAnswers } from '../poolers/profile.ts';
-import type { Feature } from './feature.ts';
-import { featureMapMarkdown, featureTable } from './feature-map.ts';
+import { featureMapMarkdown, featureTable, type FeatureMapInput } from './feature-map.ts';
+import { htmlReport } from './html-report.ts';
 import { junitXml } from './junit.ts';
 import { resultsJson } from './results-json.ts';
 import type { RunReport } from './run-report.ts';
@@ -11,12 +10,7 @@ import { summaryMarkdown } from './summary-md.ts';
 export const transcriptPath = (target: string, driver: string, scenario: string) =>
   path.join('transcripts', target.replace(/[^a-z0-9.-]+/gi, '-'), driver.replace(/[^a-z0-9.-]+/gi, '-'), `${scenario.replace(/\//g, '--')}.txt`);
 
-export interface FeatureMapInput {
-  readonly features: readonly Feature[];
-  readonly published: (target: string) => PublishedAnswers | undefined;
-}
-
-/** Writes transcripts, results.json, junit.xml, summary.md and feature-map.md into `out`; every text goes through `redact`. */
+/** Writes transcripts, results.json, junit.xml, summary.md, feature-map.md and report.html into `out`; every text goes through `redact`. */
 export function writeReport(out: string, report: RunReport, transcripts: ReadonlyMap<string, string>, redact: (s: string) => string, fm: FeatureMapInput): void {
   for (const [rel, text] of transcripts) {
     const file = path.join(out, rel);
@@ -29,4 +23,8 @@ export function writeReport(out: string, report: RunReport, transcripts: Readonl
     ...featureTable(report, fm.features, fm.published, 'feature-map.md')].join('\n') + '\n';
   writeFileSync(path.join(out, 'summary.md'), redact(summaryMarkdown(report) + featureSection));
   writeFileSync(path.join(out, 'feature-map.md'), redact(featureMapMarkdown(report, fm.features, fm.published)));
+  // Not redacted again as a whole: htmlReport redacts each text before escaping and compressing it,
+  // and a pass over the finished page could rewrite a short password found by chance in the
+  // base64 of the compressed transcripts, corrupting them.
+  writeFileSync(path.join(out, 'report.html'), htmlReport(report, transcripts, fm, redact));
 }

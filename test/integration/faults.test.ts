@@ -93,7 +93,7 @@ describe('faults in the middle of a run', function () {
       await proxy.close();
     }
     expect(proxy.resets).to.equal(1);
-    for (const f of ['results.json', 'junit.xml', 'summary.md', 'feature-map.md']) expect(existsSync(path.join(out, f)), f).to.equal(true);
+    for (const f of ['results.json', 'junit.xml', 'summary.md', 'feature-map.md', 'report.html']) expect(existsSync(path.join(out, f)), f).to.equal(true);
     const doc = readResults(out);
     const scenarios = new Set(doc.results.map((r) => r.scenario)).size;
     expect(doc.results.length).to.equal(2 * scenarios);

@@ -53,15 +53,33 @@ describe('reports', () => {
     expect(xml).to.contain('got 2 &lt;&amp;&gt;');
   });
 
-  it('summary cells collapse agreeing drivers and split disagreeing ones', () => {
+  it('summary cells say each word once and name drivers only where they disagree', () => {
+    const sk = (driver: string) => row('direct', driver, 'skip', 'ok');
     expect(cell([rows[0], rows[1]])).to.equal('pass');
-    expect(cell([rows[2], rows[3]])).to.equal('doc (raw); pass (pg)');
-    expect(cell([rows[0], row('direct', 'pg', 'skip', 'ok')])).to.equal('pass (raw)');
-    expect(cell([row('direct', 'pg', 'skip', 'ok')])).to.equal('skip');
-    const md = summaryMarkdown(report(rows));
+    expect(cell([rows[2], rows[3]])).to.equal('doc (raw) · pass');
+    const five = ['raw', 'pg', 'postgres.js', 'libpq', 'psycopg'];
+    const mixed = five.map((d, i) => row('pgbouncer:transaction', d, i < 2 ? 'diverge' : 'pass', i < 2 ? 'documented' : 'ok'));
+    expect(cell(mixed)).to.equal('doc (raw, pg) · pass');
+    expect(cell(five.map((d, i) => row('pgbouncer:transaction', d, 'diverge', i === 4 ? 'regression' : 'documented')))).to.equal('**REGRESSION** (psycopg) · doc');
+    expect(cell([rows[0], sk('pg')])).to.equal('skip (pg) · pass');
+    expect(cell([rows[0], sk('pg')], new Set(['pg']))).to.equal('pass');
+    expect(cell([sk('pg')])).to.equal('skip');
+    expect(cell([])).to.equal('');
+  });
+
+  it('summary.md names the drivers that could not run a scenario once, beside it', () => {
+    const drivers = ['raw', 'pg', 'postgres.js'];
+    const rawOnly = (target: string, verdict: Row['verdict']) => drivers.map((d) =>
+      d === 'raw' ? row(target, d, verdict === 'ok' ? 'pass' : 'diverge', verdict, { scenario: 'sequences/b' }) : row(target, d, 'skip', 'ok', { scenario: 'sequences/b' }));
+    const md = summaryMarkdown(report([...rows, ...rawOnly('direct', 'ok'), ...rawOnly('pgbouncer:transaction', 'documented')]));
     expect(md).to.contain('| scenario | direct | pgbouncer:transaction |');
-    expect(md).to.contain('| a | pass | doc (raw); pass (pg) |');
+    expect(md).to.contain('| a | pass | doc (raw) · pass |');
+    expect(md).to.contain('| b (ran: raw) | pass | doc |');
+    expect(md).to.match(/^Legend: .*`doc \(pg, raw\) · pass` = pg and raw gave doc, every other driver that ran the scenario gave pass/m);
     expect(md).to.contain('## Documented divergences');
+    const most = ['raw', 'pg', 'postgres.js'].flatMap((d) => ['direct', 'pgbouncer:transaction'].map((t) =>
+      d === 'postgres.js' ? row(t, d, 'skip', 'ok', { scenario: 'sequences/c' }) : row(t, d, 'pass', 'ok', { scenario: 'sequences/c' })));
+    expect(summaryMarkdown(report(most))).to.contain('| c (not run by: postgres.js) | pass | pass |');
   });
 
   it('exit code: 2 on error, 1 on regression, else 0', () => {

@@ -1,0 +1,160 @@
+// report.html: one self-contained page per run that opens offline (inline CSS and script, no
+// fonts, no CDN; its Content-Security-Policy forbids the page any request at all). The header and
+// the feature map are written here as escaped HTML; the verdict matrix, its filters and the
+// divergences are drawn by html-page.js from the data embedded as JSON. Transcripts go in as one
+// gzip stream (they are most of the page, and compress about 18 to 1).
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { featureRows, type FeatureMapInput } from './feature-map.ts';
+import { neededTranscripts, pageData, type PageData } from './html-page-data.ts';
+import { NOTATION_LEGEND } from './matrix-cell.ts';
+import { countByVerdict, type RunReport } from './run-report.ts';
+import { VERDICTS } from './verdict.ts';
+
+type Redact = (s: string) => string;
+type Target = RunReport['targets'][number];
+
+const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Text and attribute values: the five characters HTML gives a meaning to. */
+export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ENTITIES[c]);
+
+/**
+ * JSON inside a <script> element: "</script>" or "<!--" in a string would end or change the
+ * element, so <, > and & are written as \u escapes, which JSON.parse reads back unchanged.
+ */
+export const scriptJson = (value: unknown): string =>
+  JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/** Every string in a value, redacted: once escaped, JSON-encoded or compressed, a secret would slip past a pass over the finished page. */
+function redactDeep<T>(value: T, redact: Redact): T {
+  if (typeof value === 'string') return redact(value) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => redactDeep(v, redact)) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [redact(k), redactDeep(v, redact)])) as T;
+  return value;
+}
+
+/** A link where the URL is a web address (profile files are user data: no javascript: URLs), else the text. */
+const linkTo = (url: string) => (/^https?:\/\//i.test(url) ? `<a href="${escapeHtml(url)}">${escapeHtml(url)}</a>` : escapeHtml(url));
+
+const legendHtml = escapeHtml(NOTATION_LEGEND).replace(/`([^`]*)`/g, '<code>$1</code>');
+
+const asset = (name: string) => readFileSync(new URL(name, import.meta.url), 'utf8');
+
+const settingsText = (t: Target) =>
+  Object.entries(t.effectiveSettings).map(([k, v]) => `${k}=${v}${k in t.settings ? '' : ' (default)'}`).join(', ') || '-';
+
+function runHeader(r: RunReport): string {
+  const c = countByVerdict(r.results);
+  const counts = VERDICTS.map((v) => `<span class="v-${v}">${c[v]} ${v}</span>`).join(', ');
+  const warnings = r.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('');
+  const targets = r.targets.map((t) => `<tr data-target="${escapeHtml(t.id)}"><td>${escapeHtml(t.id)}</td><td>${escapeHtml(t.pooler ?? '-')}</td>` +
+    `<td>${escapeHtml(t.mode ?? '-')}</td><td>${escapeHtml(settingsText(t))}</td><td>${escapeHtml(t.pooler ? t.poolerVersion ?? '?' : '-')}</td>` +
+    `<td>${escapeHtml(t.postgresVersion ?? '?')}</td><td>${escapeHtml(t.provider)}</td><td>${escapeHtml(t.error ? `failed: ${t.error}` : `${t.startMs} ms`)}</td></tr>`).join('\n');
+  const drivers = r.drivers.map((d) => `${escapeHtml(d.id)} (${escapeHtml(d.library)} ${escapeHtml(d.version)})`).join(', ');
+  return `<header>
+<h1>poolcheck report</h1>
+<p id="run-facts">Run <b data-testid="run-id">${escapeHtml(r.run.id)}</b>, started <time datetime="${escapeHtml(r.run.startedAt)}">${escapeHtml(r.run.startedAt)}</time>,
+${(r.run.durationMs / 1000).toFixed(1)} s, poolcheck ${escapeHtml(r.run.poolcheckVersion)}.</p>
+${r.run.interrupted ? `<p class="warnings" data-testid="interrupted"><b>Interrupted</b> (${escapeHtml(r.run.interrupted.reason)}): ${r.results.length} of ${r.run.interrupted.planned} results; the rest never ran.</p>` : ''}
+${warnings ? `<ul class="warnings" data-testid="warnings">${warnings}</ul>` : ''}
+<p class="counts">${counts} (${r.results.length} results).</p>
+<table class="targets" data-testid="targets"><thead><tr><th>target</th><th>pooler</th><th>mode</th><th>settings (as the release ran them)</th>
+<th>pooler version</th><th>PostgreSQL</th><th>provider</th><th>started in</th></tr></thead>
+<tbody>
+${targets}
+</tbody></table>
+<p>Drivers: ${drivers}.</p>
+</header>`;
+}
+
+function select(id: string, label: string, options: ReadonlyArray<readonly [string, string]>): string {
+  const opts = options.map(([value, text]) => `<option value="${escapeHtml(value)}">${escapeHtml(text)}</option>`).join('');
+  return `<label>${label} <select id="filter-${id}" data-testid="filter-${id}"><option value="">all</option>${opts}</select></label>`;
+}
+
+function filters(r: RunReport, data: PageData): string {
+  const c = countByVerdict(r.results);
+  const skips = r.results.filter((x) => x.outcome === 'skip').length;
+  const verdicts = [['not-ok', 'not ok (every divergence)'] as const, ...VERDICTS.map((v) => [v, `${v} (${c[v]})`] as const), ['skip', `skip (${skips})`] as const];
+  const categories = [...new Set(data.scenarios.map(([, category]) => category))];
+  return `<form id="filters" data-testid="filters">
+${select('verdict', 'verdict', verdicts)}
+${select('target', 'target', data.targets.map((t) => [t, t]))}
+${select('driver', 'driver', data.drivers.map((d) => [d, d]))}
+${select('category', 'category', categories.map((cat) => [cat, cat]))}
+<label>scenario <input id="filter-text" data-testid="filter-text" type="search" placeholder="part of its id"></label>
+</form>`;
+}
+
+function matrixSection(r: RunReport, data: PageData): string {
+  return `<section id="matrix-section">
+<h2>Verdicts</h2>
+${filters(r, data)}
+<p class="legend">pass = behaves like PostgreSQL; doc = diverges as the pooler's documentation says; CHANGED = diverges, but not the way the profile documents;
+REGRESSION = diverges where PostgreSQL behaviour was expected; improved = passes where a divergence was documented; differs = diverges on a pooler
+poolcheck has no profile for; ERROR = could not be decided; skip = no driver could run it. ${legendHtml}
+A word that is not pass opens the result below; pick a driver to see its own result in every cell.</p>
+<p id="matrix-count" data-testid="matrix-count"></p>
+<table id="matrix" data-testid="matrix"><thead></thead><tbody></tbody></table>
+<noscript><p>The matrix and the divergences need JavaScript; summary.md has the same matrix.</p></noscript>
+</section>
+<section id="divergences-section">
+<h2>Divergences</h2>
+<p>Every result that is not ok, filtered as above. Open one to see its transcript beside PostgreSQL's (direct, same scenario and driver), step by step.</p>
+<p id="divergence-count" data-testid="divergence-count"></p>
+<div id="divergences" data-testid="divergences"></div>
+</section>`;
+}
+
+function featureMapSection(r: RunReport, fm: FeatureMapInput): string {
+  const rows = featureRows(r, fm.features, fm.published);
+  const documentedTargets = new Set(rows.flatMap((row) => row.cells.filter((c) => c.documented !== undefined).map((c) => c.target)));
+  const head = r.targets.map((t) => `<th>${escapeHtml(t.id)}</th>` +
+    (documentedTargets.has(t.id) ? `<th class="published" data-testid="published-column" data-target="${escapeHtml(t.id)}">${escapeHtml(t.id)}: its documentation</th>` : '')).join('');
+  const body = rows.map(({ feature, cells }) => `<tr data-feature="${escapeHtml(feature.id)}"><td>${escapeHtml(feature.title)}</td>` + cells.map((c) =>
+    `<td class="fm-${c.measured.replace('/', '')}">${c.measured}</td>` + (!documentedTargets.has(c.target) ? ''
+      : `<td class="published${c.disagrees ? ' disagrees' : ''}">${escapeHtml(c.documented ?? '')}${c.disagrees ? ' (disagrees)' : ''}</td>`)).join('') + '</tr>').join('\n');
+  const links = [...new Set(r.targets.map((t) => fm.published(t.id)?.link).filter((l): l is string => !!l))];
+  return `<section id="feature-map" data-testid="feature-map">
+<h2>Feature map</h2>
+<p>Yes = every scenario of the feature behaves like PostgreSQL on that target; No = none does; Partial = some do; n/a = no driver could run them.
+Beside each pooler, what its own documentation says for that mode (a documented Never/No agrees with No or Partial); feature-map.md lists the scenarios behind each cell.</p>
+<table><thead><tr><th>feature</th>${head}</tr></thead>
+<tbody>
+${body}
+</tbody></table>
+${links.length ? `<p>Documentation compared: ${links.map(linkTo).join(', ')}</p>` : ''}
+</section>`;
+}
+
+/** The page. `redact` is applied to the report and transcripts before anything is escaped or compressed. */
+export function htmlReport(report: RunReport, transcripts: ReadonlyMap<string, string>, fm: FeatureMapInput, redact: Redact): string {
+  const r = redactDeep(report, redact);
+  const data = pageData(r);
+  const texts = redactDeep(neededTranscripts(data, transcripts), redact);
+  const gz = gzipSync(Buffer.from(JSON.stringify(texts), 'utf8'), { level: 9 }).toString('base64');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>poolcheck report ${escapeHtml(r.run.id)}</title>
+<style>
+${asset('html-page.css')}</style>
+</head>
+<body>
+${runHeader(r)}
+<main>
+${matrixSection(r, data)}
+${featureMapSection(r, fm)}
+</main>
+<script type="application/json" id="poolcheck-data">${scriptJson(data)}</script>
+<script type="application/octet-stream" id="poolcheck-transcripts" data-encoding="gzip+base64">${gz}</script>
+<script>
+${asset('html-page.js')}</script>
+</body>
+</html>
+`;
+}
