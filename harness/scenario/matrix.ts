@@ -6,8 +6,7 @@ import type { Driver } from '../drivers/session.ts';
 import type { ScenarioRun } from './result.ts';
 import type { Lane, Provider, StartedTarget } from '../targets/started-target.ts';
 import type { TargetSpec } from '../targets/target-spec.ts';
-import type { BrokenScenario } from './catalog.ts';
-import type { Scenario } from './model.ts';
+import type { BrokenScenario, Scenario } from './model.ts';
 import { skipReason } from './skip-reason.ts';
 import { runScenario } from './runner.ts';
 
@@ -56,7 +55,7 @@ export async function runMatrix(plan: MatrixPlan, state: MatrixState = { results
   };
   const runStart = Date.now();
   for (const spec of plan.targets) {
-    for (const d of plan.drivers) for (const b of plan.broken) record(errorRun(b, spec.id, d.id, `invalid scenario (${b.source}): ${b.problems.join('; ')}`));
+    for (const d of plan.drivers) for (const b of plan.broken) record(errorRun(b, spec.id, d.id, `invalid scenario: ${b.problems.join('; ')}`));
   }
   // Drivers get ready while the targets start; no lane begins before both are done.
   const driversReady = Promise.all(plan.drivers.map(async (d) => d.warmUp?.()));
