@@ -27,7 +27,7 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (command === 'run') return await runCommand(options, positionals);
-    if (command === 'list') return await listCommand(positionals[0]);
+    if (command === 'list') return await listCommand(positionals[0], options);
     return await imagesCommand(positionals[0], positionals.slice(1), options);
   } catch (err) {
     // One line for the user; the stack only when asked for (POOLCHECK_DEBUG=1) or for a fault of ours.

@@ -50,15 +50,16 @@ export interface Problem {
   readonly atKey?: true;
 }
 
-/** Levenshtein distance, for "did you mean". */
+/** Edit distance counting two swapped neighbours as one edit ("Prase" is one from "Parse"), for "did you mean". */
 export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
   }
-  return prev[b.length];
+  return d[a.length][b.length];
 }
 
 /** The known word closest to `word`, when it is close enough to be a typo. */
@@ -69,7 +70,8 @@ export function closest(word: string, known: readonly string[]): string | undefi
     const d = editDistance(word.toLowerCase(), k.toLowerCase());
     if (d < bestDistance) { best = k; bestDistance = d; }
   }
-  return best !== undefined && bestDistance <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
+  // A suggestion that shares no letter with the word ("a" for "b") is noise, not a typo.
+  return best !== undefined && bestDistance <= Math.max(1, Math.floor(best.length / 3)) && bestDistance < best.length ? best : undefined;
 }
 
 export const didYouMean = (word: string, known: readonly string[]): string => {
@@ -124,7 +126,10 @@ export function validate(value: unknown, schema: Schema, path: Path = []): Probl
     }
     case 'either': {
       if (schema.of.some((s) => !validate(value, s, path).length)) return [];
-      // The one alternative of the same shape says best what is wrong.
+      // The one alternative of the same shape says best what is wrong; for a scalar, the one
+      // alternative that is not a literal (a cell: text, or null) does.
+      const open = schema.of.filter((s) => s.kind !== 'literal');
+      if ((typeof value !== 'object' || value === null) && open.length === 1 && open[0].kind !== 'object' && open[0].kind !== 'list') return validate(value, open[0], path);
       const sameShape = schema.of.find((s) => (s.kind === 'object' || s.kind === 'variants') === isRecord(value) && (s.kind === 'list') === Array.isArray(value) && s.kind !== 'literal');
       return sameShape && typeof value === 'object' && value !== null ? validate(value, sameShape, path) : bad(`expected ${schema.describe}, got ${typeOf(value)}`);
     }
@@ -139,6 +144,8 @@ function validateObject(value: unknown, schema: ObjectSchema, path: Path): Probl
   const known = Object.keys(schema.fields);
   const problems: Problem[] = [];
   for (const [key, v] of Object.entries(record)) {
+    // A TypeScript scenario writes an absent optional as `key: cond ? x : undefined`; YAML has no undefined.
+    if (v === undefined) continue;
     const field = schema.fields[key];
     if (field) problems.push(...validate(v, field.schema, [...path, key]));
     else if (schema.rest) problems.push(...validate(v, schema.rest, [...path, key]));

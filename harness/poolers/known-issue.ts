@@ -3,12 +3,13 @@
 // for that one scenario, merged into the pooler's profile, so a case is judged exactly as the
 // built-in scenarios are (report/verdict.ts judge()): documented where the bug is known,
 // improved where it is known but did not show, and any other divergence as usual.
+import type { KnownPooler } from './known-poolers.ts';
 import type { Profile, ProfileEntry } from './profile.ts';
 
 export interface KnownIssue extends Omit<ProfileEntry, 'scenarios' | 'traits'> {
   /** The pooler id (pgbouncer, pgpool, odyssey, or one a profile file describes). */
   readonly pooler: string;
-  /** The pooling modes it shows in; without it, every mode of the pooler's profile. */
+  /** The pooling modes it shows in; without it, every mode of the pooler. */
   readonly modes?: readonly string[];
 }
 
@@ -19,19 +20,20 @@ export interface KnowingScenario {
 }
 
 /**
- * The profile with the cases' known issues for this pooler added, each an entry naming only
+ * The pooler's profile with the cases' known issues for it added, each an entry naming only
  * its case (the most specific naming there is, so it wins over a profile's globs). A pooler
- * without a profile stays without one: nothing is expected of it, known issues or not.
+ * poolcheck has no profile for stays without one: nothing is expected of it, known issues or not.
  */
-export function withKnownIssues(profile: Profile | undefined, cases: readonly KnowingScenario[]): Profile | undefined {
-  if (!profile) return profile;
+export function withKnownIssues(pooler: KnownPooler | undefined, cases: readonly KnowingScenario[]): Profile | undefined {
+  if (!pooler) return undefined;
+  const { profile } = pooler;
   const modes: Record<string, ProfileEntry[]> = Object.fromEntries(Object.entries(profile.modes).map(([m, entries]) => [m, [...entries]]));
   let added = 0;
   for (const c of cases) {
-    for (const { pooler, modes: only, source, ...rest } of c.known ?? []) {
-      if (pooler !== profile.pooler) continue;
+    for (const { pooler: id, modes: only, source, ...rest } of c.known ?? []) {
+      if (id !== pooler.id) continue;
       const entry: ProfileEntry = { ...rest, scenarios: [c.id], source: source ?? 'issue' };
-      for (const mode of only ?? Object.keys(profile.modes)) {
+      for (const mode of only ?? pooler.modes) {
         (modes[mode] ??= []).push(entry);
         added++;
       }

@@ -12,8 +12,8 @@ export interface LoadedFile {
   readonly broken: readonly BrokenScenario[];
 }
 
-/** What can be read of a document that did not load: its id and category, if they are there. */
-function identity(data: unknown, fallback: string): Pick<BrokenScenario, 'id' | 'category' | 'anonymous'> {
+/** What can be read of a scenario that did not load: its id and category, if they are there. */
+export function identity(data: unknown, fallback: string): Pick<BrokenScenario, 'id' | 'category' | 'anonymous'> {
   const d = (data && typeof data === 'object' ? data : {}) as { id?: unknown; category?: unknown };
   const id = typeof d.id === 'string' && d.id.trim() ? d.id : undefined;
   return { id: id ?? fallback, category: typeof d.category === 'string' ? d.category : 'invalid', ...(id ? {} : { anonymous: true as const }) };

@@ -9,7 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { matchesId } from '../kernel/id-glob.ts';
-import { loadCaseFile, type LoadedFile } from './case-file.ts';
+import { identity, loadCaseFile, type LoadedFile } from './case-file.ts';
 import type { Feature } from './feature.ts';
 import { CATEGORIES, type BrokenScenario, type Origin, type Scenario } from './model.ts';
 import { checkScenario, problemText } from './validate.ts';
@@ -42,12 +42,7 @@ async function loadModule(file: string, source: string, origin: Origin): Promise
   specs.forEach((spec, i) => {
     const checked = checkScenario(spec, source, origin);
     if (checked.ok) { scenarios.push(checked.scenario); return; }
-    const s = (spec ?? {}) as { id?: unknown; category?: unknown };
-    const id = typeof s.id === 'string' && s.id ? s.id : undefined;
-    broken.push({
-      id: id ?? `${source}#${i + 1}`, category: typeof s.category === 'string' ? s.category : 'invalid', source, origin,
-      problems: checked.problems.map((p) => `${source}: ${problemText(p)}`), ...(id ? {} : { anonymous: true as const }),
-    });
+    broken.push({ ...identity(spec, `${source}#${i + 1}`), source, origin, problems: checked.problems.map((p) => `${source}: ${problemText(p)}`) });
   });
   return { scenarios, broken };
 }

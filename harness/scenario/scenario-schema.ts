@@ -20,7 +20,8 @@ const texts: Schema = { kind: 'list', of: text };
 /** Text compared with what PostgreSQL sends: 1 and true stand for "1" and "t" (kernel/schema.ts). */
 const pgText: Schema = { kind: 'string', scalars: true };
 const cell: Schema = { kind: 'either', of: [pgText, { kind: 'literal', value: null }], describe: 'a value as PostgreSQL prints it, or null' };
-const rows: Schema = { kind: 'list', of: { kind: 'list', of: cell } };
+const row: Schema = { kind: 'either', of: [{ kind: 'list', of: cell }], describe: 'a row: a list of values (rows: [["1", "x"]] is one row of two)' };
+const rows: Schema = { kind: 'list', of: row };
 const oneOf = (values: readonly string[]): Schema => ({ kind: 'string', oneOf: values });
 const req = (schema: Schema): Field => ({ schema, required: true });
 const opt = (schema: Schema): Field => ({ schema });
@@ -28,14 +29,19 @@ const sqlState: Schema = { kind: 'string', check: (v) => (isSqlState(v) ? undefi
 const name: Schema = { kind: 'string', check: (v) => (/^\w+$/.test(v) ? undefined : `"${v}" is not a name: letters, digits and _ (it is read back as $${v.replace(/\W/g, '_')})`) };
 const int = (min: number): Schema => ({ kind: 'number', integer: true, min });
 
-/** 'ParseComplete', 'ErrorResponse:42P05', 'ReadyForQuery:T'. */
+// Left out of the list expect.messages is compared with (expectations.ts): each has its own expectation.
+const ASIDE: Readonly<Record<string, string>> = { NoticeResponse: 'expect.notices', ParameterStatus: 'expect.parameterStatus', NotificationResponse: 'expect.notification' };
+
+/** 'ParseComplete', 'ErrorResponse:42P05', 'ReadyForQuery:T' (expectations.ts messageLabel). */
 function labelProblem(label: string): string | undefined {
-  const [message, detail] = label.split(':');
+  const [message] = label.split(':', 1);
+  const detail = label.includes(':') ? label.slice(message.length + 1) : undefined;
   if (!(MESSAGE_NAMES as readonly string[]).includes(message)) return `unknown message "${message}"${didYouMean(message, MESSAGE_NAMES)}`;
+  if (ASIDE[message]) return `${message} is not compared in expect.messages (it may come at any point); use ${ASIDE[message]}`;
   if (detail === undefined) return undefined;
   if (message === 'ReadyForQuery') return ['I', 'T', 'E'].includes(detail) ? undefined : `ReadyForQuery's status is I, T or E, not "${detail}"`;
-  if (message === 'ErrorResponse' || message === 'NoticeResponse') return isSqlState(detail) ? undefined : `"${detail}" is not a SQLSTATE (e.g. ${message}:42P05)`;
-  return `only ErrorResponse, NoticeResponse (a SQLSTATE) and ReadyForQuery (a status) take ":${detail}"`;
+  if (message === 'ErrorResponse') return isSqlState(detail) ? undefined : `"${label.slice(message.length + 1)}" is not a SQLSTATE (e.g. ErrorResponse:42P05)`;
+  return `only ErrorResponse (a SQLSTATE) and ReadyForQuery (a status: I, T or E) take ":${detail}"`;
 }
 
 const EXPECT_FIELDS: FieldsOf<Expect> = {

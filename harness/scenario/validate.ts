@@ -54,7 +54,9 @@ export function checkScenario(spec: unknown, source: string, origin: Origin = { 
     if (!awaited.has(name)) problems.push({ path: ['steps', index, 'background'], message: `background step "${name}" is never awaited` });
   }
   problems.push(...knownModeProblems(data));
-  return problems.length ? { ok: false, problems } : { ok: true, scenario: { ...data, steps, source, origin } };
+  // In the order they were written: the scenario's own keys, then step by step.
+  const order = (p: Problem) => (p.path[0] === 'steps' && typeof p.path[1] === 'number' ? p.path[1] : -1);
+  return problems.length ? { ok: false, problems: problems.sort((a, b) => order(a) - order(b)) } : { ok: true, scenario: { ...data, steps, source, origin } };
 }
 
 const runsOnObserver = (k: StepKind) => 'observe' in STEP_KINDS[k];
