@@ -33,7 +33,10 @@ async function loadModule(file: string, source: string, origin: Origin): Promise
   try {
     mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
   } catch (e) {
-    return unloadable(`cannot load the module: ${(e as Error).message.split('\n')[0]}`);
+    const message = (e as Error).message.split('\n')[0];
+    // tsx loads a .ts file as CommonJS unless its package says "type": "module"; poolcheck's API is ES modules only.
+    const hint = /require\(\)|ES Module/.test(message) ? ' (a case module is an ES module: name it .mts, or put "type": "module" in the package.json beside it)' : '';
+    return unloadable(`cannot load the module: ${message}${hint}`);
   }
   if (mod.default === undefined) return unloadable('no default export (a scenario or a list of them)');
   const specs = ([] as unknown[]).concat(mod.default);

@@ -21,7 +21,7 @@ export type Category = (typeof CATEGORIES)[number];
 export type Cell = string | null;
 
 /** An expected reply message: its name, ErrorResponse/NoticeResponse with a SQLSTATE, or ReadyForQuery with its status. */
-export type MessageLabel = MessageName | `${'ErrorResponse' | 'NoticeResponse'}:${string}` | `ReadyForQuery:${TransactionStatus}`;
+export type MessageLabel = MessageName | `ErrorResponse:${string}` | `ReadyForQuery:${TransactionStatus}`;
 
 export interface Expect {
   /** The step must fail with this SQLSTATE. Without it, any error fails the step. */

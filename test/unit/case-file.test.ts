@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadCaseFile } from '../../harness/scenario/case-file.ts';
 import { loadCatalog, selectScenarios, caseSelectorProblem } from '../../harness/scenario/catalog.ts';
@@ -127,5 +127,25 @@ describe('case folders (--cases)', () => {
     const catalog = await loadCatalog(undefined, [dir]);
     expect(catalog.scenarios.find((s) => s.id === 'sequences/case-currval-after-other-clients-commit')?.origin.shipped).to.equal(true);
     expect(catalog.broken.map((b) => b.problems.join(''))).to.match(/is already defined in suites\/cases\//);
+  });
+});
+
+describe('the package API for TypeScript cases', () => {
+  it("loads a case that imports defineScenario, step and msg from 'poolcheck', in a repository of its own", async () => {
+    const repo = tempDir('pc-repo-');
+    writeFileSync(path.join(repo, 'package.json'), '{ "name": "my-pooler", "private": true, "type": "module" }\n');
+    mkdirSync(path.join(repo, 'node_modules'));
+    symlinkSync(path.resolve(import.meta.dirname, '../..'), path.join(repo, 'node_modules', 'poolcheck'));
+    mkdirSync(path.join(repo, 'cases'));
+    write(`import { defineScenario, msg, step } from 'poolcheck';
+export default defineScenario({
+  id: 'session-state/from-the-package', category: 'session-state', pool: 'single', why: 'written against the package API',
+  sessions: { a: {} },
+  steps: [step('a', "SET TimeZone = 'UTC'"), { session: 'a', messages: [msg.query('SHOW TimeZone')], expect: { messages: ['RowDescription', 'DataRow', 'CommandComplete', 'ReadyForQuery:I'] } }],
+});
+`, 'case.ts', path.join(repo, 'cases'));
+    const catalog = await loadCatalog(undefined, [path.join(repo, 'cases')]);
+    expect(catalog.broken).to.deep.equal([]);
+    expect(catalog.scenarios.find((s) => s.id === 'session-state/from-the-package')?.steps.map((s) => s.kind)).to.deep.equal(['sql', 'messages']);
   });
 });
