@@ -5,7 +5,7 @@
 // does not load, a scenario that is invalid or an id used twice is a broken scenario (an
 // `error` in a run, INVALID in `poolcheck list`). The harness imports nothing from suites/: the
 // catalogue reads it as data.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { matchesId } from '../kernel/id-glob.ts';
@@ -108,7 +108,12 @@ async function loadFeatures(dir: string): Promise<readonly Feature[]> {
 /** `cases:DIR` or `cases:NAME`: every scenario loaded from that folder (by path, or by the folder's own name). */
 const CASES_SELECTOR = 'cases:';
 
-const fromFolder = (origin: Origin, folder: string) => origin.folder === path.resolve(folder) || path.basename(origin.folder) === folder;
+// A folder that exists at that path (from the working folder) is meant by path: `cases:cases` in a
+// pooler's repository is its own ./cases, not poolcheck's suites/cases. Otherwise by its name.
+const fromFolder = (origin: Origin, folder: string) => {
+  const full = path.resolve(folder);
+  return existsSync(full) && statSync(full).isDirectory() ? origin.folder === full : path.basename(origin.folder) === folder;
+};
 
 /**
  * Scenarios whose id matches any of the comma-separated selectors: a glob over ids, a bare
