@@ -1,10 +1,10 @@
 // Scenarios for unit tests, checked and tagged as the catalogue does.
 import type { Scenario, ScenarioSpec, StepSpec } from '../harness/scenario/model.ts';
-import { checkScenario } from '../harness/scenario/validate.ts';
+import { checkScenario, problemText } from '../harness/scenario/validate.ts';
 
 export function loaded(spec: ScenarioSpec): Scenario {
   const checked = checkScenario(spec, 'test');
-  if (!checked.ok) throw new Error(`invalid test scenario ${spec.id}: ${checked.problems.join('; ')}`);
+  if (!checked.ok) throw new Error(`invalid test scenario ${spec.id}: ${checked.problems.map(problemText).join('; ')}`);
   return checked.scenario;
 }
 

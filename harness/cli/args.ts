@@ -74,14 +74,14 @@ export function readValue(where: string, spec: OptionSpec, raw: readonly unknown
     if (raw.some((x) => typeof x !== 'boolean')) throw new UsageError(`${where} is true or false`);
     return raw.at(-1) as boolean;
   }
-  if (v.kind === 'list') {
+  if (v.kind === 'list' || v.kind === 'paths') {
     const items = raw.flatMap((x) => {
       if (typeof x === 'string') return splitList(x);
       if (Array.isArray(x) && x.every((y) => typeof y === 'string')) return x;
       throw new UsageError(`${where} takes a comma list (or, in the config file, an array of strings), not ${JSON.stringify(x)}`);
     }).map((s) => s.trim()).filter(Boolean);
     if (!items.length) throw new UsageError(`${where} names nothing: give at least one value`);
-    return items;
+    return v.kind === 'paths' ? items.map((x) => path.resolve(base, x)) : items;
   }
   const x = raw.at(-1);
   if (v.kind === 'int') {

@@ -3,11 +3,12 @@ import { drivers } from '../drivers/registry.ts';
 import { poolers } from '../poolers/registry.ts';
 import { externalPoolers } from '../poolers/external-poolers.ts';
 import { requiredCapabilities } from '../scenario/capabilities.ts';
-import { loadCatalog } from '../scenario/catalog.ts';
 import { allTargetIds } from '../targets/target-spec.ts';
-import { UsageError } from './args.ts';
+import { UsageError, type Options } from './args.ts';
+import { loadCatalogFor } from './case-folders.ts';
+import { loadConfig } from './config.ts';
 
-export async function listCommand(what: string | undefined): Promise<number> {
+export async function listCommand(what: string | undefined, given: Options): Promise<number> {
   const w = (s: string) => process.stdout.write(s + '\n');
   if (what === 'targets') {
     w('direct                  PostgreSQL itself (the baseline; always run)');
@@ -20,11 +21,17 @@ export async function listCommand(what: string | undefined): Promise<number> {
       if (d.sameWireAs) w(`${''.padEnd(12)} runs the scenarios where one statement runs ${d.sameWireAs.executions}+ times on a connection; elsewhere it sends what ${d.sameWireAs.base} sends (skip)`);
     }
   } else if (what === 'scenarios') {
-    const { scenarios: all, broken } = await loadCatalog();
-    for (const b of broken) w(`${b.id.padEnd(64)} INVALID (${b.source}): ${b.problems.join('; ')}`);
+    const { scenarios: all, broken } = await loadCatalogFor(given.withDefaults(loadConfig(given.text('config'))));
     for (const s of all) w(`${s.id.padEnd(64)} ${s.pool.padEnd(6)} ${[...requiredCapabilities(s)].join(',') || '-'}\n    ${s.why}`);
     const cats = new Set(all.map((s) => s.category));
     w(`${all.length} scenarios in ${cats.size} categories (${[...cats].join(', ')})`);
+    // The good ones are listed all the same; the exit code lets a CI check its case files without a server.
+    // Each starts file:line:col (or file: step N), so an editor can jump to it.
+    for (const line of broken.flatMap((b) => b.problems)) process.stderr.write(`${line}\n`);
+    if (broken.length) {
+      process.stderr.write(`poolcheck: ${broken.length} invalid scenario(s): each run of them would be an error\n`);
+      return 2;
+    }
   } else {
     throw new UsageError(`list what? one of: targets, drivers, scenarios${what ? ` (not "${what}")` : ''}; known targets: ${allTargetIds().join(', ')}`);
   }

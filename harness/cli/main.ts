@@ -1,6 +1,5 @@
 import { catchStrayErrors } from '../kernel/strays.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
-import { CaseFileError } from '../scenario/case-file.ts';
 import { MissingBinaryError } from '../targets/binaries.ts';
 import { parseCommandLine, UsageError } from './args.ts';
 import { helpText } from './help.ts';
@@ -28,11 +27,11 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (command === 'run') return await runCommand(options, positionals);
-    if (command === 'list') return await listCommand(positionals[0]);
+    if (command === 'list') return await listCommand(positionals[0], options);
     return await imagesCommand(positionals[0], positionals.slice(1), options);
   } catch (err) {
     // One line for the user; the stack only when asked for (POOLCHECK_DEBUG=1) or for a fault of ours.
-    const known = err instanceof UsageError || err instanceof MissingBinaryError || err instanceof CaseFileError || !process.env.POOLCHECK_DEBUG;
+    const known = err instanceof UsageError || err instanceof MissingBinaryError || !process.env.POOLCHECK_DEBUG;
     process.stderr.write(`poolcheck: ${known ? (err as Error).message.split('\n')[0] : (err as Error).stack ?? String(err)}\n`);
     return 2;
   }

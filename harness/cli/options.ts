@@ -13,6 +13,8 @@ export type ValueKind =
   | { readonly kind: 'list' }
   | { readonly kind: 'int'; readonly min: number; readonly max: number }
   | { readonly kind: 'path' }
+  /** Several paths: a comma list or a repeated option (a JSON array in the config file), each resolved. */
+  | { readonly kind: 'paths' }
   | { readonly kind: 'flag' };
 
 export interface OptionSpec {
@@ -36,6 +38,7 @@ const text = { kind: 'text' } as const;
 const list = { kind: 'list' } as const;
 const flag = { kind: 'flag' } as const;
 const pathValue = { kind: 'path' } as const;
+const paths = { kind: 'paths' } as const;
 
 /** The maximum a Node timer takes (2^31 - 1 ms, about 24.8 days): a longer one fires at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -43,11 +46,12 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 const STATIC = {
   targets: { value: list, arg: 'LIST', commands: ['run'], config: 'targets', section: 'run', help: 'comma list of <pooler>[:<mode>]; direct (the baseline) always runs' },
   drivers: { value: list, arg: 'LIST', commands: ['run'], config: 'drivers', section: 'run', help: 'comma list (poolcheck list drivers); default: all' },
-  scenarios: { value: list, arg: 'GLOBS', commands: ['run'], config: 'scenarios', section: 'run', help: "comma list of globs over scenario ids or category names, e.g. 'cancel,sequences/currval-*'" },
+  scenarios: { value: list, arg: 'GLOBS', commands: ['run'], config: 'scenarios', section: 'run', help: "comma list of globs over scenario ids or category names, e.g. 'cancel,sequences/currval-*'; cases:DIR selects every scenario of a case folder (cases:NAME by its name, cases:cases for suites/cases)" },
+  cases: { value: paths, arg: 'DIR', commands: ['run', 'list'], repeatable: true, config: 'cases', section: 'run', help: 'a folder of case files (*.yaml, and *.ts modules whose default export is a scenario or a list), loaded beside the shipped catalogue' },
   out: { value: pathValue, arg: 'DIR', commands: ['run'], config: 'out', section: 'run', help: 'output folder (results.json, junit.xml, summary.md, transcripts/, logs/)' },
   provider: { value: text, arg: 'NAME', commands: ['run'], section: 'run', help: `${PROVIDERS.join(', ')}: child processes (the default), containers on the host's network, or a pooler already running` },
   profile: { value: list, arg: 'FILE', commands: ['run'], repeatable: true, config: 'profiles', section: 'run', help: 'a profile file (YAML, the schema of the built-in profiles): what a pooler is expected to do, for a pooler poolcheck has no profile for or instead of its own' },
-  config: { value: pathValue, arg: 'FILE', commands: ['run'], section: 'run', help: 'JSON file of defaults for these options (default: ./poolcheck.config.json if present)' },
+  config: { value: pathValue, arg: 'FILE', commands: ['run', 'list'], section: 'run', help: 'JSON file of defaults for these options (default: ./poolcheck.config.json if present)' },
   'step-timeout': { value: { kind: 'int', min: 100, max: MAX_TIMER_MS }, arg: 'MS', commands: ['run'], config: 'stepTimeoutMs', section: 'run', help: 'deadline for each step, in milliseconds' },
   lanes: { value: { kind: 'int', min: 1, max: 16 }, arg: 'N', commands: ['run'], config: 'lanes', section: 'run', help: 'scenarios run in parallel per target, each lane with its own database and pools' },
   quiet: { value: flag, commands: ['run'], section: 'run', help: 'no progress on stderr' },

@@ -6,6 +6,7 @@ import type { Driver } from '../drivers/session.ts';
 import { straysOutsideScenarios } from '../kernel/strays.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { findPooler } from '../poolers/known-poolers.ts';
+import { withKnownIssues } from '../poolers/known-issue.ts';
 import { publishedAnswers, type Profile } from '../poolers/profile.ts';
 import { loadProfileFile } from '../poolers/profile-file.ts';
 import { assembleReport, targetFacts } from '../report/assemble.ts';
@@ -13,7 +14,7 @@ import { redactor } from '../report/redact.ts';
 import { countByVerdict, exitCode, type RunReport } from '../report/run-report.ts';
 import { OutFolder, stagingFolder } from '../report/out-folder.ts';
 import { writeReport } from '../report/write-report.ts';
-import { loadCatalog, selectScenarios, type Catalog } from '../scenario/catalog.ts';
+import { selectScenarios, type Catalog } from '../scenario/catalog.ts';
 import { runMatrix, type MatrixState } from '../scenario/matrix.ts';
 import { scenarioTraits } from '../scenario/traits.ts';
 import { onInterrupt, reapLeftovers, runStateDir, stopAll } from '../targets/processes.ts';
@@ -21,6 +22,7 @@ import type { Provider } from '../targets/started-target.ts';
 import { targetEffectiveSettings, targetSettingsProblem, withToggledSettings } from '../targets/target-settings.ts';
 import type { TargetSpec } from '../targets/target-spec.ts';
 import { UsageError, type Options } from './args.ts';
+import { loadCatalogFor } from './case-folders.ts';
 import { loadConfig } from './config.ts';
 import { consoleProgress } from './progress.ts';
 import { chooseProvider, type ChosenProvider } from './provider-choice.ts';
@@ -57,7 +59,7 @@ async function planRun(given: Options, positionals: readonly string[]): Promise<
   const drivers = (o.list('drivers') ?? driverIds).map((d) => {
     try { return driver(d); } catch (e) { throw new UsageError((e as Error).message); }
   });
-  const catalog = await loadCatalog();
+  const catalog = await loadCatalogFor(o);
   const globs = o.list('scenarios')?.join(',');
   const scenarios = selectScenarios(catalog.scenarios, globs);
   const broken = selectScenarios(catalog.broken, globs);
@@ -98,6 +100,8 @@ function printSummary(report: RunReport, out: string, redact: (s: string) => str
 export async function runCommand(given: Options, positionals: readonly string[]): Promise<number> {
   const plan = await planRun(given, positionals);
   const { runId, drivers, scenarios, broken, out, quiet, chosen } = plan;
+  // Each starts file:line:col (or file: step N), so an editor can jump to it; reported before any server starts.
+  for (const line of broken.flatMap((b) => b.problems)) process.stderr.write(`${line}\n`);
   const { provider } = chosen;
   const reaped = reapLeftovers();
   if (reaped) process.stderr.write(`poolcheck: stopped ${reaped} server process(es) left by an earlier run that was killed\n`);
@@ -144,7 +148,12 @@ export async function runCommand(given: Options, positionals: readonly string[])
 function publishReport(plan: RunPlan, folder: OutFolder, run: {
   targets: readonly TargetSpec[]; state: MatrixState; startedAt: Date; interrupted?: { reason: string; planned: number };
 }): RunReport {
-  const profileOf = (pooler: string) => findPooler(pooler, plan.profiles)?.profile;
+  // A case's known issues join its pooler's profile, so a case is judged as the built-in scenarios are.
+  const merged = new Map<string, Profile | undefined>();
+  const profileOf = (pooler: string) => {
+    if (!merged.has(pooler)) merged.set(pooler, withKnownIssues(findPooler(pooler, plan.profiles), plan.scenarios));
+    return merged.get(pooler);
+  };
   const settingsOf = (t: TargetSpec, version: string | null) => targetEffectiveSettings(t, version);
   const ordered = run.targets.map((spec) => run.state.targets.find((r) => r.spec.id === spec.id) ?? { spec, startMs: 0 });
   const { report, transcripts } = assembleReport({

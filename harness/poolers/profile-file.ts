@@ -5,11 +5,11 @@ import { readFileSync } from 'node:fs';
 import { driverIds } from '../drivers/registry.ts';
 import { DIVERGENCE_KINDS } from '../kernel/divergence.ts';
 import { isSqlState } from '../kernel/errors.ts';
-import { validate, type Schema } from '../kernel/schema.ts';
+import { validate, type Field, type Schema } from '../kernel/schema.ts';
 import { TRAITS } from '../kernel/traits.ts';
 import { rangeProblem } from '../kernel/versions.ts';
 import { parseYaml, problemLines, YamlSyntaxError } from '../kernel/yaml-source.ts';
-import type { Profile } from './profile.ts';
+import type { Profile, ProfileEntry } from './profile.ts';
 
 export class ProfileFileError extends Error {}
 
@@ -29,23 +29,23 @@ const divergence: Schema = {
 
 const condition: Schema = { kind: 'either', of: [text, { kind: 'object', fields: { not: { schema: text, required: true } } }], describe: 'a value, or { not: value }' };
 
-const entry: Schema = {
-  kind: 'object',
-  fields: {
-    scenarios: { schema: oneOrMany(text, 'a scenario id or glob, or a list of them'), required: true },
-    traits: { schema: { kind: 'list', of: { kind: 'string', oneOf: Object.keys(TRAITS) } } },
-    reason: { schema: text, required: true },
-    link: { schema: { kind: 'string', check: (v) => (/^https?:\/\/\S+$/.test(v) ? undefined : 'expected a URL (https://...)') }, required: true },
-    source: { schema: { kind: 'string', oneOf: ['docs', 'issue', 'observed'] } },
-    drivers: { schema: { kind: 'list', of: { kind: 'string', oneOf: driverIds } } },
-    versions: { schema: range },
-    postgres: { schema: range },
-    settings: { schema: { kind: 'object', fields: {}, rest: condition } },
-    divergence: { schema: oneOrMany(divergence, 'a divergence ({ kind, sqlstate?, pattern? }) or a list of them') },
-    optional: { schema: { kind: 'literal', value: true } },
-    evidence: { schema: text },
-  },
+/** Every field of a profile entry, typed against ProfileEntry so neither can grow alone. */
+export const ENTRY_FIELDS: { readonly [F in keyof ProfileEntry]-?: Field } = {
+  scenarios: { schema: oneOrMany(text, 'a scenario id or glob, or a list of them'), required: true },
+  traits: { schema: { kind: 'list', of: { kind: 'string', oneOf: Object.keys(TRAITS) } } },
+  reason: { schema: text, required: true },
+  link: { schema: { kind: 'string', check: (v) => (/^https?:\/\/\S+$/.test(v) ? undefined : 'expected a URL (https://...)') }, required: true },
+  source: { schema: { kind: 'string', oneOf: ['docs', 'issue', 'observed'] } },
+  drivers: { schema: { kind: 'list', of: { kind: 'string', oneOf: driverIds } } },
+  versions: { schema: range },
+  postgres: { schema: range },
+  settings: { schema: { kind: 'object', fields: {}, rest: condition } },
+  divergence: { schema: oneOrMany(divergence, 'a divergence ({ kind, sqlstate?, pattern? }) or a list of them') },
+  optional: { schema: { kind: 'literal', value: true } },
+  evidence: { schema: text },
 };
+
+const entry: Schema = { kind: 'object', fields: ENTRY_FIELDS };
 
 const cell: Schema = {
   kind: 'either', describe: 'an answer, or a list of { settings?, value }',

@@ -1,40 +1,41 @@
-// Case files: a reported pooler bug written as YAML (suites/cases/*.yaml), loaded into the same
-// model as the TypeScript suites. One scenario per YAML document (separate them with ---).
+// Case files: a reported pooler bug written as YAML (suites/cases/*.yaml, or a folder given with
+// --cases), loaded into the same model as the TypeScript suites. One scenario per YAML document
+// (separate them with ---). A file that does not load is never fatal: each of its documents
+// becomes a broken scenario whose problems name file:line:col, and the other files still run.
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseAllDocuments } from 'yaml';
-import type { Scenario, ScenarioSpec } from './model.ts';
+import { parseYaml, problemLines, YamlSyntaxError, type YamlDocument } from '../kernel/yaml-source.ts';
+import type { BrokenScenario, Origin, Scenario } from './model.ts';
 import { checkScenario } from './validate.ts';
 
-export class CaseFileError extends Error {}
+export interface LoadedFile {
+  readonly scenarios: readonly Scenario[];
+  readonly broken: readonly BrokenScenario[];
+}
 
-export function loadCaseFile(file: string, source = file): Scenario[] {
-  const text = readFileSync(file, 'utf8');
-  const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: true });
-  const out: Scenario[] = [];
-  for (const doc of Array.isArray(docs) ? docs : [docs]) {
-    const err = doc.errors[0];
-    if (err) {
-      const { line } = lines.linePos(err.pos[0]);
-      throw new CaseFileError(`${source}:${line}: ${err.message.split('\n')[0]}`);
-    }
-    const data = doc.toJS() as ScenarioSpec | null;
-    if (!data) continue;
-    const startLine = lines.linePos(doc.range[0]).line;
-    const checked = checkScenario(data, `${source}:${startLine}`);
-    if (!checked.ok) {
-      const { problems } = checked;
-      // Point at the step's line where we can, so the fix is one jump away.
-      const stepLine = (n: number) => {
-        const steps = doc.get('steps', true) as { items?: Array<{ range?: [number, number, number] }> } | undefined;
-        const r = steps?.items?.[n - 1]?.range;
-        return r ? lines.linePos(r[0]).line : startLine;
-      };
-      const first = problems[0];
-      const m = first.match(/^step (\d+):/);
-      throw new CaseFileError(`${source}:${m ? stepLine(Number(m[1])) : startLine}: invalid scenario ${data.id ?? ''}: ${problems.join('; ')}`);
-    }
-    out.push(checked.scenario);
+/** What can be read of a scenario that did not load: its id and category, if they are there. */
+export function identity(data: unknown, fallback: string): Pick<BrokenScenario, 'id' | 'category' | 'anonymous'> {
+  const d = (data && typeof data === 'object' ? data : {}) as { id?: unknown; category?: unknown };
+  const id = typeof d.id === 'string' && d.id.trim() ? d.id : undefined;
+  return { id: id ?? fallback, category: typeof d.category === 'string' ? d.category : 'invalid', ...(id ? {} : { anonymous: true as const }) };
+}
+
+/** Reads a case file; `source` is how messages name it (a path relative to the working folder). */
+export function loadCaseFile(file: string, source: string, origin: Origin): LoadedFile {
+  let docs: YamlDocument[];
+  try {
+    docs = parseYaml(readFileSync(file, 'utf8'), source);
+  } catch (e) {
+    const problem = e instanceof YamlSyntaxError ? e.message : `${source}: cannot read the case file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+    return { scenarios: [], broken: [{ id: source, category: 'invalid', source, problems: [problem], origin, anonymous: true }] };
   }
-  return out;
+  const scenarios: Scenario[] = [];
+  const broken: BrokenScenario[] = [];
+  const documents = docs.filter((d) => d.data !== null);
+  documents.forEach((doc, n) => {
+    const where = doc.where([]).replace(/:\d+$/, '');
+    const checked = checkScenario(doc.data, where, origin);
+    if (checked.ok) scenarios.push(checked.scenario);
+    else broken.push({ ...identity(doc.data, documents.length > 1 ? `${source}#${n + 1}` : source), source: where, problems: problemLines(doc, checked.problems), origin });
+  });
+  return { scenarios, broken };
 }

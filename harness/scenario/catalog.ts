@@ -1,25 +1,20 @@
 // The scenario catalogue: every suites/<category>/*.ts file (default export: one scenario or a
-// list) and every suites/cases/*.yaml case file, each checked once here, and the feature-map
-// rows (suites/features.ts). Ids must be unique. The harness imports nothing from suites/: the
+// list) and every suites/cases/*.yaml case file, then the case folders a user names (--cases:
+// YAML case files and TypeScript modules, anywhere), each scenario checked once here, and the
+// feature-map rows (suites/features.ts). Nothing a file holds stops the catalogue: a file that
+// does not load, a scenario that is invalid or an id used twice is a broken scenario (an
+// `error` in a run, INVALID in `poolcheck list`). The harness imports nothing from suites/: the
 // catalogue reads it as data.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { matchesId } from '../kernel/id-glob.ts';
-import { loadCaseFile } from './case-file.ts';
+import { identity, loadCaseFile, type LoadedFile } from './case-file.ts';
 import type { Feature } from './feature.ts';
-import { CATEGORIES, type Scenario, type ScenarioSpec } from './model.ts';
-import { checkScenario } from './validate.ts';
+import { CATEGORIES, type BrokenScenario, type Origin, type Scenario } from './model.ts';
+import { checkScenario, problemText } from './validate.ts';
 
 export const SUITES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../suites');
-
-/** A scenario that did not pass the load-time check: every run of it is an `error` saying why. */
-export interface BrokenScenario {
-  readonly id: string;
-  readonly category: string;
-  readonly source: string;
-  readonly problems: readonly string[];
-}
 
 export interface Catalog {
   readonly scenarios: readonly Scenario[];
@@ -27,33 +22,79 @@ export interface Catalog {
   readonly features: readonly Feature[];
 }
 
-export async function loadCatalog(dir = SUITES_DIR): Promise<Catalog> {
+const CASE_FILE = /\.ya?ml$/;
+// A module in a case folder: TypeScript (tsx loads it) or JavaScript, not a declaration file.
+const MODULE = /^(?!.*\.d\.[cm]?ts$).*\.([cm]?ts|[cm]?js)$/;
+
+/** A suite module: its default export, one scenario or a list, each checked. */
+async function loadModule(file: string, source: string, origin: Origin): Promise<LoadedFile> {
+  const unloadable = (why: string): LoadedFile => ({ scenarios: [], broken: [{ id: source, category: 'invalid', source, problems: [`${source}: ${why}`], origin, anonymous: true }] });
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  } catch (e) {
+    const message = (e as Error).message.split('\n')[0];
+    // tsx loads a .ts file as CommonJS unless its package says "type": "module"; poolcheck's API is ES modules only.
+    const hint = /require\(\)|ES Module/.test(message) ? ' (a case module is an ES module: name it .mts, or put "type": "module" in the package.json beside it)' : '';
+    return unloadable(`cannot load the module: ${message}${hint}`);
+  }
+  if (mod.default === undefined) return unloadable('no default export (a scenario or a list of them)');
+  const specs = ([] as unknown[]).concat(mod.default);
   const scenarios: Scenario[] = [];
   const broken: BrokenScenario[] = [];
-  for (const category of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+  specs.forEach((spec, i) => {
+    const checked = checkScenario(spec, source, origin);
+    if (checked.ok) { scenarios.push(checked.scenario); return; }
+    broken.push({ ...identity(spec, `${source}#${i + 1}`), source, origin, problems: checked.problems.map((p) => `${source}: ${problemText(p)}`) });
+  });
+  return { scenarios, broken };
+}
+
+/** `source` names the file in messages: relative to poolcheck's folder if shipped, else to the working folder. */
+async function loadFile(file: string, origin: Origin, suites: string): Promise<LoadedFile> {
+  const source = path.relative(origin.shipped ? path.dirname(suites) : process.cwd(), file) || file;
+  return CASE_FILE.test(file) ? loadCaseFile(file, source, origin) : loadModule(file, source, origin);
+}
+
+/** A case folder's files, depth first in name order; `_name` and `.name` (helpers, hidden) and node_modules are left out. */
+function caseFolderFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name)).flatMap((d) => {
+    if (d.name.startsWith('_') || d.name.startsWith('.') || d.name === 'node_modules') return [];
+    const full = path.join(dir, d.name);
+    if (d.isDirectory()) return caseFolderFiles(full);
+    return CASE_FILE.test(d.name) || MODULE.test(d.name) ? [full] : [];
+  });
+}
+
+/** poolcheck's own catalogue: suites/<category>/ files, in order. */
+function shippedFiles(dir: string): Array<{ readonly file: string; readonly origin: Origin }> {
+  return readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort().flatMap((category) => {
     const folder = path.join(dir, category);
-    for (const file of readdirSync(folder).sort()) {
-      const full = path.join(folder, file);
-      const source = path.relative(path.dirname(dir), full);
-      if (/\.ya?ml$/.test(file)) scenarios.push(...loadCaseFile(full, source));
-      else if (file.endsWith('.ts')) {
-        const mod = (await import(pathToFileURL(full).href)) as { default?: ScenarioSpec | ScenarioSpec[] };
-        if (!mod.default) throw new Error(`${source}: no default export (a scenario or a list of them)`);
-        for (const spec of ([] as ScenarioSpec[]).concat(mod.default)) {
-          const checked = checkScenario(spec, source);
-          if (checked.ok) scenarios.push(checked.scenario);
-          else broken.push({ id: spec.id, category: spec.category, source, problems: checked.problems });
-        }
-      }
+    return readdirSync(folder).sort().filter((f) => CASE_FILE.test(f) || f.endsWith('.ts')).map((f) => ({ file: path.join(folder, f), origin: { shipped: true, folder } }));
+  });
+}
+
+/**
+ * The shipped catalogue in `dir`, then the scenarios of each case folder in `caseFolders`
+ * (absolute paths; the CLI checks that they exist).
+ */
+export async function loadCatalog(dir = SUITES_DIR, caseFolders: readonly string[] = []): Promise<Catalog> {
+  const files = [...shippedFiles(dir), ...caseFolders.flatMap((folder) => caseFolderFiles(folder).map((file) => ({ file, origin: { shipped: false, folder } })))];
+  const scenarios: Scenario[] = [];
+  const broken: BrokenScenario[] = [];
+  const seen = new Map<string, string>();
+  for (const { file, origin } of files) {
+    const loaded = await loadFile(file, origin, dir);
+    // The first definition of an id stands; a later one (a user's case reusing a shipped id) is broken.
+    for (const s of loaded.scenarios) {
+      const first = seen.get(s.id);
+      if (first) broken.push({ id: s.id, category: s.category, source: s.source, origin: s.origin, problems: [`${s.source}: scenario id ${s.id} is already defined in ${first}`] });
+      else { seen.set(s.id, s.source); scenarios.push(s); }
     }
+    for (const b of loaded.broken) { if (!seen.has(b.id)) seen.set(b.id, b.source); broken.push(b); }
   }
   // Grouped by category (in the model's order), file order within it: reports read top-down.
   scenarios.sort((a, b) => CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category));
-  const seen = new Map<string, string>();
-  for (const s of [...scenarios, ...broken]) {
-    if (seen.has(s.id)) throw new Error(`scenario id ${s.id} is defined twice: ${seen.get(s.id)} and ${s.source}`);
-    seen.set(s.id, s.source);
-  }
   return { scenarios, broken, features: await loadFeatures(dir) };
 }
 
@@ -64,9 +105,38 @@ async function loadFeatures(dir: string): Promise<readonly Feature[]> {
   return mod.features ?? [];
 }
 
-/** Scenarios whose id matches any of the comma-separated globs (a bare category selects it whole). */
-export function selectScenarios<T extends { readonly id: string }>(all: readonly T[], globs: string | undefined): T[] {
+/** `cases:DIR` or `cases:NAME`: every scenario loaded from that folder (by path, or by the folder's own name). */
+const CASES_SELECTOR = 'cases:';
+
+// A folder that exists at that path (from the working folder) is meant by path: `cases:cases` in a
+// pooler's repository is its own ./cases, not poolcheck's suites/cases. Otherwise by its name.
+const fromFolder = (origin: Origin, folder: string) => {
+  const full = path.resolve(folder);
+  return existsSync(full) && statSync(full).isDirectory() ? origin.folder === full : path.basename(origin.folder) === folder;
+};
+
+/**
+ * Scenarios whose id matches any of the comma-separated selectors: a glob over ids, a bare
+ * category (all of it), or `cases:DIR` / `cases:NAME` (a case folder). A broken scenario whose
+ * id could not be read is always selected: nothing can tell that the selection leaves it out.
+ */
+export function selectScenarios<T extends { readonly id: string; readonly origin: Origin; readonly anonymous?: true }>(all: readonly T[], globs: string | undefined): T[] {
   if (!globs) return [...all];
-  const patterns = globs.split(',').map((g) => g.trim()).filter(Boolean).map((g) => (g.includes('/') || g.includes('*') ? g : `${g}/**`));
-  return all.filter((s) => patterns.some((p) => matchesId(s.id, p)));
+  const tokens = globs.split(',').map((g) => g.trim()).filter(Boolean);
+  const folders = tokens.filter((t) => t.startsWith(CASES_SELECTOR)).map((t) => t.slice(CASES_SELECTOR.length));
+  const patterns = tokens.filter((t) => !t.startsWith(CASES_SELECTOR)).map((g) => (g.includes('/') || g.includes('*') ? g : `${g}/**`));
+  return all.filter((s) => s.anonymous || folders.some((f) => fromFolder(s.origin, f)) || patterns.some((p) => matchesId(s.id, p)));
+}
+
+/** A `cases:` selector that names no folder scenarios were loaded from, said in one line; or undefined. */
+export function caseSelectorProblem(catalog: Pick<Catalog, 'scenarios' | 'broken'>, globs: string | undefined): string | undefined {
+  const folders = [...new Set([...catalog.scenarios, ...catalog.broken].map((s) => s.origin.folder))];
+  const caseFolders = folders.filter((f) => !f.startsWith(`${SUITES_DIR}${path.sep}`) || path.basename(f) === 'cases');
+  for (const token of (globs ?? '').split(',').map((g) => g.trim()).filter((t) => t.startsWith(CASES_SELECTOR))) {
+    const folder = token.slice(CASES_SELECTOR.length);
+    if (!folders.some((f) => fromFolder({ shipped: false, folder: f }, folder))) {
+      return `--scenarios ${token}: no scenario was loaded from a folder "${folder}"; case folders: ${caseFolders.map((f) => path.relative(process.cwd(), f) || '.').join(', ')} (add one with --cases DIR)`;
+    }
+  }
+  return undefined;
 }

@@ -6,8 +6,7 @@ import type { Driver } from '../drivers/session.ts';
 import type { ScenarioRun } from './result.ts';
 import type { Lane, Provider, StartedTarget } from '../targets/started-target.ts';
 import type { TargetSpec } from '../targets/target-spec.ts';
-import type { BrokenScenario } from './catalog.ts';
-import type { Scenario } from './model.ts';
+import type { BrokenScenario, Scenario } from './model.ts';
 import { skipReason } from './skip-reason.ts';
 import { runScenario } from './runner.ts';
 import { watchInfrastructure, type InfrastructureWatch } from './infrastructure.ts';
@@ -47,6 +46,9 @@ export interface MatrixState {
   readonly targets: TargetRecord[];
 }
 
+// The first problem and how many more: all of them are on stderr before the run starts, and in `poolcheck list scenarios`.
+const invalidMessage = (b: BrokenScenario) => `invalid scenario: ${b.problems[0]}${b.problems.length > 1 ? ` (and ${b.problems.length - 1} more problem(s): poolcheck list scenarios shows them all)` : ''}`;
+
 export async function runMatrix(plan: MatrixPlan, state: MatrixState = { results: [], targets: [] }): Promise<MatrixState> {
   const total = plan.targets.length * plan.drivers.length * (plan.scenarios.length + plan.broken.length);
   let done = 0;
@@ -58,7 +60,7 @@ export async function runMatrix(plan: MatrixPlan, state: MatrixState = { results
   };
   const runStart = Date.now();
   for (const spec of plan.targets) {
-    for (const d of plan.drivers) for (const b of plan.broken) record(errorRun(b, spec.id, d.id, `invalid scenario (${b.source}): ${b.problems.join('; ')}`));
+    for (const d of plan.drivers) for (const b of plan.broken) record(errorRun(b, spec.id, d.id, invalidMessage(b)));
   }
   // Drivers get ready while the targets start; no lane begins before both are done.
   const driversReady = Promise.all(plan.drivers.map(async (d) => d.warmUp?.()));

@@ -7,6 +7,7 @@
 //   {{$v}}     a value saved by an earlier step (`save: 'v'`); in an expected cell write '$v'
 //   {{repeat:x:N}}  the text x repeated N times (a message larger than 16 MB without a 16 MB file)
 import type { Capability } from '../drivers/session.ts';
+import type { KnownIssue } from '../poolers/known-issue.ts';
 import type { PoolKind } from '../poolers/pooler-adapter.ts';
 import type { FrontendMessage, MessageName, TransactionStatus } from '../wire/messages.ts';
 
@@ -20,7 +21,7 @@ export type Category = (typeof CATEGORIES)[number];
 export type Cell = string | null;
 
 /** An expected reply message: its name, ErrorResponse/NoticeResponse with a SQLSTATE, or ReadyForQuery with its status. */
-export type MessageLabel = MessageName | `${'ErrorResponse' | 'NoticeResponse'}:${string}` | `ReadyForQuery:${TransactionStatus}`;
+export type MessageLabel = MessageName | `ErrorResponse:${string}` | `ReadyForQuery:${TransactionStatus}`;
 
 export interface Expect {
   /** The step must fail with this SQLSTATE. Without it, any error fails the step. */
@@ -126,6 +127,18 @@ export interface ScenarioSpec {
   readonly teardown?: readonly string[];
   readonly sessions: Readonly<Record<string, SessionSpec>>;
   readonly steps: readonly StepSpec[];
+  /**
+   * Where the bug this case reproduces is known to show (pooler, modes, releases...), with the
+   * reason and the issue's link: there a divergence is `documented` (poolers/known-issue.ts).
+   */
+  readonly known?: readonly KnownIssue[];
+}
+
+/** Where a scenario was loaded from: poolcheck's own catalogue (suites/), or a folder given with --cases. */
+export interface Origin {
+  readonly shipped: boolean;
+  /** The folder, absolute: suites/<category>, suites/cases, or the --cases folder itself. */
+  readonly folder: string;
 }
 
 /** A scenario the catalogue loaded and validated: each step tagged with its kind. */
@@ -133,6 +146,19 @@ export interface Scenario extends Omit<ScenarioSpec, 'steps'> {
   readonly steps: readonly Step[];
   /** Where it was defined (file, or file:line for a case file), for messages. */
   readonly source: string;
+  readonly origin: Origin;
+}
+
+/** A scenario that did not pass the load-time check: every run of it is an `error` saying why. */
+export interface BrokenScenario {
+  /** Its id, or, where none could be read, its file (then `anonymous`: no selector can leave it out). */
+  readonly id: string;
+  readonly category: string;
+  readonly source: string;
+  /** One line each, naming where: `file:line:col: message` for a case file, `file: step 3: message` for a module. */
+  readonly problems: readonly string[];
+  readonly origin: Origin;
+  readonly anonymous?: true;
 }
 
 export { OBSERVER } from '../kernel/names.ts';

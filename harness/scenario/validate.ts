@@ -1,93 +1,120 @@
 // A scenario is checked once, when the catalogue loads it (as PostgreSQL's isolation tester
-// checks a spec before running it), and each step is tagged with its kind on the way.
-import { CAPABILITIES } from '../drivers/session.ts';
-import { MESSAGE_NAMES } from '../wire/messages.ts';
-import { CATEGORIES, OBSERVER, type Scenario, type ScenarioSpec, type Step, type StepKind, type StepSpec } from './model.ts';
+// checks a spec before running it): first its shape against the schema derived from the model
+// (scenario-schema.ts), then what refers to what (sessions, saved values, background steps,
+// the modes of a known issue's pooler). Every problem carries the path of what it is about, so
+// a case file can name file:line:col; each step is tagged with its kind on the way.
+import { didYouMean, normalize, validate, type Path, type Problem } from '../kernel/schema.ts';
+import { findPooler } from '../poolers/known-poolers.ts';
+import { OBSERVER, type Origin, type Scenario, type ScenarioSpec, type Step, type StepKind, type StepSpec } from './model.ts';
+import { SCENARIO_SCHEMA, STEP_KIND_NAMES } from './scenario-schema.ts';
 import { STEP_KINDS } from './step-kinds.ts';
 
 export type Checked =
   | { readonly ok: true; readonly scenario: Scenario }
-  | { readonly ok: false; readonly problems: readonly string[] };
+  | { readonly ok: false; readonly problems: readonly Problem[] };
 
-const KINDS = Object.keys(STEP_KINDS) as StepKind[];
-
-/** The one kind a step's data names, or why it names none or several. */
-export function stepKind(st: StepSpec): { readonly kind: StepKind } | { readonly problem: string } {
-  const present = KINDS.filter((k) => (st as unknown as Record<string, unknown>)[k] !== undefined);
-  if (present.length === 1) return { kind: present[0] };
-  return { problem: `a step needs exactly one action (${KINDS.join(', ')}); found ${present.length ? present.join(' and ') : 'none'}` };
+/** A problem as one line where there is no file position (a TypeScript suite): "step 3: ...". */
+export function problemText(p: Problem): string {
+  const [first, second, ...rest] = p.path;
+  const where = first === 'steps' && typeof second === 'number' ? `step ${second + 1}${rest.length ? ` (at ${rest.join('.')})` : ''}` : p.path.join('.');
+  return where ? `${where}: ${p.message}` : p.message;
 }
 
-/** Checks a scenario as written and tags its steps; every problem names its step. */
-export function checkScenario(spec: ScenarioSpec, source: string): Checked {
-  const problems = scenarioProblems(spec);
+/** What the steps so far have declared: saved values, background steps by name and session. */
+interface Seen {
+  readonly sessions: readonly string[];
+  readonly saved: Set<string>;
+  readonly background: Map<string, { readonly session: string; readonly index: number }>;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** Checks a scenario as written (any data: a YAML document, a module's export) and tags its steps. */
+export function checkScenario(spec: unknown, source: string, origin: Origin = { shipped: false, folder: '' }): Checked {
+  const problems = validate(spec, SCENARIO_SCHEMA);
+  if (!isRecord(spec) || !Array.isArray(spec.steps)) return { ok: false, problems };
+  const data = normalize(spec, SCENARIO_SCHEMA) as ScenarioSpec;
+  // A step with a problem of its own is not cross-checked: its kind or fields may be anything.
+  const sound = (i: number) => !problems.some((p) => p.path[0] === 'steps' && p.path[1] === i);
+  const seen: Seen = { sessions: isRecord(data.sessions) ? Object.keys(data.sessions) : [], saved: new Set(), background: new Map() };
   const steps: Step[] = [];
-  const saved = new Set<string>();
-  const background = new Map<string, string>();
-  const sessions = new Set(Object.keys(spec.sessions ?? {}));
-  const specSteps: readonly StepSpec[] = Array.isArray(spec.steps) ? spec.steps : [];
-  specSteps.forEach((st, i) => {
-    const found = stepKind(st);
-    const where = `step ${i + 1}`;
-    if ('problem' in found) { problems.push(`${where}: ${found.problem}`); return; }
-    const step = { ...st, kind: found.kind } as Step;
-    problems.push(...stepProblems(step, sessions, saved, background).map((p) => `${where}: ${p}`));
-    if (st.background) background.set(st.background, st.session);
-    if (st.save) saved.add(st.save);
-    if (st.savePid) saved.add(st.savePid);
-    steps.push(step);
+  data.steps.forEach((st, i) => {
+    const kind = STEP_KIND_NAMES.find((k) => isRecord(st) && st[k as keyof StepSpec] !== undefined);
+    if (sound(i) && kind) {
+      const step = { ...st, kind } as Step;
+      problems.push(...stepProblems(step, seen).map((p) => ({ ...p, path: ['steps', i, ...p.path] })));
+      steps.push(step);
+    }
+    // Names a step declares count even when it is broken, so one mistake is reported once.
+    if (isRecord(st) && typeof st.background === 'string') seen.background.set(st.background, { session: String(st.session), index: i });
+    for (const key of ['save', 'savePid'] as const) if (isRecord(st) && typeof st[key] === 'string') seen.saved.add(st[key]);
   });
   const awaited = new Set(steps.flatMap((st) => (st.kind === 'await' ? [st.await] : [])));
-  for (const name of background.keys()) if (!awaited.has(name)) problems.push(`background step "${name}" is never awaited`);
-  return problems.length ? { ok: false, problems } : { ok: true, scenario: { ...spec, steps, source } };
+  for (const [name, { index }] of seen.background) {
+    if (!awaited.has(name)) problems.push({ path: ['steps', index, 'background'], message: `background step "${name}" is never awaited` });
+  }
+  problems.push(...knownModeProblems(data));
+  // In the order they were written: the scenario's own keys, then step by step.
+  const order = (p: Problem) => (p.path[0] === 'steps' && typeof p.path[1] === 'number' ? p.path[1] : -1);
+  return problems.length ? { ok: false, problems: problems.sort((a, b) => order(a) - order(b)) } : { ok: true, scenario: { ...data, steps, source, origin } };
 }
 
-function scenarioProblems(s: ScenarioSpec): string[] {
-  const problems: string[] = [];
-  if (!/^[a-z0-9-]+\/[a-z0-9-]+$/.test(s.id ?? '')) problems.push(`id "${s.id}" must look like <category>/<name> in lower-case-with-dashes`);
-  if (!CATEGORIES.includes(s.category)) problems.push(`category "${s.category}" is not one of ${CATEGORIES.join(', ')}`);
-  if (s.id && s.category && !s.id.startsWith(`${s.category}/`)) problems.push(`id "${s.id}" must start with its category "${s.category}/"`);
-  if (!s.why?.trim()) problems.push('`why` is required: the user-visible consequence in one line');
-  if (s.pool !== 'single' && s.pool !== 'wide') problems.push(`pool must be "single" or "wide", not ${JSON.stringify(s.pool)}`);
-  for (const c of s.needs ?? []) if (!(c in CAPABILITIES)) problems.push(`needs: unknown capability "${c}"; known: ${Object.keys(CAPABILITIES).join(', ')}`);
-  if (OBSERVER in (s.sessions ?? {})) problems.push(`"${OBSERVER}" is reserved for the direct ground-truth connection`);
-  if (!Array.isArray(s.steps) || !s.steps.length) problems.push('a scenario needs steps');
-  return problems;
-}
+const runsOnObserver = (k: StepKind) => 'observe' in STEP_KINDS[k];
 
-function stepProblems(st: Step, sessions: ReadonlySet<string>, saved: ReadonlySet<string>, background: ReadonlyMap<string, string>): string[] {
-  const problems: string[] = [];
+function stepProblems(st: Step, seen: Seen): Problem[] {
+  const problems: Problem[] = [];
+  const at = (path: Path, message: string) => problems.push({ path, message });
   const def = STEP_KINDS[st.kind];
   const onObserver = st.session === OBSERVER;
-  if (!onObserver && !sessions.has(st.session)) problems.push(`unknown session "${st.session}"; declared: ${[...sessions].join(', ')}`);
-  if (onObserver && !('observe' in def && def.observe)) problems.push(`the observer only runs ${KINDS.filter((k) => 'observe' in STEP_KINDS[k]).join(' and ')}`);
-  if (!onObserver && def.on === 'observer') problems.push(`${st.kind} runs on the observer`);
-  if (st.background && !def.background) problems.push(`only ${KINDS.filter((k) => STEP_KINDS[k].background).join(', ')} can run in the background`);
+  if (!onObserver && !seen.sessions.includes(st.session)) {
+    at(['session'], `unknown session "${st.session}"${didYouMean(st.session, [...seen.sessions, OBSERVER])}; declared: ${seen.sessions.join(', ') || 'none'} (and ${OBSERVER}, the direct connection)`);
+  }
+  if (onObserver && !runsOnObserver(st.kind)) at(['session'], `the observer only runs ${STEP_KIND_NAMES.filter(runsOnObserver).join(' and ')}`);
+  if (!onObserver && def.on === 'observer') at(['session'], `${st.kind} runs on the observer (session: ${OBSERVER})`);
+  if (st.background && !def.background) at(['background'], `only ${STEP_KIND_NAMES.filter((k) => STEP_KINDS[k].background).join(', ')} can run in the background`);
   if (st.kind === 'await') {
-    const owner = background.get(st.await);
-    if (!owner) problems.push(`await "${st.await}" names no earlier background step`);
-    else if (owner !== st.session) problems.push(`await "${st.await}" must be on session ${owner}`);
+    const owner = seen.background.get(st.await);
+    if (!owner) at(['await'], `await "${st.await}" names no earlier background step${didYouMean(st.await, [...seen.background.keys()])}`);
+    else if (owner.session !== st.session) at(['session'], `await "${st.await}" must be on session ${owner.session}`);
   }
   if (st.kind === 'messages' && !st.messages.some((m) => m.type === 'Sync' || m.type === 'Query' || m.type === 'Terminate') && !st.until) {
-    problems.push('a message list without Sync needs `until` (the reply to wait for)');
+    at(['messages'], 'a message list without Sync needs `until` (the reply to wait for)');
   }
-  if (st.kind === 'messages' && st.until && !(MESSAGE_NAMES as readonly string[]).includes(st.until)) problems.push(`until: unknown message "${st.until}"`);
-  for (const label of st.expect?.messages ?? []) {
-    if (!(MESSAGE_NAMES as readonly string[]).includes(label.split(':')[0])) problems.push(`expect.messages: unknown message "${label}"; known: ${MESSAGE_NAMES.join(', ')}`);
+  for (const ref of savedRefs(st)) {
+    if (!seen.saved.has(ref.name)) at(ref.path, `$${ref.name} is used before any step saves it${didYouMean(ref.name, [...seen.saved])}`);
   }
-  for (const r of savedRefs(st)) if (!saved.has(r)) problems.push(`$${r} is used before any step saves it`);
   return problems;
 }
 
-/** Saved values a step reads: {{$v}} inside text, or a whole expected value '$v'. */
-export function savedRefs(st: StepSpec): string[] {
-  const inText = JSON.stringify([st.sql, 'params' in st ? st.params : undefined, st.named, st.messages, st.waitFor?.sql]).match(/\{\{\$(\w+)\}\}/g) ?? [];
-  const whole: string[] = [];
-  const visit = (v: unknown): void => {
-    if (typeof v === 'string' && /^\$\w+$/.test(v)) whole.push(v.slice(1));
-    else if (Array.isArray(v)) v.forEach(visit);
-    else if (v && typeof v === 'object') Object.values(v).forEach(visit);
+/** Saved values a step reads, each where it is read: {{$v}} inside text sent, or a whole expected value '$v'. */
+function savedRefs(st: StepSpec): Array<{ readonly name: string; readonly path: Path }> {
+  const out: Array<{ name: string; path: Path }> = [];
+  const visit = (v: unknown, path: Path, whole: boolean): void => {
+    if (typeof v === 'string') {
+      for (const m of v.matchAll(/\{\{\$(\w+)\}\}/g)) out.push({ name: m[1], path });
+      if (whole && /^\$\w+$/.test(v)) out.push({ name: v.slice(1), path });
+    } else if (Array.isArray(v)) {
+      v.forEach((x, i) => visit(x, [...path, i], whole));
+    } else if (isRecord(v)) {
+      for (const [k, x] of Object.entries(v)) visit(x, [...path, k], whole);
+    }
   };
-  visit([st.expect, st.waitFor?.rows, st.cancel]);
-  return [...inText.map((r) => r.slice(3, -2)), ...whole];
+  const s = st as unknown as Record<string, unknown>;
+  for (const key of ['sql', 'params', 'named', 'messages']) visit(s[key], [key], false);
+  visit(st.waitFor?.sql, ['waitFor', 'sql'], false);
+  visit(st.waitFor?.rows, ['waitFor', 'rows'], true);
+  visit(st.expect, ['expect'], true);
+  visit(st.cancel, ['cancel'], true);
+  return out;
+}
+
+/** A known issue's modes must be modes its pooler has, where poolcheck knows the pooler. */
+function knownModeProblems(spec: ScenarioSpec): Problem[] {
+  if (!Array.isArray(spec.known)) return [];
+  return (spec.known as readonly unknown[]).flatMap((k, i) => {
+    const modes = isRecord(k) && typeof k.pooler === 'string' ? findPooler(k.pooler)?.modes : undefined;
+    if (!modes || !isRecord(k) || !Array.isArray(k.modes)) return [];
+    return (k.modes as unknown[]).flatMap((m, j): Problem[] => (typeof m !== 'string' || modes.includes(m) ? []
+      : [{ path: ['known', i, 'modes', j], message: `${String(k.pooler)} has no mode "${m}"${didYouMean(m, modes)}; its modes: ${modes.join(', ')}` }]));
+  });
 }

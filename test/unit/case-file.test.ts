@@ -1,18 +1,20 @@
 import { expect } from 'chai';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadCaseFile } from '../../harness/scenario/case-file.ts';
+import { loadCatalog, selectScenarios, caseSelectorProblem } from '../../harness/scenario/catalog.ts';
+import type { Origin } from '../../harness/scenario/model.ts';
 import { tempDir } from '../temp-dir.ts';
 
-const write = (text: string) => {
-  const file = path.join(tempDir('pc-case-'), 'case.yaml');
+const origin: Origin = { shipped: false, folder: '/cases' };
+
+const write = (text: string, name = 'case.yaml', dir = tempDir('pc-case-')) => {
+  const file = path.join(dir, name);
   writeFileSync(file, text);
   return file;
 };
 
-describe('YAML case files', () => {
-  it('load into the scenario model', () => {
-    const [s] = loadCaseFile(write(`id: sequences/from-a-bug-report
+const GOOD = `id: sequences/from-a-bug-report
 category: sequences
 why: a bug report
 pool: single
@@ -21,26 +23,129 @@ sessions: { a: {}, b: {} }
 steps:
   - { session: a, sql: "SELECT nextval('{{seq}}')", save: v }
   - { session: a, sql: "SELECT currval('{{seq}}')", expect: { rows: [[$v]] } }
-`), 'case.yaml');
+`;
+
+describe('YAML case files', () => {
+  it('load into the scenario model', () => {
+    const { scenarios: [s], broken } = loadCaseFile(write(GOOD), 'case.yaml', origin);
+    expect(broken).to.deep.equal([]);
     expect(s.id).to.equal('sequences/from-a-bug-report');
     expect(s.steps[1].expect?.rows).to.deep.equal([['$v']]);
     expect(s.source).to.equal('case.yaml:1');
+    expect(s.origin).to.deep.equal(origin);
   });
 
-  it('report malformed YAML with file and line', () => {
-    expect(() => loadCaseFile(write('id: x\nsteps: [\n  - { a: 1\n'), 'bad.yaml')).to.throw(/^bad\.yaml:\d+: /);
+  it('report malformed YAML as file:line:col, as one broken scenario', () => {
+    const { scenarios, broken } = loadCaseFile(write('id: x\nsteps: [\n  - { a: 1\n'), 'bad.yaml', origin);
+    expect(scenarios).to.deep.equal([]);
+    expect(broken).to.have.length(1);
+    expect(broken[0]).to.include({ id: 'bad.yaml', anonymous: true });
+    expect(broken[0].problems[0]).to.match(/^bad\.yaml:\d+:\d+: /);
   });
 
-  it('point an invalid step at its own line', () => {
+  it('point every mistake at its own line and column, with the key that was meant', () => {
     const text = `id: sequences/broken
 category: sequences
 why: w
 pool: single
+setpu: ["CREATE SEQUENCE {{seq}}"]
 sessions: { a: {} }
 steps:
-  - { session: a, sql: "SELECT 1" }
+  - { session: a, sql: "SELECT 1", expct: { rows: [["1"]] } }
   - { session: b, sql: "SELECT 2" }
+  - { session: a, messages: [{ type: Prase, sql: "SELECT 1" }, { type: Sync }] }
+  - { session: a, sql: "SELECT 1", expect: { rows: [1] } }
+  - { session: a, sql: "SELECT 1", expect: { rows: [[1.50]] } }
+  - { session: a, sql: "SELECT 1", timeoutMs: soon }
 `;
-    expect(() => loadCaseFile(write(text), 'broken.yaml')).to.throw(/^broken\.yaml:8: invalid scenario sequences\/broken: step 2: unknown session "b"/);
+    const { broken: [b] } = loadCaseFile(write(text), 'broken.yaml', origin);
+    expect(b.id).to.equal('sequences/broken');
+    expect(b.problems).to.have.length(7);
+    const p = b.problems.join('\n');
+    expect(p).to.match(/^broken\.yaml:5:1: unknown key "setpu"; did you mean "setup"\?/m);
+    expect(p).to.match(/^broken\.yaml:8:36: unknown key "expct"; did you mean "expect"\?/m);
+    expect(p).to.match(/^broken\.yaml:9:16: unknown session "b"; declared: a/m);
+    expect(p).to.match(/^broken\.yaml:10:38: unknown message type "Prase"; did you mean "Parse"\?/m);
+    expect(p).to.match(/^broken\.yaml:11:53: expected a row: a list of values/m);
+    expect(p).to.match(/^broken\.yaml:12:54: 1\.5 is a number YAML does not keep as written: quote it as PostgreSQL prints it/m);
+    expect(p).to.match(/^broken\.yaml:13:47: expected a whole number, got string "soon"/m);
+  });
+
+  it('take whole numbers, booleans and null in expected rows as the text PostgreSQL sends', () => {
+    const text = GOOD.replace('expect: { rows: [[$v]] }', 'expect: { rows: [[1, true, false, null]] }');
+    const { scenarios: [s] } = loadCaseFile(write(text), 'case.yaml', origin);
+    expect(s.steps[1].expect?.rows).to.deep.equal([['1', 't', 'f', null]]);
+  });
+
+  it('load the good documents of a file beside its broken ones', () => {
+    const text = `${GOOD}---\n${GOOD.replace('from-a-bug-report', 'second').replace('pool: single', 'pool: singel')}`;
+    const { scenarios, broken } = loadCaseFile(write(text), 'two.yaml', origin);
+    expect(scenarios.map((s) => s.id)).to.deep.equal(['sequences/from-a-bug-report']);
+    expect(broken.map((b) => b.id)).to.deep.equal(['sequences/second']);
+    expect(broken[0].problems[0]).to.match(/^two\.yaml:14:7: "singel" is not one of "single", "wide"; did you mean "single"\?/);
+  });
+});
+
+describe('case folders (--cases)', () => {
+  const folder = () => {
+    const dir = tempDir('pc-cases-');
+    write(GOOD.replace('from-a-bug-report', 'mine-good'), 'good.yaml', dir);
+    write('id: sequences/mine-broken\ncategory: sequences\nwhy: w\npool: single\nsessions: { a: {} }\nsteps: [{ session: a, sqll: "SELECT 1" }]\n', 'broken.yaml', dir);
+    write('{ not yaml', 'unreadable.yml', dir);
+    mkdirSync(path.join(dir, 'nested'));
+    write(`export default { id: 'sequences/mine-ts', category: 'sequences', why: 'a TypeScript case', pool: 'single', sessions: { a: {} }, steps: [{ session: 'a', sql: 'SELECT 1' }] };\n`, 'case.ts', path.join(dir, 'nested'));
+    write('export const helper = 1;\n', '_helper.ts', dir);
+    return dir;
+  };
+
+  it('load YAML and TypeScript cases from anywhere; a broken file breaks only its own scenarios', async () => {
+    const dir = folder();
+    const catalog = await loadCatalog(undefined, [dir]);
+    const mine = catalog.scenarios.filter((s) => !s.origin.shipped);
+    expect(mine.map((s) => s.id)).to.deep.equal(['sequences/mine-good', 'sequences/mine-ts']);
+    expect(catalog.scenarios.filter((s) => s.origin.shipped).length).to.be.at.least(40);
+    expect(catalog.broken.map((b) => b.id).sort()).to.deep.equal(['sequences/mine-broken', path.relative(process.cwd(), path.join(dir, 'unreadable.yml'))].sort());
+    expect(catalog.broken.find((b) => b.id === 'sequences/mine-broken')?.problems.join('\n')).to.match(/broken\.yaml:6:23: unknown key "sqll"; did you mean "sql"\?/);
+  });
+
+  it('select a whole case folder with cases:DIR or cases:NAME, and always select a file whose ids could not be read', async () => {
+    const dir = folder();
+    const catalog = await loadCatalog(undefined, [dir]);
+    const ids = (sel: string) => [...selectScenarios(catalog.scenarios, sel), ...selectScenarios(catalog.broken, sel)].map((s) => s.id);
+    const unreadable = path.relative(process.cwd(), path.join(dir, 'unreadable.yml'));
+    expect(ids(`cases:${dir}`).sort()).to.deep.equal(['sequences/mine-broken', 'sequences/mine-good', 'sequences/mine-ts', unreadable].sort());
+    expect(ids(`cases:${path.basename(dir)}`)).to.have.length(4);
+    expect(ids('cases:cases')).to.include('sequences/case-currval-after-other-clients-commit').and.include(unreadable);
+    expect(ids('cancel')).to.not.include('sequences/mine-good');
+    expect(caseSelectorProblem(catalog, `cases:${dir}`)).to.equal(undefined);
+    expect(caseSelectorProblem(catalog, 'cases:nowhere')).to.match(/^--scenarios cases:nowhere: no scenario was loaded from a folder "nowhere"; case folders: .*cases/);
+  });
+
+  it('refuse a case that takes the id of a shipped scenario, and keep the shipped one', async () => {
+    const dir = tempDir('pc-cases-');
+    write(GOOD.replace('sequences/from-a-bug-report', 'sequences/case-currval-after-other-clients-commit'), 'dup.yaml', dir);
+    const catalog = await loadCatalog(undefined, [dir]);
+    expect(catalog.scenarios.find((s) => s.id === 'sequences/case-currval-after-other-clients-commit')?.origin.shipped).to.equal(true);
+    expect(catalog.broken.map((b) => b.problems.join(''))).to.match(/is already defined in suites\/cases\//);
+  });
+});
+
+describe('the package API for TypeScript cases', () => {
+  it("loads a case that imports defineScenario, step and msg from 'poolcheck', in a repository of its own", async () => {
+    const repo = tempDir('pc-repo-');
+    writeFileSync(path.join(repo, 'package.json'), '{ "name": "my-pooler", "private": true, "type": "module" }\n');
+    mkdirSync(path.join(repo, 'node_modules'));
+    symlinkSync(path.resolve(import.meta.dirname, '../..'), path.join(repo, 'node_modules', 'poolcheck'));
+    mkdirSync(path.join(repo, 'cases'));
+    write(`import { defineScenario, msg, step } from 'poolcheck';
+export default defineScenario({
+  id: 'session-state/from-the-package', category: 'session-state', pool: 'single', why: 'written against the package API',
+  sessions: { a: {} },
+  steps: [step('a', "SET TimeZone = 'UTC'"), { session: 'a', messages: [msg.query('SHOW TimeZone')], expect: { messages: ['RowDescription', 'DataRow', 'CommandComplete', 'ReadyForQuery:I'] } }],
+});
+`, 'case.ts', path.join(repo, 'cases'));
+    const catalog = await loadCatalog(undefined, [path.join(repo, 'cases')]);
+    expect(catalog.broken).to.deep.equal([]);
+    expect(catalog.scenarios.find((s) => s.id === 'session-state/from-the-package')?.steps.map((s) => s.kind)).to.deep.equal(['sql', 'messages']);
   });
 });

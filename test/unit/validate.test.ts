@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import type { ScenarioSpec } from '../../harness/scenario/model.ts';
-import { checkScenario } from '../../harness/scenario/validate.ts';
+import { checkScenario, problemText } from '../../harness/scenario/validate.ts';
 import { requiredCapabilities } from '../../harness/scenario/capabilities.ts';
 import { loaded } from '../scenario-fixture.ts';
 
-const validateScenario = (s: ScenarioSpec): readonly string[] => { const c = checkScenario(s, 'test'); return c.ok ? [] : c.problems; };
+const validateScenario = (s: unknown): readonly string[] => { const c = checkScenario(s, 'test'); return c.ok ? [] : c.problems.map(problemText); };
 
 const base: ScenarioSpec = { id: 'sequences/x', category: 'sequences', why: 'because', pool: 'single', sessions: { a: {} }, steps: [{ session: 'a', sql: 'SELECT 1' }] };
 
@@ -25,17 +25,17 @@ describe('scenario validation', () => {
       ],
     };
     const p = validateScenario(bad).join('\n');
-    expect(p).to.match(/step 1: unknown session "z"/);
-    expect(p).to.match(/step 2: a step needs exactly one action .* found sql and cancel/);
-    expect(p).to.match(/step 3: \$v is used before any step saves it/);
-    expect(p).to.match(/step 4: await "q" names no earlier background step/);
-    expect(p).to.match(/background step "late" is never awaited/);
+    expect(p).to.match(/^step 1 \(at session\): unknown session "z"/);
+    expect(p).to.match(/step 2: a step needs exactly one of .* found sql and cancel/);
+    expect(p).to.match(/step 3 \(at sql\): \$v is used before any step saves it/);
+    expect(p).to.match(/step 4 \(at await\): await "q" names no earlier background step/);
+    expect(p).to.match(/step 5 \(at background\): background step "late" is never awaited/);
   });
 
   it('rejects a missing why, a bad id and an unknown category', () => {
     const p = validateScenario({ ...base, id: 'Bad Id', category: 'nope' as never, why: '' }).join('\n');
     expect(p).to.match(/id "Bad Id"/);
-    expect(p).to.match(/category "nope"/);
+    expect(p).to.match(/category: "nope" is not one of/);
     expect(p).to.match(/why/);
   });
 
@@ -46,5 +46,51 @@ describe('scenario validation', () => {
   it('derives the capabilities a driver needs from the steps', () => {
     const s = loaded({ ...base, steps: [{ session: 'a', named: { name: 's', sql: 'SELECT 1' }, savePid: 'p' }, { session: 'a', messages: [{ type: 'Sync' }] }] });
     expect([...requiredCapabilities(s)].sort()).to.deep.equal(['backendPid', 'namedPrepare', 'protocol']);
+  });
+
+  it('holds a TypeScript scenario to the same schema as a case file', () => {
+    const p = validateScenario({
+      ...base, setpu: ['x'],
+      steps: [
+        { session: 'a', sql: 'SELECT 1', expct: { rows: [['1']] } },
+        { session: 'a', messages: [{ type: 'Prase', sql: 'SELECT 1' }, { type: 'Sync' }] },
+        { session: 'a', sql: 'SELECT 1', expect: { rows: [[1.5]] } },
+        { session: 'a', sql: 'SELECT 1', timeoutMs: '100' },
+      ],
+    }).join('\n');
+    expect(p).to.match(/setpu: unknown key "setpu"; did you mean "setup"\?/);
+    expect(p).to.match(/step 1 \(at expct\): unknown key "expct"; did you mean "expect"\?/);
+    expect(p).to.match(/step 2 \(at messages.0.type\): unknown message type "Prase"; did you mean "Parse"\?/);
+    expect(p).to.match(/step 3 .*1\.5 is a number YAML does not keep as written: quote it/);
+    expect(p).to.match(/step 4 \(at timeoutMs\): expected a whole number/);
+  });
+
+  it('takes an optional key written as undefined for an absent one', () => {
+    expect(validateScenario({ ...base, needs: undefined, steps: [{ session: 'a', sql: 'SELECT 1', expect: undefined }] })).to.deep.equal([]);
+  });
+
+  it('turns whole numbers and booleans in expected rows into the text PostgreSQL sends', () => {
+    const c = checkScenario({ ...base, steps: [{ session: 'a', sql: 'SELECT 1, true, false, null', expect: { rows: [[1, true, false, null]] } }] }, 'test');
+    expect(c.ok && c.scenario.steps[0].expect?.rows).to.deep.equal([['1', 't', 'f', null]]);
+  });
+
+  it('names a saved value, a background step and a session that are close to the one meant', () => {
+    const p = validateScenario({
+      ...base, sessions: { alice: {} },
+      steps: [
+        { session: 'alice', sql: 'SELECT 1', save: 'first' },
+        { session: 'alcie', sql: 'SELECT 1' },
+        { session: 'alice', sql: 'SELECT 1', expect: { rows: [['$frist']] } },
+      ],
+    }).join('\n');
+    expect(p).to.match(/step 2 \(at session\): unknown session "alcie"; did you mean "alice"\?/);
+    expect(p).to.match(/step 3 \(at expect.rows.0.0\): \$frist is used before any step saves it; did you mean "first"\?/);
+  });
+
+  it('checks that a known issue names modes its pooler has', () => {
+    const known = [{ pooler: 'pgbouncer', modes: ['transacton'], reason: 'r', link: 'https://example.org/1' }];
+    expect(validateScenario({ ...base, known }).join('\n')).to.match(/known.0.modes.0: pgbouncer has no mode "transacton"; did you mean "transaction"\?/);
+    expect(validateScenario({ ...base, known: [{ pooler: 'pgbounce', reason: 'r', link: 'https://example.org/1' }] }).join('\n')).to.match(/unknown pooler "pgbounce"; did you mean "pgbouncer"/);
+    expect(validateScenario({ ...base, known: [{ pooler: 'my-pooler', modes: ['any'], reason: 'r', link: 'https://example.org/1', versions: '<2' }] })).to.deep.equal([]);
   });
 });

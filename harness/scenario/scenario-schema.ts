@@ -1,0 +1,170 @@
+// The schema of a scenario as written (a YAML case file, or a suite file's data), derived from
+// the model: each table below is typed as "a Field for every key of" its model interface, so a
+// new step kind (StepKinds), step field, expectation, message type or session option does not
+// compile until it has a schema here, and a key the model lacks is refused. Cross-references
+// (sessions, saved values, background steps) are validate.ts's.
+import { CAPABILITIES } from '../drivers/session.ts';
+import { isSqlState } from '../kernel/errors.ts';
+import { OBSERVER } from '../kernel/names.ts';
+import { didYouMean, type Field, type ObjectSchema, type Schema } from '../kernel/schema.ts';
+import type { KnownIssue } from '../poolers/known-issue.ts';
+import { knownPoolerIds } from '../poolers/known-poolers.ts';
+import { ENTRY_FIELDS } from '../poolers/profile-file.ts';
+import { MESSAGE_NAMES, type FrontendMessage } from '../wire/messages.ts';
+import { CATEGORIES, type Expect, type ScenarioSpec, type SessionSpec, type StepBase, type StepKind, type StepKinds } from './model.ts';
+
+type FieldsOf<T> = { readonly [F in keyof T]-?: Field };
+
+const text: Schema = { kind: 'string' };
+const texts: Schema = { kind: 'list', of: text };
+/** Text compared with what PostgreSQL sends: 1 and true stand for "1" and "t" (kernel/schema.ts). */
+const pgText: Schema = { kind: 'string', scalars: true };
+const cell: Schema = { kind: 'either', of: [pgText, { kind: 'literal', value: null }], describe: 'a value as PostgreSQL prints it, or null' };
+const row: Schema = { kind: 'either', of: [{ kind: 'list', of: cell }], describe: 'a row: a list of values (rows: [["1", "x"]] is one row of two)' };
+const rows: Schema = { kind: 'list', of: row };
+const oneOf = (values: readonly string[]): Schema => ({ kind: 'string', oneOf: values });
+const req = (schema: Schema): Field => ({ schema, required: true });
+const opt = (schema: Schema): Field => ({ schema });
+const sqlState: Schema = { kind: 'string', check: (v) => (isSqlState(v) ? undefined : `${JSON.stringify(v)} is not a SQLSTATE (five characters, e.g. 42P05)`) };
+const name: Schema = { kind: 'string', check: (v) => (/^\w+$/.test(v) ? undefined : `"${v}" is not a name: letters, digits and _ (it is read back as $${v.replace(/\W/g, '_')})`) };
+const int = (min: number): Schema => ({ kind: 'number', integer: true, min });
+
+// Left out of the list expect.messages is compared with (expectations.ts): each has its own expectation.
+const ASIDE: Readonly<Record<string, string>> = { NoticeResponse: 'expect.notices', ParameterStatus: 'expect.parameterStatus', NotificationResponse: 'expect.notification' };
+
+/** 'ParseComplete', 'ErrorResponse:42P05', 'ReadyForQuery:T' (expectations.ts messageLabel). */
+function labelProblem(label: string): string | undefined {
+  const [message] = label.split(':', 1);
+  const detail = label.includes(':') ? label.slice(message.length + 1) : undefined;
+  if (!(MESSAGE_NAMES as readonly string[]).includes(message)) return `unknown message "${message}"${didYouMean(message, MESSAGE_NAMES)}`;
+  if (ASIDE[message]) return `${message} is not compared in expect.messages (it may come at any point); use ${ASIDE[message]}`;
+  if (detail === undefined) return undefined;
+  if (message === 'ReadyForQuery') return ['I', 'T', 'E'].includes(detail) ? undefined : `ReadyForQuery's status is I, T or E, not "${detail}"`;
+  if (message === 'ErrorResponse') return isSqlState(detail) ? undefined : `"${label.slice(message.length + 1)}" is not a SQLSTATE (e.g. ErrorResponse:42P05)`;
+  return `only ErrorResponse (a SQLSTATE) and ReadyForQuery (a status: I, T or E) take ":${detail}"`;
+}
+
+const EXPECT_FIELDS: FieldsOf<Expect> = {
+  error: opt(sqlState),
+  rows: opt(rows),
+  rowCount: opt(int(0)),
+  equals: opt(pgText),
+  notEquals: opt(pgText),
+  parameterStatus: opt({ kind: 'object', fields: {}, rest: { kind: 'either', of: [pgText, { kind: 'literal', value: null }], describe: 'a value, or null (never reported)' } }),
+  messages: opt({ kind: 'list', of: { kind: 'string', check: labelProblem } }),
+  notices: opt({ kind: 'list', of: sqlState }),
+  notification: opt({
+    kind: 'either', describe: 'null (none may arrive), or { payload?, pidEquals? }',
+    of: [{ kind: 'literal', value: null }, { kind: 'object', fields: { payload: opt(text), pidEquals: opt(text) } }],
+  }),
+};
+
+const STEP_BASE_FIELDS: FieldsOf<StepBase> = {
+  session: req(text),
+  background: opt(name),
+  save: opt(name),
+  savePid: opt(name),
+  expect: opt({ kind: 'object', fields: EXPECT_FIELDS }),
+  timeoutMs: opt(int(1)),
+  label: opt(text),
+};
+
+type MessageType = FrontendMessage['type'];
+type MessageFields = { readonly [T in MessageType]: FieldsOf<Omit<Extract<FrontendMessage, { readonly type: T }>, 'type'>> };
+
+/** Each frontend message's own fields (wire/messages.ts); `type` picks the message. */
+const MESSAGE_FIELDS: MessageFields = {
+  Query: { sql: req(text) },
+  Parse: { name: opt(text), sql: req(text), types: opt({ kind: 'list', of: int(0) }) },
+  Bind: { portal: opt(text), statement: opt(text), params: opt({ kind: 'list', of: cell }) },
+  Describe: { kind: req(oneOf(['S', 'P'])), name: opt(text) },
+  Execute: { portal: opt(text), maxRows: opt(int(0)) },
+  Close: { kind: req(oneOf(['S', 'P'])), name: opt(text) },
+  Flush: {},
+  Sync: {},
+  Terminate: {},
+  CopyData: { data: req(text) },
+  CopyDone: {},
+  CopyFail: { message: req(text) },
+};
+
+const message: Schema = {
+  kind: 'variants', what: 'message', tag: 'type',
+  variants: Object.fromEntries(Object.entries(MESSAGE_FIELDS).map(([type, fields]): [string, ObjectSchema] => [type, {
+    kind: 'object', fields: { type: req({ kind: 'literal', value: type }), ...fields },
+  }])),
+};
+
+/** Each kind's own fields (model.ts StepKinds); the one a step has names its kind. */
+const STEP_KIND_FIELDS: { readonly [K in StepKind]: FieldsOf<StepKinds[K]> } = {
+  sql: { sql: req(text), params: opt({ kind: 'list', of: pgText }) },
+  named: { named: req({ kind: 'object', fields: { name: req(text), sql: req(text), params: opt({ kind: 'list', of: pgText }) } }) },
+  messages: { messages: req({ kind: 'list', of: message, min: 1 }), until: opt(oneOf(MESSAGE_NAMES)), splitWrites: opt({ kind: 'list', of: int(1) }) },
+  cancel: {
+    cancel: req({
+      kind: 'either', describe: 'true (cancel through the driver), or { pid: $saved, secret: own | wrong }',
+      of: [{ kind: 'literal', value: true }, { kind: 'object', fields: { pid: req(text), secret: req(oneOf(['own', 'wrong'])) } }],
+    }),
+  },
+  connect: { connect: req({ kind: 'literal', value: true }) },
+  disconnect: { disconnect: req(oneOf(['terminate', 'abrupt'])) },
+  waitNotification: { waitNotification: req(text) },
+  await: { await: req(name) },
+  waitFor: { waitFor: req({ kind: 'object', fields: { sql: req(text), rows: req(rows) } }) },
+};
+
+/** The step kinds' names, from the table the compiler holds to StepKinds. */
+export const STEP_KIND_NAMES = Object.keys(STEP_KIND_FIELDS) as StepKind[];
+
+const step: Schema = {
+  kind: 'variants', what: 'step',
+  variants: Object.fromEntries(STEP_KIND_NAMES.map((k): [string, ObjectSchema] => [k, { kind: 'object', fields: { ...STEP_BASE_FIELDS, ...STEP_KIND_FIELDS[k] } }])),
+};
+
+const SESSION_FIELDS: FieldsOf<SessionSpec> = {
+  pool: opt(oneOf(['single', 'wide'])),
+  applicationName: opt(text),
+  user: opt(oneOf(['app', 'md5', 'trust'])),
+  password: opt({ kind: 'literal', value: 'wrong' }),
+  tls: opt({ kind: 'boolean' }),
+  startupParams: opt({ kind: 'object', fields: {}, rest: text }),
+};
+
+// A known issue is a profile entry for this one case (poolers/known-issue.ts): its fields are a
+// profile entry's, less what names scenarios, plus the pooler and its modes.
+const { scenarios: _scenarios, traits: _traits, ...ENTRY_CONDITIONS } = ENTRY_FIELDS;
+const KNOWN_FIELDS: FieldsOf<KnownIssue> = {
+  // A pooler poolcheck does not know may be one a profile file describes; a near miss is a typo.
+  pooler: req({
+    kind: 'string',
+    check: (v) => {
+      if (!/^[a-z][a-z0-9-]*$/.test(v)) return 'a pooler id is lower-case letters, digits and dashes';
+      const hint = knownPoolerIds.includes(v) ? '' : didYouMean(v, knownPoolerIds);
+      return hint ? `unknown pooler "${v}"${hint}` : undefined;
+    },
+  }),
+  modes: opt({ kind: 'list', of: text, min: 1 }),
+  ...ENTRY_CONDITIONS,
+};
+
+const SCENARIO_FIELDS: FieldsOf<ScenarioSpec> = {
+  id: req({ kind: 'string', check: (v) => (/^[a-z0-9-]+\/[a-z0-9-]+$/.test(v) ? undefined : `id "${v}" must look like <category>/<name> in lower-case-with-dashes`) }),
+  category: req(oneOf(CATEGORIES)),
+  why: req({ kind: 'string', check: (v) => (v.trim() ? undefined : '`why` is the user-visible consequence in one line: it cannot be empty') }),
+  docs: opt(text),
+  pool: req(oneOf(['single', 'wide'])),
+  needs: opt({ kind: 'list', of: oneOf(Object.keys(CAPABILITIES)) }),
+  setup: opt(texts),
+  teardown: opt(texts),
+  sessions: req({
+    kind: 'object', fields: {}, rest: { kind: 'object', fields: SESSION_FIELDS },
+    check: (v) => (OBSERVER in v ? `"${OBSERVER}" is reserved for the direct ground-truth connection` : undefined),
+  }),
+  steps: req({ kind: 'list', of: step, min: 1 }),
+  known: opt({ kind: 'list', of: { kind: 'object', fields: KNOWN_FIELDS } }),
+};
+
+export const SCENARIO_SCHEMA: Schema = {
+  kind: 'object', fields: SCENARIO_FIELDS,
+  check: (v) => (typeof v.id === 'string' && typeof v.category === 'string' && !v.id.startsWith(`${v.category}/`) ? `id "${v.id}" must start with its category "${v.category}/"` : undefined),
+};
