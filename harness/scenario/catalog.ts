@@ -2,7 +2,7 @@
 // list) and every suites/cases/*.yaml case file, each checked once here, and the feature-map
 // rows (suites/features.ts). Ids must be unique. The harness imports nothing from suites/: the
 // catalogue reads it as data.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { matchesId } from '../kernel/id-glob.ts';
@@ -39,10 +39,12 @@ export async function loadCatalog(dir = SUITES_DIR): Promise<Catalog> {
       else if (file.endsWith('.ts')) {
         const mod = (await import(pathToFileURL(full).href)) as { default?: ScenarioSpec | ScenarioSpec[] };
         if (!mod.default) throw new Error(`${source}: no default export (a scenario or a list of them)`);
+        const text = readFileSync(full, 'utf8');
         for (const spec of ([] as ScenarioSpec[]).concat(mod.default)) {
-          const checked = checkScenario(spec, source);
+          const where = `${source}${lineOf(text, spec.id)}`;
+          const checked = checkScenario(spec, where);
           if (checked.ok) scenarios.push(checked.scenario);
-          else broken.push({ id: spec.id, category: spec.category, source, problems: checked.problems });
+          else broken.push({ id: spec.id, category: spec.category, source: where, problems: checked.problems });
         }
       }
     }
@@ -55,6 +57,15 @@ export async function loadCatalog(dir = SUITES_DIR): Promise<Catalog> {
     seen.set(s.id, s.source);
   }
   return { scenarios, broken, features: await loadFeatures(dir) };
+}
+
+/**
+ * ':line' of the id's literal in a suite file, so that a CI annotation points at the scenario;
+ * empty when the id is computed rather than written out.
+ */
+function lineOf(text: string, id: string): string {
+  const at = ["'", '"', '`'].map((q) => text.indexOf(`${q}${id}${q}`)).find((i) => i >= 0);
+  return at === undefined ? '' : `:${text.slice(0, at).split('\n').length}`;
 }
 
 async function loadFeatures(dir: string): Promise<readonly Feature[]> {
