@@ -3,6 +3,7 @@ import { OPTION_NAMES, OPTIONS, type OptionSpec } from './options.ts';
 
 const SECTIONS: ReadonlyArray<[OptionSpec['section'], string]> = [
   ['run', 'run'],
+  ['ci', 'CI: shards, attempts, strictness, run-to-run diff (GITHUB_STEP_SUMMARY set: GitHub mode, see the README)'],
   ['local', 'local provider (the default: PostgreSQL and the poolers as child processes)'],
   ['docker', 'docker provider (a Docker engine: dockerd --bridge=none --iptables=false --ip6tables=false)'],
   ['external', 'external provider (runs direct first, then the pooler, on the same database; give poolcheck a database of its own)'],
@@ -18,6 +19,8 @@ export function helpText(version: string, defaults: Readonly<Record<string, stri
     '  poolcheck run  [options]                     certify targets (default provider: local)',
     '  poolcheck list targets|drivers|scenarios',
     '  poolcheck images bootstrap | build [COMPONENT...] | list',
+    '  poolcheck merge OUT DIR...                   the reports of a whole run from its shards\' out folders (--shard i/n)',
+    '  poolcheck diff OLD NEW                       what changed between two runs (out folders or results.json files), per target',
   ];
   for (const [section, title] of SECTIONS) {
     out.push('', `${title}:`);
@@ -31,6 +34,6 @@ export function helpText(version: string, defaults: Readonly<Record<string, stri
   }
   out.push('', 'images:', '  bootstrap     make debian:bookworm-slim locally (debootstrap + docker import) where no registry is reachable',
     '  build         build poolcheck\'s images from docker/ (docker build --network host)', '  list          the images poolcheck runs, and the version each reports',
-    '', 'exit codes: 0 no regression and no error; 1 at least one regression; 2 harness error or bad usage', '');
+    '', 'exit codes: 0 no regression and no error; 1 at least one regression (with --strict also improved or flaky; diff: something new); 2 harness error or bad usage', '');
   return out.join('\n');
 }

@@ -3,8 +3,10 @@ import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { MissingBinaryError } from '../targets/binaries.ts';
 import { parseCommandLine, UsageError } from './args.ts';
 import { helpText } from './help.ts';
+import { diffCommand } from './diff-command.ts';
 import { imagesCommand } from './images-command.ts';
 import { listCommand } from './list-command.ts';
+import { mergeCommand } from './merge-command.ts';
 import { DEFAULT_LANES, DEFAULT_OUT, DEFAULT_TARGETS, runCommand } from './run-command.ts';
 import { POOLCHECK_VERSION } from './version.ts';
 
@@ -22,12 +24,14 @@ export async function main(argv: string[]): Promise<number> {
     if (options.flag('version') || positionals[0] === 'version') { process.stdout.write(`${POOLCHECK_VERSION}\n`); return 0; }
     if (options.flag('help') || positionals[0] === 'help') { process.stdout.write(HELP()); return 0; }
     if (!command) {
-      if (positionals[0]) throw new UsageError(`unknown command "${positionals[0]}"; commands: run, list, images (poolcheck --help)`);
+      if (positionals[0]) throw new UsageError(`unknown command "${positionals[0]}"; commands: run, list, images, merge, diff (poolcheck --help)`);
       process.stdout.write(HELP());
       return 2;
     }
     if (command === 'run') return await runCommand(options, positionals);
     if (command === 'list') return await listCommand(positionals[0], options);
+    if (command === 'merge') return await mergeCommand(positionals, options);
+    if (command === 'diff') return await diffCommand(positionals);
     return await imagesCommand(positionals[0], positionals.slice(1), options);
   } catch (err) {
     // One line for the user; the stack only when asked for (POOLCHECK_DEBUG=1) or for a fault of ours.

@@ -2,7 +2,7 @@
 // help text and poolcheck.config.json are all derived from this table.
 import { poolerIds } from '../poolers/registry.ts';
 
-export const COMMANDS = ['run', 'list', 'images'] as const;
+export const COMMANDS = ['run', 'list', 'images', 'merge', 'diff'] as const;
 export type Command = (typeof COMMANDS)[number];
 export const PROVIDERS = ['local', 'docker', 'external'] as const;
 export type ProviderKind = (typeof PROVIDERS)[number];
@@ -31,7 +31,7 @@ export interface OptionSpec {
   /** Its key in poolcheck.config.json ("poolers.pgbouncer" is inside the "poolers" object). */
   readonly config?: string;
   /** The help section it is listed in. */
-  readonly section: 'run' | 'local' | 'docker' | 'external' | 'images' | 'general';
+  readonly section: 'run' | 'ci' | 'local' | 'docker' | 'external' | 'images' | 'general';
 }
 
 const text = { kind: 'text' } as const;
@@ -55,6 +55,11 @@ const STATIC = {
   'step-timeout': { value: { kind: 'int', min: 100, max: MAX_TIMER_MS }, arg: 'MS', commands: ['run'], config: 'stepTimeoutMs', section: 'run', help: 'deadline for each step, in milliseconds' },
   lanes: { value: { kind: 'int', min: 1, max: 16 }, arg: 'N', commands: ['run'], config: 'lanes', section: 'run', help: 'scenarios run in parallel per target, each lane with its own database and pools' },
   quiet: { value: flag, commands: ['run'], section: 'run', help: 'no progress on stderr' },
+  shard: { value: text, arg: 'I/N', commands: ['run'], section: 'ci', help: 'run part I of N of the matrix (whole scenario-and-driver groups on every target, balanced by estimated cost); poolcheck merge joins the parts' },
+  'repeat-each': { value: { kind: 'int', min: 1, max: 100 }, arg: 'N', commands: ['run'], config: 'repeatEach', section: 'ci', help: 'run every result N times; attempts that disagree make it flaky' },
+  retries: { value: { kind: 'int', min: 0, max: 10 }, arg: 'N', commands: ['run'], config: 'retries', section: 'ci', help: 'run a result that fails (regression, changed, error) up to N more times, until it does not; attempts that disagree make it flaky' },
+  strict: { value: flag, commands: ['run', 'merge'], config: 'strict', section: 'ci', help: 'improved and flaky results fail the run too (exit 1), so a stale profile cannot rot in CI' },
+  baseline: { value: pathValue, arg: 'OLD', commands: ['run', 'merge'], section: 'ci', help: 'an earlier out folder or results.json: what changed since is written to diff.md and results.json' },
   'pg-bindir': { value: pathValue, arg: 'DIR', commands: ['run'], provider: 'local', config: 'pgBinDir', section: 'local', help: "PostgreSQL bin directory to use (default: Debian's newest /usr/lib/postgresql/N/bin)" },
   'no-install': { value: flag, commands: ['run'], section: 'local', help: 'when a server binary or driver package is missing, fail instead of installing its Debian package (as root)' },
   suite: { value: text, arg: 'SUITE', commands: ['run', 'images'], provider: 'docker', config: 'suite', section: 'docker', help: 'the Debian release poolcheck\'s images come from: bookworm (the default), trixie or sid; it fixes the PostgreSQL and pooler versions' },

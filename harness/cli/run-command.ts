@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { driver, driverIds } from '../drivers/registry.ts';
 import { ensureDriverPrerequisites } from '../drivers/prerequisites.ts';
@@ -10,12 +11,19 @@ import { withKnownIssues } from '../poolers/known-issue.ts';
 import { publishedAnswers, type Profile } from '../poolers/profile.ts';
 import { loadProfileFile } from '../poolers/profile-file.ts';
 import { assembleReport, targetFacts } from '../report/assemble.ts';
+import { diffRuns, reportSide } from '../report/diff.ts';
+import { diffMarkdown } from '../report/diff-md.ts';
 import { redactor } from '../report/redact.ts';
-import { countByVerdict, exitCode, type RunReport } from '../report/run-report.ts';
+import { readResultsFile, type ResultsFile } from '../report/results-file.ts';
+import { exitCode, type RunReport } from '../report/run-report.ts';
 import { OutFolder, stagingFolder } from '../report/out-folder.ts';
+import { planFingerprint, SHARD_FILE, shardManifestJson } from '../report/shard-manifest.ts';
+import { judge } from '../report/verdict.ts';
 import { writeReport } from '../report/write-report.ts';
 import { selectScenarios, type Catalog } from '../scenario/catalog.ts';
-import { runMatrix, type MatrixState } from '../scenario/matrix.ts';
+import { runMatrix, type MatrixPlan, type MatrixState } from '../scenario/matrix.ts';
+import { estimateCost } from '../scenario/run-cost.ts';
+import { groupKey, parseShard, shardOwns, type Shard } from '../scenario/shard.ts';
 import { scenarioTraits } from '../scenario/traits.ts';
 import { onInterrupt, reapLeftovers, runStateDir, stopAll } from '../targets/processes.ts';
 import type { Provider } from '../targets/started-target.ts';
@@ -24,8 +32,10 @@ import type { TargetSpec } from '../targets/target-spec.ts';
 import { UsageError, type Options } from './args.ts';
 import { loadCatalogFor } from './case-folders.ts';
 import { loadConfig } from './config.ts';
+import { githubMode } from './github-mode.ts';
 import { consoleProgress } from './progress.ts';
 import { chooseProvider, type ChosenProvider } from './provider-choice.ts';
+import { printSummary } from './summary-line.ts';
 import { POOLCHECK_VERSION } from './version.ts';
 
 export const DEFAULT_TARGETS = 'direct,pgbouncer:session,pgbouncer:transaction,pgbouncer:statement,pgpool:cache';
@@ -50,6 +60,12 @@ interface RunPlan {
   readonly profiles: readonly Profile[];
   /** The targets were not named: a default certification adds each release's feature switches. */
   readonly defaultTargets: boolean;
+  readonly shard?: Shard;
+  readonly repeatEach: number;
+  readonly retries: number;
+  readonly strict: boolean;
+  /** The earlier run --baseline names, read before this one can overwrite it. */
+  readonly baseline?: ResultsFile;
 }
 
 async function planRun(given: Options, positionals: readonly string[]): Promise<RunPlan> {
@@ -70,10 +86,14 @@ async function planRun(given: Options, positionals: readonly string[]): Promise<
     try { return loadProfileFile(file); } catch (e) { throw new UsageError((e as Error).message); }
   });
   const chosen = chooseProvider({ options: o, profiles, runId, logDir: path.join(stagingFolder(out, runId), 'logs'), lanes, defaultTargets: DEFAULT_TARGETS });
+  const shard = o.text('shard') !== undefined ? usage(() => parseShard(o.text('shard')!)) : undefined;
+  const baselineFile = o.text('baseline');
+  const baseline = baselineFile ? usage(() => readResultsFile(baselineFile)) : undefined;
   ensureDriverPrerequisites(drivers.map((d) => d.id), !o.flag('no-install'));
   return {
     runId, drivers, catalog, scenarios, broken, out, chosen, profiles, stepTimeoutMs: o.int('step-timeout') ?? TIMEOUT_MS.step, quiet: o.flag('quiet'),
     defaultTargets: !o.has('targets') && o.text('provider') !== 'external',
+    shard, repeatEach: o.int('repeat-each') ?? 1, retries: o.int('retries') ?? 0, strict: o.flag('strict'), baseline,
   };
 }
 
@@ -85,16 +105,6 @@ async function finalTargets(provider: Provider, targets: readonly TargetSpec[], 
   const problem = targetSettingsProblem(targets, versionOf);
   if (problem) throw new UsageError(problem);
   return defaulted ? withToggledSettings(targets, versionOf) : [...targets];
-}
-
-function printSummary(report: RunReport, out: string, redact: (s: string) => string): void {
-  const c = countByVerdict(report.results);
-  for (const w of report.warnings) process.stdout.write(`warning: ${w}\n`);
-  process.stdout.write(`${report.results.length} results in ${(report.run.durationMs / 1000).toFixed(1)} s: ${c.ok} ok, ${c.documented} documented, ${c.changed} changed, ${c.regression} regression, ${c.improved} improved, ${c.unprofiled} unprofiled, ${c.error} error\n`);
-  for (const r of report.results.filter((x) => x.verdict === 'regression' || x.verdict === 'changed' || x.verdict === 'error').slice(0, 20)) {
-    process.stdout.write(`  ${r.verdict.toUpperCase()} ${r.scenario} on ${r.target} with ${r.driver}: ${redact(r.message ?? '')}\n`);
-  }
-  process.stdout.write(`report: ${path.relative(process.cwd(), path.join(out, 'summary.md')) || out} (report.html, feature-map.md, results.json, junit.xml, transcripts/, logs/ beside it)\n`);
 }
 
 export async function runCommand(given: Options, positionals: readonly string[]): Promise<number> {
@@ -110,6 +120,7 @@ export async function runCommand(given: Options, positionals: readonly string[])
   for (const orphan of folder.orphans) process.stderr.write(`poolcheck: a run killed before it could write its reports left its results in ${path.join(orphan, 'journal.jsonl')}\n`);
   const state: MatrixState = { results: [], targets: [] };
   let targets: TargetSpec[] = [];
+  let owns: MatrixPlan['owns'];
   const startedAt = new Date();
   const finish = (interrupted?: { reason: string; planned: number }) => {
     const report = publishReport(plan, folder, { targets, state, startedAt, interrupted });
@@ -118,30 +129,66 @@ export async function runCommand(given: Options, positionals: readonly string[])
   };
   // An interrupted run publishes what it finished; one that finished nothing keeps the previous reports.
   const unhook = onInterrupt((signal) => {
-    if (state.results.length) finish({ reason: signal, planned: (scenarios.length + broken.length) * drivers.length * targets.length });
+    if (state.results.length) finish({ reason: signal, planned: planned(plan, targets, owns) });
     folder.close();
   });
   try {
     const notes = await chosen.prepare();
     targets = await finalTargets(provider, chosen.targets, plan.defaultTargets);
     if (!quiet) for (const note of notes) process.stderr.write(`poolcheck: ${note}\n`);
-    const total = (scenarios.length + broken.length) * drivers.length * targets.length;
-    if (!quiet) process.stderr.write(`poolcheck ${POOLCHECK_VERSION} run ${runId}: ${scenarios.length + broken.length} scenarios x ${drivers.length} drivers x ${targets.length} targets = ${total} runs\n`);
+    owns = plan.shard ? shardFilter(plan, targets, plan.shard) : undefined;
+    const total = planned(plan, targets, owns);
+    const part = plan.shard ? ` (shard ${plan.shard.index}/${plan.shard.count}: ${total} of them)` : '';
+    if (!quiet) process.stderr.write(`poolcheck ${POOLCHECK_VERSION} run ${runId}: ${scenarios.length + broken.length} scenarios x ${drivers.length} drivers x ${targets.length} targets = ${(scenarios.length + broken.length) * drivers.length * targets.length} runs${part}\n`);
     const progress = consoleProgress(quiet);
     await runMatrix({
-      runId, targets, drivers, scenarios, broken, provider, stepTimeoutMs: plan.stepTimeoutMs,
+      runId, targets, drivers, scenarios, broken, provider, stepTimeoutMs: plan.stepTimeoutMs, owns, attempts: attemptPolicy(plan),
       progress: { ...progress, result: (r, done, all) => { folder.record(r); progress.result(r, done, all); } },
     }, state);
     const report = finish();
     const strays = straysOutsideScenarios();
     if (strays.length) process.stderr.write(`poolcheck: ${strays.length} error(s) outside any scenario (above); the run's results may be incomplete\n`);
     folder.close();
-    return strays.length ? 2 : exitCode(report);
+    githubMode(report, out, { annotate: true, summary: !plan.shard });
+    return strays.length ? 2 : exitCode(report, plan.strict);
   } finally {
     unhook();
     folder.release();
     await stopAll();
   }
+}
+
+/** The (scenario, driver) groups of the matrix with their estimated cost on every target, split as --shard says. */
+function shardFilter(plan: RunPlan, targets: readonly TargetSpec[], shard: Shard): NonNullable<MatrixPlan['owns']> {
+  const groups = plan.drivers.flatMap((d) => [
+    ...plan.scenarios.map((s) => ({ scenario: s.id, driver: d.id, cost: targets.reduce((t, spec) => t + estimateCost(s, d, spec), 0) })),
+    ...plan.broken.map((b) => ({ scenario: b.id, driver: d.id, cost: 0 })),
+  ]);
+  const mine = shardOwns(groups, shard);
+  return (scenario, driver) => mine.has(groupKey(scenario, driver));
+}
+
+function planned(plan: RunPlan, targets: readonly TargetSpec[], owns: MatrixPlan['owns']): number {
+  const ids = [...plan.scenarios, ...plan.broken].map((s) => s.id);
+  return targets.length * plan.drivers.reduce((n, d) => n + ids.filter((id) => owns?.(id, d.id) ?? true).length, 0);
+}
+
+/**
+ * --repeat-each and --retries. A retry is for a result that fails: one that is judged a
+ * regression, changed or error against its profile (with --strict, improved too), so that a
+ * documented divergence is not run again and again.
+ */
+function attemptPolicy(plan: RunPlan): MatrixPlan['attempts'] {
+  if (plan.repeatEach === 1 && plan.retries === 0) return undefined;
+  const failing = new Set(['regression', 'changed', 'error', ...(plan.strict ? ['improved'] : [])]);
+  return {
+    repeatEach: plan.repeatEach, retries: plan.retries,
+    acceptable(r, started, s) {
+      const pooler = started.spec.pooler;
+      const facts = targetFacts({ settingsOf: targetEffectiveSettings }, { spec: started.spec, started, startMs: 0 });
+      return !failing.has(judge(r, pooler ? findPooler(pooler, plan.profiles)?.profile : undefined, facts, scenarioTraits(s)).verdict);
+    },
+  };
 }
 
 /** Judges what the run gathered, writes the reports and puts them in place of the previous ones. */
@@ -156,18 +203,30 @@ function publishReport(plan: RunPlan, folder: OutFolder, run: {
   };
   const settingsOf = (t: TargetSpec, version: string | null) => targetEffectiveSettings(t, version);
   const ordered = run.targets.map((spec) => run.state.targets.find((r) => r.spec.id === spec.id) ?? { spec, startMs: 0 });
-  const { report, transcripts } = assembleReport({
+  const scenarios = [
+    ...plan.scenarios.map((s) => ({ id: s.id, traits: scenarioTraits(s), source: s.source })),
+    ...plan.broken.map((b) => ({ id: b.id, traits: new Set<never>(), source: b.source })),
+  ];
+  const assembled = assembleReport({
     runId: plan.runId, startedAt: run.startedAt, finishedAt: new Date(), poolcheckVersion: POOLCHECK_VERSION, provider: plan.chosen.provider.id,
-    scenarios: [...plan.scenarios.map((s) => ({ id: s.id, traits: scenarioTraits(s) })), ...plan.broken.map((b) => ({ id: b.id, traits: new Set<never>() }))],
-    targets: ordered, drivers: plan.drivers, results: run.state.results, profileOf, settingsOf, interrupted: run.interrupted,
+    scenarios, targets: ordered, drivers: plan.drivers, results: run.state.results, profileOf, settingsOf, interrupted: run.interrupted, shard: plan.shard,
   });
+  const report: RunReport = plan.baseline ? { ...assembled.report, diff: diffRuns(plan.baseline, reportSide(assembled.report)) } : assembled.report;
   const redact = redactor(plan.chosen.secrets());
-  folder.publish((dir) => writeReport(dir, report, transcripts, redact, {
-    features: plan.catalog.features,
-    published: (target) => {
-      const t = ordered.find((x) => x.spec.id === target);
-      return t?.spec.pooler ? publishedAnswers(profileOf(t.spec.pooler), targetFacts({ settingsOf }, t)) : undefined;
-    },
-  }));
+  const published = (target: string) => {
+    const t = ordered.find((x) => x.spec.id === target);
+    return t?.spec.pooler ? publishedAnswers(profileOf(t.spec.pooler), targetFacts({ settingsOf }, t)) : undefined;
+  };
+  folder.publish((dir) => {
+    writeReport(dir, report, assembled.transcripts, redact, { features: plan.catalog.features, published });
+    if (report.diff) writeFileSync(path.join(dir, 'diff.md'), redact(diffMarkdown(report.diff)));
+    if (plan.shard) {
+      writeFileSync(path.join(dir, SHARD_FILE), redact(shardManifestJson({
+        shard: plan.shard, scenarios: scenarios.map((s) => s.id), report, features: plan.catalog.features,
+        plan: planFingerprint({ poolcheckVersion: POOLCHECK_VERSION, scenarios: scenarios.map((s) => s.id), drivers: plan.drivers, targets: run.targets.map((t) => t.id) }),
+        published: Object.fromEntries(run.targets.flatMap((t) => { const p = published(t.id); return p ? [[t.id, p]] : []; })),
+      })));
+    }
+  });
   return report;
 }

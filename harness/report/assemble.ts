@@ -8,6 +8,7 @@ import type { TargetRecord } from '../scenario/matrix.ts';
 import type { ScenarioRun } from '../scenario/result.ts';
 import type { TargetSpec } from '../targets/target-spec.ts';
 import type { RunReport } from './run-report.ts';
+import { catalogueOrder } from './order.ts';
 import { applyBaseline, judge } from './verdict.ts';
 import { transcriptPath } from './write-report.ts';
 
@@ -17,10 +18,12 @@ export interface FinishedRun {
   readonly finishedAt: Date;
   /** Set when a signal stopped the run before every result was in. */
   readonly interrupted?: { readonly reason: string; readonly planned: number };
+  /** The part of the matrix this run is (--shard). */
+  readonly shard?: { readonly index: number; readonly count: number };
   readonly poolcheckVersion: string;
   readonly provider: string;
   /** In the order reports list them. */
-  readonly scenarios: ReadonlyArray<{ readonly id: string; readonly traits: ReadonlySet<Trait> }>;
+  readonly scenarios: ReadonlyArray<{ readonly id: string; readonly traits: ReadonlySet<Trait>; readonly source?: string }>;
   readonly targets: readonly TargetRecord[];
   readonly drivers: ReadonlyArray<{ readonly id: string; readonly version: string; readonly library: string }>;
   readonly results: readonly ScenarioRun[];
@@ -63,12 +66,8 @@ export function profileWarnings(run: Pick<FinishedRun, 'profileOf'>, targets: re
 }
 
 export function assembleReport(run: FinishedRun): AssembledReport {
-  const rank = <T>(xs: readonly T[], key: (x: T) => string) => new Map(xs.map((x, i) => [key(x), i]));
-  const scenarioRank = rank(run.scenarios, (s) => s.id);
-  const targetRank = rank(run.targets, (t) => t.spec.id);
-  const driverRank = rank(run.drivers, (d) => d.id);
-  const sorted = applyBaseline(run.results).sort((a, b) => (scenarioRank.get(a.scenario) ?? 0) - (scenarioRank.get(b.scenario) ?? 0)
-    || (targetRank.get(a.target) ?? 0) - (targetRank.get(b.target) ?? 0) || (driverRank.get(a.driver) ?? 0) - (driverRank.get(b.driver) ?? 0));
+  const sorted = applyBaseline(run.results).sort(catalogueOrder(run.scenarios.map((s) => s.id), run.targets.map((t) => t.spec.id), run.drivers.map((d) => d.id)));
+  const sourceOf = new Map(run.scenarios.map((s) => [s.id, s.source]));
   const recordOf = new Map(run.targets.map((t) => [t.spec.id, t]));
   const factsOf = new Map(run.targets.map((t) => [t.spec.id, targetFacts(run, t)]));
   const traitsOf = new Map(run.scenarios.map((s) => [s.id, s.traits]));
@@ -79,13 +78,14 @@ export function assembleReport(run: FinishedRun): AssembledReport {
     const j = judge(r, pooler ? run.profileOf(pooler) : undefined, facts, traitsOf.get(r.scenario));
     const rel = r.transcript ? transcriptPath(r.target, r.driver, r.scenario) : null;
     if (rel && r.transcript) transcripts.set(rel, `# ${r.scenario} on ${r.target} with ${r.driver}: ${j.outcome} (${j.verdict})\n# ${j.message ?? ''}\n${r.transcript}`);
-    return { ...j, transcript: undefined, transcriptPath: rel };
+    const definedAt = sourceOf.get(r.scenario);
+    return { ...j, transcript: undefined, transcriptPath: rel, ...(definedAt ? { definedAt } : {}) };
   });
   const report: RunReport = {
     run: {
       id: run.runId, startedAt: run.startedAt.toISOString(), finishedAt: run.finishedAt.toISOString(),
       durationMs: run.finishedAt.getTime() - run.startedAt.getTime(), poolcheckVersion: run.poolcheckVersion,
-      ...(run.interrupted ? { interrupted: run.interrupted } : {}),
+      ...(run.interrupted ? { interrupted: run.interrupted } : {}), ...(run.shard ? { shard: run.shard } : {}),
     },
     targets: run.targets.map((t) => ({
       id: t.spec.id, pooler: t.spec.pooler, mode: t.spec.mode, provider: run.provider, startMs: t.startMs, error: t.error,

@@ -5,6 +5,23 @@ const esc = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&g
   // eslint-disable-next-line no-control-regex
   .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
+/** The target's versions and settings, for CI test reports that show a suite's properties. */
+function properties(t: RunReport['targets'][number] | undefined): string[] {
+  if (!t) return [];
+  const props: Array<[string, string]> = [
+    ['provider', t.provider], ['postgresVersion', t.postgresVersion ?? 'unknown'],
+    ...(t.pooler ? [['pooler', t.pooler], ['poolerVersion', t.poolerVersion ?? 'unknown'], ['mode', t.mode ?? '']] as Array<[string, string]> : []),
+    ...Object.entries(t.effectiveSettings).map(([k, v]): [string, string] => [`setting.${k}`, `${v}${k in t.settings ? '' : ' (default)'}`]),
+  ];
+  return ['    <properties>', ...props.map(([k, v]) => `      <property name="${esc(k)}" value="${esc(v)}"/>`), '    </properties>'];
+}
+
+/** file="..." line="..." of the scenario's definition, as GitHub's and GitLab's test reports read them. */
+function location(source: string | undefined): string {
+  const m = source ? /^(.*?)(?::(\d+))?$/.exec(source) : null;
+  return m ? ` file="${esc(m[1])}"${m[2] ? ` line="${m[2]}"` : ''}` : '';
+}
+
 /** One testsuite per target, one testcase per scenario and driver. Regressions fail, errors error. */
 export function junitXml(r: RunReport): string {
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
@@ -16,8 +33,9 @@ export function junitXml(r: RunReport): string {
   for (const [target, xs] of byTarget) {
     const skipped = xs.filter((x) => x.outcome === 'skip').length;
     lines.push(`  <testsuite name="${esc(target)}" tests="${xs.length}" failures="${failures(xs)}" errors="${count(xs, 'error')}" skipped="${skipped}" time="${(xs.reduce((a, x) => a + x.durationMs, 0) / 1000).toFixed(3)}">`);
+    lines.push(...properties(r.targets.find((t) => t.id === target)));
     for (const x of xs) {
-      const head = `    <testcase classname="${esc(`${target}.${x.driver}`)}" name="${esc(x.scenario)}" time="${(x.durationMs / 1000).toFixed(3)}"`;
+      const head = `    <testcase classname="${esc(`${target}.${x.driver}`)}" name="${esc(x.scenario)}" time="${(x.durationMs / 1000).toFixed(3)}"${location(x.definedAt)}`;
       const msg = esc(x.message ?? '');
       if (x.verdict === 'regression' || x.verdict === 'changed') {
         const body = `${msg}${x.documented ? `\ndocumented: ${esc(x.documented)}` : ''}${x.transcriptPath ? `\ntranscript: ${esc(x.transcriptPath)}` : ''}`;
@@ -25,7 +43,7 @@ export function junitXml(r: RunReport): string {
       }
       else if (x.verdict === 'error') lines.push(`${head}><error message="${msg}" type="error">${msg}</error></testcase>`);
       else if (x.outcome === 'skip') lines.push(`${head}><skipped message="${msg}"/></testcase>`);
-      else if (x.verdict === 'documented' || x.verdict === 'improved' || x.verdict === 'unprofiled') lines.push(`${head}><system-out>${esc(`${x.verdict}: ${x.message ?? 'passed'}${x.reason ? ` (profile: ${x.reason})` : ''}`)}</system-out></testcase>`);
+      else if (x.verdict === 'documented' || x.verdict === 'improved' || x.verdict === 'unprofiled' || x.verdict === 'flaky') lines.push(`${head}><system-out>${esc(`${x.verdict}: ${x.message ?? 'passed'}${x.reason ? ` (profile: ${x.reason})` : ''}`)}</system-out></testcase>`);
       else lines.push(`${head}/>`);
     }
     lines.push('  </testsuite>');

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { ScenarioRun } from '../scenario/result.ts';
 
 /** What a run puts in its out folder; everything else there is left alone. */
-const REPORT_ENTRIES = ['results.json', 'junit.xml', 'summary.md', 'feature-map.md', 'report.html', 'transcripts', 'logs'] as const;
+const REPORT_ENTRIES = ['results.json', 'junit.xml', 'summary.md', 'feature-map.md', 'report.html', 'diff.md', 'shard.json', 'transcripts', 'logs'] as const;
 const LOCK = '.poolcheck-lock';
 
 export class OutFolderError extends Error {}

@@ -1,12 +1,14 @@
 import { countByVerdict, type RunReport } from './run-report.ts';
 
 /**
- * results.json, schemaVersion 2 (README "results.json"). Since 1: `warnings`; each target's
+ * results.json, schemaVersion 3 (README "results.json"). Since 1: `warnings`; each target's
  * `settings` and `effectiveSettings`; each result's `divergence` and, for `changed`, the
  * `documented` divergence; the verdicts `changed` and `unprofiled`; `run.interrupted`
- * ({ reason, planned }) when a signal stopped the run.
+ * ({ reason, planned }) when a signal stopped the run. Since 2: the verdict `flaky` and each
+ * result's `attempts` when it ran more than once; each result's `definedAt` (file:line of its
+ * scenario); `run.shard` ({ index, count }) on a shard's report; `diff` with --baseline.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export function resultsJson(r: RunReport): string {
   const doc = {
@@ -23,9 +25,11 @@ export function resultsJson(r: RunReport): string {
       outcome: x.outcome, expected: x.expected, verdict: x.verdict, durationMs: x.durationMs,
       message: x.message ?? null, reason: x.reason ?? null, ...(x.link ? { link: x.link, source: x.source } : {}),
       ...(x.documented ? { documented: x.documented } : {}),
-      divergence: x.divergence ?? null, transcript: x.transcriptPath,
+      divergence: x.divergence ?? null, transcript: x.transcriptPath, definedAt: x.definedAt ?? null,
+      ...(x.attempts ? { attempts: x.attempts } : {}),
     })),
     summary: { byVerdict: countByVerdict(r.results) },
+    ...(r.diff ? { diff: r.diff } : {}),
   };
   return JSON.stringify(doc, null, 2) + '\n';
 }

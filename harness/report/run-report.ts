@@ -1,3 +1,4 @@
+import type { RunDiff } from './diff.ts';
 import type { Judged } from './verdict.ts';
 import { VERDICTS, type Verdict } from './verdict.ts';
 
@@ -7,6 +8,8 @@ export interface RunReport {
     readonly id: string; readonly startedAt: string; readonly finishedAt: string; readonly durationMs: number; readonly poolcheckVersion: string;
     /** Set when a signal stopped the run: why, and how many results it would have had. */
     readonly interrupted?: { readonly reason: string; readonly planned: number };
+    /** Set on a shard's report (--shard i/n). */
+    readonly shard?: { readonly index: number; readonly count: number };
   };
   readonly targets: ReadonlyArray<{
     readonly id: string; readonly pooler: string | null; readonly mode: string | null; readonly provider: string;
@@ -17,8 +20,13 @@ export interface RunReport {
   /** What the reader must know before trusting the verdicts (a release no profile was checked against). */
   readonly warnings: readonly string[];
   readonly drivers: ReadonlyArray<{ readonly id: string; readonly version: string; readonly library: string }>;
-  readonly results: readonly (Judged & { readonly transcriptPath: string | null })[];
+  readonly results: readonly ReportRow[];
+  /** What changed since the baseline run (--baseline). */
+  readonly diff?: RunDiff;
 }
+
+/** One result as the reports show it; `definedAt` is where its scenario is defined (file:line). */
+export type ReportRow = Judged & { readonly transcriptPath: string | null; readonly definedAt?: string };
 
 export function countByVerdict(results: readonly { verdict: Verdict }[]): Record<Verdict, number> {
   const out = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
@@ -26,9 +34,12 @@ export function countByVerdict(results: readonly { verdict: Verdict }[]): Record
   return out;
 }
 
-/** Exit codes: 2 on any harness error, else 1 on any regression or changed divergence, else 0. */
-export function exitCode(report: RunReport): number {
+/**
+ * Exit codes: 2 on any harness error, else 1 on any regression or changed divergence, else 0.
+ * `strict` (--strict) also fails on improved (a profile gone stale) and flaky results.
+ */
+export function exitCode(report: RunReport, strict = false): number {
   const c = countByVerdict(report.results);
   if (c.error > 0) return 2;
-  return c.regression > 0 || c.changed > 0 ? 1 : 0;
+  return c.regression > 0 || c.changed > 0 || (strict && (c.improved > 0 || c.flaky > 0)) ? 1 : 0;
 }

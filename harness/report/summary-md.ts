@@ -3,7 +3,7 @@ import { countByVerdict, type RunReport } from './run-report.ts';
 
 type Row = RunReport['results'][number];
 
-const EMPHASIS: Partial<Record<CellClass, (w: string) => string>> = { changed: (w) => `**${w}**`, regression: (w) => `**${w}**`, error: (w) => `**${w}**`, improved: (w) => `*${w}*` };
+const EMPHASIS: Partial<Record<CellClass, (w: string) => string>> = { changed: (w) => `**${w}**`, regression: (w) => `**${w}**`, error: (w) => `**${w}**`, improved: (w) => `*${w}*`, flaky: (w) => `*${w}*` };
 const markdownWord = (cls: CellClass) => (EMPHASIS[cls] ?? ((w: string) => w))(WORDS[cls]);
 
 /** One cell in Markdown (matrix-cell.ts says how it is worded). */
@@ -18,7 +18,7 @@ export function summaryMarkdown(r: RunReport): string {
   out.push(`Run ${r.run.id}, ${r.run.startedAt}, ${(r.run.durationMs / 1000).toFixed(1)} s, poolcheck ${r.run.poolcheckVersion}.`, '');
   if (r.run.interrupted) out.push(`> **Interrupted** (${r.run.interrupted.reason}): ${r.results.length} of ${r.run.interrupted.planned} results; the rest never ran.`, '');
   for (const w of r.warnings) out.push(`> **Warning:** ${w}.`, '');
-  out.push(`**${c.ok} ok, ${c.documented} documented, ${c.changed} changed, ${c.regression} regression, ${c.improved} improved, ${c.unprofiled} unprofiled, ${c.error} error** ` +
+  out.push(`**${c.ok} ok, ${c.documented} documented, ${c.changed} changed, ${c.regression} regression, ${c.improved} improved, ${c.unprofiled} unprofiled, ${c.error} error${c.flaky ? `, ${c.flaky} flaky` : ''}** ` +
     `(${r.results.length} results: ${new Set(r.results.map((x) => x.scenario)).size} scenarios x ${r.drivers.length} drivers x ${targets.length} targets).`, '');
   out.push('| target | pooler | settings (as the release ran them) | PostgreSQL | provider | started in |', '|---|---|---|---|---|---|');
   const settings = (t: RunReport['targets'][number]) => Object.entries(t.effectiveSettings).map(([k, v]) => `${k}=${v}${k in t.settings ? '' : ' (default)'}`).join(', ') || '-';
@@ -60,6 +60,7 @@ export function summaryMarkdown(r: RunReport): string {
   }
   section('Unprofiled findings (no profile: everywhere it differs from PostgreSQL)', r.results.filter((x) => x.verdict === 'unprofiled'), false);
   section('Errors', r.results.filter((x) => x.verdict === 'error'), false);
+  section('Flaky (attempts of one result ended in different ways; shown: the first that did not pass)', r.results.filter((x) => x.verdict === 'flaky'), false);
   section('Improved (the profile expected a divergence; update it)', r.results.filter((x) => x.verdict === 'improved'), true);
   const documented = r.results.filter((x) => x.verdict === 'documented');
   if (documented.length) {

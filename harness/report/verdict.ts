@@ -1,14 +1,16 @@
 import { applicableEntries, documentedDivergences, documents, type Profile, type TargetFacts } from '../poolers/profile.ts';
 import type { Trait } from '../kernel/traits.ts';
+import { attemptsDisagree } from '../scenario/attempts.ts';
 import type { Outcome, ScenarioRun } from '../scenario/result.ts';
 
 /**
  * ok: behaves like PostgreSQL (or a skip); documented: diverges as the profile says; changed: a
  * documented scenario diverges another way; regression: diverges where PostgreSQL behaviour was
  * expected; improved: a documented divergence no longer happens; unprofiled: diverges on a
- * pooler poolcheck has no profile for (nothing was expected either way); error: undecided.
+ * pooler poolcheck has no profile for (nothing was expected either way); error: undecided;
+ * flaky: attempts of one result (--repeat-each, --retries) ended in different ways.
  */
-export const VERDICTS = ['ok', 'documented', 'changed', 'regression', 'improved', 'unprofiled', 'error'] as const;
+export const VERDICTS = ['ok', 'documented', 'changed', 'regression', 'improved', 'unprofiled', 'error', 'flaky'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 export interface Judged extends ScenarioRun {
@@ -38,7 +40,7 @@ export function verdictOf(outcome: Outcome, expected: Judged['expected'], docume
  * shown beside what PostgreSQL did at the same step.
  */
 export function applyBaseline(runs: readonly ScenarioRun[]): ScenarioRun[] {
-  const direct = new Map(runs.filter((r) => r.target === 'direct').map((r) => [`${r.scenario}\u0000${r.driver}`, r]));
+  const direct = new Map(runs.filter((r) => r.target === 'direct').map((r) => [`${r.scenario}\u0000${r.driver}`, asBaseline(r)]));
   return runs.map((r) => {
     const base = direct.get(`${r.scenario}\u0000${r.driver}`);
     // An error on direct (a driver helper that died, a lost connection) says nothing about the
@@ -62,12 +64,23 @@ export function applyBaseline(runs: readonly ScenarioRun[]): ScenarioRun[] {
   });
 }
 
+/** A flaky result on direct that passed at least once: PostgreSQL can pass it, so it is a baseline. */
+function asBaseline(r: ScenarioRun): ScenarioRun {
+  return attemptsDisagree(r.attempts) && r.attempts?.some((a) => a.outcome === 'pass') ? { ...r, outcome: 'pass' } : r;
+}
+
+/** Attempts that disagree make any judgement flaky; the rest of it (expected, reason) stays. */
+export function judge(run: ScenarioRun, profile: Profile | undefined, facts: TargetFacts, traits?: ReadonlySet<Trait>): Judged {
+  const j = judgeOnce(run, profile, facts, traits);
+  return attemptsDisagree(run.attempts) ? { ...j, verdict: 'flaky' } : j;
+}
+
 /**
  * Holds a result against its pooler's profile: the most specific entry that holds for the
  * target and documents this divergence wins; if entries hold but none documents it, the most
  * specific one is the documented behaviour that changed. No profile at all: nothing is expected.
  */
-export function judge(run: ScenarioRun, profile: Profile | undefined, facts: TargetFacts, traits?: ReadonlySet<Trait>): Judged {
+function judgeOnce(run: ScenarioRun, profile: Profile | undefined, facts: TargetFacts, traits?: ReadonlySet<Trait>): Judged {
   if (run.target === 'direct') return { ...run, expected: 'pass', verdict: verdictOf(run.outcome, 'pass') };
   if (!profile) return { ...run, expected: 'unknown', verdict: verdictOf(run.outcome, 'unknown') };
   const entries = applicableEntries(profile, facts, run.scenario, run.driver, traits);

@@ -5,7 +5,7 @@
 // does not load, a scenario that is invalid or an id used twice is a broken scenario (an
 // `error` in a run, INVALID in `poolcheck list`). The harness imports nothing from suites/: the
 // catalogue reads it as data.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { matchesId } from '../kernel/id-glob.ts';
@@ -42,10 +42,14 @@ async function loadModule(file: string, source: string, origin: Origin): Promise
   const specs = ([] as unknown[]).concat(mod.default);
   const scenarios: Scenario[] = [];
   const broken: BrokenScenario[] = [];
+  const text = readFileSync(file, 'utf8');
   specs.forEach((spec, i) => {
-    const checked = checkScenario(spec, source, origin);
+    // The line of its id, for annotations and junit (computed ids have none: the file stands).
+    const id = (spec as { id?: unknown }).id;
+    const where = typeof id === 'string' ? `${source}${lineOf(text, id)}` : source;
+    const checked = checkScenario(spec, where, origin);
     if (checked.ok) { scenarios.push(checked.scenario); return; }
-    broken.push({ ...identity(spec, `${source}#${i + 1}`), source, origin, problems: checked.problems.map((p) => `${source}: ${problemText(p)}`) });
+    broken.push({ ...identity(spec, `${source}#${i + 1}`), source: where, origin, problems: checked.problems.map((p) => `${where}: ${problemText(p)}`) });
   });
   return { scenarios, broken };
 }
@@ -96,6 +100,15 @@ export async function loadCatalog(dir = SUITES_DIR, caseFolders: readonly string
   // Grouped by category (in the model's order), file order within it: reports read top-down.
   scenarios.sort((a, b) => CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category));
   return { scenarios, broken, features: await loadFeatures(dir) };
+}
+
+/**
+ * ':line' of the id's literal in a suite file, so that a CI annotation points at the scenario;
+ * empty when the id is computed rather than written out.
+ */
+function lineOf(text: string, id: string): string {
+  const at = ["'", '"', '`'].map((q) => text.indexOf(`${q}${id}${q}`)).find((i) => i >= 0);
+  return at === undefined ? '' : `:${text.slice(0, at).split('\n').length}`;
 }
 
 async function loadFeatures(dir: string): Promise<readonly Feature[]> {

@@ -7,6 +7,7 @@ import type { ScenarioRun } from './result.ts';
 import type { Lane, Provider, StartedTarget } from '../targets/started-target.ts';
 import type { TargetSpec } from '../targets/target-spec.ts';
 import type { BrokenScenario, Scenario } from './model.ts';
+import { runAttempts, type AttemptPolicy } from './attempts.ts';
 import { skipReason } from './skip-reason.ts';
 import { runScenario } from './runner.ts';
 import { watchInfrastructure, type InfrastructureWatch } from './infrastructure.ts';
@@ -22,6 +23,10 @@ export interface MatrixPlan {
   readonly provider: Provider;
   readonly stepTimeoutMs: number;
   readonly progress: Progress;
+  /** The (scenario, driver) groups this run owns (--shard); all when absent. */
+  readonly owns?: (scenario: string, driver: string) => boolean;
+  /** Runs a result more than once (--repeat-each, --retries); `acceptable` ends the retries. */
+  readonly attempts?: AttemptPolicy & { acceptable(r: ScenarioRun, target: StartedTarget, s: Scenario): boolean };
 }
 
 export interface Progress {
@@ -50,7 +55,9 @@ export interface MatrixState {
 const invalidMessage = (b: BrokenScenario) => `invalid scenario: ${b.problems[0]}${b.problems.length > 1 ? ` (and ${b.problems.length - 1} more problem(s): poolcheck list scenarios shows them all)` : ''}`;
 
 export async function runMatrix(plan: MatrixPlan, state: MatrixState = { results: [], targets: [] }): Promise<MatrixState> {
-  const total = plan.targets.length * plan.drivers.length * (plan.scenarios.length + plan.broken.length);
+  const owned = <T extends { readonly id: string }>(xs: readonly T[], d: Driver) => xs.filter((x) => plan.owns?.(x.id, d.id) ?? true);
+  const perTarget = plan.drivers.reduce((n, d) => n + owned(plan.scenarios, d).length + owned(plan.broken, d).length, 0);
+  const total = plan.targets.length * perTarget;
   let done = 0;
   let seq = 0;
   const { results, targets } = state;
@@ -60,7 +67,7 @@ export async function runMatrix(plan: MatrixPlan, state: MatrixState = { results
   };
   const runStart = Date.now();
   for (const spec of plan.targets) {
-    for (const d of plan.drivers) for (const b of plan.broken) record(errorRun(b, spec.id, d.id, invalidMessage(b)));
+    for (const d of plan.drivers) for (const b of owned(plan.broken, d)) record(errorRun(b, spec.id, d.id, invalidMessage(b)));
   }
   // Drivers get ready while the targets start; no lane begins before both are done.
   const driversReady = Promise.all(plan.drivers.map(async (d) => d.warmUp?.()));
@@ -74,13 +81,13 @@ export async function runMatrix(plan: MatrixPlan, state: MatrixState = { results
       const message = `target ${spec.id} did not start: ${(err as Error).message}`;
       targets.push({ spec, startMs: Date.now() - t0, error: message });
       plan.progress.targetFailed(spec.id, message);
-      for (const d of plan.drivers) for (const s of plan.scenarios) record(errorRun(s, spec.id, d.id, message));
+      for (const d of plan.drivers) for (const s of owned(plan.scenarios, d)) record(errorRun(s, spec.id, d.id, message));
       return;
     }
     targets.push({ spec, started, startMs: Date.now() - t0 });
     plan.progress.targetStarted(started, Date.now() - t0);
     // Every lane takes the next job from one queue, so a slow scenario holds up only its lane.
-    const jobs = plan.drivers.flatMap((d) => plan.scenarios.map((s) => ({ d, s })));
+    const jobs = plan.drivers.flatMap((d) => owned(plan.scenarios, d).map((s) => ({ d, s })));
     const worker = async (lane: Lane) => {
       const infrastructure = watchInfrastructure(lane, () => started.failure());
       await infrastructure.start();
@@ -89,10 +96,14 @@ export async function runMatrix(plan: MatrixPlan, state: MatrixState = { results
         const dead = started.failure() ?? infrastructure.broken;
         if (dead) { record(errorRun(s, spec.id, d.id, dead)); continue; }
         try {
-          // A run the driver cannot do is decided without touching the servers.
-          if (skipReason(s, d) === undefined) await quiesce(lane, infrastructure);
-          const r = await runScenario(s, { target: started, lane, driver: d, namePrefix: `pc${plan.runId}_${++seq}`, stepTimeoutMs: plan.stepTimeoutMs });
-          record(await infrastructure.judge(r));
+          // A run the driver cannot do is decided without touching the servers, once.
+          const decided = skipReason(s, d) !== undefined;
+          const attempt = async () => {
+            if (!decided) await quiesce(lane, infrastructure);
+            return infrastructure.judge(await runScenario(s, { target: started, lane, driver: d, namePrefix: `pc${plan.runId}_${++seq}`, stepTimeoutMs: plan.stepTimeoutMs }));
+          };
+          const policy = plan.attempts;
+          record(policy && !decided ? await runAttempts(policy, attempt, (r) => policy.acceptable(r, started, s)) : await attempt());
         } catch (err) {
           record(errorRun(s, spec.id, d.id, started.failure() ?? (err as Error).message));
         }
@@ -101,7 +112,7 @@ export async function runMatrix(plan: MatrixPlan, state: MatrixState = { results
     try {
       await driversReady;
       await Promise.all(started.lanes.map(worker));
-      plan.progress.targetDone(spec.id, plan.drivers.length * (plan.scenarios.length + plan.broken.length), Date.now() - runStart);
+      plan.progress.targetDone(spec.id, perTarget, Date.now() - runStart);
     } finally {
       await started.stop();
     }

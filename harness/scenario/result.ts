@@ -29,4 +29,14 @@ export interface ScenarioRun {
   /** What exactly differed, when the outcome is diverge. */
   readonly divergence?: Divergence;
   readonly transcript?: string;
+  /** Every attempt, when it ran more than once (--repeat-each, --retries); the fields above are one of them. */
+  readonly attempts?: readonly Attempt[];
+}
+
+/** One attempt of a result that ran more than once: enough to tell whether attempts agree. */
+export interface Attempt {
+  readonly outcome: Outcome;
+  readonly durationMs: number;
+  readonly message?: string;
+  readonly divergence?: Divergence;
 }

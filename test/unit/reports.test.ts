@@ -32,9 +32,9 @@ describe('reports', () => {
     row('pgbouncer:transaction', 'pg', 'pass', 'ok'),
   ];
 
-  it('results.json follows schemaVersion 2', () => {
+  it('results.json follows schemaVersion 3', () => {
     const doc = JSON.parse(resultsJson(report(rows)));
-    expect(doc.schemaVersion).to.equal(2);
+    expect(doc.schemaVersion).to.equal(3);
     expect(Object.keys(doc.run)).to.deep.equal(['id', 'startedAt', 'finishedAt', 'durationMs', 'poolcheckVersion']);
     expect(doc.warnings).to.deep.equal([]);
     expect(doc.targets[1]).to.deep.equal({
@@ -43,7 +43,7 @@ describe('reports', () => {
     });
     expect(doc.results[0].divergence).to.equal(null);
     expect(doc.results[2]).to.include({ scenario: 'sequences/a', category: 'sequences', target: 'pgbouncer:transaction', driver: 'raw', outcome: 'diverge', expected: 'diverge', verdict: 'documented', reason: 'no session state', transcript: 'transcripts/pgbouncer:transaction/raw/a.txt' });
-    expect(doc.summary.byVerdict).to.deep.equal({ ok: 3, documented: 1, changed: 0, regression: 0, improved: 0, unprofiled: 0, error: 0 });
+    expect(doc.summary.byVerdict).to.deep.equal({ ok: 3, documented: 1, changed: 0, regression: 0, improved: 0, unprofiled: 0, error: 0, flaky: 0 });
   });
 
   it('junit marks regressions as failures and escapes XML', () => {

@@ -1,0 +1,61 @@
+// `poolcheck merge OUT DIR...`: the reports of a whole run from its shards' out folders, written
+// by the same writers as a run's, into OUT the way a run writes its --out (locked, staged, then
+// put in place). The shards' server logs go to logs/shard-I-of-N/.
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { diffRuns, reportSide } from '../report/diff.ts';
+import { diffMarkdown } from '../report/diff-md.ts';
+import { mergeShards, type MergeInput } from '../report/merge.ts';
+import { OutFolder } from '../report/out-folder.ts';
+import { readResultsFile } from '../report/results-file.ts';
+import { exitCode, type RunReport } from '../report/run-report.ts';
+import { readShardManifest } from '../report/shard-manifest.ts';
+import { writeReport } from '../report/write-report.ts';
+import { UsageError, type Options } from './args.ts';
+import { githubMode } from './github-mode.ts';
+import { printSummary } from './summary-line.ts';
+
+const usage = <T>(f: () => T): T => {
+  try { return f(); } catch (e) { throw new UsageError((e as Error).message); }
+};
+
+/** Every file under `dir`, relative to `base`. */
+function filesUnder(dir: string, base: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((f) => {
+    const p = path.join(dir, f);
+    return statSync(p).isDirectory() ? filesUnder(p, base) : [path.relative(base, p)];
+  });
+}
+
+export async function mergeCommand(positionals: readonly string[], options: Options): Promise<number> {
+  const [outArg, ...dirArgs] = positionals;
+  if (!outArg || !dirArgs.length) throw new UsageError('poolcheck merge OUT DIR...: the folder to write, then the out folders of the shards (poolcheck run --shard i/n --out DIR)');
+  const out = path.resolve(outArg);
+  const dirs = dirArgs.map((d) => path.resolve(d));
+  if (dirs.includes(out)) throw new UsageError(`poolcheck merge writes ${out}, which is also one of the shards: write the merged reports to a folder of their own`);
+  const shards: MergeInput[] = usage(() => dirs.map((dir) => ({ dir, manifest: readShardManifest(dir) })));
+  const merged = usage(() => mergeShards(shards));
+  const baseline = options.text('baseline');
+  const report: RunReport = baseline ? { ...merged.report, diff: diffRuns(usage(() => readResultsFile(baseline)), reportSide(merged.report)) } : merged.report;
+  // The shards' transcripts were redacted when they were written.
+  const transcripts = new Map(dirs.flatMap((dir) => filesUnder(path.join(dir, 'transcripts'), dir).map((rel): [string, string] => [rel, readFileSync(path.join(dir, rel), 'utf8')])));
+  const folder = usage(() => OutFolder.open(out, randomBytes(3).toString('hex'), (line) => process.stderr.write(`poolcheck: ${line}\n`)));
+  try {
+    for (const s of shards) {
+      const logs = path.join(s.dir, 'logs');
+      if (existsSync(logs)) cpSync(logs, path.join(folder.logDir, `shard-${s.manifest.shard.index}-of-${s.manifest.shard.count}`), { recursive: true });
+    }
+    folder.publish((dir) => {
+      writeReport(dir, report, transcripts, (s) => s, { features: merged.features, published: (t) => merged.published[t] });
+      if (report.diff) writeFileSync(path.join(dir, 'diff.md'), diffMarkdown(report.diff));
+    });
+    folder.close();
+  } finally {
+    folder.release();
+  }
+  printSummary(report, out, (s) => s);
+  githubMode(report, out, { annotate: false, summary: true });
+  return exitCode(report, options.flag('strict'));
+}

@@ -1,0 +1,46 @@
+// What one result is expected to cost in wall time, for balancing shards. Only the ratios matter:
+// a shard's share is its sum of costs. Figures are milliseconds per result measured on the
+// default bookworm matrix (2 cores): a login is most of a result (SCRAM key derivation, a backend
+// forked), and how long one takes depends on the driver (asyncpg derives SCRAM keys in Python,
+// pgjdbc reuses a warm JVM).
+import type { Driver } from '../drivers/session.ts';
+import type { TargetSpec } from '../targets/target-spec.ts';
+import type { Scenario } from './model.ts';
+import { skipReason } from './skip-reason.ts';
+
+/** A login through each driver, in ms; drivers not named cost the default. */
+const CONNECT_MS: Readonly<Record<string, number>> = {
+  raw: 60, pg: 85, 'postgres.js': 90, 'postgres.js:pooler-safe': 75, libpq: 55, psycopg: 60, 'psycopg:pooler-safe': 60,
+  asyncpg: 170, 'asyncpg:pooler-safe': 140, pgjdbc: 30, 'pgjdbc:pooler-safe': 30,
+};
+const DEFAULT_CONNECT_MS = 80;
+/** A step's round trip, and the quiesce between scenarios on a lane. */
+const STEP_MS = 8;
+const QUIESCE_MS = 40;
+/** A result decided without touching a server (a skip, an invalid scenario). */
+const DECIDED_MS = 0.5;
+
+/** Poolers that answer more slowly than PostgreSQL: each query crosses one more process, which parses it. */
+const TARGET_FACTOR: Readonly<Record<string, number>> = { pgpool: 1.25, pgbouncer: 1.1, odyssey: 1.1 };
+
+/** Time a scenario spends waiting on purpose: windows in which something must not happen, and sleeps. */
+function waitsMs(s: Scenario): number {
+  let ms = 0;
+  for (const st of s.steps) {
+    if (st.kind === 'waitNotification' && st.expect?.notification === null) ms += st.timeoutMs ?? 0;
+    if (st.kind === 'sql') {
+      const sleep = /pg_sleep\(\s*([\d.]+)\s*\)/.exec(st.sql);
+      // A sleep in the foreground is waited out; one in the background is usually cancelled.
+      if (sleep && !st.background) ms += Math.min(Number(sleep[1]) * 1000, st.timeoutMs ?? Infinity);
+    }
+  }
+  return ms;
+}
+
+const logins = (s: Scenario) => Object.keys(s.sessions).length + s.steps.filter((st) => st.kind === 'connect').length;
+
+export function estimateCost(s: Scenario, d: Driver, target: TargetSpec): number {
+  if (skipReason(s, d) !== undefined) return DECIDED_MS;
+  const ms = QUIESCE_MS + logins(s) * (CONNECT_MS[d.id] ?? DEFAULT_CONNECT_MS) + s.steps.length * STEP_MS + waitsMs(s);
+  return ms * (target.pooler ? TARGET_FACTOR[target.pooler] ?? 1 : 1);
+}
