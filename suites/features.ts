@@ -85,4 +85,5 @@ export const features: readonly Feature[] = [
     id: 'driver-session-view', title: 'What a driver holds about its session (reported backend pid, cached ParameterStatus)',
     scenarios: ['drivers/reported-pid-*', 'drivers/terminate-by-reported-pid-*', 'drivers/cached-*'],
   },
+  { id: 'isolation-under-load', title: 'Session state kept apart with hundreds of clients at once (opt-in: --scenarios stress)', scenarios: ['stress/*'] },
 ];

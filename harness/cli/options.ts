@@ -53,6 +53,7 @@ const STATIC = {
   profile: { value: list, arg: 'FILE', commands: ['run'], repeatable: true, config: 'profiles', section: 'run', help: 'a profile file (YAML, the schema of the built-in profiles): what a pooler is expected to do, for a pooler poolcheck has no profile for or instead of its own' },
   config: { value: pathValue, arg: 'FILE', commands: ['run', 'list'], section: 'run', help: 'JSON file of defaults for these options (default: ./poolcheck.config.json if present)' },
   'step-timeout': { value: { kind: 'int', min: 100, max: MAX_TIMER_MS }, arg: 'MS', commands: ['run'], config: 'stepTimeoutMs', section: 'run', help: 'deadline for each step, in milliseconds' },
+  'stress-clients': { value: { kind: 'int', min: 1, max: 1000 }, arg: 'N', commands: ['run'], config: 'stressClients', section: 'run', help: 'clients at once in each stress scenario (category stress, run only when --scenarios names it; default: the scenario\'s own, a few hundred)' },
   lanes: { value: { kind: 'int', min: 1, max: 16 }, arg: 'N', commands: ['run'], config: 'lanes', section: 'run', help: 'scenarios run in parallel per target, each lane with its own database and pools' },
   quiet: { value: flag, commands: ['run'], section: 'run', help: 'no progress on stderr' },
   shard: { value: text, arg: 'I/N', commands: ['run'], section: 'ci', help: 'run part I of N of the matrix (whole scenario-and-driver groups on every target, balanced by estimated cost); poolcheck merge joins the parts' },

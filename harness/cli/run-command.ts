@@ -55,6 +55,7 @@ interface RunPlan {
   readonly broken: Catalog['broken'];
   readonly out: string;
   readonly stepTimeoutMs: number;
+  readonly stressClients: number | undefined;
   readonly quiet: boolean;
   readonly chosen: ChosenProvider;
   readonly profiles: readonly Profile[];
@@ -91,7 +92,7 @@ async function planRun(given: Options, positionals: readonly string[]): Promise<
   const baseline = baselineFile ? usage(() => readResultsFile(baselineFile)) : undefined;
   ensureDriverPrerequisites(drivers.map((d) => d.id), !o.flag('no-install'));
   return {
-    runId, drivers, catalog, scenarios, broken, out, chosen, profiles, stepTimeoutMs: o.int('step-timeout') ?? TIMEOUT_MS.step, quiet: o.flag('quiet'),
+    runId, drivers, catalog, scenarios, broken, out, chosen, profiles, stepTimeoutMs: o.int('step-timeout') ?? TIMEOUT_MS.step, stressClients: o.int('stress-clients'), quiet: o.flag('quiet'),
     defaultTargets: !o.has('targets') && o.text('provider') !== 'external',
     shard, repeatEach: o.int('repeat-each') ?? 1, retries: o.int('retries') ?? 0, strict: o.flag('strict'), baseline,
   };
@@ -142,7 +143,7 @@ export async function runCommand(given: Options, positionals: readonly string[])
     if (!quiet) process.stderr.write(`poolcheck ${POOLCHECK_VERSION} run ${runId}: ${scenarios.length + broken.length} scenarios x ${drivers.length} drivers x ${targets.length} targets = ${(scenarios.length + broken.length) * drivers.length * targets.length} runs${part}\n`);
     const progress = consoleProgress(quiet);
     await runMatrix({
-      runId, targets, drivers, scenarios, broken, provider, stepTimeoutMs: plan.stepTimeoutMs, owns, attempts: attemptPolicy(plan),
+      runId, targets, drivers, scenarios, broken, provider, stepTimeoutMs: plan.stepTimeoutMs, stressClients: plan.stressClients, owns, attempts: attemptPolicy(plan),
       progress: { ...progress, result: (r, done, all) => { folder.record(r); progress.result(r, done, all); } },
     }, state);
     const report = finish();

@@ -6,7 +6,8 @@ import { countByVerdict, type RunReport } from './run-report.ts';
  * `documented` divergence; the verdicts `changed` and `unprofiled`; `run.interrupted`
  * ({ reason, planned }) when a signal stopped the run. Since 2: the verdict `flaky` and each
  * result's `attempts` when it ran more than once; each result's `definedAt` (file:line of its
- * scenario); `run.shard` ({ index, count }) on a shard's report; `diff` with --baseline.
+ * scenario); `run.shard` ({ index, count }) on a shard's report; `diff` with --baseline; each
+ * target's `startMs` and each result's `timings` ({ quiesceMs, connectMs, checkMs }).
  */
 export const SCHEMA_VERSION = 3;
 
@@ -17,7 +18,7 @@ export function resultsJson(r: RunReport): string {
     warnings: r.warnings,
     targets: r.targets.map((t) => ({
       id: t.id, pooler: t.pooler, mode: t.mode, settings: t.settings, effectiveSettings: t.effectiveSettings, provider: t.provider,
-      poolerVersion: t.poolerVersion, postgresVersion: t.postgresVersion, ...(t.error ? { error: t.error } : {}),
+      poolerVersion: t.poolerVersion, postgresVersion: t.postgresVersion, startMs: t.startMs, ...(t.error ? { error: t.error } : {}),
     })),
     drivers: r.drivers.map((d) => ({ id: d.id, version: d.version, library: d.library })),
     results: r.results.map((x) => ({
@@ -26,7 +27,7 @@ export function resultsJson(r: RunReport): string {
       message: x.message ?? null, reason: x.reason ?? null, ...(x.link ? { link: x.link, source: x.source } : {}),
       ...(x.documented ? { documented: x.documented } : {}),
       divergence: x.divergence ?? null, transcript: x.transcriptPath, definedAt: x.definedAt ?? null,
-      ...(x.attempts ? { attempts: x.attempts } : {}),
+      ...(x.attempts ? { attempts: x.attempts } : {}), ...(x.timings ? { timings: x.timings } : {}),
     })),
     summary: { byVerdict: countByVerdict(r.results) },
     ...(r.diff ? { diff: r.diff } : {}),

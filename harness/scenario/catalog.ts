@@ -133,8 +133,11 @@ const fromFolder = (origin: Origin, folder: string) => {
  * category (all of it), or `cases:DIR` / `cases:NAME` (a case folder). A broken scenario whose
  * id could not be read is always selected: nothing can tell that the selection leaves it out.
  */
+/** Categories a run takes only when --scenarios names them: load that is not for every commit. */
+export const OPT_IN_CATEGORIES: readonly string[] = ['stress'];
+
 export function selectScenarios<T extends { readonly id: string; readonly origin: Origin; readonly anonymous?: true }>(all: readonly T[], globs: string | undefined): T[] {
-  if (!globs) return [...all];
+  if (!globs) return all.filter((s) => !OPT_IN_CATEGORIES.includes(s.id.split('/')[0]));
   const tokens = globs.split(',').map((g) => g.trim()).filter(Boolean);
   const folders = tokens.filter((t) => t.startsWith(CASES_SELECTOR)).map((t) => t.slice(CASES_SELECTOR.length));
   const patterns = tokens.filter((t) => !t.startsWith(CASES_SELECTOR)).map((g) => (g.includes('/') || g.includes('*') ? g : `${g}/**`));

@@ -22,6 +22,7 @@ export interface MatrixPlan {
   readonly broken: readonly BrokenScenario[];
   readonly provider: Provider;
   readonly stepTimeoutMs: number;
+  readonly stressClients?: number;
   readonly progress: Progress;
   /** The (scenario, driver) groups this run owns (--shard); all when absent. */
   readonly owns?: (scenario: string, driver: string) => boolean;
@@ -99,8 +100,14 @@ export async function runMatrix(plan: MatrixPlan, state: MatrixState = { results
           // A run the driver cannot do is decided without touching the servers, once.
           const decided = skipReason(s, d) !== undefined;
           const attempt = async () => {
+            const t0 = performance.now();
             if (!decided) await quiesce(lane, infrastructure);
-            return infrastructure.judge(await runScenario(s, { target: started, lane, driver: d, namePrefix: `pc${plan.runId}_${++seq}`, stepTimeoutMs: plan.stepTimeoutMs }));
+            const t1 = performance.now();
+            const r = await runScenario(s, { target: started, lane, driver: d, namePrefix: `pc${plan.runId}_${++seq}`, stepTimeoutMs: plan.stepTimeoutMs, stressClients: plan.stressClients });
+            const t2 = performance.now();
+            const judged = await infrastructure.judge(r);
+            const timings = { quiesceMs: Math.round(t1 - t0), connectMs: r.timings?.connectMs ?? 0, checkMs: Math.round(performance.now() - t2) };
+            return { ...judged, timings };
           };
           const policy = plan.attempts;
           record(policy && !decided ? await runAttempts(policy, attempt, (r) => policy.acceptable(r, started, s)) : await attempt());

@@ -13,7 +13,7 @@ import type { FrontendMessage, MessageName, TransactionStatus } from '../wire/me
 
 export const CATEGORIES = [
   'session-state', 'parameter-status', 'transactions', 'prepared-statements', 'protocol-framing', 'session-objects',
-  'sequences', 'cancel', 'backend-pid', 'abnormal-exits', 'auth-transport', 'drivers',
+  'sequences', 'cancel', 'backend-pid', 'abnormal-exits', 'auth-transport', 'drivers', 'stress',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
@@ -81,6 +81,12 @@ export interface StepKinds {
   readonly waitNotification: { readonly waitNotification: string };
   /** Wait for a background step of the same session to finish; its result meets `expect`. */
   readonly await: { readonly await: string };
+  /**
+   * Many clients at once through the session's pool, each holding session state of its own and
+   * checking it round after round (stress.ts); its rows say what leaked and what was lost.
+   * `clients` yields to the run's --stress-clients; `sequence` is a template the setup creates.
+   */
+  readonly stress: { readonly stress: { readonly clients: number; readonly rounds: number; readonly sequence: string } };
   /** Observer only: poll `sql` until its rows equal `rows`, or diverge at the deadline. */
   readonly waitFor: { readonly waitFor: { readonly sql: string; readonly rows: readonly (readonly Cell[])[] } };
 }

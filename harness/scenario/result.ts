@@ -31,6 +31,15 @@ export interface ScenarioRun {
   readonly transcript?: string;
   /** Every attempt, when it ran more than once (--repeat-each, --retries); the fields above are one of them. */
   readonly attempts?: readonly Attempt[];
+  /** Where the time around and inside it went (npm run bench reads them). */
+  readonly timings?: Timings;
+}
+
+/** Milliseconds: the quiesce before it and the infrastructure check after it (outside durationMs), its logins (inside). */
+export interface Timings {
+  readonly quiesceMs: number;
+  readonly connectMs: number;
+  readonly checkMs: number;
 }
 
 /** One attempt of a result that ran more than once: enough to tell whether attempts agree. */

@@ -28,6 +28,8 @@ function waitsMs(s: Scenario): number {
   let ms = 0;
   for (const st of s.steps) {
     if (st.kind === 'waitNotification' && st.expect?.notification === null) ms += st.timeoutMs ?? 0;
+    // Every client logs in and checks its state round after round (a few ms a round, pipelined).
+    if (st.kind === 'stress') ms += st.stress.clients * (CONNECT_MS.raw + st.stress.rounds * 2);
     if (st.kind === 'sql') {
       const sleep = /pg_sleep\(\s*([\d.]+)\s*\)/.exec(st.sql);
       // A sleep in the foreground is waited out; one in the background is usually cancelled.

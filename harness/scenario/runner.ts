@@ -1,6 +1,7 @@
 // Runs one scenario on one started target with one driver, and says what happened: the steps
 // in order through the step kinds' actions (step-kinds.ts), each checked against its
 // expectation; the outcome of a run that stops early comes from outcome.ts.
+import type { ConnInfo } from '../kernel/conn-info.ts';
 import { toResult } from '../drivers/query-result.ts';
 import type { Driver, QueryResult, Session } from '../drivers/session.ts';
 import type { Divergence, DivergenceKind } from '../kernel/divergence.ts';
@@ -26,6 +27,8 @@ export interface RunContext {
   /** Makes object names unique to this run of this scenario. */
   readonly namePrefix: string;
   readonly stepTimeoutMs: number;
+  /** --stress-clients: the client count of every stress step. */
+  readonly stressClients?: number;
 }
 
 export async function runScenario(s: Scenario, ctx: RunContext): Promise<ScenarioRun> {
@@ -57,7 +60,7 @@ async function runSteps(s: Scenario, ctx: RunContext): Promise<ScenarioRun> {
   }
   const back = templated(ctx.namePrefix);
   return {
-    ...base, outcome: ending?.outcome ?? 'pass', failedStep: run.failedStep, durationMs: Date.now() - started,
+    ...base, outcome: ending?.outcome ?? 'pass', failedStep: run.failedStep, durationMs: Date.now() - started, timings: { quiesceMs: 0, checkMs: 0, connectMs: Math.round(run.connectMs) },
     steps: run.records.map((r) => ({ ...r, observed: r.observed && back(r.observed), failure: r.failure && back(r.failure) })),
     message: ending && back(ending.message),
     ...(ending?.divergence ? { divergence: { ...ending.divergence, expected: back(ending.divergence.expected), observed: back(ending.divergence.observed) } } : {}),
@@ -82,6 +85,9 @@ class RunningScenario implements StepRun {
   private readonly inflight = new Map<string, Promise<Settled>>();
   private readonly wireLevel: boolean;
 
+  /** Time spent logging sessions in. */
+  connectMs = 0;
+
   constructor(private readonly s: Scenario, private readonly ctx: RunContext) {
     this.templates = new Templates(ctx.namePrefix, this.saved);
     this.wireLevel = ctx.driver.capabilities.has('protocol');
@@ -102,6 +108,10 @@ class RunningScenario implements StepRun {
   }
 
   connected(name: string): Session | undefined { return this.sessions.get(name); }
+
+  poolOf(session: string): ConnInfo { return this.ctx.lane.pools[this.s.sessions[session]?.pool ?? this.s.pool]; }
+
+  get stressClients(): number | undefined { return this.ctx.stressClients; }
 
   forget(name: string): Session | undefined {
     const s = this.sessions.get(name);
@@ -213,6 +223,7 @@ class RunningScenario implements StepRun {
     const user = spec.user === 'md5' ? MD5_USER : spec.user === 'trust' ? TRUST_USER : conn.user;
     this.transcript.note(name, `connect via ${this.ctx.driver.id} to the ${pool} pool as ${user}${spec.password ? ' with a wrong password' : ''}${spec.tls ? ' over TLS' : ''}`);
     let session: Session;
+    const connecting = performance.now();
     try {
       session = await this.ctx.driver.connect({
         conn: { ...conn, user, password: spec.password === 'wrong' ? 'not-the-password' : conn.password },
@@ -224,6 +235,8 @@ class RunningScenario implements StepRun {
       if (err instanceof ServerError && isSqlState(err.code)) return { refused: { kind: 'query', result: { rows: [], columns: [], error: { code: err.code, message: err.message } } } };
       const m = asMismatch(err);
       throw m ? new Mismatched(m.kind, m.message, m.sqlstate, true) : err;
+    } finally {
+      this.connectMs += performance.now() - connecting;
     }
     this.sessions.set(name, session);
     this.transcript.pid(session.backendPid());

@@ -111,6 +111,7 @@ const STEP_KIND_FIELDS: { readonly [K in StepKind]: FieldsOf<StepKinds[K]> } = {
   waitNotification: { waitNotification: req(text) },
   await: { await: req(name) },
   waitFor: { waitFor: req({ kind: 'object', fields: { sql: req(text), rows: req(rows) } }) },
+  stress: { stress: req({ kind: 'object', fields: { clients: req(int(1)), rounds: req(int(1)), sequence: req(text) } }) },
 };
 
 /** The step kinds' names, from the table the compiler holds to StepKinds. */

@@ -11,6 +11,8 @@ import { show, type StepResult } from './expectations.ts';
 import type { StepKind, StepOf } from './model.ts';
 import { Mismatched } from './outcome.ts';
 import type { Templates } from './templates.ts';
+import { runStress, tallyRows } from './stress.ts';
+import type { ConnInfo } from '../kernel/conn-info.ts';
 
 /** What a step's action can reach while its scenario runs (runner.ts implements it). */
 export interface StepRun {
@@ -30,6 +32,10 @@ export interface StepRun {
   backendGone(pid: number | undefined): Promise<void>;
   /** Collects a background step's result (it ran under its own name). */
   collect(name: string): Promise<StepResult>;
+  /** Where the named session would connect: its pool of the lane. */
+  poolOf(session: string): ConnInfo;
+  /** The run's --stress-clients, which overrides a stress step's own count. */
+  readonly stressClients: number | undefined;
 }
 
 interface Common<K extends StepKind> {
@@ -127,6 +133,22 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
     on: 'name',
     describe: (st) => `await ${st.await}`,
     run: (st, r) => r.collect(st.await),
+  },
+  stress: {
+    on: 'name',
+    // Its clients speak the protocol themselves: it runs once, with the raw driver.
+    needs: () => ['protocol'],
+    describe: (st) => `${st.stress.clients} clients at once, ${st.stress.rounds} rounds each, every one checking its own session state`,
+    run: async (st, r) => {
+      const clients = r.stressClients ?? st.stress.clients;
+      const tally = await runStress({
+        pool: r.poolOf(st.session), clients, rounds: st.stress.rounds, sequence: r.templates.expand(st.stress.sequence),
+        deadlineMs: r.timeout(st),
+      });
+      const rows = tallyRows(tally);
+      r.transcript.note(st.session, `stress: ${rows.map((row) => row.join(' ')).join('; ')}${tally.firstTrouble ? `; first trouble: ${tally.firstTrouble}` : ''}`);
+      return query({ rows, columns: ['what', 'count', 'more'] });
+    },
   },
   waitFor: {
     on: 'observer',

@@ -51,7 +51,8 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 shared_buffers = 32MB
-max_connections = 200
+# a backend for each of the stress family's clients on direct (--stress-clients up to 1000)
+max_connections = 1100
 max_prepared_transactions = 20
 log_line_prefix = '%m [%p] %q%u@%d '
 ssl = on

@@ -5,13 +5,33 @@ import { promisify } from 'node:util';
 
 const pbkdf2Async = promisify(pbkdf2);
 
+/**
+ * Salted passwords already derived, by password, salt and iteration count: a role's salt never
+ * changes, so poolcheck's thousands of logins (a stress run's hundreds at once) derive it once.
+ * The exchange itself, nonces and proofs, is still done in full at every login.
+ */
+const derived = new Map<string, Promise<Buffer>>();
+function saltedPassword(password: string, salt: string, iterations: number): Promise<Buffer> {
+  const key = JSON.stringify([password, salt, iterations]);
+  let salted = derived.get(key);
+  if (!salted) {
+    // A pooler that makes up a salt per login (pgpool) would only fill the map.
+    if (derived.size >= 1000) derived.clear();
+    salted = pbkdf2Async(password.normalize('NFKC'), Buffer.from(salt, 'base64'), iterations, 32, 'sha256');
+    derived.set(key, salted);
+    salted.catch(() => derived.delete(key));
+  }
+  return salted;
+}
+
 export const SCRAM_MECHANISM = 'SCRAM-SHA-256';
 
 export interface ScramClient {
   readonly clientFirst: string;
   /**
    * Given the server-first message, returns the client-final message. The key derivation
-   * (4096 PBKDF2 rounds) runs on libuv's thread pool, off the event loop every lane shares.
+   * (4096 PBKDF2 rounds) runs on libuv's thread pool, off the event loop every lane shares, once
+   * per role and salt.
    */
   respond(serverFirst: string): Promise<string>;
   /** Throws unless the server-final message proves the server knew the password. */
@@ -46,7 +66,7 @@ export function scramClient(password: string, nonce = randomBytes(18).toString('
       const iterations = Number(attrs.get('i'));
       if (!combinedNonce || !combinedNonce.startsWith(nonce)) throw new Error('SCRAM: server nonce does not extend the client nonce');
       if (!salt || !Number.isInteger(iterations) || iterations < 1) throw new Error('SCRAM: server-first message lacks salt or iteration count');
-      const salted = await pbkdf2Async(password.normalize('NFKC'), Buffer.from(salt, 'base64'), iterations, 32, 'sha256');
+      const salted = await saltedPassword(password, salt, iterations);
       const clientKey = hmac(salted, 'Client Key');
       const withoutProof = `c=biws,r=${combinedNonce}`;
       const authMessage = `${clientFirstBare},${serverFirst},${withoutProof}`;

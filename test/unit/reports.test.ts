@@ -39,7 +39,7 @@ describe('reports', () => {
     expect(doc.warnings).to.deep.equal([]);
     expect(doc.targets[1]).to.deep.equal({
       id: 'pgbouncer:transaction', pooler: 'pgbouncer', mode: 'transaction', settings: {}, effectiveSettings: { max_prepared_statements: '0' },
-      provider: 'local', poolerVersion: '1.18.0', postgresVersion: '15.20',
+      provider: 'local', poolerVersion: '1.18.0', postgresVersion: '15.20', startMs: 10,
     });
     expect(doc.results[0].divergence).to.equal(null);
     expect(doc.results[2]).to.include({ scenario: 'sequences/a', category: 'sequences', target: 'pgbouncer:transaction', driver: 'raw', outcome: 'diverge', expected: 'diverge', verdict: 'documented', reason: 'no session state', transcript: 'transcripts/pgbouncer:transaction/raw/a.txt' });

@@ -126,6 +126,12 @@ const EVERY_MODE = [
 /** What the reset after every transaction ends, whichever way it resets. */
 const SESSION_STATE_RESET: readonly ProfileEntry[] = [
   {
+    scenarios: ['stress/session-state-under-load'],
+    reason: 'transaction pooling "does not preserve session state between transactions": with clients outnumbering servers, a client\'s setting, statement, temporary table, advisory lock and currval stay on the server it used, which the next transaction of another client may get, or are gone when its own next transaction lands elsewhere',
+    link: POOLING,
+    divergence: { kind: 'rows' },
+  },
+  {
     scenarios: [
       'session-state/set-visible-to-next-client', 'session-state/set-overwritten-by-other-client', 'session-state/reset-all-by-other-client',
       'session-state/set-in-committed-transaction-persists', 'session-state/set-survives-later-transactions',

@@ -1,0 +1,15 @@
+import { expect } from 'chai';
+import { STRESS_STATES, tallyRows, type StressTally } from '../../harness/scenario/stress.ts';
+
+describe('the stress tally', () => {
+  it('reads as rows: leaks and losses per state, unfinished clients, the leak rate and round-trip percentiles', () => {
+    const states = Object.fromEntries(STRESS_STATES.map((s) => [s, { leaked: 0, lost: 0 }])) as StressTally['states'];
+    states.setting.leaked = 3;
+    states.currval.lost = 2;
+    const rows = tallyRows({ clients: 10, finished: 9, checks: 60, states, roundMs: Array.from({ length: 100 }, (_, i) => i + 1) });
+    expect(rows.slice(0, STRESS_STATES.length)).to.deep.include.members([['setting', '3', '0'], ['currval', '0', '2'], ['advisory lock', '0', '0']]);
+    expect(rows.slice(STRESS_STATES.length)).to.deep.equal([
+      ['clients unfinished', '1', 'of 10'], ['checks, leak rate', '60', '5.00%'], ['round ms p50 p95', '51.0', '96.0'], ['round ms p99 max', '100.0', '100.0'],
+    ]);
+  });
+});
