@@ -39,6 +39,12 @@ class RawSession implements Session {
   waitNotification(channel: string, timeoutMs: number) { return this.box.take(channel, timeoutMs); }
 
   takeNotices(): string[] { return this.conn.notices.splice(0); }
+  takeParameterStatus(): Array<readonly [string, string]> { return this.conn.parameterLog.splice(0); }
+
+  // No discardInbox here: what arrived since the last step is what this reads.
+  receive(until: MessageName | 'close' | { readonly forMs: number }, timeoutMs: number): Promise<ServerMessage[]> {
+    return this.conn.receivePending(until, timeoutMs);
+  }
 
   exchange(messages: readonly FrontendMessage[], opts: { until?: MessageName; timeoutMs: number; splitAt?: readonly number[] }): Promise<ServerMessage[]> {
     this.conn.discardInbox();
@@ -55,7 +61,7 @@ export const rawDriver: Driver = {
   id: 'raw',
   library: 'pg-protocol',
   version,
-  capabilities: new Set(['namedPrepare', 'cancel', 'backendPid', 'parameterStatus', 'notifications', 'notificationPid', 'protocol', 'notices', 'tls', 'startupParams', 'startupApplicationName', 'anyClientEncoding', 'loginErrorCode']),
+  capabilities: new Set(['namedPrepare', 'cancel', 'backendPid', 'parameterStatus', 'notifications', 'notificationPid', 'protocol', 'notices', 'commandTags', 'parameterStatusLog', 'tls', 'startupParams', 'startupApplicationName', 'anyClientEncoding', 'loginErrorCode']),
   notes: 'poolcheck\'s wire client: simple Query without params, Parse/Bind/Describe/Execute/Sync with them',
   async connect(opts) {
     const conn = await WireConnection.connect({

@@ -17,6 +17,8 @@ export const CAPABILITIES = {
   anyClientEncoding: 'keeps working when client_encoding is set to other than UTF8 (pgjdbc closes the connection)',
   loginErrorCode: 'reports the SQLSTATE of a refused login (libpq keeps only the message of a failed connection attempt)',
   notices: 'reports the NoticeResponses it received',
+  commandTags: 'reports the CommandComplete tag of every statement, as the server sent it',
+  parameterStatusLog: 'reports every ParameterStatus message, in arrival order',
   tls: 'connects with TLS required (sslmode=require)',
   startupParams: 'sends arbitrary parameters in its StartupMessage',
 } as const;
@@ -36,6 +38,8 @@ export interface QueryResult {
   readonly rows: readonly Row[];
   readonly columns: readonly string[];
   readonly command?: string;
+  /** Every CommandComplete tag, in order (commandTags). */
+  readonly tags?: readonly string[];
   readonly error?: DbError;
 }
 
@@ -65,6 +69,10 @@ export interface Session {
   waitNotification(channel: string, timeoutMs: number): Promise<Notification | undefined>;
   /** SQLSTATEs of the NoticeResponses received since the last call (notices). */
   takeNotices?(): string[];
+  /** ParameterStatus messages (name, value) received since the last call, in order (parameterStatusLog). */
+  takeParameterStatus?(): Array<readonly [string, string]>;
+  /** Reads what the server sends without sending anything (protocol); WireConnection.receivePending. */
+  receive?(until: string | { readonly forMs: number }, timeoutMs: number): Promise<ServerMessage[]>;
   /** Sends a message list and returns the replies; `splitAt` cuts the bytes into several writes (protocol). */
   exchange?(messages: readonly FrontendMessage[], opts: { until?: string; timeoutMs: number; splitAt?: readonly number[] }): Promise<ServerMessage[]>;
   /** A CancelRequest with a chosen pid and secret (protocol). */

@@ -16,7 +16,7 @@ export type Schema =
   | { readonly kind: 'number'; readonly integer?: true; readonly min?: number; readonly max?: number }
   | { readonly kind: 'boolean' }
   | { readonly kind: 'literal'; readonly value: string | number | boolean | null }
-  | { readonly kind: 'list'; readonly of: Schema; readonly min?: number }
+  | { readonly kind: 'list'; readonly of: Schema; readonly min?: number; readonly max?: number }
   /** Fixed keys; `rest` allows any other key whose value fits it (a map such as `sessions`). */
   | ObjectSchema
   | { readonly kind: 'either'; readonly of: readonly Schema[]; readonly describe: string }
@@ -122,14 +122,15 @@ export function validate(value: unknown, schema: Schema, path: Path = []): Probl
     case 'list': {
       if (!Array.isArray(value)) return bad(`expected ${describe(schema)}, got ${typeOf(value)}`);
       if (schema.min !== undefined && value.length < schema.min) return bad(`expected at least ${schema.min} item(s)`);
+      if (schema.max !== undefined && value.length > schema.max) return bad(`expected at most ${schema.max} item(s)`);
       return value.flatMap((v, i) => validate(v, schema.of, [...path, i]));
     }
     case 'either': {
       if (schema.of.some((s) => !validate(value, s, path).length)) return [];
       // The one alternative of the same shape says best what is wrong; for a scalar, the one
-      // alternative that is not a literal (a cell: text, or null) does.
-      const open = schema.of.filter((s) => s.kind !== 'literal');
-      if ((typeof value !== 'object' || value === null) && open.length === 1 && open[0].kind !== 'object' && open[0].kind !== 'list') return validate(value, open[0], path);
+      // scalar alternative that is not a literal (a cell: text, or null) does.
+      const open = schema.of.filter((s) => s.kind !== 'literal' && s.kind !== 'object' && s.kind !== 'list' && s.kind !== 'variants');
+      if ((typeof value !== 'object' || value === null) && open.length === 1) return validate(value, open[0], path);
       const sameShape = schema.of.find((s) => (s.kind === 'object' || s.kind === 'variants') === isRecord(value) && (s.kind === 'list') === Array.isArray(value) && s.kind !== 'literal');
       return sameShape && typeof value === 'object' && value !== null ? validate(value, sameShape, path) : bad(`expected ${schema.describe}, got ${typeOf(value)}`);
     }

@@ -16,6 +16,8 @@ export function requiredCapabilities(s: Scenario): Set<Capability> {
     if (st.expect?.parameterStatus) need.add('parameterStatus');
     if (st.expect?.notification?.pidEquals) need.add('notificationPid');
     if (st.expect?.notices) need.add('notices');
+    if (st.expect?.commandTags) need.add('commandTags');
+    if (st.expect?.parameterStatusMessages) need.add('parameterStatusLog');
   }
   return need;
 }

@@ -88,6 +88,7 @@ function queryMismatch(e: Expect, r: Extract<StepResult, { kind: 'query' }>, sav
     const ok = q.rows.length === e.rows.length && e.rows.every((row, i) => row.length === q.rows[i].length && row.every((c, j) => cellMatches(c, q.rows[i][j], saved)));
     if (!ok) return rows(`expected rows ${show(e.rows.map((row) => row.map((c) => (c && /^\$\w+$/.test(c) ? `${c}=${saved.get(c.slice(1))}` : c))))}`);
   }
+  if (e.commandTags && show(q.tags ?? []) !== show(e.commandTags)) return { kind: 'messages', text: `expected command tags ${show(e.commandTags)}, got ${show(q.tags ?? [])}` };
   if (e.rowCount !== undefined && q.rows.length !== e.rowCount) return rows(`expected ${e.rowCount} row(s)`);
   const first = q.rows[0]?.[0] ?? null;
   if (e.equals !== undefined && first !== resolve(e.equals, saved)) return rows(`expected ${e.equals}${e.equals.startsWith('$') ? ` (${resolve(e.equals, saved)})` : ''}`);
@@ -107,16 +108,34 @@ function notificationMismatch(e: Expect, n: Notification | undefined, saved: Rea
   return undefined;
 }
 
+/** What a session received during a step beside its result, where the driver reports it. */
+export interface Aside {
+  /** SQLSTATEs of NoticeResponses, in order. */
+  readonly notices?: readonly string[];
+  /** ParameterStatus messages as [name, value], in order. */
+  readonly parameterStatuses?: readonly (readonly [string, string])[];
+}
+
+function parameterStatusMessagesMismatch(expected: readonly (readonly [string, string])[], got: readonly (readonly [string, string])[], saved: ReadonlyMap<string, string>): Mismatch | undefined {
+  const same = expected.length === got.length && expected.every(([name, value], i) => name === got[i][0] && cellMatches(value, got[i][1], saved));
+  return same ? undefined : { kind: 'parameter-status', text: `expected ParameterStatus messages ${show(expected)}, received ${show(got)}` };
+}
+
 /**
  * Checks a step's result against its expectation. Returns undefined when it holds, else what
  * differs. A step that expects nothing still fails on an unexpected error.
  */
-export function check(expect: Expect | undefined, r: StepResult, saved: ReadonlyMap<string, string>, session?: Session, notices: readonly string[] = []): Mismatch | undefined {
+export function check(expect: Expect | undefined, r: StepResult, saved: ReadonlyMap<string, string>, session?: Session, aside: Aside = {}): Mismatch | undefined {
   const e = expect ?? {};
+  const notices = aside.notices ?? [];
   if (e.notices && show(notices) !== show(e.notices)) return { kind: 'notices', text: `expected notices ${show(e.notices)}, received ${show(notices)}` };
   if (r.kind === 'notification') return notificationMismatch(e, r.notification, saved);
   if (r.kind === 'query') {
     const m = queryMismatch(e, r, saved);
+    if (m) return m;
+  }
+  if (e.parameterStatusMessages) {
+    const m = parameterStatusMessagesMismatch(e.parameterStatusMessages, aside.parameterStatuses ?? [], saved);
     if (m) return m;
   }
   if (e.parameterStatus && session) {

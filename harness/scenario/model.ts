@@ -38,6 +38,13 @@ export interface Expect {
   readonly messages?: readonly MessageLabel[];
   /** SQLSTATEs of the NoticeResponses the session received during the step, in order. */
   readonly notices?: readonly string[];
+  /** The CommandComplete tags of the step's reply, in order ('INSERT 0 1', 'SELECT 1'). */
+  readonly commandTags?: readonly string[];
+  /**
+   * The ParameterStatus messages the session received during the step, in order and count, as
+   * [name, value] ('*': any value); a step that logs the session in also gets the login's.
+   */
+  readonly parameterStatusMessages?: readonly (readonly [string, string])[];
   /** waitNotification: the payload received; null means none may arrive before the deadline. */
   readonly notification?: { readonly payload?: string; readonly pidEquals?: string } | null;
 }
@@ -72,6 +79,12 @@ export interface StepKinds {
    * `splitWrites` cuts the encoded bytes into separate TCP writes at these offsets.
    */
   readonly messages: { readonly messages: readonly FrontendMessage[]; readonly until?: MessageName; readonly splitWrites?: readonly number[] };
+  /**
+   * Raw protocol: read what the server still owes without sending anything, from what arrived
+   * since the last step on: up to a message type, until the server closes the connection, or
+   * whatever arrives within `forMs` (then nothing arriving is no failure).
+   */
+  readonly read: { readonly read: MessageName | 'close' | { readonly forMs: number } };
   /** Cancel the session's query in flight through its driver; or send a crafted CancelRequest. */
   readonly cancel: { readonly cancel: true | { readonly pid: string; readonly secret: 'own' | 'wrong' } };
   readonly connect: { readonly connect: true };

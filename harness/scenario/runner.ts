@@ -83,6 +83,10 @@ class RunningScenario implements StepRun {
   private readonly sessions = new Map<string, Session>();
   private readonly closed = new Set<string>();
   private readonly inflight = new Map<string, Promise<Settled>>();
+  /** The session each background step runs on. */
+  private readonly inflightOn = new Map<string, string>();
+  /** Background steps whose session a later step dropped: nobody waits for their answer, but they end before the scenario does. */
+  private readonly abandoned: Promise<Settled>[] = [];
   private readonly wireLevel: boolean;
 
   /** Time spent logging sessions in. */
@@ -117,6 +121,15 @@ class RunningScenario implements StepRun {
     const s = this.sessions.get(name);
     this.sessions.delete(name);
     this.closed.add(name);
+    // A client that hangs up on its running query never reads the answer (validate.ts lets
+    // such a background step go unawaited); the server's side is the observer's to check.
+    for (const [bg, on] of this.inflightOn) {
+      const p = this.inflight.get(bg);
+      if (on !== name || !p) continue;
+      this.inflight.delete(bg);
+      this.abandoned.push(p);
+      this.transcript.note(name, `background ${bg} abandoned: its session is being closed`);
+    }
     return s;
   }
 
@@ -151,11 +164,14 @@ class RunningScenario implements StepRun {
     this.transcript.note(st.session, `step ${i + 1}: ${what}${st.background ? ` (in the background as ${st.background})` : ''}`);
     if (st.background) {
       this.inflight.set(st.background, this.act(st).catch((failed: unknown) => ({ failed })));
+      this.inflightOn.set(st.background, st.session);
       this.records.push({ index: i, session: st.session, action: what, observed: 'started' });
       return;
     }
     const before = this.sessions.get(st.session);
-    before?.takeNotices?.(); // only the step's own notices count
+    // Only what arrives during the step counts.
+    before?.takeNotices?.();
+    before?.takeParameterStatus?.();
     const diverge = (kind: DivergenceKind, expected: string, observed: string, sqlstate?: string, atLogin?: true) => {
       this.failedStep = i;
       const divergence: Divergence = { step: i + 1, session: st.session, kind, expected, observed, ...(sqlstate ? { sqlstate } : {}), ...(atLogin ? { atLogin } : {}) };
@@ -174,7 +190,7 @@ class RunningScenario implements StepRun {
     const session = this.sessions.get(st.session) ?? before;
     const observed = summarize(result);
     if (!this.wireLevel || st.session === OBSERVER) this.transcript.note(st.session, `=> ${observed}`);
-    const failure = check(st.expect, result, this.saved, session, session?.takeNotices?.() ?? []);
+    const failure = check(st.expect, result, this.saved, session, { notices: session?.takeNotices?.() ?? [], parameterStatuses: session?.takeParameterStatus?.() ?? [] });
     this.records.push({ index: i, session: st.session, action: what, observed, failure: failure?.text });
     if (failure) throw diverge(failure.kind, failure.text, observed, failure.sqlstate);
     if (st.save) {
@@ -253,7 +269,7 @@ class RunningScenario implements StepRun {
       await withDeadline(session.close(), TIMEOUT_MS.sessionClose, `${name} to close`).catch(() => session.destroy());
       this.transcript.note(name, 'closed at the end of the scenario');
     }));
-    await Promise.allSettled([...this.inflight.values()]);
+    await Promise.allSettled([...this.inflight.values(), ...this.abandoned]);
     let failed: string | undefined;
     for (const sql of this.s.teardown ?? []) {
       const r = await this.observe(sql).catch((e: unknown) => ({ error: { code: '-', message: errorText(e) } }));

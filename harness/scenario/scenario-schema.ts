@@ -53,6 +53,11 @@ const EXPECT_FIELDS: FieldsOf<Expect> = {
   parameterStatus: opt({ kind: 'object', fields: {}, rest: { kind: 'either', of: [pgText, { kind: 'literal', value: null }], describe: 'a value, or null (never reported)' } }),
   messages: opt({ kind: 'list', of: { kind: 'string', check: labelProblem } }),
   notices: opt({ kind: 'list', of: sqlState }),
+  commandTags: opt(texts),
+  parameterStatusMessages: opt({
+    kind: 'list',
+    of: { kind: 'either', of: [{ kind: 'list', of: pgText, min: 2, max: 2 }], describe: 'a [name, value] pair, e.g. [TimeZone, UTC]' },
+  }),
   notification: opt({
     kind: 'either', describe: 'null (none may arrive), or { payload?, pidEquals? }',
     of: [{ kind: 'literal', value: null }, { kind: 'object', fields: { payload: opt(text), pidEquals: opt(text) } }],
@@ -104,6 +109,12 @@ const STEP_KIND_FIELDS: { readonly [K in StepKind]: FieldsOf<StepKinds[K]> } = {
     cancel: req({
       kind: 'either', describe: 'true (cancel through the driver), or { pid: $saved, secret: own | wrong }',
       of: [{ kind: 'literal', value: true }, { kind: 'object', fields: { pid: req(text), secret: req(oneOf(['own', 'wrong'])) } }],
+    }),
+  },
+  read: {
+    read: req({
+      kind: 'either', describe: `a message to read up to (e.g. ReadyForQuery), close (until the server closes), or { forMs: N }`,
+      of: [oneOf([...MESSAGE_NAMES, 'close']), { kind: 'object', fields: { forMs: req(int(1)) } }],
     }),
   },
   connect: { connect: req({ kind: 'literal', value: true }) },

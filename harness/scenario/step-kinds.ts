@@ -93,6 +93,16 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
       return query(toResult(messages), messages);
     },
   },
+  read: {
+    on: 'session',
+    needs: () => ['protocol'],
+    describe: (st) => (typeof st.read === 'object' ? `read what arrives within ${st.read.forMs}ms` : st.read === 'close' ? 'read until the server closes the connection' : `read up to ${st.read}`),
+    run: async (st, r, s) => {
+      if (!s.receive) throw new Error(`driver ${r.driver.id} cannot read protocol messages`);
+      const messages = await s.receive(st.read, r.timeout(st));
+      return query(toResult(messages), messages);
+    },
+  },
   cancel: {
     on: 'session',
     needs: (st) => [st.cancel === true ? 'cancel' : 'protocol'],

@@ -25,6 +25,7 @@ interface Seen {
   readonly sessions: readonly string[];
   readonly saved: Set<string>;
   readonly background: Map<string, { readonly session: string; readonly index: number }>;
+  readonly disconnected: Set<string>;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -36,7 +37,7 @@ export function checkScenario(spec: unknown, source: string, origin: Origin = { 
   const data = normalize(spec, SCENARIO_SCHEMA) as ScenarioSpec;
   // A step with a problem of its own is not cross-checked: its kind or fields may be anything.
   const sound = (i: number) => !problems.some((p) => p.path[0] === 'steps' && p.path[1] === i);
-  const seen: Seen = { sessions: isRecord(data.sessions) ? Object.keys(data.sessions) : [], saved: new Set(), background: new Map() };
+  const seen: Seen = { sessions: isRecord(data.sessions) ? Object.keys(data.sessions) : [], saved: new Set(), background: new Map(), disconnected: new Set() };
   const steps: Step[] = [];
   data.steps.forEach((st, i) => {
     const kind = STEP_KIND_NAMES.find((k) => isRecord(st) && st[k as keyof StepSpec] !== undefined);
@@ -48,10 +49,13 @@ export function checkScenario(spec: unknown, source: string, origin: Origin = { 
     // Names a step declares count even when it is broken, so one mistake is reported once.
     if (isRecord(st) && typeof st.background === 'string') seen.background.set(st.background, { session: String(st.session), index: i });
     for (const key of ['save', 'savePid'] as const) if (isRecord(st) && typeof st[key] === 'string') seen.saved.add(st[key]);
+    if (isRecord(st) && st.disconnect !== undefined) seen.disconnected.add(String(st.session));
   });
   const awaited = new Set(steps.flatMap((st) => (st.kind === 'await' ? [st.await] : [])));
-  for (const [name, { index }] of seen.background) {
-    if (!awaited.has(name)) problems.push({ path: ['steps', index, 'background'], message: `background step "${name}" is never awaited` });
+  for (const [name, { index, session }] of seen.background) {
+    // A session dropped while its step runs never gets that step's answer (runner.ts forget).
+    const dropped = data.steps.some((st, j) => j > index && isRecord(st) && st.session === session && st.disconnect !== undefined);
+    if (!awaited.has(name) && !dropped) problems.push({ path: ['steps', index, 'background'], message: `background step "${name}" is never awaited (or its session disconnected)` });
   }
   problems.push(...knownModeProblems(data));
   // In the order they were written: the scenario's own keys, then step by step.
@@ -76,6 +80,7 @@ function stepProblems(st: Step, seen: Seen): Problem[] {
     const owner = seen.background.get(st.await);
     if (!owner) at(['await'], `await "${st.await}" names no earlier background step${didYouMean(st.await, [...seen.background.keys()])}`);
     else if (owner.session !== st.session) at(['session'], `await "${st.await}" must be on session ${owner.session}`);
+    else if (seen.disconnected.has(st.session)) at(['await'], `await "${st.await}" comes after session ${st.session} disconnected: its answer is abandoned then (leave the await out)`);
   }
   if (st.kind === 'messages' && !st.messages.some((m) => m.type === 'Sync' || m.type === 'Query' || m.type === 'Terminate') && !st.until) {
     at(['messages'], 'a message list without Sync needs `until` (the reply to wait for)');

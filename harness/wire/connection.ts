@@ -9,6 +9,7 @@ import type { Endpoint } from '../kernel/conn-info.ts';
 import { ConnectionLostError, DeadlineError, ServerError } from '../kernel/errors.ts';
 import { withDeadline } from '../kernel/poll.ts';
 import { encode, renderBackend, renderFrontend, toServerMessage, type FrontendMessage, type MessageName, type MessageOf, type ServerMessage } from './messages.ts';
+import { replyEnd } from './reply-accounting.ts';
 import { md5Password, SCRAM_MECHANISM, scramClient } from './scram.ts';
 import { Transcript } from './transcript.ts';
 
@@ -32,6 +33,8 @@ export class WireConnection {
   readonly parameters = new Map<string, string>();
   /** SQLSTATEs of NoticeResponses, in arrival order, until taken. */
   readonly notices: string[] = [];
+  /** ParameterStatus messages as they arrived (name, value), until taken. */
+  readonly parameterLog: Array<readonly [string, string]> = [];
   pid: number | undefined;
   secret: number | undefined;
   onNotification: ((m: MessageOf<'NotificationResponse'>) => void) | undefined;
@@ -75,7 +78,10 @@ export class WireConnection {
 
   private receive(m: ServerMessage): void {
     this.transcript.be(this.label, renderBackend(m));
-    if (m.type === 'ParameterStatus') this.parameters.set(m.name, m.value);
+    if (m.type === 'ParameterStatus') {
+      this.parameters.set(m.name, m.value);
+      this.parameterLog.push([m.name, m.value]);
+    }
     if (m.type === 'BackendKeyData') {
       this.pid = m.pid;
       this.secret = m.key;
@@ -208,8 +214,10 @@ export class WireConnection {
   }
 
   /**
-   * Sends messages and collects the replies: up to one ReadyForQuery per Sync or Query sent,
-   * or, for a list without Sync (Flush), up to the first message of type `until`.
+   * Sends messages and collects the replies: up to the end of PostgreSQL's reply to them
+   * (reply-accounting.ts), or, for a list without Sync (Flush), up to the first message of type
+   * `until`. A reply that stops after one ReadyForQuery per Sync and Query sent also ends there,
+   * so a pooler that answers otherwise shows what it sent instead of waiting out the deadline.
    */
   async exchange(messages: readonly FrontendMessage[], opts: { until?: MessageName; timeoutMs?: number; splitAt?: readonly number[] } = {}): Promise<ServerMessage[]> {
     const timeoutMs = opts.timeoutMs ?? this.opts.timeoutMs;
@@ -218,21 +226,40 @@ export class WireConnection {
     if (messages.some((m) => m.type === 'Terminate')) return this.drainUntilClosed(timeoutMs);
     const until = opts.until;
     if (!owed && !until) throw new Error(`${this.label}: a message list without Sync or Query needs 'until' (the reply to wait for)`);
-    const what = until ? `${until}` : `${owed} ReadyForQuery`;
-    const count = (inbox: ServerMessage[]) => {
+    const what = until ? `${until}` : `the reply to ${owed} Sync/Query`;
+    const end = (inbox: ServerMessage[]) => {
       if (until) return inbox.findIndex((m) => m.type === until);
       let seen = 0;
-      for (let i = 0; i < inbox.length; i++) if (inbox[i].type === 'ReadyForQuery' && ++seen === owed) return i;
-      return -1;
+      let counted = -1;
+      for (let i = 0; i < inbox.length && counted < 0; i++) if (inbox[i].type === 'ReadyForQuery' && ++seen === owed) counted = i;
+      const accounted = replyEnd(messages, inbox);
+      return counted < 0 ? accounted : accounted < 0 ? counted : Math.min(counted, accounted);
     };
-    await this.read((inbox) => count(inbox) >= 0, timeoutMs, what);
-    return this.inbox.splice(0, count(this.inbox) + 1);
+    await this.read((inbox) => end(inbox) >= 0, timeoutMs, what);
+    return this.inbox.splice(0, end(this.inbox) + 1);
   }
 
-  /** Terminate was sent: whatever arrives until the server closes is the reply. */
-  private async drainUntilClosed(timeoutMs: number): Promise<ServerMessage[]> {
+  /**
+   * Reads what the server sends without sending anything: up to the first message of type
+   * `until`, until the server closes ('close'), or whatever arrives within `forMs` (no error
+   * when nothing does). What arrived since the last step counts.
+   */
+  async receivePending(until: MessageName | 'close' | { readonly forMs: number }, timeoutMs: number): Promise<ServerMessage[]> {
+    if (typeof until === 'object') {
+      await this.read(() => false, until.forMs, `${until.forMs}ms of messages`).catch((err: unknown) => {
+        if (!(err instanceof DeadlineError) && !(err instanceof ConnectionLostError)) throw err;
+      });
+      return this.inbox.splice(0);
+    }
+    if (until === 'close') return this.drainUntilClosed(timeoutMs, true);
+    await this.read((inbox) => inbox.some((m) => m.type === until), timeoutMs, until);
+    return this.inbox.splice(0, this.inbox.findIndex((m) => m.type === until) + 1);
+  }
+
+  /** Terminate was sent (or the server is expected to close): whatever arrives until it closes is the reply. */
+  private async drainUntilClosed(timeoutMs: number, unprompted = false): Promise<ServerMessage[]> {
     try {
-      await this.read(() => this.closedWith !== undefined, timeoutMs, 'the server to close after Terminate');
+      await this.read(() => this.closedWith !== undefined, timeoutMs, unprompted ? 'the server to close the connection' : 'the server to close after Terminate');
     } catch (err) {
       if (!(err instanceof ConnectionLostError)) throw err;
     }

@@ -67,4 +67,15 @@ describe('expectations', () => {
     expect(kind({ messages: ['ErrorResponse:26000', 'ReadyForQuery'] }, bound, saved)).to.equal('no-error');
     expect(kind({ messages: ['ParseComplete', 'ReadyForQuery'] }, bound, saved)).to.equal('messages');
   });
+
+  it('compares command tags in order, and ParameterStatus messages in order and count', () => {
+    const r: StepResult = { kind: 'query', result: { rows: [], columns: [], tags: ['INSERT 0 1', 'SELECT 1'] } };
+    expect(text({ commandTags: ['INSERT 0 1', 'SELECT 1'] }, r, saved)).to.equal(undefined);
+    expect(check({ commandTags: ['SELECT 1', 'INSERT 0 1'] }, r, saved)).to.deep.equal({ kind: 'messages', text: 'expected command tags ["SELECT 1","INSERT 0 1"], got ["INSERT 0 1","SELECT 1"]' });
+    const statuses = { parameterStatuses: [['TimeZone', 'UTC'], ['DateStyle', '7']] as const };
+    expect(text({ parameterStatusMessages: [['TimeZone', 'UTC'], ['DateStyle', '$v']] }, rows(), saved, undefined, statuses)).to.equal(undefined);
+    expect(text({ parameterStatusMessages: [['TimeZone', '*'], ['DateStyle', '*']] }, rows(), saved, undefined, statuses)).to.equal(undefined);
+    expect(kind({ parameterStatusMessages: [['TimeZone', 'UTC']] }, rows(), saved, undefined, statuses)).to.equal('parameter-status');
+    expect(text({ parameterStatusMessages: [] }, rows(), saved, undefined, {})).to.equal(undefined);
+  });
 });

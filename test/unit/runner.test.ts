@@ -93,6 +93,18 @@ describe('the scenario runner (fake sessions)', () => {
     expect(awaited.steps[0].observed).to.equal('started');
   });
 
+  it('abandons a background step whose session is dropped: nobody awaits it, and the scenario still passes', async () => {
+    const { ctx, result } = run([
+      { session: 'a', sql: 'SELECT pg_sleep(3)', background: 'q' },
+      { session: 'a', disconnect: 'abrupt' },
+      { session: 'b', sql: 'SELECT 2' },
+    ], { answers: { a: { 'SELECT pg_sleep(3)': [new ConnectionLostError('a: the server closed the connection')] } } });
+    const r = await result;
+    expect(r.outcome, r.message).to.equal('pass');
+    expect(ctx.driver.sessions.get('a')?.closed).to.equal(true);
+    expect(r.transcript).to.match(/background q abandoned/);
+  });
+
   it('diverges when the observer waits in vain for ground truth, saying what it last saw', async () => {
     const r = await run([{ session: 'observer', waitFor: { sql: 'SELECT count(*) FROM x', rows: [['0']] }, timeoutMs: 50 }], { observer: () => [['1']] }).result;
     expect(r.outcome).to.equal('diverge');

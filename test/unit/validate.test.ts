@@ -93,4 +93,25 @@ describe('scenario validation', () => {
     expect(validateScenario({ ...base, known: [{ pooler: 'pgbounce', reason: 'r', link: 'https://example.org/1' }] }).join('\n')).to.match(/unknown pooler "pgbounce"; did you mean "pgbouncer"/);
     expect(validateScenario({ ...base, known: [{ pooler: 'my-pooler', modes: ['any'], reason: 'r', link: 'https://example.org/1', versions: '<2' }] })).to.deep.equal([]);
   });
+
+  it('checks the read step, command tags and ParameterStatus pairs, and needs their capabilities', () => {
+    const steps = (...st: unknown[]) => validateScenario({ ...base, steps: st });
+    expect(steps({ session: 'a', read: 'ReadyForQuery' }, { session: 'a', read: 'close' }, { session: 'a', read: { forMs: 100 } })).to.deep.equal([]);
+    expect(steps({ session: 'a', read: 'ReadyForQuer' })[0]).to.match(/did you mean "ReadyForQuery"/);
+    expect(steps({ session: 'a', read: { forMS: 100 } })[0]).to.match(/unknown key "forMS"/);
+    expect(steps({ session: 'a', sql: 'SET x = 1', expect: { parameterStatusMessages: [['TimeZone']] } })[0]).to.match(/at least 2/);
+    expect(steps({ session: 'a', sql: 'SET x = 1', expect: { commandTags: 'SET' } })[0]).to.match(/expected a list/);
+    const needs = requiredCapabilities(loaded({ ...base, steps: [
+      { session: 'a', read: 'close' },
+      { session: 'a', sql: 'SET x = 1', expect: { commandTags: ['SET'], parameterStatusMessages: [] } },
+    ] }));
+    expect([...needs].sort()).to.deep.equal(['commandTags', 'parameterStatusLog', 'protocol']);
+  });
+
+  it('lets a background step go unawaited when its session is dropped, and refuses an await after that', () => {
+    const bg = { session: 'a', sql: 'SELECT pg_sleep(3)', background: 'q' };
+    expect(validateScenario({ ...base, steps: [bg, { session: 'a', disconnect: 'abrupt' }] })).to.deep.equal([]);
+    expect(validateScenario({ ...base, steps: [bg] })[0]).to.match(/never awaited/);
+    expect(validateScenario({ ...base, steps: [bg, { session: 'a', disconnect: 'abrupt' }, { session: 'a', await: 'q' }] })[0]).to.match(/after session a disconnected/);
+  });
 });
