@@ -95,7 +95,7 @@ describe('raw wire client (real PostgreSQL and pgbouncer)', function () {
   it('fails a read with what it waited for when the deadline passes', async () => {
     const c = await connect(direct.lanes[0].pools.wide);
     const err = await c.exchange([{ type: 'Query', sql: 'SELECT pg_sleep(2)' }], { timeoutMs: 200 }).catch((e: Error) => e);
-    expect((err as Error).message).to.match(/timed out after 200ms waiting for 1 ReadyForQuery/);
+    expect((err as Error).message).to.match(/timed out after 200ms waiting for the reply to 1 Sync\/Query/);
     c.destroy();
   });
 });
