@@ -31,11 +31,12 @@ console.log(`  infrastructure check     ${share(check)}`);
 console.log('\ncost per result (ms, lane time) by target and driver');
 const targets = [...new Set(rs.map((r) => r.target))];
 const drivers = [...new Set(rs.map((r) => r.driver))];
-console.log(`  ${''.padEnd(36)}${drivers.map((d) => d.padStart(12)).join('')}`);
+const width = (d: string) => Math.max(8, d.length) + 2;
+console.log(`  ${''.padEnd(36)}${drivers.map((d) => d.padStart(width(d))).join('')}`);
 for (const t of targets) {
   const cells = drivers.map((d) => {
     const xs = rs.filter((r) => r.target === t && r.driver === d);
-    return (xs.length ? (sum(xs.map((r) => r.durationMs + (r.timings?.quiesceMs ?? 0) + (r.timings?.checkMs ?? 0))) / xs.length).toFixed(1) : '-').padStart(12);
+    return (xs.length ? (sum(xs.map((r) => r.durationMs + (r.timings?.quiesceMs ?? 0) + (r.timings?.checkMs ?? 0))) / xs.length).toFixed(1) : '-').padStart(width(d));
   });
   console.log(`  ${t.padEnd(36)}${cells.join('')}`);
 }
