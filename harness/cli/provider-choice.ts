@@ -34,6 +34,8 @@ export interface ProviderRequest {
   readonly runId: string;
   readonly logDir: string;
   readonly lanes: number;
+  /** PostgreSQL's max_connections for the servers poolcheck starts. */
+  readonly maxConnections: number;
   readonly defaultTargets: string;
 }
 
@@ -56,7 +58,7 @@ export function chooseProvider(req: ProviderRequest): ChosenProvider {
 
   if (kind === 'docker') {
     const images = usage(() => parseImageOverrides(o.list('image')));
-    const docker = new DockerProvider({ runId: req.runId, logDir: req.logDir, lanes: req.lanes, images, suite: suite ?? suiteOption(o) });
+    const docker = new DockerProvider({ runId: req.runId, logDir: req.logDir, lanes: req.lanes, maxConnections: req.maxConnections, images, suite: suite ?? suiteOption(o) });
     return {
       provider: docker, targets, secrets: () => docker.secrets(),
       async prepare() {
@@ -76,7 +78,7 @@ export function chooseProvider(req: ProviderRequest): ChosenProvider {
     if (bin) poolerBinaries[id] = bin;
   }
   const local = new LocalProvider({
-    runId: req.runId, logDir: req.logDir, allowInstall: !o.flag('no-install'), lanes: req.lanes, pgBinDir: o.text('pg-bindir'), poolerBinaries,
+    runId: req.runId, logDir: req.logDir, allowInstall: !o.flag('no-install'), lanes: req.lanes, maxConnections: req.maxConnections, pgBinDir: o.text('pg-bindir'), poolerBinaries,
   });
   return { provider: local, targets, secrets: () => local.secrets(), async prepare() { local.checkBinaries(targets); return []; } };
 }

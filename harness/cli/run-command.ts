@@ -23,6 +23,8 @@ import { writeReport } from '../report/write-report.ts';
 import { selectScenarios, type Catalog } from '../scenario/catalog.ts';
 import { runMatrix, type MatrixPlan, type MatrixState } from '../scenario/matrix.ts';
 import { estimateCost } from '../scenario/run-cost.ts';
+import { backendsNeeded } from '../scenario/stress.ts';
+import { DEFAULT_MAX_CONNECTIONS } from '../targets/postgres-cluster.ts';
 import { groupKey, parseShard, shardOwns, type Shard } from '../scenario/shard.ts';
 import { scenarioTraits } from '../scenario/traits.ts';
 import { onInterrupt, reapLeftovers, runStateDir, stopAll } from '../targets/processes.ts';
@@ -86,7 +88,8 @@ async function planRun(given: Options, positionals: readonly string[]): Promise<
   const profiles = (o.list('profile') ?? []).map((file) => {
     try { return loadProfileFile(file); } catch (e) { throw new UsageError((e as Error).message); }
   });
-  const chosen = chooseProvider({ options: o, profiles, runId, logDir: path.join(stagingFolder(out, runId), 'logs'), lanes, defaultTargets: DEFAULT_TARGETS });
+  const maxConnections = backendsNeeded(scenarios, o.int('stress-clients'), DEFAULT_MAX_CONNECTIONS);
+  const chosen = chooseProvider({ options: o, profiles, runId, logDir: path.join(stagingFolder(out, runId), 'logs'), lanes, maxConnections, defaultTargets: DEFAULT_TARGETS });
   const shard = o.text('shard') !== undefined ? usage(() => parseShard(o.text('shard')!)) : undefined;
   const baselineFile = o.text('baseline');
   const baseline = baselineFile ? usage(() => readResultsFile(baselineFile)) : undefined;

@@ -5,6 +5,7 @@
 // outnumber the pooler's servers and interleave, which a scenario of two sessions never makes.
 // PostgreSQL gives every client its own backend: no leak, no loss, ever.
 import type { ConnInfo } from '../kernel/conn-info.ts';
+import type { Scenario } from './model.ts';
 import { errorText } from '../kernel/errors.ts';
 import { WireConnection } from '../wire/connection.ts';
 import type { ServerMessage } from '../wire/messages.ts';
@@ -40,6 +41,16 @@ export interface StressTally {
   readonly roundMs: number[];
   /** The first thing that went wrong for a client beyond leaks and losses (a refused login, no answer). */
   firstTrouble?: string;
+}
+
+/**
+ * PostgreSQL's max_connections a run needs: `base` for the ordinary scenarios, or room for the
+ * largest stress step's clients (each a backend on direct) beside them.
+ */
+export function backendsNeeded(scenarios: readonly Scenario[], stressClients: number | undefined, base: number): number {
+  const clients = scenarios.flatMap((s) => s.steps).map((st) => (st.kind === 'stress' ? stressClients ?? st.stress.clients : 0));
+  const most = Math.max(0, ...clients);
+  return most ? Math.max(base, most + base) : base;
 }
 
 /** At most this many logins in flight: a thousand SYNs at once overflow a listen queue, and the retry costs a second. */

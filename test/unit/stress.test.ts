@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { STRESS_STATES, tallyRows, type StressTally } from '../../harness/scenario/stress.ts';
+import { backendsNeeded, STRESS_STATES, tallyRows, type StressTally } from '../../harness/scenario/stress.ts';
+import type { Scenario } from '../../harness/scenario/model.ts';
 
 describe('the stress tally', () => {
   it('reads as rows: leaks and losses per state, unfinished clients, the leak rate and round-trip percentiles', () => {
@@ -11,5 +12,13 @@ describe('the stress tally', () => {
     expect(rows.slice(STRESS_STATES.length)).to.deep.equal([
       ['clients unfinished', '1', 'of 10'], ['checks, leak rate', '60', '5.00%'], ['round ms p50 p95', '51.0', '96.0'], ['round ms p99 max', '100.0', '100.0'],
     ]);
+  });
+
+  it('asks PostgreSQL for a backend per stress client only when a stress scenario runs', () => {
+    const plain = { steps: [{ kind: 'sql', session: 'a', sql: 'SELECT 1' }] } as unknown as Scenario;
+    const stress = { steps: [{ kind: 'stress', session: 'load', stress: { clients: 300, rounds: 5, sequence: '{{seq}}' } }] } as unknown as Scenario;
+    expect(backendsNeeded([plain], undefined, 200)).to.equal(200);
+    expect(backendsNeeded([plain, stress], undefined, 200)).to.equal(500);
+    expect(backendsNeeded([plain, stress], 1000, 200)).to.equal(1200);
   });
 });

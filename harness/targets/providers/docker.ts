@@ -29,6 +29,8 @@ export interface DockerProviderOptions {
   /** Server logs go here (the run's output folder), one file per container. */
   readonly logDir: string;
   readonly lanes: number;
+  /** PostgreSQL's max_connections (postgres-cluster.ts). */
+  readonly maxConnections: number;
   /** Component (postgres or a pooler id) -> image to run instead of poolcheck's own. */
   readonly images: Readonly<Record<string, string>>;
   /** The Debian release poolcheck's own images were built from. */
@@ -152,7 +154,7 @@ export class DockerProvider implements Provider {
   /** The target's PostgreSQL container and connections; nothing starts yet. */
   private async planTarget(spec: TargetSpec) {
     const tls = await this.tls();
-    const setup = clusterSetup(this.app, this.opts.lanes);
+    const setup = clusterSetup(this.app, this.opts);
     const pgPort = await freePort();
     const conn: ConnInfo = { host: '127.0.0.1', port: pgPort, database: APP_DATABASE, user: APP_USER, password: this.app.password };
     const laneDatabases = Array.from({ length: this.opts.lanes }, (_, i) => laneDatabase(i));

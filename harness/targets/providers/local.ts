@@ -5,7 +5,7 @@ import path from 'node:path';
 import { poolerAdapter } from '../../poolers/registry.ts';
 import { findBinary, findPostgresBinDir, versionLine } from '../binaries.ts';
 import type { ConnInfo } from '../../kernel/conn-info.ts';
-import { appCredentials, certificateFiles, initTemplate, laneDatabase, MD5_USER, OBSERVER_USER, startCluster, TRUST_USER } from '../postgres-cluster.ts';
+import { appCredentials, certificateFiles, DEFAULT_MAX_CONNECTIONS, initTemplate, laneDatabase, MD5_USER, OBSERVER_USER, startCluster, TRUST_USER } from '../postgres-cluster.ts';
 import { freePort } from '../ports.ts';
 import { runStateDir, spawnManaged, type ManagedProcess } from '../processes.ts';
 import { adminConsole } from '../admin-console.ts';
@@ -26,6 +26,8 @@ export interface LocalProviderOptions {
   readonly allowInstall: boolean;
   /** Independent lanes per target (each its own database and pools), run in parallel. */
   readonly lanes: number;
+  /** PostgreSQL's max_connections (postgres-cluster.ts DEFAULT_MAX_CONNECTIONS unless a load needs more). */
+  readonly maxConnections?: number;
 }
 
 export class LocalProvider implements Provider {
@@ -62,7 +64,7 @@ export class LocalProvider implements Provider {
     this.template ??= (async () => {
       const binDir = findPostgresBinDir(this.opts.pgBinDir, this.opts.allowInstall);
       const dir = path.join(runStateDir(this.opts.runId), 'template');
-      await initTemplate(binDir, dir, this.app, this.opts.lanes);
+      await initTemplate(binDir, dir, this.app, { lanes: this.opts.lanes, maxConnections: this.opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS });
       return { binDir, dir };
     })();
     return this.template;
