@@ -100,6 +100,22 @@ export interface StepKinds {
    * `clients` yields to the run's --stress-clients; `sequence` is a template the setup creates.
    */
   readonly stress: { readonly stress: { readonly clients: number; readonly rounds: number; readonly sequence: string } };
+  /**
+   * Observer only: a command on the pooler's admin console (SHOW POOLS, SHOW SERVERS...), a
+   * source of facts beside the database's own. It runs where the target is `pooler` and poolcheck
+   * reaches its console; its rows then meet `expect`. Elsewhere (direct, another pooler, an
+   * external target without --external-admin) it checks nothing, and the transcript says so.
+   */
+  readonly admin: {
+    readonly admin: {
+      readonly pooler: string;
+      readonly command: string;
+      /** Only the rows of this lane pool's database (the `database` column, as pgbouncer and Odyssey show it). */
+      readonly pool?: PoolKind;
+      /** Only these columns, in this order (a release that adds columns does not break the case). */
+      readonly columns?: readonly string[];
+    };
+  };
   /** Observer only: poll `sql` until its rows equal `rows`, or diverge at the deadline. */
   readonly waitFor: { readonly waitFor: { readonly sql: string; readonly rows: readonly (readonly Cell[])[] } };
 }

@@ -13,7 +13,7 @@ import { MD5_USER, TRUST_USER } from '../targets/postgres-cluster.ts';
 import type { Lane, StartedTarget } from '../targets/started-target.ts';
 import { Transcript } from '../wire/transcript.ts';
 import { check, summarize, type StepResult } from './expectations.ts';
-import { OBSERVER, type Scenario, type Step } from './model.ts';
+import { OBSERVER, type Scenario, type Step, type StepOf } from './model.ts';
 import { asMismatch, classify, Diverged, Mismatched, type Ending } from './outcome.ts';
 import type { ScenarioRun, StepRecord } from './result.ts';
 import { skipReason } from './skip-reason.ts';
@@ -112,6 +112,18 @@ class RunningScenario implements StepRun {
   }
 
   connected(name: string): Session | undefined { return this.sessions.get(name); }
+
+  async admin(spec: StepOf<'admin'>['admin']): Promise<QueryResult | undefined> {
+    const admin = this.ctx.lane.admin;
+    if (!admin || this.ctx.target.spec.pooler !== spec.pooler) return undefined;
+    this.transcript.note(OBSERVER, `admin console: ${spec.command}`);
+    const database = spec.pool && this.ctx.lane.pools[spec.pool].database;
+    const records = (await admin.query(spec.command)).filter((row) => !database || row.database === database);
+    const columns = spec.columns ?? (records[0] ? Object.keys(records[0]) : []);
+    const result = { columns, rows: records.map((row) => columns.map((c) => row[c] ?? null)) };
+    this.transcript.note(OBSERVER, `=> ${JSON.stringify(result.rows)}`);
+    return result;
+  }
 
   poolOf(session: string): ConnInfo { return this.ctx.lane.pools[this.s.sessions[session]?.pool ?? this.s.pool]; }
 

@@ -122,6 +122,7 @@ const STEP_KIND_FIELDS: { readonly [K in StepKind]: FieldsOf<StepKinds[K]> } = {
   waitNotification: { waitNotification: req(text) },
   await: { await: req(name) },
   waitFor: { waitFor: req({ kind: 'object', fields: { sql: req(text), rows: req(rows) } }) },
+  admin: { admin: req({ kind: 'object', fields: { pooler: req(text), command: req(text), pool: opt(oneOf(['single', 'wide'])), columns: opt({ kind: 'list', of: text, min: 1 }) } }) },
   stress: { stress: req({ kind: 'object', fields: { clients: req(int(1)), rounds: req(int(1)), sequence: req(text) } }) },
 };
 

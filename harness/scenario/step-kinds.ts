@@ -32,6 +32,8 @@ export interface StepRun {
   backendGone(pid: number | undefined): Promise<void>;
   /** Collects a background step's result (it ran under its own name). */
   collect(name: string): Promise<StepResult>;
+  /** The rows of `command` on the admin console of a target that is `pooler`; undefined where there is none to ask. */
+  admin(spec: StepOf<'admin'>['admin']): Promise<QueryResult | undefined>;
   /** Where the named session would connect: its pool of the lane. */
   poolOf(session: string): ConnInfo;
   /** The run's --stress-clients, which overrides a stress step's own count. */
@@ -158,6 +160,16 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
       const rows = tallyRows(tally);
       r.transcript.note(st.session, `stress: ${rows.map((row) => row.join(' ')).join('; ')}${tally.firstTrouble ? `; first trouble: ${tally.firstTrouble}` : ''}`);
       return query({ rows, columns: ['what', 'count', 'more'] });
+    },
+  },
+  admin: {
+    on: 'observer',
+    describe: (st, t) => `${st.admin.pooler} admin console: ${t.expand(st.admin.command)}`,
+    observe: async (st, r) => {
+      const rows = await r.admin({ ...st.admin, command: r.templates.expand(st.admin.command) });
+      if (rows) return query(rows);
+      r.transcript.note(st.session, `no ${st.admin.pooler} admin console on this target: the step checks nothing`);
+      return done;
     },
   },
   waitFor: {

@@ -82,6 +82,8 @@ function stepProblems(st: Step, seen: Seen): Problem[] {
     else if (owner.session !== st.session) at(['session'], `await "${st.await}" must be on session ${owner.session}`);
     else if (seen.disconnected.has(st.session)) at(['await'], `await "${st.await}" comes after session ${st.session} disconnected: its answer is abandoned then (leave the await out)`);
   }
+  // Direct has no admin console: a value it should give would be missing there.
+  if (st.kind === 'admin' && (st.save || st.savePid)) at([st.save ? 'save' : 'savePid'], 'an admin step cannot save a value: on direct (and other targets) it reads nothing');
   if (st.kind === 'messages' && !st.messages.some((m) => m.type === 'Sync' || m.type === 'Query' || m.type === 'Terminate') && !st.until) {
     at(['messages'], 'a message list without Sync needs `until` (the reply to wait for)');
   }

@@ -1,4 +1,4 @@
-import type { PoolKind } from '../poolers/pooler-adapter.ts';
+import type { AdminConsole, PoolKind } from '../poolers/pooler-adapter.ts';
 import type { ServerMessage } from '../wire/messages.ts';
 import type { Transcript } from '../wire/transcript.ts';
 import type { ConnInfo } from '../kernel/conn-info.ts';
@@ -21,6 +21,8 @@ export interface Lane {
   quiesce(): Promise<void>;
   /** The scenarios' observer: the lane's control connection, lent to one scenario at a time. */
   readonly observer: LaneObserver;
+  /** The pooler's admin console, where poolcheck reaches one (scenarios' admin steps read it). */
+  readonly admin?: AdminConsole;
 }
 
 /**

@@ -31,6 +31,6 @@ export function buildLanes(specs: readonly LaneSpec[], reset: LaneReset, stops: 
     const how = reset.kind === 'pooler' ? { kind: 'reset' as const, run: (terminate: () => Promise<void>) => reset.adapter.resetServers(resetTools(reset.admin, lane.pools, terminate)) }
       : reset.kind === 'sweep' ? { kind: 'sweep' as const, pools: lane.pools }
         : reset.kind === 'spare-older' ? reset : undefined;
-    return { ...lane, ...laneControl(lane.direct, stops, how) };
+    return { ...lane, ...laneControl(lane.direct, stops, how), ...(reset.kind === 'pooler' ? { admin: reset.admin } : {}) };
   });
 }

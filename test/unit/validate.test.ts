@@ -32,6 +32,14 @@ describe('scenario validation', () => {
     expect(p).to.match(/step 5 \(at background\): background step "late" is never awaited/);
   });
 
+  it('takes an admin step on the observer, and never one that saves a value direct cannot give', () => {
+    const admin = { session: 'observer', admin: { pooler: 'pgbouncer', command: 'SHOW POOLS', pool: 'single', columns: ['sv_active'] } } as const;
+    expect(validateScenario({ ...base, steps: [...base.steps, { ...admin, expect: { rowCount: 1 } }] })).to.deep.equal([]);
+    expect(validateScenario({ ...base, steps: [...base.steps, { ...admin, session: 'a' }] }).join('\n')).to.match(/admin runs on the observer/);
+    expect(validateScenario({ ...base, steps: [...base.steps, { ...admin, save: 'n' }] }).join('\n')).to.match(/an admin step cannot save a value/);
+    expect(validateScenario({ ...base, steps: [...base.steps, { session: 'observer', admin: { pooler: 'pgbouncer', command: 'SHOW POOLS', pool: 'middle' } }] as never }).join('\n')).to.match(/pool/);
+  });
+
   it('rejects a missing why, a bad id and an unknown category', () => {
     const p = validateScenario({ ...base, id: 'Bad Id', category: 'nope' as never, why: '' }).join('\n');
     expect(p).to.match(/id "Bad Id"/);

@@ -137,7 +137,7 @@ export class LocalProvider implements Provider {
           const dbs = launch.lanes[j];
           const pools = { single: pool(dbs.single), wide: pool(dbs.wide) };
           lanes.push({
-            index: i, direct: direct(i), pools,
+            index: i, direct: direct(i), pools, admin,
             ...laneControl(direct(i), stops, { kind: 'reset', run: (terminate) => adapter.resetServers(resetTools(admin, pools, terminate)) }),
           });
         });
