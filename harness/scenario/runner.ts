@@ -120,9 +120,7 @@ class RunningScenario implements StepRun {
     const database = spec.pool && this.ctx.lane.pools[spec.pool].database;
     const records = (await admin.query(spec.command)).filter((row) => !database || row.database === database);
     const columns = spec.columns ?? (records[0] ? Object.keys(records[0]) : []);
-    const result = { columns, rows: records.map((row) => columns.map((c) => row[c] ?? null)) };
-    this.transcript.note(OBSERVER, `=> ${JSON.stringify(result.rows)}`);
-    return result;
+    return { columns, rows: records.map((row) => columns.map((c) => row[c] ?? null)) };
   }
 
   poolOf(session: string): ConnInfo { return this.ctx.lane.pools[this.s.sessions[session]?.pool ?? this.s.pool]; }
