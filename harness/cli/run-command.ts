@@ -18,7 +18,7 @@ import { readResultsFile, type ResultsFile } from '../report/results-file.ts';
 import { exitCode, type RunReport } from '../report/run-report.ts';
 import { OutFolder, stagingFolder } from '../report/out-folder.ts';
 import { planFingerprint, SHARD_FILE, shardManifestJson } from '../report/shard-manifest.ts';
-import { judge } from '../report/verdict.ts';
+import { judge, type Verdict } from '../report/verdict.ts';
 import { writeReport } from '../report/write-report.ts';
 import { selectScenarios, type Catalog } from '../scenario/catalog.ts';
 import { runMatrix, type MatrixPlan, type MatrixState } from '../scenario/matrix.ts';
@@ -28,7 +28,9 @@ import { DEFAULT_MAX_CONNECTIONS } from '../targets/postgres-cluster.ts';
 import { groupKey, parseShard, shardOwns, type Shard } from '../scenario/shard.ts';
 import { scenarioTraits } from '../scenario/traits.ts';
 import { onInterrupt, reapLeftovers, runStateDir, stopAll } from '../targets/processes.ts';
-import type { Provider } from '../targets/started-target.ts';
+import type { Provider, StartedTarget } from '../targets/started-target.ts';
+import type { Scenario } from '../scenario/model.ts';
+import type { ScenarioRun } from '../scenario/result.ts';
 import { targetEffectiveSettings, targetSettingsProblem, withToggledSettings } from '../targets/target-settings.ts';
 import type { TargetSpec } from '../targets/target-spec.ts';
 import { UsageError, type Options } from './args.ts';
@@ -147,6 +149,7 @@ export async function runCommand(given: Options, positionals: readonly string[])
     const progress = consoleProgress(quiet);
     await runMatrix({
       runId, targets, drivers, scenarios, broken, provider, stepTimeoutMs: plan.stepTimeoutMs, stressClients: plan.stressClients, owns, attempts: attemptPolicy(plan),
+      isFinding: ((verdict) => (r: ScenarioRun, t: StartedTarget, s: Scenario) => FINDINGS.has(verdict(r, t, s)))(verdictWhileRunning(plan)),
       progress: { ...progress, result: (r, done, all) => { folder.record(r); progress.result(r, done, all); } },
     }, state);
     const report = finish();
@@ -182,17 +185,27 @@ function planned(plan: RunPlan, targets: readonly TargetSpec[], owns: MatrixPlan
  * regression, changed or error against its profile (with --strict, improved too), so that a
  * documented divergence is not run again and again.
  */
+/** A result's verdict as the reports will give it, while the run goes on (a case's known issues included). */
+function verdictWhileRunning(plan: RunPlan): (r: ScenarioRun, started: StartedTarget, s: Scenario) => Verdict {
+  const profiles = new Map<string, Profile | undefined>();
+  const profileOf = (pooler: string) => {
+    if (!profiles.has(pooler)) profiles.set(pooler, withKnownIssues(findPooler(pooler, plan.profiles), plan.scenarios));
+    return profiles.get(pooler);
+  };
+  return (r, started, s) => {
+    const pooler = started.spec.pooler;
+    const facts = targetFacts({ settingsOf: targetEffectiveSettings }, { spec: started.spec, started, startMs: 0 });
+    return judge(r, pooler ? profileOf(pooler) : undefined, facts, scenarioTraits(s)).verdict;
+  };
+}
+
+const FINDINGS: ReadonlySet<Verdict> = new Set(['regression', 'changed', 'unprofiled']);
+
 function attemptPolicy(plan: RunPlan): MatrixPlan['attempts'] {
   if (plan.repeatEach === 1 && plan.retries === 0) return undefined;
-  const failing = new Set(['regression', 'changed', 'error', ...(plan.strict ? ['improved'] : [])]);
-  return {
-    repeatEach: plan.repeatEach, retries: plan.retries,
-    acceptable(r, started, s) {
-      const pooler = started.spec.pooler;
-      const facts = targetFacts({ settingsOf: targetEffectiveSettings }, { spec: started.spec, started, startMs: 0 });
-      return !failing.has(judge(r, pooler ? findPooler(pooler, plan.profiles)?.profile : undefined, facts, scenarioTraits(s)).verdict);
-    },
-  };
+  const failing = new Set<Verdict>(['regression', 'changed', 'error', ...(plan.strict ? ['improved' as const] : [])]);
+  const verdict = verdictWhileRunning(plan);
+  return { repeatEach: plan.repeatEach, retries: plan.retries, acceptable: (r, started, s) => !failing.has(verdict(r, started, s)) };
 }
 
 /** Judges what the run gathered, writes the reports and puts them in place of the previous ones. */

@@ -124,3 +124,16 @@ async function freshClientFails(pool: ConnInfo): Promise<string | undefined> {
     return errorText(err).split('\n')[0];
   }
 }
+
+/**
+ * A divergence of something that did not come in time that a second run does not repeat was a
+ * stall of the pooler or the machine, not the pooler's behaviour: `error` naming the first
+ * attempt. One that repeats stands.
+ */
+export function stalledUnlessRepeated(first: ScenarioRun, again: ScenarioRun): ScenarioRun {
+  if (again.outcome !== 'pass') return first;
+  return {
+    ...first, outcome: 'error', divergence: undefined, durationMs: first.durationMs + again.durationMs,
+    message: `it did not come in time at first, and the scenario passed when run again at once: the pooler or the machine stalled, which says nothing about the pooler (first attempt: ${first.message ?? 'no message'})`,
+  };
+}

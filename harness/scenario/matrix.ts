@@ -10,8 +10,9 @@ import type { BrokenScenario, Scenario } from './model.ts';
 import { runAttempts, type AttemptPolicy } from './attempts.ts';
 import { skipReason } from './skip-reason.ts';
 import { runScenario } from './runner.ts';
-import { watchInfrastructure, type InfrastructureWatch } from './infrastructure.ts';
+import { stalledUnlessRepeated, watchInfrastructure, type InfrastructureWatch } from './infrastructure.ts';
 import { errorText, InfrastructureError } from '../kernel/errors.ts';
+import type { DivergenceKind } from '../kernel/divergence.ts';
 
 export interface MatrixPlan {
   readonly runId: string;
@@ -28,6 +29,8 @@ export interface MatrixPlan {
   readonly owns?: (scenario: string, driver: string) => boolean;
   /** Runs a result more than once (--repeat-each, --retries); `acceptable` ends the retries. */
   readonly attempts?: AttemptPolicy & { acceptable(r: ScenarioRun, target: StartedTarget, s: Scenario): boolean };
+  /** Whether a result would be a finding against the profile (regression, changed, unprofiled). */
+  readonly isFinding?: (r: ScenarioRun, target: StartedTarget, s: Scenario) => boolean;
 }
 
 export interface Progress {
@@ -99,7 +102,7 @@ export async function runMatrix(plan: MatrixPlan, state: MatrixState = { results
         try {
           // A run the driver cannot do is decided without touching the servers, once.
           const decided = skipReason(s, d) !== undefined;
-          const attempt = async () => {
+          const once = async () => {
             const t0 = performance.now();
             if (!decided) await quiesce(lane, infrastructure);
             const t1 = performance.now();
@@ -108,6 +111,15 @@ export async function runMatrix(plan: MatrixPlan, state: MatrixState = { results
             const judged = await infrastructure.judge(r);
             const timings = { quiesceMs: Math.round(t1 - t0), connectMs: r.timings?.connectMs ?? 0, checkMs: Math.round(performance.now() - t2) };
             return { ...judged, timings };
+          };
+          // A finding that something did not come in time (an answer, a notification, the state
+          // the observer waited for) is run again at once: a pooler that hangs or forgets does so
+          // again; one that only stalled for a moment (stopped, starved of CPU) passes, and the
+          // first attempt says nothing about it.
+          const attempt = async () => {
+            const first = await once();
+            if (!first.divergence || !WAITED_OUT.has(first.divergence.kind) || !plan.isFinding?.(first, started, s)) return first;
+            return stalledUnlessRepeated(first, await once());
           };
           const policy = plan.attempts;
           record(policy && !decided ? await runAttempts(policy, attempt, (r) => policy.acceptable(r, started, s)) : await attempt());
@@ -126,6 +138,8 @@ export async function runMatrix(plan: MatrixPlan, state: MatrixState = { results
   }));
   return state;
 }
+
+const WAITED_OUT: ReadonlySet<DivergenceKind> = new Set(['no-answer', 'notification', 'ground-truth']);
 
 /** The lane's quiesce; one that fails (a server restarting) is tried again once the servers serve again. */
 async function quiesce(lane: Lane, infrastructure: InfrastructureWatch): Promise<void> {
