@@ -167,6 +167,12 @@ export interface ScenarioSpec {
    * reason and the issue's link: there a divergence is `documented` (poolers/known-issue.ts).
    */
   readonly known?: readonly KnownIssue[];
+  /**
+   * Pooler settings the scenario needs, by pooler id (`{ pgbouncer: { max_prepared_statements:
+   * '0' } }`). One pooler process serves a whole lane, so a setting belongs to a target: on a
+   * target of that pooler running other values the scenario is `skip`, naming the target to run.
+   */
+  readonly poolerSettings?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 /** Where a scenario was loaded from: poolcheck's own catalogue (suites/), or a folder given with --cases. */

@@ -16,7 +16,8 @@ import { check, summarize, type StepResult } from './expectations.ts';
 import { OBSERVER, type Scenario, type Step, type StepOf } from './model.ts';
 import { asMismatch, classify, Diverged, Mismatched, type Ending } from './outcome.ts';
 import type { ScenarioRun, StepRecord } from './result.ts';
-import { skipReason } from './skip-reason.ts';
+import { settingsSkipReason, skipReason } from './skip-reason.ts';
+import { targetEffectiveSettings } from '../targets/target-settings.ts';
 import { kindOf, type StepRun } from './step-kinds.ts';
 import { Templates } from './templates.ts';
 
@@ -32,7 +33,7 @@ export interface RunContext {
 }
 
 export async function runScenario(s: Scenario, ctx: RunContext): Promise<ScenarioRun> {
-  const skip = skipReason(s, ctx.driver);
+  const skip = skipReason(s, ctx.driver) ?? settingsSkipReason(s, ctx.target.spec, targetEffectiveSettings(ctx.target.spec, ctx.target.poolerVersion));
   if (skip) return { scenario: s.id, category: s.category, target: ctx.target.spec.id, driver: ctx.driver.id, outcome: 'skip', message: skip, durationMs: 0, steps: [] };
   const strays = new StrayErrors();
   const result = await collectingStrays(strays, () => runSteps(s, ctx));

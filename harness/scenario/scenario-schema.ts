@@ -175,6 +175,7 @@ const SCENARIO_FIELDS: FieldsOf<ScenarioSpec> = {
   }),
   steps: req({ kind: 'list', of: step, min: 1 }),
   known: opt({ kind: 'list', of: { kind: 'object', fields: KNOWN_FIELDS } }),
+  poolerSettings: opt({ kind: 'object', fields: {}, rest: { kind: 'object', fields: {}, rest: text } }),
 };
 
 export const SCENARIO_SCHEMA: Schema = {

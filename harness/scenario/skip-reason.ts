@@ -3,6 +3,7 @@
 import type { Driver } from '../drivers/session.ts';
 import { missingCapabilities } from './capabilities.ts';
 import { OBSERVER, type Scenario } from './model.ts';
+import type { TargetSpec } from '../targets/target-spec.ts';
 
 /** Why `driver` does not run `s` (its result would be `skip`), or undefined when it does. */
 export function skipReason(s: Scenario, driver: Driver): string | undefined {
@@ -13,6 +14,19 @@ export function skipReason(s: Scenario, driver: Driver): string | undefined {
     return `driver ${driver.id} sends what ${same.base} sends here: no statement runs ${same.executions} times on one connection (see ${same.base})`;
   }
   return undefined;
+}
+
+/**
+ * Why `s` does not run on `target` (its pooler runs other values of the settings the scenario
+ * needs), or undefined when it does. `effective` are the settings the target runs with.
+ */
+export function settingsSkipReason(s: Scenario, target: TargetSpec, effective: Readonly<Record<string, string>>): string | undefined {
+  const need = target.pooler ? s.poolerSettings?.[target.pooler] : undefined;
+  if (!need) return undefined;
+  const off = Object.entries(need).filter(([k, v]) => effective[k] !== v);
+  if (!off.length) return undefined;
+  const wanted = Object.entries({ ...target.settings, ...need }).map(([k, v]) => `${k}=${v}`).join(',');
+  return `needs ${off.map(([k, v]) => `${k}=${v}`).join(', ')} (this target runs ${off.map(([k]) => `${k}=${effective[k] ?? 'none'}`).join(', ')}): run it with --targets '${target.pooler}:${target.mode}{${wanted}}'`;
 }
 
 /** The most times one session runs the same SQL text (a driver's prepare threshold counts these). */
