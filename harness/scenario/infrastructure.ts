@@ -11,12 +11,11 @@
 // Either fault turns the result into `error` with its cause, and the lane waits until
 // PostgreSQL and the pooler serve again before the next scenario; a lane that does not recover
 // within the deadline ends its remaining results as `error` saying why.
-import type { ConnInfo } from '../kernel/conn-info.ts';
 import { errorText } from '../kernel/errors.ts';
 import { poll } from '../kernel/poll.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import type { Lane } from '../targets/started-target.ts';
-import { WireConnection } from '../wire/connection.ts';
+import { loginFails } from '../targets/readiness.ts';
 import { Transcript } from '../wire/transcript.ts';
 import type { ScenarioRun } from './result.ts';
 
@@ -66,7 +65,7 @@ export function watchInfrastructure(lane: Pick<Lane, 'observer' | 'pools'>, fail
       epoch = await poll({ what: 'PostgreSQL to answer the observer again', timeoutMs: TIMEOUT_MS.recovery, maxIntervalMs: 250, abort: failure }, readEpoch);
       for (const pool of new Set([lane.pools.wide, lane.pools.single])) {
         await poll({ what: `a fresh client of ${pool.host}:${pool.port}/${pool.database} to get an answer again`, timeoutMs: TIMEOUT_MS.recovery, maxIntervalMs: 250, seen: () => last, abort: failure },
-          async () => { last = (await freshClientFails(pool)) ?? ''; return last ? undefined : true; });
+          async () => { last = (await loginFails(pool, TIMEOUT_MS.control)) ?? ''; return last ? undefined : true; });
       }
       return true;
     } catch (err) {
@@ -86,7 +85,7 @@ export function watchInfrastructure(lane: Pick<Lane, 'observer' | 'pools'>, fail
       if (now === undefined) cause = 'PostgreSQL did not answer the observer right after the scenario (it was down or restarting)';
       else if (epoch !== undefined && now !== epoch) cause = 'PostgreSQL restarted while the scenario ran (a server process ended abnormally, or the server was restarted)';
       else if (pointsAtServers(r)) {
-        const refused = await freshClientFails(lane.pools.wide);
+        const refused = await loginFails(lane.pools.wide, TIMEOUT_MS.control);
         if (refused) cause = `right after the scenario a fresh client got no answer either (${refused}): the pooler or PostgreSQL stopped serving`;
         // No scenario asks a login to wait: one that got no answer at all met a pooler (or a
         // machine) that stalled, even if it serves again by now.
@@ -107,22 +106,6 @@ function pointsAtServers(r: ScenarioRun): boolean {
   const d = r.divergence;
   if (!d) return false;
   return d.kind === 'no-answer' || d.kind === 'closed' || (d.sqlstate !== undefined && FAULT_CLASSES.has(d.sqlstate.slice(0, 2)));
-}
-
-/** Why a new client gets no answer to SELECT 1 through `pool`, or undefined when it does. */
-async function freshClientFails(pool: ConnInfo): Promise<string | undefined> {
-  try {
-    const c = await WireConnection.connect({ ...pool, label: 'health', transcript: Transcript.none(), timeoutMs: TIMEOUT_MS.control });
-    try {
-      const reply = await c.exchange([{ type: 'Query', sql: 'SELECT 1' }], { timeoutMs: TIMEOUT_MS.control });
-      const error = reply.find((m) => m.type === 'ErrorResponse');
-      return error?.type === 'ErrorResponse' ? `${error.code}: ${error.message}` : undefined;
-    } finally {
-      await c.close().catch(() => undefined);
-    }
-  } catch (err) {
-    return errorText(err).split('\n')[0];
-  }
 }
 
 /**

@@ -17,14 +17,23 @@ export async function waitUntilReady(what: string, conn: ConnInfo, procs: Readon
     seen: () => last,
     abort: () => { const dead = procs.find((p) => p.exitReason())?.exitReason(); return dead && `${what} did not start: ${dead}`; },
   }, async () => {
-    try {
-      const c = await WireConnection.connect({ ...conn, label: 'ready', transcript: Transcript.none(), timeoutMs: TIMEOUT_MS.readyProbe });
-      await c.exchange([{ type: 'Query', sql: 'SELECT 1' }]);
-      await c.close();
-      return true;
-    } catch (err) {
-      last = errorText(err);
-      return undefined;
-    }
+    last = (await loginFails(conn, TIMEOUT_MS.readyProbe)) ?? '';
+    return last ? undefined : true;
   });
+}
+
+/** Why a new client logging in through `conn` gets no answer to SELECT 1, or undefined when it does. */
+export async function loginFails(conn: ConnInfo, timeoutMs: number): Promise<string | undefined> {
+  try {
+    const c = await WireConnection.connect({ ...conn, label: 'probe', transcript: Transcript.none(), timeoutMs });
+    try {
+      const reply = await c.exchange([{ type: 'Query', sql: 'SELECT 1' }], { timeoutMs });
+      const error = reply.find((m) => m.type === 'ErrorResponse');
+      return error?.type === 'ErrorResponse' ? `${error.code}: ${error.message}` : undefined;
+    } finally {
+      await c.close().catch(() => undefined);
+    }
+  } catch (err) {
+    return errorText(err).split('\n')[0];
+  }
 }

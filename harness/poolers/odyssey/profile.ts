@@ -126,7 +126,9 @@ const EVERY_MODE = [
 /** What the reset after every transaction ends, whichever way it resets. */
 const SESSION_STATE_RESET: readonly ProfileEntry[] = [
   {
+    // Not yet run against Odyssey (the stress family is opt-in): a pass is no news until it is.
     scenarios: ['stress/session-state-under-load'],
+    optional: true,
     reason: 'transaction pooling "does not preserve session state between transactions": with clients outnumbering servers, a client\'s setting, statement, temporary table, advisory lock and currval stay on the server it used, which the next transaction of another client may get, or are gone when its own next transaction lands elsewhere',
     link: POOLING,
     divergence: { kind: 'rows' },
