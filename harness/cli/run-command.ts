@@ -27,7 +27,7 @@ import { backendsNeeded } from '../scenario/stress.ts';
 import { DEFAULT_MAX_CONNECTIONS } from '../targets/postgres-cluster.ts';
 import { groupKey, parseShard, shardOwns, type Shard } from '../scenario/shard.ts';
 import { scenarioTraits } from '../scenario/traits.ts';
-import { onInterrupt, reapLeftovers, runStateDir, stopAll } from '../targets/processes.ts';
+import { onInterrupt, reapLeftovers, runStateDir, runStopped, stopAll } from '../targets/processes.ts';
 import type { Provider, StartedTarget } from '../targets/started-target.ts';
 import type { Scenario } from '../scenario/model.ts';
 import type { ScenarioRun } from '../scenario/result.ts';
@@ -149,6 +149,7 @@ export async function runCommand(given: Options, positionals: readonly string[])
     const progress = consoleProgress(quiet);
     await runMatrix({
       runId, targets, drivers, scenarios, broken, provider, stepTimeoutMs: plan.stepTimeoutMs, stressClients: plan.stressClients, owns, attempts: attemptPolicy(plan),
+      stopped: runStopped,
       isFinding: ((verdict) => (r: ScenarioRun, t: StartedTarget, s: Scenario) => FINDINGS.has(verdict(r, t, s)))(verdictWhileRunning(plan)),
       progress: { ...progress, result: (r, done, all) => { folder.record(r); progress.result(r, done, all); } },
     }, state);

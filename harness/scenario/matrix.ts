@@ -31,6 +31,11 @@ export interface MatrixPlan {
   readonly attempts?: AttemptPolicy & { acceptable(r: ScenarioRun, target: StartedTarget, s: Scenario): boolean };
   /** Whether a result would be a finding against the profile (regression, changed, unprofiled). */
   readonly isFinding?: (r: ScenarioRun, target: StartedTarget, s: Scenario) => boolean;
+  /**
+   * Aborted when the run is stopped (Ctrl-C, SIGTERM). What ends after that ended because the
+   * servers were being stopped, so it is not a result; no further job starts.
+   */
+  readonly stopped?: AbortSignal;
 }
 
 export interface Progress {
@@ -66,6 +71,7 @@ export async function runMatrix(plan: MatrixPlan, state: MatrixState = { results
   let seq = 0;
   const { results, targets } = state;
   const record = (r: ScenarioRun) => {
+    if (plan.stopped?.aborted) return;
     results.push(r);
     plan.progress.result(r, ++done, total);
   };
@@ -82,6 +88,7 @@ export async function runMatrix(plan: MatrixPlan, state: MatrixState = { results
     try {
       started = await plan.provider.start(spec);
     } catch (err) {
+      if (plan.stopped?.aborted) return;
       const message = `target ${spec.id} did not start: ${(err as Error).message}`;
       targets.push({ spec, startMs: Date.now() - t0, error: message });
       plan.progress.targetFailed(spec.id, message);
@@ -95,7 +102,7 @@ export async function runMatrix(plan: MatrixPlan, state: MatrixState = { results
     const worker = async (lane: Lane) => {
       const infrastructure = watchInfrastructure(lane, () => started.failure());
       await infrastructure.start();
-      for (let job = jobs.shift(); job; job = jobs.shift()) {
+      for (let job = jobs.shift(); job && !plan.stopped?.aborted; job = jobs.shift()) {
         const { d, s } = job;
         const dead = started.failure() ?? infrastructure.broken;
         if (dead) { record(errorRun(s, spec.id, d.id, dead)); continue; }

@@ -30,6 +30,13 @@ export interface SpawnOptions {
 
 const live = new Set<{ child: ChildProcess; stop: () => Promise<void> }>();
 
+const stop = new AbortController();
+/**
+ * Aborted, with the signal's name as reason, the moment a signal stops the run, before any
+ * server is stopped: from then on no server starts, and what fails as the servers go is no result.
+ */
+export const runStopped: AbortSignal = stop.signal;
+
 /**
  * SIGKILL for a server and every process it forked. Servers are spawned detached, so each leads
  * its own process group; pgpool-II's children outlive a killed parent (they do not watch for
@@ -77,6 +84,8 @@ export function runStateDir(runId: string): string {
 
 export function spawnManaged(opts: SpawnOptions): ManagedProcess {
   if (!stateDir) throw new Error('runStateDir() must be called before starting servers');
+  // A server started now would miss the stop under way and live until the process exits.
+  if (runStopped.aborted) throw new Error(`not started: the run is stopping (${String(runStopped.reason)})`);
   // The server writes its output straight into its log file: piped through poolcheck, every
   // line of a busy server's log (a pooler logging each connection) would cost this process.
   const log = openSync(opts.logFile, 'a');
@@ -157,6 +166,7 @@ function installSignalHandlers(): void {
       if (stopping) process.exit(code);
       stopping = true;
       process.stderr.write(`\npoolcheck: ${signal} received, stopping servers...\n`);
+      stop.abort(signal);
       void stopAll().finally(() => {
         for (const hook of interruptHooks) {
           try { hook(signal); } catch (err) { process.stderr.write(`poolcheck: ${(err as Error).message}\n`); }

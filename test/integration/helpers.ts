@@ -47,6 +47,13 @@ export function processesMentioning(needle: string): number[] {
   return out;
 }
 
+/** What each process runs, for a failure message (a process gone meanwhile is left out). */
+export function commandLines(pids: readonly number[]): string[] {
+  return pids.flatMap((pid) => {
+    try { return [`${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim()}`]; } catch { return []; }
+  });
+}
+
 export const runDir = (runId: string) => path.join(STATE_ROOT, runId);
 
 export async function eventually(what: string, ms: number, cond: () => boolean): Promise<void> {

@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { eventually, processesMentioning, runDir, startCli } from './helpers.ts';
+import { commandLines, eventually, processesMentioning, runDir, startCli } from './helpers.ts';
 import { readResults } from './verdicts.ts';
 import { tempDir } from '../temp-dir.ts';
 
@@ -17,13 +17,18 @@ describe('process lifecycle', function () {
     expect(processesMentioning(runDir(runId)).length, 'servers running before SIGINT').to.be.at.least(4);
     process.kill(-run.child.pid!, 'SIGINT');
     const signalled = Date.now();
-    await eventually('no process of the interrupted run', 2_000, () => processesMentioning(runDir(runId)).length === 0);
+    await eventually('no process of the interrupted run', 2_000, () => processesMentioning(runDir(runId)).length === 0)
+      .catch((err: Error) => { throw new Error(`${err.message}; left: ${commandLines(processesMentioning(runDir(runId))).join(' | ')}`); });
     expect(Date.now() - signalled).to.be.below(2_000);
     expect(await run.exited).to.equal(130);
     expect(existsSync(runDir(runId))).to.equal(false);
     const doc = readResults(out);
     expect(doc.run.interrupted?.reason).to.equal('SIGINT');
     expect(doc.results.length).to.be.greaterThan(0).and.below(doc.run.interrupted!.planned);
+    // Only what finished before the signal is a result: nothing that failed as the servers stopped.
+    const [before, after] = run.stderr.split(/poolcheck: SIGINT received.*\n/);
+    expect(after, 'problems reported after SIGINT').to.not.match(/^(error:|FAILED)/m);
+    for (const r of doc.results.filter((x) => x.outcome === 'error')) expect(before).to.contain(`error: ${r.target} ${r.driver} ${r.scenario}:`);
     expect(readFileSync(path.join(out, 'summary.md'), 'utf8')).to.contain('**Interrupted** (SIGINT)');
   });
 
