@@ -109,7 +109,8 @@ export function clusterSetup(app: AppCredentials, shape: ClusterShape): ClusterS
   const { lanes } = shape;
   const lit = `'${app.password.replace(/'/g, "''")}'`;
   return {
-    initdbArgs: ['-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync', '--auth=trust'],
+    // 1 MB WAL segments instead of 16: every target copies the template, its WAL segment with it.
+    initdbArgs: ['-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync', '--auth=trust', '--wal-segsize=1'],
     conf: `${CONF}max_connections = ${shape.maxConnections}\n`,
     hba: HBA,
     bootstrapSql: [
@@ -128,17 +129,20 @@ export function clusterSetup(app: AppCredentials, shape: ClusterShape): ClusterS
 }
 
 export async function initTemplate(binDir: string, dir: string, app: AppCredentials, shape: ClusterShape): Promise<void> {
-  const run = (cmd: string, args: string[], input?: string) => {
-    const r = spawnSync(path.join(binDir, cmd), args, { input, encoding: 'utf8', ...asServerUser(), timeout: TIMEOUT_MS.serverCommand });
-    if (r.status !== 0) throw new Error(`${cmd} failed (${r.error?.message ?? `exit ${r.status}`}): ${(r.stderr || r.stdout || '').trim().split('\n').slice(-3).join(' ')}`);
-    return r.stdout;
+  // Not spawnSync: drivers warm up (a JVM starts) while initdb runs.
+  const run = async (cmd: string, args: string[], input?: string) => {
+    const pending = execFileAsync(path.join(binDir, cmd), args, { encoding: 'utf8', ...asServerUser(), timeout: TIMEOUT_MS.serverCommand });
+    pending.child.stdin?.end(input ?? '');
+    await pending.catch((err: Error & { stderr?: string; stdout?: string }) => {
+      throw new Error(`${cmd} failed (${err.message.split('\n')[0]}): ${(err.stderr || err.stdout || '').trim().split('\n').slice(-3).join(' ')}`);
+    });
   };
   const setup = clusterSetup(app, shape);
-  run('initdb', ['-D', dir, ...setup.initdbArgs]);
+  await run('initdb', ['-D', dir, ...setup.initdbArgs]);
   makeCertificate(dir);
   appendFileSync(path.join(dir, 'postgresql.conf'), setup.conf);
   // Single-user mode takes one command per line and needs no port or authentication.
-  run('postgres', ['--single', '-D', dir, '-c', 'fsync=off', 'postgres'], setup.bootstrapSql);
+  await run('postgres', ['--single', '-D', dir, '-c', 'fsync=off', 'postgres'], setup.bootstrapSql);
   writeFileSync(path.join(dir, 'pg_hba.conf'), setup.hba);
   chownTree(dir);
 }
