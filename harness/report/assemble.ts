@@ -53,7 +53,8 @@ export function profileWarnings(run: Pick<FinishedRun, 'profileOf'>, targets: re
     const pooler = t.spec.pooler;
     const version = t.started?.poolerVersion ?? null;
     const key = `${pooler} ${version}`;
-    if (!pooler || seen.has(key)) continue;
+    // A target that did not start has its own error: it says nothing about the release.
+    if (!pooler || !t.started || seen.has(key)) continue;
     seen.add(key);
     const profile = run.profileOf(pooler);
     if (!profile) out.push(`${pooler}: poolcheck has no profile for it, so nothing is expected: every divergence is reported as an unprofiled finding`);

@@ -87,6 +87,8 @@ describe('profiles that know releases, settings and divergences', () => {
     const record = (version: string, mode = 'transaction') => ({ spec: { id: `p:${mode}`, pooler: 'p', mode, settings: {} }, startMs: 1, started: { poolerVersion: version } as StartedTarget });
     const w = profileWarnings({ profileOf: () => profile }, [record('1.25.0'), record('1.25.0', 'session'), record('1.24.1')]);
     expect(w).to.deep.equal(['p 1.25.0 is not a release its profile was checked against (1.18.0, 1.24.1): verdicts may be stale']);
+    const failed = { spec: { id: 'p:statement', pooler: 'p', mode: 'statement', settings: {} }, startMs: 1, error: 'target p:statement did not start: ...' };
+    expect(profileWarnings({ profileOf: () => profile }, [failed]), 'a target that did not start').to.deep.equal([]);
   });
 });
 
