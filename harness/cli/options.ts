@@ -54,7 +54,7 @@ const STATIC = {
   config: { value: pathValue, arg: 'FILE', commands: ['run', 'list'], section: 'run', help: 'JSON file of defaults for these options (default: ./poolcheck.config.json if present)' },
   'step-timeout': { value: { kind: 'int', min: 100, max: MAX_TIMER_MS }, arg: 'MS', commands: ['run'], config: 'stepTimeoutMs', section: 'run', help: 'deadline for each step, in milliseconds' },
   'stress-clients': { value: { kind: 'int', min: 1, max: 1000 }, arg: 'N', commands: ['run'], config: 'stressClients', section: 'run', help: 'clients at once in each stress scenario (category stress, run only when --scenarios names it; default: the scenario\'s own, a few hundred)' },
-  lanes: { value: { kind: 'int', min: 1, max: 16 }, arg: 'N', commands: ['run'], config: 'lanes', section: 'run', help: 'scenarios run in parallel per target, each lane with its own database and pools' },
+  lanes: { value: { kind: 'int', min: 1, max: 16 }, arg: 'N', commands: ['run'], config: 'lanes', section: 'run', help: 'scenarios run at once per target, each lane with its own database and pools (a target that finishes early lends its share to the others)' },
   quiet: { value: flag, commands: ['run'], section: 'run', help: 'no progress on stderr' },
   shard: { value: text, arg: 'I/N', commands: ['run'], section: 'ci', help: 'run part I of N of the matrix (whole scenario-and-driver groups on every target, balanced by estimated cost); poolcheck merge joins the parts' },
   'repeat-each': { value: { kind: 'int', min: 1, max: 100 }, arg: 'N', commands: ['run'], config: 'repeatEach', section: 'ci', help: 'run every result N times; attempts that disagree make it flaky' },

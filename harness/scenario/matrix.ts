@@ -13,6 +13,7 @@ import { runScenario } from './runner.ts';
 import { stalledUnlessRepeated, watchInfrastructure, type InfrastructureWatch } from './infrastructure.ts';
 import { errorText, InfrastructureError } from '../kernel/errors.ts';
 import type { DivergenceKind } from '../kernel/divergence.ts';
+import type { Slots } from '../kernel/slots.ts';
 
 export interface MatrixPlan {
   readonly runId: string;
@@ -36,6 +37,8 @@ export interface MatrixPlan {
    * servers were being stopped, so it is not a result; no further job starts.
    */
   readonly stopped?: AbortSignal;
+  /** How many scenarios run at once over all targets; unlimited (one per lane) when absent. */
+  readonly slots?: Slots;
 }
 
 export interface Progress {
@@ -102,37 +105,11 @@ export async function runMatrix(plan: MatrixPlan, state: MatrixState = { results
     const worker = async (lane: Lane) => {
       const infrastructure = watchInfrastructure(lane, () => started.failure());
       await infrastructure.start();
-      for (let job = jobs.shift(); job && !plan.stopped?.aborted; job = jobs.shift()) {
-        const { d, s } = job;
-        const dead = started.failure() ?? infrastructure.broken;
-        if (dead) { record(errorRun(s, spec.id, d.id, dead)); continue; }
-        try {
-          // A run the driver cannot do is decided without touching the servers, once.
-          const decided = skipReason(s, d) !== undefined;
-          const once = async () => {
-            const t0 = performance.now();
-            if (!decided) await quiesce(lane, infrastructure);
-            const t1 = performance.now();
-            const r = await runScenario(s, { target: started, lane, driver: d, namePrefix: `pc${plan.runId}_${++seq}`, stepTimeoutMs: plan.stepTimeoutMs, stressClients: plan.stressClients });
-            const t2 = performance.now();
-            const judged = await infrastructure.judge(r);
-            const timings = { quiesceMs: Math.round(t1 - t0), connectMs: r.timings?.connectMs ?? 0, checkMs: Math.round(performance.now() - t2) };
-            return { ...judged, timings };
-          };
-          // A finding that something did not come in time (an answer, a notification, the state
-          // the observer waited for) is run again at once: a pooler that hangs or forgets does so
-          // again; one that only stalled for a moment (stopped, starved of CPU) passes, and the
-          // first attempt says nothing about it.
-          const attempt = async () => {
-            const first = await once();
-            if (!first.divergence || !WAITED_OUT.has(first.divergence.kind) || !plan.isFinding?.(first, started, s)) return first;
-            return stalledUnlessRepeated(first, await once());
-          };
-          const policy = plan.attempts;
-          record(policy && !decided ? await runAttempts(policy, attempt, (r) => policy.acceptable(r, started, s)) : await attempt());
-        } catch (err) {
-          record(errorRun(s, spec.id, d.id, started.failure() ?? (err as Error).message));
-        }
+      for (;;) {
+        const release = await plan.slots?.take();
+        const job = plan.stopped?.aborted ? undefined : jobs.shift();
+        if (!job) { release?.(); break; }
+        try { await runJob({ plan, started, lane, infrastructure, record, name: () => `pc${plan.runId}_${++seq}` }, job.d, job.s); } finally { release?.(); }
       }
     };
     try {
@@ -144,6 +121,51 @@ export async function runMatrix(plan: MatrixPlan, state: MatrixState = { results
     }
   }));
   return state;
+}
+
+/** What one lane's job needs from the run. */
+interface JobContext {
+  readonly plan: MatrixPlan;
+  readonly started: StartedTarget;
+  readonly lane: Lane;
+  readonly infrastructure: InfrastructureWatch;
+  readonly record: (r: ScenarioRun) => void;
+  /** A prefix for the names of the objects the scenario creates, unique in the run. */
+  readonly name: () => string;
+}
+
+async function runJob(ctx: JobContext, d: Driver, s: Scenario): Promise<void> {
+  const { plan, started, lane, infrastructure, record } = ctx;
+  const target = started.spec.id;
+  const dead = started.failure() ?? infrastructure.broken;
+  if (dead) { record(errorRun(s, target, d.id, dead)); return; }
+  try {
+    // A run the driver cannot do is decided without touching the servers, once.
+    const decided = skipReason(s, d) !== undefined;
+    const once = async () => {
+      const t0 = performance.now();
+      if (!decided) await quiesce(lane, infrastructure);
+      const t1 = performance.now();
+      const r = await runScenario(s, { target: started, lane, driver: d, namePrefix: ctx.name(), stepTimeoutMs: plan.stepTimeoutMs, stressClients: plan.stressClients });
+      const t2 = performance.now();
+      const judged = await infrastructure.judge(r);
+      const timings = { quiesceMs: Math.round(t1 - t0), connectMs: r.timings?.connectMs ?? 0, checkMs: Math.round(performance.now() - t2) };
+      return { ...judged, timings };
+    };
+    // A finding that something did not come in time (an answer, a notification, the state
+    // the observer waited for) is run again at once: a pooler that hangs or forgets does so
+    // again; one that only stalled for a moment (stopped, starved of CPU) passes, and the
+    // first attempt says nothing about it.
+    const attempt = async () => {
+      const first = await once();
+      if (!first.divergence || !WAITED_OUT.has(first.divergence.kind) || !plan.isFinding?.(first, started, s)) return first;
+      return stalledUnlessRepeated(first, await once());
+    };
+    const policy = plan.attempts;
+    record(policy && !decided ? await runAttempts(policy, attempt, (r) => policy.acceptable(r, started, s)) : await attempt());
+  } catch (err) {
+    record(errorRun(s, target, d.id, started.failure() ?? (err as Error).message));
+  }
 }
 
 const WAITED_OUT: ReadonlySet<DivergenceKind> = new Set(['no-answer', 'notification', 'ground-truth']);
