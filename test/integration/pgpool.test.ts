@@ -4,6 +4,7 @@
 // pgpool process behind, even when poolcheck itself is killed.
 import { expect } from 'chai';
 import { DEFAULT_LANES } from '../../harness/cli/run-command.ts';
+import { lanesToStart } from '../../harness/cli/provider-choice.ts';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { withKnownIssues } from '../../harness/poolers/known-issue.ts';
@@ -120,7 +121,8 @@ describe('pgpool-II target (pgpool:cache) with raw, pg and postgres.js', functio
       expect(statSync(path.join(out, r.transcript!)).size).to.be.greaterThan(0);
     }
     const logs = readdirSync(path.join(out, 'logs'));
-    expect(logs.filter((f) => /\.pgpool-lane\d+\.log$/.test(f)).length).to.equal(DEFAULT_LANES);
+    // With direct beside it, the target starts spare lanes (provider-choice.ts).
+    expect(logs.filter((f) => /\.pgpool-lane\d+\.log$/.test(f)).length).to.equal(lanesToStart(DEFAULT_LANES, 2));
   });
 
   it('never writes the password into a report, transcript or server log', () => {
@@ -138,7 +140,7 @@ describe('pgpool-II lifecycle and binary', function () {
     const leaders = processesMentioning(runDir(runId)).filter((pid) => {
       try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('pgpool.conf'); } catch { return false; }
     });
-    expect(leaders.length, 'one pgpool per lane').to.equal(DEFAULT_LANES);
+    expect(leaders.length, 'one pgpool per lane').to.equal(lanesToStart(DEFAULT_LANES, 2));
     killed.child.kill('SIGKILL');
     await killed.exited;
     const orphans = groupMembers(leaders);
