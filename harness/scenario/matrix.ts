@@ -159,7 +159,8 @@ async function runJob(ctx: JobContext, d: Driver, s: Scenario): Promise<void> {
     const attempt = async () => {
       const first = await once();
       if (!first.divergence || !WAITED_OUT.has(first.divergence.kind) || !plan.isFinding?.(first, started, s)) return first;
-      return stalledUnlessRepeated(first, await once());
+      const again = await once();
+      return stalledUnlessRepeated(first, again, again.outcome !== 'pass' && (plan.isFinding?.(again, started, s) ?? true));
     };
     const policy = plan.attempts;
     record(policy && !decided ? await runAttempts(policy, attempt, (r) => policy.acceptable(r, started, s)) : await attempt());

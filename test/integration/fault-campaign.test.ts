@@ -71,7 +71,7 @@ describe('the fault campaign', function () {
       await new Promise((r) => setTimeout(r, 8_000));
       process.kill(pooler, 'SIGCONT');
     });
-    expectNoVerdictFromTheFault(f, /a fresh client got no answer either|a login got no answer within the deadline|the quiesce before the scenario failed: .*timed out|did not come in time at first, and the scenario passed when run again/, true);
+    expectNoVerdictFromTheFault(f, /a fresh client got no answer either|a login got no answer within the deadline|the quiesce before the scenario failed: .*timed out|did not come in time at first, and the scenario (passed|did what the profile documents) when run again/, true);
   });
 
   it('the pooler killed: its remaining results are errors saying so, 0 regression, nothing left running', async () => {
