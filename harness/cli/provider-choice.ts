@@ -46,7 +46,7 @@ const usage = <T>(f: () => T): T => {
 /**
  * The lanes each local target starts: --lanes, and two spare ones when other targets run beside
  * it. At most --lanes x targets scenarios run at once (runMatrix's slots), so the spares work
- * only once another target has finished: the one still running (pgbouncer in statement mode,
+ * only while another target leaves its share unused (it is done, or still starting): the one still running (pgbouncer in statement mode,
  * whose documented divergences are waited out) takes up the lanes the others free. Measured on
  * the JavaScript matrix: 43.5 to 49.7 s against 48.8 to 50.6 s without.
  */

@@ -6,7 +6,7 @@ export class Slots {
   private free: number;
   private readonly waiting: Array<() => void> = [];
 
-  constructor(readonly size: number) {
+  constructor(size: number) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`a slot count is a positive integer, not ${size}`);
     this.free = size;
   }

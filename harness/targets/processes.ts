@@ -30,12 +30,12 @@ export interface SpawnOptions {
 
 const live = new Set<{ child: ChildProcess; stop: () => Promise<void> }>();
 
-const stop = new AbortController();
+const runStop = new AbortController();
 /**
  * Aborted, with the signal's name as reason, the moment a signal stops the run, before any
  * server is stopped: from then on no server starts, and what fails as the servers go is no result.
  */
-export const runStopped: AbortSignal = stop.signal;
+export const runStopped: AbortSignal = runStop.signal;
 
 /**
  * SIGKILL for a server and every process it forked. Servers are spawned detached, so each leads
@@ -166,7 +166,7 @@ function installSignalHandlers(): void {
       if (stopping) process.exit(code);
       stopping = true;
       process.stderr.write(`\npoolcheck: ${signal} received, stopping servers...\n`);
-      stop.abort(signal);
+      runStop.abort(signal);
       void stopAll().finally(() => {
         for (const hook of interruptHooks) {
           try { hook(signal); } catch (err) { process.stderr.write(`poolcheck: ${(err as Error).message}\n`); }
