@@ -1,6 +1,7 @@
 import { CAPABILITIES } from '../drivers/session.ts';
 import { drivers } from '../drivers/registry.ts';
 import { poolers } from '../poolers/registry.ts';
+import { describeShape } from '../poolers/pool-shape.ts';
 import { externalPoolers } from '../poolers/external-poolers.ts';
 import { requiredCapabilities } from '../scenario/capabilities.ts';
 import { allTargetIds } from '../targets/target-spec.ts';
@@ -12,7 +13,12 @@ export async function listCommand(what: string | undefined, given: Options): Pro
   const w = (s: string) => process.stdout.write(s + '\n');
   if (what === 'targets') {
     w('direct                  PostgreSQL itself (the baseline; always run)');
-    for (const p of Object.values(poolers)) for (const m of p.modes) w(`${`${p.id}:${m}`.padEnd(24)}${p.title} in ${m} pooling mode (${p.docs})`);
+    for (const p of Object.values(poolers)) {
+      for (const m of p.modes) {
+        w(`${`${p.id}:${m}`.padEnd(24)}${p.title} in ${m} pooling mode (${p.docs})`);
+        for (const [kind, shape] of Object.entries(p.pools(m))) w(`${''.padEnd(24)}  ${kind} pool: ${describeShape(shape)}`);
+      }
+    }
     for (const p of Object.values(externalPoolers)) for (const m of p.modes) w(`${`${p.id}:${m}`.padEnd(24)} ${p.title}, ${m} (profile only: --provider external; ${p.docs})`);
   } else if (what === 'drivers') {
     for (const d of Object.values(drivers)) {

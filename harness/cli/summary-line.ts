@@ -6,7 +6,7 @@ import { countByVerdict, type RunReport } from '../report/run-report.ts';
 export function printSummary(report: RunReport, out: string, redact: (s: string) => string): void {
   const c = countByVerdict(report.results);
   for (const w of report.warnings) process.stdout.write(`warning: ${w}\n`);
-  process.stdout.write(`${report.results.length} results in ${(report.run.durationMs / 1000).toFixed(1)} s: ${c.ok} ok, ${c.documented} documented, ${c.changed} changed, ${c.regression} regression, ${c.improved} improved, ${c.unprofiled} unprofiled, ${c.error} error, ${c.flaky} flaky\n`);
+  process.stdout.write(`${report.results.length} results in ${(report.run.durationMs / 1000).toFixed(1)} s: ${c.ok} ok, ${c.skip} skipped, ${c.documented} documented, ${c.changed} changed, ${c.regression} regression, ${c.improved} improved, ${c.unprofiled} unprofiled, ${c.error} error, ${c.flaky} flaky\n`);
   for (const r of report.results.filter((x) => x.verdict === 'regression' || x.verdict === 'changed' || x.verdict === 'error').slice(0, 20)) {
     process.stdout.write(`  ${r.verdict.toUpperCase()} ${r.scenario} on ${r.target} with ${r.driver}: ${redact(r.message ?? '')}\n`);
   }

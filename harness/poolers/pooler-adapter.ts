@@ -1,16 +1,23 @@
 import type { ConnInfo } from '../kernel/conn-info.ts';
+import type { PoolShapes } from './pool-shape.ts';
 import type { Profile } from './profile.ts';
 import type { SettingSpecs } from './settings.ts';
 
-export type PoolKind = 'single' | 'wide';
+/**
+ * The two pools every lane has over its database: `single`, one server connection that the
+ * scenario's clients take in turn (the next client lands on the server the last one released),
+ * and `wide`, for clients that must run at once. pool-shape.ts says what each is per pooler.
+ */
+export const POOL_KINDS = ['single', 'wide'] as const;
+export type PoolKind = (typeof POOL_KINDS)[number];
 
 /** What the local provider needs to run one pooler in one mode in front of one database. */
 export interface PoolerLaunch {
   /** File name -> contents, written into the target's folder. */
   readonly files: Readonly<Record<string, string>>;
   readonly args: readonly string[];
-  /** Per lane, the database name a client uses for each pool. */
-  readonly lanes: ReadonlyArray<Readonly<Record<PoolKind, string>>>;
+  /** Per lane, the database name a client uses for each pool the instance serves. */
+  readonly lanes: ReadonlyArray<Readonly<Partial<Record<PoolKind, string>>>>;
   /** Database name of the pooler's admin console. */
   readonly adminDatabase: string;
 }
@@ -23,7 +30,8 @@ export interface AdminConsole {
 
 /** What an adapter's reset between two scenarios can use. */
 export interface ResetTools {
-  readonly admin: AdminConsole;
+  /** The admin console of the pooler process serving each pool (one process may serve both). */
+  readonly consoles: Readonly<Record<PoolKind, AdminConsole>>;
   /** The database name clients use for each of the lane's pools. */
   readonly pools: Readonly<Record<PoolKind, string>>;
   /** Ends every backend of the lane's database but poolcheck's own. */
@@ -46,6 +54,8 @@ export interface RenderOptions {
   /** The target's private folder (config files with secrets go here, never in the report). */
   readonly dir: string;
   readonly laneDatabases: readonly string[];
+  /** The pools this process serves (both, unless the adapter runs one process per pool). */
+  readonly pools: readonly PoolKind[];
   /** Roles for authentication scenarios: one with an md5-stored password, one let in by trust. */
   readonly authRoles: { readonly md5: string; readonly trust: string };
   /** Certificate and key for TLS between client and pooler. */
@@ -63,15 +73,18 @@ export interface PoolerAdapter {
   /** Parses the version out of the binary's --version line. */
   parseVersion(versionLine: string): string;
   /**
-   * Renders config for `mode`: for each lane's database, a single-server pool (the next
-   * client lands on the same backend) and a wide pool (for concurrency) over it.
+   * Renders config for `mode`: for each lane's database, the pools `opts.pools` names, shaped as
+   * `pools(mode)` says.
    */
   render(opts: RenderOptions): PoolerLaunch;
+  /** What each pool of a lane is in `mode`: its servers, how a client holds one, which the next client gets. */
+  pools(mode: string): PoolShapes;
   /**
-   * The pooler cannot keep lanes apart inside one process, so the provider starts one instance
-   * per lane (its own port and folder), each rendered with that lane's database only.
+   * How many processes the provider starts: one for the whole target; one per lane (its own
+   * port and folder), when the pooler cannot keep lanes apart inside one process; or one per
+   * lane and pool, when a pool's shape needs a process of its own.
    */
-  readonly instancePerLane?: boolean;
+  readonly instances: 'one' | 'per-lane' | 'per-pool';
   /** The signal that stops this release at once, without waiting for its clients. */
   stopSignal(version: string | null): NodeJS.Signals;
   /** Settings a target may name for this pooler ({name=value}). */

@@ -75,7 +75,7 @@ export function pageData(r: RunReport): PageData {
   const divergences: PageDivergence[] = [];
   const divergenceIndex = new Map<Row, number>();
   const results = r.results.map((x): CompactResult => {
-    const i = x.verdict === 'ok' ? -1 : divergences.push(divergenceOf(x, direct.get(`${x.scenario}\u0000${x.driver}`))) - 1;
+    const i = x.verdict === 'ok' || x.verdict === 'skip' ? -1 : divergences.push(divergenceOf(x, direct.get(`${x.scenario}\u0000${x.driver}`))) - 1;
     divergenceIndex.set(x, i);
     return [scenarios.get(x.scenario)!, targets.get(x.target)!, drivers.get(x.driver)!, classOf(x), i];
   });

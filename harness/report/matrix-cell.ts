@@ -8,10 +8,10 @@ import type { Verdict } from './verdict.ts';
 
 type Row = RunReport['results'][number];
 
-/** A result as the matrix shows it: its verdict, or skip (a skip's verdict is ok, but it is no pass). */
-export type CellClass = Verdict | 'skip';
+/** A result as the matrix shows it: its verdict. */
+export type CellClass = Verdict;
 
-export const classOf = (x: Pick<Row, 'outcome' | 'verdict'>): CellClass => (x.outcome === 'skip' ? 'skip' : x.verdict);
+export const classOf = (x: Pick<Row, 'verdict'>): CellClass => x.verdict;
 
 /** The word for each class; summary.md adds Markdown emphasis, report.html colour. */
 export const WORDS: Readonly<Record<CellClass, string>> = {

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Divergence } from '../kernel/divergence.ts';
 
-const READABLE = [1, 2, 3];
+const READABLE = [1, 2, 3, 4];
 
 export interface ResultsFileRow {
   readonly scenario: string;
@@ -44,7 +44,9 @@ export function readResultsFile(where: string): ResultsFile {
   return {
     file, schemaVersion: doc.schemaVersion!, run: doc.run, targets: doc.targets,
     results: doc.results.map((r) => ({
-      scenario: String(r.scenario), target: String(r.target), driver: String(r.driver), outcome: String(r.outcome), verdict: String(r.verdict),
+      // Before schemaVersion 4 a skip's verdict was ok.
+      scenario: String(r.scenario), target: String(r.target), driver: String(r.driver), outcome: String(r.outcome),
+      verdict: String(r.outcome === 'skip' ? 'skip' : r.verdict),
       message: r.message ?? null, divergence: r.divergence ?? null,
     })),
   };

@@ -1,15 +1,17 @@
-import { countByVerdict, type RunReport } from './run-report.ts';
+import { countByVerdict, premiseShares, type RunReport } from './run-report.ts';
 
 /**
- * results.json, schemaVersion 3 (README "results.json"). Since 1: `warnings`; each target's
+ * results.json, schemaVersion 4 (README "results.json"). Since 1: `warnings`; each target's
  * `settings` and `effectiveSettings`; each result's `divergence` and, for `changed`, the
  * `documented` divergence; the verdicts `changed` and `unprofiled`; `run.interrupted`
  * ({ reason, planned }) when a signal stopped the run. Since 2: the verdict `flaky` and each
  * result's `attempts` when it ran more than once; each result's `definedAt` (file:line of its
  * scenario); `run.shard` ({ index, count }) on a shard's report; `diff` with --baseline; each
- * target's `startMs` and each result's `timings` ({ quiesceMs, connectMs, checkMs }).
+ * target's `startMs` and each result's `timings` ({ quiesceMs, connectMs, checkMs }). Since 3: the
+ * verdict `skip` (a skip was `ok` before); each result's `premise` ('held' | 'failed', where a
+ * client was to land on an earlier client's server connection); `summary.premise` per target.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export function resultsJson(r: RunReport): string {
   const doc = {
@@ -27,9 +29,9 @@ export function resultsJson(r: RunReport): string {
       message: x.message ?? null, reason: x.reason ?? null, ...(x.link ? { link: x.link, source: x.source } : {}),
       ...(x.documented ? { documented: x.documented } : {}),
       divergence: x.divergence ?? null, transcript: x.transcriptPath, definedAt: x.definedAt ?? null,
-      ...(x.attempts ? { attempts: x.attempts } : {}), ...(x.timings ? { timings: x.timings } : {}),
+      ...(x.attempts ? { attempts: x.attempts } : {}), ...(x.timings ? { timings: x.timings } : {}), ...(x.premise ? { premise: x.premise } : {}),
     })),
-    summary: { byVerdict: countByVerdict(r.results) },
+    summary: { byVerdict: countByVerdict(r.results), premise: premiseShares(r.results) },
     ...(r.diff ? { diff: r.diff } : {}),
   };
   return JSON.stringify(doc, null, 2) + '\n';

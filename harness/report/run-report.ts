@@ -34,6 +34,24 @@ export function countByVerdict(results: readonly { verdict: Verdict }[]): Record
   return out;
 }
 
+/** Per target, how many results of clients meant to land on an earlier client's server did (held) and did not (failed). */
+export function premiseShares(results: readonly Pick<ReportRow, 'target' | 'premise'>[]): Record<string, { held: number; failed: number }> {
+  const out: Record<string, { held: number; failed: number }> = {};
+  for (const r of results) {
+    if (!r.premise) continue;
+    out[r.target] ??= { held: 0, failed: 0 };
+    out[r.target][r.premise]++;
+  }
+  return out;
+}
+
+/** "41 of 43 (95%)", or "-" where the target had no such result. */
+export function premiseText(share: { held: number; failed: number } | undefined): string {
+  if (!share) return '-';
+  const all = share.held + share.failed;
+  return `${share.held} of ${all} (${Math.round((100 * share.held) / all)}%)`;
+}
+
 /**
  * Exit codes: 2 on any harness error, else 1 on any regression or changed divergence, else 0.
  * `strict` (--strict) also fails on improved (a profile gone stale) and flaky results.

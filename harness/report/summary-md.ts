@@ -1,5 +1,5 @@
 import { cellText, cellWords, NOTATION_LEGEND, WORDS, scenarioDrivers, type CellClass } from './matrix-cell.ts';
-import { countByVerdict, type RunReport } from './run-report.ts';
+import { countByVerdict, premiseShares, premiseText, type RunReport } from './run-report.ts';
 
 type Row = RunReport['results'][number];
 
@@ -18,16 +18,18 @@ export function summaryMarkdown(r: RunReport): string {
   out.push(`Run ${r.run.id}, ${r.run.startedAt}, ${(r.run.durationMs / 1000).toFixed(1)} s, poolcheck ${r.run.poolcheckVersion}.`, '');
   if (r.run.interrupted) out.push(`> **Interrupted** (${r.run.interrupted.reason}): ${r.results.length} of ${r.run.interrupted.planned} results; the rest never ran.`, '');
   for (const w of r.warnings) out.push(`> **Warning:** ${w}.`, '');
-  out.push(`**${c.ok} ok, ${c.documented} documented, ${c.changed} changed, ${c.regression} regression, ${c.improved} improved, ${c.unprofiled} unprofiled, ${c.error} error${c.flaky ? `, ${c.flaky} flaky` : ''}** ` +
+  out.push(`**${c.ok} ok, ${c.skip} skipped, ${c.documented} documented, ${c.changed} changed, ${c.regression} regression, ${c.improved} improved, ${c.unprofiled} unprofiled, ${c.error} error${c.flaky ? `, ${c.flaky} flaky` : ''}** ` +
     `(${r.results.length} results: ${new Set(r.results.map((x) => x.scenario)).size} scenarios x ${r.drivers.length} drivers x ${targets.length} targets).`, '');
-  out.push('| target | pooler | settings (as the release ran them) | PostgreSQL | provider | started in |', '|---|---|---|---|---|---|');
+  const premise = premiseShares(r.results);
+  out.push('| target | pooler | settings (as the release ran them) | PostgreSQL | provider | started in | next client on the last one\'s server |', '|---|---|---|---|---|---|---|');
   const settings = (t: RunReport['targets'][number]) => Object.entries(t.effectiveSettings).map(([k, v]) => `${k}=${v}${k in t.settings ? '' : ' (default)'}`).join(', ') || '-';
-  for (const t of r.targets) out.push(`| ${t.id} | ${t.pooler ? `${t.pooler} ${t.poolerVersion ?? '?'}` : '-'} | ${settings(t)} | ${t.postgresVersion ?? '?'} | ${t.provider} | ${t.error ? `failed: ${t.error}` : `${t.startMs} ms`} |`);
-  out.push('', `Drivers: ${r.drivers.map((d) => `${d.id} (${d.library} ${d.version})`).join(', ')}.`, '');
+  for (const t of r.targets) out.push(`| ${t.id} | ${t.pooler ? `${t.pooler} ${t.poolerVersion ?? '?'}` : '-'} | ${settings(t)} | ${t.postgresVersion ?? '?'} | ${t.provider} | ${t.error ? `failed: ${t.error}` : `${t.startMs} ms`} | ${premiseText(premise[t.id])} |`);
+  out.push('', 'The last column: of the results in which a client was to land on the server connection an earlier client of the scenario used (the premise of a leak between clients), how many did; the others are `skip` ("not exercised") where they passed.', '');
+  out.push(`Drivers: ${r.drivers.map((d) => `${d.id} (${d.library} ${d.version})`).join(', ')}.`, '');
   out.push('Legend: pass = behaves like PostgreSQL; doc = diverges as the pooler\'s documentation says; ' +
     '**CHANGED** = diverges, but not the way the profile documents; **REGRESSION** = diverges where PostgreSQL behaviour was expected; ' +
     '*improved* = passes where a divergence was documented; differs = diverges on a pooler poolcheck has no profile for (nothing was expected); ' +
-    '**ERROR** = could not be decided (harness, timeout, invalid scenario); skip = no driver could run it. ' + NOTATION_LEGEND, '');
+    '**ERROR** = could not be decided (harness, timeout, invalid scenario); skip = did not run, or ran without testing what it is about (the reason is in results.json and below). ' + NOTATION_LEGEND, '');
   const scenarios = [...new Map(r.results.map((x) => [x.scenario, x.category])).entries()];
   const byCell = new Map<string, Row[]>();
   const byScenario = new Map<string, Row[]>();

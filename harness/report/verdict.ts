@@ -4,13 +4,14 @@ import { attemptsDisagree } from '../scenario/attempts.ts';
 import type { Outcome, ScenarioRun } from '../scenario/result.ts';
 
 /**
- * ok: behaves like PostgreSQL (or a skip); documented: diverges as the profile says; changed: a
+ * ok: behaves like PostgreSQL; skip: did not run here, or ran without testing what it is about
+ * (a driver lacks what it needs, its premise did not hold), with the reason; documented: diverges as the profile says; changed: a
  * documented scenario diverges another way; regression: diverges where PostgreSQL behaviour was
  * expected; improved: a documented divergence no longer happens; unprofiled: diverges on a
  * pooler poolcheck has no profile for (nothing was expected either way); error: undecided;
  * flaky: attempts of one result (--repeat-each, --retries) ended in different ways.
  */
-export const VERDICTS = ['ok', 'documented', 'changed', 'regression', 'improved', 'unprofiled', 'error', 'flaky'] as const;
+export const VERDICTS = ['ok', 'skip', 'documented', 'changed', 'regression', 'improved', 'unprofiled', 'error', 'flaky'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 export interface Judged extends ScenarioRun {
@@ -24,10 +25,10 @@ export interface Judged extends ScenarioRun {
   readonly documented?: string;
 }
 
-/** Outcome held against expectation (DESIGN.md "verdict"). A skip is no finding: ok. */
+/** Outcome held against expectation (DESIGN.md "verdict"). A skip is no finding, and no pass. */
 export function verdictOf(outcome: Outcome, expected: Judged['expected'], documentedThisWay = true): Verdict {
   if (outcome === 'error') return 'error';
-  if (outcome === 'skip') return 'ok';
+  if (outcome === 'skip') return 'skip';
   if (expected === 'unknown') return outcome === 'pass' ? 'ok' : 'unprofiled';
   if (outcome === 'pass') return expected === 'pass' ? 'ok' : 'improved';
   if (expected === 'pass') return 'regression';

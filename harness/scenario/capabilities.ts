@@ -1,5 +1,6 @@
 import type { Capability, Driver } from '../drivers/session.ts';
 import { OBSERVER, type Scenario } from './model.ts';
+import { expectVariants } from './expectations.ts';
 import { kindOf } from './step-kinds.ts';
 
 /** What a driver must be able to do to run this scenario: declared plus implied by its steps. */
@@ -13,11 +14,13 @@ export function requiredCapabilities(s: Scenario): Set<Capability> {
     if (st.session === OBSERVER) continue;
     for (const c of kindOf(st).needs?.(st) ?? []) need.add(c);
     if (st.savePid) need.add('backendPid');
-    if (st.expect?.parameterStatus) need.add('parameterStatus');
-    if (st.expect?.notification?.pidEquals) need.add('notificationPid');
-    if (st.expect?.notices) need.add('notices');
-    if (st.expect?.commandTags) need.add('commandTags');
-    if (st.expect?.parameterStatusMessages) need.add('parameterStatusLog');
+    for (const e of expectVariants(st.expect)) {
+      if (e.parameterStatus) need.add('parameterStatus');
+      if (e.notification?.pidEquals) need.add('notificationPid');
+      if (e.notices) need.add('notices');
+      if (e.commandTags) need.add('commandTags');
+      if (e.parameterStatusMessages) need.add('parameterStatusLog');
+    }
   }
   return need;
 }

@@ -1,6 +1,7 @@
 import type { DbError, Notification, QueryResult, Session } from '../drivers/session.ts';
 import type { DivergenceKind } from '../kernel/divergence.ts';
 import { clip, type ServerMessage } from '../wire/messages.ts';
+import { inRange } from '../kernel/versions.ts';
 import type { Cell, Expect } from './model.ts';
 
 /** What one step produced. */
@@ -116,10 +117,38 @@ export interface Aside {
   readonly parameterStatuses?: readonly (readonly [string, string])[];
 }
 
-function parameterStatusMessagesMismatch(expected: readonly (readonly [string, string])[], got: readonly (readonly [string, string])[], saved: ReadonlyMap<string, string>): Mismatch | undefined {
-  const same = expected.length === got.length && expected.every(([name, value], i) => name === got[i][0] && cellMatches(value, got[i][1], saved));
-  return same ? undefined : { kind: 'parameter-status', text: `expected ParameterStatus messages ${show(expected)}, received ${show(got)}` };
+/** `got` sorted as `expected` is, where the order does not count, so one pairwise comparison serves both. */
+function inOrderOf<T>(expected: readonly T[], got: readonly T[], same: (e: T, g: T) => boolean, anyOrder: boolean | undefined): readonly T[] {
+  if (!anyOrder) return got;
+  const left = [...got];
+  const matched = expected.flatMap((e) => {
+    const i = left.findIndex((g) => same(e, g));
+    return i < 0 ? [] : left.splice(i, 1);
+  });
+  return [...matched, ...left];
 }
+
+function parameterStatusMessagesMismatch(e: Expect, got: readonly (readonly [string, string])[], saved: ReadonlyMap<string, string>): Mismatch | undefined {
+  const expected = e.parameterStatusMessages ?? [];
+  const same = (x: readonly [string, string], g: readonly [string, string]) => x[0] === g[0] && cellMatches(x[1], g[1], saved);
+  const sorted = inOrderOf(expected, got, same, e.anyOrder);
+  const equal = expected.length === sorted.length && expected.every((x, i) => same(x, sorted[i]));
+  return equal ? undefined : { kind: 'parameter-status', text: `expected ParameterStatus messages ${show(expected)}${e.anyOrder ? ' in any order' : ''}, received ${show(got)}` };
+}
+
+/**
+ * The expectation for the PostgreSQL release that runs: the fields of a matching range
+ * (`postgres: { '>=17': {...} }`) take the place of the step's own; the first match wins.
+ */
+export function forPostgres(e: Expect | undefined, version: string | null): Expect | undefined {
+  if (!e?.postgres) return e;
+  const { postgres, ...own } = e;
+  const match = Object.entries(postgres).find(([range]) => inRange(version, range));
+  return match ? { ...own, ...match[1] } : own;
+}
+
+/** Every form an expectation takes across PostgreSQL releases, for what a driver needs and what a case refers to. */
+export const expectVariants = (e: Expect | undefined): readonly Expect[] => (e ? [e, ...Object.values(e.postgres ?? {})] : []);
 
 /**
  * Checks a step's result against its expectation. Returns undefined when it holds, else what
@@ -128,14 +157,16 @@ function parameterStatusMessagesMismatch(expected: readonly (readonly [string, s
 export function check(expect: Expect | undefined, r: StepResult, saved: ReadonlyMap<string, string>, session?: Session, aside: Aside = {}): Mismatch | undefined {
   const e = expect ?? {};
   const notices = aside.notices ?? [];
-  if (e.notices && show(notices) !== show(e.notices)) return { kind: 'notices', text: `expected notices ${show(e.notices)}, received ${show(notices)}` };
+  if (e.notices && show(inOrderOf(e.notices, notices, (x, g) => x === g, e.anyOrder)) !== show(e.notices)) {
+    return { kind: 'notices', text: `expected notices ${show(e.notices)}${e.anyOrder ? ' in any order' : ''}, received ${show(notices)}` };
+  }
   if (r.kind === 'notification') return notificationMismatch(e, r.notification, saved);
   if (r.kind === 'query') {
     const m = queryMismatch(e, r, saved);
     if (m) return m;
   }
   if (e.parameterStatusMessages) {
-    const m = parameterStatusMessagesMismatch(e.parameterStatusMessages, aside.parameterStatuses ?? [], saved);
+    const m = parameterStatusMessagesMismatch(e, aside.parameterStatuses ?? [], saved);
     if (m) return m;
   }
   if (e.parameterStatus && session) {

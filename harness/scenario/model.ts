@@ -47,6 +47,17 @@ export interface Expect {
   readonly parameterStatusMessages?: readonly (readonly [string, string])[];
   /** waitNotification: the payload received; null means none may arrive before the deadline. */
   readonly notification?: { readonly payload?: string; readonly pidEquals?: string } | null;
+  /**
+   * parameterStatusMessages and notices are compared as collections, not in order: where the
+   * order is not part of the behaviour (PostgreSQL 15 reports the settings a step changes in
+   * another order than 17 and 18).
+   */
+  readonly anyOrder?: true;
+  /**
+   * Where PostgreSQL's behaviour depends on its release: for a release in a range (as in
+   * profiles: '>=17', '<18', '15 - 16'), these fields take the place of the step's own.
+   */
+  readonly postgres?: Readonly<Record<string, Omit<Expect, 'postgres'>>>;
 }
 
 /** What every step has, whatever it does. */
@@ -114,6 +125,8 @@ export interface StepKinds {
       readonly pool?: PoolKind;
       /** Only these columns, in this order (a release that adds columns does not break the case). */
       readonly columns?: readonly string[];
+      /** Only on targets in these pooling modes (the pool's shape differs by mode); elsewhere it checks nothing. */
+      readonly modes?: readonly string[];
     };
   };
   /** Observer only: poll `sql` until its rows equal `rows`, or diverge at the deadline. */
@@ -157,6 +170,13 @@ export interface ScenarioSpec {
   readonly pool: PoolKind;
   /** Capabilities needed beyond those the steps imply. */
   readonly needs?: readonly Capability[];
+  /**
+   * What a client of the single pool does when it starts while another client holds the pool's
+   * one server connection for its session (session pooling, pgpool-II): by default it gets a
+   * server of its own through the wide pool, as session pooling gives it; 'wait' keeps it on the
+   * single pool, waiting for that server (a case about the queue). premise.ts.
+   */
+  readonly singleHeld?: 'wait';
   /** Run on the observer (straight to the database) before and after, always. */
   readonly setup?: readonly string[];
   readonly teardown?: readonly string[];

@@ -1,6 +1,7 @@
 // What running one scenario on one target with one driver produced: the runner's output, which
 // report/ holds against profiles and writes.
 import type { Divergence } from '../kernel/divergence.ts';
+import type { Premise } from './premise.ts';
 
 export const OUTCOMES = ['pass', 'diverge', 'skip', 'error'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -33,6 +34,11 @@ export interface ScenarioRun {
   readonly attempts?: readonly Attempt[];
   /** Where the time around and inside it went (npm run bench reads them). */
   readonly timings?: Timings;
+  /**
+   * Whether the clients that were to land on an earlier client's server connection did
+   * (premise.ts); absent where the scenario has no such client, or on PostgreSQL itself.
+   */
+  readonly premise?: Premise;
 }
 
 /** Milliseconds: the quiesce before it and the infrastructure check after it (outside durationMs), its logins (inside). */

@@ -12,7 +12,8 @@ import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { MD5_USER, TRUST_USER } from '../targets/postgres-cluster.ts';
 import type { Lane, StartedTarget } from '../targets/started-target.ts';
 import { Transcript } from '../wire/transcript.ts';
-import { check, summarize, type StepResult } from './expectations.ts';
+import { check, forPostgres, summarize, type StepResult } from './expectations.ts';
+import { planPools, PremiseWatch, type PoolPlan } from './premise.ts';
 import { OBSERVER, type Scenario, type Step, type StepOf } from './model.ts';
 import { asMismatch, classify, Diverged, Mismatched, type Ending } from './outcome.ts';
 import type { ScenarioRun, StepRecord } from './result.ts';
@@ -33,20 +34,24 @@ export interface RunContext {
 }
 
 export async function runScenario(s: Scenario, ctx: RunContext): Promise<ScenarioRun> {
-  const skip = skipReason(s, ctx.driver) ?? settingsSkipReason(s, ctx.target.spec, targetEffectiveSettings(ctx.target.spec, ctx.target.poolerVersion));
+  const plan = planPools(s, ctx.target.shapes);
+  const skip = skipReason(s, ctx.driver) ?? settingsSkipReason(s, ctx.target.spec, targetEffectiveSettings(ctx.target.spec, ctx.target.poolerVersion))
+    ?? (plan.cannot && `cannot run on this target: ${plan.cannot}`);
   if (skip) return { scenario: s.id, category: s.category, target: ctx.target.spec.id, driver: ctx.driver.id, outcome: 'skip', message: skip, durationMs: 0, steps: [] };
   const strays = new StrayErrors();
-  const result = await collectingStrays(strays, () => runSteps(s, ctx));
+  const result = await collectingStrays(strays, () => runSteps(s, ctx, plan));
   // An error nobody awaited (a driver's, a socket's) while the scenario ran: it cannot be
   // decided, whatever the steps saw.
   const stray = strays.first();
-  return stray ? { ...result, outcome: 'error', divergence: undefined, message: `a driver or connection failed outside any step: ${stray}` } : result;
+  if (stray) return { ...result, outcome: 'error', divergence: undefined, message: `a driver or connection failed outside any step: ${stray}` };
+  // A pass whose premise failed tested nothing: the client it was about never met the state.
+  return result.premise === 'failed' && result.outcome === 'pass' ? { ...result, outcome: 'skip', message: `not exercised: ${result.message}` } : result;
 }
 
-async function runSteps(s: Scenario, ctx: RunContext): Promise<ScenarioRun> {
+async function runSteps(s: Scenario, ctx: RunContext, plan: PoolPlan): Promise<ScenarioRun> {
   const base = { scenario: s.id, category: s.category, target: ctx.target.spec.id, driver: ctx.driver.id };
   const started = Date.now();
-  const run = new RunningScenario(s, ctx);
+  const run = new RunningScenario(s, ctx, plan);
   let ending: Ending | undefined;
   try {
     await run.setup();
@@ -60,16 +65,20 @@ async function runSteps(s: Scenario, ctx: RunContext): Promise<ScenarioRun> {
     if (!ending && teardown) ending = { outcome: 'error', message: teardown };
   }
   const back = templated(ctx.namePrefix);
+  const premise = run.watch.premise;
   return {
-    ...base, outcome: ending?.outcome ?? 'pass', failedStep: run.failedStep, durationMs: Date.now() - started, timings: { quiesceMs: 0, checkMs: 0, connectMs: Math.round(run.connectMs) },
+    ...base, ...(premise ? { premise: premise.premise } : {}), outcome: ending?.outcome ?? 'pass', failedStep: run.failedStep, durationMs: Date.now() - started, timings: { quiesceMs: 0, checkMs: 0, connectMs: Math.round(run.connectMs) },
     steps: run.records.map((r) => ({ ...r, observed: r.observed && back(r.observed), failure: r.failure && back(r.failure) })),
-    message: ending && back(ending.message),
+    message: ending ? back(ending.message) : premise?.reason,
     ...(ending?.divergence ? { divergence: { ...ending.divergence, expected: back(ending.divergence.expected), observed: back(ending.divergence.observed) } } : {}),
     transcript: run.transcript.render([...run.templates.replacements(), [ctx.namePrefix, '<run>']]),
   };
 }
 
 type Settled = StepResult | { readonly failed: unknown };
+
+/** The lane database's client backends but the observer's: where a scenario's servers show up. */
+const LANE_BACKENDS = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()";
 
 /** Object names written back as their templates, so messages of two runs compare. */
 const templated = (prefix: string) => (text: string): string => text.replace(new RegExp(`${prefix}_(\\w+)`, 'g'), '{{$1}}');
@@ -90,12 +99,22 @@ class RunningScenario implements StepRun {
   private readonly abandoned: Promise<Settled>[] = [];
   private readonly wireLevel: boolean;
 
+  /** Background step name -> the kind of step it runs. */
+  private readonly inflightKind = new Map<string, Step['kind']>();
+  readonly watch: PremiseWatch;
+
   /** Time spent logging sessions in. */
   connectMs = 0;
 
-  constructor(private readonly s: Scenario, private readonly ctx: RunContext) {
+  constructor(private readonly s: Scenario, private readonly ctx: RunContext, private readonly plan: PoolPlan) {
     this.templates = new Templates(ctx.namePrefix, this.saved);
     this.wireLevel = ctx.driver.capabilities.has('protocol');
+    this.watch = new PremiseWatch(plan, {
+      backends: async () => new Set((await ctx.lane.observer.query(LANE_BACKENDS, Transcript.none(), ctx.stepTimeoutMs))
+        .flatMap((m) => (m.type === 'DataRow' && m.values[0] ? [Number(m.values[0])] : []))),
+      note: (session, text) => this.transcript.note(session, text),
+      pids: (pids) => { for (const p of pids) this.transcript.pid(p); },
+    });
   }
 
   get driver(): Driver { return this.ctx.driver; }
@@ -115,8 +134,9 @@ class RunningScenario implements StepRun {
   connected(name: string): Session | undefined { return this.sessions.get(name); }
 
   async admin(spec: StepOf<'admin'>['admin']): Promise<QueryResult | undefined> {
-    const admin = this.ctx.lane.admin;
-    if (!admin || this.ctx.target.spec.pooler !== spec.pooler) return undefined;
+    const admin = this.ctx.lane.consoles?.[spec.pool ?? this.s.pool];
+    const { pooler, mode } = this.ctx.target.spec;
+    if (!admin || pooler !== spec.pooler || (spec.modes && !spec.modes.includes(mode ?? ''))) return undefined;
     this.transcript.note(OBSERVER, `admin console: ${spec.command}`);
     const database = spec.pool && this.ctx.lane.pools[spec.pool].database;
     const records = (await admin.query(spec.command)).filter((row) => !database || row.database === database);
@@ -124,7 +144,7 @@ class RunningScenario implements StepRun {
     return { columns, rows: records.map((row) => columns.map((c) => row[c] ?? null)) };
   }
 
-  poolOf(session: string): ConnInfo { return this.ctx.lane.pools[this.s.sessions[session]?.pool ?? this.s.pool]; }
+  poolOf(session: string): ConnInfo { return this.ctx.lane.pools[this.plan.pools.get(session) ?? this.s.sessions[session]?.pool ?? this.s.pool]; }
 
   get stressClients(): number | undefined { return this.ctx.stressClients; }
 
@@ -158,6 +178,9 @@ class RunningScenario implements StepRun {
     const r = await this.inflight.get(name);
     this.inflight.delete(name);
     if (!r) throw new InvalidScenarioError(`background step ${name} was not started`);
+    const on = this.inflightOn.get(name);
+    const kind = this.inflightKind.get(name);
+    if (on !== undefined && kind !== undefined) await this.watch.afterStep(on, kind);
     if ('failed' in r) throw r.failed;
     return r;
   }
@@ -173,9 +196,11 @@ class RunningScenario implements StepRun {
   async step(i: number, st: Step): Promise<void> {
     const what = st.label ?? kindOf(st).describe(st, this.templates);
     this.transcript.note(st.session, `step ${i + 1}: ${what}${st.background ? ` (in the background as ${st.background})` : ''}`);
+    await this.watch.beforeStep(st);
     if (st.background) {
       this.inflight.set(st.background, this.act(st).catch((failed: unknown) => ({ failed })));
       this.inflightOn.set(st.background, st.session);
+      this.inflightKind.set(st.background, st.kind);
       this.records.push({ index: i, session: st.session, action: what, observed: 'started' });
       return;
     }
@@ -194,14 +219,16 @@ class RunningScenario implements StepRun {
     } catch (err) {
       this.failedStep = i;
       this.records.push({ index: i, session: st.session, action: what, observed: errorText(err) });
+      await this.watch.afterStep(st.session, st.kind).catch(() => undefined);
       const m = asMismatch(err);
       if (m) throw diverge(m.kind, m.message, m.message, m.sqlstate, m.atLogin);
       throw err;
     }
+    await this.watch.afterStep(st.session, st.kind);
     const session = this.sessions.get(st.session) ?? before;
     const observed = summarize(result);
     if (!this.wireLevel || st.session === OBSERVER) this.transcript.note(st.session, `=> ${observed}`);
-    const failure = check(st.expect, result, this.saved, session, { notices: session?.takeNotices?.() ?? [], parameterStatuses: session?.takeParameterStatus?.() ?? [] });
+    const failure = check(forPostgres(st.expect, this.ctx.target.postgresVersion), result, this.saved, session, { notices: session?.takeNotices?.() ?? [], parameterStatuses: session?.takeParameterStatus?.() ?? [] });
     this.records.push({ index: i, session: st.session, action: what, observed, failure: failure?.text });
     if (failure) throw diverge(failure.kind, failure.text, observed, failure.sqlstate);
     if (st.save) {
@@ -245,8 +272,10 @@ class RunningScenario implements StepRun {
     if (existing) return existing;
     if (this.closed.has(name)) throw new InvalidScenarioError(`session ${name} was disconnected earlier in the scenario`);
     const spec = this.s.sessions[name];
-    const pool = spec.pool ?? this.s.pool;
+    const pool = this.plan.pools.get(name) ?? spec.pool ?? this.s.pool;
     const conn = this.ctx.lane.pools[pool];
+    const moved = this.plan.moved.get(name);
+    if (moved) this.transcript.note(name, moved);
     const user = spec.user === 'md5' ? MD5_USER : spec.user === 'trust' ? TRUST_USER : conn.user;
     this.transcript.note(name, `connect via ${this.ctx.driver.id} to the ${pool} pool as ${user}${spec.password ? ' with a wrong password' : ''}${spec.tls ? ' over TLS' : ''}`);
     let session: Session;

@@ -9,6 +9,8 @@ import { OBSERVER } from '../kernel/names.ts';
 import { didYouMean, type Field, type ObjectSchema, type Schema } from '../kernel/schema.ts';
 import type { KnownIssue } from '../poolers/known-issue.ts';
 import { knownPoolerIds } from '../poolers/known-poolers.ts';
+import { POOL_KINDS } from '../poolers/pooler-adapter.ts';
+import { rangeProblem } from '../kernel/versions.ts';
 import { ENTRY_FIELDS } from '../poolers/profile-file.ts';
 import { MESSAGE_NAMES, type FrontendMessage } from '../wire/messages.ts';
 import { CATEGORIES, type Expect, type ScenarioSpec, type SessionSpec, type StepBase, type StepKind, type StepKinds } from './model.ts';
@@ -44,7 +46,7 @@ function labelProblem(label: string): string | undefined {
   return `only ErrorResponse (a SQLSTATE) and ReadyForQuery (a status: I, T or E) take ":${detail}"`;
 }
 
-const EXPECT_FIELDS: FieldsOf<Expect> = {
+const EXPECT_OWN_FIELDS: FieldsOf<Omit<Expect, 'postgres'>> = {
   error: opt(sqlState),
   rows: opt(rows),
   rowCount: opt(int(0)),
@@ -62,6 +64,13 @@ const EXPECT_FIELDS: FieldsOf<Expect> = {
     kind: 'either', describe: 'null (none may arrive), or { payload?, pidEquals? }',
     of: [{ kind: 'literal', value: null }, { kind: 'object', fields: { payload: opt(text), pidEquals: opt(text) } }],
   }),
+  anyOrder: opt({ kind: 'literal', value: true }),
+};
+
+const EXPECT_FIELDS: FieldsOf<Expect> = {
+  ...EXPECT_OWN_FIELDS,
+  // Keyed by PostgreSQL release range, as profiles write them ('>=17', '<18', '15 - 16').
+  postgres: opt({ kind: 'object', fields: {}, rest: { kind: 'object', fields: EXPECT_OWN_FIELDS }, check: (v) => Object.keys(v).map(rangeProblem).find(Boolean) }),
 };
 
 const STEP_BASE_FIELDS: FieldsOf<StepBase> = {
@@ -122,7 +131,12 @@ const STEP_KIND_FIELDS: { readonly [K in StepKind]: FieldsOf<StepKinds[K]> } = {
   waitNotification: { waitNotification: req(text) },
   await: { await: req(name) },
   waitFor: { waitFor: req({ kind: 'object', fields: { sql: req(text), rows: req(rows) } }) },
-  admin: { admin: req({ kind: 'object', fields: { pooler: req(text), command: req(text), pool: opt(oneOf(['single', 'wide'])), columns: opt({ kind: 'list', of: text, min: 1 }) } }) },
+  admin: {
+    admin: req({
+      kind: 'object',
+      fields: { pooler: req(text), command: req(text), pool: opt(oneOf(POOL_KINDS)), columns: opt({ kind: 'list', of: text, min: 1 }), modes: opt({ kind: 'list', of: text, min: 1 }) },
+    }),
+  },
   stress: { stress: req({ kind: 'object', fields: { clients: req(int(1)), rounds: req(int(1)), sequence: req(text) } }) },
 };
 
@@ -135,7 +149,7 @@ const step: Schema = {
 };
 
 const SESSION_FIELDS: FieldsOf<SessionSpec> = {
-  pool: opt(oneOf(['single', 'wide'])),
+  pool: opt(oneOf(POOL_KINDS)),
   applicationName: opt(text),
   user: opt(oneOf(['app', 'md5', 'trust'])),
   password: opt({ kind: 'literal', value: 'wrong' }),
@@ -165,7 +179,8 @@ const SCENARIO_FIELDS: FieldsOf<ScenarioSpec> = {
   category: req(oneOf(CATEGORIES)),
   why: req({ kind: 'string', check: (v) => (v.trim() ? undefined : '`why` is the user-visible consequence in one line: it cannot be empty') }),
   docs: opt(text),
-  pool: req(oneOf(['single', 'wide'])),
+  pool: req(oneOf(POOL_KINDS)),
+  singleHeld: opt({ kind: 'literal', value: 'wait' }),
   needs: opt({ kind: 'list', of: oneOf(Object.keys(CAPABILITIES)) }),
   setup: opt(texts),
   teardown: opt(texts),

@@ -4,9 +4,9 @@ import { ConnectionLostError } from '../kernel/errors.ts';
 import type { AdminConsole, PoolKind, ResetTools } from '../poolers/pooler-adapter.ts';
 import { ControlConnection } from './control-connection.ts';
 
-export function resetTools(admin: AdminConsole, pools: Readonly<Record<PoolKind, ConnInfo>>, terminateBackends: () => Promise<void>): ResetTools {
+export function resetTools(consoles: Readonly<Record<PoolKind, AdminConsole>>, pools: Readonly<Record<PoolKind, ConnInfo>>, terminateBackends: () => Promise<void>): ResetTools {
   return {
-    admin, terminateBackends,
+    consoles, terminateBackends,
     pools: { single: pools.single.database, wide: pools.wide.database },
     async asClient(pool, sqls, user) {
       const c = new ControlConnection({ ...pools[pool], user: user ?? pools[pool].user }, `reset client of the ${pool} pool`);

@@ -1,3 +1,4 @@
+import type { PoolShapes } from '../poolers/pool-shape.ts';
 import type { AdminConsole, PoolKind } from '../poolers/pooler-adapter.ts';
 import type { ServerMessage } from '../wire/messages.ts';
 import type { Transcript } from '../wire/transcript.ts';
@@ -21,8 +22,8 @@ export interface Lane {
   quiesce(): Promise<void>;
   /** The scenarios' observer: the lane's control connection, lent to one scenario at a time. */
   readonly observer: LaneObserver;
-  /** The pooler's admin console, where poolcheck reaches one (scenarios' admin steps read it). */
-  readonly admin?: AdminConsole;
+  /** The admin console of the pooler process serving each pool, where poolcheck reaches one (scenarios' admin steps read it). */
+  readonly consoles?: Readonly<Record<PoolKind, AdminConsole>>;
 }
 
 /**
@@ -43,6 +44,8 @@ export interface StartedTarget {
   readonly lanes: readonly Lane[];
   readonly poolerVersion: string | null;
   readonly postgresVersion: string;
+  /** What each pool of a lane is (pool-shape.ts); absent for PostgreSQL itself, where every client has a backend of its own. */
+  readonly shapes?: PoolShapes;
   /** Why a server of this target stopped on its own, if one did. */
   failure(): string | undefined;
   stop(): Promise<void>;

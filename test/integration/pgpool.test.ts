@@ -14,7 +14,7 @@ import { loadCatalog } from '../../harness/scenario/catalog.ts';
 import { eventually, processesMentioning, runDir, startCli } from './helpers.ts';
 import { tempDir } from '../temp-dir.ts';
 
-interface Result { scenario: string; category: string; target: string; driver: string; outcome: string; verdict: string; message: string | null; reason?: string | null; transcript: string | null }
+interface Result { scenario: string; category: string; target: string; driver: string; outcome: string; verdict: string; message: string | null; reason?: string | null; transcript: string | null; premise?: 'held' | 'failed' }
 
 const PASSWORD = `pc-secret-${process.pid}-pgpool`;
 const tmpOut = (tag: string) => tempDir(`pc-pgpool-${tag}-`);
@@ -45,7 +45,7 @@ describe('pgpool-II target (pgpool:cache) with raw, pg and postgres.js', functio
   const out = tmpOut('run');
   let code: number | null;
   let stdout = '';
-  let doc: { targets: Array<{ id: string; poolerVersion: string | null; postgresVersion: string | null }>; results: Result[]; summary: { byVerdict: Record<string, number> } };
+  let doc: { targets: Array<{ id: string; poolerVersion: string | null; postgresVersion: string | null }>; results: Result[]; summary: { byVerdict: Record<string, number>; premise: Record<string, { held: number; failed: number }> } };
   const on = (target: string) => doc.results.filter((r) => r.target === target);
   const pick = (scenario: string, driver: string) => on('pgpool:cache').find((r) => r.scenario === scenario && r.driver === driver)!;
 
@@ -78,6 +78,22 @@ describe('pgpool-II target (pgpool:cache) with raw, pg and postgres.js', functio
   it('keeps session state apart like PostgreSQL: no session-state scenario diverges', () => {
     const diverged = on('pgpool:cache').filter((r) => r.category === 'session-state' && r.outcome === 'diverge' && !r.scenario.includes('discard-all'));
     expect(diverged.map((r) => `${r.scenario} ${r.driver}: ${r.message}`)).to.deep.equal([]);
+  });
+
+  it('hands the next client of the single pool the backend the last one left, and says so per result', () => {
+    const withPremise = on('pgpool:cache').filter((r) => r.premise);
+    const held = withPremise.filter((r) => r.premise === 'held').length;
+    expect(withPremise.length, 'results whose client was to land on an earlier client\'s backend').to.be.at.least(30);
+    expect(held / withPremise.length, `${held} of ${withPremise.length} held`).to.be.at.least(0.9);
+    expect(doc.summary.premise['pgpool:cache']).to.deep.equal({ held, failed: withPremise.length - held });
+    // A result whose premise failed tested nothing: never ok.
+    expect(on('pgpool:cache').filter((r) => r.premise === 'failed' && r.verdict === 'ok')).to.deep.equal([]);
+    expect(readFileSync(path.join(out, 'summary.md'), 'utf8')).to.match(/\| pgpool:cache \|.*\| \d+ of \d+ \(\d+%\) \|/);
+  });
+
+  it('detects what a reused backend keeps: role settings from before ALTER ROLE (documented)', () => {
+    const r = pick('parameter-status/alter-role-set-reaches-connection-opened-later', 'raw');
+    expect([r.outcome, r.verdict, r.premise]).to.deep.equal(['diverge', 'documented', 'held']);
   });
 
   it('detects that pgpool closes the connection on a Bind of an unknown statement (documented)', () => {
@@ -115,14 +131,14 @@ describe('pgpool-II target (pgpool:cache) with raw, pg and postgres.js', functio
     }
   });
 
-  it('writes a transcript for every result it ran and a log for each pgpool lane', () => {
+  it('writes a transcript for every result it ran and a log for each pgpool process (two per lane)', () => {
     for (const r of on('pgpool:cache').filter((x) => x.outcome !== 'skip')) {
       expect(r.transcript, `${r.scenario} ${r.driver}`).to.be.a('string');
       expect(statSync(path.join(out, r.transcript!)).size).to.be.greaterThan(0);
     }
     const logs = readdirSync(path.join(out, 'logs'));
     // With direct beside it, the target starts spare lanes (provider-choice.ts).
-    expect(logs.filter((f) => /\.pgpool-lane\d+\.log$/.test(f)).length).to.equal(lanesToStart(DEFAULT_LANES, 2));
+    expect(logs.filter((f) => /\.pgpool-lane\d+-(single|wide)\.log$/.test(f)).length).to.equal(2 * lanesToStart(DEFAULT_LANES, 2));
   });
 
   it('never writes the password into a report, transcript or server log', () => {
@@ -140,7 +156,7 @@ describe('pgpool-II lifecycle and binary', function () {
     const leaders = processesMentioning(runDir(runId)).filter((pid) => {
       try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('pgpool.conf'); } catch { return false; }
     });
-    expect(leaders.length, 'one pgpool per lane').to.equal(lanesToStart(DEFAULT_LANES, 2));
+    expect(leaders.length, 'one pgpool per lane and pool').to.equal(2 * lanesToStart(DEFAULT_LANES, 2));
     killed.child.kill('SIGKILL');
     await killed.exited;
     const orphans = groupMembers(leaders);

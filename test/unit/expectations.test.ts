@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { check, type StepResult } from '../../harness/scenario/expectations.ts';
+import { check, forPostgres, type StepResult } from '../../harness/scenario/expectations.ts';
 
 const text = (...args: Parameters<typeof check>) => check(...args)?.text;
 const kind = (...args: Parameters<typeof check>) => check(...args)?.kind;
@@ -77,5 +77,23 @@ describe('expectations', () => {
     expect(text({ parameterStatusMessages: [['TimeZone', '*'], ['DateStyle', '*']] }, rows(), saved, undefined, statuses)).to.equal(undefined);
     expect(kind({ parameterStatusMessages: [['TimeZone', 'UTC']] }, rows(), saved, undefined, statuses)).to.equal('parameter-status');
     expect(text({ parameterStatusMessages: [] }, rows(), saved, undefined, {})).to.equal(undefined);
+  });
+
+  it('compares ParameterStatus messages and notices in any order where the case says the order is not the behaviour', () => {
+    const statuses = { parameterStatuses: [['DateStyle', 'ISO, DMY'], ['TimeZone', 'UTC']] as const };
+    const want = [['TimeZone', 'UTC'], ['DateStyle', '*']] as const;
+    expect(kind({ parameterStatusMessages: want }, rows(), saved, undefined, statuses)).to.equal('parameter-status');
+    expect(text({ parameterStatusMessages: want, anyOrder: true }, rows(), saved, undefined, statuses)).to.equal(undefined);
+    // In any order, still in count: a missing or an extra message differs.
+    expect(kind({ parameterStatusMessages: [['TimeZone', 'UTC']], anyOrder: true }, rows(), saved, undefined, statuses)).to.equal('parameter-status');
+    expect(text({ notices: ['01000', '00000'], anyOrder: true }, rows(), saved, undefined, { notices: ['00000', '01000'] })).to.equal(undefined);
+  });
+
+  it('takes the fields of the PostgreSQL release range that matches, and the step\'s own elsewhere', () => {
+    const e = { rows: [['a']], commandTags: ['SHOW'], postgres: { '>=18': { rows: [['b']] }, '17': { error: '42704' } } } as const;
+    expect(forPostgres(e, '18.6 (Debian 18.6-3)')).to.deep.equal({ rows: [['b']], commandTags: ['SHOW'] });
+    expect(forPostgres(e, '17.12')).to.deep.equal({ rows: [['a']], commandTags: ['SHOW'], error: '42704' });
+    expect(forPostgres(e, '15.20')).to.deep.equal({ rows: [['a']], commandTags: ['SHOW'] });
+    expect(forPostgres(undefined, '15.20')).to.equal(undefined);
   });
 });

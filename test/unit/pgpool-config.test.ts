@@ -1,13 +1,14 @@
 import { expect } from 'chai';
 import { CHILDREN_PER_LANE, pgpool } from '../../harness/poolers/pgpool/adapter.ts';
+import type { PoolKind } from '../../harness/poolers/pooler-adapter.ts';
 import { findBinary, MissingBinaryError } from '../../harness/targets/binaries.ts';
 
 const PASSWORD = 'pw-9f8e7d';
 const DIR = '/tmp/poolcheck/abc123/pgpool-cache';
 
-function render(port = 40001, lanes = ['poolcheck', 'poolcheck_1'], tls?: { cert: string; key: string }) {
+function render(port = 40001, lanes = ['poolcheck', 'poolcheck_1'], tls?: { cert: string; key: string }, pools: readonly PoolKind[] = ['wide']) {
   return pgpool.render({
-    mode: 'cache', port, dir: DIR, laneDatabases: lanes,
+    mode: 'cache', port, dir: DIR, laneDatabases: lanes, pools,
     backend: { host: '127.0.0.1', port: 50002, database: 'poolcheck', user: 'poolcheck', password: PASSWORD },
     backendSecret: 'SCRAM-SHA-256$4096:c2FsdA==$a2V5:a2V5', authRoles: { md5: 'pc_md5', trust: 'pc_trust' },
     tls: tls ?? { cert: `${DIR}/server.crt`, key: `${DIR}/server.key` }, settings: {},
@@ -74,12 +75,25 @@ describe('pgpool config rendering', () => {
     const s = settings(render(40001, ['poolcheck']).files['pgpool.conf']);
     expect(s.get('serialize_accept')).to.equal('true');
     expect(s.get('child_life_time')).to.equal('0'); // serialize_accept is ignored otherwise
-    expect(pgpool.instancePerLane).to.equal(true);
+    expect(pgpool.instances).to.equal('per-pool');
   });
 
-  it('maps both pools of a lane onto that lane\'s database and uses postgres for the admin console', () => {
+  it('serves the single pool with one child beside the admin console\'s, so the next client finds the backend the last one left', () => {
+    const s = settings(render(40001, ['poolcheck'], undefined, ['single']).files['pgpool.conf']);
+    expect(s.get('num_init_children')).to.equal('2');
+    // Nothing refused: a second client waits for the child, as on a one-server pool.
+    expect(s.get('reserved_connections')).to.equal('0');
+    expect(s.get('connection_cache')).to.equal('true');
+    expect(pgpool.pools('cache').single).to.include({ servers: 1, holds: 'session', clients: 1 });
+    const wide = settings(render(40001, ['poolcheck'], undefined, ['wide']).files['pgpool.conf']);
+    expect(Number(wide.get('num_init_children'))).to.be.at.least(CHILDREN_PER_LANE);
+    expect(wide.get('reserved_connections')).to.equal('1');
+  });
+
+  it('maps the pools it serves onto the lane\'s database and uses postgres for the admin console', () => {
     const launch = render(40001, ['poolcheck', 'poolcheck_1']);
-    expect(launch.lanes).to.deep.equal([{ single: 'poolcheck', wide: 'poolcheck' }, { single: 'poolcheck_1', wide: 'poolcheck_1' }]);
+    expect(launch.lanes).to.deep.equal([{ wide: 'poolcheck' }, { wide: 'poolcheck_1' }]);
+    expect(render(40001, ['poolcheck'], undefined, ['single']).lanes).to.deep.equal([{ single: 'poolcheck' }]);
     expect(launch.adminDatabase).to.equal('postgres');
   });
 

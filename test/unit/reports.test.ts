@@ -32,9 +32,9 @@ describe('reports', () => {
     row('pgbouncer:transaction', 'pg', 'pass', 'ok'),
   ];
 
-  it('results.json follows schemaVersion 3', () => {
+  it('results.json follows schemaVersion 4', () => {
     const doc = JSON.parse(resultsJson(report(rows)));
-    expect(doc.schemaVersion).to.equal(3);
+    expect(doc.schemaVersion).to.equal(4);
     expect(Object.keys(doc.run)).to.deep.equal(['id', 'startedAt', 'finishedAt', 'durationMs', 'poolcheckVersion']);
     expect(doc.warnings).to.deep.equal([]);
     expect(doc.targets[1]).to.deep.equal({
@@ -43,7 +43,7 @@ describe('reports', () => {
     });
     expect(doc.results[0].divergence).to.equal(null);
     expect(doc.results[2]).to.include({ scenario: 'sequences/a', category: 'sequences', target: 'pgbouncer:transaction', driver: 'raw', outcome: 'diverge', expected: 'diverge', verdict: 'documented', reason: 'no session state', transcript: 'transcripts/pgbouncer:transaction/raw/a.txt' });
-    expect(doc.summary.byVerdict).to.deep.equal({ ok: 3, documented: 1, changed: 0, regression: 0, improved: 0, unprofiled: 0, error: 0, flaky: 0 });
+    expect(doc.summary.byVerdict).to.deep.equal({ ok: 3, skip: 0, documented: 1, changed: 0, regression: 0, improved: 0, unprofiled: 0, error: 0, flaky: 0 });
   });
 
   it('junit marks regressions as failures and escapes XML', () => {
@@ -54,7 +54,7 @@ describe('reports', () => {
   });
 
   it('summary cells say each word once and name drivers only where they disagree', () => {
-    const sk = (driver: string) => row('direct', driver, 'skip', 'ok');
+    const sk = (driver: string) => row('direct', driver, 'skip', 'skip');
     expect(cell([rows[0], rows[1]])).to.equal('pass');
     expect(cell([rows[2], rows[3]])).to.equal('doc (raw) · pass');
     const five = ['raw', 'pg', 'postgres.js', 'libpq', 'psycopg'];
@@ -70,7 +70,7 @@ describe('reports', () => {
   it('summary.md names the drivers that could not run a scenario once, beside it', () => {
     const drivers = ['raw', 'pg', 'postgres.js'];
     const rawOnly = (target: string, verdict: Row['verdict']) => drivers.map((d) =>
-      d === 'raw' ? row(target, d, verdict === 'ok' ? 'pass' : 'diverge', verdict, { scenario: 'sequences/b' }) : row(target, d, 'skip', 'ok', { scenario: 'sequences/b' }));
+      d === 'raw' ? row(target, d, verdict === 'ok' ? 'pass' : 'diverge', verdict, { scenario: 'sequences/b' }) : row(target, d, 'skip', 'skip', { scenario: 'sequences/b' }));
     const md = summaryMarkdown(report([...rows, ...rawOnly('direct', 'ok'), ...rawOnly('pgbouncer:transaction', 'documented')]));
     expect(md).to.contain('| scenario | direct | pgbouncer:transaction |');
     expect(md).to.contain('| a | pass | doc (raw) · pass |');

@@ -19,7 +19,7 @@ describe('verdicts', () => {
     expect(verdictOf('diverge', 'pass')).to.equal('regression');
     expect(verdictOf('pass', 'diverge')).to.equal('improved');
     expect(verdictOf('error', 'pass')).to.equal('error');
-    expect(verdictOf('skip', 'diverge')).to.equal('ok');
+    expect(verdictOf('skip', 'diverge')).to.equal('skip');
   });
 
   it('take expectations from the profile by id or glob, never for direct', () => {

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { poll } from '../../kernel/poll.ts';
 import { TIMEOUT_MS } from '../../kernel/timeouts.ts';
+import { holdingOf } from '../pool-shape.ts';
 import type { PoolerAdapter, PoolKind } from '../pooler-adapter.ts';
 import { effectiveSettings, type SettingSpec, type SettingSpecs } from '../settings.ts';
 import { odysseyProfile } from './profile.ts';
@@ -51,11 +52,19 @@ export const odyssey: PoolerAdapter = {
   // shutdown that waits for clients (sources/sighandler.c).
   stopSignal: () => 'SIGTERM',
   // One Odyssey per lane: its clients and servers are counted per process in the reset.
-  instancePerLane: true,
+  instances: 'per-lane',
+  pools: (mode) => ({
+    // pool_size 1: a client waits (up to pool_timeout) for the one server, which Odyssey hands
+    // to the next client when the holder's transaction ends (transaction pooling) or it
+    // disconnects (session pooling, after pool_discard / pool_smart_discard).
+    single: { servers: 1, holds: holdingOf(mode), reuse: 'the one server connection, after its discard in session pooling' },
+    wide: { servers: 20, holds: holdingOf(mode), reuse: 'an idle server of the route, as Odyssey picks it' },
+  }),
   settings: SETTINGS,
   profile: odysseyProfile,
 
-  async resetServers({ admin, terminateBackends, asClient }) {
+  async resetServers({ consoles, terminateBackends, asClient }) {
+    const admin = consoles.single;
     // Odyssey does not watch an idle server's socket: a backend ended behind its back stays in
     // the pool, and the next client's query meets its FATAL 57P01. Its console has no command
     // that closes servers (1.5.2 refuses DROP SERVERS), but it closes a server that dies while
@@ -82,9 +91,6 @@ export const odyssey: PoolerAdapter = {
 
   render({ mode, port, backend, dir, laneDatabases, authRoles, tls, settings }) {
     const lanes = laneDatabases.map((_, i) => ({ single: `pc_single_${i}`, wide: `pc_wide_${i}` }));
-    // Session pooling: the next client finds the server the last one released (DISCARD ALL
-    // there); a second concurrent client needs a server of its own, so both pools are wide.
-    const singleSize = mode === 'session' ? 20 : 1;
     // The release is 1.5 or later here (the versions before it had other option names).
     const options = effectiveSettings(SETTINGS, settings, null, mode);
     const user = (name: string, auth: string, db: string, size: number) => [
@@ -131,7 +137,7 @@ export const odyssey: PoolerAdapter = {
       '}',
       'storage "postgres" {', '\ttype "remote"', `\thost ${quote(backend.host)}`, `\tport ${backend.port}`, '}',
       'storage "local" {', '\ttype "local"', '}',
-      ...laneDatabases.flatMap((db, i) => [...route(lanes[i].single, db, singleSize), ...route(lanes[i].wide, db, 20)]),
+      ...laneDatabases.flatMap((db, i) => [...route(lanes[i].single, db, 1), ...route(lanes[i].wide, db, 20)]),
       'database "console" {', '\tuser default {', '\t\tauthentication "none"', '\t\trole "admin"', '\t\tpool "session"', '\t\tstorage "local"', '\t}', '}',
       '',
     ].join('\n');

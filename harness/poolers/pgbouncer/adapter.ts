@@ -3,6 +3,7 @@ import path from 'node:path';
 import { poll } from '../../kernel/poll.ts';
 import { TIMEOUT_MS } from '../../kernel/timeouts.ts';
 import { inRange } from '../../kernel/versions.ts';
+import { holdingOf } from '../pool-shape.ts';
 import type { PoolerAdapter } from '../pooler-adapter.ts';
 import { boolean01, wholeNumber } from '../settings.ts';
 import { pgbouncerProfile } from './profile.ts';
@@ -37,9 +38,18 @@ export const pgbouncer: PoolerAdapter = {
   // a CancelRequest on gets a packet, which happened when backends were ended while a cancel
   // was in flight: one lane's quiesce during another lane's cancel, or a scenario's own cancel
   // still travelling when the scenario had ended (resetServers waits for those).
-  instancePerLane: true,
+  instances: 'per-lane',
+  pools: (mode) => ({
+    // pool_size=1: a client waits for the one server; pgbouncer hands it to the next client once
+    // the holder's transaction ends (transaction, statement pooling) or it disconnects (session
+    // pooling, after server_reset_query). https://www.pgbouncer.org/config.html#pool_mode
+    single: { servers: 1, holds: holdingOf(mode), reuse: 'the one server connection, after server_reset_query in session pooling' },
+    // Idle servers are kept in a list and the last one released is taken first (LIFO).
+    wide: { servers: 20, holds: holdingOf(mode), reuse: 'the server released last (LIFO)' },
+  }),
   profile: pgbouncerProfile,
-  async resetServers({ admin, pools: lane, terminateBackends }) {
+  async resetServers({ consoles, pools: lane, terminateBackends }) {
+    const admin = consoles.single;
     // Not KILL: pgbouncer 1.18 can die on KILL while a cancel-request client is still open
     // ("FATAL ... disconnect_client(): bad client state: 1", compare pgbouncer#801), and
     // RECONNECT waits for the janitor (about a third of a second). A terminated backend is
@@ -68,13 +78,9 @@ export const pgbouncer: PoolerAdapter = {
   },
   render({ mode, port, backend, backendSecret, dir, laneDatabases, authRoles, tls, settings }) {
     const server = (db: string) => `host=${backend.host} port=${backend.port} dbname=${db}`;
-    // In session mode a client keeps its server until it disconnects, so a one-server pool
-    // would make a second concurrent client wait: there both pools are wide, and sequential
-    // clients still meet the same server through pgbouncer's LIFO reuse after its reset query.
-    const singleSize = mode === 'session' ? 20 : 1;
     const lanes = laneDatabases.map((_, i) => ({ single: `pc_single_${i}`, wide: `pc_wide_${i}` }));
     const ini = `[databases]
-${laneDatabases.map((db, i) => `${lanes[i].single} = ${server(db)} pool_size=${singleSize}\n${lanes[i].wide} = ${server(db)} pool_size=20`).join('\n')}
+${laneDatabases.map((db, i) => `${lanes[i].single} = ${server(db)} pool_size=1\n${lanes[i].wide} = ${server(db)} pool_size=20`).join('\n')}
 
 [pgbouncer]
 listen_addr = 127.0.0.1

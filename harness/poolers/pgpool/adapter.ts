@@ -14,16 +14,16 @@ import { pgpoolProfile } from './profile.ts';
 const DOCS = 'https://www.pgpool.net/docs/43/en/html';
 
 /**
- * Client connections one lane can have open at once. A pgpool child process serves one client
- * connection for its whole life, and so does a CancelRequest: the child that takes it forwards
- * the cancel and then sleeps a second before accepting again (src/protocol/child.c,
- * cancel_request). The busiest scenarios hold three sessions and send up to three cancels.
- * https://www.pgpool.net/docs/43/en/html/runtime-config-connection.html#GUC-NUM-INIT-CHILDREN
+ * Client connections the wide pool of a lane can have open at once. A pgpool child process
+ * serves one client connection for its whole life, and so does a CancelRequest: the child that
+ * takes it forwards the cancel and then sleeps a second before accepting again
+ * (src/protocol/child.c, cancel_request). The busiest scenarios hold three sessions and send up
+ * to three cancels. https://www.pgpool.net/docs/43/en/html/runtime-config-connection.html#GUC-NUM-INIT-CHILDREN
  */
 export const CHILDREN_PER_LANE = 8;
 
 /**
- * Children beyond the lanes': one for poolcheck's admin console (a session kept open on the
+ * Children beyond those: one for poolcheck's admin console (a session kept open on the
  * `postgres` database, which pgpool never caches), and one kept back by reserved_connections = 1
  * so that a connection beyond capacity is refused at once with 53300 "Sorry, too many clients
  * already" instead of waiting silently in the listen queue until a step times out.
@@ -33,11 +33,22 @@ const EXTRA_CHILDREN = 2;
 /**
  * Room for children pgpool loses to a crash. A child that dies on a signal never decrements
  * pgpool's shared count of connected clients (the decrement runs on a normal exit only), so each
- * crash lowers the number of clients pgpool admits for the rest of its life; 4.3.5 crashes when a
- * client disconnects after a failed PREPARE TRANSACTION (see the profile). Without this room one
- * scenario's crash would fail later, unrelated scenarios with 53300.
+ * crash lowers the number of clients pgpool admits (the count is only checked where
+ * reserved_connections > 0) for the rest of its life; 4.3.5 crashes when a client disconnects
+ * after a failed PREPARE TRANSACTION (see the profile). Without this room one scenario's crash
+ * would fail later, unrelated scenarios with 53300.
  */
 const CRASH_HEADROOM = 24;
+
+/**
+ * The single pool's process has two children: poolcheck's admin console holds one for the
+ * run, so every client of the single pool goes to the other, one at a time, and finds the
+ * backend the previous client left in its cache (after reset_query_list). With only that child
+ * free, a second client (or a CancelRequest) waits in the listen queue until the first leaves;
+ * reserved_connections stays 0 there, so nothing is refused. That is why a lane's two pools are
+ * two pgpool processes (instances: 'per-pool'): the wide one is for clients that run at once.
+ */
+const SINGLE_CHILDREN = 2;
 
 /** Rows of SHOW POOL_POOLS: one per child x cache slot x backend. */
 type PoolRow = Record<string, string | null>;
@@ -58,15 +69,20 @@ export const pgpool: PoolerAdapter = {
   // "pgpool-II version 4.3.5 (tamahomeboshi)"
   parseVersion: (line) => line.match(/version (\d+\.\d+(?:\.\d+)?)/)?.[1] ?? line,
   // Children serve whichever database their next client names, so lanes in one pgpool would
-  // share children and turn each other's accept queue (see render).
-  instancePerLane: true,
+  // share children and turn each other's accept queue; and the single pool's shape needs a
+  // process of its own (SINGLE_CHILDREN).
+  instances: 'per-pool',
+  pools: () => ({
+    single: { servers: 1, holds: 'session', clients: 1, reuse: "the backend the previous client's child cached, after reset_query_list (one child serves the pool)" },
+    wide: { servers: CHILDREN_PER_LANE, holds: 'session', reuse: 'a fresh backend: the next client goes to the child idle the longest (serialize_accept)' },
+  }),
   // SIGINT is pgpool's fast shutdown (children are stopped, clients disconnected); SIGTERM is
   // smart shutdown, which waits for clients. https://www.pgpool.net/docs/43/en/html/server-stop.html
   stopSignal: () => 'SIGINT',
   settings: {},
   profile: pgpoolProfile,
 
-  async resetServers({ admin, pools: lane, terminateBackends }) {
+  async resetServers({ consoles, pools: lane, terminateBackends }) {
     // A child caches its backend after its client leaves, once pgpool's reset_query_list
     // (ABORT; DISCARD ALL) has run on it; until then the child still counts the client as
     // connected (pool_connected = 1 in SHOW POOL_POOLS). Waiting for that first means no backend
@@ -78,7 +94,8 @@ export const pgpool: PoolerAdapter = {
       what: `pgpool to stop serving the scenario's ${[...dbs].join(', ')} client connections`, timeoutMs: TIMEOUT_MS.poolerReset,
       seen: () => `${busy.length} still served (children ${busy.map((r) => r.pool_pid).join(', ')})`,
     }, async () => {
-      busy = servedRows(await admin.query('SHOW POOL_POOLS'), dbs);
+      // Each pool is a pgpool process of its own, with its own children.
+      busy = (await Promise.all([...new Set(Object.values(consoles))].map((c) => c.query('SHOW POOL_POOLS')))).flatMap((rows) => servedRows(rows, dbs));
       return busy.length ? undefined : true;
     });
     // pgpool has no command that drops a child's cached connections (PCP and the SHOW/PGPOOL SQL
@@ -95,28 +112,20 @@ export const pgpool: PoolerAdapter = {
   },
 
   render(opts) {
-    const { port, backend, dir, laneDatabases, authRoles, tls } = opts;
-    // The two pools of a lane are the same: the lane's database through pgpool's listener.
-    // pgpool has no per-database pool size to make a one-server pool from: each client gets a
-    // child process of its own for its whole session, and that child's cached backend for its
-    // (user, database, startup packet). So a session's state cannot reach a client connected at
-    // the same time, as in pgbouncer's session mode, where both pools are wide as well; and a
-    // one-child pool would leave a second concurrent session waiting in the listen queue.
-    //
-    // Unlike pgbouncer (LIFO reuse after its reset query), pgpool cannot be made to hand a client
-    // the backend of the one that just left: by default every idle child races for the next
-    // connection and the scheduler picks the winner (measured here: the same child for anywhere
-    // from 1 in 60 to 1 in 2 clients, by timing), so a scenario depending on it would pass or
-    // diverge at random. serialize_accept makes the order deterministic: idle children queue
-    // for the accept lock first in, first out (a SysV semaphore), so the next client goes to the
-    // child idle the longest, never the one a client of the same scenario just left while more
-    // children wait than the scenario makes connections (see num_init_children). That holds only
-    // if no other lane's clients turn the queue meanwhile, hence one pgpool per lane
-    // (instancePerLane). Sequential clients of a scenario therefore always get fresh backends;
-    // what pgpool does with a reused one (reset_query_list, the ParameterStatus it replays, role
-    // settings from before ALTER ROLE ... SET, an old cancel key) is out of these scenarios' reach.
+    const { port, backend, dir, laneDatabases, authRoles, tls, pools } = opts;
+    // Both pools are the lane's database through a pgpool listener; what differs is the
+    // process. pgpool has no per-database pool size: each client gets a child process of its
+    // own for its whole session, and that child's cached backend for its (user, database,
+    // startup packet). The wide pool's process has a child for each client a scenario runs at
+    // once; by default every idle child races for the next connection and the scheduler picks
+    // the winner, so with serialize_accept idle children queue for the accept lock first in,
+    // first out (a SysV semaphore): the next client goes to the child idle the longest, which
+    // is never the one a client just left. Sequential clients there get fresh backends. The
+    // single pool's process has one child for clients (SINGLE_CHILDREN): the next client gets
+    // the backend the last one left, as pgpool's reset_query_list left it.
     // https://www.pgpool.net/docs/43/en/html/runtime-config-connection-pooling.html#GUC-SERIALIZE-ACCEPT
-    const lanes = laneDatabases.map((db): Record<PoolKind, string> => ({ single: db, wide: db }));
+    const single = pools.length === 1 && pools[0] === 'single';
+    const lanes = laneDatabases.map((db) => Object.fromEntries(pools.map((p) => [p, db])) as Partial<Record<PoolKind, string>>);
     const file = (name: string) => path.join(dir, name);
     const settings: Array<[string, string | number | boolean]> = [
       // One backend, no replication or load balancing: pgpool as a connection pool only.
@@ -158,8 +167,8 @@ export const pgpool: PoolerAdapter = {
       ['pcp_socket_dir', dir],
       ['wd_ipc_socket_dir', dir],
       ['use_watchdog', false],
-      ['num_init_children', laneDatabases.length * CHILDREN_PER_LANE + EXTRA_CHILDREN + CRASH_HEADROOM],
-      ['reserved_connections', 1],
+      ['num_init_children', single ? SINGLE_CHILDREN : laneDatabases.length * CHILDREN_PER_LANE + EXTRA_CHILDREN + CRASH_HEADROOM],
+      ['reserved_connections', single ? 0 : 1],
 
       // The connection cache under test, with the documented reset for PostgreSQL 8.3 and later.
       // One slot per (user, database) a child has served; the oldest is closed when they run out.

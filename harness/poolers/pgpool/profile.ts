@@ -1,10 +1,13 @@
 // Where pgpool-II in front of one backend (raw mode, connection cache) differs from PostgreSQL.
 // Derived from runs of the whole catalogue against Debian bookworm's 4.3.5 (every driver), and
-// trixie's 4.6.1 and sid's 4.7.3 (raw, pg and postgres.js), each entry checked in its transcripts. Its documentation promises session pooling (a client keeps
-// one backend; reset_query_list cleans it for the next), and that part holds: no session state
-// leaks here. What diverges is how pgpool itself handles the protocol, and the docs are silent
-// on all of it: the entries cite pgpool's issue tracker (source 'issue') or, for what we found
-// reported nowhere, the PostgreSQL behaviour pgpool misses (source 'observed').
+// trixie's 4.6.1 and sid's 4.7.3 (raw, pg and postgres.js), each entry checked in its
+// transcripts. Its documentation promises session pooling (a client keeps one backend;
+// reset_query_list cleans it for the next) and connection reuse for clients of the same user,
+// database and parameters. The reset holds for what DISCARD ALL covers; what a reused backend
+// keeps beyond it (role settings from its login, loaded libraries) reaches the next client. The
+// rest is how pgpool itself handles the protocol, and the docs are silent on it: those entries
+// cite pgpool's issue tracker (source 'issue') or, for what we found reported nowhere, the
+// PostgreSQL behaviour pgpool misses (source 'observed').
 import type { DriverId } from '../../drivers/registry.ts';
 import type { Profile, ProfileEntry } from '../profile.ts';
 
@@ -161,10 +164,27 @@ const OWN_AUTH_ERROR: ProfileEntry = {
   divergence: { kind: 'sqlstate', sqlstate: 'XX000' },
 };
 
+/** What a backend keeps across clients (the single pool's child reuses its cached backend: adapter.ts). */
+const REUSED_BACKEND: readonly ProfileEntry[] = [
+  {
+    scenarios: ['parameter-status/alter-role-set-reaches-connection-opened-later'],
+    reason: 'role and database settings apply when a backend logs in; pgpool hands the next client of the same user and database its cached backend, opened before the ALTER ROLE, so the client gets the old defaults',
+    link: 'https://www.pgpool.net/docs/43/en/html/runtime-config-connection-pooling.html',
+    divergence: { kind: 'rows' },
+  },
+  {
+    scenarios: ['session-objects/load-not-inherited-after-disconnect'],
+    reason: 'a library LOADed by one client stays loaded in the backend: reset_query_list (ABORT; DISCARD ALL) cannot unload it, so the next client on the cached backend knows the module\'s settings',
+    link: 'https://www.postgresql.org/docs/current/sql-discard.html',
+    source: 'observed',
+    divergence: { kind: 'no-error' },
+  },
+];
+
 export const pgpoolProfile: Profile = {
   pooler: 'pgpool',
   checked: ['4.3.5', '4.6.1', '4.7.3'],
   modes: {
-    cache: [...INTERNAL_TRANSACTION, ...INJECTED_SYNC, UNKNOWN_STATEMENT, EXTENDED_DISCARD_ALL, FAILED_PREPARE_TRANSACTION, OWN_AUTH_ERROR],
+    cache: [...INTERNAL_TRANSACTION, ...INJECTED_SYNC, UNKNOWN_STATEMENT, EXTENDED_DISCARD_ALL, FAILED_PREPARE_TRANSACTION, OWN_AUTH_ERROR, ...REUSED_BACKEND],
   },
 };

@@ -17,7 +17,8 @@ import { APP_DATABASE, APP_USER, appCredentials, clusterSetup, laneDatabase, mak
 import { freePort } from '../ports.ts';
 import { manageResource, runStateDir } from '../processes.ts';
 import { waitUntilReady } from '../readiness.ts';
-import type { Lane, Provider, StartedTarget } from '../started-target.ts';
+import type { Provider, StartedTarget } from '../started-target.ts';
+import { firstPool, lanePools, poolerInstances, type ServingInstance } from '../pooler-instances.ts';
 import type { TargetSpec } from '../target-spec.ts';
 import { buildLanes, type LaneSpec } from '../target-lanes.ts';
 import { CONTAINER_DIR, containerName, startServerContainer, type ServerContainer, type ServerContainerSpec } from './docker-container.ts';
@@ -178,30 +179,28 @@ export class DockerProvider implements Provider {
     return { tls, conn, laneDatabases, direct, slug, postgres };
   }
 
-  /** The pooler's containers, one per lane or one for all (instancePerLane), rendered by its adapter. */
+  /** The pooler's containers, as many as the adapter runs processes (pooler-instances.ts), rendered by its adapter. */
   private async planPoolers(spec: TargetSpec, adapter: PoolerAdapter, plan: Awaited<ReturnType<DockerProvider['planTarget']>>) {
     const image = await this.image(adapter.id);
     const { laneDatabases, conn, tls } = plan;
-    const instances = adapter.instancePerLane ? laneDatabases.map((_, i) => [i]) : [laneDatabases.map((_, i) => i)];
-    return Promise.all(instances.map(async (members, n) => {
-      const instance = instances.length > 1 ? `-lane${n}` : '';
+    return Promise.all(poolerInstances(adapter, laneDatabases.length).map(async (instance) => {
       const port = await freePort();
       const launch = adapter.render({
-        mode: spec.mode ?? adapter.modes[0], port, backend: conn, backendSecret: this.app.scramSecret, dir: CONTAINER_DIR, laneDatabases: members.map((i) => laneDatabases[i]),
-        authRoles: { md5: MD5_USER, trust: TRUST_USER },
+        mode: spec.mode ?? adapter.modes[0], port, backend: conn, backendSecret: this.app.scramSecret, dir: CONTAINER_DIR, laneDatabases: instance.lanes.map((i) => laneDatabases[i]),
+        pools: instance.pools, authRoles: { md5: MD5_USER, trust: TRUST_USER },
         tls: { cert: `${CONTAINER_DIR}/server.crt`, key: `${CONTAINER_DIR}/server.key` }, settings: spec.settings,
       });
       const container: Omit<ServerContainerSpec, 'runId'> = {
-        title: `${spec.id} ${adapter.id}${instance}`, component: adapter.id, instance, target: spec.id, image,
+        title: `${spec.id} ${adapter.id}${instance.suffix}`, component: adapter.id, instance: instance.suffix, target: spec.id, image,
         command: [adapter.binary.program, ...launch.args],
         files: {
           ...Object.fromEntries(Object.entries(launch.files).map(([name, text]) => [name, { content: text, mode: 0o600 }])),
           'server.crt': { content: tls.cert, mode: 0o644 },
           'server.key': { content: tls.key, mode: 0o600 },
         },
-        logFile: path.join(this.opts.logDir, `${plan.slug}.${adapter.id}${instance}.log`),
+        logFile: path.join(this.opts.logDir, `${plan.slug}.${adapter.id}${instance.suffix}.log`),
       };
-      return { members, port, launch, container };
+      return { instance, port, launch, container };
     }));
   }
 
@@ -223,25 +222,22 @@ export class DockerProvider implements Provider {
       (async () => {
         await waitUntilReady(`PostgreSQL for ${spec.id} (container ${pg.name})`, plan.conn, [pg, ...poolers], TIMEOUT_MS.containerReady);
         await Promise.all(planned.map((p, n) => waitUntilReady(`${adapter.title} (${spec.id}, container ${poolers[n].name})`,
-          pool(p.port, p.launch.lanes[0].wide), [poolers[n], pg], TIMEOUT_MS.containerReady)));
+          pool(p.port, firstPool(p)), [poolers[n], pg], TIMEOUT_MS.containerReady)));
       })(),
       pg.run(['postgres', '--version']),
       poolers[0].run([adapter.binary.program, '--version']),
     ]);
-    const lanes: Lane[] = [];
-    for (const p of planned) {
-      const admin = adminConsole(pool(p.port, p.launch.lanes[0].wide), p.launch.adminDatabase);
-      stops.push(() => admin.close());
-      const specs: LaneSpec[] = p.members.map((i, j) => ({
-        index: i, direct: plan.direct[i], pools: { single: pool(p.port, p.launch.lanes[j].single), wide: pool(p.port, p.launch.lanes[j].wide) },
-      }));
-      lanes.push(...buildLanes(specs, { kind: 'pooler', adapter, admin }, stops));
-    }
+    const serving: ServingInstance[] = planned.map((p) => {
+      const console = adminConsole(pool(p.port, firstPool(p)), p.launch.adminDatabase);
+      stops.push(() => console.close());
+      return { instance: p.instance, port: p.port, launch: p.launch, console };
+    });
+    const specs: LaneSpec[] = plan.direct.map((direct, index) => ({ index, direct, ...lanePools(serving, index, pool) }));
     return {
-      spec, provider: this.id, postgresVersion: parsePostgresVersion(pgVersion), stop,
+      spec, provider: this.id, postgresVersion: parsePostgresVersion(pgVersion), stop, shapes: adapter.pools(spec.mode ?? adapter.modes[0]),
       poolerVersion: adapter.parseVersion(poolerVersion.split('\n')[0].trim()),
       failure: () => poolers.map((k) => k.exitReason()).find(Boolean) ?? pg.exitReason(),
-      lanes: lanes.sort((x, y) => x.index - y.index),
+      lanes: buildLanes(specs, { kind: 'pooler', adapter }, stops),
     };
   }
 

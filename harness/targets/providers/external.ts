@@ -14,6 +14,7 @@ import { TIMEOUT_MS } from '../../kernel/timeouts.ts';
 import { adminConsole } from '../admin-console.ts';
 import type { ConnInfo } from '../../kernel/conn-info.ts';
 import type { KnownPooler } from '../../poolers/known-poolers.ts';
+import { externalShapes } from '../../poolers/pool-shape.ts';
 import { waitUntilReady } from '../readiness.ts';
 import type { Provider, StartedTarget } from '../started-target.ts';
 import { DIRECT, type TargetSpec } from '../target-spec.ts';
@@ -101,8 +102,13 @@ export class ExternalProvider implements Provider {
         stops.push(() => a.close());
         poolerVersion = await adminVersion(a, (line) => adapter.parseVersion(line));
       }
-      const reset = admin && adapter ? { kind: 'pooler' as const, adapter, admin } : { kind: 'sweep' as const };
-      return { spec, provider: this.id, poolerVersion, postgresVersion, failure: none, stop, lanes: buildLanes(lanes, reset, stops) };
+      const reset = admin && adapter ? { kind: 'pooler' as const, adapter } : { kind: 'sweep' as const };
+      const consoles = admin && { single: admin, wide: admin };
+      const shapes = adapter?.pools(spec.mode ?? adapter.modes[0]) ?? externalShapes(spec.mode);
+      return {
+        spec, provider: this.id, poolerVersion, postgresVersion, failure: none, stop, shapes,
+        lanes: buildLanes(lanes.map((l) => ({ ...l, ...(consoles ? { consoles } : {}) })), reset, stops),
+      };
     } catch (err) {
       await stop();
       throw err;

@@ -10,11 +10,11 @@ import { appCredentials, certificateFiles, DEFAULT_MAX_CONNECTIONS, initTemplate
 import { freePort } from '../ports.ts';
 import { runStateDir, spawnManaged, type ManagedProcess } from '../processes.ts';
 import { adminConsole } from '../admin-console.ts';
-import { laneControl } from '../lane-control.ts';
-import { resetTools } from '../reset-tools.ts';
+import { buildLanes } from '../target-lanes.ts';
+import { firstPool, lanePools, poolerInstances, type ServingInstance } from '../pooler-instances.ts';
 import { waitUntilReady } from '../readiness.ts';
 import { serverUser } from '../server-user.ts';
-import type { Lane, Provider, StartedTarget } from '../started-target.ts';
+import type { Provider, StartedTarget } from '../started-target.ts';
 import type { TargetSpec } from '../target-spec.ts';
 
 export interface LocalProviderOptions {
@@ -98,27 +98,22 @@ export class LocalProvider implements Provider {
       if (!spec.pooler) {
         return {
           ...base, poolerVersion: null, failure: () => cluster.process.exitReason(),
-          lanes: laneDatabases.map((_, i) => ({
-            index: i, direct: direct(i), pools: { single: app(i), wide: app(i) }, ...laneControl(direct(i), stops),
-          })),
+          lanes: buildLanes(laneDatabases.map((_, i) => ({ index: i, direct: direct(i), pools: { single: app(i), wide: app(i) } })), { kind: 'none' }, stops),
         };
       }
       const adapter = poolerAdapter(spec.pooler);
       const binary = this.poolerBinary(spec.pooler);
       const version = adapter.parseVersion(versionLine(binary));
-      // The lane indexes each pooler process serves: all of them, or one each (instancePerLane).
-      const instances = adapter.instancePerLane ? laneDatabases.map((_, i) => [i]) : [laneDatabases.map((_, i) => i)];
       const poolers: ManagedProcess[] = [];
-      const lanes: Lane[] = [];
-      for (const [n, members] of instances.entries()) {
-        const suffix = instances.length > 1 ? `-lane${n}` : '';
-        const dir = instances.length > 1 ? path.join(targetDir, `lane${n}`) : targetDir;
+      const serving: ServingInstance[] = [];
+      for (const instance of poolerInstances(adapter, laneDatabases.length)) {
+        const dir = instance.suffix ? path.join(targetDir, instance.suffix.slice(1)) : targetDir;
         mkdirSync(dir, { recursive: true });
         if (user) chownSync(dir, user.uid, user.gid);
         const port = await freePort();
         const launch = adapter.render({
-          mode: spec.mode!, port, backend: cluster.conn, backendSecret: this.app.scramSecret, dir, laneDatabases: members.map((i) => laneDatabases[i]),
-          authRoles: { md5: MD5_USER, trust: TRUST_USER }, tls: certificateFiles(cluster.dataDir), settings: spec.settings,
+          mode: spec.mode!, port, backend: cluster.conn, backendSecret: this.app.scramSecret, dir, laneDatabases: instance.lanes.map((i) => laneDatabases[i]),
+          pools: instance.pools, authRoles: { md5: MD5_USER, trust: TRUST_USER }, tls: certificateFiles(cluster.dataDir), settings: spec.settings,
         });
         for (const [name, text] of Object.entries(launch.files)) {
           const file = path.join(dir, name);
@@ -126,26 +121,21 @@ export class LocalProvider implements Provider {
           if (user) chownSync(file, user.uid, user.gid);
         }
         const pooler = spawnManaged({
-          name: `${spec.id} ${adapter.id}${suffix}`, command: binary, args: launch.args, stopSignal: adapter.stopSignal(version),
-          logFile: path.join(this.opts.logDir, `${slug}.${adapter.id}${suffix}.log`),
+          name: `${spec.id} ${adapter.id}${instance.suffix}`, command: binary, args: launch.args, stopSignal: adapter.stopSignal(version),
+          logFile: path.join(this.opts.logDir, `${slug}.${adapter.id}${instance.suffix}.log`),
         });
         stops.push(() => pooler.stop());
         poolers.push(pooler);
         const pool = (database: string): ConnInfo => ({ ...cluster.conn, port, database });
-        await waitUntilReady(`${adapter.title} (${spec.id}${suffix})`, pool(launch.lanes[0].wide), [pooler, cluster.process]);
-        const admin = adminConsole(pool(launch.lanes[0].wide), launch.adminDatabase);
-        stops.push(() => admin.close());
-        members.forEach((i, j) => {
-          const dbs = launch.lanes[j];
-          const pools = { single: pool(dbs.single), wide: pool(dbs.wide) };
-          lanes.push({
-            index: i, direct: direct(i), pools, admin,
-            ...laneControl(direct(i), stops, { kind: 'reset', run: (terminate) => adapter.resetServers(resetTools(admin, pools, terminate)) }),
-          });
-        });
+        await waitUntilReady(`${adapter.title} (${spec.id}${instance.suffix})`, pool(firstPool({ instance, launch })), [pooler, cluster.process]);
+        const console = adminConsole(pool(firstPool({ instance, launch })), launch.adminDatabase);
+        stops.push(() => console.close());
+        serving.push({ instance, port, launch, console });
       }
+      const conn = (port: number, database: string): ConnInfo => ({ ...cluster.conn, port, database });
+      const lanes = buildLanes(laneDatabases.map((_, i) => ({ index: i, direct: direct(i), ...lanePools(serving, i, conn) })), { kind: 'pooler', adapter }, stops);
       return {
-        ...base, poolerVersion: version, lanes,
+        ...base, poolerVersion: version, lanes, shapes: adapter.pools(spec.mode!),
         failure: () => poolers.map((p) => p.exitReason()).find(Boolean) ?? cluster.process.exitReason(),
       };
     } catch (err) {
