@@ -5,9 +5,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { splitList } from '../kernel/lists.ts';
 import { closest } from '../kernel/schema.ts';
+import { UsageError } from '../kernel/errors.ts';
 import { COMMANDS, OPTION_NAMES, OPTIONS, type Command, type OptionName, type OptionSpec } from './options.ts';
 
-export class UsageError extends Error {}
 
 export type Value = string | readonly string[] | number | boolean;
 

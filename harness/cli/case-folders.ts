@@ -5,7 +5,8 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { caseSelectorProblem, loadCatalog, type Catalog } from '../scenario/catalog.ts';
-import { UsageError, type Options } from './args.ts';
+import { type Options } from './args.ts';
+import { UsageError } from '../kernel/errors.ts';
 
 export async function loadCatalogFor(o: Options): Promise<Catalog> {
   const folders = o.list('cases') ?? [];

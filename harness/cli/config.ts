@@ -6,7 +6,8 @@
 // Paths in the file are relative to the file.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { readValue, UsageError, type Value } from './args.ts';
+import { readValue, type Value } from './args.ts';
+import { UsageError } from '../kernel/errors.ts';
 import { OPTION_NAMES, OPTIONS, type OptionName } from './options.ts';
 
 export const DEFAULT_CONFIG = 'poolcheck.config.json';

@@ -4,7 +4,7 @@
 import { diffRuns } from '../report/diff.ts';
 import { diffMarkdown } from '../report/diff-md.ts';
 import { readResultsFile } from '../report/results-file.ts';
-import { UsageError } from './args.ts';
+import { UsageError } from '../kernel/errors.ts';
 
 export async function diffCommand(positionals: readonly string[]): Promise<number> {
   if (positionals.length !== 2) throw new UsageError('poolcheck diff OLD NEW: two out folders of poolcheck run, or two results.json files');

@@ -10,7 +10,8 @@ import { aptInstall } from '../kernel/apt.ts';
 import { poolerAdapter } from '../poolers/registry.ts';
 import { pingEngine } from '../targets/providers/docker-engine.ts';
 import { builtImageTag, builtIn, DEFAULT_SUITE, DOCKER_DIR, imageComponents, imageFolder, imageVersionLine, SUITES, type Suite } from '../targets/providers/docker-images.ts';
-import { UsageError, type Options } from './args.ts';
+import { type Options } from './args.ts';
+import { UsageError } from '../kernel/errors.ts';
 
 const baseImage = (suite: Suite) => `debian:${suite}-slim`;
 

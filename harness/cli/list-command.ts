@@ -5,7 +5,8 @@ import { describeShape } from '../poolers/pool-shape.ts';
 import { externalPoolers } from '../poolers/external-poolers.ts';
 import { requiredCapabilities } from '../scenario/capabilities.ts';
 import { allTargetIds } from '../targets/target-spec.ts';
-import { UsageError, type Options } from './args.ts';
+import { type Options } from './args.ts';
+import { UsageError } from '../kernel/errors.ts';
 import { loadCatalogFor } from './case-folders.ts';
 import { loadConfig } from './config.ts';
 

@@ -1,14 +1,15 @@
 import { catchStrayErrors } from '../kernel/strays.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { MissingBinaryError } from '../targets/binaries.ts';
-import { parseCommandLine, UsageError } from './args.ts';
+import { parseCommandLine } from './args.ts';
+import { UsageError } from '../kernel/errors.ts';
 import { helpText } from './help.ts';
 import { diffCommand } from './diff-command.ts';
 import { imagesCommand } from './images-command.ts';
 import { listCommand } from './list-command.ts';
 import { mergeCommand } from './merge-command.ts';
 import { DEFAULT_LANES, DEFAULT_OUT, DEFAULT_TARGETS, runCommand } from './run-command.ts';
-import { POOLCHECK_VERSION } from './version.ts';
+import { POOLCHECK_VERSION } from '../kernel/version.ts';
 
 const HELP = () => helpText(POOLCHECK_VERSION, { targets: DEFAULT_TARGETS, out: DEFAULT_OUT, lanes: String(DEFAULT_LANES), provider: 'local', 'step-timeout': String(TIMEOUT_MS.step) });
 

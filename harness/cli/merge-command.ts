@@ -12,7 +12,8 @@ import { readResultsFile } from '../report/results-file.ts';
 import { exitCode, type RunReport } from '../report/run-report.ts';
 import { readShardManifest } from '../report/shard-manifest.ts';
 import { writeReport } from '../report/write-report.ts';
-import { UsageError, type Options } from './args.ts';
+import { type Options } from './args.ts';
+import { UsageError } from '../kernel/errors.ts';
 import { githubMode } from './github-mode.ts';
 import { printSummary } from './summary-line.ts';
 

@@ -1,8 +1,8 @@
 // `poolcheck run --provider local|docker|external`: turns the options into the provider that
 // starts (or finds) the targets, and checks what it needs before anything starts, so that a
 // missing binary, engine or image fails the run at once with one line naming the fix.
-import type { Provider } from '../targets/started-target.ts';
-import { parseTarget, parseTargets, type TargetSpec } from '../targets/target-spec.ts';
+import type { ChosenProvider } from '../run/run-plan.ts';
+import { parseTarget, parseTargets } from '../targets/target-spec.ts';
 import { LocalProvider } from '../targets/providers/local.ts';
 import { DockerProvider } from '../targets/providers/docker.ts';
 import { builtIn, parseImageOverrides } from '../targets/providers/docker-images.ts';
@@ -11,21 +11,10 @@ import { parseEndpoint, parseEndpoints, readPassword } from '../targets/provider
 import { findPooler } from '../poolers/known-poolers.ts';
 import type { Profile } from '../poolers/profile.ts';
 import { poolerIds, poolers } from '../poolers/registry.ts';
-import { UsageError, type Options } from './args.ts';
+import { type Options } from './args.ts';
+import { UsageError } from '../kernel/errors.ts';
 import { suiteOption } from './images-command.ts';
 import { OPTIONS, PROVIDERS, type OptionName, type ProviderKind } from './options.ts';
-
-export interface ChosenProvider {
-  readonly provider: Provider;
-  readonly targets: TargetSpec[];
-  /** What must never appear in a report or log. */
-  secrets(): string[];
-  /**
-   * Checks what the targets need (binaries, engine, images) once the run's state folder
-   * exists; returns lines for stderr (images used, leftovers removed).
-   */
-  prepare(): Promise<string[]>;
-}
 
 export interface ProviderRequest {
   readonly options: Options;

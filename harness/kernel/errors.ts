@@ -40,6 +40,9 @@ export class InvalidScenarioError extends Error {
   override readonly name = 'InvalidScenarioError';
 }
 
+/** Bad input from the user (an option, a target, a file): one line naming it and the fix, exit 2, before anything starts. */
+export class UsageError extends Error {}
+
 export const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** A SQLSTATE: five characters of digits and upper-case letters. */

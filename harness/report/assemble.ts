@@ -1,15 +1,13 @@
 // A run's results, as the matrix produced them, turned into the report every writer reads: the
 // direct baseline applied, each result judged against its pooler's profile for the release and
 // settings that ran, results in catalogue order, and each transcript given its path.
-import type { Trait } from '../kernel/traits.ts';
 import { releaseOf } from '../kernel/versions.ts';
-import type { Profile, TargetFacts } from '../poolers/profile.ts';
 import type { TargetRecord } from '../scenario/matrix.ts';
 import type { ScenarioRun } from '../scenario/result.ts';
-import type { TargetSpec } from '../targets/target-spec.ts';
+import type { Judge } from './judge.ts';
 import type { RunReport } from './run-report.ts';
 import { catalogueOrder } from './order.ts';
-import { applyBaseline, judge } from './verdict.ts';
+import { applyBaseline } from './verdict.ts';
 import { transcriptPath } from './write-report.ts';
 
 export interface FinishedRun {
@@ -23,14 +21,11 @@ export interface FinishedRun {
   readonly poolcheckVersion: string;
   readonly provider: string;
   /** In the order reports list them. */
-  readonly scenarios: ReadonlyArray<{ readonly id: string; readonly traits: ReadonlySet<Trait>; readonly source?: string }>;
+  readonly scenarios: ReadonlyArray<{ readonly id: string; readonly source?: string }>;
   readonly targets: readonly TargetRecord[];
   readonly drivers: ReadonlyArray<{ readonly id: string; readonly version: string; readonly library: string }>;
   readonly results: readonly ScenarioRun[];
-  /** The profile a pooler's results are held against (none for direct, or for a pooler poolcheck does not know). */
-  profileOf(pooler: string): Profile | undefined;
-  /** Every setting the adapter knows, as this release runs the target. */
-  settingsOf(target: TargetSpec, version: string | null): Readonly<Record<string, string>>;
+  readonly judge: Judge;
 }
 
 export interface AssembledReport {
@@ -39,14 +34,8 @@ export interface AssembledReport {
   readonly transcripts: ReadonlyMap<string, string>;
 }
 
-/** What a started target ran, for profile conditions. */
-export function targetFacts(run: Pick<FinishedRun, 'settingsOf'>, t: TargetRecord): TargetFacts {
-  const version = t.started?.poolerVersion ?? null;
-  return { mode: t.spec.mode, version, postgresVersion: t.started?.postgresVersion ?? null, settings: run.settingsOf(t.spec, version) };
-}
-
 /** One line per pooler release that no run checked its profile against. */
-export function profileWarnings(run: Pick<FinishedRun, 'profileOf'>, targets: readonly TargetRecord[]): string[] {
+export function profileWarnings(judge: Pick<Judge, 'profileOf'>, targets: readonly TargetRecord[]): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const t of targets) {
@@ -56,7 +45,7 @@ export function profileWarnings(run: Pick<FinishedRun, 'profileOf'>, targets: re
     // A target that did not start has its own error: it says nothing about the release.
     if (!pooler || !t.started || seen.has(key)) continue;
     seen.add(key);
-    const profile = run.profileOf(pooler);
+    const profile = judge.profileOf(pooler);
     if (!profile) out.push(`${pooler}: poolcheck has no profile for it, so nothing is expected: every divergence is reported as an unprofiled finding`);
     else if (!version) out.push(`${pooler}: its release is unknown (no version probe answered): what the profile documents for particular releases counts as possible, not expected (--external-admin lets poolcheck read the release)`);
     else if (!profile.checked.some((c) => releaseOf(c) === releaseOf(version))) {
@@ -70,13 +59,10 @@ export function assembleReport(run: FinishedRun): AssembledReport {
   const sorted = applyBaseline(run.results).sort(catalogueOrder(run.scenarios.map((s) => s.id), run.targets.map((t) => t.spec.id), run.drivers.map((d) => d.id)));
   const sourceOf = new Map(run.scenarios.map((s) => [s.id, s.source]));
   const recordOf = new Map(run.targets.map((t) => [t.spec.id, t]));
-  const factsOf = new Map(run.targets.map((t) => [t.spec.id, targetFacts(run, t)]));
-  const traitsOf = new Map(run.scenarios.map((s) => [s.id, s.traits]));
   const transcripts = new Map<string, string>();
+  const unknown = { spec: { pooler: null }, facts: { mode: null, version: null, postgresVersion: null, settings: {} } };
   const results = sorted.map((r) => {
-    const pooler = recordOf.get(r.target)?.spec.pooler;
-    const facts = factsOf.get(r.target) ?? { mode: null, version: null, postgresVersion: null, settings: {} };
-    const j = judge(r, pooler ? run.profileOf(pooler) : undefined, facts, traitsOf.get(r.scenario));
+    const j = run.judge.judge(r, recordOf.get(r.target) ?? unknown);
     const rel = r.transcript ? transcriptPath(r.target, r.driver, r.scenario) : null;
     if (rel && r.transcript) transcripts.set(rel, `# ${r.scenario} on ${r.target} with ${r.driver}: ${j.outcome} (${j.verdict})\n# ${j.message ?? ''}\n${r.transcript}`);
     const definedAt = sourceOf.get(r.scenario);
@@ -91,9 +77,9 @@ export function assembleReport(run: FinishedRun): AssembledReport {
     targets: run.targets.map((t) => ({
       id: t.spec.id, pooler: t.spec.pooler, mode: t.spec.mode, provider: run.provider, startMs: t.startMs, error: t.error,
       poolerVersion: t.started?.poolerVersion ?? null, postgresVersion: t.started?.postgresVersion ?? null,
-      settings: t.spec.settings, effectiveSettings: factsOf.get(t.spec.id)?.settings ?? {},
+      settings: t.spec.settings, effectiveSettings: t.facts.settings,
     })),
-    warnings: profileWarnings(run, run.targets),
+    warnings: profileWarnings(run.judge, run.targets),
     drivers: run.drivers.map((d) => ({ id: d.id, version: d.version, library: d.library })),
     results,
   };

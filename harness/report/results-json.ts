@@ -8,7 +8,7 @@ import { countByVerdict, premiseShares, type RunReport } from './run-report.ts';
  * result's `attempts` when it ran more than once; each result's `definedAt` (file:line of its
  * scenario); `run.shard` ({ index, count }) on a shard's report; `diff` with --baseline; each
  * target's `startMs` and each result's `timings` ({ quiesceMs, connectMs, checkMs }). Since 3: the
- * verdict `skip` (a skip was `ok` before); each result's `premise` ('held' | 'failed', where a
+ * verdict `skip` (a skip was `ok` before); an error result's `cause` (result.ts ERROR_CAUSES); each result's `premise` ('held' | 'failed', where a
  * client was to land on an earlier client's server connection); `summary.premise` per target.
  */
 export const SCHEMA_VERSION = 4;
@@ -25,7 +25,7 @@ export function resultsJson(r: RunReport): string {
     drivers: r.drivers.map((d) => ({ id: d.id, version: d.version, library: d.library })),
     results: r.results.map((x) => ({
       scenario: x.scenario, category: x.category, target: x.target, driver: x.driver,
-      outcome: x.outcome, expected: x.expected, verdict: x.verdict, durationMs: x.durationMs,
+      outcome: x.outcome, ...(x.cause ? { cause: x.cause } : {}), expected: x.expected, verdict: x.verdict, durationMs: x.durationMs,
       message: x.message ?? null, reason: x.reason ?? null, ...(x.link ? { link: x.link, source: x.source } : {}),
       ...(x.documented ? { documented: x.documented } : {}),
       divergence: x.divergence ?? null, transcript: x.transcriptPath, definedAt: x.definedAt ?? null,

@@ -47,9 +47,9 @@ export function applyBaseline(runs: readonly ScenarioRun[]): ScenarioRun[] {
     // An error on direct (a driver helper that died, a lost connection) says nothing about the
     // scenario: it stays the error it was, and a pooler's pass stands; a pooler's divergence
     // cannot be told from a scenario bug without the baseline.
-    if (base?.outcome === 'error' && !base.message?.startsWith('invalid scenario')) {
+    if (base?.outcome === 'error' && base.cause !== 'invalid-scenario') {
       return r.target === 'direct' || r.outcome !== 'diverge' ? r
-        : { ...r, outcome: 'error', message: `no baseline: on direct PostgreSQL this scenario hit an error with driver ${r.driver} (${base.message}); the divergence was: ${r.message}` };
+        : { ...r, outcome: 'error', cause: 'no-baseline', message: `no baseline: the direct (PostgreSQL) result of this scenario with driver ${r.driver} is an error (${base.message}), so the pooler's divergence cannot be told from a fault; it was: ${r.message}` };
     }
     if (!base || base.outcome === 'pass' || base.outcome === 'skip') {
       if (base && r.outcome === 'diverge' && r.failedStep !== undefined) {
@@ -59,9 +59,9 @@ export function applyBaseline(runs: readonly ScenarioRun[]): ScenarioRun[] {
       return r;
     }
     if (r.target === 'direct') {
-      return r.outcome === 'error' && r.message?.startsWith('invalid scenario') ? r : { ...r, outcome: 'error', message: `invalid scenario: fails on direct PostgreSQL: ${r.message}` };
+      return r.outcome === 'error' && r.cause === 'invalid-scenario' ? r : { ...r, outcome: 'error', cause: 'invalid-scenario', message: `invalid scenario: fails on direct PostgreSQL: ${r.message}` };
     }
-    return { ...r, outcome: 'error', message: `invalid scenario: fails on direct PostgreSQL with driver ${r.driver} (see the direct result)` };
+    return { ...r, outcome: 'error', cause: 'invalid-scenario', message: `invalid scenario: fails on direct PostgreSQL with driver ${r.driver} (see the direct result)` };
   });
 }
 

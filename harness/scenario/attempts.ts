@@ -26,7 +26,7 @@ export function attemptsDisagree(attempts: readonly Attempt[] | undefined): bool
 export function combineAttempts(runs: readonly ScenarioRun[]): ScenarioRun {
   if (runs.length === 1) return runs[0];
   const attempts = runs.map((r): Attempt => ({
-    outcome: r.outcome, durationMs: r.durationMs, ...(r.message !== undefined ? { message: r.message } : {}), ...(r.divergence ? { divergence: r.divergence } : {}),
+    outcome: r.outcome, durationMs: r.durationMs, ...(r.cause ? { cause: r.cause } : {}), ...(r.message !== undefined ? { message: r.message } : {}), ...(r.divergence ? { divergence: r.divergence } : {}),
   }));
   const shown = (attemptsDisagree(attempts) ? runs.find((r) => r.outcome !== 'pass') : undefined) ?? runs[0];
   return { ...shown, durationMs: runs.reduce((t, r) => t + r.durationMs, 0), attempts };

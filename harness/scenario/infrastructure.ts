@@ -94,9 +94,9 @@ export function watchInfrastructure(lane: Pick<Lane, 'observer' | 'pools'>, fail
       if (now !== undefined && epoch === undefined) epoch = now;
       if (!cause) return r;
       const gone = failure();
-      if (gone) return { ...r, outcome: 'error', divergence: undefined, message: gone };
+      if (gone) return { ...r, outcome: 'error', cause: 'infrastructure', divergence: undefined, message: gone };
       await recover();
-      return { ...r, outcome: 'error', divergence: undefined, message: `${cause}; the result says nothing about the pooler (it saw: ${r.message ?? 'nothing'})` };
+      return { ...r, outcome: 'error', cause: 'infrastructure', divergence: undefined, message: `${cause}; the result says nothing about the pooler (it saw: ${r.message ?? 'nothing'})` };
     },
   };
 }
@@ -118,7 +118,7 @@ export function stalledUnlessRepeated(first: ScenarioRun, again: ScenarioRun, re
   if (repeated) return first;
   const how = again.outcome === 'pass' ? 'the scenario passed' : 'the scenario did what the profile documents';
   return {
-    ...first, outcome: 'error', divergence: undefined, durationMs: first.durationMs + again.durationMs,
+    ...first, outcome: 'error', cause: 'stall', divergence: undefined, durationMs: first.durationMs + again.durationMs,
     message: `it did not come in time at first, and ${how} when run again at once: the pooler or the machine stalled, which says nothing about the pooler (first attempt: ${first.message ?? 'no message'})`,
   };
 }

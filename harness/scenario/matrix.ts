@@ -3,7 +3,7 @@
 // inside one lane, scenarios run one at a time, because a single-server pool is shared by
 // construction.
 import type { Driver } from '../drivers/session.ts';
-import type { ScenarioRun } from './result.ts';
+import type { ErrorCause, ScenarioRun } from './result.ts';
 import type { Lane, Provider, StartedTarget } from '../targets/started-target.ts';
 import type { TargetSpec } from '../targets/target-spec.ts';
 import type { BrokenScenario, Scenario } from './model.ts';
@@ -14,6 +14,8 @@ import { stalledUnlessRepeated, watchInfrastructure, type InfrastructureWatch } 
 import { errorText, InfrastructureError } from '../kernel/errors.ts';
 import type { DivergenceKind } from '../kernel/divergence.ts';
 import type { Slots } from '../kernel/slots.ts';
+import type { TargetFacts } from '../poolers/profile.ts';
+import { targetFacts } from '../targets/target-settings.ts';
 
 export interface MatrixPlan {
   readonly runId: string;
@@ -29,9 +31,9 @@ export interface MatrixPlan {
   /** The (scenario, driver) groups this run owns (--shard); all when absent. */
   readonly owns?: (scenario: string, driver: string) => boolean;
   /** Runs a result more than once (--repeat-each, --retries); `acceptable` ends the retries. */
-  readonly attempts?: AttemptPolicy & { acceptable(r: ScenarioRun, target: StartedTarget, s: Scenario): boolean };
+  readonly attempts?: AttemptPolicy & { acceptable(r: ScenarioRun, target: StartedTarget): boolean };
   /** Whether a result would be a finding against the profile (regression, changed, unprofiled). */
-  readonly isFinding?: (r: ScenarioRun, target: StartedTarget, s: Scenario) => boolean;
+  readonly isFinding?: (r: ScenarioRun, target: StartedTarget) => boolean;
   /**
    * Aborted when the run is stopped (Ctrl-C, SIGTERM). What ends after that ended because the
    * servers were being stopped, so it is not a result; no further job starts.
@@ -53,9 +55,14 @@ export interface Progress {
 export interface TargetRecord {
   readonly spec: TargetSpec;
   readonly started?: StartedTarget;
+  /** The started target's facts; a target that did not start has its settings' defaults and no known releases. */
+  readonly facts: TargetFacts;
   readonly startMs: number;
   readonly error?: string;
 }
+
+/** The record of a target that has not started (or never did). */
+export const unstarted = (spec: TargetSpec, startMs = 0, error?: string): TargetRecord => ({ spec, facts: targetFacts(spec, null, null), startMs, ...(error ? { error } : {}) });
 
 /** What a run has gathered so far: the caller's, so that an interrupted run can report it. */
 export interface MatrixState {
@@ -80,7 +87,7 @@ export async function runMatrix(plan: MatrixPlan, state: MatrixState = { results
   };
   const runStart = Date.now();
   for (const spec of plan.targets) {
-    for (const d of plan.drivers) for (const b of owned(plan.broken, d)) record(errorRun(b, spec.id, d.id, invalidMessage(b)));
+    for (const d of plan.drivers) for (const b of owned(plan.broken, d)) record(errorRun(b, spec.id, d.id, invalidMessage(b), 'invalid-scenario'));
   }
   // Drivers get ready while the targets start; no lane begins before both are done.
   const driversReady = Promise.all(plan.drivers.map(async (d) => d.warmUp?.()));
@@ -93,12 +100,12 @@ export async function runMatrix(plan: MatrixPlan, state: MatrixState = { results
     } catch (err) {
       if (plan.stopped?.aborted) return;
       const message = `target ${spec.id} did not start: ${(err as Error).message}`;
-      targets.push({ spec, startMs: Date.now() - t0, error: message });
+      targets.push(unstarted(spec, Date.now() - t0, message));
       plan.progress.targetFailed(spec.id, message);
-      for (const d of plan.drivers) for (const s of owned(plan.scenarios, d)) record(errorRun(s, spec.id, d.id, message));
+      for (const d of plan.drivers) for (const s of owned(plan.scenarios, d)) record(errorRun(s, spec.id, d.id, message, 'infrastructure'));
       return;
     }
-    targets.push({ spec, started, startMs: Date.now() - t0 });
+    targets.push({ spec, started, facts: started.facts, startMs: Date.now() - t0 });
     plan.progress.targetStarted(started, Date.now() - t0);
     // Every lane takes the next job from one queue, so a slow scenario holds up only its lane.
     const jobs = plan.drivers.flatMap((d) => owned(plan.scenarios, d).map((s) => ({ d, s })));
@@ -138,7 +145,7 @@ async function runJob(ctx: JobContext, d: Driver, s: Scenario): Promise<void> {
   const { plan, started, lane, infrastructure, record } = ctx;
   const target = started.spec.id;
   const dead = started.failure() ?? infrastructure.broken;
-  if (dead) { record(errorRun(s, target, d.id, dead)); return; }
+  if (dead) { record(errorRun(s, target, d.id, dead, 'infrastructure')); return; }
   try {
     // A run the driver cannot do is decided without touching the servers, once.
     const decided = skipReason(s, d) !== undefined;
@@ -158,14 +165,14 @@ async function runJob(ctx: JobContext, d: Driver, s: Scenario): Promise<void> {
     // first attempt says nothing about it.
     const attempt = async () => {
       const first = await once();
-      if (!first.divergence || !WAITED_OUT.has(first.divergence.kind) || !plan.isFinding?.(first, started, s)) return first;
+      if (!first.divergence || !WAITED_OUT.has(first.divergence.kind) || !plan.isFinding?.(first, started)) return first;
       const again = await once();
-      return stalledUnlessRepeated(first, again, again.outcome !== 'pass' && (plan.isFinding?.(again, started, s) ?? true));
+      return stalledUnlessRepeated(first, again, again.outcome !== 'pass' && (plan.isFinding?.(again, started) ?? true));
     };
     const policy = plan.attempts;
-    record(policy && !decided ? await runAttempts(policy, attempt, (r) => policy.acceptable(r, started, s)) : await attempt());
+    record(policy && !decided ? await runAttempts(policy, attempt, (r) => policy.acceptable(r, started)) : await attempt());
   } catch (err) {
-    record(errorRun(s, target, d.id, started.failure() ?? (err as Error).message));
+    record(errorRun(s, target, d.id, started.failure() ?? (err as Error).message, 'infrastructure'));
   }
 }
 
@@ -182,6 +189,6 @@ async function quiesce(lane: Lane, infrastructure: InfrastructureWatch): Promise
   }
 }
 
-function errorRun(s: { readonly id: string; readonly category: string }, target: string, driver: string, message: string): ScenarioRun {
-  return { scenario: s.id, category: s.category, target, driver, outcome: 'error', message, durationMs: 0, steps: [] };
+function errorRun(s: { readonly id: string; readonly category: string }, target: string, driver: string, message: string, cause: ErrorCause): ScenarioRun {
+  return { scenario: s.id, category: s.category, target, driver, outcome: 'error', cause, message, durationMs: 0, steps: [] };
 }

@@ -3,8 +3,8 @@
 // client, no answer within the deadline) diverges; a server of the target that stopped on its
 // own, poolcheck's own trouble or an invalid scenario is an error.
 import type { Divergence, DivergenceKind } from '../kernel/divergence.ts';
-import { ConnectionLostError, DeadlineError, errorText, InvalidScenarioError } from '../kernel/errors.ts';
-import type { Outcome } from './result.ts';
+import { ConnectionLostError, DeadlineError, errorText, InfrastructureError, InvalidScenarioError } from '../kernel/errors.ts';
+import type { ErrorCause, Outcome } from './result.ts';
 
 /** An expectation that did not hold, as a step's action found it; the runner adds where. */
 export class Mismatched extends Error {
@@ -37,6 +37,7 @@ export function asMismatch(err: unknown): Mismatched | undefined {
 export interface Ending {
   readonly outcome: Exclude<Outcome, 'skip'>;
   readonly message: string;
+  readonly cause?: ErrorCause;
   readonly divergence?: Divergence;
 }
 
@@ -45,8 +46,10 @@ export interface Ending {
  * one did: then nothing the run saw says anything about the pooler.
  */
 export function classify(err: unknown, targetFailure: string | undefined): Ending {
-  if (targetFailure) return { outcome: 'error', message: targetFailure };
+  if (targetFailure) return { outcome: 'error', cause: 'infrastructure', message: targetFailure };
   if (err instanceof Diverged) return { outcome: 'diverge', message: err.message, divergence: err.divergence };
-  if (err instanceof InvalidScenarioError) return { outcome: 'error', message: `invalid scenario: ${err.message}` };
-  return { outcome: 'error', message: errorText(err) };
+  if (err instanceof InvalidScenarioError) return { outcome: 'error', cause: 'invalid-scenario', message: `invalid scenario: ${err.message}` };
+  if (err instanceof InfrastructureError) return { outcome: 'error', cause: 'infrastructure', message: err.message };
+  // Anything else came from a driver (its library, its helper process) or from poolcheck itself.
+  return { outcome: 'error', cause: 'driver', message: errorText(err) };
 }

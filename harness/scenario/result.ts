@@ -6,6 +6,15 @@ import type { Premise } from './premise.ts';
 export const OUTCOMES = ['pass', 'diverge', 'skip', 'error'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
+/**
+ * Why a result could not be decided (outcome `error`): the scenario as written cannot run; the
+ * servers or poolcheck's own connections failed under it; something did not come in time and
+ * did when run again (a stall); PostgreSQL itself did not give the baseline; a driver or its
+ * helper failed; PostgreSQL crashed on direct (the pooler's results then have no baseline).
+ */
+export const ERROR_CAUSES = ['invalid-scenario', 'infrastructure', 'stall', 'no-baseline', 'driver', 'postgres-crash'] as const;
+export type ErrorCause = (typeof ERROR_CAUSES)[number];
+
 /** One step as it ran: what was asked, what came back, and what was expected if it differed. */
 export interface StepRecord {
   readonly index: number;
@@ -23,6 +32,8 @@ export interface ScenarioRun {
   readonly driver: string;
   readonly outcome: Outcome;
   readonly message?: string;
+  /** Why it is an error, when it is one. */
+  readonly cause?: ErrorCause;
   readonly durationMs: number;
   readonly steps: readonly StepRecord[];
   /** Index of the step that diverged or failed. */
@@ -51,6 +62,7 @@ export interface Timings {
 /** One attempt of a result that ran more than once: enough to tell whether attempts agree. */
 export interface Attempt {
   readonly outcome: Outcome;
+  readonly cause?: ErrorCause;
   readonly durationMs: number;
   readonly message?: string;
   readonly divergence?: Divergence;

@@ -43,7 +43,7 @@ export async function runScenario(s: Scenario, ctx: RunContext): Promise<Scenari
   // An error nobody awaited (a driver's, a socket's) while the scenario ran: it cannot be
   // decided, whatever the steps saw.
   const stray = strays.first();
-  if (stray) return { ...result, outcome: 'error', divergence: undefined, message: `a driver or connection failed outside any step: ${stray}` };
+  if (stray) return { ...result, outcome: 'error', cause: 'driver', divergence: undefined, message: `a driver or connection failed outside any step: ${stray}` };
   // A pass whose premise failed tested nothing: the client it was about never met the state.
   return result.premise === 'failed' && result.outcome === 'pass' ? { ...result, outcome: 'skip', message: `not exercised: ${result.message}` } : result;
 }
@@ -62,12 +62,12 @@ async function runSteps(s: Scenario, ctx: RunContext, plan: PoolPlan): Promise<S
     if (run.failedStep !== undefined && ending.outcome === 'error') ending = { ...ending, message: `step ${run.failedStep + 1} (${s.steps[run.failedStep].session}): ${ending.message}` };
   } finally {
     const teardown = await run.finish();
-    if (!ending && teardown) ending = { outcome: 'error', message: teardown };
+    if (!ending && teardown) ending = { outcome: 'error', cause: 'infrastructure', message: teardown };
   }
   const back = templated(ctx.namePrefix);
   const premise = run.watch.premise;
   return {
-    ...base, ...(premise ? { premise: premise.premise } : {}), outcome: ending?.outcome ?? 'pass', failedStep: run.failedStep, durationMs: Date.now() - started, timings: { quiesceMs: 0, checkMs: 0, connectMs: Math.round(run.connectMs) },
+    ...base, ...(premise ? { premise: premise.premise } : {}), outcome: ending?.outcome ?? 'pass', ...(ending?.cause ? { cause: ending.cause } : {}), failedStep: run.failedStep, durationMs: Date.now() - started, timings: { quiesceMs: 0, checkMs: 0, connectMs: Math.round(run.connectMs) },
     steps: run.records.map((r) => ({ ...r, observed: r.observed && back(r.observed), failure: r.failure && back(r.failure) })),
     message: ending ? back(ending.message) : premise?.reason,
     ...(ending?.divergence ? { divergence: { ...ending.divergence, expected: back(ending.divergence.expected), observed: back(ending.divergence.observed) } } : {}),

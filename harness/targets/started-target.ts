@@ -1,4 +1,5 @@
 import type { PoolShapes } from '../poolers/pool-shape.ts';
+import type { TargetFacts } from '../poolers/profile.ts';
 import type { AdminConsole, PoolKind } from '../poolers/pooler-adapter.ts';
 import type { ServerMessage } from '../wire/messages.ts';
 import type { Transcript } from '../wire/transcript.ts';
@@ -44,6 +45,8 @@ export interface StartedTarget {
   readonly lanes: readonly Lane[];
   readonly poolerVersion: string | null;
   readonly postgresVersion: string;
+  /** What it runs, for profile conditions (target-settings.ts targetFacts): decided once, here. */
+  readonly facts: TargetFacts;
   /** What each pool of a lane is (pool-shape.ts); absent for PostgreSQL itself, where every client has a backend of its own. */
   readonly shapes?: PoolShapes;
   /** Why a server of this target stopped on its own, if one did. */

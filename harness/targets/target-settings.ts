@@ -1,6 +1,7 @@
 // A target's pooler settings checked against the release that will run, before anything
 // starts, and the extra targets a default certification adds for the release's feature switches.
 import { findPooler } from '../poolers/known-poolers.ts';
+import type { TargetFacts } from '../poolers/profile.ts';
 import { effectiveSettings, settingsProblem, toggledSettings } from '../poolers/settings.ts';
 import { targetId, type TargetSpec } from './target-spec.ts';
 
@@ -34,4 +35,12 @@ export function withToggledSettings(targets: readonly TargetSpec[], versionOf: (
 export function targetEffectiveSettings(t: TargetSpec, version: string | null): Record<string, string> {
   const adapter = t.pooler ? findPooler(t.pooler)?.adapter : undefined;
   return adapter ? effectiveSettings(adapter.settings, t.settings, version, t.mode) : { ...t.settings };
+}
+
+/**
+ * What a target runs, decided once when it starts (a target that did not start: its release
+ * unknown): every condition of a profile entry is read from these.
+ */
+export function targetFacts(t: TargetSpec, poolerVersion: string | null, postgresVersion: string | null): TargetFacts {
+  return { mode: t.mode, version: poolerVersion, postgresVersion, settings: targetEffectiveSettings(t, poolerVersion) };
 }

@@ -91,6 +91,7 @@ export function fakeContext(script: FakeScript, stepTimeoutMs = 200): RunContext
   };
   const target: StartedTarget = {
     spec: { id: 'direct', pooler: null, mode: null, settings: {} }, provider: 'local', lanes: [lane], poolerVersion: null, postgresVersion: '15',
+    facts: { mode: null, version: null, postgresVersion: '15', settings: {} },
     failure: () => script.targetFailure, stop: async () => undefined,
   };
   return { target, lane, driver: fakeDriver(script), namePrefix: 'pct_1', stepTimeoutMs, released: () => released };

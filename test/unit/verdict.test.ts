@@ -84,10 +84,10 @@ describe('profiles that know releases, settings and divergences', () => {
   });
 
   it('warn, once per pooler release, when the release is not one the profile was checked against', () => {
-    const record = (version: string, mode = 'transaction') => ({ spec: { id: `p:${mode}`, pooler: 'p', mode, settings: {} }, startMs: 1, started: { poolerVersion: version } as StartedTarget });
+    const record = (version: string, mode = 'transaction') => ({ spec: { id: `p:${mode}`, pooler: 'p', mode, settings: {} }, facts: facts(mode), startMs: 1, started: { poolerVersion: version } as StartedTarget });
     const w = profileWarnings({ profileOf: () => profile }, [record('1.25.0'), record('1.25.0', 'session'), record('1.24.1')]);
     expect(w).to.deep.equal(['p 1.25.0 is not a release its profile was checked against (1.18.0, 1.24.1): verdicts may be stale']);
-    const failed = { spec: { id: 'p:statement', pooler: 'p', mode: 'statement', settings: {} }, startMs: 1, error: 'target p:statement did not start: ...' };
+    const failed = { spec: { id: 'p:statement', pooler: 'p', mode: 'statement', settings: {} }, facts: facts('statement'), startMs: 1, error: 'target p:statement did not start: ...' };
     expect(profileWarnings({ profileOf: () => profile }, [failed]), 'a target that did not start').to.deep.equal([]);
   });
 });

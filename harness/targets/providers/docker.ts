@@ -19,6 +19,7 @@ import { manageResource, runStateDir } from '../processes.ts';
 import { waitUntilReady } from '../readiness.ts';
 import type { Provider, StartedTarget } from '../started-target.ts';
 import { firstPool, lanePools, poolerInstances, type ServingInstance } from '../pooler-instances.ts';
+import { targetFacts } from '../target-settings.ts';
 import type { TargetSpec } from '../target-spec.ts';
 import { buildLanes, type LaneSpec } from '../target-lanes.ts';
 import { CONTAINER_DIR, containerName, startServerContainer, type ServerContainer, type ServerContainerSpec } from './docker-container.ts';
@@ -141,7 +142,7 @@ export class DockerProvider implements Provider {
         ]);
         const lanes = plan.direct.map((d, index) => ({ index, direct: d, pools: { single: { ...plan.conn, database: d.database }, wide: { ...plan.conn, database: d.database } } }));
         return {
-          spec, provider: this.id, postgresVersion: parsePostgresVersion(version), poolerVersion: null, stop,
+          spec, provider: this.id, postgresVersion: parsePostgresVersion(version), poolerVersion: null, stop, facts: targetFacts(spec, null, parsePostgresVersion(version)),
           failure: () => pg.exitReason(), lanes: buildLanes(lanes, { kind: 'none' }, stops),
         };
       }
@@ -233,9 +234,10 @@ export class DockerProvider implements Provider {
       return { instance: p.instance, port: p.port, launch: p.launch, console };
     });
     const specs: LaneSpec[] = plan.direct.map((direct, index) => ({ index, direct, ...lanePools(serving, index, pool) }));
+    const release = adapter.parseVersion(poolerVersion.split('\n')[0].trim());
     return {
       spec, provider: this.id, postgresVersion: parsePostgresVersion(pgVersion), stop, shapes: adapter.pools(spec.mode ?? adapter.modes[0]),
-      poolerVersion: adapter.parseVersion(poolerVersion.split('\n')[0].trim()),
+      poolerVersion: release, facts: targetFacts(spec, release, parsePostgresVersion(pgVersion)),
       failure: () => poolers.map((k) => k.exitReason()).find(Boolean) ?? pg.exitReason(),
       lanes: buildLanes(specs, { kind: 'pooler', adapter }, stops),
     };

@@ -19,6 +19,7 @@ import { waitUntilReady } from '../readiness.ts';
 import type { Provider, StartedTarget } from '../started-target.ts';
 import { DIRECT, type TargetSpec } from '../target-spec.ts';
 import { buildLanes } from '../target-lanes.ts';
+import { targetFacts } from '../target-settings.ts';
 import { ControlConnection } from '../control-connection.ts';
 import { ExternalUsageError, type UrlEndpoint } from './external-url.ts';
 import { errorText } from '../../kernel/errors.ts';
@@ -86,7 +87,7 @@ export class ExternalProvider implements Provider {
         // The pooler's idle server connections on the same database are spared: ended from
         // here, they would reach the pooler's first clients dead.
         const lanes = buildLanes(lanesDirect.map((d, index) => ({ index, direct: d, pools: { single: d, wide: d } })), { kind: 'spare-older' }, stops);
-        return { spec, provider: this.id, poolerVersion: null, postgresVersion, failure: none, stop, lanes };
+        return { spec, provider: this.id, poolerVersion: null, postgresVersion, facts: targetFacts(spec, null, postgresVersion), failure: none, stop, lanes };
       }
       // A pooler poolcheck only knows as a profile (YugabyteDB, PolarDB) has no adapter: its
       // version and its server connections cannot be read through an admin console here.
@@ -106,7 +107,7 @@ export class ExternalProvider implements Provider {
       const consoles = admin && { single: admin, wide: admin };
       const shapes = adapter?.pools(spec.mode ?? adapter.modes[0]) ?? externalShapes(spec.mode);
       return {
-        spec, provider: this.id, poolerVersion, postgresVersion, failure: none, stop, shapes,
+        spec, provider: this.id, poolerVersion, postgresVersion, facts: targetFacts(spec, poolerVersion, postgresVersion), failure: none, stop, shapes,
         lanes: buildLanes(lanes.map((l) => ({ ...l, ...(consoles ? { consoles } : {}) })), reset, stops),
       };
     } catch (err) {

@@ -11,6 +11,7 @@ import { freePort } from '../ports.ts';
 import { runStateDir, spawnManaged, type ManagedProcess } from '../processes.ts';
 import { adminConsole } from '../admin-console.ts';
 import { buildLanes } from '../target-lanes.ts';
+import { targetFacts } from '../target-settings.ts';
 import { firstPool, lanePools, poolerInstances, type ServingInstance } from '../pooler-instances.ts';
 import { waitUntilReady } from '../readiness.ts';
 import { serverUser } from '../server-user.ts';
@@ -92,12 +93,13 @@ export class LocalProvider implements Provider {
       });
       stops.push(() => cluster.process.stop());
       const base = { spec, provider: this.id, postgresVersion: cluster.version, stop };
+      const facts = (poolerVersion: string | null) => targetFacts(spec, poolerVersion, cluster.version);
       const laneDatabases = Array.from({ length: this.opts.lanes }, (_, i) => laneDatabase(i));
       const direct = (i: number): ConnInfo => ({ ...cluster.conn, user: OBSERVER_USER, database: laneDatabases[i] });
       const app = (i: number): ConnInfo => ({ ...cluster.conn, database: laneDatabases[i] });
       if (!spec.pooler) {
         return {
-          ...base, poolerVersion: null, failure: () => cluster.process.exitReason(),
+          ...base, poolerVersion: null, facts: facts(null), failure: () => cluster.process.exitReason(),
           lanes: buildLanes(laneDatabases.map((_, i) => ({ index: i, direct: direct(i), pools: { single: app(i), wide: app(i) } })), { kind: 'none' }, stops),
         };
       }
@@ -135,7 +137,7 @@ export class LocalProvider implements Provider {
       const conn = (port: number, database: string): ConnInfo => ({ ...cluster.conn, port, database });
       const lanes = buildLanes(laneDatabases.map((_, i) => ({ index: i, direct: direct(i), ...lanePools(serving, i, conn) })), { kind: 'pooler', adapter }, stops);
       return {
-        ...base, poolerVersion: version, lanes, shapes: adapter.pools(spec.mode!),
+        ...base, poolerVersion: version, facts: facts(version), lanes, shapes: adapter.pools(spec.mode!),
         failure: () => poolers.map((p) => p.exitReason()).find(Boolean) ?? cluster.process.exitReason(),
       };
     } catch (err) {

@@ -1,0 +1,101 @@
+// One run, from a plan to published reports: the state folder and what killed runs left, the
+// out folder (locked, staged), the targets checked against the releases that will run, the
+// matrix, and publishing, also when a signal stops the run (what finished is kept).
+import path from 'node:path';
+import { UsageError } from '../kernel/errors.ts';
+import { Slots } from '../kernel/slots.ts';
+import { straysOutsideScenarios } from '../kernel/strays.ts';
+import { POOLCHECK_VERSION } from '../kernel/version.ts';
+import { createJudge } from '../report/judge.ts';
+import { OutFolder } from '../report/out-folder.ts';
+import { exitCode, type RunReport } from '../report/run-report.ts';
+import { runMatrix, type MatrixPlan, type MatrixState, type Progress } from '../scenario/matrix.ts';
+import { scenarioTraits } from '../scenario/traits.ts';
+import { onInterrupt, reapLeftovers, runStateDir, runStopped, stopAll } from '../targets/processes.ts';
+import type { Provider } from '../targets/started-target.ts';
+import { targetSettingsProblem, withToggledSettings } from '../targets/target-settings.ts';
+import type { TargetSpec } from '../targets/target-spec.ts';
+import { attemptPolicy, isFinding } from './attempt-policy.ts';
+import { publishReport } from './publish.ts';
+import type { RunPlan } from './run-plan.ts';
+import { plannedResults, shardFilter } from './shard-filter.ts';
+
+/** What the run tells its caller as it goes (the CLI prints it). */
+export interface RunUi {
+  /** A line for stderr: a warning, an image used, a leftover removed. */
+  note(line: string): void;
+  readonly progress: Progress;
+  /** The reports are in place (also when a signal stopped the run). */
+  published(report: RunReport): void;
+}
+
+export interface RunEnd {
+  readonly report: RunReport;
+  readonly exitCode: number;
+}
+
+/** The release each pooler runs (read before anything starts), and the targets checked against it. */
+async function finalTargets(provider: Provider, targets: readonly TargetSpec[], defaulted: boolean): Promise<TargetSpec[]> {
+  const versions = new Map<string, string | null>();
+  for (const pooler of new Set(targets.flatMap((t) => (t.pooler ? [t.pooler] : [])))) versions.set(pooler, await provider.poolerVersion(pooler));
+  const versionOf = (pooler: string) => versions.get(pooler) ?? null;
+  const problem = targetSettingsProblem(targets, versionOf);
+  if (problem) throw new UsageError(problem);
+  return defaulted ? withToggledSettings(targets, versionOf) : [...targets];
+}
+
+export async function executeRun(plan: RunPlan, ui: RunUi): Promise<RunEnd> {
+  const { runId, drivers, scenarios, broken, out, quiet, chosen } = plan;
+  const { provider } = chosen;
+  const reaped = reapLeftovers();
+  if (reaped) ui.note(`stopped ${reaped} server process(es) left by an earlier run that was killed`);
+  runStateDir(runId);
+  let folder: OutFolder;
+  try {
+    folder = OutFolder.open(out, runId, (line) => ui.note(line));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  for (const orphan of folder.orphans) ui.note(`a run killed before it could write its reports left its results in ${path.join(orphan, 'journal.jsonl')}`);
+  const judge = createJudge(plan.profiles, scenarios.map((s) => ({ id: s.id, known: s.known, traits: scenarioTraits(s) })));
+  const state: MatrixState = { results: [], targets: [] };
+  let targets: TargetSpec[] = [];
+  let owns: MatrixPlan['owns'];
+  const startedAt = new Date();
+  const finish = (interrupted?: { reason: string; planned: number }) => {
+    const report = publishReport(plan, judge, folder, { targets, state, startedAt, interrupted });
+    ui.published(report);
+    return report;
+  };
+  // An interrupted run publishes what it finished; one that finished nothing keeps the previous reports.
+  const unhook = onInterrupt((signal) => {
+    if (state.results.length) finish({ reason: signal, planned: plannedResults(plan, targets, owns) });
+    folder.close();
+  });
+  try {
+    const notes = await chosen.prepare();
+    targets = await finalTargets(provider, chosen.targets, plan.defaultTargets);
+    if (!quiet) for (const note of notes) ui.note(note);
+    owns = plan.shard ? shardFilter(plan, targets, plan.shard) : undefined;
+    const total = plannedResults(plan, targets, owns);
+    const part = plan.shard ? ` (shard ${plan.shard.index}/${plan.shard.count}: ${total} of them)` : '';
+    const all = (scenarios.length + broken.length) * drivers.length * targets.length;
+    if (!quiet) process.stderr.write(`poolcheck ${POOLCHECK_VERSION} run ${runId}: ${scenarios.length + broken.length} scenarios x ${drivers.length} drivers x ${targets.length} targets = ${all} runs${part}\n`);
+    await runMatrix({
+      runId, targets, drivers, scenarios, broken, provider, stepTimeoutMs: plan.stepTimeoutMs, stressClients: plan.stressClients, owns,
+      attempts: attemptPolicy(plan, judge), isFinding: isFinding(judge), stopped: runStopped,
+      // An external pooler's lanes are the URLs given, and its targets run one after the other.
+      slots: provider.id === 'external' ? undefined : new Slots(plan.lanes * targets.length),
+      progress: { ...ui.progress, result: (r, done, of) => { folder.record(r); ui.progress.result(r, done, of); } },
+    }, state);
+    const report = finish();
+    const strays = straysOutsideScenarios();
+    if (strays.length) ui.note(`${strays.length} error(s) outside any scenario (above); the run's results may be incomplete`);
+    folder.close();
+    return { report, exitCode: strays.length ? 2 : exitCode(report, plan.strict) };
+  } finally {
+    unhook();
+    folder.release();
+    await stopAll();
+  }
+}

@@ -1,0 +1,52 @@
+// A run's reports from what it gathered: judged once (judge.ts), written into the out folder's
+// staging area and put in place of the previous ones only when complete (report/out-folder.ts).
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { POOLCHECK_VERSION } from '../kernel/version.ts';
+import { publishedAnswers } from '../poolers/profile.ts';
+import { assembleReport } from '../report/assemble.ts';
+import { diffRuns, reportSide } from '../report/diff.ts';
+import { diffMarkdown } from '../report/diff-md.ts';
+import type { Judge } from '../report/judge.ts';
+import type { OutFolder } from '../report/out-folder.ts';
+import { redactor } from '../report/redact.ts';
+import type { RunReport } from '../report/run-report.ts';
+import { planFingerprint, SHARD_FILE, shardManifestJson } from '../report/shard-manifest.ts';
+import { writeReport } from '../report/write-report.ts';
+import { unstarted, type MatrixState } from '../scenario/matrix.ts';
+import type { TargetSpec } from '../targets/target-spec.ts';
+import type { RunPlan } from './run-plan.ts';
+
+export interface Gathered {
+  readonly targets: readonly TargetSpec[];
+  readonly state: MatrixState;
+  readonly startedAt: Date;
+  readonly interrupted?: { readonly reason: string; readonly planned: number };
+}
+
+export function publishReport(plan: RunPlan, judge: Judge, folder: OutFolder, run: Gathered): RunReport {
+  const ordered = run.targets.map((spec) => run.state.targets.find((r) => r.spec.id === spec.id) ?? unstarted(spec));
+  const scenarios = [...plan.scenarios, ...plan.broken].map((s) => ({ id: s.id, source: s.source }));
+  const assembled = assembleReport({
+    runId: plan.runId, startedAt: run.startedAt, finishedAt: new Date(), poolcheckVersion: POOLCHECK_VERSION, provider: plan.chosen.provider.id,
+    scenarios, targets: ordered, drivers: plan.drivers, results: run.state.results, judge, interrupted: run.interrupted, shard: plan.shard,
+  });
+  const report: RunReport = plan.baseline ? { ...assembled.report, diff: diffRuns(plan.baseline, reportSide(assembled.report)) } : assembled.report;
+  const redact = redactor(plan.chosen.secrets());
+  const published = (target: string) => {
+    const t = ordered.find((x) => x.spec.id === target);
+    return t?.spec.pooler ? publishedAnswers(judge.profileOf(t.spec.pooler), t.facts) : undefined;
+  };
+  folder.publish((dir) => {
+    writeReport(dir, report, assembled.transcripts, redact, { features: plan.features, published });
+    if (report.diff) writeFileSync(path.join(dir, 'diff.md'), redact(diffMarkdown(report.diff)));
+    if (plan.shard) {
+      writeFileSync(path.join(dir, SHARD_FILE), redact(shardManifestJson({
+        shard: plan.shard, scenarios: scenarios.map((s) => s.id), report, features: plan.features,
+        plan: planFingerprint({ poolcheckVersion: POOLCHECK_VERSION, scenarios: scenarios.map((s) => s.id), drivers: plan.drivers, targets: run.targets.map((t) => t.id) }),
+        published: Object.fromEntries(run.targets.flatMap((t) => { const p = published(t.id); return p ? [[t.id, p]] : []; })),
+      })));
+    }
+  });
+  return report;
+}

@@ -1,0 +1,50 @@
+// Everything one run needs, decided from the options before anything starts or is written: the
+// CLI builds it (cli/run-command.ts), the run carries it out (execute-run.ts).
+import type { Driver } from '../drivers/session.ts';
+import type { Profile } from '../poolers/profile.ts';
+import type { ResultsFile } from '../report/results-file.ts';
+import type { Feature } from '../report/feature.ts';
+import type { BrokenScenario, Scenario } from '../scenario/model.ts';
+import type { Shard } from '../scenario/shard.ts';
+import type { Provider } from '../targets/started-target.ts';
+import type { TargetSpec } from '../targets/target-spec.ts';
+
+/** The provider the options chose, with the targets it will start. */
+export interface ChosenProvider {
+  readonly provider: Provider;
+  readonly targets: TargetSpec[];
+  /** What must never appear in a report or log. */
+  secrets(): string[];
+  /**
+   * Checks what the targets need (binaries, engine, images) once the run's state folder
+   * exists; returns lines for stderr (images used, leftovers removed).
+   */
+  prepare(): Promise<string[]>;
+}
+
+export interface RunPlan {
+  readonly runId: string;
+  readonly drivers: readonly Driver[];
+  readonly scenarios: readonly Scenario[];
+  /** Scenarios that failed the load-time check: an `error` result each. */
+  readonly broken: readonly BrokenScenario[];
+  /** The feature map's features (suites/features.ts and the cases'). */
+  readonly features: readonly Feature[];
+  readonly out: string;
+  readonly stepTimeoutMs: number;
+  readonly stressClients: number | undefined;
+  readonly quiet: boolean;
+  /** --lanes: scenarios run at once per target, on average over the run. */
+  readonly lanes: number;
+  readonly chosen: ChosenProvider;
+  /** Profile files (--profile): in place of poolcheck's own for their poolers. */
+  readonly profiles: readonly Profile[];
+  /** The targets were not named: a default certification adds each release's feature switches. */
+  readonly defaultTargets: boolean;
+  readonly shard?: Shard;
+  readonly repeatEach: number;
+  readonly retries: number;
+  readonly strict: boolean;
+  /** The earlier run --baseline names, read before this one can overwrite it. */
+  readonly baseline?: ResultsFile;
+}
