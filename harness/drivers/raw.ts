@@ -47,7 +47,7 @@ class RawSession implements Session {
     return this.conn.receivePending(until, timeoutMs);
   }
 
-  exchange(messages: readonly FrontendMessage[], opts: { until?: MessageName; timeoutMs: number; splitAt?: readonly number[] }): Promise<ServerMessage[]> {
+  exchange(messages: readonly FrontendMessage[], opts: { until?: MessageName | 'close'; timeoutMs: number; splitAt?: readonly number[] }): Promise<ServerMessage[]> {
     this.conn.discardInbox();
     return this.conn.exchange(messages, opts);
   }

@@ -87,10 +87,11 @@ export interface StepKinds {
   /** A protocol-level named statement, prepared on first use. */
   readonly named: { readonly named: { readonly name: string; readonly sql: string; readonly params?: readonly string[] } };
   /**
-   * Raw protocol messages in one write. Without Sync, `until` names the reply to read up to;
+   * Raw protocol messages in one write. Without Sync, `until` names the reply to read up to, or
+   * 'close': everything until the server closes the connection (after a malformed message);
    * `splitWrites` cuts the encoded bytes into separate TCP writes at these offsets.
    */
-  readonly messages: { readonly messages: readonly FrontendMessage[]; readonly until?: MessageName; readonly splitWrites?: readonly number[] };
+  readonly messages: { readonly messages: readonly FrontendMessage[]; readonly until?: MessageName | 'close'; readonly splitWrites?: readonly number[] };
   /**
    * Raw protocol: read what the server still owes without sending anything, from what arrived
    * since the last step on: up to a message type, until the server closes the connection, or

@@ -129,7 +129,7 @@ const message: Schema = {
 const STEP_KIND_FIELDS: { readonly [K in StepKind]: FieldsOf<StepKinds[K]> } = {
   sql: { sql: req(text), params: opt({ kind: 'list', of: pgText }) },
   named: { named: req({ kind: 'object', fields: { name: req(text), sql: req(text), params: opt({ kind: 'list', of: pgText }) } }) },
-  messages: { messages: req({ kind: 'list', of: message, min: 1 }), until: opt(oneOf(MESSAGE_NAMES)), splitWrites: opt({ kind: 'list', of: int(1) }) },
+  messages: { messages: req({ kind: 'list', of: message, min: 1 }), until: opt(oneOf([...MESSAGE_NAMES, 'close'])), splitWrites: opt({ kind: 'list', of: int(1) }) },
   cancel: {
     cancel: req({
       kind: 'either', describe: 'true (cancel through the driver), or { pid: $saved, secret: own | wrong }',

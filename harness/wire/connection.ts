@@ -266,11 +266,12 @@ export class WireConnection {
    * `until`. A reply that stops after one ReadyForQuery per Sync and Query sent also ends there,
    * so a pooler that answers otherwise shows what it sent instead of waiting out the deadline.
    */
-  async exchange(messages: readonly FrontendMessage[], opts: { until?: MessageName; timeoutMs?: number; splitAt?: readonly number[] } = {}): Promise<ServerMessage[]> {
+  async exchange(messages: readonly FrontendMessage[], opts: { until?: MessageName | 'close'; timeoutMs?: number; splitAt?: readonly number[] } = {}): Promise<ServerMessage[]> {
     const timeoutMs = opts.timeoutMs ?? this.opts.timeoutMs;
     const owed = messages.filter((m) => OWES_READY.has(m.type)).length;
     await this.send(messages, opts.splitAt);
     if (messages.some((m) => m.type === 'Terminate')) return this.drainUntilClosed(timeoutMs);
+    if (opts.until === 'close') return this.drainUntilClosed(timeoutMs, true);
     const until = opts.until;
     if (!owed && !until) throw new Error(`${this.label}: a message list without Sync, Query or FunctionCall needs 'until' (the reply to wait for)`);
     const what = until ? `${until}` : `the reply to ${owed} Sync/Query`;
