@@ -147,8 +147,8 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
     // The login's messages are what expect.messages compares on a connect step.
     needs: (st) => (st.expect?.messages ? ['protocol'] : []),
     describe: () => 'connect',
-    run: async (_st, _r, s) => {
-      const login = s.loginMessages?.();
+    run: async (st, _r, s) => {
+      const login = st.expect?.messages ? s.loginMessages?.() : undefined;
       return login ? query(toResult(login), login) : done;
     },
   },
