@@ -7,3 +7,4 @@ export { CATEGORIES } from './scenario/model.ts';
 export type { Category, Cell, Expect, MessageLabel, ScenarioSpec, SessionSpec, StepSpec, StepSpecOf } from './scenario/model.ts';
 export type { KnownIssue } from './poolers/known-issue.ts';
 export type { FrontendMessage, MessageName } from './wire/messages.ts';
+export type { Bytes, Format, Value } from './wire/bytes.ts';

@@ -1,15 +1,20 @@
+import type { Value } from '../wire/bytes.ts';
 import type { ServerMessage } from '../wire/messages.ts';
 import type { QueryResult } from './session.ts';
 
-/** Folds the replies to one request into a result: the last result set, or the first error. */
+/**
+ * Folds the replies to one request into a result: the last result set, or the first error. A
+ * FunctionCall's result is a row of one value, so it can be expected and saved as any other.
+ */
 export function toResult(messages: readonly ServerMessage[]): QueryResult {
-  let rows: (string | null)[][] = [];
+  let rows: Value[][] = [];
   let columns: string[] = [];
   let command: string | undefined;
   const tags: string[] = [];
   for (const m of messages) {
     if (m.type === 'RowDescription') { columns = [...m.columns]; rows = []; }
     if (m.type === 'DataRow') rows.push([...m.values]);
+    if (m.type === 'FunctionCallResponse') rows = [[m.value]];
     if (m.type === 'CommandComplete') { command = m.tag; tags.push(m.tag); }
     if (m.type === 'ErrorResponse') return { rows, columns, command, tags, error: { code: String(m.code), message: m.message, ...(m.severity ? { severity: m.severity } : {}) } };
   }

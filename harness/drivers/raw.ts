@@ -31,8 +31,9 @@ class RawSession implements Session {
   }
 
   cancel(): Promise<void> { return this.conn.cancel(this.opts.timeoutMs); }
-  cancelWith(pid: number, secret: number): Promise<void> { return this.conn.cancel(this.opts.timeoutMs, pid, secret); }
-  secretKey(): number | undefined { return this.conn.secret; }
+  cancelWith(pid: number, secret: Buffer): Promise<void> { return this.conn.cancel(this.opts.timeoutMs, pid, secret); }
+  secretKey(): Buffer | undefined { return this.conn.secret; }
+  loginMessages(): readonly ServerMessage[] { return this.conn.login; }
   backendPid(): number | undefined { return this.conn.pid; }
   parameterStatus(name: string): string | undefined { return this.conn.parameters.get(name); }
 
@@ -46,7 +47,7 @@ class RawSession implements Session {
     return this.conn.receivePending(until, timeoutMs);
   }
 
-  exchange(messages: readonly FrontendMessage[], opts: { until?: MessageName; timeoutMs: number; splitAt?: readonly number[] }): Promise<ServerMessage[]> {
+  exchange(messages: readonly FrontendMessage[], opts: { until?: MessageName | 'close'; timeoutMs: number; splitAt?: readonly number[] }): Promise<ServerMessage[]> {
     this.conn.discardInbox();
     return this.conn.exchange(messages, opts);
   }
@@ -66,7 +67,7 @@ export const rawDriver: Driver = {
   async connect(opts) {
     const conn = await WireConnection.connect({
       ...opts.conn, label: opts.label, transcript: opts.transcript, timeoutMs: opts.timeoutMs,
-      tls: opts.tls,
+      tls: opts.tls, protocol: opts.protocol,
       params: { ...(opts.applicationName ? { application_name: opts.applicationName } : {}), ...opts.startupParams },
     });
     return new RawSession(conn, opts);

@@ -1,6 +1,7 @@
 // The one interface every driver sits behind. A scenario step speaks to a Session; a driver
 // lacking a capability a scenario needs makes that scenario `skip` for it, with the reason.
 import type { ConnInfo } from '../kernel/conn-info.ts';
+import type { Value } from '../wire/bytes.ts';
 import type { FrontendMessage, ServerMessage } from '../wire/messages.ts';
 import type { Transcript } from '../wire/transcript.ts';
 
@@ -31,8 +32,11 @@ export interface DbError {
   readonly severity?: string;
 }
 
-/** Every value as PostgreSQL's text output, so all drivers compare alike. */
-export type Row = readonly (string | null)[];
+/**
+ * Every value as PostgreSQL's text output, so all drivers compare alike; bytes only where a
+ * raw-protocol step asked for binary results.
+ */
+export type Row = readonly Value[];
 
 export interface QueryResult {
   readonly rows: readonly Row[];
@@ -75,10 +79,12 @@ export interface Session {
   receive?(until: string | { readonly forMs: number }, timeoutMs: number): Promise<ServerMessage[]>;
   /** Sends a message list and returns the replies; `splitAt` cuts the bytes into several writes (protocol). */
   exchange?(messages: readonly FrontendMessage[], opts: { until?: string; timeoutMs: number; splitAt?: readonly number[] }): Promise<ServerMessage[]>;
-  /** A CancelRequest with a chosen pid and secret (protocol). */
-  cancelWith?(pid: number, secret: number): Promise<void>;
-  /** The secret key from BackendKeyData (protocol). */
-  secretKey?(): number | undefined;
+  /** A CancelRequest with a chosen pid and secret key (protocol). */
+  cancelWith?(pid: number, secret: Buffer): Promise<void>;
+  /** The secret key from BackendKeyData: 4 bytes in protocol 3.0, longer in 3.2 (protocol). */
+  secretKey?(): Buffer | undefined;
+  /** Everything the server sent during the login, up to its first ReadyForQuery (protocol). */
+  loginMessages?(): readonly ServerMessage[];
   close(): Promise<void>;
   /** Drops the connection without Terminate, as a crashed client would. */
   destroy(): void;
@@ -94,6 +100,8 @@ export interface SessionOptions {
   readonly tls?: boolean;
   /** Further StartupMessage parameters (startupParams). */
   readonly startupParams?: Readonly<Record<string, string>>;
+  /** The protocol version the StartupMessage asks for, e.g. 196610 for 3.2 (protocol). */
+  readonly protocol?: number;
 }
 
 export interface Driver {

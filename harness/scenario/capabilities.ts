@@ -9,6 +9,8 @@ export function requiredCapabilities(s: Scenario): Set<Capability> {
   for (const spec of Object.values(s.sessions ?? {})) {
     if (spec.tls) need.add('tls');
     if (spec.startupParams) need.add('startupParams');
+    // Only a raw client reads NegotiateProtocolVersion, the answer to a newer version or a _pq_. option.
+    if (spec.protocol !== undefined || Object.keys(spec.startupParams ?? {}).some((k) => k.startsWith('_pq_.'))) need.add('protocol');
   }
   for (const st of s.steps) {
     if (st.session === OBSERVER) continue;

@@ -1,5 +1,6 @@
 // Sugar over the plain-data model for suite files written in TypeScript.
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
+import type { Bytes, Format, Value } from '../wire/bytes.ts';
 import type { FrontendMessage } from '../wire/messages.ts';
 import type { ScenarioSpec, StepSpecOf } from './model.ts';
 
@@ -30,7 +31,10 @@ export function observe(sql: string, opts: SqlOptions = {}): StepSpecOf<'sql'> {
 export const msg = {
   query: (sql: string): FrontendMessage => ({ type: 'Query', sql }),
   parse: (name: string, sql: string): FrontendMessage => ({ type: 'Parse', name, sql }),
-  bind: (statement = '', params: (string | null)[] = [], portal = ''): FrontendMessage => ({ type: 'Bind', statement, params, portal }),
+  bind: (statement = '', params: Value[] = [], portal = '', formats: { readonly params?: Format[]; readonly results?: Format[] } = {}): FrontendMessage => ({
+    type: 'Bind', statement, params, portal,
+    ...(formats.params ? { paramFormats: formats.params } : {}), ...(formats.results ? { resultFormats: formats.results } : {}),
+  }),
   describeStatement: (name: string): FrontendMessage => ({ type: 'Describe', kind: 'S', name }),
   describePortal: (name = ''): FrontendMessage => ({ type: 'Describe', kind: 'P', name }),
   execute: (portal = '', maxRows = 0): FrontendMessage => ({ type: 'Execute', portal, maxRows }),
@@ -38,4 +42,15 @@ export const msg = {
   flush: (): FrontendMessage => ({ type: 'Flush' }),
   sync: (): FrontendMessage => ({ type: 'Sync' }),
   terminate: (): FrontendMessage => ({ type: 'Terminate' }),
+  copyData: (data: string | Bytes): FrontendMessage => ({ type: 'CopyData', data }),
+  copyDone: (): FrontendMessage => ({ type: 'CopyDone' }),
+  copyFail: (message: string): FrontendMessage => ({ type: 'CopyFail', message }),
+  /** A fast-path call: the function by oid or signature ('lo_creat(integer)'). */
+  functionCall: (fn: number | string, args: Value[] = [], resultFormat: Format = 'text'): FrontendMessage => ({ type: 'FunctionCall', function: fn, args, resultFormat }),
+  /** A message with any type byte; `length` overrides the length word to frame it wrongly. */
+  raw: (code: string, payload: string | Bytes = '', length?: number): FrontendMessage => ({ type: 'RawMessage', code, payload, ...(length === undefined ? {} : { length }) }),
+  /** Bytes sent as they are. */
+  bytes: (hex: string): FrontendMessage => ({ type: 'RawBytes', hex }),
+  /** A binary value: msg.bind('s', [msg.hex('0000000000000005')], '', { params: ['binary'] }). */
+  hex: (hex: string): Bytes => ({ hex }),
 };

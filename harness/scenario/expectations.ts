@@ -1,6 +1,9 @@
 import type { DbError, Notification, QueryResult, Session } from '../drivers/session.ts';
 import type { DivergenceKind } from '../kernel/divergence.ts';
-import { clip, type ServerMessage } from '../wire/messages.ts';
+import { clip } from '../wire/clip.ts';
+import { sameValue, textOf, type Value } from '../wire/bytes.ts';
+import type { ServerMessage } from '../wire/messages.ts';
+import { protocolText } from '../wire/protocol-version.ts';
 import { inRange } from '../kernel/versions.ts';
 import type { Cell, Expect } from './model.ts';
 
@@ -26,20 +29,28 @@ function summarizeFull(r: StepResult): string {
   return `${q.rows.length ? `rows ${show(q.rows)}` : q.command ?? 'no rows'}${msgs}`;
 }
 
-/** ErrorResponse carries its SQLSTATE and ReadyForQuery its transaction status (I, T or E). */
+/**
+ * ErrorResponse carries its SQLSTATE, ReadyForQuery its transaction status (I, T or E),
+ * BackendKeyData its key's length in bytes, NegotiateProtocolVersion the version offered.
+ */
 export function messageLabel(m: ServerMessage): string {
-  if (m.type === 'ErrorResponse') return `ErrorResponse:${m.code}`;
-  if (m.type === 'ReadyForQuery') return `ReadyForQuery:${m.status}`;
-  return m.type;
+  switch (m.type) {
+    case 'ErrorResponse': return `ErrorResponse:${m.code}`;
+    case 'ReadyForQuery': return `ReadyForQuery:${m.status}`;
+    case 'BackendKeyData': return `BackendKeyData:${m.key.hex.length / 2}`;
+    case 'NegotiateProtocolVersion': return `NegotiateProtocolVersion:${protocolText(m.version)}`;
+    default: return m.type;
+  }
 }
 
 /** An expected label without a detail ('ReadyForQuery') accepts any ('ReadyForQuery:T'). */
 const labelMatches = (expected: string, got: string) => expected === got || (!expected.includes(':') && got.startsWith(`${expected}:`));
 
-function cellMatches(expected: Cell, actual: string | null, saved: ReadonlyMap<string, string>): boolean {
+/** Bytes match only bytes; a saved value (text) matches bytes saved earlier (as \x and hex). */
+function cellMatches(expected: Cell, actual: Value, saved: ReadonlyMap<string, string>): boolean {
   if (expected === '*') return true;
-  if (expected !== null && /^\$\w+$/.test(expected)) return actual === saved.get(expected.slice(1));
-  return expected === actual;
+  if (typeof expected === 'string' && /^\$\w+$/.test(expected)) return textOf(actual) === saved.get(expected.slice(1));
+  return sameValue(expected, actual);
 }
 
 function resolve(v: string, saved: ReadonlyMap<string, string>): string | undefined {
@@ -87,11 +98,12 @@ function queryMismatch(e: Expect, r: Extract<StepResult, { kind: 'query' }>, sav
   const rows = (text: string): Mismatch => ({ kind: 'rows', text });
   if (e.rows) {
     const ok = q.rows.length === e.rows.length && e.rows.every((row, i) => row.length === q.rows[i].length && row.every((c, j) => cellMatches(c, q.rows[i][j], saved)));
-    if (!ok) return rows(`expected rows ${show(e.rows.map((row) => row.map((c) => (c && /^\$\w+$/.test(c) ? `${c}=${saved.get(c.slice(1))}` : c))))}`);
+    if (!ok) return rows(`expected rows ${show(e.rows.map((row) => row.map((c) => (typeof c === 'string' && /^\$\w+$/.test(c) ? `${c}=${saved.get(c.slice(1))}` : c))))}`);
   }
   if (e.commandTags && show(q.tags ?? []) !== show(e.commandTags)) return { kind: 'messages', text: `expected command tags ${show(e.commandTags)}, got ${show(q.tags ?? [])}` };
   if (e.rowCount !== undefined && q.rows.length !== e.rowCount) return rows(`expected ${e.rowCount} row(s)`);
-  const first = q.rows[0]?.[0] ?? null;
+  // Compared as text: a binary value reads as PostgreSQL prints a bytea (\x and hex), as it is saved.
+  const first = textOf(q.rows[0]?.[0] ?? null);
   if (e.equals !== undefined && first !== resolve(e.equals, saved)) return rows(`expected ${e.equals}${e.equals.startsWith('$') ? ` (${resolve(e.equals, saved)})` : ''}`);
   if (e.notEquals !== undefined && first === resolve(e.notEquals, saved)) return rows(`expected a value other than ${e.notEquals} (${resolve(e.notEquals, saved)})`);
   return undefined;

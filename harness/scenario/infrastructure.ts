@@ -16,6 +16,7 @@ import { poll } from '../kernel/poll.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import type { Lane } from '../targets/started-target.ts';
 import { loginFails } from '../targets/readiness.ts';
+import { textOf } from '../wire/bytes.ts';
 import { Transcript } from '../wire/transcript.ts';
 import type { ScenarioRun } from './result.ts';
 
@@ -50,7 +51,7 @@ export function watchInfrastructure(lane: Pick<Lane, 'observer' | 'pools'>, fail
       const row = reply.find((m) => m.type === 'DataRow');
       // A server that answers but cannot tell (a PostgreSQL-compatible one without these
       // functions) has a constant epoch: restarts go unseen there, and nothing is made an error.
-      return row?.type === 'DataRow' ? row.values[0] ?? '-' : 'unknown';
+      return row?.type === 'DataRow' ? textOf(row.values[0] ?? null) ?? '-' : 'unknown';
     } catch {
       return undefined;
     } finally {

@@ -9,6 +9,7 @@
 import type { Capability } from '../drivers/session.ts';
 import type { KnownIssue } from '../poolers/known-issue.ts';
 import type { PoolKind } from '../poolers/pooler-adapter.ts';
+import type { Bytes } from '../wire/bytes.ts';
 import type { FrontendMessage, MessageName, TransactionStatus } from '../wire/messages.ts';
 
 export const CATEGORIES = [
@@ -17,11 +18,18 @@ export const CATEGORIES = [
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-/** An expected cell: a literal, '$name' for a saved value, '*' for anything, or null. */
-export type Cell = string | null;
+/**
+ * An expected cell: a literal, '$name' for a saved value, '*' for anything, null, or bytes
+ * (`{ hex: '0000000000000005' }`: a value the server sent in binary format).
+ */
+export type Cell = string | null | Bytes;
 
-/** An expected reply message: its name, ErrorResponse/NoticeResponse with a SQLSTATE, or ReadyForQuery with its status. */
-export type MessageLabel = MessageName | `ErrorResponse:${string}` | `ReadyForQuery:${TransactionStatus}`;
+/**
+ * An expected reply message: its name, or with a detail: ErrorResponse with a SQLSTATE,
+ * ReadyForQuery with its status, BackendKeyData with its key's length in bytes (4 in protocol
+ * 3.0), NegotiateProtocolVersion with the version the server offers ('3.0').
+ */
+export type MessageLabel = MessageName | `ErrorResponse:${string}` | `ReadyForQuery:${TransactionStatus}` | `BackendKeyData:${number}` | `NegotiateProtocolVersion:${number}.${number}`;
 
 export interface Expect {
   /** The step must fail with this SQLSTATE. Without it, any error fails the step. */
@@ -34,7 +42,11 @@ export interface Expect {
   readonly notEquals?: string;
   /** ParameterStatus values the driver holds after the step (null: never reported). */
   readonly parameterStatus?: Readonly<Record<string, string | null>>;
-  /** Raw protocol: the reply message types, in order (ErrorResponse may be 'ErrorResponse:42P05'). */
+  /**
+   * Raw protocol: the reply message types, in order (ErrorResponse may be 'ErrorResponse:42P05').
+   * On a `connect: true` step, the login's: from the first answer to the StartupMessage
+   * (NegotiateProtocolVersion, Authentication...) to ReadyForQuery.
+   */
   readonly messages?: readonly MessageLabel[];
   /** SQLSTATEs of the NoticeResponses the session received during the step, in order. */
   readonly notices?: readonly string[];
@@ -86,10 +98,11 @@ export interface StepKinds {
   /** A protocol-level named statement, prepared on first use. */
   readonly named: { readonly named: { readonly name: string; readonly sql: string; readonly params?: readonly string[] } };
   /**
-   * Raw protocol messages in one write. Without Sync, `until` names the reply to read up to;
+   * Raw protocol messages in one write. Without Sync, `until` names the reply to read up to, or
+   * 'close': everything until the server closes the connection (after a malformed message);
    * `splitWrites` cuts the encoded bytes into separate TCP writes at these offsets.
    */
-  readonly messages: { readonly messages: readonly FrontendMessage[]; readonly until?: MessageName; readonly splitWrites?: readonly number[] };
+  readonly messages: { readonly messages: readonly FrontendMessage[]; readonly until?: MessageName | 'close'; readonly splitWrites?: readonly number[] };
   /**
    * Raw protocol: read what the server still owes without sending anything, from what arrived
    * since the last step on: up to a message type, until the server closes the connection, or
@@ -156,8 +169,18 @@ export interface SessionSpec {
   readonly password?: 'wrong';
   /** Require TLS, as sslmode=require. */
   readonly tls?: boolean;
-  /** Further StartupMessage parameters (e.g. options: '-c search_path=x', extra_float_digits). */
+  /**
+   * Further StartupMessage parameters (e.g. options: '-c search_path=x', extra_float_digits).
+   * Names starting `_pq_.` are protocol options, which a server that does not know them lists
+   * in NegotiateProtocolVersion: only the raw driver reads that (needs protocol).
+   */
   readonly startupParams?: Readonly<Record<string, string>>;
+  /**
+   * The protocol version the StartupMessage asks for: '3.2', or the number (196610); default
+   * 3.0. A server that speaks only an older minor version answers NegotiateProtocolVersion and
+   * goes on in that one (PostgreSQL before 18 answers 3.2 with 3.0). Raw driver only (protocol).
+   */
+  readonly protocol?: string | number;
 }
 
 /** A scenario as written in a suite file or a case file. */

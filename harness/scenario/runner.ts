@@ -11,6 +11,8 @@ import { collectingStrays, StrayErrors } from '../kernel/strays.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { MD5_USER, TRUST_USER } from '../targets/postgres-cluster.ts';
 import type { Lane, StartedTarget } from '../targets/started-target.ts';
+import { textOf } from '../wire/bytes.ts';
+import { protocolNumber } from '../wire/protocol-version.ts';
 import { Transcript } from '../wire/transcript.ts';
 import { check, forPostgres, summarize, type StepResult } from './expectations.ts';
 import { planPools, PremiseWatch, type PoolPlan } from './premise.ts';
@@ -232,7 +234,9 @@ class RunningScenario implements StepRun {
     this.records.push({ index: i, session: st.session, action: what, observed, failure: failure?.text });
     if (failure) throw diverge(failure.kind, failure.text, observed, failure.sqlstate);
     if (st.save) {
-      const v = result.kind === 'query' ? result.result.rows[0]?.[0] : undefined;
+      // Bytes are saved as PostgreSQL prints a bytea, \x and hex digits: {{$v}} goes into SQL text.
+      const first = result.kind === 'query' ? result.result.rows[0]?.[0] : undefined;
+      const v = first === undefined ? undefined : textOf(first);
       if (v === undefined || v === null) throw diverge('rows', `a value to save as $${st.save}`, observed);
       this.saved.set(st.save, v);
       this.transcript.pid(st.save.toLowerCase().includes('pid') ? v : undefined);
@@ -284,7 +288,7 @@ class RunningScenario implements StepRun {
       session = await this.ctx.driver.connect({
         conn: { ...conn, user, password: spec.password === 'wrong' ? 'not-the-password' : conn.password },
         label: name, transcript: this.transcript, timeoutMs: this.ctx.stepTimeoutMs,
-        applicationName: spec.applicationName, tls: spec.tls, startupParams: spec.startupParams,
+        applicationName: spec.applicationName, tls: spec.tls, startupParams: spec.startupParams, protocol: spec.protocol === undefined ? undefined : protocolNumber(spec.protocol),
       });
     } catch (err) {
       // A refused login (wrong password, unknown role) is the server's answer, not a fault.

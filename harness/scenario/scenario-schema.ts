@@ -12,24 +12,35 @@ import { knownPoolerIds } from '../poolers/known-poolers.ts';
 import { POOL_KINDS } from '../poolers/pooler-adapter.ts';
 import { rangeProblem } from '../kernel/versions.ts';
 import { ENTRY_FIELDS } from '../poolers/profile-file.ts';
+import { hexProblem } from '../wire/bytes.ts';
 import { MESSAGE_NAMES, type FrontendMessage } from '../wire/messages.ts';
+import { protocolNumber } from '../wire/protocol-version.ts';
 import { CATEGORIES, type Expect, type ScenarioSpec, type SessionSpec, type StepBase, type StepKind, type StepKinds } from './model.ts';
 
 type FieldsOf<T> = { readonly [F in keyof T]-?: Field };
+
+const req = (schema: Schema): Field => ({ schema, required: true });
+const opt = (schema: Schema): Field => ({ schema });
 
 const text: Schema = { kind: 'string' };
 const texts: Schema = { kind: 'list', of: text };
 /** Text compared with what PostgreSQL sends: 1 and true stand for "1" and "t" (kernel/schema.ts). */
 const pgText: Schema = { kind: 'string', scalars: true };
-const cell: Schema = { kind: 'either', of: [pgText, { kind: 'literal', value: null }], describe: 'a value as PostgreSQL prints it, or null' };
+const hex: Schema = { kind: 'string', check: hexProblem };
+/** Bytes, as hex: a binary-format value, binary COPY data, a hand-made frame. */
+const bytes: Schema = { kind: 'object', fields: { hex: req(hex) } };
+const cell: Schema = { kind: 'either', of: [pgText, { kind: 'literal', value: null }, bytes], describe: 'a value as PostgreSQL prints it, null, or bytes ({ hex: "0005" })' };
+const textOrBytes: Schema = { kind: 'either', of: [text, bytes], describe: 'text, or bytes ({ hex: "0005" })' };
+const format: Schema = { kind: 'string', oneOf: ['text', 'binary'] };
+/** Format codes as Bind and FunctionCall write them: none (all text), one for all, or one each; written as given. */
+const formats: Schema = { kind: 'list', of: format };
 const row: Schema = { kind: 'either', of: [{ kind: 'list', of: cell }], describe: 'a row: a list of values (rows: [["1", "x"]] is one row of two)' };
 const rows: Schema = { kind: 'list', of: row };
 const oneOf = (values: readonly string[]): Schema => ({ kind: 'string', oneOf: values });
-const req = (schema: Schema): Field => ({ schema, required: true });
-const opt = (schema: Schema): Field => ({ schema });
+
 const sqlState: Schema = { kind: 'string', check: (v) => (isSqlState(v) ? undefined : `${JSON.stringify(v)} is not a SQLSTATE (five characters, e.g. 42P05)`) };
 const name: Schema = { kind: 'string', check: (v) => (/^\w+$/.test(v) ? undefined : `"${v}" is not a name: letters, digits and _ (it is read back as $${v.replace(/\W/g, '_')})`) };
-const int = (min: number): Schema => ({ kind: 'number', integer: true, min });
+const int = (min: number, max?: number): Schema => ({ kind: 'number', integer: true, min, max });
 
 // Left out of the list expect.messages is compared with (expectations.ts): each has its own expectation.
 const ASIDE: Readonly<Record<string, string>> = { NoticeResponse: 'expect.notices', ParameterStatus: 'expect.parameterStatus', NotificationResponse: 'expect.notification' };
@@ -43,7 +54,9 @@ function labelProblem(label: string): string | undefined {
   if (detail === undefined) return undefined;
   if (message === 'ReadyForQuery') return ['I', 'T', 'E'].includes(detail) ? undefined : `ReadyForQuery's status is I, T or E, not "${detail}"`;
   if (message === 'ErrorResponse') return isSqlState(detail) ? undefined : `"${label.slice(message.length + 1)}" is not a SQLSTATE (e.g. ErrorResponse:42P05)`;
-  return `only ErrorResponse (a SQLSTATE) and ReadyForQuery (a status: I, T or E) take ":${detail}"`;
+  if (message === 'BackendKeyData') return /^\d+$/.test(detail) && Number(detail) >= 4 && Number(detail) <= 256 ? undefined : `BackendKeyData's detail is its key's length in bytes, 4 to 256, not "${detail}"`;
+  if (message === 'NegotiateProtocolVersion') return /^\d+\.\d+$/.test(detail) ? undefined : `NegotiateProtocolVersion's detail is the version the server offers, e.g. 3.0, not "${detail}"`;
+  return `only ErrorResponse (a SQLSTATE), ReadyForQuery (a status: I, T or E), BackendKeyData (a key length) and NegotiateProtocolVersion (a version) take ":${detail}"`;
 }
 
 const EXPECT_OWN_FIELDS: FieldsOf<Omit<Expect, 'postgres'>> = {
@@ -90,16 +103,28 @@ type MessageFields = { readonly [T in MessageType]: FieldsOf<Omit<Extract<Fronte
 const MESSAGE_FIELDS: MessageFields = {
   Query: { sql: req(text) },
   Parse: { name: opt(text), sql: req(text), types: opt({ kind: 'list', of: int(0) }) },
-  Bind: { portal: opt(text), statement: opt(text), params: opt({ kind: 'list', of: cell }) },
+  Bind: { portal: opt(text), statement: opt(text), params: opt({ kind: 'list', of: cell }), paramFormats: opt(formats), resultFormats: opt(formats) },
   Describe: { kind: req(oneOf(['S', 'P'])), name: opt(text) },
   Execute: { portal: opt(text), maxRows: opt(int(0)) },
   Close: { kind: req(oneOf(['S', 'P'])), name: opt(text) },
   Flush: {},
   Sync: {},
   Terminate: {},
-  CopyData: { data: req(text) },
+  CopyData: { data: req(textOrBytes) },
   CopyDone: {},
   CopyFail: { message: req(text) },
+  FunctionCall: {
+    function: req({ kind: 'either', of: [int(0, 0xffffffff), text], describe: "the function's oid, or its signature (lo_creat(integer))" }),
+    args: opt({ kind: 'list', of: cell }),
+    argFormats: opt(formats),
+    resultFormat: opt(format),
+  },
+  RawMessage: {
+    code: req({ kind: 'string', check: (v) => (v.length === 1 && v.charCodeAt(0) < 256 ? undefined : `a message's type is one byte, one character (e.g. Q), not ${JSON.stringify(v)}`) }),
+    payload: opt(textOrBytes),
+    length: opt({ kind: 'number', integer: true, min: -0x80000000, max: 0x7fffffff }),
+  },
+  RawBytes: { hex: req(hex) },
 };
 
 const message: Schema = {
@@ -113,7 +138,7 @@ const message: Schema = {
 const STEP_KIND_FIELDS: { readonly [K in StepKind]: FieldsOf<StepKinds[K]> } = {
   sql: { sql: req(text), params: opt({ kind: 'list', of: pgText }) },
   named: { named: req({ kind: 'object', fields: { name: req(text), sql: req(text), params: opt({ kind: 'list', of: pgText }) } }) },
-  messages: { messages: req({ kind: 'list', of: message, min: 1 }), until: opt(oneOf(MESSAGE_NAMES)), splitWrites: opt({ kind: 'list', of: int(1) }) },
+  messages: { messages: req({ kind: 'list', of: message, min: 1 }), until: opt(oneOf([...MESSAGE_NAMES, 'close'])), splitWrites: opt({ kind: 'list', of: int(1) }) },
   cancel: {
     cancel: req({
       kind: 'either', describe: 'true (cancel through the driver), or { pid: $saved, secret: own | wrong }',
@@ -155,6 +180,13 @@ const SESSION_FIELDS: FieldsOf<SessionSpec> = {
   password: opt({ kind: 'literal', value: 'wrong' }),
   tls: opt({ kind: 'boolean' }),
   startupParams: opt({ kind: 'object', fields: {}, rest: text }),
+  protocol: opt({
+    kind: 'either', describe: 'a protocol version: "3.2" (quoted: YAML reads 3.2 as a number), or 196610',
+    of: [
+      { kind: 'string', check: (v) => (protocolNumber(v) ? undefined : `"${v}" is not a protocol version: major.minor, e.g. "3.2"`) },
+      { kind: 'number', integer: true, min: 65536, max: 0x7fffffff },
+    ],
+  }),
 };
 
 // A known issue is a profile entry for this one case (poolers/known-issue.ts): its fields are a

@@ -3,9 +3,10 @@
 // compiler holds this table to them, so a new kind is one member there and one entry here.
 import { toResult } from '../drivers/query-result.ts';
 import type { Capability, Driver, Notification, QueryResult, Session } from '../drivers/session.ts';
-import { DeadlineError } from '../kernel/errors.ts';
+import { DeadlineError, InvalidScenarioError } from '../kernel/errors.ts';
 import { poll } from '../kernel/poll.ts';
-import { clip, type ServerMessage } from '../wire/messages.ts';
+import { clip } from '../wire/clip.ts';
+import type { FrontendMessage, ServerMessage } from '../wire/messages.ts';
 import type { Transcript } from '../wire/transcript.ts';
 import { show, type StepResult } from './expectations.ts';
 import type { StepKind, StepOf } from './model.ts';
@@ -63,6 +64,29 @@ const notification = (n: Notification | undefined): StepResult => ({ kind: 'noti
 /** waitNotification names the channel's template, with or without braces: 'ch' or '{{ch}}'. */
 const channelTemplate = (v: string) => (v.includes('{{') ? v : `{{${v}}}`);
 
+/** A key of the same length that is not the session's: every byte changed, as a guess would be. */
+const wrongKey = (key: Buffer): Buffer => {
+  const wrong = Buffer.from(key.map((b) => b ^ 0x5a));
+  wrong[wrong.length - 1] |= 1;
+  return wrong;
+};
+
+/**
+ * A FunctionCall names its function by oid on the wire; a scenario may name it by signature
+ * ('lo_creat(integer)'), resolved here on the observer, never on the session being tested.
+ */
+async function resolveFunctions(messages: readonly FrontendMessage[], r: StepRun): Promise<FrontendMessage[]> {
+  return Promise.all(messages.map(async (m) => {
+    if (m.type !== 'FunctionCall' || typeof m.function === 'number' || /^\d+$/.test(m.function)) return m;
+    const cast = m.function.includes('(') ? 'regprocedure' : 'regproc';
+    const q = await r.observe(`SELECT '${m.function.replace(/'/g, "''")}'::${cast}::oid`);
+    const oid = q.rows[0]?.[0];
+    if (q.error || typeof oid !== 'string') throw new InvalidScenarioError(`FunctionCall: no function ${m.function} (${q.error?.message ?? 'no oid'})`);
+    r.transcript.note('observer', `${m.function} is function ${oid}`);
+    return { ...m, function: Number(oid) };
+  }));
+}
+
 /** A saved value by reference ('$v' or 'v'); validation makes sure it was saved. */
 const savedValue = (r: StepRun, ref: string) => r.saved.get(ref.replace(/^\$/, ''));
 
@@ -91,7 +115,8 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
     describe: (st) => st.messages.map((m) => m.type).join(', '),
     run: async (st, r, s) => {
       if (!s.exchange) throw new Error(`driver ${r.driver.id} cannot send protocol messages`);
-      const messages = await s.exchange(r.templates.expandDeep(st.messages), { until: st.until, timeoutMs: r.timeout(st), splitAt: st.splitWrites });
+      const sent = await resolveFunctions(r.templates.expandDeep(st.messages), r);
+      const messages = await s.exchange(sent, { until: st.until, timeoutMs: r.timeout(st), splitAt: st.splitWrites });
       return query(toResult(messages), messages);
     },
   },
@@ -113,14 +138,19 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
       if (st.cancel === true) { await s.cancel(); return done; }
       const secret = s.secretKey?.();
       if (!s.cancelWith || secret === undefined) throw new Error(`driver ${r.driver.id} cannot send a crafted CancelRequest`);
-      await s.cancelWith(Number(savedValue(r, st.cancel.pid)), st.cancel.secret === 'own' ? secret : (secret ^ 0x5a5a5a5a) | 1);
+      await s.cancelWith(Number(savedValue(r, st.cancel.pid)), st.cancel.secret === 'own' ? secret : wrongKey(secret));
       return done;
     },
   },
   connect: {
     on: 'session',
+    // The login's messages are what expect.messages compares on a connect step.
+    needs: (st) => (st.expect?.messages ? ['protocol'] : []),
     describe: () => 'connect',
-    run: async () => done,
+    run: async (st, _r, s) => {
+      const login = st.expect?.messages ? s.loginMessages?.() : undefined;
+      return login ? query(toResult(login), login) : done;
+    },
   },
   waitNotification: {
     on: 'session',
@@ -176,7 +206,7 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
     on: 'observer',
     describe: (st, t) => `wait until ${t.expand(st.waitFor.sql)} returns ${show(st.waitFor.rows)}`,
     observe: async (st, r) => {
-      const want = show(st.waitFor.rows.map((row) => row.map((c) => (c && /^\$\w+$/.test(c) ? savedValue(r, c) ?? c : c))));
+      const want = show(st.waitFor.rows.map((row) => row.map((c) => (typeof c === 'string' && /^\$\w+$/.test(c) ? savedValue(r, c) ?? c : c))));
       let last = '';
       try {
         await poll({ what: want, timeoutMs: r.timeout(st), maxIntervalMs: 15 }, async () => {

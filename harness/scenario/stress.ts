@@ -9,6 +9,7 @@ import type { Scenario } from './model.ts';
 import { errorText } from '../kernel/errors.ts';
 import { WireConnection } from '../wire/connection.ts';
 import type { ServerMessage } from '../wire/messages.ts';
+import { textOf } from '../wire/bytes.ts';
 import { Transcript } from '../wire/transcript.ts';
 
 export const STRESS_STATES = ['setting', 'application_name', 'prepared statement', 'temporary table', 'advisory lock', 'currval'] as const;
@@ -146,7 +147,7 @@ function replies(messages: readonly ServerMessage[]): Reply[] {
   const out: Reply[] = [];
   let current: { value?: string; error?: string } = {};
   for (const m of messages) {
-    if (m.type === 'DataRow' && current.value === undefined) current.value = m.values[0] ?? undefined;
+    if (m.type === 'DataRow' && current.value === undefined) current.value = textOf(m.values[0] ?? null) ?? undefined;
     if (m.type === 'ErrorResponse') current.error = m.code ?? 'error';
     if (m.type === 'ReadyForQuery') { out.push(current); current = {}; }
   }

@@ -84,8 +84,8 @@ function stepProblems(st: Step, seen: Seen): Problem[] {
   }
   // Direct has no admin console: a value it should give would be missing there.
   if (st.kind === 'admin' && (st.save || st.savePid)) at([st.save ? 'save' : 'savePid'], 'an admin step cannot save a value: on direct (and other targets) it reads nothing');
-  if (st.kind === 'messages' && !st.messages.some((m) => m.type === 'Sync' || m.type === 'Query' || m.type === 'Terminate') && !st.until) {
-    at(['messages'], 'a message list without Sync needs `until` (the reply to wait for)');
+  if (st.kind === 'messages' && !st.messages.some((m) => ['Sync', 'Query', 'FunctionCall', 'Terminate'].includes(m.type)) && !st.until) {
+    at(['messages'], 'a message list without Sync, Query or FunctionCall needs `until` (the reply to wait for)');
   }
   for (const ref of savedRefs(st)) {
     if (!seen.saved.has(ref.name)) at(ref.path, `$${ref.name} is used before any step saves it${didYouMean(ref.name, [...seen.saved])}`);

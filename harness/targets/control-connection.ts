@@ -8,6 +8,7 @@ import type { ConnInfo } from '../kernel/conn-info.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { WireConnection } from '../wire/connection.ts';
 import type { ServerMessage } from '../wire/messages.ts';
+import { textOf } from '../wire/bytes.ts';
 import { Transcript } from '../wire/transcript.ts';
 
 export type Row = Record<string, string | null>;
@@ -54,7 +55,7 @@ export class ControlConnection {
     for (const m of reply) {
       if (m.type === 'ErrorResponse') throw new Error(`"${sql}" failed on poolcheck's ${this.label} connection: ${m.message}`);
       if (m.type === 'RowDescription') names = m.columns;
-      if (m.type === 'DataRow') out.push(Object.fromEntries(names.map((n, i) => [n, m.values[i]])));
+      if (m.type === 'DataRow') out.push(Object.fromEntries(names.map((n, i) => [n, textOf(m.values[i] ?? null)])));
     }
     return out;
   }

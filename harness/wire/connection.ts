@@ -1,14 +1,20 @@
-// A raw protocol-3.0 client connection: startup and authentication, then message lists in and
-// out, every message logged to the transcript. Flow reference:
-// https://www.postgresql.org/docs/current/protocol-flow.html
+// A raw protocol client connection (3.0 unless asked for another version): startup and
+// authentication, then message lists in and out, every message logged to the transcript. Flow
+// reference: https://www.postgresql.org/docs/current/protocol-flow.html
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
-import { parse, serialize } from 'pg-protocol';
+import { serialize } from 'pg-protocol';
 import type { Endpoint } from '../kernel/conn-info.ts';
 import { ConnectionLostError, DeadlineError, ServerError } from '../kernel/errors.ts';
 import { withDeadline } from '../kernel/poll.ts';
-import { encode, renderBackend, renderFrontend, toServerMessage, type FrontendMessage, type MessageName, type MessageOf, type ServerMessage } from './messages.ts';
+import { BackendDecoder, FramingError, type Decoded } from './backend-codec.ts';
+import { toBytes } from './bytes.ts';
+import { cancelRequest, encode, startupMessage } from './frontend-codec.ts';
+import { IncomingFormats } from './incoming-formats.ts';
+import { renderBackend, renderFrontend, renderKey, type FrontendMessage, type MessageName, type MessageOf, type ServerMessage } from './messages.ts';
+import { PROTOCOL_3_0, protocolText } from './protocol-version.ts';
 import { replyEnd } from './reply-accounting.ts';
 import { md5Password, SCRAM_MECHANISM, scramClient } from './scram.ts';
 import { Transcript } from './transcript.ts';
@@ -25,7 +31,17 @@ export interface ConnectOptions extends Endpoint {
   readonly timeoutMs: number;
   /** Ask for TLS first (SSLRequest) and fail if the server refuses, as sslmode=require does. */
   readonly tls?: boolean;
+  /** The protocol version the StartupMessage asks for (default 3.0, 196608). */
+  readonly protocol?: number;
+  /** Opens the byte stream to the server (default: TCP to host:port); the CancelRequest's too. */
+  readonly dial?: Dial;
 }
+
+/** Opens a connection to the server; `what` names it for a deadline's message. */
+export type Dial = (timeoutMs: number, what: string) => Promise<Duplex>;
+
+/** Messages that end a session's reply with ReadyForQuery (reply-accounting.ts). */
+const OWES_READY: ReadonlySet<string> = new Set(['Sync', 'Query', 'FunctionCall']);
 
 type Waiter = () => void;
 
@@ -35,8 +51,13 @@ export class WireConnection {
   readonly notices: string[] = [];
   /** ParameterStatus messages as they arrived (name, value), until taken. */
   readonly parameterLog: Array<readonly [string, string]> = [];
+  /** Everything the server sent during the login, up to its first ReadyForQuery. */
+  readonly login: ServerMessage[] = [];
   pid: number | undefined;
-  secret: number | undefined;
+  /** The secret key from BackendKeyData: 4 bytes in protocol 3.0, up to 256 in 3.2. */
+  secret: Buffer | undefined;
+  /** The protocol version in use: the one asked for, or the one NegotiateProtocolVersion offered. */
+  protocol: number;
   onNotification: ((m: MessageOf<'NotificationResponse'>) => void) | undefined;
   private readonly inbox: ServerMessage[] = [];
   // Several reads can wait at once (a background query and close(), say); all are woken.
@@ -45,20 +66,34 @@ export class WireConnection {
   /** The FATAL error the server sent before closing, if one came: why it closed. */
   private fatal: { readonly code: string | null; readonly message: string } | undefined;
   private recordTo: Transcript;
+  private readonly formats = new IncomingFormats();
+  private readonly decoder = new BackendDecoder(this.formats);
 
-  private constructor(private readonly socket: net.Socket | tls.TLSSocket, private readonly opts: ConnectOptions) {
+  private constructor(private readonly socket: Duplex, private readonly opts: ConnectOptions) {
     this.recordTo = opts.transcript;
-    socket.setNoDelay?.(true);
-    void parse(socket, (raw) => {
-      this.captureAuth(raw as unknown as Record<string, unknown>);
-      this.receive(toServerMessage(raw));
+    this.protocol = opts.protocol ?? PROTOCOL_3_0;
+    (socket as Partial<net.Socket>).setNoDelay?.(true);
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        this.decoder.push(chunk, (d) => this.receive(d));
+      } catch (err) {
+        if (!(err instanceof FramingError)) throw err;
+        this.transcript.note(this.label, `cannot read the server's bytes any more: ${err.message}`);
+        this.markClosed(`the server broke the message framing (${err.message})`);
+        socket.destroy();
+      }
     });
     socket.on('error', (err: Error) => this.markClosed(`socket error: ${err.message}`));
-    socket.on('close', () => this.markClosed('the server closed the connection'));
+    socket.on('close', () => {
+      const partial = this.decoder.partial;
+      if (partial && this.closedWith === undefined) this.transcript.note(this.label, `the server closed the connection with ${partial} unread`);
+      this.markClosed(partial ? `the server closed the connection in the middle of a message (${partial})` : 'the server closed the connection');
+    });
   }
 
   static async connect(opts: ConnectOptions): Promise<WireConnection> {
-    let socket: net.Socket | tls.TLSSocket = await openSocket(opts, opts.timeoutMs, `${opts.label}: TCP connect to ${opts.host}:${opts.port}`);
+    const dial = opts.dial ?? tcp(opts);
+    let socket = await dial(opts.timeoutMs, `${opts.label}: TCP connect to ${opts.host}:${opts.port}`);
     if (opts.tls) socket = await startTls(socket, opts);
     const conn = new WireConnection(socket, opts);
     try {
@@ -76,7 +111,9 @@ export class WireConnection {
   recordInto(transcript: Transcript): void { this.recordTo = transcript; }
   get isClosed(): boolean { return this.closedWith !== undefined; }
 
-  private receive(m: ServerMessage): void {
+  private receive({ message: m, raw }: Decoded): void {
+    if (raw) this.captureAuth(raw as unknown as Record<string, unknown>);
+    this.formats.received(m);
     this.transcript.be(this.label, renderBackend(m));
     if (m.type === 'ParameterStatus') {
       this.parameters.set(m.name, m.value);
@@ -84,7 +121,7 @@ export class WireConnection {
     }
     if (m.type === 'BackendKeyData') {
       this.pid = m.pid;
-      this.secret = m.key;
+      this.secret = Buffer.from(m.key.hex, 'hex');
       this.transcript.pid(this.pid);
     }
     if (m.type === 'NoticeResponse') this.notices.push(String(m.code));
@@ -115,12 +152,14 @@ export class WireConnection {
 
   private async startup(): Promise<void> {
     const { user, database, params, label } = this.opts;
-    this.transcript.fe(label, `StartupMessage(user=${JSON.stringify(user)}, database=${JSON.stringify(database)}${Object.entries(params ?? {}).map(([k, v]) => `, ${k}=${JSON.stringify(v)}`).join('')})`);
-    this.socket.write(serialize.startup({ user, database, ...params }));
+    const version = this.protocol === PROTOCOL_3_0 ? '' : `version=${protocolText(this.protocol)}, `;
+    this.transcript.fe(label, `StartupMessage(${version}user=${JSON.stringify(user)}, database=${JSON.stringify(database)}${Object.entries(params ?? {}).map(([k, v]) => `, ${k}=${JSON.stringify(v)}`).join('')})`);
+    this.socket.write(startupMessage({ user, database, ...params }, this.protocol));
     let scram: ReturnType<typeof scramClient> | undefined;
     for (;;) {
       const [m] = await this.read((x) => x.length > 0, this.opts.timeoutMs, 'authentication and ReadyForQuery');
       this.inbox.shift();
+      this.login.push(m);
       switch (m.type) {
         case 'AuthenticationCleartextPassword':
           this.sendRaw(serialize.password(this.password()), 'PasswordMessage(<hidden>)');
@@ -143,6 +182,11 @@ export class WireConnection {
           break;
         case 'ErrorResponse':
           throw new ServerError(String(m.code), `${label}: connection refused: ${m.message}`);
+        case 'NegotiateProtocolVersion':
+          // The server goes on in this version rather than refusing the login:
+          // https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-START-UP
+          this.protocol = m.version;
+          break;
         case 'ReadyForQuery':
           return;
         default:
@@ -180,8 +224,11 @@ export class WireConnection {
    */
   async send(messages: readonly FrontendMessage[], splitAt: readonly number[] = []): Promise<void> {
     if (this.closedWith) throw this.lost('when asked to send');
-    for (const m of messages) this.transcript.fe(this.label, renderFrontend(m));
     const bytes = Buffer.concat(messages.map(encode));
+    for (const m of messages) {
+      this.transcript.fe(this.label, renderFrontend(m));
+      this.formats.sent(m);
+    }
     const cuts = [...new Set(splitAt.filter((o) => o > 0 && o < bytes.length))].sort((a, b) => a - b);
     if (!cuts.length) { this.socket.write(bytes); return; }
     this.transcript.note(this.label, `(sent as ${cuts.length + 1} writes, cut at bytes ${cuts.join(', ')} of ${bytes.length})`);
@@ -219,13 +266,14 @@ export class WireConnection {
    * `until`. A reply that stops after one ReadyForQuery per Sync and Query sent also ends there,
    * so a pooler that answers otherwise shows what it sent instead of waiting out the deadline.
    */
-  async exchange(messages: readonly FrontendMessage[], opts: { until?: MessageName; timeoutMs?: number; splitAt?: readonly number[] } = {}): Promise<ServerMessage[]> {
+  async exchange(messages: readonly FrontendMessage[], opts: { until?: MessageName | 'close'; timeoutMs?: number; splitAt?: readonly number[] } = {}): Promise<ServerMessage[]> {
     const timeoutMs = opts.timeoutMs ?? this.opts.timeoutMs;
-    const owed = messages.filter((m) => m.type === 'Sync' || m.type === 'Query').length;
+    const owed = messages.filter((m) => OWES_READY.has(m.type)).length;
     await this.send(messages, opts.splitAt);
     if (messages.some((m) => m.type === 'Terminate')) return this.drainUntilClosed(timeoutMs);
+    if (opts.until === 'close') return this.drainUntilClosed(timeoutMs, true);
     const until = opts.until;
-    if (!owed && !until) throw new Error(`${this.label}: a message list without Sync or Query needs 'until' (the reply to wait for)`);
+    if (!owed && !until) throw new Error(`${this.label}: a message list without Sync, Query or FunctionCall needs 'until' (the reply to wait for)`);
     const what = until ? `${until}` : `the reply to ${owed} Sync/Query`;
     const end = (inbox: ServerMessage[]) => {
       if (until) return inbox.findIndex((m) => m.type === until);
@@ -276,7 +324,8 @@ export class WireConnection {
    */
   async cancel(timeoutMs: number, pid = this.pid, secret = this.secret): Promise<void> {
     if (pid === undefined || secret === undefined) throw new Error(`${this.label}: no BackendKeyData received, cannot cancel`);
-    await sendCancel(this.opts, pid, secret, timeoutMs, this.label, this.transcript, secret !== this.secret);
+    const forged = this.secret === undefined || !secret.equals(this.secret);
+    await sendCancel(this.opts, pid, secret, timeoutMs, this.label, this.transcript, forged);
   }
 
   async close(): Promise<void> {
@@ -289,14 +338,14 @@ export class WireConnection {
   destroy(): void { this.socket.destroy(); }
 }
 
-export async function sendCancel(
-  endpoint: Endpoint, pid: number, secret: number, timeoutMs: number, label: string, transcript: Transcript, forged = false,
+async function sendCancel(
+  endpoint: Endpoint & { readonly dial?: Dial }, pid: number, secret: Buffer, timeoutMs: number, label: string, transcript: Transcript, forged = false,
 ): Promise<void> {
-  const socket = await openSocket(endpoint, timeoutMs, `${label}: TCP connect for CancelRequest`);
-  transcript.fe(label, `CancelRequest(pid=${pid}, key=${forged ? '<wrong secret>' : '<secret>'}) on a new connection`);
+  const socket = await (endpoint.dial ?? tcp(endpoint))(timeoutMs, `${label}: TCP connect for CancelRequest`);
+  transcript.fe(label, `CancelRequest(pid=${pid}, key=${renderKey(toBytes(secret), forged ? '<wrong secret>' : '<secret>')}) on a new connection`);
   transcript.pid(pid);
   const closed = new Promise<void>((resolve) => { socket.on('close', () => resolve()); socket.on('error', () => resolve()); });
-  socket.write(serialize.cancel(pid, secret));
+  socket.write(cancelRequest(pid, secret));
   await withDeadline(closed, timeoutMs, `${label}: the server to close the CancelRequest connection`, () => socket.destroy());
 }
 
@@ -305,7 +354,7 @@ export async function sendCancel(
  * same socket: https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-SSL
  * The test servers use a self-signed certificate, so it is not verified (sslmode=require).
  */
-async function startTls(socket: net.Socket, opts: ConnectOptions): Promise<tls.TLSSocket> {
+async function startTls(socket: Duplex, opts: ConnectOptions): Promise<tls.TLSSocket> {
   opts.transcript.fe(opts.label, 'SSLRequest');
   socket.write(serialize.requestSsl());
   const answer = await withDeadline(new Promise<string>((resolve, reject) => {
@@ -321,6 +370,8 @@ async function startTls(socket: net.Socket, opts: ConnectOptions): Promise<tls.T
   opts.transcript.note(opts.label, `TLS established (${secure.getProtocol()})`);
   return secure;
 }
+
+const tcp = (endpoint: Endpoint): Dial => (timeoutMs, what) => openSocket(endpoint, timeoutMs, what);
 
 function openSocket(endpoint: Endpoint, timeoutMs: number, what: string): Promise<net.Socket> {
   return new Promise((resolve, reject) => {

@@ -135,7 +135,7 @@ describe('drivers of other languages (real PostgreSQL and pgbouncer)', function 
       const s = await connect(id);
       for (let i = 0; i < 7; i++) await s.query('SELECT $1::int', [String(i)]);
       const [[named]] = (await s.query('SELECT count(*) FROM pg_prepared_statements WHERE NOT from_sql')).rows;
-      expect(Number(named) > 0, `${id} prepared ${named}`).to.equal(driver(id).capabilities.has('driverPrepares'));
+      expect(Number(named) > 0, `${id} prepared ${JSON.stringify(named)}`).to.equal(driver(id).capabilities.has('driverPrepares'));
     }
   });
 

@@ -71,6 +71,51 @@ steps:
     expect(p).to.match(/^broken\.yaml:13:47: expected a whole number, got string "soon"/m);
   });
 
+  it('load the wire-level messages, startup options and byte values, and point at each malformed one', () => {
+    const good = `id: protocol-framing/wire-level
+category: protocol-framing
+why: w
+pool: single
+sessions:
+  a: { protocol: "3.2", startupParams: { _pq_.test: "on" } }
+  b: { protocol: 196610 }
+steps:
+  - { session: a, connect: true, expect: { messages: [NegotiateProtocolVersion:3.0, AuthenticationOk, BackendKeyData:4, ReadyForQuery:I] } }
+  - session: a
+    messages:
+      - { type: Parse, name: s1, sql: "SELECT $1::int8" }
+      - { type: Bind, statement: s1, params: [{ hex: "00 00 00 00 00 00 00 05" }, null], paramFormats: [binary], resultFormats: [binary] }
+      - { type: Execute }
+      - { type: FunctionCall, function: "lo_creat(integer)", args: ["-1"], resultFormat: text }
+      - { type: CopyData, data: { hex: "0a" } }
+      - { type: RawMessage, code: y, payload: { hex: "00" }, length: 3 }
+      - { type: RawBytes, hex: "5300000004" }
+      - { type: Sync }
+    expect: { rows: [[{ hex: "0000000000000005" }]] }
+`;
+    const { scenarios: [s], broken } = loadCaseFile(write(good), 'wire.yaml', origin);
+    expect(broken).to.deep.equal([]);
+    expect(s.sessions.a.protocol).to.equal('3.2');
+    expect(s.steps[1].kind === 'messages' && s.steps[1].messages[1]).to.deep.include({ paramFormats: ['binary'], resultFormats: ['binary'] });
+    const bad = good
+      .replace('protocol: "3.2"', 'protocol: 3.2')
+      .replace('BackendKeyData:4', 'BackendKeyData:2')
+      .replace('{ hex: "00 00 00 00 00 00 00 05" }', '{ hex: "0x05" }')
+      .replace('paramFormats: [binary]', 'paramFormats: [bin]')
+      .replace('function: "lo_creat(integer)"', 'fuction: "lo_creat(integer)"')
+      .replace('code: y', 'code: yy')
+      .replace('hex: "5300000004"', 'hex: "530"');
+    const { broken: [b] } = loadCaseFile(write(bad), 'bad-wire.yaml', origin);
+    const p = b.problems.join('\n');
+    expect(p).to.match(/^bad-wire\.yaml:6:18: expected a protocol version: "3\.2" \(quoted: YAML reads 3\.2 as a number\), or 196610, got number 3\.2/m);
+    expect(p).to.match(/^bad-wire\.yaml:9:\d+: BackendKeyData's detail is its key's length in bytes, 4 to 256, not "2"/m);
+    expect(p).to.match(/^bad-wire\.yaml:13:\d+: "0x05" is not hex/m);
+    expect(p).to.match(/^bad-wire\.yaml:13:\d+: "bin" is not one of "text", "binary"/m);
+    expect(p).to.match(/^bad-wire\.yaml:15:\d+: unknown key "fuction"; did you mean "function"\?/m);
+    expect(p).to.match(/^bad-wire\.yaml:17:\d+: a message's type is one byte, one character \(e\.g\. Q\), not "yy"/m);
+    expect(p).to.match(/^bad-wire\.yaml:18:\d+: "530" has an odd number of hex digits/m);
+  });
+
   it('take whole numbers, booleans and null in expected rows as the text PostgreSQL sends', () => {
     const text = GOOD.replace('expect: { rows: [[$v]] }', 'expect: { rows: [[1, true, false, null]] }');
     const { scenarios: [s] } = loadCaseFile(write(text), 'case.yaml', origin);

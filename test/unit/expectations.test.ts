@@ -26,6 +26,25 @@ describe('expectations', () => {
     expect(text({ rows: [['1']] }, rows(['1'], ['2']), saved)).to.match(/expected rows/);
   });
 
+  it('compares binary values as bytes: never equal to text, equal however the hex is spelt', () => {
+    const binary: StepResult = { kind: 'query', result: { rows: [[{ hex: '0000000000000005' }]], columns: [] } };
+    expect(text({ rows: [[{ hex: '00 00 00 00 00 00 00 05' }]] }, binary, saved)).to.equal(undefined);
+    expect(text({ rows: [['5']] }, binary, saved)).to.match(/expected rows/);
+    expect(text({ rows: [[{ hex: '05' }]] }, rows(['\\x05']), saved)).to.match(/expected rows/);
+    // Saved and compared as text, a binary value reads as a bytea prints.
+    expect(text({ equals: '\\x0000000000000005' }, binary, saved)).to.equal(undefined);
+  });
+
+  it('labels the login\'s messages with the key length and the protocol version offered', () => {
+    const login: StepResult = {
+      kind: 'query', result: { rows: [], columns: [] },
+      messages: [{ type: 'NegotiateProtocolVersion', version: 196608, options: [] }, { type: 'AuthenticationOk' }, { type: 'BackendKeyData', pid: 1, key: { hex: '00'.repeat(32) } }, { type: 'ReadyForQuery', status: 'I' }],
+    };
+    expect(text({ messages: ['NegotiateProtocolVersion:3.0', 'AuthenticationOk', 'BackendKeyData:32', 'ReadyForQuery:I'] }, login, saved)).to.equal(undefined);
+    expect(text({ messages: ['NegotiateProtocolVersion', 'AuthenticationOk', 'BackendKeyData', 'ReadyForQuery'] }, login, saved)).to.equal(undefined);
+    expect(text({ messages: ['AuthenticationOk', 'BackendKeyData:4', 'ReadyForQuery'] }, login, saved)).to.match(/expected messages/);
+  });
+
   it('checks equality and difference against saved values', () => {
     expect(text({ equals: '$v' }, rows(['7']), saved)).to.equal(undefined);
     expect(text({ notEquals: '$v' }, rows(['7']), saved)).to.match(/other than \$v \(7\)/);

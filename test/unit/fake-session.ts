@@ -23,6 +23,8 @@ export interface FakeScript {
   readonly capabilities?: readonly Capability[];
   /** What the target says about a server that stopped on its own. */
   readonly targetFailure?: string;
+  /** Per session name, the messages of its login (a raw driver's). */
+  readonly login?: Record<string, readonly ServerMessage[]>;
 }
 
 class FakeSession implements Session {
@@ -48,6 +50,7 @@ class FakeSession implements Session {
   async cancel(): Promise<void> { this.log.push('cancel'); }
   backendPid(): number { return this.name.charCodeAt(0); }
   parameterStatus(): string | undefined { return undefined; }
+  loginMessages(): readonly ServerMessage[] { return this.script.login?.[this.name] ?? []; }
   waitNotification(channel: string, timeoutMs: number) { return this.box.take(channel, timeoutMs); }
   async close(): Promise<void> { this.closed = true; }
   destroy(): void { this.closed = true; }

@@ -34,3 +34,34 @@ describe('reply accounting (where PostgreSQL\'s reply to a message list ends)', 
     expect(replyEnd(sent, [...of('ParseComplete', 'BindComplete', 'CopyInResponse', 'CommandComplete'), rfq()])).to.equal(4);
   });
 });
+
+describe('reply accounting of COPY sent ahead and of FunctionCall', () => {
+  const copy: FrontendMessage = { type: 'Query', sql: 'COPY t FROM STDIN' };
+
+  it('takes CopyData and CopyDone sent before the CopyInResponse as the COPY\'s (pgx sends them in one write)', () => {
+    const sent: FrontendMessage[] = [copy, { type: 'CopyData', data: '1\n' }, { type: 'CopyDone' }];
+    expect(replyEnd(sent, [...of('CopyInResponse', 'CommandComplete'), rfq()])).to.equal(2);
+    expect(replyEnd(sent, of('CopyInResponse'))).to.equal(-1);
+    expect(replyEnd(sent, of('CopyInResponse', 'CommandComplete'))).to.equal(-1);
+    // A COPY alone: PostgreSQL's reply stops at CopyInResponse, waiting for the data.
+    expect(replyEnd([copy], of('CopyInResponse'))).to.equal(0);
+  });
+
+  it('ignores Sync and Flush sent in copy-in mode: one ReadyForQuery for an extended COPY and its three Syncs', () => {
+    const sent: FrontendMessage[] = [...extended, { type: 'Sync' }, { type: 'CopyData', data: '1\n' }, { type: 'Flush' }, { type: 'Sync' }, { type: 'CopyDone' }, { type: 'Sync' }];
+    expect(replyEnd(sent, [...of('ParseComplete', 'BindComplete', 'CopyInResponse', 'CommandComplete'), rfq()])).to.equal(4);
+    expect(replyEnd(sent, of('ParseComplete', 'BindComplete', 'CopyInResponse', 'CommandComplete'))).to.equal(-1);
+  });
+
+  it('ends a simple COPY that the client fails at its ReadyForQuery, past the error', () => {
+    const sent: FrontendMessage[] = [copy, { type: 'CopyData', data: '1\n' }, { type: 'CopyFail', message: 'no' }];
+    expect(replyEnd(sent, [...of('CopyInResponse'), { ...error, code: '57014' }, rfq()])).to.equal(2);
+  });
+
+  it('ends a FunctionCall at its ReadyForQuery, and skips one sent after an extended-protocol error', () => {
+    const call: FrontendMessage = { type: 'FunctionCall', function: 957, args: ['-1'] };
+    expect(replyEnd([call], [...of('FunctionCallResponse'), rfq('T')])).to.equal(1);
+    expect(replyEnd([call], [error, rfq('E')])).to.equal(1);
+    expect(replyEnd([{ type: 'Parse', sql: 'x' }, call, { type: 'Sync' }], [error, rfq()])).to.equal(1);
+  });
+});

@@ -3,7 +3,8 @@
 import { expect } from 'chai';
 import { ConnectionLostError, DeadlineError, ServerError } from '../../harness/kernel/errors.ts';
 import { runScenario } from '../../harness/scenario/runner.ts';
-import type { StepSpec } from '../../harness/scenario/model.ts';
+import type { MessageLabel, StepSpec } from '../../harness/scenario/model.ts';
+import type { ServerMessage } from '../../harness/wire/messages.ts';
 import { withSteps } from '../scenario-fixture.ts';
 import { fakeContext, rows, sqlError, type FakeScript } from './fake-session.ts';
 
@@ -24,6 +25,16 @@ describe('the scenario runner (fake sessions)', () => {
     expect(ctx.driver.sessions.get('b')!.log).to.deep.equal(['SELECT 7']);
     expect([...ctx.driver.sessions.values()].every((s) => s.closed)).to.equal(true);
     expect(ctx.released()).to.equal(1);
+  });
+
+  it('compares a connect step\'s expected messages with the login\'s', async () => {
+    const login: ServerMessage[] = [{ type: 'NegotiateProtocolVersion', version: 196608, options: ['_pq_.x'] }, { type: 'AuthenticationOk' }, { type: 'BackendKeyData', pid: 1, key: { hex: '00000001' } }, { type: 'ReadyForQuery', status: 'I' }];
+    const steps = (messages: MessageLabel[]): StepSpec[] => [{ session: 'a', connect: true, expect: { messages } }];
+    const script: FakeScript = { login: { a: login }, capabilities: ['protocol'] };
+    expect((await run(steps(['NegotiateProtocolVersion:3.0', 'AuthenticationOk', 'BackendKeyData:4', 'ReadyForQuery:I']), script).result).outcome).to.equal('pass');
+    const r = await run(steps(['AuthenticationOk', 'BackendKeyData', 'ReadyForQuery']), script).result;
+    expect(r.outcome).to.equal('diverge');
+    expect(r.message).to.match(/expected messages AuthenticationOk, BackendKeyData, ReadyForQuery, got no rows \[NegotiateProtocolVersion:3\.0, /);
   });
 
   it('diverges at the step whose rows differ, naming the step and what was expected', async () => {

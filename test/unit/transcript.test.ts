@@ -1,12 +1,13 @@
 import { expect } from 'chai';
 import { Transcript } from '../../harness/wire/transcript.ts';
-import { renderBackend, renderFrontend, encode } from '../../harness/wire/messages.ts';
+import { encode } from '../../harness/wire/frontend-codec.ts';
+import { renderBackend, renderFrontend } from '../../harness/wire/messages.ts';
 
 describe('Transcript', () => {
   it('labels pids by first appearance, keeping identity, so two runs diff cleanly', () => {
     const render = (p1: number, p2: number) => {
       const t = new Transcript();
-      t.be('a', renderBackend({ type: 'BackendKeyData', pid: p1, key: 99 }));
+      t.be('a', renderBackend({ type: 'BackendKeyData', pid: p1, key: { hex: '00000063' } }));
       t.pid(p1);
       t.be('b', renderBackend({ type: 'DataRow', values: [String(p2)] }));
       t.pid(p2);
