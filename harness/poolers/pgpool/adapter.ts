@@ -88,14 +88,19 @@ export const pgpool: PoolerAdapter = {
     // connected (pool_connected = 1 in SHOW POOL_POOLS). Waiting for that first means no backend
     // is terminated under a running reset, and the children of the last scenario are free again.
     // https://www.pgpool.net/docs/43/en/html/sql-show-pool-pools.html
+    // A child that hangs with its client gone (pgpool waiting on a backend for a reply the
+    // client's protocol never asked for: a finding the scenario already made) is freed by ending
+    // its backend, once the reset had a second to end on its own.
     const dbs = new Set(Object.values(lane));
     let busy: PoolRow[] = [];
+    const patience = Date.now() + 1000;
     await poll({
       what: `pgpool to stop serving the scenario's ${[...dbs].join(', ')} client connections`, timeoutMs: TIMEOUT_MS.poolerReset,
       seen: () => `${busy.length} still served (children ${busy.map((r) => r.pool_pid).join(', ')})`,
     }, async () => {
       // Each pool is a pgpool process of its own, with its own children.
       busy = (await Promise.all([...new Set(Object.values(consoles))].map((c) => c.query('SHOW POOL_POOLS')))).flatMap((rows) => servedRows(rows, dbs));
+      if (busy.length && Date.now() > patience) await terminateBackends();
       return busy.length ? undefined : true;
     });
     // pgpool has no command that drops a child's cached connections (PCP and the SHOW/PGPOOL SQL
