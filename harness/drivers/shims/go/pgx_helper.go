@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"runtime"
 	"runtime/debug"
 	"sort"
@@ -310,13 +311,7 @@ func (s *session) state() map[string]interface{} {
 	if s.conn != nil && !s.conn.IsClosed() && atomic.LoadInt32(&s.busy) == 0 {
 		pc := s.conn.PgConn()
 		s.lastPid = pc.PID()
-		params := map[string]string{}
-		for _, name := range s.reportParams {
-			if v := pc.ParameterStatus(name); v != "" {
-				params[name] = v
-			}
-		}
-		s.lastParams = params
+		s.lastParams = parameterStatuses(pc, s.reportParams)
 	}
 	notices := s.notices
 	if notices == nil {
@@ -324,6 +319,24 @@ func (s *session) state() map[string]interface{} {
 	}
 	s.notices = nil
 	return map[string]interface{}{"pid": s.lastPid, "params": s.lastParams, "notices": notices}
+}
+
+// parameterStatuses reads the ParameterStatus values pgconn holds. Its ParameterStatus(name)
+// answers "" both for a parameter the server never reported and for one reported empty (an
+// empty application_name), so the map itself is read, by reflection (the field is unexported).
+func parameterStatuses(pc *pgconn.PgConn, names []string) map[string]string {
+	held := reflect.ValueOf(pc).Elem().FieldByName("parameterStatuses")
+	params := map[string]string{}
+	for _, name := range names {
+		if held.IsValid() && held.Kind() == reflect.Map {
+			if v := held.MapIndex(reflect.ValueOf(name)); v.IsValid() {
+				params[name] = v.String()
+			}
+		} else if v := pc.ParameterStatus(name); v != "" {
+			params[name] = v
+		}
+	}
+	return params
 }
 
 func text(v []byte) interface{} {
@@ -346,7 +359,11 @@ func (s *session) query(req *request) (map[string]interface{}, error) {
 	atomic.StoreInt32(&s.busy, 1)
 	defer func() { atomic.StoreInt32(&s.busy, 0); s.mu.Unlock() }()
 	ctx := context.Background()
-	if req.Params == nil && req.Multi {
+	// Several statements, or none of pgx's parameters with the simple protocol: pgx's Exec
+	// without arguments sends the SQL as it is (Query would run it through pgx's sanitizer,
+	// which refuses a $1 it has no argument for, as in SQL PREPARE ... AS SELECT $1, and any
+	// session whose client_encoding or standard_conforming_strings is not its default).
+	if req.Params == nil && (req.Multi || s.conn.Config().PreferSimpleProtocol) {
 		return s.script(ctx, req.SQL)
 	}
 	// Every column in text: the server's own text, whatever pgx would decode in binary. The

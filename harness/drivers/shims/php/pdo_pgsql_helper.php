@@ -331,10 +331,10 @@ function start(array $req): void
         exit(0);
     }
     fclose($pair[1]);
-    stream_set_blocking($pair[0], false);
     $child = new Child($pid, $pair[0]);
     $child->pending[$req['id']] = true;
     $children[$req['session']] = $child;
+    stream_set_blocking($pair[0], false);
 }
 
 function dispatch(array $req): void
@@ -374,7 +374,10 @@ function dispatch(array $req): void
     }
     $child->closing = $op === 'close';
     $child->pending[$id] = true;
+    // The socket is read without blocking; a request (16 MB of SQL) is written whole.
+    stream_set_blocking($child->sock, true);
     fwrite($child->sock, line($req));
+    stream_set_blocking($child->sock, false);
 }
 
 function relay(string $sid): void

@@ -179,10 +179,11 @@ class Session
       left = deadline - Process.clock_gettime(Process::CLOCK_MONOTONIC)
       return [{ notification: nil }, @lock.synchronize { state }] if left <= 0
 
-      # wait_for_notify hands over one notification (any channel) and returns; the others wait in libpq.
+      # wait_for_notify hands over one notification (any channel) and returns; the others wait
+      # in libpq. It yields no payload (nil) for an empty one.
       @lock.synchronize do
         @conn.wait_for_notify(left) do |ch, pid, payload|
-          @state_lock.synchronize { @notifications << { channel: utf8(ch), payload: utf8(payload), pid: pid } }
+          @state_lock.synchronize { @notifications << { channel: utf8(ch), payload: utf8(payload.to_s), pid: pid } }
         end
       end
     rescue PG::Error => e
