@@ -8,7 +8,7 @@ import { straysOutsideScenarios } from '../kernel/strays.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { findPooler } from '../poolers/known-poolers.ts';
 import { withKnownIssues } from '../poolers/known-issue.ts';
-import { publishedAnswers, type Profile } from '../poolers/profile.ts';
+import { publishedAnswers, stopsThePooler, type Profile, type TargetFacts } from '../poolers/profile.ts';
 import { loadProfileFile } from '../poolers/profile-file.ts';
 import { assembleReport, targetFacts } from '../report/assemble.ts';
 import { diffRuns, reportSide } from '../report/diff.ts';
@@ -156,6 +156,7 @@ export async function runCommand(given: Options, positionals: readonly string[])
       // An external pooler's lanes are the URLs given, and its targets run one after the other.
       slots: provider.id === 'external' ? undefined : new Slots(plan.lanes * targets.length),
       isFinding: ((verdict) => (r: ScenarioRun, t: StartedTarget, s: Scenario) => FINDINGS.has(verdict(r, t, s)))(verdictWhileRunning(plan)),
+      notRun: notRunWhileRunning(plan),
       progress: { ...progress, result: (r, done, all) => { folder.record(r); progress.result(r, done, all); } },
     }, state);
     const report = finish();
@@ -192,16 +193,34 @@ function planned(plan: RunPlan, targets: readonly TargetSpec[], owns: MatrixPlan
  * documented divergence is not run again and again.
  */
 /** A result's verdict as the reports will give it, while the run goes on (a case's known issues included). */
-function verdictWhileRunning(plan: RunPlan): (r: ScenarioRun, started: StartedTarget, s: Scenario) => Verdict {
+/** The profile each pooler of the run is held to (with the cases' known issues), and what a started target runs. */
+function profilesWhileRunning(plan: RunPlan): (started: StartedTarget) => { readonly profile: Profile | undefined; readonly facts: TargetFacts } {
   const profiles = new Map<string, Profile | undefined>();
   const profileOf = (pooler: string) => {
     if (!profiles.has(pooler)) profiles.set(pooler, withKnownIssues(findPooler(pooler, plan.profiles), plan.scenarios));
     return profiles.get(pooler);
   };
+  return (started) => ({
+    profile: started.spec.pooler ? profileOf(started.spec.pooler) : undefined,
+    facts: targetFacts({ settingsOf: targetEffectiveSettings }, { spec: started.spec, started, startMs: 0 }),
+  });
+}
+
+function verdictWhileRunning(plan: RunPlan): (r: ScenarioRun, started: StartedTarget, s: Scenario) => Verdict {
+  const held = profilesWhileRunning(plan);
   return (r, started, s) => {
-    const pooler = started.spec.pooler;
-    const facts = targetFacts({ settingsOf: targetEffectiveSettings }, { spec: started.spec, started, startMs: 0 });
-    return judge(r, pooler ? profileOf(pooler) : undefined, facts, scenarioTraits(s)).verdict;
+    const { profile, facts } = held(started);
+    return judge(r, profile, facts, scenarioTraits(s)).verdict;
+  };
+}
+
+/** A scenario the profile says crashes the pooler is not run: the lane's pooler serves on. */
+function notRunWhileRunning(plan: RunPlan): NonNullable<MatrixPlan['notRun']> {
+  const held = profilesWhileRunning(plan);
+  return (s, started, d) => {
+    const { profile, facts } = held(started);
+    const entry = stopsThePooler(profile, facts, s.id, d.id, scenarioTraits(s));
+    return entry && `not run: the pooler would exit, and the lane with it (${entry.reason}; ${entry.link})`;
   };
 }
 
