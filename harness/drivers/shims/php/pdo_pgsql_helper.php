@@ -337,7 +337,8 @@ function start(array $req): void
     stream_set_blocking($pair[0], false);
 }
 
-function dispatch(array $req): void
+/** `$text` is the request's line as it came, relayed as it is (a 16 MB query is not encoded again). */
+function dispatch(array $req, string $text): void
 {
     global $children;
     $id = $req['id'] ?? null;
@@ -376,7 +377,7 @@ function dispatch(array $req): void
     $child->pending[$id] = true;
     // The socket is read without blocking; a request (16 MB of SQL) is written whole.
     stream_set_blocking($child->sock, true);
-    fwrite($child->sock, line($req));
+    fwrite($child->sock, $text . "\n");
     stream_set_blocking($child->sock, false);
 }
 
@@ -428,7 +429,7 @@ function serve(): void
                     $input = substr($input, $nl + 1);
                     $req = $text === '' ? null : json_decode($text, true);
                     if (is_array($req)) {
-                        dispatch($req);
+                        dispatch($req, $text);
                     } elseif ($text !== '') {
                         fwrite(STDERR, 'helper: not a JSON line: ' . substr($text, 0, 200) . "\n");
                     }
