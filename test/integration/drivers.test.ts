@@ -177,8 +177,9 @@ describe('drivers of other languages (real PostgreSQL and pgbouncer)', function 
 
   it('shows the default variants failing through pgbouncer transaction pooling where the pooler-safe ones pass', async () => {
     // Two clients on the one-server pool: the second's first named statement collides (42P05)
-    // where the names count per connection.
-    const perConnection = ['psycopg', 'pgjdbc', 'ruby-pg', 'pdo-pgsql'];
+    // where the names count per connection. PDO's do too, but PDO answers 42P05 itself with
+    // DEALLOCATE and Parse again, so the second client never sees it.
+    const perConnection = ['psycopg', 'pgjdbc', 'ruby-pg'];
     for (const [id, fails] of perConnection.flatMap((d) => [[d, true], [`${d}:pooler-safe`, false]] as const)) {
       const [a, b] = [await connect(id, bouncer.lanes[0].pools.single), await connect(id, bouncer.lanes[0].pools.single)];
       for (let i = 0; i < 7; i++) expect((await a.query('SELECT $1::int', [String(i)])).error, id).to.equal(undefined);
