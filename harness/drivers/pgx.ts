@@ -54,6 +54,6 @@ export const pgxDriver = helperDriver({
 export const pgxPoolerSafeDriver = helperDriver({
   id: 'pgx:pooler-safe', helper, library: 'pgx v4', debianPackage: PGX_PACKAGE, placeholders: 'native', settings: { prefer_simple_protocol: 'true' },
   capabilities: common,
-  notes: `${notes}; prefer_simple_protocol=true: simple protocol always, parameters interpolated by pgx`,
+  notes: `${notes}; prefer_simple_protocol=true: simple protocol always, parameters interpolated by pgx (a statement without them goes through Exec's path, which sends it as it is)`,
   poolerSafe: { setting: 'prefer_simple_protocol=true (PreferSimpleProtocol)', docs: 'https://pkg.go.dev/github.com/jackc/pgx/v4#hdr-PgBouncer' },
 });
