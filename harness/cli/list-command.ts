@@ -25,6 +25,7 @@ export async function listCommand(what: string | undefined, given: Options): Pro
     for (const d of Object.values(drivers)) {
       w(`${d.id.padEnd(12)} ${d.library} ${d.version}: ${d.notes}`);
       w(`${''.padEnd(12)} capabilities: ${[...d.capabilities].join(', ')}; lacks: ${Object.keys(CAPABILITIES).filter((c) => !d.capabilities.has(c as never)).join(', ') || 'nothing'}`);
+      if (d.poolerSafe) w(`${''.padEnd(12)} pooler-safe setting: ${d.poolerSafe.setting} (${d.poolerSafe.docs})`);
       if (d.sameWireAs) w(`${''.padEnd(12)} runs the scenarios where one statement runs ${d.sameWireAs.executions}+ times on a connection; elsewhere it sends what ${d.sameWireAs.base} sends (skip)`);
     }
   } else if (what === 'scenarios') {

@@ -1,7 +1,8 @@
 // Drivers of other languages: one helper process per library per run, started while the
 // targets start (warmUp) and shared by the library's variants (their settings travel with each
 // connect), started again after it died. The helper names the library and version it actually
-// loaded.
+// loaded; until then, the Debian package that provides the library says which is installed.
+import { debianPackageVersion, upstreamVersion } from './debian-version.ts';
 import { HelperProcess, type HelperCommand } from './helper-process.ts';
 import { HelperSession, type HelperSessionConfig } from './helper-session.ts';
 import type { Capability, Driver, Session, SessionOptions } from './session.ts';
@@ -18,7 +19,11 @@ export class SharedHelper {
   private neverStarted: string | undefined;
   private sessions = 0;
 
-  constructor(private readonly command: () => HelperCommand, private readonly startTimeoutMs: number) {}
+  /**
+   * `command` may build the helper first (compiled-helper.ts): that time is not counted in
+   * `startTimeoutMs`, which is how long the started process has to answer `hello`.
+   */
+  constructor(private readonly command: () => HelperCommand | Promise<HelperCommand>, private readonly startTimeoutMs: number) {}
 
   /** The running helper, starting one if there is none or the last one died. */
   async get(): Promise<HelperProcess> {
@@ -35,7 +40,7 @@ export class SharedHelper {
   private async start(): Promise<HelperProcess> {
     let cmd: HelperCommand;
     try {
-      cmd = this.command();
+      cmd = await this.command();
     } catch (err) {
       this.neverStarted = (err as Error).message;
       throw err;
@@ -70,17 +75,26 @@ export interface HelperDriverSpec extends HelperSessionConfig {
   readonly library: string;
   readonly capabilities: readonly Capability[];
   readonly notes: string;
+  /** The Debian package that provides the library, whose version is shown until the helper reports one. */
+  readonly debianPackage: string;
   readonly sameWireAs?: Driver['sameWireAs'];
+  readonly poolerSafe?: Driver['poolerSafe'];
+}
+
+function installedVersion(pkg: string): string {
+  const v = debianPackageVersion(pkg);
+  return v ? upstreamVersion(v) : `(not installed: Debian package ${pkg})`;
 }
 
 export function helperDriver(spec: HelperDriverSpec): Driver {
   return {
     id: spec.id,
     get library() { return spec.helper.reported()?.library ?? spec.library; },
-    get version() { return spec.helper.reported()?.version ?? '(known once its helper has started)'; },
+    get version() { return spec.helper.reported()?.version ?? installedVersion(spec.debianPackage); },
     capabilities: new Set(spec.capabilities),
     notes: spec.notes,
     sameWireAs: spec.sameWireAs,
+    poolerSafe: spec.poolerSafe,
     async warmUp() { await spec.helper.get().catch(() => undefined); },
     async connect(opts: SessionOptions): Promise<Session> {
       const proc = await spec.helper.get();

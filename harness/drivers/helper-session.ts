@@ -6,10 +6,14 @@ import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { HelperDeadError, HelperOpError, type HelperProcess, type HelperReply } from './helper-process.ts';
 import { clip } from './clip.ts';
 import type { Notification, QueryOptions, QueryResult, Session, SessionOptions } from './session.ts';
-import { statementCount, toJdbc, toPyformat } from './sql-lexer.ts';
+import { inlineParams, statementCount, toJdbc, toPdoNamed, toPyformat } from './sql-lexer.ts';
 
-/** How the driver spells placeholders: PostgreSQL's $n, JDBC's ?, or psycopg's %(name)s. */
-export type PlaceholderStyle = 'native' | 'jdbc' | 'pyformat';
+/**
+ * How the driver spells placeholders: PostgreSQL's $n, JDBC's ?, psycopg's %(name)s, PDO's
+ * :name; or 'inline', for a driver call that takes no parameters (the values go into the SQL
+ * as literals, and the helper gets none).
+ */
+export type PlaceholderStyle = 'native' | 'jdbc' | 'pyformat' | 'pdo' | 'inline';
 
 export interface HelperSessionConfig {
   readonly placeholders: PlaceholderStyle;
@@ -82,6 +86,8 @@ export class HelperSession implements Session {
     let values: (string | null)[] | null = params ? [...params] : null;
     if (values && this.config.placeholders === 'jdbc') ({ sql: text, params: values } = toJdbc(sql, values));
     if (values && this.config.placeholders === 'pyformat') text = toPyformat(sql);
+    if (values && this.config.placeholders === 'pdo') text = toPdoNamed(sql);
+    if (values && this.config.placeholders === 'inline') [text, values] = [inlineParams(sql, values), null];
     const r = await this.call('query', { sql: text, params: values, multi: statementCount(sql) > 1 }, opts?.timeoutMs ?? this.opts.timeoutMs, `reply to ${clip(sql)}`);
     return {
       rows: (r.rows ?? []) as (string | null)[][],

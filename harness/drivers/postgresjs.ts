@@ -85,6 +85,7 @@ function postgresJs(prepare: boolean): Driver {
     library: 'postgres (postgres.js)',
     version,
     capabilities: new Set(['cancel', 'backendPid', 'parameterStatus', 'notifications', 'notices', 'tls', 'startupParams', 'startupApplicationName', 'anyClientEncoding', 'loginErrorCode', ...(prepare ? ['driverPrepares' as const] : [])]),
+    poolerSafe: prepare ? undefined : { setting: 'prepare: false', docs: 'https://github.com/porsager/postgres#prepared-statements' },
     notes: prepare
       ? 'sql.unsafe(text, params, { prepare: true, simple: false }), as a tagged template: a named statement per distinct query; connects at the first query'
       : 'sql.unsafe() with prepare: false: simple protocol without params, unnamed extended protocol with them; connects at the first query',

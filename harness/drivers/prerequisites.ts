@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { aptInstall } from '../kernel/apt.ts';
-import { DEBIAN_PYTHON } from './shim-path.ts';
+import { DEBIAN_CARGO, DEBIAN_PHP, DEBIAN_PYTHON, DEBIAN_RUBY, DEBIAN_RUSTC } from './shim-path.ts';
+import { TOKIO_POSTGRES_CRATES, tokioPostgresCratesPresent } from './tokio-postgres-build.ts';
 
 interface Prerequisite {
   readonly packages: readonly string[];
@@ -30,6 +31,23 @@ const PREREQUISITES: Record<string, Prerequisite> = {
   pgjdbc: {
     packages: ['libpostgresql-jdbc-java', 'default-jre-headless'],
     present: () => existsSync('/usr/share/java/postgresql.jar') && (existsSync('/usr/lib/jvm/default-java/bin/java') || spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0),
+  },
+  pgx: {
+    packages: ['golang-go', 'golang-github-jackc-pgx-v4-dev'],
+    present: () => existsSync('/usr/bin/go') && existsSync('/usr/share/gocode/src/github.com/jackc/pgx/v4/conn.go'),
+  },
+  'ruby-pg': {
+    packages: ['ruby', 'ruby-pg'],
+    present: () => spawnSync(DEBIAN_RUBY, ['-e', 'require "pg"'], { stdio: 'ignore', timeout: TIMEOUT_MS.packageCheck }).status === 0,
+  },
+  'pdo-pgsql': {
+    packages: ['php8.2-cli', 'php8.2-pgsql'],
+    present: () => spawnSync(DEBIAN_PHP, ['-r', 'exit(extension_loaded("pdo_pgsql") && function_exists("pcntl_fork") ? 0 : 1);'], { stdio: 'ignore', timeout: TIMEOUT_MS.packageCheck }).status === 0,
+  },
+  // Debian's crates (librust-*-dev) are the sources cargo builds from, offline.
+  'tokio-postgres': {
+    packages: ['cargo', 'rustc', ...TOKIO_POSTGRES_CRATES],
+    present: () => existsSync(DEBIAN_CARGO) && existsSync(DEBIAN_RUSTC) && tokioPostgresCratesPresent(),
   },
   // pg-native's binding is built by `npm ci` against libpq-dev; installing the package later
   // needs a rebuild of the binding.

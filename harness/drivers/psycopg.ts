@@ -24,14 +24,15 @@ const common: Capability[] = [
 const notes = 'AsyncConnection(autocommit=True), cursor.execute: simple protocol without params, extended with them; values through psycopg\'s text loader';
 
 export const psycopgDriver = helperDriver({
-  id: 'psycopg', helper, library: 'psycopg 3', placeholders: 'pyformat', settings: {},
+  id: 'psycopg', helper, library: 'psycopg 3', debianPackage: 'python3-psycopg', placeholders: 'pyformat', settings: {},
   capabilities: [...common, 'driverPrepares'],
   notes: `${notes}; prepare_threshold 5 (default): the 6th execution of a query on a connection uses a named statement`,
 });
 
 export const psycopgPoolerSafeDriver = helperDriver({
-  id: 'psycopg:pooler-safe', helper, library: 'psycopg 3', placeholders: 'pyformat', settings: { prepare_threshold: null },
+  id: 'psycopg:pooler-safe', helper, library: 'psycopg 3', debianPackage: 'python3-psycopg', placeholders: 'pyformat', settings: { prepare_threshold: null },
   capabilities: common,
   notes: `${notes}; prepare_threshold=None: never prepares`,
   sameWireAs: { base: 'psycopg', executions: PREPARE_THRESHOLD },
+  poolerSafe: { setting: 'prepare_threshold=None', docs: 'https://www.psycopg.org/psycopg3/docs/advanced/prepare.html#using-prepared-statements-with-pgbouncer' },
 });

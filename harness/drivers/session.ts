@@ -120,6 +120,11 @@ export interface Driver {
    */
   readonly sameWireAs?: { readonly base: string; readonly executions: number };
   /**
+   * For a `:pooler-safe` variant: the driver setting it runs with, as the driver spells it,
+   * and the driver's own page that tells users to set it behind a transaction pooler.
+   */
+  readonly poolerSafe?: { readonly setting: string; readonly docs: string };
+  /**
    * Gets ready before the first scenario (a helper process starts: a JVM compiles for seconds),
    * so that start-up never eats into a scenario's deadlines. A failure here is not thrown: the
    * first connect reports it.

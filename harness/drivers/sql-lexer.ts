@@ -103,6 +103,26 @@ export function toPyformat(sql: string): string {
   return segments(sql).map((s) => (s.kind === 'other' ? s.text.replace(/%/g, '%%') : s.text.replace(/%/g, '%%').replace(PARAM, (_, n: string) => `%(p${n})s`))).join('');
 }
 
+/** `$n` to PDO's named `:pn` (a name may appear several times); nothing else changes. */
+export function toPdoNamed(sql: string): string {
+  return segments(sql).map((s) => (s.kind === 'other' ? s.text : s.text.replace(PARAM, (_, n: string) => `:p${n}`))).join('');
+}
+
+/**
+ * `$n` replaced by its value as a string literal (NULL for null), for a driver call that takes
+ * no parameters (tokio-postgres's simple_query): what an application does by hand there. An
+ * E'' literal when the value holds a backslash, so the text is the same whatever
+ * standard_conforming_strings says. https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-STRINGS-ESCAPE
+ */
+export function inlineParams(sql: string, params: readonly (string | null)[]): string {
+  const literal = (v: string | null) => {
+    if (v === null) return 'NULL';
+    const quoted = v.replace(/'/g, "''");
+    return v.includes('\\') ? `E'${quoted.replace(/\\/g, '\\\\')}'` : `'${quoted}'`;
+  };
+  return segments(sql).map((s) => (s.kind === 'other' ? s.text : s.text.replace(PARAM, (_, n: string) => literal(paramAt(params, Number(n)))))).join('');
+}
+
 function paramAt(params: readonly (string | null)[], n: number): string | null {
   if (n < 1 || n > params.length) throw new Error(`the SQL names $${n} but only ${params.length} parameter(s) were given`);
   return params[n - 1];

@@ -49,6 +49,10 @@ export const TIMEOUT_MS = {
   pythonHelperStart: 20_000,
   /** The Java driver helper answering its first ping (a JVM compiles for seconds). */
   javaHelperStart: 60_000,
+  /** A helper of another language answering its first ping (Ruby, PHP, or a built binary). */
+  helperStart: 20_000,
+  /** Building a compiled helper (Go, Rust) the first time: Rust compiles tokio and its crates, minutes on a busy machine. */
+  helperBuild: 900_000,
   /** A helper answering a ping after a request missed its deadline. */
   helperPing: 3000,
   /** Extra time a helper gets beyond the driver's own wait (a notification wait, a close). */

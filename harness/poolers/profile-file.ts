@@ -42,6 +42,7 @@ export const ENTRY_FIELDS: { readonly [F in keyof ProfileEntry]-?: Field } = {
   settings: { schema: { kind: 'object', fields: {}, rest: condition } },
   divergence: { schema: oneOrMany(divergence, 'a divergence ({ kind, sqlstate?, pattern? }) or a list of them') },
   optional: { schema: { kind: 'literal', value: true } },
+  stopsThePooler: { schema: { kind: 'literal', value: true } },
   evidence: { schema: text },
 };
 

@@ -57,6 +57,12 @@ export interface ProfileEntry {
    * divergence it does not document is judged as if the entry were not there.
    */
   readonly optional?: true;
+  /**
+   * The pooler process exits (it crashes) in these scenarios, which would leave the lane
+   * without a pooler for every scenario after them: on a release the entry holds for, poolcheck
+   * does not run them, and the result is skip, with the reason and link.
+   */
+  readonly stopsThePooler?: true;
 }
 
 export interface Profile {
@@ -135,6 +141,16 @@ export function applicableEntries(profile: Profile | undefined, facts: TargetFac
     .filter((x) => x.name > 0 && x.held)
     .sort((a, b) => specificity(b.e, b.name) - specificity(a.e, a.name) || a.i - b.i)
     .map((x) => (x.held === 'maybe' ? { ...x.e, optional: true as const } : x.e));
+}
+
+/**
+ * The entry saying this scenario crashes the pooler on this target with this driver, when one
+ * surely holds (a release range on a target whose release is unknown does not count: the
+ * scenario runs).
+ */
+export function stopsThePooler(profile: Profile | undefined, facts: TargetFacts, scenarioId: string, driver: string, traits: ReadonlySet<Trait> = new Set()): ProfileEntry | undefined {
+  if (!profile || !facts.mode) return undefined;
+  return (profile.modes[facts.mode] ?? []).find((e) => e.stopsThePooler && naming(e, scenarioId, traits) > 0 && holds(e, facts, driver) === true);
 }
 
 /** Whether the entry documents this divergence. */

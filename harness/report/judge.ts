@@ -5,7 +5,7 @@
 import type { Trait } from '../kernel/traits.ts';
 import { withKnownIssues, type KnowingScenario } from '../poolers/known-issue.ts';
 import { findPooler } from '../poolers/known-poolers.ts';
-import type { Profile, TargetFacts } from '../poolers/profile.ts';
+import { stopsThePooler, type Profile, type TargetFacts } from '../poolers/profile.ts';
 import type { ScenarioRun } from '../scenario/result.ts';
 import { judge as judgeAgainst, type Judged } from './verdict.ts';
 
@@ -19,6 +19,8 @@ export interface Judge {
   /** The profile a pooler's results are held against; none for direct, or for a pooler poolcheck does not know. */
   profileOf(pooler: string): Profile | undefined;
   judge(run: ScenarioRun, target: JudgedTarget): Judged;
+  /** Why a scenario is not run with a driver on a target: its profile says the pooler would exit (and the lane with it). */
+  notRun(scenario: string, target: JudgedTarget, driver: string): string | undefined;
 }
 
 /** A scenario as the judge needs it: its id, the known issues it brings, its traits. */
@@ -36,5 +38,9 @@ export function createJudge(userProfiles: readonly Profile[], scenarios: readonl
   return {
     profileOf,
     judge: (run, target) => judgeAgainst(run, target.spec.pooler ? profileOf(target.spec.pooler) : undefined, target.facts, traitsOf.get(run.scenario)),
+    notRun(scenario, target, driver) {
+      const entry = target.spec.pooler ? stopsThePooler(profileOf(target.spec.pooler), target.facts, scenario, driver, traitsOf.get(scenario)) : undefined;
+      return entry && `not run: the pooler would exit, and the lane with it (${entry.reason}; ${entry.link})`;
+    },
   };
 }

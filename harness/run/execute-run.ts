@@ -84,6 +84,7 @@ export async function executeRun(plan: RunPlan, ui: RunUi): Promise<RunEnd> {
     await runMatrix({
       runId, targets, drivers, scenarios, broken, provider, stepTimeoutMs: plan.stepTimeoutMs, stressClients: plan.stressClients, owns,
       attempts: attemptPolicy(plan, judge), isFinding: isFinding(judge), stopped: runStopped,
+      notRun: (s, target, d) => judge.notRun(s.id, target, d.id),
       // An external pooler's lanes are the URLs given, and its targets run one after the other.
       slots: provider.id === 'external' ? undefined : new Slots(plan.lanes * targets.length),
       progress: { ...ui.progress, result: (r, done, of) => { folder.record(r); ui.progress.result(r, done, of); } },

@@ -34,6 +34,8 @@ export interface MatrixPlan {
   readonly attempts?: AttemptPolicy & { acceptable(r: ScenarioRun, target: StartedTarget): boolean };
   /** Whether a result would be a finding against the profile (regression, changed, unprofiled). */
   readonly isFinding?: (r: ScenarioRun, target: StartedTarget) => boolean;
+  /** Why the scenario is not run on this target with this driver (the profile says it crashes the pooler), or undefined. */
+  readonly notRun?: (s: Scenario, target: StartedTarget, d: Driver) => string | undefined;
   /**
    * Aborted when the run is stopped (Ctrl-C, SIGTERM). What ends after that ended because the
    * servers were being stopped, so it is not a result; no further job starts.
@@ -146,6 +148,8 @@ async function runJob(ctx: JobContext, d: Driver, s: Scenario): Promise<void> {
   const target = started.spec.id;
   const dead = started.failure() ?? infrastructure.broken;
   if (dead) { record(errorRun(s, target, d.id, dead, 'infrastructure')); return; }
+  const avoided = plan.notRun?.(s, started, d);
+  if (avoided) { record({ scenario: s.id, category: s.category, target, driver: d.id, outcome: 'skip', message: avoided, durationMs: 0, steps: [] }); return; }
   try {
     // A run the driver cannot do is decided without touching the servers, once.
     const decided = skipReason(s, d) !== undefined;

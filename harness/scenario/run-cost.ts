@@ -12,6 +12,8 @@ import { skipReason } from './skip-reason.ts';
 const CONNECT_MS: Readonly<Record<string, number>> = {
   raw: 60, pg: 85, 'postgres.js': 90, 'postgres.js:pooler-safe': 75, libpq: 55, psycopg: 60, 'psycopg:pooler-safe': 60,
   asyncpg: 170, 'asyncpg:pooler-safe': 140, pgjdbc: 30, 'pgjdbc:pooler-safe': 30,
+  // Measured on a busy host against raw's cost there: PDO forks a PHP process per session.
+  pgx: 30, 'pgx:pooler-safe': 30, 'ruby-pg': 70, 'ruby-pg:pooler-safe': 70, 'pdo-pgsql': 150, 'pdo-pgsql:pooler-safe': 150, 'tokio-postgres': 65, 'tokio-postgres:pooler-safe': 65,
 };
 const DEFAULT_CONNECT_MS = 80;
 /** A step's round trip, and the quiesce between scenarios on a lane. */

@@ -13,6 +13,7 @@ export function scenarioTraits(s: Scenario): Set<Trait> {
     if (st.session === OBSERVER) continue;
     const texts = st.kind === 'sql' ? [st.sql] : st.kind === 'messages' ? st.messages.map((m) => (m.type === 'Query' || m.type === 'Parse' ? m.sql : undefined)) : [];
     if (texts.some((t) => t !== undefined && opensBlock(t))) traits.add('transaction-block');
+    if (st.kind === 'cancel' && st.cancel === true) traits.add('driver-cancel');
   }
   return traits;
 }

@@ -1,7 +1,7 @@
-// The drivers of other languages (libpq via pg-native, psycopg, asyncpg, pgjdbc) and their
-// variants against real PostgreSQL and pgbouncer: values as the server's text, parameters,
-// errors, the driver's own pid, ParameterStatus, cancel and notifications, whether a variant
-// prepares, and the helper processes' lifecycle.
+// The drivers of other languages (libpq via pg-native, psycopg, asyncpg, pgjdbc, pgx, ruby-pg,
+// PDO, tokio-postgres) and their variants against real PostgreSQL and pgbouncer: values as the
+// server's text, parameters, errors, the driver's own pid, ParameterStatus, cancel and
+// notifications, whether a variant prepares, and the helper processes' lifecycle.
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -12,6 +12,7 @@ import { driver, driverIds } from '../../harness/drivers/registry.ts';
 import { stopHelpers } from '../../harness/drivers/helper-process.ts';
 import type { Session } from '../../harness/drivers/session.ts';
 import type { ConnInfo } from '../../harness/kernel/conn-info.ts';
+import { TIMEOUT_MS } from '../../harness/kernel/timeouts.ts';
 import { runStateDir, stopAll } from '../../harness/targets/processes.ts';
 import { LocalProvider } from '../../harness/targets/providers/local.ts';
 import type { StartedTarget } from '../../harness/targets/started-target.ts';
@@ -20,13 +21,26 @@ import { Transcript } from '../../harness/wire/transcript.ts';
 import { eventually, processesMentioning, waitUntil } from './helpers.ts';
 import { tempDir } from '../temp-dir.ts';
 
-const NEW_DRIVERS = ['libpq', 'psycopg', 'psycopg:pooler-safe', 'asyncpg', 'asyncpg:pooler-safe', 'pgjdbc', 'pgjdbc:pooler-safe'] as const;
+const NEW_DRIVERS = [
+  'libpq', 'psycopg', 'psycopg:pooler-safe', 'asyncpg', 'asyncpg:pooler-safe', 'pgjdbc', 'pgjdbc:pooler-safe',
+  'pgx', 'pgx:pooler-safe', 'ruby-pg', 'ruby-pg:pooler-safe', 'pdo-pgsql', 'pdo-pgsql:pooler-safe', 'tokio-postgres', 'tokio-postgres:pooler-safe',
+] as const;
+/** Drivers that receive results in binary and print them as text in their helper (tokio-postgres's Client::query). */
+const BINARY_RESULTS = ['tokio-postgres'];
 const HOLD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'hold-helper.ts');
 
 // Every type here prints the same whatever the driver; raw (the wire's text) is the reference.
 const TYPED = "SELECT 1 AS i, 9007199254740993::int8, true, false, 1.50::numeric, 100::float8, 0.1::float4, NULL::int, 'it''s \"q\"'::text, "
   + "'2024-02-29 13:45:00.5+00'::timestamptz, '1 day 02:03:04'::interval, '{1,2,NULL}'::int[], '{\"a b\",c}'::text[], ROW(1, 'x y'), "
   + "'\\x00ff'::bytea, 'a1b2c3d4-0000-0000-0000-000000000000'::uuid, '{\"k\": [1, 2]}'::jsonb, pg_sleep(0)";
+// What a driver printing binary results must print as PostgreSQL does: every type it knows, in
+// the corners of each output function (exponents, negative zero, scales, bounds, quoting).
+const BINARY_TYPED = "SELECT 1 AS i, 9007199254740993::int8, -32768::int2, true, false, 1.50::numeric, 100::float8, 0.1::float4, NULL::int, 'it''s \"q\"'::text, "
+  + "'{1,2,NULL}'::int[], '{\"a b\",c,\"\",NULL,\"null\"}'::text[], ROW(1, 'x y'), '\\x00ff'::bytea, 'a1b2c3d4-0000-0000-0000-000000000000'::uuid, "
+  + "'{\"k\": [1, 2]}'::jsonb, '[1]'::json, pg_sleep(0), 1e100::float8, 1.5e-5::float8, -0.0::float8, 'NaN'::float8, '-Infinity'::float8, "
+  + "123456789012345678::float8, 3.4028235e38::float4, 1e-7::float4, 0.000123::numeric, -12345.678::numeric, 0::numeric(5,2), 1e20::numeric, "
+  + "'NaN'::numeric, '[2:3]={7,8}'::int[], '{{1,2},{3,4}}'::int[], '{}'::int[], ARRAY[ROW(1,'a\"b')], ROW(NULL, '', 'a\\b'), '(0,1)'::tid, "
+  + "'abc'::name, 'x'::char(3), 42::oid, '0/16B3748'::pg_lsn";
 
 describe('drivers of other languages (real PostgreSQL and pgbouncer)', function () {
   let direct: StartedTarget;
@@ -38,6 +52,12 @@ describe('drivers of other languages (real PostgreSQL and pgbouncer)', function 
     runStateDir(runId);
     const p = new LocalProvider({ runId, logDir: tempDir('pc-drivers-'), allowInstall: true, lanes: 1 });
     [direct, bouncer] = await Promise.all([p.start(parseTarget('direct')), p.start(parseTarget('pgbouncer:transaction'))]);
+  });
+  // Go and Rust helpers are built on first use (minutes for Rust's crates on a fresh machine),
+  // as a run does while its targets start: not inside one test's time.
+  before(async function () {
+    this.timeout(TIMEOUT_MS.helperBuild);
+    for (const id of NEW_DRIVERS) await driver(id).warmUp?.();
   });
   afterEach(async () => { await Promise.all(open.splice(0).map((s) => s.close().catch(() => s.destroy()))); });
   after(async () => { await stopHelpers(); await stopAll(); });
@@ -55,10 +75,21 @@ describe('drivers of other languages (real PostgreSQL and pgbouncer)', function 
 
   it('returns every value as the text PostgreSQL sent, like the raw wire client', async () => {
     const want = (await (await connect('raw')).query(TYPED)).rows;
-    for (const id of NEW_DRIVERS) {
+    for (const id of NEW_DRIVERS.filter((d) => !BINARY_RESULTS.includes(d))) {
       const r = await (await connect(id)).query(TYPED);
       expect(r.error, id).to.equal(undefined);
       expect(r.rows, id).to.deep.equal(want);
+    }
+  });
+
+  it('prints binary results as PostgreSQL\'s text, and refuses the types whose text depends on the session', async () => {
+    const want = (await (await connect('raw')).query(BINARY_TYPED)).rows;
+    for (const id of BINARY_RESULTS) {
+      const s = await connect(id);
+      expect((await s.query(BINARY_TYPED)).rows, id).to.deep.equal(want);
+      const err = await s.query("SELECT '2024-02-29 13:45:00.5+00'::timestamptz").then(() => new Error('it printed one'), (e: unknown) => e as Error);
+      expect(err.message, id).to.match(/returns timestamptz \(oid 1184\) in binary and the helper has no text form for it/);
+      expect((await s.query('SELECT 5')).rows, id).to.deep.equal([['5']]);
     }
   });
 
@@ -83,17 +114,22 @@ describe('drivers of other languages (real PostgreSQL and pgbouncer)', function 
     for (const id of NEW_DRIVERS) {
       const s = await connect(id);
       const r = await s.query("BEGIN; SET LOCAL statement_timeout = '7s'; SHOW statement_timeout; COMMIT");
-      // asyncpg runs several statements only through execute(), which returns no rows.
-      expect(r.rows, id).to.deep.equal(id.startsWith('asyncpg') ? [] : [['7s']]);
+      // asyncpg runs several statements only through execute(), which returns no rows; PDO only
+      // through PQexec, which keeps the last result (COMMIT's).
+      expect(r.rows, id).to.deep.equal(id.startsWith('asyncpg') || id.startsWith('pdo-pgsql') ? [] : [['7s']]);
       expect((await s.query('SHOW statement_timeout')).rows, id).to.deep.equal([['0']]);
     }
   });
 
   it('reports the backend pid and ParameterStatus values the driver itself holds', async () => {
     for (const id of NEW_DRIVERS.filter((d) => driver(d).capabilities.has('backendPid'))) {
-      const s = await connect(id, direct.lanes[0].direct, 'pc-drivers-test');
-      const [[pid, tz]] = (await s.query("SELECT pg_backend_pid()::text, current_setting('TimeZone')")).rows;
+      const s = await connect(id);
+      const [[pid]] = (await s.query('SELECT pg_backend_pid()::text')).rows;
       expect(String(s.backendPid()), id).to.equal(pid);
+    }
+    for (const id of NEW_DRIVERS.filter((d) => driver(d).capabilities.has('parameterStatus'))) {
+      const s = await connect(id, direct.lanes[0].direct, 'pc-drivers-test');
+      const [[tz]] = (await s.query("SELECT current_setting('TimeZone')")).rows;
       expect(s.parameterStatus('TimeZone'), id).to.equal(tz);
       await s.query("SET TimeZone = 'Asia/Kathmandu'");
       expect(s.parameterStatus('TimeZone'), id).to.equal('Asia/Kathmandu');
@@ -140,13 +176,35 @@ describe('drivers of other languages (real PostgreSQL and pgbouncer)', function 
   });
 
   it('shows the default variants failing through pgbouncer transaction pooling where the pooler-safe ones pass', async () => {
-    // Two clients on the one-server pool: the second's first named statement collides (42P05).
-    for (const [id, fails] of [['psycopg', true], ['psycopg:pooler-safe', false], ['pgjdbc', true], ['pgjdbc:pooler-safe', false]] as const) {
+    // Two clients on the one-server pool: the second's first named statement collides (42P05)
+    // where the names count per connection. PDO's do too, but PDO answers 42P05 itself with
+    // DEALLOCATE and Parse again, so the second client never sees it.
+    const perConnection = ['psycopg', 'pgjdbc', 'ruby-pg'];
+    for (const [id, fails] of perConnection.flatMap((d) => [[d, true], [`${d}:pooler-safe`, false]] as const)) {
       const [a, b] = [await connect(id, bouncer.lanes[0].pools.single), await connect(id, bouncer.lanes[0].pools.single)];
       for (let i = 0; i < 7; i++) expect((await a.query('SELECT $1::int', [String(i)])).error, id).to.equal(undefined);
       const codes = new Set<string | undefined>();
       for (let i = 0; i < 7; i++) codes.add((await b.query('SELECT $1::int', [String(i)])).error?.code);
       expect(codes.has('42P05'), id).to.equal(fails);
+    }
+  });
+
+  it('shows the statement caches executing by name on a server that never saw the statement (26000), the pooler-safe variants not', async () => {
+    // a prepares on one server; while b holds that server in a transaction, a's next
+    // transaction gets another one. Names counting per process (pgx, tokio-postgres) do not
+    // collide, but this they meet all the same.
+    for (const base of ['pgx', 'tokio-postgres', 'ruby-pg', 'pdo-pgsql']) {
+      for (const id of [base, `${base}:pooler-safe`]) {
+        const [a, b] = [await connect(id, bouncer.lanes[0].pools.wide), await connect('raw', bouncer.lanes[0].pools.wide)];
+        expect((await a.query('SELECT $1::int', ['1'])).error, id).to.equal(undefined);
+        await b.query('BEGIN');
+        await b.query('SELECT 1');
+        await a.query('BEGIN');
+        const r = await a.query('SELECT $1::int', ['2']);
+        await a.query('ROLLBACK');
+        await b.query('COMMIT');
+        expect(r.error?.code, id).to.equal(id === base ? '26000' : undefined);
+      }
     }
   });
 
@@ -161,6 +219,13 @@ describe('drivers of other languages (real PostgreSQL and pgbouncer)', function 
     expect(driver('pgjdbc').version).to.match(/^42\.\d+\.\d+$/);
     expect(driver('pgjdbc').library).to.match(/^pgjdbc \(libpostgresql-jdbc-java on Java \d+/);
     expect(driver('libpq').version).to.match(/^1\d\.\d+$/);
+    expect(driver('pgx').version).to.match(/^4\.\d+\.\d+$/);
+    expect(driver('pgx').library).to.match(/^pgx v4 \(golang-github-jackc-pgx-v4-dev, built with go1\.\d+/);
+    expect(driver('ruby-pg').version).to.match(/^1\.\d+\.\d+$/);
+    expect(driver('ruby-pg').library).to.match(/^ruby-pg \(ruby-pg on Ruby 3\.\d+.*libpq 1\d\.\d+\)$/);
+    expect(driver('pdo-pgsql').version).to.match(/^8\.\d+\.\d+$/);
+    expect(driver('tokio-postgres').version).to.match(/^0\.7\.\d+$/);
+    expect(driver('tokio-postgres').library).to.match(/^tokio-postgres \(librust-tokio-postgres-dev, built with rustc 1\.\d+/);
   });
 
   it('fails the operations in flight with the helper\'s stderr when the helper dies, then starts a new one', async () => {
@@ -180,19 +245,26 @@ describe('drivers of other languages (real PostgreSQL and pgbouncer)', function 
   });
 
   it('leaves no helper behind when the process that started it is killed', async () => {
-    for (const id of ['psycopg', 'pgjdbc']) {
+    // The process each driver's helper runs as; PDO's sessions are processes of the helper's own.
+    const HELPER_COMMAND: Record<string, string> = { psycopg: 'psycopg_helper.py', pgjdbc: 'PgjdbcHelper.java', 'pdo-pgsql': 'pdo_pgsql_helper.php', pgx: 'pgx-helper' };
+    for (const id of Object.keys(HELPER_COMMAND)) {
       const child = spawn(process.execPath, ['--import', 'tsx', HOLD, id, JSON.stringify(direct.lanes[0].direct)], { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       child.stdout.on('data', (d) => { out += d; });
       child.stderr.on('data', (d) => { out += d; });
       await eventually(`${id} helper to serve the child`, 30_000, () => out.includes('ready'));
-      const helpers = processesMentioning(id === 'psycopg' ? 'psycopg_helper.py' : 'PgjdbcHelper.java')
-        .filter((pid) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[3] === String(child.pid));
+      const mentioning = processesMentioning(HELPER_COMMAND[id]);
+      const parent = (pid: number) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[3];
+      const helpers = mentioning.filter((pid) => parent(pid) === String(child.pid));
       expect(helpers, `${id}: ${out}`).to.have.length(1);
+      const sessions = mentioning.filter((pid) => parent(pid) === String(helpers[0]));
+      expect(sessions, id).to.have.length(id === 'pdo-pgsql' ? 1 : 0);
       child.kill('SIGKILL');
-      await eventually(`${id} helper ${helpers[0]} to exit after its parent was killed`, 5000, () => {
-        try { return readFileSync(`/proc/${helpers[0]}/stat`, 'utf8').split(' ')[2] === 'Z'; } catch { return true; }
-      });
+      for (const pid of [...helpers, ...sessions]) {
+        await eventually(`${id} helper process ${pid} to exit after its parent was killed`, 5000, () => {
+          try { return readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] === 'Z'; } catch { return true; }
+        });
+      }
     }
   });
 });

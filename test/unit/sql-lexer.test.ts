@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { statementCount, toJdbc, toPyformat } from '../../harness/drivers/sql-lexer.ts';
+import { inlineParams, statementCount, toJdbc, toPdoNamed, toPyformat } from '../../harness/drivers/sql-lexer.ts';
 
 describe('sql lexer for driver placeholders', () => {
   it('counts statements outside literals, identifiers, comments and dollar quotes', () => {
@@ -25,4 +25,19 @@ describe('sql lexer for driver placeholders', () => {
     expect(toPyformat("SELECT $1::int + 1, '%' || $1, $2 % 3")).to.equal("SELECT %(p1)s::int + 1, '%%' || %(p1)s, %(p2)s %% 3");
     expect(toPyformat("SELECT E'\\'$1'")).to.equal("SELECT E'\\'$1'");
   });
+
+  it('rewrites $n to PDO\'s :pn, a name as often as the number, casts and literals untouched', () => {
+    expect(toPdoNamed("SELECT $2::text || $1, $1::int + 1, '%?$1'")).to.equal("SELECT :p2::text || :p1, :p1::int + 1, '%?$1'");
+    expect(toPdoNamed('SELECT a$1 FROM t -- $1\n WHERE x = $10')).to.equal('SELECT a$1 FROM t -- $1\n WHERE x = :p10');
+  });
+
+  it('writes parameters into the SQL as literals, E\'\' where a backslash is, NULL for null', () => {
+    expect(inlineParams("SELECT $2::text || $1, $1::int + 1, '%?$1', $3::int IS NULL", ['5', 'x', null]))
+      .to.equal("SELECT 'x'::text || '5', '5'::int + 1, '%?$1', NULL::int IS NULL");
+    expect(inlineParams('SELECT $1', ["it's"])).to.equal("SELECT 'it''s'");
+    expect(inlineParams('SELECT $1', ['a\\b'])).to.equal("SELECT E'a\\\\b'");
+    expect(inlineParams('SELECT $$ $1 $$, $1', ['v'])).to.equal("SELECT $$ $1 $$, 'v'");
+    expect(() => inlineParams('SELECT $2', ['a'])).to.throw(/names \$2 but only 1 parameter/);
+  });
 });
+

@@ -56,6 +56,25 @@ const LOGIN_FAILURE_CODE: ProfileEntry = {
   divergence: { kind: 'sqlstate', sqlstate: '08P01' },
 };
 
+/**
+ * pgbouncer 1.18.0 exits (FATAL "bad client state: 0" in disconnect_client) when a cancel
+ * request's client closes its connection before pgbouncer has passed the request on: the
+ * client was freed without being unlinked from the server connection carrying its cancel.
+ * Fixed in 1.19.1 (pgbouncer#846). libpq waits for pgbouncer to close the cancel connection;
+ * tokio-postgres closes it as soon as the key is written, every time.
+ */
+const CANCEL_CLIENT_GONE_CRASH: ProfileEntry = {
+  // Seen in these; the trait names every scenario in which a driver cancels.
+  scenarios: ['cancel/own-running-query', 'cancel/own-cancel-spares-other-clients-query'],
+  traits: ['driver-cancel'],
+  drivers: ['tokio-postgres', 'tokio-postgres:pooler-safe'],
+  versions: '>=1.18.0 <1.19.1',
+  stopsThePooler: true,
+  reason: 'pgbouncer 1.18.0 exits (FATAL "bad client state: 0") when the client of a cancel request disconnects before pgbouncer passed the request on, which tokio-postgres always does (fixed in 1.19.1)',
+  link: 'https://github.com/pgbouncer/pgbouncer/issues/801',
+  source: 'issue',
+};
+
 const TERMINATE_DROPS_PENDING_QUERY: ProfileEntry = {
   scenarios: ['protocol-framing/terminate-in-same-write-as-query', 'protocol-framing/terminate-in-same-write-statement-still-runs'],
   reason: 'pgbouncer acts on a Terminate read in the same packet as a Query before forwarding the Query: the statement never runs and no reply is sent (PostgreSQL runs it, answers, then closes); still so in 1.26.1',
@@ -71,17 +90,18 @@ const TERMINATE_DROPS_PENDING_QUERY: ProfileEntry = {
 const DRIVER_STATEMENTS: readonly ProfileEntry[] = [
   {
     scenarios: ['drivers/statement-cache-after-other-client-used-the-server'],
-    // Their names count per connection (S_1, _pg3_0); asyncpg's count per process and
-    // postgres.js's are random, so two clients of those do not collide.
-    drivers: ['pgjdbc', 'psycopg'],
-    reason: 'protocol-level prepared statements are not tracked (before 1.21, or max_prepared_statements=0); pgjdbc (S_1) and psycopg (_pg3_0) number their statements per connection, so the next client\'s first named statement collides with the previous client\'s on the shared server (42P05)',
+    // Their names count per connection (S_1, _pg3_0, a1); asyncpg's, pgx's and tokio-postgres's
+    // count per process and postgres.js's are random, so two clients of those do not collide.
+    // PDO's count per connection too, but PDO answers 42P05 with DEALLOCATE and a new Parse.
+    drivers: ['pgjdbc', 'psycopg', 'ruby-pg'],
+    reason: 'protocol-level prepared statements are not tracked (before 1.21, or max_prepared_statements=0); pgjdbc (S_1), psycopg (_pg3_0) and Rails\' statements over ruby-pg (a1) number their statements per connection, so the next client\'s first named statement collides with the previous client\'s on the shared server (42P05)',
     link: FEATURES,
     ...UNTRACKED,
     divergence: { kind: 'error', sqlstate: '42P05' },
   },
   {
     scenarios: ['drivers/statement-cache-on-another-server-connection'],
-    drivers: ['pgjdbc', 'psycopg', 'asyncpg', 'postgres.js'],
+    drivers: ['pgjdbc', 'psycopg', 'asyncpg', 'postgres.js', 'pgx', 'ruby-pg', 'pdo-pgsql', 'tokio-postgres'],
     reason: 'protocol-level prepared statements are not tracked (before 1.21, or max_prepared_statements=0); the driver executes by name a statement it prepared on the server it had before, which the server it gets now never saw (26000)',
     link: FEATURES,
     ...UNTRACKED,
@@ -98,6 +118,40 @@ const DRIVER_STATEMENTS: readonly ProfileEntry[] = [
     link: 'https://magicstack.github.io/asyncpg/current/faq.html#why-am-i-getting-prepared-statement-errors',
     ...UNTRACKED,
     divergence: { kind: 'error', sqlstate: '26000' },
+  },
+  {
+    // pgx prepares every query (its statement cache) and runs it by name from then on.
+    scenarios: '**',
+    drivers: ['pgx'],
+    optional: true,
+    reason: 'feature map: protocol-level prepared plans "No" in transaction pooling (before 1.21, or max_prepared_statements=0); pgx\'s statement cache executes by name (lrupsc_N_M) a statement prepared on another server connection (26000)',
+    link: FEATURES,
+    ...UNTRACKED,
+    divergence: { kind: 'error', sqlstate: '26000' },
+  },
+  {
+    // A tokio-postgres application keeps the Statement it prepared (s<N>) and runs it again.
+    scenarios: '**',
+    drivers: ['tokio-postgres'],
+    optional: true,
+    reason: 'protocol-level prepared statements are not tracked (before 1.21, or max_prepared_statements=0); a tokio-postgres Statement kept from an earlier transaction is executed by name (s<N>) on a server connection that never prepared it (26000)',
+    link: 'https://github.com/pgbouncer/pgbouncer/issues/1067',
+    source: 'issue',
+    ...UNTRACKED,
+    divergence: { kind: 'error', sqlstate: '26000' },
+  },
+  {
+    // PDO numbers its statements per connection (pdo_stmt_00000001, ...) and a PDOStatement
+    // kept from an earlier transaction is executed by name: on the server the next transaction
+    // gets, that name is missing, or it is another client's statement, which then runs instead
+    // (its rows, or its BEGIN, leaving a transaction open that aborts at the next error).
+    scenarios: '**',
+    drivers: ['pdo-pgsql'],
+    optional: true,
+    reason: 'feature map: protocol-level prepared plans "No" in transaction pooling (before 1.21, or max_prepared_statements=0); a PDO statement prepared in an earlier transaction is executed by name (pdo_stmt_N) where the server has none of that name (26000) or another client\'s statement of that name, which runs instead (other rows, or a transaction left open: 25P02)',
+    link: FEATURES,
+    ...UNTRACKED,
+    divergence: [{ kind: 'error', sqlstate: '26000' }, { kind: 'error', sqlstate: '25P02' }, { kind: 'rows' }],
   },
 ];
 
@@ -150,7 +204,9 @@ const TRANSACTION_POOLING: readonly ProfileEntry[] = [
     // postgres.js sends application_name in its StartupMessage and pgjdbc SETs one after login;
     // pgbouncer restores a client's known value on every server it gets. raw, pg, psycopg and
     // asyncpg (without an application name configured) have none, so nothing is restored.
-    drivers: ['raw', 'pg', 'psycopg', 'psycopg:pooler-safe', 'asyncpg', 'asyncpg:pooler-safe'],
+    // pgx and tokio-postgres send none either; ruby-pg's libpq sends the script's name
+    // (fallback_application_name), which pgbouncer restores.
+    drivers: ['raw', 'pg', 'psycopg', 'psycopg:pooler-safe', 'asyncpg', 'asyncpg:pooler-safe', 'pgx', 'pgx:pooler-safe', 'tokio-postgres', 'tokio-postgres:pooler-safe'],
     reason: 'SET application_name stays on the shared server; pgbouncer only re-applies the value a client sent at startup, and before 1.22 not an empty one (pgbouncer#999)',
     link: 'https://github.com/pgbouncer/pgbouncer/issues/993',
     source: 'issue',
@@ -331,7 +387,10 @@ const STARTUP_VALUES_ECHOED: readonly ProfileEntry[] = [
   },
 ];
 
-const EVERY_MODE = [...STARTUP_VALUES_ECHOED, SERVER_SETUP_REUSED, LOAD_SURVIVES_RESET, OWN_BACKEND_KEY, APPLICATION_NAME_RESET, UNTRACKED_STARTUP_PARAMETERS, LOGIN_FAILURE_CODE, TERMINATE_DROPS_PENDING_QUERY];
+const EVERY_MODE = [
+  ...STARTUP_VALUES_ECHOED, SERVER_SETUP_REUSED, LOAD_SURVIVES_RESET, OWN_BACKEND_KEY, APPLICATION_NAME_RESET, UNTRACKED_STARTUP_PARAMETERS, LOGIN_FAILURE_CODE,
+  TERMINATE_DROPS_PENDING_QUERY, CANCEL_CLIENT_GONE_CRASH,
+];
 
 // pgbouncer's "SQL feature map for pooling modes", by our feature ids; statement pooling has
 // no column there. Until 1.21 protocol-level prepared plans were "No" in transaction pooling;
