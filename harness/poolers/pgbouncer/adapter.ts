@@ -3,6 +3,7 @@ import path from 'node:path';
 import { poll } from '../../kernel/poll.ts';
 import { TIMEOUT_MS } from '../../kernel/timeouts.ts';
 import { inRange } from '../../kernel/versions.ts';
+import { configValue, INI_LINE } from '../config-syntax.ts';
 import type { PoolerAdapter } from '../pooler-adapter.ts';
 import { boolean01, wholeNumber } from '../settings.ts';
 import { pgbouncerProfile } from './profile.ts';
@@ -32,6 +33,7 @@ export const pgbouncer: PoolerAdapter = {
     server_reset_query_always: { help: 'run server_reset_query in every pooling mode', defaults: [{ versions: '*', value: '0' }], check: boolean01 },
     server_reset_query: { help: 'the query that cleans a server connection a client released (session pooling)', defaults: [{ versions: '*', value: 'DISCARD ALL' }] },
   },
+  settingSyntax: INI_LINE,
   // One pgbouncer per lane: pgbouncer 1.18 exits ("FATAL ... server_proto(): server in bad
   // state: 11", pgbouncer#822, fixed in 1.21.0 by #927) when a server connection it is sending
   // a CancelRequest on gets a packet, which happened when backends were ended while a cancel
@@ -67,6 +69,7 @@ export const pgbouncer: PoolerAdapter = {
     });
   },
   render({ mode, port, backend, backendSecret, dir, laneDatabases, authRoles, tls, settings }) {
+    const line = (what: string, v: string) => configValue(INI_LINE, what, v);
     const server = (db: string) => `host=${backend.host} port=${backend.port} dbname=${db}`;
     // In session mode a client keeps its server until it disconnects, so a one-server pool
     // would make a second concurrent client wait: there both pools are wide, and sequential
@@ -82,11 +85,11 @@ listen_port = ${port}
 unix_socket_dir =
 pool_mode = ${mode}
 auth_type = hba
-auth_hba_file = ${path.join(dir, 'pgbouncer_hba.conf')}
-auth_file = ${path.join(dir, 'userlist.txt')}
+auth_hba_file = ${line('auth_hba_file', path.join(dir, 'pgbouncer_hba.conf'))}
+auth_file = ${line('auth_file', path.join(dir, 'userlist.txt'))}
 client_tls_sslmode = allow
-client_tls_cert_file = ${tls.cert}
-client_tls_key_file = ${tls.key}
+client_tls_cert_file = ${line('client_tls_cert_file', tls.cert)}
+client_tls_key_file = ${line('client_tls_key_file', tls.key)}
 max_client_conn = 2000
 ; pgbouncer's docs advise this for JDBC clients, which send extra_float_digits at login; the
 ; value is then dropped (auth-transport/startup-extra-float-digits shows that).
@@ -99,8 +102,8 @@ logfile =
 pidfile =
 log_connections = 1
 log_disconnections = 1
-admin_users = ${backend.user}
-${Object.entries(settings).map(([k, v]) => `${k} = ${v}`).join('\n')}
+admin_users = ${line('admin_users', backend.user)}
+${Object.entries(settings).map(([k, v]) => `${k} = ${line(k, v)}`).join('\n')}
 `;
     return {
       files: {
