@@ -1,3 +1,4 @@
+import { maskConnectionStrings } from '../kernel/connection-string-mask.ts';
 import { catchStrayErrors } from '../kernel/strays.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { MissingBinaryError } from '../targets/binaries.ts';
@@ -13,7 +14,9 @@ import { POOLCHECK_VERSION } from './version.ts';
 const HELP = () => helpText(POOLCHECK_VERSION, { targets: DEFAULT_TARGETS, out: DEFAULT_OUT, lanes: String(DEFAULT_LANES), provider: 'local', 'step-timeout': String(TIMEOUT_MS.step) });
 
 export async function main(argv: string[]): Promise<number> {
-  catchStrayErrors((line) => process.stderr.write(`poolcheck: ${line}\n`));
+  // Errors quote what they were given or saw: a connection string's password goes no further.
+  const say = (line: string) => process.stderr.write(`poolcheck: ${maskConnectionStrings(line)}\n`);
+  catchStrayErrors(say);
   // A reader that stops early (`poolcheck list scenarios | head`) closes the pipe: what is left
   // to print has nowhere to go, which is no error of the run (a run goes on and still writes --out).
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -36,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     // One line for the user; the stack only when asked for (POOLCHECK_DEBUG=1) or for a fault of ours.
     const known = err instanceof UsageError || err instanceof MissingBinaryError || !process.env.POOLCHECK_DEBUG;
-    process.stderr.write(`poolcheck: ${known ? (err as Error).message.split('\n')[0] : (err as Error).stack ?? String(err)}\n`);
+    say(known ? (err as Error).message.split('\n')[0] : (err as Error).stack ?? String(err));
     return 2;
   }
 }
