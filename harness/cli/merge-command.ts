@@ -8,6 +8,7 @@ import { diffRuns, reportSide } from '../report/diff.ts';
 import { diffMarkdown } from '../report/diff-md.ts';
 import { mergeShards, type MergeInput } from '../report/merge.ts';
 import { OutFolder } from '../report/out-folder.ts';
+import { NO_REDACTION } from '../report/redact.ts';
 import { readResultsFile } from '../report/results-file.ts';
 import { exitCode, type RunReport } from '../report/run-report.ts';
 import { readShardManifest } from '../report/shard-manifest.ts';
@@ -48,7 +49,7 @@ export async function mergeCommand(positionals: readonly string[], options: Opti
       if (existsSync(logs)) cpSync(logs, path.join(folder.logDir, `shard-${s.manifest.shard.index}-of-${s.manifest.shard.count}`), { recursive: true });
     }
     folder.publish((dir) => {
-      writeReport(dir, report, transcripts, (s) => s, { features: merged.features, published: (t) => merged.published[t] });
+      writeReport(dir, report, transcripts, NO_REDACTION, { features: merged.features, published: (t) => merged.published[t] });
       if (report.diff) writeFileSync(path.join(dir, 'diff.md'), diffMarkdown(report.diff));
     });
     folder.close();

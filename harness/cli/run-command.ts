@@ -5,6 +5,7 @@ import { driver, driverIds } from '../drivers/registry.ts';
 import { ensureDriverPrerequisites } from '../drivers/prerequisites.ts';
 import type { Driver } from '../drivers/session.ts';
 import { straysOutsideScenarios } from '../kernel/strays.ts';
+import { weakSecretWarnings } from '../kernel/weak-secret.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { findPooler } from '../poolers/known-poolers.ts';
 import { withKnownIssues } from '../poolers/known-issue.ts';
@@ -13,7 +14,7 @@ import { loadProfileFile } from '../poolers/profile-file.ts';
 import { assembleReport, targetFacts } from '../report/assemble.ts';
 import { diffRuns, reportSide } from '../report/diff.ts';
 import { diffMarkdown } from '../report/diff-md.ts';
-import { redactor } from '../report/redact.ts';
+import { redaction, redactReport } from '../report/redact.ts';
 import { readResultsFile, type ResultsFile } from '../report/results-file.ts';
 import { exitCode, type RunReport } from '../report/run-report.ts';
 import { OutFolder, stagingFolder } from '../report/out-folder.ts';
@@ -121,6 +122,7 @@ export async function runCommand(given: Options, positionals: readonly string[])
   const { runId, drivers, scenarios, broken, out, quiet, chosen } = plan;
   // Each starts file:line:col (or file: step N), so an editor can jump to it; reported before any server starts.
   for (const line of broken.flatMap((b) => b.problems)) process.stderr.write(`${line}\n`);
+  for (const line of weakSecretWarnings(chosen.secrets())) process.stderr.write(`poolcheck: warning: ${line}\n`);
   const { provider } = chosen;
   const reaped = reapLeftovers();
   if (reaped) process.stderr.write(`poolcheck: stopped ${reaped} server process(es) left by an earlier run that was killed\n`);
@@ -133,7 +135,7 @@ export async function runCommand(given: Options, positionals: readonly string[])
   const startedAt = new Date();
   const finish = (interrupted?: { reason: string; planned: number }) => {
     const report = publishReport(plan, folder, { targets, state, startedAt, interrupted });
-    printSummary(report, out, redactor(chosen.secrets()));
+    printSummary(report, out, redaction(chosen.secrets()).anywhere);
     return report;
   };
   // An interrupted run publishes what it finished; one that finished nothing keeps the previous reports.
@@ -235,21 +237,24 @@ function publishReport(plan: RunPlan, folder: OutFolder, run: {
     scenarios, targets: ordered, drivers: plan.drivers, results: run.state.results, profileOf, settingsOf, interrupted: run.interrupted, shard: plan.shard,
   });
   const report: RunReport = plan.baseline ? { ...assembled.report, diff: diffRuns(plan.baseline, reportSide(assembled.report)) } : assembled.report;
-  const redact = redactor(plan.chosen.secrets());
+  const red = redaction(plan.chosen.secrets());
+  const redact = red.anywhere;
+  // What leaves this function (the summary line, GitHub annotations) is redacted as the files are.
+  const shown = redactReport(report, red);
   const published = (target: string) => {
     const t = ordered.find((x) => x.spec.id === target);
     return t?.spec.pooler ? publishedAnswers(profileOf(t.spec.pooler), targetFacts({ settingsOf }, t)) : undefined;
   };
   folder.publish((dir) => {
-    writeReport(dir, report, assembled.transcripts, redact, { features: plan.catalog.features, published });
-    if (report.diff) writeFileSync(path.join(dir, 'diff.md'), redact(diffMarkdown(report.diff)));
+    writeReport(dir, report, assembled.transcripts, red, { features: plan.catalog.features, published });
+    if (shown.diff) writeFileSync(path.join(dir, 'diff.md'), redact(diffMarkdown(shown.diff)));
     if (plan.shard) {
       writeFileSync(path.join(dir, SHARD_FILE), redact(shardManifestJson({
-        shard: plan.shard, scenarios: scenarios.map((s) => s.id), report, features: plan.catalog.features,
+        shard: plan.shard, scenarios: scenarios.map((s) => s.id), report: shown, features: plan.catalog.features,
         plan: planFingerprint({ poolcheckVersion: POOLCHECK_VERSION, scenarios: scenarios.map((s) => s.id), drivers: plan.drivers, targets: run.targets.map((t) => t.id) }),
         published: Object.fromEntries(run.targets.flatMap((t) => { const p = published(t.id); return p ? [[t.id, p]] : []; })),
       })));
     }
   });
-  return report;
+  return shown;
 }
