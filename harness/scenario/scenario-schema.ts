@@ -6,14 +6,12 @@
 import { CAPABILITIES } from '../drivers/session.ts';
 import { isSqlState } from '../kernel/errors.ts';
 import { OBSERVER } from '../kernel/names.ts';
-import { didYouMean, type Field, type ObjectSchema, type Schema } from '../kernel/schema.ts';
+import { didYouMean, type Field, type FieldsOf, type ObjectSchema, type Schema } from '../kernel/schema.ts';
 import type { KnownIssue } from '../poolers/known-issue.ts';
 import { knownPoolerIds } from '../poolers/known-poolers.ts';
 import { ENTRY_FIELDS } from '../poolers/profile-file.ts';
 import { MESSAGE_NAMES, type FrontendMessage } from '../wire/messages.ts';
 import { CATEGORIES, type Expect, type ScenarioSpec, type SessionSpec, type StepBase, type StepKind, type StepKinds } from './model.ts';
-
-type FieldsOf<T> = { readonly [F in keyof T]-?: Field };
 
 const text: Schema = { kind: 'string' };
 const texts: Schema = { kind: 'list', of: text };
