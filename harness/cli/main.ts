@@ -9,13 +9,15 @@ import { imagesCommand } from './images-command.ts';
 import { listCommand } from './list-command.ts';
 import { mergeCommand } from './merge-command.ts';
 import { DEFAULT_LANES, DEFAULT_OUT, DEFAULT_TARGETS, runCommand } from './run-command.ts';
+import { terminalText } from './terminal-text.ts';
 import { POOLCHECK_VERSION } from './version.ts';
 
 const HELP = () => helpText(POOLCHECK_VERSION, { targets: DEFAULT_TARGETS, out: DEFAULT_OUT, lanes: String(DEFAULT_LANES), provider: 'local', 'step-timeout': String(TIMEOUT_MS.step) });
 
 export async function main(argv: string[]): Promise<number> {
-  // Errors quote what they were given or saw: a connection string's password goes no further.
-  const say = (line: string) => process.stderr.write(`poolcheck: ${maskConnectionStrings(line)}\n`);
+  // Errors quote what they were given or saw: a connection string's password goes no further,
+  // nor does an escape sequence (a stack, asked for with POOLCHECK_DEBUG, keeps its lines).
+  const say = (text: string) => process.stderr.write(`poolcheck: ${maskConnectionStrings(text).split('\n').map(terminalText).join('\n')}\n`);
   catchStrayErrors(say);
   // A reader that stops early (`poolcheck list scenarios | head`) closes the pipe: what is left
   // to print has nowhere to go, which is no error of the run (a run goes on and still writes --out).
