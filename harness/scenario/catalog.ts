@@ -9,6 +9,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { matchesId } from '../kernel/id-glob.ts';
+import { settlesWithin } from '../kernel/poll.ts';
+import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { identity, loadCaseFile, type LoadedFile } from './case-file.ts';
 import type { Feature } from './feature.ts';
 import { CATEGORIES, type BrokenScenario, type Origin, type Scenario } from './model.ts';
@@ -26,13 +28,33 @@ const CASE_FILE = /\.ya?ml$/;
 // A module in a case folder: TypeScript (tsx loads it) or JavaScript, not a declaration file.
 const MODULE = /^(?!.*\.d\.[cm]?ts$).*\.([cm]?ts|[cm]?js)$/;
 
+/**
+ * A module whose loading did not finish by its deadline (a top-level await that never settles).
+ * Its code may still be running in this process, and nothing can stop it there: the command
+ * ends, naming the file, rather than run beside it or hang without a word.
+ */
+export class ModuleLoadTimeout extends Error {
+  override readonly name = 'ModuleLoadTimeout';
+}
+
+/** How long a module may take to load (loadCatalog's option, so a test need not wait the real deadline). */
+export interface CatalogOptions {
+  readonly moduleLoadMs?: number;
+}
+
 /** A suite module: its default export, one scenario or a list, each checked. */
-async function loadModule(file: string, source: string, origin: Origin): Promise<LoadedFile> {
+async function loadModule(file: string, source: string, origin: Origin, opts: CatalogOptions): Promise<LoadedFile> {
   const unloadable = (why: string): LoadedFile => ({ scenarios: [], broken: [{ id: source, category: 'invalid', source, problems: [`${source}: ${why}`], origin, anonymous: true }] });
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    const loading = import(pathToFileURL(file).href) as Promise<{ default?: unknown }>;
+    const ms = opts.moduleLoadMs ?? TIMEOUT_MS.moduleLoad;
+    if (!(await settlesWithin(loading, ms))) {
+      throw new ModuleLoadTimeout(`${source}: the module did not finish loading within ${ms / 1000} s (a top-level await that never settles?); poolcheck stops, as its code may still be running`);
+    }
+    mod = await loading;
   } catch (e) {
+    if (e instanceof ModuleLoadTimeout) throw e;
     const message = (e as Error).message.split('\n')[0];
     // tsx loads a .ts file as CommonJS unless its package says "type": "module"; poolcheck's API is ES modules only.
     const hint = /require\(\)|ES Module/.test(message) ? ' (a case module is an ES module: name it .mts, or put "type": "module" in the package.json beside it)' : '';
@@ -55,9 +77,9 @@ async function loadModule(file: string, source: string, origin: Origin): Promise
 }
 
 /** `source` names the file in messages: relative to poolcheck's folder if shipped, else to the working folder. */
-async function loadFile(file: string, origin: Origin, suites: string): Promise<LoadedFile> {
+async function loadFile(file: string, origin: Origin, suites: string, opts: CatalogOptions): Promise<LoadedFile> {
   const source = path.relative(origin.shipped ? path.dirname(suites) : process.cwd(), file) || file;
-  return CASE_FILE.test(file) ? loadCaseFile(file, source, origin) : loadModule(file, source, origin);
+  return CASE_FILE.test(file) ? loadCaseFile(file, source, origin) : loadModule(file, source, origin, opts);
 }
 
 /** A case folder's files, depth first in name order; `_name` and `.name` (helpers, hidden) and node_modules are left out. */
@@ -82,13 +104,13 @@ function shippedFiles(dir: string): Array<{ readonly file: string; readonly orig
  * The shipped catalogue in `dir`, then the scenarios of each case folder in `caseFolders`
  * (absolute paths; the CLI checks that they exist).
  */
-export async function loadCatalog(dir = SUITES_DIR, caseFolders: readonly string[] = []): Promise<Catalog> {
+export async function loadCatalog(dir = SUITES_DIR, caseFolders: readonly string[] = [], opts: CatalogOptions = {}): Promise<Catalog> {
   const files = [...shippedFiles(dir), ...caseFolders.flatMap((folder) => caseFolderFiles(folder).map((file) => ({ file, origin: { shipped: false, folder } })))];
   const scenarios: Scenario[] = [];
   const broken: BrokenScenario[] = [];
   const seen = new Map<string, string>();
   for (const { file, origin } of files) {
-    const loaded = await loadFile(file, origin, dir);
+    const loaded = await loadFile(file, origin, dir, opts);
     // The first definition of an id stands; a later one (a user's case reusing a shipped id) is broken.
     for (const s of loaded.scenarios) {
       const first = seen.get(s.id);
