@@ -121,7 +121,7 @@ export async function runCommand(given: Options, positionals: readonly string[])
   const plan = await planRun(given, positionals);
   const { runId, drivers, scenarios, broken, out, quiet, chosen } = plan;
   // Each starts file:line:col (or file: step N), so an editor can jump to it; reported before any server starts.
-  for (const line of broken.flatMap((b) => b.problems)) process.stderr.write(`${line}\n`);
+  for (const line of [...plan.catalog.warnings, ...broken.flatMap((b) => b.problems)]) process.stderr.write(`${line}\n`);
   for (const line of weakSecretWarnings(chosen.secrets())) process.stderr.write(`poolcheck: warning: ${line}\n`);
   const { provider } = chosen;
   const reaped = reapLeftovers();

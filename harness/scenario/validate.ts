@@ -8,9 +8,11 @@ import { findPooler } from '../poolers/known-poolers.ts';
 import { OBSERVER, type Origin, type Scenario, type ScenarioSpec, type Step, type StepKind, type StepSpec } from './model.ts';
 import { SCENARIO_SCHEMA, STEP_KIND_NAMES } from './scenario-schema.ts';
 import { STEP_KINDS, type SavedRefFields } from './step-kinds.ts';
+import { weakChecks } from './weak-checks.ts';
 
 export type Checked =
-  | { readonly ok: true; readonly scenario: Scenario }
+  /** `warnings`: checks that cannot fail where the bug exists (weak-checks.ts); errors under --strict. */
+  | { readonly ok: true; readonly scenario: Scenario; readonly warnings: readonly Problem[] }
   | { readonly ok: false; readonly problems: readonly Problem[] };
 
 /** A problem as one line where there is no file position (a TypeScript suite): "step 3: ...". */
@@ -60,7 +62,7 @@ export function checkScenario(spec: unknown, source: string, origin: Origin = { 
   problems.push(...knownModeProblems(data));
   // In the order they were written: the scenario's own keys, then step by step.
   const order = (p: Problem) => (p.path[0] === 'steps' && typeof p.path[1] === 'number' ? p.path[1] : -1);
-  return problems.length ? { ok: false, problems: problems.sort((a, b) => order(a) - order(b)) } : { ok: true, scenario: { ...data, steps, source, origin } };
+  return problems.length ? { ok: false, problems: problems.sort((a, b) => order(a) - order(b)) } : { ok: true, scenario: { ...data, steps, source, origin }, warnings: weakChecks(steps) };
 }
 
 const runsOnObserver = (k: StepKind) => 'observe' in STEP_KINDS[k];
