@@ -2,7 +2,7 @@ import { maskConnectionStrings } from '../kernel/connection-string-mask.ts';
 import { catchStrayErrors } from '../kernel/strays.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { ModuleLoadTimeout } from '../scenario/catalog.ts';
-import { MissingBinaryError } from '../targets/binaries.ts';
+import { BinaryAccessError, MissingBinaryError } from '../targets/binaries.ts';
 import { parseCommandLine, UsageError } from './args.ts';
 import { helpText } from './help.ts';
 import { diffCommand } from './diff-command.ts';
@@ -41,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     return await imagesCommand(positionals[0], positionals.slice(1), options);
   } catch (err) {
     // One line for the user; the stack only when asked for (POOLCHECK_DEBUG=1) or for a fault of ours.
-    const known = err instanceof UsageError || err instanceof MissingBinaryError || err instanceof ModuleLoadTimeout || !process.env.POOLCHECK_DEBUG;
+    const known = err instanceof UsageError || err instanceof MissingBinaryError || err instanceof BinaryAccessError || err instanceof ModuleLoadTimeout || !process.env.POOLCHECK_DEBUG;
     say(known ? (err as Error).message.split('\n')[0] : (err as Error).stack ?? String(err));
     // A module that never finished loading still runs in this process (a timer, a socket it
     // opened), which would keep poolcheck alive after its last word: only exiting stops it.
