@@ -32,9 +32,10 @@ const RULES: readonly Rule[] = [
     mask: (m, lead, key, eq) => (PASSWORD_KEY.test(decoded(key)) && (lead !== '' || eq.toUpperCase() === '%3D') ? `${lead}${key}${eq}${MASK}` : m),
   },
   // key/value: `password=PW`, `password = 'P W\'x'` (libpq: blanks around =, \ escapes in both
-  // forms); a URL's parameters are the rule above's.
+  // forms); a URL's parameters are the rule above's. Only a key ending in "password": prose
+  // says "pass = behaves like PostgreSQL".
   {
-    pattern: /(?<![?&;])\b(\w*password|pass|pwd)(\s*=\s*)('(?:[^'\\]|\\.)*(?:'|$)|"(?:[^"\\]|\\.)*(?:"|$)|(?:[^\s\\'"]|\\.)(?:[^\s\\]|\\.)*)/gim,
+    pattern: /(?<![?&;])\b(\w*password)(\s*=\s*)('(?:[^'\\]|\\.)*(?:'|$)|"(?:[^"\\]|\\.)*(?:"|$)|(?:[^\s\\'"]|\\.)(?:[^\s\\]|\\.)*)/gim,
     mask: (_m, key, eq) => `${key}${eq}${MASK}`,
   },
   // Fields of JSON, JavaScript and Python objects: "password": "PW", 'password': 'PW'.

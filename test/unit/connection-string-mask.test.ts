@@ -32,7 +32,7 @@ describe('passwords in connection strings', () => {
   it('leave what is no password alone', () => {
     for (const text of [
       'postgres://app@db:5432/x', 'https://www.pgbouncer.org/config.html?tab=1#auth', "SET password_encryption = 'md5'",
-      "ALTER ROLE app PASSWORD 'x'", 'a session with a wrong password', 'a FE=> PasswordMessage(<hidden>)', 'max_prepared_statements=0',
+      "ALTER ROLE app PASSWORD 'x'", 'a session with a wrong password', 'Legend: pass = behaves like PostgreSQL; pwd = here', 'a FE=> PasswordMessage(<hidden>)', 'max_prepared_statements=0',
     ]) expect(maskConnectionStrings(text), text).to.equal(text);
   });
 
