@@ -29,6 +29,15 @@ export const INI_LINE: ConfigSyntax = {
 };
 
 /**
+ * A field of a file of one entry a line: pgbouncer's auth_file ("user" "password", a quote inside
+ * doubled, src/loader.c copy_quoted), pgpool's pool_passwd (user:TEXTpassword, up to the line's end).
+ */
+export const LINE_FIELD: ConfigSyntax = {
+  describe: 'a field of a one-entry-a-line file',
+  problem: controlProblem,
+};
+
+/**
  * pgpool.conf: a single-quoted string. Its lexer takes `\x` as an escape that keeps the quote
  * from ending the string, and its value is the text between the quotes as written: no `''`
  * and no backslash escape comes back as a quote (src/config/pool_config_l.l, STRING and

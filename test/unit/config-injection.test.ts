@@ -61,6 +61,13 @@ describe('config injection through target settings', () => {
       .to.throw('cannot write the password as a double-quoted string in odyssey.conf: odyssey.conf cannot quote " or \\ inside a string');
   });
 
+  it('writes passwords into auth files only as their parsers read them back', () => {
+    const backend = (password: string) => ({ host: '127.0.0.1', port: 1, database: 'd', user: 'u', password });
+    expect(render(pgbouncer, { backend: backend('a"b') }).files['userlist.txt']).to.contain('"pc_md5" "a""b"');
+    expect(() => render(pgbouncer, { backend: backend('a\n"x" "y"') })).to.throw(/^cannot write the password as a field of a one-entry-a-line file/);
+    expect(() => render(pgpool, { backend: backend('a\nroot:TEXTx') })).to.throw(/^cannot write the password as a field/);
+  });
+
   it('knows what each config syntax reads back unchanged', () => {
     expect(INI_LINE.problem('DISCARD ALL')).to.equal(undefined);
     expect(INI_LINE.problem('a\u007fb')).to.match(/control character/);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { poll } from '../../kernel/poll.ts';
 import { TIMEOUT_MS } from '../../kernel/timeouts.ts';
 import { inRange } from '../../kernel/versions.ts';
-import { configValue, INI_LINE } from '../config-syntax.ts';
+import { configValue, INI_LINE, LINE_FIELD } from '../config-syntax.ts';
 import type { PoolerAdapter } from '../pooler-adapter.ts';
 import { boolean01, wholeNumber } from '../settings.ts';
 import { pgbouncerProfile } from './profile.ts';
@@ -70,6 +70,8 @@ export const pgbouncer: PoolerAdapter = {
   },
   render({ mode, port, backend, backendSecret, dir, laneDatabases, authRoles, tls, settings }) {
     const line = (what: string, v: string) => configValue(INI_LINE, what, v);
+    // auth_file fields: double-quoted, a quote inside written twice (src/loader.c, copy_quoted).
+    const field = (what: string, v: string) => `"${configValue(LINE_FIELD, what, v).replace(/"/g, '""')}"`;
     const server = (db: string) => `host=${backend.host} port=${backend.port} dbname=${db}`;
     // In session mode a client keeps its server until it disconnects, so a one-server pool
     // would make a second concurrent client wait: there both pools are wide, and sequential
@@ -113,7 +115,11 @@ ${Object.entries(settings).map(([k, v]) => `${k} = ${line(k, v)}`).join('\n')}
         // https://www.pgbouncer.org/config.html#authentication-file-format). The md5 role by
         // its plain password, from which pgbouncer answers md5 both ways. The file stays in the
         // target's private folder.
-        'userlist.txt': [`"${backend.user}" "${backendSecret}"`, `"${authRoles.md5}" "${backend.password}"`, `"${authRoles.trust}" ""`].join('\n') + '\n',
+        'userlist.txt': [
+          `${field('the user', backend.user)} ${field('the SCRAM secret', backendSecret)}`,
+          `${field('the md5 role', authRoles.md5)} ${field('the password', backend.password)}`,
+          `${field('the trust role', authRoles.trust)} ""`,
+        ].join('\n') + '\n',
         // The same methods per role as the database's pg_hba.conf (auth_type = hba).
         'pgbouncer_hba.conf': [`host all ${authRoles.trust} 127.0.0.1/32 trust`, `host all ${authRoles.md5} 127.0.0.1/32 md5`, 'host all all 127.0.0.1/32 scram-sha-256'].join('\n') + '\n',
       },

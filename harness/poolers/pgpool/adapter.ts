@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { poll } from '../../kernel/poll.ts';
 import { TIMEOUT_MS } from '../../kernel/timeouts.ts';
-import { configValue, PGPOOL_STRING } from '../config-syntax.ts';
+import { configValue, LINE_FIELD, PGPOOL_STRING } from '../config-syntax.ts';
 import type { PoolerAdapter, PoolKind } from '../pooler-adapter.ts';
 import { pgpoolProfile } from './profile.ts';
 
@@ -204,7 +204,7 @@ export const pgpool: PoolerAdapter = {
         'pgpool.conf': conf,
         'pool_hba.conf': hba.join('\n') + '\n',
         // user:TEXTpassword; the file stays in the target's private folder (mode 0600).
-        pool_passwd: withPassword.map((u) => `${u}:TEXT${backend.password}`).join('\n') + '\n',
+        pool_passwd: withPassword.map((u) => `${configValue(LINE_FIELD, 'a user', u)}:TEXT${configValue(LINE_FIELD, 'the password', backend.password)}`).join('\n') + '\n',
         'pcp.conf': '',
       },
       // -n: stay in the foreground (a managed child); -D: ignore any saved backend status.
