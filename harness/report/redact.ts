@@ -32,19 +32,19 @@ export function redaction(secrets: readonly string[]): Redaction {
 /**
  * The report with every field that can quote a server passed through `serverText`: results'
  * messages and what each step observed (a login error a pooler worded with the password it got),
- * a target's start error, a diff's messages. Ids, settings, profile reasons and the steps' own
- * SQL are the run's words, never a server's.
+ * a target's start error, a diff's messages. Ids, settings, profile reasons, the steps' own SQL
+ * and what they expected are the run's words, never a server's.
  */
 export function redactReport(r: RunReport, red: Redaction): RunReport {
   const t = red.serverText;
   const opt = (s: string | undefined) => (s === undefined ? s : t(s));
-  const divergence = <D extends { readonly expected: string; readonly observed: string }>(d: D | undefined) => (d ? { ...d, expected: t(d.expected), observed: t(d.observed) } : d);
+  const divergence = <D extends { readonly observed: string }>(d: D | undefined) => (d ? { ...d, observed: t(d.observed) } : d);
   return {
     ...r,
     targets: r.targets.map((x) => (x.error ? { ...x, error: t(x.error) } : x)),
     results: r.results.map((x) => ({
       ...x, message: opt(x.message), divergence: divergence(x.divergence),
-      steps: x.steps.map((s) => ({ ...s, observed: opt(s.observed), failure: opt(s.failure) })),
+      steps: x.steps.map((s) => ({ ...s, observed: opt(s.observed) })),
       ...(x.attempts ? { attempts: x.attempts.map((a) => ({ ...a, message: opt(a.message), divergence: divergence(a.divergence) })) } : {}),
     })),
     ...(r.diff ? { diff: { ...r.diff, targets: r.diff.targets.map((d) => ({ ...d, changes: d.changes.map((c) => ({ ...c, message: c.message === null ? null : t(c.message) })) })) } } : {}),
