@@ -29,13 +29,13 @@ export async function listCommand(what: string | undefined, given: Options): Pro
       if (d.sameWireAs) w(`${''.padEnd(12)} runs the scenarios where one statement runs ${d.sameWireAs.executions}+ times on a connection; elsewhere it sends what ${d.sameWireAs.base} sends (skip)`);
     }
   } else if (what === 'scenarios') {
-    const { scenarios: all, broken } = await loadCatalogFor(given.withDefaults(loadConfig(given.text('config'))));
+    const { scenarios: all, broken, warnings } = await loadCatalogFor(given.withDefaults(loadConfig(given.text('config'))));
     for (const s of all) w(`${s.id.padEnd(64)} ${s.pool.padEnd(6)} ${[...requiredCapabilities(s)].join(',') || '-'}\n    ${s.why}`);
     const cats = new Set(all.map((s) => s.category));
     w(`${all.length} scenarios in ${cats.size} categories (${[...cats].join(', ')})`);
     // The good ones are listed all the same; the exit code lets a CI check its case files without a server.
     // Each starts file:line:col (or file: step N), so an editor can jump to it.
-    for (const line of broken.flatMap((b) => b.problems)) process.stderr.write(`${line}\n`);
+    for (const line of [...warnings, ...broken.flatMap((b) => b.problems)]) process.stderr.write(`${line}\n`);
     if (broken.length) {
       process.stderr.write(`poolcheck: ${broken.length} invalid scenario(s): each run of them would be an error\n`);
       return 2;

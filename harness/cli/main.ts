@@ -1,6 +1,8 @@
+import { maskConnectionStrings } from '../kernel/connection-string-mask.ts';
 import { catchStrayErrors } from '../kernel/strays.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
-import { MissingBinaryError } from '../targets/binaries.ts';
+import { ModuleLoadTimeout } from '../scenario/catalog.ts';
+import { BinaryAccessError, MissingBinaryError } from '../targets/binaries.ts';
 import { parseCommandLine } from './args.ts';
 import { UsageError } from '../kernel/errors.ts';
 import { helpText } from './help.ts';
@@ -9,12 +11,16 @@ import { imagesCommand } from './images-command.ts';
 import { listCommand } from './list-command.ts';
 import { mergeCommand } from './merge-command.ts';
 import { DEFAULT_LANES, DEFAULT_OUT, DEFAULT_TARGETS, runCommand } from './run-command.ts';
+import { terminalText } from './terminal-text.ts';
 import { POOLCHECK_VERSION } from '../kernel/version.ts';
 
 const HELP = () => helpText(POOLCHECK_VERSION, { targets: DEFAULT_TARGETS, out: DEFAULT_OUT, lanes: String(DEFAULT_LANES), provider: 'local', 'step-timeout': String(TIMEOUT_MS.step) });
 
 export async function main(argv: string[]): Promise<number> {
-  catchStrayErrors((line) => process.stderr.write(`poolcheck: ${line}\n`));
+  // Errors quote what they were given or saw: a connection string's password goes no further,
+  // nor does an escape sequence (a stack, asked for with POOLCHECK_DEBUG, keeps its lines).
+  const say = (text: string) => process.stderr.write(`poolcheck: ${maskConnectionStrings(text).split('\n').map(terminalText).join('\n')}\n`);
+  catchStrayErrors(say);
   // A reader that stops early (`poolcheck list scenarios | head`) closes the pipe: what is left
   // to print has nowhere to go, which is no error of the run (a run goes on and still writes --out).
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -36,8 +42,11 @@ export async function main(argv: string[]): Promise<number> {
     return await imagesCommand(positionals[0], positionals.slice(1), options);
   } catch (err) {
     // One line for the user; the stack only when asked for (POOLCHECK_DEBUG=1) or for a fault of ours.
-    const known = err instanceof UsageError || err instanceof MissingBinaryError || !process.env.POOLCHECK_DEBUG;
-    process.stderr.write(`poolcheck: ${known ? (err as Error).message.split('\n')[0] : (err as Error).stack ?? String(err)}\n`);
+    const known = err instanceof UsageError || err instanceof MissingBinaryError || err instanceof BinaryAccessError || err instanceof ModuleLoadTimeout || !process.env.POOLCHECK_DEBUG;
+    say(known ? (err as Error).message.split('\n')[0] : (err as Error).stack ?? String(err));
+    // A module that never finished loading still runs in this process (a timer, a socket it
+    // opened), which would keep poolcheck alive after its last word: only exiting stops it.
+    if (err instanceof ModuleLoadTimeout) process.exit(2);
     return 2;
   }
 }

@@ -1,13 +1,14 @@
 // `poolcheck merge OUT DIR...`: the reports of a whole run from its shards' out folders, written
 // by the same writers as a run's, into OUT the way a run writes its --out (locked, staged, then
 // put in place). The shards' server logs go to logs/shard-I-of-N/.
-import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { diffRuns, reportSide } from '../report/diff.ts';
 import { diffMarkdown } from '../report/diff-md.ts';
 import { mergeShards, type MergeInput } from '../report/merge.ts';
 import { OutFolder } from '../report/out-folder.ts';
+import { NO_REDACTION } from '../report/redact.ts';
 import { readResultsFile } from '../report/results-file.ts';
 import { exitCode, type RunReport } from '../report/run-report.ts';
 import { readShardManifest } from '../report/shard-manifest.ts';
@@ -21,12 +22,16 @@ const usage = <T>(f: () => T): T => {
   try { return f(); } catch (e) { throw new UsageError((e as Error).message); }
 };
 
-/** Every file under `dir`, relative to `base`. */
+/**
+ * Every regular file under `dir`, relative to `base`. A symbolic link (to a file, a folder, or
+ * `dir` itself) is left out: a shard is an artifact someone else made, and merge copies only
+ * what is inside it, never what a link in it points at (/etc/shadow into an uploaded report).
+ */
 function filesUnder(dir: string, base: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((f) => {
-    const p = path.join(dir, f);
-    return statSync(p).isDirectory() ? filesUnder(p, base) : [path.relative(base, p)];
+  if (!existsSync(dir) || !lstatSync(dir).isDirectory()) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
+    const p = path.join(dir, d.name);
+    return d.isDirectory() ? filesUnder(p, base) : d.isFile() ? [path.relative(base, p)] : [];
   });
 }
 
@@ -46,10 +51,14 @@ export async function mergeCommand(positionals: readonly string[], options: Opti
   try {
     for (const s of shards) {
       const logs = path.join(s.dir, 'logs');
-      if (existsSync(logs)) cpSync(logs, path.join(folder.logDir, `shard-${s.manifest.shard.index}-of-${s.manifest.shard.count}`), { recursive: true });
+      const into = path.join(folder.logDir, `shard-${s.manifest.shard.index}-of-${s.manifest.shard.count}`);
+      for (const rel of filesUnder(logs, logs)) {
+        mkdirSync(path.dirname(path.join(into, rel)), { recursive: true });
+        copyFileSync(path.join(logs, rel), path.join(into, rel));
+      }
     }
     folder.publish((dir) => {
-      writeReport(dir, report, transcripts, (s) => s, { features: merged.features, published: (t) => merged.published[t] });
+      writeReport(dir, report, transcripts, NO_REDACTION, { features: merged.features, published: (t) => merged.published[t] });
       if (report.diff) writeFileSync(path.join(dir, 'diff.md'), diffMarkdown(report.diff));
     });
     folder.close();

@@ -5,10 +5,11 @@ import path from 'node:path';
 import { driver, driverIds } from '../drivers/registry.ts';
 import { ensureDriverPrerequisites } from '../drivers/prerequisites.ts';
 import { UsageError } from '../kernel/errors.ts';
+import { weakSecretWarnings } from '../kernel/weak-secret.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { loadProfileFile } from '../poolers/profile-file.ts';
 import { stagingFolder } from '../report/out-folder.ts';
-import { redactor } from '../report/redact.ts';
+import { redaction } from '../report/redact.ts';
 import { readResultsFile } from '../report/results-file.ts';
 import { selectScenarios } from '../scenario/catalog.ts';
 import { parseShard } from '../scenario/shard.ts';
@@ -56,7 +57,7 @@ async function planRun(given: Options, positionals: readonly string[]): Promise<
   const baseline = baselineFile ? usage(() => readResultsFile(baselineFile)) : undefined;
   ensureDriverPrerequisites(drivers.map((d) => d.id), !o.flag('no-install'));
   return {
-    runId, drivers, features: catalog.features, scenarios, broken, out, chosen, profiles, stepTimeoutMs: o.int('step-timeout') ?? TIMEOUT_MS.step, stressClients: o.int('stress-clients'), quiet: o.flag('quiet'), lanes,
+    runId, drivers, features: catalog.features, warnings: catalog.warnings, scenarios, broken, out, chosen, profiles, stepTimeoutMs: o.int('step-timeout') ?? TIMEOUT_MS.step, stressClients: o.int('stress-clients'), quiet: o.flag('quiet'), lanes,
     defaultTargets: !o.has('targets') && o.text('provider') !== 'external',
     shard, repeatEach: o.int('repeat-each') ?? 1, retries: o.int('retries') ?? 0, strict: o.flag('strict'), baseline,
   };
@@ -65,8 +66,9 @@ async function planRun(given: Options, positionals: readonly string[]): Promise<
 export async function runCommand(given: Options, positionals: readonly string[]): Promise<number> {
   const plan = await planRun(given, positionals);
   // Each starts file:line:col (or file: step N), so an editor can jump to it; reported before any server starts.
-  for (const line of plan.broken.flatMap((b) => b.problems)) process.stderr.write(`${line}\n`);
-  const redact = redactor(plan.chosen.secrets());
+  for (const line of [...plan.warnings, ...plan.broken.flatMap((b) => b.problems)]) process.stderr.write(`${line}\n`);
+  for (const line of weakSecretWarnings(plan.chosen.secrets())) process.stderr.write(`poolcheck: warning: ${line}\n`);
+  const redact = redaction(plan.chosen.secrets()).anywhere;
   const { report, exitCode } = await executeRun(plan, {
     note: (line) => process.stderr.write(`poolcheck: ${line}\n`),
     progress: consoleProgress(plan.quiet),

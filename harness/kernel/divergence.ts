@@ -16,6 +16,13 @@ export const DIVERGENCE_KINDS = {
 } as const;
 export type DivergenceKind = keyof typeof DIVERGENCE_KINDS;
 
+/**
+ * The expected side of a divergence the runner cannot word (the pooler closed the connection,
+ * or did not answer): PostgreSQL's own answer at that step, which the baseline rule
+ * (report/verdict.ts) writes in its place from the direct result of the same scenario and driver.
+ */
+export const POSTGRESQL_ANSWER = 'what PostgreSQL answers at this step';
+
 export interface Divergence {
   /** The step that diverged, counted from 1. */
   readonly step: number;

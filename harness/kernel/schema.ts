@@ -41,6 +41,9 @@ export interface Field {
   readonly required?: true;
 }
 
+/** A Field for every key of T: a schema written this way does not compile until it covers its model. */
+export type FieldsOf<T> = { readonly [F in keyof T]-?: Field };
+
 export type Path = ReadonlyArray<string | number>;
 
 export interface Problem {
@@ -49,6 +52,9 @@ export interface Problem {
   /** The problem is the key at `path` itself (unknown key), not its value. */
   readonly atKey?: true;
 }
+
+/** `results[3].divergence.kind`: where a problem is, in a JSON document. */
+export const jsonPath = (path: Path): string => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${p}` : p)).join('');
 
 /** Edit distance counting two swapped neighbours as one edit ("Prase" is one from "Parse"), for "did you mean". */
 export function editDistance(a: string, b: string): number {

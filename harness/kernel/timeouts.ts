@@ -61,4 +61,9 @@ export const TIMEOUT_MS = {
   helperStop: 2000,
   /** A Debian package check (`python3 -c 'import psycopg'`). */
   packageCheck: 20_000,
+  /**
+   * A scenario module (a suite file, a case folder's .ts) to finish loading: tsx compiles it in
+   * well under a second; one that takes this long waits on something that never comes.
+   */
+  moduleLoad: 30_000,
 } as const;

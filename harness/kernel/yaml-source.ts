@@ -55,7 +55,7 @@ function offsetOf(doc: Document, path: Path, atKey?: boolean): number | undefine
   return offset;
 }
 
-/** Problems as one line each: "file:line:col: message (at path)". */
-export function problemLines(doc: YamlDocument, problems: readonly Problem[]): string[] {
-  return problems.map((p) => `${doc.where(p.path, p.atKey)}: ${p.message}${p.path.length ? ` (at ${p.path.join('.')})` : ''}`);
+/** Problems as one line each: "file:line:col: message (at path)"; `label` goes before the message ("warning: "). */
+export function problemLines(doc: YamlDocument, problems: readonly Problem[], label = ''): string[] {
+  return problems.map((p) => `${doc.where(p.path, p.atKey)}: ${label}${p.message}${p.path.length ? ` (at ${p.path.join('.')})` : ''}`);
 }

@@ -1,5 +1,6 @@
 import type { ConnInfo } from '../kernel/conn-info.ts';
 import type { PoolShapes } from './pool-shape.ts';
+import type { ConfigSyntax } from './config-syntax.ts';
 import type { Profile } from './profile.ts';
 import type { SettingSpecs } from './settings.ts';
 
@@ -89,6 +90,8 @@ export interface PoolerAdapter {
   stopSignal(version: string | null): NodeJS.Signals;
   /** Settings a target may name for this pooler ({name=value}). */
   readonly settings: SettingSpecs;
+  /** How render() writes a setting's value: a value this cannot hold is refused before anything starts. */
+  readonly settingSyntax: ConfigSyntax;
   /**
    * Returns once the pooler holds no server connection for the lane, after
    * `terminateBackends` ended every backend of the lane's database: the next scenario then

@@ -3,6 +3,7 @@
 // say "when prepared-statement tracking is off" whatever the target named), and which ones a
 // default certification runs both ways.
 import { inRange } from '../kernel/versions.ts';
+import type { ConfigSyntax } from './config-syntax.ts';
 import { settingHolds, type SettingCondition } from './profile.ts';
 
 export interface SettingSpec {
@@ -35,14 +36,23 @@ export interface SettingDefault {
 
 export type SettingSpecs = Readonly<Record<string, SettingSpec>>;
 
-/** Why these settings cannot be used with this release (unknown name, value, release), or undefined. */
-export function settingsProblem(pooler: string, specs: SettingSpecs, settings: Readonly<Record<string, string>>, version: string | null): string | undefined {
+/** A value as messages show it: quoted and escaped when it holds what would not read as itself on one line. */
+// eslint-disable-next-line no-control-regex
+const shown = (v: string) => (/[\u0000-\u001f\u007f"\\]/.test(v) || v !== v.trim() ? JSON.stringify(v) : v);
+
+/**
+ * Why these settings cannot be used with this release (unknown name, a value the config file
+ * cannot hold as written, the release, the value), or undefined.
+ */
+export function settingsProblem(pooler: string, specs: SettingSpecs, settings: Readonly<Record<string, string>>, version: string | null, syntax: ConfigSyntax): string | undefined {
   for (const [name, value] of Object.entries(settings)) {
     const spec = specs[name];
     if (!spec) return `${pooler} has no setting "${name}" poolcheck can render; known: ${Object.keys(specs).join(', ') || 'none'}`;
+    const unwritable = syntax.problem(value);
+    if (unwritable) return `${pooler} setting ${name}=${shown(value)} cannot be written as ${syntax.describe}: ${unwritable}`;
     if (spec.versions && version && !inRange(version, spec.versions)) return `${pooler} ${version} has no ${name} (it exists in ${spec.versions})`;
     const bad = spec.check?.(value);
-    if (bad) return `${pooler} setting ${name}=${value}: ${bad}`;
+    if (bad) return `${pooler} setting ${name}=${shown(value)}: ${bad}`;
   }
   return undefined;
 }

@@ -1,5 +1,6 @@
 // diff.md: a RunDiff for people, per target; the drivers that moved the same way share a line.
 import type { Change, ChangeKind, RunDiff } from './diff.ts';
+import { markdownCode as code, markdownText as t } from './markdown-text.ts';
 
 const TITLES: ReadonlyArray<[ChangeKind, string]> = [
   ['new', 'New: diverging or failing where it passed'], ['fixed', 'Fixed: passes where it diverged or failed'], ['changed', 'Changed: diverges another way, or judged differently'],
@@ -16,22 +17,22 @@ function lines(changes: readonly Change[]): string[] {
     const g = groups.get(k);
     if (g) g.drivers.push(c.driver); else groups.set(k, { c, drivers: [c.driver] });
   }
-  return [...groups.values()].map(({ c, drivers }) => `- \`${c.scenario}\` (${drivers.join(', ')}): ${c.before} → ${c.after}${c.message ? `: ${c.message}` : ''}`);
+  return [...groups.values()].map(({ c, drivers }) => `- ${code(c.scenario)} (${drivers.map(t).join(', ')}): ${t(c.before)} → ${t(c.after)}${c.message ? `: ${t(c.message)}` : ''}`);
 }
 
 export function diffMarkdown(d: RunDiff): string {
-  const out = ['# poolcheck diff', '', `Before: run ${d.before.runId} (poolcheck ${d.before.poolcheckVersion}); after: run ${d.after.runId} (poolcheck ${d.after.poolcheckVersion}).`, '', diffHeadline(d)];
-  if (d.targetsOnlyBefore.length) out.push('', `Targets only before: ${d.targetsOnlyBefore.join(', ')}.`);
-  if (d.targetsOnlyAfter.length) out.push('', `Targets only after: ${d.targetsOnlyAfter.join(', ')}.`);
-  for (const t of d.targets) {
-    const release = t.before === t.after ? t.after : `${t.before} → ${t.after}`;
-    out.push('', `## ${t.target}${release ? ` (${release})` : ''}`, '');
-    if (!t.changes.length) out.push('No change.');
+  const out = ['# poolcheck diff', '', `Before: run ${t(d.before.runId)} (poolcheck ${t(d.before.poolcheckVersion)}); after: run ${t(d.after.runId)} (poolcheck ${t(d.after.poolcheckVersion)}).`, '', diffHeadline(d)];
+  if (d.targetsOnlyBefore.length) out.push('', `Targets only before: ${d.targetsOnlyBefore.map(t).join(', ')}.`);
+  if (d.targetsOnlyAfter.length) out.push('', `Targets only after: ${d.targetsOnlyAfter.map(t).join(', ')}.`);
+  for (const x of d.targets) {
+    const release = x.before === x.after ? x.after : `${x.before} → ${x.after}`;
+    out.push('', `## ${t(x.target)}${release ? ` (${t(release)})` : ''}`, '');
+    if (!x.changes.length) out.push('No change.');
     for (const [kind, title] of TITLES) {
-      const xs = t.changes.filter((c) => c.kind === kind);
+      const xs = x.changes.filter((c) => c.kind === kind);
       if (xs.length) out.push(`### ${title}`, '', ...lines(xs), '');
     }
-    if (t.onlyBefore || t.onlyAfter) out.push(`(${t.onlyBefore} results only before, ${t.onlyAfter} only after: not compared.)`);
+    if (x.onlyBefore || x.onlyAfter) out.push(`(${x.onlyBefore} results only before, ${x.onlyAfter} only after: not compared.)`);
   }
   return out.join('\n').replace(/\n+$/, '') + '\n';
 }

@@ -2,6 +2,7 @@ import { matchesId } from '../kernel/id-glob.ts';
 import type { PublishedAnswers } from '../poolers/profile.ts';
 import type { Feature, FeatureCell } from './feature.ts';
 import { agrees } from './feature.ts';
+import { markdownCode as code, markdownLinkTarget as target, markdownText as t } from './markdown-text.ts';
 import { NOTATION_LEGEND, scenarioDrivers } from './matrix-cell.ts';
 import type { RunReport } from './run-report.ts';
 import { cell } from './summary-md.ts';
@@ -19,7 +20,8 @@ export function featureCell(results: readonly Row[]): FeatureCell {
   return passed === ran.length ? 'Yes' : passed === 0 ? 'No' : 'Partial';
 }
 
-const anchor = (f: Feature) => `feature-${f.id}`;
+/** The feature's anchor: letters, digits and dashes only, as it is both an HTML id and a link. */
+const anchor = (f: Feature) => `feature-${f.id.replace(/[^a-z0-9-]/gi, '-')}`;
 
 /** What the feature map needs beside the report: the features, and each target's published answers. */
 export interface FeatureMapInput {
@@ -53,14 +55,14 @@ export function featureRows(r: RunReport, features: readonly Feature[], publishe
 /** The table alone: one row per feature, one column per target; cells link to the feature's section. */
 export function featureTable(r: RunReport, features: readonly Feature[], published: (target: string) => PublishedAnswers | undefined, linkBase = ''): string[] {
   const targets = r.targets.map((t) => t.id);
-  const out = [`| feature | ${targets.join(' | ')} |`, `|---|${targets.map(() => '---').join('|')}|`];
+  const out = [`| feature | ${targets.map(t).join(' | ')} |`, `|---|${targets.map(() => '---').join('|')}|`];
   const disagreements: string[] = [];
   for (const { feature: f, cells } of featureRows(r, features, published)) {
     const texts = cells.map(({ target, measured, documented, disagrees }) => {
-      if (disagrees) disagreements.push(`${f.title} on ${target}: poolcheck measured ${measured}, the pooler's documentation says ${documented}`);
-      return `[${measured}](${linkBase}#${anchor(f)})${documented !== undefined ? ` (docs: ${documented}${disagrees ? ' **disagrees**' : ''})` : ''}`;
+      if (disagrees) disagreements.push(`${t(f.title)} on ${t(target)}: poolcheck measured ${measured}, the pooler's documentation says ${t(documented ?? '')}`);
+      return `[${measured}](${linkBase}#${anchor(f)})${documented !== undefined ? ` (docs: ${t(documented)}${disagrees ? ' **disagrees**' : ''})` : ''}`;
     });
-    out.push(`| ${f.title} | ${texts.join(' | ')} |`);
+    out.push(`| ${t(f.title)} | ${texts.join(' | ')} |`);
   }
   if (disagreements.length) out.push('', 'Where the measurement and the pooler\'s documentation disagree:', '', ...disagreements.map((d) => `- ${d}`));
   return out;
@@ -76,18 +78,18 @@ export function featureMapMarkdown(r: RunReport, features: readonly Feature[], p
   const byCell = new Map<string, Row[]>();
   for (const x of r.results) byCell.set(`${x.scenario}\u0000${x.target}`, [...(byCell.get(`${x.scenario}\u0000${x.target}`) ?? []), x]);
   const links = [...new Set(r.targets.map((t) => published(t.id)?.link).filter(Boolean))];
-  if (links.length) out.push('', `Documentation compared: ${links.join(', ')}`);
+  if (links.length) out.push('', `Documentation compared: ${links.map((l) => t(l ?? '')).join(', ')}`);
   for (const f of features) {
-    out.push('', `## ${f.title}`, '', `<a id="${anchor(f)}"></a>`, '', `| scenario | ${targets.join(' | ')} |`, `|---|${targets.map(() => '---').join('|')}|`);
+    out.push('', `## ${t(f.title)}`, '', `<a id="${anchor(f)}"></a>`, '', `| scenario | ${targets.map(t).join(' | ')} |`, `|---|${targets.map(() => '---').join('|')}|`);
     const ids = [...new Set(r.results.filter((x) => matchesFeature(f, x.scenario)).map((x) => x.scenario))];
     for (const id of ids) {
       const { leftOut, note } = scenarioDrivers(r.results.filter((x) => x.scenario === id));
       const cells = targets.map((t) => {
         const xs = byCell.get(`${id}\u0000${t}`) ?? [];
         const transcript = xs.find((x) => x.outcome === 'diverge')?.transcriptPath ?? xs.find((x) => x.transcriptPath)?.transcriptPath;
-        return transcript ? `[${cell(xs, leftOut)}](${transcript})` : cell(xs, leftOut);
+        return transcript ? `[${cell(xs, leftOut)}](${target(transcript)})` : cell(xs, leftOut);
       });
-      out.push(`| \`${id}\`${note ? ` (${note})` : ''} | ${cells.join(' | ')} |`);
+      out.push(`| ${code(id)}${note ? ` (${t(note)})` : ''} | ${cells.join(' | ')} |`);
     }
   }
   return out.join('\n') + '\n';

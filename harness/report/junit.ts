@@ -1,9 +1,23 @@
 import type { RunReport } from './run-report.ts';
 
-const esc = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!)
-  // XML 1.0 forbids most control characters
-  // eslint-disable-next-line no-control-regex
-  .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+/**
+ * What XML 1.0 cannot hold at all (most C0 controls, U+FFFE, U+FFFF, a surrogate without its
+ * pair, https://www.w3.org/TR/xml/#charsets): one such character in a server message would make
+ * the whole junit.xml unreadable to CI, so each becomes U+FFFD.
+ */
+// eslint-disable-next-line no-control-regex
+const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+const ENTITIES: Readonly<Record<string, string>> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' };
+
+/** Element text: markup characters as entities; line breaks stay. */
+const text = (s: string) => s.replace(NOT_XML, '\ufffd').replace(/[<>&]/g, (c) => ENTITIES[c]);
+
+/**
+ * An attribute value: quotes too, and tabs and line breaks as character references, which a
+ * parser keeps (written as they are, it turns each into a space: attribute-value normalization).
+ */
+const esc = (s: string) => s.replace(NOT_XML, '\ufffd').replace(/[<>&"'\t\n\r]/g, (c) => ENTITIES[c]);
 
 /** The target's versions and settings, for CI test reports that show a suite's properties. */
 function properties(t: RunReport['targets'][number] | undefined): string[] {
@@ -38,12 +52,12 @@ export function junitXml(r: RunReport): string {
       const head = `    <testcase classname="${esc(`${target}.${x.driver}`)}" name="${esc(x.scenario)}" time="${(x.durationMs / 1000).toFixed(3)}"${location(x.definedAt)}`;
       const msg = esc(x.message ?? '');
       if (x.verdict === 'regression' || x.verdict === 'changed') {
-        const body = `${msg}${x.documented ? `\ndocumented: ${esc(x.documented)}` : ''}${x.transcriptPath ? `\ntranscript: ${esc(x.transcriptPath)}` : ''}`;
+        const body = text(`${x.message ?? ''}${x.documented ? `\ndocumented: ${x.documented}` : ''}${x.transcriptPath ? `\ntranscript: ${x.transcriptPath}` : ''}`);
         lines.push(`${head}><failure message="${msg}" type="${x.verdict}">${body}</failure></testcase>`);
       }
-      else if (x.verdict === 'error') lines.push(`${head}><error message="${msg}" type="error">${msg}</error></testcase>`);
+      else if (x.verdict === 'error') lines.push(`${head}><error message="${msg}" type="error">${text(x.message ?? '')}</error></testcase>`);
       else if (x.outcome === 'skip') lines.push(`${head}><skipped message="${msg}"/></testcase>`);
-      else if (x.verdict === 'documented' || x.verdict === 'improved' || x.verdict === 'unprofiled' || x.verdict === 'flaky') lines.push(`${head}><system-out>${esc(`${x.verdict}: ${x.message ?? 'passed'}${x.reason ? ` (profile: ${x.reason})` : ''}`)}</system-out></testcase>`);
+      else if (x.verdict === 'documented' || x.verdict === 'improved' || x.verdict === 'unprofiled' || x.verdict === 'flaky') lines.push(`${head}><system-out>${text(`${x.verdict}: ${x.message ?? 'passed'}${x.reason ? ` (profile: ${x.reason})` : ''}`)}</system-out></testcase>`);
       else lines.push(`${head}/>`);
     }
     lines.push('  </testsuite>');

@@ -1,9 +1,11 @@
 // Reads a results.json that another run wrote (poolcheck diff, run --baseline), of any schema
 // version poolcheck has written: 1 has no divergence per result, 2 no attempts; what is missing
-// reads as absent. A file that is not one says so in one line.
+// reads as absent. A file that is not one, or does not have the results' shape, says so in one
+// line (results-schema.ts).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Divergence } from '../kernel/divergence.ts';
+import { RESULTS_FILE_SCHEMA, shapeProblem } from './results-schema.ts';
 
 const READABLE = [1, 2, 3, 4];
 
@@ -32,22 +34,29 @@ export class ResultsFileError extends Error {}
 export function readResultsFile(where: string): ResultsFile {
   const file = existsSync(where) && statSync(where).isDirectory() ? path.join(where, 'results.json') : where;
   if (!existsSync(file)) throw new ResultsFileError(`${file} does not exist: give an out folder of poolcheck run or a results.json`);
-  let doc: Partial<ResultsFile> & { results?: Array<Partial<ResultsFileRow>> };
+  let doc: unknown;
   try {
-    doc = JSON.parse(readFileSync(file, 'utf8')) as typeof doc;
+    doc = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
     throw new ResultsFileError(`${file} is not JSON: ${(err as Error).message}`);
   }
-  if (!doc || typeof doc !== 'object' || !READABLE.includes(doc.schemaVersion ?? -1) || !Array.isArray(doc.results) || !Array.isArray(doc.targets) || !doc.run) {
+  const version = (doc as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (!doc || typeof doc !== 'object' || !READABLE.includes(version as number)) {
     throw new ResultsFileError(`${file} is not a poolcheck results.json this version reads (schemaVersion ${READABLE.join(', ')})`);
   }
+  const problem = shapeProblem(doc, RESULTS_FILE_SCHEMA);
+  if (problem) throw new ResultsFileError(`${file} is not a poolcheck results.json: ${problem}`);
+  const read = doc as Omit<ResultsFile, 'file'> & { results: ReadonlyArray<Partial<ResultsFileRow> & Omit<ResultsFileRow, 'message' | 'divergence'>> };
+  const targets = new Set(read.targets.map((t) => t.id));
+  const stray = read.results.findIndex((r) => !targets.has(r.target));
+  if (stray >= 0) throw new ResultsFileError(`${file} is not a poolcheck results.json: results[${stray}].target "${read.results[stray].target}" is none of its targets (${[...targets].join(', ')})`);
   return {
-    file, schemaVersion: doc.schemaVersion!, run: doc.run, targets: doc.targets,
-    results: doc.results.map((r) => ({
+    file, schemaVersion: read.schemaVersion, run: read.run,
+    targets: read.targets.map((t) => ({ id: t.id, pooler: t.pooler ?? null, poolerVersion: t.poolerVersion ?? null, postgresVersion: t.postgresVersion ?? null })),
+    results: read.results.map((r) => ({
+      scenario: r.scenario, target: r.target, driver: r.driver, outcome: r.outcome,
       // Before schemaVersion 4 a skip's verdict was ok.
-      scenario: String(r.scenario), target: String(r.target), driver: String(r.driver), outcome: String(r.outcome),
-      verdict: String(r.outcome === 'skip' ? 'skip' : r.verdict),
-      message: r.message ?? null, divergence: r.divergence ?? null,
+      verdict: r.outcome === 'skip' ? 'skip' : r.verdict, message: r.message ?? null, divergence: r.divergence ?? null,
     })),
   };
 }

@@ -4,10 +4,11 @@
 // scenarios in catalogue order, the drivers and the targets), so that shards of different runs
 // are never merged into one.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PublishedAnswers } from '../poolers/profile.ts';
 import type { Feature } from './feature.ts';
+import { SHARD_MANIFEST_SCHEMA, shapeProblem } from './results-schema.ts';
 import type { RunReport } from './run-report.ts';
 
 export const SHARD_FILE = 'shard.json';
@@ -43,16 +44,22 @@ export function shardManifestJson(m: Omit<ShardManifest, 'format'>): string {
 
 export class ShardManifestError extends Error {}
 
-/** The manifest of the shard whose out folder is `dir`. */
+/** The manifest of the shard whose out folder is `dir`, refused in one line unless it has the shape merge reads. */
 export function readShardManifest(dir: string): ShardManifest {
   const file = path.join(dir, SHARD_FILE);
   if (!existsSync(file)) throw new ShardManifestError(`${dir} holds no ${SHARD_FILE}: not the out folder of a poolcheck run --shard i/n`);
-  let m: ShardManifest;
+  if (!lstatSync(file).isFile()) throw new ShardManifestError(`${file} is not a regular file (a symbolic link?): merge reads only what a shard wrote itself`);
+  let m: unknown;
   try {
-    m = JSON.parse(readFileSync(file, 'utf8')) as ShardManifest;
+    m = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
     throw new ShardManifestError(`${file} is not JSON: ${(err as Error).message}`);
   }
-  if (m?.format !== FORMAT) throw new ShardManifestError(`${file} was written by another poolcheck (shard format ${String(m?.format)}, this one reads ${FORMAT})`);
-  return m;
+  const format = (m as { format?: unknown } | null)?.format;
+  if (format !== FORMAT) throw new ShardManifestError(`${file} was written by another poolcheck (shard format ${JSON.stringify(format) ?? 'none'}, this one reads ${FORMAT})`);
+  const problem = shapeProblem(m, SHARD_MANIFEST_SCHEMA);
+  if (problem) throw new ShardManifestError(`${file} is not a poolcheck ${SHARD_FILE}: ${problem}`);
+  const manifest = m as ShardManifest;
+  if (manifest.shard.index > manifest.shard.count) throw new ShardManifestError(`${file} is not a poolcheck ${SHARD_FILE}: shard ${manifest.shard.index}/${manifest.shard.count} is no part of ${manifest.shard.count}`);
+  return manifest;
 }

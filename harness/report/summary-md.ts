@@ -1,3 +1,4 @@
+import { markdownCode as code, markdownLinkTarget as target, markdownText as t } from './markdown-text.ts';
 import { cellText, cellWords, NOTATION_LEGEND, WORDS, scenarioDrivers, type CellClass } from './matrix-cell.ts';
 import { countByVerdict, premiseShares, premiseText, type RunReport } from './run-report.ts';
 
@@ -6,26 +7,35 @@ type Row = RunReport['results'][number];
 const EMPHASIS: Partial<Record<CellClass, (w: string) => string>> = { changed: (w) => `**${w}**`, regression: (w) => `**${w}**`, error: (w) => `**${w}**`, improved: (w) => `*${w}*`, flaky: (w) => `*${w}*` };
 const markdownWord = (cls: CellClass) => (EMPHASIS[cls] ?? ((w: string) => w))(WORDS[cls]);
 
-/** One cell in Markdown (matrix-cell.ts says how it is worded). */
-export const cell = (xs: readonly Row[], leftOut?: ReadonlySet<string>): string => cellText(cellWords(xs, leftOut), markdownWord);
+/** One cell in Markdown (matrix-cell.ts says how it is worded); driver ids are text like any other. */
+export const cell = (xs: readonly Row[], leftOut?: ReadonlySet<string>): string =>
+  cellText(cellWords(xs, leftOut).map((w) => ({ ...w, rows: w.rows.map((x) => ({ ...x, driver: t(x.driver) })) })), markdownWord);
 
-/** summary.md: a scenario x target matrix that reads in a terminal and on GitHub, then the details. */
+/** `[transcript](...)` after a result, when it has one. */
+const transcriptLink = (x: Row) => (x.transcriptPath ? ` [transcript](${target(x.transcriptPath)})` : '');
+
+/**
+ * summary.md: a scenario x target matrix that reads in a terminal and on GitHub, then the details.
+ * Everything a run or a user wrote goes in through markdown-text.ts: it is text, never HTML.
+ */
 export function summaryMarkdown(r: RunReport): string {
   const out: string[] = [];
   const targets = r.targets.map((t) => t.id);
   const c = countByVerdict(r.results);
   out.push(`# poolcheck summary`, '');
-  out.push(`Run ${r.run.id}, ${r.run.startedAt}, ${(r.run.durationMs / 1000).toFixed(1)} s, poolcheck ${r.run.poolcheckVersion}.`, '');
-  if (r.run.interrupted) out.push(`> **Interrupted** (${r.run.interrupted.reason}): ${r.results.length} of ${r.run.interrupted.planned} results; the rest never ran.`, '');
-  for (const w of r.warnings) out.push(`> **Warning:** ${w}.`, '');
+  out.push(`Run ${t(r.run.id)}, ${t(r.run.startedAt)}, ${(r.run.durationMs / 1000).toFixed(1)} s, poolcheck ${t(r.run.poolcheckVersion)}.`, '');
+  if (r.run.interrupted) out.push(`> **Interrupted** (${t(r.run.interrupted.reason)}): ${r.results.length} of ${r.run.interrupted.planned} results; the rest never ran.`, '');
+  for (const w of r.warnings) out.push(`> **Warning:** ${t(w)}.`, '');
   out.push(`**${c.ok} ok, ${c.skip} skipped, ${c.documented} documented, ${c.changed} changed, ${c.regression} regression, ${c.improved} improved, ${c.unprofiled} unprofiled, ${c.error} error${c.flaky ? `, ${c.flaky} flaky` : ''}** ` +
     `(${r.results.length} results: ${new Set(r.results.map((x) => x.scenario)).size} scenarios x ${r.drivers.length} drivers x ${targets.length} targets).`, '');
   const premise = premiseShares(r.results);
   out.push('| target | pooler | settings (as the release ran them) | PostgreSQL | provider | started in | next client on the last one\'s server |', '|---|---|---|---|---|---|---|');
-  const settings = (t: RunReport['targets'][number]) => Object.entries(t.effectiveSettings).map(([k, v]) => `${k}=${v}${k in t.settings ? '' : ' (default)'}`).join(', ') || '-';
-  for (const t of r.targets) out.push(`| ${t.id} | ${t.pooler ? `${t.pooler} ${t.poolerVersion ?? '?'}` : '-'} | ${settings(t)} | ${t.postgresVersion ?? '?'} | ${t.provider} | ${t.error ? `failed: ${t.error}` : `${t.startMs} ms`} | ${premiseText(premise[t.id])} |`);
+  const settings = (x: RunReport['targets'][number]) => Object.entries(x.effectiveSettings).map(([k, v]) => `${t(k)}=${t(v)}${k in x.settings ? '' : ' (default)'}`).join(', ') || '-';
+  for (const x of r.targets) {
+    out.push(`| ${t(x.id)} | ${x.pooler ? `${t(x.pooler)} ${t(x.poolerVersion ?? '?')}` : '-'} | ${settings(x)} | ${t(x.postgresVersion ?? '?')} | ${t(x.provider)} | ${x.error ? `failed: ${t(x.error)}` : `${x.startMs} ms`} | ${premiseText(premise[x.id])} |`);
+  }
   out.push('', 'The last column: of the results in which a client was to land on the server connection an earlier client of the scenario used (the premise of a leak between clients), how many did; the others are `skip` ("not exercised") where they passed.', '');
-  out.push(`Drivers: ${r.drivers.map((d) => `${d.id} (${d.library} ${d.version})`).join(', ')}.`, '');
+  out.push(`Drivers: ${r.drivers.map((d) => `${t(d.id)} (${t(d.library)} ${t(d.version)})`).join(', ')}.`, '');
   out.push('Legend: pass = behaves like PostgreSQL; doc = diverges as the pooler\'s documentation says; ' +
     '**CHANGED** = diverges, but not the way the profile documents; **REGRESSION** = diverges where PostgreSQL behaviour was expected; ' +
     '*improved* = passes where a divergence was documented; differs = diverges on a pooler poolcheck has no profile for (nothing was expected); ' +
@@ -38,18 +48,19 @@ export function summaryMarkdown(r: RunReport): string {
     byScenario.set(x.scenario, [...(byScenario.get(x.scenario) ?? []), x]);
   }
   let category = '';
-  out.push(`| scenario | ${targets.join(' | ')} |`, `|---|${targets.map(() => '---').join('|')}|`);
+  out.push(`| scenario | ${targets.map(t).join(' | ')} |`, `|---|${targets.map(() => '---').join('|')}|`);
   for (const [id, cat] of scenarios) {
-    if (cat !== category) { category = cat; out.push(`| **${cat}** |${targets.map(() => ' ').join('|')}|`); }
+    if (cat !== category) { category = cat; out.push(`| **${t(cat)}** |${targets.map(() => ' ').join('|')}|`); }
     const { leftOut, note } = scenarioDrivers(byScenario.get(id) ?? []);
-    out.push(`| ${id.slice(cat.length + 1)}${note ? ` (${note})` : ''} | ${targets.map((t) => cell(byCell.get(`${id}\u0000${t}`) ?? [], leftOut)).join(' | ')} |`);
+    const name = id.startsWith(`${cat}/`) ? id.slice(cat.length + 1) : id;
+    out.push(`| ${t(name)}${note ? ` (${t(note)})` : ''} | ${targets.map((x) => cell(byCell.get(`${id}\u0000${x}`) ?? [], leftOut)).join(' | ')} |`);
   }
   const section = (title: string, rows: readonly Row[], withReason: boolean) => {
     if (!rows.length) return;
     out.push('', `## ${title}`, '');
     for (const x of rows) {
-      out.push(`- \`${x.scenario}\` on ${x.target} with ${x.driver}: ${x.message ?? 'passed'}` +
-        `${withReason && x.reason ? ` — profile: ${x.reason}${x.link ? ` (${x.link})` : ''}` : ''}${x.transcriptPath ? ` [transcript](${x.transcriptPath})` : ''}`);
+      out.push(`- ${code(x.scenario)} on ${t(x.target)} with ${t(x.driver)}: ${t(x.message ?? 'passed')}` +
+        `${withReason && x.reason ? ` — profile: ${t(x.reason)}${x.link ? ` (${t(x.link)})` : ''}` : ''}${transcriptLink(x)}`);
     }
   };
   section('Regressions', r.results.filter((x) => x.verdict === 'regression'), false);
@@ -57,7 +68,8 @@ export function summaryMarkdown(r: RunReport): string {
   if (changed.length) {
     out.push('', '## Changed (documented, but diverges another way)', '');
     for (const x of changed) {
-      out.push(`- \`${x.scenario}\` on ${x.target} with ${x.driver}: documented ${x.documented ?? '?'} (${x.reason ?? ''}${x.link ? `, ${x.link}` : ''}); observed ${x.divergence ? `${x.divergence.kind}${x.divergence.sqlstate ? ` ${x.divergence.sqlstate}` : ''}` : '?'}: ${x.message ?? ''}${x.transcriptPath ? ` [transcript](${x.transcriptPath})` : ''}`);
+      const observed = x.divergence ? `${x.divergence.kind}${x.divergence.sqlstate ? ` ${x.divergence.sqlstate}` : ''}` : '?';
+      out.push(`- ${code(x.scenario)} on ${t(x.target)} with ${t(x.driver)}: documented ${t(x.documented ?? '?')} (${t(x.reason ?? '')}${x.link ? `, ${t(x.link)}` : ''}); observed ${t(observed)}: ${t(x.message ?? '')}${transcriptLink(x)}`);
     }
   }
   section('Unprofiled findings (no profile: everywhere it differs from PostgreSQL)', r.results.filter((x) => x.verdict === 'unprofiled'), false);
@@ -74,7 +86,7 @@ export function summaryMarkdown(r: RunReport): string {
       seen.add(key);
       const drivers = documented.filter((y) => y.scenario === x.scenario && y.target === x.target).map((y) => y.driver);
       const tag = x.source === 'observed' ? ' **[known defect, not in the pooler\'s docs]**' : x.source === 'issue' ? ' [known issue]' : '';
-      out.push(`- \`${x.scenario}\` on ${x.target} (${drivers.join(', ')}):${tag} ${x.reason ?? ''}${x.link ? ` (${x.link})` : ''}. First seen: ${x.message ?? ''}`);
+      out.push(`- ${code(x.scenario)} on ${t(x.target)} (${drivers.map(t).join(', ')}):${tag} ${t(x.reason ?? '')}${x.link ? ` (${t(x.link)})` : ''}. First seen: ${t(x.message ?? '')}`);
     }
   }
   return out.join('\n') + '\n';

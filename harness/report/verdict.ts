@@ -1,4 +1,5 @@
 import { applicableEntries, documentedDivergences, documents, type Profile, type TargetFacts } from '../poolers/profile.ts';
+import { POSTGRESQL_ANSWER, type Divergence } from '../kernel/divergence.ts';
 import type { Trait } from '../kernel/traits.ts';
 import { attemptsDisagree } from '../scenario/attempts.ts';
 import type { Outcome, ScenarioRun } from '../scenario/result.ts';
@@ -54,7 +55,7 @@ export function applyBaseline(runs: readonly ScenarioRun[]): ScenarioRun[] {
     if (!base || base.outcome === 'pass' || base.outcome === 'skip') {
       if (base && r.outcome === 'diverge' && r.failedStep !== undefined) {
         const pg = base.steps.find((s) => s.index === r.failedStep)?.observed;
-        if (pg) return { ...r, message: `${r.message}; PostgreSQL: ${pg}` };
+        if (pg) return withPostgresAnswer({ ...r, message: `${r.message}; PostgreSQL: ${pg}` }, pg);
       }
       return r;
     }
@@ -63,6 +64,15 @@ export function applyBaseline(runs: readonly ScenarioRun[]): ScenarioRun[] {
     }
     return { ...r, outcome: 'error', cause: 'invalid-scenario', message: `invalid scenario: fails on direct PostgreSQL with driver ${r.driver} (see the direct result)` };
   });
+}
+
+/**
+ * A divergence whose expected side the runner could not word (the pooler closed the connection or
+ * did not answer: runner.ts) takes PostgreSQL's answer at that step, never the observed one.
+ */
+function withPostgresAnswer(r: ScenarioRun, pg: string): ScenarioRun {
+  const fill = <D extends Divergence | undefined>(d: D): D => (d && d.expected === POSTGRESQL_ANSWER && d.step - 1 === r.failedStep ? { ...d, expected: pg } : d);
+  return { ...r, divergence: fill(r.divergence), ...(r.attempts ? { attempts: r.attempts.map((a) => ({ ...a, divergence: fill(a.divergence) })) } : {}) };
 }
 
 /** A flaky result on direct that passed at least once: PostgreSQL can pass it, so it is a baseline. */

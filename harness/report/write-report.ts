@@ -3,6 +3,7 @@ import path from 'node:path';
 import { featureMapMarkdown, featureTable, type FeatureMapInput } from './feature-map.ts';
 import { htmlReport } from './html-report.ts';
 import { junitXml } from './junit.ts';
+import { redactReport, redactTranscript, type Redaction } from './redact.ts';
 import { resultsJson } from './results-json.ts';
 import type { RunReport } from './run-report.ts';
 import { summaryMarkdown } from './summary-md.ts';
@@ -10,12 +11,18 @@ import { summaryMarkdown } from './summary-md.ts';
 export const transcriptPath = (target: string, driver: string, scenario: string) =>
   path.join('transcripts', target.replace(/[^a-z0-9.-]+/gi, '-'), driver.replace(/[^a-z0-9.-]+/gi, '-'), `${scenario.replace(/\//g, '--')}.txt`);
 
-/** Writes transcripts, results.json, junit.xml, summary.md, feature-map.md and report.html into `out`; every text goes through `redact`. */
-export function writeReport(out: string, report: RunReport, transcripts: ReadonlyMap<string, string>, redact: (s: string) => string, fm: FeatureMapInput): void {
+/**
+ * Writes transcripts, results.json, junit.xml, summary.md, feature-map.md and report.html into
+ * `out`; every text goes through `red` (a server's words through its serverText, redact.ts).
+ */
+export function writeReport(out: string, raw: RunReport, rawTranscripts: ReadonlyMap<string, string>, red: Redaction, fm: FeatureMapInput): void {
+  const report = redactReport(raw, red);
+  const redact = red.anywhere;
+  const transcripts = new Map([...rawTranscripts].map(([rel, text]) => [rel, redactTranscript(text, red)]));
   for (const [rel, text] of transcripts) {
     const file = path.join(out, rel);
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, redact(text));
+    writeFileSync(file, text);
   }
   writeFileSync(path.join(out, 'results.json'), redact(resultsJson(report)));
   writeFileSync(path.join(out, 'junit.xml'), redact(junitXml(report)));

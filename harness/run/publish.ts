@@ -9,7 +9,7 @@ import { diffRuns, reportSide } from '../report/diff.ts';
 import { diffMarkdown } from '../report/diff-md.ts';
 import type { Judge } from '../report/judge.ts';
 import type { OutFolder } from '../report/out-folder.ts';
-import { redactor } from '../report/redact.ts';
+import { redaction, redactReport } from '../report/redact.ts';
 import type { RunReport } from '../report/run-report.ts';
 import { planFingerprint, SHARD_FILE, shardManifestJson } from '../report/shard-manifest.ts';
 import { writeReport } from '../report/write-report.ts';
@@ -32,21 +32,24 @@ export function publishReport(plan: RunPlan, judge: Judge, folder: OutFolder, ru
     scenarios, targets: ordered, drivers: plan.drivers, results: run.state.results, judge, interrupted: run.interrupted, shard: plan.shard,
   });
   const report: RunReport = plan.baseline ? { ...assembled.report, diff: diffRuns(plan.baseline, reportSide(assembled.report)) } : assembled.report;
-  const redact = redactor(plan.chosen.secrets());
+  const red = redaction(plan.chosen.secrets());
+  const redact = red.anywhere;
+  // What leaves this function (the summary line, GitHub annotations) is redacted as the files are.
+  const shown = redactReport(report, red);
   const published = (target: string) => {
     const t = ordered.find((x) => x.spec.id === target);
     return t?.spec.pooler ? publishedAnswers(judge.profileOf(t.spec.pooler), t.facts) : undefined;
   };
   folder.publish((dir) => {
-    writeReport(dir, report, assembled.transcripts, redact, { features: plan.features, published });
-    if (report.diff) writeFileSync(path.join(dir, 'diff.md'), redact(diffMarkdown(report.diff)));
+    writeReport(dir, report, assembled.transcripts, red, { features: plan.features, published });
+    if (shown.diff) writeFileSync(path.join(dir, 'diff.md'), redact(diffMarkdown(shown.diff)));
     if (plan.shard) {
       writeFileSync(path.join(dir, SHARD_FILE), redact(shardManifestJson({
-        shard: plan.shard, scenarios: scenarios.map((s) => s.id), report, features: plan.features,
+        shard: plan.shard, scenarios: scenarios.map((s) => s.id), report: shown, features: plan.features,
         plan: planFingerprint({ poolcheckVersion: POOLCHECK_VERSION, scenarios: scenarios.map((s) => s.id), drivers: plan.drivers, targets: run.targets.map((t) => t.id) }),
         published: Object.fromEntries(run.targets.flatMap((t) => { const p = published(t.id); return p ? [[t.id, p]] : []; })),
       })));
     }
   });
-  return report;
+  return shown;
 }

@@ -28,6 +28,8 @@ export interface RunPlan {
   readonly scenarios: readonly Scenario[];
   /** Scenarios that failed the load-time check: an `error` result each. */
   readonly broken: readonly BrokenScenario[];
+  /** Load-time warnings about the scenarios (file:line: a read nothing checks...), for stderr. */
+  readonly warnings: readonly string[];
   /** The feature map's features (suites/features.ts and the cases'). */
   readonly features: readonly Feature[];
   readonly out: string;

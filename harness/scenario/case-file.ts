@@ -10,6 +10,8 @@ import { checkScenario } from './validate.ts';
 export interface LoadedFile {
   readonly scenarios: readonly Scenario[];
   readonly broken: readonly BrokenScenario[];
+  /** Per scenario, its weak checks (weak-checks.ts), one line each naming where: `file:line:col: warning: ...`. */
+  readonly warnings: ReadonlyMap<Scenario, readonly string[]>;
 }
 
 /** What can be read of a scenario that did not load: its id and category, if they are there. */
@@ -26,16 +28,21 @@ export function loadCaseFile(file: string, source: string, origin: Origin): Load
     docs = parseYaml(readFileSync(file, 'utf8'), source);
   } catch (e) {
     const problem = e instanceof YamlSyntaxError ? e.message : `${source}: cannot read the case file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
-    return { scenarios: [], broken: [{ id: source, category: 'invalid', source, problems: [problem], origin, anonymous: true }] };
+    return { scenarios: [], broken: [{ id: source, category: 'invalid', source, problems: [problem], origin, anonymous: true }], warnings: new Map() };
   }
   const scenarios: Scenario[] = [];
   const broken: BrokenScenario[] = [];
+  const warnings = new Map<Scenario, readonly string[]>();
   const documents = docs.filter((d) => d.data !== null);
   documents.forEach((doc, n) => {
     const where = doc.where([]).replace(/:\d+$/, '');
     const checked = checkScenario(doc.data, where, origin);
-    if (checked.ok) scenarios.push(checked.scenario);
-    else broken.push({ ...identity(doc.data, documents.length > 1 ? `${source}#${n + 1}` : source), source: where, problems: problemLines(doc, checked.problems), origin });
+    if (checked.ok) {
+      scenarios.push(checked.scenario);
+      if (checked.warnings.length) warnings.set(checked.scenario, problemLines(doc, checked.warnings, 'warning: '));
+    } else {
+      broken.push({ ...identity(doc.data, documents.length > 1 ? `${source}#${n + 1}` : source), source: where, problems: problemLines(doc, checked.problems), origin });
+    }
   });
-  return { scenarios, broken };
+  return { scenarios, broken, warnings };
 }

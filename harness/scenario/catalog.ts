@@ -9,6 +9,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { matchesId } from '../kernel/id-glob.ts';
+import { settlesWithin } from '../kernel/poll.ts';
+import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { identity, loadCaseFile, type LoadedFile } from './case-file.ts';
 import type { Feature } from './feature.ts';
 import { CATEGORIES, type BrokenScenario, type Origin, type Scenario } from './model.ts';
@@ -19,6 +21,8 @@ export const SUITES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.ur
 export interface Catalog {
   readonly scenarios: readonly Scenario[];
   readonly broken: readonly BrokenScenario[];
+  /** Checks that cannot fail where the bug exists, one line each naming where (`file:line:col: warning: ...`). */
+  readonly warnings: readonly string[];
   readonly features: readonly Feature[];
 }
 
@@ -26,13 +30,35 @@ const CASE_FILE = /\.ya?ml$/;
 // A module in a case folder: TypeScript (tsx loads it) or JavaScript, not a declaration file.
 const MODULE = /^(?!.*\.d\.[cm]?ts$).*\.([cm]?ts|[cm]?js)$/;
 
+/**
+ * A module whose loading did not finish by its deadline (a top-level await that never settles).
+ * Its code may still be running in this process, and nothing can stop it there: the command
+ * ends, naming the file, rather than run beside it or hang without a word.
+ */
+export class ModuleLoadTimeout extends Error {
+  override readonly name = 'ModuleLoadTimeout';
+}
+
+export interface CatalogOptions {
+  /** How long a module may take to load (a test need not wait the real deadline). */
+  readonly moduleLoadMs?: number;
+  /** --strict: a weak check (weak-checks.ts) makes its scenario broken, not only a warning. */
+  readonly strict?: boolean;
+}
+
 /** A suite module: its default export, one scenario or a list, each checked. */
-async function loadModule(file: string, source: string, origin: Origin): Promise<LoadedFile> {
-  const unloadable = (why: string): LoadedFile => ({ scenarios: [], broken: [{ id: source, category: 'invalid', source, problems: [`${source}: ${why}`], origin, anonymous: true }] });
+async function loadModule(file: string, source: string, origin: Origin, opts: CatalogOptions): Promise<LoadedFile> {
+  const unloadable = (why: string): LoadedFile => ({ scenarios: [], broken: [{ id: source, category: 'invalid', source, problems: [`${source}: ${why}`], origin, anonymous: true }], warnings: new Map() });
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    const loading = import(pathToFileURL(file).href) as Promise<{ default?: unknown }>;
+    const ms = opts.moduleLoadMs ?? TIMEOUT_MS.moduleLoad;
+    if (!(await settlesWithin(loading, ms))) {
+      throw new ModuleLoadTimeout(`${source}: the module did not finish loading within ${ms / 1000} s (a top-level await that never settles?); poolcheck stops, as its code may still be running`);
+    }
+    mod = await loading;
   } catch (e) {
+    if (e instanceof ModuleLoadTimeout) throw e;
     const message = (e as Error).message.split('\n')[0];
     // tsx loads a .ts file as CommonJS unless its package says "type": "module"; poolcheck's API is ES modules only.
     const hint = /require\(\)|ES Module/.test(message) ? ' (a case module is an ES module: name it .mts, or put "type": "module" in the package.json beside it)' : '';
@@ -42,22 +68,27 @@ async function loadModule(file: string, source: string, origin: Origin): Promise
   const specs = ([] as unknown[]).concat(mod.default);
   const scenarios: Scenario[] = [];
   const broken: BrokenScenario[] = [];
+  const warnings = new Map<Scenario, readonly string[]>();
   const text = readFileSync(file, 'utf8');
   specs.forEach((spec, i) => {
     // The line of its id, for annotations and junit (computed ids have none: the file stands).
     const id = (spec as { id?: unknown }).id;
     const where = typeof id === 'string' ? `${source}${lineOf(text, id)}` : source;
     const checked = checkScenario(spec, where, origin);
-    if (checked.ok) { scenarios.push(checked.scenario); return; }
+    if (checked.ok) {
+      scenarios.push(checked.scenario);
+      if (checked.warnings.length) warnings.set(checked.scenario, checked.warnings.map((p) => `${where}: warning: ${problemText(p)}`));
+      return;
+    }
     broken.push({ ...identity(spec, `${source}#${i + 1}`), source: where, origin, problems: checked.problems.map((p) => `${where}: ${problemText(p)}`) });
   });
-  return { scenarios, broken };
+  return { scenarios, broken, warnings };
 }
 
 /** `source` names the file in messages: relative to poolcheck's folder if shipped, else to the working folder. */
-async function loadFile(file: string, origin: Origin, suites: string): Promise<LoadedFile> {
+async function loadFile(file: string, origin: Origin, suites: string, opts: CatalogOptions): Promise<LoadedFile> {
   const source = path.relative(origin.shipped ? path.dirname(suites) : process.cwd(), file) || file;
-  return CASE_FILE.test(file) ? loadCaseFile(file, source, origin) : loadModule(file, source, origin);
+  return CASE_FILE.test(file) ? loadCaseFile(file, source, origin) : loadModule(file, source, origin, opts);
 }
 
 /** A case folder's files, depth first in name order; `_name` and `.name` (helpers, hidden) and node_modules are left out. */
@@ -78,28 +109,63 @@ function shippedFiles(dir: string): Array<{ readonly file: string; readonly orig
   });
 }
 
+/** One definition of a scenario id, as loaded: valid (with its warnings) or broken. */
+type Definition =
+  | { readonly scenario: Scenario; readonly warnings: readonly string[]; readonly broken?: undefined }
+  | { readonly broken: BrokenScenario; readonly scenario?: undefined };
+
+const definedAt = (d: Definition) => (d.scenario ?? d.broken).source;
+
+/**
+ * An id defined more than once (in two case files, twice in one, or a case reusing a shipped
+ * id) is one broken scenario, naming every place: which one a run or a profile means cannot be
+ * told, and two results under one id would be one row of every report twice.
+ */
+function definedTwice(id: string, defs: readonly Definition[]): BrokenScenario {
+  const shown = (d: Definition) => d.scenario ?? d.broken;
+  const last = shown(defs[defs.length - 1]);
+  const first = shown(defs[0]);
+  const earlier = defs.slice(0, -1).map(definedAt);
+  return {
+    id, category: first.category, source: last.source, origin: last.origin,
+    problems: [`${last.source}: scenario id ${id} is already defined in ${earlier.join(' and ')}: ids must be unique, so none of them runs (rename one)`],
+  };
+}
+
 /**
  * The shipped catalogue in `dir`, then the scenarios of each case folder in `caseFolders`
  * (absolute paths; the CLI checks that they exist).
  */
-export async function loadCatalog(dir = SUITES_DIR, caseFolders: readonly string[] = []): Promise<Catalog> {
+export async function loadCatalog(dir = SUITES_DIR, caseFolders: readonly string[] = [], opts: CatalogOptions = {}): Promise<Catalog> {
   const files = [...shippedFiles(dir), ...caseFolders.flatMap((folder) => caseFolderFiles(folder).map((file) => ({ file, origin: { shipped: false, folder } })))];
-  const scenarios: Scenario[] = [];
-  const broken: BrokenScenario[] = [];
-  const seen = new Map<string, string>();
+  const byId = new Map<string, Definition[]>();
+  const anonymous: BrokenScenario[] = [];
   for (const { file, origin } of files) {
-    const loaded = await loadFile(file, origin, dir);
-    // The first definition of an id stands; a later one (a user's case reusing a shipped id) is broken.
+    const loaded = await loadFile(file, origin, dir, opts);
     for (const s of loaded.scenarios) {
-      const first = seen.get(s.id);
-      if (first) broken.push({ id: s.id, category: s.category, source: s.source, origin: s.origin, problems: [`${s.source}: scenario id ${s.id} is already defined in ${first}`] });
-      else { seen.set(s.id, s.source); scenarios.push(s); }
+      const lines = loaded.warnings.get(s) ?? [];
+      // Under --strict a check that cannot fail is an error: the scenario does not run.
+      const def: Definition = opts.strict && lines.length
+        ? { broken: { id: s.id, category: s.category, source: s.source, origin: s.origin, problems: lines.map((l) => l.replace(': warning: ', ': error (--strict): ')) } }
+        : { scenario: s, warnings: lines };
+      byId.set(s.id, [...(byId.get(s.id) ?? []), def]);
     }
-    for (const b of loaded.broken) { if (!seen.has(b.id)) seen.set(b.id, b.source); broken.push(b); }
+    for (const b of loaded.broken) {
+      if (b.anonymous) anonymous.push(b);
+      else byId.set(b.id, [...(byId.get(b.id) ?? []), { broken: b }]);
+    }
+  }
+  const scenarios: Scenario[] = [];
+  const broken: BrokenScenario[] = [...anonymous];
+  const warnings: string[] = [];
+  for (const [id, [def, ...more]] of byId) {
+    if (more.length) broken.push(definedTwice(id, [def, ...more]));
+    else if (def.scenario) { scenarios.push(def.scenario); warnings.push(...def.warnings); }
+    else broken.push(def.broken);
   }
   // Grouped by category (in the model's order), file order within it: reports read top-down.
   scenarios.sort((a, b) => CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category));
-  return { scenarios, broken, features: await loadFeatures(dir) };
+  return { scenarios, broken, warnings, features: await loadFeatures(dir) };
 }
 
 /**

@@ -4,7 +4,7 @@
 import type { ConnInfo } from '../kernel/conn-info.ts';
 import { toResult } from '../drivers/query-result.ts';
 import type { Driver, QueryResult, Session } from '../drivers/session.ts';
-import type { Divergence, DivergenceKind } from '../kernel/divergence.ts';
+import { POSTGRESQL_ANSWER, type Divergence, type DivergenceKind } from '../kernel/divergence.ts';
 import { errorText, InfrastructureError, InvalidScenarioError, isSqlState, ServerError } from '../kernel/errors.ts';
 import { poll, withDeadline } from '../kernel/poll.ts';
 import { collectingStrays, StrayErrors } from '../kernel/strays.ts';
@@ -210,10 +210,10 @@ class RunningScenario implements StepRun {
     // Only what arrives during the step counts.
     before?.takeNotices?.();
     before?.takeParameterStatus?.();
-    const diverge = (kind: DivergenceKind, expected: string, observed: string, sqlstate?: string, atLogin?: true) => {
+    const diverge = (kind: DivergenceKind, expected: string, observed: string, sqlstate?: string, atLogin?: true, said = expected === observed ? expected : `${expected}, got ${observed}`) => {
       this.failedStep = i;
       const divergence: Divergence = { step: i + 1, session: st.session, kind, expected, observed, ...(sqlstate ? { sqlstate } : {}), ...(atLogin ? { atLogin } : {}) };
-      return new Diverged(divergence, `step ${i + 1} (${st.session}: ${what}): ${expected === observed ? expected : `${expected}, got ${observed}`}`);
+      return new Diverged(divergence, `step ${i + 1} (${st.session}: ${what}): ${said}`);
     };
     let result: StepResult;
     try {
@@ -223,7 +223,8 @@ class RunningScenario implements StepRun {
       this.records.push({ index: i, session: st.session, action: what, observed: errorText(err) });
       await this.watch.afterStep(st.session, st.kind).catch(() => undefined);
       const m = asMismatch(err);
-      if (m) throw diverge(m.kind, m.message, m.message, m.sqlstate, m.atLogin);
+      // What PostgreSQL answered here is the direct result's to say (report/verdict.ts applyBaseline).
+      if (m) throw diverge(m.kind, POSTGRESQL_ANSWER, m.message, m.sqlstate, m.atLogin, m.message);
       throw err;
     }
     await this.watch.afterStep(st.session, st.kind);

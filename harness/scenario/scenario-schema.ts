@@ -6,7 +6,7 @@
 import { CAPABILITIES } from '../drivers/session.ts';
 import { isSqlState } from '../kernel/errors.ts';
 import { OBSERVER } from '../kernel/names.ts';
-import { didYouMean, type Field, type ObjectSchema, type Schema } from '../kernel/schema.ts';
+import { didYouMean, type Field, type FieldsOf, type ObjectSchema, type Schema } from '../kernel/schema.ts';
 import type { KnownIssue } from '../poolers/known-issue.ts';
 import { knownPoolerIds } from '../poolers/known-poolers.ts';
 import { POOL_KINDS } from '../poolers/pooler-adapter.ts';
@@ -16,8 +16,6 @@ import { hexProblem } from '../wire/bytes.ts';
 import { MESSAGE_NAMES, type FrontendMessage } from '../wire/messages.ts';
 import { protocolNumber } from '../wire/protocol-version.ts';
 import { CATEGORIES, type Expect, type ScenarioSpec, type SessionSpec, type StepBase, type StepKind, type StepKinds } from './model.ts';
-
-type FieldsOf<T> = { readonly [F in keyof T]-?: Field };
 
 const req = (schema: Schema): Field => ({ schema, required: true });
 const opt = (schema: Schema): Field => ({ schema });

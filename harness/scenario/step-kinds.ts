@@ -9,7 +9,7 @@ import { clip } from '../wire/clip.ts';
 import type { FrontendMessage, ServerMessage } from '../wire/messages.ts';
 import type { Transcript } from '../wire/transcript.ts';
 import { show, type StepResult } from './expectations.ts';
-import type { StepKind, StepOf } from './model.ts';
+import type { StepKind, StepKinds, StepOf } from './model.ts';
 import { Mismatched } from './outcome.ts';
 import type { Templates } from './templates.ts';
 import { runStress, tallyRows } from './stress.ts';
@@ -41,9 +41,27 @@ export interface StepRun {
   readonly stressClients: number | undefined;
 }
 
+/** A path into a step of kind K, from one of its kind's own fields: ['waitFor', 'sql']. */
+export type KindField<K extends StepKind> = readonly [keyof StepKinds[K] & string, ...string[]];
+
+/**
+ * Where a kind's own fields may hold saved values, as its action reads them: `text` is expanded
+ * as a template ({{$v}} anywhere inside, every string below the path), `whole` holds a saved value
+ * as a whole string ('$v' in an expected cell), `name` names one ('$v' or 'v'). validate.ts checks
+ * each reference against the values saved before the step. Declared beside the action that
+ * expands them, and required, so a new kind cannot leave one of its fields unchecked.
+ */
+export interface SavedRefFields<K extends StepKind> {
+  readonly text: readonly KindField<K>[];
+  readonly whole?: readonly KindField<K>[];
+  readonly name?: readonly KindField<K>[];
+}
+
 interface Common<K extends StepKind> {
   /** What the step does, in one line, for transcripts and messages (a step's label wins). */
   describe(st: StepOf<K>, t: Templates): string;
+  /** Its fields that may refer to saved values (the common `expect` is validate.ts's). */
+  readonly savedRefs: SavedRefFields<K>;
   /** Driver capabilities a client session needs to run it. */
   needs?(st: StepOf<K>): readonly Capability[];
   /** It can run in the background (`background: name`) and be awaited later. */
@@ -94,6 +112,7 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
   sql: {
     on: 'session',
     background: true,
+    savedRefs: { text: [['sql'], ['params']] },
     describe: (st, t) => clip(t.expand(st.sql), 200) + (st.params ? ` ${show(st.params)}` : ''),
     run: async (st, r, s) => query(await s.query(r.templates.expand(st.sql), st.params?.map((p) => r.templates.expand(p)), { timeoutMs: r.timeout(st) })),
     observe: async (st, r) => query(await r.observe(st.sql)),
@@ -101,6 +120,7 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
   named: {
     on: 'session',
     background: true,
+    savedRefs: { text: [['named']] },
     needs: () => ['namedPrepare'],
     describe: (st, t) => `execute named "${st.named.name}": ${t.expand(st.named.sql)}`,
     run: async (st, r, s) => {
@@ -111,6 +131,7 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
   messages: {
     on: 'session',
     background: true,
+    savedRefs: { text: [['messages']] },
     needs: () => ['protocol'],
     describe: (st) => st.messages.map((m) => m.type).join(', '),
     run: async (st, r, s) => {
@@ -122,6 +143,7 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
   },
   read: {
     on: 'session',
+    savedRefs: { text: [] },
     needs: () => ['protocol'],
     describe: (st) => (typeof st.read === 'object' ? `read what arrives within ${st.read.forMs}ms` : st.read === 'close' ? 'read until the server closes the connection' : `read up to ${st.read}`),
     run: async (st, r, s) => {
@@ -132,6 +154,7 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
   },
   cancel: {
     on: 'session',
+    savedRefs: { text: [], name: [['cancel', 'pid']] },
     needs: (st) => [st.cancel === true ? 'cancel' : 'protocol'],
     describe: (st) => (st.cancel === true ? 'cancel the running query' : `CancelRequest for ${st.cancel.pid} with ${st.cancel.secret} secret`),
     run: async (st, r, s) => {
@@ -146,6 +169,7 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
     on: 'session',
     // The login's messages are what expect.messages compares on a connect step.
     needs: (st) => (st.expect?.messages ? ['protocol'] : []),
+    savedRefs: { text: [] },
     describe: () => 'connect',
     run: async (st, _r, s) => {
       const login = st.expect?.messages ? s.loginMessages?.() : undefined;
@@ -154,12 +178,14 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
   },
   waitNotification: {
     on: 'session',
+    savedRefs: { text: [['waitNotification']] },
     needs: () => ['notifications'],
     describe: (st) => `wait for a notification on ${channelTemplate(st.waitNotification)}`,
     run: async (st, r, s) => notification(await s.waitNotification(r.templates.expand(channelTemplate(st.waitNotification)), r.timeout(st))),
   },
   disconnect: {
     on: 'name',
+    savedRefs: { text: [] },
     describe: () => 'disconnect',
     run: async (st, r) => {
       const s = r.forget(st.session);
@@ -173,11 +199,14 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
   },
   await: {
     on: 'name',
+    // It names a background step, not a saved value.
+    savedRefs: { text: [] },
     describe: (st) => `await ${st.await}`,
     run: (st, r) => r.collect(st.await),
   },
   stress: {
     on: 'name',
+    savedRefs: { text: [['stress', 'sequence']] },
     // Its clients speak the protocol themselves: it runs once, with the raw driver.
     needs: () => ['protocol'],
     describe: (st) => `${st.stress.clients} clients at once, ${st.stress.rounds} rounds each, every one checking its own session state`,
@@ -194,6 +223,7 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
   },
   admin: {
     on: 'observer',
+    savedRefs: { text: [['admin', 'command']] },
     describe: (st, t) => `${st.admin.pooler} admin console: ${t.expand(st.admin.command)}`,
     observe: async (st, r) => {
       const rows = await r.admin({ ...st.admin, command: r.templates.expand(st.admin.command) });
@@ -204,6 +234,7 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
   },
   waitFor: {
     on: 'observer',
+    savedRefs: { text: [['waitFor', 'sql']], whole: [['waitFor', 'rows']] },
     describe: (st, t) => `wait until ${t.expand(st.waitFor.sql)} returns ${show(st.waitFor.rows)}`,
     observe: async (st, r) => {
       const want = show(st.waitFor.rows.map((row) => row.map((c) => (typeof c === 'string' && /^\$\w+$/.test(c) ? savedValue(r, c) ?? c : c))));

@@ -7,10 +7,12 @@ import { didYouMean, normalize, validate, type Path, type Problem } from '../ker
 import { findPooler } from '../poolers/known-poolers.ts';
 import { OBSERVER, type Origin, type Scenario, type ScenarioSpec, type Step, type StepKind, type StepSpec } from './model.ts';
 import { SCENARIO_SCHEMA, STEP_KIND_NAMES } from './scenario-schema.ts';
-import { STEP_KINDS } from './step-kinds.ts';
+import { STEP_KINDS, type SavedRefFields } from './step-kinds.ts';
+import { weakChecks } from './weak-checks.ts';
 
 export type Checked =
-  | { readonly ok: true; readonly scenario: Scenario }
+  /** `warnings`: checks that cannot fail where the bug exists (weak-checks.ts); errors under --strict. */
+  | { readonly ok: true; readonly scenario: Scenario; readonly warnings: readonly Problem[] }
   | { readonly ok: false; readonly problems: readonly Problem[] };
 
 /** A problem as one line where there is no file position (a TypeScript suite): "step 3: ...". */
@@ -60,7 +62,7 @@ export function checkScenario(spec: unknown, source: string, origin: Origin = { 
   problems.push(...knownModeProblems(data));
   // In the order they were written: the scenario's own keys, then step by step.
   const order = (p: Problem) => (p.path[0] === 'steps' && typeof p.path[1] === 'number' ? p.path[1] : -1);
-  return problems.length ? { ok: false, problems: problems.sort((a, b) => order(a) - order(b)) } : { ok: true, scenario: { ...data, steps, source, origin } };
+  return problems.length ? { ok: false, problems: problems.sort((a, b) => order(a) - order(b)) } : { ok: true, scenario: { ...data, steps, source, origin }, warnings: weakChecks(steps) };
 }
 
 const runsOnObserver = (k: StepKind) => 'observe' in STEP_KINDS[k];
@@ -93,25 +95,30 @@ function stepProblems(st: Step, seen: Seen): Problem[] {
   return problems;
 }
 
-/** Saved values a step reads, each where it is read: {{$v}} inside text sent, or a whole expected value '$v'. */
-function savedRefs(st: StepSpec): Array<{ readonly name: string; readonly path: Path }> {
+/** The value at `path` inside `v`, if there is one. */
+const at = (v: unknown, path: readonly string[]): unknown => path.reduce<unknown>((x, k) => (isRecord(x) ? x[k] : undefined), v);
+
+/**
+ * Saved values a step reads, each where it is read: {{$v}} inside the text its kind expands,
+ * a whole '$v' where its kind (or an expectation) takes a saved value, a name where its kind
+ * names one (step-kinds.ts `savedRefs`).
+ */
+function savedRefs(st: Step): Array<{ readonly name: string; readonly path: Path }> {
   const out: Array<{ name: string; path: Path }> = [];
-  const visit = (v: unknown, path: Path, whole: boolean): void => {
+  const visit = (v: unknown, path: Path, how: 'text' | 'whole' | 'name'): void => {
     if (typeof v === 'string') {
+      if (how === 'name') { out.push({ name: v.replace(/^\$/, ''), path }); return; }
       for (const m of v.matchAll(/\{\{\$(\w+)\}\}/g)) out.push({ name: m[1], path });
-      if (whole && /^\$\w+$/.test(v)) out.push({ name: v.slice(1), path });
+      if (how === 'whole' && /^\$\w+$/.test(v)) out.push({ name: v.slice(1), path });
     } else if (Array.isArray(v)) {
-      v.forEach((x, i) => visit(x, [...path, i], whole));
+      v.forEach((x, i) => visit(x, [...path, i], how));
     } else if (isRecord(v)) {
-      for (const [k, x] of Object.entries(v)) visit(x, [...path, k], whole);
+      for (const [k, x] of Object.entries(v)) visit(x, [...path, k], how);
     }
   };
-  const s = st as unknown as Record<string, unknown>;
-  for (const key of ['sql', 'params', 'named', 'messages']) visit(s[key], [key], false);
-  visit(st.waitFor?.sql, ['waitFor', 'sql'], false);
-  visit(st.waitFor?.rows, ['waitFor', 'rows'], true);
-  visit(st.expect, ['expect'], true);
-  visit(st.cancel, ['cancel'], true);
+  const fields = STEP_KINDS[st.kind].savedRefs as SavedRefFields<StepKind>;
+  for (const how of ['text', 'whole', 'name'] as const) for (const path of fields[how] ?? []) visit(at(st, path), path, how);
+  visit(st.expect, ['expect'], 'whole');
   return out;
 }
 

@@ -7,12 +7,19 @@ import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:f
 import path from 'node:path';
 import { aptInstall } from '../kernel/apt.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
+import { cannotRunAs } from './path-access.ts';
+import type { ServerUser } from './server-user.ts';
 
 export class MissingBinaryError extends Error {
   constructor(program: string, aptPackage: string, flag: string) {
     super(`${program} not found: install it with \`apt-get install ${aptPackage}\` or name it with ${flag}`);
     this.name = 'MissingBinaryError';
   }
+}
+
+/** A program the servers' user may not reach or run (path-access.ts): one line naming the path and the fix. */
+export class BinaryAccessError extends Error {
+  override readonly name = 'BinaryAccessError';
 }
 
 /** A file this process may execute (a folder has the x bit too, and is not one). */
@@ -35,11 +42,20 @@ export interface BinaryRequest {
   readonly explicit?: string;
   readonly candidates: () => string[];
   readonly allowInstall: boolean;
+  /** The user the program will run as, when not this process's (root runs servers as postgres). */
+  readonly runAs?: ServerUser | null;
+}
+
+/** Refuses `file` if `runAs` could not run it; `what` names it as the user gave it. */
+export function checkRunnable(file: string, runAs: ServerUser | null | undefined, what: string): void {
+  const why = runAs ? cannotRunAs(file, runAs, what) : undefined;
+  if (why) throw new BinaryAccessError(why);
 }
 
 export function findBinary(req: BinaryRequest): string {
   if (req.explicit) {
     if (!executable(req.explicit)) throw new Error(`${req.explicit} (given with ${req.flag}) is not an executable file`);
+    checkRunnable(req.explicit, req.runAs, `${req.flag.split(' ')[0]} ${req.explicit}`);
     return req.explicit;
   }
   const look = () => req.candidates().find(executable) ?? onPath(req.program);
@@ -49,6 +65,7 @@ export function findBinary(req: BinaryRequest): string {
     found = look();
   }
   if (!found) throw new MissingBinaryError(req.program, req.aptPackage, req.flag);
+  checkRunnable(found, req.runAs, found);
   return found;
 }
 
@@ -59,14 +76,17 @@ export function postgresBinDirCandidates(): string[] {
   return dirs.map((v) => path.join(root, v, 'bin')).filter((d) => existsSync(path.join(d, 'postgres')));
 }
 
-export function findPostgresBinDir(explicit: string | undefined, allowInstall: boolean): string {
+/** The PostgreSQL bin directory: postgres and initdb, both runnable by `runAs` (they run as the servers' user). */
+export function findPostgresBinDir(explicit: string | undefined, allowInstall: boolean, runAs?: ServerUser | null): string {
   const postgres = findBinary({
-    program: 'postgres', aptPackage: 'postgresql-15', flag: '--pg-bindir DIR', allowInstall,
+    program: 'postgres', aptPackage: 'postgresql-15', flag: '--pg-bindir DIR', allowInstall, runAs,
     explicit: explicit ? path.join(explicit, 'postgres') : undefined,
     candidates: () => postgresBinDirCandidates().map((d) => path.join(d, 'postgres')),
   });
   const dir = path.dirname(postgres);
-  if (!executable(path.join(dir, 'initdb'))) throw new Error(`${dir} has postgres but no initdb: name a full PostgreSQL bin directory with --pg-bindir`);
+  const initdb = path.join(dir, 'initdb');
+  if (!executable(initdb)) throw new Error(`${dir} has postgres but no initdb: name a full PostgreSQL bin directory with --pg-bindir`);
+  checkRunnable(initdb, runAs, explicit ? `--pg-bindir ${explicit}` : initdb);
   return dir;
 }
 

@@ -12,7 +12,7 @@ export function targetSettingsProblem(targets: readonly TargetSpec[], versionOf:
     const adapter = findPooler(t.pooler)?.adapter;
     // A pooler known only as a profile: its settings are what the user says it runs with.
     if (!adapter) continue;
-    const problem = settingsProblem(t.pooler, adapter.settings, t.settings, versionOf(t.pooler));
+    const problem = settingsProblem(t.pooler, adapter.settings, t.settings, versionOf(t.pooler), adapter.settingSyntax);
     if (problem) return `target ${t.id}: ${problem}`;
   }
   return undefined;

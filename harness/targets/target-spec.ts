@@ -44,9 +44,15 @@ export interface TargetParsing {
   readonly anyPooler?: boolean;
 }
 
+// A target's text goes into config files (its settings), file names and one-line messages: a
+// line break or another control character in it could end any of them.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
 /** `<pooler>[:<mode>][{name=value,...}]`; a pooler named without a mode runs in its own default (first) mode. */
 export function parseTarget(text: string, opts: TargetParsing = {}): TargetSpec {
   const t = text.trim();
+  if (CONTROL.test(t)) throw new Error(`bad target ${JSON.stringify(t)}: it holds a line break or another control character, which no setting value may hold`);
   if (t === 'direct') return DIRECT;
   const braces = SETTINGS.exec(t);
   if (!braces && /[{}]/.test(t)) throw new Error(`bad target "${t}": settings go in one pair of braces at the end, e.g. pgbouncer:transaction{max_prepared_statements=0}`);

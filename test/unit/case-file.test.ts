@@ -166,12 +166,15 @@ describe('case folders (--cases)', () => {
     expect(caseSelectorProblem(catalog, 'cases:nowhere')).to.match(/^--scenarios cases:nowhere: no scenario was loaded from a folder "nowhere"; case folders: .*cases/);
   });
 
-  it('refuse a case that takes the id of a shipped scenario, and keep the shipped one', async () => {
+  it('refuse a case that takes the id of a shipped scenario: one error naming both, and neither runs', async () => {
     const dir = tempDir('pc-cases-');
     write(GOOD.replace('sequences/from-a-bug-report', 'sequences/case-currval-after-other-clients-commit'), 'dup.yaml', dir);
     const catalog = await loadCatalog(undefined, [dir]);
-    expect(catalog.scenarios.find((s) => s.id === 'sequences/case-currval-after-other-clients-commit')?.origin.shipped).to.equal(true);
-    expect(catalog.broken.map((b) => b.problems.join(''))).to.match(/is already defined in suites\/cases\//);
+    expect(catalog.scenarios.find((s) => s.id === 'sequences/case-currval-after-other-clients-commit')).to.equal(undefined);
+    const dup = catalog.broken.filter((b) => b.id === 'sequences/case-currval-after-other-clients-commit');
+    expect(dup).to.have.length(1);
+    expect(dup[0].problems).to.have.length(1);
+    expect(dup[0].problems[0]).to.match(/dup\.yaml:1: scenario id sequences\/case-currval-after-other-clients-commit is already defined in suites\/cases\/.*\.yaml:\d+: ids must be unique/);
   });
 });
 

@@ -53,7 +53,7 @@ describe('run-to-run diff', () => {
 
   it('reads results.json of schemaVersion 1 to 4 from a folder or a file, and refuses anything else in one line', () => {
     const dir = tempDir('pc-diff-');
-    const v1 = { schemaVersion: 1, run: { id: 'old', poolcheckVersion: '0.0.1' }, targets: [], results: [{ scenario: 's/x', target: 'direct', driver: 'raw', outcome: 'pass', verdict: 'ok' }] };
+    const v1 = { schemaVersion: 1, run: { id: 'old', poolcheckVersion: '0.0.1' }, targets: [{ id: 'direct' }], results: [{ scenario: 's/x', target: 'direct', driver: 'raw', outcome: 'pass', verdict: 'ok' }] };
     writeFileSync(path.join(dir, 'results.json'), JSON.stringify(v1));
     expect(readResultsFile(dir).results[0]).to.deep.include({ divergence: null, message: null });
     // Before schemaVersion 4 a skip was judged ok; it reads as the skip it was.

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { poll } from '../../kernel/poll.ts';
 import { TIMEOUT_MS } from '../../kernel/timeouts.ts';
 import { holdingOf } from '../pool-shape.ts';
+import { configValue, ODYSSEY_STRING, ODYSSEY_WORD } from '../config-syntax.ts';
 import type { PoolerAdapter, PoolKind } from '../pooler-adapter.ts';
 import { effectiveSettings, type SettingSpec, type SettingSpecs } from '../settings.ts';
 import { odysseyProfile } from './profile.ts';
@@ -17,7 +18,8 @@ const yesNo = (v: string): string | undefined => (v === 'yes' || v === 'no' ? un
 /** A yes/no rule option of Odyssey's, with its 1.5 default. */
 const flagSetting = (help: string, value: string): SettingSpec => ({ help, defaults: [{ versions: '*', value }], check: yesNo });
 
-const quote = (v: string | number) => `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+/** A double-quoted string, only if Odyssey reads it back as written (it keeps escapes as they are). */
+const quote = (v: string | number, what = 'a value') => `"${configValue(ODYSSEY_STRING, what, String(v))}"`;
 
 const SETTINGS: SettingSpecs = {
   pool_reserve_prepared_statement: {
@@ -61,6 +63,7 @@ export const odyssey: PoolerAdapter = {
     wide: { servers: 20, holds: holdingOf(mode), reuse: 'an idle server of the route, as Odyssey picks it' },
   }),
   settings: SETTINGS,
+  settingSyntax: ODYSSEY_WORD,
   profile: odysseyProfile,
 
   async resetServers({ consoles, terminateBackends, asClient }) {
@@ -96,11 +99,11 @@ export const odyssey: PoolerAdapter = {
     const user = (name: string, auth: string, db: string, size: number) => [
       `\tuser ${quote(name)} {`,
       `\t\tauthentication ${quote(auth)}`,
-      ...(auth === 'none' ? [] : [`\t\tpassword ${quote(backend.password)}`]),
+      ...(auth === 'none' ? [] : [`\t\tpassword ${quote(backend.password, 'the password')}`]),
       `\t\tstorage "postgres"`,
       `\t\tstorage_db ${quote(db)}`,
       `\t\tstorage_user ${quote(name)}`,
-      ...(auth === 'none' ? [] : [`\t\tstorage_password ${quote(backend.password)}`]),
+      ...(auth === 'none' ? [] : [`\t\tstorage_password ${quote(backend.password, 'the password')}`]),
       `\t\tpool ${quote(mode)}`,
       `\t\tpool_size ${size}`,
       // A client waits for a server at most this long (ms), then gets an error: a step's
@@ -108,7 +111,7 @@ export const odyssey: PoolerAdapter = {
       '\t\tpool_timeout 30000',
       // Idle servers are closed after this many seconds.
       '\t\tpool_ttl 3600',
-      ...Object.entries(options).map(([k, v]) => `\t\t${k} ${v}`),
+      ...Object.entries(options).map(([k, v]) => `\t\t${k} ${configValue(ODYSSEY_WORD, k, v)}`),
       '\t}',
     ];
     const route = (name: string, db: string, size: number) => [

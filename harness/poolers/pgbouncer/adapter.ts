@@ -4,6 +4,7 @@ import { poll } from '../../kernel/poll.ts';
 import { TIMEOUT_MS } from '../../kernel/timeouts.ts';
 import { inRange } from '../../kernel/versions.ts';
 import { holdingOf } from '../pool-shape.ts';
+import { configValue, INI_LINE, LINE_FIELD } from '../config-syntax.ts';
 import type { PoolerAdapter } from '../pooler-adapter.ts';
 import { boolean01, wholeNumber } from '../settings.ts';
 import { pgbouncerProfile } from './profile.ts';
@@ -33,6 +34,7 @@ export const pgbouncer: PoolerAdapter = {
     server_reset_query_always: { help: 'run server_reset_query in every pooling mode', defaults: [{ versions: '*', value: '0' }], check: boolean01 },
     server_reset_query: { help: 'the query that cleans a server connection a client released (session pooling)', defaults: [{ versions: '*', value: 'DISCARD ALL' }] },
   },
+  settingSyntax: INI_LINE,
   // One pgbouncer per lane: pgbouncer 1.18 exits ("FATAL ... server_proto(): server in bad
   // state: 11", pgbouncer#822, fixed in 1.21.0 by #927) when a server connection it is sending
   // a CancelRequest on gets a packet, which happened when backends were ended while a cancel
@@ -77,6 +79,9 @@ export const pgbouncer: PoolerAdapter = {
     });
   },
   render({ mode, port, backend, backendSecret, dir, laneDatabases, authRoles, tls, settings }) {
+    const line = (what: string, v: string) => configValue(INI_LINE, what, v);
+    // auth_file fields: double-quoted, a quote inside written twice (src/loader.c, copy_quoted).
+    const field = (what: string, v: string) => `"${configValue(LINE_FIELD, what, v).replace(/"/g, '""')}"`;
     const server = (db: string) => `host=${backend.host} port=${backend.port} dbname=${db}`;
     const lanes = laneDatabases.map((_, i) => ({ single: `pc_single_${i}`, wide: `pc_wide_${i}` }));
     const ini = `[databases]
@@ -88,11 +93,11 @@ listen_port = ${port}
 unix_socket_dir =
 pool_mode = ${mode}
 auth_type = hba
-auth_hba_file = ${path.join(dir, 'pgbouncer_hba.conf')}
-auth_file = ${path.join(dir, 'userlist.txt')}
+auth_hba_file = ${line('auth_hba_file', path.join(dir, 'pgbouncer_hba.conf'))}
+auth_file = ${line('auth_file', path.join(dir, 'userlist.txt'))}
 client_tls_sslmode = allow
-client_tls_cert_file = ${tls.cert}
-client_tls_key_file = ${tls.key}
+client_tls_cert_file = ${line('client_tls_cert_file', tls.cert)}
+client_tls_key_file = ${line('client_tls_key_file', tls.key)}
 max_client_conn = 2000
 ; pgbouncer's docs advise this for JDBC clients, which send extra_float_digits at login; the
 ; value is then dropped (auth-transport/startup-extra-float-digits shows that).
@@ -105,8 +110,8 @@ logfile =
 pidfile =
 log_connections = 1
 log_disconnections = 1
-admin_users = ${backend.user}
-${Object.entries(settings).map(([k, v]) => `${k} = ${v}`).join('\n')}
+admin_users = ${line('admin_users', backend.user)}
+${Object.entries(settings).map(([k, v]) => `${k} = ${line(k, v)}`).join('\n')}
 `;
     return {
       files: {
@@ -116,7 +121,11 @@ ${Object.entries(settings).map(([k, v]) => `${k} = ${v}`).join('\n')}
         // https://www.pgbouncer.org/config.html#authentication-file-format). The md5 role by
         // its plain password, from which pgbouncer answers md5 both ways. The file stays in the
         // target's private folder.
-        'userlist.txt': [`"${backend.user}" "${backendSecret}"`, `"${authRoles.md5}" "${backend.password}"`, `"${authRoles.trust}" ""`].join('\n') + '\n',
+        'userlist.txt': [
+          `${field('the user', backend.user)} ${field('the SCRAM secret', backendSecret)}`,
+          `${field('the md5 role', authRoles.md5)} ${field('the password', backend.password)}`,
+          `${field('the trust role', authRoles.trust)} ""`,
+        ].join('\n') + '\n',
         // The same methods per role as the database's pg_hba.conf (auth_type = hba).
         'pgbouncer_hba.conf': [`host all ${authRoles.trust} 127.0.0.1/32 trust`, `host all ${authRoles.md5} 127.0.0.1/32 md5`, 'host all all 127.0.0.1/32 scram-sha-256'].join('\n') + '\n',
       },

@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { poll } from '../../kernel/poll.ts';
 import { TIMEOUT_MS } from '../../kernel/timeouts.ts';
+import { configValue, LINE_FIELD, PGPOOL_STRING } from '../config-syntax.ts';
 import type { PoolerAdapter, PoolKind } from '../pooler-adapter.ts';
 import { pgpoolProfile } from './profile.ts';
 
@@ -58,7 +59,8 @@ function servedRows(rows: readonly PoolRow[], databases: ReadonlySet<string>): P
   return rows.filter((r) => databases.has(String(r.database)) && r.pool_connected === '1');
 }
 
-const quote = (v: string | number | boolean) => (typeof v === 'string' ? `'${v.replace(/'/g, "''")}'` : String(v));
+/** A value as pgpool.conf reads it: text single-quoted (only if pgpool can read it back), numbers and booleans bare. */
+const quote = (key: string, v: string | number | boolean) => (typeof v === 'string' ? `'${configValue(PGPOOL_STRING, key, v)}'` : String(v));
 
 export const pgpool: PoolerAdapter = {
   id: 'pgpool',
@@ -80,6 +82,7 @@ export const pgpool: PoolerAdapter = {
   // smart shutdown, which waits for clients. https://www.pgpool.net/docs/43/en/html/server-stop.html
   stopSignal: () => 'SIGINT',
   settings: {},
+  settingSyntax: PGPOOL_STRING,
   profile: pgpoolProfile,
 
   async resetServers({ consoles, pools: lane, terminateBackends }) {
@@ -206,7 +209,7 @@ export const pgpool: PoolerAdapter = {
     // TLS for clients that ask (sslmode=require); pgpool then also speaks TLS to the backend.
     // https://www.pgpool.net/docs/43/en/html/runtime-ssl.html
     settings.push(['ssl', true], ['ssl_cert', tls.cert], ['ssl_key', tls.key]);
-    const conf = settings.map(([k, v]) => `${k} = ${quote(v)}`).join('\n') + '\n';
+    const conf = settings.map(([k, v]) => `${k} = ${quote(k, v)}`).join('\n') + '\n';
 
     const withPassword = [backend.user, authRoles.md5];
     const hba = [`host all ${authRoles.trust} 127.0.0.1/32 trust`, `host all ${authRoles.md5} 127.0.0.1/32 md5`, 'host all all 127.0.0.1/32 scram-sha-256'];
@@ -215,7 +218,7 @@ export const pgpool: PoolerAdapter = {
         'pgpool.conf': conf,
         'pool_hba.conf': hba.join('\n') + '\n',
         // user:TEXTpassword; the file stays in the target's private folder (mode 0600).
-        pool_passwd: withPassword.map((u) => `${u}:TEXT${backend.password}`).join('\n') + '\n',
+        pool_passwd: withPassword.map((u) => `${configValue(LINE_FIELD, 'a user', u)}:TEXT${configValue(LINE_FIELD, 'the password', backend.password)}`).join('\n') + '\n',
         'pcp.conf': '',
       },
       // -n: stay in the foreground (a managed child); -D: ignore any saved backend status.

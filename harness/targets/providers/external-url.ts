@@ -3,21 +3,22 @@
 // password from the environment or a file.
 import { readFileSync } from 'node:fs';
 import type { ConnInfo } from '../../kernel/conn-info.ts';
+import { MASK, maskConnectionStrings } from '../../kernel/connection-string-mask.ts';
 
 export type UrlEndpoint = Omit<ConnInfo, 'password'>;
 
 export class ExternalUsageError extends Error {}
 
 /**
- * The URL as it may be shown: whatever follows `user:` before the `@` and the value of every
+ * The URL as it may be shown: whatever follows `user:` before the last `@` and the value of every
  * parameter are masked, so a refused URL is never printed with its password
- * (`postgres://app:PW@host/db`, `?password=PW`), even when it does not parse; a password holding
- * `/` or `@` is masked up to the last `@`.
+ * (`postgres://app:PW@host/db`, `?password=PW`), even when it does not parse (a password holding
+ * `/`, `@` or a blank); text that is no URL at all (a libpq key/value string `host=h password=PW`)
+ * has its password masked as in any report (kernel/connection-string-mask.ts).
  */
 export function maskedUrl(text: string): string {
-  return text
-    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/?#]*):.*@/i, '$1:<redacted>@')
-    .replace(/([?&][^=&#]*)=[^&#]*/g, '$1=<redacted>');
+  return maskConnectionStrings(text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/?#]*):.*@/i, `$1:${MASK}@`))
+    .replace(/([?&][^=&#]*)=[^&#]*/g, `$1=${MASK}`);
 }
 
 /** `postgres://user@host[:port]/database`; anything poolcheck would silently ignore is refused. */
