@@ -3,6 +3,9 @@ import { drivers } from '../drivers/registry.ts';
 import { poolers } from '../poolers/registry.ts';
 import { describeShape } from '../poolers/pool-shape.ts';
 import { externalPoolers } from '../poolers/external-poolers.ts';
+import path from 'node:path';
+import { ANCHORS_FOLDER, coverage, loadAnchors, unknownScenarios } from '../scenario/anchors.ts';
+import { SUITES_DIR } from '../scenario/catalog.ts';
 import { requiredCapabilities } from '../scenario/capabilities.ts';
 import { allTargetIds } from '../targets/target-spec.ts';
 import { type Options } from './args.ts';
@@ -40,8 +43,21 @@ export async function listCommand(what: string | undefined, given: Options): Pro
       process.stderr.write(`poolcheck: ${broken.length} invalid scenario(s): each run of them would be an error\n`);
       return 2;
     }
+  } else if (what === 'coverage') {
+    const { suites, problems } = loadAnchors(path.join(SUITES_DIR, ANCHORS_FOLDER));
+    const { scenarios: all } = await loadCatalogFor(given.withDefaults(loadConfig(given.text('config'))));
+    const wrong = [...problems, ...unknownScenarios(suites, new Set(all.map((s) => s.id)))];
+    const rows = coverage(suites);
+    const pct = (n: number, of: number) => `${of ? Math.round((100 * n) / of) : 0}%`;
+    w(`${'anchor suite'.padEnd(20)} ${'tests'.padStart(6)} ${'in scope'.padStart(9)} ${'answered'.padStart(9)} ${'partly'.padStart(7)} ${'none'.padStart(5)}`);
+    for (const r of rows) w(`${r.project.padEnd(20)} ${String(r.tests).padStart(6)} ${String(r.inScope).padStart(9)} ${`${r.answered} ${pct(r.answered, r.inScope)}`.padStart(9)} ${String(r.partly).padStart(7)} ${String(r.inScope - r.answered - r.partly).padStart(5)}`);
+    const sum = (k: 'tests' | 'inScope' | 'answered' | 'partly') => rows.reduce((n, r) => n + r[k], 0);
+    w(`${'all'.padEnd(20)} ${String(sum('tests')).padStart(6)} ${String(sum('inScope')).padStart(9)} ${`${sum('answered')} ${pct(sum('answered'), sum('inScope'))}`.padStart(9)} ${String(sum('partly')).padStart(7)} ${String(sum('inScope') - sum('answered') - sum('partly')).padStart(5)}`);
+    w('answered: a scenario would fail on the bug the test catches; partly: scenarios cover part of it (suites/anchors/README.md)');
+    for (const line of wrong) process.stderr.write(`${line}\n`);
+    if (wrong.length) return 2;
   } else {
-    throw new UsageError(`list what? one of: targets, drivers, scenarios${what ? ` (not "${what}")` : ''}; known targets: ${allTargetIds().join(', ')}`);
+    throw new UsageError(`list what? one of: targets, drivers, scenarios, coverage${what ? ` (not "${what}")` : ''}; known targets: ${allTargetIds().join(', ')}`);
   }
   return 0;
 }

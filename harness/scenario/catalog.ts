@@ -5,6 +5,7 @@
 // does not load, a scenario that is invalid or an id used twice is a broken scenario (an
 // `error` in a run, INVALID in `poolcheck list`). The harness imports nothing from suites/: the
 // catalogue reads it as data.
+import { ANCHORS_FOLDER } from './anchors.ts';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -103,7 +104,8 @@ function caseFolderFiles(dir: string): string[] {
 
 /** poolcheck's own catalogue: suites/<category>/ files, in order. */
 function shippedFiles(dir: string): Array<{ readonly file: string; readonly origin: Origin }> {
-  return readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort().flatMap((category) => {
+  // suites/anchors holds the poolers' own tests the catalogue is measured against (anchors.ts), not scenarios.
+  return readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== ANCHORS_FOLDER).map((d) => d.name).sort().flatMap((category) => {
     const folder = path.join(dir, category);
     return readdirSync(folder).sort().filter((f) => CASE_FILE.test(f) || f.endsWith('.ts')).map((f) => ({ file: path.join(folder, f), origin: { shipped: true, folder } }));
   });
