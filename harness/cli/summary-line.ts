@@ -7,8 +7,8 @@ import { terminalText as t } from './terminal-text.ts';
 export function printSummary(report: RunReport, out: string, redact: (s: string) => string): void {
   const c = countByVerdict(report.results);
   for (const w of report.warnings) process.stdout.write(`warning: ${t(w)}\n`);
-  process.stdout.write(`${report.results.length} results in ${(report.run.durationMs / 1000).toFixed(1)} s: ${c.ok} ok, ${c.skip} skipped, ${c.documented} documented, ${c.changed} changed, ${c.regression} regression, ${c.improved} improved, ${c.unprofiled} unprofiled, ${c.error} error, ${c.flaky} flaky\n`);
-  for (const r of report.results.filter((x) => x.verdict === 'regression' || x.verdict === 'changed' || x.verdict === 'error').slice(0, 20)) {
+  process.stdout.write(`${report.results.length} results in ${(report.run.durationMs / 1000).toFixed(1)} s: ${c.ok} ok, ${c.skip} skipped, ${c.documented} documented, ${c.changed} changed, ${c.regression} regression, ${c.improved} improved, ${c.unprofiled} unprofiled, ${c.error} error, ${c.flaky} flaky${c.crash ? `, ${c.crash} PostgreSQL crash` : ''}\n`);
+  for (const r of report.results.filter((x) => x.verdict === 'crash' || x.verdict === 'regression' || x.verdict === 'changed' || x.verdict === 'error').slice(0, 20)) {
     process.stdout.write(`  ${r.verdict.toUpperCase()} ${t(r.scenario)} on ${t(r.target)} with ${t(r.driver)}: ${t(redact(r.message ?? ''))}\n`);
   }
   if (report.diff) process.stdout.write(`since ${report.diff.before.runId}: ${diffHeadline(report.diff).replace(/\*\*/g, '')} (diff.md)\n`);

@@ -13,6 +13,7 @@ export const DIVERGENCE_KINDS = {
   notification: 'a notification differs, or came where none should',
   'no-answer': 'no answer within the deadline where PostgreSQL answered',
   'ground-truth': 'the database never reached the state PostgreSQL reaches (seen from the observer)',
+  crash: 'a PostgreSQL backend crashed (its log says so) where PostgreSQL alone did not',
 } as const;
 export type DivergenceKind = keyof typeof DIVERGENCE_KINDS;
 

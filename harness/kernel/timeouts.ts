@@ -1,6 +1,8 @@
 // Every deadline poolcheck sets for itself, by name, in milliseconds. A scenario step's own
 // deadline is `step` (--step-timeout) unless the step names one.
 export const TIMEOUT_MS = {
+  /** PostgreSQL's log telling of a restart the observer saw (a container's log is streamed to its file). */
+  crashLog: 3_000,
   /** A scenario step, and a session's connect (--step-timeout). */
   step: 5000,
   /**

@@ -42,7 +42,7 @@ export function junitXml(r: RunReport): string {
   const byTarget = new Map<string, RunReport['results'][number][]>();
   for (const x of r.results) byTarget.set(x.target, [...(byTarget.get(x.target) ?? []), x]);
   const count = (xs: readonly RunReport['results'][number][], v: string) => xs.filter((x) => x.verdict === v).length;
-  const failures = (xs: readonly RunReport['results'][number][]) => count(xs, 'regression') + count(xs, 'changed');
+  const failures = (xs: readonly RunReport['results'][number][]) => count(xs, 'regression') + count(xs, 'changed') + count(xs, 'crash');
   lines.push(`<testsuites name="poolcheck" tests="${r.results.length}" failures="${failures(r.results)}" errors="${count(r.results, 'error')}" time="${(r.run.durationMs / 1000).toFixed(3)}">`);
   for (const [target, xs] of byTarget) {
     const skipped = xs.filter((x) => x.outcome === 'skip').length;
@@ -51,7 +51,7 @@ export function junitXml(r: RunReport): string {
     for (const x of xs) {
       const head = `    <testcase classname="${esc(`${target}.${x.driver}`)}" name="${esc(x.scenario)}" time="${(x.durationMs / 1000).toFixed(3)}"${location(x.definedAt)}`;
       const msg = esc(x.message ?? '');
-      if (x.verdict === 'regression' || x.verdict === 'changed') {
+      if (x.verdict === 'regression' || x.verdict === 'changed' || x.verdict === 'crash') {
         const body = text(`${x.message ?? ''}${x.documented ? `\ndocumented: ${x.documented}` : ''}${x.transcriptPath ? `\ntranscript: ${x.transcriptPath}` : ''}`);
         lines.push(`${head}><failure message="${msg}" type="${x.verdict}">${body}</failure></testcase>`);
       }

@@ -15,7 +15,7 @@ export const classOf = (x: Pick<Row, 'verdict'>): CellClass => x.verdict;
 
 /** The word for each class; summary.md adds Markdown emphasis, report.html colour. */
 export const WORDS: Readonly<Record<CellClass, string>> = {
-  ok: 'pass', documented: 'doc', changed: 'CHANGED', regression: 'REGRESSION', improved: 'improved', unprofiled: 'differs', error: 'ERROR', flaky: 'flaky', skip: 'skip',
+  ok: 'pass', crash: 'CRASH', documented: 'doc', changed: 'CHANGED', regression: 'REGRESSION', improved: 'improved', unprofiled: 'differs', error: 'ERROR', flaky: 'flaky', skip: 'skip',
 };
 
 /** One word of a cell and the results behind it; `named` when the cell lists its drivers. */

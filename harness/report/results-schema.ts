@@ -58,7 +58,7 @@ const TIMINGS: FieldsOf<Timings> = { quiesceMs: req(ms), connectMs: req(ms), che
 const REPORT_ROW: FieldsOf<ReportRow> = {
   scenario: req(text), category: req(text), target: req(text), driver: req(text), outcome: req(oneOf(OUTCOMES)),
   expected: req(oneOf(['pass', 'diverge', 'unknown'])), verdict: req(oneOf(VERDICTS)), durationMs: req(ms),
-  message: opt(text), cause: opt(oneOf(ERROR_CAUSES)), premise: opt(oneOf(['held', 'failed'])), steps: req({ kind: 'list', of: object(STEP) }), failedStep: opt(whole()), divergence: opt(divergence),
+  message: opt(text), cause: opt(oneOf(ERROR_CAUSES)), premise: opt(oneOf(['held', 'failed'])), serverLog: opt(texts), steps: req({ kind: 'list', of: object(STEP) }), failedStep: opt(whole()), divergence: opt(divergence),
   transcript: opt(text), attempts: opt({ kind: 'list', of: object(ATTEMPT) }), timings: opt(object(TIMINGS)),
   reason: opt(text), link: opt(text), source: opt(oneOf(['docs', 'issue', 'observed'])), documented: opt(text),
   transcriptPath: req(orNull(transcriptPath)), definedAt: opt(text),

@@ -53,11 +53,12 @@ export function premiseText(share: { held: number; failed: number } | undefined)
 }
 
 /**
- * Exit codes: 2 on any harness error, else 1 on any regression or changed divergence, else 0.
+ * Exit codes: 2 on any harness error, else 1 on any regression, changed divergence or PostgreSQL
+ * crash, else 0.
  * `strict` (--strict) also fails on improved (a profile gone stale) and flaky results.
  */
 export function exitCode(report: RunReport, strict = false): number {
   const c = countByVerdict(report.results);
   if (c.error > 0) return 2;
-  return c.regression > 0 || c.changed > 0 || (strict && (c.improved > 0 || c.flaky > 0)) ? 1 : 0;
+  return c.regression > 0 || c.changed > 0 || c.crash > 0 || (strict && (c.improved > 0 || c.flaky > 0)) ? 1 : 0;
 }

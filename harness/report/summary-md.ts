@@ -4,7 +4,7 @@ import { countByVerdict, premiseShares, premiseText, type RunReport } from './ru
 
 type Row = RunReport['results'][number];
 
-const EMPHASIS: Partial<Record<CellClass, (w: string) => string>> = { changed: (w) => `**${w}**`, regression: (w) => `**${w}**`, error: (w) => `**${w}**`, improved: (w) => `*${w}*`, flaky: (w) => `*${w}*` };
+const EMPHASIS: Partial<Record<CellClass, (w: string) => string>> = { crash: (w) => `**${w}**`, changed: (w) => `**${w}**`, regression: (w) => `**${w}**`, error: (w) => `**${w}**`, improved: (w) => `*${w}*`, flaky: (w) => `*${w}*` };
 const markdownWord = (cls: CellClass) => (EMPHASIS[cls] ?? ((w: string) => w))(WORDS[cls]);
 
 /** One cell in Markdown (matrix-cell.ts says how it is worded); driver ids are text like any other. */
@@ -26,7 +26,7 @@ export function summaryMarkdown(r: RunReport): string {
   out.push(`Run ${t(r.run.id)}, ${t(r.run.startedAt)}, ${(r.run.durationMs / 1000).toFixed(1)} s, poolcheck ${t(r.run.poolcheckVersion)}.`, '');
   if (r.run.interrupted) out.push(`> **Interrupted** (${t(r.run.interrupted.reason)}): ${r.results.length} of ${r.run.interrupted.planned} results; the rest never ran.`, '');
   for (const w of r.warnings) out.push(`> **Warning:** ${t(w)}.`, '');
-  out.push(`**${c.ok} ok, ${c.skip} skipped, ${c.documented} documented, ${c.changed} changed, ${c.regression} regression, ${c.improved} improved, ${c.unprofiled} unprofiled, ${c.error} error${c.flaky ? `, ${c.flaky} flaky` : ''}** ` +
+  out.push(`**${c.ok} ok, ${c.skip} skipped, ${c.documented} documented, ${c.changed} changed, ${c.regression} regression, ${c.improved} improved, ${c.unprofiled} unprofiled, ${c.error} error${c.flaky ? `, ${c.flaky} flaky` : ''}${c.crash ? `, ${c.crash} PostgreSQL crash` : ''}** ` +
     `(${r.results.length} results: ${new Set(r.results.map((x) => x.scenario)).size} scenarios x ${r.drivers.length} drivers x ${targets.length} targets).`, '');
   const premise = premiseShares(r.results);
   out.push('| target | pooler | settings (as the release ran them) | PostgreSQL | provider | started in | next client on the last one\'s server |', '|---|---|---|---|---|---|---|');
@@ -63,6 +63,7 @@ export function summaryMarkdown(r: RunReport): string {
         `${withReason && x.reason ? ` — profile: ${t(x.reason)}${x.link ? ` (${t(x.link)})` : ''}` : ''}${transcriptLink(x)}`);
     }
   };
+  section('PostgreSQL crashed (on direct: a PostgreSQL bug this scenario sets off; the poolers\' results have no baseline)', r.results.filter((x) => x.verdict === 'crash'), false);
   section('Regressions', r.results.filter((x) => x.verdict === 'regression'), false);
   const changed = r.results.filter((x) => x.verdict === 'changed');
   if (changed.length) {

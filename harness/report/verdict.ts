@@ -6,13 +6,14 @@ import type { Outcome, ScenarioRun } from '../scenario/result.ts';
 
 /**
  * ok: behaves like PostgreSQL; skip: did not run here, or ran without testing what it is about
- * (a driver lacks what it needs, its premise did not hold), with the reason; documented: diverges as the profile says; changed: a
+ * (a driver lacks what it needs, its premise did not hold), with the reason; crash: PostgreSQL's
+ * own backend crashed on direct (a PostgreSQL finding, set off by the scenario); documented: diverges as the profile says; changed: a
  * documented scenario diverges another way; regression: diverges where PostgreSQL behaviour was
  * expected; improved: a documented divergence no longer happens; unprofiled: diverges on a
  * pooler poolcheck has no profile for (nothing was expected either way); error: undecided;
  * flaky: attempts of one result (--repeat-each, --retries) ended in different ways.
  */
-export const VERDICTS = ['ok', 'skip', 'documented', 'changed', 'regression', 'improved', 'unprofiled', 'error', 'flaky'] as const;
+export const VERDICTS = ['ok', 'skip', 'crash', 'documented', 'changed', 'regression', 'improved', 'unprofiled', 'error', 'flaky'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 export interface Judged extends ScenarioRun {
@@ -30,6 +31,7 @@ export interface Judged extends ScenarioRun {
 export function verdictOf(outcome: Outcome, expected: Judged['expected'], documentedThisWay = true): Verdict {
   if (outcome === 'error') return 'error';
   if (outcome === 'skip') return 'skip';
+  if (outcome === 'crash') return 'crash';
   if (expected === 'unknown') return outcome === 'pass' ? 'ok' : 'unprofiled';
   if (outcome === 'pass') return expected === 'pass' ? 'ok' : 'improved';
   if (expected === 'pass') return 'regression';
@@ -45,6 +47,13 @@ export function applyBaseline(runs: readonly ScenarioRun[]): ScenarioRun[] {
   const direct = new Map(runs.filter((r) => r.target === 'direct').map((r) => [`${r.scenario}\u0000${r.driver}`, asBaseline(r)]));
   return runs.map((r) => {
     const base = direct.get(`${r.scenario}\u0000${r.driver}`);
+    // PostgreSQL crashed by itself: a finding about PostgreSQL, and no baseline for the poolers.
+    if (base?.outcome === 'crash') {
+      return r.target === 'direct' || r.outcome === 'pass' || r.outcome === 'skip' ? r
+        : { ...r, outcome: 'error', cause: 'no-baseline', divergence: undefined, message: `no baseline: PostgreSQL's backend crashed on direct with this scenario and driver ${r.driver} (${base.serverLog?.[0] ?? base.message}); the pooler's result was: ${r.message}` };
+    }
+    // Through a pooler where PostgreSQL alone did not crash: a divergence of its own kind.
+    if (r.outcome === 'crash' && r.target !== 'direct') return { ...r, outcome: 'diverge' };
     // An error on direct (a driver helper that died, a lost connection) says nothing about the
     // scenario: it stays the error it was, and a pooler's pass stands; a pooler's divergence
     // cannot be told from a scenario bug without the baseline.

@@ -201,8 +201,11 @@ const fromFolder = (origin: Origin, folder: string) => {
  * category (all of it), or `cases:DIR` / `cases:NAME` (a case folder). A broken scenario whose
  * id could not be read is always selected: nothing can tell that the selection leaves it out.
  */
-/** Categories a run takes only when --scenarios names them: load that is not for every commit. */
-export const OPT_IN_CATEGORIES: readonly string[] = ['stress'];
+/**
+ * Categories a run takes only when --scenarios names them: load that is not for every commit,
+ * and PostgreSQL's own bugs (a crash on some releases would fail every run on them).
+ */
+export const OPT_IN_CATEGORIES: readonly string[] = ['stress', 'postgres-bugs'];
 
 export function selectScenarios<T extends { readonly id: string; readonly origin: Origin; readonly anonymous?: true }>(all: readonly T[], globs: string | undefined): T[] {
   if (!globs) return all.filter((s) => !OPT_IN_CATEGORIES.includes(s.id.split('/')[0]));

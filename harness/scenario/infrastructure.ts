@@ -11,6 +11,10 @@
 // Either fault turns the result into `error` with its cause, and the lane waits until
 // PostgreSQL and the pooler serve again before the next scenario; a lane that does not recover
 // within the deadline ends its remaining results as `error` saying why.
+//
+// A restart PostgreSQL's log explains as a backend of this lane's database dying of a signal is
+// no fault around the scenario: the scenario set it off, and the result is `crash`, with the
+// log's lines. A crash of another lane's backend disturbed this one: the result is run again.
 import { errorText } from '../kernel/errors.ts';
 import { poll } from '../kernel/poll.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
@@ -18,6 +22,7 @@ import type { Lane } from '../targets/started-target.ts';
 import { loginFails } from '../targets/readiness.ts';
 import { textOf } from '../wire/bytes.ts';
 import { Transcript } from '../wire/transcript.ts';
+import { crashesIn, type BackendCrash, type LogTail } from '../targets/server-log.ts';
 import type { ScenarioRun } from './result.ts';
 
 /**
@@ -32,18 +37,39 @@ const FAULT_CLASSES = new Set(['08', '53', '57', '58']);
 export interface InfrastructureWatch {
   /** Reads PostgreSQL's epoch before the lane's first scenario. */
   start(): Promise<void>;
+  /** A scenario is about to run: PostgreSQL's log from here on is its. */
+  begin(): void;
   /** Waits until PostgreSQL and the pooler serve again (after a quiesce failed); false if they do not. */
   recover(): Promise<boolean>;
-  /** The result as it stands, or as an `error` when the infrastructure moved under it. */
-  judge(r: ScenarioRun): Promise<ScenarioRun>;
+  /**
+   * The result as it stands, as a `crash` the scenario set off, or as an `error` when the
+   * infrastructure moved under it; `disturbed` when another lane's crash did, so a run again tells.
+   */
+  judge(r: ScenarioRun): Promise<{ readonly run: ScenarioRun; readonly disturbed?: true }>;
   /** Set once the lane did not recover from a fault: why its remaining results are errors. */
   readonly broken: string | undefined;
 }
 
-/** `failure` says why a server of the target has stopped for good: no use waiting for it then. */
-export function watchInfrastructure(lane: Pick<Lane, 'observer' | 'pools'>, failure: () => string | undefined): InfrastructureWatch {
+/**
+ * `failure` says why a server of the target has stopped for good: no use waiting for it then;
+ * `log` is PostgreSQL's log, where poolcheck can read it.
+ */
+export function watchInfrastructure(lane: Pick<Lane, 'observer' | 'pools' | 'direct'>, failure: () => string | undefined, log?: LogTail): InfrastructureWatch {
   let epoch: string | undefined;
   let broken: string | undefined;
+  let mark = 0;
+
+  /** A crash the log tells of since the scenario began; the log may reach the file a moment after the restart (a container's is streamed). */
+  const crashSinceMark = async (): Promise<BackendCrash | undefined> => {
+    if (!log) return undefined;
+    let found: BackendCrash | undefined;
+    await poll({ what: "PostgreSQL's log to tell of the restart", timeoutMs: TIMEOUT_MS.crashLog, maxIntervalMs: 100 }, async () => {
+      const crashes = crashesIn(log.since(mark));
+      found = crashes.find((c) => c.database === lane.direct.database) ?? crashes[0];
+      return found ? true : undefined;
+    }).catch(() => undefined);
+    return found;
+  };
 
   const readEpoch = async (): Promise<string | undefined> => {
     try {
@@ -78,27 +104,47 @@ export function watchInfrastructure(lane: Pick<Lane, 'observer' | 'pools'>, fail
   return {
     get broken() { return broken; },
     async start() { epoch = await readEpoch(); },
+    begin() { mark = log?.mark() ?? 0; },
     recover,
     async judge(r) {
-      if (r.outcome === 'pass' || r.outcome === 'skip') return r;
+      if (r.outcome === 'pass' || r.outcome === 'skip') return { run: r };
       const now = await readEpoch();
       let cause: string | undefined;
-      if (now === undefined) cause = 'PostgreSQL did not answer the observer right after the scenario (it was down or restarting)';
-      else if (epoch !== undefined && now !== epoch) cause = 'PostgreSQL restarted while the scenario ran (a server process ended abnormally, or the server was restarted)';
-      else if (pointsAtServers(r)) {
-        const refused = await loginFails(lane.pools.wide, TIMEOUT_MS.control);
-        if (refused) cause = `right after the scenario a fresh client got no answer either (${refused}): the pooler or PostgreSQL stopped serving`;
-        // No scenario asks a login to wait: one that got no answer at all met a pooler (or a
-        // machine) that stalled, even if it serves again by now.
-        else if (r.divergence?.kind === 'no-answer' && r.divergence.atLogin) cause = 'a login got no answer within the deadline, and a fresh one right after did: the pooler stalled (stopped, overloaded, or waiting for a server it could not get)';
+      const restarted = now === undefined || (epoch !== undefined && now !== epoch);
+      // While crash recovery runs the epoch may still read the same, but no fresh client gets in.
+      const refused = !restarted && pointsAtServers(r) ? await loginFails(lane.pools.wide, TIMEOUT_MS.control) : undefined;
+      const crash = restarted || refused ? await crashSinceMark() : undefined;
+      if (crash?.database === lane.direct.database) {
+        await recover();
+        return { run: crashed(r, crash) };
       }
+      if (crash) cause = `PostgreSQL restarted while the scenario ran: a backend of another lane (database ${crash.database ?? 'unknown'}) was terminated by ${crash.summary}`;
+      else if (now === undefined) cause = 'PostgreSQL did not answer the observer right after the scenario (it was down or restarting)';
+      else if (restarted) cause = 'PostgreSQL restarted while the scenario ran (a server process ended abnormally, or the server was restarted)';
+      else if (refused) cause = `right after the scenario a fresh client got no answer either (${refused}): the pooler or PostgreSQL stopped serving`;
+      // No scenario asks a login to wait: one that got no answer at all met a pooler (or a
+      // machine) that stalled, even if it serves again by now.
+      else if (pointsAtServers(r) && r.divergence?.kind === 'no-answer' && r.divergence.atLogin) cause = 'a login got no answer within the deadline, and a fresh one right after did: the pooler stalled (stopped, overloaded, or waiting for a server it could not get)';
       if (now !== undefined && epoch === undefined) epoch = now;
-      if (!cause) return r;
+      if (!cause) return { run: r };
       const gone = failure();
-      if (gone) return { ...r, outcome: 'error', cause: 'infrastructure', divergence: undefined, message: gone };
+      if (gone) return { run: { ...r, outcome: 'error', cause: 'infrastructure', divergence: undefined, message: gone } };
       await recover();
-      return { ...r, outcome: 'error', cause: 'infrastructure', divergence: undefined, message: `${cause}; the result says nothing about the pooler (it saw: ${r.message ?? 'nothing'})` };
+      return {
+        run: { ...r, outcome: 'error', cause: 'infrastructure', divergence: undefined, message: `${cause}; the result says nothing about the pooler (it saw: ${r.message ?? 'nothing'})` },
+        ...(crash ? { disturbed: true as const } : {}),
+      };
     },
+  };
+}
+
+/** The result of a scenario that set off a backend crash: the log's lines say what happened. */
+function crashed(r: ScenarioRun, crash: BackendCrash): ScenarioRun {
+  const step = r.divergence?.step ?? (r.failedStep !== undefined ? r.failedStep + 1 : 1);
+  return {
+    ...r, outcome: 'crash', cause: undefined, serverLog: crash.lines,
+    divergence: { step, session: r.divergence?.session ?? r.steps[step - 1]?.session ?? '-', kind: 'crash', expected: 'PostgreSQL serves on', observed: `a backend terminated by ${crash.summary}` },
+    message: `PostgreSQL's backend serving the scenario was terminated by ${crash.summary} (the server log: serverLog)${r.message ? `; the scenario saw: ${r.message}` : ''}`,
   };
 }
 
@@ -107,19 +153,4 @@ function pointsAtServers(r: ScenarioRun): boolean {
   const d = r.divergence;
   if (!d) return false;
   return d.kind === 'no-answer' || d.kind === 'closed' || (d.sqlstate !== undefined && FAULT_CLASSES.has(d.sqlstate.slice(0, 2)));
-}
-
-/**
- * A divergence of something that did not come in time that a second run does not repeat was a
- * stall of the pooler or the machine, not the pooler's behaviour: `error` naming the first
- * attempt. One that repeats stands. `repeated`: the second run is a finding too; one that
- * passes, or diverges as the profile documents, does not repeat it.
- */
-export function stalledUnlessRepeated(first: ScenarioRun, again: ScenarioRun, repeated: boolean): ScenarioRun {
-  if (repeated) return first;
-  const how = again.outcome === 'pass' ? 'the scenario passed' : 'the scenario did what the profile documents';
-  return {
-    ...first, outcome: 'error', cause: 'stall', divergence: undefined, durationMs: first.durationMs + again.durationMs,
-    message: `it did not come in time at first, and ${how} when run again at once: the pooler or the machine stalled, which says nothing about the pooler (first attempt: ${first.message ?? 'no message'})`,
-  };
 }

@@ -10,9 +10,9 @@ import type { BrokenScenario, Scenario } from './model.ts';
 import { runAttempts, type AttemptPolicy } from './attempts.ts';
 import { skipReason } from './skip-reason.ts';
 import { runScenario } from './runner.ts';
-import { stalledUnlessRepeated, watchInfrastructure, type InfrastructureWatch } from './infrastructure.ts';
+import { watchInfrastructure, type InfrastructureWatch } from './infrastructure.ts';
+import { afterRunAgain, timingDependent } from './timing-rule.ts';
 import { errorText, InfrastructureError } from '../kernel/errors.ts';
-import type { DivergenceKind } from '../kernel/divergence.ts';
 import type { Slots } from '../kernel/slots.ts';
 import type { TargetFacts } from '../poolers/profile.ts';
 import { targetFacts } from '../targets/target-settings.ts';
@@ -112,7 +112,7 @@ export async function runMatrix(plan: MatrixPlan, state: MatrixState = { results
     // Every lane takes the next job from one queue, so a slow scenario holds up only its lane.
     const jobs = plan.drivers.flatMap((d) => owned(plan.scenarios, d).map((s) => ({ d, s })));
     const worker = async (lane: Lane) => {
-      const infrastructure = watchInfrastructure(lane, () => started.failure());
+      const infrastructure = watchInfrastructure(lane, () => started.failure(), started.postgresLog);
       await infrastructure.start();
       for (;;) {
         const release = await plan.slots?.take();
@@ -157,21 +157,19 @@ async function runJob(ctx: JobContext, d: Driver, s: Scenario): Promise<void> {
       const t0 = performance.now();
       if (!decided) await quiesce(lane, infrastructure);
       const t1 = performance.now();
+      infrastructure.begin();
       const r = await runScenario(s, { target: started, lane, driver: d, namePrefix: ctx.name(), stepTimeoutMs: plan.stepTimeoutMs, stressClients: plan.stressClients });
       const t2 = performance.now();
-      const judged = await infrastructure.judge(r);
+      const { run, disturbed } = await infrastructure.judge(r);
       const timings = { quiesceMs: Math.round(t1 - t0), connectMs: r.timings?.connectMs ?? 0, checkMs: Math.round(performance.now() - t2) };
-      return { ...judged, timings };
+      return { run: { ...run, timings }, disturbed };
     };
-    // A finding that something did not come in time (an answer, a notification, the state
-    // the observer waited for) is run again at once: a pooler that hangs or forgets does so
-    // again; one that only stalled for a moment (stopped, starved of CPU) passes, and the
-    // first attempt says nothing about it.
+    // What another lane's crash disturbed is run again; so is what timing may explain (timing-rule.ts).
     const attempt = async () => {
       const first = await once();
-      if (!first.divergence || !WAITED_OUT.has(first.divergence.kind) || !plan.isFinding?.(first, started)) return first;
-      const again = await once();
-      return stalledUnlessRepeated(first, again, again.outcome !== 'pass' && (plan.isFinding?.(again, started) ?? true));
+      if (first.disturbed) return (await once()).run;
+      if (decided || !timingDependent(first.run, plan.isFinding?.(first.run, started) ?? true)) return first.run;
+      return afterRunAgain(first.run, (await once()).run);
     };
     const policy = plan.attempts;
     record(policy && !decided ? await runAttempts(policy, attempt, (r) => policy.acceptable(r, started)) : await attempt());
@@ -179,8 +177,6 @@ async function runJob(ctx: JobContext, d: Driver, s: Scenario): Promise<void> {
     record(errorRun(s, target, d.id, started.failure() ?? (err as Error).message, 'infrastructure'));
   }
 }
-
-const WAITED_OUT: ReadonlySet<DivergenceKind> = new Set(['no-answer', 'notification', 'ground-truth']);
 
 /** The lane's quiesce; one that fails (a server restarting) is tried again once the servers serve again. */
 async function quiesce(lane: Lane, infrastructure: InfrastructureWatch): Promise<void> {

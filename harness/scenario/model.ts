@@ -14,7 +14,7 @@ import type { FrontendMessage, MessageName, TransactionStatus } from '../wire/me
 
 export const CATEGORIES = [
   'session-state', 'parameter-status', 'transactions', 'prepared-statements', 'protocol-framing', 'session-objects',
-  'sequences', 'cancel', 'backend-pid', 'abnormal-exits', 'auth-transport', 'drivers', 'stress',
+  'sequences', 'cancel', 'backend-pid', 'abnormal-exits', 'auth-transport', 'drivers', 'stress', 'postgres-bugs',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 

@@ -3,7 +3,12 @@
 import type { Divergence } from '../kernel/divergence.ts';
 import type { Premise } from './premise.ts';
 
-export const OUTCOMES = ['pass', 'diverge', 'skip', 'error'] as const;
+/**
+ * crash: a PostgreSQL backend serving the scenario died of a signal (the server log says so):
+ * on direct a finding about PostgreSQL; through a pooler judged as a divergence of kind crash
+ * where direct did not crash (report/verdict.ts applyBaseline).
+ */
+export const OUTCOMES = ['pass', 'diverge', 'crash', 'skip', 'error'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 /**
@@ -36,6 +41,8 @@ export interface ScenarioRun {
   readonly cause?: ErrorCause;
   readonly durationMs: number;
   readonly steps: readonly StepRecord[];
+  /** PostgreSQL's log lines about a crash (outcome crash). */
+  readonly serverLog?: readonly string[];
   /** Index of the step that diverged or failed. */
   readonly failedStep?: number;
   /** What exactly differed, when the outcome is diverge. */

@@ -53,6 +53,8 @@ full_page_writes = off
 shared_buffers = 32MB
 max_prepared_transactions = 20
 log_line_prefix = '%m [%p] %q%u@%d '
+# Each backend's pid beside its database in the log: a crash is traced to its lane (server-log.ts).
+log_connections = on
 ssl = on
 `;
 

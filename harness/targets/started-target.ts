@@ -5,6 +5,7 @@ import type { ServerMessage } from '../wire/messages.ts';
 import type { Transcript } from '../wire/transcript.ts';
 import type { ConnInfo } from '../kernel/conn-info.ts';
 import type { TargetSpec } from './target-spec.ts';
+import type { LogTail } from './server-log.ts';
 
 export type ProviderId = 'local' | 'docker' | 'external';
 
@@ -49,6 +50,8 @@ export interface StartedTarget {
   readonly facts: TargetFacts;
   /** What each pool of a lane is (pool-shape.ts); absent for PostgreSQL itself, where every client has a backend of its own. */
   readonly shapes?: PoolShapes;
+  /** PostgreSQL's log, where poolcheck can read it (local and docker; not an external server). */
+  readonly postgresLog?: LogTail;
   /** Why a server of this target stopped on its own, if one did. */
   failure(): string | undefined;
   stop(): Promise<void>;

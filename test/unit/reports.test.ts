@@ -43,7 +43,7 @@ describe('reports', () => {
     });
     expect(doc.results[0].divergence).to.equal(null);
     expect(doc.results[2]).to.include({ scenario: 'sequences/a', category: 'sequences', target: 'pgbouncer:transaction', driver: 'raw', outcome: 'diverge', expected: 'diverge', verdict: 'documented', reason: 'no session state', transcript: 'transcripts/pgbouncer:transaction/raw/a.txt' });
-    expect(doc.summary.byVerdict).to.deep.equal({ ok: 3, skip: 0, documented: 1, changed: 0, regression: 0, improved: 0, unprofiled: 0, error: 0, flaky: 0 });
+    expect(doc.summary.byVerdict).to.deep.equal({ ok: 3, skip: 0, crash: 0, documented: 1, changed: 0, regression: 0, improved: 0, unprofiled: 0, error: 0, flaky: 0 });
   });
 
   it('junit marks regressions as failures and escapes XML', () => {

@@ -48,7 +48,7 @@ describe('merge and diff read what other runs wrote', () => {
     for (const [doc, why] of [
       [results([{}]), /results\[0\]: "scenario" is required \(and \d+ more problem\(s\)\)/],
       [{ schemaVersion: 3, run: {}, targets: [], results: [] }, /run: "id" is required/],
-      [results([{ ...ok, outcome: 'maybe' }]), /results\[0\]\.outcome: "maybe" is not one of "pass", "diverge", "skip", "error"/],
+      [results([{ ...ok, outcome: 'maybe' }]), /results\[0\]\.outcome: "maybe" is not one of "pass", "diverge", "crash", "skip", "error"/],
       [results([{ ...ok, divergence: { step: 'two' } }]), /results\[0\]\.divergence\.step: expected a whole number/],
       [results([{ ...ok, target: 'pgbouncer:session' }]), /results\[0\]\.target "pgbouncer:session" is none of its targets \(direct\)/],
     ] as const) {

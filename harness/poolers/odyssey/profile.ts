@@ -265,11 +265,13 @@ const PREPARED_STATEMENTS_RESERVED: readonly ProfileEntry[] = [
     scenarios: ['session-objects/cursor-without-hold-closed-at-commit', 'session-objects/cursor-with-hold-survives-commit'],
     drivers: ['asyncpg:pooler-safe'],
     ...RESERVED,
-    postgres: '18.6',
-    reason: 'with prepared-statement support Odyssey keeps one server statement per query text across transactions and sends only a Describe when a client parses that text again; for a FETCH whose cursor is gone that Describe crashes a PostgreSQL 18.6 backend (SIGSEGV; the postmaster then restarts every session, so other clients\' results of that moment are errors); with the reserve off, or on PostgreSQL 17, the client gets 34000',
+    // Measured on 18.6; the case postgres-bugs/case-describe-fetch-of-closed-cursor tells a
+    // release that no longer crashes.
+    postgres: '>=18',
+    reason: 'with prepared-statement support Odyssey keeps one server statement per query text across transactions and sends only a Describe when a client parses that text again; for a FETCH whose cursor is gone that Describe crashes the PostgreSQL 18.6 backend (SIGSEGV, in the server log), where the client alone, or Odyssey with the reserve off, gets 34000',
     link: 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY',
     source: 'observed',
-    divergence: { kind: 'closed' },
+    divergence: { kind: 'crash' },
   },
   // Found with the raw client (cancel mid-pipeline) and pgjdbc (a multi-statement string is one
   // pipeline to it); not with the reserve off, where Odyssey forwards without planning.

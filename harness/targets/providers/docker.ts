@@ -20,6 +20,7 @@ import { waitUntilReady } from '../readiness.ts';
 import type { Provider, StartedTarget } from '../started-target.ts';
 import { firstPool, lanePools, poolerInstances, type ServingInstance } from '../pooler-instances.ts';
 import { targetFacts } from '../target-settings.ts';
+import { LogTail } from '../server-log.ts';
 import type { TargetSpec } from '../target-spec.ts';
 import { buildLanes, type LaneSpec } from '../target-lanes.ts';
 import { CONTAINER_DIR, containerName, startServerContainer, type ServerContainer, type ServerContainerSpec } from './docker-container.ts';
@@ -143,6 +144,7 @@ export class DockerProvider implements Provider {
         const lanes = plan.direct.map((d, index) => ({ index, direct: d, pools: { single: { ...plan.conn, database: d.database }, wide: { ...plan.conn, database: d.database } } }));
         return {
           spec, provider: this.id, postgresVersion: parsePostgresVersion(version), poolerVersion: null, stop, facts: targetFacts(spec, null, parsePostgresVersion(version)),
+          postgresLog: new LogTail(plan.postgres.logFile),
           failure: () => pg.exitReason(), lanes: buildLanes(lanes, { kind: 'none' }, stops),
         };
       }
@@ -237,7 +239,7 @@ export class DockerProvider implements Provider {
     const release = adapter.parseVersion(poolerVersion.split('\n')[0].trim());
     return {
       spec, provider: this.id, postgresVersion: parsePostgresVersion(pgVersion), stop, shapes: adapter.pools(spec.mode ?? adapter.modes[0]),
-      poolerVersion: release, facts: targetFacts(spec, release, parsePostgresVersion(pgVersion)),
+      poolerVersion: release, facts: targetFacts(spec, release, parsePostgresVersion(pgVersion)), postgresLog: new LogTail(plan.postgres.logFile),
       failure: () => poolers.map((k) => k.exitReason()).find(Boolean) ?? pg.exitReason(),
       lanes: buildLanes(specs, { kind: 'pooler', adapter }, stops),
     };

@@ -11,6 +11,7 @@ import { freePort } from '../ports.ts';
 import { runStateDir, spawnManaged, type ManagedProcess } from '../processes.ts';
 import { adminConsole } from '../admin-console.ts';
 import { buildLanes } from '../target-lanes.ts';
+import { LogTail } from '../server-log.ts';
 import { targetFacts } from '../target-settings.ts';
 import { firstPool, lanePools, poolerInstances, type ServingInstance } from '../pooler-instances.ts';
 import { waitUntilReady } from '../readiness.ts';
@@ -87,12 +88,12 @@ export class LocalProvider implements Provider {
       await rm(targetDir, { recursive: true, force: true });
     };
     try {
+      const postgresLog = path.join(this.opts.logDir, `${slug}.postgres.log`);
       const cluster = await startCluster({
-        binDir, template, dataDir: path.join(targetDir, 'data'), password: this.app.password, name: spec.id,
-        logFile: path.join(this.opts.logDir, `${slug}.postgres.log`),
+        binDir, template, dataDir: path.join(targetDir, 'data'), password: this.app.password, name: spec.id, logFile: postgresLog,
       });
       stops.push(() => cluster.process.stop());
-      const base = { spec, provider: this.id, postgresVersion: cluster.version, stop };
+      const base = { spec, provider: this.id, postgresVersion: cluster.version, stop, postgresLog: new LogTail(postgresLog) };
       const facts = (poolerVersion: string | null) => targetFacts(spec, poolerVersion, cluster.version);
       const laneDatabases = Array.from({ length: this.opts.lanes }, (_, i) => laneDatabase(i));
       const direct = (i: number): ConnInfo => ({ ...cluster.conn, user: OBSERVER_USER, database: laneDatabases[i] });

@@ -1,0 +1,37 @@
+// One rule for every result whose failure depends on timing: something that did not come in
+// time (an answer, a notification, the state the observer waited for), a statement cancelled by
+// a timeout (57014) where PostgreSQL had none, a stall, a driver or its helper that gave up, or
+// a fault around the servers. Such a result is run again at once before it becomes a verdict. A
+// pooler that hangs, forgets or times out does so again, and the first result stands; a pooler
+// or a machine that only stalled for a moment (stopped, starved of CPU on a busy host) does not,
+// and the run again is the result: a stall never becomes a finding, nor an error, while the
+// scenario passes when run again.
+import type { DivergenceKind } from '../kernel/divergence.ts';
+import type { ScenarioRun } from './result.ts';
+
+const WAITED_OUT: ReadonlySet<DivergenceKind> = new Set(['no-answer', 'notification', 'ground-truth']);
+
+/** 57014 query_canceled: what a statement or lock timeout gives when the machine is slow. */
+const CANCELED = '57014';
+
+/**
+ * Whether `r` failed in a way timing may explain. `finding` says whether a divergence would be a
+ * finding against the profile: documented divergences are not run again.
+ */
+export function timingDependent(r: ScenarioRun, finding: boolean): boolean {
+  if (r.outcome === 'error') return r.cause !== 'invalid-scenario' && r.cause !== 'postgres-crash';
+  if (r.outcome !== 'diverge' || !r.divergence || !finding) return false;
+  return WAITED_OUT.has(r.divergence.kind) || r.divergence.sqlstate === CANCELED;
+}
+
+/**
+ * The result of a timing-dependent failure run again at once: `again`, unless it failed the same
+ * way (`repeats`: its outcome, and for a divergence its kind and step), when the first stands.
+ * The result that stands says in its transcript that it is a second run, and why.
+ */
+export function afterRunAgain(first: ScenarioRun, again: ScenarioRun): ScenarioRun {
+  const repeats = again.outcome === first.outcome && again.divergence?.kind === first.divergence?.kind && again.divergence?.step === first.divergence?.step;
+  if (repeats) return first;
+  const note = `-- run again at once: the first run ${first.outcome === 'error' ? `was an error (${first.message ?? 'no message'})` : `did not come in time (${first.message ?? 'no message'})`}, which timing may explain; this is the second run\n`;
+  return { ...again, durationMs: first.durationMs + again.durationMs, ...(again.transcript !== undefined ? { transcript: note + again.transcript } : {}) };
+}

@@ -1,0 +1,37 @@
+import { expect } from 'chai';
+import type { Divergence } from '../../harness/kernel/divergence.ts';
+import type { ScenarioRun } from '../../harness/scenario/result.ts';
+import { afterRunAgain, timingDependent } from '../../harness/scenario/timing-rule.ts';
+
+const run = (outcome: ScenarioRun['outcome'], extra: Partial<ScenarioRun> = {}): ScenarioRun => ({
+  scenario: 's/x', category: 's', target: 'pgbouncer:transaction', driver: 'raw', outcome, durationMs: 10, steps: [], transcript: 'a -- step 1\n', ...extra,
+});
+const d = (kind: Divergence['kind'], sqlstate?: string): Divergence => ({ step: 2, session: 'a', kind, expected: 'e', observed: 'o', ...(sqlstate ? { sqlstate } : {}) });
+
+describe('the one timing rule', () => {
+  it('runs again what timing may explain: no answer, 57014 where none was expected, a stall, a driver that gave up', () => {
+    expect(timingDependent(run('diverge', { divergence: d('no-answer') }), true)).to.equal(true);
+    expect(timingDependent(run('diverge', { divergence: d('sqlstate', '57014') }), true)).to.equal(true);
+    expect(timingDependent(run('error', { cause: 'stall' }), true)).to.equal(true);
+    expect(timingDependent(run('error', { cause: 'driver' }), true)).to.equal(true);
+  });
+
+  it('does not run again a documented divergence, a divergence of rows, an invalid scenario or a crash', () => {
+    expect(timingDependent(run('diverge', { divergence: d('no-answer') }), false)).to.equal(false);
+    expect(timingDependent(run('diverge', { divergence: d('rows') }), true)).to.equal(false);
+    expect(timingDependent(run('error', { cause: 'invalid-scenario' }), true)).to.equal(false);
+    expect(timingDependent(run('crash', { divergence: d('crash') }), true)).to.equal(false);
+  });
+
+  it('keeps the first result when the run again fails the same way: a pooler that hangs hangs again', () => {
+    const first = run('diverge', { divergence: d('no-answer'), message: 'timed out' });
+    expect(afterRunAgain(first, run('diverge', { divergence: d('no-answer') }))).to.equal(first);
+  });
+
+  it('takes the run again when it does not repeat the failure, saying so in its transcript: a stall is never an error while the scenario passes', () => {
+    const r = afterRunAgain(run('error', { cause: 'driver', message: 'helper did not answer in time' }), run('pass'));
+    expect(r.outcome).to.equal('pass');
+    expect(r.durationMs).to.equal(20);
+    expect(r.transcript).to.match(/^-- run again at once: the first run was an error \(helper did not answer in time\)/);
+  });
+});
