@@ -24,6 +24,7 @@ const divergence: Schema = {
     kind: { schema: { kind: 'string', oneOf: Object.keys(DIVERGENCE_KINDS) }, required: true },
     sqlstate: { schema: { kind: 'string', check: (v) => (isSqlState(v) ? undefined : `${JSON.stringify(v)} is not a SQLSTATE (five characters, e.g. 08P01)`) } },
     pattern: { schema: { kind: 'string', check: regex } },
+    step: { schema: { kind: 'string', check: regex } },
   },
 };
 
@@ -33,6 +34,7 @@ const condition: Schema = { kind: 'either', of: [text, { kind: 'object', fields:
 export const ENTRY_FIELDS: { readonly [F in keyof ProfileEntry]-?: Field } = {
   scenarios: { schema: oneOrMany(text, 'a scenario id or glob, or a list of them'), required: true },
   traits: { schema: { kind: 'list', of: { kind: 'string', oneOf: Object.keys(TRAITS) } } },
+  defect: { schema: text },
   reason: { schema: text, required: true },
   link: { schema: { kind: 'string', check: (v) => (/^https?:\/\/\S+$/.test(v) ? undefined : 'expected a URL (https://...)') }, required: true },
   source: { schema: { kind: 'string', oneOf: ['docs', 'issue', 'observed'] } },

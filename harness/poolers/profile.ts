@@ -11,6 +11,11 @@ export interface DivergenceSpec {
   readonly sqlstate?: string;
   /** A regular expression the divergence's text (expected and observed) must match. */
   readonly pattern?: string;
+  /**
+   * A regular expression the diverging step must match, as transcripts word it ("Parse, Bind,
+   * Query, Sync"): what the client did, where the divergence's text cannot say it.
+   */
+  readonly step?: string;
 }
 
 /** A setting's value an entry holds for: equal to it, or anything but it. */
@@ -21,8 +26,16 @@ export type SettingCondition = string | { readonly not: string };
  * scenarios, in one mode. Anything no entry names is expected to behave like PostgreSQL.
  */
 export interface ProfileEntry {
-  /** Scenario ids or globs; or, with `traits`, leave empty. */
+  /** Scenario ids or globs; or, with `traits`, leave empty; a defect may name '**' (every scenario). */
   readonly scenarios: string | readonly string[];
+  /**
+   * A defect of the pooler, by name: the divergence it documents (which a defect must name, with
+   * what tells it apart: a SQLSTATE, a pattern, the step) may show in any scenario `scenarios`
+   * names, and is documented with this reason wherever it does; where it does not show, the
+   * scenario is judged as usual (a defect is optional by nature). Reports list each defect once,
+   * with the scenarios where it showed.
+   */
+  readonly defect?: string;
   /** Also every scenario with one of these traits (kernel/traits.ts). */
   readonly traits?: readonly Trait[];
   readonly reason: string;
@@ -140,7 +153,7 @@ export function applicableEntries(profile: Profile | undefined, facts: TargetFac
     .map((e, i) => ({ e, i, name: naming(e, scenarioId, traits), held: holds(e, facts, driver) }))
     .filter((x) => x.name > 0 && x.held)
     .sort((a, b) => specificity(b.e, b.name) - specificity(a.e, a.name) || a.i - b.i)
-    .map((x) => (x.held === 'maybe' ? { ...x.e, optional: true as const } : x.e));
+    .map((x) => (x.held === 'maybe' || x.e.defect ? { ...x.e, optional: true as const } : x.e));
 }
 
 /**
@@ -154,13 +167,14 @@ export function stopsThePooler(profile: Profile | undefined, facts: TargetFacts,
 }
 
 /** Whether the entry documents this divergence. */
-export function documents(e: ProfileEntry, d: Divergence | undefined): boolean {
+export function documents(e: ProfileEntry, d: Divergence | undefined, step?: string): boolean {
   const specs = list(e.divergence);
-  if (!specs.length) return true;
+  if (!specs.length) return !e.defect;
   if (!d) return false;
   // A driver that only says "closed" cannot tell the FATAL SQLSTATE: it matches any.
   return specs.some((s) => s.kind === d.kind && (!s.sqlstate || !d.sqlstate || s.sqlstate === d.sqlstate)
-    && (!s.pattern || new RegExp(s.pattern).test(`${d.expected} ${d.observed}`)));
+    && (!s.pattern || new RegExp(s.pattern).test(`${d.expected} ${d.observed}`))
+    && (!s.step || (step !== undefined && new RegExp(s.step).test(step))));
 }
 
 /** The pooler's documented answers for what a target runs: the page for its release, cells for its mode and settings. */

@@ -27,7 +27,7 @@ export function resultsJson(r: RunReport): string {
       scenario: x.scenario, category: x.category, target: x.target, driver: x.driver,
       outcome: x.outcome, ...(x.cause ? { cause: x.cause } : {}), expected: x.expected, verdict: x.verdict, durationMs: x.durationMs,
       message: x.message ?? null, reason: x.reason ?? null, ...(x.link ? { link: x.link, source: x.source } : {}),
-      ...(x.documented ? { documented: x.documented } : {}),
+      ...(x.documented ? { documented: x.documented } : {}), ...(x.defect ? { defect: x.defect } : {}),
       divergence: x.divergence ?? null, transcript: x.transcriptPath, definedAt: x.definedAt ?? null,
       ...(x.attempts ? { attempts: x.attempts } : {}), ...(x.timings ? { timings: x.timings } : {}), ...(x.premise ? { premise: x.premise } : {}),
     })),

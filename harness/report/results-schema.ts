@@ -60,7 +60,7 @@ const REPORT_ROW: FieldsOf<ReportRow> = {
   expected: req(oneOf(['pass', 'diverge', 'unknown'])), verdict: req(oneOf(VERDICTS)), durationMs: req(ms),
   message: opt(text), cause: opt(oneOf(ERROR_CAUSES)), premise: opt(oneOf(['held', 'failed'])), serverLog: opt(texts), steps: req({ kind: 'list', of: object(STEP) }), failedStep: opt(whole()), divergence: opt(divergence),
   transcript: opt(text), attempts: opt({ kind: 'list', of: object(ATTEMPT) }), timings: opt(object(TIMINGS)),
-  reason: opt(text), link: opt(text), source: opt(oneOf(['docs', 'issue', 'observed'])), documented: opt(text),
+  reason: opt(text), link: opt(text), source: opt(oneOf(['docs', 'issue', 'observed'])), documented: opt(text), defect: opt(text),
   transcriptPath: req(orNull(transcriptPath)), definedAt: opt(text),
 };
 

@@ -77,7 +77,8 @@ export function summaryMarkdown(r: RunReport): string {
   section('Errors', r.results.filter((x) => x.verdict === 'error'), false);
   section('Flaky (attempts of one result ended in different ways; shown: the first that did not pass)', r.results.filter((x) => x.verdict === 'flaky'), false);
   section('Improved (the profile expected a divergence; update it)', r.results.filter((x) => x.verdict === 'improved'), true);
-  const documented = r.results.filter((x) => x.verdict === 'documented');
+  out.push(...defectsSection(r));
+  const documented = r.results.filter((x) => x.verdict === 'documented' && !x.defect);
   if (documented.length) {
     out.push('', '## Documented divergences', '');
     const seen = new Set<string>();
@@ -91,4 +92,15 @@ export function summaryMarkdown(r: RunReport): string {
     }
   }
   return out.join('\n') + '\n';
+}
+
+/** Each known defect of a pooler once (a profile entry's `defect`), with the scenarios where it showed. */
+function defectsSection(r: RunReport): string[] {
+  const defects = [...new Set(r.results.flatMap((x) => (x.verdict === 'documented' && x.defect ? [x.defect] : [])))];
+  if (!defects.length) return [];
+  return ['', '## Known defects (each once, with where it showed)', '', ...defects.map((name) => {
+    const rows = r.results.filter((x) => x.defect === name);
+    const where = [...new Set(rows.map((x) => `${code(x.scenario)} on ${t(x.target)}`))];
+    return `- **${t(name)}**: ${t(rows[0].reason ?? '')}${rows[0].link ? ` (${t(rows[0].link)})` : ''}. Showed in ${where.join(', ')}.`;
+  })];
 }

@@ -25,6 +25,8 @@ export interface Judged extends ScenarioRun {
   readonly source?: 'docs' | 'issue' | 'observed';
   /** The divergence the profile documents, when another one happened (changed). */
   readonly documented?: string;
+  /** The known defect of the pooler the divergence is (a profile entry's `defect`). */
+  readonly defect?: string;
 }
 
 /** Outcome held against expectation (DESIGN.md "verdict"). A skip is no finding, and no pass. */
@@ -104,14 +106,15 @@ function judgeOnce(run: ScenarioRun, profile: Profile | undefined, facts: Target
   if (run.target === 'direct') return { ...run, expected: 'pass', verdict: verdictOf(run.outcome, 'pass') };
   if (!profile) return { ...run, expected: 'unknown', verdict: verdictOf(run.outcome, 'unknown') };
   const entries = applicableEntries(profile, facts, run.scenario, run.driver, traits);
-  const documenting = run.outcome === 'diverge' ? entries.find((e) => documents(e, run.divergence)) : undefined;
+  const step = run.failedStep !== undefined ? run.steps.find((s) => s.index === run.failedStep)?.action : undefined;
+  const documenting = run.outcome === 'diverge' ? entries.find((e) => documents(e, run.divergence, step)) : undefined;
   const expecting = entries.find((e) => !e.optional);
   const entry = documenting ?? expecting;
   if (!entry) return { ...run, expected: 'pass', verdict: verdictOf(run.outcome, 'pass') };
-  const documentedThisWay = run.outcome !== 'diverge' || documents(entry, run.divergence);
+  const documentedThisWay = run.outcome !== 'diverge' || documents(entry, run.divergence, step);
   return {
     ...run, expected: 'diverge', verdict: verdictOf(run.outcome, 'diverge', documentedThisWay),
     reason: entry.evidence ? `${entry.reason} (${entry.evidence})` : entry.reason, link: entry.link, source: entry.source ?? 'docs',
-    ...(documentedThisWay ? {} : { documented: documentedDivergences(entry) }),
+    ...(documentedThisWay ? {} : { documented: documentedDivergences(entry) }), ...(entry.defect && documentedThisWay ? { defect: entry.defect } : {}),
   };
 }

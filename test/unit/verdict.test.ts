@@ -78,6 +78,20 @@ describe('profiles that know releases, settings and divergences', () => {
     expect(judge({ ...ps('diverge', diverged('closed')), driver: 'pg' }, both, facts('transaction'))).to.include({ reason: 'general' });
   });
 
+  it('document a named defect wherever it shows, by its signature, and expect nothing of it elsewhere', () => {
+    const defect: Profile = { pooler: 'p', checked: ['1.0.0'], modes: { transaction: [{
+      scenarios: '**', defect: 'a skipped Query is awaited forever', reason: 'hangs', link: 'l',
+      divergence: { kind: 'no-answer', step: '\\bQuery\\b.*\\bSync\\b' },
+    }] } };
+    const hung = (action: string) => run('p:transaction', 'diverge', {
+      scenario: 'protocol-framing/new-one', failedStep: 0, steps: [{ index: 0, session: 'a', action }],
+      divergence: { step: 1, session: 'a', kind: 'no-answer', expected: 'e', observed: 'timed out' },
+    });
+    expect(judge(hung('Parse, Bind, Execute, Query, Sync'), defect, facts('transaction'))).to.include({ verdict: 'documented', defect: 'a skipped Query is awaited forever', reason: 'hangs' });
+    expect(judge(hung('SELECT pg_sleep(1)'), defect, facts('transaction'))).to.include({ verdict: 'regression' });
+    expect(judge(run('p:transaction', 'pass'), defect, facts('transaction'))).to.include({ verdict: 'ok' });
+  });
+
   it('expect nothing of a pooler without a profile: a divergence is an unprofiled finding, not a regression', () => {
     expect(judge(run('mine:transaction', 'diverge'), undefined, facts('transaction'))).to.include({ verdict: 'unprofiled', expected: 'unknown' });
     expect(judge(run('mine:transaction', 'pass'), undefined, facts('transaction'))).to.include({ verdict: 'ok' });

@@ -109,11 +109,15 @@ const LOAD_SURVIVES_RESET: ProfileEntry = {
 // The same defect is filed against YugabyteDB's YSQL Connection Manager, which is derived from
 // Odyssey: https://github.com/yugabyte/yugabyte-db/issues/33915.
 const QUERY_SKIPPED_BEFORE_SYNC: ProfileEntry = {
-  scenarios: ['protocol-framing/error-mid-pipeline-skips-until-sync'],
+  // A defect, not one scenario's: it shows wherever a client pipelines a simple Query behind an
+  // extended-protocol message that fails (protocol-framing/error-mid-pipeline-skips-until-sync,
+  // protocol-framing/case-query-discarded-until-sync, and whatever scenario does it next).
+  scenarios: '**',
+  defect: 'a Query skipped before Sync is awaited forever',
   reason: 'a simple Query pipelined after a failing extended-protocol message is skipped by PostgreSQL (it discards everything until Sync), but Odyssey still counts it as a request awaiting ReadyForQuery: the answer to the Sync is never forwarded and the client waits forever',
   link: 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY',
   source: 'observed',
-  divergence: { kind: 'no-answer' },
+  divergence: { kind: 'no-answer', step: '\\b(Parse|Bind|Execute)\\b.*\\bQuery\\b.*\\bSync\\b' },
 };
 
 const EVERY_MODE = [
