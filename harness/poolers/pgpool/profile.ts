@@ -194,9 +194,20 @@ const REUSED_BACKEND: readonly ProfileEntry[] = [
   },
 ];
 
+// What pgpool-II's documentation says per feature of a cached connection: only its Restrictions
+// page answers one, temporary tables (the same text from 4.3 to master): tables made by CREATE
+// TEMP TABLE "will be deleted at the end of the session" by DISCARD ALL in reset_query_list.
+// The connection pooling chapter and reset_query_list's description say how a backend is reused
+// and reset, not what a client may rely on, so they give no cell.
+const PUBLISHED_MAP = {
+  link: 'https://www.pgpool.net/docs/43/en/html/restrictions.html',
+  modes: { cache: { 'temp-tables-preserve-delete-rows': 'deleted at the end of the session' } },
+} as const;
+
 export const pgpoolProfile: Profile = {
   pooler: 'pgpool',
   checked: ['4.3.5', '4.6.1', '4.7.3'],
+  publishedFeatureMaps: [PUBLISHED_MAP],
   modes: {
     cache: [...INTERNAL_TRANSACTION, ...INJECTED_SYNC, UNKNOWN_STATEMENT, EXTENDED_DISCARD_ALL, FAILED_PREPARE_TRANSACTION, OWN_AUTH_ERROR, ...REUSED_BACKEND],
   },
