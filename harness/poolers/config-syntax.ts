@@ -21,7 +21,7 @@ const controlProblem = (value: string): string | undefined => {
 
 /**
  * pgbouncer.ini: `key = value`, the value being the rest of the line with the blanks around it
- * dropped; no quoting and no escapes (libusual's parse_ini_file, usual/cfparser.c).
+ * dropped; no quoting and no escapes (libusual's parse_ini_file, lib/usual/cfparser.c in pgbouncer's tree).
  */
 export const INI_LINE: ConfigSyntax = {
   describe: 'the rest of its line in an ini file',
@@ -50,7 +50,7 @@ export const PGPOOL_STRING: ConfigSyntax = {
 
 /**
  * odyssey.conf: a double-quoted string. Its parser skips the character after a backslash but
- * keeps both in the value (sources/parser.h, od_parser_next): a quote or a backslash cannot be
+ * keeps both in the value (sources/include/parser.h, od_parser_next): a quote or a backslash cannot be
  * written so that it reads back as itself.
  */
 export const ODYSSEY_STRING: ConfigSyntax = {

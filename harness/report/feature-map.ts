@@ -71,7 +71,7 @@ export function featureTable(r: RunReport, features: readonly Feature[], publish
 /** feature-map.md: the table, then per feature the scenarios behind each cell. */
 export function featureMapMarkdown(r: RunReport, features: readonly Feature[], published: (target: string) => PublishedAnswers | undefined): string {
   const out = ['# Feature map', '', 'Yes = every scenario of the feature behaves like PostgreSQL on that target; No = none does; Partial = some do; n/a = no driver could run them. ' +
-    '"docs" is what the pooler\'s own documentation says for that mode (a documented Never/No agrees with No or Partial).', '',
+    '"docs" is what the pooler\'s own documentation says for that mode (a documented Never/No/not supported agrees with No or Partial; any other documented answer needs Yes).', '',
     `The scenarios' cells are worded as in summary.md: ${NOTATION_LEGEND}`, ''];
   out.push(...featureTable(r, features, published));
   const targets = r.targets.map((t) => t.id);

@@ -119,7 +119,7 @@ function featureMapSection(r: RunReport, fm: FeatureMapInput): string {
   return `<section id="feature-map" data-testid="feature-map">
 <h2>Feature map</h2>
 <p>Yes = every scenario of the feature behaves like PostgreSQL on that target; No = none does; Partial = some do; n/a = no driver could run them.
-Beside each pooler, what its own documentation says for that mode (a documented Never/No agrees with No or Partial); feature-map.md lists the scenarios behind each cell.</p>
+Beside each pooler, what its own documentation says for that mode (a documented Never/No/not supported agrees with No or Partial; any other documented answer needs Yes); feature-map.md lists the scenarios behind each cell.</p>
 <table><thead><tr><th>feature</th>${head}</tr></thead>
 <tbody>
 ${body}

@@ -89,12 +89,14 @@ const PARAMETER_STATUS_AT_LOGIN: readonly ProfileEntry[] = [
     divergence: { kind: 'parameter-status' },
   },
   {
+    // Measured on 1.5.2 (PostgreSQL 18), session and transaction pooling alike: the first
+    // difference is the ParameterStatus the driver holds, never the rows SHOW returns.
     scenarios: ['parameter-status/datestyle-kept-per-client'],
     drivers: ['pgjdbc', 'pgjdbc:pooler-safe'],
-    reason: 'Odyssey reports pgjdbc\'s startup DateStyle back verbatim ("ISO"), while PostgreSQL reports the whole setting ("ISO, MDY")',
-    link: 'https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-DATESTYLE',
+    reason: 'Odyssey reports pgjdbc\'s startup DateStyle back verbatim ("ISO") as ParameterStatus, where PostgreSQL reports the whole setting ("ISO, MDY"), so the driver holds "ISO" while SHOW DateStyle says "ISO, MDY"',
+    link: 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-ASYNC',
     source: 'observed',
-    divergence: [{ kind: 'parameter-status' }, { kind: 'rows' }],
+    divergence: { kind: 'parameter-status' },
   },
 ];
 
@@ -339,9 +341,29 @@ const PREPARED_STATEMENTS_DISCARDED: readonly ProfileEntry[] = [
   },
 ];
 
+// What Odyssey's pooling page (docs/features/pooling.md, the same text from 1.4.1 to 1.5.2 and
+// master) says per feature: session pooling keeps "session-specific settings or temporary
+// tables"; transaction pooling "does not preserve session state between transactions, so
+// features like session variables or temporary tables are not supported" (temporary tables
+// without distinction, ON COMMIT DROP ones included), "but you can use prepared statements"
+// with pool_reserve_prepared_statement (the option covers protocol-level statements; the page
+// says nothing of SQL PREPARE, nor of the other features, so they have no cell).
+const PUBLISHED_MAP = {
+  link: POOLING,
+  versions: '>=1.4.1',
+  modes: {
+    session: { 'set-reset': 'Yes', 'temp-tables-on-commit-drop': 'Yes', 'temp-tables-preserve-delete-rows': 'Yes' },
+    transaction: {
+      'set-reset': 'not supported', 'temp-tables-on-commit-drop': 'not supported', 'temp-tables-preserve-delete-rows': 'not supported',
+      'protocol-prepared-statements': [{ settings: { pool_reserve_prepared_statement: 'yes' }, value: 'can use' }],
+    },
+  },
+} as const;
+
 export const odysseyProfile: Profile = {
   pooler: 'odyssey',
   checked: ['1.5.2'],
+  publishedFeatureMaps: [PUBLISHED_MAP],
   modes: {
     session: [...EVERY_MODE],
     transaction: [...EVERY_MODE, ...SESSION_STATE_RESET, ...PREPARED_STATEMENTS_RESERVED, ...PREPARED_STATEMENTS_DISCARDED],

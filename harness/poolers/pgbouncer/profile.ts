@@ -155,6 +155,22 @@ const DRIVER_STATEMENTS: readonly ProfileEntry[] = [
   },
 ];
 
+/**
+ * Before 1.22 pgbouncer restored a client's DateStyle by re-applying the text it logged in with;
+ * 1.22 keeps the value the server reports instead (pgbouncer#879, "Update client varcache with
+ * canonical values from server").
+ */
+const DATESTYLE_REAPPLIED: ProfileEntry = {
+  // Measured on 1.18.0 (transaction and statement pooling).
+  scenarios: ['parameter-status/datestyle-kept-per-client'],
+  drivers: ['pgjdbc', 'pgjdbc:pooler-safe'],
+  versions: '<1.22',
+  reason: 'before 1.22 pgbouncer restores a client\'s DateStyle on the shared server by re-applying the text it logged in with; pgjdbc logs in with DateStyle=ISO, which sets only the output format, so the field order another client set (DMY) stays in effect for it: SHOW DateStyle says "ISO, DMY" where PostgreSQL says "ISO, MDY"',
+  link: 'https://github.com/pgbouncer/pgbouncer/pull/879',
+  source: 'issue',
+  divergence: [{ kind: 'rows' }, { kind: 'parameter-status' }],
+};
+
 /** Everything a transaction-pooled server shares between clients. */
 const TRANSACTION_POOLING: readonly ProfileEntry[] = [
   {
@@ -253,7 +269,7 @@ const TRANSACTION_POOLING: readonly ProfileEntry[] = [
   },
   {
     // pgbouncer answers these itself: its code disconnects a client that binds or describes a
-    // name it has no record of, or parses a name it already has (src/prepared_statement.c).
+    // name it has no record of, or parses a name it already has (src/prepare.c).
     scenarios: [
       'prepared-statements/named-statement-invisible-to-other-client', 'prepared-statements/describe-other-clients-statement',
       'prepared-statements/describe-then-close-named-statement', 'prepared-statements/sql-prepared-bound-over-protocol',
@@ -315,6 +331,7 @@ const TRANSACTION_POOLING: readonly ProfileEntry[] = [
     link: 'https://www.pgbouncer.org/config.html#track_extra_parameters',
     divergence: [{ kind: 'rows' }, { kind: 'parameter-status' }],
   },
+  DATESTYLE_REAPPLIED,
   ...DRIVER_STATEMENTS,
   {
     scenarios: ['backend-pid/stable-across-transactions', 'backend-pid/concurrent-clients-distinct-pg-backend-pid'],
@@ -378,12 +395,13 @@ const STARTUP_VALUES_ECHOED: readonly ProfileEntry[] = [
     divergence: { kind: 'parameter-status' },
   },
   {
+    // Measured on 1.18.0 (session pooling) and 1.24.1 (session and transaction pooling).
     scenarios: ['parameter-status/datestyle-kept-per-client'],
     drivers: ['pgjdbc', 'pgjdbc:pooler-safe'],
-    reason: 'pgbouncer restores a client\'s DateStyle by re-applying the text it logged in with; pgjdbc logs in with DateStyle=ISO, which sets only the output format, so another client\'s field order (DMY) stays in effect for it',
-    link: 'https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-DATESTYLE',
+    reason: 'pgbouncer answers pgjdbc\'s login with the DateStyle it sent ("ISO") as ParameterStatus, where PostgreSQL reports "ISO, MDY", so the driver holds "ISO" while SHOW DateStyle says "ISO, MDY"',
+    link: 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-ASYNC',
     source: 'observed',
-    divergence: [{ kind: 'rows' }, { kind: 'parameter-status' }],
+    divergence: { kind: 'parameter-status' },
   },
 ];
 

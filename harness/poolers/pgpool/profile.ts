@@ -34,8 +34,14 @@ const SIMPLE_QUERY_DRIVERS: DriverId[] = ['raw', 'pg', 'postgres.js:pooler-safe'
  */
 const INTERNAL_BEGIN = `${ISSUES}/172`;
 
-/** Measured: 4.7.3 no longer opens that BEGIN (on PostgreSQL 17 and 18 alike). */
-const BEFORE_4_7 = '<4.7';
+/**
+ * The releases before the fixes for pgpool2#172 (Parse opens an internal transaction only in
+ * replication mode) and pgpool2#174 (no Sync of pgpool's own before a pipelined Parse): both
+ * were released on 2026-09-29 in 4.3.21, 4.4.18, 4.5.13, 4.6.8 and 4.7.3 (release notes of
+ * those releases, e.g. https://www.pgpool.net/docs/latest/en/html/release-4-6-8.html).
+ * Measured: 4.3.5 and 4.6.1 diverge, 4.7.3 does not (on PostgreSQL 17 and 18 alike).
+ */
+const BEFORE_PIPELINE_FIXES = '<4.3.21 || 4.4.0 - 4.4.17 || 4.5.0 - 4.5.12 || 4.6.0 - 4.6.7 || 4.7.0 - 4.7.2';
 
 const INTERNAL_TRANSACTION: readonly ProfileEntry[] = [
   {
@@ -44,7 +50,7 @@ const INTERNAL_TRANSACTION: readonly ProfileEntry[] = [
     reason: 'pgpool bug: an INSERT sent by Parse outside a transaction block runs inside a BEGIN pgpool adds and never commits (ReadyForQuery T, not I), so Sync commits nothing and an error leaves the client in an aborted transaction (25P02)',
     link: INTERNAL_BEGIN,
     source: 'issue',
-    versions: BEFORE_4_7,
+    versions: BEFORE_PIPELINE_FIXES,
     divergence: [{ kind: 'rows' }, { kind: 'error', sqlstate: '25P02' }],
   },
   {
@@ -53,7 +59,7 @@ const INTERNAL_TRANSACTION: readonly ProfileEntry[] = [
     reason: 'pgpool bug: pgpool takes a statement its parser rejects for a write and opens its own BEGIN before it, so the syntax error leaves the client in an aborted transaction block (ReadyForQuery E, then 25P02) instead of idle',
     link: INTERNAL_BEGIN,
     source: 'issue',
-    versions: BEFORE_4_7,
+    versions: BEFORE_PIPELINE_FIXES,
     divergence: { kind: 'error', sqlstate: '25P02' },
   },
   {
@@ -65,7 +71,7 @@ const INTERNAL_TRANSACTION: readonly ProfileEntry[] = [
     reason: 'pgpool bug: a write this driver sends by Parse outside a transaction block runs inside a BEGIN pgpool adds and never commits: the row is never committed (lost at disconnect, never seen by other clients), ON COMMIT DELETE ROWS never fires, a failed FOR UPDATE NOWAIT leaves 25P02',
     link: INTERNAL_BEGIN,
     source: 'issue',
-    versions: BEFORE_4_7,
+    versions: BEFORE_PIPELINE_FIXES,
     divergence: [{ kind: 'rows' }, { kind: 'error', sqlstate: '25P02' }],
   },
   {
@@ -74,7 +80,7 @@ const INTERNAL_TRANSACTION: readonly ProfileEntry[] = [
     reason: 'pgpool bug: pgjdbc sends the statements of the string as one pipeline; pgpool wraps its INSERTs in a BEGIN of its own, so the failing statement leaves an aborted transaction block (25P02) instead of an implicit transaction rolled back at Sync',
     link: INTERNAL_BEGIN,
     source: 'issue',
-    versions: BEFORE_4_7,
+    versions: BEFORE_PIPELINE_FIXES,
     divergence: { kind: 'error', sqlstate: '25P02' },
   },
 ];
@@ -90,7 +96,7 @@ const INJECTED_SYNC: ProfileEntry[] = [
     reason: 'pgpool bug: pgpool sends its own Sync before the second Parse of a pipeline, committing the implicit transaction early, so an ON COMMIT DROP temp table is gone before the statement that uses it (42P01)',
     link: `${ISSUES}/174`,
     source: 'issue',
-    versions: BEFORE_4_7,
+    versions: BEFORE_PIPELINE_FIXES,
     divergence: { kind: 'error', sqlstate: '42P01' },
   },
   {
@@ -99,7 +105,7 @@ const INJECTED_SYNC: ProfileEntry[] = [
     reason: 'pgpool bug: pgjdbc sends the statements of the string as one pipeline and pgpool splits it with a Sync of its own before the next Parse, so the ON COMMIT DROP temp table is dropped before it is used (42P01)',
     link: `${ISSUES}/174`,
     source: 'issue',
-    versions: BEFORE_4_7,
+    versions: BEFORE_PIPELINE_FIXES,
     divergence: { kind: 'error', sqlstate: '42P01' },
   },
 ];
@@ -114,7 +120,9 @@ const UNKNOWN_STATEMENT: ProfileEntry = {
     'prepared-statements/named-statement-invisible-to-other-client', 'prepared-statements/describe-other-clients-statement',
     'prepared-statements/describe-then-close-named-statement',
   ],
-  reason: 'pgpool bug: a Bind or Describe of a statement name pgpool has not seen a Parse for (never prepared, or closed) gets XX000 where PostgreSQL returns 26000 (before 4.7 always FATAL, closing the connection; 4.7.3 closes it only for Describe)',
+  // Bind: FATAL until "Prevent FATAL error when non-existing prepared statement is given",
+  // released in 4.3.17, 4.4.14, 4.5.9, 4.6.4 and 4.7.0; Describe is still FATAL in 4.7.3.
+  reason: 'pgpool bug: a Bind or Describe of a statement name pgpool has not seen a Parse for (never prepared, or closed) gets XX000 where PostgreSQL returns 26000: a Describe is FATAL (the connection closes); a Bind is FATAL too before 4.3.17, 4.4.14, 4.5.9, 4.6.4 and 4.7.0, which answer it with ERROR XX000 and go on',
   link: `${ISSUES}/169`,
   source: 'issue',
   divergence: [{ kind: 'closed', sqlstate: 'XX000' }, { kind: 'sqlstate', sqlstate: 'XX000' }],
@@ -135,15 +143,20 @@ const EXTENDED_DISCARD_ALL: ProfileEntry = {
  * transaction in PostgreSQL (ReadyForQuery I), but pgpool still counts the client in a failed
  * transaction and answers every later statement but ROLLBACK itself with 25P02 (the answer
  * pgpool has made up in failed transactions since 4.3.2: https://github.com/pgpool/pgpool2/issues/161).
- * When such a client disconnects, the pgpool child dies of a segmentation fault, and each crash
- * permanently lowers how many clients pgpool admits (see CRASH_HEADROOM in the adapter).
+ * Which releases do it, read from check_transaction_state_and_abort() in
+ * src/protocol/pool_proto_modules.c at each release tag: from 4.3.6, 4.4.3 and 4.5.0 pgpool
+ * answered 25P02 only while the backend itself reported a failed transaction ('E'), so the
+ * client of a failed PREPARE TRANSACTION got PostgreSQL's answers (measured on 4.6.1); the fix
+ * for empty queries in aborted transactions (pgpool2#161), released in 4.3.20, 4.4.17, 4.5.12,
+ * 4.6.7 and 4.7.2, dropped that check again (measured on 4.7.3). On 4.3.5 the child then dies of
+ * a segmentation fault when such a client disconnects, and each crash permanently lowers how
+ * many clients pgpool admits (see CRASH_HEADROOM in the adapter); 4.7.3 does not crash.
  */
 const FAILED_PREPARE_TRANSACTION: ProfileEntry = {
   scenarios: ['transactions/prepared-transaction-gid-in-use'],
   drivers: SIMPLE_QUERY_DRIVERS,
-  // Measured: 4.6.1 behaves like PostgreSQL; 4.7.3 answers 25P02 again (without the crash).
-  versions: '<4.6 || >=4.7',
-  reason: 'pgpool bug: after PREPARE TRANSACTION fails (42710) PostgreSQL has ended the transaction, but pgpool answers the next statements itself with 25P02 as if it were still aborted; before 4.6 the child then crashes (SIGSEGV) when the client disconnects',
+  versions: '4.3.2 - 4.3.5 || >=4.3.20 <4.4 || 4.4.0 - 4.4.2 || >=4.4.17 <4.5 || >=4.5.12 <4.6 || >=4.6.7 <4.7 || >=4.7.2',
+  reason: 'pgpool bug: after PREPARE TRANSACTION fails (42710) PostgreSQL has ended the transaction, but pgpool answers the next statements itself with 25P02 as if it were still aborted (releases 4.3.6 to 4.3.19, 4.4.3 to 4.4.16, 4.5.0 to 4.5.11, 4.6.0 to 4.6.6 and 4.7.0 to 4.7.1 do not); measured on 4.3.5, where the child then also crashes (SIGSEGV) when the client disconnects, and on 4.7.3, where it does not',
   link: 'https://www.postgresql.org/docs/current/sql-prepare-transaction.html',
   source: 'observed',
   divergence: { kind: 'sqlstate', sqlstate: '25P02' },
@@ -181,9 +194,20 @@ const REUSED_BACKEND: readonly ProfileEntry[] = [
   },
 ];
 
+// What pgpool-II's documentation says per feature of a cached connection: only its Restrictions
+// page answers one, temporary tables (the same text from 4.3 to master): tables made by CREATE
+// TEMP TABLE "will be deleted at the end of the session" by DISCARD ALL in reset_query_list.
+// The connection pooling chapter and reset_query_list's description say how a backend is reused
+// and reset, not what a client may rely on, so they give no cell.
+const PUBLISHED_MAP = {
+  link: 'https://www.pgpool.net/docs/43/en/html/restrictions.html',
+  modes: { cache: { 'temp-tables-preserve-delete-rows': 'deleted at the end of the session' } },
+} as const;
+
 export const pgpoolProfile: Profile = {
   pooler: 'pgpool',
   checked: ['4.3.5', '4.6.1', '4.7.3'],
+  publishedFeatureMaps: [PUBLISHED_MAP],
   modes: {
     cache: [...INTERNAL_TRANSACTION, ...INJECTED_SYNC, UNKNOWN_STATEMENT, EXTENDED_DISCARD_ALL, FAILED_PREPARE_TRANSACTION, OWN_AUTH_ERROR, ...REUSED_BACKEND],
   },
