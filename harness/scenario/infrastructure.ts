@@ -54,7 +54,10 @@ export interface InfrastructureWatch {
  * `failure` says why a server of the target has stopped for good: no use waiting for it then;
  * `log` is PostgreSQL's log, where poolcheck can read it.
  */
-export function watchInfrastructure(lane: Pick<Lane, 'observer' | 'pools' | 'direct'>, failure: () => string | undefined, log?: LogTail): InfrastructureWatch {
+export function watchInfrastructure(lane: Pick<Lane, 'observer' | 'pools' | 'direct'>, failure: () => string | undefined, log?: LogTail, pooled = true): InfrastructureWatch {
+  // On direct there is no pooler to blame.
+  const server = pooled ? 'the pooler or PostgreSQL' : 'PostgreSQL';
+  const stalled = pooled ? 'the pooler (or the machine) stalled: stopped, overloaded, or waiting for a server it could not get' : 'PostgreSQL (or the machine) stalled';
   let epoch: string | undefined;
   let broken: string | undefined;
   let mark = 0;
@@ -121,17 +124,17 @@ export function watchInfrastructure(lane: Pick<Lane, 'observer' | 'pools' | 'dir
       if (crash) cause = `PostgreSQL restarted while the scenario ran: a backend of another lane (database ${crash.database ?? 'unknown'}) was terminated by ${crash.summary}`;
       else if (now === undefined) cause = 'PostgreSQL did not answer the observer right after the scenario (it was down or restarting)';
       else if (restarted) cause = 'PostgreSQL restarted while the scenario ran (a server process ended abnormally, or the server was restarted)';
-      else if (refused) cause = `right after the scenario a fresh client got no answer either (${refused}): the pooler or PostgreSQL stopped serving`;
+      else if (refused) cause = `right after the scenario a fresh client got no answer either (${refused}): ${server} stopped serving`;
       // No scenario asks a login to wait: one that got no answer at all met a pooler (or a
       // machine) that stalled, even if it serves again by now.
-      else if (pointsAtServers(r) && r.divergence?.kind === 'no-answer' && r.divergence.atLogin) cause = 'a login got no answer within the deadline, and a fresh one right after did: the pooler stalled (stopped, overloaded, or waiting for a server it could not get)';
+      else if (pointsAtServers(r) && r.divergence?.kind === 'no-answer' && r.divergence.atLogin) cause = `a login got no answer within the deadline, and a fresh one right after did: ${stalled}`;
       if (now !== undefined && epoch === undefined) epoch = now;
       if (!cause) return { run: r };
       const gone = failure();
       if (gone) return { run: { ...r, outcome: 'error', cause: 'infrastructure', divergence: undefined, message: gone } };
       await recover();
       return {
-        run: { ...r, outcome: 'error', cause: 'infrastructure', divergence: undefined, message: `${cause}; the result says nothing about the pooler (it saw: ${r.message ?? 'nothing'})` },
+        run: { ...r, outcome: 'error', cause: 'infrastructure', divergence: undefined, message: `${cause}; the result says nothing about ${pooled ? 'the pooler' : 'the scenario'} (it saw: ${r.message ?? 'nothing'})` },
         ...(crash ? { disturbed: true as const } : {}),
       };
     },

@@ -112,7 +112,7 @@ export async function runMatrix(plan: MatrixPlan, state: MatrixState = { results
     // Every lane takes the next job from one queue, so a slow scenario holds up only its lane.
     const jobs = plan.drivers.flatMap((d) => owned(plan.scenarios, d).map((s) => ({ d, s })));
     const worker = async (lane: Lane) => {
-      const infrastructure = watchInfrastructure(lane, () => started.failure(), started.postgresLog);
+      const infrastructure = watchInfrastructure(lane, () => started.failure(), started.postgresLog, started.spec.pooler !== null);
       await infrastructure.start();
       for (;;) {
         const release = await plan.slots?.take();

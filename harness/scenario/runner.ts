@@ -16,6 +16,7 @@ import { protocolNumber } from '../wire/protocol-version.ts';
 import { Transcript } from '../wire/transcript.ts';
 import { check, forPostgres, summarize, type StepResult } from './expectations.ts';
 import { planPools, PremiseWatch, type PoolPlan } from './premise.ts';
+import { POOL_KINDS } from '../poolers/pooler-adapter.ts';
 import { OBSERVER, type Scenario, type Step, type StepOf } from './model.ts';
 import { asMismatch, classify, Diverged, Mismatched, type Ending } from './outcome.ts';
 import type { ScenarioRun, StepRecord } from './result.ts';
@@ -66,18 +67,37 @@ async function runSteps(s: Scenario, ctx: RunContext, plan: PoolPlan): Promise<S
     const teardown = await run.finish();
     if (!ending && teardown) ending = { outcome: 'error', cause: 'infrastructure', message: teardown };
   }
-  const back = templated(ctx.namePrefix);
+  // The transcript first: its labels (pid#1, xid#1, $saved) word the messages too, so the
+  // messages of two runs of the same thing compare byte for byte.
+  const transcript = run.transcript.render([...run.templates.replacements(), [ctx.namePrefix, '<run>'], ...laneNames(ctx.lane)]);
+  const templatedName = templated(ctx.namePrefix);
+  const back = (text: string) => run.transcript.normalize(templatedName(text));
   const premise = run.watch.premise;
   return {
     ...base, ...(premise ? { premise: premise.premise } : {}), outcome: ending?.outcome ?? 'pass', ...(ending?.cause ? { cause: ending.cause } : {}), failedStep: run.failedStep, durationMs: Date.now() - started, timings: { quiesceMs: 0, checkMs: 0, connectMs: Math.round(run.connectMs) },
     steps: run.records.map((r) => ({ ...r, observed: r.observed && back(r.observed), failure: r.failure && back(r.failure) })),
     message: ending ? back(ending.message) : premise?.reason,
     ...(ending?.divergence ? { divergence: { ...ending.divergence, expected: back(ending.divergence.expected), observed: back(ending.divergence.observed) } } : {}),
-    transcript: run.transcript.render([...run.templates.replacements(), [ctx.namePrefix, '<run>']]),
+    transcript,
   };
 }
 
 type Settled = StepResult | { readonly failed: unknown };
+
+/**
+ * The lane's database names as a StartupMessage shows them, by role: which lane ran a scenario
+ * is the scheduler's choice, so two runs name different databases.
+ */
+function laneNames(lane: RunContext['lane']): Array<[string, string]> {
+  const names: Array<[string, string]> = [[lane.direct.database, 'lane']];
+  for (const kind of POOL_KINDS) if (lane.pools[kind].database !== lane.direct.database) names.push([lane.pools[kind].database, `${kind} pool`]);
+  return names.map(([db, role]) => [`database="${db}"`, `database="<${role}>"`]);
+}
+
+/** A result column holding backend pids (pid, pg_backend_pid, leader_pid...). */
+const PID_COLUMN = /(^|_)pid$/i;
+/** A result column holding transaction ids (backend_xid, txid_current, txid_current_if_assigned...). */
+const XID_COLUMN = /(^|_)xid$|^txid_current/i;
 
 /** The lane database's client backends but the observer's: where a scenario's servers show up. */
 const LANE_BACKENDS = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()";
@@ -123,10 +143,12 @@ class RunningScenario implements StepRun {
 
   timeout(st: { readonly timeoutMs?: number }): number { return st.timeoutMs ?? this.ctx.stepTimeoutMs; }
 
-  async observe(sql: string): Promise<QueryResult> {
+  async observe(sql: string, quiet?: 'quiet'): Promise<QueryResult> {
     const expanded = this.templates.expand(sql);
     try {
-      return toResult(await this.ctx.lane.observer.query(expanded, this.transcript, this.ctx.stepTimeoutMs));
+      const result = toResult(await this.ctx.lane.observer.query(expanded, quiet ? Transcript.none() : this.transcript, this.ctx.stepTimeoutMs));
+      this.pidsOf(result);
+      return result;
     } catch (err) {
       // The observer is poolcheck's own direct connection: its failure says nothing about a pooler.
       throw new InfrastructureError(`the observer's connection to the database failed: ${errorText(err)}`);
@@ -173,7 +195,15 @@ class RunningScenario implements StepRun {
   async backendGone(pid: number | undefined): Promise<void> {
     if (!pid || this.ctx.target.spec.pooler) return;
     await poll({ what: `backend ${pid} to exit`, timeoutMs: this.ctx.stepTimeoutMs }, async () =>
-      ((await this.observe(`SELECT count(*) FROM pg_stat_activity WHERE pid = ${pid}`)).rows[0]?.[0] === '0' ? true : undefined)).catch(() => undefined);
+      ((await this.observe(`SELECT count(*) FROM pg_stat_activity WHERE pid = ${pid}`, 'quiet')).rows[0]?.[0] === '0' ? true : undefined)).catch(() => undefined);
+  }
+
+  /** Backend pids in a result (a pid column, pg_backend_pid()), so the transcript shows them as pid#N. */
+  private pidsOf(r: QueryResult): void {
+    r.columns.forEach((c, i) => {
+      if (PID_COLUMN.test(c)) for (const row of r.rows) this.transcript.pid(textOf(row[i] ?? null));
+      if (XID_COLUMN.test(c)) for (const row of r.rows) this.transcript.xid(textOf(row[i] ?? null));
+    });
   }
 
   async collect(name: string): Promise<StepResult> {
@@ -228,6 +258,8 @@ class RunningScenario implements StepRun {
       throw err;
     }
     await this.watch.afterStep(st.session, st.kind);
+    if (result.kind === 'query') this.pidsOf(result.result);
+    if (result.kind === 'notification') this.transcript.pid(result.notification?.pid);
     const session = this.sessions.get(st.session) ?? before;
     const observed = summarize(result);
     if (!this.wireLevel || st.session === OBSERVER) this.transcript.note(st.session, `=> ${observed}`);
@@ -240,7 +272,8 @@ class RunningScenario implements StepRun {
       const v = first === undefined ? undefined : textOf(first);
       if (v === undefined || v === null) throw diverge('rows', `a value to save as $${st.save}`, observed);
       this.saved.set(st.save, v);
-      this.transcript.pid(st.save.toLowerCase().includes('pid') ? v : undefined);
+      if (st.save.toLowerCase().includes('pid')) this.transcript.pid(v);
+      else this.transcript.saved(st.save, v);
     }
     if (st.savePid) {
       const pid = session?.backendPid();
@@ -312,8 +345,9 @@ class RunningScenario implements StepRun {
   async finish(): Promise<string | undefined> {
     await Promise.all([...this.sessions].map(async ([name, session]) => {
       await withDeadline(session.close(), TIMEOUT_MS.sessionClose, `${name} to close`).catch(() => session.destroy());
-      this.transcript.note(name, 'closed at the end of the scenario');
     }));
+    // In name order: they close at once, and the order they finish in is timing.
+    for (const name of [...this.sessions.keys()].sort()) this.transcript.note(name, 'closed at the end of the scenario');
     await Promise.allSettled([...this.inflight.values(), ...this.abandoned]);
     let failed: string | undefined;
     for (const sql of this.s.teardown ?? []) {

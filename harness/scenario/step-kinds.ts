@@ -23,8 +23,11 @@ export interface StepRun {
   readonly transcript: Transcript;
   /** The step's deadline: its own timeoutMs, else the run's. */
   timeout(st: { readonly timeoutMs?: number }): number;
-  /** A simple Query on the observer (straight to the database). */
-  observe(sql: string): Promise<QueryResult>;
+  /**
+   * A simple Query on the observer (straight to the database); `quiet` leaves it out of the
+   * transcript (a poll's attempts, whose number depends on timing).
+   */
+  observe(sql: string, quiet?: 'quiet'): Promise<QueryResult>;
   /** The session by name, if it is connected. */
   connected(name: string): Session | undefined;
   /** Forgets a session that is being closed: a later step on it is an invalid scenario. */
@@ -240,11 +243,13 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
       const want = show(st.waitFor.rows.map((row) => row.map((c) => (typeof c === 'string' && /^\$\w+$/.test(c) ? savedValue(r, c) ?? c : c))));
       let last = '';
       try {
+        // How many polls it takes is timing: only the outcome goes to the transcript.
         await poll({ what: want, timeoutMs: r.timeout(st), maxIntervalMs: 15 }, async () => {
-          const q = await r.observe(st.waitFor.sql);
+          const q = await r.observe(st.waitFor.sql, 'quiet');
           last = q.error ? `ERROR ${q.error.code}` : show(q.rows);
           return last === want ? true : undefined;
         });
+        r.transcript.note('observer', `saw ${want}`);
       } catch (err) {
         if (err instanceof DeadlineError) throw new Mismatched('ground-truth', `observer waited ${r.timeout(st)}ms for ${want}, last saw ${last}`);
         throw err;

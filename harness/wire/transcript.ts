@@ -2,14 +2,27 @@
 //   a FE=> Parse(stmt="s1", query="SELECT 1")
 //   a <= BE ParseComplete
 // Rendering normalises what differs between two runs of the same thing (backend pids,
-// timestamps, per-run object names) so transcripts of two runs, or of PostgreSQL and a
-// pooler, can be diffed line by line. Pids keep their identity: the first pid seen is pid#1.
+// transaction ids, timestamps, values a scenario saved that the server generated, per-run object
+// names) so transcripts of two runs, or of PostgreSQL and a pooler, can be diffed line by line.
+// Ids keep their identity: the first pid seen is pid#1, the first transaction id xid#1.
 
 const TIMESTAMP = /\b\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?(?:[+-]\d\d(?::\d\d)?|Z)?/g;
+/** A loopback address with the port poolcheck picked for this run. */
+const LOOPBACK_PORT = /\b(127\.0\.0\.1|::1|localhost):\d{2,5}\b/g;
+/**
+ * A statement or portal name a driver or pooler generated (postgres.js, pgbouncer's
+ * PGBOUNCER_n): long enough not to be one a scenario chose.
+ */
+const GENERATED_NAME = /\b(prepared statement|portal) (\\?")((?=[A-Za-z_]*\d)[A-Za-z0-9_]{8,})\\?"/g;
+
+/** What a registered value stands for: an id numbered by first appearance, or a saved value's name. */
+type Label = { readonly kind: 'pid' | 'xid' } | { readonly kind: 'saved'; readonly name: string };
 
 export class Transcript {
   private readonly lines: string[] = [];
-  private readonly pids = new Set<string>();
+  private readonly values = new Map<string, Label>();
+  /** Value -> its label, fixed by the last render. */
+  private rendered = new Map<string, string>();
 
   /** A transcript that keeps nothing, for poolcheck's own traffic between scenarios. */
   static none(): Transcript { return new Transcript(false); }
@@ -23,28 +36,62 @@ export class Transcript {
 
   private add(line: string): void { if (this.keep) this.lines.push(line); }
 
-  /** A number that is a backend pid (from BackendKeyData, a pid column, a notification). */
-  pid(value: number | string | null | undefined): void {
+  private register(value: number | string | null | undefined, label: Label): void {
     // Poolers hand out made-up keys; read as signed int32 they can be negative.
-    if (this.keep && value !== null && value !== undefined && /^-?\d+$/.test(String(value)) && Number(value) !== 0) this.pids.add(String(value));
+    if (this.keep && value !== null && value !== undefined && /^-?\d+$/.test(String(value)) && Number(value) !== 0 && !this.values.has(String(value))) {
+      this.values.set(String(value), label);
+      this.pattern = undefined;
+    }
   }
+
+  /** A number that is a backend pid (from BackendKeyData, a pid column, a notification). */
+  pid(value: number | string | null | undefined): void { this.register(value, { kind: 'pid' }); }
+
+  /** A number that is a transaction id. */
+  xid(value: number | string | null | undefined): void { this.register(value, { kind: 'xid' }); }
+
+  /**
+   * A value a step saved, shown as `$name`: a number the server generated (a large object's oid,
+   * a count that grows) differs from run to run. Short numbers stay: they are rarely generated,
+   * and would match too much.
+   */
+  saved(name: string, value: string): void { if (/^\d{3,}$/.test(value)) this.register(value, { kind: 'saved', name }); }
+
+  private replaced: ReadonlyArray<readonly [string, string]> = [];
+  private counts = { pid: 0, xid: 0, name: 0 };
+  private readonly names = new Map<string, string>();
 
   /** `replace` maps run-specific strings (object names, run id) to their stable spelling. */
   render(replace: ReadonlyArray<readonly [string, string]> = []): string {
-    const labels = new Map<string, string>();
-    const pidPattern = this.pids.size ? new RegExp(`(?<![\\w-])(${[...this.pids].join('|')})(?!\\w)`, 'g') : undefined;
-    const out = this.lines.map((line) => {
-      let s = line;
-      for (const [from, to] of replace) if (from) s = s.split(from).join(to);
-      s = s.replace(TIMESTAMP, '<timestamp>');
-      if (pidPattern) {
-        s = s.replace(pidPattern, (p) => {
-          if (!labels.has(p)) labels.set(p, `pid#${labels.size + 1}`);
-          return labels.get(p)!;
-        });
-      }
-      return s;
-    });
-    return out.join('\n') + '\n';
+    this.counts = { pid: 0, xid: 0, name: 0 };
+    this.rendered = new Map();
+    this.names.clear();
+    this.replaced = replace;
+    return this.lines.map((line) => this.normalize(line)).join('\n') + '\n';
   }
+
+  /**
+   * A line, or a message about this run, in the words of the transcript: the same replacements
+   * and the same labels, continued where the message names what the lines did not.
+   */
+  normalize(text: string): string {
+    let s = text;
+    for (const [from, to] of this.replaced) if (from) s = s.split(from).join(to);
+    s = s.replace(TIMESTAMP, '<timestamp>').replace(LOOPBACK_PORT, '$1:<port>');
+    s = s.replace(GENERATED_NAME, (_, what: string, quote: string, name: string) => {
+      if (!this.names.has(name)) this.names.set(name, `name#${++this.counts.name}`);
+      return `${what} ${quote}${this.names.get(name)!}${quote}`;
+    });
+    if (!this.values.size) return s;
+    this.pattern ??= new RegExp(`(?<![\\w-])(${[...this.values.keys()].join('|')})(?!\\w)`, 'g');
+    return s.replace(this.pattern, (v) => {
+      if (!this.rendered.has(v)) {
+        const l = this.values.get(v)!;
+        this.rendered.set(v, l.kind === 'saved' ? `$${l.name}` : `${l.kind}#${++this.counts[l.kind]}`);
+      }
+      return this.rendered.get(v)!;
+    });
+  }
+
+  private pattern: RegExp | undefined;
 }
