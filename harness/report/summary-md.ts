@@ -1,6 +1,7 @@
 import { markdownCode as code, markdownLinkTarget as target, markdownText as t } from './markdown-text.ts';
 import { cellText, cellWords, NOTATION_LEGEND, WORDS, scenarioDrivers, type CellClass } from './matrix-cell.ts';
 import { countByVerdict, premiseShares, premiseText, type RunReport } from './run-report.ts';
+import { nextSteps } from './next-steps.ts';
 
 type Row = RunReport['results'][number];
 
@@ -28,6 +29,8 @@ export function summaryMarkdown(r: RunReport): string {
   for (const w of r.warnings) out.push(`> **Warning:** ${t(w)}.`, '');
   out.push(`**${c.ok} ok, ${c.skip} skipped, ${c.documented} documented, ${c.changed} changed, ${c.regression} regression, ${c.improved} improved, ${c.unprofiled} unprofiled, ${c.error} error${c.flaky ? `, ${c.flaky} flaky` : ''}${c.crash ? `, ${c.crash} PostgreSQL crash` : ''}** ` +
     `(${r.results.length} results: ${new Set(r.results.map((x) => x.scenario)).size} scenarios x ${r.drivers.length} drivers x ${targets.length} targets).`, '');
+  const next = nextSteps(r, '<this folder>');
+  if (next.length) out.push('What to do next:', '', ...next.map((line) => `- ${t(line)}`), '');
   const premise = premiseShares(r.results);
   out.push('| target | pooler | settings (as the release ran them) | PostgreSQL | provider | started in | next client on the last one\'s server |', '|---|---|---|---|---|---|---|');
   const settings = (x: RunReport['targets'][number]) => Object.entries(x.effectiveSettings).map(([k, v]) => `${t(k)}=${t(v)}${k in x.settings ? '' : ' (default)'}`).join(', ') || '-';
