@@ -22,13 +22,13 @@ const common: Capability[] = [
 const notes = 'Connection.fetch (extended protocol, every statement); several statements through execute() (simple protocol, no rows); built-in types in text format';
 
 export const asyncpgDriver = helperDriver({
-  id: 'asyncpg', helper, library: 'asyncpg', debianPackage: 'python3-asyncpg', placeholders: 'native', settings: {},
+  id: 'asyncpg', loginMs: 170, helper, library: 'asyncpg', debianPackage: 'python3-asyncpg', placeholders: 'native', settings: {},
   capabilities: [...common, 'driverPrepares'],
   notes: `${notes}; statement_cache_size 100 (default): every query is a named statement __asyncpg_stmt_N__`,
 });
 
 export const asyncpgPoolerSafeDriver = helperDriver({
-  id: 'asyncpg:pooler-safe', helper, library: 'asyncpg', debianPackage: 'python3-asyncpg', placeholders: 'native', settings: { statement_cache_size: 0 },
+  id: 'asyncpg:pooler-safe', loginMs: 140, helper, library: 'asyncpg', debianPackage: 'python3-asyncpg', placeholders: 'native', settings: { statement_cache_size: 0 },
   capabilities: common,
   notes: `${notes}; statement_cache_size=0: the unnamed statement`,
   poolerSafe: { setting: 'statement_cache_size=0', docs: 'https://magicstack.github.io/asyncpg/current/faq.html#why-am-i-getting-prepared-statement-errors' },

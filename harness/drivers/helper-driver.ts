@@ -75,6 +75,7 @@ export interface HelperDriverSpec extends HelperSessionConfig {
   readonly library: string;
   readonly capabilities: readonly Capability[];
   readonly notes: string;
+  readonly loginMs: Driver['loginMs'];
   /** The Debian package that provides the library, whose version is shown until the helper reports one. */
   readonly debianPackage: string;
   readonly sameWireAs?: Driver['sameWireAs'];
@@ -93,6 +94,7 @@ export function helperDriver(spec: HelperDriverSpec): Driver {
     get version() { return spec.helper.reported()?.version ?? installedVersion(spec.debianPackage); },
     capabilities: new Set(spec.capabilities),
     notes: spec.notes,
+    loginMs: spec.loginMs,
     sameWireAs: spec.sameWireAs,
     poolerSafe: spec.poolerSafe,
     async warmUp() { await spec.helper.get().catch(() => undefined); },

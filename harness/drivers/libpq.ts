@@ -157,6 +157,7 @@ function installedLibpq(): string {
 
 export const libpqDriver: Driver = {
   id: 'libpq',
+  loginMs: 55,
   library: `libpq (through pg-native ${packageVersion('pg-native')} and the libpq binding ${packageVersion('libpq')})`,
   get version() { return installedLibpq(); },
   capabilities: new Set(['namedPrepare', 'cancel', 'notifications', 'notificationPid', 'tls', 'startupApplicationName', 'anyClientEncoding']),

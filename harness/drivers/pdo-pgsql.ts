@@ -25,13 +25,13 @@ const common: Capability[] = ['backendPid', 'notifications', 'notificationPid', 
 const notes = 'one PHP process per session (PDO blocks); PDO::prepare + execute with :pN parameters, fetchAll; booleans, integers and bytea turned back into the server\'s text; several statements through an emulated prepare (PQexec: the last result only)';
 
 export const pdoPgsqlDriver = helperDriver({
-  id: 'pdo-pgsql', helper, library: 'PDO pgsql', debianPackage: 'php8.2-pgsql', placeholders: 'pdo', settings: {},
+  id: 'pdo-pgsql', loginMs: 150, helper, library: 'PDO pgsql', debianPackage: 'php8.2-pgsql', placeholders: 'pdo', settings: {},
   capabilities: [...common, 'driverPrepares'],
   notes: `${notes}; server-side prepares (PDO's default): a statement pdo_stmt_N per query text, prepared once per connection and executed by name`,
 });
 
 export const pdoPgsqlPoolerSafeDriver = helperDriver({
-  id: 'pdo-pgsql:pooler-safe', helper, library: 'PDO pgsql', debianPackage: 'php8.2-pgsql', placeholders: 'pdo', settings: { emulate_prepares: true },
+  id: 'pdo-pgsql:pooler-safe', loginMs: 150, helper, library: 'PDO pgsql', debianPackage: 'php8.2-pgsql', placeholders: 'pdo', settings: { emulate_prepares: true },
   capabilities: common,
   notes: `${notes}; PDO::ATTR_EMULATE_PREPARES: parameters put into the SQL by PDO, simple protocol`,
   poolerSafe: { setting: 'PDO::ATTR_EMULATE_PREPARES => true', docs: 'https://www.php.net/manual/en/pdo.setattribute.php' },

@@ -89,6 +89,7 @@ const version = packageVersion('pg');
 
 export const pgDriver: Driver = {
   id: 'pg',
+  loginMs: 85,
   library: 'pg (node-postgres)',
   version,
   capabilities: new Set(['namedPrepare', 'cancel', 'backendPid', 'parameterStatus', 'notifications', 'notificationPid', 'notices', 'tls', 'startupApplicationName', 'anyClientEncoding', 'loginErrorCode']),

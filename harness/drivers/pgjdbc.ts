@@ -29,13 +29,13 @@ const common: Capability[] = ['cancel', 'backendPid', 'parameterStatus', 'notifi
 const notes = 'Statement.execute without params, PreparedStatement with them (untyped, Types.OTHER); extended protocol always; binaryTransfer=false so getString is the server\'s text';
 
 export const pgjdbcDriver = helperDriver({
-  id: 'pgjdbc', helper, library: 'pgjdbc', debianPackage: 'libpostgresql-jdbc-java', placeholders: 'jdbc', settings: {},
+  id: 'pgjdbc', loginMs: 30, helper, library: 'pgjdbc', debianPackage: 'libpostgresql-jdbc-java', placeholders: 'jdbc', settings: {},
   capabilities: [...common, 'driverPrepares'],
   notes: `${notes}; prepareThreshold 5 (default): from the 5th execution of a PreparedStatement a named statement S_n`,
 });
 
 export const pgjdbcPoolerSafeDriver = helperDriver({
-  id: 'pgjdbc:pooler-safe', helper, library: 'pgjdbc', debianPackage: 'libpostgresql-jdbc-java', placeholders: 'jdbc', settings: { prepareThreshold: 0 },
+  id: 'pgjdbc:pooler-safe', loginMs: 30, helper, library: 'pgjdbc', debianPackage: 'libpostgresql-jdbc-java', placeholders: 'jdbc', settings: { prepareThreshold: 0 },
   capabilities: common,
   notes: `${notes}; prepareThreshold=0: the unnamed statement always`,
   sameWireAs: { base: 'pgjdbc', executions: PREPARE_THRESHOLD },

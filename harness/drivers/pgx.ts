@@ -46,13 +46,13 @@ const common: Capability[] = [
 const notes = 'Conn.Query with every result column in text (QueryResultFormatsByOID{}), values as the server\'s text; several statements through PgConn().Exec (simple protocol)';
 
 export const pgxDriver = helperDriver({
-  id: 'pgx', helper, library: 'pgx v4', debianPackage: PGX_PACKAGE, placeholders: 'native', settings: {},
+  id: 'pgx', loginMs: 30, helper, library: 'pgx v4', debianPackage: PGX_PACKAGE, placeholders: 'native', settings: {},
   capabilities: [...common, 'anyClientEncoding', 'driverPrepares'],
   notes: `${notes}; statement_cache_mode prepare (default): every query is prepared as a named statement lrupsc_N_M and executed by name`,
 });
 
 export const pgxPoolerSafeDriver = helperDriver({
-  id: 'pgx:pooler-safe', helper, library: 'pgx v4', debianPackage: PGX_PACKAGE, placeholders: 'native', settings: { prefer_simple_protocol: 'true' },
+  id: 'pgx:pooler-safe', loginMs: 30, helper, library: 'pgx v4', debianPackage: PGX_PACKAGE, placeholders: 'native', settings: { prefer_simple_protocol: 'true' },
   capabilities: common,
   notes: `${notes}; prefer_simple_protocol=true: simple protocol always, parameters interpolated by pgx (a statement without them goes through Exec's path, which sends it as it is)`,
   poolerSafe: { setting: 'prefer_simple_protocol=true (PreferSimpleProtocol)', docs: 'https://pkg.go.dev/github.com/jackc/pgx/v4#hdr-PgBouncer' },

@@ -82,6 +82,7 @@ const version = packageVersion('postgres');
 function postgresJs(prepare: boolean): Driver {
   return {
     id: prepare ? 'postgres.js' : 'postgres.js:pooler-safe',
+    loginMs: prepare ? 90 : 75,
     library: 'postgres (postgres.js)',
     version,
     capabilities: new Set(['cancel', 'backendPid', 'parameterStatus', 'notifications', 'notices', 'tls', 'startupParams', 'startupApplicationName', 'anyClientEncoding', 'loginErrorCode', ...(prepare ? ['driverPrepares' as const] : [])]),

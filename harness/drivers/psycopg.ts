@@ -24,13 +24,13 @@ const common: Capability[] = [
 const notes = 'AsyncConnection(autocommit=True), cursor.execute: simple protocol without params, extended with them; values through psycopg\'s text loader';
 
 export const psycopgDriver = helperDriver({
-  id: 'psycopg', helper, library: 'psycopg 3', debianPackage: 'python3-psycopg', placeholders: 'pyformat', settings: {},
+  id: 'psycopg', loginMs: 60, helper, library: 'psycopg 3', debianPackage: 'python3-psycopg', placeholders: 'pyformat', settings: {},
   capabilities: [...common, 'driverPrepares'],
   notes: `${notes}; prepare_threshold 5 (default): the 6th execution of a query on a connection uses a named statement`,
 });
 
 export const psycopgPoolerSafeDriver = helperDriver({
-  id: 'psycopg:pooler-safe', helper, library: 'psycopg 3', debianPackage: 'python3-psycopg', placeholders: 'pyformat', settings: { prepare_threshold: null },
+  id: 'psycopg:pooler-safe', loginMs: 60, helper, library: 'psycopg 3', debianPackage: 'python3-psycopg', placeholders: 'pyformat', settings: { prepare_threshold: null },
   capabilities: common,
   notes: `${notes}; prepare_threshold=None: never prepares`,
   sameWireAs: { base: 'psycopg', executions: PREPARE_THRESHOLD },

@@ -60,6 +60,7 @@ const version = packageVersion('pg-protocol');
 
 export const rawDriver: Driver = {
   id: 'raw',
+  loginMs: 60,
   library: 'pg-protocol',
   version,
   capabilities: new Set(['namedPrepare', 'cancel', 'backendPid', 'parameterStatus', 'notifications', 'notificationPid', 'protocol', 'notices', 'commandTags', 'parameterStatusLog', 'tls', 'startupParams', 'startupApplicationName', 'anyClientEncoding', 'loginErrorCode']),

@@ -25,13 +25,13 @@ const common: Capability[] = [
 const notes = 'PG::Connection: exec\'s simple protocol without params (several statements: every result read, the last with columns counts); values as the server\'s text';
 
 export const rubyPgDriver = helperDriver({
-  id: 'ruby-pg', helper, library: 'ruby-pg', debianPackage: 'ruby-pg', placeholders: 'native', settings: {},
+  id: 'ruby-pg', loginMs: 70, helper, library: 'ruby-pg', debianPackage: 'ruby-pg', placeholders: 'native', settings: {},
   capabilities: [...common, 'driverPrepares'],
   notes: `${notes}; with params prepare('aN')/exec_prepared once per query text and connection, as Rails' adapter with prepared_statements: true (its default)`,
 });
 
 export const rubyPgPoolerSafeDriver = helperDriver({
-  id: 'ruby-pg:pooler-safe', helper, library: 'ruby-pg', debianPackage: 'ruby-pg', placeholders: 'native', settings: { prepared_statements: false },
+  id: 'ruby-pg:pooler-safe', loginMs: 70, helper, library: 'ruby-pg', debianPackage: 'ruby-pg', placeholders: 'native', settings: { prepared_statements: false },
   capabilities: common,
   notes: `${notes}; with params exec_params (the unnamed statement), as Rails' adapter with prepared_statements: false`,
   poolerSafe: { setting: 'prepared_statements: false (Rails\' database.yml)', docs: 'https://guides.rubyonrails.org/configuring.html#configuring-a-postgresql-database' },

@@ -113,6 +113,12 @@ export interface Driver {
   /** How it puts SQL on the wire, for the report. */
   readonly notes: string;
   /**
+   * What a login through it costs, in ms on the default bookworm matrix (2 cores): SCRAM key
+   * derivation and a backend forked are most of a result. Only ratios matter: shards are
+   * balanced by it (scenario/run-cost.ts).
+   */
+  readonly loginMs: number;
+  /**
    * A variant whose setting is a prepare threshold (0 or none: never prepare): until one
    * statement has run `executions` times on one connection it sends exactly what `base` sends
    * (test/integration/variant-wire.test.ts records both), so a scenario that never repeats a

@@ -86,6 +86,10 @@ export interface PoolerAdapter {
    * lane and pool, when a pool's shape needs a process of its own.
    */
   readonly instances: 'one' | 'per-lane' | 'per-pool';
+  /** How much longer a scenario takes through it than on PostgreSQL (each query crosses one more process); shards are balanced by it. */
+  readonly costFactor: number;
+  /** The Debian releases that package it, where not all do (poolcheck's images are built from Debian's packages). */
+  readonly debianSuites?: readonly string[];
   /** The signal that stops this release at once, without waiting for its clients. */
   stopSignal(version: string | null): NodeJS.Signals;
   /** Settings a target may name for this pooler ({name=value}). */

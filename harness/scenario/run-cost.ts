@@ -7,23 +7,16 @@ import type { Driver } from '../drivers/session.ts';
 import type { TargetSpec } from '../targets/target-spec.ts';
 import type { Scenario } from './model.ts';
 import { skipReason } from './skip-reason.ts';
+import { findPooler } from '../poolers/known-poolers.ts';
 
-/** A login through each driver, in ms; drivers not named cost the default. */
-const CONNECT_MS: Readonly<Record<string, number>> = {
-  raw: 60, pg: 85, 'postgres.js': 90, 'postgres.js:pooler-safe': 75, libpq: 55, psycopg: 60, 'psycopg:pooler-safe': 60,
-  asyncpg: 170, 'asyncpg:pooler-safe': 140, pgjdbc: 30, 'pgjdbc:pooler-safe': 30,
-  // Measured on a busy host against raw's cost there: PDO forks a PHP process per session.
-  pgx: 30, 'pgx:pooler-safe': 30, 'ruby-pg': 70, 'ruby-pg:pooler-safe': 70, 'pdo-pgsql': 150, 'pdo-pgsql:pooler-safe': 150, 'tokio-postgres': 65, 'tokio-postgres:pooler-safe': 65,
-};
-const DEFAULT_CONNECT_MS = 80;
+/** A stress client's login: it speaks the protocol itself, as raw does. */
+const RAW_LOGIN_MS = 60;
 /** A step's round trip, and the quiesce between scenarios on a lane. */
 const STEP_MS = 8;
 const QUIESCE_MS = 40;
 /** A result decided without touching a server (a skip, an invalid scenario). */
 const DECIDED_MS = 0.5;
 
-/** Poolers that answer more slowly than PostgreSQL: each query crosses one more process, which parses it. */
-const TARGET_FACTOR: Readonly<Record<string, number>> = { pgpool: 1.25, pgbouncer: 1.1, odyssey: 1.1 };
 
 /** Time a scenario spends waiting on purpose: windows in which something must not happen, and sleeps. */
 function waitsMs(s: Scenario): number {
@@ -31,7 +24,7 @@ function waitsMs(s: Scenario): number {
   for (const st of s.steps) {
     if (st.kind === 'waitNotification' && st.expect?.notification === null) ms += st.timeoutMs ?? 0;
     // Every client logs in and checks its state round after round (a few ms a round, pipelined).
-    if (st.kind === 'stress') ms += st.stress.clients * (CONNECT_MS.raw + st.stress.rounds * 2);
+    if (st.kind === 'stress') ms += st.stress.clients * (RAW_LOGIN_MS + st.stress.rounds * 2);
     if (st.kind === 'sql') {
       const sleep = /pg_sleep\(\s*([\d.]+)\s*\)/.exec(st.sql);
       // A sleep in the foreground is waited out; one in the background is usually cancelled.
@@ -45,6 +38,7 @@ const logins = (s: Scenario) => Object.keys(s.sessions).length + s.steps.filter(
 
 export function estimateCost(s: Scenario, d: Driver, target: TargetSpec): number {
   if (skipReason(s, d) !== undefined) return DECIDED_MS;
-  const ms = QUIESCE_MS + logins(s) * (CONNECT_MS[d.id] ?? DEFAULT_CONNECT_MS) + s.steps.length * STEP_MS + waitsMs(s);
-  return ms * (target.pooler ? TARGET_FACTOR[target.pooler] ?? 1 : 1);
+  const ms = QUIESCE_MS + logins(s) * d.loginMs + s.steps.length * STEP_MS + waitsMs(s);
+  // A pooler answers more slowly than PostgreSQL: each query crosses one more process, which parses it.
+  return ms * (target.pooler ? findPooler(target.pooler)?.adapter?.costFactor ?? 1 : 1);
 }

@@ -58,7 +58,7 @@ class FakeSession implements Session {
 
 export function fakeDriver(script: FakeScript, sessions: Map<string, FakeSession> = new Map()): Driver & { sessions: Map<string, FakeSession> } {
   return {
-    id: 'fake', library: 'fake', version: '0', notes: 'replays answers', sessions,
+    id: 'fake', library: 'fake', version: '0', notes: 'replays answers', loginMs: 1, sessions,
     capabilities: new Set<Capability>(script.capabilities ?? ['cancel', 'backendPid', 'notifications']),
     async connect(opts: SessionOptions) {
       const refused = script.refuse?.[opts.label];

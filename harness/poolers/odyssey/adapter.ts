@@ -55,6 +55,9 @@ export const odyssey: PoolerAdapter = {
   stopSignal: () => 'SIGTERM',
   // One Odyssey per lane: its clients and servers are counted per process in the reset.
   instances: 'per-lane',
+  costFactor: 1.1,
+  // Debian packages Odyssey in sid only (1.5.2).
+  debianSuites: ['sid'],
   pools: (mode) => ({
     // pool_size 1: a client waits (up to pool_timeout) for the one server, which Odyssey hands
     // to the next client when the holder's transaction ends (transaction pooling) or it

@@ -41,6 +41,7 @@ export const pgbouncer: PoolerAdapter = {
   // was in flight: one lane's quiesce during another lane's cancel, or a scenario's own cancel
   // still travelling when the scenario had ended (resetServers waits for those).
   instances: 'per-lane',
+  costFactor: 1.1,
   pools: (mode) => ({
     // pool_size=1: a client waits for the one server; pgbouncer hands it to the next client once
     // the holder's transaction ends (transaction, statement pooling) or it disconnects (session

@@ -74,6 +74,7 @@ export const pgpool: PoolerAdapter = {
   // share children and turn each other's accept queue; and the single pool's shape needs a
   // process of its own (SINGLE_CHILDREN).
   instances: 'per-pool',
+  costFactor: 1.25,
   pools: () => ({
     single: { servers: 1, holds: 'session', clients: 1, reuse: "the backend the previous client's child cached, after reset_query_list (one child serves the pool)" },
     wide: { servers: CHILDREN_PER_LANE, holds: 'session', reuse: 'a fresh backend: the next client goes to the child idle the longest (serialize_accept)' },

@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { TIMEOUT_MS } from '../../kernel/timeouts.ts';
-import { poolerIds } from '../../poolers/registry.ts';
+import type { PoolerAdapter } from '../../poolers/pooler-adapter.ts';
+import { poolerIds, poolers } from '../../poolers/registry.ts';
 
 /** docker/ in the repository: one folder per image poolcheck can build. */
 export const DOCKER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docker');
@@ -15,11 +16,9 @@ export const DOCKER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.ur
 /** What an image runs: PostgreSQL, or a pooler by its adapter id. */
 export const imageComponents = (): string[] => ['postgres', ...poolerIds];
 
-/** Components Debian packages in some releases only (odyssey: sid). */
-const ONLY_IN: Readonly<Partial<Record<string, readonly Suite[]>>> = { odyssey: ['sid'] };
-
-/** Whether poolcheck can build the component's image from this Debian release. */
-export const builtIn = (component: string, suite: Suite): boolean => ONLY_IN[component]?.includes(suite) ?? true;
+/** Whether poolcheck can build the component's image from this Debian release (a pooler's adapter says where Debian packages it). */
+export const builtIn = (component: string, suite: Suite): boolean =>
+  (poolers as Record<string, PoolerAdapter | undefined>)[component]?.debianSuites?.includes(suite) ?? true;
 
 /** The folder an image of poolcheck's is built from, if poolcheck has one for the component. */
 export function imageFolder(component: string): string | undefined {
