@@ -116,7 +116,7 @@ export async function exportRepro(req: ReproRequest): Promise<ReproWritten> {
     header: [...head, 'pgproto data file (pgpool-II): PGSSLMODE=disable pgproto -h HOST -p PORT -u USER -d DATABASE -f FILE, the password in PGPASSWORD', `object names {{name}} are written repro_name; see ${REPORT_FILE} for the order to run the files in`],
   });
   written.push(...pgproto);
-  written.push([SCRIPT_FILE, replayScript(replayData(spec, scenario), [...head, '', `PGPASSWORD=... node ${SCRIPT_FILE} DIRECT_URL POOLED_URL [WIDE_URL]  (node ${SCRIPT_FILE} --help)`])]);
+  written.push([SCRIPT_FILE, replayScript(replayData(spec, scenario), [...head, ''])]);
   written.push([REPORT_FILE, maskConnectionStrings(reportMarkdown({
     finding, scenario, reproId: spec.id, caseFile, runCommand: command, pgproto: [...pgproto.keys()], poolcheckVersion: req.poolcheckVersion,
   }))]);

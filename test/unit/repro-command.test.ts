@@ -140,7 +140,8 @@ describe('poolcheck repro', () => {
   });
 
   it('exits 2 with one line from the command line', function () {
-    this.timeout(30_000);
+    // Two starts of the CLI (tsx compiles it): seconds each on a shared 2-core machine.
+    this.timeout(60_000);
     const run = spawnSync(process.execPath, [path.join(ROOT, 'bin/poolcheck.js'), 'repro', '--from', tempDir('pc-repro-none-'), '--result', 'a/b@direct/raw', '--to', path.join(tempDir('pc-repro-to-'), 'x')], { encoding: 'utf8' });
     expect(run.status).to.equal(2);
     expect(run.stderr.trim().split('\n')).to.have.length(1);
