@@ -40,6 +40,11 @@ export default tseslint.config(
     rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // The script `poolcheck repro` writes (repro/replay-script.ts fills in its scenario): a Node program of its own.
+    files: ['harness/repro/replay-script.mjs'],
+    languageOptions: { globals: { Buffer: 'readonly', URL: 'readonly', clearTimeout: 'readonly' } },
+  },
+  {
     // report.html's script: a classic script in the browser (html-report.ts inlines it).
     files: ['harness/report/html-page.js'],
     languageOptions: {

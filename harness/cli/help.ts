@@ -8,6 +8,7 @@ const SECTIONS: ReadonlyArray<[OptionSpec['section'], string]> = [
   ['docker', 'docker provider (a Docker engine: dockerd --bridge=none --iptables=false --ip6tables=false)'],
   ['external', 'external provider (runs direct first, then the pooler, on the same database; give poolcheck a database of its own)'],
   ['images', 'images'],
+  ['repro', 'repro (with --cases DIR and --config as for run: the catalogue the run loaded)'],
   ['general', 'general'],
 ];
 
@@ -21,6 +22,8 @@ export function helpText(version: string, defaults: Readonly<Record<string, stri
     '  poolcheck images bootstrap | build [COMPONENT...] | list',
     '  poolcheck merge OUT DIR...                   the reports of a whole run from its shards\' out folders (--shard i/n)',
     '  poolcheck diff OLD NEW                       what changed between two runs (out folders or results.json files), per target',
+    '  poolcheck repro --from OUT --result SCENARIO@TARGET/DRIVER --to DIR',
+    '                                               one divergence as a case file, pgproto data files, a Node script and REPORT.md',
   ];
   for (const [section, title] of SECTIONS) {
     out.push('', `${title}:`);

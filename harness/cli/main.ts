@@ -4,12 +4,14 @@ import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { ModuleLoadTimeout } from '../scenario/catalog.ts';
 import { BinaryAccessError, MissingBinaryError } from '../targets/binaries.ts';
 import { parseCommandLine } from './args.ts';
+import { COMMANDS } from './options.ts';
 import { UsageError } from '../kernel/errors.ts';
 import { helpText } from './help.ts';
 import { diffCommand } from './diff-command.ts';
 import { imagesCommand } from './images-command.ts';
 import { listCommand } from './list-command.ts';
 import { mergeCommand } from './merge-command.ts';
+import { reproCommand } from './repro-command.ts';
 import { DEFAULT_LANES, DEFAULT_OUT, DEFAULT_TARGETS, runCommand } from './run-command.ts';
 import { terminalText } from './terminal-text.ts';
 import { POOLCHECK_VERSION } from '../kernel/version.ts';
@@ -31,7 +33,7 @@ export async function main(argv: string[]): Promise<number> {
     if (options.flag('version') || positionals[0] === 'version') { process.stdout.write(`${POOLCHECK_VERSION}\n`); return 0; }
     if (options.flag('help') || positionals[0] === 'help') { process.stdout.write(HELP()); return 0; }
     if (!command) {
-      if (positionals[0]) throw new UsageError(`unknown command "${positionals[0]}"; commands: run, list, images, merge, diff (poolcheck --help)`);
+      if (positionals[0]) throw new UsageError(`unknown command "${positionals[0]}"; commands: ${COMMANDS.join(', ')} (poolcheck --help)`);
       process.stdout.write(HELP());
       return 2;
     }
@@ -39,6 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'list') return await listCommand(positionals[0], options);
     if (command === 'merge') return await mergeCommand(positionals, options);
     if (command === 'diff') return await diffCommand(positionals);
+    if (command === 'repro') return await reproCommand(positionals, options);
     return await imagesCommand(positionals[0], positionals.slice(1), options);
   } catch (err) {
     // One line for the user; the stack only when asked for (POOLCHECK_DEBUG=1) or for a fault of ours.

@@ -2,7 +2,7 @@
 // help text and poolcheck.config.json are all derived from this table.
 import { poolerIds } from '../poolers/registry.ts';
 
-export const COMMANDS = ['run', 'list', 'images', 'merge', 'diff'] as const;
+export const COMMANDS = ['run', 'list', 'images', 'merge', 'diff', 'repro'] as const;
 export type Command = (typeof COMMANDS)[number];
 export const PROVIDERS = ['local', 'docker', 'external'] as const;
 export type ProviderKind = (typeof PROVIDERS)[number];
@@ -31,7 +31,7 @@ export interface OptionSpec {
   /** Its key in poolcheck.config.json ("poolers.pgbouncer" is inside the "poolers" object). */
   readonly config?: string;
   /** The help section it is listed in. */
-  readonly section: 'run' | 'ci' | 'local' | 'docker' | 'external' | 'images' | 'general';
+  readonly section: 'run' | 'ci' | 'local' | 'docker' | 'external' | 'images' | 'repro' | 'general';
 }
 
 const text = { kind: 'text' } as const;
@@ -47,11 +47,11 @@ const STATIC = {
   targets: { value: list, arg: 'LIST', commands: ['run'], config: 'targets', section: 'run', help: 'comma list of <pooler>[:<mode>]; direct (the baseline) always runs' },
   drivers: { value: list, arg: 'LIST', commands: ['run'], config: 'drivers', section: 'run', help: 'comma list (poolcheck list drivers); default: all' },
   scenarios: { value: list, arg: 'GLOBS', commands: ['run'], config: 'scenarios', section: 'run', help: "comma list of globs over scenario ids or category names, e.g. 'cancel,sequences/currval-*'; cases:DIR selects every scenario of a case folder (cases:NAME by its name, cases:cases for suites/cases)" },
-  cases: { value: paths, arg: 'DIR', commands: ['run', 'list'], repeatable: true, config: 'cases', section: 'run', help: 'a folder of case files (*.yaml, and *.ts modules whose default export is a scenario or a list), loaded beside the shipped catalogue' },
+  cases: { value: paths, arg: 'DIR', commands: ['run', 'list', 'repro'], repeatable: true, config: 'cases', section: 'run', help: 'a folder of case files (*.yaml, and *.ts modules whose default export is a scenario or a list), loaded beside the shipped catalogue' },
   out: { value: pathValue, arg: 'DIR', commands: ['run'], config: 'out', section: 'run', help: 'output folder (results.json, junit.xml, summary.md, transcripts/, logs/)' },
   provider: { value: text, arg: 'NAME', commands: ['run'], section: 'run', help: `${PROVIDERS.join(', ')}: child processes (the default), containers on the host's network, or a pooler already running` },
   profile: { value: list, arg: 'FILE', commands: ['run'], repeatable: true, config: 'profiles', section: 'run', help: 'a profile file (YAML, the schema of the built-in profiles): what a pooler is expected to do, for a pooler poolcheck has no profile for or instead of its own' },
-  config: { value: pathValue, arg: 'FILE', commands: ['run', 'list'], section: 'run', help: 'JSON file of defaults for these options (default: ./poolcheck.config.json if present)' },
+  config: { value: pathValue, arg: 'FILE', commands: ['run', 'list', 'repro'], section: 'run', help: 'JSON file of defaults for these options (default: ./poolcheck.config.json if present)' },
   'step-timeout': { value: { kind: 'int', min: 100, max: MAX_TIMER_MS }, arg: 'MS', commands: ['run'], config: 'stepTimeoutMs', section: 'run', help: 'deadline for each step, in milliseconds' },
   'stress-clients': { value: { kind: 'int', min: 1, max: 1000 }, arg: 'N', commands: ['run'], config: 'stressClients', section: 'run', help: 'clients at once in each stress scenario (category stress, run only when --scenarios names it; default: the scenario\'s own, a few hundred)' },
   lanes: { value: { kind: 'int', min: 1, max: 16 }, arg: 'N', commands: ['run'], config: 'lanes', section: 'run', help: 'scenarios run at once per target, each lane with its own database and pools (a target that finishes early lends its share to the others)' },
@@ -73,6 +73,9 @@ const STATIC = {
   'password-env': { value: text, arg: 'VAR', commands: ['run'], provider: 'external', section: 'external', help: 'the environment variable holding the password (default: PGPASSWORD); never put it in a URL' },
   'password-file': { value: pathValue, arg: 'FILE', commands: ['run'], provider: 'external', section: 'external', help: 'a file whose first line is the password' },
   force: { value: flag, commands: ['images'], section: 'images', help: 'bootstrap: make the base image again even if it exists' },
+  from: { value: pathValue, arg: 'OUT', commands: ['repro'], section: 'repro', help: 'the out folder of the run that found it (its --out)' },
+  result: { value: text, arg: 'SCENARIO@TARGET/DRIVER', commands: ['repro'], section: 'repro', help: "the diverging result to reproduce, e.g. 'session-state/set-visible-to-next-client@pgbouncer:transaction/raw'" },
+  to: { value: pathValue, arg: 'DIR', commands: ['repro'], section: 'repro', help: 'a new or empty folder for the case file, SESSION.pgproto files, repro.mjs and REPORT.md' },
   help: { value: flag, commands: [...COMMANDS], section: 'general', help: 'this text' },
   version: { value: flag, commands: [...COMMANDS], section: 'general', help: "poolcheck's version" },
 } as const satisfies Record<string, OptionSpec>;

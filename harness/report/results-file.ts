@@ -17,6 +17,23 @@ export interface ResultsFileRow {
   readonly verdict: string;
   readonly message: string | null;
   readonly divergence: Divergence | null;
+  /** Its transcript's place in the out folder (transcripts/...), where one was written. */
+  readonly transcript?: string | null;
+  /** Where the scenario was defined when the run loaded it (file:line), from schemaVersion 2. */
+  readonly definedAt?: string | null;
+}
+
+/** A target as results.json describes it; what a version before 1 lacks reads as absent. */
+export interface ResultsFileTarget {
+  readonly id: string;
+  readonly pooler: string | null;
+  readonly poolerVersion: string | null;
+  readonly postgresVersion: string | null;
+  readonly mode?: string | null;
+  readonly provider?: string;
+  /** The settings the target named, and every setting as the release ran it (from schemaVersion 1). */
+  readonly settings?: Readonly<Record<string, string>>;
+  readonly effectiveSettings?: Readonly<Record<string, string>>;
 }
 
 export interface ResultsFile {
@@ -24,7 +41,8 @@ export interface ResultsFile {
   readonly file: string;
   readonly schemaVersion: number;
   readonly run: { readonly id: string; readonly poolcheckVersion: string; readonly startedAt?: string };
-  readonly targets: ReadonlyArray<{ readonly id: string; readonly pooler: string | null; readonly poolerVersion: string | null; readonly postgresVersion: string | null }>;
+  readonly targets: readonly ResultsFileTarget[];
+  readonly drivers?: ReadonlyArray<{ readonly id: string; readonly version: string; readonly library: string }>;
   readonly results: readonly ResultsFileRow[];
 }
 
@@ -52,11 +70,17 @@ export function readResultsFile(where: string): ResultsFile {
   if (stray >= 0) throw new ResultsFileError(`${file} is not a poolcheck results.json: results[${stray}].target "${read.results[stray].target}" is none of its targets (${[...targets].join(', ')})`);
   return {
     file, schemaVersion: read.schemaVersion, run: read.run,
-    targets: read.targets.map((t) => ({ id: t.id, pooler: t.pooler ?? null, poolerVersion: t.poolerVersion ?? null, postgresVersion: t.postgresVersion ?? null })),
+    targets: read.targets.map((t) => ({
+      id: t.id, pooler: t.pooler ?? null, poolerVersion: t.poolerVersion ?? null, postgresVersion: t.postgresVersion ?? null,
+      ...(t.mode !== undefined ? { mode: t.mode } : {}), ...(t.provider !== undefined ? { provider: t.provider } : {}),
+      ...(t.settings ? { settings: t.settings } : {}), ...(t.effectiveSettings ? { effectiveSettings: t.effectiveSettings } : {}),
+    })),
+    ...(read.drivers ? { drivers: read.drivers } : {}),
     results: read.results.map((r) => ({
       scenario: r.scenario, target: r.target, driver: r.driver, outcome: r.outcome,
       // Before schemaVersion 4 a skip's verdict was ok.
       verdict: r.outcome === 'skip' ? 'skip' : r.verdict, message: r.message ?? null, divergence: r.divergence ?? null,
+      ...(r.transcript !== undefined ? { transcript: r.transcript } : {}), ...(r.definedAt !== undefined ? { definedAt: r.definedAt } : {}),
     })),
   };
 }

@@ -7,7 +7,7 @@ import { DIVERGENCE_KINDS, type Divergence } from '../kernel/divergence.ts';
 import { jsonPath, validate, type Field, type FieldsOf, type Schema } from '../kernel/schema.ts';
 import { ERROR_CAUSES, OUTCOMES, type Attempt, type StepRecord, type Timings } from '../scenario/result.ts';
 import type { Feature } from './feature.ts';
-import type { ResultsFileRow } from './results-file.ts';
+import type { ResultsFileRow, ResultsFileTarget } from './results-file.ts';
 import type { ReportRow, RunReport } from './run-report.ts';
 import type { ShardManifest } from './shard-manifest.ts';
 import { VERDICTS } from './verdict.ts';
@@ -40,13 +40,19 @@ const divergence = object(DIVERGENCE);
 /** A result as `poolcheck diff` reads it from results.json of any schema version (1 has no divergences). */
 const RESULTS_ROW: FieldsOf<ResultsFileRow> = {
   scenario: req(text), target: req(text), driver: req(text), outcome: req(oneOf(OUTCOMES)), verdict: req(oneOf(VERDICTS)),
-  message: opt(orNull(text)), divergence: opt(orNull(divergence)),
+  message: opt(orNull(text)), divergence: opt(orNull(divergence)), transcript: opt(orNull(transcriptPath)), definedAt: opt(orNull(text)),
+};
+
+const RESULTS_TARGET: FieldsOf<ResultsFileTarget> = {
+  id: req(text), pooler: opt(orNull(text)), poolerVersion: opt(orNull(text)), postgresVersion: opt(orNull(text)),
+  mode: opt(orNull(text)), provider: opt(text), settings: opt(map(text)), effectiveSettings: opt(map(text)),
 };
 
 export const RESULTS_FILE_SCHEMA: Schema = object({
   schemaVersion: req({ kind: 'number', integer: true }),
   run: req(object({ id: req(text), poolcheckVersion: req(text), startedAt: opt(text) }, ANY)),
-  targets: req({ kind: 'list', min: 1, of: object({ id: req(text), pooler: opt(orNull(text)), poolerVersion: opt(orNull(text)), postgresVersion: opt(orNull(text)) }, ANY) }),
+  targets: req({ kind: 'list', min: 1, of: object(RESULTS_TARGET, ANY) }),
+  drivers: opt({ kind: 'list', of: object({ id: req(text), version: req(text), library: req(text) }, ANY) }),
   results: req({ kind: 'list', of: object(RESULTS_ROW, ANY) }),
 }, ANY);
 
