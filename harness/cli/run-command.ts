@@ -37,7 +37,7 @@ async function planRun(given: Options, positionals: readonly string[]): Promise<
   if (positionals.length) throw new UsageError(`poolcheck run takes options only, not "${positionals[0]}" (poolcheck --help)`);
   const o = given.withDefaults(loadConfig(given.text('config')));
   const runId = randomBytes(3).toString('hex');
-  const drivers = (o.list('drivers') ?? driverIds).map((d) => {
+  const asked = (o.list('drivers') ?? driverIds).map((d) => {
     try { return driver(d); } catch (e) { throw new UsageError((e as Error).message); }
   });
   const catalog = await loadCatalogFor(o);
@@ -55,9 +55,11 @@ async function planRun(given: Options, positionals: readonly string[]): Promise<
   const shard = o.text('shard') !== undefined ? usage(() => parseShard(o.text('shard')!)) : undefined;
   const baselineFile = o.text('baseline');
   const baseline = baselineFile ? usage(() => readResultsFile(baselineFile)) : undefined;
-  ensureDriverPrerequisites(drivers.map((d) => d.id), !o.flag('no-install'));
+  // Last: it may install packages, which only a run that holds together should do.
+  const { usable, leftOut } = ensureDriverPrerequisites(asked.map((d) => d.id), { allowInstall: !o.flag('no-install'), named: o.has('drivers') });
+  const drivers = asked.filter((d) => usable.includes(d.id));
   return {
-    runId, drivers, features: catalog.features, warnings: catalog.warnings, scenarios, broken, out, chosen, profiles, stepTimeoutMs: o.int('step-timeout') ?? TIMEOUT_MS.step, stressClients: o.int('stress-clients'), quiet: o.flag('quiet'), lanes,
+    runId, drivers, features: catalog.features, warnings: [...catalog.warnings, ...leftOut.map((w) => `poolcheck: warning: ${w}`)], reportWarnings: leftOut, scenarios, broken, out, chosen, profiles, stepTimeoutMs: o.int('step-timeout') ?? TIMEOUT_MS.step, stressClients: o.int('stress-clients'), quiet: o.flag('quiet'), lanes,
     defaultTargets: !o.has('targets') && o.text('provider') !== 'external',
     shard, repeatEach: o.int('repeat-each') ?? 1, retries: o.int('retries') ?? 0, strict: o.flag('strict'), baseline,
   };

@@ -30,6 +30,7 @@ export function publishReport(plan: RunPlan, judge: Judge, folder: OutFolder, ru
   const assembled = assembleReport({
     runId: plan.runId, startedAt: run.startedAt, finishedAt: new Date(), poolcheckVersion: POOLCHECK_VERSION, provider: plan.chosen.provider.id,
     scenarios, targets: ordered, drivers: plan.drivers, results: run.state.results, judge, interrupted: run.interrupted, shard: plan.shard,
+    warnings: plan.reportWarnings,
   });
   const report: RunReport = plan.baseline ? { ...assembled.report, diff: diffRuns(plan.baseline, reportSide(assembled.report)) } : assembled.report;
   const red = redaction(plan.chosen.secrets());
