@@ -66,6 +66,6 @@ export async function mergeCommand(positionals: readonly string[], options: Opti
     folder.release();
   }
   printSummary(report, out, (s) => s);
-  githubMode(report, out, { annotate: false, summary: true });
+  githubMode(report, options.flag('strict'));
   return exitCode(report, options.flag('strict'));
 }

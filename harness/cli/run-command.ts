@@ -15,6 +15,7 @@ import { selectScenarios } from '../scenario/catalog.ts';
 import { parseShard } from '../scenario/shard.ts';
 import { backendsNeeded } from '../scenario/stress.ts';
 import { DEFAULT_MAX_CONNECTIONS } from '../targets/postgres-cluster.ts';
+import { ensureServerUser } from '../targets/server-user.ts';
 import { executeRun } from '../run/execute-run.ts';
 import type { RunPlan } from '../run/run-plan.ts';
 import type { Options } from './args.ts';
@@ -58,6 +59,7 @@ async function planRun(given: Options, positionals: readonly string[]): Promise<
   // Last: it may install packages, which only a run that holds together should do.
   const { usable, leftOut } = ensureDriverPrerequisites(asked.map((d) => d.id), { allowInstall: !o.flag('no-install'), named: o.has('drivers') });
   const drivers = asked.filter((d) => usable.includes(d.id));
+  if (chosen.provider.id === 'local') ensureServerUser(!o.flag('no-install'));
   return {
     runId, drivers, features: catalog.features, warnings: [...catalog.warnings, ...leftOut.map((w) => `poolcheck: warning: ${w}`)], reportWarnings: leftOut, scenarios, broken, out, chosen, profiles, stepTimeoutMs: o.int('step-timeout') ?? TIMEOUT_MS.step, stressClients: o.int('stress-clients'), quiet: o.flag('quiet'), lanes,
     defaultTargets: !o.has('targets') && o.text('provider') !== 'external',
@@ -76,6 +78,6 @@ export async function runCommand(given: Options, positionals: readonly string[])
     progress: consoleProgress(plan.quiet),
     published: (r) => printSummary(r, plan.out, redact),
   });
-  githubMode(report, plan.out, { annotate: true, summary: !plan.shard });
+  githubMode(report, plan.strict);
   return exitCode;
 }
