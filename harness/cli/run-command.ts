@@ -76,7 +76,7 @@ export async function runCommand(given: Options, positionals: readonly string[])
   const { report, exitCode } = await executeRun(plan, {
     note: (line) => process.stderr.write(`poolcheck: ${line}\n`),
     progress: consoleProgress(plan.quiet),
-    published: (r) => printSummary(r, plan.out, redact),
+    published: (r) => printSummary(r, plan.out, redact, plan.strict),
   });
   githubMode(report, plan.strict);
   return exitCode;

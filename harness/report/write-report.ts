@@ -14,8 +14,9 @@ export const transcriptPath = (target: string, driver: string, scenario: string)
 /**
  * Writes transcripts, results.json, junit.xml, summary.md, feature-map.md and report.html into
  * `out`; every text goes through `red` (a server's words through its serverText, redact.ts).
+ * `strict` (--strict) makes junit.xml fail what the run's exit code fails.
  */
-export function writeReport(out: string, raw: RunReport, rawTranscripts: ReadonlyMap<string, string>, red: Redaction, fm: FeatureMapInput): void {
+export function writeReport(out: string, raw: RunReport, rawTranscripts: ReadonlyMap<string, string>, red: Redaction, fm: FeatureMapInput, strict = false): void {
   const report = redactReport(raw, red);
   const redact = red.anywhere;
   const transcripts = new Map([...rawTranscripts].map(([rel, text]) => [rel, redactTranscript(text, red)]));
@@ -25,7 +26,8 @@ export function writeReport(out: string, raw: RunReport, rawTranscripts: Readonl
     writeFileSync(file, text);
   }
   writeFileSync(path.join(out, 'results.json'), redact(resultsJson(report)));
-  writeFileSync(path.join(out, 'junit.xml'), redact(junitXml(report)));
+  // --strict fails improved and flaky results: junit.xml says so as the exit code does.
+  writeFileSync(path.join(out, 'junit.xml'), redact(junitXml(report, strict)));
   const featureSection = ['', '## Feature map', '', 'Derived from the scenarios; details and the scenarios behind each cell in [feature-map.md](feature-map.md).', '',
     ...featureTable(report, fm.features, fm.published, 'feature-map.md')].join('\n') + '\n';
   writeFileSync(path.join(out, 'summary.md'), redact(summaryMarkdown(report) + featureSection));

@@ -42,7 +42,7 @@ export function publishReport(plan: RunPlan, judge: Judge, folder: OutFolder, ru
     return t?.spec.pooler ? publishedAnswers(judge.profileOf(t.spec.pooler), t.facts) : undefined;
   };
   folder.publish((dir) => {
-    writeReport(dir, report, assembled.transcripts, red, { features: plan.features, published });
+    writeReport(dir, report, assembled.transcripts, red, { features: plan.features, published }, plan.strict);
     if (shown.diff) writeFileSync(path.join(dir, 'diff.md'), redact(diffMarkdown(shown.diff)));
     if (plan.shard) {
       writeFileSync(path.join(dir, SHARD_FILE), redact(shardManifestJson({

@@ -132,4 +132,30 @@ describe('junit.xml', () => {
     expect(xml).to.contain('<property name="setting.pool_mode" value="transaction (default)"/>');
     expect(xml).to.contain('name="session-state/set" time="0.001" file="suites/session-state/set.ts" line="12"');
   });
+
+  const flaky = row('postgres.js', 'flaky', {
+    message: 'step 2: no answer', attempts: [{ outcome: 'diverge', durationMs: 5, message: 'step 2: no answer' }, { outcome: 'pass', durationMs: 4 }],
+  });
+  const improved = row('pg', 'improved', { scenario: 'x/y', reason: 'documented leak', outcome: 'pass' });
+
+  it('shows a flaky result as CI test views show reruns: passed, with each failed attempt as a flakyFailure', () => {
+    const xml = junitXml({ ...report, results: [flaky] });
+    expect(xml).to.match(/<testcase classname="pgbouncer:transaction\/postgres_js" name="session-state\/set"[^>]*><properties><property name="target" value="pgbouncer:transaction"\/><property name="driver" value="postgres.js"\/><property name="verdict" value="flaky"\/><\/properties><flakyFailure message="step 2: no answer" type="diverge">step 2: no answer<\/flakyFailure>/);
+    expect(xml).to.contain('failures="0"');
+  });
+
+  it('fails improved and flaky results with --strict, as the exit code does, and names why', () => {
+    const xml = junitXml({ ...report, results: [flaky, improved] }, true);
+    expect(xml).to.contain('<testsuites name="poolcheck" tests="2" failures="2" errors="0"');
+    expect(xml).to.contain('<failure message="attempts disagreed (diverge, pass): --strict fails it" type="flaky">');
+    expect(xml).to.contain('<rerunFailure message="step 2: no answer" type="diverge">');
+    expect(xml).to.contain('<failure message="passes where the profile documents a divergence (documented leak): --strict fails it until the profile is updated" type="improved">');
+    expect(junitXml({ ...report, results: [flaky, improved] })).to.contain('failures="0"');
+  });
+
+  it('writes classnames Jenkins does not split: no dot in them', () => {
+    const xml = junitXml({ ...report, results: [row('postgres.js', 'ok', { target: 'pgbouncer:transaction{server_reset_query=a.b}' })] });
+    const classnames = [...xml.matchAll(/classname="([^"]*)"/g)].map((m) => m[1]);
+    expect(classnames).to.deep.equal(['pgbouncer:transaction{server_reset_query=a_b}/postgres_js']);
+  });
 });
