@@ -63,7 +63,7 @@ async function planRun(given: Options, positionals: readonly string[]): Promise<
   return {
     runId, drivers, features: catalog.features, warnings: [...catalog.warnings, ...leftOut.map((w) => `poolcheck: warning: ${w}`)], reportWarnings: leftOut, scenarios, broken, out, chosen, profiles, stepTimeoutMs: o.int('step-timeout') ?? TIMEOUT_MS.step, stressClients: o.int('stress-clients'), quiet: o.flag('quiet'), lanes,
     defaultTargets: !o.has('targets') && o.text('provider') !== 'external',
-    shard, repeatEach: o.int('repeat-each') ?? 1, retries: o.int('retries') ?? 0, strict: o.flag('strict'), baseline,
+    shard, repeatEach: o.int('repeat-each') ?? 1, retries: o.int('retries') ?? 0, strict: o.flag('strict'), maxFailures: o.int('max-failures'), baseline,
   };
 }
 

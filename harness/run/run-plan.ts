@@ -49,6 +49,8 @@ export interface RunPlan {
   readonly repeatEach: number;
   readonly retries: number;
   readonly strict: boolean;
+  /** --max-failures: no scenario starts once this many results have failed. */
+  readonly maxFailures?: number;
   /** The earlier run --baseline names, read before this one can overwrite it. */
   readonly baseline?: ResultsFile;
 }

@@ -218,20 +218,27 @@ const fromFolder = (origin: Origin, folder: string) => {
   return existsSync(full) && statSync(full).isDirectory() ? origin.folder === full : path.basename(origin.folder) === folder;
 };
 
-/**
- * Scenarios whose id matches any of the comma-separated selectors: a glob over ids, a bare
- * category (all of it), or `cases:DIR` / `cases:NAME` (a case folder). A broken scenario whose
- * id could not be read is always selected: nothing can tell that the selection leaves it out.
- */
 /** Categories a run takes only when --scenarios names them: load that is not for every commit. */
 export const OPT_IN_CATEGORIES: readonly string[] = ['stress'];
 
+/** Whether one selector (a glob, a bare category, or cases:DIR / cases:NAME) takes the scenario. */
+function selects(s: { readonly id: string; readonly origin: Origin }, token: string): boolean {
+  if (token.startsWith(CASES_SELECTOR)) return fromFolder(s.origin, token.slice(CASES_SELECTOR.length));
+  return matchesId(s.id, token.includes('/') || token.includes('*') ? token : `${token}/**`);
+}
+
+/**
+ * Scenarios that any of the comma-separated selectors takes (a glob over ids, a bare category,
+ * or `cases:DIR` / `cases:NAME`) and no `!selector` leaves out; with exclusions alone, the
+ * default selection less them (`'cancel,!cancel/own-*'`, `'!stress'`). A broken scenario whose
+ * id could not be read is always selected: nothing can tell that the selection leaves it out.
+ */
 export function selectScenarios<T extends { readonly id: string; readonly origin: Origin; readonly anonymous?: true }>(all: readonly T[], globs: string | undefined): T[] {
-  if (!globs) return all.filter((s) => !OPT_IN_CATEGORIES.includes(s.id.split('/')[0]));
-  const tokens = globs.split(',').map((g) => g.trim()).filter(Boolean);
-  const folders = tokens.filter((t) => t.startsWith(CASES_SELECTOR)).map((t) => t.slice(CASES_SELECTOR.length));
-  const patterns = tokens.filter((t) => !t.startsWith(CASES_SELECTOR)).map((g) => (g.includes('/') || g.includes('*') ? g : `${g}/**`));
-  return all.filter((s) => s.anonymous || folders.some((f) => fromFolder(s.origin, f)) || patterns.some((p) => matchesId(s.id, p)));
+  const tokens = (globs ?? '').split(',').map((g) => g.trim()).filter(Boolean);
+  const excluded = tokens.filter((t) => t.startsWith('!')).map((t) => t.slice(1).trim());
+  const included = tokens.filter((t) => !t.startsWith('!'));
+  const base = included.length ? all.filter((s) => s.anonymous || included.some((t) => selects(s, t))) : all.filter((s) => s.anonymous || !OPT_IN_CATEGORIES.includes(s.id.split('/')[0]));
+  return base.filter((s) => s.anonymous || !excluded.some((t) => selects(s, t)));
 }
 
 /** A `cases:` selector that names no folder scenarios were loaded from, said in one line; or undefined. */
