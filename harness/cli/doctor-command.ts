@@ -72,7 +72,7 @@ function driverChecks(o: Options): Check[] {
 
 export async function doctorCommand(given: Options, positionals: readonly string[]): Promise<number> {
   if (positionals.length) throw new UsageError(`poolcheck doctor takes options only, not "${positionals[0]}" (poolcheck doctor --help)`);
-  const o = given.withDefaults(loadConfig(given.text('config')));
+  const o = given.withDefaults(await loadConfig(given.text('config')));
   const checks = [...targetChecks(o), ...driverChecks(o)];
   const width = Math.max(...checks.map((c) => c.what.length)) + 2;
   for (const c of checks) process.stdout.write(`${c.missing ? 'MISSING' : 'ok     '}  ${c.what.padEnd(width)}${c.missing ?? c.found}\n`);

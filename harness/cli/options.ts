@@ -51,7 +51,7 @@ const STATIC = {
   out: { value: pathValue, arg: 'DIR', commands: ['run'], config: 'out', section: 'run', help: 'output folder (results.json, junit.xml, summary.md, transcripts/, logs/)' },
   provider: { value: text, arg: 'NAME', commands: ['run'], section: 'run', help: `${PROVIDERS.join(', ')}: child processes (the default), containers on the host's network, or a pooler already running` },
   profile: { value: list, arg: 'FILE', commands: ['run'], repeatable: true, config: 'profiles', section: 'run', help: 'a profile file (YAML, the schema of the built-in profiles): what a pooler is expected to do, for a pooler poolcheck has no profile for or instead of its own' },
-  config: { value: pathValue, arg: 'FILE', commands: ['run', 'list', 'doctor'], section: 'run', help: 'JSON file of defaults for these options (default: ./poolcheck.config.json if present)' },
+  config: { value: pathValue, arg: 'FILE', commands: ['run', 'list', 'doctor'], section: 'run', help: 'a file of defaults for these options: JSON, or a module exporting them (default: ./poolcheck.config.json, or ./poolcheck.config.ts written with defineConfig from \'poolcheck\', if present)' },
   'step-timeout': { value: { kind: 'int', min: 100, max: MAX_TIMER_MS }, arg: 'MS', commands: ['run'], config: 'stepTimeoutMs', section: 'run', help: 'deadline for each step, in milliseconds' },
   'stress-clients': { value: { kind: 'int', min: 1, max: 1000 }, arg: 'N', commands: ['run'], config: 'stressClients', section: 'run', help: 'clients at once in each stress scenario (category stress, run only when --scenarios names it; default: the scenario\'s own, a few hundred)' },
   lanes: { value: { kind: 'int', min: 1, max: 16 }, arg: 'N', commands: ['run'], config: 'lanes', section: 'run', help: 'scenarios run at once per target, each lane with its own database and pools (a target that finishes early lends its share to the others)' },
@@ -85,5 +85,7 @@ const binaries = Object.fromEntries(poolerIds.map((id): [string, OptionSpec] => 
 }])) as Record<`${(typeof poolerIds)[number]}-bin`, OptionSpec>;
 
 export const OPTIONS: Readonly<Record<OptionName, OptionSpec>> = { ...STATIC, ...binaries };
+/** The table as the compiler sees it (each entry's literal value kind and config key), for the config file's type. */
+export type StaticOptions = typeof STATIC;
 export type OptionName = keyof typeof STATIC | `${(typeof poolerIds)[number]}-bin`;
 export const OPTION_NAMES = Object.keys(OPTIONS) as OptionName[];

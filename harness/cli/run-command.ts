@@ -36,7 +36,7 @@ const usage = <T>(f: () => T): T => {
 
 async function planRun(given: Options, positionals: readonly string[]): Promise<RunPlan> {
   if (positionals.length) throw new UsageError(`poolcheck run takes options only, not "${positionals[0]}" (poolcheck --help)`);
-  const o = given.withDefaults(loadConfig(given.text('config')));
+  const o = given.withDefaults(await loadConfig(given.text('config')));
   const runId = randomBytes(3).toString('hex');
   const asked = (o.list('drivers') ?? driverIds).map((d) => {
     try { return driver(d); } catch (e) { throw new UsageError((e as Error).message); }
