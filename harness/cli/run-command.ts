@@ -9,6 +9,7 @@ import { weakSecretWarnings } from '../kernel/weak-secret.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { loadProfileFile } from '../poolers/profile-file.ts';
 import { stagingFolder } from '../report/out-folder.ts';
+import { relocator } from '../report/relocate.ts';
 import { redaction } from '../report/redact.ts';
 import { readResultsFile } from '../report/results-file.ts';
 import { selectScenarios } from '../scenario/catalog.ts';
@@ -75,7 +76,7 @@ export async function runCommand(given: Options, positionals: readonly string[])
   const redact = redaction(plan.chosen.secrets()).anywhere;
   const { report, exitCode } = await executeRun(plan, {
     note: (line) => process.stderr.write(`poolcheck: ${line}\n`),
-    progress: consoleProgress(plan.quiet),
+    progress: consoleProgress(plan.quiet, relocator(stagingFolder(plan.out, plan.runId), plan.out)),
     published: (r) => printSummary(r, plan.out, redact, plan.strict),
   });
   githubMode(report, plan.strict);

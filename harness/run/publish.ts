@@ -10,6 +10,7 @@ import { diffMarkdown } from '../report/diff-md.ts';
 import type { Judge } from '../report/judge.ts';
 import type { OutFolder } from '../report/out-folder.ts';
 import { redaction, redactReport } from '../report/redact.ts';
+import { relocating } from '../report/relocate.ts';
 import type { RunReport } from '../report/run-report.ts';
 import { planFingerprint, SHARD_FILE, shardManifestJson } from '../report/shard-manifest.ts';
 import { writeReport } from '../report/write-report.ts';
@@ -33,7 +34,7 @@ export function publishReport(plan: RunPlan, judge: Judge, folder: OutFolder, ru
     warnings: plan.reportWarnings,
   });
   const report: RunReport = plan.baseline ? { ...assembled.report, diff: diffRuns(plan.baseline, reportSide(assembled.report)) } : assembled.report;
-  const red = redaction(plan.chosen.secrets());
+  const red = relocating(redaction(plan.chosen.secrets()), folder.staging, plan.out);
   const redact = red.anywhere;
   // What leaves this function (the summary line, GitHub annotations) is redacted as the files are.
   const shown = redactReport(report, red);
