@@ -44,7 +44,7 @@ export default tseslint.config(
     files: ['harness/report/html-page.js'],
     languageOptions: {
       sourceType: 'script',
-      globals: { document: 'readonly', atob: 'readonly', Blob: 'readonly', Response: 'readonly', DecompressionStream: 'readonly' },
+      globals: { document: 'readonly', atob: 'readonly', Blob: 'readonly', Response: 'readonly', DecompressionStream: 'readonly', location: 'readonly', history: 'readonly', URLSearchParams: 'readonly', window: 'readonly' },
     },
   },
 );

@@ -81,8 +81,9 @@ export class OutFolder {
     const old = path.join(this.staging, 'previous');
     try {
       mkdirSync(fresh, { recursive: true });
-      write(fresh);
+      // The logs first: report.html links each target's logs, found where they will be.
       renameSync(this.logDir, path.join(fresh, 'logs'));
+      write(fresh);
     } catch (err) {
       throw new OutFolderError(`could not write the reports in ${fresh}: ${(err as Error).message}; the previous reports in ${this.out} are untouched`);
     }

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { featureMapMarkdown, featureTable, type FeatureMapInput } from './feature-map.ts';
 import { htmlReport } from './html-report.ts';
@@ -7,6 +7,13 @@ import { redactReport, redactTranscript, type Redaction } from './redact.ts';
 import { resultsJson } from './results-json.ts';
 import type { RunReport } from './run-report.ts';
 import { summaryMarkdown } from './summary-md.ts';
+
+/** Files under `dir/sub`, as paths relative to `dir` with forward slashes (links in the page). */
+function filesUnder(dir: string, sub: string): string[] {
+  const full = path.join(dir, sub);
+  if (!existsSync(full)) return [];
+  return readdirSync(full, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? filesUnder(dir, `${sub}/${d.name}`) : d.isFile() ? [`${sub}/${d.name}`] : [])).sort();
+}
 
 export const transcriptPath = (target: string, driver: string, scenario: string) =>
   path.join('transcripts', target.replace(/[^a-z0-9.-]+/gi, '-'), driver.replace(/[^a-z0-9.-]+/gi, '-'), `${scenario.replace(/\//g, '--')}.txt`);
@@ -35,5 +42,5 @@ export function writeReport(out: string, raw: RunReport, rawTranscripts: Readonl
   // Not redacted again as a whole: htmlReport redacts each text before escaping and compressing it,
   // and a pass over the finished page could rewrite a short password found by chance in the
   // base64 of the compressed transcripts, corrupting them.
-  writeFileSync(path.join(out, 'report.html'), htmlReport(report, transcripts, fm, redact));
+  writeFileSync(path.join(out, 'report.html'), htmlReport(report, transcripts, fm, redact, filesUnder(out, 'logs')));
 }
