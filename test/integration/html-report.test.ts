@@ -12,7 +12,7 @@ import { tempDir } from '../temp-dir.ts';
 const CHROMIUM = '/usr/bin/chromium';
 
 interface ResultRow {
-  scenario: string; target: string; driver: string; verdict: string; transcript: string | null;
+  scenario: string; target: string; driver: string; verdict: string; transcript: string | null; message: string | null;
   divergence: { step: number; kind: string } | null;
 }
 
