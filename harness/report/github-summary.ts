@@ -69,7 +69,7 @@ export function githubSummaryMarkdown(r: RunReport, strict = false): string {
     folded(`Matrix: ${new Set(r.results.map((x) => x.scenario)).size} scenarios x ${r.targets.length} targets`, [...matrixTable(r), '', `pass = behaves like PostgreSQL; doc = diverges as documented; skip = not run, or not exercised. ${NOTATION_LEGEND}`]),
     folded(`Documented divergences (${r.results.filter((x) => x.verdict === 'documented').length} results)`, documentedList(r)),
   ];
-  let text = top.join('\n');
+  let text = `${top.join('\n')}\n`;
   for (const part of parts) {
     const block = part.join('\n');
     text += Buffer.byteLength(text + block) < GITHUB_SUMMARY_BUDGET ? block : `${part[1].replace(/<\/?summary>/g, '')}: left out here (${Math.round(Buffer.byteLength(block) / 1024)} KiB); summary.md in the uploaded reports has it.\n\n`;
