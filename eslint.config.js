@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'reports/**'] },
+  { ignores: ['node_modules/**', 'reports/**', 'dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -35,7 +35,7 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       ...tseslint.configs.disableTypeChecked.languageOptions,
-      globals: { process: 'readonly', require: 'readonly', module: 'readonly', console: 'readonly', setTimeout: 'readonly' },
+      globals: { process: 'readonly', require: 'readonly', module: 'readonly', console: 'readonly', setTimeout: 'readonly', URL: 'readonly' },
     },
     rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/no-require-imports': 'off' },
   },
@@ -49,7 +49,7 @@ export default tseslint.config(
     files: ['harness/report/html-page.js'],
     languageOptions: {
       sourceType: 'script',
-      globals: { document: 'readonly', atob: 'readonly', Blob: 'readonly', Response: 'readonly', DecompressionStream: 'readonly' },
+      globals: { document: 'readonly', atob: 'readonly', Blob: 'readonly', Response: 'readonly', DecompressionStream: 'readonly', location: 'readonly', history: 'readonly', URLSearchParams: 'readonly', window: 'readonly' },
     },
   },
 );

@@ -8,3 +8,6 @@ export type { Category, Cell, Expect, MessageLabel, ScenarioSpec, SessionSpec, S
 export type { KnownIssue } from './poolers/known-issue.ts';
 export type { FrontendMessage, MessageName } from './wire/messages.ts';
 export type { Bytes, Format, Value } from './wire/bytes.ts';
+// poolcheck.config.ts: `export default defineConfig({ ... })`, typed from the option table.
+export { defineConfig } from './cli/define-config.ts';
+export type { PoolcheckConfig } from './cli/define-config.ts';

@@ -36,6 +36,9 @@ export interface CommandLine {
   readonly options: Options;
 }
 
+/** The one-letter spellings: -h, as nearly every command-line tool takes it. */
+const SHORT: Partial<Record<OptionName, string>> = { help: 'h' };
+
 const suggest = (word: string, known: readonly string[]): string => {
   const near = closest(word, known);
   return near ? `; did you mean --${near}?` : '';
@@ -46,7 +49,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   try {
     parsed = parseArgs({
       args: [...argv], allowPositionals: true, strict: true,
-      options: Object.fromEntries(OPTION_NAMES.map((n) => [n, { type: OPTIONS[n].value.kind === 'flag' ? 'boolean' : 'string', multiple: true }])),
+      options: Object.fromEntries(OPTION_NAMES.map((n) => [n, { type: OPTIONS[n].value.kind === 'flag' ? 'boolean' : 'string', multiple: true, ...(SHORT[n] ? { short: SHORT[n] } : {}) }])),
     });
   } catch (err) {
     const unknown = /Unknown option '(-{1,2})([^']+)'/.exec((err as Error).message);

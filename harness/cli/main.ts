@@ -4,10 +4,11 @@ import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { ModuleLoadTimeout } from '../scenario/catalog.ts';
 import { BinaryAccessError, MissingBinaryError } from '../targets/binaries.ts';
 import { parseCommandLine } from './args.ts';
-import { COMMANDS } from './options.ts';
 import { UsageError } from '../kernel/errors.ts';
 import { helpText } from './help.ts';
 import { diffCommand } from './diff-command.ts';
+import { doctorCommand } from './doctor-command.ts';
+import { COMMANDS, type Command } from './options.ts';
 import { imagesCommand } from './images-command.ts';
 import { listCommand } from './list-command.ts';
 import { mergeCommand } from './merge-command.ts';
@@ -16,7 +17,9 @@ import { DEFAULT_LANES, DEFAULT_OUT, DEFAULT_TARGETS, runCommand } from './run-c
 import { terminalText } from './terminal-text.ts';
 import { POOLCHECK_VERSION } from '../kernel/version.ts';
 
-const HELP = () => helpText(POOLCHECK_VERSION, { targets: DEFAULT_TARGETS, out: DEFAULT_OUT, lanes: String(DEFAULT_LANES), provider: 'local', 'step-timeout': String(TIMEOUT_MS.step) });
+const HELP = (command?: Command) => helpText(POOLCHECK_VERSION, { targets: DEFAULT_TARGETS, out: DEFAULT_OUT, lanes: String(DEFAULT_LANES), provider: 'local', 'step-timeout': String(TIMEOUT_MS.step) }, command);
+
+const isCommand = (word: string | undefined): word is Command => (COMMANDS as readonly string[]).includes(word ?? '');
 
 export async function main(argv: string[]): Promise<number> {
   // Errors quote what they were given or saw: a connection string's password goes no further,
@@ -31,7 +34,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const { command, positionals, options } = parseCommandLine(argv);
     if (options.flag('version') || positionals[0] === 'version') { process.stdout.write(`${POOLCHECK_VERSION}\n`); return 0; }
-    if (options.flag('help') || positionals[0] === 'help') { process.stdout.write(HELP()); return 0; }
+    if (options.flag('help')) { process.stdout.write(HELP(command)); return 0; }
+    if (!command && positionals[0] === 'help') {
+      if (positionals[1] !== undefined && !isCommand(positionals[1])) throw new UsageError(`no command "${positionals[1]}"; commands: ${COMMANDS.join(', ')}`);
+      process.stdout.write(HELP(positionals[1]));
+      return 0;
+    }
     if (!command) {
       if (positionals[0]) throw new UsageError(`unknown command "${positionals[0]}"; commands: ${COMMANDS.join(', ')} (poolcheck --help)`);
       process.stdout.write(HELP());
@@ -42,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'merge') return await mergeCommand(positionals, options);
     if (command === 'diff') return await diffCommand(positionals);
     if (command === 'repro') return await reproCommand(positionals, options);
+    if (command === 'doctor') return await doctorCommand(options, positionals);
     return await imagesCommand(positionals[0], positionals.slice(1), options);
   } catch (err) {
     // One line for the user; the stack only when asked for (POOLCHECK_DEBUG=1) or for a fault of ours.

@@ -58,14 +58,14 @@ export async function mergeCommand(positionals: readonly string[], options: Opti
       }
     }
     folder.publish((dir) => {
-      writeReport(dir, report, transcripts, NO_REDACTION, { features: merged.features, published: (t) => merged.published[t] });
+      writeReport(dir, report, transcripts, NO_REDACTION, { features: merged.features, published: (t) => merged.published[t] }, options.flag('strict'));
       if (report.diff) writeFileSync(path.join(dir, 'diff.md'), diffMarkdown(report.diff));
     });
     folder.close();
   } finally {
     folder.release();
   }
-  printSummary(report, out, (s) => s);
-  githubMode(report, out, { annotate: false, summary: true });
+  printSummary(report, out, (s) => s, options.flag('strict'));
+  githubMode(report, options.flag('strict'));
   return exitCode(report, options.flag('strict'));
 }

@@ -2,7 +2,7 @@
 // help text and poolcheck.config.json are all derived from this table.
 import { poolerIds } from '../poolers/registry.ts';
 
-export const COMMANDS = ['run', 'list', 'images', 'merge', 'diff', 'repro'] as const;
+export const COMMANDS = ['run', 'list', 'images', 'merge', 'diff', 'repro', 'doctor'] as const;
 export type Command = (typeof COMMANDS)[number];
 export const PROVIDERS = ['local', 'docker', 'external'] as const;
 export type ProviderKind = (typeof PROVIDERS)[number];
@@ -44,14 +44,14 @@ const paths = { kind: 'paths' } as const;
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const STATIC = {
-  targets: { value: list, arg: 'LIST', commands: ['run'], config: 'targets', section: 'run', help: 'comma list of <pooler>[:<mode>]; direct (the baseline) always runs' },
-  drivers: { value: list, arg: 'LIST', commands: ['run'], config: 'drivers', section: 'run', help: 'comma list (poolcheck list drivers); default: all' },
-  scenarios: { value: list, arg: 'GLOBS', commands: ['run'], config: 'scenarios', section: 'run', help: "comma list of globs over scenario ids or category names, e.g. 'cancel,sequences/currval-*'; cases:DIR selects every scenario of a case folder (cases:NAME by its name, cases:cases for suites/cases)" },
+  targets: { value: list, arg: 'LIST', commands: ['run', 'doctor'], config: 'targets', section: 'run', help: 'comma list of <pooler>[:<mode>]; direct (the baseline) always runs' },
+  drivers: { value: list, arg: 'LIST', commands: ['run', 'doctor'], config: 'drivers', section: 'run', help: 'comma list (poolcheck list drivers); default: all' },
+  scenarios: { value: list, arg: 'GLOBS', commands: ['run'], config: 'scenarios', section: 'run', help: "comma list of globs over scenario ids or category names, e.g. 'cancel,sequences/currval-*'; !GLOB leaves out what it matches ('cancel,!cancel/own-*'; alone: the default selection less it); cases:DIR selects every scenario of a case folder (cases:NAME by its name, cases:cases for suites/cases)" },
   cases: { value: paths, arg: 'DIR', commands: ['run', 'list', 'repro'], repeatable: true, config: 'cases', section: 'run', help: 'a folder of case files (*.yaml, and *.ts modules whose default export is a scenario or a list), loaded beside the shipped catalogue' },
   out: { value: pathValue, arg: 'DIR', commands: ['run'], config: 'out', section: 'run', help: 'output folder (results.json, junit.xml, summary.md, transcripts/, logs/)' },
   provider: { value: text, arg: 'NAME', commands: ['run'], section: 'run', help: `${PROVIDERS.join(', ')}: child processes (the default), containers on the host's network, or a pooler already running` },
   profile: { value: list, arg: 'FILE', commands: ['run'], repeatable: true, config: 'profiles', section: 'run', help: 'a profile file (YAML, the schema of the built-in profiles): what a pooler is expected to do, for a pooler poolcheck has no profile for or instead of its own' },
-  config: { value: pathValue, arg: 'FILE', commands: ['run', 'list', 'repro'], section: 'run', help: 'JSON file of defaults for these options (default: ./poolcheck.config.json if present)' },
+  config: { value: pathValue, arg: 'FILE', commands: ['run', 'list', 'repro', 'doctor'], section: 'run', help: 'a file of defaults for these options: JSON, or a module exporting them (default: ./poolcheck.config.json, or ./poolcheck.config.ts written with defineConfig from \'poolcheck\', if present)' },
   'step-timeout': { value: { kind: 'int', min: 100, max: MAX_TIMER_MS }, arg: 'MS', commands: ['run'], config: 'stepTimeoutMs', section: 'run', help: 'deadline for each step, in milliseconds' },
   'stress-clients': { value: { kind: 'int', min: 1, max: 1000 }, arg: 'N', commands: ['run'], config: 'stressClients', section: 'run', help: 'clients at once in each stress scenario (category stress, run only when --scenarios names it; default: the scenario\'s own, a few hundred)' },
   lanes: { value: { kind: 'int', min: 1, max: 16 }, arg: 'N', commands: ['run'], config: 'lanes', section: 'run', help: 'scenarios run at once per target, each lane with its own database and pools (a target that finishes early lends its share to the others)' },
@@ -59,9 +59,10 @@ const STATIC = {
   shard: { value: text, arg: 'I/N', commands: ['run'], section: 'ci', help: 'run part I of N of the matrix (whole scenario-and-driver groups on every target, balanced by estimated cost); poolcheck merge joins the parts' },
   'repeat-each': { value: { kind: 'int', min: 1, max: 100 }, arg: 'N', commands: ['run'], config: 'repeatEach', section: 'ci', help: 'run every result N times; attempts that disagree make it flaky' },
   retries: { value: { kind: 'int', min: 0, max: 10 }, arg: 'N', commands: ['run'], config: 'retries', section: 'ci', help: 'run a result that fails (regression, changed, error) up to N more times, until it does not; attempts that disagree make it flaky' },
+  'max-failures': { value: { kind: 'int', min: 1, max: 1_000_000 }, arg: 'N', commands: ['run'], config: 'maxFailures', section: 'ci', help: 'start no further scenario once N results have failed (regression, changed or error; with --strict improved and flaky too): what runs finishes, the rest is reported as not run' },
   strict: { value: flag, commands: ['run', 'merge', 'list'], config: 'strict', section: 'ci', help: 'improved and flaky results fail the run too (exit 1), so a stale profile cannot rot in CI; a step that checks nothing (an unchecked SHOW or SELECT, rows of * only) is an error, not a warning' },
   baseline: { value: pathValue, arg: 'OLD', commands: ['run', 'merge'], section: 'ci', help: 'an earlier out folder or results.json: what changed since is written to diff.md and results.json' },
-  'pg-bindir': { value: pathValue, arg: 'DIR', commands: ['run'], provider: 'local', config: 'pgBinDir', section: 'local', help: "PostgreSQL bin directory to use (default: Debian's newest /usr/lib/postgresql/N/bin)" },
+  'pg-bindir': { value: pathValue, arg: 'DIR', commands: ['run', 'doctor'], provider: 'local', config: 'pgBinDir', section: 'local', help: "PostgreSQL bin directory to use (default: Debian's newest /usr/lib/postgresql/N/bin)" },
   'no-install': { value: flag, commands: ['run'], section: 'local', help: 'when a server binary or driver package is missing, fail instead of installing its Debian package (as root)' },
   suite: { value: text, arg: 'SUITE', commands: ['run', 'images'], provider: 'docker', config: 'suite', section: 'docker', help: 'the Debian release poolcheck\'s images come from: bookworm (the default), trixie or sid; it fixes the PostgreSQL and pooler versions' },
   image: { value: list, arg: 'COMPONENT=IMAGE', commands: ['run'], provider: 'docker', repeatable: true, section: 'docker', help: "run a component from this image instead of poolcheck's own, e.g. pgbouncer=registry.example/pgbouncer:1.24.1-rc1; components: postgres and the poolers" },
@@ -82,10 +83,12 @@ const STATIC = {
 
 /** `--<pooler>-bin PATH`: the pooler binary to test, for each pooler poolcheck can start. */
 const binaries = Object.fromEntries(poolerIds.map((id): [string, OptionSpec] => [`${id}-bin`, {
-  value: pathValue, arg: 'PATH', commands: ['run'], provider: 'local', config: `poolers.${id}`, section: 'local',
+  value: pathValue, arg: 'PATH', commands: ['run', 'doctor'], provider: 'local', config: `poolers.${id}`, section: 'local',
   help: `the ${id} binary to test (default: the installed one)`,
 }])) as Record<`${(typeof poolerIds)[number]}-bin`, OptionSpec>;
 
 export const OPTIONS: Readonly<Record<OptionName, OptionSpec>> = { ...STATIC, ...binaries };
+/** The table as the compiler sees it (each entry's literal value kind and config key), for the config file's type. */
+export type StaticOptions = typeof STATIC;
 export type OptionName = keyof typeof STATIC | `${(typeof poolerIds)[number]}-bin`;
 export const OPTION_NAMES = Object.keys(OPTIONS) as OptionName[];

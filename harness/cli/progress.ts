@@ -1,7 +1,10 @@
 import type { Progress } from '../scenario/matrix.ts';
 
-/** Progress on stderr: an updating line on a terminal, a line per 10% (and per problem) otherwise. */
-export function consoleProgress(quiet: boolean): Progress {
+/**
+ * Progress on stderr: an updating line on a terminal, a line per 10% (and per problem) otherwise.
+ * `text` rewrites what a message quotes (a log file's path, to where it will be after the run).
+ */
+export function consoleProgress(quiet: boolean, text: (s: string) => string = (s) => s): Progress {
   const tty = process.stderr.isTTY;
   const started = Date.now();
   let lastDecile = -1;
@@ -9,11 +12,11 @@ export function consoleProgress(quiet: boolean): Progress {
   return {
     targetStarting: (id) => say(`starting ${id}...`),
     targetStarted: (t, ms) => say(`started ${t.spec.id} in ${ms} ms (PostgreSQL ${t.postgresVersion.split(' ')[0]}${t.poolerVersion ? `, ${t.spec.pooler} ${t.poolerVersion}` : ''})`),
-    targetFailed: (id, message) => say(`FAILED to start ${id}: ${message}`),
+    targetFailed: (id, message) => say(`FAILED to start ${id}: ${text(message)}`),
     targetDone: (id, results, ms) => say(`finished ${id}: ${results} results at ${(ms / 1000).toFixed(1)}s`),
     result(r, done, total) {
       if (quiet) return;
-      if (r.outcome === 'error') say(`error: ${r.target} ${r.driver} ${r.scenario}: ${r.message}`);
+      if (r.outcome === 'error') say(`error: ${r.target} ${r.driver} ${r.scenario}: ${text(r.message ?? '')}`);
       const pct = Math.floor((done / total) * 100);
       const line = `[${String(done).padStart(String(total).length)}/${total}] ${pct}% ${((Date.now() - started) / 1000).toFixed(1)}s ${r.target} ${r.driver} ${r.scenario}`;
       if (tty) process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns || 120) - 1)}`);

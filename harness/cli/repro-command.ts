@@ -13,7 +13,7 @@ const USAGE = 'poolcheck repro --from OUT --result SCENARIO@TARGET/DRIVER --to D
 
 export async function reproCommand(positionals: readonly string[], given: Options): Promise<number> {
   if (positionals.length) throw new UsageError(`poolcheck repro takes options only, not "${positionals[0]}": ${USAGE}`);
-  const o = given.withDefaults(loadConfig(given.text('config')));
+  const o = given.withDefaults(await loadConfig(given.text('config')));
   const [from, result, to] = [o.text('from'), o.text('result'), o.text('to')];
   if (!from || !result || !to) throw new UsageError(`${USAGE} (missing: ${[!from && '--from', !result && '--result', !to && '--to'].filter(Boolean).join(', ')})`);
   // The folder as the user would type it, for the commands written into the files.

@@ -9,12 +9,14 @@ import { weakSecretWarnings } from '../kernel/weak-secret.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { loadProfileFile } from '../poolers/profile-file.ts';
 import { stagingFolder } from '../report/out-folder.ts';
+import { relocator } from '../report/relocate.ts';
 import { redaction } from '../report/redact.ts';
 import { readResultsFile } from '../report/results-file.ts';
 import { selectScenarios } from '../scenario/catalog.ts';
 import { parseShard } from '../scenario/shard.ts';
 import { backendsNeeded } from '../scenario/stress.ts';
 import { DEFAULT_MAX_CONNECTIONS } from '../targets/postgres-cluster.ts';
+import { ensureServerUser } from '../targets/server-user.ts';
 import { executeRun } from '../run/execute-run.ts';
 import type { RunPlan } from '../run/run-plan.ts';
 import type { Options } from './args.ts';
@@ -35,9 +37,9 @@ const usage = <T>(f: () => T): T => {
 
 async function planRun(given: Options, positionals: readonly string[]): Promise<RunPlan> {
   if (positionals.length) throw new UsageError(`poolcheck run takes options only, not "${positionals[0]}" (poolcheck --help)`);
-  const o = given.withDefaults(loadConfig(given.text('config')));
+  const o = given.withDefaults(await loadConfig(given.text('config')));
   const runId = randomBytes(3).toString('hex');
-  const drivers = (o.list('drivers') ?? driverIds).map((d) => {
+  const asked = (o.list('drivers') ?? driverIds).map((d) => {
     try { return driver(d); } catch (e) { throw new UsageError((e as Error).message); }
   });
   const catalog = await loadCatalogFor(o);
@@ -55,11 +57,14 @@ async function planRun(given: Options, positionals: readonly string[]): Promise<
   const shard = o.text('shard') !== undefined ? usage(() => parseShard(o.text('shard')!)) : undefined;
   const baselineFile = o.text('baseline');
   const baseline = baselineFile ? usage(() => readResultsFile(baselineFile)) : undefined;
-  ensureDriverPrerequisites(drivers.map((d) => d.id), !o.flag('no-install'));
+  // Last: it may install packages, which only a run that holds together should do.
+  const { usable, leftOut } = ensureDriverPrerequisites(asked.map((d) => d.id), { allowInstall: !o.flag('no-install'), named: o.has('drivers') });
+  const drivers = asked.filter((d) => usable.includes(d.id));
+  if (chosen.provider.id === 'local') ensureServerUser(!o.flag('no-install'));
   return {
-    runId, drivers, features: catalog.features, warnings: catalog.warnings, scenarios, broken, out, chosen, profiles, stepTimeoutMs: o.int('step-timeout') ?? TIMEOUT_MS.step, stressClients: o.int('stress-clients'), quiet: o.flag('quiet'), lanes,
+    runId, drivers, features: catalog.features, warnings: [...catalog.warnings, ...leftOut.map((w) => `poolcheck: warning: ${w}`)], reportWarnings: leftOut, scenarios, broken, out, chosen, profiles, stepTimeoutMs: o.int('step-timeout') ?? TIMEOUT_MS.step, stressClients: o.int('stress-clients'), quiet: o.flag('quiet'), lanes,
     defaultTargets: !o.has('targets') && o.text('provider') !== 'external',
-    shard, repeatEach: o.int('repeat-each') ?? 1, retries: o.int('retries') ?? 0, strict: o.flag('strict'), baseline,
+    shard, repeatEach: o.int('repeat-each') ?? 1, retries: o.int('retries') ?? 0, strict: o.flag('strict'), maxFailures: o.int('max-failures'), baseline,
   };
 }
 
@@ -71,9 +76,9 @@ export async function runCommand(given: Options, positionals: readonly string[])
   const redact = redaction(plan.chosen.secrets()).anywhere;
   const { report, exitCode } = await executeRun(plan, {
     note: (line) => process.stderr.write(`poolcheck: ${line}\n`),
-    progress: consoleProgress(plan.quiet),
-    published: (r) => printSummary(r, plan.out, redact),
+    progress: consoleProgress(plan.quiet, relocator(stagingFolder(plan.out, plan.runId), plan.out)),
+    published: (r) => printSummary(r, plan.out, redact, plan.strict),
   });
-  githubMode(report, plan.out, { annotate: true, summary: !plan.shard });
+  githubMode(report, plan.strict);
   return exitCode;
 }

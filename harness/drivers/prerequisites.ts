@@ -9,11 +9,12 @@ import { aptInstall } from '../kernel/apt.ts';
 import { DEBIAN_CARGO, DEBIAN_PHP, DEBIAN_PYTHON, DEBIAN_RUBY, DEBIAN_RUSTC } from './shim-path.ts';
 import { TOKIO_POSTGRES_CRATES, tokioPostgresCratesPresent } from './tokio-postgres-build.ts';
 
-interface Prerequisite {
+export interface Prerequisite {
+  /** Debian packages that provide it; empty where no package can (pg-native is built by npm). */
   readonly packages: readonly string[];
   present(): boolean;
-  /** What else to do after installing the packages, if anything. */
-  readonly after?: string;
+  /** How to get it, when it is not a matter of installing `packages` as they are. */
+  readonly how?: string;
 }
 
 const pythonModule = (module: string): Prerequisite => ({
@@ -49,32 +50,47 @@ const PREREQUISITES: Record<string, Prerequisite> = {
     packages: ['cargo', 'rustc', ...TOKIO_POSTGRES_CRATES],
     present: () => existsSync(DEBIAN_CARGO) && existsSync(DEBIAN_RUSTC) && tokioPostgresCratesPresent(),
   },
-  // pg-native's binding is built by `npm ci` against libpq-dev; installing the package later
-  // needs a rebuild of the binding.
-  libpq: { packages: ['libpq-dev'], present: () => canLoad('pg-native'), after: 'npm rebuild libpq' },
+  // pg-native is an optional dependency: its binding is compiled at npm install, against
+  // libpq-dev, with a C compiler and Python for node-gyp. Where those were missing npm leaves it
+  // out altogether, so nothing poolcheck installs afterwards can bring it back: npm has to run
+  // again once they are there.
+  libpq: {
+    packages: [], present: () => canLoad('pg-native'),
+    how: 'pg-native (an optional dependency) was not built when poolcheck was installed: apt-get install -y build-essential python3 libpq-dev, then run npm ci (or npm install) again',
+  },
 };
 
-/** A variant (pgjdbc:pooler-safe) needs what its driver needs. */
-const of = (driverId: string) => PREREQUISITES[driverId.split(':')[0]];
+/** A variant (pgjdbc:pooler-safe) needs what its driver needs; raw, pg and postgres.js need nothing but npm's packages. */
+export const prerequisiteOf = (driverId: string): Prerequisite | undefined => PREREQUISITES[driverId.split(':')[0]];
+
+/** What to type to get what `missing` lacks: one apt-get line for the packages, then what else it takes. */
+export function installAdvice(missing: readonly Prerequisite[]): string {
+  const packages = [...new Set(missing.flatMap((p) => p.packages))];
+  return [packages.length ? `apt-get install -y --no-install-recommends ${packages.join(' ')}` : '', ...new Set(missing.flatMap((p) => (p.how ? [p.how] : [])))].filter(Boolean).join('; ');
+}
 
 /**
- * Makes sure the chosen drivers can run: installs what is missing when allowed (as root),
- * otherwise throws one line naming the packages.
+ * Makes the chosen drivers able to run: installs the Debian packages of those that cannot yet
+ * when allowed (as root). Those still missing are refused in one line when the user named them
+ * (--drivers); in a default run (every driver) they are left out, and each is named with what
+ * it needs, so a machine that has Node alone still certifies with the drivers it can run.
  */
-export function ensureDriverPrerequisites(driverIds: readonly string[], allowInstall: boolean): void {
-  const missing = [...new Set(driverIds.map((id) => id.split(':')[0]))].filter((id) => of(id) && !of(id).present());
-  if (!missing.length) return;
-  const packages = [...new Set(missing.flatMap((id) => of(id).packages))];
-  if (allowInstall && process.getuid?.() === 0) {
-    aptInstall(packages);
-    for (const id of missing) {
-      const p = of(id);
-      if (!p.present() && p.after) spawnSync('sh', ['-c', p.after], { stdio: ['ignore', 'ignore', 'inherit'] });
-    }
-  }
-  const still = missing.filter((id) => !of(id).present());
-  if (still.length) {
-    const after = still.map((id) => of(id).after).filter(Boolean);
-    throw new Error(`driver(s) ${still.join(', ')} cannot run here: install ${[...new Set(still.flatMap((id) => of(id).packages))].join(' ')} with apt-get${after.length ? `, then ${after.join(', ')}` : ''} (or leave them out with --drivers)`);
-  }
+export function ensureDriverPrerequisites(driverIds: readonly string[], opts: { readonly allowInstall: boolean; readonly named: boolean }): { readonly usable: string[]; readonly leftOut: string[] } {
+  const bases = [...new Set(driverIds.map((id) => id.split(':')[0]))];
+  const missing = () => bases.filter((id) => {
+    const p = prerequisiteOf(id);
+    return p !== undefined && !p.present();
+  });
+  const first = missing();
+  const packages = [...new Set(first.flatMap((id) => prerequisiteOf(id)!.packages))];
+  if (packages.length && opts.allowInstall && process.getuid?.() === 0) aptInstall(packages);
+  const still = first.length ? missing() : [];
+  if (!still.length) return { usable: [...driverIds], leftOut: [] };
+  const advice = installAdvice(still.map((id) => prerequisiteOf(id)!));
+  if (opts.named) throw new Error(`driver(s) ${still.join(', ')} cannot run here: ${advice} (or leave them out with --drivers)`);
+  const out = (id: string) => still.includes(id.split(':')[0]);
+  return {
+    usable: driverIds.filter((id) => !out(id)),
+    leftOut: still.map((id) => `driver ${id} left out: it cannot run here (${installAdvice([prerequisiteOf(id)!])}); poolcheck doctor lists what each driver needs`),
+  };
 }

@@ -26,6 +26,8 @@ export interface FinishedRun {
   readonly drivers: ReadonlyArray<{ readonly id: string; readonly version: string; readonly library: string }>;
   readonly results: readonly ScenarioRun[];
   readonly judge: Judge;
+  /** Said at the top of the reports, before the profiles' own warnings. */
+  readonly warnings?: readonly string[];
 }
 
 export interface AssembledReport {
@@ -79,7 +81,7 @@ export function assembleReport(run: FinishedRun): AssembledReport {
       poolerVersion: t.started?.poolerVersion ?? null, postgresVersion: t.started?.postgresVersion ?? null,
       settings: t.spec.settings, effectiveSettings: t.facts.settings,
     })),
-    warnings: profileWarnings(run.judge, run.targets),
+    warnings: [...(run.warnings ?? []), ...profileWarnings(run.judge, run.targets)],
     drivers: run.drivers.map((d) => ({ id: d.id, version: d.version, library: d.library })),
     results,
   };

@@ -2,6 +2,7 @@
 // results, so each is a small tuple of indexes), every result that is not ok with what the page
 // shows beside it, and only the transcripts those need: the pooler's and PostgreSQL's (direct's,
 // same scenario and driver). The ~9,000 ok transcripts stay in transcripts/.
+import path from 'node:path';
 import { DIVERGENCE_KINDS, type Divergence } from '../kernel/divergence.ts';
 import type { Outcome } from '../scenario/result.ts';
 import { cellWords, classOf, scenarioDrivers, WORDS, type CellClass } from './matrix-cell.ts';
@@ -29,6 +30,10 @@ export interface PageDivergence {
   /** Keys into the transcripts: this result's, and direct's for the same scenario and driver. */
   readonly transcript: string | null;
   readonly direct: string | null;
+  /** Where the scenario is defined (file:line), when known. */
+  readonly definedAt: string | null;
+  /** Every attempt, when the result ran more than once (--retries, --repeat-each). */
+  readonly attempts: ReadonlyArray<{ readonly outcome: Outcome; readonly durationMs: number; readonly message: string | null }> | null;
 }
 
 /** One result: scenario, target and driver indexes, its class, and its index in `divergences` (-1 when ok). */
@@ -47,7 +52,10 @@ export interface PageData {
   readonly results: readonly CompactResult[];
   /** Each cell's words, keyed "scenario index/target index", for the matrix when no driver is picked. */
   readonly cells: Readonly<Record<string, readonly CompactWord[]>>;
+  /** Every result that is not ok (skips too, with their reasons), in report order. */
   readonly divergences: readonly PageDivergence[];
+  /** Each target's server logs, as paths in the out folder (logs/...). */
+  readonly logs: Readonly<Record<string, readonly string[]>>;
 }
 
 function indexer(values: Iterable<string>): Map<string, number> {
@@ -60,13 +68,22 @@ function divergenceOf(x: Row, direct: Row | undefined): PageDivergence {
     scenario: x.scenario, target: x.target, driver: x.driver, verdict: x.verdict, outcome: x.outcome,
     message: x.message ?? null, divergence: x.divergence ?? null, step,
     reason: x.reason ?? null, link: x.link ?? null, source: x.source ?? null, documented: x.documented ?? null,
-    transcript: x.transcriptPath,
+    // A skip is shown for its reason: its transcript (if any) stays in transcripts/, out of the page.
+    transcript: x.verdict === 'skip' ? null : x.transcriptPath,
     // On direct the result is PostgreSQL's own: nothing to put beside it.
-    direct: x.target === 'direct' ? null : direct?.transcriptPath ?? null,
+    direct: x.target === 'direct' || x.verdict === 'skip' ? null : direct?.transcriptPath ?? null,
+    definedAt: x.definedAt ?? null,
+    attempts: x.attempts ? x.attempts.map((a) => ({ outcome: a.outcome, durationMs: a.durationMs, message: a.message ?? null })) : null,
   };
 }
 
-export function pageData(r: RunReport): PageData {
+/** Log files (out-folder paths) per target: a target's logs are named after it (local provider: `<slug>.postgres.log`; merged: under logs/shard-I-of-N/). */
+function logsByTarget(r: RunReport, logs: readonly string[]): Record<string, string[]> {
+  const slug = (id: string) => id.replace(/[^a-z0-9]+/gi, '-');
+  return Object.fromEntries(r.targets.map((t) => [t.id, logs.filter((l) => path.posix.basename(l).startsWith(`${slug(t.id)}.`))]));
+}
+
+export function pageData(r: RunReport, logs: readonly string[] = []): PageData {
   const targets = indexer([...r.targets.map((t) => t.id), ...r.results.map((x) => x.target)]);
   const drivers = indexer([...r.drivers.map((d) => d.id), ...r.results.map((x) => x.driver)]);
   const scenarios = indexer(r.results.map((x) => x.scenario));
@@ -75,7 +92,7 @@ export function pageData(r: RunReport): PageData {
   const divergences: PageDivergence[] = [];
   const divergenceIndex = new Map<Row, number>();
   const results = r.results.map((x): CompactResult => {
-    const i = x.verdict === 'ok' || x.verdict === 'skip' ? -1 : divergences.push(divergenceOf(x, direct.get(`${x.scenario}\u0000${x.driver}`))) - 1;
+    const i = x.verdict === 'ok' ? -1 : divergences.push(divergenceOf(x, direct.get(`${x.scenario}\u0000${x.driver}`))) - 1;
     divergenceIndex.set(x, i);
     return [scenarios.get(x.scenario)!, targets.get(x.target)!, drivers.get(x.driver)!, classOf(x), i];
   });
@@ -93,7 +110,7 @@ export function pageData(r: RunReport): PageData {
   return {
     targets: [...targets.keys()], drivers: [...drivers.keys()],
     scenarios: [...scenarios.keys()].map((id) => [id, category.get(id) ?? '', notes.get(id) ?? ''] as const),
-    labels: WORDS, kinds: DIVERGENCE_KINDS, results, divergences, cells,
+    labels: WORDS, kinds: DIVERGENCE_KINDS, results, divergences, cells, logs: logsByTarget(r, logs),
   };
 }
 

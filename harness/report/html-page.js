@@ -39,9 +39,34 @@
     return (!f.category || category === f.category) && (!f.text || id.includes(f.text));
   }
 
+  // Skips are many and no finding: listed (with why) only when the verdict filter asks for them.
   function divergenceShown(f, d) {
     return (!f.target || d.target === f.target) && (!f.driver || d.driver === f.driver)
-      && classMatches(d.verdict, f.verdict) && scenarioShown(f, scenarioIndex.get(d.scenario));
+      && (d.verdict === 'skip' ? f.verdict === 'skip' : classMatches(d.verdict, f.verdict)) && scenarioShown(f, scenarioIndex.get(d.scenario));
+  }
+
+  // The page's address holds its state: the filters, and the result opened last, so either can
+  // be sent as a link (#verdict=regression&target=pgbouncer:transaction&result=...).
+  const resultKey = (d) => `${d.scenario} ${d.target} ${d.driver}`;
+  const keyIndex = new Map(data.divergences.map((d, i) => [resultKey(d), i]));
+  let openKey = null;
+
+  function writeAddress(f) {
+    const params = new URLSearchParams();
+    for (const name of NAMES) if (f[name]) params.set(name, f[name]);
+    if (openKey) params.set('result', openKey);
+    const hash = params.toString();
+    if (`#${hash}` !== location.hash) history.replaceState(null, '', hash ? `#${hash}` : location.pathname + location.search);
+  }
+
+  function readAddress() {
+    const params = new URLSearchParams(location.hash.slice(1));
+    for (const name of NAMES) {
+      const value = params.get(name) || '';
+      const c = control(name);
+      if (c.tagName !== 'SELECT' || [...c.options].some((o) => o.value === value)) c.value = value;
+    }
+    return params.get('result');
   }
 
   /** Opens a divergence (even one the filters hide) and brings it into view. */
@@ -49,6 +74,8 @@
     const node = document.getElementById(`d-${i}`);
     node.hidden = false;
     node.open = true;
+    openKey = resultKey(data.divergences[i]);
+    writeAddress(current());
     node.scrollIntoView({ block: 'start' });
   }
 
@@ -96,13 +123,18 @@
   function renderDivergences() {
     const list = document.getElementById('divergences');
     data.divergences.forEach((d, i) => {
+      const params = new URLSearchParams({ result: resultKey(d) });
       const summary = el('summary', null, el('span', { class: `v-${d.verdict}` }, d.verdict), ' ',
-        el('code', null, d.scenario), ` on ${d.target} with ${d.driver}`, d.message ? `: ${d.message}` : '');
+        el('code', null, d.scenario), ` on ${d.target} with ${d.driver}`, d.message ? `: ${d.message}` : '', ' ',
+        el('a', { href: `#${params}`, class: 'permalink', title: 'an address for this result', 'data-testid': 'permalink' }, '#'));
       const details = el('details', {
         id: `d-${i}`, class: 'divergence', 'data-testid': 'divergence',
         'data-scenario': d.scenario, 'data-target': d.target, 'data-driver': d.driver, 'data-verdict': d.verdict,
       }, summary);
-      details.addEventListener('toggle', () => { if (details.open && !details.dataset.filled) fill(details, d); });
+      details.addEventListener('toggle', () => {
+        if (details.open && !details.dataset.filled) fill(details, d);
+        if (details.open) { openKey = resultKey(d); writeAddress(current()); }
+      });
       list.append(details);
     });
   }
@@ -114,7 +146,7 @@
       node.hidden = !divergenceShown(f, d);
       if (!node.hidden) shown++;
     });
-    document.getElementById('divergence-count').textContent = `${shown} of ${data.divergences.length} divergences.`;
+    document.getElementById('divergence-count').textContent = `${shown} of ${data.divergences.length} results that are not ok shown.`;
   }
 
   // The transcripts: one gzip stream, decompressed once (DecompressionStream: Chromium 80,
@@ -156,6 +188,12 @@
       add('PostgreSQL behaviour', v.expected);
       add('observed', v.observed);
     }
+    add('defined at', d.definedAt);
+    if (d.attempts) {
+      add('attempts', el('ol', { 'data-testid': 'attempts' }, ...d.attempts.map((a) => el('li', null, `${a.outcome} in ${a.durationMs} ms${a.message ? `: ${a.message}` : ''}`))));
+    }
+    const logs = data.logs[d.target] || [];
+    if (logs.length) add('server logs', el('span', null, ...logs.flatMap((f, n) => [n ? ', ' : '', el('a', { href: f }, f)])));
     add('documented', d.documented);
     add('profile reason', d.reason);
     if (d.link) add('link', /^https?:\/\//i.test(d.link) ? el('a', { href: d.link }, d.link) : d.link);
@@ -197,6 +235,15 @@
     const f = current();
     renderMatrix(f);
     filterDivergences(f);
+    writeAddress(f);
+  }
+
+  /** The state the address names: its filters, and the result it opens. */
+  function follow() {
+    const key = readAddress();
+    apply();
+    const i = key === null ? undefined : keyIndex.get(key);
+    if (i !== undefined) reveal(i);
   }
 
   renderDivergences();
@@ -206,6 +253,7 @@
     const link = e.target.closest('a[data-divergence]');
     if (link) { e.preventDefault(); reveal(Number(link.dataset.divergence)); }
   });
-  apply();
+  window.addEventListener('hashchange', follow);
+  follow();
   document.documentElement.dataset.ready = 'yes';
 })();

@@ -44,13 +44,18 @@ const asset = (name: string) => readFileSync(new URL(name, import.meta.url), 'ut
 const settingsText = (t: Target) =>
   Object.entries(t.effectiveSettings).map(([k, v]) => `${k}=${v}${k in t.settings ? '' : ' (default)'}`).join(', ') || '-';
 
-function runHeader(r: RunReport): string {
+/** Links to a target's server logs, which sit in the out folder beside the page. */
+const logLinks = (files: readonly string[] | undefined) =>
+  (files?.length ? files.map((f) => `<a href="${escapeHtml(encodeURI(f))}" data-testid="log-link">${escapeHtml(f.split('/').at(-1) ?? f)}</a>`).join(' ') : '-');
+
+function runHeader(r: RunReport, logs: Readonly<Record<string, readonly string[]>>): string {
   const c = countByVerdict(r.results);
   const counts = VERDICTS.map((v) => `<span class="v-${v}">${c[v]} ${v}</span>`).join(', ');
   const warnings = r.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('');
   const targets = r.targets.map((t) => `<tr data-target="${escapeHtml(t.id)}"><td>${escapeHtml(t.id)}</td><td>${escapeHtml(t.pooler ?? '-')}</td>` +
     `<td>${escapeHtml(t.mode ?? '-')}</td><td>${escapeHtml(settingsText(t))}</td><td>${escapeHtml(t.pooler ? t.poolerVersion ?? '?' : '-')}</td>` +
-    `<td>${escapeHtml(t.postgresVersion ?? '?')}</td><td>${escapeHtml(t.provider)}</td><td>${escapeHtml(t.error ? `failed: ${t.error}` : `${t.startMs} ms`)}</td></tr>`).join('\n');
+    `<td>${escapeHtml(t.postgresVersion ?? '?')}</td><td>${escapeHtml(t.provider)}</td><td>${escapeHtml(t.error ? `failed: ${t.error}` : `${t.startMs} ms`)}</td>` +
+    `<td>${logLinks(logs[t.id])}</td></tr>`).join('\n');
   const drivers = r.drivers.map((d) => `${escapeHtml(d.id)} (${escapeHtml(d.library)} ${escapeHtml(d.version)})`).join(', ');
   return `<header>
 <h1>poolcheck report</h1>
@@ -60,7 +65,7 @@ ${r.run.interrupted ? `<p class="warnings" data-testid="interrupted"><b>Interrup
 ${warnings ? `<ul class="warnings" data-testid="warnings">${warnings}</ul>` : ''}
 <p class="counts">${counts} (${r.results.length} results).</p>
 <table class="targets" data-testid="targets"><thead><tr><th>target</th><th>pooler</th><th>mode</th><th>settings (as the release ran them)</th>
-<th>pooler version</th><th>PostgreSQL</th><th>provider</th><th>started in</th></tr></thead>
+<th>pooler version</th><th>PostgreSQL</th><th>provider</th><th>started in</th><th>server logs</th></tr></thead>
 <tbody>
 ${targets}
 </tbody></table>
@@ -75,8 +80,7 @@ function select(id: string, label: string, options: ReadonlyArray<readonly [stri
 
 function filters(r: RunReport, data: PageData): string {
   const c = countByVerdict(r.results);
-  const skips = r.results.filter((x) => x.outcome === 'skip').length;
-  const verdicts = [['not-ok', 'not ok (every divergence)'] as const, ...VERDICTS.map((v) => [v, `${v} (${c[v]})`] as const), ['skip', `skip (${skips})`] as const];
+  const verdicts = [['not-ok', 'not ok (every divergence and error)'] as const, ...VERDICTS.map((v) => [v, `${v} (${c[v]})${v === 'skip' ? ': with the reasons' : ''}`] as const)];
   const categories = [...new Set(data.scenarios.map(([, category]) => category))];
   return `<form id="filters" data-testid="filters">
 ${select('verdict', 'verdict', verdicts)}
@@ -100,10 +104,31 @@ A word that is not pass opens the result below; pick a driver to see its own res
 <noscript><p>The matrix and the divergences need JavaScript; summary.md has the same matrix.</p></noscript>
 </section>
 <section id="divergences-section">
-<h2>Divergences</h2>
-<p>Every result that is not ok, filtered as above. Open one to see its transcript beside PostgreSQL's (direct, same scenario and driver), step by step.</p>
+<h2>Results that are not ok</h2>
+<p>Every result that is not ok, filtered as above (skipped ones, with why, when the verdict filter is skip). Open one to see its transcript beside PostgreSQL's (direct, same scenario and driver), step by step;
+its link is an address for it, and the page's address keeps the filters.</p>
 <p id="divergence-count" data-testid="divergence-count"></p>
 <div id="divergences" data-testid="divergences"></div>
+</section>`;
+}
+
+/** With --baseline: per target, what is new, fixed and changed since the earlier run. */
+function diffSection(r: RunReport): string {
+  const d = r.diff;
+  if (!d) return '';
+  const counts = `${d.counts.new} new, ${d.counts.fixed} fixed, ${d.counts.changed} changed (of ${d.compared} results both runs have)`;
+  const targets = d.targets.filter((t) => t.changes.length).map((t) => {
+    const rows = t.changes.map((c) => `<tr data-kind="${escapeHtml(c.kind)}"><td class="diff-${escapeHtml(c.kind)}">${escapeHtml(c.kind)}</td><td><code>${escapeHtml(c.scenario)}</code></td><td>${escapeHtml(c.driver)}</td>` +
+      `<td>${escapeHtml(c.before)}</td><td>${escapeHtml(c.after)}</td><td>${escapeHtml(c.message ?? '')}</td></tr>`).join('\n');
+    return `<h3>${escapeHtml(t.target)}${t.before !== t.after ? ` (${escapeHtml(`${t.before ?? '?'} → ${t.after ?? '?'}`)})` : ''}</h3>
+<table class="diff"><thead><tr><th>change</th><th>scenario</th><th>driver</th><th>before</th><th>after</th><th>message</th></tr></thead><tbody>
+${rows}
+</tbody></table>`;
+  }).join('\n');
+  return `<section id="diff" data-testid="diff">
+<h2>Since run ${escapeHtml(d.before.runId)}</h2>
+<p>${escapeHtml(counts)}.${d.targetsOnlyBefore.length ? ` Targets only before: ${escapeHtml(d.targetsOnlyBefore.join(', '))}.` : ''}${d.targetsOnlyAfter.length ? ` Targets only now: ${escapeHtml(d.targetsOnlyAfter.join(', '))}.` : ''}</p>
+${targets || '<p>No change.</p>'}
 </section>`;
 }
 
@@ -128,10 +153,13 @@ ${links.length ? `<p>Documentation compared: ${links.map(linkTo).join(', ')}</p>
 </section>`;
 }
 
-/** The page. `redact` is applied to the report and transcripts before anything is escaped or compressed. */
-export function htmlReport(report: RunReport, transcripts: ReadonlyMap<string, string>, fm: FeatureMapInput, redact: Redact): string {
+/**
+ * The page. `redact` is applied to the report and transcripts before anything is escaped or
+ * compressed; `logs` are the server logs in the out folder (logs/...), linked per target.
+ */
+export function htmlReport(report: RunReport, transcripts: ReadonlyMap<string, string>, fm: FeatureMapInput, redact: Redact, logs: readonly string[] = []): string {
   const r = redactDeep(report, redact);
-  const data = pageData(r);
+  const data = pageData(r, logs);
   const texts = redactDeep(neededTranscripts(data, transcripts), redact);
   const gz = gzipSync(Buffer.from(JSON.stringify(texts), 'utf8'), { level: 9 }).toString('base64');
   return `<!DOCTYPE html>
@@ -145,8 +173,9 @@ export function htmlReport(report: RunReport, transcripts: ReadonlyMap<string, s
 ${asset('html-page.css')}</style>
 </head>
 <body>
-${runHeader(r)}
+${runHeader(r, data.logs)}
 <main>
+${diffSection(r)}
 ${matrixSection(r, data)}
 ${featureMapSection(r, fm)}
 </main>

@@ -36,30 +36,67 @@ function location(source: string | undefined): string {
   return m ? ` file="${esc(m[1])}"${m[2] ? ` line="${m[2]}"` : ''}` : '';
 }
 
-/** One testsuite per target, one testcase per scenario and driver. Regressions fail, errors error. */
-export function junitXml(r: RunReport): string {
+/**
+ * A testcase's classname: its target and driver. Jenkins reads a classname as package.Class and
+ * splits it at the last dot, so a dot in an id (postgres.js, a setting's value) becomes `_`; the
+ * ids as they are stand in the testcase's properties.
+ */
+export const junitClassname = (target: string, driver: string): string => `${target}/${driver}`.replace(/\./g, '_');
+
+type Row = RunReport['results'][number];
+
+/** Verdicts that fail the run, and so junit.xml: with --strict, improved and flaky too. */
+const failing = (x: Row, strict: boolean) => x.verdict === 'crash' || x.verdict === 'regression' || x.verdict === 'changed' || (strict && (x.verdict === 'improved' || x.verdict === 'flaky'));
+
+/** What a testcase says: its verdict and the ids its classname had to change, as the testcase's properties. */
+function caseProperties(x: Row): string {
+  const props: Array<[string, string]> = [['target', x.target], ['driver', x.driver], ...(x.verdict === 'ok' ? [] : [['verdict', x.verdict]] as Array<[string, string]>),
+    ...(x.reason ? [['reason', x.reason]] as Array<[string, string]> : []), ...(x.link ? [['link', x.link]] as Array<[string, string]> : [])];
+  return `<properties>${props.map(([k, v]) => `<property name="${esc(k)}" value="${esc(v)}"/>`).join('')}</properties>`;
+}
+
+/**
+ * The attempts of a flaky result that did not pass, as Maven Surefire writes reruns (which
+ * Jenkins, GitLab and most CI test views read): `flakyFailure` in a testcase that passed in the
+ * end, `rerunFailure` beside the `failure` of one that fails (here: flaky under --strict).
+ */
+function reruns(x: Row, element: 'flakyFailure' | 'rerunFailure'): string {
+  return (x.attempts ?? []).filter((a) => a.outcome !== 'pass').map((a) => `<${element} message="${esc(a.message ?? a.outcome)}" type="${esc(a.outcome)}">${text(a.message ?? '')}</${element}>`).join('');
+}
+
+function testcase(x: Row, strict: boolean): string {
+  const head = `    <testcase classname="${esc(junitClassname(x.target, x.driver))}" name="${esc(x.scenario)}" time="${(x.durationMs / 1000).toFixed(3)}"${location(x.definedAt)}>${caseProperties(x)}`;
+  const msg = esc(x.message ?? '');
+  if (failing(x, strict)) {
+    const why = x.verdict === 'improved' ? `passes where the profile documents a divergence (${x.reason ?? ''}): --strict fails it until the profile is updated`
+      : x.verdict === 'flaky' ? `attempts disagreed (${(x.attempts ?? []).map((a) => a.outcome).join(', ')}): --strict fails it` : x.message ?? '';
+    const body = text(`${why}${x.documented ? `\ndocumented: ${x.documented}` : ''}${x.transcriptPath ? `\ntranscript: ${x.transcriptPath}` : ''}`);
+    return `${head}<failure message="${esc(why)}" type="${x.verdict}">${body}</failure>${x.verdict === 'flaky' ? reruns(x, 'rerunFailure') : ''}</testcase>`;
+  }
+  if (x.verdict === 'error') return `${head}<error message="${msg}" type="error">${text(x.message ?? '')}</error></testcase>`;
+  if (x.outcome === 'skip') return `${head}<skipped message="${msg}"/></testcase>`;
+  if (x.verdict === 'flaky') return `${head}${reruns(x, 'flakyFailure')}<system-out>${text(`flaky: ${x.message ?? ''}`)}</system-out></testcase>`;
+  if (x.verdict === 'documented' || x.verdict === 'improved' || x.verdict === 'unprofiled') return `${head}<system-out>${text(`${x.verdict}: ${x.message ?? 'passed'}${x.reason ? ` (profile: ${x.reason})` : ''}`)}</system-out></testcase>`;
+  return `${head}</testcase>`;
+}
+
+/**
+ * One testsuite per target, one testcase per scenario and driver. What fails the run fails its
+ * testcase (with --strict, improved and flaky too), errors error, skips are skipped, and a flaky
+ * result carries its attempts.
+ */
+export function junitXml(r: RunReport, strict = false): string {
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  const byTarget = new Map<string, RunReport['results'][number][]>();
+  const byTarget = new Map<string, Row[]>();
   for (const x of r.results) byTarget.set(x.target, [...(byTarget.get(x.target) ?? []), x]);
-  const count = (xs: readonly RunReport['results'][number][], v: string) => xs.filter((x) => x.verdict === v).length;
-  const failures = (xs: readonly RunReport['results'][number][]) => count(xs, 'regression') + count(xs, 'changed') + count(xs, 'crash');
-  lines.push(`<testsuites name="poolcheck" tests="${r.results.length}" failures="${failures(r.results)}" errors="${count(r.results, 'error')}" time="${(r.run.durationMs / 1000).toFixed(3)}">`);
+  const failures = (xs: readonly Row[]) => xs.filter((x) => failing(x, strict)).length;
+  const errors = (xs: readonly Row[]) => xs.filter((x) => x.verdict === 'error').length;
+  lines.push(`<testsuites name="poolcheck" tests="${r.results.length}" failures="${failures(r.results)}" errors="${errors(r.results)}" time="${(r.run.durationMs / 1000).toFixed(3)}">`);
   for (const [target, xs] of byTarget) {
     const skipped = xs.filter((x) => x.outcome === 'skip').length;
-    lines.push(`  <testsuite name="${esc(target)}" tests="${xs.length}" failures="${failures(xs)}" errors="${count(xs, 'error')}" skipped="${skipped}" time="${(xs.reduce((a, x) => a + x.durationMs, 0) / 1000).toFixed(3)}">`);
+    lines.push(`  <testsuite name="${esc(target)}" tests="${xs.length}" failures="${failures(xs)}" errors="${errors(xs)}" skipped="${skipped}" time="${(xs.reduce((a, x) => a + x.durationMs, 0) / 1000).toFixed(3)}">`);
     lines.push(...properties(r.targets.find((t) => t.id === target)));
-    for (const x of xs) {
-      const head = `    <testcase classname="${esc(`${target}.${x.driver}`)}" name="${esc(x.scenario)}" time="${(x.durationMs / 1000).toFixed(3)}"${location(x.definedAt)}`;
-      const msg = esc(x.message ?? '');
-      if (x.verdict === 'regression' || x.verdict === 'changed' || x.verdict === 'crash') {
-        const body = text(`${x.message ?? ''}${x.documented ? `\ndocumented: ${x.documented}` : ''}${x.transcriptPath ? `\ntranscript: ${x.transcriptPath}` : ''}`);
-        lines.push(`${head}><failure message="${msg}" type="${x.verdict}">${body}</failure></testcase>`);
-      }
-      else if (x.verdict === 'error') lines.push(`${head}><error message="${msg}" type="error">${text(x.message ?? '')}</error></testcase>`);
-      else if (x.outcome === 'skip') lines.push(`${head}><skipped message="${msg}"/></testcase>`);
-      else if (x.verdict === 'documented' || x.verdict === 'improved' || x.verdict === 'unprofiled' || x.verdict === 'flaky') lines.push(`${head}><system-out>${text(`${x.verdict}: ${x.message ?? 'passed'}${x.reason ? ` (profile: ${x.reason})` : ''}`)}</system-out></testcase>`);
-      else lines.push(`${head}/>`);
-    }
+    lines.push(...xs.map((x) => testcase(x, strict)));
     lines.push('  </testsuite>');
   }
   lines.push('</testsuites>');

@@ -81,8 +81,10 @@ export class OutFolder {
     const old = path.join(this.staging, 'previous');
     try {
       mkdirSync(fresh, { recursive: true });
+      // The logs first: report.html links each target's logs, found where they will be (after a
+      // failed attempt to publish they are there already).
+      if (existsSync(this.logDir)) renameSync(this.logDir, path.join(fresh, 'logs'));
       write(fresh);
-      renameSync(this.logDir, path.join(fresh, 'logs'));
     } catch (err) {
       throw new OutFolderError(`could not write the reports in ${fresh}: ${(err as Error).message}; the previous reports in ${this.out} are untouched`);
     }

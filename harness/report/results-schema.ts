@@ -11,6 +11,7 @@ import type { ResultsFileRow, ResultsFileTarget } from './results-file.ts';
 import type { ReportRow, RunReport } from './run-report.ts';
 import type { ShardManifest } from './shard-manifest.ts';
 import { VERDICTS } from './verdict.ts';
+import { SCHEMA_VERSION } from './results-json.ts';
 
 const text: Schema = { kind: 'string' };
 const texts: Schema = { kind: 'list', of: text };
@@ -88,6 +89,29 @@ const REPORT: FieldsOf<RunReport> = {
   // A shard's diff (--baseline) is not merged: merge diffs the whole run again.
   diff: opt(ANY),
 };
+
+/** results.json as results-json.ts writes it (the README's "results.json" section), for the JSON Schema the package ships. */
+const RESULTS_JSON_ROW: Readonly<Record<string, Field>> = {
+  scenario: req(text), category: req(text), target: req(text), driver: req(text), outcome: req(oneOf(OUTCOMES)), cause: opt(oneOf(ERROR_CAUSES)),
+  expected: req(oneOf(['pass', 'diverge', 'unknown'])), verdict: req(oneOf(VERDICTS)), durationMs: req(ms),
+  message: req(orNull(text)), reason: req(orNull(text)), link: opt(text), source: opt(oneOf(['docs', 'issue', 'observed'])), documented: opt(text),
+  divergence: req(orNull(divergence)), transcript: req(orNull(transcriptPath)), definedAt: req(orNull(text)),
+  attempts: opt({ kind: 'list', of: object(ATTEMPT) }), timings: opt(object(TIMINGS)), premise: opt(oneOf(['held', 'failed'])),
+};
+
+export const RESULTS_JSON_SCHEMA: Schema = object({
+  schemaVersion: req({ kind: 'literal', value: SCHEMA_VERSION }),
+  run: REPORT.run,
+  warnings: REPORT.warnings,
+  targets: REPORT.targets,
+  drivers: REPORT.drivers,
+  results: req({ kind: 'list', of: object(RESULTS_JSON_ROW) }),
+  summary: req(object({
+    byVerdict: req(object(Object.fromEntries(VERDICTS.map((v) => [v, req(whole())])))),
+    premise: req(map(object({ held: req(whole()), failed: req(whole()) }))),
+  })),
+  diff: opt(ANY),
+});
 
 const FEATURE: FieldsOf<Feature> = { id: req(text), title: req(text), scenarios: req(texts) };
 

@@ -21,14 +21,11 @@ const transcriptLink = (x: Row) => (x.transcriptPath ? ` [transcript](${target(x
  */
 export function summaryMarkdown(r: RunReport): string {
   const out: string[] = [];
-  const targets = r.targets.map((t) => t.id);
-  const c = countByVerdict(r.results);
   out.push(`# poolcheck summary`, '');
   out.push(`Run ${t(r.run.id)}, ${t(r.run.startedAt)}, ${(r.run.durationMs / 1000).toFixed(1)} s, poolcheck ${t(r.run.poolcheckVersion)}.`, '');
   if (r.run.interrupted) out.push(`> **Interrupted** (${t(r.run.interrupted.reason)}): ${r.results.length} of ${r.run.interrupted.planned} results; the rest never ran.`, '');
   for (const w of r.warnings) out.push(`> **Warning:** ${t(w)}.`, '');
-  out.push(`**${c.ok} ok, ${c.skip} skipped, ${c.documented} documented, ${c.changed} changed, ${c.regression} regression, ${c.improved} improved, ${c.unprofiled} unprofiled, ${c.error} error${c.flaky ? `, ${c.flaky} flaky` : ''}${c.crash ? `, ${c.crash} PostgreSQL crash` : ''}** ` +
-    `(${r.results.length} results: ${new Set(r.results.map((x) => x.scenario)).size} scenarios x ${r.drivers.length} drivers x ${targets.length} targets).`, '');
+  out.push(countsLine(r), '');
   const next = nextSteps(r, '<this folder>');
   if (next.length) out.push('What to do next:', '', ...next.map((line) => `- ${t(line)}`), '');
   const premise = premiseShares(r.results);
@@ -43,21 +40,7 @@ export function summaryMarkdown(r: RunReport): string {
     '**CHANGED** = diverges, but not the way the profile documents; **REGRESSION** = diverges where PostgreSQL behaviour was expected; ' +
     '*improved* = passes where a divergence was documented; differs = diverges on a pooler poolcheck has no profile for (nothing was expected); ' +
     '**ERROR** = could not be decided (harness, timeout, invalid scenario); skip = did not run, or ran without testing what it is about (the reason is in results.json and below). ' + NOTATION_LEGEND, '');
-  const scenarios = [...new Map(r.results.map((x) => [x.scenario, x.category])).entries()];
-  const byCell = new Map<string, Row[]>();
-  const byScenario = new Map<string, Row[]>();
-  for (const x of r.results) {
-    byCell.set(`${x.scenario}\u0000${x.target}`, [...(byCell.get(`${x.scenario}\u0000${x.target}`) ?? []), x]);
-    byScenario.set(x.scenario, [...(byScenario.get(x.scenario) ?? []), x]);
-  }
-  let category = '';
-  out.push(`| scenario | ${targets.map(t).join(' | ')} |`, `|---|${targets.map(() => '---').join('|')}|`);
-  for (const [id, cat] of scenarios) {
-    if (cat !== category) { category = cat; out.push(`| **${t(cat)}** |${targets.map(() => ' ').join('|')}|`); }
-    const { leftOut, note } = scenarioDrivers(byScenario.get(id) ?? []);
-    const name = id.startsWith(`${cat}/`) ? id.slice(cat.length + 1) : id;
-    out.push(`| ${t(name)}${note ? ` (${t(note)})` : ''} | ${targets.map((x) => cell(byCell.get(`${id}\u0000${x}`) ?? [], leftOut)).join(' | ')} |`);
-  }
+  out.push(...matrixTable(r));
   const section = (title: string, rows: readonly Row[], withReason: boolean) => {
     if (!rows.length) return;
     out.push('', `## ${title}`, '');
@@ -81,24 +64,13 @@ export function summaryMarkdown(r: RunReport): string {
   section('Flaky (attempts of one result ended in different ways; shown: the first that did not pass)', r.results.filter((x) => x.verdict === 'flaky'), false);
   section('Improved (the profile expected a divergence; update it)', r.results.filter((x) => x.verdict === 'improved'), true);
   out.push(...defectsSection(r));
-  const documented = r.results.filter((x) => x.verdict === 'documented' && !x.defect);
-  if (documented.length) {
-    out.push('', '## Documented divergences', '');
-    const seen = new Set<string>();
-    for (const x of documented) {
-      const key = `${x.scenario}|${x.target}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const drivers = documented.filter((y) => y.scenario === x.scenario && y.target === x.target).map((y) => y.driver);
-      const tag = x.source === 'observed' ? ' **[known defect, not in the pooler\'s docs]**' : x.source === 'issue' ? ' [known issue]' : '';
-      out.push(`- ${code(x.scenario)} on ${t(x.target)} (${drivers.map(t).join(', ')}):${tag} ${t(x.reason ?? '')}${x.link ? ` (${t(x.link)})` : ''}. First seen: ${t(x.message ?? '')}`);
-    }
-  }
+  const documented = documentedList(r);
+  if (documented.length) out.push('', '## Documented divergences', '', ...documented);
   return out.join('\n') + '\n';
 }
 
 /** Each known defect of a pooler once (a profile entry's `defect`), with the scenarios where it showed. */
-function defectsSection(r: RunReport): string[] {
+export function defectsSection(r: RunReport): string[] {
   const defects = [...new Set(r.results.flatMap((x) => (x.verdict === 'documented' && x.defect ? [x.defect] : [])))];
   if (!defects.length) return [];
   return ['', '## Known defects (each once, with where it showed)', '', ...defects.map((name) => {
@@ -106,4 +78,47 @@ function defectsSection(r: RunReport): string[] {
     const where = [...new Set(rows.map((x) => `${code(x.scenario)} on ${t(x.target)}`))];
     return `- **${t(name)}**: ${t(rows[0].reason ?? '')}${rows[0].link ? ` (${t(rows[0].link)})` : ''}. Showed in ${where.join(', ')}.`;
   })];
+}
+
+/** Every verdict's count, the passed, skipped and documented apart, and the matrix's size. */
+export function countsLine(r: RunReport): string {
+  const c = countByVerdict(r.results);
+  return `**${c.ok} ok, ${c.skip} skipped, ${c.documented} documented, ${c.changed} changed, ${c.regression} regression, ${c.improved} improved, ${c.unprofiled} unprofiled, ${c.error} error${c.flaky ? `, ${c.flaky} flaky` : ''}${c.crash ? `, ${c.crash} PostgreSQL crash` : ''}** ` +
+    `(${r.results.length} results: ${new Set(r.results.map((x) => x.scenario)).size} scenarios x ${r.drivers.length} drivers x ${r.targets.length} targets).`;
+}
+
+/** The scenario x target matrix, by category: a Markdown table. */
+export function matrixTable(r: RunReport): string[] {
+  const out: string[] = [];
+  const targets = r.targets.map((x) => x.id);
+  const scenarios = [...new Map(r.results.map((x) => [x.scenario, x.category])).entries()];
+  const byCell = new Map<string, Row[]>();
+  const byScenario = new Map<string, Row[]>();
+  for (const x of r.results) {
+    byCell.set(`${x.scenario}\u0000${x.target}`, [...(byCell.get(`${x.scenario}\u0000${x.target}`) ?? []), x]);
+    byScenario.set(x.scenario, [...(byScenario.get(x.scenario) ?? []), x]);
+  }
+  let category = '';
+  out.push(`| scenario | ${targets.map(t).join(' | ')} |`, `|---|${targets.map(() => '---').join('|')}|`);
+  for (const [id, cat] of scenarios) {
+    if (cat !== category) { category = cat; out.push(`| **${t(cat)}** |${targets.map(() => ' ').join('|')}|`); }
+    const { leftOut, note } = scenarioDrivers(byScenario.get(id) ?? []);
+    const name = id.startsWith(`${cat}/`) ? id.slice(cat.length + 1) : id;
+    out.push(`| ${t(name)}${note ? ` (${t(note)})` : ''} | ${targets.map((x) => cell(byCell.get(`${id}\u0000${x}`) ?? [], leftOut)).join(' | ')} |`);
+  }
+  return out;
+}
+
+/** One line per scenario and target that diverges as documented, naming its drivers, the reason and the link. */
+export function documentedList(r: RunReport): string[] {
+  const groups = new Map<string, Row[]>();
+  for (const x of r.results.filter((y) => y.verdict === 'documented' && !y.defect)) {
+    const key = `${x.scenario}\u0000${x.target}`;
+    groups.set(key, [...(groups.get(key) ?? []), x]);
+  }
+  return [...groups.values()].map((xs) => {
+    const x = xs[0];
+    const tag = x.source === 'observed' ? ' **[known defect, not in the pooler\'s docs]**' : x.source === 'issue' ? ' [known issue]' : '';
+    return `- ${code(x.scenario)} on ${t(x.target)} (${xs.map((y) => t(y.driver)).join(', ')}):${tag} ${t(x.reason ?? '')}${x.link ? ` (${t(x.link)})` : ''}. First seen: ${t(x.message ?? '')}`;
+  });
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { featureMapMarkdown, featureTable, type FeatureMapInput } from './feature-map.ts';
 import { htmlReport } from './html-report.ts';
@@ -8,14 +8,22 @@ import { resultsJson } from './results-json.ts';
 import type { RunReport } from './run-report.ts';
 import { summaryMarkdown } from './summary-md.ts';
 
+/** Files under `dir/sub`, as paths relative to `dir` with forward slashes (links in the page). */
+function filesUnder(dir: string, sub: string): string[] {
+  const full = path.join(dir, sub);
+  if (!existsSync(full)) return [];
+  return readdirSync(full, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? filesUnder(dir, `${sub}/${d.name}`) : d.isFile() ? [`${sub}/${d.name}`] : [])).sort();
+}
+
 export const transcriptPath = (target: string, driver: string, scenario: string) =>
   path.join('transcripts', target.replace(/[^a-z0-9.-]+/gi, '-'), driver.replace(/[^a-z0-9.-]+/gi, '-'), `${scenario.replace(/\//g, '--')}.txt`);
 
 /**
  * Writes transcripts, results.json, junit.xml, summary.md, feature-map.md and report.html into
  * `out`; every text goes through `red` (a server's words through its serverText, redact.ts).
+ * `strict` (--strict) makes junit.xml fail what the run's exit code fails.
  */
-export function writeReport(out: string, raw: RunReport, rawTranscripts: ReadonlyMap<string, string>, red: Redaction, fm: FeatureMapInput): void {
+export function writeReport(out: string, raw: RunReport, rawTranscripts: ReadonlyMap<string, string>, red: Redaction, fm: FeatureMapInput, strict = false): void {
   const report = redactReport(raw, red);
   const redact = red.anywhere;
   const transcripts = new Map([...rawTranscripts].map(([rel, text]) => [rel, redactTranscript(text, red)]));
@@ -25,7 +33,8 @@ export function writeReport(out: string, raw: RunReport, rawTranscripts: Readonl
     writeFileSync(file, text);
   }
   writeFileSync(path.join(out, 'results.json'), redact(resultsJson(report)));
-  writeFileSync(path.join(out, 'junit.xml'), redact(junitXml(report)));
+  // --strict fails improved and flaky results: junit.xml says so as the exit code does.
+  writeFileSync(path.join(out, 'junit.xml'), redact(junitXml(report, strict)));
   const featureSection = ['', '## Feature map', '', 'Derived from the scenarios; details and the scenarios behind each cell in [feature-map.md](feature-map.md).', '',
     ...featureTable(report, fm.features, fm.published, 'feature-map.md')].join('\n') + '\n';
   writeFileSync(path.join(out, 'summary.md'), redact(summaryMarkdown(report) + featureSection));
@@ -33,5 +42,5 @@ export function writeReport(out: string, raw: RunReport, rawTranscripts: Readonl
   // Not redacted again as a whole: htmlReport redacts each text before escaping and compressing it,
   // and a pass over the finished page could rewrite a short password found by chance in the
   // base64 of the compressed transcripts, corrupting them.
-  writeFileSync(path.join(out, 'report.html'), htmlReport(report, transcripts, fm, redact));
+  writeFileSync(path.join(out, 'report.html'), htmlReport(report, transcripts, fm, redact, filesUnder(out, 'logs')));
 }

@@ -16,6 +16,7 @@ import type { Provider } from '../targets/started-target.ts';
 import { targetSettingsProblem, withToggledSettings } from '../targets/target-settings.ts';
 import type { TargetSpec } from '../targets/target-spec.ts';
 import { attemptPolicy, isFinding } from './attempt-policy.ts';
+import { FailureBudget } from './failure-budget.ts';
 import { publishReport } from './publish.ts';
 import type { RunPlan } from './run-plan.ts';
 import { plannedResults, shardFilter } from './shard-filter.ts';
@@ -58,6 +59,7 @@ export async function executeRun(plan: RunPlan, ui: RunUi): Promise<RunEnd> {
   }
   for (const orphan of folder.orphans) ui.note(`a run killed before it could write its reports left its results in ${path.join(orphan, 'journal.jsonl')}`);
   const judge = createJudge(plan.profiles, scenarios.map((s) => ({ id: s.id, known: s.known, traits: scenarioTraits(s) })));
+  const budget = new FailureBudget(plan.maxFailures, judge, plan.strict);
   const state: MatrixState = { results: [], targets: [] };
   let targets: TargetSpec[] = [];
   let owns: MatrixPlan['owns'];
@@ -87,9 +89,13 @@ export async function executeRun(plan: RunPlan, ui: RunUi): Promise<RunEnd> {
       notRun: (s, target, d) => judge.notRun(s.id, target, d.id),
       // An external pooler's lanes are the URLs given, and its targets run one after the other.
       slots: provider.id === 'external' ? undefined : new Slots(plan.lanes * targets.length),
-      progress: { ...ui.progress, result: (r, done, of) => { folder.record(r); ui.progress.result(r, done, of); } },
+      noMoreJobs: () => budget.spent,
+      progress: {
+        ...ui.progress,
+        result: (r, done, of) => { folder.record(r); budget.count(r, state.targets.find((t) => t.spec.id === r.target)); ui.progress.result(r, done, of); },
+      },
     }, state);
-    const report = finish();
+    const report = finish(budget.spent ? { reason: budget.reason, planned: plannedResults(plan, targets, owns) } : undefined);
     const strays = straysOutsideScenarios();
     if (strays.length) ui.note(`${strays.length} error(s) outside any scenario (above); the run's results may be incomplete`);
     folder.close();

@@ -10,6 +10,7 @@ import { diffMarkdown } from '../report/diff-md.ts';
 import type { Judge } from '../report/judge.ts';
 import type { OutFolder } from '../report/out-folder.ts';
 import { redaction, redactReport } from '../report/redact.ts';
+import { relocating } from '../report/relocate.ts';
 import type { RunReport } from '../report/run-report.ts';
 import { planFingerprint, SHARD_FILE, shardManifestJson } from '../report/shard-manifest.ts';
 import { writeReport } from '../report/write-report.ts';
@@ -30,9 +31,10 @@ export function publishReport(plan: RunPlan, judge: Judge, folder: OutFolder, ru
   const assembled = assembleReport({
     runId: plan.runId, startedAt: run.startedAt, finishedAt: new Date(), poolcheckVersion: POOLCHECK_VERSION, provider: plan.chosen.provider.id,
     scenarios, targets: ordered, drivers: plan.drivers, results: run.state.results, judge, interrupted: run.interrupted, shard: plan.shard,
+    warnings: plan.reportWarnings,
   });
   const report: RunReport = plan.baseline ? { ...assembled.report, diff: diffRuns(plan.baseline, reportSide(assembled.report)) } : assembled.report;
-  const red = redaction(plan.chosen.secrets());
+  const red = relocating(redaction(plan.chosen.secrets()), folder.staging, plan.out);
   const redact = red.anywhere;
   // What leaves this function (the summary line, GitHub annotations) is redacted as the files are.
   const shown = redactReport(report, red);
@@ -41,7 +43,7 @@ export function publishReport(plan: RunPlan, judge: Judge, folder: OutFolder, ru
     return t?.spec.pooler ? publishedAnswers(judge.profileOf(t.spec.pooler), t.facts) : undefined;
   };
   folder.publish((dir) => {
-    writeReport(dir, report, assembled.transcripts, red, { features: plan.features, published });
+    writeReport(dir, report, assembled.transcripts, red, { features: plan.features, published }, plan.strict);
     if (shown.diff) writeFileSync(path.join(dir, 'diff.md'), redact(diffMarkdown(shown.diff)));
     if (plan.shard) {
       writeFileSync(path.join(dir, SHARD_FILE), redact(shardManifestJson({

@@ -30,6 +30,8 @@ export interface RunPlan {
   readonly broken: readonly BrokenScenario[];
   /** Load-time warnings about the scenarios (file:line: a read nothing checks...), for stderr. */
   readonly warnings: readonly string[];
+  /** What the reports must say before their verdicts (drivers a default run left out, and why). */
+  readonly reportWarnings?: readonly string[];
   /** The feature map's features (suites/features.ts and the cases'). */
   readonly features: readonly Feature[];
   readonly out: string;
@@ -47,6 +49,8 @@ export interface RunPlan {
   readonly repeatEach: number;
   readonly retries: number;
   readonly strict: boolean;
+  /** --max-failures: no scenario starts once this many results have failed. */
+  readonly maxFailures?: number;
   /** The earlier run --baseline names, read before this one can overwrite it. */
   readonly baseline?: ResultsFile;
 }

@@ -30,6 +30,7 @@ export interface Catalog {
 const CASE_FILE = /\.ya?ml$/;
 // A module in a case folder: TypeScript (tsx loads it) or JavaScript, not a declaration file.
 const MODULE = /^(?!.*\.d\.[cm]?ts$).*\.([cm]?ts|[cm]?js)$/;
+const TYPESCRIPT = /\.[cm]?ts$/;
 
 /**
  * A module whose loading did not finish by its deadline (a top-level await that never settles).
@@ -47,12 +48,33 @@ export interface CatalogOptions {
   readonly strict?: boolean;
 }
 
+/**
+ * A case folder's TypeScript goes through tsx's own loader, scoped to that import: the user
+ * need not have tsx, and poolcheck's package runs compiled JavaScript with no loader of its own.
+ */
+async function importModule(file: string, origin: Origin): Promise<{ default?: unknown }> {
+  if (origin.shipped || !TYPESCRIPT.test(file)) return import(pathToFileURL(file).href) as Promise<{ default?: unknown }>;
+  // Imported when needed, and as an ES module: tsx's CommonJS build cannot start its loader on Node 20.
+  const { tsImport } = await import('tsx/esm/api');
+  return tsImport(pathToFileURL(file).href, import.meta.url) as Promise<{ default?: unknown }>;
+}
+
+/**
+ * The module's default export. A .ts case in a CommonJS package (`npm init -y` writes no "type")
+ * is compiled to CommonJS with `exports.default` and the __esModule mark, and import() hands
+ * that exports object over as the default: the scenario is one level down.
+ */
+function defaultExport(mod: { default?: unknown }): unknown {
+  const d = mod.default as { __esModule?: unknown; default?: unknown } | undefined;
+  return d && typeof d === 'object' && d.__esModule === true ? d.default : d;
+}
+
 /** A suite module: its default export, one scenario or a list, each checked. */
 async function loadModule(file: string, source: string, origin: Origin, opts: CatalogOptions): Promise<LoadedFile> {
   const unloadable = (why: string): LoadedFile => ({ scenarios: [], broken: [{ id: source, category: 'invalid', source, problems: [`${source}: ${why}`], origin, anonymous: true }], warnings: new Map() });
   let mod: { default?: unknown };
   try {
-    const loading = import(pathToFileURL(file).href) as Promise<{ default?: unknown }>;
+    const loading = importModule(file, origin);
     const ms = opts.moduleLoadMs ?? TIMEOUT_MS.moduleLoad;
     if (!(await settlesWithin(loading, ms))) {
       throw new ModuleLoadTimeout(`${source}: the module did not finish loading within ${ms / 1000} s (a top-level await that never settles?); poolcheck stops, as its code may still be running`);
@@ -61,12 +83,11 @@ async function loadModule(file: string, source: string, origin: Origin, opts: Ca
   } catch (e) {
     if (e instanceof ModuleLoadTimeout) throw e;
     const message = (e as Error).message.split('\n')[0];
-    // tsx loads a .ts file as CommonJS unless its package says "type": "module"; poolcheck's API is ES modules only.
-    const hint = /require\(\)|ES Module/.test(message) ? ' (a case module is an ES module: name it .mts, or put "type": "module" in the package.json beside it)' : '';
-    return unloadable(`cannot load the module: ${message}${hint}`);
+    return unloadable(`cannot load the module: ${message}`);
   }
-  if (mod.default === undefined) return unloadable('no default export (a scenario or a list of them)');
-  const specs = ([] as unknown[]).concat(mod.default);
+  const exported = defaultExport(mod);
+  if (exported === undefined) return unloadable('no default export (a scenario or a list of them)');
+  const specs = ([] as unknown[]).concat(exported);
   const scenarios: Scenario[] = [];
   const broken: BrokenScenario[] = [];
   const warnings = new Map<Scenario, readonly string[]>();
@@ -107,7 +128,8 @@ function shippedFiles(dir: string): Array<{ readonly file: string; readonly orig
   // suites/anchors holds the poolers' own tests the catalogue is measured against (anchors.ts), not scenarios.
   return readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== ANCHORS_FOLDER).map((d) => d.name).sort().flatMap((category) => {
     const folder = path.join(dir, category);
-    return readdirSync(folder).sort().filter((f) => CASE_FILE.test(f) || f.endsWith('.ts')).map((f) => ({ file: path.join(folder, f), origin: { shipped: true, folder } }));
+    // .ts in a checkout, .js in the package (dist/suites, compiled).
+    return readdirSync(folder).sort().filter((f) => CASE_FILE.test(f) || MODULE.test(f)).map((f) => ({ file: path.join(folder, f), origin: { shipped: true, folder } }));
   });
 }
 
@@ -197,22 +219,29 @@ const fromFolder = (origin: Origin, folder: string) => {
 };
 
 /**
- * Scenarios whose id matches any of the comma-separated selectors: a glob over ids, a bare
- * category (all of it), or `cases:DIR` / `cases:NAME` (a case folder). A broken scenario whose
- * id could not be read is always selected: nothing can tell that the selection leaves it out.
- */
-/**
  * Categories a run takes only when --scenarios names them: load that is not for every commit,
  * and PostgreSQL's own bugs (a crash on some releases would fail every run on them).
  */
 export const OPT_IN_CATEGORIES: readonly string[] = ['stress', 'postgres-bugs'];
 
+/** Whether one selector (a glob, a bare category, or cases:DIR / cases:NAME) takes the scenario. */
+function selects(s: { readonly id: string; readonly origin: Origin }, token: string): boolean {
+  if (token.startsWith(CASES_SELECTOR)) return fromFolder(s.origin, token.slice(CASES_SELECTOR.length));
+  return matchesId(s.id, token.includes('/') || token.includes('*') ? token : `${token}/**`);
+}
+
+/**
+ * Scenarios that any of the comma-separated selectors takes (a glob over ids, a bare category,
+ * or `cases:DIR` / `cases:NAME`) and no `!selector` leaves out; with exclusions alone, the
+ * default selection less them (`'cancel,!cancel/own-*'`, `'!stress'`). A broken scenario whose
+ * id could not be read is always selected: nothing can tell that the selection leaves it out.
+ */
 export function selectScenarios<T extends { readonly id: string; readonly origin: Origin; readonly anonymous?: true }>(all: readonly T[], globs: string | undefined): T[] {
-  if (!globs) return all.filter((s) => !OPT_IN_CATEGORIES.includes(s.id.split('/')[0]));
-  const tokens = globs.split(',').map((g) => g.trim()).filter(Boolean);
-  const folders = tokens.filter((t) => t.startsWith(CASES_SELECTOR)).map((t) => t.slice(CASES_SELECTOR.length));
-  const patterns = tokens.filter((t) => !t.startsWith(CASES_SELECTOR)).map((g) => (g.includes('/') || g.includes('*') ? g : `${g}/**`));
-  return all.filter((s) => s.anonymous || folders.some((f) => fromFolder(s.origin, f)) || patterns.some((p) => matchesId(s.id, p)));
+  const tokens = (globs ?? '').split(',').map((g) => g.trim()).filter(Boolean);
+  const excluded = tokens.filter((t) => t.startsWith('!')).map((t) => t.slice(1).trim());
+  const included = tokens.filter((t) => !t.startsWith('!'));
+  const base = included.length ? all.filter((s) => s.anonymous || included.some((t) => selects(s, t))) : all.filter((s) => s.anonymous || !OPT_IN_CATEGORIES.includes(s.id.split('/')[0]));
+  return base.filter((s) => s.anonymous || !excluded.some((t) => selects(s, t)));
 }
 
 /** A `cases:` selector that names no folder scenarios were loaded from, said in one line; or undefined. */

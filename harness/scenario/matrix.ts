@@ -41,6 +41,8 @@ export interface MatrixPlan {
    * servers were being stopped, so it is not a result; no further job starts.
    */
   readonly stopped?: AbortSignal;
+  /** True once no further job may start (--max-failures); what runs then still finishes and counts. */
+  readonly noMoreJobs?: () => boolean;
   /** How many scenarios run at once over all targets; unlimited (one per lane) when absent. */
   readonly slots?: Slots;
 }
@@ -116,7 +118,7 @@ export async function runMatrix(plan: MatrixPlan, state: MatrixState = { results
       await infrastructure.start();
       for (;;) {
         const release = await plan.slots?.take();
-        const job = plan.stopped?.aborted ? undefined : jobs.shift();
+        const job = plan.stopped?.aborted || plan.noMoreJobs?.() ? undefined : jobs.shift();
         if (!job) { release?.(); break; }
         try { await runJob({ plan, started, lane, infrastructure, record, name: () => `pc${plan.runId}_${++seq}` }, job.d, job.s); } finally { release?.(); }
       }

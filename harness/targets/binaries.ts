@@ -42,8 +42,12 @@ export interface BinaryRequest {
   readonly explicit?: string;
   readonly candidates: () => string[];
   readonly allowInstall: boolean;
-  /** The user the program will run as, when not this process's (root runs servers as postgres). */
-  readonly runAs?: ServerUser | null;
+  /**
+   * The user the program will run as, when not this process's (root runs servers as postgres).
+   * Asked only once the program is found: the package that provides it may be what creates that
+   * user (Debian's postgresql-15 creates postgres), so a fresh machine must install first.
+   */
+  readonly runAs?: () => ServerUser | null;
 }
 
 /** Refuses `file` if `runAs` could not run it; `what` names it as the user gave it. */
@@ -55,7 +59,7 @@ export function checkRunnable(file: string, runAs: ServerUser | null | undefined
 export function findBinary(req: BinaryRequest): string {
   if (req.explicit) {
     if (!executable(req.explicit)) throw new Error(`${req.explicit} (given with ${req.flag}) is not an executable file`);
-    checkRunnable(req.explicit, req.runAs, `${req.flag.split(' ')[0]} ${req.explicit}`);
+    checkRunnable(req.explicit, req.runAs?.(), `${req.flag.split(' ')[0]} ${req.explicit}`);
     return req.explicit;
   }
   const look = () => req.candidates().find(executable) ?? onPath(req.program);
@@ -65,7 +69,7 @@ export function findBinary(req: BinaryRequest): string {
     found = look();
   }
   if (!found) throw new MissingBinaryError(req.program, req.aptPackage, req.flag);
-  checkRunnable(found, req.runAs, found);
+  checkRunnable(found, req.runAs?.(), found);
   return found;
 }
 
@@ -76,17 +80,20 @@ export function postgresBinDirCandidates(): string[] {
   return dirs.map((v) => path.join(root, v, 'bin')).filter((d) => existsSync(path.join(d, 'postgres')));
 }
 
+/** Debian's PostgreSQL server package on bookworm (it also creates the postgres user the servers run as under root). */
+export const POSTGRES_PACKAGE = 'postgresql-15';
+
 /** The PostgreSQL bin directory: postgres and initdb, both runnable by `runAs` (they run as the servers' user). */
-export function findPostgresBinDir(explicit: string | undefined, allowInstall: boolean, runAs?: ServerUser | null): string {
+export function findPostgresBinDir(explicit: string | undefined, allowInstall: boolean, runAs?: () => ServerUser | null): string {
   const postgres = findBinary({
-    program: 'postgres', aptPackage: 'postgresql-15', flag: '--pg-bindir DIR', allowInstall, runAs,
+    program: 'postgres', aptPackage: POSTGRES_PACKAGE, flag: '--pg-bindir DIR', allowInstall, runAs,
     explicit: explicit ? path.join(explicit, 'postgres') : undefined,
     candidates: () => postgresBinDirCandidates().map((d) => path.join(d, 'postgres')),
   });
   const dir = path.dirname(postgres);
   const initdb = path.join(dir, 'initdb');
   if (!executable(initdb)) throw new Error(`${dir} has postgres but no initdb: name a full PostgreSQL bin directory with --pg-bindir`);
-  checkRunnable(initdb, runAs, explicit ? `--pg-bindir ${explicit}` : initdb);
+  checkRunnable(initdb, runAs?.(), explicit ? `--pg-bindir ${explicit}` : initdb);
   return dir;
 }
 

@@ -12,7 +12,7 @@ import { tempDir } from '../temp-dir.ts';
 const CHROMIUM = '/usr/bin/chromium';
 
 interface ResultRow {
-  scenario: string; target: string; driver: string; verdict: string; transcript: string | null;
+  scenario: string; target: string; driver: string; verdict: string; transcript: string | null; message: string | null;
   divergence: { step: number; kind: string } | null;
 }
 
@@ -99,5 +99,34 @@ describe('report.html', function () {
     expect(postgres).to.equal(stepLines(readFileSync(path.join(out, direct.transcript!), 'utf8'), d.divergence!.step));
     expect(pooler).to.not.equal(postgres);
     expect(await opened.getByTestId('transcripts').locator('th').allInnerTexts()).to.deep.equal(['step', `${d.target} (${d.driver})`, `PostgreSQL (direct, ${d.driver})`]);
+  });
+
+  it('keeps the filters and the opened result in the address, so a link opens the same view', async () => {
+    const d = results.find((r) => r.verdict === 'documented')!;
+    await page.getByTestId('filter-verdict').selectOption('documented');
+    await page.locator(`details[data-scenario="${d.scenario}"][data-target="${d.target}"][data-driver="${d.driver}"] summary`).click();
+    const address = page.url();
+    expect(decodeURIComponent(new URL(address).hash)).to.contain('verdict=documented').and.contain(`result=${d.scenario}+${d.target}+${d.driver}`);
+    const second = await browser.newPage();
+    await second.goto(address);
+    await second.waitForSelector('html[data-ready="yes"]');
+    expect(await second.getByTestId('filter-verdict').inputValue()).to.equal('documented');
+    const opened = second.locator(`details[data-scenario="${d.scenario}"][data-target="${d.target}"][data-driver="${d.driver}"]`);
+    expect(await opened.getAttribute('open')).to.not.equal(null);
+    expect(await opened.locator('dl.facts').innerText()).to.match(/defined at\s+suites\/session-state\/\S+\.ts:\d+/).and.match(/server logs\s+logs\/pgbouncer-transaction\./);
+    await second.close();
+    await page.getByTestId('filter-verdict').selectOption('');
+  });
+
+  it('lists skipped results with their reasons when the verdict filter asks for skips, and links each target\'s logs', async () => {
+    const skipped = results.filter((r) => r.verdict === 'skip');
+    await page.getByTestId('filter-verdict').selectOption('skip');
+    const shown = page.locator('[data-testid="divergence"]:visible');
+    expect(await shown.count()).to.equal(skipped.length);
+    if (skipped.length) expect(await shown.first().locator('summary').innerText()).to.contain(skipped[0].message ?? '');
+    await page.getByTestId('filter-verdict').selectOption('');
+    const logs = await page.getByTestId('log-link').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    expect(logs).to.include('logs/pgbouncer-transaction.postgres.log');
+    for (const href of logs) expect(existsSync(path.join(out, href!)), href!).to.equal(true);
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadCaseFile } from '../../harness/scenario/case-file.ts';
 import { loadCatalog, selectScenarios, caseSelectorProblem } from '../../harness/scenario/catalog.ts';
@@ -179,11 +179,18 @@ describe('case folders (--cases)', () => {
 });
 
 describe('the package API for TypeScript cases', () => {
-  it("loads a case that imports defineScenario, step and msg from 'poolcheck', in a repository of its own", async () => {
+  /**
+   * A repository of its own with `poolcheck` in node_modules. The package runs compiled
+   * JavaScript (npm pack); here a stand-in package re-exports the checkout's API sources, so
+   * the test needs no build. `type` is the repository's package.json "type", if any.
+   */
+  function repository(type: 'module' | undefined): string {
     const repo = tempDir('pc-repo-');
-    writeFileSync(path.join(repo, 'package.json'), '{ "name": "my-pooler", "private": true, "type": "module" }\n');
-    mkdirSync(path.join(repo, 'node_modules'));
-    symlinkSync(path.resolve(import.meta.dirname, '../..'), path.join(repo, 'node_modules', 'poolcheck'));
+    writeFileSync(path.join(repo, 'package.json'), JSON.stringify({ name: 'my-pooler', private: true, ...(type ? { type } : {}) }));
+    const pkg = path.join(repo, 'node_modules', 'poolcheck');
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: 'poolcheck', type: 'module', exports: './index.ts' }));
+    writeFileSync(path.join(pkg, 'index.ts'), `export * from ${JSON.stringify(path.resolve(import.meta.dirname, '../../harness/api.ts'))};\n`);
     mkdirSync(path.join(repo, 'cases'));
     write(`import { defineScenario, msg, step } from 'poolcheck';
 export default defineScenario({
@@ -192,8 +199,15 @@ export default defineScenario({
   steps: [step('a', "SET TimeZone = 'UTC'"), { session: 'a', messages: [msg.query('SHOW TimeZone')], expect: { messages: ['RowDescription', 'DataRow', 'CommandComplete', 'ReadyForQuery:I'] } }],
 });
 `, 'case.ts', path.join(repo, 'cases'));
-    const catalog = await loadCatalog(undefined, [path.join(repo, 'cases')]);
-    expect(catalog.broken).to.deep.equal([]);
-    expect(catalog.scenarios.find((s) => s.id === 'session-state/from-the-package')?.steps.map((s) => s.kind)).to.deep.equal(['sql', 'messages']);
-  });
+    return repo;
+  }
+
+  for (const type of ['module', undefined] as const) {
+    it(`loads a case that imports defineScenario, step and msg from 'poolcheck', in a ${type === 'module' ? 'ES module' : 'CommonJS (npm init -y)'} repository of its own`, async () => {
+      const repo = repository(type);
+      const catalog = await loadCatalog(undefined, [path.join(repo, 'cases')]);
+      expect(catalog.broken).to.deep.equal([]);
+      expect(catalog.scenarios.find((s) => s.id === 'session-state/from-the-package')?.steps.map((s) => s.kind)).to.deep.equal(['sql', 'messages']);
+    });
+  }
 });

@@ -61,4 +61,28 @@ describe('report.html', () => {
     expect(page).to.contain(`content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"`);
     expect(page).not.to.match(/\b(src|href)="(https?:)?\/\//);
   });
+
+  it('gives each result that is not ok its attempts and file:line, skips their reasons, targets their logs, and shows what changed since the baseline', () => {
+    const more: RunReport = {
+      ...report,
+      results: [
+        ...report.results,
+        row('pgbouncer:transaction', 'diverge', 'flaky', { scenario: 'sequences/b', definedAt: 'suites/sequences/b.ts:7', message: 'no answer', attempts: [{ outcome: 'diverge', durationMs: 9, message: 'no answer' }, { outcome: 'pass', durationMs: 3 }] }),
+        row('pgbouncer:transaction', 'skip', 'skip', { scenario: 'sequences/c', message: 'not exercised: the next client got another server' }),
+      ],
+      diff: {
+        before: { runId: 'old1', poolcheckVersion: '0.1.0' }, after: { runId: 'r1', poolcheckVersion: '0.1.0' }, compared: 3, counts: { new: 1, fixed: 0, changed: 0 },
+        targets: [{ target: 'pgbouncer:transaction', before: '1.18.0', after: '1.18.0', changes: [{ kind: 'new', scenario: 'sequences/b', driver: 'raw', before: 'pass (ok)', after: 'diverge (flaky)', message: 'no answer' }], onlyBefore: 0, onlyAfter: 0 }],
+        targetsOnlyBefore: [], targetsOnlyAfter: [],
+      },
+    };
+    const html = htmlReport(more, transcripts, { features: [], published: () => undefined }, (s) => s, ['logs/pgbouncer-transaction.postgres.log', 'logs/pgbouncer-transaction.pgbouncer.log', 'logs/direct.postgres.log']);
+    const data = JSON.parse(/<script type="application\/json" id="poolcheck-data">(.*?)<\/script>/s.exec(html)![1]) as { divergences: Array<{ verdict: string }>; logs: Record<string, string[]> };
+    const flaky = data.divergences.find((d) => d.verdict === 'flaky');
+    expect(flaky).to.deep.include({ definedAt: 'suites/sequences/b.ts:7', attempts: [{ outcome: 'diverge', durationMs: 9, message: 'no answer' }, { outcome: 'pass', durationMs: 3, message: null }] });
+    expect(data.divergences.find((d) => d.verdict === 'skip')).to.deep.include({ message: 'not exercised: the next client got another server', transcript: null });
+    expect(data.logs['pgbouncer:transaction']).to.deep.equal(['logs/pgbouncer-transaction.postgres.log', 'logs/pgbouncer-transaction.pgbouncer.log']);
+    expect(html).to.contain('<a href="logs/direct.postgres.log" data-testid="log-link">direct.postgres.log</a>');
+    expect(html).to.match(/<section id="diff" data-testid="diff">\n<h2>Since run old1<\/h2>\n<p>1 new, 0 fixed, 0 changed/);
+  });
 });

@@ -58,7 +58,7 @@ describe('a program the servers\' user cannot run', () => {
     const closed = program(0o700);
     let err: unknown;
     try {
-      findBinary({ program: 'pgbouncer', aptPackage: 'pgbouncer', flag: '--pgbouncer-bin PATH', explicit: closed.file, candidates: () => [], allowInstall: false, runAs: POSTGRES });
+      findBinary({ program: 'pgbouncer', aptPackage: 'pgbouncer', flag: '--pgbouncer-bin PATH', explicit: closed.file, candidates: () => [], allowInstall: false, runAs: () => POSTGRES });
     } catch (e) { err = e; }
     expect(err).to.be.instanceOf(BinaryAccessError);
     expect((err as Error).message).to.match(/^--pgbouncer-bin .*pgbouncer: the servers run as postgres, who may not enter .*chmod o\+x/).and.not.to.contain('\n');

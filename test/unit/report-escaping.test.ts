@@ -86,9 +86,9 @@ describe('reports escape what runs put in them', () => {
   });
 
   it('GitHub annotations: one workflow command per line, whatever the text', () => {
-    const lines = githubAnnotations({ ...report, results: [row('pgbouncer:session', { message: 'x\n::error::forged\r%0A' })] }, { root: '/ci', workspace: '/ci' });
+    const lines = githubAnnotations({ ...report, results: [row('pgbouncer:session', { message: 'x\n::error::forged\r%0A' })] }, { root: '/ci', cwd: '/ci', workspace: '/ci' });
     expect(lines).to.have.length(1);
-    expect(lines[0]).to.match(/^::error file=suites\/session-state\/set.ts,line=12,title=poolcheck regression%3A session-state\/set on pgbouncer%3Asession::/);
+    expect(lines[0]).to.match(/^::error file=suites\/session-state\/set.ts,line=12,title=poolcheck regression%3A session-state\/set::/);
     expect(lines[0]).to.contain('x%0A::error::forged%0D%250A').and.not.to.match(/[\r\n]/);
   });
 

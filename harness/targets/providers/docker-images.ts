@@ -4,14 +4,14 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { ContainerRuntimeClient } from 'testcontainers';
+import { PACKAGE_ROOT } from '../../kernel/package-root.ts';
 import { TIMEOUT_MS } from '../../kernel/timeouts.ts';
 import type { PoolerAdapter } from '../../poolers/pooler-adapter.ts';
 import { poolerIds, poolers } from '../../poolers/registry.ts';
 
-/** docker/ in the repository: one folder per image poolcheck can build. */
-export const DOCKER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docker');
+/** docker/ beside package.json: one folder per image poolcheck can build. */
+export const DOCKER_DIR = path.join(PACKAGE_ROOT, 'docker');
 
 /** What an image runs: PostgreSQL, or a pooler by its adapter id. */
 export const imageComponents = (): string[] => ['postgres', ...poolerIds];

@@ -46,7 +46,7 @@ export class LocalProvider implements Provider {
 
   /** Binaries are looked up before anything starts, so a missing one fails the run at once. */
   checkBinaries(specs: readonly TargetSpec[]): void {
-    findPostgresBinDir(this.opts.pgBinDir, this.opts.allowInstall, serverUser());
+    findPostgresBinDir(this.opts.pgBinDir, this.opts.allowInstall, serverUser);
     for (const s of specs) if (s.pooler) this.poolerBinary(s.pooler);
   }
 
@@ -59,13 +59,13 @@ export class LocalProvider implements Provider {
     const a = poolerAdapter(id);
     return findBinary({
       program: a.binary.program, aptPackage: a.binary.aptPackage, flag: `--${id}-bin PATH`,
-      explicit: this.opts.poolerBinaries?.[id], candidates: () => [...a.binary.candidates], allowInstall: this.opts.allowInstall, runAs: serverUser(),
+      explicit: this.opts.poolerBinaries?.[id], candidates: () => [...a.binary.candidates], allowInstall: this.opts.allowInstall, runAs: serverUser,
     });
   }
 
   private prepareTemplate(): Promise<{ binDir: string; dir: string }> {
     this.template ??= (async () => {
-      const binDir = findPostgresBinDir(this.opts.pgBinDir, this.opts.allowInstall, serverUser());
+      const binDir = findPostgresBinDir(this.opts.pgBinDir, this.opts.allowInstall, serverUser);
       const dir = path.join(runStateDir(this.opts.runId), 'template');
       await initTemplate(binDir, dir, this.app, { lanes: this.opts.lanes, maxConnections: this.opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS });
       return { binDir, dir };
