@@ -24,6 +24,15 @@ const FUNCTION_CALL_OUTSIDE_TRANSACTION: ProfileEntry = {
   divergence: [{ kind: 'messages' }, { kind: 'rows' }],
 };
 
+/** The defect profile.ts documents as QUERY_SKIPPED_BEFORE_SYNC, met by the case that reproduces it. */
+const QUERY_SKIPPED_BEFORE_SYNC: ProfileEntry = {
+  scenarios: ['protocol-framing/case-query-discarded-until-sync'],
+  reason: 'a simple Query pipelined after a failing extended-protocol message is skipped by PostgreSQL (it discards everything until Sync), but Odyssey still counts it as a request awaiting ReadyForQuery: the answer to the Sync is never forwarded and the client waits forever',
+  link: 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY',
+  source: 'observed',
+  divergence: { kind: 'no-answer' },
+};
+
 const RESERVED_ENTRIES: readonly ProfileEntry[] = [
   {
     scenarios: ['prepared-statements/two-sql-prepares-in-one-query'],
@@ -65,7 +74,7 @@ const NOT_RESERVED_ENTRIES: readonly ProfileEntry[] = [
       'protocol-framing/copy-in-batch-rolled-back-by-later-error', 'protocol-framing/copy-named-statement',
       'protocol-framing/large-named-parse-and-bind', 'protocol-framing/pipelined-parses-filling-the-packet-buffer',
       'protocol-framing/query-function-call-and-bare-sync-as-sync-points', 'protocol-framing/statement-name-longer-than-packet-buffer',
-      'transactions/empty-statement-over-extended-protocol-in-transaction',
+      'transactions/empty-statement-over-extended-protocol-in-transaction', 'protocol-framing/case-binary-format-codes',
     ],
     ...NOT_RESERVED,
     reason: 'without prepared-statement support "transaction pooling does not preserve session state between transactions": DISCARD ALL after each transaction drops every prepared statement, so one parsed in an earlier transaction (a Sync earlier) is gone (26000)',
@@ -75,6 +84,6 @@ const NOT_RESERVED_ENTRIES: readonly ProfileEntry[] = [
 ];
 
 export const protocolEdges: Readonly<Record<'session' | 'transaction', readonly ProfileEntry[]>> = {
-  session: [FUNCTION_CALL_OUTSIDE_TRANSACTION],
-  transaction: [FUNCTION_CALL_OUTSIDE_TRANSACTION, ...RESERVED_ENTRIES, ...NOT_RESERVED_ENTRIES],
+  session: [FUNCTION_CALL_OUTSIDE_TRANSACTION, QUERY_SKIPPED_BEFORE_SYNC],
+  transaction: [FUNCTION_CALL_OUTSIDE_TRANSACTION, QUERY_SKIPPED_BEFORE_SYNC, ...RESERVED_ENTRIES, ...NOT_RESERVED_ENTRIES],
 };
