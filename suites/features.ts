@@ -46,18 +46,19 @@ export const features: readonly Feature[] = [
       'prepared-statements/deallocate-*-protocol-statement', 'prepared-statements/bind-wrong-parameter-count',
       'prepared-statements/parse-same-name-*', 'prepared-statements/protocol-statement-visible-to-sql', 'prepared-statements/sql-prepared-bound-over-protocol',
       'prepared-statements/more-named-statements-*', 'prepared-statements/same-name-other-text-*',
+      'prepared-statements/own-*', 'prepared-statements/failed-*', 'prepared-statements/skipped-*', 'prepared-statements/error-in-one-*',
     ],
   },
   {
     id: 'sql-prepare', title: 'PREPARE / DEALLOCATE',
-    scenarios: ['prepared-statements/sql-*', 'prepared-statements/deallocate-*-sql-statement', 'abnormal-exits/abrupt-close-drops-sql-prepared-statement'],
+    scenarios: ['prepared-statements/sql-*', 'prepared-statements/two-sql-*', 'prepared-statements/deallocate-*-sql-statement', 'abnormal-exits/abrupt-close-drops-sql-prepared-statement'],
   },
   { id: 'temp-tables-on-commit-drop', title: 'ON COMMIT DROP temp tables', scenarios: ['session-objects/temp-table-on-commit-drop', 'transactions/pipeline-is-one-implicit-transaction'] },
   {
     id: 'temp-tables-preserve-delete-rows', title: 'PRESERVE/DELETE ROWS temp tables',
     scenarios: ['session-state/temp-table-*', 'session-objects/temp-table-on-commit-delete-rows', 'session-objects/temp-table-*-rows-*', 'abnormal-exits/abrupt-close-drops-temp-table'],
   },
-  { id: 'cached-plan-reset', title: 'Cached plan reset', scenarios: ['session-state/cached-plan-*', 'session-state/prepared-plan-*'] },
+  { id: 'cached-plan-reset', title: 'Cached plan reset', scenarios: ['session-state/cached-plan-*', 'session-state/prepared-plan-*', 'prepared-statements/cached-plan-*'] },
   { id: 'load', title: 'LOAD statement', scenarios: ['session-objects/load-*'] },
   {
     id: 'session-advisory-locks', title: 'Session-level advisory locks',
@@ -72,7 +73,10 @@ export const features: readonly Feature[] = [
   { id: 'copy', title: 'COPY', scenarios: ['protocol-framing/copy-*'] },
   {
     id: 'protocol-framing', title: 'Pipelining and message framing',
-    scenarios: ['protocol-framing/many-*', 'protocol-framing/flush-*', 'protocol-framing/error-mid-*', 'protocol-framing/portal-*', 'protocol-framing/empty-query', 'protocol-framing/messages-split-*', 'protocol-framing/message-larger-*', 'protocol-framing/terminate-*', 'protocol-framing/notice-*'],
+    scenarios: ['protocol-framing/many-*', 'protocol-framing/flush-*', 'protocol-framing/error-mid-*', 'protocol-framing/portal-*', 'protocol-framing/empty-query', 'protocol-framing/messages-split-*', 'protocol-framing/message-larger-*', 'protocol-framing/terminate-*', 'protocol-framing/notice-*',
+      'protocol-framing/large-*', 'protocol-framing/statement-name-*', 'protocol-framing/pipelined-*', 'protocol-framing/simple-*', 'protocol-framing/query-function-*',
+      'protocol-framing/function-call-*', 'protocol-framing/binary-*', 'protocol-framing/message-too-*', 'protocol-framing/message-length-*', 'protocol-framing/unknown-*',
+    ],
   },
   { id: 'authentication', title: 'Authentication (SCRAM, md5, trust, refusal)', scenarios: ['auth-transport/*-login', 'auth-transport/wrong-password-refused'] },
   { id: 'tls', title: 'TLS to the pooler', scenarios: ['auth-transport/tls-*'] },

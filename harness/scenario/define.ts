@@ -39,6 +39,7 @@ export const msg = {
   describePortal: (name = ''): FrontendMessage => ({ type: 'Describe', kind: 'P', name }),
   execute: (portal = '', maxRows = 0): FrontendMessage => ({ type: 'Execute', portal, maxRows }),
   closeStatement: (name: string): FrontendMessage => ({ type: 'Close', kind: 'S', name }),
+  closePortal: (name = ''): FrontendMessage => ({ type: 'Close', kind: 'P', name }),
   flush: (): FrontendMessage => ({ type: 'Flush' }),
   sync: (): FrontendMessage => ({ type: 'Sync' }),
   terminate: (): FrontendMessage => ({ type: 'Terminate' }),

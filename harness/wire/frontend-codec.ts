@@ -1,6 +1,6 @@
 // Frontend messages to bytes: pg-protocol's serializer where it writes what a scenario says,
 // poolcheck's own frames where it cannot (format codes, bytes, fast-path calls, long cancel keys,
-// protocol versions other than 3.0, deliberately malformed frames). Message formats:
+// protocol versions other than 3.0, deliberately malformed frames, statement names of any length). Message formats:
 // https://www.postgresql.org/docs/current/protocol-message-formats.html
 import { serialize } from 'pg-protocol';
 import { bytesOf, encodeValue, type Format, type Value } from './bytes.ts';
@@ -50,7 +50,14 @@ const valueList = (b: Body, values: readonly Value[]) => {
 export function encode(m: FrontendMessage): Buffer {
   switch (m.type) {
     case 'Query': return serialize.query(m.sql); // Q
-    case 'Parse': return serialize.parse({ name: m.name ?? '', text: m.sql, types: [...(m.types ?? [])] }); // P
+    case 'Parse': { // P
+      // Written here, not by pg-protocol, which prints a warning for a name over 63 characters:
+      // a statement name is no identifier, and PostgreSQL takes it at any length.
+      const types = m.types ?? [];
+      const b = new Body().cstring(m.name ?? '').cstring(m.sql).int16(types.length);
+      for (const t of types) b.int32(t);
+      return b.frame('P');
+    }
     case 'Bind': { // B
       const params = m.params ?? [];
       const b = new Body().cstring(m.portal ?? '').cstring(m.statement ?? '');

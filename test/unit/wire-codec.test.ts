@@ -33,6 +33,24 @@ describe('frontend codec (bytes a scenario sends)', () => {
     }
   });
 
+  it('writes a Parse as pg-protocol does, and a statement name longer than 63 characters without a warning', () => {
+    for (const m of [{ name: '', sql: 'SELECT 1' }, { name: 's1', sql: 'SELECT $1', types: [23] }]) {
+      expect(encode({ type: 'Parse', ...m }).equals(serialize.parse({ name: m.name, text: m.sql, types: m.types ?? [] }))).to.equal(true);
+    }
+    const original = console.error;
+    const warned: unknown[] = [];
+    console.error = (...args: unknown[]) => { warned.push(args); };
+    try {
+      const long = 'n'.repeat(9000);
+      const bytes = encode({ type: 'Parse', name: long, sql: 'SELECT 1' });
+      expect(bytes.length).to.equal(1 + 4 + long.length + 1 + 'SELECT 1'.length + 1 + 2);
+      expect(bytes.readInt32BE(1)).to.equal(bytes.length - 1);
+    } finally {
+      console.error = original;
+    }
+    expect(warned).to.deep.equal([]);
+  });
+
   it('writes Bind format codes as given, binary parameters as bytes', () => {
     const bytes = encode({ type: 'Bind', statement: 's1', params: [{ hex: '0000000000000005' }, null], paramFormats: ['binary'], resultFormats: ['binary', 'text'] });
     expect(bytes.toString('hex')).to.equal(hex(`

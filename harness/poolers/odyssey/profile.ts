@@ -11,6 +11,7 @@
 // except DEALLOCATE ALL (settings, temp tables, advisory locks, LISTEN, sequences, cursors, plans
 // go), with pool_discard the whole of it (the client's prepared statements go too).
 import type { Profile, ProfileEntry } from '../profile.ts';
+import { protocolEdges } from './protocol-edges.ts';
 
 const POOLING = 'https://github.com/yandex/odyssey/blob/master/docs/features/pooling.md';
 const RULES = 'https://github.com/yandex/odyssey/blob/master/docs/configuration/rules.md';
@@ -365,7 +366,7 @@ export const odysseyProfile: Profile = {
   checked: ['1.5.2'],
   publishedFeatureMaps: [PUBLISHED_MAP],
   modes: {
-    session: [...EVERY_MODE],
-    transaction: [...EVERY_MODE, ...SESSION_STATE_RESET, ...PREPARED_STATEMENTS_RESERVED, ...PREPARED_STATEMENTS_DISCARDED],
+    session: [...EVERY_MODE, ...protocolEdges.session],
+    transaction: [...EVERY_MODE, ...SESSION_STATE_RESET, ...PREPARED_STATEMENTS_RESERVED, ...PREPARED_STATEMENTS_DISCARDED, ...protocolEdges.transaction],
   },
 };
