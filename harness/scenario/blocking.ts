@@ -37,3 +37,17 @@ export function waitUntilSleeping(mark: string): StepSpec {
     waitFor: { sql: `SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND query LIKE '%{{${mark}}}%' AND pid <> pg_backend_pid()`, rows: [['1']] },
   };
 }
+
+/**
+ * The pooler's own console shows `waiting` clients queued for the single pool's server: pgbouncer
+ * and Odyssey list them as cl_waiting in SHOW POOLS. Elsewhere (direct, where nothing queues;
+ * pgpool-II, whose single pool does not accept the next client until the child is free) these
+ * steps check nothing, and the scenario goes on at once.
+ */
+export function queuedForSingleServer(waiting: number): StepSpec[] {
+  return (['pgbouncer', 'odyssey'] as const).map((pooler) => ({
+    session: 'observer',
+    admin: { pooler, command: 'SHOW POOLS', pool: 'single', columns: ['cl_waiting'], until: [[String(waiting)]] },
+    label: `${pooler}'s console shows ${waiting} client(s) waiting for the single pool's server`,
+  }));
+}

@@ -135,11 +135,11 @@ class RunningScenario implements StepRun {
 
   connected(name: string): Session | undefined { return this.sessions.get(name); }
 
-  async admin(spec: StepOf<'admin'>['admin']): Promise<QueryResult | undefined> {
+  async admin(spec: StepOf<'admin'>['admin'], again = false): Promise<QueryResult | undefined> {
     const admin = this.ctx.lane.consoles?.[spec.pool ?? this.s.pool];
     const { pooler, mode } = this.ctx.target.spec;
     if (!admin || pooler !== spec.pooler || (spec.modes && !spec.modes.includes(mode ?? ''))) return undefined;
-    this.transcript.note(OBSERVER, `admin console: ${spec.command}`);
+    if (!again) this.transcript.note(OBSERVER, `admin console: ${spec.command}${spec.until ? ` (until it gives ${JSON.stringify(spec.until)})` : ''}`);
     const database = spec.pool && this.ctx.lane.pools[spec.pool].database;
     const records = (await admin.query(spec.command)).filter((row) => !database || row.database === database);
     const columns = spec.columns ?? (records[0] ? Object.keys(records[0]) : []);
