@@ -134,7 +134,7 @@ describe('the scenario runner (fake sessions)', () => {
     const ok = await runScenario(withSteps([step]), onPooler(fakeContext({})));
     expect(ok.outcome).to.equal('pass');
     expect(asked).to.deep.equal(['SHOW POOLS', 'SHOW POOLS', 'SHOW POOLS']);
-    expect(ok.transcript.match(/-- admin console: SHOW POOLS/g)).to.have.length(1);
+    expect((ok.transcript ?? '').match(/-- admin console: SHOW POOLS/g)).to.have.length(1);
     const late = await runScenario(withSteps([{ ...step, timeoutMs: 50 }]), onPooler(fakeContext({})));
     expect(late.outcome).to.equal('diverge');
     expect(late.message).to.match(/the admin console waited 50ms for \[\["1"\]\], last saw \[\["0"\]\]/);
