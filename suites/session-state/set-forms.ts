@@ -61,7 +61,7 @@ export default [
     steps: [
       step('a', "SET statement_timeout TO '12s'; SELECT 1"),
       step('a', 'SHOW statement_timeout', { expect: { rows: [['12s']] } }),
-      step('a', "SELECT 1; SET lock_timeout TO '13s'"),
+      step('a', "DO $$ BEGIN END $$; SET lock_timeout TO '13s'"),
       step('a', 'SHOW lock_timeout', { expect: { rows: [['13s']] } }),
     ],
   }),
