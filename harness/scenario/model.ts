@@ -138,7 +138,10 @@ export interface StepKinds {
     readonly admin: {
       readonly pooler: string;
       readonly command: string;
-      /** Only the rows of this lane pool's database (the `database` column, as pgbouncer and Odyssey show it). */
+      /**
+       * Only the rows of this lane pool: its database (the `database` column, as pgbouncer and
+       * Odyssey show it) and, where rows name one (`user`), the pool's own role.
+       */
       readonly pool?: PoolKind;
       /** Only these columns, in this order (a release that adds columns does not break the case). */
       readonly columns?: readonly string[];

@@ -140,8 +140,10 @@ class RunningScenario implements StepRun {
     const { pooler, mode } = this.ctx.target.spec;
     if (!admin || pooler !== spec.pooler || (spec.modes && !spec.modes.includes(mode ?? ''))) return undefined;
     if (!again) this.transcript.note(OBSERVER, `admin console: ${spec.command}${spec.until ? ` (until it gives ${JSON.stringify(spec.until)})` : ''}`);
-    const database = spec.pool && this.ctx.lane.pools[spec.pool].database;
-    const records = (await admin.query(spec.command)).filter((row) => !database || row.database === database);
+    // A pooler's pool is a database and a role: the lane pool's rows are those of its role, not
+    // of the md5 or trust role a scenario may also have logged in with.
+    const pool = spec.pool && this.ctx.lane.pools[spec.pool];
+    const records = (await admin.query(spec.command)).filter((row) => !pool || (row.database === pool.database && (!('user' in row) || row.user === pool.user)));
     const columns = spec.columns ?? (records[0] ? Object.keys(records[0]) : []);
     return { columns, rows: records.map((row) => columns.map((c) => row[c] ?? null)) };
   }

@@ -122,13 +122,13 @@ describe('the scenario runner (fake sessions)', () => {
     expect(r.message).to.match(/observer waited 50ms for \[\["0"\]\], last saw \[\["1"\]\]/);
   });
 
-  it('asks the pooler\'s console again until it gives the rows an admin step waits for, and diverges at the deadline with what it saw', async () => {
+  it('asks the pooler\'s console again until the pool\'s own rows (its database and role) are the ones an admin step waits for, and diverges at the deadline with what it saw', async () => {
     const waiting = ['0', '0', '1'];
     const asked: string[] = [];
     const onPooler = (ctx: ReturnType<typeof fakeContext>) => ({
       ...ctx,
       target: { ...ctx.target, spec: { id: 'pgbouncer:transaction', pooler: 'pgbouncer', mode: 'transaction', settings: {} } },
-      lane: { ...ctx.lane, consoles: { single: { query: async (c: string) => { asked.push(c); return [{ database: 'db', cl_waiting: waiting.shift() ?? '0' }]; } }, wide: { query: async () => [] } } },
+      lane: { ...ctx.lane, consoles: { single: { query: async (c: string) => { asked.push(c); return [{ database: 'db', user: 'app', cl_waiting: waiting.shift() ?? '0' }, { database: 'db', user: 'pc_trust', cl_waiting: '0' }, { database: 'other', user: 'app', cl_waiting: '0' }]; } }, wide: { query: async () => [] } } },
     });
     const step = { session: 'observer', admin: { pooler: 'pgbouncer', command: 'SHOW POOLS', pool: 'single', columns: ['cl_waiting'], until: [['1']] }, timeoutMs: 1000 } as const;
     const ok = await runScenario(withSteps([step]), onPooler(fakeContext({})));
