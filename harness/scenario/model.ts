@@ -139,8 +139,9 @@ export interface StepKinds {
       readonly pooler: string;
       readonly command: string;
       /**
-       * Only the rows of this lane pool: its database (the `database` column, as pgbouncer and
-       * Odyssey show it) and, where rows name one (`user`), the pool's own role.
+       * Only the rows of this lane pool: its database (the `database` column, as pgbouncer shows
+       * it; Odyssey's names the storage database, which both lane pools share) and, where rows
+       * name one (`user`), the pool's own role.
        */
       readonly pool?: PoolKind;
       /** Only these columns, in this order (a release that adds columns does not break the case). */

@@ -5,8 +5,8 @@
 // https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-CANCELING-REQUESTS
 //
 // b queues on the single pool (singleHeld: wait keeps it there in session pooling too); where the
-// pooler has an admin console poolcheck reads, the scenario goes on only once the console shows b
-// waiting, so the cancel meets the queue. Direct has no queue: b runs at once.
+// pooler's console shows its queue (pgbouncer), the scenario goes on only once b is seen waiting,
+// so the cancel meets the queue. Direct has no queue: b runs at once.
 import { queuedForSingleServer, waitUntilSleeping } from '../../harness/scenario/blocking.ts';
 import { defineScenario, step } from '../../harness/scenario/define.ts';
 

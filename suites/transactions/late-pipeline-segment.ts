@@ -9,8 +9,8 @@
 // A transaction pooler that releases the server at the first ReadyForQuery hands it, with the
 // client's messages still on it, to the client queued for it (b). b queues on the single pool
 // (singleHeld: wait keeps it there in session pooling too, where it gets the server when a
-// leaves); where poolcheck reads the pooler's console, the scenario goes on only once b is
-// seen waiting, so a pooler that gave b the server diverges there.
+// leaves); where the pooler's console shows its queue (pgbouncer), the scenario goes on only once
+// b is seen waiting, so a pooler that gave b the server diverges there.
 import { queuedForSingleServer } from '../../harness/scenario/blocking.ts';
 import { defineScenario, msg, observe, step } from '../../harness/scenario/define.ts';
 
