@@ -23,6 +23,9 @@ export default [
     docs: 'https://www.postgresql.org/docs/current/sql-alterrole.html',
     setup: [ROLE_SETTING],
     teardown: [ROLE_RESET],
+    // Drivers report a login's notices their own way (a log line, a callback set after connect) or
+    // not at all: only the raw client's are read here.
+    needs: ['protocol'],
     sessions: { a: { user: 'trust' } },
     steps: [
       { session: 'a', connect: true, expect: { notices: ['22023'] } },

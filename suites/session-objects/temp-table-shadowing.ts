@@ -7,8 +7,11 @@ import { defineScenario, step } from '../../harness/scenario/define.ts';
 
 const DOCS = 'https://www.postgresql.org/docs/current/sql-createtable.html#SQL-CREATETABLE-TEMPORARY';
 const PERMANENT = {
-  setup: ['CREATE TABLE public.{{t}} (owner text)', "INSERT INTO public.{{t}} VALUES ('permanent')"],
-  teardown: ['DROP TABLE IF EXISTS public.{{t}}'],
+  setup: [
+    'CREATE TABLE public.{{t}} (owner text)', "INSERT INTO public.{{t}} VALUES ('permanent')",
+    'CREATE TABLE public.{{u}} (owner text)', "INSERT INTO public.{{u}} VALUES ('permanent')",
+  ],
+  teardown: ['DROP TABLE IF EXISTS public.{{t}}, public.{{u}}'],
 };
 const WHICH = 'SELECT owner FROM {{t}}';
 
@@ -26,11 +29,14 @@ export default [
       step('a', WHICH, { expect: { rows: [['temporary']] } }),
       step('a', 'BEGIN'),
       step('a', WHICH, { expect: { rows: [['temporary']] } }),
+      step('a', "CREATE TEMP TABLE {{u}} (owner text); INSERT INTO {{u}} VALUES ('temporary')", { label: 'a second one, created inside the transaction' }),
+      step('a', 'COMMIT'),
+      step('a', 'BEGIN'),
       step('a', 'SELECT 1/0', { expect: { error: '22012' } }),
       step('a', 'ROLLBACK'),
-      step('a', WHICH, { label: 'after an aborted transaction', expect: { rows: [['temporary']] } }),
-      step('a', 'DROP TABLE {{t}}', { label: 'drops the temporary table, the first in the path' }),
-      step('a', WHICH, { expect: { rows: [['permanent']] } }),
+      step('a', `${WHICH} UNION ALL SELECT owner FROM {{u}}`, { label: 'after an aborted transaction', expect: { rows: [['temporary'], ['temporary']] } }),
+      step('a', 'DROP TABLE {{t}}, {{u}}', { label: 'drops both temporary tables, the first in the path' }),
+      step('a', `${WHICH} UNION ALL SELECT owner FROM {{u}}`, { expect: { rows: [['permanent'], ['permanent']] } }),
       step('a', 'SELECT count(*) FROM public.{{t}}', { expect: { rows: [['1']] } }),
     ],
   }),

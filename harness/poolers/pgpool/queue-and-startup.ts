@@ -3,6 +3,9 @@
 // (bookworm, PostgreSQL 15), 4.6.1 (trixie, 17) and 4.7.3 (sid, 18).
 import type { ProfileEntry } from '../profile.ts';
 
+/** pgpool adds a BEGIN of its own before a write sent by Parse outside a transaction block, and never commits it. */
+const INTERNAL_BEGIN = 'https://github.com/pgpool/pgpool2/issues/172';
+
 const EVERY_MODE: readonly ProfileEntry[] = [
   {
     scenarios: [
@@ -17,8 +20,30 @@ const EVERY_MODE: readonly ProfileEntry[] = [
   {
     scenarios: ['transactions/pipeline-execute-sent-past-ready-for-query'],
     versions: '<4.7',
-    reason: 'pgpool-II reports the ReadyForQuery of a Sync as in a transaction block (T) when the client\'s next Bind/Execute came in the same write: the implicit transaction that Sync ended was committed, and PostgreSQL reports I; a driver then believes a BEGIN is open',
-    link: 'https://www.postgresql.org/docs/current/protocol-message-formats.html#PROTOCOL-MESSAGE-FORMATS-READYFORQUERY',
+    reason: 'pgpool bug: an INSERT sent by Parse outside a transaction block runs inside a BEGIN pgpool adds and never commits, so the Sync that ends the pipeline\'s first segment answers ReadyForQuery T where PostgreSQL commits and says I',
+    link: INTERNAL_BEGIN,
+    source: 'issue',
+    divergence: { kind: 'messages' },
+  },
+  {
+    scenarios: ['session-objects/temp-table-shadow-not-seen-by-next-client', 'session-objects/temp-table-shadows-permanent-table'],
+    // The drivers that send a statement without parameters by Parse; pgjdbc sends a Query string
+    // of several statements as one pipeline.
+    drivers: ['postgres.js', 'asyncpg', 'asyncpg:pooler-safe', 'pgjdbc', 'pgjdbc:pooler-safe', 'pgx', 'pdo-pgsql', 'tokio-postgres'],
+    versions: '<4.7',
+    optional: true,
+    reason: 'pgpool bug: an INSERT this driver sends by Parse outside a transaction block runs inside a BEGIN pgpool adds and never commits: the other client\'s count misses it, and a later ROLLBACK takes it back',
+    link: INTERNAL_BEGIN,
+    source: 'issue',
+    divergence: { kind: 'rows' },
+  },
+  {
+    // Not wrong by the protocol (a server may deliver replies before Sync or Flush asks), but
+    // not what PostgreSQL does: a client that reads in order is unaffected.
+    scenarios: ['transactions/pipeline-execute-sent-past-ready-for-query'],
+    versions: '>=4.7',
+    reason: 'pgpool-II sends the replies of a Bind and Execute that follow a Sync in the same write at once, where PostgreSQL holds them until the next Sync or Flush; they arrive before the client asked for them',
+    link: 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY',
     source: 'observed',
     divergence: { kind: 'messages' },
   },
