@@ -37,3 +37,18 @@ export function waitUntilSleeping(mark: string): StepSpec {
     waitFor: { sql: `SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND query LIKE '%{{${mark}}}%' AND pid <> pg_backend_pid()`, rows: [['1']] },
   };
 }
+
+/**
+ * pgbouncer's console shows `waiting` clients queued for the single pool's server (cl_waiting in
+ * SHOW POOLS). Elsewhere these steps check nothing, and the scenario goes on at once: direct has
+ * no queue; pgpool-II's single pool does not accept the next client until its child is free;
+ * Odyssey's SHOW POOLS names each pool by its storage database, which the single and the wide
+ * pool share, so its single pool's row cannot be told apart.
+ */
+export function queuedForSingleServer(waiting: number): StepSpec[] {
+  return [{
+    session: 'observer',
+    admin: { pooler: 'pgbouncer', command: 'SHOW POOLS', pool: 'single', columns: ['cl_waiting'], until: [[String(waiting)]] },
+    label: `pgbouncer's console shows ${waiting} client(s) waiting for the single pool's server`,
+  }];
+}

@@ -31,20 +31,30 @@ function summarizeFull(r: StepResult): string {
 
 /**
  * ErrorResponse carries its SQLSTATE, ReadyForQuery its transaction status (I, T or E),
- * BackendKeyData its key's length in bytes, NegotiateProtocolVersion the version offered.
+ * BackendKeyData its key's length in bytes, NegotiateProtocolVersion the version offered and,
+ * when there are any, the options it did not recognise ('NegotiateProtocolVersion:3.0:_pq_.x').
  */
 export function messageLabel(m: ServerMessage): string {
   switch (m.type) {
     case 'ErrorResponse': return `ErrorResponse:${m.code}`;
     case 'ReadyForQuery': return `ReadyForQuery:${m.status}`;
     case 'BackendKeyData': return `BackendKeyData:${m.key.hex.length / 2}`;
-    case 'NegotiateProtocolVersion': return `NegotiateProtocolVersion:${protocolText(m.version)}`;
+    case 'NegotiateProtocolVersion': return `NegotiateProtocolVersion:${protocolText(m.version)}${m.options.length ? `:${m.options.join(',')}` : ''}`;
     default: return m.type;
   }
 }
 
-/** An expected label without a detail ('ReadyForQuery') accepts any ('ReadyForQuery:T'). */
-const labelMatches = (expected: string, got: string) => expected === got || (!expected.includes(':') && got.startsWith(`${expected}:`));
+/**
+ * An expected label without a detail ('ReadyForQuery') accepts any ('ReadyForQuery:T');
+ * NegotiateProtocolVersion's options are compared only where the label names them ('3.2:' for none).
+ */
+function labelMatches(expected: string, got: string): boolean {
+  if (expected === got || (!expected.includes(':') && got.startsWith(`${expected}:`))) return true;
+  const [name, version, options] = expected.split(':');
+  if (name !== 'NegotiateProtocolVersion') return false;
+  const [gotName, gotVersion, gotOptions = ''] = got.split(':');
+  return gotName === name && gotVersion === version && (options === undefined || options === gotOptions);
+}
 
 /** Bytes match only bytes; a saved value (text) matches bytes saved earlier (as \x and hex). */
 function cellMatches(expected: Cell, actual: Value, saved: ReadonlyMap<string, string>): boolean {

@@ -27,9 +27,13 @@ export type Cell = string | null | Bytes;
 /**
  * An expected reply message: its name, or with a detail: ErrorResponse with a SQLSTATE,
  * ReadyForQuery with its status, BackendKeyData with its key's length in bytes (4 in protocol
- * 3.0), NegotiateProtocolVersion with the version the server offers ('3.0').
+ * 3.0), NegotiateProtocolVersion with the version the server offers ('3.0'), and after it, where
+ * they matter, the protocol options it did not recognise, exactly ('3.2:_pq_.a,_pq_.b'; '3.2:'
+ * for none).
  */
-export type MessageLabel = MessageName | `ErrorResponse:${string}` | `ReadyForQuery:${TransactionStatus}` | `BackendKeyData:${number}` | `NegotiateProtocolVersion:${number}.${number}`;
+export type MessageLabel =
+  | MessageName | `ErrorResponse:${string}` | `ReadyForQuery:${TransactionStatus}` | `BackendKeyData:${number}`
+  | `NegotiateProtocolVersion:${number}.${number}` | `NegotiateProtocolVersion:${number}.${number}:${string}`;
 
 export interface Expect {
   /** The step must fail with this SQLSTATE. Without it, any error fails the step. */
@@ -134,12 +138,22 @@ export interface StepKinds {
     readonly admin: {
       readonly pooler: string;
       readonly command: string;
-      /** Only the rows of this lane pool's database (the `database` column, as pgbouncer and Odyssey show it). */
+      /**
+       * Only the rows of this lane pool: its database (the `database` column, as pgbouncer shows
+       * it; Odyssey's names the storage database, which both lane pools share) and, where rows
+       * name one (`user`), the pool's own role.
+       */
       readonly pool?: PoolKind;
       /** Only these columns, in this order (a release that adds columns does not break the case). */
       readonly columns?: readonly string[];
       /** Only on targets in these pooling modes (the pool's shape differs by mode); elsewhere it checks nothing. */
       readonly modes?: readonly string[];
+      /**
+       * Ask again until these are the rows (after `pool` and `columns`), up to the step's
+       * deadline, as waitFor does on the database: a state of the pooler's queue (a client
+       * waiting for the one server) that a scenario goes on from, and that direct never has.
+       */
+      readonly until?: readonly (readonly Cell[])[];
     };
   };
   /** Observer only: poll `sql` until its rows equal `rows`, or diverge at the deadline. */

@@ -157,13 +157,15 @@ class RunningScenario implements StepRun {
 
   connected(name: string): Session | undefined { return this.sessions.get(name); }
 
-  async admin(spec: StepOf<'admin'>['admin']): Promise<QueryResult | undefined> {
+  async admin(spec: StepOf<'admin'>['admin'], again = false): Promise<QueryResult | undefined> {
     const admin = this.ctx.lane.consoles?.[spec.pool ?? this.s.pool];
     const { pooler, mode } = this.ctx.target.spec;
     if (!admin || pooler !== spec.pooler || (spec.modes && !spec.modes.includes(mode ?? ''))) return undefined;
-    this.transcript.note(OBSERVER, `admin console: ${spec.command}`);
-    const database = spec.pool && this.ctx.lane.pools[spec.pool].database;
-    const records = (await admin.query(spec.command)).filter((row) => !database || row.database === database);
+    if (!again) this.transcript.note(OBSERVER, `admin console: ${spec.command}${spec.until ? ` (until it gives ${JSON.stringify(spec.until)})` : ''}`);
+    // A pooler's pool is a database and a role: the lane pool's rows are those of its role, not
+    // of the md5 or trust role a scenario may also have logged in with.
+    const pool = spec.pool && this.ctx.lane.pools[spec.pool];
+    const records = (await admin.query(spec.command)).filter((row) => !pool || (row.database === pool.database && (!('user' in row) || row.user === pool.user)));
     const columns = spec.columns ?? (records[0] ? Object.keys(records[0]) : []);
     return { columns, rows: records.map((row) => columns.map((c) => row[c] ?? null)) };
   }

@@ -53,7 +53,10 @@ function labelProblem(label: string): string | undefined {
   if (message === 'ReadyForQuery') return ['I', 'T', 'E'].includes(detail) ? undefined : `ReadyForQuery's status is I, T or E, not "${detail}"`;
   if (message === 'ErrorResponse') return isSqlState(detail) ? undefined : `"${label.slice(message.length + 1)}" is not a SQLSTATE (e.g. ErrorResponse:42P05)`;
   if (message === 'BackendKeyData') return /^\d+$/.test(detail) && Number(detail) >= 4 && Number(detail) <= 256 ? undefined : `BackendKeyData's detail is its key's length in bytes, 4 to 256, not "${detail}"`;
-  if (message === 'NegotiateProtocolVersion') return /^\d+\.\d+$/.test(detail) ? undefined : `NegotiateProtocolVersion's detail is the version the server offers, e.g. 3.0, not "${detail}"`;
+  if (message === 'NegotiateProtocolVersion') {
+    return /^\d+\.\d+(:(_pq_\.[^,:]+(,_pq_\.[^,:]+)*)?)?$/.test(detail) ? undefined
+      : `NegotiateProtocolVersion's detail is the version the server offers, e.g. 3.0, then maybe the options it did not recognise (3.2:_pq_.a,_pq_.b; 3.2: for none), not "${detail}"`;
+  }
   return `only ErrorResponse (a SQLSTATE), ReadyForQuery (a status: I, T or E), BackendKeyData (a key length) and NegotiateProtocolVersion (a version) take ":${detail}"`;
 }
 
@@ -157,7 +160,10 @@ const STEP_KIND_FIELDS: { readonly [K in StepKind]: FieldsOf<StepKinds[K]> } = {
   admin: {
     admin: req({
       kind: 'object',
-      fields: { pooler: req(text), command: req(text), pool: opt(oneOf(POOL_KINDS)), columns: opt({ kind: 'list', of: text, min: 1 }), modes: opt({ kind: 'list', of: text, min: 1 }) },
+      fields: {
+        pooler: req(text), command: req(text), pool: opt(oneOf(POOL_KINDS)), columns: opt({ kind: 'list', of: text, min: 1 }), modes: opt({ kind: 'list', of: text, min: 1 }),
+        until: opt(rows),
+      },
     }),
   },
   stress: { stress: req({ kind: 'object', fields: { clients: req(int(1)), rounds: req(int(1)), sequence: req(text) } }) },

@@ -36,8 +36,11 @@ export interface StepRun {
   backendGone(pid: number | undefined): Promise<void>;
   /** Collects a background step's result (it ran under its own name). */
   collect(name: string): Promise<StepResult>;
-  /** The rows of `command` on the admin console of a target that is `pooler`; undefined where there is none to ask. */
-  admin(spec: StepOf<'admin'>['admin']): Promise<QueryResult | undefined>;
+  /**
+   * The rows of `command` on the admin console of a target that is `pooler`; undefined where
+   * there is none to ask. `again`: a repeated ask of a poll, which the transcript does not repeat.
+   */
+  admin(spec: StepOf<'admin'>['admin'], again?: boolean): Promise<QueryResult | undefined>;
   /** Where the named session would connect: its pool of the lane. */
   poolOf(session: string): ConnInfo;
   /** The run's --stress-clients, which overrides a stress step's own count. */
@@ -110,6 +113,30 @@ async function resolveFunctions(messages: readonly FrontendMessage[], r: StepRun
 
 /** A saved value by reference ('$v' or 'v'); validation makes sure it was saved. */
 const savedValue = (r: StepRun, ref: string) => r.saved.get(ref.replace(/^\$/, ''));
+
+/** Expected rows as text, each '$v' cell replaced by the value saved as v. */
+const wantedRows = (r: StepRun, rows: StepOf<'waitFor'>['waitFor']['rows']) =>
+  show(rows.map((row) => row.map((c) => (typeof c === 'string' && /^\$\w+$/.test(c) ? savedValue(r, c) ?? c : c))));
+
+/**
+ * Asks `ask` until it gives `want` (rows shown as text), up to the step's deadline; at the
+ * deadline the step diverges with what was seen last. Undefined from `ask`: nothing to ask.
+ */
+async function pollRows(st: { readonly timeoutMs?: number }, r: StepRun, want: string, what: string, ask: (n: number) => Promise<QueryResult | undefined>): Promise<QueryResult | undefined> {
+  let last = '';
+  let n = 0;
+  try {
+    return await poll({ what: want, timeoutMs: r.timeout(st), maxIntervalMs: 15 }, async () => {
+      const q = await ask(n++);
+      if (!q) return { none: true } as const;
+      last = q.error ? `ERROR ${q.error.code}` : show(q.rows);
+      return last === want ? { q } : undefined;
+    }).then((got) => ('q' in got ? got.q : undefined));
+  } catch (err) {
+    if (err instanceof DeadlineError) throw new Mismatched('ground-truth', `${what} waited ${r.timeout(st)}ms for ${want}, last saw ${last}`);
+    throw err;
+  }
+}
 
 export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
   sql: {
@@ -226,10 +253,13 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
   },
   admin: {
     on: 'observer',
-    savedRefs: { text: [['admin', 'command']] },
+    savedRefs: { text: [['admin', 'command']], whole: [['admin', 'until']] },
     describe: (st, t) => `${st.admin.pooler} admin console: ${t.expand(st.admin.command)}`,
     observe: async (st, r) => {
-      const rows = await r.admin({ ...st.admin, command: r.templates.expand(st.admin.command) });
+      const spec = { ...st.admin, command: r.templates.expand(st.admin.command) };
+      const rows = st.admin.until
+        ? await pollRows(st, r, wantedRows(r, st.admin.until), 'the admin console', (n) => r.admin(spec, n > 0))
+        : await r.admin(spec);
       if (rows) return query(rows);
       r.transcript.note(st.session, `no ${st.admin.pooler} admin console on this target: the step checks nothing`);
       return done;
@@ -240,20 +270,10 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
     savedRefs: { text: [['waitFor', 'sql']], whole: [['waitFor', 'rows']] },
     describe: (st, t) => `wait until ${t.expand(st.waitFor.sql)} returns ${show(st.waitFor.rows)}`,
     observe: async (st, r) => {
-      const want = show(st.waitFor.rows.map((row) => row.map((c) => (typeof c === 'string' && /^\$\w+$/.test(c) ? savedValue(r, c) ?? c : c))));
-      let last = '';
-      try {
-        // How many polls it takes is timing: only the outcome goes to the transcript.
-        await poll({ what: want, timeoutMs: r.timeout(st), maxIntervalMs: 15 }, async () => {
-          const q = await r.observe(st.waitFor.sql, 'quiet');
-          last = q.error ? `ERROR ${q.error.code}` : show(q.rows);
-          return last === want ? true : undefined;
-        });
-        r.transcript.note('observer', `saw ${want}`);
-      } catch (err) {
-        if (err instanceof DeadlineError) throw new Mismatched('ground-truth', `observer waited ${r.timeout(st)}ms for ${want}, last saw ${last}`);
-        throw err;
-      }
+      // How many polls it takes is timing: only the outcome goes to the transcript.
+      const want = wantedRows(r, st.waitFor.rows);
+      await pollRows(st, r, want, 'observer', () => r.observe(st.waitFor.sql, 'quiet'));
+      r.transcript.note('observer', `saw ${want}`);
       return done;
     },
   },

@@ -80,7 +80,7 @@ sessions:
   a: { protocol: "3.2", startupParams: { _pq_.test: "on" } }
   b: { protocol: 196610 }
 steps:
-  - { session: a, connect: true, expect: { messages: [NegotiateProtocolVersion:3.0, AuthenticationOk, BackendKeyData:4, ReadyForQuery:I] } }
+  - { session: a, connect: true, expect: { messages: ["NegotiateProtocolVersion:3.0:_pq_.x", AuthenticationOk, BackendKeyData:4, ReadyForQuery:I] } }
   - session: a
     messages:
       - { type: Parse, name: s1, sql: "SELECT $1::int8" }
@@ -100,6 +100,7 @@ steps:
     const bad = good
       .replace('protocol: "3.2"', 'protocol: 3.2')
       .replace('BackendKeyData:4', 'BackendKeyData:2')
+      .replace('3.0:_pq_.x', '3.0:x')
       .replace('{ hex: "00 00 00 00 00 00 00 05" }', '{ hex: "0x05" }')
       .replace('paramFormats: [binary]', 'paramFormats: [bin]')
       .replace('function: "lo_creat(integer)"', 'fuction: "lo_creat(integer)"')
@@ -108,6 +109,7 @@ steps:
     const { broken: [b] } = loadCaseFile(write(bad), 'bad-wire.yaml', origin);
     const p = b.problems.join('\n');
     expect(p).to.match(/^bad-wire\.yaml:6:18: expected a protocol version: "3\.2" \(quoted: YAML reads 3\.2 as a number\), or 196610, got number 3\.2/m);
+    expect(p).to.match(/^bad-wire\.yaml:9:\d+: NegotiateProtocolVersion's detail is the version the server offers, e\.g\. 3\.0, then maybe the options it did not recognise \(3\.2:_pq_\.a,_pq_\.b; 3\.2: for none\), not "3\.0:x"/m);
     expect(p).to.match(/^bad-wire\.yaml:9:\d+: BackendKeyData's detail is its key's length in bytes, 4 to 256, not "2"/m);
     expect(p).to.match(/^bad-wire\.yaml:13:\d+: "0x05" is not hex/m);
     expect(p).to.match(/^bad-wire\.yaml:13:\d+: "bin" is not one of "text", "binary"/m);

@@ -45,6 +45,20 @@ describe('expectations', () => {
     expect(text({ messages: ['AuthenticationOk', 'BackendKeyData:4', 'ReadyForQuery'] }, login, saved)).to.match(/expected messages/);
   });
 
+  it('compares the options NegotiateProtocolVersion lists only where the label names them', () => {
+    const login = (options: string[]): StepResult => ({
+      kind: 'query', result: { rows: [], columns: [] },
+      messages: [{ type: 'NegotiateProtocolVersion', version: 196610, options }, { type: 'ReadyForQuery', status: 'I' }],
+    });
+    const listed = login(['_pq_.a', '_pq_.b']);
+    expect(text({ messages: ['NegotiateProtocolVersion:3.2', 'ReadyForQuery'] }, listed, saved)).to.equal(undefined);
+    expect(text({ messages: ['NegotiateProtocolVersion:3.2:_pq_.a,_pq_.b', 'ReadyForQuery'] }, listed, saved)).to.equal(undefined);
+    expect(text({ messages: ['NegotiateProtocolVersion:3.2:_pq_.a', 'ReadyForQuery'] }, listed, saved)).to.match(/expected messages/);
+    expect(text({ messages: ['NegotiateProtocolVersion:3.2:', 'ReadyForQuery'] }, listed, saved)).to.match(/expected messages/);
+    expect(text({ messages: ['NegotiateProtocolVersion:3.2:', 'ReadyForQuery'] }, login([]), saved)).to.equal(undefined);
+    expect(text({ messages: ['NegotiateProtocolVersion:3.0:_pq_.a,_pq_.b', 'ReadyForQuery'] }, listed, saved)).to.match(/expected messages/);
+  });
+
   it('checks equality and difference against saved values', () => {
     expect(text({ equals: '$v' }, rows(['7']), saved)).to.equal(undefined);
     expect(text({ notEquals: '$v' }, rows(['7']), saved)).to.match(/other than \$v \(7\)/);

@@ -52,6 +52,7 @@ const VERIFIED_PATHS: Readonly<Record<string, Verified>> = {
   'sources/include/parser.h': ODYSSEY,
   'docs/features/pooling.md': ODYSSEY,
   'docs/configuration/rules.md': ODYSSEY,
+  'docs/configuration/global.md': ODYSSEY,
   'src/backend/tcop/postgres.c': { repo: 'postgres/postgres', commit: '9d9b9d46f3c509c722ebbf2a1e7dc6296a6c711d' },
   'docs/content/stable/additional-features/connection-manager-ysql/ycm-setup.md': { repo: 'yugabyte/yugabyte-db', commit: '0bf70664a3b43638ead2e10867ec5370f207ca64' },
 };
@@ -85,8 +86,9 @@ function linkProblem(link: string): string | undefined {
   if (url.search) return 'has a query string';
   if (url.hostname === 'github.com') {
     const issue = /^\/[\w.-]+\/[\w.-]+\/(issues|pull)\/[1-9]\d*$/.test(url.pathname);
+    const commit = /^\/[\w.-]+\/[\w.-]+\/commit\/[0-9a-f]{40}$/.test(url.pathname);
     const blob = /^\/([\w.-]+\/[\w.-]+)\/blob\/[\w.-]+\/(.+)$/.exec(url.pathname);
-    if (!issue && !blob) return 'a GitHub link must be owner/repo/issues/N, owner/repo/pull/N or owner/repo/blob/REF/PATH';
+    if (!issue && !commit && !blob) return 'a GitHub link must be owner/repo/issues/N, owner/repo/pull/N, owner/repo/commit/SHA (40 digits) or owner/repo/blob/REF/PATH';
     if (issue && url.hash) return 'an issue or pull request link without an anchor';
     if (blob && VERIFIED_PATHS[blob[2]]?.repo !== blob[1]) return `${blob[1]}: ${blob[2]} is not a verified path of that repository`;
   }

@@ -34,7 +34,7 @@ describe('the scenario runner (fake sessions)', () => {
     expect((await run(steps(['NegotiateProtocolVersion:3.0', 'AuthenticationOk', 'BackendKeyData:4', 'ReadyForQuery:I']), script).result).outcome).to.equal('pass');
     const r = await run(steps(['AuthenticationOk', 'BackendKeyData', 'ReadyForQuery']), script).result;
     expect(r.outcome).to.equal('diverge');
-    expect(r.message).to.match(/expected messages AuthenticationOk, BackendKeyData, ReadyForQuery, got no rows \[NegotiateProtocolVersion:3\.0, /);
+    expect(r.message).to.match(/expected messages AuthenticationOk, BackendKeyData, ReadyForQuery, got no rows \[NegotiateProtocolVersion:3\.0:_pq_\.x, /);
   });
 
   it('diverges at the step whose rows differ, naming the step and what was expected', async () => {
@@ -120,6 +120,26 @@ describe('the scenario runner (fake sessions)', () => {
     const r = await run([{ session: 'observer', waitFor: { sql: 'SELECT count(*) FROM x', rows: [['0']] }, timeoutMs: 50 }], { observer: () => [['1']] }).result;
     expect(r.outcome).to.equal('diverge');
     expect(r.message).to.match(/observer waited 50ms for \[\["0"\]\], last saw \[\["1"\]\]/);
+  });
+
+  it('asks the pooler\'s console again until the pool\'s own rows (its database and role) are the ones an admin step waits for, and diverges at the deadline with what it saw', async () => {
+    const waiting = ['0', '0', '1'];
+    const asked: string[] = [];
+    const onPooler = (ctx: ReturnType<typeof fakeContext>) => ({
+      ...ctx,
+      target: { ...ctx.target, spec: { id: 'pgbouncer:transaction', pooler: 'pgbouncer', mode: 'transaction', settings: {} } },
+      lane: { ...ctx.lane, consoles: { single: { query: async (c: string) => { asked.push(c); return [{ database: 'db', user: 'app', cl_waiting: waiting.shift() ?? '0' }, { database: 'db', user: 'pc_trust', cl_waiting: '0' }, { database: 'other', user: 'app', cl_waiting: '0' }]; } }, wide: { query: async () => [] } } },
+    });
+    const step = { session: 'observer', admin: { pooler: 'pgbouncer', command: 'SHOW POOLS', pool: 'single', columns: ['cl_waiting'], until: [['1']] }, timeoutMs: 1000 } as const;
+    const ok = await runScenario(withSteps([step]), onPooler(fakeContext({})));
+    expect(ok.outcome).to.equal('pass');
+    expect(asked).to.deep.equal(['SHOW POOLS', 'SHOW POOLS', 'SHOW POOLS']);
+    expect((ok.transcript ?? '').match(/-- admin console: SHOW POOLS/g)).to.have.length(1);
+    const late = await runScenario(withSteps([{ ...step, timeoutMs: 50 }]), onPooler(fakeContext({})));
+    expect(late.outcome).to.equal('diverge');
+    expect(late.message).to.match(/the admin console waited 50ms for \[\["1"\]\], last saw \[\["0"\]\]/);
+    // Direct has no console: nothing to wait for.
+    expect((await run([step]).result).outcome).to.equal('pass');
   });
 
   it('makes a failure of its own observer connection an error, never a finding', async () => {

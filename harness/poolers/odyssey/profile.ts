@@ -12,6 +12,7 @@
 // go), with pool_discard the whole of it (the client's prepared statements go too).
 import type { Profile, ProfileEntry } from '../profile.ts';
 import { protocolEdges } from './protocol-edges.ts';
+import { queueAndStartupEntries } from './queue-and-startup.ts';
 
 const POOLING = 'https://github.com/yandex/odyssey/blob/master/docs/features/pooling.md';
 const RULES = 'https://github.com/yandex/odyssey/blob/master/docs/configuration/rules.md';
@@ -366,7 +367,7 @@ export const odysseyProfile: Profile = {
   checked: ['1.5.2'],
   publishedFeatureMaps: [PUBLISHED_MAP],
   modes: {
-    session: [...EVERY_MODE, ...protocolEdges.session],
-    transaction: [...EVERY_MODE, ...SESSION_STATE_RESET, ...PREPARED_STATEMENTS_RESERVED, ...PREPARED_STATEMENTS_DISCARDED, ...protocolEdges.transaction],
+    session: [...EVERY_MODE, ...protocolEdges.session, ...queueAndStartupEntries.session],
+    transaction: [...EVERY_MODE, ...SESSION_STATE_RESET, ...PREPARED_STATEMENTS_RESERVED, ...PREPARED_STATEMENTS_DISCARDED, ...protocolEdges.transaction, ...queueAndStartupEntries.transaction],
   },
 };

@@ -6,6 +6,7 @@
 // PostgreSQL 18), each also with max_prepared_statements=0.
 import type { Profile, ProfileEntry } from '../profile.ts';
 import { protocolEdges } from './protocol-edges.ts';
+import { queueAndStartupEntries } from './queue-and-startup.ts';
 
 const FEATURES = 'https://www.pgbouncer.org/features.html';
 const CHANGELOG = 'https://www.pgbouncer.org/changelog.html';
@@ -437,8 +438,8 @@ export const pgbouncerProfile: Profile = {
     { link: FEATURES, versions: '>=1.21', modes: { session: SESSION_MAP, transaction: TRANSACTION_MAP_SINCE_1_21 } },
   ],
   modes: {
-    session: [...EVERY_MODE, ...protocolEdges.session],
-    transaction: [...EVERY_MODE, ...TRANSACTION_POOLING, ...protocolEdges.transaction],
-    statement: [...EVERY_MODE, ...TRANSACTION_POOLING, NO_TRANSACTION_BLOCKS, ...protocolEdges.statement],
+    session: [...EVERY_MODE, ...protocolEdges.session, ...queueAndStartupEntries.session],
+    transaction: [...EVERY_MODE, ...TRANSACTION_POOLING, ...protocolEdges.transaction, ...queueAndStartupEntries.transaction],
+    statement: [...EVERY_MODE, ...TRANSACTION_POOLING, NO_TRANSACTION_BLOCKS, ...protocolEdges.statement, ...queueAndStartupEntries.statement],
   },
 };
