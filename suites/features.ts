@@ -17,7 +17,7 @@ export const features: readonly Feature[] = [
   {
     id: 'set-reset', title: 'SET/RESET',
     scenarios: [
-      'session-state/set-*', 'session-state/reset-*', 'session-state/search-path-*', 'session-state/custom-setting-*', 'session-state/discard-all-*',
+      'session-state/set-*', 'session-state/reset-*', 'session-state/search-path-*', 'session-state/quoted-search-path-*', 'session-state/custom-setting-*', 'session-state/discard-all-*',
       'parameter-status/statement-timeout-*', 'parameter-status/extra-float-digits-*', 'parameter-status/intervalstyle-kept-per-client',
       'parameter-status/reset-reported', 'parameter-status/reset-all-reported', 'parameter-status/discard-all-reported', 'parameter-status/set-*',
       'abnormal-exits/abrupt-close-after-set*',
