@@ -13,11 +13,11 @@ export const features: readonly Feature[] = [
       'session-state/application-name-*', 'parameter-status/application-name-*', 'parameter-status/reset-all-restores-startup-application-name',
     ],
   },
-  { id: 'other-startup-parameters', title: 'Other startup parameters (options, extra_float_digits, custom settings)', scenarios: ['auth-transport/startup-*'] },
+  { id: 'other-startup-parameters', title: 'Other startup parameters (options, extra_float_digits, custom settings)', scenarios: ['auth-transport/startup-*', 'auth-transport/options-*', 'auth-transport/warning-during-login-*'] },
   {
     id: 'set-reset', title: 'SET/RESET',
     scenarios: [
-      'session-state/set-*', 'session-state/reset-*', 'session-state/search-path-*', 'session-state/quoted-search-path-*', 'session-state/custom-setting-*', 'session-state/discard-all-*',
+      'session-state/set-*', 'session-state/reset-*', 'session-state/search-path-*', 'session-state/two-sets-*', 'session-state/quoted-search-path-*', 'session-state/custom-setting-*', 'session-state/discard-all-*',
       'parameter-status/statement-timeout-*', 'parameter-status/extra-float-digits-*', 'parameter-status/intervalstyle-kept-per-client',
       'parameter-status/reset-reported', 'parameter-status/reset-all-reported', 'parameter-status/discard-all-reported', 'parameter-status/set-*',
       'abnormal-exits/abrupt-close-after-set*',
@@ -31,7 +31,7 @@ export const features: readonly Feature[] = [
       'abnormal-exits/abrupt-close-ends-listen',
     ],
   },
-  { id: 'role-settings', title: 'Role and database settings (ALTER ROLE / DATABASE SET)', scenarios: ['parameter-status/alter-role-*'] },
+  { id: 'role-settings', title: 'Role and database settings (ALTER ROLE / DATABASE SET)', scenarios: ['parameter-status/alter-role-*', 'session-state/role-and-database-settings-*'] },
   { id: 'notify', title: 'NOTIFY', scenarios: ['session-objects/notify-*'] },
   {
     id: 'cursors-without-hold', title: 'WITHOUT HOLD cursors (and protocol-level portals)',
@@ -56,7 +56,7 @@ export const features: readonly Feature[] = [
   { id: 'temp-tables-on-commit-drop', title: 'ON COMMIT DROP temp tables', scenarios: ['session-objects/temp-table-on-commit-drop', 'transactions/pipeline-is-one-implicit-transaction'] },
   {
     id: 'temp-tables-preserve-delete-rows', title: 'PRESERVE/DELETE ROWS temp tables',
-    scenarios: ['session-state/temp-table-*', 'session-objects/temp-table-on-commit-delete-rows', 'session-objects/temp-table-*-rows-*', 'abnormal-exits/abrupt-close-drops-temp-table'],
+    scenarios: ['session-state/temp-table-*', 'session-objects/temp-table-on-commit-delete-rows', 'session-objects/temp-table-*-rows-*', 'session-objects/temp-table-shadow*', 'abnormal-exits/abrupt-close-drops-temp-table'],
   },
   { id: 'cached-plan-reset', title: 'Cached plan reset', scenarios: ['session-state/cached-plan-*', 'session-state/prepared-plan-*', 'prepared-statements/cached-plan-*'] },
   { id: 'load', title: 'LOAD statement', scenarios: ['session-objects/load-*'] },
@@ -73,12 +73,13 @@ export const features: readonly Feature[] = [
   { id: 'copy', title: 'COPY', scenarios: ['protocol-framing/copy-*'] },
   {
     id: 'protocol-framing', title: 'Pipelining and message framing',
-    scenarios: ['protocol-framing/many-*', 'protocol-framing/flush-*', 'protocol-framing/error-mid-*', 'protocol-framing/portal-*', 'protocol-framing/empty-query', 'protocol-framing/messages-split-*', 'protocol-framing/message-larger-*', 'protocol-framing/terminate-*', 'protocol-framing/notice-*',
+    scenarios: ['protocol-framing/many-*', 'protocol-framing/flush-*', 'protocol-framing/error-mid-*', 'protocol-framing/portal-*', 'protocol-framing/empty-query', 'protocol-framing/messages-split-*', 'protocol-framing/message-larger-*', 'protocol-framing/terminate-*', 'protocol-framing/notice-*', 'protocol-framing/parameter-status-inside-*',
       'protocol-framing/large-*', 'protocol-framing/statement-name-*', 'protocol-framing/pipelined-*', 'protocol-framing/simple-*', 'protocol-framing/query-function-*',
       'protocol-framing/function-call-*', 'protocol-framing/binary-*', 'protocol-framing/message-too-*', 'protocol-framing/message-length-*', 'protocol-framing/unknown-*',
     ],
   },
   { id: 'authentication', title: 'Authentication (SCRAM, md5, trust, refusal)', scenarios: ['auth-transport/*-login', 'auth-transport/wrong-password-refused'] },
+  { id: 'protocol-version', title: 'Protocol version negotiation (3.2, _pq_ options)', scenarios: ['auth-transport/protocol-*'] },
   { id: 'tls', title: 'TLS to the pooler', scenarios: ['auth-transport/tls-*'] },
   { id: 'client-exit-cleanup', title: 'Cleanup after a client exits mid-session', scenarios: ['abnormal-exits/*'] },
   {
