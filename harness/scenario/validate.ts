@@ -59,7 +59,7 @@ export function checkScenario(spec: unknown, source: string, origin: Origin = { 
     const dropped = data.steps.some((st, j) => j > index && isRecord(st) && st.session === session && st.disconnect !== undefined);
     if (!awaited.has(name) && !dropped) problems.push({ path: ['steps', index, 'background'], message: `background step "${name}" is never awaited (or its session disconnected)` });
   }
-  problems.push(...knownModeProblems(data));
+  problems.push(...knownModeProblems(data), ...objectProblems(data));
   // In the order they were written: the scenario's own keys, then step by step.
   const order = (p: Problem) => (p.path[0] === 'steps' && typeof p.path[1] === 'number' ? p.path[1] : -1);
   return problems.length ? { ok: false, problems: problems.sort((a, b) => order(a) - order(b)) } : { ok: true, scenario: { ...data, steps, source, origin }, warnings: weakChecks(steps) };
@@ -120,6 +120,29 @@ function savedRefs(st: Step): Array<{ readonly name: string; readonly path: Path
   for (const how of ['text', 'whole', 'name'] as const) for (const path of fields[how] ?? []) visit(at(st, path), path, how);
   visit(st.expect, ['expect'], 'whole');
   return out;
+}
+
+/**
+ * What sessions say about the scenario's own roles and databases (scenario-objects.ts): the
+ * ones they name exist in the scenario, a session logs in as one role only, and a session on a
+ * database of its own has no single pool (the pooler serves it through a catch-all entry).
+ */
+function objectProblems(spec: ScenarioSpec): Problem[] {
+  const problems: Problem[] = [];
+  const roles = isRecord(spec.roles) ? Object.keys(spec.roles) : [];
+  const databases = isRecord(spec.databases) ? Object.keys(spec.databases) : [];
+  for (const key of roles.filter((k) => databases.includes(k))) problems.push({ path: ['databases', key], message: `"${key}" names a role too: {{${key}}} would be both` });
+  if (!isRecord(spec.sessions)) return problems;
+  for (const [name, session] of Object.entries(spec.sessions)) {
+    if (!isRecord(session)) continue;
+    const at = (key: string, message: string) => problems.push({ path: ['sessions', name, key], message });
+    if (typeof session.role === 'string' && !roles.includes(session.role)) at('role', `role "${session.role}" is not one of the scenario's roles${didYouMean(session.role, roles)}; declared: ${roles.join(', ') || 'none'}`);
+    if (typeof session.database === 'string' && !databases.includes(session.database)) at('database', `database "${session.database}" is not one of the scenario's databases${didYouMean(session.database, databases)}; declared: ${databases.join(', ') || 'none'}`);
+    if (session.role !== undefined && session.user !== undefined) at('user', 'a session logs in as `role` (one of the scenario\'s) or as `user` (a fixed one), not both');
+    const pool = session.pool ?? spec.pool;
+    if (session.database !== undefined && pool === 'single') at('database', 'a session on one of the scenario\'s databases connects through the pooler\'s entry for databases it does not list, in the wide pool: say `pool: wide`');
+  }
+  return problems;
 }
 
 /** A known issue's modes must be modes its pooler has, where poolcheck knows the pooler. */

@@ -3,11 +3,13 @@ import type { ConnInfo } from '../kernel/conn-info.ts';
 import { ConnectionLostError } from '../kernel/errors.ts';
 import type { AdminConsole, PoolKind, ResetTools } from '../poolers/pooler-adapter.ts';
 import { ControlConnection } from './control-connection.ts';
+import { MD5_USER, TRUST_USER } from './postgres-cluster.ts';
 
 export function resetTools(consoles: Readonly<Record<PoolKind, AdminConsole>>, pools: Readonly<Record<PoolKind, ConnInfo>>, terminateBackends: () => Promise<void>): ResetTools {
   return {
     consoles, terminateBackends,
     pools: { single: pools.single.database, wide: pools.wide.database },
+    roles: [...new Set([pools.single.user, pools.wide.user, MD5_USER, TRUST_USER])],
     async asClient(pool, sqls, user) {
       const c = new ControlConnection({ ...pools[pool], user: user ?? pools[pool].user }, `reset client of the ${pool} pool`);
       try {

@@ -1,6 +1,7 @@
 import type { PoolShapes } from '../poolers/pool-shape.ts';
 import type { TargetFacts } from '../poolers/profile.ts';
 import type { AdminConsole, PoolKind } from '../poolers/pooler-adapter.ts';
+import type { ScenarioReach } from '../poolers/scenario-reach.ts';
 import type { ServerMessage } from '../wire/messages.ts';
 import type { Transcript } from '../wire/transcript.ts';
 import type { ConnInfo } from '../kernel/conn-info.ts';
@@ -49,6 +50,8 @@ export interface StartedTarget {
   readonly facts: TargetFacts;
   /** What each pool of a lane is (pool-shape.ts); absent for PostgreSQL itself, where every client has a backend of its own. */
   readonly shapes?: PoolShapes;
+  /** How the roles and databases a scenario creates reach the server (scenario-reach.ts); absent for PostgreSQL itself, which has them. */
+  readonly reach?: ScenarioReach;
   /** Why a server of this target stopped on its own, if one did. */
   failure(): string | undefined;
   stop(): Promise<void>;
