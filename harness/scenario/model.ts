@@ -114,6 +114,11 @@ export interface StepKinds {
   readonly connect: { readonly connect: true };
   /** Close the session: 'terminate' sends Terminate, 'abrupt' drops the socket. */
   readonly disconnect: { readonly disconnect: 'terminate' | 'abrupt' };
+  /**
+   * The session's first and only step: its StartupMessage, then a dropped socket when the server
+   * asks for its password or SASL exchange, as a client that gives up mid-login. Raw only.
+   */
+  readonly abandonLogin: { readonly abandonLogin: true };
   /** Wait (up to the step's deadline) for a notification on this channel template ('ch' = {{ch}}). */
   readonly waitNotification: { readonly waitNotification: string };
   /** Wait for a background step of the same session to finish; its result meets `expect`. */

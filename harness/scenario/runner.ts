@@ -115,7 +115,7 @@ class RunningScenario implements StepRun {
 
   constructor(private readonly s: Scenario, private readonly ctx: RunContext, private readonly plan: PoolPlan) {
     this.templates = new Templates(ctx.namePrefix, this.saved);
-    this.objects = new ScenarioObjects(s, this.templates);
+    this.objects = new ScenarioObjects(s, this.templates, ctx.target.postgresVersion);
     this.wireLevel = ctx.driver.capabilities.has('protocol');
     this.watch = new PremiseWatch(plan, {
       backends: async () => new Set((await ctx.lane.observer.query(LANE_BACKENDS, Transcript.none(), ctx.stepTimeoutMs))
@@ -153,6 +153,13 @@ class RunningScenario implements StepRun {
   }
 
   poolOf(session: string): ConnInfo { return this.ctx.lane.pools[this.plan.pools.get(session) ?? this.s.sessions[session]?.pool ?? this.s.pool]; }
+
+  loginOf(session: string): ConnInfo {
+    const conn = this.poolOf(session);
+    const spec = this.s.sessions[session] ?? {};
+    const fixed = spec.user === 'md5' ? MD5_USER : spec.user === 'trust' ? TRUST_USER : spec.user === 'empty' ? '' : conn.user;
+    return { ...conn, ...sessionLogin(spec, this.s, this.templates, { user: fixed, password: conn.password, database: conn.database }) };
+  }
 
   get stressClients(): number | undefined { return this.ctx.stressClients; }
 
@@ -285,11 +292,9 @@ class RunningScenario implements StepRun {
     if (this.closed.has(name)) throw new InvalidScenarioError(`session ${name} was disconnected earlier in the scenario`);
     const spec = this.s.sessions[name];
     const pool = this.plan.pools.get(name) ?? spec.pool ?? this.s.pool;
-    const conn = this.ctx.lane.pools[pool];
     const moved = this.plan.moved.get(name);
     if (moved) this.transcript.note(name, moved);
-    const fixed = spec.user === 'md5' ? MD5_USER : spec.user === 'trust' ? TRUST_USER : spec.user === 'empty' ? '' : conn.user;
-    const login = sessionLogin(spec, this.s, this.templates, { user: fixed, password: conn.password, database: conn.database });
+    const login = this.loginOf(name);
     const password = spec.password === 'wrong' ? ' with a wrong password' : spec.password ? ' with another password' : '';
     const database = spec.database === undefined ? '' : ` to database ${login.database}`;
     this.transcript.note(name, `connect via ${this.ctx.driver.id} to the ${pool} pool${database} as ${JSON.stringify(login.user)}${password}${spec.tls ? ' over TLS' : ''}`);
@@ -297,7 +302,7 @@ class RunningScenario implements StepRun {
     const connecting = performance.now();
     try {
       session = await this.ctx.driver.connect({
-        conn: { ...conn, ...login },
+        conn: login,
         label: name, transcript: this.transcript, timeoutMs: this.ctx.stepTimeoutMs,
         applicationName: spec.applicationName, tls: spec.tls, startupParams: spec.startupParams, protocol: spec.protocol === undefined ? undefined : protocolNumber(spec.protocol),
       });

@@ -151,6 +151,7 @@ const STEP_KIND_FIELDS: { readonly [K in StepKind]: FieldsOf<StepKinds[K]> } = {
   },
   connect: { connect: req({ kind: 'literal', value: true }) },
   disconnect: { disconnect: req(oneOf(['terminate', 'abrupt'])) },
+  abandonLogin: { abandonLogin: req({ kind: 'literal', value: true }) },
   waitNotification: { waitNotification: req(text) },
   await: { await: req(name) },
   waitFor: { waitFor: req({ kind: 'object', fields: { sql: req(text), rows: req(rows) } }) },

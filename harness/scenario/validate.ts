@@ -28,6 +28,8 @@ interface Seen {
   readonly saved: Set<string>;
   readonly background: Map<string, { readonly session: string; readonly index: number }>;
   readonly disconnected: Set<string>;
+  /** Sessions an earlier step ran on. */
+  readonly stepped: Set<string>;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -39,7 +41,7 @@ export function checkScenario(spec: unknown, source: string, origin: Origin = { 
   const data = normalize(spec, SCENARIO_SCHEMA) as ScenarioSpec;
   // A step with a problem of its own is not cross-checked: its kind or fields may be anything.
   const sound = (i: number) => !problems.some((p) => p.path[0] === 'steps' && p.path[1] === i);
-  const seen: Seen = { sessions: isRecord(data.sessions) ? Object.keys(data.sessions) : [], saved: new Set(), background: new Map(), disconnected: new Set() };
+  const seen: Seen = { sessions: isRecord(data.sessions) ? Object.keys(data.sessions) : [], saved: new Set(), background: new Map(), disconnected: new Set(), stepped: new Set() };
   const steps: Step[] = [];
   data.steps.forEach((st, i) => {
     const kind = STEP_KIND_NAMES.find((k) => isRecord(st) && st[k as keyof StepSpec] !== undefined);
@@ -51,7 +53,8 @@ export function checkScenario(spec: unknown, source: string, origin: Origin = { 
     // Names a step declares count even when it is broken, so one mistake is reported once.
     if (isRecord(st) && typeof st.background === 'string') seen.background.set(st.background, { session: String(st.session), index: i });
     for (const key of ['save', 'savePid'] as const) if (isRecord(st) && typeof st[key] === 'string') seen.saved.add(st[key]);
-    if (isRecord(st) && st.disconnect !== undefined) seen.disconnected.add(String(st.session));
+    if (isRecord(st) && (st.disconnect !== undefined || st.abandonLogin !== undefined)) seen.disconnected.add(String(st.session));
+    if (isRecord(st)) seen.stepped.add(String(st.session));
   });
   const awaited = new Set(steps.flatMap((st) => (st.kind === 'await' ? [st.await] : [])));
   for (const [name, { index, session }] of seen.background) {
@@ -84,6 +87,8 @@ function stepProblems(st: Step, seen: Seen): Problem[] {
     else if (owner.session !== st.session) at(['session'], `await "${st.await}" must be on session ${owner.session}`);
     else if (seen.disconnected.has(st.session)) at(['await'], `await "${st.await}" comes after session ${st.session} disconnected: its answer is abandoned then (leave the await out)`);
   }
+  if (st.kind === 'abandonLogin' && seen.stepped.has(st.session)) at(['abandonLogin'], `abandonLogin must be session ${st.session}'s first step: it is a login given up`);
+  if (st.kind !== 'abandonLogin' && st.kind !== 'await' && !onObserver && seen.disconnected.has(st.session)) at(['session'], `session ${st.session} is gone by then (disconnected, or its login abandoned)`);
   // Direct has no admin console: a value it should give would be missing there.
   if (st.kind === 'admin' && (st.save || st.savePid)) at([st.save ? 'save' : 'savePid'], 'an admin step cannot save a value: on direct (and other targets) it reads nothing');
   if (st.kind === 'messages' && !st.messages.some((m) => ['Sync', 'Query', 'FunctionCall', 'Terminate'].includes(m.type)) && !st.until) {
