@@ -23,14 +23,16 @@ const APP = { user: 'poolcheck', password: 'app-pw', database: 'pc_single_0' };
 
 describe('a scenario\'s own roles and databases', () => {
   it('are made on the observer under run-unique names, roles with a SCRAM secret the same in every run', () => {
-    const made = new ScenarioObjects(base, new Templates('pc9_4', new Map())).creation();
+    const made = new ScenarioObjects(base, new Templates('pc9_4', new Map()), '15.20 (Debian 15.20-0+deb12u1)').creation();
     expect(made.map((c) => c.sql.replace(/'SCRAM-SHA-256\$4096:[^']+'/, '<secret>'))).to.deep.equal([
-      'CREATE DATABASE pc9_4_d',
+      'CREATE DATABASE pc9_4_d STRATEGY = FILE_COPY',
       'CREATE ROLE pc9_4_r LOGIN PASSWORD <secret>',
       'CREATE ROLE pc9_4_q NOLOGIN CONNECTION LIMIT 2 PASSWORD <secret>',
     ]);
-    const again = new ScenarioObjects(base, new Templates('pc9_5', new Map())).creation();
+    const again = new ScenarioObjects(base, new Templates('pc9_5', new Map()), '14.9').creation();
     expect(again[1].sql.replace('pc9_5', 'pc9_4')).to.equal(made[1].sql);
+    // Before 15 there is one way to copy a database, and no STRATEGY.
+    expect(again[0].sql).to.equal('CREATE DATABASE pc9_5_d');
   });
 
   it('are dropped by oid whatever they are called by then: databases with FORCE, then each role after its backends end', async () => {
