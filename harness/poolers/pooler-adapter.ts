@@ -36,6 +36,8 @@ export interface ResetTools {
   readonly consoles: Readonly<Record<PoolKind, AdminConsole>>;
   /** The database name clients use for each of the lane's pools. */
   readonly pools: Readonly<Record<PoolKind, string>>;
+  /** The lane's database on the server, which both pools' server connections are logged in to. */
+  readonly database: string;
   /**
    * The roles the lane's pools are rendered for (the app role, the md5 and trust roles): the
    * reset empties their server connections. Servers of a scenario's own roles and databases are

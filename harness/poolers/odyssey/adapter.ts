@@ -100,7 +100,7 @@ export const odyssey: PoolerAdapter = {
   },
   profile: odysseyProfile,
 
-  async resetServers({ consoles, pools, roles, terminateBackends, asClient }) {
+  async resetServers({ consoles, database, roles, terminateBackends, asClient }) {
     const admin = consoles.single;
     // Odyssey does not watch an idle server's socket: a backend ended behind its back stays in
     // the pool, and the next client's query meets its FATAL 57P01. Its console has no command
@@ -115,9 +115,9 @@ export const odyssey: PoolerAdapter = {
     });
     // Only the lane's own routes: the lookup route's servers serve the next auth_query, and a
     // route of a scenario's own role or database (`default` rules) is never asked for again once
-    // its scenario dropped them (its backends ended with them).
-    const dbs = new Set(Object.values(pools));
-    const mine = (s: Record<string, string | null>) => dbs.has(String(s.database)) && roles.includes(String(s.user));
+    // its scenario dropped them (its backends ended with them). SHOW SERVERS names a server's
+    // database as the server has it (1.5.2: the storage_db), not the route's.
+    const mine = (s: Record<string, string | null>) => s.database === database && roles.includes(String(s.user));
     let servers: Array<Record<string, string | null>> = [];
     await poll({ what: 'Odyssey to hold no server connection', timeoutMs: TIMEOUT_MS.poolerReset, seen: () => `${servers.length} left` }, async () => {
       servers = (await admin.query('SHOW SERVERS')).filter(mine);
