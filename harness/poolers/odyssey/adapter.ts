@@ -26,10 +26,7 @@ const quote = (v: string | number, what = 'a value') => `"${configValue(ODYSSEY_
 
 /**
  * The route Odyssey runs auth_query through, reachable by its own internal clients only; on the
- * `postgres` database, outside every lane, so the quiesce never waits for its servers. A login
- * waits at most 500 ms for the first lookup of its route (auth_query.c, od_auth_query): one
- * server kept open (min_pool_size) spares that lookup a server login, which a busy machine can
- * make slower than that.
+ * `postgres` database, outside every lane, so the quiesce never waits for its servers.
  */
 const lookupRoute = (lookup: RenderOptions['lookup']) => [
   `database ${quote(LOOKUP_ROUTE)} {`,
@@ -41,7 +38,6 @@ const lookupRoute = (lookup: RenderOptions['lookup']) => [
   `\t\tstorage_password ${quote(lookup.password, 'the password')}`,
   '\t\tpool "session"',
   '\t\tpool_size 2',
-  '\t\tmin_pool_size 1',
   '\t\tpool_timeout 30000',
   '\t\tpool_routing "internal"',
   '\t}',
