@@ -26,7 +26,9 @@ const quote = (v: string | number, what = 'a value') => `"${configValue(ODYSSEY_
 
 /**
  * The route Odyssey runs auth_query through, reachable by its own internal clients only; on the
- * `postgres` database, outside every lane, so the quiesce never waits for its servers.
+ * `postgres` database, outside every lane, so the quiesce never waits for its servers. Each
+ * lookup logs a new server in and closes it (auth_query.c), and a login waits at most 500 ms for
+ * its route's first lookup: on a busy machine that login can fail ("failed to make auth query").
  */
 const lookupRoute = (lookup: RenderOptions['lookup']) => [
   `database ${quote(LOOKUP_ROUTE)} {`,
