@@ -45,6 +45,13 @@ export default [
     { roles: { r: { password: 'first-password-1' } }, sessions: { c: { role: 'r', password: { text: 'rotated-password-2' } } } },
   ),
   atNextLogin(
+    'auth-transport/role-wrong-password-refused-with-pooled-connection',
+    'A wrong password must be refused (28P01) also when the pool holds a server connection of that role: a pooler that lets the next client onto it unchecked lets anyone in as the role.',
+    'SELECT 1',
+    [{ session: 'b', connect: true, label: 'b logs in with a wrong password', expect: { error: '28P01' } }],
+    { sessions: { b: { role: 'r', password: 'wrong' } } },
+  ),
+  atNextLogin(
     'auth-transport/role-valid-until-past-refused-at-next-login',
     'A role whose password expired (VALID UNTIL in the past) must be refused at its next login (28P01) whatever the pool holds.',
     "ALTER ROLE {{r}} VALID UNTIL '2000-01-01'",

@@ -11,6 +11,7 @@
 // except DEALLOCATE ALL (settings, temp tables, advisory locks, LISTEN, sequences, cursors, plans
 // go), with pool_discard the whole of it (the client's prepared statements go too).
 import type { Profile, ProfileEntry } from '../profile.ts';
+import { ROLES_AND_SERVER_ENDS } from './roles-and-server-ends.ts';
 
 const POOLING = 'https://github.com/yandex/odyssey/blob/master/docs/features/pooling.md';
 const RULES = 'https://github.com/yandex/odyssey/blob/master/docs/configuration/rules.md';
@@ -337,7 +338,7 @@ export const odysseyProfile: Profile = {
   pooler: 'odyssey',
   checked: ['1.5.2'],
   modes: {
-    session: [...EVERY_MODE],
-    transaction: [...EVERY_MODE, ...SESSION_STATE_RESET, ...PREPARED_STATEMENTS_RESERVED, ...PREPARED_STATEMENTS_DISCARDED],
+    session: [...EVERY_MODE, ...ROLES_AND_SERVER_ENDS.session],
+    transaction: [...EVERY_MODE, ...SESSION_STATE_RESET, ...PREPARED_STATEMENTS_RESERVED, ...PREPARED_STATEMENTS_DISCARDED, ...ROLES_AND_SERVER_ENDS.transaction],
   },
 };

@@ -5,6 +5,7 @@
 // 1.18.0 (Debian bookworm, PostgreSQL 15), 1.24.1 (trixie, PostgreSQL 17) and 1.26.1 (sid,
 // PostgreSQL 18), each also with max_prepared_statements=0.
 import type { Profile, ProfileEntry } from '../profile.ts';
+import { ROLES_AND_SERVER_ENDS } from './roles-and-server-ends.ts';
 
 const FEATURES = 'https://www.pgbouncer.org/features.html';
 const CHANGELOG = 'https://www.pgbouncer.org/changelog.html';
@@ -418,8 +419,8 @@ export const pgbouncerProfile: Profile = {
     { link: FEATURES, versions: '>=1.21', modes: { session: SESSION_MAP, transaction: TRANSACTION_MAP_SINCE_1_21 } },
   ],
   modes: {
-    session: [...EVERY_MODE],
-    transaction: [...EVERY_MODE, ...TRANSACTION_POOLING],
-    statement: [...EVERY_MODE, ...TRANSACTION_POOLING, NO_TRANSACTION_BLOCKS],
+    session: [...EVERY_MODE, ...ROLES_AND_SERVER_ENDS.session],
+    transaction: [...EVERY_MODE, ...TRANSACTION_POOLING, ...ROLES_AND_SERVER_ENDS.transaction],
+    statement: [...EVERY_MODE, ...TRANSACTION_POOLING, NO_TRANSACTION_BLOCKS, ...ROLES_AND_SERVER_ENDS.statement],
   },
 };

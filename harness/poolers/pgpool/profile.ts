@@ -10,6 +10,7 @@
 // PostgreSQL behaviour pgpool misses (source 'observed').
 import type { DriverId } from '../../drivers/registry.ts';
 import type { Profile, ProfileEntry } from '../profile.ts';
+import { ROLES_AND_SERVER_ENDS } from './roles-and-server-ends.ts';
 
 const ISSUES = 'https://github.com/pgpool/pgpool2/issues';
 
@@ -185,6 +186,6 @@ export const pgpoolProfile: Profile = {
   pooler: 'pgpool',
   checked: ['4.3.5', '4.6.1', '4.7.3'],
   modes: {
-    cache: [...INTERNAL_TRANSACTION, ...INJECTED_SYNC, UNKNOWN_STATEMENT, EXTENDED_DISCARD_ALL, FAILED_PREPARE_TRANSACTION, OWN_AUTH_ERROR, ...REUSED_BACKEND],
+    cache: [...INTERNAL_TRANSACTION, ...INJECTED_SYNC, UNKNOWN_STATEMENT, EXTENDED_DISCARD_ALL, FAILED_PREPARE_TRANSACTION, OWN_AUTH_ERROR, ...REUSED_BACKEND, ...ROLES_AND_SERVER_ENDS],
   },
 };
