@@ -31,7 +31,7 @@ export const features: readonly Feature[] = [
       'abnormal-exits/abrupt-close-ends-listen',
     ],
   },
-  { id: 'role-settings', title: 'Role and database settings (ALTER ROLE / DATABASE SET)', scenarios: ['parameter-status/alter-role-*', 'session-state/role-and-database-settings-*'] },
+  { id: 'role-settings', title: 'Role and database settings (ALTER ROLE / DATABASE SET)', scenarios: ['parameter-status/alter-role-*', 'parameter-status/alter-database-*', 'session-state/role-and-database-settings-*'] },
   { id: 'notify', title: 'NOTIFY', scenarios: ['session-objects/notify-*'] },
   {
     id: 'cursors-without-hold', title: 'WITHOUT HOLD cursors (and protocol-level portals)',
@@ -78,10 +78,15 @@ export const features: readonly Feature[] = [
       'protocol-framing/function-call-*', 'protocol-framing/binary-*', 'protocol-framing/message-too-*', 'protocol-framing/message-length-*', 'protocol-framing/unknown-*',
     ],
   },
-  { id: 'authentication', title: 'Authentication (SCRAM, md5, trust, refusal)', scenarios: ['auth-transport/*-login', 'auth-transport/wrong-password-refused'] },
+  { id: 'authentication', title: 'Authentication (SCRAM, md5, trust, refusal)', scenarios: ['auth-transport/*-login', 'auth-transport/wrong-password-refused', 'auth-transport/login-*'] },
+  {
+    id: 'roles-and-databases', title: 'Roles and databases changed under the pool (role changes at the next login, DROP / RENAME DATABASE)',
+    scenarios: ['auth-transport/role-*', 'auth-transport/database-*'],
+  },
   { id: 'protocol-version', title: 'Protocol version negotiation (3.2, _pq_ options)', scenarios: ['auth-transport/protocol-*'] },
   { id: 'tls', title: 'TLS to the pooler', scenarios: ['auth-transport/tls-*'] },
   { id: 'client-exit-cleanup', title: 'Cleanup after a client exits mid-session', scenarios: ['abnormal-exits/*'] },
+  { id: 'server-ended-sessions', title: 'Sessions PostgreSQL ends (timeouts, pg_terminate_backend), and dead server connections kept from the next client', scenarios: ['abnormal-exits/server-*'] },
   {
     id: 'driver-statement-caches', title: 'Drivers\' own prepared statements (statement caches, prepare thresholds)',
     scenarios: ['drivers/statement-cache-*', 'drivers/driver-prepares-past-its-threshold', 'drivers/cancel-prepared-query-keeps-statement'],

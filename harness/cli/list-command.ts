@@ -22,6 +22,7 @@ export async function listCommand(what: string | undefined, given: Options): Pro
         w(`${`${p.id}:${m}`.padEnd(24)}${p.title} in ${m} pooling mode (${p.docs})`);
         for (const [kind, shape] of Object.entries(p.pools(m))) w(`${''.padEnd(24)}  ${kind} pool: ${describeShape(shape)}`);
       }
+      for (const [what, reach] of [['roles', p.scenarioReach.roles], ['databases', p.scenarioReach.databases]] as const) w(`${''.padEnd(24)}  a scenario's own ${what}: ${reach.how}${reach.cannot ? ` (not ${reach.cannot.versions}: ${reach.cannot.why})` : ''}`);
     }
     for (const p of Object.values(externalPoolers)) for (const m of p.modes) w(`${`${p.id}:${m}`.padEnd(24)} ${p.title}, ${m} (profile only: --provider external; ${p.docs})`);
   } else if (what === 'drivers') {

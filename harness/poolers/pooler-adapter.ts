@@ -2,6 +2,7 @@ import type { ConnInfo } from '../kernel/conn-info.ts';
 import type { PoolShapes } from './pool-shape.ts';
 import type { ConfigSyntax } from './config-syntax.ts';
 import type { Profile } from './profile.ts';
+import type { ScenarioReach } from './scenario-reach.ts';
 import type { SettingSpecs } from './settings.ts';
 
 /**
@@ -35,6 +36,14 @@ export interface ResetTools {
   readonly consoles: Readonly<Record<PoolKind, AdminConsole>>;
   /** The database name clients use for each of the lane's pools. */
   readonly pools: Readonly<Record<PoolKind, string>>;
+  /** The lane's database on the server, which both pools' server connections are logged in to. */
+  readonly database: string;
+  /**
+   * The roles the lane's pools are rendered for (the app role, the md5 and trust roles): the
+   * reset empties their server connections. Servers of a scenario's own roles and databases are
+   * the scenario's teardown to end; their names never come back, so no client meets them again.
+   */
+  readonly roles: readonly string[];
   /** Ends every backend of the lane's database but poolcheck's own. */
   readonly terminateBackends: () => Promise<void>;
   /**
@@ -59,6 +68,12 @@ export interface RenderOptions {
   readonly pools: readonly PoolKind[];
   /** Roles for authentication scenarios: one with an md5-stored password, one let in by trust. */
   readonly authRoles: { readonly md5: string; readonly trust: string };
+  /**
+   * A superuser (poolcheck's observer role, its password stored as md5) the pooler may log in as
+   * to look up the secret of a role its config does not name: how the roles a scenario creates
+   * become known to it (scenario-reach.ts).
+   */
+  readonly lookup: { readonly user: string; readonly password: string };
   /** Certificate and key for TLS between client and pooler. */
   readonly tls: { readonly cert: string; readonly key: string };
   /** The settings the target names (checked against `settings` before anything starts). */
@@ -102,5 +117,7 @@ export interface PoolerAdapter {
    * starts on fresh backends and no state leaks from one scenario into the next.
    */
   resetServers(reset: ResetTools): Promise<void>;
+  /** How the roles and databases a scenario creates reach the server through this pooler. */
+  readonly scenarioReach: ScenarioReach;
   readonly profile: Profile;
 }

@@ -11,6 +11,8 @@ export function requiredCapabilities(s: Scenario): Set<Capability> {
     if (spec.startupParams) need.add('startupParams');
     // Only a raw client reads NegotiateProtocolVersion, the answer to a newer version or a _pq_. option.
     if (spec.protocol !== undefined || Object.keys(spec.startupParams ?? {}).some((k) => k.startsWith('_pq_.'))) need.add('protocol');
+    // Drivers put the operating system's user in place of an empty one; only a raw client sends it as it is.
+    if (spec.user === 'empty') need.add('protocol');
   }
   for (const st of s.steps) {
     if (st.session === OBSERVER) continue;

@@ -118,6 +118,11 @@ export interface StepKinds {
   readonly connect: { readonly connect: true };
   /** Close the session: 'terminate' sends Terminate, 'abrupt' drops the socket. */
   readonly disconnect: { readonly disconnect: 'terminate' | 'abrupt' };
+  /**
+   * The session's first and only step: its StartupMessage, then a dropped socket when the server
+   * asks for its password or SASL exchange, as a client that gives up mid-login. Raw only.
+   */
+  readonly abandonLogin: { readonly abandonLogin: true };
   /** Wait (up to the step's deadline) for a notification on this channel template ('ch' = {{ch}}). */
   readonly waitNotification: { readonly waitNotification: string };
   /** Wait for a background step of the same session to finish; its result meets `expect`. */
@@ -171,16 +176,29 @@ export type StepOf<K extends StepKind> = StepSpecOf<K> & { readonly kind: K };
 export type Step = { [K in StepKind]: StepOf<K> }[StepKind];
 
 export interface SessionSpec {
-  /** Which pool the session connects through (default: the scenario's). */
+  /**
+   * Which pool the session connects through (default: the scenario's). A session on one of the
+   * scenario's `databases` connects through the wide pool's process: there is no single pool of
+   * a database the pooler's config does not name.
+   */
   readonly pool?: PoolKind;
   readonly applicationName?: string;
   /**
    * The role to log in as: 'app' (SCRAM, the default), 'md5' (a role whose password is
-   * stored as md5) or 'trust' (a role let in without a password).
+   * stored as md5), 'trust' (a role let in without a password), or 'empty': no user name at all
+   * in the StartupMessage, which only a raw client sends (libpq and the others put the operating
+   * system's user in its place).
    */
-  readonly user?: 'app' | 'md5' | 'trust';
-  /** 'wrong' logs in with a wrong password (the first step then expects the error). */
-  readonly password?: 'wrong';
+  readonly user?: 'app' | 'md5' | 'trust' | 'empty';
+  /** One of the scenario's `roles` to log in as, with its password (instead of `user`). */
+  readonly role?: string;
+  /** One of the scenario's `databases` to log in to, instead of the lane's. */
+  readonly database?: string;
+  /**
+   * 'wrong' logs in with a wrong password (the first step then expects the error); `{ text }`
+   * with that one (a scenario role's new password after ALTER ROLE ... PASSWORD).
+   */
+  readonly password?: 'wrong' | { readonly text: string };
   /** Require TLS, as sslmode=require. */
   readonly tls?: boolean;
   /**
@@ -195,6 +213,32 @@ export interface SessionSpec {
    * goes on in that one (PostgreSQL before 18 answers 3.2 with 3.0). Raw driver only (protocol).
    */
   readonly protocol?: string | number;
+}
+
+/**
+ * A role the scenario creates on the observer before its setup and drops after its teardown
+ * (scenario-objects.ts). Its name is {{key}} in the scenario's SQL, unique to the run; a session
+ * logs in as it with `role: key`. The target's pooler learns it at login, as its adapter
+ * configured it to (poolers/scenario-reach.ts).
+ */
+export interface RoleSpec {
+  /**
+   * Its password, stored as SCRAM-SHA-256 (PostgreSQL's default); templates expand
+   * ({{repeat:x:N}}). Default: one made for the run.
+   */
+  readonly password?: string;
+  /** LOGIN (the default) or NOLOGIN. */
+  readonly login?: boolean;
+  /** CONNECTION LIMIT: how many sessions the role may have at once. */
+  readonly connectionLimit?: number;
+  /** Not created: a name no role has, for a login as an unknown role. */
+  readonly absent?: true;
+}
+
+/** A database the scenario creates (from template1, on the observer) and drops with FORCE afterwards; {{key}} is its name. */
+export interface DatabaseSpec {
+  /** Not created: a name no database has, for a login to an unknown database. */
+  readonly absent?: true;
 }
 
 /** A scenario as written in a suite file or a case file. */
@@ -214,6 +258,10 @@ export interface ScenarioSpec {
    * single pool, waiting for that server (a case about the queue). premise.ts.
    */
   readonly singleHeld?: 'wait';
+  /** Roles the scenario creates for itself, by template name ({{r}}). */
+  readonly roles?: Readonly<Record<string, RoleSpec>>;
+  /** Databases the scenario creates for itself, by template name ({{d}}). */
+  readonly databases?: Readonly<Record<string, DatabaseSpec>>;
   /** Run on the observer (straight to the database) before and after, always. */
   readonly setup?: readonly string[];
   readonly teardown?: readonly string[];

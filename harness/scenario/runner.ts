@@ -24,6 +24,7 @@ import { settingsSkipReason, skipReason } from './skip-reason.ts';
 import { targetEffectiveSettings } from '../targets/target-settings.ts';
 import { kindOf, type StepRun } from './step-kinds.ts';
 import { Templates } from './templates.ts';
+import { objectsSkipReason, ScenarioObjects, sessionLogin } from './scenario-objects.ts';
 
 export interface RunContext {
   readonly target: StartedTarget;
@@ -39,7 +40,7 @@ export interface RunContext {
 export async function runScenario(s: Scenario, ctx: RunContext): Promise<ScenarioRun> {
   const plan = planPools(s, ctx.target.shapes);
   const skip = skipReason(s, ctx.driver) ?? settingsSkipReason(s, ctx.target.spec, targetEffectiveSettings(ctx.target.spec, ctx.target.poolerVersion))
-    ?? (plan.cannot && `cannot run on this target: ${plan.cannot}`);
+    ?? (plan.cannot && `cannot run on this target: ${plan.cannot}`) ?? objectsSkipReason(s, ctx.target.reach, ctx.target.poolerVersion);
   if (skip) return { scenario: s.id, category: s.category, target: ctx.target.spec.id, driver: ctx.driver.id, outcome: 'skip', message: skip, durationMs: 0, steps: [] };
   const strays = new StrayErrors();
   const result = await collectingStrays(strays, () => runSteps(s, ctx, plan));
@@ -99,8 +100,11 @@ const PID_COLUMN = /(^|_)pid$/i;
 /** A result column holding transaction ids (backend_xid, txid_current, txid_current_if_assigned...). */
 const XID_COLUMN = /(^|_)xid$|^txid_current/i;
 
-/** The lane database's client backends but the observer's: where a scenario's servers show up. */
-const LANE_BACKENDS = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()";
+/**
+ * The lane database's client backends but poolcheck's own (the observer, and a pooler's lookup
+ * of a role's secret as the observer's role): where a scenario's servers show up.
+ */
+const LANE_BACKENDS = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid() AND usename <> current_user";
 
 /** Object names written back as their templates, so messages of two runs compare. */
 const templated = (prefix: string) => (text: string): string => text.replace(new RegExp(`${prefix}_(\\w+)`, 'g'), '{{$1}}');
@@ -111,6 +115,7 @@ class RunningScenario implements StepRun {
   readonly saved = new Map<string, string>();
   readonly templates: Templates;
   readonly records: StepRecord[] = [];
+  private readonly objects: ScenarioObjects;
   failedStep: number | undefined;
   private readonly sessions = new Map<string, Session>();
   private readonly closed = new Set<string>();
@@ -130,6 +135,7 @@ class RunningScenario implements StepRun {
 
   constructor(private readonly s: Scenario, private readonly ctx: RunContext, private readonly plan: PoolPlan) {
     this.templates = new Templates(ctx.namePrefix, this.saved);
+    this.objects = new ScenarioObjects(s, this.templates, ctx.target.postgresVersion);
     this.wireLevel = ctx.driver.capabilities.has('protocol');
     this.watch = new PremiseWatch(plan, {
       backends: async () => new Set((await ctx.lane.observer.query(LANE_BACKENDS, Transcript.none(), ctx.stepTimeoutMs))
@@ -171,6 +177,13 @@ class RunningScenario implements StepRun {
   }
 
   poolOf(session: string): ConnInfo { return this.ctx.lane.pools[this.plan.pools.get(session) ?? this.s.sessions[session]?.pool ?? this.s.pool]; }
+
+  loginOf(session: string): ConnInfo {
+    const conn = this.poolOf(session);
+    const spec = this.s.sessions[session] ?? {};
+    const fixed = spec.user === 'md5' ? MD5_USER : spec.user === 'trust' ? TRUST_USER : spec.user === 'empty' ? '' : conn.user;
+    return { ...conn, ...sessionLogin(spec, this.s, this.templates, { user: fixed, password: conn.password, database: conn.database }) };
+  }
 
   get stressClients(): number | undefined { return this.ctx.stressClients; }
 
@@ -220,6 +233,7 @@ class RunningScenario implements StepRun {
   }
 
   async setup(): Promise<void> {
+    await this.objects.create((sql) => this.observe(sql));
     for (const sql of this.s.setup ?? []) {
       const r = await this.observe(sql);
       if (r.error) throw new InfrastructureError(`setup "${this.templates.expand(sql)}" failed: ${r.error.code} ${r.error.message}`);
@@ -313,16 +327,17 @@ class RunningScenario implements StepRun {
     if (this.closed.has(name)) throw new InvalidScenarioError(`session ${name} was disconnected earlier in the scenario`);
     const spec = this.s.sessions[name];
     const pool = this.plan.pools.get(name) ?? spec.pool ?? this.s.pool;
-    const conn = this.ctx.lane.pools[pool];
     const moved = this.plan.moved.get(name);
     if (moved) this.transcript.note(name, moved);
-    const user = spec.user === 'md5' ? MD5_USER : spec.user === 'trust' ? TRUST_USER : conn.user;
-    this.transcript.note(name, `connect via ${this.ctx.driver.id} to the ${pool} pool as ${user}${spec.password ? ' with a wrong password' : ''}${spec.tls ? ' over TLS' : ''}`);
+    const login = this.loginOf(name);
+    const password = spec.password === 'wrong' ? ' with a wrong password' : spec.password ? ' with another password' : '';
+    const database = spec.database === undefined ? '' : ` to database ${login.database}`;
+    this.transcript.note(name, `connect via ${this.ctx.driver.id} to the ${pool} pool${database} as ${JSON.stringify(login.user)}${password}${spec.tls ? ' over TLS' : ''}`);
     let session: Session;
     const connecting = performance.now();
     try {
       session = await this.ctx.driver.connect({
-        conn: { ...conn, user, password: spec.password === 'wrong' ? 'not-the-password' : conn.password },
+        conn: login,
         label: name, transcript: this.transcript, timeoutMs: this.ctx.stepTimeoutMs,
         applicationName: spec.applicationName, tls: spec.tls, startupParams: spec.startupParams, protocol: spec.protocol === undefined ? undefined : protocolNumber(spec.protocol),
       });
@@ -352,10 +367,12 @@ class RunningScenario implements StepRun {
     for (const name of [...this.sessions.keys()].sort()) this.transcript.note(name, 'closed at the end of the scenario');
     await Promise.allSettled([...this.inflight.values(), ...this.abandoned]);
     let failed: string | undefined;
+    const observe = (sql: string): Promise<QueryResult> => this.observe(sql).catch((e: unknown) => ({ rows: [], columns: [], error: { code: '-', message: errorText(e) } }));
     for (const sql of this.s.teardown ?? []) {
-      const r = await this.observe(sql).catch((e: unknown) => ({ error: { code: '-', message: errorText(e) } }));
+      const r = await observe(sql);
       if (r.error) failed ??= `teardown "${sql}" failed: ${r.error.message}`;
     }
+    failed ??= await this.objects.drop(observe);
     await this.ctx.lane.observer.release();
     return failed;
   }

@@ -15,7 +15,7 @@ import { ENTRY_FIELDS } from '../poolers/profile-file.ts';
 import { hexProblem } from '../wire/bytes.ts';
 import { MESSAGE_NAMES, type FrontendMessage } from '../wire/messages.ts';
 import { protocolNumber } from '../wire/protocol-version.ts';
-import { CATEGORIES, type Expect, type ScenarioSpec, type SessionSpec, type StepBase, type StepKind, type StepKinds } from './model.ts';
+import { CATEGORIES, type DatabaseSpec, type Expect, type RoleSpec, type ScenarioSpec, type SessionSpec, type StepBase, type StepKind, type StepKinds } from './model.ts';
 
 const req = (schema: Schema): Field => ({ schema, required: true });
 const opt = (schema: Schema): Field => ({ schema });
@@ -154,6 +154,7 @@ const STEP_KIND_FIELDS: { readonly [K in StepKind]: FieldsOf<StepKinds[K]> } = {
   },
   connect: { connect: req({ kind: 'literal', value: true }) },
   disconnect: { disconnect: req(oneOf(['terminate', 'abrupt'])) },
+  abandonLogin: { abandonLogin: req({ kind: 'literal', value: true }) },
   waitNotification: { waitNotification: req(text) },
   await: { await: req(name) },
   waitFor: { waitFor: req({ kind: 'object', fields: { sql: req(text), rows: req(rows) } }) },
@@ -180,8 +181,13 @@ const step: Schema = {
 const SESSION_FIELDS: FieldsOf<SessionSpec> = {
   pool: opt(oneOf(POOL_KINDS)),
   applicationName: opt(text),
-  user: opt(oneOf(['app', 'md5', 'trust'])),
-  password: opt({ kind: 'literal', value: 'wrong' }),
+  user: opt(oneOf(['app', 'md5', 'trust', 'empty'])),
+  role: opt(text),
+  database: opt(text),
+  password: opt({
+    kind: 'either', describe: 'wrong (a wrong password), or { text: ... } (that password)',
+    of: [{ kind: 'literal', value: 'wrong' }, { kind: 'object', fields: { text: req(text) } }],
+  }),
   tls: opt({ kind: 'boolean' }),
   startupParams: opt({ kind: 'object', fields: {}, rest: text }),
   protocol: opt({
@@ -191,6 +197,20 @@ const SESSION_FIELDS: FieldsOf<SessionSpec> = {
       { kind: 'number', integer: true, min: 65536, max: 0x7fffffff },
     ],
   }),
+};
+
+/** A role's or database's key is its name's template ({{r}}): a name as templates.ts reads it. */
+const objectKey = (v: Record<string, unknown>) => Object.keys(v).map((k) => (/^[a-zA-Z_]\w*$/.test(k) ? undefined : `"${k}" is not a name: letters, digits and _, as in {{${k.replace(/\W/g, '_')}}}`)).find(Boolean);
+
+const ROLE_FIELDS: FieldsOf<RoleSpec> = {
+  password: opt(text),
+  login: opt({ kind: 'boolean' }),
+  connectionLimit: opt(int(-1)),
+  absent: opt({ kind: 'literal', value: true }),
+};
+
+const DATABASE_FIELDS: FieldsOf<DatabaseSpec> = {
+  absent: opt({ kind: 'literal', value: true }),
 };
 
 // A known issue is a profile entry for this one case (poolers/known-issue.ts): its fields are a
@@ -218,6 +238,8 @@ const SCENARIO_FIELDS: FieldsOf<ScenarioSpec> = {
   pool: req(oneOf(POOL_KINDS)),
   singleHeld: opt({ kind: 'literal', value: 'wait' }),
   needs: opt({ kind: 'list', of: oneOf(Object.keys(CAPABILITIES)) }),
+  roles: opt({ kind: 'object', fields: {}, rest: { kind: 'object', fields: ROLE_FIELDS }, check: objectKey }),
+  databases: opt({ kind: 'object', fields: {}, rest: { kind: 'object', fields: DATABASE_FIELDS }, check: objectKey }),
   setup: opt(texts),
   teardown: opt(texts),
   sessions: req({

@@ -6,6 +6,7 @@ import type { Capability, Driver, Notification, QueryResult, Session } from '../
 import { DeadlineError, InvalidScenarioError } from '../kernel/errors.ts';
 import { poll } from '../kernel/poll.ts';
 import { clip } from '../wire/clip.ts';
+import { WireConnection } from '../wire/connection.ts';
 import type { FrontendMessage, ServerMessage } from '../wire/messages.ts';
 import type { Transcript } from '../wire/transcript.ts';
 import { show, type StepResult } from './expectations.ts';
@@ -43,6 +44,8 @@ export interface StepRun {
   admin(spec: StepOf<'admin'>['admin'], again?: boolean): Promise<QueryResult | undefined>;
   /** Where the named session would connect: its pool of the lane. */
   poolOf(session: string): ConnInfo;
+  /** Where and as whom the named session logs in: its pool, role, password and database. */
+  loginOf(session: string): ConnInfo;
   /** The run's --stress-clients, which overrides a stress step's own count. */
   readonly stressClients: number | undefined;
 }
@@ -203,7 +206,8 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
     describe: () => 'connect',
     run: async (st, _r, s) => {
       const login = st.expect?.messages ? s.loginMessages?.() : undefined;
-      return login ? query(toResult(login), login) : done;
+      // A login that went through is a result without an error, so a step that expects it refused (expect.error) diverges.
+      return login ? query(toResult(login), login) : query({ rows: [], columns: [], command: 'logged in' });
     },
   },
   waitNotification: {
@@ -224,6 +228,19 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
       r.transcript.note(st.session, st.disconnect === 'abrupt' ? 'drop the socket without Terminate' : 'close');
       if (st.disconnect === 'abrupt') s.destroy(); else await s.close();
       await r.backendGone(pid);
+      return done;
+    },
+  },
+  abandonLogin: {
+    on: 'name',
+    savedRefs: { text: [] },
+    // poolcheck's own wire client: a driver cannot be stopped halfway through its login.
+    needs: () => ['protocol'],
+    describe: () => 'start a login, then drop the socket when asked for credentials',
+    run: async (st, r) => {
+      r.forget(st.session);
+      const at = await WireConnection.abandonLogin({ ...r.loginOf(st.session), label: st.session, transcript: r.transcript, timeoutMs: r.timeout(st) });
+      if (at === 'ReadyForQuery') r.transcript.note(st.session, 'the server let the client in without asking for credentials');
       return done;
     },
   },

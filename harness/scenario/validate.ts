@@ -28,6 +28,8 @@ interface Seen {
   readonly saved: Set<string>;
   readonly background: Map<string, { readonly session: string; readonly index: number }>;
   readonly disconnected: Set<string>;
+  /** Sessions an earlier step ran on. */
+  readonly stepped: Set<string>;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -39,7 +41,7 @@ export function checkScenario(spec: unknown, source: string, origin: Origin = { 
   const data = normalize(spec, SCENARIO_SCHEMA) as ScenarioSpec;
   // A step with a problem of its own is not cross-checked: its kind or fields may be anything.
   const sound = (i: number) => !problems.some((p) => p.path[0] === 'steps' && p.path[1] === i);
-  const seen: Seen = { sessions: isRecord(data.sessions) ? Object.keys(data.sessions) : [], saved: new Set(), background: new Map(), disconnected: new Set() };
+  const seen: Seen = { sessions: isRecord(data.sessions) ? Object.keys(data.sessions) : [], saved: new Set(), background: new Map(), disconnected: new Set(), stepped: new Set() };
   const steps: Step[] = [];
   data.steps.forEach((st, i) => {
     const kind = STEP_KIND_NAMES.find((k) => isRecord(st) && st[k as keyof StepSpec] !== undefined);
@@ -51,7 +53,8 @@ export function checkScenario(spec: unknown, source: string, origin: Origin = { 
     // Names a step declares count even when it is broken, so one mistake is reported once.
     if (isRecord(st) && typeof st.background === 'string') seen.background.set(st.background, { session: String(st.session), index: i });
     for (const key of ['save', 'savePid'] as const) if (isRecord(st) && typeof st[key] === 'string') seen.saved.add(st[key]);
-    if (isRecord(st) && st.disconnect !== undefined) seen.disconnected.add(String(st.session));
+    if (isRecord(st) && (st.disconnect !== undefined || st.abandonLogin !== undefined)) seen.disconnected.add(String(st.session));
+    if (isRecord(st)) seen.stepped.add(String(st.session));
   });
   const awaited = new Set(steps.flatMap((st) => (st.kind === 'await' ? [st.await] : [])));
   for (const [name, { index, session }] of seen.background) {
@@ -59,7 +62,7 @@ export function checkScenario(spec: unknown, source: string, origin: Origin = { 
     const dropped = data.steps.some((st, j) => j > index && isRecord(st) && st.session === session && st.disconnect !== undefined);
     if (!awaited.has(name) && !dropped) problems.push({ path: ['steps', index, 'background'], message: `background step "${name}" is never awaited (or its session disconnected)` });
   }
-  problems.push(...knownModeProblems(data));
+  problems.push(...knownModeProblems(data), ...objectProblems(data));
   // In the order they were written: the scenario's own keys, then step by step.
   const order = (p: Problem) => (p.path[0] === 'steps' && typeof p.path[1] === 'number' ? p.path[1] : -1);
   return problems.length ? { ok: false, problems: problems.sort((a, b) => order(a) - order(b)) } : { ok: true, scenario: { ...data, steps, source, origin }, warnings: weakChecks(steps) };
@@ -84,6 +87,8 @@ function stepProblems(st: Step, seen: Seen): Problem[] {
     else if (owner.session !== st.session) at(['session'], `await "${st.await}" must be on session ${owner.session}`);
     else if (seen.disconnected.has(st.session)) at(['await'], `await "${st.await}" comes after session ${st.session} disconnected: its answer is abandoned then (leave the await out)`);
   }
+  if (st.kind === 'abandonLogin' && seen.stepped.has(st.session)) at(['abandonLogin'], `abandonLogin must be session ${st.session}'s first step: it is a login given up`);
+  if (st.kind !== 'abandonLogin' && st.kind !== 'await' && !onObserver && seen.disconnected.has(st.session)) at(['session'], `session ${st.session} is gone by then (disconnected, or its login abandoned)`);
   // Direct has no admin console: a value it should give would be missing there.
   if (st.kind === 'admin' && (st.save || st.savePid)) at([st.save ? 'save' : 'savePid'], 'an admin step cannot save a value: on direct (and other targets) it reads nothing');
   if (st.kind === 'messages' && !st.messages.some((m) => ['Sync', 'Query', 'FunctionCall', 'Terminate'].includes(m.type)) && !st.until) {
@@ -120,6 +125,29 @@ function savedRefs(st: Step): Array<{ readonly name: string; readonly path: Path
   for (const how of ['text', 'whole', 'name'] as const) for (const path of fields[how] ?? []) visit(at(st, path), path, how);
   visit(st.expect, ['expect'], 'whole');
   return out;
+}
+
+/**
+ * What sessions say about the scenario's own roles and databases (scenario-objects.ts): the
+ * ones they name exist in the scenario, a session logs in as one role only, and a session on a
+ * database of its own has no single pool (the pooler serves it through a catch-all entry).
+ */
+function objectProblems(spec: ScenarioSpec): Problem[] {
+  const problems: Problem[] = [];
+  const roles = isRecord(spec.roles) ? Object.keys(spec.roles) : [];
+  const databases = isRecord(spec.databases) ? Object.keys(spec.databases) : [];
+  for (const key of roles.filter((k) => databases.includes(k))) problems.push({ path: ['databases', key], message: `"${key}" names a role too: {{${key}}} would be both` });
+  if (!isRecord(spec.sessions)) return problems;
+  for (const [name, session] of Object.entries(spec.sessions)) {
+    if (!isRecord(session)) continue;
+    const at = (key: string, message: string) => problems.push({ path: ['sessions', name, key], message });
+    if (typeof session.role === 'string' && !roles.includes(session.role)) at('role', `role "${session.role}" is not one of the scenario's roles${didYouMean(session.role, roles)}; declared: ${roles.join(', ') || 'none'}`);
+    if (typeof session.database === 'string' && !databases.includes(session.database)) at('database', `database "${session.database}" is not one of the scenario's databases${didYouMean(session.database, databases)}; declared: ${databases.join(', ') || 'none'}`);
+    if (session.role !== undefined && session.user !== undefined) at('user', 'a session logs in as `role` (one of the scenario\'s) or as `user` (a fixed one), not both');
+    const pool = session.pool ?? spec.pool;
+    if (session.database !== undefined && pool === 'single') at('database', 'a session on one of the scenario\'s databases connects through the pooler\'s entry for databases it does not list, in the wide pool: say `pool: wide`');
+  }
+  return problems;
 }
 
 /** A known issue's modes must be modes its pooler has, where poolcheck knows the pooler. */

@@ -1,6 +1,7 @@
 import type { PoolShapes } from '../poolers/pool-shape.ts';
 import type { TargetFacts } from '../poolers/profile.ts';
 import type { AdminConsole, PoolKind } from '../poolers/pooler-adapter.ts';
+import type { ScenarioReach } from '../poolers/scenario-reach.ts';
 import type { ServerMessage } from '../wire/messages.ts';
 import type { Transcript } from '../wire/transcript.ts';
 import type { ConnInfo } from '../kernel/conn-info.ts';
@@ -52,6 +53,8 @@ export interface StartedTarget {
   readonly shapes?: PoolShapes;
   /** PostgreSQL's log, where poolcheck can read it (local and docker; not an external server). */
   readonly postgresLog?: LogTail;
+  /** How the roles and databases a scenario creates reach the server (scenario-reach.ts); absent for PostgreSQL itself, which has them. */
+  readonly reach?: ScenarioReach;
   /** Why a server of this target stopped on its own, if one did. */
   failure(): string | undefined;
   stop(): Promise<void>;

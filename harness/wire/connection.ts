@@ -35,7 +35,17 @@ export interface ConnectOptions extends Endpoint {
   readonly protocol?: number;
   /** Opens the byte stream to the server (default: TCP to host:port); the CancelRequest's too. */
   readonly dial?: Dial;
+  /** Drop the socket when the server first asks for a password or a SASL exchange, without answering (abandonLogin). */
+  readonly abandonAuthentication?: true;
 }
+
+/** The login was given up on purpose, when the server asked for this (abandonAuthentication). */
+class LoginAbandoned extends Error {
+  constructor(readonly at: MessageName) { super(`login abandoned at ${at}`); }
+}
+
+/** The authentication requests a client must answer (every Authentication message but AuthenticationOk). */
+const ASKS_FOR_CREDENTIALS: ReadonlySet<string> = new Set(['AuthenticationCleartextPassword', 'AuthenticationMD5Password', 'AuthenticationSASL']);
 
 /** Opens a connection to the server; `what` names it for a deadline's message. */
 export type Dial = (timeoutMs: number, what: string) => Promise<Duplex>;
@@ -105,6 +115,22 @@ export class WireConnection {
     return conn;
   }
 
+  /**
+   * A client that gives up in the middle of its login: the StartupMessage, then, when the server
+   * asks for credentials, a dropped socket. Returns what the server had asked for, or
+   * 'ReadyForQuery' where it let the client in without asking (the connection is then closed).
+   */
+  static async abandonLogin(opts: ConnectOptions): Promise<MessageName> {
+    try {
+      const conn = await WireConnection.connect({ ...opts, abandonAuthentication: true });
+      await conn.close();
+      return 'ReadyForQuery';
+    } catch (err) {
+      if (err instanceof LoginAbandoned) return err.at;
+      throw err;
+    }
+  }
+
   get label(): string { return this.opts.label; }
   get transcript(): Transcript { return this.recordTo; }
   /** Where this connection's traffic is written from now on (a connection lent to a scenario). */
@@ -160,6 +186,10 @@ export class WireConnection {
       const [m] = await this.read((x) => x.length > 0, this.opts.timeoutMs, 'authentication and ReadyForQuery');
       this.inbox.shift();
       this.login.push(m);
+      if (this.opts.abandonAuthentication && ASKS_FOR_CREDENTIALS.has(m.type)) {
+        this.transcript.note(label, `drop the socket instead of answering ${m.type}`);
+        throw new LoginAbandoned(m.type);
+      }
       switch (m.type) {
         case 'AuthenticationCleartextPassword':
           this.sendRaw(serialize.password(this.password()), 'PasswordMessage(<hidden>)');

@@ -14,7 +14,7 @@ function render(adapter: PoolerAdapter, change: Partial<RenderOptions> = {}) {
   return adapter.render({
     mode: adapter.modes[0], port: 40001, dir: '/tmp/pc/run/t', laneDatabases: ['poolcheck'], pools: ['single', 'wide'],
     backend: { host: '127.0.0.1', port: 50002, database: 'poolcheck', user: 'poolcheck', password: 'pw-9f8e7d' },
-    backendSecret: 'SCRAM-SHA-256$4096:c2FsdA==$a2V5:a2V5', authRoles: { md5: 'pc_md5', trust: 'pc_trust' },
+    backendSecret: 'SCRAM-SHA-256$4096:c2FsdA==$a2V5:a2V5', authRoles: { md5: 'pc_md5', trust: 'pc_trust' }, lookup: { user: 'pc_observer', password: 'pw-9f8e7d' },
     tls: { cert: '/tmp/pc/run/t/server.crt', key: '/tmp/pc/run/t/server.key' }, settings: {}, ...change,
   });
 }

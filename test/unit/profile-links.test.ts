@@ -28,7 +28,7 @@ const PGBOUNCER_PAGES: Readonly<Record<string, readonly string[]>> = {
   '/features.html': [],
   '/changelog.html': [],
   '/faq.html': [],
-  '/config.html': ['ignore_startup_parameters', 'max_prepared_statements', 'track_extra_parameters'],
+  '/config.html': ['ignore_startup_parameters', 'max_prepared_statements', 'pool_mode', 'track_extra_parameters'],
   '/usage.html': ['reconnect-db', 'show-pools'],
 };
 
@@ -48,6 +48,7 @@ const VERIFIED_PATHS: Readonly<Record<string, Verified>> = {
   'src/protocol/child.c': PGPOOL,
   'src/protocol/pool_connection_pool.c': PGPOOL,
   'src/protocol/pool_proto_modules.c': PGPOOL,
+  'src/auth/pool_auth.c': PGPOOL,
   'sources/sighandler.c': ODYSSEY,
   'sources/include/parser.h': ODYSSEY,
   'docs/features/pooling.md': ODYSSEY,

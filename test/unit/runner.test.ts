@@ -91,6 +91,11 @@ describe('the scenario runner (fake sessions)', () => {
     const unexpected = await run([{ session: 'a', sql: 'SELECT 1' }], { refuse }).result;
     expect(unexpected.outcome).to.equal('diverge');
     expect(unexpected.message).to.match(/expected success, got ERROR 28P01/);
+    // A login expected refused that goes through diverges: the pooler let the client in.
+    const admitted = await run([{ session: 'a', connect: true, expect: { error: '28P01' } }]).result;
+    expect(admitted.outcome).to.equal('diverge');
+    expect(admitted.message).to.equal('step 1 (a: connect): expected ERROR 28P01, got logged in');
+    expect(admitted.divergence).to.include({ kind: 'no-error' });
   });
 
   it('collects a background step where it is awaited', async () => {

@@ -54,6 +54,31 @@ async function loggedIn(more: Partial<ConnectOptions> = {}, key = KEY_3_0, socke
 }
 
 describe('WireConnection on a fake socket', () => {
+  it('gives a login up when asked for credentials: the StartupMessage, then the socket dropped unanswered', async () => {
+    const transcript = new Transcript();
+    const server = new FakeServerSocket();
+    let destroyed = false;
+    server.socket.on('close', () => { destroyed = true; });
+    const abandoning = WireConnection.abandonLogin(options([server], transcript));
+    await server.packet();
+    await server.send(frame('R', i32(10), cstr('SCRAM-SHA-256'), Buffer.from([0])));
+    expect(await abandoning).to.equal('AuthenticationSASL');
+    expect(server.untaken.length).to.equal(0);
+    expect(destroyed).to.equal(true);
+    expect(transcript.render([])).to.contain('drop the socket instead of answering AuthenticationSASL');
+  });
+
+  it('closes as usual where the server lets the abandoning client in without asking', async () => {
+    const server = new FakeServerSocket();
+    const abandoning = WireConnection.abandonLogin(options([server], new Transcript()));
+    await server.packet();
+    await server.send(Buffer.concat([authOk, backendKeyData(7, KEY_3_0), readyForQuery('I')]));
+    const terminate = await server.message();
+    expect(terminate.toString('latin1', 0, 1)).to.equal('X');
+    server.close();
+    expect(await abandoning).to.equal('ReadyForQuery');
+  });
+
   it('writes a 3.0 StartupMessage and logs in from server bytes cut anywhere', async () => {
     const transcript = new Transcript();
     const server = new FakeServerSocket();

@@ -7,11 +7,14 @@ import { poll } from '../../kernel/poll.ts';
 import { TIMEOUT_MS } from '../../kernel/timeouts.ts';
 import { holdingOf } from '../pool-shape.ts';
 import { configValue, ODYSSEY_STRING, ODYSSEY_WORD } from '../config-syntax.ts';
-import type { PoolerAdapter, PoolKind } from '../pooler-adapter.ts';
+import type { PoolerAdapter, PoolKind, RenderOptions } from '../pooler-adapter.ts';
 import { effectiveSettings, type SettingSpec, type SettingSpecs } from '../settings.ts';
 import { odysseyProfile } from './profile.ts';
 
 const DOCS = 'https://github.com/yandex/odyssey/blob/master/docs/configuration/rules.md';
+
+/** The internal route auth_query runs through (a database name no client uses). */
+const LOOKUP_ROUTE = 'pc_lookup';
 
 const yesNo = (v: string): string | undefined => (v === 'yes' || v === 'no' ? undefined : 'expected yes or no');
 
@@ -20,6 +23,28 @@ const flagSetting = (help: string, value: string): SettingSpec => ({ help, defau
 
 /** A double-quoted string, only if Odyssey reads it back as written (it keeps escapes as they are). */
 const quote = (v: string | number, what = 'a value') => `"${configValue(ODYSSEY_STRING, what, String(v))}"`;
+
+/**
+ * The route Odyssey runs auth_query through, reachable by its own internal clients only; on the
+ * `postgres` database, outside every lane, so the quiesce never waits for its servers. Each
+ * lookup logs a new server in and closes it (auth_query.c), and a login waits at most 500 ms for
+ * its route's first lookup: on a busy machine that login can fail ("failed to make auth query").
+ */
+const lookupRoute = (lookup: RenderOptions['lookup']) => [
+  `database ${quote(LOOKUP_ROUTE)} {`,
+  `\tuser ${quote(lookup.user)} {`,
+  '\t\tauthentication "none"',
+  '\t\tstorage "postgres"',
+  '\t\tstorage_db "postgres"',
+  `\t\tstorage_user ${quote(lookup.user)}`,
+  `\t\tstorage_password ${quote(lookup.password, 'the password')}`,
+  '\t\tpool "session"',
+  '\t\tpool_size 2',
+  '\t\tpool_timeout 30000',
+  '\t\tpool_routing "internal"',
+  '\t}',
+  '}',
+];
 
 const SETTINGS: SettingSpecs = {
   pool_reserve_prepared_statement: {
@@ -67,9 +92,20 @@ export const odyssey: PoolerAdapter = {
   }),
   settings: SETTINGS,
   settingSyntax: ODYSSEY_WORD,
+  scenarioReach: {
+    // `user default` with auth_query (pg_shadow, as rules.md shows it) run through an internal
+    // route as poolcheck's lookup role; no storage_password, so Odyssey logs in to the server
+    // with the key the client's SCRAM proof gave it (SCRAM pass-through, #1463, in 1.5.2).
+    // https://github.com/yandex/odyssey/blob/master/docs/configuration/rules.md
+    roles: {
+      how: '`user default` rules with auth_query (pg_shadow) through an internal route; SCRAM pass-through to the server',
+      cannot: { versions: '<1.5.2', why: "Odyssey before 1.5.2 cannot log in to PostgreSQL with the key a client's SCRAM proof gives (pass-through came with yandex/odyssey#1463), so a role whose password it does not hold cannot reach the server" },
+    },
+    databases: { how: '`database default`: a database name no rule has goes to the server database of that name' },
+  },
   profile: odysseyProfile,
 
-  async resetServers({ consoles, terminateBackends, asClient }) {
+  async resetServers({ consoles, database, roles, terminateBackends, asClient }) {
     const admin = consoles.single;
     // Odyssey does not watch an idle server's socket: a backend ended behind its back stays in
     // the pool, and the next client's query meets its FATAL 57P01. Its console has no command
@@ -82,9 +118,14 @@ export const odyssey: PoolerAdapter = {
       clients = (await admin.query('SHOW CLIENTS')).filter((r) => r.database !== 'console').length;
       return clients ? undefined : true;
     });
+    // Only the lane's own routes: the lookup route's servers serve the next auth_query, and a
+    // route of a scenario's own role or database (`default` rules) is never asked for again once
+    // its scenario dropped them (its backends ended with them). SHOW SERVERS names a server's
+    // database as the server has it (1.5.2: the storage_db), not the route's.
+    const mine = (s: Record<string, string | null>) => s.database === database && roles.includes(String(s.user));
     let servers: Array<Record<string, string | null>> = [];
     await poll({ what: 'Odyssey to hold no server connection', timeoutMs: TIMEOUT_MS.poolerReset, seen: () => `${servers.length} left` }, async () => {
-      servers = await admin.query('SHOW SERVERS');
+      servers = (await admin.query('SHOW SERVERS')).filter(mine);
       if (!servers.length) return true;
       // Servers belong to a route of one role: its own client takes them.
       const users = [...new Set(servers.map((s) => String(s.user)))];
@@ -95,18 +136,11 @@ export const odyssey: PoolerAdapter = {
     await terminateBackends();
   },
 
-  render({ mode, port, backend, dir, laneDatabases, authRoles, tls, settings }) {
+  render({ mode, port, backend, dir, laneDatabases, authRoles, lookup, tls, settings }) {
     const lanes = laneDatabases.map((_, i) => ({ single: `pc_single_${i}`, wide: `pc_wide_${i}` }));
     // The release is 1.5 or later here (the versions before it had other option names).
     const options = effectiveSettings(SETTINGS, settings, null, mode);
-    const user = (name: string, auth: string, db: string, size: number) => [
-      `\tuser ${quote(name)} {`,
-      `\t\tauthentication ${quote(auth)}`,
-      ...(auth === 'none' ? [] : [`\t\tpassword ${quote(backend.password, 'the password')}`]),
-      `\t\tstorage "postgres"`,
-      `\t\tstorage_db ${quote(db)}`,
-      `\t\tstorage_user ${quote(name)}`,
-      ...(auth === 'none' ? [] : [`\t\tstorage_password ${quote(backend.password, 'the password')}`]),
+    const pooling = (size: number) => [
       `\t\tpool ${quote(mode)}`,
       `\t\tpool_size ${size}`,
       // A client waits for a server at most this long (ms), then gets an error: a step's
@@ -115,6 +149,30 @@ export const odyssey: PoolerAdapter = {
       // Idle servers are closed after this many seconds.
       '\t\tpool_ttl 3600',
       ...Object.entries(options).map(([k, v]) => `\t\t${k} ${configValue(ODYSSEY_WORD, k, v)}`),
+    ];
+    const user = (name: string, auth: string, db: string, size: number) => [
+      `\tuser ${quote(name)} {`,
+      `\t\tauthentication ${quote(auth)}`,
+      ...(auth === 'none' ? [] : [`\t\tpassword ${quote(backend.password, 'the password')}`]),
+      `\t\tstorage "postgres"`,
+      `\t\tstorage_db ${quote(db)}`,
+      `\t\tstorage_user ${quote(name)}`,
+      ...(auth === 'none' ? [] : [`\t\tstorage_password ${quote(backend.password, 'the password')}`]),
+      ...pooling(size),
+      '\t}',
+    ];
+    // Any other role (a scenario's own): its secret from auth_query, and no storage_user or
+    // storage_password, so the server login is the client's own (scenarioReach). Without
+    // storage_db, the database the client names.
+    const anyone = (db: string | undefined, size: number) => [
+      '\tuser default {',
+      '\t\tauthentication "scram-sha-256"',
+      `\t\tauth_query "SELECT usename, passwd FROM pg_shadow WHERE usename=$1"`,
+      `\t\tauth_query_db ${quote(LOOKUP_ROUTE)}`,
+      `\t\tauth_query_user ${quote(lookup.user)}`,
+      `\t\tstorage "postgres"`,
+      ...(db === undefined ? [] : [`\t\tstorage_db ${quote(db)}`]),
+      ...pooling(size),
       '\t}',
     ];
     const route = (name: string, db: string, size: number) => [
@@ -122,6 +180,7 @@ export const odyssey: PoolerAdapter = {
       ...user(backend.user, 'scram-sha-256', db, size),
       ...user(authRoles.md5, 'md5', db, size),
       ...user(authRoles.trust, 'none', db, size),
+      ...anyone(db, size),
       '}',
     ];
     const conf = [
@@ -144,6 +203,9 @@ export const odyssey: PoolerAdapter = {
       'storage "postgres" {', '\ttype "remote"', `\thost ${quote(backend.host)}`, `\tport ${backend.port}`, '}',
       'storage "local" {', '\ttype "local"', '}',
       ...laneDatabases.flatMap((db, i) => [...route(lanes[i].single, db, 1), ...route(lanes[i].wide, db, 20)]),
+      // A database no rule names (a scenario's own) goes to the server database of that name.
+      'database default {', ...anyone(undefined, 20), '}',
+      ...lookupRoute(lookup),
       'database "console" {', '\tuser default {', '\t\tauthentication "none"', '\t\trole "admin"', '\t\tpool "session"', '\t\tstorage "local"', '\t}', '}',
       '',
     ].join('\n');

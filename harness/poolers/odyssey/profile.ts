@@ -13,6 +13,7 @@
 import type { Profile, ProfileEntry } from '../profile.ts';
 import { protocolEdges } from './protocol-edges.ts';
 import { queueAndStartupEntries } from './queue-and-startup.ts';
+import { ROLES_AND_SERVER_ENDS } from './roles-and-server-ends.ts';
 
 const POOLING = 'https://github.com/yandex/odyssey/blob/master/docs/features/pooling.md';
 const RULES = 'https://github.com/yandex/odyssey/blob/master/docs/configuration/rules.md';
@@ -367,7 +368,7 @@ export const odysseyProfile: Profile = {
   checked: ['1.5.2'],
   publishedFeatureMaps: [PUBLISHED_MAP],
   modes: {
-    session: [...EVERY_MODE, ...protocolEdges.session, ...queueAndStartupEntries.session],
-    transaction: [...EVERY_MODE, ...SESSION_STATE_RESET, ...PREPARED_STATEMENTS_RESERVED, ...PREPARED_STATEMENTS_DISCARDED, ...protocolEdges.transaction, ...queueAndStartupEntries.transaction],
+    session: [...EVERY_MODE, ...protocolEdges.session, ...queueAndStartupEntries.session, ...ROLES_AND_SERVER_ENDS.session],
+    transaction: [...EVERY_MODE, ...SESSION_STATE_RESET, ...PREPARED_STATEMENTS_RESERVED, ...PREPARED_STATEMENTS_DISCARDED, ...protocolEdges.transaction, ...queueAndStartupEntries.transaction, ...ROLES_AND_SERVER_ENDS.transaction],
   },
 };

@@ -50,6 +50,16 @@ export const pgbouncer: PoolerAdapter = {
     // Idle servers are kept in a list and the last one released is taken first (LIFO).
     wide: { servers: 20, holds: holdingOf(mode), reuse: 'the server released last (LIFO)' },
   }),
+  scenarioReach: {
+    // A user not in auth_file is looked up with auth_query (pg_shadow, the documented default) as
+    // auth_user, in the database the client asked for; pgbouncer then checks the client's SCRAM
+    // proof against the secret and logs in to the server with the client's key.
+    // https://www.pgbouncer.org/config.html#auth_user
+    roles: { how: 'auth_user with the default auth_query (pg_shadow), run in the database the client names; SCRAM pass-through to the server' },
+    // The "*" entry: a database name no other entry has goes to the server database of that name.
+    // https://www.pgbouncer.org/config.html#section-databases
+    databases: { how: 'the "*" fallback database entry (a pool per database and role, default_pool_size)' },
+  },
   profile: pgbouncerProfile,
   async resetServers({ consoles, pools: lane, terminateBackends }) {
     const admin = consoles.single;
@@ -79,7 +89,7 @@ export const pgbouncer: PoolerAdapter = {
       return servers ? undefined : true;
     });
   },
-  render({ mode, port, backend, backendSecret, dir, laneDatabases, authRoles, tls, settings }) {
+  render({ mode, port, backend, backendSecret, dir, laneDatabases, authRoles, lookup, tls, settings }) {
     const line = (what: string, v: string) => configValue(INI_LINE, what, v);
     // auth_file fields: double-quoted, a quote inside written twice (src/loader.c, copy_quoted).
     const field = (what: string, v: string) => `"${configValue(LINE_FIELD, what, v).replace(/"/g, '""')}"`;
@@ -87,6 +97,7 @@ export const pgbouncer: PoolerAdapter = {
     const lanes = laneDatabases.map((_, i) => ({ single: `pc_single_${i}`, wide: `pc_wide_${i}` }));
     const ini = `[databases]
 ${laneDatabases.map((db, i) => `${lanes[i].single} = ${server(db)} pool_size=1\n${lanes[i].wide} = ${server(db)} pool_size=20`).join('\n')}
+* = host=${backend.host} port=${backend.port}
 
 [pgbouncer]
 listen_addr = 127.0.0.1
@@ -112,6 +123,7 @@ pidfile =
 log_connections = 1
 log_disconnections = 1
 admin_users = ${line('admin_users', backend.user)}
+auth_user = ${line('auth_user', lookup.user)}
 ${Object.entries(settings).map(([k, v]) => `${k} = ${line(k, v)}`).join('\n')}
 `;
     return {
@@ -126,6 +138,8 @@ ${Object.entries(settings).map(([k, v]) => `${k} = ${line(k, v)}`).join('\n')}
           `${field('the user', backend.user)} ${field('the SCRAM secret', backendSecret)}`,
           `${field('the md5 role', authRoles.md5)} ${field('the password', backend.password)}`,
           `${field('the trust role', authRoles.trust)} ""`,
+          // auth_user's own password, with which pgbouncer logs in (md5) to run auth_query.
+          `${field('the lookup role', lookup.user)} ${field('the password', lookup.password)}`,
         ].join('\n') + '\n',
         // The same methods per role as the database's pg_hba.conf (auth_type = hba).
         'pgbouncer_hba.conf': [`host all ${authRoles.trust} 127.0.0.1/32 trust`, `host all ${authRoles.md5} 127.0.0.1/32 md5`, 'host all all 127.0.0.1/32 scram-sha-256'].join('\n') + '\n',

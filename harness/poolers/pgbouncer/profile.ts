@@ -7,6 +7,7 @@
 import type { Profile, ProfileEntry } from '../profile.ts';
 import { protocolEdges } from './protocol-edges.ts';
 import { queueAndStartupEntries } from './queue-and-startup.ts';
+import { ROLES_AND_SERVER_ENDS } from './roles-and-server-ends.ts';
 
 const FEATURES = 'https://www.pgbouncer.org/features.html';
 const CHANGELOG = 'https://www.pgbouncer.org/changelog.html';
@@ -438,8 +439,8 @@ export const pgbouncerProfile: Profile = {
     { link: FEATURES, versions: '>=1.21', modes: { session: SESSION_MAP, transaction: TRANSACTION_MAP_SINCE_1_21 } },
   ],
   modes: {
-    session: [...EVERY_MODE, ...protocolEdges.session, ...queueAndStartupEntries.session],
-    transaction: [...EVERY_MODE, ...TRANSACTION_POOLING, ...protocolEdges.transaction, ...queueAndStartupEntries.transaction],
-    statement: [...EVERY_MODE, ...TRANSACTION_POOLING, NO_TRANSACTION_BLOCKS, ...protocolEdges.statement, ...queueAndStartupEntries.statement],
+    session: [...EVERY_MODE, ...protocolEdges.session, ...queueAndStartupEntries.session, ...ROLES_AND_SERVER_ENDS.session],
+    transaction: [...EVERY_MODE, ...TRANSACTION_POOLING, ...protocolEdges.transaction, ...queueAndStartupEntries.transaction, ...ROLES_AND_SERVER_ENDS.transaction],
+    statement: [...EVERY_MODE, ...TRANSACTION_POOLING, NO_TRANSACTION_BLOCKS, ...protocolEdges.statement, ...queueAndStartupEntries.statement, ...ROLES_AND_SERVER_ENDS.statement],
   },
 };

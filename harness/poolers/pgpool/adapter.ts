@@ -84,6 +84,15 @@ export const pgpool: PoolerAdapter = {
   stopSignal: () => 'SIGINT',
   settings: {},
   settingSyntax: PGPOOL_STRING,
+  scenarioReach: {
+    // pool_passwd is a file pgpool reads at start: it cannot hold a role made later. pool_hba's
+    // "password" method asks the client for its password in clear text and logs in to
+    // PostgreSQL with it, without pool_passwd.
+    // https://www.pgpool.net/docs/43/en/html/auth-methods.html#AUTH-PASSWORD
+    roles: { how: 'pool_hba "password": the client\'s clear-text password, passed on to PostgreSQL (pool_passwd cannot hold a role made later)' },
+    // A child serves whichever database its client names (one cache slot per role and database).
+    databases: { how: 'any database name, served by the child the client lands on' },
+  },
   profile: pgpoolProfile,
 
   async resetServers({ consoles, pools: lane, terminateBackends }) {
@@ -213,7 +222,14 @@ export const pgpool: PoolerAdapter = {
     const conf = settings.map(([k, v]) => `${k} = ${quote(k, v)}`).join('\n') + '\n';
 
     const withPassword = [backend.user, authRoles.md5];
-    const hba = [`host all ${authRoles.trust} 127.0.0.1/32 trust`, `host all ${authRoles.md5} 127.0.0.1/32 md5`, 'host all all 127.0.0.1/32 scram-sha-256'];
+    const word = (what: string, v: string) => configValue(LINE_FIELD, what, v);
+    const hba = [
+      `host all ${word('the trust role', authRoles.trust)} 127.0.0.1/32 trust`,
+      `host all ${word('the md5 role', authRoles.md5)} 127.0.0.1/32 md5`,
+      `host all ${word('the app role', backend.user)} 127.0.0.1/32 scram-sha-256`,
+      // Any other role (a scenario's own) is not in pool_passwd (scenarioReach).
+      'host all all 127.0.0.1/32 password',
+    ];
     return {
       files: {
         'pgpool.conf': conf,

@@ -12,6 +12,7 @@ import type { DriverId } from '../../drivers/registry.ts';
 import type { Profile, ProfileEntry } from '../profile.ts';
 import { protocolEdges } from './protocol-edges.ts';
 import { queueAndStartupEntries } from './queue-and-startup.ts';
+import { ROLES_AND_SERVER_ENDS } from './roles-and-server-ends.ts';
 
 const ISSUES = 'https://github.com/pgpool/pgpool2/issues';
 
@@ -211,6 +212,6 @@ export const pgpoolProfile: Profile = {
   checked: ['4.3.5', '4.6.1', '4.7.3'],
   publishedFeatureMaps: [PUBLISHED_MAP],
   modes: {
-    cache: [...INTERNAL_TRANSACTION, ...INJECTED_SYNC, UNKNOWN_STATEMENT, EXTENDED_DISCARD_ALL, FAILED_PREPARE_TRANSACTION, OWN_AUTH_ERROR, ...REUSED_BACKEND, ...protocolEdges, ...queueAndStartupEntries.cache],
+    cache: [...INTERNAL_TRANSACTION, ...INJECTED_SYNC, UNKNOWN_STATEMENT, EXTENDED_DISCARD_ALL, FAILED_PREPARE_TRANSACTION, OWN_AUTH_ERROR, ...REUSED_BACKEND, ...protocolEdges, ...queueAndStartupEntries.cache, ...ROLES_AND_SERVER_ENDS],
   },
 };

@@ -190,7 +190,7 @@ export class DockerProvider implements Provider {
       const port = await freePort();
       const launch = adapter.render({
         mode: spec.mode ?? adapter.modes[0], port, backend: conn, backendSecret: this.app.scramSecret, dir: CONTAINER_DIR, laneDatabases: instance.lanes.map((i) => laneDatabases[i]),
-        pools: instance.pools, authRoles: { md5: MD5_USER, trust: TRUST_USER },
+        pools: instance.pools, authRoles: { md5: MD5_USER, trust: TRUST_USER }, lookup: { user: OBSERVER_USER, password: this.app.password },
         tls: { cert: `${CONTAINER_DIR}/server.crt`, key: `${CONTAINER_DIR}/server.key` }, settings: spec.settings,
       });
       const container: Omit<ServerContainerSpec, 'runId'> = {
@@ -238,7 +238,7 @@ export class DockerProvider implements Provider {
     const specs: LaneSpec[] = plan.direct.map((direct, index) => ({ index, direct, ...lanePools(serving, index, pool) }));
     const release = adapter.parseVersion(poolerVersion.split('\n')[0].trim());
     return {
-      spec, provider: this.id, postgresVersion: parsePostgresVersion(pgVersion), stop, shapes: adapter.pools(spec.mode ?? adapter.modes[0]),
+      spec, provider: this.id, postgresVersion: parsePostgresVersion(pgVersion), stop, shapes: adapter.pools(spec.mode ?? adapter.modes[0]), reach: adapter.scenarioReach,
       poolerVersion: release, facts: targetFacts(spec, release, parsePostgresVersion(pgVersion)), postgresLog: new LogTail(plan.postgres.logFile),
       failure: () => poolers.map((k) => k.exitReason()).find(Boolean) ?? pg.exitReason(),
       lanes: buildLanes(specs, { kind: 'pooler', adapter }, stops),

@@ -15,6 +15,7 @@ import { adminConsole } from '../admin-console.ts';
 import type { ConnInfo } from '../../kernel/conn-info.ts';
 import type { KnownPooler } from '../../poolers/known-poolers.ts';
 import { externalShapes } from '../../poolers/pool-shape.ts';
+import { EXTERNAL_REACH } from '../../poolers/scenario-reach.ts';
 import { waitUntilReady } from '../readiness.ts';
 import type { Provider, StartedTarget } from '../started-target.ts';
 import { DIRECT, type TargetSpec } from '../target-spec.ts';
@@ -107,7 +108,7 @@ export class ExternalProvider implements Provider {
       const consoles = admin && { single: admin, wide: admin };
       const shapes = adapter?.pools(spec.mode ?? adapter.modes[0]) ?? externalShapes(spec.mode);
       return {
-        spec, provider: this.id, poolerVersion, postgresVersion, facts: targetFacts(spec, poolerVersion, postgresVersion), failure: none, stop, shapes,
+        spec, provider: this.id, poolerVersion, postgresVersion, facts: targetFacts(spec, poolerVersion, postgresVersion), failure: none, stop, shapes, reach: EXTERNAL_REACH,
         lanes: buildLanes(lanes.map((l) => ({ ...l, ...(consoles ? { consoles } : {}) })), reset, stops),
       };
     } catch (err) {

@@ -116,7 +116,7 @@ export class LocalProvider implements Provider {
         const port = await freePort();
         const launch = adapter.render({
           mode: spec.mode!, port, backend: cluster.conn, backendSecret: this.app.scramSecret, dir, laneDatabases: instance.lanes.map((i) => laneDatabases[i]),
-          pools: instance.pools, authRoles: { md5: MD5_USER, trust: TRUST_USER }, tls: certificateFiles(cluster.dataDir), settings: spec.settings,
+          pools: instance.pools, authRoles: { md5: MD5_USER, trust: TRUST_USER }, lookup: { user: OBSERVER_USER, password: this.app.password }, tls: certificateFiles(cluster.dataDir), settings: spec.settings,
         });
         for (const [name, text] of Object.entries(launch.files)) {
           const file = path.join(dir, name);
@@ -138,7 +138,7 @@ export class LocalProvider implements Provider {
       const conn = (port: number, database: string): ConnInfo => ({ ...cluster.conn, port, database });
       const lanes = buildLanes(laneDatabases.map((_, i) => ({ index: i, direct: direct(i), ...lanePools(serving, i, conn) })), { kind: 'pooler', adapter }, stops);
       return {
-        ...base, poolerVersion: version, facts: facts(version), lanes, shapes: adapter.pools(spec.mode!),
+        ...base, poolerVersion: version, facts: facts(version), lanes, shapes: adapter.pools(spec.mode!), reach: adapter.scenarioReach,
         failure: () => poolers.map((p) => p.exitReason()).find(Boolean) ?? cluster.process.exitReason(),
       };
     } catch (err) {
