@@ -169,7 +169,11 @@ async function runJob(ctx: JobContext, d: Driver, s: Scenario): Promise<void> {
     // What another lane's crash disturbed is run again; so is what timing may explain (timing-rule.ts).
     const attempt = async () => {
       const first = await once();
-      if (first.disturbed) return (await once()).run;
+      if (first.disturbed) {
+        const again = (await once()).run;
+        const note = `-- run again: the first run was disturbed (${first.run.message ?? 'no message'}); this is the second run\n`;
+        return { ...again, ...(again.transcript !== undefined ? { transcript: note + again.transcript } : {}) };
+      }
       if (decided || !timingDependent(first.run, plan.isFinding?.(first.run, started) ?? true)) return first.run;
       return afterRunAgain(first.run, (await once()).run);
     };

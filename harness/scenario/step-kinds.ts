@@ -261,7 +261,8 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
       const clients = r.stressClients ?? st.stress.clients;
       const tally = await runStress({
         pool: r.poolOf(st.session), clients, rounds: st.stress.rounds, sequence: r.templates.expand(st.stress.sequence),
-        deadlineMs: r.timeout(st),
+        // The step's deadline is for the clients it names; more clients (--stress-clients) get more time in proportion.
+        deadlineMs: Math.round(r.timeout(st) * Math.max(1, clients / st.stress.clients)),
       });
       const rows = tallyRows(tally);
       r.transcript.note(st.session, `stress: ${rows.map((row) => row.join(' ')).join('; ')}${tally.firstTrouble ? `; first trouble: ${tally.firstTrouble}` : ''}`);

@@ -99,8 +99,9 @@ describe('docker provider (containers on the host network)', function () {
     const run = startCli(['run', '--provider', 'docker', '--targets', 'direct,pgbouncer:transaction,pgpool', '--drivers', 'raw,pg', '--lanes', '2', '--out', tmpOut('sigint')]);
     const [, runId] = await run.waitFor(/run ([0-9a-f]{6}):/, 60_000);
     await run.waitFor(/\[\s*\d+\/\d+\] [4-9]\d%/, 240_000);
-    // PostgreSQL for each target, and a pgbouncer and a pgpool per lane (two lanes here).
-    expect(containersOf(runId).length, 'containers running before SIGINT').to.equal(7);
+    // PostgreSQL for each target (3), a pgbouncer per lane (2), and a pgpool per pool of each
+    // lane (4: pgpool's single pool is an instance of its own, pooler-instances.ts).
+    expect(containersOf(runId).length, 'containers running before SIGINT').to.equal(9);
     run.child.kill('SIGINT');
     expect(await run.exited).to.equal(130);
     expect(containersOf(runId)).to.deep.equal([]);
