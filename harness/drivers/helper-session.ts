@@ -1,7 +1,7 @@
 // A Session whose driver lives in a helper process (shims/README.md). The Session interface
 // reads the backend pid and ParameterStatus values synchronously, so every reply about a
 // session carries the driver's current view of both, and this side keeps the latest.
-import { ConnectionLostError, InfrastructureError, isSqlState, ServerError } from '../kernel/errors.ts';
+import { ConnectionLostError, InfrastructureError, isSqlState, LoginRefusedError, SERVER_FATAL_AT_LOGIN, ServerError } from '../kernel/errors.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { HelperDeadError, HelperOpError, type HelperProcess, type HelperReply } from './helper-process.ts';
 import { clip } from './clip.ts';
@@ -52,6 +52,8 @@ export class HelperSession implements Session {
         reportParams: REPORTED_PARAMETERS,
       }, opts.timeoutMs, `connect to ${c.host}:${c.port}`);
     } catch (err) {
+      // psycopg keeps no SQLSTATE of a failed connection attempt, only the server's words.
+      if (err instanceof Error && !(err instanceof ServerError) && !(err instanceof InfrastructureError) && SERVER_FATAL_AT_LOGIN.test(err.message)) throw new LoginRefusedError(err.message);
       // A connect that missed its deadline may still complete in the helper, where nobody
       // would ever close it (and a lane waits for its database to have no clients left): the
       // helper drops a session whose id it was told to destroy, even before it exists.

@@ -10,7 +10,7 @@
 // dropping the socket without PQfinish's Terminate (destroy() ends the connection politely).
 // libpq keeps no SQLSTATE for a failed connection attempt (no loginErrorCode), and sends no
 // StartupMessage parameters beyond its own keywords (no startupParams).
-import { ConnectionLostError } from '../kernel/errors.ts';
+import { ConnectionLostError, LoginRefusedError, SERVER_FATAL_AT_LOGIN } from '../kernel/errors.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -55,6 +55,11 @@ const LOST_WORDS = /server closed the connection unexpectedly|SSL connection has
 function failure(message: string, label: string): Error {
   const text = `${label}: ${message.trim()}`;
   return LOST_WORDS.test(message) ? new ConnectionLostError(text) : new Error(text);
+}
+
+/** A failed connection attempt: the server's FATAL is its answer at login; anything else is as `failure` says. */
+function connectFailure(message: string, label: string): Error {
+  return SERVER_FATAL_AT_LOGIN.test(message) ? new LoginRefusedError(`${label}: libpq connect: ${message.trim()}`) : failure(`libpq connect: ${message}`, label);
 }
 
 // Every value as the server's text, like the other drivers.
@@ -173,7 +178,7 @@ export const libpqDriver: Driver = {
       `sslmode=${opts.tls ? "'require'" : "'disable'"}`,
     ].join(' ');
     const client = new NativeClient({ types: textTypes, arrayMode: true });
-    await withDeadline(new Promise<void>((resolve, reject) => client.connect(conninfo, (err) => (err ? reject(failure(`libpq connect: ${err.message}`, opts.label)) : resolve()))),
+    await withDeadline(new Promise<void>((resolve, reject) => client.connect(conninfo, (err) => (err ? reject(connectFailure(err.message, opts.label)) : resolve()))),
       opts.timeoutMs, `${opts.label}: libpq connect to ${c.host}:${c.port}`);
     return new LibpqSession(client, opts);
   },

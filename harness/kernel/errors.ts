@@ -28,6 +28,18 @@ export class ServerError extends Error {
 }
 
 /**
+ * A login the server (or the pooler in front of it) ended with a FATAL error, through a driver
+ * that keeps only its words, not its SQLSTATE (libpq and psycopg for a failed connection
+ * attempt): the server's answer at login, as a ServerError is, with the code unknown.
+ */
+export class LoginRefusedError extends Error {
+  override readonly name = 'LoginRefusedError';
+}
+
+/** libpq's words for a login the server ended with an error of its own ("... failed: FATAL:  ..."). */
+export const SERVER_FATAL_AT_LOGIN = /\bFATAL:\s/;
+
+/**
  * Trouble with what poolcheck runs on or with poolcheck itself (a server that died, a helper
  * process that crashed, the observer's connection failing): `error`, never a verdict.
  */

@@ -5,7 +5,7 @@ import type { ConnInfo } from '../kernel/conn-info.ts';
 import { toResult } from '../drivers/query-result.ts';
 import type { Driver, QueryResult, Session } from '../drivers/session.ts';
 import { POSTGRESQL_ANSWER, type Divergence, type DivergenceKind } from '../kernel/divergence.ts';
-import { errorText, InfrastructureError, InvalidScenarioError, isSqlState, ServerError } from '../kernel/errors.ts';
+import { errorText, InfrastructureError, InvalidScenarioError, isSqlState, LoginRefusedError, ServerError } from '../kernel/errors.ts';
 import { poll, withDeadline } from '../kernel/poll.ts';
 import { collectingStrays, StrayErrors } from '../kernel/strays.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
@@ -344,6 +344,7 @@ class RunningScenario implements StepRun {
     } catch (err) {
       // A refused login (wrong password, unknown role) is the server's answer, not a fault.
       if (err instanceof ServerError && isSqlState(err.code)) return { refused: { kind: 'query', result: { rows: [], columns: [], error: { code: err.code, message: err.message } } } };
+      if (err instanceof LoginRefusedError) throw new Mismatched('error', err.message, undefined, true);
       const m = asMismatch(err);
       throw m ? new Mismatched(m.kind, m.message, m.sqlstate, true) : err;
     } finally {
