@@ -7,7 +7,7 @@
 // pgbouncer (https://github.com/porsager/postgres#prepared-statements): simple protocol
 // without parameters, the unnamed statement with them. Several statements in one step go
 // through the simple protocol in both (a tagged template cannot hold them; .simple() can).
-import { ConnectionLostError, isSqlState } from '../kernel/errors.ts';
+import { ConnectionLostError, errorText, isSqlState, ServerError } from '../kernel/errors.ts';
 import { collectingStrays, StrayErrors } from '../kernel/strays.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import postgres from 'postgres';
@@ -73,7 +73,14 @@ class PostgresJsSession implements Session {
   parameterStatus(name: string) { return (this.sql.parameters as Record<string, string>)[name]; }
   waitNotification(channel: string, timeoutMs: number) { return this.box.take(channel, timeoutMs); }
   // end() waits for queries in flight, then terminates after the timeout (seconds).
-  async close() { await withDeadline(this.sql.end({ timeout: 0.5 }), TIMEOUT_MS.driverEnd, `${this.opts.label}: postgres.js end`); }
+  // A connection the other end already closed fails end()'s Terminate write
+  // (CONNECTION_DESTROYED) outside any promise: that is the close's own business, noted.
+  async close() {
+    const own = new StrayErrors();
+    await collectingStrays(own, () => withDeadline(this.sql.end({ timeout: 0.5 }), TIMEOUT_MS.driverEnd, `${this.opts.label}: postgres.js end`));
+    const late = own.first();
+    if (late) this.opts.transcript.note(this.opts.label, `postgres.js's close: ${late}`);
+  }
   destroy() { void this.sql.end({ timeout: 0 }); }
 }
 
@@ -105,6 +112,24 @@ function postgresJs(prepare: boolean): Driver {
         // Not in postgres.js's typings: the connection's hook for NotificationResponse (channel, payload).
         ...({ onnotify: (channel: string, payload: string) => box.push({ channel, payload }) } as object),
       });
+      // postgres.js logs in at its first query; a session here is logged in, as with every other
+      // driver (a connect step, a refused login), so the connection is taken and given back now.
+      try {
+        // A server that ends the login makes postgres.js fail a write outside any promise
+        // (CONNECTION_DESTROYED): that is the login's answer, a lost connection.
+        let lost: (err: unknown) => void = () => undefined;
+        const strays = new (class extends StrayErrors { override add(err: unknown) { super.add(err); lost(err); } })();
+        const ended = new Promise<never>((_, reject) => { lost = (err) => reject(new ConnectionLostError(`${opts.label}: ${errorText(err)}`)); });
+        const reserved = await collectingStrays(strays, () => withDeadline(Promise.race([sql.reserve(), ended]), opts.timeoutMs, `${opts.label}: postgres.js connect to ${c.host}:${c.port}`));
+        reserved.release();
+      } catch (err) {
+        if (err instanceof ConnectionLostError) { void sql.end({ timeout: 0 }).catch(() => undefined); throw err; }
+        await sql.end({ timeout: 0 }).catch(() => undefined);
+        const e = err as { code?: string; message: string };
+        if (isSqlState(e.code)) throw new ServerError(e.code, `${opts.label}: ${e.message}`);
+        if (LOST.has(e.code ?? '')) throw new ConnectionLostError(`${opts.label}: ${e.message}`);
+        throw err;
+      }
       return new PostgresJsSession(sql, box, notices, opts, prepare);
     },
   };

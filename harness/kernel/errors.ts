@@ -36,8 +36,12 @@ export class LoginRefusedError extends Error {
   override readonly name = 'LoginRefusedError';
 }
 
-/** libpq's words for a login the server ended with an error of its own ("... failed: FATAL:  ..."). */
-export const SERVER_FATAL_AT_LOGIN = /\bFATAL:\s/;
+/**
+ * Drivers' words for a login the server answered with an error they keep no SQLSTATE of:
+ * libpq's and psycopg's "... failed: FATAL:  ...", and pgx's SCRAM exchange meeting an
+ * ErrorResponse where AuthenticationSASLFinal belongs (pgpool-II answers a wrong password so).
+ */
+export const SERVER_FATAL_AT_LOGIN = /\bFATAL:\s|expected AuthenticationSASLFinal message but received unexpected message|^(\w+: )?connect: unexpected message from server$/;
 
 /**
  * Trouble with what poolcheck runs on or with poolcheck itself (a server that died, a helper

@@ -81,6 +81,16 @@ const LOGIN_WITHOUT_SERVER_CHECKS: ProfileEntry = {
   divergence: { kind: 'no-error' },
 };
 
+/** The same logins through pgjdbc and postgres.js: pgbouncer does not complete them at all. */
+const LOGIN_WITHOUT_SERVER_CHECKS_PGJDBC: ProfileEntry = {
+  scenarios: ['auth-transport/login-role-connection-limit', 'auth-transport/database-dropped-login-refused', 'auth-transport/database-renamed-login-to-old-name-refused'],
+  drivers: ['pgjdbc', 'postgres.js', 'postgres.js:pooler-safe'],
+  reason: 'the logins the other drivers complete (see the entry above) never complete through pgjdbc or postgres.js: pgbouncer 1.18 sends them no ReadyForQuery within the step\'s deadline while the server refuses the pool\'s new server connection (connection limit reached, database gone), where PostgreSQL refuses the login at once (seen on 1.18.0)',
+  link: 'https://github.com/pgbouncer/pgbouncer/issues/423',
+  source: 'observed',
+  divergence: { kind: 'no-answer' },
+};
+
 const IDLE_SERVERS_BLOCK_DROP: ProfileEntry = {
   scenarios: ['auth-transport/database-dropped-after-clients-left', 'auth-transport/database-renamed-after-clients-left'],
   reason: 'pgbouncer keeps idle server connections to the database after its clients left, so DROP DATABASE and ALTER DATABASE ... RENAME fail with 55006 (KILL or RECONNECT on the console closes them)',
@@ -125,7 +135,7 @@ const OPTIONS_SETTING_REFUSED: ProfileEntry = {
 
 /** Every mode alike. */
 const LOGINS = [
-  LOGIN_REFUSED_08P01, UNKNOWN_ROLE, UNKNOWN_DATABASE, LOGIN_WITHOUT_SERVER_CHECKS, IDLE_SERVERS_BLOCK_DROP, DATABASE_SETUP_REUSED,
+  LOGIN_REFUSED_08P01, UNKNOWN_ROLE, UNKNOWN_DATABASE, LOGIN_WITHOUT_SERVER_CHECKS, LOGIN_WITHOUT_SERVER_CHECKS_PGJDBC, IDLE_SERVERS_BLOCK_DROP, DATABASE_SETUP_REUSED,
   ...STARTUP_PACKET, OPTIONS_SETTING_REFUSED,
 ];
 

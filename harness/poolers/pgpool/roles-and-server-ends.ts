@@ -53,6 +53,20 @@ const CACHED_BACKEND_LOGIN: ProfileEntry = {
 };
 
 /**
+ * The same re-authentication, as a client sees it: pgpool asks for the clear-text password, then,
+ * after the PasswordMessage, starts a SCRAM exchange as well (two authentication requests in one
+ * login; seen on 4.3.5 with a role of a SCRAM password). Other drivers answer both and log in.
+ */
+const CACHED_BACKEND_LOGIN_ASKED_TWICE: ProfileEntry = {
+  scenarios: CACHED_BACKEND_LOGIN.scenarios,
+  drivers: ['tokio-postgres', 'tokio-postgres:pooler-safe'],
+  reason: 'a client of a cached backend is asked for its password twice in one login (AuthenticationCleartextPassword, then AuthenticationSASL after the password): tokio-postgres refuses the second request ("unexpected message from server") and does not log in, where PostgreSQL refuses these logins with FATAL 28P01 or 28000',
+  link: 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-START-UP',
+  source: 'observed',
+  divergence: { kind: 'sqlstate' },
+};
+
+/**
  * pgpool 4.6 (seen on 4.6.1; 4.3.5 and 4.7.3 relay the backend's error) answers a backend that
  * refuses the login, or sends a NoticeResponse during it (the NOTICE that a 5000-character
  * application_name will be truncated), with FATAL XX000 "unable to get session context" of its own.
@@ -92,6 +106,6 @@ const DATABASE_SETUP_REUSED: ProfileEntry = {
 };
 
 export const ROLES_AND_SERVER_ENDS: readonly ProfileEntry[] = [
-  TERMINATED_BACKEND, TRANSACTION_TIMEOUT, OWN_LOGIN_ERRORS, CACHED_BACKEND_LOGIN, STARTUP_MESSAGE_FROM_BACKEND,
+  TERMINATED_BACKEND, TRANSACTION_TIMEOUT, OWN_LOGIN_ERRORS, CACHED_BACKEND_LOGIN, CACHED_BACKEND_LOGIN_ASKED_TWICE, STARTUP_MESSAGE_FROM_BACKEND,
   CACHED_BACKENDS_BLOCK_DROP, DATABASE_SETUP_REUSED,
 ];
