@@ -7,6 +7,7 @@ import { LocalProvider } from '../targets/providers/local.ts';
 import { DockerProvider } from '../targets/providers/docker.ts';
 import { builtIn, parseImageOverrides } from '../targets/providers/docker-images.ts';
 import { checkReachable, ExternalProvider } from '../targets/providers/external.ts';
+import { checkSameDatabase } from '../targets/providers/external-same-database.ts';
 import { parseEndpoint, parseEndpoints, readPassword } from '../targets/providers/external-url.ts';
 import { findPooler } from '../poolers/known-poolers.ts';
 import type { Profile } from '../poolers/profile.ts';
@@ -110,7 +111,13 @@ function external(req: ProviderRequest): ChosenProvider {
     ...direct.map((e) => ({ flag: 'external-direct', e })), ...pooled.map((e) => ({ flag: 'external-pooled', e })),
     ...(singleUrls ? single.map((e) => ({ flag: 'external-single', e })) : []), ...(admin ? [{ flag: 'external-admin', e: admin }] : []),
   ].map(({ flag, e }) => ({ flag, conn: { ...e, password } }));
-  return { provider, targets: provider.targets(), secrets: () => provider.secrets(), prepare: async () => { await checkReachable(endpoints); return [note]; } };
+  const routes = singleUrls ? single.map((e, i) => ({ single: { flag: 'external-single', conn: { ...e, password } }, pooled: { flag: 'external-pooled', conn: { ...pooled[i], password } } })) : [];
+  const prepare = async () => {
+    await checkReachable(endpoints);
+    await checkSameDatabase(routes);
+    return [note];
+  };
+  return { provider, targets: provider.targets(), secrets: () => provider.secrets(), prepare };
 }
 
 /**
