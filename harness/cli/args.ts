@@ -6,12 +6,12 @@ import { parseArgs } from 'node:util';
 import { splitList } from '../kernel/lists.ts';
 import { closest } from '../kernel/schema.ts';
 import { UsageError } from '../kernel/errors.ts';
-import { COMMANDS, OPTION_NAMES, OPTIONS, type Command, type OptionName, type OptionSpec } from './options.ts';
+import { COMMANDS, defaultValue, OPTION_NAMES, OPTIONS, type Command, type OptionName, type OptionSpec, type OptionValue } from './options.ts';
 
 
 export type Value = string | readonly string[] | number | boolean;
 
-/** Option values after checking: the command line over the config file. */
+/** Option values after checking: the command line over the config file, over the option table's defaults. */
 export class Options {
   constructor(private readonly values: ReadonlyMap<OptionName, Value>, private readonly onCommandLine: ReadonlySet<OptionName>) {}
 
@@ -20,12 +20,12 @@ export class Options {
   /** Given on the command line. */
   given(name: OptionName): boolean { return this.onCommandLine.has(name); }
   givenNames(): OptionName[] { return [...this.onCommandLine]; }
-  text(name: OptionName): string | undefined { const v = this.values.get(name); return typeof v === 'string' ? v : undefined; }
-  list(name: OptionName): readonly string[] | undefined { const v = this.values.get(name); return Array.isArray(v) ? v as readonly string[] : undefined; }
-  int(name: OptionName): number | undefined { const v = this.values.get(name); return typeof v === 'number' ? v : undefined; }
-  flag(name: OptionName): boolean { return this.values.get(name) === true; }
+  /** The value, typed by the table: what was given, else the table's default (undefined where it has none). */
+  get<N extends OptionName>(name: N): OptionValue<N> {
+    return this.values.has(name) ? this.values.get(name) as OptionValue<N> : defaultValue(name);
+  }
   /** A copy with `values` from a config file under the command line's. */
-  withDefaults(values: ReadonlyMap<OptionName, Value>): Options {
+  withConfig(values: ReadonlyMap<OptionName, Value>): Options {
     return new Options(new Map([...values, ...this.values]), this.onCommandLine);
   }
 }
@@ -87,6 +87,11 @@ export function readValue(where: string, spec: OptionSpec, raw: readonly unknown
     return v.kind === 'paths' ? items.map((x) => path.resolve(base, x)) : items;
   }
   const x = raw.at(-1);
+  if (v.kind === 'enum') {
+    if (typeof x === 'string' && v.values.includes(x)) return x;
+    const near = typeof x === 'string' ? closest(x, v.values) : undefined;
+    throw new UsageError(`${where} is one of ${v.values.join(', ')}, not ${JSON.stringify(x)}${near ? `; did you mean ${near}?` : ''}`);
+  }
   if (v.kind === 'int') {
     const n = typeof x === 'number' ? x : typeof x === 'string' && /^\s*\d+\s*$/.test(x) ? Number(x) : NaN;
     if (!Number.isInteger(n) || n < v.min || n > v.max) throw new UsageError(`${where} takes a whole number from ${v.min} to ${v.max}, not ${JSON.stringify(x)}`);

@@ -4,16 +4,16 @@
 //   import { defineConfig } from 'poolcheck';
 //   export default defineConfig({ targets: 'direct,pgbouncer:transaction', drivers: ['raw', 'pg'], poolers: { pgbouncer: './pgbouncer' } });
 import type { PoolerId } from '../poolers/registry.ts';
-import type { StaticOptions } from './options.ts';
+import type { StaticOptions, ValueKind, ValueOf } from './options.ts';
 
-/** A value as the config file takes it: a flag is true or false, a number a number, a list a comma list or an array. */
-type ConfigValue<K> = K extends 'flag' ? boolean : K extends 'int' ? number : K extends 'list' | 'paths' ? string | readonly string[] : string;
+/** A value as the config file takes it: the option's value type (options.ts ValueOf), and a list also as one comma list. */
+type ConfigValue<K extends ValueKind> = K extends { readonly kind: 'list' | 'paths' } ? string | readonly string[] : ValueOf<K>;
 
 /** The config key of an option (undefined for none), when it is a top-level key. */
 type TopKey<N extends keyof StaticOptions> = StaticOptions[N] extends { readonly config: infer C extends string } ? (C extends `${string}.${string}` ? never : C) : never;
 
 export type PoolcheckConfig = {
-  readonly [N in keyof StaticOptions as TopKey<N>]?: ConfigValue<StaticOptions[N]['value']['kind']>;
+  readonly [N in keyof StaticOptions as TopKey<N>]?: ConfigValue<StaticOptions[N]['value']>;
 } & {
   /** The pooler binaries to test (--<pooler>-bin), relative to the config file. */
   readonly poolers?: { readonly [P in PoolerId]?: string };

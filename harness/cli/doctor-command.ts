@@ -4,16 +4,14 @@
 // run on a new machine. Exit 0 when everything is there, 1 when something is missing.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { driver, driverIds } from '../drivers/registry.ts';
+import { driver } from '../drivers/registry.ts';
 import { installAdvice, prerequisiteOf } from '../drivers/prerequisites.ts';
 import { UsageError } from '../kernel/errors.ts';
-import { poolerAdapter, poolerIds } from '../poolers/registry.ts';
+import { poolerAdapter, poolerIds, type PoolerId } from '../poolers/registry.ts';
 import { findBinary, findPostgresBinDir, MissingBinaryError, POSTGRES_PACKAGE, versionLine } from '../targets/binaries.ts';
 import { parseTargets } from '../targets/target-spec.ts';
 import type { Options } from './args.ts';
 import { loadConfig } from './config.ts';
-import type { OptionName } from './options.ts';
-import { DEFAULT_TARGETS } from './run-command.ts';
 
 interface Check {
   readonly what: string;
@@ -46,12 +44,12 @@ function serverUserCheck(): Check | undefined {
 }
 
 function targetChecks(o: Options): Check[] {
-  const specs = parseTargets(o.list('targets')?.join(',') ?? DEFAULT_TARGETS);
-  const pgBinDir = o.text('pg-bindir');
+  const specs = parseTargets(o.get('targets').join(','));
+  const pgBinDir = o.get('pg-bindir');
   const checks = [binaryCheck('postgres', POSTGRES_PACKAGE, () => path.join(findPostgresBinDir(pgBinDir, false), 'postgres'))];
-  for (const id of [...new Set(specs.flatMap((s) => (s.pooler && poolerIds.includes(s.pooler as never) ? [s.pooler] : [])))]) {
+  for (const id of [...new Set(specs.flatMap((s) => (s.pooler && poolerIds.includes(s.pooler as PoolerId) ? [s.pooler as PoolerId] : [])))]) {
     const a = poolerAdapter(id);
-    const explicit = o.text(`${id}-bin` as OptionName);
+    const explicit = o.get(`${id}-bin`);
     checks.push(binaryCheck(id, a.binary.aptPackage, () => findBinary({ program: a.binary.program, aptPackage: a.binary.aptPackage, flag: `--${id}-bin PATH`, explicit, candidates: () => [...a.binary.candidates], allowInstall: false })));
   }
   const user = serverUserCheck();
@@ -59,7 +57,7 @@ function targetChecks(o: Options): Check[] {
 }
 
 function driverChecks(o: Options): Check[] {
-  const ids = o.list('drivers') ?? driverIds;
+  const ids = o.get('drivers');
   for (const id of ids) {
     try { driver(id); } catch (e) { throw new UsageError((e as Error).message); }
   }
@@ -72,7 +70,7 @@ function driverChecks(o: Options): Check[] {
 
 export async function doctorCommand(given: Options, positionals: readonly string[]): Promise<number> {
   if (positionals.length) throw new UsageError(`poolcheck doctor takes options only, not "${positionals[0]}" (poolcheck doctor --help)`);
-  const o = given.withDefaults(await loadConfig(given.text('config')));
+  const o = given.withConfig(await loadConfig(given.get('config')));
   const checks = [...targetChecks(o), ...driverChecks(o)];
   const width = Math.max(...checks.map((c) => c.what.length)) + 2;
   for (const c of checks) process.stdout.write(`${c.missing ? 'MISSING' : 'ok     '}  ${c.what.padEnd(width)}${c.missing ?? c.found}\n`);

@@ -1,7 +1,7 @@
 // `poolcheck --help` and `poolcheck COMMAND --help` (or -h, or `poolcheck help COMMAND`), written
 // from the option table so they never disagree with the parser: a command's help lists the
-// options that command takes, and nothing else.
-import { COMMANDS, OPTION_NAMES, OPTIONS, type Command, type OptionSpec } from './options.ts';
+// options that command takes, and nothing else; each option's default is the table's.
+import { COMMANDS, OPTION_NAMES, OPTIONS, type Command, type OptionName, type OptionSpec } from './options.ts';
 
 const SECTIONS: ReadonlyArray<[OptionSpec['section'], string]> = [
   ['run', 'run'],
@@ -39,7 +39,14 @@ const EXIT: Readonly<Record<Command, string>> = {
   doctor: '0 everything is there; 1 something is missing; 2 bad usage',
 };
 
-function optionLines(defaults: Readonly<Record<string, string>>, command: Command | undefined): string[] {
+/** The option's default as the help prints it: the table's value (a list as its comma list), or what leaving it out means. */
+export function defaultText(name: OptionName): string | undefined {
+  const o = OPTIONS[name];
+  if (o.default === undefined) return o.unset;
+  return Array.isArray(o.default) ? o.default.join(',') : String(o.default);
+}
+
+function optionLines(command: Command | undefined): string[] {
   const out: string[] = [];
   for (const [section, title] of SECTIONS) {
     const names = OPTION_NAMES.filter((n) => OPTIONS[n].section === section && (!command || OPTIONS[n].commands.includes(command)));
@@ -49,7 +56,8 @@ function optionLines(defaults: Readonly<Record<string, string>>, command: Comman
     for (const name of names) {
       const o = OPTIONS[name];
       const head = `  --${name}${o.arg ? ` ${o.arg}` : ''}${name === 'help' ? ', -h' : ''}`;
-      const extra = [defaults[name] ? `default: ${defaults[name]}` : '', o.repeatable ? 'repeatable' : '', o.config ? `config: ${o.config}` : ''].filter(Boolean).join('; ');
+      const def = defaultText(name);
+      const extra = [def !== undefined ? `default: ${def}` : '', o.repeatable ? 'repeatable' : '', o.config ? `config: ${o.config}` : ''].filter(Boolean).join('; ');
       out.push(head.length < 30 ? `${head.padEnd(30)}${o.help}` : `${head}\n${''.padEnd(30)}${o.help}`);
       if (extra) out.push(`${''.padEnd(30)}(${extra})`);
     }
@@ -58,10 +66,10 @@ function optionLines(defaults: Readonly<Record<string, string>>, command: Comman
 }
 
 /** The whole help, or one command's (its usage, its options, its exit codes). */
-export function helpText(version: string, defaults: Readonly<Record<string, string>>, command?: Command): string {
+export function helpText(version: string, command?: Command): string {
   if (command) {
     const [usage, what] = USAGE[command];
-    return [`${usage}`, `  ${what}`, ...optionLines(defaults, command), ...(command === 'images' ? ['', ...IMAGES] : []), '', `exit codes: ${EXIT[command]}`, ''].join('\n');
+    return [`${usage}`, `  ${what}`, ...optionLines(command), ...(command === 'images' ? ['', ...IMAGES] : []), '', `exit codes: ${EXIT[command]}`, ''].join('\n');
   }
   return [
     `poolcheck ${version}: does a PostgreSQL connection pooler behave like PostgreSQL?`,
@@ -69,7 +77,7 @@ export function helpText(version: string, defaults: Readonly<Record<string, stri
     'usage:',
     ...COMMANDS.flatMap((c) => [`  ${USAGE[c][0]}`, `      ${USAGE[c][1]}`]),
     '  poolcheck help COMMAND, poolcheck COMMAND --help', '      one command\'s options and exit codes',
-    ...optionLines(defaults, undefined),
+    ...optionLines(undefined),
     '', ...IMAGES,
     '', 'exit codes (run, merge): 0 no regression and no error; 1 a regression or a changed divergence (with --strict also an improved or flaky result); 2 an error result, a harness error or bad usage',
     'diff: 1 when something is new; doctor: 1 when something is missing (poolcheck help COMMAND)', '',

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { aptInstall } from '../kernel/apt.ts';
 import { poolerAdapter } from '../poolers/registry.ts';
 import { pingEngine } from '../targets/providers/docker-engine.ts';
-import { builtImageTag, builtIn, DEFAULT_SUITE, DOCKER_DIR, imageComponents, imageFolder, imageVersionLine, SUITES, type Suite } from '../targets/providers/docker-images.ts';
+import { builtImageTag, builtIn, DOCKER_DIR, imageComponents, imageFolder, imageVersionLine, SUITES, type Suite } from '../targets/providers/docker-images.ts';
 import { type Options } from './args.ts';
 import { UsageError } from '../kernel/errors.ts';
 
@@ -28,15 +28,9 @@ const imagePresent = (ref: string) => spawnSync('docker', ['image', 'inspect', r
 /** The program whose --version names what an image runs. */
 const programOf = (component: string) => (component === 'postgres' ? 'postgres' : poolerAdapter(component).binary.program);
 
-export function suiteOption(options: Options): Suite {
-  const suite = options.text('suite') ?? DEFAULT_SUITE;
-  if (!(SUITES as readonly string[]).includes(suite)) throw new UsageError(`unknown suite "${suite}"; poolcheck's images come from ${SUITES.join(', ')}`);
-  return suite as Suite;
-}
-
 export async function imagesCommand(sub: string | undefined, rest: readonly string[], options: Options): Promise<number> {
-  const suite = suiteOption(options);
-  if (sub === 'bootstrap') return bootstrap(suite, options.flag('force'));
+  const suite = options.get('suite');
+  if (sub === 'bootstrap') return bootstrap(suite, options.get('force'));
   if (sub === 'build') return build(suite, rest);
   if (sub === 'list') return list(suite);
   throw new UsageError(`poolcheck images takes bootstrap, build or list (got ${sub ? `"${sub}"` : 'nothing'})`);

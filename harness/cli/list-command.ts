@@ -33,7 +33,7 @@ export async function listCommand(what: string | undefined, given: Options): Pro
       if (d.sameWireAs) w(`${''.padEnd(12)} runs the scenarios where one statement runs ${d.sameWireAs.executions}+ times on a connection; elsewhere it sends what ${d.sameWireAs.base} sends (skip)`);
     }
   } else if (what === 'scenarios') {
-    const { scenarios: all, broken, warnings } = await loadCatalogFor(given.withDefaults(await loadConfig(given.text('config'))));
+    const { scenarios: all, broken, warnings } = await loadCatalogFor(given.withConfig(await loadConfig(given.get('config'))));
     for (const s of all) w(`${s.id.padEnd(64)} ${s.pool.padEnd(6)} ${[...requiredCapabilities(s)].join(',') || '-'}\n    ${s.why}`);
     const cats = new Set(all.map((s) => s.category));
     w(`${all.length} scenarios in ${cats.size} categories (${[...cats].join(', ')})`);
@@ -46,7 +46,7 @@ export async function listCommand(what: string | undefined, given: Options): Pro
     }
   } else if (what === 'coverage') {
     const { suites, problems } = loadAnchors(path.join(SUITES_DIR, ANCHORS_FOLDER));
-    const { scenarios: all } = await loadCatalogFor(given.withDefaults(await loadConfig(given.text('config'))));
+    const { scenarios: all } = await loadCatalogFor(given.withConfig(await loadConfig(given.get('config'))));
     const wrong = [...problems, ...unknownScenarios(suites, new Set(all.map((s) => s.id)))];
     const rows = coverage(suites);
     const pct = (n: number, of: number) => `${of ? Math.round((100 * n) / of) : 0}%`;

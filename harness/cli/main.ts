@@ -1,6 +1,5 @@
 import { maskConnectionStrings } from '../kernel/connection-string-mask.ts';
 import { catchStrayErrors } from '../kernel/strays.ts';
-import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { ModuleLoadTimeout } from '../scenario/catalog.ts';
 import { BinaryAccessError, MissingBinaryError } from '../targets/binaries.ts';
 import { parseCommandLine } from './args.ts';
@@ -13,11 +12,11 @@ import { imagesCommand } from './images-command.ts';
 import { listCommand } from './list-command.ts';
 import { mergeCommand } from './merge-command.ts';
 import { reproCommand } from './repro-command.ts';
-import { DEFAULT_LANES, DEFAULT_OUT, DEFAULT_TARGETS, runCommand } from './run-command.ts';
+import { runCommand } from './run-command.ts';
 import { terminalText } from './terminal-text.ts';
 import { POOLCHECK_VERSION } from '../kernel/version.ts';
 
-const HELP = (command?: Command) => helpText(POOLCHECK_VERSION, { targets: DEFAULT_TARGETS, out: DEFAULT_OUT, lanes: String(DEFAULT_LANES), provider: 'local', 'step-timeout': String(TIMEOUT_MS.step) }, command);
+const HELP = (command?: Command) => helpText(POOLCHECK_VERSION, command);
 
 const isCommand = (word: string | undefined): word is Command => (COMMANDS as readonly string[]).includes(word ?? '');
 
@@ -33,8 +32,8 @@ export async function main(argv: string[]): Promise<number> {
   });
   try {
     const { command, positionals, options } = parseCommandLine(argv);
-    if (options.flag('version') || positionals[0] === 'version') { process.stdout.write(`${POOLCHECK_VERSION}\n`); return 0; }
-    if (options.flag('help')) { process.stdout.write(HELP(command)); return 0; }
+    if (options.get('version') || positionals[0] === 'version') { process.stdout.write(`${POOLCHECK_VERSION}\n`); return 0; }
+    if (options.get('help')) { process.stdout.write(HELP(command)); return 0; }
     if (!command && positionals[0] === 'help') {
       if (positionals[1] !== undefined && !isCommand(positionals[1])) throw new UsageError(`no command "${positionals[1]}"; commands: ${COMMANDS.join(', ')}`);
       process.stdout.write(HELP(positionals[1]));

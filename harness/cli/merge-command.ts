@@ -43,7 +43,7 @@ export async function mergeCommand(positionals: readonly string[], options: Opti
   if (dirs.includes(out)) throw new UsageError(`poolcheck merge writes ${out}, which is also one of the shards: write the merged reports to a folder of their own`);
   const shards: MergeInput[] = usage(() => dirs.map((dir) => ({ dir, manifest: readShardManifest(dir) })));
   const merged = usage(() => mergeShards(shards));
-  const baseline = options.text('baseline');
+  const baseline = options.get('baseline');
   const report: RunReport = baseline ? { ...merged.report, diff: diffRuns(usage(() => readResultsFile(baseline)), reportSide(merged.report)) } : merged.report;
   // The shards' transcripts were redacted when they were written.
   const transcripts = new Map(dirs.flatMap((dir) => filesUnder(path.join(dir, 'transcripts'), dir).map((rel): [string, string] => [rel, readFileSync(path.join(dir, rel), 'utf8')])));
@@ -58,14 +58,14 @@ export async function mergeCommand(positionals: readonly string[], options: Opti
       }
     }
     folder.publish((dir) => {
-      writeReport(dir, report, transcripts, NO_REDACTION, { features: merged.features, published: (t) => merged.published[t] }, options.flag('strict'));
+      writeReport(dir, report, transcripts, NO_REDACTION, { features: merged.features, published: (t) => merged.published[t] }, options.get('strict'));
       if (report.diff) writeFileSync(path.join(dir, 'diff.md'), diffMarkdown(report.diff));
     });
     folder.close();
   } finally {
     folder.release();
   }
-  printSummary(report, out, (s) => s, options.flag('strict'));
-  githubMode(report, options.flag('strict'));
-  return exitCode(report, options.flag('strict'));
+  printSummary(report, out, (s) => s, options.get('strict'));
+  githubMode(report, options.get('strict'));
+  return exitCode(report, options.get('strict'));
 }

@@ -117,6 +117,25 @@ describe('external provider (pointed at a pgbouncer:transaction the local provid
     expect(noPooler.stderr.trim()).to.equal('poolcheck: --provider external needs --external-pooler (e.g. --external-pooler pgbouncer:transaction)');
   });
 
+  it('stops at once when --external-single reaches another database than --external-pooled: one line naming both URLs, exit 2, no report', async () => {
+    const out = tempDir('pc-ext-elsewhere-');
+    const started = Date.now();
+    // The server the pooler fronts, but its postgres database: a single route that logs in fine and leads elsewhere.
+    const elsewhere = url(served.user, served.direct, 'postgres');
+    const run = startCli(['run', '--provider', 'external', '--external-pooler', 'pgbouncer:transaction', '--password-env', 'PC_EXTERNAL_TEST_PASSWORD',
+      '--external-pooled', url(served.user, served.pooled), '--external-single', elsewhere, '--external-direct', url(served.user, served.direct),
+      '--drivers', 'raw', '--scenarios', SCENARIOS, '--out', out], { PC_EXTERNAL_TEST_PASSWORD: PASSWORD });
+    expect(await run.exited, run.stderr).to.equal(2);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines, run.stderr).to.have.length(1);
+    expect(lines[0]).to.equal(`poolcheck: --external-single ${elsewhere} does not reach what --external-pooled ${url(served.user, served.pooled)} reaches: `
+      + `database postgres against ${served.direct.database}; both must lead to the same database as the same role`);
+    expect(run.stderr).not.to.contain(PASSWORD);
+    expect(readdirSync(out), 'nothing written').to.deep.equal([]);
+    // Issue 22 took 406 s to fail; a loaded 2-core machine can take 15 s just to start Node and load the catalogue.
+    expect(Date.now() - started, 'before any scenario').to.be.below(60_000);
+  });
+
   it('stops at once on a wrong password or a URL nothing answers: one line naming the URL and the answer, exit 2, no report', async () => {
     const attempt = async (pooled: string, password: string) => {
       const out = tempDir('pc-ext-refused-');

@@ -3,7 +3,7 @@
 // against pgpool's profile, really detect the divergences the profile documents, and leave no
 // pgpool process behind, even when poolcheck itself is killed.
 import { expect } from 'chai';
-import { DEFAULT_LANES } from '../../harness/cli/run-command.ts';
+import { defaultValue } from '../../harness/cli/options.ts';
 import { lanesToStart } from '../../harness/cli/provider-choice.ts';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -138,7 +138,7 @@ describe('pgpool-II target (pgpool:cache) with raw, pg and postgres.js', functio
     }
     const logs = readdirSync(path.join(out, 'logs'));
     // With direct beside it, the target starts spare lanes (provider-choice.ts).
-    expect(logs.filter((f) => /\.pgpool-lane\d+-(single|wide)\.log$/.test(f)).length).to.equal(2 * lanesToStart(DEFAULT_LANES, 2));
+    expect(logs.filter((f) => /\.pgpool-lane\d+-(single|wide)\.log$/.test(f)).length).to.equal(2 * lanesToStart(defaultValue('lanes'), 2));
   });
 
   it('never writes the password into a report, transcript or server log', () => {
@@ -156,7 +156,7 @@ describe('pgpool-II lifecycle and binary', function () {
     const leaders = processesMentioning(runDir(runId)).filter((pid) => {
       try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('pgpool.conf'); } catch { return false; }
     });
-    expect(leaders.length, 'one pgpool per lane and pool').to.equal(2 * lanesToStart(DEFAULT_LANES, 2));
+    expect(leaders.length, 'one pgpool per lane and pool').to.equal(2 * lanesToStart(defaultValue('lanes'), 2));
     killed.child.kill('SIGKILL');
     await killed.exited;
     const orphans = groupMembers(leaders);

@@ -14,9 +14,9 @@ describe('docker provider (no engine needed)', () => {
 
   it('runs poolcheck\'s own image unless --image names another', () => {
     const overrides = parseImageOverrides(['pgbouncer=registry.example/pgbouncer:1.24.1-rc1', 'postgres=postgres:16']);
-    expect(chooseImage('pgbouncer', overrides)).to.deep.equal({ component: 'pgbouncer', ref: 'registry.example/pgbouncer:1.24.1-rc1', user: true });
-    expect(chooseImage('postgres', overrides).ref).to.equal('postgres:16');
-    expect(chooseImage('pgpool', overrides)).to.deep.equal({ component: 'pgpool', ref: builtImageTag('pgpool'), user: false });
+    expect(chooseImage('pgbouncer', overrides, 'bookworm')).to.deep.equal({ component: 'pgbouncer', ref: 'registry.example/pgbouncer:1.24.1-rc1', user: true });
+    expect(chooseImage('postgres', overrides, 'bookworm').ref).to.equal('postgres:16');
+    expect(chooseImage('pgpool', overrides, 'bookworm')).to.deep.equal({ component: 'pgpool', ref: builtImageTag('pgpool', 'bookworm'), user: false });
   });
 
   it('rejects an --image for an unknown component or without an image', () => {

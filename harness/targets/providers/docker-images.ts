@@ -33,9 +33,7 @@ export function imageFolder(component: string): string | undefined {
  */
 export const SUITES = ['bookworm', 'trixie', 'sid'] as const;
 export type Suite = (typeof SUITES)[number];
-export const DEFAULT_SUITE: Suite = 'bookworm';
-
-export const builtImageTag = (component: string, suite: Suite = DEFAULT_SUITE) => `poolcheck/${component}:${suite}`;
+export const builtImageTag = (component: string, suite: Suite) => `poolcheck/${component}:${suite}`;
 
 /** What `program --version` prints in an image (first line), or why it printed nothing. */
 export async function imageVersionLine(ref: string, program: string): Promise<string> {
@@ -68,7 +66,7 @@ export function parseImageOverrides(items: readonly string[] = []): Readonly<Rec
   return out;
 }
 
-export function chooseImage(component: string, overrides: Readonly<Record<string, string>>, suite: Suite = DEFAULT_SUITE): ImageChoice {
+export function chooseImage(component: string, overrides: Readonly<Record<string, string>>, suite: Suite): ImageChoice {
   const ref = overrides[component];
   return ref ? { component, ref, user: true } : { component, ref: builtImageTag(component, suite), user: false };
 }

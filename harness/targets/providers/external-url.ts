@@ -41,6 +41,9 @@ export function parseEndpoint(flag: string, text: string): UrlEndpoint {
   return { host, port: Number(u.port) || 5432, user, database };
 }
 
+/** The URL as poolcheck shows it: never with a password (ConnInfo's stays in the process). */
+export const shownUrl = (e: UrlEndpoint) => `postgres://${e.user}@${e.host}:${e.port}/${e.database}`;
+
 /** URLs, one per lane. */
 export function parseEndpoints(flag: string, urls: readonly string[]): UrlEndpoint[] {
   return urls.map((s) => parseEndpoint(flag, s));

@@ -22,7 +22,7 @@ import { DIRECT, type TargetSpec } from '../target-spec.ts';
 import { buildLanes } from '../target-lanes.ts';
 import { targetFacts } from '../target-settings.ts';
 import { ControlConnection } from '../control-connection.ts';
-import { ExternalUsageError, type UrlEndpoint } from './external-url.ts';
+import { ExternalUsageError, shownUrl as describe, type UrlEndpoint } from './external-url.ts';
 import { errorText } from '../../kernel/errors.ts';
 import { WireConnection } from '../../wire/connection.ts';
 import { Transcript } from '../../wire/transcript.ts';
@@ -134,8 +134,6 @@ export async function checkReachable(endpoints: ReadonlyArray<{ flag: string; co
     }
   }
 }
-
-const describe = (c: ConnInfo) => `postgres://${c.user}@${c.host}:${c.port}/${c.database}`;
 
 /** `SHOW server_version`: the same text `postgres --version` gives after its name. */
 async function serverVersion(direct: ConnInfo): Promise<string> {
