@@ -3,48 +3,39 @@
 // own: PQsendQuery is the simple protocol, PQsendQueryParams the unnamed statement, and only
 // PQsendPrepare names one.
 //
+// pg-native runs in a helper process of its own (shims/node/libpq_helper.mjs, the line protocol
+// of shims/README.md), not in poolcheck's: the binding installs no notice processor, so libpq's
+// default one prints every server NOTICE and WARNING to its process's stderr, which for the
+// helper is a pipe poolcheck keeps the tail of (for error messages) instead of its terminal.
+// The helper reports pg-native's own words and error fields; they are mapped here.
+//
 // What the binding (libpq 1.x on npm) does not expose, so this driver cannot offer it:
 // PQbackendPID and PQparameterStatus (no backendPid / parameterStatus capability; psycopg,
 // which calls both through its own libpq wrapper, covers them), a notice processor (no
-// notices capability; libpq's default processor prints notices to poolcheck's stderr), and
-// dropping the socket without PQfinish's Terminate (destroy() ends the connection politely).
-// libpq keeps no SQLSTATE for a failed connection attempt (no loginErrorCode), and sends no
-// StartupMessage parameters beyond its own keywords (no startupParams).
-import { ConnectionLostError, LoginRefusedError, SERVER_FATAL_AT_LOGIN } from '../kernel/errors.ts';
+// notices capability), and dropping the socket without PQfinish's Terminate (destroy() ends
+// the connection politely). libpq keeps no SQLSTATE for a failed connection attempt (no
+// loginErrorCode), and sends no StartupMessage parameters beyond its own keywords (no
+// startupParams).
+import { ConnectionLostError, DeadlineError, InfrastructureError, LoginRefusedError, SERVER_FATAL_AT_LOGIN } from '../kernel/errors.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { SharedHelper } from './helper-driver.ts';
+import { HelperDeadError, HelperOpError, type HelperProcess } from './helper-process.ts';
 import { packageVersion } from './package-version.ts';
-import { withDeadline } from '../kernel/poll.ts';
 import { clip } from './clip.ts';
-import { NotificationBox, type Driver, type QueryOptions, type QueryResult, type Session, type SessionOptions } from './session.ts';
+import { SHIMS_DIR } from './shim-path.ts';
+import type { DbError, Driver, Notification, QueryOptions, QueryResult, Session, SessionOptions } from './session.ts';
 
-interface PqErrorFields { readonly sqlState?: string; readonly messagePrimary?: string; readonly severity?: string }
-interface Pq {
-  cancel(): true | string;
-  resultErrorFields(): PqErrorFields | null | undefined;
-}
-interface NativeResult { readonly command?: string; readonly fields: ReadonlyArray<{ readonly name: string }>; readonly rows: unknown[] }
-type Callback<T> = (err: Error | undefined | null, rows?: unknown, results?: T) => void;
-interface NativeClient extends NodeJS.EventEmitter {
-  readonly pq: Pq;
-  connect(conninfo: string, cb: (err?: Error) => void): void;
-  query(text: string, values: (string | null)[] | Callback<NativeResult | NativeResult[]>, cb?: Callback<NativeResult | NativeResult[]>): void;
-  prepare(name: string, text: string, nParams: number, cb: Callback<unknown>): void;
-  execute(name: string, params: (string | null)[], cb: Callback<NativeResult | NativeResult[]>): void;
-  end(cb?: () => void): void;
-}
-type NativeClientClass = new (config: { types: { getTypeParser: () => (v: string) => string }; arrayMode: boolean }) => NativeClient;
-
-// Loaded on first use: pg-native's binding is compiled at install time against libpq-dev, and
-// a machine without it must still run every other driver (see prerequisites.ts).
-let nativeClientClass: NativeClientClass | undefined;
-const NativeClient = new Proxy(function () { /* constructed through the proxy */ } as unknown as NativeClientClass, {
-  construct(_, args) {
-    nativeClientClass ??= createRequire(import.meta.url)('pg-native') as NativeClientClass;
-    return new nativeClientClass(...(args as [never]));
-  },
-});
+// The helper is given pg-native's path as this package resolves it. pg-native's binding is
+// compiled at install time against libpq-dev, and a machine without it must still run every
+// other driver (see prerequisites.ts): nothing here loads it.
+const helper = new SharedHelper(() => ({
+  name: 'libpq helper (Node with pg-native)',
+  command: process.execPath,
+  args: [path.join(SHIMS_DIR, 'node', 'libpq_helper.mjs'), createRequire(import.meta.url).resolve('pg-native')],
+}), TIMEOUT_MS.helperStart);
 
 /**
  * libpq says a connection went away only in words (fe-misc.c, fe-secure.c, fe-exec.c): the
@@ -62,85 +53,78 @@ function connectFailure(message: string, label: string): Error {
   return SERVER_FATAL_AT_LOGIN.test(message) ? new LoginRefusedError(`${label}: libpq connect: ${message.trim()}`) : failure(`libpq connect: ${message}`, label);
 }
 
-// Every value as the server's text, like the other drivers.
-const textTypes = { getTypeParser: () => (value: string) => value };
-
 /** A libpq conninfo value: single-quoted, with \ and ' escaped (libpq-connect "Keyword/Value"). */
 const quote = (v: string | number) => `'${String(v).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
-class LibpqSession implements Session {
-  private readonly box = new NotificationBox();
-  private readonly prepared = new Set<string>();
-  /** Fails the operation in flight when libpq reports the connection broken between results. */
-  private failInflight: ((err: Error) => void) | undefined;
+/** How a failure the helper reported (ok: false) becomes an error here, given pg-native's words. */
+type MapFailure = (message: string, label: string) => Error;
 
-  constructor(private readonly client: NativeClient, private readonly opts: SessionOptions) {
-    client.on('notification', (n: { relname: string; extra: string; be_pid: number }) => this.box.push({ channel: n.relname, payload: n.extra, pid: n.be_pid }));
-    // pg-native reports a read failure as an 'error' event and never calls the query back.
-    client.on('error', (err: Error) => this.failInflight?.(failure(err.message, opts.label)));
+class LibpqSession implements Session {
+  private readonly prepared = new Set<string>();
+
+  constructor(private readonly proc: HelperProcess, private readonly id: string, private readonly opts: SessionOptions) {}
+
+  /**
+   * One request about this session. The helper answers ok: false with pg-native's words, or
+   * with `lost` when the session was closed under the operation; a helper that died is
+   * poolcheck's trouble, not the server's; a missed deadline stays a DeadlineError.
+   */
+  async call(op: string, body: Record<string, unknown>, timeoutMs: number, what: string, mapFailure: MapFailure = failure): Promise<Record<string, unknown>> {
+    try {
+      return (await this.proc.request(op, { session: this.id, ...body }, timeoutMs, `${this.opts.label}: ${what}`)).result;
+    } catch (err) {
+      if (err instanceof HelperDeadError) throw new InfrastructureError(`${this.opts.label}: ${err.message}`);
+      if (err instanceof HelperOpError) throw err.lost ? new ConnectionLostError(`${this.opts.label}: ${err.message}`) : mapFailure(err.message, this.opts.label);
+      throw err;
+    }
   }
 
-  private run(start: (cb: Callback<NativeResult | NativeResult[]>) => void, what: string, timeoutMs = this.opts.timeoutMs): Promise<QueryResult> {
-    const work = new Promise<QueryResult>((resolve, reject) => {
-      this.failInflight = reject;
-      start((err, _rows, results) => {
-        this.failInflight = undefined;
-        if (err) {
-          // The failed result is still libpq's last one: its fields carry the SQLSTATE.
-          const fields = this.client.pq.resultErrorFields();
-          if (fields?.sqlState) resolve({ rows: [], columns: [], error: { code: fields.sqlState, message: fields.messagePrimary ?? err.message.trim(), ...(fields.severity ? { severity: fields.severity } : {}) } });
-          else reject(failure(err.message, this.opts.label));
-          return;
-        }
-        // Several statements give several results; like raw, the last one with columns counts.
-        const list = results === undefined ? [] : Array.isArray(results) ? results : [results];
-        const withColumns = [...list].reverse().find((r) => r.fields.length > 0);
-        const last = list[list.length - 1];
-        resolve({
-          rows: (withColumns?.rows ?? []) as (string | null)[][],
-          columns: (withColumns?.fields ?? []).map((f) => f.name),
-          command: last?.command,
-        });
-      });
-    });
-    return withDeadline(work, timeoutMs, `${this.opts.label}: ${what}`);
+  private async run(op: string, body: Record<string, unknown>, what: string, timeoutMs = this.opts.timeoutMs): Promise<QueryResult> {
+    const r = await this.call(op, body, timeoutMs, what);
+    if (r.error) return { rows: [], columns: [], error: r.error as DbError };
+    return { rows: (r.rows ?? []) as (string | null)[][], columns: (r.columns ?? []) as string[], command: typeof r.command === 'string' ? r.command : undefined };
   }
 
   query(sql: string, params?: readonly (string | null)[], opts?: QueryOptions): Promise<QueryResult> {
-    return this.run((cb) => (params ? this.client.query(sql, [...params], cb) : this.client.query(sql, cb)), `reply to ${clip(sql)}`, opts?.timeoutMs);
+    return this.run('query', { sql, params: params ? [...params] : null }, `reply to ${clip(sql)}`, opts?.timeoutMs);
   }
 
   async executeNamed(name: string, sql: string, params: readonly (string | null)[]): Promise<QueryResult> {
     if (!this.prepared.has(name)) {
-      const r = await this.run((cb) => this.client.prepare(name, sql, params.length, cb as Callback<unknown>), `PQsendPrepare ${name}`);
+      const r = await this.run('prepare', { name, sql, nParams: params.length }, `PQsendPrepare ${name}`);
       // As raw does: a name that already exists on the server counts as prepared here.
       if (!r.error || r.error.code === '42P05') this.prepared.add(name);
       if (r.error) return r;
     }
-    return this.run((cb) => this.client.execute(name, [...params], cb), `PQsendQueryPrepared ${name}`);
+    return this.run('execute', { name, params: [...params] }, `PQsendQueryPrepared ${name}`);
   }
 
   async cancel(): Promise<void> {
-    // PQcancel: a separate connection carrying this connection's BackendKeyData. It blocks
-    // the event loop for that round trip, which is short on loopback.
-    const r = this.client.pq.cancel();
-    if (r !== true) throw new Error(`${this.opts.label}: PQcancel failed: ${r}`);
+    // PQcancel, in the helper: a separate connection carrying this connection's BackendKeyData.
+    await this.call('cancel', {}, this.opts.timeoutMs, 'PQcancel', (message, label) => new Error(`${label}: ${message}`));
   }
 
   backendPid(): number | undefined { return undefined; }
   parameterStatus(): string | undefined { return undefined; }
-  waitNotification(channel: string, timeoutMs: number) { return this.box.take(channel, timeoutMs); }
+
+  async waitNotification(channel: string, timeoutMs: number): Promise<Notification | undefined> {
+    const r = await this.call('waitNotification', { channel, timeoutMs }, timeoutMs + TIMEOUT_MS.helperSlack, `a notification on ${channel}`);
+    return (r.notification as Notification | null) ?? undefined;
+  }
 
   async close(): Promise<void> {
-    // PQfinish sends Terminate and closes the socket; pg-native would never call back a query
-    // still running, so it fails here instead of at its deadline.
-    this.failInflight?.(new ConnectionLostError(`${this.opts.label}: the connection was closed while the query ran`));
-    await new Promise<void>((resolve) => this.client.end(resolve));
+    // PQfinish sends Terminate and closes the socket; a query still running fails with
+    // ConnectionLostError (pg-native would never call it back).
+    try {
+      await this.call('close', {}, TIMEOUT_MS.driverEnd, 'PQfinish');
+    } catch (err) {
+      if (err instanceof InfrastructureError) return; // the helper died: nothing left to close
+      throw err;
+    }
   }
 
   destroy(): void {
-    this.failInflight?.(new ConnectionLostError(`${this.opts.label}: the connection was closed while the query ran`));
-    this.client.end();
+    void this.call('destroy', {}, TIMEOUT_MS.driverEnd, 'PQfinish').catch(() => undefined);
   }
 }
 
@@ -167,6 +151,7 @@ export const libpqDriver: Driver = {
   get version() { return installedLibpq(); },
   capabilities: new Set(['namedPrepare', 'cancel', 'notifications', 'notificationPid', 'tls', 'startupApplicationName', 'anyClientEncoding']),
   notes: 'PQsendQuery without params (simple protocol), PQsendQueryParams with them (unnamed statement), PQsendPrepare/PQsendQueryPrepared for named statements; never prepares by itself',
+  async warmUp() { await helper.get().catch(() => undefined); },
   async connect(opts) {
     const c = opts.conn;
     const conninfo = [
@@ -177,9 +162,15 @@ export const libpqDriver: Driver = {
       // drivers (libpq's own default, prefer, would encrypt whenever the server offers TLS).
       `sslmode=${opts.tls ? "'require'" : "'disable'"}`,
     ].join(' ');
-    const client = new NativeClient({ types: textTypes, arrayMode: true });
-    await withDeadline(new Promise<void>((resolve, reject) => client.connect(conninfo, (err) => (err ? reject(connectFailure(err.message, opts.label)) : resolve()))),
-      opts.timeoutMs, `${opts.label}: libpq connect to ${c.host}:${c.port}`);
-    return new LibpqSession(client, opts);
+    const s = new LibpqSession(await helper.get(), helper.nextSessionId('libpq'), opts);
+    try {
+      await s.call('connect', { conninfo }, opts.timeoutMs, `libpq connect to ${c.host}:${c.port}`, connectFailure);
+    } catch (err) {
+      // A connect that missed its deadline may still complete in the helper, where nobody
+      // would close it: the helper drops a session it was told to destroy, even before it exists.
+      if (err instanceof DeadlineError) s.destroy();
+      throw err;
+    }
+    return s;
   },
 };
