@@ -18,11 +18,13 @@ import { backendsNeeded } from '../scenario/stress.ts';
 import { DEFAULT_MAX_CONNECTIONS } from '../targets/postgres-cluster.ts';
 import { ensureServerUser } from '../targets/server-user.ts';
 import { executeRun } from '../run/execute-run.ts';
+import { interruptRun } from '../targets/processes.ts';
 import type { RunPlan } from '../run/run-plan.ts';
 import type { Options } from './args.ts';
 import { loadCatalogFor } from './case-folders.ts';
 import { loadConfig } from './config.ts';
 import { githubMode } from './github-mode.ts';
+import { onOutputClosed } from './output-streams.ts';
 import { consoleProgress } from './progress.ts';
 import { chooseProvider } from './provider-choice.ts';
 import { printSummary } from './summary-line.ts';
@@ -30,6 +32,8 @@ import { printSummary } from './summary-line.ts';
 export const DEFAULT_TARGETS = 'direct,pgbouncer:session,pgbouncer:transaction,pgbouncer:statement,pgpool:cache';
 export const DEFAULT_OUT = 'reports/latest';
 export const DEFAULT_LANES = 3;
+/** The exit status a shell reports for a program SIGPIPE killed (128 + 13). */
+const SIGPIPE_EXIT = 141;
 
 const usage = <T>(f: () => T): T => {
   try { return f(); } catch (e) { throw new UsageError((e as Error).message); }
@@ -74,11 +78,22 @@ export async function runCommand(given: Options, positionals: readonly string[])
   for (const line of [...plan.warnings, ...plan.broken.flatMap((b) => b.problems)]) process.stderr.write(`${line}\n`);
   for (const line of weakSecretWarnings(plan.chosen.secrets())) process.stderr.write(`poolcheck: warning: ${line}\n`);
   const redact = redaction(plan.chosen.secrets()).anywhere;
-  const { report, exitCode } = await executeRun(plan, {
-    note: (line) => process.stderr.write(`poolcheck: ${line}\n`),
-    progress: consoleProgress(plan.quiet, relocator(stagingFolder(plan.out, plan.runId), plan.out)),
-    published: (r) => printSummary(r, plan.out, redact, plan.strict),
+  // A closed stdout or stderr (a reader that went away) ends the run as SIGPIPE would end a
+  // program that does not ignore it, but as an interrupted run: what finished is published and
+  // every server stops. Once the reports are out, a reader gone changes nothing.
+  let published = false;
+  const unwatch = onOutputClosed((c) => {
+    if (!published) interruptRun(`${c.stream} closed (${c.code})`, SIGPIPE_EXIT);
   });
-  githubMode(report, plan.strict);
-  return exitCode;
+  try {
+    const { report, exitCode } = await executeRun(plan, {
+      note: (line) => process.stderr.write(`poolcheck: ${line}\n`),
+      progress: consoleProgress(plan.quiet, relocator(stagingFolder(plan.out, plan.runId), plan.out)),
+      published: (r) => { published = true; printSummary(r, plan.out, redact, plan.strict); },
+    });
+    githubMode(report, plan.strict);
+    return exitCode;
+  } finally {
+    unwatch();
+  }
 }

@@ -70,8 +70,8 @@ export async function executeRun(plan: RunPlan, ui: RunUi): Promise<RunEnd> {
     return report;
   };
   // An interrupted run publishes what it finished; one that finished nothing keeps the previous reports.
-  const unhook = onInterrupt((signal) => {
-    if (state.results.length) finish({ reason: signal, planned: plannedResults(plan, targets, owns) });
+  const unhook = onInterrupt((reason) => {
+    if (state.results.length) finish({ reason, planned: plannedResults(plan, targets, owns) });
     folder.close();
   });
   try {
