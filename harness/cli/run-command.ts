@@ -1,6 +1,7 @@
 // `poolcheck run`: the options read into a plan (nothing starts, nothing is written until it
 // holds), handed to the run (run/execute-run.ts), and what it gathered printed.
 import { randomBytes } from 'node:crypto';
+import { fstatSync } from 'node:fs';
 import path from 'node:path';
 import { driver, driverIds } from '../drivers/registry.ts';
 import { ensureDriverPrerequisites } from '../drivers/prerequisites.ts';
@@ -8,7 +9,7 @@ import { UsageError } from '../kernel/errors.ts';
 import { weakSecretWarnings } from '../kernel/weak-secret.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { loadProfileFile } from '../poolers/profile-file.ts';
-import { stagingFolder } from '../report/out-folder.ts';
+import { OutFolderError, stagingFolder } from '../report/out-folder.ts';
 import { relocator } from '../report/relocate.ts';
 import { redaction } from '../report/redact.ts';
 import { readResultsFile } from '../report/results-file.ts';
@@ -34,6 +35,16 @@ export const DEFAULT_OUT = 'reports/latest';
 export const DEFAULT_LANES = 3;
 /** The exit status a shell reports for a program SIGPIPE killed (128 + 13). */
 const SIGPIPE_EXIT = 141;
+
+/** stdout and stderr write to one file, pipe or terminal (`2>&1`): a line for both is written once. */
+function stdoutIsStderr(): boolean {
+  try {
+    const [x, y] = [fstatSync(1), fstatSync(2)];
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
+}
 
 const usage = <T>(f: () => T): T => {
   try { return f(); } catch (e) { throw new UsageError((e as Error).message); }
@@ -93,6 +104,11 @@ export async function runCommand(given: Options, positionals: readonly string[])
     });
     githubMode(report, plan.strict);
     return exitCode;
+  } catch (err) {
+    // The reports could not be written (a full disk): stdout, where the verdict line goes, says
+    // so too, unless it is where stderr goes (main prints the line there).
+    if (err instanceof OutFolderError && !stdoutIsStderr()) process.stdout.write(`poolcheck: ${redact(err.message)}\n`);
+    throw err;
   } finally {
     unwatch();
   }
