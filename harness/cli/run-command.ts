@@ -97,9 +97,11 @@ export async function runCommand(given: Options, positionals: readonly string[])
     if (!published) interruptRun(`${c.stream} closed (${c.code})`, SIGPIPE_EXIT);
   });
   try {
+    // A log file is named where it will be once the reports are out (report/relocate.ts).
+    const relocate = relocator(stagingFolder(plan.out, plan.runId), plan.out);
     const { report, exitCode } = await executeRun(plan, {
-      note: (line) => process.stderr.write(`poolcheck: ${line}\n`),
-      progress: consoleProgress(plan.quiet, relocator(stagingFolder(plan.out, plan.runId), plan.out)),
+      note: (line) => process.stderr.write(`poolcheck: ${relocate(line)}\n`),
+      progress: consoleProgress(plan.quiet, relocate),
       published: (r) => { published = true; printSummary(r, plan.out, redact, plan.strict); },
     });
     githubMode(report, plan.strict);

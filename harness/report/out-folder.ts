@@ -106,7 +106,7 @@ export class OutFolder {
       if (existsSync(this.logDir)) renameSync(this.logDir, path.join(fresh, 'logs'));
       write(fresh);
     } catch (err) {
-      throw new OutFolderError(`could not write the reports in ${fresh}: ${(err as Error).message}; the previous reports in ${this.out} are untouched; this run's ${this.journaled} journaled result(s) are in ${this.journalFile}`);
+      throw new OutFolderError(`could not write the reports in ${fresh}: ${(err as Error).message}; the previous reports in ${this.out} are untouched; this run's ${this.journaled} journaled result(s) are in ${this.journalFile}${existsSync(path.join(fresh, 'logs')) ? `, and the servers' logs (named above as in ${path.join(this.out, 'logs')}) in ${path.join(fresh, 'logs')}` : ''}`);
     }
     mkdirSync(old, { recursive: true });
     for (const entry of REPORT_ENTRIES) {
