@@ -66,8 +66,8 @@ export class OutFolder {
   get journalFile(): string { return path.join(this.staging, 'journal.jsonl'); }
 
   /**
-   * Why the run must stop writing here (a full disk): the file that could not be written and the
-   * error; undefined while every write went through.
+   * Why the run must stop (a full disk): the journal's write error; undefined while every write
+   * went through. It names no path: the staging folder is gone once the reports are published.
    */
   get writeFailure(): string | undefined { return this.journalProblem; }
 
@@ -87,8 +87,8 @@ export class OutFolder {
       this.journaled++;
     } catch (err) {
       try { ftruncateSync(this.journal, this.journalBytes); } catch { /* a reader skips a torn last line */ }
-      this.journalProblem = `cannot write ${this.journalFile}: ${(err as Error).message}`;
-      this.warn(`${this.journalProblem}; the run stops: the ${this.journaled} result(s) written before are kept in it`);
+      this.journalProblem = `the journal could not be written: ${(err as Error).message}`;
+      this.warn(`cannot write ${this.journalFile}: ${(err as Error).message}; the run stops: the ${this.journaled} result(s) written before are kept in it`);
     }
   }
 

@@ -56,7 +56,7 @@ describe('the out folder', () => {
     folder.record(result('sequences/b'));
     const journal = path.join(out, '.run-aaaaaa', 'journal.jsonl');
     expect(notes).to.deep.equal([`cannot write ${journal}: ENOSPC: no space left on device, write; the run stops: the 0 result(s) written before are kept in it`]);
-    expect(folder.writeFailure).to.equal(`cannot write ${journal}: ENOSPC: no space left on device, write`);
+    expect(folder.writeFailure).to.equal('the journal could not be written: ENOSPC: no space left on device, write');
     expect(() => folder.publish(() => { throw new Error('ENOSPC'); })).to.throw(`this run's 0 journaled result(s) are in ${journal}`);
     folder.release();
     // Results were recorded: the staging folder stays for the next run to name.
