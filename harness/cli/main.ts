@@ -14,6 +14,7 @@ import { mergeCommand } from './merge-command.ts';
 import { reproCommand } from './repro-command.ts';
 import { runCommand } from './run-command.ts';
 import { terminalText } from './terminal-text.ts';
+import { watchOutputStreams } from './output-streams.ts';
 import { POOLCHECK_VERSION } from '../kernel/version.ts';
 
 const HELP = (command?: Command) => helpText(POOLCHECK_VERSION, command);
@@ -24,12 +25,11 @@ export async function main(argv: string[]): Promise<number> {
   // Errors quote what they were given or saw: a connection string's password goes no further,
   // nor does an escape sequence (a stack, asked for with POOLCHECK_DEBUG, keeps its lines).
   const say = (text: string) => process.stderr.write(`poolcheck: ${maskConnectionStrings(text).split('\n').map(terminalText).join('\n')}\n`);
-  catchStrayErrors(say);
   // A reader that stops early (`poolcheck list scenarios | head`) closes the pipe: what is left
-  // to print has nowhere to go, which is no error of the run (a run goes on and still writes --out).
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') process.stderr.write(`poolcheck: cannot write to stdout: ${e.message}\n`);
-  });
+  // to print has nowhere to go, which is no error of a command; a run ends as interrupted
+  // (run-command.ts).
+  watchOutputStreams();
+  catchStrayErrors(say);
   try {
     const { command, positionals, options } = parseCommandLine(argv);
     if (options.get('version') || positionals[0] === 'version') { process.stdout.write(`${POOLCHECK_VERSION}\n`); return 0; }

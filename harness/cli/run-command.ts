@@ -1,13 +1,14 @@
 // `poolcheck run`: the options read into a plan (nothing starts, nothing is written until it
 // holds), handed to the run (run/execute-run.ts), and what it gathered printed.
 import { randomBytes } from 'node:crypto';
+import { fstatSync } from 'node:fs';
 import path from 'node:path';
 import { driver } from '../drivers/registry.ts';
 import { ensureDriverPrerequisites } from '../drivers/prerequisites.ts';
 import { UsageError } from '../kernel/errors.ts';
 import { weakSecretWarnings } from '../kernel/weak-secret.ts';
 import { loadProfileFile } from '../poolers/profile-file.ts';
-import { stagingFolder } from '../report/out-folder.ts';
+import { OutFolderError, stagingFolder } from '../report/out-folder.ts';
 import { relocator } from '../report/relocate.ts';
 import { redaction } from '../report/redact.ts';
 import { readResultsFile } from '../report/results-file.ts';
@@ -17,14 +18,29 @@ import { backendsNeeded } from '../scenario/stress.ts';
 import { DEFAULT_MAX_CONNECTIONS } from '../targets/postgres-cluster.ts';
 import { ensureServerUser } from '../targets/server-user.ts';
 import { executeRun } from '../run/execute-run.ts';
+import { interruptRun } from '../targets/processes.ts';
 import type { RunPlan } from '../run/run-plan.ts';
 import type { Options } from './args.ts';
 import { loadCatalogFor } from './case-folders.ts';
 import { loadConfig } from './config.ts';
 import { githubMode } from './github-mode.ts';
+import { onOutputClosed } from './output-streams.ts';
 import { consoleProgress } from './progress.ts';
 import { chooseProvider } from './provider-choice.ts';
 import { printSummary } from './summary-line.ts';
+
+/** The exit status a shell reports for a program SIGPIPE killed (128 + 13). */
+const SIGPIPE_EXIT = 141;
+
+/** stdout and stderr write to one file, pipe or terminal (`2>&1`): a line for both is written once. */
+function stdoutIsStderr(): boolean {
+  try {
+    const [x, y] = [fstatSync(1), fstatSync(2)];
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
+}
 
 const usage = <T>(f: () => T): T => {
   try { return f(); } catch (e) { throw new UsageError((e as Error).message); }
@@ -70,11 +86,29 @@ export async function runCommand(given: Options, positionals: readonly string[])
   for (const line of [...plan.warnings, ...plan.broken.flatMap((b) => b.problems)]) process.stderr.write(`${line}\n`);
   for (const line of weakSecretWarnings(plan.chosen.secrets())) process.stderr.write(`poolcheck: warning: ${line}\n`);
   const redact = redaction(plan.chosen.secrets()).anywhere;
-  const { report, exitCode } = await executeRun(plan, {
-    note: (line) => process.stderr.write(`poolcheck: ${line}\n`),
-    progress: consoleProgress(plan.quiet, relocator(stagingFolder(plan.out, plan.runId), plan.out)),
-    published: (r) => printSummary(r, plan.out, redact, plan.strict),
+  // A closed stdout or stderr (a reader that went away) ends the run as SIGPIPE would end a
+  // program that does not ignore it, but as an interrupted run: what finished is published and
+  // every server stops. Once the reports are out, a reader gone changes nothing.
+  let published = false;
+  const unwatch = onOutputClosed((c) => {
+    if (!published) interruptRun(`${c.stream} closed (${c.code})`, SIGPIPE_EXIT);
   });
-  githubMode(report, plan.strict);
-  return exitCode;
+  try {
+    // A log file is named where it will be once the reports are out (report/relocate.ts).
+    const relocate = relocator(stagingFolder(plan.out, plan.runId), plan.out);
+    const { report, exitCode } = await executeRun(plan, {
+      note: (line) => process.stderr.write(`poolcheck: ${relocate(line)}\n`),
+      progress: consoleProgress(plan.quiet, relocate),
+      published: (r) => { published = true; printSummary(r, plan.out, redact, plan.strict); },
+    });
+    githubMode(report, plan.strict);
+    return exitCode;
+  } catch (err) {
+    // The reports could not be written (a full disk): stdout, where the verdict line goes, says
+    // so too, unless it is where stderr goes (main prints the line there).
+    if (err instanceof OutFolderError && !stdoutIsStderr()) process.stdout.write(`poolcheck: ${redact(err.message)}\n`);
+    throw err;
+  } finally {
+    unwatch();
+  }
 }

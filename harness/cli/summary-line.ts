@@ -29,6 +29,7 @@ export function printSummary(report: RunReport, out: string, redact: (s: string)
   for (const w of report.warnings) process.stdout.write(`${paint(on, 'yellow', 'warning:')} ${t(w)}\n`);
   const count = (n: number, word: string, colour: Colour) => (n ? paint(on, colour, `${n} ${word}`) : `${n} ${word}`);
   process.stdout.write(`${report.results.length} results in ${(report.run.durationMs / 1000).toFixed(1)} s: ${count(c.ok, 'ok', 'green')}, ${c.skip} skipped, ${c.documented} documented, ${count(c.changed, 'changed', 'red')}, ${count(c.regression, 'regression', 'red')}, ${count(c.improved, 'improved', strict ? 'red' : 'yellow')}, ${c.unprofiled} unprofiled, ${count(c.error, 'error', 'red')}, ${count(c.flaky, 'flaky', strict ? 'red' : 'yellow')}${c.crash ? `, ${count(c.crash, 'PostgreSQL crash', 'red')}` : ''}\n`);
+  if (report.run.interrupted) process.stdout.write(`${paint(on, 'red', 'interrupted')} (${t(report.run.interrupted.reason)}): ${report.results.length} of ${report.run.interrupted.planned} results; the rest never ran\n`);
   const shown = new Set(['crash', 'regression', 'changed', 'error', ...(strict ? ['improved', 'flaky'] : [])]);
   const listed = report.results.filter((x) => shown.has(x.verdict));
   for (const r of listed.slice(0, LISTED)) {

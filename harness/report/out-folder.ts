@@ -6,7 +6,7 @@
 //    previous ones; an interrupted run does the same with what it finished.
 // A run killed outright (SIGKILL) leaves its staging folder, journal included; the next run on
 // the folder says where it is and leaves it alone.
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { ScenarioRun } from '../scenario/result.ts';
 
@@ -30,6 +30,9 @@ export class OutFolder {
   /** Runs killed before they could publish, whose journals are still here. */
   readonly orphans: readonly string[];
   private recorded = 0;
+  /** Results in the journal, and its length once they are: a failed write is cut back to it. */
+  private journaled = 0;
+  private journalBytes = 0;
 
   private constructor(readonly out: string, runId: string, private readonly warn: (line: string) => void) {
     this.staging = stagingFolder(out, runId);
@@ -60,15 +63,32 @@ export class OutFolder {
 
   get logDir(): string { return path.join(this.staging, 'logs'); }
 
-  /** Appends a result to the journal; a failure (a full disk) is said once, with the path, and the run goes on. */
+  get journalFile(): string { return path.join(this.staging, 'journal.jsonl'); }
+
+  /**
+   * Why the run must stop (a full disk): the journal's write error; undefined while every write
+   * went through. It names no path: the staging folder is gone once the reports are published.
+   */
+  get writeFailure(): string | undefined { return this.journalProblem; }
+
+  /**
+   * Appends a result to the journal. A failure (a full disk) is said at once, with the file; the
+   * journal is cut back to its last whole result, so it keeps every result written before, and
+   * nothing more is written to it: the run is to stop (writeFailure).
+   */
   record(r: ScenarioRun): void {
     if (this.journal === undefined || this.journalProblem) return;
     this.recorded++;
+    const line = Buffer.from(`${JSON.stringify(r)}\n`);
     try {
-      writeSync(this.journal, `${JSON.stringify(r)}\n`);
+      // writeSync may write part of a line and then fail: the rest is tried until it fails.
+      for (let done = 0; done < line.length;) done += writeSync(this.journal, line, done);
+      this.journalBytes += line.length;
+      this.journaled++;
     } catch (err) {
-      this.journalProblem = (err as Error).message;
-      this.warn(`cannot write the journal ${path.join(this.staging, 'journal.jsonl')}: ${this.journalProblem}; results are kept in memory only`);
+      try { ftruncateSync(this.journal, this.journalBytes); } catch { /* a reader skips a torn last line */ }
+      this.journalProblem = `the journal could not be written: ${(err as Error).message}`;
+      this.warn(`cannot write ${this.journalFile}: ${(err as Error).message}; the run stops: the ${this.journaled} result(s) written before are kept in it`);
     }
   }
 
@@ -86,7 +106,7 @@ export class OutFolder {
       if (existsSync(this.logDir)) renameSync(this.logDir, path.join(fresh, 'logs'));
       write(fresh);
     } catch (err) {
-      throw new OutFolderError(`could not write the reports in ${fresh}: ${(err as Error).message}; the previous reports in ${this.out} are untouched`);
+      throw new OutFolderError(`could not write the reports in ${fresh}: ${(err as Error).message}; the previous reports in ${this.out} are untouched; this run's ${this.journaled} journaled result(s) are in ${this.journalFile}${existsSync(path.join(fresh, 'logs')) ? `, and the servers' logs (named above as in ${path.join(this.out, 'logs')}) in ${path.join(fresh, 'logs')}` : ''}`);
     }
     mkdirSync(old, { recursive: true });
     for (const entry of REPORT_ENTRIES) {

@@ -4,7 +4,12 @@
 import path from 'node:path';
 import type { Redaction } from './redact.ts';
 
-export const relocator = (staging: string, out: string) => (text: string): string => text.split(`${staging}${path.sep}`).join(`${out}${path.sep}`);
+// Only the logs move: the journal (OUT/.run-ID/journal.jsonl) stays where it is when a run could
+// not publish (a full disk), and a message naming it must keep naming it there.
+export const relocator = (staging: string, out: string) => {
+  const [from, to] = [path.join(staging, 'logs') + path.sep, path.join(out, 'logs') + path.sep];
+  return (text: string): string => text.split(from).join(to);
+};
 
 /** `red`, with paths under `staging` moved to `out` first. */
 export function relocating(red: Redaction, staging: string, out: string): Redaction {

@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { writeReportFile } from './report-file.ts';
 import { featureMapMarkdown, featureTable, type FeatureMapInput } from './feature-map.ts';
 import { htmlReport } from './html-report.ts';
 import { junitXml } from './junit.ts';
@@ -28,19 +29,17 @@ export function writeReport(out: string, raw: RunReport, rawTranscripts: Readonl
   const redact = red.anywhere;
   const transcripts = new Map([...rawTranscripts].map(([rel, text]) => [rel, redactTranscript(text, red)]));
   for (const [rel, text] of transcripts) {
-    const file = path.join(out, rel);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, text);
+    writeReportFile(path.join(out, rel), text);
   }
-  writeFileSync(path.join(out, 'results.json'), redact(resultsJson(report)));
+  writeReportFile(path.join(out, 'results.json'), redact(resultsJson(report)));
   // --strict fails improved and flaky results: junit.xml says so as the exit code does.
-  writeFileSync(path.join(out, 'junit.xml'), redact(junitXml(report, strict)));
+  writeReportFile(path.join(out, 'junit.xml'), redact(junitXml(report, strict)));
   const featureSection = ['', '## Feature map', '', 'Derived from the scenarios; details and the scenarios behind each cell in [feature-map.md](feature-map.md).', '',
     ...featureTable(report, fm.features, fm.published, 'feature-map.md')].join('\n') + '\n';
-  writeFileSync(path.join(out, 'summary.md'), redact(summaryMarkdown(report) + featureSection));
-  writeFileSync(path.join(out, 'feature-map.md'), redact(featureMapMarkdown(report, fm.features, fm.published)));
+  writeReportFile(path.join(out, 'summary.md'), redact(summaryMarkdown(report) + featureSection));
+  writeReportFile(path.join(out, 'feature-map.md'), redact(featureMapMarkdown(report, fm.features, fm.published)));
   // Not redacted again as a whole: htmlReport redacts each text before escaping and compressing it,
   // and a pass over the finished page could rewrite a short password found by chance in the
   // base64 of the compressed transcripts, corrupting them.
-  writeFileSync(path.join(out, 'report.html'), htmlReport(report, transcripts, fm, redact, filesUnder(out, 'logs')));
+  writeReportFile(path.join(out, 'report.html'), htmlReport(report, transcripts, fm, redact, filesUnder(out, 'logs')));
 }

@@ -70,8 +70,8 @@ export async function executeRun(plan: RunPlan, ui: RunUi): Promise<RunEnd> {
     return report;
   };
   // An interrupted run publishes what it finished; one that finished nothing keeps the previous reports.
-  const unhook = onInterrupt((signal) => {
-    if (state.results.length) finish({ reason: signal, planned: plannedResults(plan, targets, owns) });
+  const unhook = onInterrupt((reason) => {
+    if (state.results.length) finish({ reason, planned: plannedResults(plan, targets, owns) });
     folder.close();
   });
   try {
@@ -89,17 +89,21 @@ export async function executeRun(plan: RunPlan, ui: RunUi): Promise<RunEnd> {
       notRun: (s, target, d) => judge.notRun(s.id, target, d.id),
       // An external pooler's lanes are the URLs given, and its targets run one after the other.
       slots: provider.id === 'external' ? undefined : new Slots(plan.lanes * targets.length),
-      noMoreJobs: () => budget.spent,
+      // A journal that cannot be written (a full disk) stops the run as --max-failures does:
+      // what runs finishes, nothing more starts, and what is not journaled is not lost.
+      noMoreJobs: () => budget.spent || folder.writeFailure !== undefined,
       progress: {
         ...ui.progress,
         result: (r, done, of) => { folder.record(r); budget.count(r, state.targets.find((t) => t.spec.id === r.target)); ui.progress.result(r, done, of); },
       },
     }, state);
-    const report = finish(budget.spent ? { reason: budget.reason, planned: plannedResults(plan, targets, owns) } : undefined);
+    const stoppedBy = folder.writeFailure ?? (budget.spent ? budget.reason : undefined);
+    const report = finish(stoppedBy !== undefined ? { reason: stoppedBy, planned: plannedResults(plan, targets, owns) } : undefined);
     const strays = straysOutsideScenarios();
     if (strays.length) ui.note(`${strays.length} error(s) outside any scenario (above); the run's results may be incomplete`);
     folder.close();
-    return { report, exitCode: strays.length ? 2 : exitCode(report, plan.strict) };
+    // A run the disk stopped is incomplete, whatever its results say.
+    return { report, exitCode: strays.length || folder.writeFailure ? 2 : exitCode(report, plan.strict) };
   } finally {
     unhook();
     folder.release();

@@ -1,6 +1,5 @@
 // A run's reports from what it gathered: judged once (judge.ts), written into the out folder's
 // staging area and put in place of the previous ones only when complete (report/out-folder.ts).
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { POOLCHECK_VERSION } from '../kernel/version.ts';
 import { publishedAnswers } from '../poolers/profile.ts';
@@ -14,6 +13,7 @@ import { relocating } from '../report/relocate.ts';
 import type { RunReport } from '../report/run-report.ts';
 import { planFingerprint, SHARD_FILE, shardManifestJson } from '../report/shard-manifest.ts';
 import { writeReport } from '../report/write-report.ts';
+import { writeReportFile } from '../report/report-file.ts';
 import { unstarted, type MatrixState } from '../scenario/matrix.ts';
 import type { TargetSpec } from '../targets/target-spec.ts';
 import type { RunPlan } from './run-plan.ts';
@@ -44,9 +44,9 @@ export function publishReport(plan: RunPlan, judge: Judge, folder: OutFolder, ru
   };
   folder.publish((dir) => {
     writeReport(dir, report, assembled.transcripts, red, { features: plan.features, published }, plan.strict);
-    if (shown.diff) writeFileSync(path.join(dir, 'diff.md'), redact(diffMarkdown(shown.diff)));
+    if (shown.diff) writeReportFile(path.join(dir, 'diff.md'), redact(diffMarkdown(shown.diff)));
     if (plan.shard) {
-      writeFileSync(path.join(dir, SHARD_FILE), redact(shardManifestJson({
+      writeReportFile(path.join(dir, SHARD_FILE), redact(shardManifestJson({
         shard: plan.shard, scenarios: scenarios.map((s) => s.id), report: shown, features: plan.features,
         plan: planFingerprint({ poolcheckVersion: POOLCHECK_VERSION, scenarios: scenarios.map((s) => s.id), drivers: plan.drivers, targets: run.targets.map((t) => t.id) }),
         published: Object.fromEntries(run.targets.flatMap((t) => { const p = published(t.id); return p ? [[t.id, p]] : []; })),

@@ -242,7 +242,7 @@ class RunningScenario implements StepRun {
 
   /** Runs step `i`: started in the background, or to its end and checked. */
   async step(i: number, st: Step): Promise<void> {
-    const what = st.label ?? kindOf(st).describe(st, this.templates);
+    const what = st.label ?? kindOf(st).describe(st, this.templates, { stressClients: this.ctx.stressClients });
     this.transcript.note(st.session, `step ${i + 1}: ${what}${st.background ? ` (in the background as ${st.background})` : ''}`);
     await this.watch.beforeStep(st);
     if (st.background) {

@@ -13,7 +13,7 @@ import { show, type StepResult } from './expectations.ts';
 import type { StepKind, StepKinds, StepOf } from './model.ts';
 import { Mismatched } from './outcome.ts';
 import type { Templates } from './templates.ts';
-import { runStress, tallyRows } from './stress.ts';
+import { runStress, stressClients, tallyRows } from './stress.ts';
 import type { ConnInfo } from '../kernel/conn-info.ts';
 
 /** What a step's action can reach while its scenario runs (runner.ts implements it). */
@@ -66,9 +66,18 @@ export interface SavedRefFields<K extends StepKind> {
   readonly name?: readonly KindField<K>[];
 }
 
+/**
+ * What the run sets over steps as they are written, so that a step's description says what ran
+ * (a reproducer describes the step as written, without them).
+ */
+export interface RunOverrides {
+  /** --stress-clients: a stress step's clients. */
+  readonly stressClients?: number;
+}
+
 interface Common<K extends StepKind> {
   /** What the step does, in one line, for transcripts and messages (a step's label wins). */
-  describe(st: StepOf<K>, t: Templates): string;
+  describe(st: StepOf<K>, t: Templates, run?: RunOverrides): string;
   /** Its fields that may refer to saved values (the common `expect` is validate.ts's). */
   readonly savedRefs: SavedRefFields<K>;
   /** Driver capabilities a client session needs to run it. */
@@ -256,9 +265,9 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
     savedRefs: { text: [['stress', 'sequence']] },
     // Its clients speak the protocol themselves: it runs once, with the raw driver.
     needs: () => ['protocol'],
-    describe: (st) => `${st.stress.clients} clients at once, ${st.stress.rounds} rounds each, every one checking its own session state`,
+    describe: (st, _t, run) => `${stressClients(st, run?.stressClients)} clients at once, ${st.stress.rounds} rounds each, every one checking its own session state`,
     run: async (st, r) => {
-      const clients = r.stressClients ?? st.stress.clients;
+      const clients = stressClients(st, r.stressClients);
       const tally = await runStress({
         pool: r.poolOf(st.session), clients, rounds: st.stress.rounds, sequence: r.templates.expand(st.stress.sequence),
         // The step's deadline is for the clients it names; more clients (--stress-clients) get more time in proportion.

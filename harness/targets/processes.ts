@@ -141,15 +141,37 @@ export async function stopAll(): Promise<void> {
   stateDir = undefined;
 }
 
-const interruptHooks = new Set<(signal: NodeJS.Signals) => void>();
+const interruptHooks = new Set<(reason: string) => void>();
 
 /**
- * Runs `hook` when a signal stops the run, after the servers are stopped and before the process
- * exits (the run writes what it finished). The returned function unregisters it.
+ * Runs `hook` when the run is interrupted (a signal, or an output stream closed under it), after
+ * the servers are stopped and before the process exits (the run writes what it finished). The
+ * returned function unregisters it.
  */
-export function onInterrupt(hook: (signal: NodeJS.Signals) => void): () => void {
+export function onInterrupt(hook: (reason: string) => void): () => void {
   interruptHooks.add(hook);
   return () => { interruptHooks.delete(hook); };
+}
+
+let interrupting = false;
+
+/**
+ * Ends the run as an interrupted one: no server starts from now on, every server stops, the
+ * hooks publish what finished, and the process exits with `code`. Only the first call acts: a
+ * second reason met while stopping (stdout and stderr closed by the same reader) changes nothing.
+ * `announce` is the line for stderr, when stderr can still take one.
+ */
+export function interruptRun(reason: string, code: number, announce?: string): void {
+  if (interrupting) return;
+  interrupting = true;
+  if (announce) process.stderr.write(announce);
+  runStop.abort(reason);
+  void stopAll().finally(() => {
+    for (const hook of interruptHooks) {
+      try { hook(reason); } catch (err) { process.stderr.write(`poolcheck: ${(err as Error).message}\n`); }
+    }
+    process.exit(code);
+  });
 }
 
 let handlersInstalled = false;
@@ -160,19 +182,10 @@ function installSignalHandlers(): void {
   // signal to the process when it believes no other listener is left, which would kill
   // poolcheck in the middle of stopping. A second signal while stopping exits at once; the
   // 'exit' handler below still kills what is left.
-  let stopping = false;
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
     process.on(signal, () => {
-      if (stopping) process.exit(code);
-      stopping = true;
-      process.stderr.write(`\npoolcheck: ${signal} received, stopping servers...\n`);
-      runStop.abort(signal);
-      void stopAll().finally(() => {
-        for (const hook of interruptHooks) {
-          try { hook(signal); } catch (err) { process.stderr.write(`poolcheck: ${(err as Error).message}\n`); }
-        }
-        process.exit(code);
-      });
+      if (interrupting) process.exit(code);
+      interruptRun(signal, code, `\npoolcheck: ${signal} received, stopping servers...\n`);
     });
   }
   // Last resort when the event loop is gone: nothing async runs in 'exit', so kill outright.

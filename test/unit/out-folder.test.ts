@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { OutFolder } from '../../harness/report/out-folder.ts';
 import type { ScenarioRun } from '../../harness/scenario/result.ts';
@@ -41,6 +41,26 @@ describe('the out folder', () => {
     // A run that stopped before its first result (a URL that does not answer) leaves nothing.
     OutFolder.open(out, 'cccccc', quiet).release();
     expect(readdirSync(out).filter((f) => f.startsWith('.run-'))).to.deep.equal(['.run-aaaaaa']);
+  });
+
+  it('says at once which file a full disk refused, stops journaling and keeps what was written', function () {
+    if (!existsSync('/dev/full')) this.skip();
+    const out = tempDir('pc-out-');
+    const notes: string[] = [];
+    // /dev/full refuses every write with ENOSPC, as a full disk does.
+    mkdirSync(path.join(out, '.run-aaaaaa'));
+    symlinkSync('/dev/full', path.join(out, '.run-aaaaaa', 'journal.jsonl'));
+    const folder = OutFolder.open(out, 'aaaaaa', (l) => notes.push(l));
+    expect(folder.writeFailure).to.equal(undefined);
+    folder.record(result('sequences/a'));
+    folder.record(result('sequences/b'));
+    const journal = path.join(out, '.run-aaaaaa', 'journal.jsonl');
+    expect(notes).to.deep.equal([`cannot write ${journal}: ENOSPC: no space left on device, write; the run stops: the 0 result(s) written before are kept in it`]);
+    expect(folder.writeFailure).to.equal('the journal could not be written: ENOSPC: no space left on device, write');
+    expect(() => folder.publish(() => { throw new Error('ENOSPC'); })).to.throw(`this run's 0 journaled result(s) are in ${journal}`);
+    folder.release();
+    // Results were recorded: the staging folder stays for the next run to name.
+    expect(existsSync(path.join(out, '.run-aaaaaa'))).to.equal(true);
   });
 
   it('says at once when --out is a file', () => {

@@ -11,5 +11,8 @@ describe('log paths in messages', () => {
     const message = `pgbouncer:transaction pgbouncer exited (code 1); see ${stagingFolder(out, 'ab12cd')}/logs/pgbouncer-transaction.pgbouncer.log`;
     expect(red.serverText(message)).to.equal(`pgbouncer:transaction pgbouncer exited (code 1); see ${out}/logs/pgbouncer-transaction.pgbouncer.log`);
     expect(red.anywhere('nothing to move')).to.equal('nothing to move');
+    // The journal is not published: a run that could not write its reports keeps it where it is.
+    const journal = `cannot write ${stagingFolder(out, 'ab12cd')}/journal.jsonl: ENOSPC`;
+    expect(red.anywhere(journal)).to.equal(journal);
   });
 });

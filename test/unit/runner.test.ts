@@ -172,4 +172,14 @@ describe('the scenario runner (fake sessions)', () => {
     expect(r.message).to.match(/SELECT \* FROM \{\{t\}\}/);
     expect(r.transcript).to.contain('step 1: SELECT * FROM {{t}}');
   });
+
+  it('describes a stress step with the clients that ran (--stress-clients), not the count it is written with', async () => {
+    // The fake lane's pools refuse every login (port 1): each client is unfinished, which the rows count.
+    const ctx = { ...fakeContext({ capabilities: ['protocol'] }, 5_000), stressClients: 7 };
+    const scenario = withSteps([{ session: 'a', stress: { clients: 300, rounds: 1, sequence: '{{seq}}' }, expect: { rows: [['clients unfinished', '0', '*']] } }], { pool: 'wide', setup: ['CREATE SEQUENCE {{seq}}'] });
+    const r = await runScenario(scenario, ctx);
+    expect(r.message).to.match(/^step 1 \(a: 7 clients at once, 1 rounds each, every one checking its own session state\): /);
+    expect(r.message).to.contain('["clients unfinished","7","of 7"]');
+    expect(r.transcript).to.contain('step 1: 7 clients at once').and.not.to.contain('300');
+  });
 });
