@@ -123,7 +123,7 @@ export default [
     // keeps, and it ends no server of the app role.
     roles: { r: {} },
     // Long enough that a client's own login and first query are not cut short on a busy machine.
-    setup: ["ALTER ROLE {{r}} SET idle_session_timeout = '1s'"],
+    setup: ["ALTER ROLE {{r}} SET idle_session_timeout = '2s'"],
     sessions: { a: { role: 'r' }, b: { role: 'r' } },
     steps: [
       step('a', 'SELECT 1'),

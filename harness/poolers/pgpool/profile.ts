@@ -21,10 +21,13 @@ const ISSUES = 'https://github.com/pgpool/pgpool2/issues';
  * (Parse/Bind/Execute/Sync). node-postgres, libpq and psycopg send it as a simple Query, which
  * pgpool forwards as it is.
  */
-const EXTENDED_PROTOCOL_DRIVERS: DriverId[] = ['postgres.js', 'asyncpg', 'asyncpg:pooler-safe', 'pgjdbc', 'pgjdbc:pooler-safe'];
+const EXTENDED_PROTOCOL_DRIVERS: DriverId[] = ['postgres.js', 'asyncpg', 'asyncpg:pooler-safe', 'pgjdbc', 'pgjdbc:pooler-safe', 'pgx', 'pdo-pgsql', 'tokio-postgres'];
 
 /** Drivers that send PREPARE TRANSACTION and what follows it as a simple Query. */
-const SIMPLE_QUERY_DRIVERS: DriverId[] = ['raw', 'pg', 'postgres.js:pooler-safe', 'libpq', 'psycopg', 'psycopg:pooler-safe'];
+const SIMPLE_QUERY_DRIVERS: DriverId[] = [
+  'raw', 'pg', 'postgres.js:pooler-safe', 'libpq', 'psycopg', 'psycopg:pooler-safe',
+  'pgx:pooler-safe', 'pdo-pgsql:pooler-safe', 'tokio-postgres:pooler-safe', 'ruby-pg', 'ruby-pg:pooler-safe',
+];
 
 /**
  * pgpool bug: for an INSERT/UPDATE/DELETE (or SELECT ... FOR UPDATE, or a statement its parser
@@ -135,7 +138,7 @@ const UNKNOWN_STATEMENT: ProfileEntry = {
 const EXTENDED_DISCARD_ALL: ProfileEntry = {
   scenarios: ['parameter-status/discard-all-reported', 'session-state/discard-all-by-other-client'],
   drivers: EXTENDED_PROTOCOL_DRIVERS,
-  reason: 'pgpool bug: DISCARD ALL sent through the extended protocol closes the client connection (postgres.js, asyncpg) or fails with XX000 "setting db node for query to be sent, no query context" (pgjdbc)',
+  reason: 'pgpool bug: DISCARD ALL sent through the extended protocol closes the client connection (postgres.js, asyncpg, pdo-pgsql) or fails with XX000 "setting db node for query to be sent, no query context" (pgjdbc, pgx, tokio-postgres)',
   link: `${ISSUES}/175`,
   source: 'issue',
   divergence: [{ kind: 'closed' }, { kind: 'error', sqlstate: 'XX000' }],
