@@ -1,0 +1,213 @@
+// Random multi-session programs in poolcheck's own scenario model, drawn from what the catalogue
+// exercises: settings (SET, SET LOCAL, RESET, SHOW), SQL prepared statements, transactions and
+// savepoints, errors on purpose, temporary tables, cursors with and without HOLD, advisory locks,
+// LISTEN/NOTIFY, sequences, DISCARD ALL, disconnects and the next client, protocol-level named
+// statements. Two or three clients of the `single` pool (and the observer) act in turn; a
+// program is reproducible from its seed and index alone.
+//
+// What a generated step answers is not known here: the first run on PostgreSQL records it
+// (program-scenario.ts). The generator only keeps programs runnable through a pool of one
+// server connection: a client's transaction block is written as consecutive steps, so no other
+// client waits behind it for the one server, and every object name is either per session
+// (statements, cursors, temp tables: shared names on purpose, so that clients meet each
+// other's) or unique to the run ({{sq}}, {{lk1}}, {{ch}}).
+import type { ScenarioSpec, StepSpec } from '../scenario/model.ts';
+import { Random } from './random.ts';
+
+export const FUZZ_CATEGORY = 'session-state';
+/** A waitNotification's deadline: PostgreSQL delivers at once; a pooler that loses it is waited out this long. */
+export const NOTIFY_WAIT_MS = 800;
+
+/** Settings and values to SET; DateStyle and TimeZone are ones a pooler tracks per client, the rest are not. */
+const SETTINGS: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ['statement_timeout', ["'4321s'", "'17min'", '0']],
+  ['lock_timeout', ["'1234ms'", "'5s'"]],
+  ['work_mem', ["'8MB'", "'64kB'"]],
+  ['search_path', ['pg_catalog', "public, pg_temp"]],
+  ['extra_float_digits', ['1', '3']],
+  ['DateStyle', ["'German'", "'SQL, DMY'"]],
+  ['TimeZone', ["'Asia/Tokyo'", "'UTC'"]],
+  ['fz.opt', ["'v1'", "'v2'"]],
+];
+const PREPARED = ['p1', 'p2'];
+const CURSORS = ['c1', 'c2'];
+const TEMP_TABLES = ['fz_t1', 'fz_t2'];
+const LOCKS = ['lk1', 'lk2'];
+const SESSIONS = ['a', 'b', 'c'];
+
+const lockKey = (k: string) => `hashtext('{{${k}}}')`;
+/** The observer's count of the session-level advisory locks held on a key (objid: its low 32 bits). */
+export const heldLocks = (k: string) => `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1 AND objid::bigint = (${lockKey(k)}::bigint & 4294967295)`;
+
+interface SessionState {
+  readonly name: string;
+  gone: boolean;
+}
+
+/** One client's program state as the generator sees it: who is there, what the run uses. */
+class Writer {
+  readonly steps: StepSpec[] = [];
+  readonly sessions: SessionState[] = [];
+  usesSequence = false;
+  private successors = 0;
+
+  constructor(readonly r: Random, count: number) {
+    for (const name of SESSIONS.slice(0, count)) this.sessions.push({ name, gone: false });
+  }
+
+  live(): SessionState[] { return this.sessions.filter((s) => !s.gone); }
+
+  sql(session: string, sql: string): void { this.steps.push({ session, sql }); }
+
+  /** A statement one client runs on its own (outside a transaction block). */
+  single(s: string): void {
+    const r = this.r;
+    const family = r.weighted<string>([
+      ['set', 4], ['show', 5], ['reset', 1], ['prepare', 2], ['execute', 3], ['deallocate', 1], ['temp', 3], ['cursor', 2],
+      ['lock', 3], ['sequence', 3], ['listen', 2], ['discard', 1], ['error', 1], ['named', 2], ['block', 3],
+    ]);
+    switch (family) {
+      case 'set': {
+        const [name, values] = r.pick(SETTINGS);
+        if (name.includes('.') && r.chance(0.5)) this.sql(s, `SELECT set_config('${name}', ${r.pick(values)}, false)`);
+        else this.sql(s, `SET ${name} = ${r.pick(values)}`);
+        return;
+      }
+      case 'show': return this.show(s);
+      case 'reset': this.sql(s, r.chance(0.3) ? 'RESET ALL' : `RESET ${r.pick(SETTINGS)[0]}`); return;
+      case 'prepare': {
+        const name = r.pick(PREPARED);
+        this.sql(s, name === 'p1' ? `PREPARE p1 AS SELECT ${r.int(1, 9)}` : 'PREPARE p2(int) AS SELECT $1 + 1');
+        return;
+      }
+      case 'execute': {
+        const name = r.pick(PREPARED);
+        this.sql(s, name === 'p1' ? 'EXECUTE p1' : `EXECUTE p2(${r.int(10, 99)})`);
+        return;
+      }
+      case 'deallocate': this.sql(s, r.chance(0.3) ? 'DEALLOCATE ALL' : `DEALLOCATE ${r.pick(PREPARED)}`); return;
+      case 'temp': return this.temp(s);
+      case 'cursor': {
+        const c = r.pick(CURSORS);
+        const what = r.weighted<string>([['declare', 2], ['fetch', 3], ['close', 1]]);
+        if (what === 'declare') this.sql(s, `DECLARE ${c} CURSOR WITH HOLD FOR SELECT g FROM generate_series(1, 4) g`);
+        else this.sql(s, what === 'fetch' ? `FETCH 1 FROM ${c}` : `CLOSE ${c}`);
+        return;
+      }
+      case 'lock': {
+        const k = r.pick(LOCKS);
+        const what = r.weighted<string>([['try', 3], ['unlock', 2], ['observe', 2]]);
+        if (what === 'observe') this.steps.push({ session: 'observer', sql: heldLocks(k) });
+        else this.sql(s, what === 'try' ? `SELECT pg_try_advisory_lock(${lockKey(k)})` : `SELECT pg_advisory_unlock(${lockKey(k)})`);
+        return;
+      }
+      case 'sequence': return this.sequence(s);
+      case 'listen': {
+        const what = r.weighted<string>([['listen', 2], ['notify', 2], ['wait', 2], ['unlisten', 1]]);
+        if (what === 'wait') this.steps.push({ session: s, waitNotification: 'ch', timeoutMs: NOTIFY_WAIT_MS });
+        else this.sql(s, what === 'listen' ? 'LISTEN {{ch}}' : what === 'unlisten' ? 'UNLISTEN *' : `NOTIFY {{ch}}, 'm${r.int(1, 9)}'`);
+        return;
+      }
+      case 'discard': this.sql(s, 'DISCARD ALL'); return;
+      case 'error': this.sql(s, r.chance(0.5) ? 'SELECT 1/0' : 'SELECT * FROM fz_missing'); return;
+      case 'named': {
+        // A protocol-level named statement, prepared on this connection at its first use.
+        const name = r.pick(['s1', 's2']);
+        this.steps.push({ session: s, named: { name, sql: name === 's1' ? 'SELECT 1' : "SELECT 'two'" } });
+        return;
+      }
+      default: return this.block(s);
+    }
+  }
+
+  show(s: string): void {
+    const [name] = this.r.pick(SETTINGS);
+    if (name.includes('.')) this.sql(s, this.r.chance(0.5) ? `SELECT current_setting('${name}', true)` : `SHOW ${name}`);
+    else this.sql(s, `SHOW ${name}`);
+  }
+
+  temp(s: string): void {
+    const r = this.r;
+    const t = r.pick(TEMP_TABLES);
+    const what = r.weighted<string>([['create', 2], ['insert', 2], ['count', 3], ['drop', 1]]);
+    if (what === 'create') this.sql(s, `CREATE TEMP TABLE ${t} (x int)${r.chance(0.3) ? ' ON COMMIT DELETE ROWS' : ''}`);
+    else if (what === 'insert') this.sql(s, `INSERT INTO ${t} VALUES (${r.int(1, 9)})`);
+    else this.sql(s, what === 'count' ? `SELECT count(*) FROM ${t}` : `DROP TABLE ${t}`);
+  }
+
+  sequence(s: string): void {
+    this.usesSequence = true;
+    this.sql(s, this.r.weighted<string>([
+      ["SELECT nextval('{{sq}}')", 3], ["SELECT currval('{{sq}}')", 3], ['SELECT lastval()', 1], [`SELECT setval('{{sq}}', ${this.r.int(20, 40)})`, 1],
+    ]));
+  }
+
+  /** A transaction block of one client, its steps consecutive. */
+  block(s: string): void {
+    const r = this.r;
+    this.sql(s, r.chance(0.8) ? 'BEGIN' : 'START TRANSACTION');
+    const inner = r.int(1, 3);
+    let cursor: string | undefined;
+    for (let i = 0; i < inner; i++) {
+      const what = r.weighted<string>([
+        ['set-local', 3], ['set', 2], ['show', 2], ['cursor', 2], ['savepoint', 2], ['error', 1], ['temp', 2], ['sequence', 1], ['xact-lock', 1], ['prepare', 1],
+      ]);
+      const [name, values] = r.pick(SETTINGS);
+      switch (what) {
+        case 'set-local': this.sql(s, `SET LOCAL ${name} = ${r.pick(values)}`); break;
+        case 'set': this.sql(s, `SET ${name} = ${r.pick(values)}`); break;
+        case 'show': this.show(s); break;
+        case 'cursor':
+          if (cursor) { this.sql(s, `FETCH 1 FROM ${cursor}`); break; }
+          cursor = r.pick(CURSORS);
+          this.sql(s, `DECLARE ${cursor} CURSOR${r.chance(0.5) ? ' WITH HOLD' : ''} FOR SELECT g FROM generate_series(1, 4) g`);
+          break;
+        case 'savepoint':
+          this.sql(s, 'SAVEPOINT fz_sp');
+          if (r.chance(0.5)) { this.sql(s, 'SELECT 1/0'); this.sql(s, 'ROLLBACK TO SAVEPOINT fz_sp'); }
+          break;
+        case 'error': this.sql(s, 'SELECT 1/0'); break;
+        case 'temp': this.temp(s); break;
+        case 'sequence': this.sequence(s); break;
+        case 'xact-lock': this.sql(s, `SELECT pg_try_advisory_xact_lock(${lockKey(r.pick(LOCKS))})`); break;
+        default: this.sql(s, `PREPARE ${r.pick(PREPARED)} AS SELECT ${r.int(1, 9)}`);
+      }
+    }
+    this.sql(s, r.chance(0.7) ? 'COMMIT' : 'ROLLBACK');
+  }
+
+  /** A client leaves; maybe the next client takes its place (a new session of the same pool). */
+  leave(s: SessionState): void {
+    this.steps.push({ session: s.name, disconnect: this.r.chance(0.8) ? 'terminate' : 'abrupt' });
+    s.gone = true;
+    if (this.successors < 2 && this.r.chance(0.7)) this.sessions.push({ name: `n${++this.successors}`, gone: false });
+  }
+}
+
+/** The scenario id of program `index` of a seed: lower-case, as ids are. */
+export function programId(seed: string, index: number): string {
+  const slug = seed.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'seed';
+  return `${FUZZ_CATEGORY}/fuzz-${slug}-${index}`;
+}
+
+/** Program `index` of `seed`: the same pair gives the same program, every time. */
+export function generateProgram(seed: string, index: number): ScenarioSpec {
+  const r = new Random(`${seed}#${index}`);
+  const w = new Writer(r, r.int(2, 3));
+  const length = r.int(5, 12);
+  while (w.steps.length < length) {
+    const live = w.live();
+    if (!live.length) break;
+    const s = r.pick(live);
+    if (w.steps.some((st) => st.session === s.name) && r.chance(0.06)) w.leave(s);
+    else w.single(s.name);
+  }
+  const used = new Set(w.steps.map((st) => st.session));
+  const sessions = Object.fromEntries(w.sessions.filter((s) => used.has(s.name)).map((s) => [s.name, {}]));
+  return {
+    id: programId(seed, index), category: FUZZ_CATEGORY, pool: 'single',
+    why: `a program poolcheck fuzz generated (seed ${JSON.stringify(seed)}, program ${index}): clients of one pool meet each other's session state`,
+    ...(w.usesSequence ? { setup: ['CREATE SEQUENCE {{sq}}'], teardown: ['DROP SEQUENCE IF EXISTS {{sq}}'] } : {}),
+    sessions, steps: w.steps,
+  };
+}
