@@ -35,6 +35,15 @@ const TEMP_TABLES = ['fz_t1', 'fz_t2'];
 const LOCKS = ['lk1', 'lk2'];
 const SESSIONS = ['a', 'b', 'c'];
 
+/** What a program is about, by weight; and the theme of each family of actions. */
+const THEMES: ReadonlyArray<readonly [string, number]> = [
+  ['settings', 4], ['sql-prepared', 2], ['temp', 2], ['cursor', 2], ['lock', 2], ['sequence', 2], ['listen', 1], ['named', 2], ['discard', 1],
+];
+const THEME_OF: Readonly<Record<string, string>> = {
+  set: 'settings', show: 'settings', reset: 'settings', 'set-local': 'settings', prepare: 'sql-prepared', execute: 'sql-prepared', deallocate: 'sql-prepared',
+  temp: 'temp', cursor: 'cursor', lock: 'lock', 'xact-lock': 'lock', sequence: 'sequence', listen: 'listen', named: 'named', discard: 'discard',
+};
+
 const lockKey = (k: string) => `hashtext('{{${k}}}')`;
 /** The observer's count of the session-level advisory locks held on a key (objid: its low 32 bits). */
 export const heldLocks = (k: string) => `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1 AND objid::bigint = (${lockKey(k)}::bigint & 4294967295)`;
@@ -50,10 +59,28 @@ class Writer {
   readonly sessions: SessionState[] = [];
   usesSequence = false;
   private successors = 0;
+  /** Sessions that ran LISTEN: only they wait for a notification (a wait nothing can end is waited out). */
+  private readonly listening = new Set<string>();
+  /** The families this program is about: drawn far more often than the rest, so clients meet each other's state. */
+  private readonly themes: ReadonlySet<string>;
+  /** The settings this program touches (two of them), so a SHOW reads what a SET wrote. */
+  private readonly settings: ReadonlyArray<readonly [string, readonly string[]]>;
 
   constructor(readonly r: Random, count: number) {
     for (const name of SESSIONS.slice(0, count)) this.sessions.push({ name, gone: false });
+    const themes = THEMES.map(([t]) => t);
+    const first = r.weighted(THEMES);
+    this.themes = new Set([first, r.pick(themes)]);
+    const a = r.pick(SETTINGS);
+    this.settings = [a, r.pick(SETTINGS.filter((x) => x !== a))];
   }
+
+  /** A family's weight: its own, many times over where it is one of the program's themes. */
+  private weigh(choices: ReadonlyArray<readonly [string, number]>): string {
+    return this.r.weighted(choices.map(([f, w]) => [f, THEME_OF[f] && this.themes.has(THEME_OF[f]) ? w * 8 : w] as const));
+  }
+
+  private setting(): readonly [string, readonly string[]] { return this.r.chance(0.85) ? this.r.pick(this.settings) : this.r.pick(SETTINGS); }
 
   live(): SessionState[] { return this.sessions.filter((s) => !s.gone); }
 
@@ -62,19 +89,19 @@ class Writer {
   /** A statement one client runs on its own (outside a transaction block). */
   single(s: string): void {
     const r = this.r;
-    const family = r.weighted<string>([
+    const family = this.weigh([
       ['set', 4], ['show', 5], ['reset', 1], ['prepare', 2], ['execute', 3], ['deallocate', 1], ['temp', 3], ['cursor', 2],
       ['lock', 3], ['sequence', 3], ['listen', 2], ['discard', 1], ['error', 1], ['named', 2], ['block', 3],
     ]);
     switch (family) {
       case 'set': {
-        const [name, values] = r.pick(SETTINGS);
+        const [name, values] = this.setting();
         if (name.includes('.') && r.chance(0.5)) this.sql(s, `SELECT set_config('${name}', ${r.pick(values)}, false)`);
         else this.sql(s, `SET ${name} = ${r.pick(values)}`);
         return;
       }
       case 'show': return this.show(s);
-      case 'reset': this.sql(s, r.chance(0.3) ? 'RESET ALL' : `RESET ${r.pick(SETTINGS)[0]}`); return;
+      case 'reset': this.sql(s, r.chance(0.3) ? 'RESET ALL' : `RESET ${this.setting()[0]}`); return;
       case 'prepare': {
         const name = r.pick(PREPARED);
         this.sql(s, name === 'p1' ? `PREPARE p1 AS SELECT ${r.int(1, 9)}` : 'PREPARE p2(int) AS SELECT $1 + 1');
@@ -95,7 +122,7 @@ class Writer {
         return;
       }
       case 'lock': {
-        const k = r.pick(LOCKS);
+        const k = r.chance(0.8) ? LOCKS[0] : r.pick(LOCKS);
         const what = r.weighted<string>([['try', 3], ['unlock', 2], ['observe', 2]]);
         if (what === 'observe') this.steps.push({ session: 'observer', sql: heldLocks(k) });
         else this.sql(s, what === 'try' ? `SELECT pg_try_advisory_lock(${lockKey(k)})` : `SELECT pg_advisory_unlock(${lockKey(k)})`);
@@ -104,8 +131,9 @@ class Writer {
       case 'sequence': return this.sequence(s);
       case 'listen': {
         const what = r.weighted<string>([['listen', 2], ['notify', 2], ['wait', 2], ['unlisten', 1]]);
-        if (what === 'wait') this.steps.push({ session: s, waitNotification: 'ch', timeoutMs: NOTIFY_WAIT_MS });
-        else this.sql(s, what === 'listen' ? 'LISTEN {{ch}}' : what === 'unlisten' ? 'UNLISTEN *' : `NOTIFY {{ch}}, 'm${r.int(1, 9)}'`);
+        if (what === 'wait' && this.listening.has(s)) this.steps.push({ session: s, waitNotification: 'ch', timeoutMs: NOTIFY_WAIT_MS });
+        else if (what === 'listen' || what === 'wait') { this.sql(s, 'LISTEN {{ch}}'); this.listening.add(s); }
+        else this.sql(s, what === 'unlisten' ? 'UNLISTEN *' : `NOTIFY {{ch}}, 'm${r.int(1, 9)}'`);
         return;
       }
       case 'discard': this.sql(s, 'DISCARD ALL'); return;
@@ -121,7 +149,7 @@ class Writer {
   }
 
   show(s: string): void {
-    const [name] = this.r.pick(SETTINGS);
+    const [name] = this.setting();
     if (name.includes('.')) this.sql(s, this.r.chance(0.5) ? `SELECT current_setting('${name}', true)` : `SHOW ${name}`);
     else this.sql(s, `SHOW ${name}`);
   }
@@ -149,10 +177,10 @@ class Writer {
     const inner = r.int(1, 3);
     let cursor: string | undefined;
     for (let i = 0; i < inner; i++) {
-      const what = r.weighted<string>([
+      const what = this.weigh([
         ['set-local', 3], ['set', 2], ['show', 2], ['cursor', 2], ['savepoint', 2], ['error', 1], ['temp', 2], ['sequence', 1], ['xact-lock', 1], ['prepare', 1],
       ]);
-      const [name, values] = r.pick(SETTINGS);
+      const [name, values] = this.setting();
       switch (what) {
         case 'set-local': this.sql(s, `SET LOCAL ${name} = ${r.pick(values)}`); break;
         case 'set': this.sql(s, `SET ${name} = ${r.pick(values)}`); break;
@@ -198,7 +226,10 @@ export function generateProgram(seed: string, index: number): ScenarioSpec {
   while (w.steps.length < length) {
     const live = w.live();
     if (!live.length) break;
-    const s = r.pick(live);
+    // Mostly another client than the last one: what one leaves, the next meets.
+    const last = w.steps.at(-1)?.session;
+    const others = live.filter((x) => x.name !== last);
+    const s = others.length && r.chance(0.7) ? r.pick(others) : r.pick(live);
     if (w.steps.some((st) => st.session === s.name) && r.chance(0.06)) w.leave(s);
     else w.single(s.name);
   }
