@@ -162,7 +162,8 @@ class Fuzzer {
 
   /** One program: generated, run everywhere, each divergence counted (and the first of its class kept). */
   async program(index: number): Promise<void> {
-    const program = generateProgram(this.plan.seed, index);
+    const { capabilities } = this.plan.driver;
+    const program = generateProgram(this.plan.seed, index, { namedPrepare: capabilities.has('namedPrepare'), protocol: capabilities.has('protocol') });
     let e: Evaluated;
     try {
       e = await this.evaluate(program);

@@ -12,6 +12,7 @@
 // (statements, cursors, temp tables: shared names on purpose, so that clients meet each
 // other's) or unique to the run ({{sq}}, {{lk1}}, {{ch}}).
 import type { ScenarioSpec, StepSpec } from '../scenario/model.ts';
+import type { FrontendMessage } from '../wire/messages.ts';
 import { Random } from './random.ts';
 
 export const FUZZ_CATEGORY = 'session-state';
@@ -37,16 +38,25 @@ const SESSIONS = ['a', 'b', 'c'];
 
 /** What a program is about, by weight; and the theme of each family of actions. */
 const THEMES: ReadonlyArray<readonly [string, number]> = [
-  ['settings', 4], ['sql-prepared', 2], ['temp', 2], ['cursor', 2], ['lock', 2], ['sequence', 2], ['listen', 1], ['named', 2], ['discard', 1],
+  ['settings', 4], ['sql-prepared', 2], ['temp', 2], ['cursor', 2], ['lock', 2], ['sequence', 2], ['listen', 1], ['named', 2], ['protocol', 2], ['discard', 1],
 ];
 const THEME_OF: Readonly<Record<string, string>> = {
   set: 'settings', show: 'settings', reset: 'settings', 'set-local': 'settings', prepare: 'sql-prepared', execute: 'sql-prepared', deallocate: 'sql-prepared',
-  temp: 'temp', cursor: 'cursor', lock: 'lock', 'xact-lock': 'lock', sequence: 'sequence', listen: 'listen', named: 'named', discard: 'discard',
+  temp: 'temp', cursor: 'cursor', lock: 'lock', 'xact-lock': 'lock', sequence: 'sequence', listen: 'listen', named: 'named', protocol: 'protocol', discard: 'discard',
 };
 
 const lockKey = (k: string) => `hashtext('{{${k}}}')`;
 /** The observer's count of the session-level advisory locks held on a key (objid: its low 32 bits). */
 export const heldLocks = (k: string) => `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1 AND objid::bigint = (${lockKey(k)}::bigint & 4294967295)`;
+
+/** What the driver can send, so that no program is made of steps it would skip. */
+export interface Can {
+  /** Protocol-level named statements (namedPrepare). */
+  readonly namedPrepare: boolean;
+  /** Raw message lists (protocol). */
+  readonly protocol: boolean;
+}
+const EVERYTHING: Can = { namedPrepare: true, protocol: true };
 
 interface SessionState {
   readonly name: string;
@@ -66,7 +76,7 @@ class Writer {
   /** The settings this program touches (two of them), so a SHOW reads what a SET wrote. */
   private readonly settings: ReadonlyArray<readonly [string, readonly string[]]>;
 
-  constructor(readonly r: Random, count: number) {
+  constructor(readonly r: Random, count: number, readonly can: Can) {
     for (const name of SESSIONS.slice(0, count)) this.sessions.push({ name, gone: false });
     const themes = THEMES.map(([t]) => t);
     const first = r.weighted(THEMES);
@@ -91,7 +101,7 @@ class Writer {
     const r = this.r;
     const family = this.weigh([
       ['set', 4], ['show', 5], ['reset', 1], ['prepare', 2], ['execute', 3], ['deallocate', 1], ['temp', 3], ['cursor', 2],
-      ['lock', 3], ['sequence', 3], ['listen', 2], ['discard', 1], ['error', 1], ['named', 2], ['block', 3],
+      ['lock', 3], ['sequence', 3], ['listen', 2], ['discard', 1], ['error', 1], ['named', 2], ['protocol', 2], ['block', 3],
     ]);
     switch (family) {
       case 'set': {
@@ -138,14 +148,37 @@ class Writer {
       }
       case 'discard': this.sql(s, 'DISCARD ALL'); return;
       case 'error': this.sql(s, r.chance(0.5) ? 'SELECT 1/0' : 'SELECT * FROM fz_missing'); return;
+      case 'protocol': return this.protocol(s);
       case 'named': {
         // A protocol-level named statement, prepared on this connection at its first use.
+        if (!this.can.namedPrepare) return this.show(s);
         const name = r.pick(['s1', 's2']);
         this.steps.push({ session: s, named: { name, sql: name === 's1' ? 'SELECT 1' : "SELECT 'two'" } });
         return;
       }
       default: return this.block(s);
     }
+  }
+
+  /**
+   * Raw extended-protocol messages, each list ending in Sync: named and unnamed statements and
+   * portals, Describe, Close, Flush. A client with no raw protocol reads a setting instead.
+   */
+  protocol(s: string): void {
+    const r = this.r;
+    if (!this.can.protocol) return this.show(s);
+    const name = r.chance(0.5) ? 'ps1' : '';
+    const sql = r.pick(['SELECT 1', "SELECT 'two'", 'SELECT g FROM generate_series(1, 3) g']);
+    const portal = r.chance(0.3) ? 'pt1' : '';
+    const lists: FrontendMessage[][] = [
+      [{ type: 'Parse', name, sql }, { type: 'Sync' }],
+      [{ type: 'Parse', name, sql }, { type: 'Bind', statement: name, params: [], portal }, { type: 'Execute', portal, maxRows: 0 }, { type: 'Sync' }],
+      [{ type: 'Bind', statement: name, params: [], portal }, { type: 'Execute', portal, maxRows: r.pick([0, 1]) }, { type: 'Sync' }],
+      [{ type: 'Describe', kind: 'S', name }, { type: 'Sync' }],
+      [{ type: 'Close', kind: 'S', name }, { type: 'Sync' }],
+      [{ type: 'Parse', name, sql }, { type: 'Flush' }, { type: 'Bind', statement: name, params: [], portal }, { type: 'Describe', kind: 'P', name: portal }, { type: 'Execute', portal, maxRows: 0 }, { type: 'Sync' }],
+    ];
+    this.steps.push({ session: s, messages: r.pick(lists) });
   }
 
   show(s: string): void {
@@ -218,10 +251,10 @@ export function programId(seed: string, index: number): string {
   return `${FUZZ_CATEGORY}/fuzz-${slug}-${index}`;
 }
 
-/** Program `index` of `seed`: the same pair gives the same program, every time. */
-export function generateProgram(seed: string, index: number): ScenarioSpec {
+/** Program `index` of `seed`: the same pair (and driver capabilities) gives the same program, every time. */
+export function generateProgram(seed: string, index: number, can: Can = EVERYTHING): ScenarioSpec {
   const r = new Random(`${seed}#${index}`);
-  const w = new Writer(r, r.int(2, 3));
+  const w = new Writer(r, r.int(2, 3), can);
   const length = r.int(5, 12);
   while (w.steps.length < length) {
     const live = w.live();

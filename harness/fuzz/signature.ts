@@ -68,7 +68,9 @@ export const REPRESENTATIVES: Readonly<Record<Family, readonly string[]>> = {
     'prepared-statements/sql-execute-from-other-client', 'prepared-statements/sql-prepare-same-name-in-two-clients',
     'prepared-statements/deallocate-name-of-other-clients-sql-statement',
   ],
-  'protocol-prepared': ['prepared-statements/named-same-name-in-two-clients', 'prepared-statements/named-statement-invisible-to-other-client'],
+  'protocol-prepared': [
+    'prepared-statements/named-same-name-in-two-clients', 'prepared-statements/named-statement-invisible-to-other-client', 'prepared-statements/unnamed-statement-survives-sync',
+  ],
   'temp-table': ['session-state/temp-table-visible-to-next-client', 'session-state/temp-table-collides-with-next-client'],
   cursor: ['session-objects/cursor-with-hold-invisible-to-other-client', 'session-objects/cursor-with-hold-same-name-in-two-clients'],
   'advisory-lock': ['session-state/advisory-lock-held-against-other-client', 'session-state/advisory-lock-unlock-by-other-client'],

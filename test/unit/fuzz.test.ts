@@ -36,6 +36,16 @@ describe('poolcheck fuzz: the generator', () => {
   });
 });
 
+describe('poolcheck fuzz: the generator and the driver', () => {
+  it('writes raw message lists and named statements only for a driver that sends them', () => {
+    const all = Array.from({ length: 200 }, (_, i) => generateProgram('caps', i));
+    expect(all.some((p) => p.steps.some((st) => st.messages !== undefined))).to.equal(true);
+    expect(all.some((p) => p.steps.some((st) => st.named !== undefined))).to.equal(true);
+    const plain = Array.from({ length: 200 }, (_, i) => generateProgram('caps', i, { namedPrepare: false, protocol: false }));
+    expect(plain.some((p) => p.steps.some((st) => st.messages !== undefined || st.named !== undefined))).to.equal(false);
+  });
+});
+
 describe('poolcheck fuzz: answers as expectations', () => {
   it('turns each recorded answer into its step\'s expectation', () => {
     const program: ScenarioSpec = {
@@ -50,6 +60,18 @@ describe('poolcheck fuzz: answers as expectations', () => {
     ]));
     expect(answered.steps.map((st) => st.expect)).to.deep.equal([{ rows: [['4MB']] }, { error: '22012' }, { notification: null }, undefined]);
     expect(withoutAnswers(answered)).to.deep.equal(program);
+  });
+
+  it('expects a raw message list\'s replies by name, an error with its SQLSTATE, beside its rows', () => {
+    const program: ScenarioSpec = {
+      id: 'session-state/fuzz-x-2', category: 'session-state', why: 'x', pool: 'single', sessions: { a: {} },
+      steps: [{ session: 'a', messages: [{ type: 'Bind', statement: 'ps1', params: [], portal: '' }, { type: 'Execute', portal: '', maxRows: 0 }, { type: 'Sync' }] }],
+    };
+    const answered = withAnswers(program, new Map([[0, {
+      kind: 'query', result: { rows: [], columns: [], error: { code: '26000', message: 'no such statement' } },
+      messages: [{ type: 'NoticeResponse', code: '01000', message: 'aside' }, { type: 'ErrorResponse', code: '26000', message: 'no such statement' }, { type: 'ReadyForQuery', status: 'I' }],
+    } as never]]));
+    expect(answered.steps[0].expect).to.deep.equal({ messages: ['ErrorResponse:26000', 'ReadyForQuery:I'], rows: [] });
   });
 });
 
