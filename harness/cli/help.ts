@@ -48,7 +48,7 @@ function optionLines(defaults: Readonly<Record<string, string>>, command: Comman
     const names = OPTION_NAMES.filter((n) => OPTIONS[n].section === section && (!command || OPTIONS[n].commands.includes(command)));
     if (!names.length) continue;
     // A command's own options head its help as "options", whichever command it is.
-    out.push('', `${command && (section === 'run' || section === command) ? 'options' : title}:`);
+    out.push('', `${command && section === 'run' ? 'options' : title}:`);
     for (const name of names) {
       const o = OPTIONS[name];
       const head = `  --${name}${o.arg ? ` ${o.arg}` : ''}${name === 'help' ? ', -h' : ''}`;

@@ -8,7 +8,7 @@ import { UsageError } from '../kernel/errors.ts';
 import { helpText } from './help.ts';
 import { diffCommand } from './diff-command.ts';
 import { doctorCommand } from './doctor-command.ts';
-import { fuzzCommand } from './fuzz-command.ts';
+import { DEFAULT_FUZZ_DRIVER, DEFAULT_FUZZ_OUT, DEFAULT_FUZZ_SECONDS, fuzzCommand } from './fuzz-command.ts';
 import { COMMANDS, type Command } from './options.ts';
 import { imagesCommand } from './images-command.ts';
 import { listCommand } from './list-command.ts';
@@ -18,7 +18,9 @@ import { DEFAULT_LANES, DEFAULT_OUT, DEFAULT_TARGETS, runCommand } from './run-c
 import { terminalText } from './terminal-text.ts';
 import { POOLCHECK_VERSION } from '../kernel/version.ts';
 
-const HELP = (command?: Command) => helpText(POOLCHECK_VERSION, { targets: DEFAULT_TARGETS, out: DEFAULT_OUT, lanes: String(DEFAULT_LANES), provider: 'local', 'step-timeout': String(TIMEOUT_MS.step) }, command);
+const HELP = (command?: Command) => helpText(POOLCHECK_VERSION, command === 'fuzz'
+  ? { drivers: DEFAULT_FUZZ_DRIVER, out: DEFAULT_FUZZ_OUT, seconds: String(DEFAULT_FUZZ_SECONDS), provider: 'local', 'step-timeout': String(TIMEOUT_MS.step) }
+  : { targets: DEFAULT_TARGETS, out: DEFAULT_OUT, lanes: String(DEFAULT_LANES), provider: 'local', 'step-timeout': String(TIMEOUT_MS.step) }, command);
 
 const isCommand = (word: string | undefined): word is Command => (COMMANDS as readonly string[]).includes(word ?? '');
 

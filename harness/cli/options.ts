@@ -56,7 +56,7 @@ const STATIC = {
   'stress-clients': { value: { kind: 'int', min: 1, max: 1000 }, arg: 'N', commands: ['run'], config: 'stressClients', section: 'run', help: 'clients at once in each stress scenario (category stress, run only when --scenarios names it; default: the scenario\'s own, a few hundred)' },
   lanes: { value: { kind: 'int', min: 1, max: 16 }, arg: 'N', commands: ['run'], config: 'lanes', section: 'run', help: 'scenarios run at once per target, each lane with its own database and pools (a target that finishes early lends its share to the others)' },
   quiet: { value: flag, commands: ['run', 'fuzz'], section: 'run', help: 'no progress on stderr' },
-  seconds: { value: { kind: 'int', min: 1, max: 86_400 }, arg: 'N', commands: ['fuzz'], section: 'fuzz', help: 'generate and run programs for N seconds (default 60); a shrink under way then gets up to a quarter of that more' },
+  seconds: { value: { kind: 'int', min: 1, max: 86_400 }, arg: 'N', commands: ['fuzz'], section: 'fuzz', help: 'generate and run programs for N seconds, from when the servers are up; a shrink under way then gets up to a quarter of that more' },
   seed: { value: text, arg: 'S', commands: ['fuzz'], section: 'fuzz', help: 'the seed the programs are drawn from (any text; default: a new one, printed): the same seed gives the same programs' },
   shard: { value: text, arg: 'I/N', commands: ['run'], section: 'ci', help: 'run part I of N of the matrix (whole scenario-and-driver groups on every target, balanced by estimated cost); poolcheck merge joins the parts' },
   'repeat-each': { value: { kind: 'int', min: 1, max: 100 }, arg: 'N', commands: ['run'], config: 'repeatEach', section: 'ci', help: 'run every result N times; attempts that disagree make it flaky' },
