@@ -13,7 +13,7 @@ export type Value = string | readonly string[] | number | boolean;
 
 /** Option values after checking: the command line over the config file, over the option table's defaults. */
 export class Options {
-  constructor(private readonly values: ReadonlyMap<OptionName, Value>, private readonly onCommandLine: ReadonlySet<OptionName>) {}
+  constructor(private readonly values: ReadonlyMap<OptionName, Value>, private readonly onCommandLine: ReadonlySet<OptionName>, private readonly command?: Command) {}
 
   /** Given on the command line or in the config file. */
   has(name: OptionName): boolean { return this.values.has(name); }
@@ -22,11 +22,11 @@ export class Options {
   givenNames(): OptionName[] { return [...this.onCommandLine]; }
   /** The value, typed by the table: what was given, else the table's default (undefined where it has none). */
   get<N extends OptionName>(name: N): OptionValue<N> {
-    return this.values.has(name) ? this.values.get(name) as OptionValue<N> : defaultValue(name);
+    return this.values.has(name) ? this.values.get(name) as OptionValue<N> : defaultValue(name, this.command);
   }
   /** A copy with `values` from a config file under the command line's. */
   withConfig(values: ReadonlyMap<OptionName, Value>): Options {
-    return new Options(new Map([...values, ...this.values]), this.onCommandLine);
+    return new Options(new Map([...values, ...this.values]), this.onCommandLine, this.command);
   }
 }
 
@@ -67,7 +67,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     if (raw.length > 1 && !spec.repeatable && spec.value.kind !== 'flag') throw new UsageError(`--${name} is given ${raw.length} times; give it once`);
     values.set(name, readValue(`--${name}`, spec, raw, process.cwd()));
   }
-  return { command, positionals: first !== undefined && !command ? [first, ...positionals] : positionals, options: new Options(values, new Set(values.keys())) };
+  return { command, positionals: first !== undefined && !command ? [first, ...positionals] : positionals, options: new Options(values, new Set(values.keys()), command) };
 }
 
 /** Checks and converts one option's value (several for a repeatable option); `base` resolves paths. */

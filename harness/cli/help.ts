@@ -1,10 +1,11 @@
 // `poolcheck --help` and `poolcheck COMMAND --help` (or -h, or `poolcheck help COMMAND`), written
 // from the option table so they never disagree with the parser: a command's help lists the
 // options that command takes, and nothing else; each option's default is the table's.
-import { COMMANDS, OPTION_NAMES, OPTIONS, type Command, type OptionName, type OptionSpec } from './options.ts';
+import { COMMANDS, defaultValue, OPTION_NAMES, OPTIONS, type Command, type OptionName, type OptionSpec } from './options.ts';
 
 const SECTIONS: ReadonlyArray<[OptionSpec['section'], string]> = [
   ['run', 'run'],
+  ['fuzz', 'fuzz'],
   ['ci', 'CI: shards, attempts, strictness, run-to-run diff (GITHUB_STEP_SUMMARY set: GitHub mode, see the README)'],
   ['local', 'local provider (the default: PostgreSQL and the poolers as child processes)'],
   ['docker', 'docker provider (a Docker engine: dockerd --bridge=none --iptables=false --ip6tables=false)'],
@@ -17,6 +18,7 @@ const SECTIONS: ReadonlyArray<[OptionSpec['section'], string]> = [
 /** Each command's usage line and what it does. */
 const USAGE: Readonly<Record<Command, readonly [string, string]>> = {
   run: ['poolcheck run  [options]', 'certify targets (default provider: local)'],
+  fuzz: ['poolcheck fuzz --targets LIST [--seconds N] [--seed S] [--out DIR]', 'random multi-session programs run on PostgreSQL and the targets; each new divergence signature and each documented class met, shrunk to a case file (DIR/cases/, DIR/fuzz.json)'],
   list: ['poolcheck list targets|drivers|scenarios|coverage', 'what poolcheck knows: targets and their pools, drivers and what they can do, the scenarios, the anchor suites\' coverage'],
   images: ['poolcheck images bootstrap | build [COMPONENT...] | list', 'the images --provider docker runs'],
   merge: ['poolcheck merge OUT DIR...', 'the reports of a whole run from its shards\' out folders (--shard i/n)'],
@@ -31,6 +33,7 @@ const IMAGES = ['images:', '  bootstrap     make debian:bookworm-slim locally (d
 /** What each command's exit code means (run and merge: the same verdicts). */
 const EXIT: Readonly<Record<Command, string>> = {
   run: '0 no regression, no changed divergence and no error; 1 a regression or a changed divergence (with --strict also an improved or flaky result); 2 an error result, a harness error or bad usage',
+  fuzz: '0 no divergence but documented ones; 1 a new divergence signature (its case is in DIR/cases/); 2 a harness error or bad usage',
   merge: '0, 1 and 2 as poolcheck run\'s, for the merged run',
   diff: '0 nothing new; 1 something new (a result that passed now diverges or fails); 2 bad usage or an unreadable file',
   list: '0 listed; 2 when a scenario or case file is invalid (list scenarios) or bad usage',
@@ -40,10 +43,10 @@ const EXIT: Readonly<Record<Command, string>> = {
 };
 
 /** The option's default as the help prints it: the table's value (a list as its comma list), or what leaving it out means. */
-export function defaultText(name: OptionName): string | undefined {
-  const o = OPTIONS[name];
-  if (o.default === undefined) return o.unset;
-  return Array.isArray(o.default) ? o.default.join(',') : String(o.default);
+export function defaultText(name: OptionName, command?: Command): string | undefined {
+  const value = OPTIONS[name].value.kind === 'flag' ? undefined : defaultValue(name, command) as string | number | readonly string[] | undefined;
+  if (value === undefined) return OPTIONS[name].unset;
+  return Array.isArray(value) ? value.join(',') : String(value);
 }
 
 function optionLines(command: Command | undefined): string[] {
@@ -56,7 +59,7 @@ function optionLines(command: Command | undefined): string[] {
     for (const name of names) {
       const o = OPTIONS[name];
       const head = `  --${name}${o.arg ? ` ${o.arg}` : ''}${name === 'help' ? ', -h' : ''}`;
-      const def = defaultText(name);
+      const def = defaultText(name, command);
       const extra = [def !== undefined ? `default: ${def}` : '', o.repeatable ? 'repeatable' : '', o.config ? `config: ${o.config}` : ''].filter(Boolean).join('; ');
       out.push(head.length < 30 ? `${head.padEnd(30)}${o.help}` : `${head}\n${''.padEnd(30)}${o.help}`);
       if (extra) out.push(`${''.padEnd(30)}(${extra})`);

@@ -7,6 +7,7 @@ import { UsageError } from '../kernel/errors.ts';
 import { helpText } from './help.ts';
 import { diffCommand } from './diff-command.ts';
 import { doctorCommand } from './doctor-command.ts';
+import { fuzzCommand } from './fuzz-command.ts';
 import { COMMANDS, type Command } from './options.ts';
 import { imagesCommand } from './images-command.ts';
 import { listCommand } from './list-command.ts';
@@ -45,6 +46,7 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (command === 'run') return await runCommand(options, positionals);
+    if (command === 'fuzz') return await fuzzCommand(options, positionals);
     if (command === 'list') return await listCommand(positionals[0], options);
     if (command === 'merge') return await mergeCommand(positionals, options);
     if (command === 'diff') return await diffCommand(positionals);

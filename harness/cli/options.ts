@@ -5,7 +5,7 @@ import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { poolerIds } from '../poolers/registry.ts';
 import { SUITES } from '../targets/providers/docker-images.ts';
 
-export const COMMANDS = ['run', 'list', 'images', 'merge', 'diff', 'repro', 'doctor'] as const;
+export const COMMANDS = ['run', 'fuzz', 'list', 'images', 'merge', 'diff', 'repro', 'doctor'] as const;
 export type Command = (typeof COMMANDS)[number];
 export const PROVIDERS = ['local', 'docker', 'external'] as const;
 export type ProviderKind = (typeof PROVIDERS)[number];
@@ -43,7 +43,7 @@ interface SpecCommon {
   /** Its key in poolcheck.config.json ("poolers.pgbouncer" is inside the "poolers" object). */
   readonly config?: string;
   /** The help section it is listed in. */
-  readonly section: 'run' | 'ci' | 'local' | 'docker' | 'external' | 'images' | 'repro' | 'general';
+  readonly section: 'run' | 'fuzz' | 'ci' | 'local' | 'docker' | 'external' | 'images' | 'repro' | 'general';
   /**
    * What leaving it out means, for an option with no value to default to (the help prints it
    * as its default): its absence is read by the code that takes it (e.g. PGPASSWORD, unless
@@ -56,6 +56,8 @@ interface SpecCommon {
 interface SpecOf<K extends ValueKind> extends SpecCommon {
   readonly value: K;
   readonly default?: ValueOf<K>;
+  /** Where a command's default differs (fuzz runs one driver and writes its own folder). */
+  readonly commandDefaults?: Partial<Record<Command, ValueOf<K>>>;
 }
 
 /** A default of the wrong type for its kind (a word for a number) does not compile. */
@@ -71,35 +73,37 @@ const paths = { kind: 'paths' } as const;
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const STATIC = {
-  targets: { value: list, arg: 'LIST', commands: ['run', 'doctor'], config: 'targets', section: 'run', default: ['direct', 'pgbouncer:session', 'pgbouncer:transaction', 'pgbouncer:statement', 'pgpool:cache'], help: 'comma list of <pooler>[:<mode>]; direct (the baseline) always runs' },
-  drivers: { value: list, arg: 'LIST', commands: ['run', 'doctor'], config: 'drivers', section: 'run', default: driverIds, help: 'comma list (poolcheck list drivers)' },
+  targets: { value: list, arg: 'LIST', commands: ['run', 'fuzz', 'doctor'], config: 'targets', section: 'run', default: ['direct', 'pgbouncer:session', 'pgbouncer:transaction', 'pgbouncer:statement', 'pgpool:cache'], commandDefaults: { fuzz: ['direct'] }, help: 'comma list of <pooler>[:<mode>]; direct (the baseline) always runs' },
+  drivers: { value: list, arg: 'LIST', commands: ['run', 'fuzz', 'doctor'], config: 'drivers', section: 'run', default: driverIds, commandDefaults: { fuzz: ['raw'] }, help: 'comma list (poolcheck list drivers)' },
   scenarios: { value: list, arg: 'GLOBS', commands: ['run'], config: 'scenarios', section: 'run', help: "comma list of globs over scenario ids or category names, e.g. 'cancel,sequences/currval-*'; !GLOB leaves out what it matches ('cancel,!cancel/own-*'; alone: the default selection less it); cases:DIR selects every scenario of a case folder (cases:NAME by its name, cases:cases for suites/cases)" },
   cases: { value: paths, arg: 'DIR', commands: ['run', 'list', 'repro'], repeatable: true, config: 'cases', section: 'run', help: 'a folder of case files (*.yaml, and *.ts modules whose default export is a scenario or a list), loaded beside the shipped catalogue' },
-  out: { value: pathValue, arg: 'DIR', commands: ['run'], config: 'out', section: 'run', default: 'reports/latest', help: 'output folder (results.json, junit.xml, summary.md, transcripts/, logs/)' },
-  provider: { value: { kind: 'enum', values: PROVIDERS }, arg: 'NAME', commands: ['run'], section: 'run', default: 'local', help: `${PROVIDERS.join(', ')}: child processes, containers on the host's network, or a pooler already running` },
-  profile: { value: list, arg: 'FILE', commands: ['run'], repeatable: true, config: 'profiles', section: 'run', help: 'a profile file (YAML, the schema of the built-in profiles): what a pooler is expected to do, for a pooler poolcheck has no profile for or instead of its own' },
-  config: { value: pathValue, arg: 'FILE', commands: ['run', 'list', 'repro', 'doctor'], section: 'run', unset: './poolcheck.config.json, or ./poolcheck.config.ts written with defineConfig from \'poolcheck\', if present', help: 'a file of defaults for these options: JSON, or a module exporting them' },
-  'step-timeout': { value: { kind: 'int', min: 100, max: MAX_TIMER_MS }, arg: 'MS', commands: ['run'], config: 'stepTimeoutMs', section: 'run', default: TIMEOUT_MS.step, help: 'deadline for each step, in milliseconds' },
+  out: { value: pathValue, arg: 'DIR', commands: ['run', 'fuzz'], config: 'out', section: 'run', default: 'reports/latest', commandDefaults: { fuzz: 'reports/fuzz' }, help: 'output folder (results.json, junit.xml, summary.md, transcripts/, logs/)' },
+  provider: { value: { kind: 'enum', values: PROVIDERS }, arg: 'NAME', commands: ['run', 'fuzz'], section: 'run', default: 'local', help: `${PROVIDERS.join(', ')}: child processes, containers on the host's network, or a pooler already running` },
+  profile: { value: list, arg: 'FILE', commands: ['run', 'fuzz'], repeatable: true, config: 'profiles', section: 'run', help: 'a profile file (YAML, the schema of the built-in profiles): what a pooler is expected to do, for a pooler poolcheck has no profile for or instead of its own' },
+  config: { value: pathValue, arg: 'FILE', commands: ['run', 'fuzz', 'list', 'repro', 'doctor'], section: 'run', unset: './poolcheck.config.json, or ./poolcheck.config.ts written with defineConfig from \'poolcheck\', if present', help: 'a file of defaults for these options: JSON, or a module exporting them' },
+  'step-timeout': { value: { kind: 'int', min: 100, max: MAX_TIMER_MS }, arg: 'MS', commands: ['run', 'fuzz'], config: 'stepTimeoutMs', section: 'run', default: TIMEOUT_MS.step, help: 'deadline for each step, in milliseconds' },
   'stress-clients': { value: { kind: 'int', min: 1, max: 1000 }, arg: 'N', commands: ['run'], config: 'stressClients', section: 'run', unset: 'the scenario\'s own, a few hundred', help: 'clients at once in each stress scenario (category stress, run only when --scenarios names it)' },
   lanes: { value: { kind: 'int', min: 1, max: 16 }, arg: 'N', commands: ['run'], config: 'lanes', section: 'run', default: 3, help: 'scenarios run at once per target, each lane with its own database and pools (a target that finishes early lends its share to the others)' },
-  quiet: { value: flag, commands: ['run'], section: 'run', help: 'no progress on stderr' },
+  quiet: { value: flag, commands: ['run', 'fuzz'], section: 'run', help: 'no progress on stderr' },
+  seconds: { value: { kind: 'int', min: 1, max: 86_400 }, arg: 'N', commands: ['fuzz'], section: 'fuzz', default: 60, help: 'generate and run programs for N seconds, from when the servers are up; a shrink under way then gets up to a quarter of that more' },
+  seed: { value: text, arg: 'S', commands: ['fuzz'], section: 'fuzz', unset: 'a new one, printed', help: 'the seed the programs are drawn from (any text): the same seed gives the same programs' },
   shard: { value: text, arg: 'I/N', commands: ['run'], section: 'ci', help: 'run part I of N of the matrix (whole scenario-and-driver groups on every target, balanced by estimated cost); poolcheck merge joins the parts' },
   'repeat-each': { value: { kind: 'int', min: 1, max: 100 }, arg: 'N', commands: ['run'], config: 'repeatEach', section: 'ci', default: 1, help: 'run every result N times; attempts that disagree make it flaky' },
   retries: { value: { kind: 'int', min: 0, max: 10 }, arg: 'N', commands: ['run'], config: 'retries', section: 'ci', default: 0, help: 'run a result that fails (regression, changed, error) up to N more times, until it does not; attempts that disagree make it flaky' },
   'max-failures': { value: { kind: 'int', min: 1, max: 1_000_000 }, arg: 'N', commands: ['run'], config: 'maxFailures', section: 'ci', help: 'start no further scenario once N results have failed (regression, changed or error; with --strict improved and flaky too): what runs finishes, the rest is reported as not run' },
   strict: { value: flag, commands: ['run', 'merge', 'list'], config: 'strict', section: 'ci', help: 'improved and flaky results fail the run too (exit 1), so a stale profile cannot rot in CI; a step that checks nothing (an unchecked SHOW or SELECT, rows of * only) is an error, not a warning' },
   baseline: { value: pathValue, arg: 'OLD', commands: ['run', 'merge'], section: 'ci', help: 'an earlier out folder or results.json: what changed since is written to diff.md and results.json' },
-  'pg-bindir': { value: pathValue, arg: 'DIR', commands: ['run', 'doctor'], provider: 'local', config: 'pgBinDir', section: 'local', unset: "Debian's newest /usr/lib/postgresql/N/bin", help: 'PostgreSQL bin directory to use' },
-  'no-install': { value: flag, commands: ['run'], section: 'local', help: 'when a server binary or driver package is missing, fail instead of installing its Debian package (as root)' },
-  suite: { value: { kind: 'enum', values: SUITES }, arg: 'SUITE', commands: ['run', 'images'], provider: 'docker', config: 'suite', section: 'docker', default: 'bookworm', help: `the Debian release poolcheck's images come from: ${SUITES.join(', ')}; it fixes the PostgreSQL and pooler versions` },
-  image: { value: list, arg: 'COMPONENT=IMAGE', commands: ['run'], provider: 'docker', repeatable: true, section: 'docker', help: "run a component from this image instead of poolcheck's own, e.g. pgbouncer=registry.example/pgbouncer:1.24.1-rc1; components: postgres and the poolers" },
-  'external-pooler': { value: text, arg: 'POOLER:MODE', commands: ['run'], provider: 'external', section: 'external', help: 'which pooler and mode it is, so that its profile applies: e.g. pgbouncer:transaction' },
-  'external-pooled': { value: list, arg: 'URL', commands: ['run'], provider: 'external', section: 'external', help: 'postgres://user@host:port/db through the pooler; a comma list gives one lane per URL' },
-  'external-direct': { value: list, arg: 'URL', commands: ['run'], provider: 'external', section: 'external', help: 'postgres://user@host:port/db straight to the same database (the baseline), per lane' },
-  'external-single': { value: list, arg: 'URL', commands: ['run'], provider: 'external', section: 'external', unset: 'the --external-pooled URLs', help: 'a pool with one server connection over the same database and role, per lane' },
-  'external-admin': { value: text, arg: 'URL', commands: ['run'], provider: 'external', section: 'external', help: "the pooler's admin console, e.g. postgres://user@host:6432/pgbouncer: the quiesce between scenarios then waits until the pooler has dropped its server connections" },
-  'password-env': { value: text, arg: 'VAR', commands: ['run'], provider: 'external', section: 'external', unset: 'PGPASSWORD, if set', help: 'the environment variable holding the password; never put it in a URL' },
-  'password-file': { value: pathValue, arg: 'FILE', commands: ['run'], provider: 'external', section: 'external', help: 'a file whose first line is the password' },
+  'pg-bindir': { value: pathValue, arg: 'DIR', commands: ['run', 'fuzz', 'doctor'], provider: 'local', config: 'pgBinDir', section: 'local', unset: "Debian's newest /usr/lib/postgresql/N/bin", help: 'PostgreSQL bin directory to use' },
+  'no-install': { value: flag, commands: ['run', 'fuzz'], section: 'local', help: 'when a server binary or driver package is missing, fail instead of installing its Debian package (as root)' },
+  suite: { value: { kind: 'enum', values: SUITES }, arg: 'SUITE', commands: ['run', 'fuzz', 'images'], provider: 'docker', config: 'suite', section: 'docker', default: 'bookworm', help: `the Debian release poolcheck's images come from: ${SUITES.join(', ')}; it fixes the PostgreSQL and pooler versions` },
+  image: { value: list, arg: 'COMPONENT=IMAGE', commands: ['run', 'fuzz'], provider: 'docker', repeatable: true, section: 'docker', help: "run a component from this image instead of poolcheck's own, e.g. pgbouncer=registry.example/pgbouncer:1.24.1-rc1; components: postgres and the poolers" },
+  'external-pooler': { value: text, arg: 'POOLER:MODE', commands: ['run', 'fuzz'], provider: 'external', section: 'external', help: 'which pooler and mode it is, so that its profile applies: e.g. pgbouncer:transaction' },
+  'external-pooled': { value: list, arg: 'URL', commands: ['run', 'fuzz'], provider: 'external', section: 'external', help: 'postgres://user@host:port/db through the pooler; a comma list gives one lane per URL' },
+  'external-direct': { value: list, arg: 'URL', commands: ['run', 'fuzz'], provider: 'external', section: 'external', help: 'postgres://user@host:port/db straight to the same database (the baseline), per lane' },
+  'external-single': { value: list, arg: 'URL', commands: ['run', 'fuzz'], provider: 'external', section: 'external', unset: 'the --external-pooled URLs', help: 'a pool with one server connection over the same database and role, per lane' },
+  'external-admin': { value: text, arg: 'URL', commands: ['run', 'fuzz'], provider: 'external', section: 'external', help: "the pooler's admin console, e.g. postgres://user@host:6432/pgbouncer: the quiesce between scenarios then waits until the pooler has dropped its server connections" },
+  'password-env': { value: text, arg: 'VAR', commands: ['run', 'fuzz'], provider: 'external', section: 'external', unset: 'PGPASSWORD, if set', help: 'the environment variable holding the password; never put it in a URL' },
+  'password-file': { value: pathValue, arg: 'FILE', commands: ['run', 'fuzz'], provider: 'external', section: 'external', help: 'a file whose first line is the password' },
   force: { value: flag, commands: ['images'], section: 'images', help: 'bootstrap: make the base image again even if it exists' },
   from: { value: pathValue, arg: 'OUT', commands: ['repro'], section: 'repro', help: 'the out folder of the run that found it (its --out)' },
   result: { value: text, arg: 'SCENARIO@TARGET/DRIVER', commands: ['repro'], section: 'repro', help: "the diverging result to reproduce, e.g. 'session-state/set-visible-to-next-client@pgbouncer:transaction/raw'" },
@@ -110,7 +114,7 @@ const STATIC = {
 
 /** `--<pooler>-bin PATH`: the pooler binary to test, for each pooler poolcheck can start. */
 const binaries = Object.fromEntries(poolerIds.map((id): [string, OptionSpec] => [`${id}-bin`, {
-  value: pathValue, arg: 'PATH', commands: ['run', 'doctor'], provider: 'local', config: `poolers.${id}`, section: 'local',
+  value: pathValue, arg: 'PATH', commands: ['run', 'fuzz', 'doctor'], provider: 'local', config: `poolers.${id}`, section: 'local',
   unset: 'the installed one', help: `the ${id} binary to test`,
 }])) as Record<`${(typeof poolerIds)[number]}-bin`, OptionSpec>;
 
@@ -131,7 +135,8 @@ export type OptionValue<N extends OptionName> =
   | (SpecOfName<N> extends { readonly default: unknown } | { readonly value: { readonly kind: 'flag' } } ? never : undefined);
 
 /** The option's value when neither the command line nor a config file gives one: the table's default. */
-export function defaultValue<N extends OptionName>(name: N): OptionValue<N> {
+export function defaultValue<N extends OptionName>(name: N, command?: Command): OptionValue<N> {
   const spec = OPTIONS[name];
-  return (spec.default ?? (spec.value.kind === 'flag' ? false : undefined)) as OptionValue<N>;
+  const own = command ? (spec.commandDefaults as Partial<Record<Command, unknown>> | undefined)?.[command] : undefined;
+  return (own ?? spec.default ?? (spec.value.kind === 'flag' ? false : undefined)) as OptionValue<N>;
 }

@@ -35,6 +35,12 @@ export interface RunContext {
   readonly stepTimeoutMs: number;
   /** --stress-clients: the client count of every stress step. */
   readonly stressClients?: number;
+  /**
+   * Records each step's result in place of checking it (an error is then an answer, not a
+   * failure): the fuzzer's first run of a generated program on PostgreSQL, whose answers become
+   * the program's expectations (fuzz/program-scenario.ts).
+   */
+  readonly record?: (index: number, result: StepResult) => void;
 }
 
 export async function runScenario(s: Scenario, ctx: RunContext): Promise<ScenarioRun> {
@@ -279,7 +285,8 @@ class RunningScenario implements StepRun {
     const session = this.sessions.get(st.session) ?? before;
     const observed = summarize(result);
     if (!this.wireLevel || st.session === OBSERVER) this.transcript.note(st.session, `=> ${observed}`);
-    const failure = check(forPostgres(st.expect, this.ctx.target.postgresVersion), result, this.saved, session, { notices: session?.takeNotices?.() ?? [], parameterStatuses: session?.takeParameterStatus?.() ?? [] });
+    this.ctx.record?.(i, result);
+    const failure = this.ctx.record ? undefined : check(forPostgres(st.expect, this.ctx.target.postgresVersion), result, this.saved, session, { notices: session?.takeNotices?.() ?? [], parameterStatuses: session?.takeParameterStatus?.() ?? [] });
     this.records.push({ index: i, session: st.session, action: what, observed, failure: failure?.text });
     if (failure) throw diverge(failure.kind, failure.text, observed, failure.sqlstate);
     if (st.save) {

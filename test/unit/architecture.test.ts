@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ROOT } from '../root.ts';
 
 /** Lowest first: a folder may import from itself and from those before it. api.ts, the package API, is an entry point on top, as cli is. */
-const LAYERS = ['kernel', 'wire', 'drivers', 'poolers', 'targets', 'scenario', 'report', 'run', 'repro', 'cli', 'api.ts'];
+const LAYERS = ['kernel', 'wire', 'drivers', 'poolers', 'targets', 'scenario', 'report', 'run', 'repro', 'fuzz', 'cli', 'api.ts'];
 
 const HARNESS = path.join(ROOT, 'harness');
 
