@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { featureRows, type FeatureMapInput } from './feature-map.ts';
 import { neededTranscripts, pageData, type PageData } from './html-page-data.ts';
 import { NOTATION_LEGEND } from './matrix-cell.ts';
-import { countByVerdict, type RunReport } from './run-report.ts';
+import { countByVerdict, loginLatency, loginText, type RunReport } from './run-report.ts';
 import { VERDICTS } from './verdict.ts';
 
 type Redact = (s: string) => string;
@@ -52,10 +52,11 @@ function runHeader(r: RunReport, logs: Readonly<Record<string, readonly string[]
   const c = countByVerdict(r.results);
   const counts = VERDICTS.map((v) => `<span class="v-${v}">${c[v]} ${v}</span>`).join(', ');
   const warnings = r.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('');
+  const logins = loginLatency(r.results);
   const targets = r.targets.map((t) => `<tr data-target="${escapeHtml(t.id)}"><td>${escapeHtml(t.id)}</td><td>${escapeHtml(t.pooler ?? '-')}</td>` +
     `<td>${escapeHtml(t.mode ?? '-')}</td><td>${escapeHtml(settingsText(t))}</td><td>${escapeHtml(t.pooler ? t.poolerVersion ?? '?' : '-')}</td>` +
     `<td>${escapeHtml(t.postgresVersion ?? '?')}</td><td>${escapeHtml(t.provider)}</td><td>${escapeHtml(t.error ? `failed: ${t.error}` : `${t.startMs} ms`)}</td>` +
-    `<td>${logLinks(logs[t.id])}</td></tr>`).join('\n');
+    `<td data-testid="login-ms">${escapeHtml(loginText(logins[t.id]))}</td><td>${logLinks(logs[t.id])}</td></tr>`).join('\n');
   const drivers = r.drivers.map((d) => `${escapeHtml(d.id)} (${escapeHtml(d.library)} ${escapeHtml(d.version)})`).join(', ');
   return `<header>
 <h1>poolcheck report</h1>
@@ -65,7 +66,8 @@ ${r.run.interrupted ? `<p class="warnings" data-testid="interrupted"><b>Interrup
 ${warnings ? `<ul class="warnings" data-testid="warnings">${warnings}</ul>` : ''}
 <p class="counts">${counts} (${r.results.length} results).</p>
 <table class="targets" data-testid="targets"><thead><tr><th>target</th><th>pooler</th><th>mode</th><th>settings (as the release ran them)</th>
-<th>pooler version</th><th>PostgreSQL</th><th>provider</th><th>started in</th><th>server logs</th></tr></thead>
+<th>pooler version</th><th>PostgreSQL</th><th>provider</th><th>started in</th>
+<th title="time to a usable session (connect, TLS where used, authenticate, first ReadyForQuery) over the target's logins: a figure beside direct's, not a verdict">login p50 / p95 / p99</th><th>server logs</th></tr></thead>
 <tbody>
 ${targets}
 </tbody></table>

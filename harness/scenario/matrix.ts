@@ -163,7 +163,7 @@ async function runJob(ctx: JobContext, d: Driver, s: Scenario): Promise<void> {
       const r = await runScenario(s, { target: started, lane, driver: d, namePrefix: ctx.name(), stepTimeoutMs: plan.stepTimeoutMs, stressClients: plan.stressClients });
       const t2 = performance.now();
       const { run, disturbed } = await infrastructure.judge(r);
-      const timings = { quiesceMs: Math.round(t1 - t0), connectMs: r.timings?.connectMs ?? 0, checkMs: Math.round(performance.now() - t2) };
+      const timings = { quiesceMs: Math.round(t1 - t0), connectMs: r.timings?.connectMs ?? 0, checkMs: Math.round(performance.now() - t2), ...(r.timings?.logins?.length ? { logins: r.timings.logins } : {}) };
       return { run: { ...run, timings }, disturbed };
     };
     // What another lane's crash disturbed is run again; so is what timing may explain (timing-rule.ts).

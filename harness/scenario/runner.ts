@@ -75,7 +75,7 @@ async function runSteps(s: Scenario, ctx: RunContext, plan: PoolPlan): Promise<S
   const back = (text: string) => run.transcript.normalize(templatedName(text));
   const premise = run.watch.premise;
   return {
-    ...base, ...(premise ? { premise: premise.premise } : {}), outcome: ending?.outcome ?? 'pass', ...(ending?.cause ? { cause: ending.cause } : {}), failedStep: run.failedStep, durationMs: Date.now() - started, timings: { quiesceMs: 0, checkMs: 0, connectMs: Math.round(run.connectMs) },
+    ...base, ...(premise ? { premise: premise.premise } : {}), outcome: ending?.outcome ?? 'pass', ...(ending?.cause ? { cause: ending.cause } : {}), failedStep: run.failedStep, durationMs: Date.now() - started, timings: { quiesceMs: 0, checkMs: 0, connectMs: Math.round(run.connectMs), logins: run.logins.map(tenth) },
     steps: run.records.map((r) => ({ ...r, observed: r.observed && back(r.observed), failure: r.failure && back(r.failure) })),
     message: ending ? back(ending.message) : premise?.reason,
     ...(ending?.divergence ? { divergence: { ...ending.divergence, expected: back(ending.divergence.expected), observed: back(ending.divergence.observed) } } : {}),
@@ -106,6 +106,8 @@ const XID_COLUMN = /(^|_)xid$|^txid_current/i;
  */
 const LANE_BACKENDS = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid() AND usename <> current_user";
 
+const tenth = (ms: number) => Math.round(ms * 10) / 10;
+
 /** Object names written back as their templates, so messages of two runs compare. */
 const templated = (prefix: string) => (text: string): string => text.replace(new RegExp(`${prefix}_(\\w+)`, 'g'), '{{$1}}');
 
@@ -132,6 +134,8 @@ class RunningScenario implements StepRun {
 
   /** Time spent logging sessions in. */
   connectMs = 0;
+  /** Each login that gave a usable session, in ms. */
+  readonly logins: number[] = [];
 
   constructor(private readonly s: Scenario, private readonly ctx: RunContext, private readonly plan: PoolPlan) {
     this.templates = new Templates(ctx.namePrefix, this.saved);
@@ -349,6 +353,7 @@ class RunningScenario implements StepRun {
     } finally {
       this.connectMs += performance.now() - connecting;
     }
+    this.logins.push(performance.now() - connecting);
     this.sessions.set(name, session);
     this.transcript.pid(session.backendPid());
     return session;
