@@ -52,7 +52,7 @@ async function planRun(given: Options, positionals: readonly string[]): Promise<
   const profiles = (o.list('profile') ?? []).map((file) => {
     try { return loadProfileFile(file); } catch (e) { throw new UsageError((e as Error).message); }
   });
-  const maxConnections = backendsNeeded(scenarios, o.int('stress-clients'), DEFAULT_MAX_CONNECTIONS);
+  const maxConnections = backendsNeeded(scenarios, o.int('stress-clients'), DEFAULT_MAX_CONNECTIONS, o.int('stress-roles'));
   const chosen = chooseProvider({ options: o, profiles, runId, logDir: path.join(stagingFolder(out, runId), 'logs'), lanes, maxConnections, defaultTargets: DEFAULT_TARGETS });
   const shard = o.text('shard') !== undefined ? usage(() => parseShard(o.text('shard')!)) : undefined;
   const baselineFile = o.text('baseline');
@@ -62,7 +62,7 @@ async function planRun(given: Options, positionals: readonly string[]): Promise<
   const drivers = asked.filter((d) => usable.includes(d.id));
   if (chosen.provider.id === 'local') ensureServerUser(!o.flag('no-install'));
   return {
-    runId, drivers, features: catalog.features, warnings: [...catalog.warnings, ...leftOut.map((w) => `poolcheck: warning: ${w}`)], reportWarnings: leftOut, scenarios, broken, out, chosen, profiles, stepTimeoutMs: o.int('step-timeout') ?? TIMEOUT_MS.step, stressClients: o.int('stress-clients'), quiet: o.flag('quiet'), lanes,
+    runId, drivers, features: catalog.features, warnings: [...catalog.warnings, ...leftOut.map((w) => `poolcheck: warning: ${w}`)], reportWarnings: leftOut, scenarios, broken, out, chosen, profiles, stepTimeoutMs: o.int('step-timeout') ?? TIMEOUT_MS.step, stressClients: o.int('stress-clients'), stressRoles: o.int('stress-roles'), quiet: o.flag('quiet'), lanes,
     defaultTargets: !o.has('targets') && o.text('provider') !== 'external',
     shard, repeatEach: o.int('repeat-each') ?? 1, retries: o.int('retries') ?? 0, strict: o.flag('strict'), maxFailures: o.int('max-failures'), baseline,
   };

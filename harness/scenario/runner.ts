@@ -35,6 +35,8 @@ export interface RunContext {
   readonly stepTimeoutMs: number;
   /** --stress-clients: the client count of every stress step. */
   readonly stressClients?: number;
+  /** --stress-roles: the role count of every manyRoles step. */
+  readonly stressRoles?: number;
 }
 
 export async function runScenario(s: Scenario, ctx: RunContext): Promise<ScenarioRun> {
@@ -186,10 +188,12 @@ class RunningScenario implements StepRun {
     const conn = this.poolOf(session);
     const spec = this.s.sessions[session] ?? {};
     const fixed = spec.user === 'md5' ? MD5_USER : spec.user === 'trust' ? TRUST_USER : spec.user === 'empty' ? '' : conn.user;
-    return { ...conn, ...sessionLogin(spec, this.s, this.templates, { user: fixed, password: conn.password, database: conn.database }) };
+    return { ...conn, ...sessionLogin(spec, this.s, this.templates, { user: fixed, password: conn.password, database: conn.database }), ...(spec.ipv6 ? { host: '::1' } : {}) };
   }
 
   get stressClients(): number | undefined { return this.ctx.stressClients; }
+
+  get stressRoles(): number | undefined { return this.ctx.stressRoles; }
 
   forget(name: string): Session | undefined {
     const s = this.sessions.get(name);
@@ -336,7 +340,7 @@ class RunningScenario implements StepRun {
     const login = this.loginOf(name);
     const password = spec.password === 'wrong' ? ' with a wrong password' : spec.password ? ' with another password' : '';
     const database = spec.database === undefined ? '' : ` to database ${login.database}`;
-    this.transcript.note(name, `connect via ${this.ctx.driver.id} to the ${pool} pool${database} as ${JSON.stringify(login.user)}${password}${spec.tls ? ' over TLS' : ''}`);
+    this.transcript.note(name, `connect via ${this.ctx.driver.id} to the ${pool} pool${database} as ${JSON.stringify(login.user)}${password}${spec.tls ? ' over TLS' : ''}${spec.ipv6 ? ' over the IPv6 loopback' : ''}`);
     let session: Session;
     const connecting = performance.now();
     try {

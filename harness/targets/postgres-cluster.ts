@@ -36,16 +36,19 @@ function chownTree(dir: string): void {
   if (u) execFileSync('chown', ['-R', `${u.uid}:${u.gid}`, dir]);
 }
 
+/** The two loopback networks, in pg_hba.conf's notation: every server listens on both (a scenario logs in over ::1). */
+export const LOOPBACKS = ['127.0.0.1/32', '::1/128'] as const;
+
 /** Host-based authentication: md5 and trust for their test roles, SCRAM for everyone else, loopback only. */
-const HBA = [
-  `host all ${TRUST_USER} 127.0.0.1/32 trust`,
-  `host all ${MD5_USER},${OBSERVER_USER} 127.0.0.1/32 md5`,
-  'host all all 127.0.0.1/32 scram-sha-256',
-].join('\n') + '\n';
+const HBA = LOOPBACKS.flatMap((net) => [
+  `host all ${TRUST_USER} ${net} trust`,
+  `host all ${MD5_USER},${OBSERVER_USER} ${net} md5`,
+  `host all all ${net} scram-sha-256`,
+]).join('\n') + '\n';
 
 // Durability is irrelevant to a throwaway cluster; these make start and DDL fast.
 const CONF = `
-listen_addresses = '127.0.0.1'
+listen_addresses = '127.0.0.1,::1'
 unix_socket_directories = ''
 fsync = off
 synchronous_commit = off

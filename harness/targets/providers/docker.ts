@@ -188,10 +188,11 @@ export class DockerProvider implements Provider {
     const { laneDatabases, conn, tls } = plan;
     return Promise.all(poolerInstances(adapter, laneDatabases.length).map(async (instance) => {
       const port = await freePort();
+      const version = await this.poolerVersion(adapter.id).catch(() => null);
       const launch = adapter.render({
         mode: spec.mode ?? adapter.modes[0], port, backend: conn, backendSecret: this.app.scramSecret, dir: CONTAINER_DIR, laneDatabases: instance.lanes.map((i) => laneDatabases[i]),
         pools: instance.pools, authRoles: { md5: MD5_USER, trust: TRUST_USER }, lookup: { user: OBSERVER_USER, password: this.app.password },
-        tls: { cert: `${CONTAINER_DIR}/server.crt`, key: `${CONTAINER_DIR}/server.key` }, settings: spec.settings,
+        tls: { cert: `${CONTAINER_DIR}/server.crt`, key: `${CONTAINER_DIR}/server.key` }, settings: spec.settings, version,
       });
       const container: Omit<ServerContainerSpec, 'runId'> = {
         title: `${spec.id} ${adapter.id}${instance.suffix}`, component: adapter.id, instance: instance.suffix, target: spec.id, image,

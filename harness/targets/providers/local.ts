@@ -116,7 +116,7 @@ export class LocalProvider implements Provider {
         const port = await freePort();
         const launch = adapter.render({
           mode: spec.mode!, port, backend: cluster.conn, backendSecret: this.app.scramSecret, dir, laneDatabases: instance.lanes.map((i) => laneDatabases[i]),
-          pools: instance.pools, authRoles: { md5: MD5_USER, trust: TRUST_USER }, lookup: { user: OBSERVER_USER, password: this.app.password }, tls: certificateFiles(cluster.dataDir), settings: spec.settings,
+          pools: instance.pools, authRoles: { md5: MD5_USER, trust: TRUST_USER }, lookup: { user: OBSERVER_USER, password: this.app.password }, tls: certificateFiles(cluster.dataDir), settings: spec.settings, version,
         });
         for (const [name, text] of Object.entries(launch.files)) {
           const file = path.join(dir, name);
