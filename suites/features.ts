@@ -85,6 +85,7 @@ export const features: readonly Feature[] = [
   },
   { id: 'protocol-version', title: 'Protocol version negotiation (3.2, _pq_ options)', scenarios: ['auth-transport/protocol-*'] },
   { id: 'tls', title: 'TLS to the pooler', scenarios: ['auth-transport/tls-*'] },
+  { id: 'client-certificate', title: 'Login with a client certificate (cert)', scenarios: ['auth-transport/client-certificate-*'] },
   { id: 'ipv6-loopback', title: 'Listening on the IPv6 loopback (::1)', scenarios: ['auth-transport/ipv6-*'] },
   { id: 'client-exit-cleanup', title: 'Cleanup after a client exits mid-session', scenarios: ['abnormal-exits/*'] },
   { id: 'server-ended-sessions', title: 'Sessions PostgreSQL ends (timeouts, pg_terminate_backend), and dead server connections kept from the next client', scenarios: ['abnormal-exits/server-*'] },

@@ -40,12 +40,16 @@ export interface ManyRolesTally {
   firstTrouble?: string;
 }
 
-/** At most this many logins in flight (as stress.ts: a listen queue overflows otherwise). */
-const CONNECTING_AT_ONCE = 32;
+/**
+ * At most this many logins in flight: fewer than the narrowest wide pool's clients at once
+ * (pgpool-II's 8 children a lane, which refuse a further client with 53300 "sorry, too many
+ * clients already", reserved_connections): the scenario is about pools, not the queue.
+ */
+const CONNECTING_AT_ONCE = 6;
 /** After the drop, this many of each kind are tried: enough to show a cached secret, cheap at ten thousand roles. */
 const SAMPLE = 50;
-/** Roles created or dropped per Query. */
-const DDL_BATCH = 200;
+/** Roles created or dropped per Query: small enough to answer within the observer's deadline on a loaded machine. */
+const DDL_BATCH = 25;
 
 const roleName = (prefix: string, i: number) => `${prefix}_${i}`;
 
@@ -66,6 +70,7 @@ export async function runManyRoles(o: ManyRolesOptions): Promise<ManyRolesTally>
   const all = Array.from({ length: o.roles }, (_, i) => roleName(o.prefix, i));
   await ddl(o, all.map((r) => `CREATE ROLE ${r} LOGIN PASSWORD '${secret}'`));
 
+  const refusals = new Map<string, string>();
   const login = async (role: string): Promise<'in' | 'refused'> => {
     const started = performance.now();
     let c: WireConnection;
@@ -73,7 +78,7 @@ export async function runManyRoles(o: ManyRolesOptions): Promise<ManyRolesTally>
       c = await WireConnection.connect({ ...o.pool, user: role, password, label: role, transcript: Transcript.none(), timeoutMs: Math.max(1, deadline - Date.now()) });
     } catch (err) {
       // The server's (or pooler's) refusal is an ErrorResponse; no answer is trouble.
-      if (err instanceof ServerError) return 'refused';
+      if (err instanceof ServerError) { refusals.set(role, `${err.code} ${err.message}`); return 'refused'; }
       throw err;
     }
     try {
@@ -93,7 +98,7 @@ export async function runManyRoles(o: ManyRolesOptions): Promise<ManyRolesTally>
         const role = roles[next++];
         const r = await login(role).catch((err: unknown) => (err instanceof Error ? err : new Error(errorText(err))));
         if (r instanceof Error) tally.firstTrouble ??= `${role}: ${errorText(r).split('\n')[0]}`;
-        else if (r !== expected) tally.firstTrouble ??= `${role}: ${r === 'in' ? 'let in' : 'refused'}`;
+        else if (r !== expected) tally.firstTrouble ??= `${role}: ${r === 'in' ? 'let in' : `refused (${refusals.get(role) ?? '?'})`}`;
         onResult(r);
       }
     }));

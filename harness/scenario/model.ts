@@ -194,9 +194,10 @@ export interface SessionSpec {
    * The role to log in as: 'app' (SCRAM, the default), 'md5' (a role whose password is
    * stored as md5), 'trust' (a role let in without a password), or 'empty': no user name at all
    * in the StartupMessage, which only a raw client sends (libpq and the others put the operating
-   * system's user in its place).
+   * system's user in its place), or 'cert': a role let in only over TLS with a client certificate
+   * poolcheck's test CA signed for it (`hostssl ... cert`; the session then uses TLS).
    */
-  readonly user?: 'app' | 'md5' | 'trust' | 'empty';
+  readonly user?: 'app' | 'md5' | 'trust' | 'empty' | 'cert';
   /** One of the scenario's `roles` to log in as, with its password (instead of `user`). */
   readonly role?: string;
   /** One of the scenario's `databases` to log in to, instead of the lane's. */

@@ -9,7 +9,7 @@ import { errorText, InfrastructureError, InvalidScenarioError, isSqlState, Serve
 import { poll, withDeadline } from '../kernel/poll.ts';
 import { collectingStrays, StrayErrors } from '../kernel/strays.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
-import { MD5_USER, TRUST_USER } from '../targets/postgres-cluster.ts';
+import { CERT_USER, MD5_USER, TRUST_USER } from '../targets/postgres-cluster.ts';
 import type { Lane, StartedTarget } from '../targets/started-target.ts';
 import { textOf } from '../wire/bytes.ts';
 import { protocolNumber } from '../wire/protocol-version.ts';
@@ -42,7 +42,8 @@ export interface RunContext {
 export async function runScenario(s: Scenario, ctx: RunContext): Promise<ScenarioRun> {
   const plan = planPools(s, ctx.target.shapes);
   const skip = skipReason(s, ctx.driver) ?? settingsSkipReason(s, ctx.target.spec, targetEffectiveSettings(ctx.target.spec, ctx.target.poolerVersion))
-    ?? (plan.cannot && `cannot run on this target: ${plan.cannot}`) ?? objectsSkipReason(s, ctx.target.reach, ctx.target.poolerVersion);
+    ?? (plan.cannot && `cannot run on this target: ${plan.cannot}`) ?? objectsSkipReason(s, ctx.target.reach, ctx.target.poolerVersion)
+    ?? (Object.values(s.sessions).some((x) => x.user === 'cert') && !ctx.target.clientCertificate ? 'the scenario logs in with a client certificate of poolcheck\'s test CA, which this target\'s PostgreSQL does not trust (an external target)' : undefined);
   if (skip) return { scenario: s.id, category: s.category, target: ctx.target.spec.id, driver: ctx.driver.id, outcome: 'skip', message: skip, durationMs: 0, steps: [] };
   const strays = new StrayErrors();
   const result = await collectingStrays(strays, () => runSteps(s, ctx, plan));
@@ -187,7 +188,7 @@ class RunningScenario implements StepRun {
   loginOf(session: string): ConnInfo {
     const conn = this.poolOf(session);
     const spec = this.s.sessions[session] ?? {};
-    const fixed = spec.user === 'md5' ? MD5_USER : spec.user === 'trust' ? TRUST_USER : spec.user === 'empty' ? '' : conn.user;
+    const fixed = spec.user === 'md5' ? MD5_USER : spec.user === 'trust' ? TRUST_USER : spec.user === 'cert' ? CERT_USER : spec.user === 'empty' ? '' : conn.user;
     return { ...conn, ...sessionLogin(spec, this.s, this.templates, { user: fixed, password: conn.password, database: conn.database }), ...(spec.ipv6 ? { host: '::1' } : {}) };
   }
 
@@ -347,7 +348,7 @@ class RunningScenario implements StepRun {
       session = await this.ctx.driver.connect({
         conn: login,
         label: name, transcript: this.transcript, timeoutMs: this.ctx.stepTimeoutMs,
-        applicationName: spec.applicationName, tls: spec.tls, startupParams: spec.startupParams, protocol: spec.protocol === undefined ? undefined : protocolNumber(spec.protocol),
+        applicationName: spec.applicationName, tls: spec.tls || spec.user === 'cert', ...(spec.user === 'cert' ? { clientCert: this.ctx.target.clientCertificate } : {}), startupParams: spec.startupParams, protocol: spec.protocol === undefined ? undefined : protocolNumber(spec.protocol),
       });
     } catch (err) {
       // A refused login (wrong password, unknown role) is the server's answer, not a fault.

@@ -182,7 +182,7 @@ const step: Schema = {
 const SESSION_FIELDS: FieldsOf<SessionSpec> = {
   pool: opt(oneOf(POOL_KINDS)),
   applicationName: opt(text),
-  user: opt(oneOf(['app', 'md5', 'trust', 'empty'])),
+  user: opt(oneOf(['app', 'md5', 'trust', 'empty', 'cert'])),
   role: opt(text),
   database: opt(text),
   password: opt({

@@ -15,7 +15,7 @@ export default defineScenario({
   sessions: { load: {} },
   steps: [
     {
-      session: 'load', manyRoles: { roles: 300, drop: 30, prefix: '{{roles}}' }, timeoutMs: 90_000,
+      session: 'load', manyRoles: { roles: 300, drop: 30, prefix: '{{roles}}' }, timeoutMs: 120_000,
       expect: { rows: [['logins failed', '0', '*'], ['after the drop: remaining roles failed', '0', '*'], ['after the drop: dropped roles let in', '0', '*'], ['login ms p50 p95', '*', '*'], ['login ms p99 max', '*', '*']] },
     },
   ],
