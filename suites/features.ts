@@ -98,5 +98,6 @@ export const features: readonly Feature[] = [
     scenarios: ['drivers/reported-pid-*', 'drivers/terminate-by-reported-pid-*', 'drivers/cached-*'],
   },
   { id: 'isolation-under-load', title: 'Session state kept apart with hundreds of clients at once (opt-in: --scenarios stress)', scenarios: ['stress/session-state-*'] },
+  { id: 'pinning', title: 'Another client served while one holds session state (the pinning map; opt-in: --scenarios stress)', scenarios: ['stress/pinning-after-*'] },
   { id: 'many-pools', title: 'Many pools: hundreds of roles logging in, some then dropped (opt-in: --scenarios stress)', scenarios: ['stress/many-pools-*'] },
 ];

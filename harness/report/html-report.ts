@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { featureRows, type FeatureMapInput } from './feature-map.ts';
+import { pinningRows, pinningTargets, pinsAfter } from './pinning-map.ts';
 import { neededTranscripts, pageData, type PageData } from './html-page-data.ts';
 import { NOTATION_LEGEND } from './matrix-cell.ts';
 import { countByVerdict, loginLatency, loginText, type RunReport } from './run-report.ts';
@@ -134,6 +135,25 @@ ${targets || '<p>No change.</p>'}
 </section>`;
 }
 
+/** The pinning map (pinning-map.ts), where the run has its results. */
+function pinningSection(r: RunReport): string {
+  const rows = pinningRows(r);
+  if (!rows.length) return '';
+  const targets = pinningTargets(r).filter((id) => rows.some((row) => row.cells[id] !== undefined));
+  const summary = targets.map((id) => `<li data-target="${escapeHtml(id)}">${escapeHtml(id)}: ${escapeHtml(pinsAfter(rows, id))}</li>`).join('');
+  const body = rows.map((row) => `<tr data-scenario="${escapeHtml(row.scenario)}"><td>${escapeHtml(row.action)}</td>` +
+    targets.map((id) => `<td class="pin-${escapeHtml((row.cells[id] ?? '-').replace(/ /g, '-'))}">${escapeHtml(row.cells[id] ?? '-')}</td>`).join('') + '</tr>').join('\n');
+  return `<section id="pinning-map" data-testid="pinning-map">
+<h2>Pinning map</h2>
+<p>After each action, is the client kept on its server connection so that another client of a one-server pool waits (pins), is the other client served (does not pin), or is the action refused? Not tried: a message over 16 MB (too costly to send on every target).</p>
+<ul>${summary}</ul>
+<table><thead><tr><th>action</th>${targets.map((id) => `<th>${escapeHtml(id)}</th>`).join('')}</tr></thead>
+<tbody>
+${body}
+</tbody></table>
+</section>`;
+}
+
 function featureMapSection(r: RunReport, fm: FeatureMapInput): string {
   const rows = featureRows(r, fm.features, fm.published);
   const documentedTargets = new Set(rows.flatMap((row) => row.cells.filter((c) => c.documented !== undefined).map((c) => c.target)));
@@ -180,6 +200,7 @@ ${runHeader(r, data.logs)}
 ${diffSection(r)}
 ${matrixSection(r, data)}
 ${featureMapSection(r, fm)}
+${pinningSection(r)}
 </main>
 <script type="application/json" id="poolcheck-data">${scriptJson(data)}</script>
 <script type="application/octet-stream" id="poolcheck-transcripts" data-encoding="gzip+base64">${gz}</script>
