@@ -2,16 +2,21 @@
 // keeps its server connection so that another client of a one-server pool waits. It is read
 // from the results of the pinning scenarios (suites/stress/pinning.ts, ids PINNING_PREFIX +
 // action), each a client `a` taking the action and a client `b` asking for an answer while a
-// still holds what it made:
-//   pass                                   -> does not pin (b was served, as on PostgreSQL)
-//   b got no answer within its deadline    -> pins
-//   a's own step failed (an error, a close) -> refuses
+// still holds what it made. The action is step 1, b's probe step 2 (the suite keeps it so):
+//   pass                                          -> does not pin (b was served, as on PostgreSQL)
+//   b got no answer within its deadline           -> pins
+//   a's action (step 1) failed (an error, a close) -> refuses
+//   a failed after b was served (its table, cursor
+//   was gone when it came back for it)            -> does not pin (lost)
 // A figure beside the verdicts, not one: the results themselves are judged as any other.
 import type { ReportRow, RunReport } from './run-report.ts';
 
 export const PINNING_PREFIX = 'stress/pinning-after-';
 
-export type PinningCell = 'pins' | 'does not pin' | 'refuses' | 'not decided';
+export type PinningCell = 'pins' | 'does not pin' | 'does not pin (lost)' | 'refuses' | 'not decided';
+
+/** The step of b's probe: right after the one step of the action. */
+const PROBE_STEP = 2;
 
 export interface PinningRow {
   /** The action, from the scenario id ("sql prepare"). */
@@ -31,7 +36,8 @@ export function pinningCell(results: readonly Pick<ReportRow, 'outcome' | 'diver
     if (r.outcome === 'pass') return 'does not pin';
     const d = r.divergence;
     if (d?.session === 'b' && d.kind === 'no-answer') return 'pins';
-    if (d?.session === 'a') return 'refuses';
+    if (d?.session === 'a' && d.step < PROBE_STEP) return 'refuses';
+    if (d?.session === 'a' && d.step > PROBE_STEP) return 'does not pin (lost)';
     return 'not decided';
   }));
   return cells.size === 1 ? [...cells][0] : 'not decided';

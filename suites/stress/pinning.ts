@@ -20,8 +20,8 @@ interface PinningAction {
   readonly docs: string;
   readonly setup?: readonly string[];
   readonly teardown?: readonly string[];
-  /** a's steps that make the state. */
-  readonly take: readonly StepSpec[];
+  /** a's step that makes the state (one: pinning-map.ts reads the step after it as the probe). */
+  readonly take: readonly [StepSpec];
   /** a's steps that end it (none: it lasts the session). */
   readonly release: readonly StepSpec[];
 }
@@ -90,6 +90,9 @@ const PINNING_ACTIONS: readonly PinningAction[] = [
     release: [step('a', 'CLOSE {{c}}')],
   },
 ];
+
+// pinning-map.ts reads a divergence by its step: the action is step 1, the probe step 2.
+for (const x of PINNING_ACTIONS) if (x.take.length !== 1) throw new Error(`pinning action ${x.id}: its action must be one step`);
 
 export default PINNING_ACTIONS.map((x) => defineScenario({
   id: `stress/pinning-after-${x.id}`,

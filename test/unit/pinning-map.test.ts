@@ -19,6 +19,7 @@ describe('the pinning map', () => {
     expect(pinningCell([result('s', 't', 'pass')])).to.equal('does not pin');
     expect(pinningCell([result('s', 't', 'diverge', noAnswer)])).to.equal('pins');
     expect(pinningCell([result('s', 't', 'diverge', refused)])).to.equal('refuses');
+    expect(pinningCell([result('s', 't', 'diverge', { ...refused, step: 3, kind: 'error', sqlstate: '42P01' })])).to.equal('does not pin (lost)');
     expect(pinningCell([result('s', 't', 'skip')])).to.equal('not decided');
   });
 

@@ -143,7 +143,7 @@ export class DockerProvider implements Provider {
         ]);
         const lanes = plan.direct.map((d, index) => ({ index, direct: d, pools: { single: { ...plan.conn, database: d.database }, wide: { ...plan.conn, database: d.database } } }));
         return {
-          spec, provider: this.id, postgresVersion: parsePostgresVersion(version), poolerVersion: null, stop, facts: targetFacts(spec, null, parsePostgresVersion(version)),
+          spec, provider: this.id, postgresVersion: parsePostgresVersion(version), poolerVersion: null, stop, clientCertificate: plan.tls.client, facts: targetFacts(spec, null, parsePostgresVersion(version)),
           postgresLog: new LogTail(plan.postgres.logFile),
           failure: () => pg.exitReason(), lanes: buildLanes(lanes, { kind: 'none' }, stops),
         };
