@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { appendFileSync, chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ConnInfo } from '../kernel/conn-info.ts';
+import { LOOPBACKS } from '../kernel/loopbacks.ts';
 import { scramSecret } from '../wire/scram.ts';
 import { freePort } from './ports.ts';
 import { spawnManaged, type ManagedProcess } from './processes.ts';
@@ -37,9 +38,6 @@ function chownTree(dir: string): void {
   const u = serverUser();
   if (u) execFileSync('chown', ['-R', `${u.uid}:${u.gid}`, dir]);
 }
-
-/** The two loopback networks, in pg_hba.conf's notation: every server listens on both (a scenario logs in over ::1). */
-export const LOOPBACKS = ['127.0.0.1/32', '::1/128'] as const;
 
 /** Host-based authentication: md5 and trust for their test roles, SCRAM for everyone else, loopback only. */
 const HBA = LOOPBACKS.flatMap((net) => [

@@ -4,7 +4,7 @@ import { poll } from '../../kernel/poll.ts';
 import { TIMEOUT_MS } from '../../kernel/timeouts.ts';
 import { inRange } from '../../kernel/versions.ts';
 import { holdingOf } from '../pool-shape.ts';
-import { LOOPBACKS } from '../../targets/postgres-cluster.ts';
+import { LOOPBACKS } from '../../kernel/loopbacks.ts';
 import { configValue, INI_LINE, LINE_FIELD } from '../config-syntax.ts';
 import type { PoolerAdapter } from '../pooler-adapter.ts';
 import { boolean01, wholeNumber } from '../settings.ts';

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { poll } from '../../kernel/poll.ts';
 import { inRange } from '../../kernel/versions.ts';
-import { LOOPBACKS } from '../../targets/postgres-cluster.ts';
+import { LOOPBACKS } from '../../kernel/loopbacks.ts';
 import { TIMEOUT_MS } from '../../kernel/timeouts.ts';
 import { configValue, LINE_FIELD, PGPOOL_STRING } from '../config-syntax.ts';
 import type { PoolerAdapter, PoolKind } from '../pooler-adapter.ts';
