@@ -85,6 +85,8 @@ export const features: readonly Feature[] = [
   },
   { id: 'protocol-version', title: 'Protocol version negotiation (3.2, _pq_ options)', scenarios: ['auth-transport/protocol-*'] },
   { id: 'tls', title: 'TLS to the pooler', scenarios: ['auth-transport/tls-*'] },
+  { id: 'client-certificate', title: 'Login with a client certificate (cert)', scenarios: ['auth-transport/client-certificate-*'] },
+  { id: 'ipv6-loopback', title: 'Listening on the IPv6 loopback (::1)', scenarios: ['auth-transport/ipv6-*'] },
   { id: 'client-exit-cleanup', title: 'Cleanup after a client exits mid-session', scenarios: ['abnormal-exits/*'] },
   { id: 'server-ended-sessions', title: 'Sessions PostgreSQL ends (timeouts, pg_terminate_backend), and dead server connections kept from the next client', scenarios: ['abnormal-exits/server-*'] },
   {
@@ -95,5 +97,7 @@ export const features: readonly Feature[] = [
     id: 'driver-session-view', title: 'What a driver holds about its session (reported backend pid, cached ParameterStatus)',
     scenarios: ['drivers/reported-pid-*', 'drivers/terminate-by-reported-pid-*', 'drivers/cached-*'],
   },
-  { id: 'isolation-under-load', title: 'Session state kept apart with hundreds of clients at once (opt-in: --scenarios stress)', scenarios: ['stress/*'] },
+  { id: 'isolation-under-load', title: 'Session state kept apart with hundreds of clients at once (opt-in: --scenarios stress)', scenarios: ['stress/session-state-*'] },
+  { id: 'pinning', title: 'Another client served while one holds session state (the pinning map; opt-in: --scenarios stress)', scenarios: ['stress/pinning-after-*'] },
+  { id: 'many-pools', title: 'Many pools: hundreds of roles logging in, some then dropped (opt-in: --scenarios stress)', scenarios: ['stress/many-pools-*'] },
 ];

@@ -32,7 +32,7 @@ fi
 cat "$here/postgresql.conf.add" >>"$pgdata/postgresql.conf"
 cp "$here/pg_hba.conf" "$pgdata/pg_hba.conf"
 # PostgreSQL refuses a private key that others can read.
-cp "$here/server.crt" "$here/server.key" "$pgdata/"
+cp "$here/server.crt" "$here/server.key" "$here/ca.crt" "$pgdata/"
 chmod 600 "$pgdata/server.key"
 
 # bootstrap.sql holds the password: statements are never echoed into the log (not even one

@@ -87,6 +87,7 @@ const STATIC = {
   quiet: { value: flag, commands: ['run', 'fuzz'], section: 'run', help: 'no progress on stderr' },
   seconds: { value: { kind: 'int', min: 1, max: 86_400 }, arg: 'N', commands: ['fuzz'], section: 'fuzz', default: 60, help: 'generate and run programs for N seconds, from when the servers are up; a shrink under way then gets up to a quarter of that more' },
   seed: { value: text, arg: 'S', commands: ['fuzz'], section: 'fuzz', unset: 'a new one, printed', help: 'the seed the programs are drawn from (any text): the same seed gives the same programs' },
+  'stress-roles': { value: { kind: 'int', min: 1, max: 10_000 }, arg: 'N', commands: ['run'], config: 'stressRoles', section: 'run', unset: 'the scenario\'s own, a few hundred', help: 'roles that log in, a pool each, in stress/many-pools-* (run only when --scenarios names it)' },
   shard: { value: text, arg: 'I/N', commands: ['run'], section: 'ci', help: 'run part I of N of the matrix (whole scenario-and-driver groups on every target, balanced by estimated cost); poolcheck merge joins the parts' },
   'repeat-each': { value: { kind: 'int', min: 1, max: 100 }, arg: 'N', commands: ['run'], config: 'repeatEach', section: 'ci', default: 1, help: 'run every result N times; attempts that disagree make it flaky' },
   retries: { value: { kind: 'int', min: 0, max: 10 }, arg: 'N', commands: ['run'], config: 'retries', section: 'ci', default: 0, help: 'run a result that fails (regression, changed, error) up to N more times, until it does not; attempts that disagree make it flaky' },

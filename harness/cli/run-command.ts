@@ -63,7 +63,7 @@ async function planRun(given: Options, positionals: readonly string[]): Promise<
   const profiles = (o.get('profile') ?? []).map((file) => {
     try { return loadProfileFile(file); } catch (e) { throw new UsageError((e as Error).message); }
   });
-  const maxConnections = backendsNeeded(scenarios, o.get('stress-clients'), DEFAULT_MAX_CONNECTIONS);
+  const maxConnections = backendsNeeded(scenarios, o.get('stress-clients'), DEFAULT_MAX_CONNECTIONS, o.get('stress-roles'));
   const chosen = chooseProvider({ options: o, profiles, runId, logDir: path.join(stagingFolder(out, runId), 'logs'), lanes, maxConnections });
   const shardText = o.get('shard');
   const shard = shardText !== undefined ? usage(() => parseShard(shardText)) : undefined;
@@ -74,7 +74,7 @@ async function planRun(given: Options, positionals: readonly string[]): Promise<
   const drivers = asked.filter((d) => usable.includes(d.id));
   if (chosen.provider.id === 'local') ensureServerUser(!o.get('no-install'));
   return {
-    runId, drivers, features: catalog.features, warnings: [...catalog.warnings, ...leftOut.map((w) => `poolcheck: warning: ${w}`)], reportWarnings: leftOut, scenarios, broken, out, chosen, profiles, stepTimeoutMs: o.get('step-timeout'), stressClients: o.get('stress-clients'), quiet: o.get('quiet'), lanes,
+    runId, drivers, features: catalog.features, warnings: [...catalog.warnings, ...leftOut.map((w) => `poolcheck: warning: ${w}`)], reportWarnings: leftOut, scenarios, broken, out, chosen, profiles, stepTimeoutMs: o.get('step-timeout'), stressClients: o.get('stress-clients'), stressRoles: o.get('stress-roles'), quiet: o.get('quiet'), lanes,
     defaultTargets: !o.has('targets') && o.get('provider') !== 'external',
     shard, repeatEach: o.get('repeat-each'), retries: o.get('retries'), strict: o.get('strict'), maxFailures: o.get('max-failures'), baseline,
   };

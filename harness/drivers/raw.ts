@@ -63,12 +63,12 @@ export const rawDriver: Driver = {
   loginMs: 60,
   library: 'pg-protocol',
   version,
-  capabilities: new Set(['namedPrepare', 'cancel', 'backendPid', 'parameterStatus', 'notifications', 'notificationPid', 'protocol', 'notices', 'commandTags', 'parameterStatusLog', 'tls', 'startupParams', 'startupApplicationName', 'anyClientEncoding', 'loginErrorCode']),
+  capabilities: new Set(['namedPrepare', 'cancel', 'backendPid', 'parameterStatus', 'notifications', 'notificationPid', 'protocol', 'notices', 'commandTags', 'parameterStatusLog', 'tls', 'clientCert', 'startupParams', 'startupApplicationName', 'anyClientEncoding', 'loginErrorCode']),
   notes: 'poolcheck\'s wire client: simple Query without params, Parse/Bind/Describe/Execute/Sync with them',
   async connect(opts) {
     const conn = await WireConnection.connect({
       ...opts.conn, label: opts.label, transcript: opts.transcript, timeoutMs: opts.timeoutMs,
-      tls: opts.tls, protocol: opts.protocol,
+      tls: opts.tls, clientCert: opts.clientCert, protocol: opts.protocol,
       params: { ...(opts.applicationName ? { application_name: opts.applicationName } : {}), ...opts.startupParams },
     });
     return new RawSession(conn, opts);

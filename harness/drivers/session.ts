@@ -21,6 +21,7 @@ export const CAPABILITIES = {
   commandTags: 'reports the CommandComplete tag of every statement, as the server sent it',
   parameterStatusLog: 'reports every ParameterStatus message, in arrival order',
   tls: 'connects with TLS required (sslmode=require)',
+  clientCert: 'presents a client certificate over TLS (sslcert/sslkey)',
   startupParams: 'sends arbitrary parameters in its StartupMessage',
 } as const;
 export type Capability = keyof typeof CAPABILITIES;
@@ -98,6 +99,8 @@ export interface SessionOptions {
   readonly applicationName?: string;
   /** Require TLS (tls). */
   readonly tls?: boolean;
+  /** A client certificate and its key (PEM) to present in the TLS handshake (clientCert). */
+  readonly clientCert?: { readonly cert: string; readonly key: string };
   /** Further StartupMessage parameters (startupParams). */
   readonly startupParams?: Readonly<Record<string, string>>;
   /** The protocol version the StartupMessage asks for, e.g. 196610 for 3.2 (protocol). */

@@ -78,6 +78,8 @@ export interface RenderOptions {
   readonly tls: { readonly cert: string; readonly key: string };
   /** The settings the target names (checked against `settings` before anything starts). */
   readonly settings: Readonly<Record<string, string>>;
+  /** The release that will run, where known before it starts (a config line only some releases read). */
+  readonly version?: string | null;
 }
 
 export interface PoolerAdapter {

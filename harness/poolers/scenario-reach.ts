@@ -18,12 +18,15 @@ export interface ScenarioReach {
   readonly roles: Reach;
   /** A login to a database the scenario created: the pooler must route a database name it does not list. */
   readonly databases: Reach;
+  /** A login over the IPv6 loopback (::1): the pooler must listen there as well as on 127.0.0.1. */
+  readonly ipv6: Reach;
 }
 
 /** A pooler poolcheck did not configure: what it serves is its owner's choice, so nothing is assumed. */
 export const EXTERNAL_REACH: ScenarioReach = {
   roles: { how: 'an external pooler', cannot: { versions: '*', why: 'an external pooler is configured by its owner, so poolcheck cannot make the roles a scenario creates known to it' } },
   databases: { how: 'an external pooler', cannot: { versions: '*', why: 'an external pooler is configured by its owner, so poolcheck cannot route the databases a scenario creates through it' } },
+  ipv6: { how: 'an external pooler', cannot: { versions: '*', why: 'an external target is reached at the URLs given, and poolcheck cannot tell whether it also listens on the IPv6 loopback (::1)' } },
 };
 
 /**

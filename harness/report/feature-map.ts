@@ -6,6 +6,21 @@ import { markdownCode as code, markdownLinkTarget as target, markdownText as t }
 import { NOTATION_LEGEND, scenarioDrivers } from './matrix-cell.ts';
 import type { RunReport } from './run-report.ts';
 import { cell } from './summary-md.ts';
+import { PINNING_PREFIX, pinningRows, pinningTargets, pinsAfter } from './pinning-map.ts';
+
+/** The pinning map (pinning-map.ts), where the run has its results: a row per action, a column per transaction or statement pooling target. */
+function pinningMarkdown(r: RunReport): string[] {
+  const rows = pinningRows(r);
+  if (!rows.length) return [];
+  const targets = pinningTargets(r).filter((id) => rows.some((row) => row.cells[id] !== undefined));
+  return [
+    '', '## Pinning map', '',
+    `After each action a client keeps what it made; is it kept on its server connection, so that another client of a one-server pool waits (pins), is the other client served (does not pin), or is the action refused? From the \`${PINNING_PREFIX}*\` scenarios (opt-in). Not tried: a message over 16 MB (too costly to send on every target).`, '',
+    ...targets.map((id) => `- ${t(id)}: ${t(pinsAfter(rows, id))}`), '',
+    `| action | ${targets.map(t).join(' | ')} |`, `|---|${targets.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${t(row.action)} | ${targets.map((id) => t(row.cells[id] ?? '-')).join(' | ')} |`),
+  ];
+}
 
 type Row = RunReport['results'][number];
 
@@ -74,6 +89,7 @@ export function featureMapMarkdown(r: RunReport, features: readonly Feature[], p
     '"docs" is what the pooler\'s own documentation says for that mode (a documented Never/No/not supported agrees with No or Partial; any other documented answer needs Yes).', '',
     `The scenarios' cells are worded as in summary.md: ${NOTATION_LEGEND}`, ''];
   out.push(...featureTable(r, features, published));
+  out.push(...pinningMarkdown(r));
   const targets = r.targets.map((t) => t.id);
   const byCell = new Map<string, Row[]>();
   for (const x of r.results) byCell.set(`${x.scenario}\u0000${x.target}`, [...(byCell.get(`${x.scenario}\u0000${x.target}`) ?? []), x]);

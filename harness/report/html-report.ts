@@ -6,9 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { featureRows, type FeatureMapInput } from './feature-map.ts';
+import { pinningRows, pinningTargets, pinsAfter } from './pinning-map.ts';
 import { neededTranscripts, pageData, type PageData } from './html-page-data.ts';
 import { NOTATION_LEGEND } from './matrix-cell.ts';
-import { countByVerdict, type RunReport } from './run-report.ts';
+import { countByVerdict, loginLatency, loginText, type RunReport } from './run-report.ts';
 import { VERDICTS } from './verdict.ts';
 
 type Redact = (s: string) => string;
@@ -52,10 +53,11 @@ function runHeader(r: RunReport, logs: Readonly<Record<string, readonly string[]
   const c = countByVerdict(r.results);
   const counts = VERDICTS.map((v) => `<span class="v-${v}">${c[v]} ${v}</span>`).join(', ');
   const warnings = r.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('');
+  const logins = loginLatency(r.results);
   const targets = r.targets.map((t) => `<tr data-target="${escapeHtml(t.id)}"><td>${escapeHtml(t.id)}</td><td>${escapeHtml(t.pooler ?? '-')}</td>` +
     `<td>${escapeHtml(t.mode ?? '-')}</td><td>${escapeHtml(settingsText(t))}</td><td>${escapeHtml(t.pooler ? t.poolerVersion ?? '?' : '-')}</td>` +
     `<td>${escapeHtml(t.postgresVersion ?? '?')}</td><td>${escapeHtml(t.provider)}</td><td>${escapeHtml(t.error ? `failed: ${t.error}` : `${t.startMs} ms`)}</td>` +
-    `<td>${logLinks(logs[t.id])}</td></tr>`).join('\n');
+    `<td data-testid="login-ms">${escapeHtml(loginText(logins[t.id]))}</td><td>${logLinks(logs[t.id])}</td></tr>`).join('\n');
   const drivers = r.drivers.map((d) => `${escapeHtml(d.id)} (${escapeHtml(d.library)} ${escapeHtml(d.version)})`).join(', ');
   return `<header>
 <h1>poolcheck report</h1>
@@ -65,7 +67,8 @@ ${r.run.interrupted ? `<p class="warnings" data-testid="interrupted"><b>Interrup
 ${warnings ? `<ul class="warnings" data-testid="warnings">${warnings}</ul>` : ''}
 <p class="counts">${counts} (${r.results.length} results).</p>
 <table class="targets" data-testid="targets"><thead><tr><th>target</th><th>pooler</th><th>mode</th><th>settings (as the release ran them)</th>
-<th>pooler version</th><th>PostgreSQL</th><th>provider</th><th>started in</th><th>server logs</th></tr></thead>
+<th>pooler version</th><th>PostgreSQL</th><th>provider</th><th>started in</th>
+<th title="time to a usable session (connect, TLS where used, authenticate, first ReadyForQuery) over the target's logins: a figure beside direct's, not a verdict">login p50 / p95 / p99</th><th>server logs</th></tr></thead>
 <tbody>
 ${targets}
 </tbody></table>
@@ -132,6 +135,25 @@ ${targets || '<p>No change.</p>'}
 </section>`;
 }
 
+/** The pinning map (pinning-map.ts), where the run has its results. */
+function pinningSection(r: RunReport): string {
+  const rows = pinningRows(r);
+  if (!rows.length) return '';
+  const targets = pinningTargets(r).filter((id) => rows.some((row) => row.cells[id] !== undefined));
+  const summary = targets.map((id) => `<li data-target="${escapeHtml(id)}">${escapeHtml(id)}: ${escapeHtml(pinsAfter(rows, id))}</li>`).join('');
+  const body = rows.map((row) => `<tr data-scenario="${escapeHtml(row.scenario)}"><td>${escapeHtml(row.action)}</td>` +
+    targets.map((id) => `<td class="pin-${escapeHtml((row.cells[id] ?? '-').replace(/ /g, '-'))}">${escapeHtml(row.cells[id] ?? '-')}</td>`).join('') + '</tr>').join('\n');
+  return `<section id="pinning-map" data-testid="pinning-map">
+<h2>Pinning map</h2>
+<p>After each action, is the client kept on its server connection so that another client of a one-server pool waits (pins), is the other client served (does not pin), or is the action refused? Not tried: a message over 16 MB (too costly to send on every target).</p>
+<ul>${summary}</ul>
+<table><thead><tr><th>action</th>${targets.map((id) => `<th>${escapeHtml(id)}</th>`).join('')}</tr></thead>
+<tbody>
+${body}
+</tbody></table>
+</section>`;
+}
+
 function featureMapSection(r: RunReport, fm: FeatureMapInput): string {
   const rows = featureRows(r, fm.features, fm.published);
   const documentedTargets = new Set(rows.flatMap((row) => row.cells.filter((c) => c.documented !== undefined).map((c) => c.target)));
@@ -178,6 +200,7 @@ ${runHeader(r, data.logs)}
 ${diffSection(r)}
 ${matrixSection(r, data)}
 ${featureMapSection(r, fm)}
+${pinningSection(r)}
 </main>
 <script type="application/json" id="poolcheck-data">${scriptJson(data)}</script>
 <script type="application/octet-stream" id="poolcheck-transcripts" data-encoding="gzip+base64">${gz}</script>

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Divergence } from '../kernel/divergence.ts';
 import { RESULTS_FILE_SCHEMA, shapeProblem } from './results-schema.ts';
 
-const READABLE = [1, 2, 3, 4];
+const READABLE = [1, 2, 3, 4, 5];
 
 export interface ResultsFileRow {
   readonly scenario: string;

@@ -1,4 +1,4 @@
-import { countByVerdict, premiseShares, type RunReport } from './run-report.ts';
+import { countByVerdict, loginLatency, premiseShares, type RunReport } from './run-report.ts';
 
 /**
  * results.json, schemaVersion 4 (README "results.json"). Since 1: `warnings`; each target's
@@ -10,10 +10,13 @@ import { countByVerdict, premiseShares, type RunReport } from './run-report.ts';
  * target's `startMs` and each result's `timings` ({ quiesceMs, connectMs, checkMs }). Since 3: the
  * verdict `skip` (a skip was `ok` before); an error result's `cause` (result.ts ERROR_CAUSES); each result's `premise` ('held' | 'failed', where a
  * client was to land on an earlier client's server connection); `summary.premise` per target.
+ * Since 5: each target's `loginMs` ({ p50, p95, p99, count }: time to a usable session over the
+ * logins its results made; absent where it made none).
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 export function resultsJson(r: RunReport): string {
+  const logins = loginLatency(r.results);
   const doc = {
     schemaVersion: SCHEMA_VERSION,
     run: r.run,
@@ -21,6 +24,7 @@ export function resultsJson(r: RunReport): string {
     targets: r.targets.map((t) => ({
       id: t.id, pooler: t.pooler, mode: t.mode, settings: t.settings, effectiveSettings: t.effectiveSettings, provider: t.provider,
       poolerVersion: t.poolerVersion, postgresVersion: t.postgresVersion, startMs: t.startMs, ...(t.error ? { error: t.error } : {}),
+      ...(logins[t.id] ? { loginMs: logins[t.id] } : {}),
     })),
     drivers: r.drivers.map((d) => ({ id: d.id, version: d.version, library: d.library })),
     results: r.results.map((x) => ({
@@ -29,7 +33,7 @@ export function resultsJson(r: RunReport): string {
       message: x.message ?? null, reason: x.reason ?? null, ...(x.link ? { link: x.link, source: x.source } : {}),
       ...(x.documented ? { documented: x.documented } : {}), ...(x.defect ? { defect: x.defect } : {}),
       divergence: x.divergence ?? null, transcript: x.transcriptPath, definedAt: x.definedAt ?? null,
-      ...(x.attempts ? { attempts: x.attempts } : {}), ...(x.timings ? { timings: x.timings } : {}), ...(x.premise ? { premise: x.premise } : {}),
+      ...(x.attempts ? { attempts: x.attempts } : {}), ...(x.timings ? { timings: { quiesceMs: x.timings.quiesceMs, connectMs: x.timings.connectMs, checkMs: x.timings.checkMs } } : {}), ...(x.premise ? { premise: x.premise } : {}),
     })),
     summary: { byVerdict: countByVerdict(r.results), premise: premiseShares(r.results) },
     ...(r.diff ? { diff: r.diff } : {}),

@@ -8,7 +8,7 @@ import { jsonPath, validate, type Field, type FieldsOf, type Schema } from '../k
 import { ERROR_CAUSES, OUTCOMES, type Attempt, type StepRecord, type Timings } from '../scenario/result.ts';
 import type { Feature } from './feature.ts';
 import type { ResultsFileRow, ResultsFileTarget } from './results-file.ts';
-import type { ReportRow, RunReport } from './run-report.ts';
+import type { LoginLatency, ReportRow, RunReport } from './run-report.ts';
 import type { ShardManifest } from './shard-manifest.ts';
 import { VERDICTS } from './verdict.ts';
 import { SCHEMA_VERSION } from './results-json.ts';
@@ -59,7 +59,10 @@ export const RESULTS_FILE_SCHEMA: Schema = object({
 
 const STEP: FieldsOf<StepRecord> = { index: req(whole()), session: req(text), action: req(text), observed: opt(text), failure: opt(text) };
 const ATTEMPT: FieldsOf<Attempt> = { outcome: req(oneOf(OUTCOMES)), cause: opt(oneOf(ERROR_CAUSES)), durationMs: req(ms), message: opt(text), divergence: opt(divergence) };
-const TIMINGS: FieldsOf<Timings> = { quiesceMs: req(ms), connectMs: req(ms), checkMs: req(ms) };
+const TIMINGS: FieldsOf<Timings> = { quiesceMs: req(ms), connectMs: req(ms), checkMs: req(ms), logins: opt({ kind: 'list', of: ms }) };
+/** A result's timings in results.json: its logins are summed up per target (`loginMs`). */
+const RESULTS_JSON_TIMINGS: FieldsOf<Omit<Timings, 'logins'>> = { quiesceMs: req(ms), connectMs: req(ms), checkMs: req(ms) };
+const LOGIN_MS: FieldsOf<LoginLatency> = { p50: req(ms), p95: req(ms), p99: req(ms), count: req(whole(1)) };
 
 /** A result as the writers read it (shard.json holds the shard's whole report). */
 const REPORT_ROW: FieldsOf<ReportRow> = {
@@ -96,14 +99,14 @@ const RESULTS_JSON_ROW: Readonly<Record<string, Field>> = {
   expected: req(oneOf(['pass', 'diverge', 'unknown'])), verdict: req(oneOf(VERDICTS)), durationMs: req(ms),
   message: req(orNull(text)), reason: req(orNull(text)), link: opt(text), source: opt(oneOf(['docs', 'issue', 'observed'])), documented: opt(text),
   divergence: req(orNull(divergence)), transcript: req(orNull(transcriptPath)), definedAt: req(orNull(text)),
-  attempts: opt({ kind: 'list', of: object(ATTEMPT) }), timings: opt(object(TIMINGS)), premise: opt(oneOf(['held', 'failed'])),
+  attempts: opt({ kind: 'list', of: object(ATTEMPT) }), timings: opt(object(RESULTS_JSON_TIMINGS)), premise: opt(oneOf(['held', 'failed'])),
 };
 
 export const RESULTS_JSON_SCHEMA: Schema = object({
   schemaVersion: req({ kind: 'literal', value: SCHEMA_VERSION }),
   run: REPORT.run,
   warnings: REPORT.warnings,
-  targets: REPORT.targets,
+  targets: req({ kind: 'list', min: 1, of: object({ ...REPORT_TARGET, loginMs: opt(object(LOGIN_MS)) }) }),
   drivers: REPORT.drivers,
   results: req({ kind: 'list', of: object(RESULTS_JSON_ROW) }),
   summary: req(object({

@@ -45,6 +45,36 @@ export function premiseShares(results: readonly Pick<ReportRow, 'target' | 'prem
   return out;
 }
 
+/** Login latency over a target's logins, in ms: time to a usable session (connect, TLS where used, authenticate, first ReadyForQuery). */
+export interface LoginLatency { readonly p50: number; readonly p95: number; readonly p99: number; readonly count: number }
+
+/**
+ * Per target, the percentiles (nearest rank) of the logins its results made that gave a usable
+ * session; a target with none is absent. A figure beside direct's, not a verdict.
+ */
+export function loginLatency(results: readonly Pick<ReportRow, 'target' | 'timings'>[]): Record<string, LoginLatency> {
+  const samples = new Map<string, number[]>();
+  for (const r of results) {
+    const xs = r.timings?.logins;
+    if (!xs?.length) continue;
+    let list = samples.get(r.target);
+    if (!list) samples.set(r.target, (list = []));
+    for (const x of xs) list.push(x);
+  }
+  const out: Record<string, LoginLatency> = {};
+  for (const [target, xs] of samples) {
+    xs.sort((a, b) => a - b);
+    const at = (q: number) => xs[Math.min(xs.length - 1, Math.max(0, Math.ceil(q * xs.length) - 1))];
+    out[target] = { p50: at(0.5), p95: at(0.95), p99: at(0.99), count: xs.length };
+  }
+  return out;
+}
+
+/** "2.1 / 3.4 / 5.0 ms (812 logins)", or "-" where the target made none. */
+export function loginText(l: LoginLatency | undefined): string {
+  return l ? `${l.p50.toFixed(1)} / ${l.p95.toFixed(1)} / ${l.p99.toFixed(1)} ms (${l.count} logins)` : '-';
+}
+
 /** "41 of 43 (95%)", or "-" where the target had no such result. */
 export function premiseText(share: { held: number; failed: number } | undefined): string {
   if (!share) return '-';

@@ -1,6 +1,6 @@
 import { markdownCode as code, markdownLinkTarget as target, markdownText as t } from './markdown-text.ts';
 import { cellText, cellWords, NOTATION_LEGEND, WORDS, scenarioDrivers, type CellClass } from './matrix-cell.ts';
-import { countByVerdict, premiseShares, premiseText, type RunReport } from './run-report.ts';
+import { countByVerdict, loginLatency, loginText, premiseShares, premiseText, type RunReport } from './run-report.ts';
 import { nextSteps } from './next-steps.ts';
 
 type Row = RunReport['results'][number];
@@ -29,12 +29,13 @@ export function summaryMarkdown(r: RunReport): string {
   const next = nextSteps(r, '<this folder>');
   if (next.length) out.push('What to do next:', '', ...next.map((line) => `- ${t(line)}`), '');
   const premise = premiseShares(r.results);
-  out.push('| target | pooler | settings (as the release ran them) | PostgreSQL | provider | started in | next client on the last one\'s server |', '|---|---|---|---|---|---|---|');
+  const logins = loginLatency(r.results);
+  out.push('| target | pooler | settings (as the release ran them) | PostgreSQL | provider | started in | login p50 / p95 / p99 | next client on the last one\'s server |', '|---|---|---|---|---|---|---|---|');
   const settings = (x: RunReport['targets'][number]) => Object.entries(x.effectiveSettings).map(([k, v]) => `${t(k)}=${t(v)}${k in x.settings ? '' : ' (default)'}`).join(', ') || '-';
   for (const x of r.targets) {
-    out.push(`| ${t(x.id)} | ${x.pooler ? `${t(x.pooler)} ${t(x.poolerVersion ?? '?')}` : '-'} | ${settings(x)} | ${t(x.postgresVersion ?? '?')} | ${t(x.provider)} | ${x.error ? `failed: ${t(x.error)}` : `${x.startMs} ms`} | ${premiseText(premise[x.id])} |`);
+    out.push(`| ${t(x.id)} | ${x.pooler ? `${t(x.pooler)} ${t(x.poolerVersion ?? '?')}` : '-'} | ${settings(x)} | ${t(x.postgresVersion ?? '?')} | ${t(x.provider)} | ${x.error ? `failed: ${t(x.error)}` : `${x.startMs} ms`} | ${t(loginText(logins[x.id]))} | ${premiseText(premise[x.id])} |`);
   }
-  out.push('', 'The last column: of the results in which a client was to land on the server connection an earlier client of the scenario used (the premise of a leak between clients), how many did; the others are `skip` ("not exercised") where they passed.', '');
+  out.push('', 'Login: the time to a usable session (connect, TLS where used, authenticate, the first ReadyForQuery) over the logins the target\'s results made, a figure to hold beside direct\'s, not a verdict. The last column: of the results in which a client was to land on the server connection an earlier client of the scenario used (the premise of a leak between clients), how many did; the others are `skip` ("not exercised") where they passed.', '');
   out.push(`Drivers: ${r.drivers.map((d) => `${t(d.id)} (${t(d.library)} ${t(d.version)})`).join(', ')}.`, '');
   out.push('Legend: pass = behaves like PostgreSQL; doc = diverges as the pooler\'s documentation says; ' +
     '**CHANGED** = diverges, but not the way the profile documents; **REGRESSION** = diverges where PostgreSQL behaviour was expected; ' +

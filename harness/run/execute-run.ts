@@ -84,7 +84,7 @@ export async function executeRun(plan: RunPlan, ui: RunUi): Promise<RunEnd> {
     const all = (scenarios.length + broken.length) * drivers.length * targets.length;
     if (!quiet) process.stderr.write(`poolcheck ${POOLCHECK_VERSION} run ${runId}: ${scenarios.length + broken.length} scenarios x ${drivers.length} drivers x ${targets.length} targets = ${all} runs${part}\n`);
     await runMatrix({
-      runId, targets, drivers, scenarios, broken, provider, stepTimeoutMs: plan.stepTimeoutMs, stressClients: plan.stressClients, owns,
+      runId, targets, drivers, scenarios, broken, provider, stepTimeoutMs: plan.stepTimeoutMs, stressClients: plan.stressClients, stressRoles: plan.stressRoles, owns,
       attempts: attemptPolicy(plan, judge), isFinding: isFinding(judge), stopped: runStopped,
       notRun: (s, target, d) => judge.notRun(s.id, target, d.id),
       // An external pooler's lanes are the URLs given, and its targets run one after the other.

@@ -37,6 +37,7 @@ export interface RunPlan {
   readonly out: string;
   readonly stepTimeoutMs: number;
   readonly stressClients: number | undefined;
+  readonly stressRoles?: number;
   readonly quiet: boolean;
   /** --lanes: scenarios run at once per target, on average over the run. */
   readonly lanes: number;

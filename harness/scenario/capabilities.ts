@@ -7,7 +7,8 @@ import { kindOf } from './step-kinds.ts';
 export function requiredCapabilities(s: Scenario): Set<Capability> {
   const need = new Set<Capability>(s.needs ?? []);
   for (const spec of Object.values(s.sessions ?? {})) {
-    if (spec.tls) need.add('tls');
+    if (spec.tls || spec.user === 'cert') need.add('tls');
+    if (spec.user === 'cert') need.add('clientCert');
     if (spec.startupParams) need.add('startupParams');
     // Only a raw client reads NegotiateProtocolVersion, the answer to a newer version or a _pq_. option.
     if (spec.protocol !== undefined || Object.keys(spec.startupParams ?? {}).some((k) => k.startsWith('_pq_.'))) need.add('protocol');

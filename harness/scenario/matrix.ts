@@ -27,6 +27,7 @@ export interface MatrixPlan {
   readonly provider: Provider;
   readonly stepTimeoutMs: number;
   readonly stressClients?: number;
+  readonly stressRoles?: number;
   readonly progress: Progress;
   /** The (scenario, driver) groups this run owns (--shard); all when absent. */
   readonly owns?: (scenario: string, driver: string) => boolean;
@@ -160,10 +161,10 @@ async function runJob(ctx: JobContext, d: Driver, s: Scenario): Promise<void> {
       if (!decided) await quiesce(lane, infrastructure);
       const t1 = performance.now();
       infrastructure.begin();
-      const r = await runScenario(s, { target: started, lane, driver: d, namePrefix: ctx.name(), stepTimeoutMs: plan.stepTimeoutMs, stressClients: plan.stressClients });
+      const r = await runScenario(s, { target: started, lane, driver: d, namePrefix: ctx.name(), stepTimeoutMs: plan.stepTimeoutMs, stressClients: plan.stressClients, stressRoles: plan.stressRoles });
       const t2 = performance.now();
       const { run, disturbed } = await infrastructure.judge(r);
-      const timings = { quiesceMs: Math.round(t1 - t0), connectMs: r.timings?.connectMs ?? 0, checkMs: Math.round(performance.now() - t2) };
+      const timings = { quiesceMs: Math.round(t1 - t0), connectMs: r.timings?.connectMs ?? 0, checkMs: Math.round(performance.now() - t2), ...(r.timings?.logins?.length ? { logins: r.timings.logins } : {}) };
       return { run: { ...run, timings }, disturbed };
     };
     // What another lane's crash disturbed is run again; so is what timing may explain (timing-rule.ts).

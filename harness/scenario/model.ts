@@ -134,6 +134,13 @@ export interface StepKinds {
    */
   readonly stress: { readonly stress: { readonly clients: number; readonly rounds: number; readonly sequence: string } };
   /**
+   * Many pools (many-roles.ts): `roles` roles, created on the observer as `{{prefix}}_N`, each log
+   * in through the session's pool; then `drop` of them are dropped, and new logins as the others
+   * must work while a dropped one is refused. `roles` yields to the run's --stress-roles (`drop`
+   * keeps its share). Its rows count what failed.
+   */
+  readonly manyRoles: { readonly manyRoles: { readonly roles: number; readonly drop: number; readonly prefix: string } };
+  /**
    * Observer only: a command on the pooler's admin console (SHOW POOLS, SHOW SERVERS...), a
    * source of facts beside the database's own. It runs where the target is `pooler` and poolcheck
    * reaches its console; its rows then meet `expect`. Elsewhere (direct, another pooler, an
@@ -187,9 +194,10 @@ export interface SessionSpec {
    * The role to log in as: 'app' (SCRAM, the default), 'md5' (a role whose password is
    * stored as md5), 'trust' (a role let in without a password), or 'empty': no user name at all
    * in the StartupMessage, which only a raw client sends (libpq and the others put the operating
-   * system's user in its place).
+   * system's user in its place), or 'cert': a role let in only over TLS with a client certificate
+   * poolcheck's test CA signed for it (`hostssl ... cert`; the session then uses TLS).
    */
-  readonly user?: 'app' | 'md5' | 'trust' | 'empty';
+  readonly user?: 'app' | 'md5' | 'trust' | 'empty' | 'cert';
   /** One of the scenario's `roles` to log in as, with its password (instead of `user`). */
   readonly role?: string;
   /** One of the scenario's `databases` to log in to, instead of the lane's. */
@@ -201,6 +209,12 @@ export interface SessionSpec {
   readonly password?: 'wrong' | { readonly text: string };
   /** Require TLS, as sslmode=require. */
   readonly tls?: boolean;
+  /**
+   * Log in over the IPv6 loopback (::1) instead of 127.0.0.1, on the same port: every target
+   * poolcheck starts listens on both; one that cannot (an external target) makes the scenario
+   * `skip`, saying why (poolers/scenario-reach.ts).
+   */
+  readonly ipv6?: true;
   /**
    * Further StartupMessage parameters (e.g. options: '-c search_path=x', extra_float_digits).
    * Names starting `_pq_.` are protocol options, which a server that does not know them lists

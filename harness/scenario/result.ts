@@ -64,6 +64,11 @@ export interface Timings {
   readonly quiesceMs: number;
   readonly connectMs: number;
   readonly checkMs: number;
+  /**
+   * Each login that gave a usable session (connect, TLS where used, authenticate, the first
+   * ReadyForQuery), in ms to 0.1, in the order they began: what login latency is measured over.
+   */
+  readonly logins?: readonly number[];
 }
 
 /** One attempt of a result that ran more than once: enough to tell whether attempts agree. */

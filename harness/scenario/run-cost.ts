@@ -25,6 +25,7 @@ function waitsMs(s: Scenario): number {
     if (st.kind === 'waitNotification' && st.expect?.notification === null) ms += st.timeoutMs ?? 0;
     // Every client logs in and checks its state round after round (a few ms a round, pipelined).
     if (st.kind === 'stress') ms += st.stress.clients * (RAW_LOGIN_MS + st.stress.rounds * 2);
+    if (st.kind === 'manyRoles') ms += st.manyRoles.roles * RAW_LOGIN_MS * 1.2;
     if (st.kind === 'sql') {
       const sleep = /pg_sleep\(\s*([\d.]+)\s*\)/.exec(st.sql);
       // A sleep in the foreground is waited out; one in the background is usually cancelled.

@@ -9,7 +9,7 @@ import { errorText, InfrastructureError, InvalidScenarioError, isSqlState, Login
 import { poll, withDeadline } from '../kernel/poll.ts';
 import { collectingStrays, StrayErrors } from '../kernel/strays.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
-import { MD5_USER, TRUST_USER } from '../targets/postgres-cluster.ts';
+import { CERT_USER, MD5_USER, TRUST_USER } from '../targets/postgres-cluster.ts';
 import type { Lane, StartedTarget } from '../targets/started-target.ts';
 import { textOf } from '../wire/bytes.ts';
 import { protocolNumber } from '../wire/protocol-version.ts';
@@ -41,12 +41,15 @@ export interface RunContext {
    * the program's expectations (fuzz/program-scenario.ts).
    */
   readonly record?: (index: number, result: StepResult) => void;
+  /** --stress-roles: the role count of every manyRoles step. */
+  readonly stressRoles?: number;
 }
 
 export async function runScenario(s: Scenario, ctx: RunContext): Promise<ScenarioRun> {
   const plan = planPools(s, ctx.target.shapes);
   const skip = skipReason(s, ctx.driver) ?? settingsSkipReason(s, ctx.target.spec, targetEffectiveSettings(ctx.target.spec, ctx.target.poolerVersion))
-    ?? (plan.cannot && `cannot run on this target: ${plan.cannot}`) ?? objectsSkipReason(s, ctx.target.reach, ctx.target.poolerVersion);
+    ?? (plan.cannot && `cannot run on this target: ${plan.cannot}`) ?? objectsSkipReason(s, ctx.target.reach, ctx.target.poolerVersion)
+    ?? (Object.values(s.sessions).some((x) => x.user === 'cert') && !ctx.target.clientCertificate ? 'the scenario logs in with a client certificate of poolcheck\'s test CA, which this target\'s PostgreSQL does not trust (an external target)' : undefined);
   if (skip) return { scenario: s.id, category: s.category, target: ctx.target.spec.id, driver: ctx.driver.id, outcome: 'skip', message: skip, durationMs: 0, steps: [] };
   const strays = new StrayErrors();
   const result = await collectingStrays(strays, () => runSteps(s, ctx, plan));
@@ -81,7 +84,7 @@ async function runSteps(s: Scenario, ctx: RunContext, plan: PoolPlan): Promise<S
   const back = (text: string) => run.transcript.normalize(templatedName(text));
   const premise = run.watch.premise;
   return {
-    ...base, ...(premise ? { premise: premise.premise } : {}), outcome: ending?.outcome ?? 'pass', ...(ending?.cause ? { cause: ending.cause } : {}), failedStep: run.failedStep, durationMs: Date.now() - started, timings: { quiesceMs: 0, checkMs: 0, connectMs: Math.round(run.connectMs) },
+    ...base, ...(premise ? { premise: premise.premise } : {}), outcome: ending?.outcome ?? 'pass', ...(ending?.cause ? { cause: ending.cause } : {}), failedStep: run.failedStep, durationMs: Date.now() - started, timings: { quiesceMs: 0, checkMs: 0, connectMs: Math.round(run.connectMs), logins: run.logins.map(tenth) },
     steps: run.records.map((r) => ({ ...r, observed: r.observed && back(r.observed), failure: r.failure && back(r.failure) })),
     message: ending ? back(ending.message) : premise?.reason,
     ...(ending?.divergence ? { divergence: { ...ending.divergence, expected: back(ending.divergence.expected), observed: back(ending.divergence.observed) } } : {}),
@@ -112,6 +115,8 @@ const XID_COLUMN = /(^|_)xid$|^txid_current/i;
  */
 const LANE_BACKENDS = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid() AND usename <> current_user";
 
+const tenth = (ms: number) => Math.round(ms * 10) / 10;
+
 /** Object names written back as their templates, so messages of two runs compare. */
 const templated = (prefix: string) => (text: string): string => text.replace(new RegExp(`${prefix}_(\\w+)`, 'g'), '{{$1}}');
 
@@ -138,6 +143,8 @@ class RunningScenario implements StepRun {
 
   /** Time spent logging sessions in. */
   connectMs = 0;
+  /** Each login that gave a usable session, in ms. */
+  readonly logins: number[] = [];
 
   constructor(private readonly s: Scenario, private readonly ctx: RunContext, private readonly plan: PoolPlan) {
     this.templates = new Templates(ctx.namePrefix, this.saved);
@@ -187,11 +194,13 @@ class RunningScenario implements StepRun {
   loginOf(session: string): ConnInfo {
     const conn = this.poolOf(session);
     const spec = this.s.sessions[session] ?? {};
-    const fixed = spec.user === 'md5' ? MD5_USER : spec.user === 'trust' ? TRUST_USER : spec.user === 'empty' ? '' : conn.user;
-    return { ...conn, ...sessionLogin(spec, this.s, this.templates, { user: fixed, password: conn.password, database: conn.database }) };
+    const fixed = spec.user === 'md5' ? MD5_USER : spec.user === 'trust' ? TRUST_USER : spec.user === 'cert' ? CERT_USER : spec.user === 'empty' ? '' : conn.user;
+    return { ...conn, ...sessionLogin(spec, this.s, this.templates, { user: fixed, password: conn.password, database: conn.database }), ...(spec.ipv6 ? { host: '::1' } : {}) };
   }
 
   get stressClients(): number | undefined { return this.ctx.stressClients; }
+
+  get stressRoles(): number | undefined { return this.ctx.stressRoles; }
 
   forget(name: string): Session | undefined {
     const s = this.sessions.get(name);
@@ -339,14 +348,14 @@ class RunningScenario implements StepRun {
     const login = this.loginOf(name);
     const password = spec.password === 'wrong' ? ' with a wrong password' : spec.password ? ' with another password' : '';
     const database = spec.database === undefined ? '' : ` to database ${login.database}`;
-    this.transcript.note(name, `connect via ${this.ctx.driver.id} to the ${pool} pool${database} as ${JSON.stringify(login.user)}${password}${spec.tls ? ' over TLS' : ''}`);
+    this.transcript.note(name, `connect via ${this.ctx.driver.id} to the ${pool} pool${database} as ${JSON.stringify(login.user)}${password}${spec.tls ? ' over TLS' : ''}${spec.ipv6 ? ' over the IPv6 loopback' : ''}`);
     let session: Session;
     const connecting = performance.now();
     try {
       session = await this.ctx.driver.connect({
         conn: login,
         label: name, transcript: this.transcript, timeoutMs: this.ctx.stepTimeoutMs,
-        applicationName: spec.applicationName, tls: spec.tls, startupParams: spec.startupParams, protocol: spec.protocol === undefined ? undefined : protocolNumber(spec.protocol),
+        applicationName: spec.applicationName, tls: spec.tls || spec.user === 'cert', ...(spec.user === 'cert' ? { clientCert: this.ctx.target.clientCertificate } : {}), startupParams: spec.startupParams, protocol: spec.protocol === undefined ? undefined : protocolNumber(spec.protocol),
       });
     } catch (err) {
       // A refused login (wrong password, unknown role) is the server's answer, not a fault.
@@ -362,6 +371,7 @@ class RunningScenario implements StepRun {
     } finally {
       this.connectMs += performance.now() - connecting;
     }
+    this.logins.push(performance.now() - connecting);
     this.sessions.set(name, session);
     this.transcript.pid(session.backendPid());
     return session;

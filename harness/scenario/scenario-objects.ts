@@ -44,7 +44,9 @@ export function objectsSkipReason(s: Pick<Scenario, 'sessions'>, reach: Scenario
   const roles = specs.some((x) => x.role !== undefined) ? unreachable(reach.roles, version) : undefined;
   const databases = specs.some((x) => x.database !== undefined) ? unreachable(reach.databases, version) : undefined;
   const why = roles ?? databases;
-  return why && `the scenario logs in ${roles ? 'as a role' : 'to a database'} it creates, and ${why}`;
+  if (why) return `the scenario logs in ${roles ? 'as a role' : 'to a database'} it creates, and ${why}`;
+  const ipv6 = specs.some((x) => x.ipv6) ? unreachable(reach.ipv6, version) : undefined;
+  return ipv6 && `the scenario logs in over the IPv6 loopback (::1), and ${ipv6}`;
 }
 
 /** One SQL literal. */

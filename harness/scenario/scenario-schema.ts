@@ -168,6 +168,7 @@ const STEP_KIND_FIELDS: { readonly [K in StepKind]: FieldsOf<StepKinds[K]> } = {
     }),
   },
   stress: { stress: req({ kind: 'object', fields: { clients: req(int(1)), rounds: req(int(1)), sequence: req(text) } }) },
+  manyRoles: { manyRoles: req({ kind: 'object', fields: { roles: req(int(1)), drop: req(int(1)), prefix: req(text) } }) },
 };
 
 /** The step kinds' names, from the table the compiler holds to StepKinds. */
@@ -181,7 +182,7 @@ const step: Schema = {
 const SESSION_FIELDS: FieldsOf<SessionSpec> = {
   pool: opt(oneOf(POOL_KINDS)),
   applicationName: opt(text),
-  user: opt(oneOf(['app', 'md5', 'trust', 'empty'])),
+  user: opt(oneOf(['app', 'md5', 'trust', 'empty', 'cert'])),
   role: opt(text),
   database: opt(text),
   password: opt({
@@ -189,6 +190,7 @@ const SESSION_FIELDS: FieldsOf<SessionSpec> = {
     of: [{ kind: 'literal', value: 'wrong' }, { kind: 'object', fields: { text: req(text) } }],
   }),
   tls: opt({ kind: 'boolean' }),
+  ipv6: opt({ kind: 'literal', value: true }),
   startupParams: opt({ kind: 'object', fields: {}, rest: text }),
   protocol: opt({
     kind: 'either', describe: 'a protocol version: "3.2" (quoted: YAML reads 3.2 as a number), or 196610',

@@ -14,6 +14,7 @@ import type { StepKind, StepKinds, StepOf } from './model.ts';
 import { Mismatched } from './outcome.ts';
 import type { Templates } from './templates.ts';
 import { runStress, stressClients, tallyRows } from './stress.ts';
+import { manyRolesRows, runManyRoles } from './many-roles.ts';
 import type { ConnInfo } from '../kernel/conn-info.ts';
 
 /** What a step's action can reach while its scenario runs (runner.ts implements it). */
@@ -48,6 +49,8 @@ export interface StepRun {
   loginOf(session: string): ConnInfo;
   /** The run's --stress-clients, which overrides a stress step's own count. */
   readonly stressClients: number | undefined;
+  /** The run's --stress-roles, which overrides a manyRoles step's own count. */
+  readonly stressRoles: number | undefined;
 }
 
 /** A path into a step of kind K, from one of its kind's own fields: ['waitFor', 'sql']. */
@@ -276,6 +279,25 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
       const rows = tallyRows(tally);
       r.transcript.note(st.session, `stress: ${rows.map((row) => row.join(' ')).join('; ')}${tally.firstTrouble ? `; first trouble: ${tally.firstTrouble}` : ''}`);
       return query({ rows, columns: ['what', 'count', 'more'] });
+    },
+  },
+  manyRoles: {
+    on: 'name',
+    savedRefs: { text: [['manyRoles', 'prefix']] },
+    // Its logins speak the protocol themselves: it runs once, with the raw driver.
+    needs: () => ['protocol'],
+    describe: (st) => `${st.manyRoles.roles} roles log in, each a pool of its own; ${st.manyRoles.drop} are dropped, then new logins`,
+    run: async (st, r) => {
+      const roles = r.stressRoles ?? st.manyRoles.roles;
+      const tally = await runManyRoles({
+        pool: r.poolOf(st.session), roles, drop: Math.max(1, Math.round((st.manyRoles.drop * roles) / st.manyRoles.roles)), prefix: r.templates.expand(st.manyRoles.prefix),
+        observe: (sql) => r.observe(sql, 'quiet'),
+        // The step's deadline is for the roles it names; more (--stress-roles) get more time in proportion.
+        deadlineMs: Math.round(r.timeout(st) * Math.max(1, roles / st.manyRoles.roles)),
+      });
+      const rows = manyRolesRows(tally);
+      r.transcript.note(st.session, `many roles: ${rows.map((row) => row.join(' ')).join('; ')}${tally.firstTrouble ? `; first trouble: ${tally.firstTrouble}` : ''}`);
+      return query({ rows, columns: ['what', 'count', 'of'] });
     },
   },
   admin: {

@@ -51,8 +51,9 @@ export const stressClients = (st: StepOf<'stress'>, override: number | undefined
  * PostgreSQL's max_connections a run needs: `base` for the ordinary scenarios, or room for the
  * largest stress step's clients (each a backend on direct) beside them.
  */
-export function backendsNeeded(scenarios: readonly Scenario[], override: number | undefined, base: number): number {
-  const clients = scenarios.flatMap((s) => s.steps).map((st) => (st.kind === 'stress' ? stressClients(st, override) : 0));
+export function backendsNeeded(scenarios: readonly Scenario[], override: number | undefined, base: number, stressRoles?: number): number {
+  // A manyRoles step's pooler keeps a server connection per role's pool.
+  const clients = scenarios.flatMap((s) => s.steps).map((st) => (st.kind === 'stress' ? stressClients(st, override) : st.kind === 'manyRoles' ? stressRoles ?? st.manyRoles.roles : 0));
   const most = Math.max(0, ...clients);
   return most ? Math.max(base, most + base) : base;
 }

@@ -20,15 +20,21 @@ const FLOOR = 10_000;
 /** Ports this process handed out: two servers started at once never get the same one. */
 const handedOut = new Set<number>();
 
-const listens = (port: number): Promise<number | undefined> => new Promise((resolve) => {
+const listensOn = (port: number, host: string): Promise<number | undefined> => new Promise((resolve) => {
   const srv = net.createServer();
   srv.unref();
   srv.on('error', () => resolve(undefined));
-  srv.listen(port, '127.0.0.1', () => {
+  srv.listen(port, host, () => {
     const bound = (srv.address() as net.AddressInfo).port;
     srv.close(() => resolve(bound));
   });
 });
+
+/** A port free on 127.0.0.1 and on ::1: the servers listen on both loopbacks (a scenario logs in over ::1). */
+const listens = async (port: number): Promise<number | undefined> => {
+  const bound = await listensOn(port, '127.0.0.1');
+  return bound !== undefined && (await listensOn(bound, '::1')) !== undefined ? bound : undefined;
+};
 
 /** A TCP port free on 127.0.0.1 right now, below the ephemeral range where there is room. */
 export async function freePort(): Promise<number> {

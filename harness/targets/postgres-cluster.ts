@@ -3,9 +3,10 @@
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { appendFileSync, chmodSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ConnInfo } from '../kernel/conn-info.ts';
+import { LOOPBACKS } from '../kernel/loopbacks.ts';
 import { scramSecret } from '../wire/scram.ts';
 import { freePort } from './ports.ts';
 import { spawnManaged, type ManagedProcess } from './processes.ts';
@@ -19,6 +20,8 @@ export const APP_DATABASE = 'poolcheck';
 /** Roles for the authentication tests: one whose password is stored as md5, one let in by trust. */
 export const MD5_USER = 'pc_md5';
 export const TRUST_USER = 'pc_trust';
+/** A role let in only over TLS with a client certificate poolcheck's test CA signed for it (`hostssl ... cert`). */
+export const CERT_USER = 'pc_cert';
 /**
  * poolcheck's own connections (observer, quiesce, readiness) log in as this superuser with
  * md5: they are not under test, and SCRAM's key derivation on every one of them (several per
@@ -37,15 +40,17 @@ function chownTree(dir: string): void {
 }
 
 /** Host-based authentication: md5 and trust for their test roles, SCRAM for everyone else, loopback only. */
-const HBA = [
-  `host all ${TRUST_USER} 127.0.0.1/32 trust`,
-  `host all ${MD5_USER},${OBSERVER_USER} 127.0.0.1/32 md5`,
-  'host all all 127.0.0.1/32 scram-sha-256',
-].join('\n') + '\n';
+const HBA = LOOPBACKS.flatMap((net) => [
+  // The certificate's CN must be the role's name. https://www.postgresql.org/docs/current/auth-cert.html
+  `hostssl all ${CERT_USER} ${net} cert`,
+  `host all ${TRUST_USER} ${net} trust`,
+  `host all ${MD5_USER},${OBSERVER_USER} ${net} md5`,
+  `host all all ${net} scram-sha-256`,
+]).join('\n') + '\n';
 
 // Durability is irrelevant to a throwaway cluster; these make start and DDL fast.
 const CONF = `
-listen_addresses = '127.0.0.1'
+listen_addresses = '127.0.0.1,::1'
 unix_socket_directories = ''
 fsync = off
 synchronous_commit = off
@@ -56,6 +61,8 @@ log_line_prefix = '%m [%p] %q%u@%d '
 # Each backend's pid beside its database in the log: a crash is traced to its lane (server-log.ts).
 log_connections = on
 ssl = on
+# The test CA: a client certificate it signed is checked (the cert method); clients without one are not asked for it.
+ssl_ca_file = 'ca.crt'
 `;
 
 /** Lane i's database: scenarios in different lanes never share one. */
@@ -118,6 +125,7 @@ export function clusterSetup(app: AppCredentials, shape: ClusterShape): ClusterS
     bootstrapSql: [
       `CREATE ROLE ${APP_USER} SUPERUSER LOGIN PASSWORD '${app.scramSecret}';`,
       `CREATE ROLE ${TRUST_USER} LOGIN;`,
+      `CREATE ROLE ${CERT_USER} LOGIN;`,
       `SET password_encryption = 'md5';`,
       `CREATE ROLE ${MD5_USER} LOGIN PASSWORD ${lit};`,
       `CREATE ROLE ${OBSERVER_USER} SUPERUSER LOGIN PASSWORD ${lit};`,
@@ -155,11 +163,21 @@ export async function initTemplate(binDir: string, dir: string, app: AppCredenti
  * so every cluster copied from the template has it, and poolers can use the same files.
  */
 export function makeCertificate(dir: string): void {
-  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost',
-    '-keyout', path.join(dir, 'server.key'), '-out', path.join(dir, 'server.crt')], { encoding: 'utf8', timeout: TIMEOUT_MS.serverCommand });
-  if (r.status !== 0) throw new Error(`openssl could not make the test certificate (${r.error?.message ?? r.stderr.trim().split('\n').pop()}): install it with \`apt-get install openssl\``);
-  chmodSync(path.join(dir, 'server.key'), 0o600);
+  const openssl = (args: string[]) => {
+    const r = spawnSync('openssl', args, { encoding: 'utf8', timeout: TIMEOUT_MS.serverCommand, cwd: dir });
+    if (r.status !== 0) throw new Error(`openssl could not make the test certificate (${r.error?.message ?? r.stderr.trim().split('\n').pop()}): install it with \`apt-get install openssl\``);
+  };
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost', '-keyout', 'server.key', '-out', 'server.crt']);
+  // The test CA (ssl_ca_file) and a client certificate it signed for the cert role (EC keys: fast to make).
+  openssl(['req', '-x509', ...ec, '-days', '2', '-subj', '/CN=poolcheck test CA', '-keyout', 'ca.key', '-out', 'ca.crt']);
+  openssl(['req', ...ec, '-subj', `/CN=${CERT_USER}`, '-keyout', 'client.key', '-out', 'client.csr']);
+  openssl(['x509', '-req', '-in', 'client.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-set_serial', '1', '-days', '2', '-out', 'client.crt']);
+  for (const f of ['server.key', 'ca.key', 'client.key']) chmodSync(path.join(dir, f), 0o600);
 }
+
+/** The client certificate and key (PEM) the test CA signed for CERT_USER, in a folder makeCertificate wrote. */
+export const clientCertificate = (dir: string) => ({ cert: readFileSync(path.join(dir, 'client.crt'), 'utf8'), key: readFileSync(path.join(dir, 'client.key'), 'utf8') });
 
 export const certificateFiles = (dataDir: string) => ({ cert: path.join(dataDir, 'server.crt'), key: path.join(dataDir, 'server.key') });
 

@@ -55,6 +55,8 @@ export interface StartedTarget {
   readonly postgresLog?: LogTail;
   /** How the roles and databases a scenario creates reach the server (scenario-reach.ts); absent for PostgreSQL itself, which has them. */
   readonly reach?: ScenarioReach;
+  /** The client certificate (PEM) poolcheck's test CA signed for the cert role, where its PostgreSQL trusts that CA (local, docker). */
+  readonly clientCertificate?: { readonly cert: string; readonly key: string };
   /** Why a server of this target stopped on its own, if one did. */
   failure(): string | undefined;
   stop(): Promise<void>;

@@ -31,6 +31,8 @@ export interface ConnectOptions extends Endpoint {
   readonly timeoutMs: number;
   /** Ask for TLS first (SSLRequest) and fail if the server refuses, as sslmode=require does. */
   readonly tls?: boolean;
+  /** A client certificate and key (PEM) for the TLS handshake (a `cert` login). */
+  readonly clientCert?: { readonly cert: string; readonly key: string };
   /** The protocol version the StartupMessage asks for (default 3.0, 196608). */
   readonly protocol?: number;
   /** Opens the byte stream to the server (default: TCP to host:port); the CancelRequest's too. */
@@ -394,7 +396,7 @@ async function startTls(socket: Duplex, opts: ConnectOptions): Promise<tls.TLSSo
   }), opts.timeoutMs, `${opts.label}: the answer to SSLRequest`, () => socket.destroy());
   opts.transcript.be(opts.label, `SSLResponse(${answer})`);
   if (answer !== 'S') { socket.destroy(); throw new Error(`${opts.label}: the server refused TLS (answered ${JSON.stringify(answer)} to SSLRequest)`); }
-  const secure = tls.connect({ socket, rejectUnauthorized: false });
+  const secure = tls.connect({ socket, rejectUnauthorized: false, ...(opts.clientCert ? { cert: opts.clientCert.cert, key: opts.clientCert.key } : {}) });
   await withDeadline(new Promise<void>((resolve, reject) => { secure.once('secureConnect', resolve); secure.once('error', reject); }),
     opts.timeoutMs, `${opts.label}: the TLS handshake`, () => secure.destroy());
   opts.transcript.note(opts.label, `TLS established (${secure.getProtocol()})`);

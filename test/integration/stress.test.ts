@@ -17,7 +17,7 @@ describe('the stress family (1,000 clients at once, raw driver)', function () {
   before(async () => {
     const out = tempDir('pc-stress-');
     const run = startCli(['run', '--targets', 'pgbouncer:session,pgbouncer:transaction,pgbouncer:statement', '--drivers', 'raw',
-      '--scenarios', 'stress', '--stress-clients', '1000', '--out', out]);
+      '--scenarios', 'stress/session-state-*', '--stress-clients', '1000', '--out', out]);
     code = await run.exited;
     doc = readResults(out);
     process.stdout.write(`      (${doc.results.map((r) => `${r.target} ${(r as { durationMs?: number }).durationMs ?? '?'} ms`).join(', ')})\n`);

@@ -51,7 +51,7 @@ describe('run-to-run diff', () => {
     expect(md).to.contain('- `session-state/set` (raw): diverge: rows at step 4 (b) (documented) → pass (improved)');
   });
 
-  it('reads results.json of schemaVersion 1 to 4 from a folder or a file, and refuses anything else in one line', () => {
+  it('reads results.json of schemaVersion 1 to 5 from a folder or a file, and refuses anything else in one line', () => {
     const dir = tempDir('pc-diff-');
     const v1 = { schemaVersion: 1, run: { id: 'old', poolcheckVersion: '0.0.1' }, targets: [{ id: 'direct' }], results: [{ scenario: 's/x', target: 'direct', driver: 'raw', outcome: 'pass', verdict: 'ok' }] };
     writeFileSync(path.join(dir, 'results.json'), JSON.stringify(v1));
@@ -61,7 +61,7 @@ describe('run-to-run diff', () => {
     expect(readResultsFile(dir).results[0]).to.deep.include({ outcome: 'skip', verdict: 'skip' });
     mkdirSync(path.join(dir, 'x'));
     writeFileSync(path.join(dir, 'x', 'other.json'), JSON.stringify({ schemaVersion: 9 }));
-    expect(() => readResultsFile(path.join(dir, 'x', 'other.json'))).to.throw(/is not a poolcheck results.json this version reads \(schemaVersion 1, 2, 3, 4\)$/);
+    expect(() => readResultsFile(path.join(dir, 'x', 'other.json'))).to.throw(/is not a poolcheck results.json this version reads \(schemaVersion 1, 2, 3, 4, 5\)$/);
     expect(() => readResultsFile(path.join(dir, 'x'))).to.throw(/results.json does not exist/);
   });
 });

@@ -28,7 +28,7 @@ const PGBOUNCER_PAGES: Readonly<Record<string, readonly string[]>> = {
   '/features.html': [],
   '/changelog.html': [],
   '/faq.html': [],
-  '/config.html': ['ignore_startup_parameters', 'max_prepared_statements', 'pool_mode', 'track_extra_parameters'],
+  '/config.html': ['client_tls_ca_file', 'ignore_startup_parameters', 'max_prepared_statements', 'pool_mode', 'track_extra_parameters'],
   '/usage.html': ['reconnect-db', 'show-pools'],
 };
 
@@ -54,6 +54,7 @@ const VERIFIED_PATHS: Readonly<Record<string, Verified>> = {
   'docs/features/pooling.md': ODYSSEY,
   'docs/configuration/rules.md': ODYSSEY,
   'docs/configuration/global.md': ODYSSEY,
+  'docs/configuration/listen.md': { repo: 'yandex/odyssey', commit: '24c965b485d6a865f0b9639f25a4f306de234497' },
   'src/backend/tcop/postgres.c': { repo: 'postgres/postgres', commit: '9d9b9d46f3c509c722ebbf2a1e7dc6296a6c711d' },
   'docs/content/stable/additional-features/connection-manager-ysql/ycm-setup.md': { repo: 'yugabyte/yugabyte-db', commit: '0bf70664a3b43638ead2e10867ec5370f207ca64' },
 };

@@ -57,7 +57,7 @@ describe('reports escape what runs put in them', () => {
     const header = table.find((l) => l.startsWith('| scenario |'))!;
     for (const line of table.filter((l) => table.indexOf(l) > table.indexOf(header))) expect(cells(line), line).to.equal(cells(header));
     const targets = table.filter((l) => l.startsWith('| pgbouncer:session |') || l.startsWith('| direct |'));
-    for (const line of targets) expect(cells(line), line).to.equal(7);
+    for (const line of targets) expect(cells(line), line).to.equal(8);
     expect(md).to.contain('[transcript](transcripts/t/raw/session-state--set%20%281%29.txt)');
     expect(md).to.contain('- ``invalid/`cases/odd\\|file`.yaml`` on pgbouncer:session');
   });

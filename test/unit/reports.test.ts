@@ -32,9 +32,9 @@ describe('reports', () => {
     row('pgbouncer:transaction', 'pg', 'pass', 'ok'),
   ];
 
-  it('results.json follows schemaVersion 4', () => {
+  it('results.json follows schemaVersion 5', () => {
     const doc = JSON.parse(resultsJson(report(rows)));
-    expect(doc.schemaVersion).to.equal(4);
+    expect(doc.schemaVersion).to.equal(5);
     expect(Object.keys(doc.run)).to.deep.equal(['id', 'startedAt', 'finishedAt', 'durationMs', 'poolcheckVersion']);
     expect(doc.warnings).to.deep.equal([]);
     expect(doc.targets[1]).to.deep.equal({
@@ -44,6 +44,21 @@ describe('reports', () => {
     expect(doc.results[0].divergence).to.equal(null);
     expect(doc.results[2]).to.include({ scenario: 'sequences/a', category: 'sequences', target: 'pgbouncer:transaction', driver: 'raw', outcome: 'diverge', expected: 'diverge', verdict: 'documented', reason: 'no session state', transcript: 'transcripts/pgbouncer:transaction/raw/a.txt' });
     expect(doc.summary.byVerdict).to.deep.equal({ ok: 3, skip: 0, crash: 0, documented: 1, changed: 0, regression: 0, improved: 0, unprofiled: 0, error: 0, flaky: 0 });
+  });
+
+  it('records login latency per target (p50/p95/p99 over its logins) in results.json, summary.md and beside direct', () => {
+    const timed = (target: string, logins: number[]) => row(target, 'raw', 'pass', 'ok', { timings: { quiesceMs: 1, connectMs: 1, checkMs: 1, logins } });
+    const many = Array.from({ length: 100 }, (_, i) => i + 1);
+    const doc = JSON.parse(resultsJson(report([timed('direct', [2, 1]), timed('direct', [3]), timed('pgbouncer:transaction', many)])));
+    expect(doc.targets[0].loginMs).to.deep.equal({ p50: 2, p95: 3, p99: 3, count: 3 });
+    expect(doc.targets[1].loginMs).to.deep.equal({ p50: 50, p95: 95, p99: 99, count: 100 });
+    // Each result's own logins are summed up per target, not repeated.
+    expect(doc.results[0].timings).to.deep.equal({ quiesceMs: 1, connectMs: 1, checkMs: 1 });
+    expect(JSON.parse(resultsJson(report(rows))).targets[0]).not.to.have.property('loginMs');
+    const md = summaryMarkdown(report([timed('direct', [2, 1]), timed('pgbouncer:transaction', many)]));
+    expect(md).to.contain('| login p50 / p95 / p99 |');
+    expect(md).to.contain('1.0 / 2.0 / 2.0 ms (2 logins)');
+    expect(md).to.contain('50.0 / 95.0 / 99.0 ms (100 logins)');
   });
 
   it('junit marks regressions as failures and escapes XML', () => {

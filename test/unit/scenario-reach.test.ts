@@ -97,6 +97,10 @@ describe('scenario roles and databases through each pooler', () => {
       'host all pc_md5 127.0.0.1/32 md5',
       'host all poolcheck 127.0.0.1/32 scram-sha-256',
       'host all all 127.0.0.1/32 password',
+      'host all pc_trust ::1/128 trust',
+      'host all pc_md5 ::1/128 md5',
+      'host all poolcheck ::1/128 scram-sha-256',
+      'host all all ::1/128 password',
     ]);
   });
 

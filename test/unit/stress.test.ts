@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { backendsNeeded, STRESS_STATES, tallyRows, type StressTally } from '../../harness/scenario/stress.ts';
 import type { Scenario } from '../../harness/scenario/model.ts';
+import { manyRolesRows } from '../../harness/scenario/many-roles.ts';
 
 describe('the stress tally', () => {
   it('reads as rows: leaks and losses per state, unfinished clients, the leak rate and round-trip percentiles', () => {
@@ -20,5 +21,19 @@ describe('the stress tally', () => {
     expect(backendsNeeded([plain], undefined, 200)).to.equal(200);
     expect(backendsNeeded([plain, stress], undefined, 200)).to.equal(500);
     expect(backendsNeeded([plain, stress], 1000, 200)).to.equal(1200);
+  });
+
+  it('asks for a backend per role of a many-pools step (the pooler keeps a server per role), --stress-roles overriding', () => {
+    const many = { steps: [{ kind: 'manyRoles', session: 'load', manyRoles: { roles: 300, drop: 30, prefix: '{{roles}}' } }] } as unknown as Scenario;
+    expect(backendsNeeded([many], undefined, 200)).to.equal(500);
+    expect(backendsNeeded([many], 1000, 200, 10_000)).to.equal(10_200);
+  });
+
+  it('reads a many-pools tally as rows: failed logins, logins after the drop, login percentiles', () => {
+    const rows = manyRolesRows({ roles: 300, loginsFailed: 2, remainingFailed: 0, remainingTried: 50, droppedLetIn: 3, droppedTried: 30, loginMs: Array.from({ length: 100 }, (_, i) => i + 1) });
+    expect(rows).to.deep.equal([
+      ['logins failed', '2', 'of 300'], ['after the drop: remaining roles failed', '0', 'of 50'], ['after the drop: dropped roles let in', '3', 'of 30'],
+      ['login ms p50 p95', '50.0', '95.0'], ['login ms p99 max', '99.0', '100.0'],
+    ]);
   });
 });

@@ -102,6 +102,8 @@ export const odyssey: PoolerAdapter = {
       cannot: { versions: '<1.5.2', why: "Odyssey before 1.5.2 cannot log in to PostgreSQL with the key a client's SCRAM proof gives (pass-through came with yandex/odyssey#1463), so a role whose password it does not hold cannot reach the server" },
     },
     databases: { how: '`database default`: a database name no rule has goes to the server database of that name' },
+    // One `listen` section per address. https://github.com/yandex/odyssey/blob/master/docs/configuration/listen.md
+    ipv6: { how: 'a second `listen` section, host "::1"' },
   },
   profile: odysseyProfile,
 
@@ -195,6 +197,14 @@ export const odyssey: PoolerAdapter = {
       'graceful_shutdown_timeout_ms 1000', 'max_sigterms_to_die 1',
       'listen {',
       '\thost "127.0.0.1"',
+      `\tport ${port}`,
+      '\ttls "allow"',
+      `\ttls_cert_file ${quote(tls.cert)}`,
+      `\ttls_key_file ${quote(tls.key)}`,
+      '}',
+      // A listen section per address (docs/configuration/listen.md): the IPv6 loopback too.
+      'listen {',
+      '\thost "::1"',
       `\tport ${port}`,
       '\ttls "allow"',
       `\ttls_cert_file ${quote(tls.cert)}`,

@@ -363,12 +363,37 @@ const PUBLISHED_MAP = {
   },
 } as const;
 
+/**
+ * The pinning map (suites/stress/pinning.ts), transaction pooling, observed on 1.5.2 (sid), raw:
+ * a COPY in progress and an extended batch awaiting its Sync keep the client on its server, and
+ * another client of the one-server pool waits; after a temporary table or a WITH HOLD cursor the
+ * server goes to the other client and is reset (pool_smart_discard), so the client that made
+ * them finds them gone (42P01, 34000). SQL PREPARE, Parse, nextval() and even a bare BEGIN do not
+ * keep the server (Odyssey attaches one at the first statement of the transaction).
+ */
+const PINNING: readonly ProfileEntry[] = [
+  {
+    scenarios: ['stress/pinning-after-copy-in', 'stress/pinning-after-flush'],
+    reason: 'a COPY in progress or an extended-protocol batch awaiting its Sync keeps the client on its server until ReadyForQuery, so another client of a one-server pool waits; PostgreSQL gives each client its own backend',
+    link: POOLING,
+    source: 'observed',
+    divergence: { kind: 'no-answer' },
+  },
+  {
+    scenarios: ['stress/pinning-after-temp-table', 'stress/pinning-after-declare-cursor'],
+    reason: 'a temporary table or a WITH HOLD cursor does not keep the client on its server: the server serves the next client and is reset (pool_smart_discard) meanwhile, so the client that made them finds them gone (42P01, 34000)',
+    link: POOLING,
+    source: 'observed',
+    divergence: [{ kind: 'error', sqlstate: '42P01' }, { kind: 'error', sqlstate: '34000' }],
+  },
+];
+
 export const odysseyProfile: Profile = {
   pooler: 'odyssey',
   checked: ['1.5.2'],
   publishedFeatureMaps: [PUBLISHED_MAP],
   modes: {
     session: [...EVERY_MODE, ...protocolEdges.session, ...queueAndStartupEntries.session, ...ROLES_AND_SERVER_ENDS.session],
-    transaction: [...EVERY_MODE, ...SESSION_STATE_RESET, ...PREPARED_STATEMENTS_RESERVED, ...PREPARED_STATEMENTS_DISCARDED, ...protocolEdges.transaction, ...queueAndStartupEntries.transaction, ...ROLES_AND_SERVER_ENDS.transaction],
+    transaction: [...EVERY_MODE, ...PINNING, ...SESSION_STATE_RESET, ...PREPARED_STATEMENTS_RESERVED, ...PREPARED_STATEMENTS_DISCARDED, ...protocolEdges.transaction, ...queueAndStartupEntries.transaction, ...ROLES_AND_SERVER_ENDS.transaction],
   },
 };

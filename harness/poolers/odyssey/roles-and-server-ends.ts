@@ -116,7 +116,24 @@ const DATABASE_SETUP_REUSED: ProfileEntry = {
   divergence: { kind: 'rows' },
 };
 
+/**
+ * A client certificate never reaches PostgreSQL: Odyssey terminates TLS (listen tls "allow", no
+ * tls_ca_file here) and authenticates the client by its rule, here auth_query, which finds no
+ * password for a role PostgreSQL lets in only by certificate: 28000 "failed to make auth query".
+ * Odyssey's own `auth "cert"` checks the certificate itself; the server login stays Odyssey's.
+ * Observed on 1.5.2 (sid), raw.
+ */
+const CLIENT_CERTIFICATE: ProfileEntry = {
+  scenarios: ['auth-transport/client-certificate-login'],
+  reason: 'Odyssey terminates TLS: a client certificate is checked by Odyssey (auth "cert" with tls_ca_file) or not at all, and never passed on; its server login uses credentials of its own, so a role PostgreSQL lets in only by certificate (hostssl ... cert) cannot be reached through it. Here the auth_query rule finds no password for the role and refuses it (28000)',
+  link: RULES,
+  source: 'observed',
+  // 28000 "failed to make auth query" or 28P01 "incorrect user", run to run.
+  divergence: [{ kind: 'error', sqlstate: '28000' }, { kind: 'error', sqlstate: '28P01' }],
+};
+
 const LOGINS = [
+  CLIENT_CERTIFICATE,
   ROLE_CHANGES_UNSEEN, LOGIN_ON_POOLED_SERVER, UNKNOWN_DATABASE, UNKNOWN_ROLE, WRONG_PASSWORD, LONG_APPLICATION_NAME,
   IDLE_SERVERS_BLOCK_DROP, DATABASE_SETUP_REUSED, DEAD_IDLE_SERVER,
 ];

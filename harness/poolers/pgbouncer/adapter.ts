@@ -4,6 +4,7 @@ import { poll } from '../../kernel/poll.ts';
 import { TIMEOUT_MS } from '../../kernel/timeouts.ts';
 import { inRange } from '../../kernel/versions.ts';
 import { holdingOf } from '../pool-shape.ts';
+import { LOOPBACKS } from '../../kernel/loopbacks.ts';
 import { configValue, INI_LINE, LINE_FIELD } from '../config-syntax.ts';
 import type { PoolerAdapter } from '../pooler-adapter.ts';
 import { boolean01, wholeNumber } from '../settings.ts';
@@ -59,6 +60,8 @@ export const pgbouncer: PoolerAdapter = {
     // The "*" entry: a database name no other entry has goes to the server database of that name.
     // https://www.pgbouncer.org/config.html#section-databases
     databases: { how: 'the "*" fallback database entry (a pool per database and role, default_pool_size)' },
+    // listen_addr takes a comma-separated list. https://www.pgbouncer.org/config.html#listen_addr
+    ipv6: { how: 'listen_addr = 127.0.0.1,::1' },
   },
   profile: pgbouncerProfile,
   async resetServers({ consoles, pools: lane, terminateBackends }) {
@@ -100,7 +103,7 @@ ${laneDatabases.map((db, i) => `${lanes[i].single} = ${server(db)} pool_size=1\n
 * = host=${backend.host} port=${backend.port}
 
 [pgbouncer]
-listen_addr = 127.0.0.1
+listen_addr = 127.0.0.1,::1
 listen_port = ${port}
 unix_socket_dir =
 pool_mode = ${mode}
@@ -142,7 +145,7 @@ ${Object.entries(settings).map(([k, v]) => `${k} = ${line(k, v)}`).join('\n')}
           `${field('the lookup role', lookup.user)} ${field('the password', lookup.password)}`,
         ].join('\n') + '\n',
         // The same methods per role as the database's pg_hba.conf (auth_type = hba).
-        'pgbouncer_hba.conf': [`host all ${authRoles.trust} 127.0.0.1/32 trust`, `host all ${authRoles.md5} 127.0.0.1/32 md5`, 'host all all 127.0.0.1/32 scram-sha-256'].join('\n') + '\n',
+        'pgbouncer_hba.conf': LOOPBACKS.flatMap((net) => [`host all ${authRoles.trust} ${net} trust`, `host all ${authRoles.md5} ${net} md5`, `host all all ${net} scram-sha-256`]).join('\n') + '\n',
       },
       args: [path.join(dir, 'pgbouncer.ini')],
       lanes,

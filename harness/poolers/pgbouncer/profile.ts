@@ -175,6 +175,22 @@ const DATESTYLE_REAPPLIED: ProfileEntry = {
 };
 
 /** Everything a transaction-pooled server shares between clients. */
+/**
+ * The pinning map (suites/stress/pinning.ts): what keeps a client on its server in transaction
+ * and statement pooling, so that another client of the one-server pool waits. Observed on 1.18.0
+ * (bookworm), raw: an open transaction, a COPY in progress and an extended batch before its Sync
+ * (pgbouncer releases a server only at ReadyForQuery "idle"); SQL PREPARE, Parse of a named
+ * statement, a temporary table, nextval() and a WITH HOLD cursor do not pin (the server goes to
+ * the next client with them, which the session-state scenarios show as leaks).
+ */
+const pinsUntilReady = (scenarios: readonly string[]): ProfileEntry => ({
+  scenarios,
+  reason: 'pgbouncer gives the server back to the pool only when it reports ReadyForQuery idle: an open transaction, a COPY in progress or an extended-protocol batch awaiting its Sync keeps the client on it, and another client of a one-server pool waits; PostgreSQL gives each client its own backend',
+  link: FEATURES,
+  source: 'observed',
+  divergence: { kind: 'no-answer' },
+});
+
 const TRANSACTION_POOLING: readonly ProfileEntry[] = [
   {
     scenarios: ['stress/session-state-under-load'],
@@ -440,7 +456,7 @@ export const pgbouncerProfile: Profile = {
   ],
   modes: {
     session: [...EVERY_MODE, ...protocolEdges.session, ...queueAndStartupEntries.session, ...ROLES_AND_SERVER_ENDS.session],
-    transaction: [...EVERY_MODE, ...TRANSACTION_POOLING, ...protocolEdges.transaction, ...queueAndStartupEntries.transaction, ...ROLES_AND_SERVER_ENDS.transaction],
-    statement: [...EVERY_MODE, ...TRANSACTION_POOLING, NO_TRANSACTION_BLOCKS, ...protocolEdges.statement, ...queueAndStartupEntries.statement, ...ROLES_AND_SERVER_ENDS.statement],
+    transaction: [...EVERY_MODE, ...TRANSACTION_POOLING, pinsUntilReady(['stress/pinning-after-copy-in', 'stress/pinning-after-flush', 'stress/pinning-after-open-transaction']), ...protocolEdges.transaction, ...queueAndStartupEntries.transaction, ...ROLES_AND_SERVER_ENDS.transaction],
+    statement: [...EVERY_MODE, ...TRANSACTION_POOLING, NO_TRANSACTION_BLOCKS, pinsUntilReady(['stress/pinning-after-copy-in', 'stress/pinning-after-flush']), ...protocolEdges.statement, ...queueAndStartupEntries.statement, ...ROLES_AND_SERVER_ENDS.statement],
   },
 };

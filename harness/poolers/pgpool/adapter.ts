@@ -7,12 +7,16 @@
 // mode ('raw') is about replication, not pooling, so it does not name the target.
 import path from 'node:path';
 import { poll } from '../../kernel/poll.ts';
+import { inRange } from '../../kernel/versions.ts';
+import { LOOPBACKS } from '../../kernel/loopbacks.ts';
 import { TIMEOUT_MS } from '../../kernel/timeouts.ts';
 import { configValue, LINE_FIELD, PGPOOL_STRING } from '../config-syntax.ts';
 import type { PoolerAdapter, PoolKind } from '../pooler-adapter.ts';
 import { pgpoolProfile } from './profile.ts';
 
 const DOCS = 'https://www.pgpool.net/docs/43/en/html';
+/** Releases whose listen_addresses is one host name (a list came with 4.5). */
+const IPV6_BEFORE = '<4.5';
 
 /**
  * Client connections the wide pool of a lane can have open at once. A pgpool child process
@@ -92,6 +96,10 @@ export const pgpool: PoolerAdapter = {
     roles: { how: 'pool_hba "password": the client\'s clear-text password, passed on to PostgreSQL (pool_passwd cannot hold a role made later)' },
     // A child serves whichever database its client names (one cache slot per role and database).
     databases: { how: 'any database name, served by the child the client lands on' },
+    ipv6: {
+      how: "listen_addresses = '127.0.0.1,::1'",
+      cannot: { versions: IPV6_BEFORE, why: "pgpool-II before 4.5 listens on one host name or '*' (listen_addresses), so it cannot listen on both loopbacks without listening on every address (https://www.pgpool.net/docs/43/en/html/runtime-config-connection.html)" },
+    },
   },
   profile: pgpoolProfile,
 
@@ -130,7 +138,7 @@ export const pgpool: PoolerAdapter = {
   },
 
   render(opts) {
-    const { port, backend, dir, laneDatabases, authRoles, tls, pools } = opts;
+    const { port, backend, dir, laneDatabases, authRoles, tls, pools, version } = opts;
     // Both pools are the lane's database through a pgpool listener; what differs is the
     // process. pgpool has no per-database pool size: each client gets a child process of its
     // own for its whole session, and that child's cached backend for its (user, database,
@@ -177,7 +185,7 @@ export const pgpool: PoolerAdapter = {
       // both sockets go to the target's private folder. PCP has no TCP listener and no users
       // (empty pcp.conf); its socket needs a port number different from pgpool's to have its own name.
       // https://www.pgpool.net/docs/43/en/html/runtime-config-connection.html
-      ['listen_addresses', '127.0.0.1'],
+      ['listen_addresses', version != null && !inRange(version, IPV6_BEFORE) ? '127.0.0.1,::1' : '127.0.0.1'],
       ['port', port],
       ['socket_dir', dir],
       ['pcp_listen_addresses', ''],
@@ -223,13 +231,13 @@ export const pgpool: PoolerAdapter = {
 
     const withPassword = [backend.user, authRoles.md5];
     const word = (what: string, v: string) => configValue(LINE_FIELD, what, v);
-    const hba = [
-      `host all ${word('the trust role', authRoles.trust)} 127.0.0.1/32 trust`,
-      `host all ${word('the md5 role', authRoles.md5)} 127.0.0.1/32 md5`,
-      `host all ${word('the app role', backend.user)} 127.0.0.1/32 scram-sha-256`,
+    const hba = LOOPBACKS.flatMap((net) => [
+      `host all ${word('the trust role', authRoles.trust)} ${net} trust`,
+      `host all ${word('the md5 role', authRoles.md5)} ${net} md5`,
+      `host all ${word('the app role', backend.user)} ${net} scram-sha-256`,
       // Any other role (a scenario's own) is not in pool_passwd (scenarioReach).
-      'host all all 127.0.0.1/32 password',
-    ];
+      `host all all ${net} password`,
+    ]);
     return {
       files: {
         'pgpool.conf': conf,

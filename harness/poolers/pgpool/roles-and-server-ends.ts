@@ -105,7 +105,22 @@ const DATABASE_SETUP_REUSED: ProfileEntry = {
   divergence: { kind: 'rows' },
 };
 
+/**
+ * A client certificate never reaches PostgreSQL: pgpool-II terminates TLS and logs in to the
+ * backend itself (pool_hba "password" for a role not in pool_passwd, here), over TLS without a
+ * client certificate; PostgreSQL refuses that login (FATAL "connection requires a valid client
+ * certificate"), and pgpool-II 4.3 relays it as a malformed frame (an "E" whose length reads
+ * 4521984: the client sees the connection close mid-message). Observed on 4.3.5 (bookworm), raw.
+ */
+const CLIENT_CERTIFICATE: ProfileEntry = {
+  scenarios: ['auth-transport/client-certificate-login'],
+  reason: 'pgpool-II terminates TLS and authenticates the backend connection itself (its ssl_cert is one certificate for every backend connection): a role PostgreSQL lets in only by client certificate (hostssl ... cert) cannot be reached through it; the backend\'s refusal reaches the client as a malformed message and a closed connection',
+  link: 'https://www.pgpool.net/docs/43/en/html/auth-methods.html#AUTH-CERT',
+  source: 'observed',
+  divergence: { kind: 'closed' },
+};
+
 export const ROLES_AND_SERVER_ENDS: readonly ProfileEntry[] = [
   TERMINATED_BACKEND, TRANSACTION_TIMEOUT, OWN_LOGIN_ERRORS, CACHED_BACKEND_LOGIN, CACHED_BACKEND_LOGIN_ASKED_TWICE, STARTUP_MESSAGE_FROM_BACKEND,
-  CACHED_BACKENDS_BLOCK_DROP, DATABASE_SETUP_REUSED,
+  CACHED_BACKENDS_BLOCK_DROP, DATABASE_SETUP_REUSED, CLIENT_CERTIFICATE,
 ];

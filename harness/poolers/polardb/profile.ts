@@ -23,7 +23,14 @@
 //    until the client disconnects after a SQL PREPARE, a message over about 16 MB, COPY, flush
 //    mode (Flush before Sync), temporary tables / sequences / views, an open transaction, or a
 //    DECLARE CURSOR. Scenarios on those are expected to PASS: SQL PREPARE, temp tables, cursors
-//    without hold, COPY, the 16 MB message, Flush-then-Bind, transaction blocks.
+//    without hold, COPY, the 16 MB message, Flush-then-Bind, transaction blocks. The pinning
+//    map checks each lock (LOCKED_UNTIL_DISCONNECT below): SQL PREPARE
+//    stress/pinning-after-sql-prepare (and prepared-statements/sql-prepare*), COPY
+//    stress/pinning-after-copy-in (protocol-framing/copy-*), flush mode stress/pinning-after-flush,
+//    temporary tables stress/pinning-after-temp-table (session-objects/temp-table-*), sequences
+//    stress/pinning-after-sequence-nextval (sequences/*), an open transaction
+//    stress/pinning-after-open-transaction, DECLARE CURSOR stress/pinning-after-declare-cursor;
+//    views and the 16 MB message have no scenario (the map leaves the message out: too costly).
 //  - features documented as incompatible, with unexpected behaviour: sequences, advisory locks,
 //    LISTEN/NOTIFY, holdable cursors; and CANCEL, which may hang the session.
 // Sequences and holdable cursors appear in both lists (a cursor declaration pins, yet holdable
@@ -36,6 +43,22 @@
 import type { Profile, ProfileEntry } from '../profile.ts';
 
 const POOL = 'https://help.aliyun.com/zh/polardb/polardb-for-postgresql/transaction-level-connection-pool';
+
+/**
+ * The locks: after these the proxy keeps the backend for the client until it disconnects, so
+ * another client of a one-backend pool waits (the pinning map's probe gets no answer). Optional:
+ * through an endpoint with more backends the other client is served and the scenario passes.
+ */
+const LOCKED_UNTIL_DISCONNECT: ProfileEntry = {
+  scenarios: [
+    'stress/pinning-after-sql-prepare', 'stress/pinning-after-copy-in', 'stress/pinning-after-flush', 'stress/pinning-after-temp-table',
+    'stress/pinning-after-sequence-nextval', 'stress/pinning-after-open-transaction', 'stress/pinning-after-declare-cursor',
+  ],
+  reason: 'after a SQL PREPARE, COPY, a Flush before Sync, a temporary table or sequence, an open transaction or a DECLARE CURSOR the proxy keeps ("locks") the backend for the client until it disconnects, so another client of a one-backend pool waits',
+  link: POOL,
+  divergence: { kind: 'no-answer' },
+  optional: true,
+};
 
 const CANCEL_MAY_HANG: ProfileEntry = {
   scenarios: ['cancel/*'],
@@ -106,6 +129,6 @@ export const polardbProxyProfile = {
   checked: [],
   basis: 'PolarProxy 2.3.46+ transaction-level connection pool, PolarDB for PostgreSQL (docs as of 2026); not run live: written from the docs, PolarDB is cloud-only',
   modes: {
-    transaction: [CANCEL_MAY_HANG, SEQUENCES_SHARED, SEQUENCES_OWN, ADVISORY_LOCKS, LISTEN_NOTIFY, HOLDABLE_CURSORS, BACKEND_PER_TRANSACTION, KEY_DATA_PID],
+    transaction: [LOCKED_UNTIL_DISCONNECT, CANCEL_MAY_HANG, SEQUENCES_SHARED, SEQUENCES_OWN, ADVISORY_LOCKS, LISTEN_NOTIFY, HOLDABLE_CURSORS, BACKEND_PER_TRANSACTION, KEY_DATA_PID],
   },
 } satisfies Profile;

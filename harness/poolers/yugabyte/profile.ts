@@ -19,7 +19,19 @@
 // string settings of extensions, yb_read_after_commit_visibility. Session advisory locks are
 // sticky too (docs silent; yugabyte-db#33293, #30783). Plain SET is replayed per client by YCM
 // (ysql_conn_mgr_optimized_session_parameters) and the docs claim no SQL limitation for it.
-// Scenarios on all of these are therefore expected to PASS and are not listed.
+// Scenarios on all of these are therefore expected to PASS and are not listed as divergences;
+// each sticky item is checked by these scenarios (the pinning map's ones are entries below:
+// there stickiness shows as another client waiting on a one-backend pool):
+//   TEMP tables: session-state/temp-table-*, session-objects/temp-table-*, stress/pinning-after-temp-table
+//   WITH HOLD cursors: session-objects/cursor-with-hold-*, stress/pinning-after-declare-cursor
+//   SQL-level PREPARE: prepared-statements/sql-prepare*, prepared-statements/sql-prepared-*, stress/pinning-after-sql-prepare
+//   superuser logins: every scenario, when run as a superuser (see "Run it with a role..." below)
+//   sequences in `session` mode: sequences/*, stress/pinning-after-sequence-nextval
+//   SET session_authorization / role: session-state/set-session-authorization-*, session-state/set-role-*
+//   session advisory locks: session-state/advisory-lock-*, session-objects/session-advisory-lock-*
+//   plain SET (replayed per client): session-state/set-*, parameter-status/*
+//   replication connections, default_tablespace, temp_tablespaces, extension settings,
+//   yb_read_after_commit_visibility: no scenario yet.
 //
 // Run it with a role that is NOT a superuser: superuser connections are sticky by default, so
 // YCM would behave like session pooling and the entries below would read `improved`.
@@ -124,7 +136,31 @@ const CACHE_NOT_MONOTONIC: ProfileEntry = {
   link: CONFIGURE,
 };
 
-const EVERY_MODE = [KEY_DATA_PID, BACKEND_PER_TRANSACTION, DEALLOCATE, UNNAMED_STATEMENT, QUERY_SKIPPED_BEFORE_SYNC];
+/**
+ * Sticky connections (the pinning map, suites/stress/pinning.ts): after a TEMP table, a WITH HOLD
+ * cursor or a SQL PREPARE the backend stays with the client until it disconnects, so another
+ * client of a one-backend pool waits; an open transaction, a COPY in progress and an extended
+ * batch before its Sync hold the backend too, as in any transaction pooler. Optional: with a
+ * pool of more backends (no --external-single) the other client is served and they pass.
+ */
+const STICKY_PINS: ProfileEntry = {
+  scenarios: ['stress/pinning-after-temp-table', 'stress/pinning-after-declare-cursor', 'stress/pinning-after-sql-prepare', 'stress/pinning-after-open-transaction', 'stress/pinning-after-copy-in', 'stress/pinning-after-flush'],
+  reason: 'TEMP tables, WITH HOLD cursors and SQL-level PREPARE make the connection sticky: its backend is no longer pooled, so another client of a one-backend pool waits until the client disconnects (an open transaction, a COPY and a batch before Sync hold it until they end)',
+  link: STICKY,
+  divergence: { kind: 'no-answer' },
+  optional: true,
+};
+
+/** ysql_conn_mgr_sequence_support_mode = session: nextval() makes the connection sticky. */
+const STICKY_SEQUENCE: ProfileEntry = {
+  scenarios: ['stress/pinning-after-sequence-nextval'],
+  reason: 'with ysql_conn_mgr_sequence_support_mode = session a connection that calls nextval() becomes sticky, so another client of a one-backend pool waits',
+  link: CONFIGURE,
+  divergence: { kind: 'no-answer' },
+  optional: true,
+};
+
+const EVERY_MODE = [STICKY_PINS, KEY_DATA_PID, BACKEND_PER_TRANSACTION, DEALLOCATE, UNNAMED_STATEMENT, QUERY_SKIPPED_BEFORE_SYNC];
 
 export const yugabyteYsqlCmProfile = {
   pooler: 'yugabyte-ysql-cm',
@@ -136,6 +172,6 @@ export const yugabyteYsqlCmProfile = {
     /** currval()/lastval() documented as supported without stickiness; only the cache caveat remains. */
     pooled_with_curval_lastval: [...EVERY_MODE, CACHE_NOT_MONOTONIC],
     /** A connection that calls nextval() becomes sticky: sequence scenarios expected to pass. */
-    session: [...EVERY_MODE],
+    session: [...EVERY_MODE, STICKY_SEQUENCE],
   },
 } satisfies Profile;

@@ -13,7 +13,7 @@ import type { PoolerAdapter } from '../../poolers/pooler-adapter.ts';
 import { poolerAdapter } from '../../poolers/registry.ts';
 import { adminConsole } from '../admin-console.ts';
 import type { ConnInfo } from '../../kernel/conn-info.ts';
-import { APP_DATABASE, APP_USER, appCredentials, clusterSetup, laneDatabase, makeCertificate, MD5_USER, OBSERVER_USER, parsePostgresVersion, TRUST_USER } from '../postgres-cluster.ts';
+import { APP_DATABASE, APP_USER, appCredentials, clusterSetup, clientCertificate, laneDatabase, makeCertificate, MD5_USER, OBSERVER_USER, parsePostgresVersion, TRUST_USER } from '../postgres-cluster.ts';
 import { freePort } from '../ports.ts';
 import { manageResource, runStateDir } from '../processes.ts';
 import { waitUntilReady } from '../readiness.ts';
@@ -46,7 +46,7 @@ export class DockerProvider implements Provider {
   // POOLCHECK_PASSWORD lets a test prove the password never reaches a report or log.
   private readonly app = appCredentials(process.env.POOLCHECK_PASSWORD || randomBytes(18).toString('hex'));
   private readonly images = new Map<string, Promise<ResolvedImage>>();
-  private certificate: Promise<{ cert: Buffer; key: Buffer }> | undefined;
+  private certificate: Promise<{ cert: Buffer; key: Buffer; ca: Buffer; client: { cert: string; key: string } }> | undefined;
   /** Names of containers asked for and not yet removed: what the 'exit' handler removes. */
   private readonly names = new Set<string>();
   private readonly live = new Set<ServerContainer>();
@@ -97,12 +97,12 @@ export class DockerProvider implements Provider {
   }
 
   /** One self-signed certificate per run (as the local provider's template has one). */
-  private tls(): Promise<{ cert: Buffer; key: Buffer }> {
+  private tls(): Promise<{ cert: Buffer; key: Buffer; ca: Buffer; client: { cert: string; key: string } }> {
     this.certificate ??= (async () => {
       const dir = path.join(runStateDir(this.opts.runId), 'docker-tls');
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       makeCertificate(dir);
-      return { cert: readFileSync(path.join(dir, 'server.crt')), key: readFileSync(path.join(dir, 'server.key')) };
+      return { cert: readFileSync(path.join(dir, 'server.crt')), key: readFileSync(path.join(dir, 'server.key')), ca: readFileSync(path.join(dir, 'ca.crt')), client: clientCertificate(dir) };
     })();
     return this.certificate;
   }
@@ -143,7 +143,7 @@ export class DockerProvider implements Provider {
         ]);
         const lanes = plan.direct.map((d, index) => ({ index, direct: d, pools: { single: { ...plan.conn, database: d.database }, wide: { ...plan.conn, database: d.database } } }));
         return {
-          spec, provider: this.id, postgresVersion: parsePostgresVersion(version), poolerVersion: null, stop, facts: targetFacts(spec, null, parsePostgresVersion(version)),
+          spec, provider: this.id, postgresVersion: parsePostgresVersion(version), poolerVersion: null, stop, clientCertificate: plan.tls.client, facts: targetFacts(spec, null, parsePostgresVersion(version)),
           postgresLog: new LogTail(plan.postgres.logFile),
           failure: () => pg.exitReason(), lanes: buildLanes(lanes, { kind: 'none' }, stops),
         };
@@ -175,6 +175,7 @@ export class DockerProvider implements Provider {
         'bootstrap.sql': { content: setup.bootstrapSql, mode: 0o600 },
         'server.crt': { content: tls.cert, mode: 0o644 },
         'server.key': { content: tls.key, mode: 0o600 },
+        'ca.crt': { content: tls.ca, mode: 0o644 },
       },
       logFile: path.join(this.opts.logDir, `${slug}.postgres.log`),
       scratch: true,
@@ -188,10 +189,11 @@ export class DockerProvider implements Provider {
     const { laneDatabases, conn, tls } = plan;
     return Promise.all(poolerInstances(adapter, laneDatabases.length).map(async (instance) => {
       const port = await freePort();
+      const version = await this.poolerVersion(adapter.id).catch(() => null);
       const launch = adapter.render({
         mode: spec.mode ?? adapter.modes[0], port, backend: conn, backendSecret: this.app.scramSecret, dir: CONTAINER_DIR, laneDatabases: instance.lanes.map((i) => laneDatabases[i]),
         pools: instance.pools, authRoles: { md5: MD5_USER, trust: TRUST_USER }, lookup: { user: OBSERVER_USER, password: this.app.password },
-        tls: { cert: `${CONTAINER_DIR}/server.crt`, key: `${CONTAINER_DIR}/server.key` }, settings: spec.settings,
+        tls: { cert: `${CONTAINER_DIR}/server.crt`, key: `${CONTAINER_DIR}/server.key` }, settings: spec.settings, version,
       });
       const container: Omit<ServerContainerSpec, 'runId'> = {
         title: `${spec.id} ${adapter.id}${instance.suffix}`, component: adapter.id, instance: instance.suffix, target: spec.id, image,
@@ -238,7 +240,7 @@ export class DockerProvider implements Provider {
     const specs: LaneSpec[] = plan.direct.map((direct, index) => ({ index, direct, ...lanePools(serving, index, pool) }));
     const release = adapter.parseVersion(poolerVersion.split('\n')[0].trim());
     return {
-      spec, provider: this.id, postgresVersion: parsePostgresVersion(pgVersion), stop, shapes: adapter.pools(spec.mode ?? adapter.modes[0]), reach: adapter.scenarioReach,
+      spec, provider: this.id, postgresVersion: parsePostgresVersion(pgVersion), stop, clientCertificate: plan.tls.client, shapes: adapter.pools(spec.mode ?? adapter.modes[0]), reach: adapter.scenarioReach,
       poolerVersion: release, facts: targetFacts(spec, release, parsePostgresVersion(pgVersion)), postgresLog: new LogTail(plan.postgres.logFile),
       failure: () => poolers.map((k) => k.exitReason()).find(Boolean) ?? pg.exitReason(),
       lanes: buildLanes(specs, { kind: 'pooler', adapter }, stops),

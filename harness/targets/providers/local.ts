@@ -6,7 +6,7 @@ import path from 'node:path';
 import { poolerAdapter } from '../../poolers/registry.ts';
 import { findBinary, findPostgresBinDir, versionLine } from '../binaries.ts';
 import type { ConnInfo } from '../../kernel/conn-info.ts';
-import { appCredentials, certificateFiles, DEFAULT_MAX_CONNECTIONS, initTemplate, laneDatabase, MD5_USER, OBSERVER_USER, startCluster, TRUST_USER } from '../postgres-cluster.ts';
+import { appCredentials, certificateFiles, clientCertificate, DEFAULT_MAX_CONNECTIONS, initTemplate, laneDatabase, MD5_USER, OBSERVER_USER, startCluster, TRUST_USER } from '../postgres-cluster.ts';
 import { freePort } from '../ports.ts';
 import { runStateDir, spawnManaged, type ManagedProcess } from '../processes.ts';
 import { adminConsole } from '../admin-console.ts';
@@ -93,7 +93,7 @@ export class LocalProvider implements Provider {
         binDir, template, dataDir: path.join(targetDir, 'data'), password: this.app.password, name: spec.id, logFile: postgresLog,
       });
       stops.push(() => cluster.process.stop());
-      const base = { spec, provider: this.id, postgresVersion: cluster.version, stop, postgresLog: new LogTail(postgresLog) };
+      const base = { spec, provider: this.id, postgresVersion: cluster.version, stop, postgresLog: new LogTail(postgresLog), clientCertificate: clientCertificate(cluster.dataDir) };
       const facts = (poolerVersion: string | null) => targetFacts(spec, poolerVersion, cluster.version);
       const laneDatabases = Array.from({ length: this.opts.lanes }, (_, i) => laneDatabase(i));
       const direct = (i: number): ConnInfo => ({ ...cluster.conn, user: OBSERVER_USER, database: laneDatabases[i] });
@@ -116,7 +116,7 @@ export class LocalProvider implements Provider {
         const port = await freePort();
         const launch = adapter.render({
           mode: spec.mode!, port, backend: cluster.conn, backendSecret: this.app.scramSecret, dir, laneDatabases: instance.lanes.map((i) => laneDatabases[i]),
-          pools: instance.pools, authRoles: { md5: MD5_USER, trust: TRUST_USER }, lookup: { user: OBSERVER_USER, password: this.app.password }, tls: certificateFiles(cluster.dataDir), settings: spec.settings,
+          pools: instance.pools, authRoles: { md5: MD5_USER, trust: TRUST_USER }, lookup: { user: OBSERVER_USER, password: this.app.password }, tls: certificateFiles(cluster.dataDir), settings: spec.settings, version,
         });
         for (const [name, text] of Object.entries(launch.files)) {
           const file = path.join(dir, name);

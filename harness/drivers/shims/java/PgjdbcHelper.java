@@ -233,7 +233,9 @@ public final class PgjdbcHelper {
       Object v = e.getValue();
       p.setProperty(e.getKey(), v instanceof Number ? String.valueOf(((Number) v).longValue()) : String.valueOf(v));
     }
-    String url = "jdbc:postgresql://" + c.get("host") + ":" + ((Number) c.get("port")).longValue() + "/" + java.net.URLEncoder.encode(String.valueOf(c.get("database")), StandardCharsets.UTF_8);
+    String host = String.valueOf(c.get("host"));
+    // An IPv6 address goes in brackets in a JDBC URL (jdbc:postgresql://[::1]:5432/db).
+    String url = "jdbc:postgresql://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + ((Number) c.get("port")).longValue() + "/" + java.net.URLEncoder.encode(String.valueOf(c.get("database")), StandardCharsets.UTF_8);
     Connection conn;
     try {
       conn = DriverManager.getConnection(url, p);
