@@ -125,7 +125,13 @@ describe('pgpool-II target (pgpool:cache) with raw, pg and postgres.js', functio
       const entry = applicableEntries(profile, { mode: 'cache', version: doc.targets[1].poolerVersion, postgresVersion: doc.targets[1].postgresVersion, settings: {} }, r.scenario, r.driver)[0];
       expect(entry, `${r.scenario} ${r.driver}`).to.not.equal(undefined);
       const source: 'docs' | 'issue' | 'observed' = entry.source ?? 'docs';
-      const where = { docs: /^https:\/\/www\.pgpool\.net\/docs\/43\/en\/html\//, issue: /^https:\/\/github\.com\/pgpool\/pgpool2\/issues\/\d+$/, observed: /^https:\/\/www\.postgresql\.org\/docs\// }[source];
+      // docs: pgpool's manual (a release's or the latest); issue: its tracker or the commit that
+      // fixed it; observed: the PostgreSQL behaviour pgpool misses, or the pgpool page it defeats.
+      const where = {
+        docs: /^https:\/\/www\.pgpool\.net\/docs\/(\d+|latest)\/en\/html\//,
+        issue: /^https:\/\/github\.com\/pgpool\/pgpool2\/(issues\/\d+|commit\/[0-9a-f]{40})$/,
+        observed: /^https:\/\/www\.(postgresql\.org|pgpool\.net)\/docs\//,
+      }[source];
       expect(entry.link, `${r.scenario}: a ${source} source`).to.match(where);
       expect(r.reason).to.equal(entry.reason);
     }
