@@ -8,6 +8,16 @@ import { eventually, startCli } from './helpers.ts';
 import { dockerGate } from './docker-gate.ts';
 import { filesContaining, readResults, verdictDiff, type ResultsDoc } from './verdicts.ts';
 import { tempDir } from '../temp-dir.ts';
+import { pgbouncerProfile } from '../../harness/poolers/pgbouncer/profile.ts';
+import { pgpoolProfile } from '../../harness/poolers/pgpool/profile.ts';
+
+/**
+ * Scenarios a profile documents as optional (a race in the pooler: it may or may not diverge on
+ * a given run): ok in one run and documented in the other is the same verdict on the pooler.
+ */
+const racing = new Set([pgbouncerProfile, pgpoolProfile].flatMap((p) => Object.values(p.modes).flat())
+  .filter((e) => e.optional).flatMap((e) => e.scenarios));
+const sameOnRaces = (line: string) => !(racing.has(line.split(' | ')[0]) && /: (ok -> documented|documented -> ok)$/.test(line));
 
 const gate = await dockerGate();
 const tmpOut = (tag: string) => tempDir(`pc-docker-${tag}-`);
@@ -71,7 +81,7 @@ describe('docker provider (containers on the host network)', function () {
 
     it('gives the same verdict as the local provider for every scenario, target and driver', () => {
       expect(docker.results.length).to.equal(local.results.length);
-      expect(verdictDiff(local, docker)).to.deep.equal([]);
+      expect(verdictDiff(local, docker).filter(sameOnRaces)).to.deep.equal([]);
       expect(dockerCode).to.equal(localCode);
     });
 
