@@ -19,12 +19,19 @@ export interface BackendCrash {
 
 const TERMINATED = /\((?:PID) (\d+)\) was terminated by signal (\d+)/;
 
+/**
+ * The signals a process gets for its own fault (SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE,
+ * SIGSEGV, SIGSYS). SIGKILL and SIGTERM come from outside (someone, the OOM killer): PostgreSQL
+ * restarts all the same, but the traffic did not crash it, and that is an infrastructure fault.
+ */
+const FAULT_SIGNALS = new Set([4, 5, 6, 7, 8, 11, 31]);
+
 /** The crashes a piece of the log tells of, each with the database its backend served. */
 export function crashesIn(text: string): BackendCrash[] {
   const lines = text.split('\n');
   return lines.flatMap((line, i) => {
     const m = TERMINATED.exec(line);
-    if (!m) return [];
+    if (!m || !FAULT_SIGNALS.has(Number(m[2]))) return [];
     const pid = Number(m[1]);
     // Before authentication the prefix reads [unknown]@[unknown]; a later line names the database.
     const database = lines.map((l) => (l.includes(`[${pid}] `) ? /\] \S*@(\S+) /.exec(l)?.[1] : undefined)).find((d) => d && d !== '[unknown]');

@@ -23,4 +23,9 @@ describe("PostgreSQL's log", () => {
     expect(crashesIn('2020-01-01 00:00:00 UTC [1] LOG:  server process (PID 7) was terminated by signal 6: Aborted')[0]).to.deep.include({ pid: 7, signal: 6 });
     expect(crashesIn(LOG.split('\n').slice(0, 3).join('\n'))).to.deep.equal([]);
   });
+
+  it('takes a backend killed from outside (SIGKILL, SIGTERM) for no crash: the traffic did not do it', () => {
+    expect(crashesIn('2020-01-01 00:00:00 UTC [1] LOG:  client backend (PID 7) was terminated by signal 9: Killed')).to.deep.equal([]);
+    expect(crashesIn('2020-01-01 00:00:00 UTC [1] LOG:  client backend (PID 7) was terminated by signal 15: Terminated')).to.deep.equal([]);
+  });
 });
