@@ -35,7 +35,7 @@ export async function fuzzCommand(given: Options, positionals: readonly string[]
     try { return loadProfileFile(file); } catch (e) { throw new UsageError((e as Error).message); }
   });
   // PostgreSQL against itself runs its baseline and its compared runs in two lanes.
-  const aa = o.get('targets').every((t) => t === 'direct');
+  const aa = o.has('targets') && o.get('targets').every((t) => t === 'direct');
   const chosen = chooseProvider({ options: o, profiles, runId, logDir: path.join(out, 'logs'), lanes: aa ? 2 : 1, maxConnections: DEFAULT_MAX_CONNECTIONS });
   const { usable, leftOut } = ensureDriverPrerequisites([d.id], { allowInstall: !o.get('no-install'), named: true });
   if (!usable.includes(d.id)) throw new UsageError(leftOut[0] ?? `driver ${d.id} cannot run here`);

@@ -73,7 +73,7 @@ const paths = { kind: 'paths' } as const;
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const STATIC = {
-  targets: { value: list, arg: 'LIST', commands: ['run', 'fuzz', 'doctor'], config: 'targets', section: 'run', default: ['direct', 'pgbouncer:session', 'pgbouncer:transaction', 'pgbouncer:statement', 'pgpool:cache'], commandDefaults: { fuzz: ['direct'] }, help: 'comma list of <pooler>[:<mode>]; direct (the baseline) always runs' },
+  targets: { value: list, arg: 'LIST', commands: ['run', 'fuzz', 'doctor'], config: 'targets', section: 'run', default: ['direct', 'pgbouncer:session', 'pgbouncer:transaction', 'pgbouncer:statement', 'pgpool:cache'], help: 'comma list of <pooler>[:<mode>]; direct (the baseline) always runs' },
   drivers: { value: list, arg: 'LIST', commands: ['run', 'fuzz', 'doctor'], config: 'drivers', section: 'run', default: driverIds, commandDefaults: { fuzz: ['raw'] }, help: 'comma list (poolcheck list drivers)' },
   scenarios: { value: list, arg: 'GLOBS', commands: ['run'], config: 'scenarios', section: 'run', help: "comma list of globs over scenario ids or category names, e.g. 'cancel,sequences/currval-*'; !GLOB leaves out what it matches ('cancel,!cancel/own-*'; alone: the default selection less it); cases:DIR selects every scenario of a case folder (cases:NAME by its name, cases:cases for suites/cases)" },
   cases: { value: paths, arg: 'DIR', commands: ['run', 'list', 'repro'], repeatable: true, config: 'cases', section: 'run', help: 'a folder of case files (*.yaml, and *.ts modules whose default export is a scenario or a list), loaded beside the shipped catalogue' },

@@ -8,7 +8,7 @@
 // without parameters, the unnamed statement with them. Several statements in one step go
 // through the simple protocol in both (a tagged template cannot hold them; .simple() can).
 import { ConnectionLostError, errorText, isSqlState, ServerError } from '../kernel/errors.ts';
-import { collectingStrays, StrayErrors } from '../kernel/strays.ts';
+import { collectingStrays, currentStrays, StrayErrors } from '../kernel/strays.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import postgres from 'postgres';
 import { packageVersion } from './package-version.ts';
@@ -114,15 +114,21 @@ function postgresJs(prepare: boolean): Driver {
       });
       // postgres.js logs in at its first query; a session here is logged in, as with every other
       // driver (a connect step, a refused login), so the connection is taken and given back now.
+      // A server that ends the login makes postgres.js fail a write outside any promise
+      // (CONNECTION_DESTROYED): that is the login's answer, a lost connection.
+      // The socket keeps the login's context: once it is in, its strays go on to the scenario's.
+      // A login given up on is ended here, and how its socket ends is nobody's answer.
+      let lost: ((err: unknown) => void) | undefined;
+      let givenUp = false;
+      const outer = currentStrays();
+      const strays = new (class extends StrayErrors { override add(err: unknown) { if (lost) lost(err); else if (!givenUp) outer?.add(err); } })();
+      const ended = new Promise<never>((_, reject) => { lost = (err) => reject(new ConnectionLostError(`${opts.label}: ${errorText(err)}`)); });
       try {
-        // A server that ends the login makes postgres.js fail a write outside any promise
-        // (CONNECTION_DESTROYED): that is the login's answer, a lost connection.
-        let lost: (err: unknown) => void = () => undefined;
-        const strays = new (class extends StrayErrors { override add(err: unknown) { super.add(err); lost(err); } })();
-        const ended = new Promise<never>((_, reject) => { lost = (err) => reject(new ConnectionLostError(`${opts.label}: ${errorText(err)}`)); });
-        const reserved = await collectingStrays(strays, () => withDeadline(Promise.race([sql.reserve(), ended]), opts.timeoutMs, `${opts.label}: postgres.js connect to ${c.host}:${c.port}`));
+        const reserved = await collectingStrays(strays, () => withDeadline(Promise.race([sql.reserve(), ended]), opts.timeoutMs, `${opts.label}: postgres.js connect to ${c.host}:${c.port}`))
+          .finally(() => { lost = undefined; });
         reserved.release();
       } catch (err) {
+        givenUp = true;
         if (err instanceof ConnectionLostError) { void sql.end({ timeout: 0 }).catch(() => undefined); throw err; }
         await sql.end({ timeout: 0 }).catch(() => undefined);
         const e = err as { code?: string; message: string };

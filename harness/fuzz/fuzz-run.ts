@@ -263,7 +263,11 @@ export async function executeFuzz(plan: FuzzPlan, ui: FuzzUi): Promise<{ summary
   try {
     const t0 = Date.now();
     for (const note of await chosen.prepare()) ui.note(note);
-    const [direct, ...others] = await Promise.all(chosen.targets.map(async (t) => { const st = await chosen.provider.start(t); running.push(st); return st; }));
+    // Every start settles before a failure is thrown, so a target still starting is stopped too.
+    const starts = await Promise.allSettled(chosen.targets.map(async (t) => { const st = await chosen.provider.start(t); running.push(st); return st; }));
+    const failed = starts.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [direct, ...others] = starts.map((r) => (r as PromiseFulfilledResult<StartedTarget>).value);
     await plan.driver.warmUp?.();
     for (const t of running) ui.note(`started ${t.spec.id} (PostgreSQL ${t.postgresVersion.split(' ')[0]}${t.poolerVersion ? `, ${t.spec.pooler} ${t.poolerVersion}` : ''})`);
     ui.note(`servers up in ${((Date.now() - t0) / 1000).toFixed(1)} s; fuzzing for ${plan.seconds} s`);

@@ -22,6 +22,9 @@ export function collectingStrays<T>(strays: StrayErrors, work: () => Promise<T>)
   return current.run(strays, work);
 }
 
+/** Where stray errors raised now would land: the scenario's collector, if any. */
+export const currentStrays = (): StrayErrors | undefined => current.getStore();
+
 /** Stray errors raised outside any scenario so far (the run then exits 2). */
 export const straysOutsideScenarios = (): readonly string[] => outside;
 

@@ -85,6 +85,8 @@ const LOGIN_WITHOUT_SERVER_CHECKS: ProfileEntry = {
 const LOGIN_WITHOUT_SERVER_CHECKS_PGJDBC: ProfileEntry = {
   scenarios: ['auth-transport/login-role-connection-limit', 'auth-transport/database-dropped-login-refused', 'auth-transport/database-renamed-login-to-old-name-refused'],
   drivers: ['pgjdbc', 'postgres.js', 'postgres.js:pooler-safe'],
+  // Measured on 1.18.0 only: on another release it may or may not hang, and neither is news.
+  optional: true,
   reason: 'the logins the other drivers complete (see the entry above) never complete through pgjdbc or postgres.js: pgbouncer 1.18 sends them no ReadyForQuery within the step\'s deadline while the server refuses the pool\'s new server connection (connection limit reached, database gone), where PostgreSQL refuses the login at once (seen on 1.18.0)',
   link: 'https://github.com/pgbouncer/pgbouncer/issues/423',
   source: 'observed',
