@@ -76,8 +76,8 @@ describe('libpq driver in its helper process', function () {
 
   it('reports a port nobody listens on as a plain failure, neither refused nor lost', async () => {
     const port = await serve(() => undefined);
-    servers.pop()!.close();
-    await new Promise((r) => setTimeout(r, 50));
+    const closed = servers.pop()!;
+    await new Promise<void>((r) => closed.close(() => r()));
     const err = await failureOf(connect(port));
     expect(err).to.not.be.instanceOf(LoginRefusedError);
     expect(err).to.not.be.instanceOf(ConnectionLostError);

@@ -87,8 +87,10 @@ class Session {
       const left = deadline - Date.now();
       if (left <= 0) return null;
       await new Promise((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiters.push(() => { clearTimeout(timer); resolve(); });
+        const wake = () => { clearTimeout(timer); resolve(); };
+        // At the deadline the waiter leaves the list: a wait that saw nothing leaves nothing behind.
+        const timer = setTimeout(() => { this.waiters = this.waiters.filter((w) => w !== wake); resolve(); }, left);
+        this.waiters.push(wake);
       });
     }
   }
