@@ -18,16 +18,19 @@ export default tseslint.config(
   {
     files: ['harness/**/*.ts'],
     rules: {
-      // A function longer than this is doing several things: split it.
-      'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }],
+      // A function longer than this is doing several things: split it. Counted in Prettier's
+      // lines (150 wide), which spread one call's arguments over several.
+      'max-lines-per-function': ['error', { max: 120, skipBlankLines: true, skipComments: true }],
     },
   },
   {
     // Tests read JSON reports (any) and poke at what they check.
     files: ['test/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-unsafe-assignment': 'off', '@typescript-eslint/no-unsafe-member-access': 'off',
-      '@typescript-eslint/no-unsafe-argument': 'off', '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
     },
   },
   {
@@ -49,7 +52,17 @@ export default tseslint.config(
     files: ['harness/report/html-page.js'],
     languageOptions: {
       sourceType: 'script',
-      globals: { document: 'readonly', atob: 'readonly', Blob: 'readonly', Response: 'readonly', DecompressionStream: 'readonly', location: 'readonly', history: 'readonly', URLSearchParams: 'readonly', window: 'readonly' },
+      globals: {
+        document: 'readonly',
+        atob: 'readonly',
+        Blob: 'readonly',
+        Response: 'readonly',
+        DecompressionStream: 'readonly',
+        location: 'readonly',
+        history: 'readonly',
+        URLSearchParams: 'readonly',
+        window: 'readonly',
+      },
     },
   },
 );

@@ -21,7 +21,9 @@ function files(dir: string): string[] {
 }
 
 rmSync(DIST, { recursive: true, force: true });
-execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')], {
+  stdio: 'inherit',
+});
 for (const folder of ['harness', 'suites']) {
   for (const file of files(path.join(ROOT, folder))) {
     const rel = path.relative(ROOT, file);

@@ -9,6 +9,13 @@ export function loaded(spec: ScenarioSpec): Scenario {
 }
 
 /** A scenario with sessions a and b around these steps. */
-export const withSteps = (steps: readonly StepSpec[], extra: Partial<ScenarioSpec> = {}): Scenario => loaded({
-  id: 'drivers/x', category: 'drivers', why: 'w', pool: 'single', sessions: { a: {}, b: {} }, steps, ...extra,
-});
+export const withSteps = (steps: readonly StepSpec[], extra: Partial<ScenarioSpec> = {}): Scenario =>
+  loaded({
+    id: 'drivers/x',
+    category: 'drivers',
+    why: 'w',
+    pool: 'single',
+    sessions: { a: {}, b: {} },
+    steps,
+    ...extra,
+  });

@@ -8,21 +8,30 @@ import { closest } from '../kernel/schema.ts';
 import { UsageError } from '../kernel/errors.ts';
 import { COMMANDS, defaultValue, OPTION_NAMES, OPTIONS, type Command, type OptionName, type OptionSpec, type OptionValue } from './options.ts';
 
-
 export type Value = string | readonly string[] | number | boolean;
 
 /** Option values after checking: the command line over the config file, over the option table's defaults. */
 export class Options {
-  constructor(private readonly values: ReadonlyMap<OptionName, Value>, private readonly onCommandLine: ReadonlySet<OptionName>, private readonly command?: Command) {}
+  constructor(
+    private readonly values: ReadonlyMap<OptionName, Value>,
+    private readonly onCommandLine: ReadonlySet<OptionName>,
+    private readonly command?: Command,
+  ) {}
 
   /** Given on the command line or in the config file. */
-  has(name: OptionName): boolean { return this.values.has(name); }
+  has(name: OptionName): boolean {
+    return this.values.has(name);
+  }
   /** Given on the command line. */
-  given(name: OptionName): boolean { return this.onCommandLine.has(name); }
-  givenNames(): OptionName[] { return [...this.onCommandLine]; }
+  given(name: OptionName): boolean {
+    return this.onCommandLine.has(name);
+  }
+  givenNames(): OptionName[] {
+    return [...this.onCommandLine];
+  }
   /** The value, typed by the table: what was given, else the table's default (undefined where it has none). */
   get<N extends OptionName>(name: N): OptionValue<N> {
-    return this.values.has(name) ? this.values.get(name) as OptionValue<N> : defaultValue(name, this.command);
+    return this.values.has(name) ? (this.values.get(name) as OptionValue<N>) : defaultValue(name, this.command);
   }
   /** A copy with `values` from a config file under the command line's. */
   withConfig(values: ReadonlyMap<OptionName, Value>): Options {
@@ -48,26 +57,44 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
-      args: [...argv], allowPositionals: true, strict: true,
-      options: Object.fromEntries(OPTION_NAMES.map((n) => [n, { type: OPTIONS[n].value.kind === 'flag' ? 'boolean' : 'string', multiple: true, ...(SHORT[n] ? { short: SHORT[n] } : {}) }])),
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: Object.fromEntries(
+        OPTION_NAMES.map((n) => [
+          n,
+          { type: OPTIONS[n].value.kind === 'flag' ? 'boolean' : 'string', multiple: true, ...(SHORT[n] ? { short: SHORT[n] } : {}) },
+        ]),
+      ),
     });
   } catch (err) {
     const unknown = /Unknown option '(-{1,2})([^']+)'/.exec((err as Error).message);
     if (unknown) throw new UsageError(`unknown option ${unknown[1]}${unknown[2]}${suggest(unknown[2], OPTION_NAMES)} (poolcheck --help lists them)`);
     const missing = /Option '--([\w-]+)[^']*' argument (missing|is ambiguous)/.exec((err as Error).message);
-    if (missing) throw new UsageError(`--${missing[1]} needs a value${missing[2] === 'is ambiguous' ? ` (a value starting with "-" is written --${missing[1]}=VALUE)` : ''}`);
+    if (missing)
+      throw new UsageError(
+        `--${missing[1]} needs a value${missing[2] === 'is ambiguous' ? ` (a value starting with "-" is written --${missing[1]}=VALUE)` : ''}`,
+      );
     throw new UsageError(`${(err as Error).message.split('\n')[0]} (poolcheck --help)`);
   }
   const [first, ...positionals] = parsed.positionals;
-  const command = (COMMANDS as readonly string[]).includes(first ?? '') ? first as Command : undefined;
+  const command = (COMMANDS as readonly string[]).includes(first ?? '') ? (first as Command) : undefined;
   const values = new Map<OptionName, Value>();
   for (const [name, raw] of Object.entries(parsed.values) as Array<[OptionName, Array<string | boolean>]>) {
     const spec = OPTIONS[name];
-    if (command && !spec.commands.includes(command)) throw new UsageError(`--${name} is not an option of poolcheck ${command} (it belongs to ${spec.commands.map((c) => `poolcheck ${c}`).join(', ')})`);
-    if (raw.length > 1 && !spec.repeatable && spec.value.kind !== 'flag') throw new UsageError(`--${name} is given ${raw.length} times; give it once`);
+    if (command && !spec.commands.includes(command))
+      throw new UsageError(
+        `--${name} is not an option of poolcheck ${command} (it belongs to ${spec.commands.map((c) => `poolcheck ${c}`).join(', ')})`,
+      );
+    if (raw.length > 1 && !spec.repeatable && spec.value.kind !== 'flag')
+      throw new UsageError(`--${name} is given ${raw.length} times; give it once`);
     values.set(name, readValue(`--${name}`, spec, raw, process.cwd()));
   }
-  return { command, positionals: first !== undefined && !command ? [first, ...positionals] : positionals, options: new Options(values, new Set(values.keys()), command) };
+  return {
+    command,
+    positionals: first !== undefined && !command ? [first, ...positionals] : positionals,
+    options: new Options(values, new Set(values.keys()), command),
+  };
 }
 
 /** Checks and converts one option's value (several for a repeatable option); `base` resolves paths. */
@@ -78,11 +105,14 @@ export function readValue(where: string, spec: OptionSpec, raw: readonly unknown
     return raw.at(-1) as boolean;
   }
   if (v.kind === 'list' || v.kind === 'paths') {
-    const items = raw.flatMap((x) => {
-      if (typeof x === 'string') return splitList(x);
-      if (Array.isArray(x) && x.every((y) => typeof y === 'string')) return x;
-      throw new UsageError(`${where} takes a comma list (or, in the config file, an array of strings), not ${JSON.stringify(x)}`);
-    }).map((s) => s.trim()).filter(Boolean);
+    const items = raw
+      .flatMap((x) => {
+        if (typeof x === 'string') return splitList(x);
+        if (Array.isArray(x) && x.every((y) => typeof y === 'string')) return x;
+        throw new UsageError(`${where} takes a comma list (or, in the config file, an array of strings), not ${JSON.stringify(x)}`);
+      })
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (!items.length) throw new UsageError(`${where} names nothing: give at least one value`);
     return v.kind === 'paths' ? items.map((x) => path.resolve(base, x)) : items;
   }
@@ -94,7 +124,8 @@ export function readValue(where: string, spec: OptionSpec, raw: readonly unknown
   }
   if (v.kind === 'int') {
     const n = typeof x === 'number' ? x : typeof x === 'string' && /^\s*\d+\s*$/.test(x) ? Number(x) : NaN;
-    if (!Number.isInteger(n) || n < v.min || n > v.max) throw new UsageError(`${where} takes a whole number from ${v.min} to ${v.max}, not ${JSON.stringify(x)}`);
+    if (!Number.isInteger(n) || n < v.min || n > v.max)
+      throw new UsageError(`${where} takes a whole number from ${v.min} to ${v.max}, not ${JSON.stringify(x)}`);
     return n;
   }
   if (typeof x !== 'string' || !x.trim()) throw new UsageError(`${where} takes ${spec.arg ?? 'a value'}, not ${JSON.stringify(x)}`);

@@ -11,7 +11,8 @@ import { UsageError } from '../kernel/errors.ts';
 export async function loadCatalogFor(o: Options): Promise<Catalog> {
   const folders = o.get('cases') ?? [];
   for (const folder of folders) {
-    if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`--cases ${path.relative(process.cwd(), folder) || folder}: no such folder`);
+    if (!existsSync(folder) || !statSync(folder).isDirectory())
+      throw new UsageError(`--cases ${path.relative(process.cwd(), folder) || folder}: no such folder`);
   }
   const catalog = await loadCatalog(undefined, folders, { strict: o.get('strict') });
   const problem = caseSelectorProblem(catalog, o.get('scenarios')?.join(','));

@@ -13,7 +13,13 @@ import { UsageError } from '../kernel/errors.ts';
 import { OPTION_NAMES, OPTIONS, type OptionName } from './options.ts';
 
 /** Looked for in the working directory, in this order; two of them at once is a mistake. */
-export const CONFIG_FILES = ['poolcheck.config.json', 'poolcheck.config.ts', 'poolcheck.config.mts', 'poolcheck.config.js', 'poolcheck.config.mjs'] as const;
+export const CONFIG_FILES = [
+  'poolcheck.config.json',
+  'poolcheck.config.ts',
+  'poolcheck.config.mts',
+  'poolcheck.config.js',
+  'poolcheck.config.mjs',
+] as const;
 
 /** The config key of each option that has one, e.g. "targets", "poolers.pgbouncer". */
 const KEYED = new Map(OPTION_NAMES.flatMap((n) => (OPTIONS[n].config ? [[OPTIONS[n].config, n] as const] : [])));
@@ -37,11 +43,14 @@ async function readConfig(file: string): Promise<unknown> {
       throw new UsageError(`${file}: not valid JSON: ${(e as Error).message}`);
     }
   }
-  if (!/\.([cm]?ts|[cm]?js)$/i.test(file)) throw new UsageError(`${file}: a config file is .json, or a module (.ts, .mts, .js, .mjs) whose default export is the config`);
+  if (!/\.([cm]?ts|[cm]?js)$/i.test(file))
+    throw new UsageError(`${file}: a config file is .json, or a module (.ts, .mts, .js, .mjs) whose default export is the config`);
   let mod: { default?: unknown };
   try {
     const url = pathToFileURL(file).href;
-    mod = (/\.[cm]?ts$/i.test(file) ? await (await import('tsx/esm/api')).tsImport(url, import.meta.url) : await import(url)) as { default?: unknown };
+    mod = (/\.[cm]?ts$/i.test(file) ? await (await import('tsx/esm/api')).tsImport(url, import.meta.url) : await import(url)) as {
+      default?: unknown;
+    };
   } catch (e) {
     throw new UsageError(`${file}: cannot load the module: ${(e as Error).message.split('\n')[0]}`);
   }
@@ -75,6 +84,7 @@ export async function loadConfig(explicit: string | undefined): Promise<Map<Opti
 
 function set(out: Map<OptionName, Value>, file: string, key: string, value: unknown): void {
   const name = KEYED.get(key);
-  if (!name) throw new UsageError(`${file}: unknown key "${key}"; known: ${[...KEYED.keys()].filter((k) => k.startsWith(key.split('.')[0])).join(', ')}`);
+  if (!name)
+    throw new UsageError(`${file}: unknown key "${key}"; known: ${[...KEYED.keys()].filter((k) => k.startsWith(key.split('.')[0])).join(', ')}`);
   out.set(name, readValue(`${file}: "${key}"`, OPTIONS[name], [value], path.dirname(file)));
 }

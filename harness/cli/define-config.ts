@@ -10,7 +10,11 @@ import type { StaticOptions, ValueKind, ValueOf } from './options.ts';
 type ConfigValue<K extends ValueKind> = K extends { readonly kind: 'list' | 'paths' } ? string | readonly string[] : ValueOf<K>;
 
 /** The config key of an option (undefined for none), when it is a top-level key. */
-type TopKey<N extends keyof StaticOptions> = StaticOptions[N] extends { readonly config: infer C extends string } ? (C extends `${string}.${string}` ? never : C) : never;
+type TopKey<N extends keyof StaticOptions> = StaticOptions[N] extends { readonly config: infer C extends string }
+  ? C extends `${string}.${string}`
+    ? never
+    : C
+  : never;
 
 export type PoolcheckConfig = {
   readonly [N in keyof StaticOptions as TopKey<N>]?: ConfigValue<StaticOptions[N]['value']>;

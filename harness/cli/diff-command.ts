@@ -9,7 +9,11 @@ import { UsageError } from '../kernel/errors.ts';
 export async function diffCommand(positionals: readonly string[]): Promise<number> {
   if (positionals.length !== 2) throw new UsageError('poolcheck diff OLD NEW: two out folders of poolcheck run, or two results.json files');
   const read = (where: string) => {
-    try { return readResultsFile(where); } catch (e) { throw new UsageError((e as Error).message); }
+    try {
+      return readResultsFile(where);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
   };
   const d = diffRuns(read(positionals[0]), read(positionals[1]));
   process.stdout.write(diffMarkdown(d));

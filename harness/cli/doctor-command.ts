@@ -24,12 +24,17 @@ interface Check {
 }
 
 const quietly = (f: () => string): string | Error => {
-  try { return f(); } catch (e) { return e as Error; }
+  try {
+    return f();
+  } catch (e) {
+    return e as Error;
+  }
 };
 
 function binaryCheck(what: string, aptPackage: string, locate: () => string): Check {
   const found = quietly(locate);
-  if (found instanceof Error) return { what, missing: found.message.split('\n')[0], ...(found instanceof MissingBinaryError ? { packages: [aptPackage] } : {}) };
+  if (found instanceof Error)
+    return { what, missing: found.message.split('\n')[0], ...(found instanceof MissingBinaryError ? { packages: [aptPackage] } : {}) };
   const version = quietly(() => versionLine(found));
   return { what, found: `${found} (${version instanceof Error ? 'no --version' : version})` };
 }
@@ -37,10 +42,16 @@ function binaryCheck(what: string, aptPackage: string, locate: () => string): Ch
 /** As root the servers run as postgres, which Debian's postgresql-15 package creates. */
 function serverUserCheck(): Check | undefined {
   if (process.getuid?.() !== 0) return undefined;
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('postgres:'));
   return line
     ? { what: 'server user', found: `postgres (uid ${line.split(':')[2]}): poolcheck runs as root, so the servers run as postgres` }
-    : { what: 'server user', missing: 'no postgres user to run the servers as: Debian\'s postgresql-15 creates it (a run as root installs it)', packages: ['postgresql-15'] };
+    : {
+        what: 'server user',
+        missing: "no postgres user to run the servers as: Debian's postgresql-15 creates it (a run as root installs it)",
+        packages: ['postgresql-15'],
+      };
 }
 
 function targetChecks(o: Options): Check[] {
@@ -50,7 +61,18 @@ function targetChecks(o: Options): Check[] {
   for (const id of [...new Set(specs.flatMap((s) => (s.pooler && poolerIds.includes(s.pooler as PoolerId) ? [s.pooler as PoolerId] : [])))]) {
     const a = poolerAdapter(id);
     const explicit = o.get(`${id}-bin`);
-    checks.push(binaryCheck(id, a.binary.aptPackage, () => findBinary({ program: a.binary.program, aptPackage: a.binary.aptPackage, flag: `--${id}-bin PATH`, explicit, candidates: () => [...a.binary.candidates], allowInstall: false })));
+    checks.push(
+      binaryCheck(id, a.binary.aptPackage, () =>
+        findBinary({
+          program: a.binary.program,
+          aptPackage: a.binary.aptPackage,
+          flag: `--${id}-bin PATH`,
+          explicit,
+          candidates: () => [...a.binary.candidates],
+          allowInstall: false,
+        }),
+      ),
+    );
   }
   const user = serverUserCheck();
   return user ? [...checks, user] : checks;
@@ -59,12 +81,18 @@ function targetChecks(o: Options): Check[] {
 function driverChecks(o: Options): Check[] {
   const ids = o.get('drivers');
   for (const id of ids) {
-    try { driver(id); } catch (e) { throw new UsageError((e as Error).message); }
+    try {
+      driver(id);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
   }
   return [...new Set(ids.map((id) => id.split(':')[0]))].map((id): Check => {
     const p = prerequisiteOf(id);
-    if (!p) return { what: `driver ${id}`, found: 'needs nothing beyond npm\'s packages' };
-    return p.present() ? { what: `driver ${id}`, found: p.packages.length ? `has ${p.packages.join(', ')}` : 'built' } : { what: `driver ${id}`, missing: installAdvice([p]), packages: p.packages };
+    if (!p) return { what: `driver ${id}`, found: "needs nothing beyond npm's packages" };
+    return p.present()
+      ? { what: `driver ${id}`, found: p.packages.length ? `has ${p.packages.join(', ')}` : 'built' }
+      : { what: `driver ${id}`, missing: installAdvice([p]), packages: p.packages };
   });
 }
 
@@ -76,7 +104,8 @@ export async function doctorCommand(given: Options, positionals: readonly string
   for (const c of checks) process.stdout.write(`${c.missing ? 'MISSING' : 'ok     '}  ${c.what.padEnd(width)}${c.missing ?? c.found}\n`);
   const missing = checks.filter((c) => c.missing);
   const packages = [...new Set(missing.flatMap((c) => c.packages ?? []))];
-  if (packages.length) process.stdout.write(`\nto install the Debian packages missing (as root): apt-get install -y --no-install-recommends ${packages.join(' ')}\n`);
+  if (packages.length)
+    process.stdout.write(`\nto install the Debian packages missing (as root): apt-get install -y --no-install-recommends ${packages.join(' ')}\n`);
   if (!missing.length) process.stdout.write('\nall that these targets and drivers need is here\n');
   return missing.length ? 1 : 0;
 }

@@ -16,10 +16,18 @@ export function githubMode(report: RunReport, strict: boolean, env: NodeJS.Proce
   if (!stepSummary) return;
   if (report.run.shard) {
     const c = countByVerdict(report.results);
-    appendFileSync(stepSummary, `poolcheck shard ${report.run.shard.index}/${report.run.shard.count}: ${report.results.length} results, ${c.regression + c.changed} regression or changed, ${c.error} error; the annotations and the summary come from poolcheck merge.\n`);
+    appendFileSync(
+      stepSummary,
+      `poolcheck shard ${report.run.shard.index}/${report.run.shard.count}: ${report.results.length} results, ${c.regression + c.changed} regression or changed, ${c.error} error; the annotations and the summary come from poolcheck merge.\n`,
+    );
     return;
   }
   // Scenario sources: poolcheck's own are relative to the catalogue's parent (dist/ in the package), a user's case to where poolcheck ran.
-  for (const line of githubAnnotations(report, { root: path.dirname(SUITES_DIR), cwd: process.cwd(), workspace: env.GITHUB_WORKSPACE ?? process.cwd() }, strict)) process.stdout.write(`${line}\n`);
+  for (const line of githubAnnotations(
+    report,
+    { root: path.dirname(SUITES_DIR), cwd: process.cwd(), workspace: env.GITHUB_WORKSPACE ?? process.cwd() },
+    strict,
+  ))
+    process.stdout.write(`${line}\n`);
   appendFileSync(stepSummary, githubSummaryMarkdown(report, strict));
 }

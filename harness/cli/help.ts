@@ -18,23 +18,39 @@ const SECTIONS: ReadonlyArray<[OptionSpec['section'], string]> = [
 /** Each command's usage line and what it does. */
 const USAGE: Readonly<Record<Command, readonly [string, string]>> = {
   run: ['poolcheck run  [options]', 'certify targets (default provider: local)'],
-  fuzz: ['poolcheck fuzz --targets LIST [--seconds N] [--seed S] [--out DIR]', 'random multi-session programs run on PostgreSQL and the targets; each new divergence signature and each documented class met, shrunk to a case file (DIR/cases/, DIR/fuzz.json)'],
-  list: ['poolcheck list targets|drivers|scenarios|coverage', 'what poolcheck knows: targets and their pools, drivers and what they can do, the scenarios, the anchor suites\' coverage'],
+  fuzz: [
+    'poolcheck fuzz --targets LIST [--seconds N] [--seed S] [--out DIR]',
+    'random multi-session programs run on PostgreSQL and the targets; each new divergence signature and each documented class met, shrunk to a case file (DIR/cases/, DIR/fuzz.json)',
+  ],
+  list: [
+    'poolcheck list targets|drivers|scenarios|coverage',
+    "what poolcheck knows: targets and their pools, drivers and what they can do, the scenarios, the anchor suites' coverage",
+  ],
   images: ['poolcheck images bootstrap | build [COMPONENT...] | list', 'the images --provider docker runs'],
-  merge: ['poolcheck merge OUT DIR...', 'the reports of a whole run from its shards\' out folders (--shard i/n)'],
+  merge: ['poolcheck merge OUT DIR...', "the reports of a whole run from its shards' out folders (--shard i/n)"],
   diff: ['poolcheck diff OLD NEW', 'what changed between two runs (out folders or results.json files), per target'],
-  repro: ['poolcheck repro --from OUT --result SCENARIO@TARGET/DRIVER --to DIR', 'one divergence of a run as a case file, pgproto data files, a Node script and REPORT.md, ready for an upstream issue'],
-  doctor: ['poolcheck doctor [--targets LIST] [--drivers LIST]', 'what this machine has and lacks for those targets and drivers, and the command that installs each missing piece (installs nothing)'],
+  repro: [
+    'poolcheck repro --from OUT --result SCENARIO@TARGET/DRIVER --to DIR',
+    'one divergence of a run as a case file, pgproto data files, a Node script and REPORT.md, ready for an upstream issue',
+  ],
+  doctor: [
+    'poolcheck doctor [--targets LIST] [--drivers LIST]',
+    'what this machine has and lacks for those targets and drivers, and the command that installs each missing piece (installs nothing)',
+  ],
 };
 
-const IMAGES = ['images:', '  bootstrap     make debian:bookworm-slim locally (debootstrap + docker import) where no registry is reachable',
-  '  build         build poolcheck\'s images from docker/ (docker build --network host)', '  list          the images poolcheck runs, and the version each reports'];
+const IMAGES = [
+  'images:',
+  '  bootstrap     make debian:bookworm-slim locally (debootstrap + docker import) where no registry is reachable',
+  "  build         build poolcheck's images from docker/ (docker build --network host)",
+  '  list          the images poolcheck runs, and the version each reports',
+];
 
 /** What each command's exit code means (run and merge: the same verdicts). */
 const EXIT: Readonly<Record<Command, string>> = {
   run: '0 no regression, no changed divergence and no error; 1 a regression or a changed divergence (with --strict also an improved or flaky result); 2 an error result, a harness error or bad usage',
   fuzz: '0 no divergence but documented ones; 1 a new divergence signature (its case is in DIR/cases/); 2 a harness error or bad usage',
-  merge: '0, 1 and 2 as poolcheck run\'s, for the merged run',
+  merge: "0, 1 and 2 as poolcheck run's, for the merged run",
   diff: '0 nothing new; 1 something new (a result that passed now diverges or fails); 2 bad usage or an unreadable file',
   list: '0 listed; 2 when a scenario or case file is invalid (list scenarios) or bad usage',
   images: '0 done; 2 when an image cannot be made, or bad usage',
@@ -44,7 +60,7 @@ const EXIT: Readonly<Record<Command, string>> = {
 
 /** The option's default as the help prints it: the table's value (a list as its comma list), or what leaving it out means. */
 export function defaultText(name: OptionName, command?: Command): string | undefined {
-  const value = OPTIONS[name].value.kind === 'flag' ? undefined : defaultValue(name, command) as string | number | readonly string[] | undefined;
+  const value = OPTIONS[name].value.kind === 'flag' ? undefined : (defaultValue(name, command) as string | number | readonly string[] | undefined);
   if (value === undefined) return OPTIONS[name].unset;
   return Array.isArray(value) ? value.join(',') : String(value);
 }
@@ -60,7 +76,9 @@ function optionLines(command: Command | undefined): string[] {
       const o = OPTIONS[name];
       const head = `  --${name}${o.arg ? ` ${o.arg}` : ''}${name === 'help' ? ', -h' : ''}`;
       const def = defaultText(name, command);
-      const extra = [def !== undefined ? `default: ${def}` : '', o.repeatable ? 'repeatable' : '', o.config ? `config: ${o.config}` : ''].filter(Boolean).join('; ');
+      const extra = [def !== undefined ? `default: ${def}` : '', o.repeatable ? 'repeatable' : '', o.config ? `config: ${o.config}` : '']
+        .filter(Boolean)
+        .join('; ');
       out.push(head.length < 30 ? `${head.padEnd(30)}${o.help}` : `${head}\n${''.padEnd(30)}${o.help}`);
       if (extra) out.push(`${''.padEnd(30)}(${extra})`);
     }
@@ -72,17 +90,29 @@ function optionLines(command: Command | undefined): string[] {
 export function helpText(version: string, command?: Command): string {
   if (command) {
     const [usage, what] = USAGE[command];
-    return [`${usage}`, `  ${what}`, ...optionLines(command), ...(command === 'images' ? ['', ...IMAGES] : []), '', `exit codes: ${EXIT[command]}`, ''].join('\n');
+    return [
+      `${usage}`,
+      `  ${what}`,
+      ...optionLines(command),
+      ...(command === 'images' ? ['', ...IMAGES] : []),
+      '',
+      `exit codes: ${EXIT[command]}`,
+      '',
+    ].join('\n');
   }
   return [
     `poolcheck ${version}: does a PostgreSQL connection pooler behave like PostgreSQL?`,
     '',
     'usage:',
     ...COMMANDS.flatMap((c) => [`  ${USAGE[c][0]}`, `      ${USAGE[c][1]}`]),
-    '  poolcheck help COMMAND, poolcheck COMMAND --help', '      one command\'s options and exit codes',
+    '  poolcheck help COMMAND, poolcheck COMMAND --help',
+    "      one command's options and exit codes",
     ...optionLines(undefined),
-    '', ...IMAGES,
-    '', 'exit codes (run, merge): 0 no regression and no error; 1 a regression or a changed divergence (with --strict also an improved or flaky result); 2 an error result, a harness error or bad usage',
-    'diff: 1 when something is new; doctor: 1 when something is missing (poolcheck help COMMAND)', '',
+    '',
+    ...IMAGES,
+    '',
+    'exit codes (run, merge): 0 no regression and no error; 1 a regression or a changed divergence (with --strict also an improved or flaky result); 2 an error result, a harness error or bad usage',
+    'diff: 1 when something is new; doctor: 1 when something is missing (poolcheck help COMMAND)',
+    '',
   ].join('\n');
 }

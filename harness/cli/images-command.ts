@@ -9,7 +9,16 @@ import path from 'node:path';
 import { aptInstall } from '../kernel/apt.ts';
 import { poolerAdapter } from '../poolers/registry.ts';
 import { pingEngine } from '../targets/providers/docker-engine.ts';
-import { builtImageTag, builtIn, DOCKER_DIR, imageComponents, imageFolder, imageVersionLine, SUITES, type Suite } from '../targets/providers/docker-images.ts';
+import {
+  builtImageTag,
+  builtIn,
+  DOCKER_DIR,
+  imageComponents,
+  imageFolder,
+  imageVersionLine,
+  SUITES,
+  type Suite,
+} from '../targets/providers/docker-images.ts';
 import { type Options } from './args.ts';
 import { UsageError } from '../kernel/errors.ts';
 
@@ -55,13 +64,20 @@ function buildOne(component: string, suite: Suite, dir: string, logFile: string)
   const log = createWriteStream(logFile);
   // The legacy builder: engines without buildx (Debian's docker.io) build the same Dockerfile.
   const child = spawn('docker', ['build', '--network', 'host', '--build-arg', `SUITE=${suite}`, '--tag', builtImageTag(component, suite), dir], {
-    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DOCKER_BUILDKIT: process.env.DOCKER_BUILDKIT ?? '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, DOCKER_BUILDKIT: process.env.DOCKER_BUILDKIT ?? '0' },
   });
   child.stdout.pipe(log, { end: false });
   child.stderr.pipe(log, { end: false });
   return new Promise((resolve) => {
-    child.on('error', () => { log.end(); resolve({ ok: false, ms: Date.now() - t0 }); });
-    child.on('exit', (code) => { log.end(); resolve({ ok: code === 0, ms: Date.now() - t0 }); });
+    child.on('error', () => {
+      log.end();
+      resolve({ ok: false, ms: Date.now() - t0 });
+    });
+    child.on('exit', (code) => {
+      log.end();
+      resolve({ ok: code === 0, ms: Date.now() - t0 });
+    });
   });
 }
 
@@ -76,40 +92,52 @@ async function build(suite: Suite, only: readonly string[]): Promise<number> {
       return false;
     }
     if (!builtIn(c, suite)) {
-      if (only.includes(c)) throw new UsageError(`Debian ${suite} has no ${c} package: build it with --suite ${SUITES.filter((x) => builtIn(c, x)).join(' or ')}`);
+      if (only.includes(c))
+        throw new UsageError(`Debian ${suite} has no ${c} package: build it with --suite ${SUITES.filter((x) => builtIn(c, x)).join(' or ')}`);
       return false;
     }
     return true;
   });
   if (!imagePresent(baseImage(suite))) {
-    throw new Error(`${baseImage(suite)} is not in the Docker engine: run \`poolcheck images bootstrap --suite ${suite}\` first (it makes it with debootstrap where no registry can be reached)`);
+    throw new Error(
+      `${baseImage(suite)} is not in the Docker engine: run \`poolcheck images bootstrap --suite ${suite}\` first (it makes it with debootstrap where no registry can be reached)`,
+    );
   }
   const logs = mkdtempSync(path.join(os.tmpdir(), 'poolcheck-build-'));
   const t0 = Date.now();
   process.stderr.write(`poolcheck: building ${components.map((c) => builtImageTag(c, suite)).join(', ')} (logs in ${logs})\n`);
-  const results = await Promise.all(components.map(async (c) => {
-    const logFile = path.join(logs, `${c}.log`);
-    const r = await buildOne(c, suite, imageFolder(c)!, logFile);
-    const tag = builtImageTag(c, suite);
-    if (!r.ok) {
-      const tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-15).join('\n');
-      process.stderr.write(`poolcheck: building ${tag} FAILED after ${(r.ms / 1000).toFixed(1)} s; the end of ${logFile}:\n${tail}\n`);
-      return false;
-    }
-    process.stdout.write(`${tag}: ${await imageVersionLine(tag, programOf(c))} (built in ${(r.ms / 1000).toFixed(1)} s)\n`);
-    return true;
-  }));
+  const results = await Promise.all(
+    components.map(async (c) => {
+      const logFile = path.join(logs, `${c}.log`);
+      const r = await buildOne(c, suite, imageFolder(c)!, logFile);
+      const tag = builtImageTag(c, suite);
+      if (!r.ok) {
+        const tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-15).join('\n');
+        process.stderr.write(`poolcheck: building ${tag} FAILED after ${(r.ms / 1000).toFixed(1)} s; the end of ${logFile}:\n${tail}\n`);
+        return false;
+      }
+      process.stdout.write(`${tag}: ${await imageVersionLine(tag, programOf(c))} (built in ${(r.ms / 1000).toFixed(1)} s)\n`);
+      return true;
+    }),
+  );
   process.stderr.write(`poolcheck: images build --suite ${suite} took ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
   return results.every(Boolean) ? 0 : 2;
 }
 
 async function list(suite: Suite): Promise<number> {
   await needDocker();
-  process.stdout.write(`${baseImage(suite)}: ${imagePresent(baseImage(suite)) ? 'present' : `missing (poolcheck images bootstrap --suite ${suite})`}\n`);
+  process.stdout.write(
+    `${baseImage(suite)}: ${imagePresent(baseImage(suite)) ? 'present' : `missing (poolcheck images bootstrap --suite ${suite})`}\n`,
+  );
   for (const c of imageComponents()) {
     const tag = builtImageTag(c, suite);
-    const state = !imageFolder(c) ? 'no docker/ folder' : !builtIn(c, suite) ? `not packaged in Debian ${suite}`
-      : imagePresent(tag) ? await imageVersionLine(tag, programOf(c)) : `not built (poolcheck images build --suite ${suite})`;
+    const state = !imageFolder(c)
+      ? 'no docker/ folder'
+      : !builtIn(c, suite)
+        ? `not packaged in Debian ${suite}`
+        : imagePresent(tag)
+          ? await imageVersionLine(tag, programOf(c))
+          : `not built (poolcheck images build --suite ${suite})`;
     process.stdout.write(`${tag}: ${state}\n`);
   }
   return 0;

@@ -33,10 +33,17 @@ export async function main(argv: string[]): Promise<number> {
   catchStrayErrors(say);
   try {
     const { command, positionals, options } = parseCommandLine(argv);
-    if (options.get('version') || positionals[0] === 'version') { process.stdout.write(`${POOLCHECK_VERSION}\n`); return 0; }
-    if (options.get('help')) { process.stdout.write(HELP(command)); return 0; }
+    if (options.get('version') || positionals[0] === 'version') {
+      process.stdout.write(`${POOLCHECK_VERSION}\n`);
+      return 0;
+    }
+    if (options.get('help')) {
+      process.stdout.write(HELP(command));
+      return 0;
+    }
     if (!command && positionals[0] === 'help') {
-      if (positionals[1] !== undefined && !isCommand(positionals[1])) throw new UsageError(`no command "${positionals[1]}"; commands: ${COMMANDS.join(', ')}`);
+      if (positionals[1] !== undefined && !isCommand(positionals[1]))
+        throw new UsageError(`no command "${positionals[1]}"; commands: ${COMMANDS.join(', ')}`);
       process.stdout.write(HELP(positionals[1]));
       return 0;
     }
@@ -55,8 +62,13 @@ export async function main(argv: string[]): Promise<number> {
     return await imagesCommand(positionals[0], positionals.slice(1), options);
   } catch (err) {
     // One line for the user; the stack only when asked for (POOLCHECK_DEBUG=1) or for a fault of ours.
-    const known = err instanceof UsageError || err instanceof MissingBinaryError || err instanceof BinaryAccessError || err instanceof ModuleLoadTimeout || !process.env.POOLCHECK_DEBUG;
-    say(known ? (err as Error).message.split('\n')[0] : (err as Error).stack ?? String(err));
+    const known =
+      err instanceof UsageError ||
+      err instanceof MissingBinaryError ||
+      err instanceof BinaryAccessError ||
+      err instanceof ModuleLoadTimeout ||
+      !process.env.POOLCHECK_DEBUG;
+    say(known ? (err as Error).message.split('\n')[0] : ((err as Error).stack ?? String(err)));
     // A module that never finished loading still runs in this process (a timer, a socket it
     // opened), which would keep poolcheck alive after its last word: only exiting stops it.
     if (err instanceof ModuleLoadTimeout) process.exit(2);

@@ -19,7 +19,11 @@ import { githubMode } from './github-mode.ts';
 import { printSummary } from './summary-line.ts';
 
 const usage = <T>(f: () => T): T => {
-  try { return f(); } catch (e) { throw new UsageError((e as Error).message); }
+  try {
+    return f();
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 };
 
 /**
@@ -37,16 +41,30 @@ function filesUnder(dir: string, base: string): string[] {
 
 export async function mergeCommand(positionals: readonly string[], options: Options): Promise<number> {
   const [outArg, ...dirArgs] = positionals;
-  if (!outArg || !dirArgs.length) throw new UsageError('poolcheck merge OUT DIR...: the folder to write, then the out folders of the shards (poolcheck run --shard i/n --out DIR)');
+  if (!outArg || !dirArgs.length)
+    throw new UsageError('poolcheck merge OUT DIR...: the folder to write, then the out folders of the shards (poolcheck run --shard i/n --out DIR)');
   const out = path.resolve(outArg);
   const dirs = dirArgs.map((d) => path.resolve(d));
-  if (dirs.includes(out)) throw new UsageError(`poolcheck merge writes ${out}, which is also one of the shards: write the merged reports to a folder of their own`);
+  if (dirs.includes(out))
+    throw new UsageError(`poolcheck merge writes ${out}, which is also one of the shards: write the merged reports to a folder of their own`);
   const shards: MergeInput[] = usage(() => dirs.map((dir) => ({ dir, manifest: readShardManifest(dir) })));
   const merged = usage(() => mergeShards(shards));
   const baseline = options.get('baseline');
-  const report: RunReport = baseline ? { ...merged.report, diff: diffRuns(usage(() => readResultsFile(baseline)), reportSide(merged.report)) } : merged.report;
+  const report: RunReport = baseline
+    ? {
+        ...merged.report,
+        diff: diffRuns(
+          usage(() => readResultsFile(baseline)),
+          reportSide(merged.report),
+        ),
+      }
+    : merged.report;
   // The shards' transcripts were redacted when they were written.
-  const transcripts = new Map(dirs.flatMap((dir) => filesUnder(path.join(dir, 'transcripts'), dir).map((rel): [string, string] => [rel, readFileSync(path.join(dir, rel), 'utf8')])));
+  const transcripts = new Map(
+    dirs.flatMap((dir) =>
+      filesUnder(path.join(dir, 'transcripts'), dir).map((rel): [string, string] => [rel, readFileSync(path.join(dir, rel), 'utf8')]),
+    ),
+  );
   const folder = usage(() => OutFolder.open(out, randomBytes(3).toString('hex'), (line) => process.stderr.write(`poolcheck: ${line}\n`)));
   try {
     for (const s of shards) {
@@ -58,7 +76,14 @@ export async function mergeCommand(positionals: readonly string[], options: Opti
       }
     }
     folder.publish((dir) => {
-      writeReport(dir, report, transcripts, NO_REDACTION, { features: merged.features, published: (t) => merged.published[t] }, options.get('strict'));
+      writeReport(
+        dir,
+        report,
+        transcripts,
+        NO_REDACTION,
+        { features: merged.features, published: (t) => merged.published[t] },
+        options.get('strict'),
+      );
       if (report.diff) writeFileSync(path.join(dir, 'diff.md'), diffMarkdown(report.diff));
     });
     folder.close();

@@ -23,7 +23,10 @@ let watching = false;
 export function watchOutputStreams(): void {
   if (watching) return;
   watching = true;
-  for (const [name, stream] of [['stdout', process.stdout], ['stderr', process.stderr]] as const) {
+  for (const [name, stream] of [
+    ['stdout', process.stdout],
+    ['stderr', process.stderr],
+  ] as const) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
       if (closed.has(name)) return;
       const c: ClosedOutput = { stream: name, code: e.code ?? 'EIO', message: e.message };
@@ -40,5 +43,7 @@ export function onOutputClosed(hook: (c: ClosedOutput) => void): () => void {
   hooks.add(hook);
   const already = [...closed.values()][0];
   if (already) hook(already);
-  return () => { hooks.delete(hook); };
+  return () => {
+    hooks.delete(hook);
+  };
 }

@@ -8,10 +8,15 @@ export function consoleProgress(quiet: boolean, text: (s: string) => string = (s
   const tty = process.stderr.isTTY;
   const started = Date.now();
   let lastDecile = -1;
-  const say = (s: string) => { if (!quiet) process.stderr.write((tty ? '\r\x1b[2K' : '') + s + '\n'); };
+  const say = (s: string) => {
+    if (!quiet) process.stderr.write((tty ? '\r\x1b[2K' : '') + s + '\n');
+  };
   return {
     targetStarting: (id) => say(`starting ${id}...`),
-    targetStarted: (t, ms) => say(`started ${t.spec.id} in ${ms} ms (PostgreSQL ${t.postgresVersion.split(' ')[0]}${t.poolerVersion ? `, ${t.spec.pooler} ${t.poolerVersion}` : ''})`),
+    targetStarted: (t, ms) =>
+      say(
+        `started ${t.spec.id} in ${ms} ms (PostgreSQL ${t.postgresVersion.split(' ')[0]}${t.poolerVersion ? `, ${t.spec.pooler} ${t.poolerVersion}` : ''})`,
+      ),
     targetFailed: (id, message) => say(`FAILED to start ${id}: ${text(message)}`),
     targetDone: (id, results, ms) => say(`finished ${id}: ${results} results at ${(ms / 1000).toFixed(1)}s`),
     result(r, done, total) {
@@ -20,7 +25,10 @@ export function consoleProgress(quiet: boolean, text: (s: string) => string = (s
       const pct = Math.floor((done / total) * 100);
       const line = `[${String(done).padStart(String(total).length)}/${total}] ${pct}% ${((Date.now() - started) / 1000).toFixed(1)}s ${r.target} ${r.driver} ${r.scenario}`;
       if (tty) process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns || 120) - 1)}`);
-      else if (Math.floor(pct / 10) !== lastDecile || done === total) { lastDecile = Math.floor(pct / 10); process.stderr.write(line + '\n'); }
+      else if (Math.floor(pct / 10) !== lastDecile || done === total) {
+        lastDecile = Math.floor(pct / 10);
+        process.stderr.write(line + '\n');
+      }
       if (tty && done === total) process.stderr.write('\n');
     },
   };

@@ -15,7 +15,8 @@ export async function reproCommand(positionals: readonly string[], given: Option
   if (positionals.length) throw new UsageError(`poolcheck repro takes options only, not "${positionals[0]}": ${USAGE}`);
   const o = given.withConfig(await loadConfig(given.get('config')));
   const [from, result, to] = [o.get('from'), o.get('result'), o.get('to')];
-  if (!from || !result || !to) throw new UsageError(`${USAGE} (missing: ${[!from && '--from', !result && '--result', !to && '--to'].filter(Boolean).join(', ')})`);
+  if (!from || !result || !to)
+    throw new UsageError(`${USAGE} (missing: ${[!from && '--from', !result && '--result', !to && '--to'].filter(Boolean).join(', ')})`);
   // The folder as the user would type it, for the commands written into the files.
   const relative = path.relative(process.cwd(), to);
   const toShown = relative && !relative.startsWith('..') ? relative : to;

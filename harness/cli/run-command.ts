@@ -43,7 +43,11 @@ function stdoutIsStderr(): boolean {
 }
 
 const usage = <T>(f: () => T): T => {
-  try { return f(); } catch (e) { throw new UsageError((e as Error).message); }
+  try {
+    return f();
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 };
 
 async function planRun(given: Options, positionals: readonly string[]): Promise<RunPlan> {
@@ -51,7 +55,11 @@ async function planRun(given: Options, positionals: readonly string[]): Promise<
   const o = given.withConfig(await loadConfig(given.get('config')));
   const runId = randomBytes(3).toString('hex');
   const asked = o.get('drivers').map((d) => {
-    try { return driver(d); } catch (e) { throw new UsageError((e as Error).message); }
+    try {
+      return driver(d);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
   });
   const catalog = await loadCatalogFor(o);
   const globs = o.get('scenarios')?.join(',');
@@ -61,7 +69,11 @@ async function planRun(given: Options, positionals: readonly string[]): Promise<
   const out = path.resolve(o.get('out'));
   const lanes = o.get('lanes');
   const profiles = (o.get('profile') ?? []).map((file) => {
-    try { return loadProfileFile(file); } catch (e) { throw new UsageError((e as Error).message); }
+    try {
+      return loadProfileFile(file);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
   });
   const maxConnections = backendsNeeded(scenarios, o.get('stress-clients'), DEFAULT_MAX_CONNECTIONS, o.get('stress-roles'));
   const chosen = chooseProvider({ options: o, profiles, runId, logDir: path.join(stagingFolder(out, runId), 'logs'), lanes, maxConnections });
@@ -70,13 +82,35 @@ async function planRun(given: Options, positionals: readonly string[]): Promise<
   const baselineFile = o.get('baseline');
   const baseline = baselineFile ? usage(() => readResultsFile(baselineFile)) : undefined;
   // Last: it may install packages, which only a run that holds together should do.
-  const { usable, leftOut } = ensureDriverPrerequisites(asked.map((d) => d.id), { allowInstall: !o.get('no-install'), named: o.has('drivers') });
+  const { usable, leftOut } = ensureDriverPrerequisites(
+    asked.map((d) => d.id),
+    { allowInstall: !o.get('no-install'), named: o.has('drivers') },
+  );
   const drivers = asked.filter((d) => usable.includes(d.id));
   if (chosen.provider.id === 'local') ensureServerUser(!o.get('no-install'));
   return {
-    runId, drivers, features: catalog.features, warnings: [...catalog.warnings, ...leftOut.map((w) => `poolcheck: warning: ${w}`)], reportWarnings: leftOut, scenarios, broken, out, chosen, profiles, stepTimeoutMs: o.get('step-timeout'), stressClients: o.get('stress-clients'), stressRoles: o.get('stress-roles'), quiet: o.get('quiet'), lanes,
+    runId,
+    drivers,
+    features: catalog.features,
+    warnings: [...catalog.warnings, ...leftOut.map((w) => `poolcheck: warning: ${w}`)],
+    reportWarnings: leftOut,
+    scenarios,
+    broken,
+    out,
+    chosen,
+    profiles,
+    stepTimeoutMs: o.get('step-timeout'),
+    stressClients: o.get('stress-clients'),
+    stressRoles: o.get('stress-roles'),
+    quiet: o.get('quiet'),
+    lanes,
     defaultTargets: !o.has('targets') && o.get('provider') !== 'external',
-    shard, repeatEach: o.get('repeat-each'), retries: o.get('retries'), strict: o.get('strict'), maxFailures: o.get('max-failures'), baseline,
+    shard,
+    repeatEach: o.get('repeat-each'),
+    retries: o.get('retries'),
+    strict: o.get('strict'),
+    maxFailures: o.get('max-failures'),
+    baseline,
   };
 }
 
@@ -99,7 +133,10 @@ export async function runCommand(given: Options, positionals: readonly string[])
     const { report, exitCode } = await executeRun(plan, {
       note: (line) => process.stderr.write(`poolcheck: ${relocate(line)}\n`),
       progress: consoleProgress(plan.quiet, relocate),
-      published: (r) => { published = true; printSummary(r, plan.out, redact, plan.strict); },
+      published: (r) => {
+        published = true;
+        printSummary(r, plan.out, redact, plan.strict);
+      },
     });
     githubMode(report, plan.strict);
     return exitCode;

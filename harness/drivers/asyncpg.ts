@@ -9,27 +9,53 @@ import { helperDriver, SharedHelper } from './helper-driver.ts';
 import { DEBIAN_PYTHON, requireFile, SHIMS_DIR } from './shim-path.ts';
 import type { Capability } from './session.ts';
 
-const helper = new SharedHelper(() => ({
-  name: 'asyncpg helper (Debian python3 with python3-asyncpg)',
-  command: requireFile(DEBIAN_PYTHON, 'apt-get install python3 python3-asyncpg'),
-  args: ['-I', path.join(SHIMS_DIR, 'python', 'asyncpg_helper.py')],
-}), TIMEOUT_MS.pythonHelperStart);
+const helper = new SharedHelper(
+  () => ({
+    name: 'asyncpg helper (Debian python3 with python3-asyncpg)',
+    command: requireFile(DEBIAN_PYTHON, 'apt-get install python3 python3-asyncpg'),
+    args: ['-I', path.join(SHIMS_DIR, 'python', 'asyncpg_helper.py')],
+  }),
+  TIMEOUT_MS.pythonHelperStart,
+);
 
 // No cancel and no notifications: see the helper's docstring for why.
 const common: Capability[] = [
-  'backendPid', 'parameterStatus', 'notices', 'tls', 'startupParams', 'startupApplicationName', 'anyClientEncoding', 'loginErrorCode',
+  'backendPid',
+  'parameterStatus',
+  'notices',
+  'tls',
+  'startupParams',
+  'startupApplicationName',
+  'anyClientEncoding',
+  'loginErrorCode',
 ];
-const notes = 'Connection.fetch (extended protocol, every statement); several statements through execute() (simple protocol, no rows); built-in types in text format';
+const notes =
+  'Connection.fetch (extended protocol, every statement); several statements through execute() (simple protocol, no rows); built-in types in text format';
 
 export const asyncpgDriver = helperDriver({
-  id: 'asyncpg', loginMs: 170, helper, library: 'asyncpg', debianPackage: 'python3-asyncpg', placeholders: 'native', settings: {},
+  id: 'asyncpg',
+  loginMs: 170,
+  helper,
+  library: 'asyncpg',
+  debianPackage: 'python3-asyncpg',
+  placeholders: 'native',
+  settings: {},
   capabilities: [...common, 'driverPrepares'],
   notes: `${notes}; statement_cache_size 100 (default): every query is a named statement __asyncpg_stmt_N__`,
 });
 
 export const asyncpgPoolerSafeDriver = helperDriver({
-  id: 'asyncpg:pooler-safe', loginMs: 140, helper, library: 'asyncpg', debianPackage: 'python3-asyncpg', placeholders: 'native', settings: { statement_cache_size: 0 },
+  id: 'asyncpg:pooler-safe',
+  loginMs: 140,
+  helper,
+  library: 'asyncpg',
+  debianPackage: 'python3-asyncpg',
+  placeholders: 'native',
+  settings: { statement_cache_size: 0 },
   capabilities: common,
   notes: `${notes}; statement_cache_size=0: the unnamed statement`,
-  poolerSafe: { setting: 'statement_cache_size=0', docs: 'https://magicstack.github.io/asyncpg/current/faq.html#why-am-i-getting-prepared-statement-errors' },
+  poolerSafe: {
+    setting: 'statement_cache_size=0',
+    docs: 'https://magicstack.github.io/asyncpg/current/faq.html#why-am-i-getting-prepared-statement-errors',
+  },
 });

@@ -81,15 +81,25 @@ function run(id: string, step: BuildStep, cwd: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(step.command, [...step.args], { cwd, env: { ...process.env, ...step.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    const keep = (d: Buffer) => { output = (output + d.toString()).slice(-4000); };
+    const keep = (d: Buffer) => {
+      output = (output + d.toString()).slice(-4000);
+    };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
     const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS.helperBuild);
-    child.on('error', (err) => { clearTimeout(timer); reject(new Error(`building ${id}: ${step.command} could not be started: ${err.message}`)); });
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(new Error(`building ${id}: ${step.command} could not be started: ${err.message}`));
+    });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) resolve();
-      else reject(new Error(`building ${id}: ${step.command} ${step.args.join(' ')} failed (${signal ?? `code ${code}`}): ${output.trim().split('\n').slice(-12).join('\n')}`));
+      else
+        reject(
+          new Error(
+            `building ${id}: ${step.command} ${step.args.join(' ')} failed (${signal ?? `code ${code}`}): ${output.trim().split('\n').slice(-12).join('\n')}`,
+          ),
+        );
     });
   });
 }

@@ -21,7 +21,10 @@ export function debianPackageVersion(pkg: string): string | undefined {
  * https://www.debian.org/doc/debian-policy/ch-controlfields.html#version
  */
 export function upstreamVersion(debian: string): string {
-  return debian.replace(/^\d+:/, '').replace(/-[^-]*$/, '').replace(/\+(dfsg|ds)\d*$/, '');
+  return debian
+    .replace(/^\d+:/, '')
+    .replace(/-[^-]*$/, '')
+    .replace(/\+(dfsg|ds)\d*$/, '');
 }
 
 /**
@@ -29,6 +32,13 @@ export function upstreamVersion(debian: string): string {
  * one a line: what a build depends on, for the build's hash (an apt upgrade means a new build).
  */
 export function installedPackages(patterns: readonly string[]): string {
-  const r = spawnSync('dpkg-query', ['-W', '-f', '${db:Status-Status} ${Package} ${Version}\n', ...patterns], { encoding: 'utf8', timeout: TIMEOUT_MS.packageCheck });
-  return (r.stdout ?? '').split('\n').filter((l) => l.startsWith('installed ')).sort().join('\n');
+  const r = spawnSync('dpkg-query', ['-W', '-f', '${db:Status-Status} ${Package} ${Version}\n', ...patterns], {
+    encoding: 'utf8',
+    timeout: TIMEOUT_MS.packageCheck,
+  });
+  return (r.stdout ?? '')
+    .split('\n')
+    .filter((l) => l.startsWith('installed '))
+    .sort()
+    .join('\n');
 }

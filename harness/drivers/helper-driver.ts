@@ -23,7 +23,10 @@ export class SharedHelper {
    * `command` may build the helper first (compiled-helper.ts): that time is not counted in
    * `startTimeoutMs`, which is how long the started process has to answer `hello`.
    */
-  constructor(private readonly command: () => HelperCommand | Promise<HelperCommand>, private readonly startTimeoutMs: number) {}
+  constructor(
+    private readonly command: () => HelperCommand | Promise<HelperCommand>,
+    private readonly startTimeoutMs: number,
+  ) {}
 
   /** The running helper, starting one if there is none or the last one died. */
   async get(): Promise<HelperProcess> {
@@ -62,10 +65,14 @@ export class SharedHelper {
   }
 
   /** What the helper reported at its last start; undefined before the first start. */
-  reported(): HelperHello | undefined { return this.hello; }
+  reported(): HelperHello | undefined {
+    return this.hello;
+  }
 
   /** Session ids are unique per helper library, across its restarts. */
-  nextSessionId(prefix: string): string { return `${prefix}#${++this.sessions}`; }
+  nextSessionId(prefix: string): string {
+    return `${prefix}#${++this.sessions}`;
+  }
 }
 
 export interface HelperDriverSpec extends HelperSessionConfig {
@@ -90,14 +97,20 @@ function installedVersion(pkg: string): string {
 export function helperDriver(spec: HelperDriverSpec): Driver {
   return {
     id: spec.id,
-    get library() { return spec.helper.reported()?.library ?? spec.library; },
-    get version() { return spec.helper.reported()?.version ?? installedVersion(spec.debianPackage); },
+    get library() {
+      return spec.helper.reported()?.library ?? spec.library;
+    },
+    get version() {
+      return spec.helper.reported()?.version ?? installedVersion(spec.debianPackage);
+    },
     capabilities: new Set(spec.capabilities),
     notes: spec.notes,
     loginMs: spec.loginMs,
     sameWireAs: spec.sameWireAs,
     poolerSafe: spec.poolerSafe,
-    async warmUp() { await spec.helper.get().catch(() => undefined); },
+    async warmUp() {
+      await spec.helper.get().catch(() => undefined);
+    },
     async connect(opts: SessionOptions): Promise<Session> {
       const proc = await spec.helper.get();
       return HelperSession.connect(proc, spec.helper.nextSessionId(spec.id), opts, spec);

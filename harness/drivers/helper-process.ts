@@ -36,7 +36,11 @@ export interface HelperReply {
  * server's SQLSTATE when the failure was the server's answer (a refused login).
  */
 export class HelperOpError extends Error {
-  constructor(message: string, readonly lost: boolean, readonly code?: string) {
+  constructor(
+    message: string,
+    readonly lost: boolean,
+    readonly code?: string,
+  ) {
     super(message);
     this.name = 'HelperOpError';
   }
@@ -74,15 +78,25 @@ export class HelperProcess {
     // detached: a terminal's Ctrl-C reaches poolcheck only; its exit hook stops the helper.
     this.child = spawn(cmd.command, [...cmd.args], { cwd: cmd.cwd, env: cmd.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     this.exited = new Promise((resolve) => {
-      this.child.on('error', (err) => { this.die(`${cmd.name} could not be started (${cmd.command}): ${err.message}`); resolve(); });
+      this.child.on('error', (err) => {
+        this.die(`${cmd.name} could not be started (${cmd.command}): ${err.message}`);
+        resolve();
+      });
       // 'close', not 'exit': replies still in the stdout pipe are read first.
-      this.child.on('close', (code, signal) => { this.die(`${cmd.name} (pid ${this.child.pid}) exited (${signal ?? `code ${code}`})`); resolve(); });
+      this.child.on('close', (code, signal) => {
+        this.die(`${cmd.name} (pid ${this.child.pid}) exited (${signal ?? `code ${code}`})`);
+        resolve();
+      });
     });
     this.child.stdout!.setEncoding('utf8');
     this.child.stdout!.on('data', (chunk: string) => this.onData(chunk));
     this.child.stderr!.setEncoding('utf8');
-    this.child.stderr!.on('data', (chunk: string) => { this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_KEEP); });
-    this.child.stdin!.on('error', () => { /* the exit handler reports it */ });
+    this.child.stderr!.on('data', (chunk: string) => {
+      this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_KEEP);
+    });
+    this.child.stdin!.on('error', () => {
+      /* the exit handler reports it */
+    });
     // A helper never keeps poolcheck alive; the exit hook kills what is left.
     this.child.unref();
     for (const s of [this.child.stdin, this.child.stdout, this.child.stderr]) (s as unknown as Socket | null)?.unref?.();
@@ -94,10 +108,14 @@ export class HelperProcess {
     return new HelperProcess(cmd);
   }
 
-  get pid(): number | undefined { return this.child.pid; }
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
 
   /** Why it is dead, with its stderr; undefined while it serves. */
-  failure(): string | undefined { return this.death; }
+  failure(): string | undefined {
+    return this.death;
+  }
 
   /** The last lines the helper wrote to stderr. */
   stderr(): string {
@@ -111,9 +129,13 @@ export class HelperProcess {
    */
   request(op: string, body: Record<string, unknown>, timeoutMs: number, what: string): Promise<HelperReply> {
     return this.send(op, body, timeoutMs, (reject) => {
-      void this.checkAlive().then((alive) => reject(alive
-        ? new DeadlineError(`timed out after ${timeoutMs}ms waiting for ${what}`)
-        : new HelperDeadError(`timed out after ${timeoutMs}ms waiting for ${what}: ${this.death}`)));
+      void this.checkAlive().then((alive) =>
+        reject(
+          alive
+            ? new DeadlineError(`timed out after ${timeoutMs}ms waiting for ${what}`)
+            : new HelperDeadError(`timed out after ${timeoutMs}ms waiting for ${what}: ${this.death}`),
+        ),
+      );
     });
   }
 
@@ -126,8 +148,14 @@ export class HelperProcess {
         onTimeout(reject);
       }, timeoutMs);
       this.pending.set(id, {
-        resolve: (r) => { clearTimeout(timer); resolve(r); },
-        reject: (e) => { clearTimeout(timer); reject(e); },
+        resolve: (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
       });
       this.child.stdin!.write(`${JSON.stringify({ id, op, ...body })}\n`);
     });
@@ -137,13 +165,20 @@ export class HelperProcess {
   async stop(graceMs: number = TIMEOUT_MS.helperStop): Promise<void> {
     if (this.child.exitCode === null && this.child.signalCode === null) {
       this.child.stdin!.end();
-      if (!(await settlesWithin(this.exited, graceMs))) { this.kill(); await this.exited; }
+      if (!(await settlesWithin(this.exited, graceMs))) {
+        this.kill();
+        await this.exited;
+      }
     }
     live.delete(this);
   }
 
   kill(): void {
-    try { this.child.kill('SIGKILL'); } catch { /* gone already */ }
+    try {
+      this.child.kill('SIGKILL');
+    } catch {
+      /* gone already */
+    }
   }
 
   /** After a missed deadline: is the helper still reading requests? If not, it is killed. */
@@ -151,14 +186,19 @@ export class HelperProcess {
     if (this.death) return Promise.resolve(false);
     const pingMs = this.cmd.pingTimeoutMs ?? TIMEOUT_MS.helperPing;
     this.pinging ??= this.send('ping', {}, pingMs, (reject) => reject(new DeadlineError('no reply to a ping')))
-      .then(() => true, (err: Error) => {
-        if (err instanceof DeadlineError) {
-          this.die(`${this.cmd.name} (pid ${this.child.pid}) stopped answering (no reply to a ping within ${pingMs}ms)`);
-          this.kill();
-        }
-        return false;
-      })
-      .finally(() => { this.pinging = undefined; });
+      .then(
+        () => true,
+        (err: Error) => {
+          if (err instanceof DeadlineError) {
+            this.die(`${this.cmd.name} (pid ${this.child.pid}) stopped answering (no reply to a ping within ${pingMs}ms)`);
+            this.kill();
+          }
+          return false;
+        },
+      )
+      .finally(() => {
+        this.pinging = undefined;
+      });
     return this.pinging;
   }
 
@@ -181,7 +221,13 @@ export class HelperProcess {
   }
 
   private onLine(line: string): void {
-    let msg: { id?: unknown; ok?: unknown; result?: unknown; error?: { message?: unknown; lost?: unknown; code?: unknown }; state?: HelperReply['state'] };
+    let msg: {
+      id?: unknown;
+      ok?: unknown;
+      result?: unknown;
+      error?: { message?: unknown; lost?: unknown; code?: unknown };
+      state?: HelperReply['state'];
+    };
     try {
       msg = JSON.parse(line) as typeof msg;
     } catch {
@@ -194,7 +240,14 @@ export class HelperProcess {
     if (!p) return;
     this.pending.delete(msg.id as number);
     if (msg.ok === true) p.resolve({ result: (msg.result ?? {}) as Record<string, unknown>, state: msg.state });
-    else p.reject(new HelperOpError(typeof msg.error?.message === 'string' ? msg.error.message : 'the helper gave no reason', msg.error?.lost === true, typeof msg.error?.code === 'string' ? msg.error.code : undefined));
+    else
+      p.reject(
+        new HelperOpError(
+          typeof msg.error?.message === 'string' ? msg.error.message : 'the helper gave no reason',
+          msg.error?.lost === true,
+          typeof msg.error?.code === 'string' ? msg.error.code : undefined,
+        ),
+      );
   }
 }
 
@@ -209,5 +262,7 @@ function installExitHook(): void {
   // Nothing async runs in 'exit' (reached on return, on process.exit() from the SIGINT/SIGTERM
   // handlers in targets/processes.ts, and on an uncaught exception): kill outright. A helper
   // whose poolcheck was SIGKILLed sees its stdin close and exits by itself.
-  process.on('exit', () => { for (const h of live) h.kill(); });
+  process.on('exit', () => {
+    for (const h of live) h.kill();
+  });
 }

@@ -25,35 +25,57 @@ export interface HelperSessionConfig {
 // that answer one name at a time (libpq's PQparameterStatus, asyncpg's settings) are asked for
 // these after every operation. https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-ASYNC
 export const REPORTED_PARAMETERS = [
-  'application_name', 'client_encoding', 'DateStyle', 'default_transaction_read_only', 'in_hot_standby',
-  'integer_datetimes', 'IntervalStyle', 'is_superuser', 'scram_iterations', 'search_path', 'server_encoding',
-  'server_version', 'session_authorization', 'standard_conforming_strings', 'TimeZone',
+  'application_name',
+  'client_encoding',
+  'DateStyle',
+  'default_transaction_read_only',
+  'in_hot_standby',
+  'integer_datetimes',
+  'IntervalStyle',
+  'is_superuser',
+  'scram_iterations',
+  'search_path',
+  'server_encoding',
+  'server_version',
+  'session_authorization',
+  'standard_conforming_strings',
+  'TimeZone',
 ] as const;
-
 
 export class HelperSession implements Session {
   private pid: number | undefined;
   private params = new Map<string, string>();
   private readonly notices: string[] = [];
 
-  private constructor(private readonly helper: HelperProcess, private readonly id: string, private readonly opts: SessionOptions, private readonly config: HelperSessionConfig) {}
+  private constructor(
+    private readonly helper: HelperProcess,
+    private readonly id: string,
+    private readonly opts: SessionOptions,
+    private readonly config: HelperSessionConfig,
+  ) {}
 
   static async connect(helper: HelperProcess, id: string, opts: SessionOptions, config: HelperSessionConfig): Promise<HelperSession> {
     const s = new HelperSession(helper, id, opts, config);
     const c = opts.conn;
     try {
-      await s.call('connect', {
-        conn: { host: c.host, port: c.port, user: c.user, password: c.password, database: c.database },
-        applicationName: opts.applicationName ?? null,
-        tls: opts.tls ?? false,
-        startupParams: opts.startupParams ?? null,
-        timeoutMs: opts.timeoutMs,
-        settings: config.settings,
-        reportParams: REPORTED_PARAMETERS,
-      }, opts.timeoutMs, `connect to ${c.host}:${c.port}`);
+      await s.call(
+        'connect',
+        {
+          conn: { host: c.host, port: c.port, user: c.user, password: c.password, database: c.database },
+          applicationName: opts.applicationName ?? null,
+          tls: opts.tls ?? false,
+          startupParams: opts.startupParams ?? null,
+          timeoutMs: opts.timeoutMs,
+          settings: config.settings,
+          reportParams: REPORTED_PARAMETERS,
+        },
+        opts.timeoutMs,
+        `connect to ${c.host}:${c.port}`,
+      );
     } catch (err) {
       // psycopg keeps no SQLSTATE of a failed connection attempt, only the server's words.
-      if (err instanceof Error && !(err instanceof ServerError) && !(err instanceof InfrastructureError) && SERVER_FATAL_AT_LOGIN.test(err.message)) throw new LoginRefusedError(err.message);
+      if (err instanceof Error && !(err instanceof ServerError) && !(err instanceof InfrastructureError) && SERVER_FATAL_AT_LOGIN.test(err.message))
+        throw new LoginRefusedError(err.message);
       // A connect that missed its deadline may still complete in the helper, where nobody
       // would ever close it (and a lane waits for its database to have no clients left): the
       // helper drops a session whose id it was told to destroy, even before it exists.
@@ -70,7 +92,11 @@ export class HelperSession implements Session {
     } catch (err) {
       if (err instanceof HelperDeadError) throw new InfrastructureError(`${this.opts.label}: ${err.message}`);
       if (!(err instanceof HelperOpError)) throw err;
-      if (err.lost) throw new ConnectionLostError(`${this.opts.label}: connection lost (the other end closed the connection or the socket failed): ${err.message}`, isSqlState(err.code) ? err.code : undefined);
+      if (err.lost)
+        throw new ConnectionLostError(
+          `${this.opts.label}: connection lost (the other end closed the connection or the socket failed): ${err.message}`,
+          isSqlState(err.code) ? err.code : undefined,
+        );
       // A SQLSTATE on a failure (a refused login) is the server's answer.
       if (isSqlState(err.code)) throw new ServerError(err.code, `${this.opts.label}: ${err.message}`);
       throw new Error(`${this.opts.label}: ${err.message}`);
@@ -90,7 +116,12 @@ export class HelperSession implements Session {
     if (values && this.config.placeholders === 'pyformat') text = toPyformat(sql);
     if (values && this.config.placeholders === 'pdo') text = toPdoNamed(sql);
     if (values && this.config.placeholders === 'inline') [text, values] = [inlineParams(sql, values), null];
-    const r = await this.call('query', { sql: text, params: values, multi: statementCount(sql) > 1 }, opts?.timeoutMs ?? this.opts.timeoutMs, `reply to ${clip(sql)}`);
+    const r = await this.call(
+      'query',
+      { sql: text, params: values, multi: statementCount(sql) > 1 },
+      opts?.timeoutMs ?? this.opts.timeoutMs,
+      `reply to ${clip(sql)}`,
+    );
     return {
       rows: (r.rows ?? []) as (string | null)[][],
       columns: (r.columns ?? []) as string[],
@@ -104,12 +135,18 @@ export class HelperSession implements Session {
   }
 
   async cancel(): Promise<void> {
-    await this.call('cancel', {}, this.opts.timeoutMs, 'the driver\'s cancel');
+    await this.call('cancel', {}, this.opts.timeoutMs, "the driver's cancel");
   }
 
-  takeNotices(): string[] { return this.notices.splice(0); }
-  backendPid(): number | undefined { return this.pid; }
-  parameterStatus(name: string): string | undefined { return this.params.get(name); }
+  takeNotices(): string[] {
+    return this.notices.splice(0);
+  }
+  backendPid(): number | undefined {
+    return this.pid;
+  }
+  parameterStatus(name: string): string | undefined {
+    return this.params.get(name);
+  }
 
   async waitNotification(channel: string, timeoutMs: number): Promise<Notification | undefined> {
     const r = await this.call('waitNotification', { channel, timeoutMs }, timeoutMs + TIMEOUT_MS.helperSlack, `a notification on ${channel}`);

@@ -31,17 +31,21 @@ import type { DbError, Driver, Notification, QueryOptions, QueryResult, Session,
 // The helper is given pg-native's path as this package resolves it. pg-native's binding is
 // compiled at install time against libpq-dev, and a machine without it must still run every
 // other driver (see prerequisites.ts): nothing here loads it.
-const helper = new SharedHelper(() => ({
-  name: 'libpq helper (Node with pg-native)',
-  command: process.execPath,
-  args: [path.join(SHIMS_DIR, 'node', 'libpq_helper.mjs'), createRequire(import.meta.url).resolve('pg-native')],
-}), TIMEOUT_MS.helperStart);
+const helper = new SharedHelper(
+  () => ({
+    name: 'libpq helper (Node with pg-native)',
+    command: process.execPath,
+    args: [path.join(SHIMS_DIR, 'node', 'libpq_helper.mjs'), createRequire(import.meta.url).resolve('pg-native')],
+  }),
+  TIMEOUT_MS.helperStart,
+);
 
 /**
  * libpq says a connection went away only in words (fe-misc.c, fe-secure.c, fe-exec.c): the
  * server closed it, the socket failed, or there is no connection any more.
  */
-const LOST_WORDS = /server closed the connection unexpectedly|SSL connection has been closed unexpectedly|could not (send|receive) data (to|from) server|no connection to the server/;
+const LOST_WORDS =
+  /server closed the connection unexpectedly|SSL connection has been closed unexpectedly|could not (send|receive) data (to|from) server|no connection to the server/;
 
 function failure(message: string, label: string): Error {
   const text = `${label}: ${message.trim()}`;
@@ -50,7 +54,9 @@ function failure(message: string, label: string): Error {
 
 /** A failed connection attempt: the server's FATAL is its answer at login; anything else is as `failure` says. */
 function connectFailure(message: string, label: string): Error {
-  return SERVER_FATAL_AT_LOGIN.test(message) ? new LoginRefusedError(`${label}: libpq connect: ${message.trim()}`) : failure(`libpq connect: ${message}`, label);
+  return SERVER_FATAL_AT_LOGIN.test(message)
+    ? new LoginRefusedError(`${label}: libpq connect: ${message.trim()}`)
+    : failure(`libpq connect: ${message}`, label);
 }
 
 /** A libpq conninfo value: single-quoted, with \ and ' escaped (libpq-connect "Keyword/Value"). */
@@ -62,19 +68,30 @@ type MapFailure = (message: string, label: string) => Error;
 class LibpqSession implements Session {
   private readonly prepared = new Set<string>();
 
-  constructor(private readonly proc: HelperProcess, private readonly id: string, private readonly opts: SessionOptions) {}
+  constructor(
+    private readonly proc: HelperProcess,
+    private readonly id: string,
+    private readonly opts: SessionOptions,
+  ) {}
 
   /**
    * One request about this session. The helper answers ok: false with pg-native's words, or
    * with `lost` when the session was closed under the operation; a helper that died is
    * poolcheck's trouble, not the server's; a missed deadline stays a DeadlineError.
    */
-  async call(op: string, body: Record<string, unknown>, timeoutMs: number, what: string, mapFailure: MapFailure = failure): Promise<Record<string, unknown>> {
+  async call(
+    op: string,
+    body: Record<string, unknown>,
+    timeoutMs: number,
+    what: string,
+    mapFailure: MapFailure = failure,
+  ): Promise<Record<string, unknown>> {
     try {
       return (await this.proc.request(op, { session: this.id, ...body }, timeoutMs, `${this.opts.label}: ${what}`)).result;
     } catch (err) {
       if (err instanceof HelperDeadError) throw new InfrastructureError(`${this.opts.label}: ${err.message}`);
-      if (err instanceof HelperOpError) throw err.lost ? new ConnectionLostError(`${this.opts.label}: ${err.message}`) : mapFailure(err.message, this.opts.label);
+      if (err instanceof HelperOpError)
+        throw err.lost ? new ConnectionLostError(`${this.opts.label}: ${err.message}`) : mapFailure(err.message, this.opts.label);
       throw err;
     }
   }
@@ -82,7 +99,11 @@ class LibpqSession implements Session {
   private async run(op: string, body: Record<string, unknown>, what: string, timeoutMs = this.opts.timeoutMs): Promise<QueryResult> {
     const r = await this.call(op, body, timeoutMs, what);
     if (r.error) return { rows: [], columns: [], error: r.error as DbError };
-    return { rows: (r.rows ?? []) as (string | null)[][], columns: (r.columns ?? []) as string[], command: typeof r.command === 'string' ? r.command : undefined };
+    return {
+      rows: (r.rows ?? []) as (string | null)[][],
+      columns: (r.columns ?? []) as string[],
+      command: typeof r.command === 'string' ? r.command : undefined,
+    };
   }
 
   query(sql: string, params?: readonly (string | null)[], opts?: QueryOptions): Promise<QueryResult> {
@@ -104,8 +125,12 @@ class LibpqSession implements Session {
     await this.call('cancel', {}, this.opts.timeoutMs, 'PQcancel', (message, label) => new Error(`${label}: ${message}`));
   }
 
-  backendPid(): number | undefined { return undefined; }
-  parameterStatus(): string | undefined { return undefined; }
+  backendPid(): number | undefined {
+    return undefined;
+  }
+  parameterStatus(): string | undefined {
+    return undefined;
+  }
 
   async waitNotification(channel: string, timeoutMs: number): Promise<Notification | undefined> {
     const r = await this.call('waitNotification', { channel, timeoutMs }, timeoutMs + TIMEOUT_MS.helperSlack, `a notification on ${channel}`);
@@ -136,7 +161,8 @@ let libpqVersion: string | undefined;
 function installedLibpq(): string {
   if (libpqVersion === undefined) {
     try {
-      libpqVersion = /PostgreSQL (\S+)/.exec(execFileSync('pg_config', ['--version'], { encoding: 'utf8', timeout: TIMEOUT_MS.versionProbe }))?.[1] ?? 'unknown';
+      libpqVersion =
+        /PostgreSQL (\S+)/.exec(execFileSync('pg_config', ['--version'], { encoding: 'utf8', timeout: TIMEOUT_MS.versionProbe }))?.[1] ?? 'unknown';
     } catch {
       libpqVersion = 'unknown';
     }
@@ -148,14 +174,23 @@ export const libpqDriver: Driver = {
   id: 'libpq',
   loginMs: 55,
   library: `libpq (through pg-native ${packageVersion('pg-native')} and the libpq binding ${packageVersion('libpq')})`,
-  get version() { return installedLibpq(); },
+  get version() {
+    return installedLibpq();
+  },
   capabilities: new Set(['namedPrepare', 'cancel', 'notifications', 'notificationPid', 'tls', 'startupApplicationName', 'anyClientEncoding']),
-  notes: 'PQsendQuery without params (simple protocol), PQsendQueryParams with them (unnamed statement), PQsendPrepare/PQsendQueryPrepared for named statements; never prepares by itself',
-  async warmUp() { await helper.get().catch(() => undefined); },
+  notes:
+    'PQsendQuery without params (simple protocol), PQsendQueryParams with them (unnamed statement), PQsendPrepare/PQsendQueryPrepared for named statements; never prepares by itself',
+  async warmUp() {
+    await helper.get().catch(() => undefined);
+  },
   async connect(opts) {
     const c = opts.conn;
     const conninfo = [
-      `host=${quote(c.host)}`, `port=${quote(c.port)}`, `user=${quote(c.user)}`, `password=${quote(c.password)}`, `dbname=${quote(c.database)}`,
+      `host=${quote(c.host)}`,
+      `port=${quote(c.port)}`,
+      `user=${quote(c.user)}`,
+      `password=${quote(c.password)}`,
+      `dbname=${quote(c.database)}`,
       `connect_timeout=${quote(Math.max(2, Math.ceil(opts.timeoutMs / 1000)))}`,
       ...(opts.applicationName ? [`application_name=${quote(opts.applicationName)}`] : []),
       // tls: encrypted, certificate not verified. Otherwise plain, as for poolcheck's other

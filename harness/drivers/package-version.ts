@@ -14,7 +14,9 @@ export function packageVersion(name: string): string {
     try {
       const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version: string };
       if (pkg.name === name) return pkg.version;
-    } catch { /* keep walking up */ }
+    } catch {
+      /* keep walking up */
+    }
     const up = path.dirname(dir);
     if (up === dir) return 'unknown';
     dir = up;

@@ -29,14 +29,22 @@ class PgSession implements Session {
   private readonly box = new NotificationBox();
   private readonly notices: string[] = [];
 
-  constructor(private readonly client: pg.Client, private readonly opts: SessionOptions) {
+  constructor(
+    private readonly client: pg.Client,
+    private readonly opts: SessionOptions,
+  ) {
     // pg keeps no ParameterStatus table; these are the messages its own connection received.
-    (client as unknown as { connection: NodeJS.EventEmitter }).connection.on('parameterStatus', (m: { parameterName: string; parameterValue: string }) => {
-      this.params.set(m.parameterName, m.parameterValue);
-    });
+    (client as unknown as { connection: NodeJS.EventEmitter }).connection.on(
+      'parameterStatus',
+      (m: { parameterName: string; parameterValue: string }) => {
+        this.params.set(m.parameterName, m.parameterValue);
+      },
+    );
     client.on('notification', (n) => this.box.push({ channel: n.channel, payload: n.payload ?? '', pid: n.processId }));
     client.on('notice', (n) => this.notices.push(String((n as { code?: string }).code)));
-    client.on('error', () => { /* surfaced by the query that was running */ });
+    client.on('error', () => {
+      /* surfaced by the query that was running */
+    });
   }
 
   private async run(config: pg.QueryConfig, timeoutMs = this.opts.timeoutMs): Promise<QueryResult> {
@@ -44,18 +52,27 @@ class PgSession implements Session {
       // Several statements in one query string give one result each; the last one counts.
       const query: pg.QueryArrayConfig = { ...config, rowMode: 'array', types: textTypes };
       // pg's typings know one result per call; a multi-statement string gives a list.
-      const r = await withDeadline(this.client.query(query) as Promise<pg.QueryArrayResult | pg.QueryArrayResult[]>, timeoutMs, `${this.opts.label}: reply to ${clip(config.text)}`);
+      const r = await withDeadline(
+        this.client.query(query) as Promise<pg.QueryArrayResult | pg.QueryArrayResult[]>,
+        timeoutMs,
+        `${this.opts.label}: reply to ${clip(config.text)}`,
+      );
       const last = Array.isArray(r) ? r[r.length - 1] : r;
       return { rows: last.rows as (string | null)[][], columns: last.fields.map((f) => f.name), command: last.command ?? undefined };
     } catch (err) {
       const e = err as { code?: string; message: string; severity?: string };
-      if (isSqlState(e.code)) return { rows: [], columns: [], error: { code: e.code, message: e.message, ...(e.severity ? { severity: e.severity } : {}) } };
+      if (isSqlState(e.code))
+        return { rows: [], columns: [], error: { code: e.code, message: e.message, ...(e.severity ? { severity: e.severity } : {}) } };
       throw lostOr(err, this.opts.label);
     }
   }
 
-  query(sql: string, params?: readonly (string | null)[], opts?: QueryOptions) { return this.run({ text: sql, values: params ? [...params] : undefined }, opts?.timeoutMs); }
-  executeNamed(name: string, sql: string, params: readonly (string | null)[]) { return this.run({ name, text: sql, values: [...params] }); }
+  query(sql: string, params?: readonly (string | null)[], opts?: QueryOptions) {
+    return this.run({ text: sql, values: params ? [...params] : undefined }, opts?.timeoutMs);
+  }
+  executeNamed(name: string, sql: string, params: readonly (string | null)[]) {
+    return this.run({ name, text: sql, values: [...params] });
+  }
 
   async cancel(): Promise<void> {
     // pg's own cancel: a second Client opens a connection and sends CancelRequest with the
@@ -67,7 +84,10 @@ class PgSession implements Session {
     if (!Object.prototype.hasOwnProperty.call(target, 'activeQuery')) {
       Object.defineProperty(target, 'activeQuery', { get: () => target._getActiveQuery() });
     }
-    const done = new Promise<void>((resolve) => { canceller.connection.once('end', () => resolve()); canceller.connection.once('error', () => resolve()); });
+    const done = new Promise<void>((resolve) => {
+      canceller.connection.once('end', () => resolve());
+      canceller.connection.once('error', () => resolve());
+    });
     canceller.cancel(this.client, target._getActiveQuery());
     await withDeadline(done, this.opts.timeoutMs, `${this.opts.label}: the CancelRequest connection to close`);
   }
@@ -77,12 +97,24 @@ class PgSession implements Session {
     return { host: c.host, port: c.port, user: c.user, password: c.password, database: c.database };
   }
 
-  takeNotices(): string[] { return this.notices.splice(0); }
-  backendPid() { return (this.client as unknown as { processID: number | null }).processID ?? undefined; }
-  parameterStatus(name: string) { return this.params.get(name); }
-  waitNotification(channel: string, timeoutMs: number) { return this.box.take(channel, timeoutMs); }
-  async close() { await withDeadline(this.client.end(), TIMEOUT_MS.driverEnd, `${this.opts.label}: pg client to end`).catch(() => this.destroy()); }
-  destroy() { (this.client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy(); }
+  takeNotices(): string[] {
+    return this.notices.splice(0);
+  }
+  backendPid() {
+    return (this.client as unknown as { processID: number | null }).processID ?? undefined;
+  }
+  parameterStatus(name: string) {
+    return this.params.get(name);
+  }
+  waitNotification(channel: string, timeoutMs: number) {
+    return this.box.take(channel, timeoutMs);
+  }
+  async close() {
+    await withDeadline(this.client.end(), TIMEOUT_MS.driverEnd, `${this.opts.label}: pg client to end`).catch(() => this.destroy());
+  }
+  destroy() {
+    (this.client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+  }
 }
 
 const version = packageVersion('pg');
@@ -92,13 +124,30 @@ export const pgDriver: Driver = {
   loginMs: 85,
   library: 'pg (node-postgres)',
   version,
-  capabilities: new Set(['namedPrepare', 'cancel', 'backendPid', 'parameterStatus', 'notifications', 'notificationPid', 'notices', 'tls', 'startupApplicationName', 'anyClientEncoding', 'loginErrorCode']),
+  capabilities: new Set([
+    'namedPrepare',
+    'cancel',
+    'backendPid',
+    'parameterStatus',
+    'notifications',
+    'notificationPid',
+    'notices',
+    'tls',
+    'startupApplicationName',
+    'anyClientEncoding',
+    'loginErrorCode',
+  ]),
   notes: 'client.query: simple protocol without params, unnamed extended protocol with them; { name } for named statements',
   async connect(opts) {
     const c = opts.conn;
     const client = new pg.Client({
-      host: c.host, port: c.port, user: c.user, password: c.password, database: c.database,
-      application_name: opts.applicationName, connectionTimeoutMillis: opts.timeoutMs,
+      host: c.host,
+      port: c.port,
+      user: c.user,
+      password: c.password,
+      database: c.database,
+      application_name: opts.applicationName,
+      connectionTimeoutMillis: opts.timeoutMs,
       // The test servers' certificates are self-signed: encrypted, not verified (sslmode=require).
       ssl: opts.tls ? { rejectUnauthorized: false } : undefined,
     });

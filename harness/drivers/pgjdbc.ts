@@ -11,13 +11,22 @@ import type { Capability } from './session.ts';
 
 const JAR = '/usr/share/java/postgresql.jar';
 
-const helper = new SharedHelper(() => ({
-  name: 'pgjdbc helper (Debian JRE with libpostgresql-jdbc-java)',
-  command: javaBinary(),
-  // Java compiles the one source file in memory at start (about 2 s, once per run); the serial
-  // collector suits a helper whose work is mostly waiting on sockets.
-  args: ['-XX:+UseSerialGC', '-Xshare:auto', '-cp', requireFile(JAR, 'apt-get install libpostgresql-jdbc-java default-jre-headless'), path.join(SHIMS_DIR, 'java', 'PgjdbcHelper.java')],
-}), TIMEOUT_MS.javaHelperStart);
+const helper = new SharedHelper(
+  () => ({
+    name: 'pgjdbc helper (Debian JRE with libpostgresql-jdbc-java)',
+    command: javaBinary(),
+    // Java compiles the one source file in memory at start (about 2 s, once per run); the serial
+    // collector suits a helper whose work is mostly waiting on sockets.
+    args: [
+      '-XX:+UseSerialGC',
+      '-Xshare:auto',
+      '-cp',
+      requireFile(JAR, 'apt-get install libpostgresql-jdbc-java default-jre-headless'),
+      path.join(SHIMS_DIR, 'java', 'PgjdbcHelper.java'),
+    ],
+  }),
+  TIMEOUT_MS.javaHelperStart,
+);
 
 /** pgjdbc's default prepareThreshold. */
 const PREPARE_THRESHOLD = 5;
@@ -26,16 +35,29 @@ const PREPARE_THRESHOLD = 5;
 // the server is 9.0 or newer (assumeMinServerVersion). Not anyClientEncoding: it closes the
 // connection when client_encoding leaves UTF8.
 const common: Capability[] = ['cancel', 'backendPid', 'parameterStatus', 'notifications', 'notificationPid', 'notices', 'tls', 'loginErrorCode'];
-const notes = 'Statement.execute without params, PreparedStatement with them (untyped, Types.OTHER); extended protocol always; binaryTransfer=false so getString is the server\'s text';
+const notes =
+  "Statement.execute without params, PreparedStatement with them (untyped, Types.OTHER); extended protocol always; binaryTransfer=false so getString is the server's text";
 
 export const pgjdbcDriver = helperDriver({
-  id: 'pgjdbc', loginMs: 30, helper, library: 'pgjdbc', debianPackage: 'libpostgresql-jdbc-java', placeholders: 'jdbc', settings: {},
+  id: 'pgjdbc',
+  loginMs: 30,
+  helper,
+  library: 'pgjdbc',
+  debianPackage: 'libpostgresql-jdbc-java',
+  placeholders: 'jdbc',
+  settings: {},
   capabilities: [...common, 'driverPrepares'],
   notes: `${notes}; prepareThreshold 5 (default): from the 5th execution of a PreparedStatement a named statement S_n`,
 });
 
 export const pgjdbcPoolerSafeDriver = helperDriver({
-  id: 'pgjdbc:pooler-safe', loginMs: 30, helper, library: 'pgjdbc', debianPackage: 'libpostgresql-jdbc-java', placeholders: 'jdbc', settings: { prepareThreshold: 0 },
+  id: 'pgjdbc:pooler-safe',
+  loginMs: 30,
+  helper,
+  library: 'pgjdbc',
+  debianPackage: 'libpostgresql-jdbc-java',
+  placeholders: 'jdbc',
+  settings: { prepareThreshold: 0 },
   capabilities: common,
   notes: `${notes}; prepareThreshold=0: the unnamed statement always`,
   sameWireAs: { base: 'pgjdbc', executions: PREPARE_THRESHOLD },

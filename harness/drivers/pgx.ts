@@ -23,36 +23,71 @@ const build: HelperBuild = {
   sources: [SOURCE],
   fingerprint: () => installedPackages(['golang-*']),
   binary: 'pgx-helper',
-  steps: (out) => [{
-    command: requireFile(GO, `apt-get install golang-go ${PGX_PACKAGE}`),
-    args: ['build', '-trimpath', '-o', path.join(out, 'pgx-helper'), '-ldflags', `-X main.pgxVersion=${upstreamVersion(debianPackageVersion(PGX_PACKAGE) ?? 'unknown')}`, SOURCE],
-    // Debian's Go sources, without modules (the module proxy is not needed, nor reachable).
-    env: { GOPATH: '/usr/share/gocode', GO111MODULE: 'off', GOFLAGS: '', CGO_ENABLED: '0', GOCACHE: path.join(helperCacheDir(), 'go-build') },
-  }],
+  steps: (out) => [
+    {
+      command: requireFile(GO, `apt-get install golang-go ${PGX_PACKAGE}`),
+      args: [
+        'build',
+        '-trimpath',
+        '-o',
+        path.join(out, 'pgx-helper'),
+        '-ldflags',
+        `-X main.pgxVersion=${upstreamVersion(debianPackageVersion(PGX_PACKAGE) ?? 'unknown')}`,
+        SOURCE,
+      ],
+      // Debian's Go sources, without modules (the module proxy is not needed, nor reachable).
+      env: { GOPATH: '/usr/share/gocode', GO111MODULE: 'off', GOFLAGS: '', CGO_ENABLED: '0', GOCACHE: path.join(helperCacheDir(), 'go-build') },
+    },
+  ],
 };
 
-const helper = new SharedHelper(async () => ({
-  name: 'pgx helper (Go, built from Debian\'s golang-github-jackc-pgx-v4-dev)',
-  command: await compiledHelper(build),
-  args: [],
-}), TIMEOUT_MS.helperStart);
+const helper = new SharedHelper(
+  async () => ({
+    name: "pgx helper (Go, built from Debian's golang-github-jackc-pgx-v4-dev)",
+    command: await compiledHelper(build),
+    args: [],
+  }),
+  TIMEOUT_MS.helperStart,
+);
 
 // anyClientEncoding only with the extended protocol: pgx's simple protocol refuses every query
 // once client_encoding is not UTF8 ("simple protocol queries must be run with
 // client_encoding=UTF8"), RESET client_encoding included, so the session cannot recover.
 const common: Capability[] = [
-  'cancel', 'backendPid', 'parameterStatus', 'notifications', 'notificationPid', 'notices', 'tls', 'startupParams', 'startupApplicationName', 'loginErrorCode',
+  'cancel',
+  'backendPid',
+  'parameterStatus',
+  'notifications',
+  'notificationPid',
+  'notices',
+  'tls',
+  'startupParams',
+  'startupApplicationName',
+  'loginErrorCode',
 ];
-const notes = 'Conn.Query with every result column in text (QueryResultFormatsByOID{}), values as the server\'s text; several statements through PgConn().Exec (simple protocol)';
+const notes =
+  "Conn.Query with every result column in text (QueryResultFormatsByOID{}), values as the server's text; several statements through PgConn().Exec (simple protocol)";
 
 export const pgxDriver = helperDriver({
-  id: 'pgx', loginMs: 30, helper, library: 'pgx v4', debianPackage: PGX_PACKAGE, placeholders: 'native', settings: {},
+  id: 'pgx',
+  loginMs: 30,
+  helper,
+  library: 'pgx v4',
+  debianPackage: PGX_PACKAGE,
+  placeholders: 'native',
+  settings: {},
   capabilities: [...common, 'anyClientEncoding', 'driverPrepares'],
   notes: `${notes}; statement_cache_mode prepare (default): every query is prepared as a named statement lrupsc_N_M and executed by name`,
 });
 
 export const pgxPoolerSafeDriver = helperDriver({
-  id: 'pgx:pooler-safe', loginMs: 30, helper, library: 'pgx v4', debianPackage: PGX_PACKAGE, placeholders: 'native', settings: { prefer_simple_protocol: 'true' },
+  id: 'pgx:pooler-safe',
+  loginMs: 30,
+  helper,
+  library: 'pgx v4',
+  debianPackage: PGX_PACKAGE,
+  placeholders: 'native',
+  settings: { prefer_simple_protocol: 'true' },
   capabilities: common,
   notes: `${notes}; prefer_simple_protocol=true: simple protocol always, parameters interpolated by pgx (a statement without them goes through Exec's path, which sends it as it is)`,
   poolerSafe: { setting: 'prefer_simple_protocol=true (PreferSimpleProtocol)', docs: 'https://pkg.go.dev/github.com/jackc/pgx/v4#hdr-PgBouncer' },

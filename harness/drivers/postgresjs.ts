@@ -28,11 +28,16 @@ class PostgresJsSession implements Session {
   private pid: number | undefined;
 
   constructor(
-    private readonly sql: Sql, private readonly box: NotificationBox, private readonly notices: string[],
-    private readonly opts: SessionOptions, private readonly prepare: boolean,
+    private readonly sql: Sql,
+    private readonly box: NotificationBox,
+    private readonly notices: string[],
+    private readonly opts: SessionOptions,
+    private readonly prepare: boolean,
   ) {}
 
-  takeNotices(): string[] { return this.notices.splice(0); }
+  takeNotices(): string[] {
+    return this.notices.splice(0);
+  }
 
   async query(text: string, params?: readonly (string | null)[], opts?: QueryOptions): Promise<QueryResult> {
     const options = this.prepare && statementCount(text) <= 1 ? { prepare: true, simple: false } : {};
@@ -40,12 +45,23 @@ class PostgresJsSession implements Session {
     const pending: Pending = this.sql.unsafe(text, params ? [...params] : [], options);
     this.inflight = pending;
     try {
-      const r = await withDeadline(pending.raw() as unknown as Promise<Array<Array<Buffer | null>> & { state?: { pid: number }; columns?: Array<{ name: string }>; command?: string }>, opts?.timeoutMs ?? this.opts.timeoutMs, `${this.opts.label}: reply to ${clip(text)}`);
+      const r = await withDeadline(
+        pending.raw() as unknown as Promise<
+          Array<Array<Buffer | null>> & { state?: { pid: number }; columns?: Array<{ name: string }>; command?: string }
+        >,
+        opts?.timeoutMs ?? this.opts.timeoutMs,
+        `${this.opts.label}: reply to ${clip(text)}`,
+      );
       if (r.state?.pid) this.pid = r.state.pid;
-      return { rows: r.map((row) => row.map((v) => (v === null ? null : v.toString('utf8')))), columns: (r.columns ?? []).map((c) => c.name), command: r.command };
+      return {
+        rows: r.map((row) => row.map((v) => (v === null ? null : v.toString('utf8')))),
+        columns: (r.columns ?? []).map((c) => c.name),
+        command: r.command,
+      };
     } catch (err) {
       const e = err as { code?: string; message: string; severity?: string };
-      if (isSqlState(e.code)) return { rows: [], columns: [], error: { code: e.code, message: e.message, ...(e.severity ? { severity: e.severity } : {}) } };
+      if (isSqlState(e.code))
+        return { rows: [], columns: [], error: { code: e.code, message: e.message, ...(e.severity ? { severity: e.severity } : {}) } };
       if (LOST.has(e.code ?? '')) throw new ConnectionLostError(`${this.opts.label}: ${e.message}`);
       throw err;
     } finally {
@@ -53,7 +69,9 @@ class PostgresJsSession implements Session {
     }
   }
 
-  executeNamed(): Promise<QueryResult> { throw new Error('postgres.js has no API for user-named prepared statements'); }
+  executeNamed(): Promise<QueryResult> {
+    throw new Error('postgres.js has no API for user-named prepared statements');
+  }
 
   async cancel(): Promise<void> {
     const inflight = this.inflight;
@@ -63,15 +81,23 @@ class PostgresJsSession implements Session {
     // answer. A pooler may reset it rather than close it; that is kept out of the scenario's
     // stray errors and noted in the transcript.
     const own = new StrayErrors();
-    await collectingStrays(own, async () => { inflight.cancel(); });
+    await collectingStrays(own, async () => {
+      inflight.cancel();
+    });
     await new Promise((r) => setImmediate(r));
     const late = own.first();
     if (late) this.opts.transcript.note(this.opts.label, `postgres.js's cancel connection: ${late}`);
   }
 
-  backendPid() { return this.pid; }
-  parameterStatus(name: string) { return (this.sql.parameters as Record<string, string>)[name]; }
-  waitNotification(channel: string, timeoutMs: number) { return this.box.take(channel, timeoutMs); }
+  backendPid() {
+    return this.pid;
+  }
+  parameterStatus(name: string) {
+    return (this.sql.parameters as Record<string, string>)[name];
+  }
+  waitNotification(channel: string, timeoutMs: number) {
+    return this.box.take(channel, timeoutMs);
+  }
   // end() waits for queries in flight, then terminates after the timeout (seconds).
   // A connection the other end already closed fails end()'s Terminate write
   // (CONNECTION_DESTROYED) outside any promise: that is the close's own business, noted.
@@ -81,7 +107,9 @@ class PostgresJsSession implements Session {
     const late = own.first();
     if (late) this.opts.transcript.note(this.opts.label, `postgres.js's close: ${late}`);
   }
-  destroy() { void this.sql.end({ timeout: 0 }); }
+  destroy() {
+    void this.sql.end({ timeout: 0 });
+  }
 }
 
 const version = packageVersion('postgres');
@@ -92,7 +120,19 @@ function postgresJs(prepare: boolean): Driver {
     loginMs: prepare ? 90 : 75,
     library: 'postgres (postgres.js)',
     version,
-    capabilities: new Set(['cancel', 'backendPid', 'parameterStatus', 'notifications', 'notices', 'tls', 'startupParams', 'startupApplicationName', 'anyClientEncoding', 'loginErrorCode', ...(prepare ? ['driverPrepares' as const] : [])]),
+    capabilities: new Set([
+      'cancel',
+      'backendPid',
+      'parameterStatus',
+      'notifications',
+      'notices',
+      'tls',
+      'startupParams',
+      'startupApplicationName',
+      'anyClientEncoding',
+      'loginErrorCode',
+      ...(prepare ? ['driverPrepares' as const] : []),
+    ]),
     poolerSafe: prepare ? undefined : { setting: 'prepare: false', docs: 'https://github.com/porsager/postgres#prepared-statements' },
     notes: prepare
       ? 'sql.unsafe(text, params, { prepare: true, simple: false }), as a tagged template: a named statement per distinct query; connects at the first query'
@@ -102,8 +142,15 @@ function postgresJs(prepare: boolean): Driver {
       const box = new NotificationBox();
       const notices: string[] = [];
       const sql = postgres({
-        host: c.host, port: c.port, user: c.user, password: c.password, database: c.database,
-        max: 1, idle_timeout: 0, max_lifetime: null, connect_timeout: Math.ceil(opts.timeoutMs / 1000),
+        host: c.host,
+        port: c.port,
+        user: c.user,
+        password: c.password,
+        database: c.database,
+        max: 1,
+        idle_timeout: 0,
+        max_lifetime: null,
+        connect_timeout: Math.ceil(opts.timeoutMs / 1000),
         prepare,
         connection: { ...(opts.applicationName ? { application_name: opts.applicationName } : {}), ...opts.startupParams },
         onnotice: (n) => notices.push(String(n.code)),
@@ -121,15 +168,28 @@ function postgresJs(prepare: boolean): Driver {
       let lost: ((err: unknown) => void) | undefined;
       let givenUp = false;
       const outer = currentStrays();
-      const strays = new (class extends StrayErrors { override add(err: unknown) { if (lost) lost(err); else if (!givenUp) outer?.add(err); } })();
-      const ended = new Promise<never>((_, reject) => { lost = (err) => reject(new ConnectionLostError(`${opts.label}: ${errorText(err)}`)); });
+      const strays = new (class extends StrayErrors {
+        override add(err: unknown) {
+          if (lost) lost(err);
+          else if (!givenUp) outer?.add(err);
+        }
+      })();
+      const ended = new Promise<never>((_, reject) => {
+        lost = (err) => reject(new ConnectionLostError(`${opts.label}: ${errorText(err)}`));
+      });
       try {
-        const reserved = await collectingStrays(strays, () => withDeadline(Promise.race([sql.reserve(), ended]), opts.timeoutMs, `${opts.label}: postgres.js connect to ${c.host}:${c.port}`))
-          .finally(() => { lost = undefined; });
+        const reserved = await collectingStrays(strays, () =>
+          withDeadline(Promise.race([sql.reserve(), ended]), opts.timeoutMs, `${opts.label}: postgres.js connect to ${c.host}:${c.port}`),
+        ).finally(() => {
+          lost = undefined;
+        });
         reserved.release();
       } catch (err) {
         givenUp = true;
-        if (err instanceof ConnectionLostError) { void sql.end({ timeout: 0 }).catch(() => undefined); throw err; }
+        if (err instanceof ConnectionLostError) {
+          void sql.end({ timeout: 0 }).catch(() => undefined);
+          throw err;
+        }
         await sql.end({ timeout: 0 }).catch(() => undefined);
         const e = err as { code?: string; message: string };
         if (isSqlState(e.code)) throw new ServerError(e.code, `${opts.label}: ${e.message}`);

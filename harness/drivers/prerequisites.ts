@@ -19,11 +19,18 @@ export interface Prerequisite {
 
 const pythonModule = (module: string): Prerequisite => ({
   packages: ['python3', `python3-${module}`],
-  present: () => existsSync(DEBIAN_PYTHON) && spawnSync(DEBIAN_PYTHON, ['-I', '-c', `import ${module}`], { stdio: 'ignore', timeout: TIMEOUT_MS.packageCheck }).status === 0,
+  present: () =>
+    existsSync(DEBIAN_PYTHON) &&
+    spawnSync(DEBIAN_PYTHON, ['-I', '-c', `import ${module}`], { stdio: 'ignore', timeout: TIMEOUT_MS.packageCheck }).status === 0,
 });
 
 const canLoad = (mod: string) => {
-  try { createRequire(import.meta.url)(mod); return true; } catch { return false; }
+  try {
+    createRequire(import.meta.url)(mod);
+    return true;
+  } catch {
+    return false;
+  }
 };
 
 const PREREQUISITES: Record<string, Prerequisite> = {
@@ -31,7 +38,9 @@ const PREREQUISITES: Record<string, Prerequisite> = {
   asyncpg: pythonModule('asyncpg'),
   pgjdbc: {
     packages: ['libpostgresql-jdbc-java', 'default-jre-headless'],
-    present: () => existsSync('/usr/share/java/postgresql.jar') && (existsSync('/usr/lib/jvm/default-java/bin/java') || spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0),
+    present: () =>
+      existsSync('/usr/share/java/postgresql.jar') &&
+      (existsSync('/usr/lib/jvm/default-java/bin/java') || spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0),
   },
   pgx: {
     packages: ['golang-go', 'golang-github-jackc-pgx-v4-dev'],
@@ -43,7 +52,11 @@ const PREREQUISITES: Record<string, Prerequisite> = {
   },
   'pdo-pgsql': {
     packages: ['php8.2-cli', 'php8.2-pgsql'],
-    present: () => spawnSync(DEBIAN_PHP, ['-r', 'exit(extension_loaded("pdo_pgsql") && function_exists("pcntl_fork") ? 0 : 1);'], { stdio: 'ignore', timeout: TIMEOUT_MS.packageCheck }).status === 0,
+    present: () =>
+      spawnSync(DEBIAN_PHP, ['-r', 'exit(extension_loaded("pdo_pgsql") && function_exists("pcntl_fork") ? 0 : 1);'], {
+        stdio: 'ignore',
+        timeout: TIMEOUT_MS.packageCheck,
+      }).status === 0,
   },
   // Debian's crates (librust-*-dev) are the sources cargo builds from, offline.
   'tokio-postgres': {
@@ -55,7 +68,8 @@ const PREREQUISITES: Record<string, Prerequisite> = {
   // out altogether, so nothing poolcheck installs afterwards can bring it back: npm has to run
   // again once they are there.
   libpq: {
-    packages: [], present: () => canLoad('pg-native'),
+    packages: [],
+    present: () => canLoad('pg-native'),
     how: 'pg-native (an optional dependency) was not built when poolcheck was installed: apt-get install -y build-essential python3 libpq-dev, then run npm ci (or npm install) again',
   },
 };
@@ -66,7 +80,12 @@ export const prerequisiteOf = (driverId: string): Prerequisite | undefined => PR
 /** What to type to get what `missing` lacks: one apt-get line for the packages, then what else it takes. */
 export function installAdvice(missing: readonly Prerequisite[]): string {
   const packages = [...new Set(missing.flatMap((p) => p.packages))];
-  return [packages.length ? `apt-get install -y --no-install-recommends ${packages.join(' ')}` : '', ...new Set(missing.flatMap((p) => (p.how ? [p.how] : [])))].filter(Boolean).join('; ');
+  return [
+    packages.length ? `apt-get install -y --no-install-recommends ${packages.join(' ')}` : '',
+    ...new Set(missing.flatMap((p) => (p.how ? [p.how] : []))),
+  ]
+    .filter(Boolean)
+    .join('; ');
 }
 
 /**
@@ -75,12 +94,16 @@ export function installAdvice(missing: readonly Prerequisite[]): string {
  * (--drivers); in a default run (every driver) they are left out, and each is named with what
  * it needs, so a machine that has Node alone still certifies with the drivers it can run.
  */
-export function ensureDriverPrerequisites(driverIds: readonly string[], opts: { readonly allowInstall: boolean; readonly named: boolean }): { readonly usable: string[]; readonly leftOut: string[] } {
+export function ensureDriverPrerequisites(
+  driverIds: readonly string[],
+  opts: { readonly allowInstall: boolean; readonly named: boolean },
+): { readonly usable: string[]; readonly leftOut: string[] } {
   const bases = [...new Set(driverIds.map((id) => id.split(':')[0]))];
-  const missing = () => bases.filter((id) => {
-    const p = prerequisiteOf(id);
-    return p !== undefined && !p.present();
-  });
+  const missing = () =>
+    bases.filter((id) => {
+      const p = prerequisiteOf(id);
+      return p !== undefined && !p.present();
+    });
   const first = missing();
   const packages = [...new Set(first.flatMap((id) => prerequisiteOf(id)!.packages))];
   if (packages.length && opts.allowInstall && process.getuid?.() === 0) aptInstall(packages);
@@ -91,6 +114,8 @@ export function ensureDriverPrerequisites(driverIds: readonly string[], opts: { 
   const out = (id: string) => still.includes(id.split(':')[0]);
   return {
     usable: driverIds.filter((id) => !out(id)),
-    leftOut: still.map((id) => `driver ${id} left out: it cannot run here (${installAdvice([prerequisiteOf(id)!])}); poolcheck doctor lists what each driver needs`),
+    leftOut: still.map(
+      (id) => `driver ${id} left out: it cannot run here (${installAdvice([prerequisiteOf(id)!])}); poolcheck doctor lists what each driver needs`,
+    ),
   };
 }

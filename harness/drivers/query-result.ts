@@ -14,13 +14,23 @@ export function toResult(messages: readonly ServerMessage[]): QueryResult {
   let command: string | undefined;
   const tags: string[] = [];
   for (const m of messages) {
-    if (m.type === 'RowDescription') { columns = [...m.columns]; rows = []; }
-    if (m.type === 'CopyOutResponse') { columns = []; rows = []; }
+    if (m.type === 'RowDescription') {
+      columns = [...m.columns];
+      rows = [];
+    }
+    if (m.type === 'CopyOutResponse') {
+      columns = [];
+      rows = [];
+    }
     if (m.type === 'CopyData') rows.push([m.data]);
     if (m.type === 'DataRow') rows.push([...m.values]);
     if (m.type === 'FunctionCallResponse') rows = [[m.value]];
-    if (m.type === 'CommandComplete') { command = m.tag; tags.push(m.tag); }
-    if (m.type === 'ErrorResponse') return { rows, columns, command, tags, error: { code: String(m.code), message: m.message, ...(m.severity ? { severity: m.severity } : {}) } };
+    if (m.type === 'CommandComplete') {
+      command = m.tag;
+      tags.push(m.tag);
+    }
+    if (m.type === 'ErrorResponse')
+      return { rows, columns, command, tags, error: { code: String(m.code), message: m.message, ...(m.severity ? { severity: m.severity } : {}) } };
   }
   return { rows, columns, command, tags };
 }

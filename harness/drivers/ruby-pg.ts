@@ -11,28 +11,55 @@ import { helperDriver, SharedHelper } from './helper-driver.ts';
 import type { Capability } from './session.ts';
 import { DEBIAN_RUBY, requireFile, SHIMS_DIR } from './shim-path.ts';
 
-const helper = new SharedHelper(() => ({
-  name: 'ruby-pg helper (Debian ruby with ruby-pg)',
-  // --disable-gems: Debian's ruby-pg is not a gem, and no gem of the user's gets loaded.
-  command: requireFile(DEBIAN_RUBY, 'apt-get install ruby ruby-pg'),
-  args: ['--disable-gems', path.join(SHIMS_DIR, 'ruby', 'ruby_pg_helper.rb')],
-}), TIMEOUT_MS.helperStart);
+const helper = new SharedHelper(
+  () => ({
+    name: 'ruby-pg helper (Debian ruby with ruby-pg)',
+    // --disable-gems: Debian's ruby-pg is not a gem, and no gem of the user's gets loaded.
+    command: requireFile(DEBIAN_RUBY, 'apt-get install ruby ruby-pg'),
+    args: ['--disable-gems', path.join(SHIMS_DIR, 'ruby', 'ruby_pg_helper.rb')],
+  }),
+  TIMEOUT_MS.helperStart,
+);
 
 // libpq underneath: no SQLSTATE for a refused login, no arbitrary startup parameters.
 const common: Capability[] = [
-  'cancel', 'backendPid', 'parameterStatus', 'notifications', 'notificationPid', 'notices', 'tls', 'startupApplicationName', 'anyClientEncoding',
+  'cancel',
+  'backendPid',
+  'parameterStatus',
+  'notifications',
+  'notificationPid',
+  'notices',
+  'tls',
+  'startupApplicationName',
+  'anyClientEncoding',
 ];
-const notes = 'PG::Connection: exec\'s simple protocol without params (several statements: every result read, the last with columns counts); values as the server\'s text';
+const notes =
+  "PG::Connection: exec's simple protocol without params (several statements: every result read, the last with columns counts); values as the server's text";
 
 export const rubyPgDriver = helperDriver({
-  id: 'ruby-pg', loginMs: 70, helper, library: 'ruby-pg', debianPackage: 'ruby-pg', placeholders: 'native', settings: {},
+  id: 'ruby-pg',
+  loginMs: 70,
+  helper,
+  library: 'ruby-pg',
+  debianPackage: 'ruby-pg',
+  placeholders: 'native',
+  settings: {},
   capabilities: [...common, 'driverPrepares'],
   notes: `${notes}; with params prepare('aN')/exec_prepared once per query text and connection, as Rails' adapter with prepared_statements: true (its default)`,
 });
 
 export const rubyPgPoolerSafeDriver = helperDriver({
-  id: 'ruby-pg:pooler-safe', loginMs: 70, helper, library: 'ruby-pg', debianPackage: 'ruby-pg', placeholders: 'native', settings: { prepared_statements: false },
+  id: 'ruby-pg:pooler-safe',
+  loginMs: 70,
+  helper,
+  library: 'ruby-pg',
+  debianPackage: 'ruby-pg',
+  placeholders: 'native',
+  settings: { prepared_statements: false },
   capabilities: common,
   notes: `${notes}; with params exec_params (the unnamed statement), as Rails' adapter with prepared_statements: false`,
-  poolerSafe: { setting: 'prepared_statements: false (Rails\' database.yml)', docs: 'https://guides.rubyonrails.org/configuring.html#configuring-a-postgresql-database' },
+  poolerSafe: {
+    setting: "prepared_statements: false (Rails' database.yml)",
+    docs: 'https://guides.rubyonrails.org/configuring.html#configuring-a-postgresql-database',
+  },
 });

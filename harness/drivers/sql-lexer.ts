@@ -17,8 +17,14 @@ const IDENT_CHAR = /[A-Za-z0-9_$\u0080-\uffff]/;
 export function segments(sql: string): Segment[] {
   const out: Segment[] = [];
   let code = '';
-  const flush = () => { if (code) out.push({ kind: 'code', text: code }); code = ''; };
-  const other = (text: string) => { flush(); out.push({ kind: 'other', text }); };
+  const flush = () => {
+    if (code) out.push({ kind: 'code', text: code });
+    code = '';
+  };
+  const other = (text: string) => {
+    flush();
+    out.push({ kind: 'other', text });
+  };
   let i = 0;
   while (i < sql.length) {
     const c = sql[i];
@@ -27,36 +33,71 @@ export function segments(sql: string): Segment[] {
     if (c === '-' && next === '-') {
       const end = sql.indexOf('\n', i);
       const stop = end < 0 ? sql.length : end;
-      other(sql.slice(i, stop)); i = stop; continue;
+      other(sql.slice(i, stop));
+      i = stop;
+      continue;
     }
     if (c === '/' && next === '*') {
       // Block comments nest in PostgreSQL.
-      let depth = 0; let j = i;
+      let depth = 0;
+      let j = i;
       while (j < sql.length) {
-        if (sql[j] === '/' && sql[j + 1] === '*') { depth++; j += 2; continue; }
-        if (sql[j] === '*' && sql[j + 1] === '/') { depth--; j += 2; if (depth === 0) break; continue; }
+        if (sql[j] === '/' && sql[j + 1] === '*') {
+          depth++;
+          j += 2;
+          continue;
+        }
+        if (sql[j] === '*' && sql[j + 1] === '/') {
+          depth--;
+          j += 2;
+          if (depth === 0) break;
+          continue;
+        }
         j++;
       }
-      other(sql.slice(i, j)); i = j; continue;
+      other(sql.slice(i, j));
+      i = j;
+      continue;
     }
     if (c === "'") {
       // E'...' takes backslash escapes; '' is a quote in both forms.
       const escapes = /[eE]/.test(prev) && !IDENT_CHAR.test(i > 1 ? sql[i - 2] : '');
       let j = i + 1;
       while (j < sql.length) {
-        if (escapes && sql[j] === '\\') { j += 2; continue; }
-        if (sql[j] === "'") { if (sql[j + 1] === "'") { j += 2; continue; } j++; break; }
+        if (escapes && sql[j] === '\\') {
+          j += 2;
+          continue;
+        }
+        if (sql[j] === "'") {
+          if (sql[j + 1] === "'") {
+            j += 2;
+            continue;
+          }
+          j++;
+          break;
+        }
         j++;
       }
-      other(sql.slice(i, j)); i = j; continue;
+      other(sql.slice(i, j));
+      i = j;
+      continue;
     }
     if (c === '"') {
       let j = i + 1;
       while (j < sql.length) {
-        if (sql[j] === '"') { if (sql[j + 1] === '"') { j += 2; continue; } j++; break; }
+        if (sql[j] === '"') {
+          if (sql[j + 1] === '"') {
+            j += 2;
+            continue;
+          }
+          j++;
+          break;
+        }
         j++;
       }
-      other(sql.slice(i, j)); i = j; continue;
+      other(sql.slice(i, j));
+      i = j;
+      continue;
     }
     if (c === '$' && !IDENT_CHAR.test(prev)) {
       // $tag$ ... $tag$ (a tag never starts with a digit: $1 is a parameter).
@@ -64,10 +105,13 @@ export function segments(sql: string): Segment[] {
       if (m) {
         const end = sql.indexOf(m[0], i + m[0].length);
         const stop = end < 0 ? sql.length : end + m[0].length;
-        other(sql.slice(i, stop)); i = stop; continue;
+        other(sql.slice(i, stop));
+        i = stop;
+        continue;
       }
     }
-    code += c; i++;
+    code += c;
+    i++;
   }
   flush();
   return out;
@@ -77,10 +121,19 @@ export function segments(sql: string): Segment[] {
 export function statementCount(sql: string): number {
   let count = 0;
   let current = '';
-  const close = () => { if (current.trim()) count++; current = ''; };
+  const close = () => {
+    if (current.trim()) count++;
+    current = '';
+  };
   for (const s of segments(sql)) {
-    if (s.kind === 'other') { if (!/^(--|\/\*)/.test(s.text)) current += 'x'; continue; }
-    for (const ch of s.text) { if (ch === ';') close(); else current += ch; }
+    if (s.kind === 'other') {
+      if (!/^(--|\/\*)/.test(s.text)) current += 'x';
+      continue;
+    }
+    for (const ch of s.text) {
+      if (ch === ';') close();
+      else current += ch;
+    }
   }
   close();
   return count;
@@ -91,21 +144,31 @@ const PARAM = /(?<![A-Za-z0-9_$\u0080-\uffff])\$(\d+)/g;
 /** `$n` to JDBC's `?`, with the parameter list in order of appearance; a literal `?` is doubled. */
 export function toJdbc(sql: string, params: readonly (string | null)[]): { sql: string; params: (string | null)[] } {
   const ordered: (string | null)[] = [];
-  const text = segments(sql).map((s) => (s.kind === 'other' ? s.text : s.text.replace(/\?/g, '??').replace(PARAM, (_, n: string) => {
-    ordered.push(paramAt(params, Number(n)));
-    return '?';
-  }))).join('');
+  const text = segments(sql)
+    .map((s) =>
+      s.kind === 'other'
+        ? s.text
+        : s.text.replace(/\?/g, '??').replace(PARAM, (_, n: string) => {
+            ordered.push(paramAt(params, Number(n)));
+            return '?';
+          }),
+    )
+    .join('');
   return { sql: text, params: ordered };
 }
 
 /** `$n` to psycopg's `%(pn)s` (so a reused parameter stays one server parameter); `%` doubled. */
 export function toPyformat(sql: string): string {
-  return segments(sql).map((s) => (s.kind === 'other' ? s.text.replace(/%/g, '%%') : s.text.replace(/%/g, '%%').replace(PARAM, (_, n: string) => `%(p${n})s`))).join('');
+  return segments(sql)
+    .map((s) => (s.kind === 'other' ? s.text.replace(/%/g, '%%') : s.text.replace(/%/g, '%%').replace(PARAM, (_, n: string) => `%(p${n})s`)))
+    .join('');
 }
 
 /** `$n` to PDO's named `:pn` (a name may appear several times); nothing else changes. */
 export function toPdoNamed(sql: string): string {
-  return segments(sql).map((s) => (s.kind === 'other' ? s.text : s.text.replace(PARAM, (_, n: string) => `:p${n}`))).join('');
+  return segments(sql)
+    .map((s) => (s.kind === 'other' ? s.text : s.text.replace(PARAM, (_, n: string) => `:p${n}`)))
+    .join('');
 }
 
 /**
@@ -120,7 +183,9 @@ export function inlineParams(sql: string, params: readonly (string | null)[]): s
     const quoted = v.replace(/'/g, "''");
     return v.includes('\\') ? `E'${quoted.replace(/\\/g, '\\\\')}'` : `'${quoted}'`;
   };
-  return segments(sql).map((s) => (s.kind === 'other' ? s.text : s.text.replace(PARAM, (_, n: string) => literal(paramAt(params, Number(n)))))).join('');
+  return segments(sql)
+    .map((s) => (s.kind === 'other' ? s.text : s.text.replace(PARAM, (_, n: string) => literal(paramAt(params, Number(n))))))
+    .join('');
 }
 
 function paramAt(params: readonly (string | null)[], n: number): string | null {

@@ -12,7 +12,13 @@ const REGISTRY = '/usr/share/cargo/registry';
 const PROJECT = path.join(SHIMS_DIR, 'rust');
 
 /** The crates shims/rust/Cargo.toml names, as Debian packages (librust-tokio-dev provides the tokio features used). */
-export const TOKIO_POSTGRES_CRATES = ['librust-tokio-postgres-dev', 'librust-tokio-dev', 'librust-futures-util-dev', 'librust-bytes-dev', 'librust-serde-json-dev'];
+export const TOKIO_POSTGRES_CRATES = [
+  'librust-tokio-postgres-dev',
+  'librust-tokio-dev',
+  'librust-futures-util-dev',
+  'librust-bytes-dev',
+  'librust-serde-json-dev',
+];
 const CRATE_DIRS = ['tokio-postgres-0.7.', 'tokio-1.', 'futures-util-0.3.', 'bytes-1.', 'serde_json-1.'];
 
 export function tokioPostgresCratesPresent(): boolean {
@@ -34,8 +40,16 @@ export const tokioPostgresBuild: HelperBuild = {
       {
         command: DEBIAN_CARGO,
         args: [
-          'build', '--release', '--offline', '--quiet', '--manifest-path', path.join(out, 'project', 'Cargo.toml'),
-          '--config', 'source.crates-io.replace-with="debian-registry"', '--config', `source.debian-registry.directory="${REGISTRY}"`,
+          'build',
+          '--release',
+          '--offline',
+          '--quiet',
+          '--manifest-path',
+          path.join(out, 'project', 'Cargo.toml'),
+          '--config',
+          'source.crates-io.replace-with="debian-registry"',
+          '--config',
+          `source.debian-registry.directory="${REGISTRY}"`,
         ],
         // Debian's rustc, whatever rustup put first in PATH; cargo's own files beside the cache.
         env: { RUSTC: DEBIAN_RUSTC, CARGO_HOME: path.join(helperCacheDir(), 'cargo-home'), CARGO_TARGET_DIR: target },

@@ -14,29 +14,55 @@ import { helperDriver, SharedHelper } from './helper-driver.ts';
 import type { Capability } from './session.ts';
 import { tokioPostgresBuild } from './tokio-postgres-build.ts';
 
-const helper = new SharedHelper(async () => ({
-  name: 'tokio-postgres helper (Rust, built from Debian\'s librust-tokio-postgres-dev)',
-  command: await compiledHelper(tokioPostgresBuild),
-  args: [],
-}), TIMEOUT_MS.helperStart);
+const helper = new SharedHelper(
+  async () => ({
+    name: "tokio-postgres helper (Rust, built from Debian's librust-tokio-postgres-dev)",
+    command: await compiledHelper(tokioPostgresBuild),
+    args: [],
+  }),
+  TIMEOUT_MS.helperStart,
+);
 
 // Not backendPid: tokio-postgres keeps BackendKeyData to itself (only its cancel token uses
 // it). Not tls: Debian packages no TLS connector for it (postgres-openssl, postgres-native-tls).
 // Not startupParams: its Config sends only what it knows (options, application_name).
 const common: Capability[] = [
-  'cancel', 'parameterStatus', 'notifications', 'notificationPid', 'notices', 'startupApplicationName', 'anyClientEncoding', 'loginErrorCode',
+  'cancel',
+  'parameterStatus',
+  'notifications',
+  'notificationPid',
+  'notices',
+  'startupApplicationName',
+  'anyClientEncoding',
+  'loginErrorCode',
 ];
-const notes = 'the helper drives the Connection itself (AsyncMessage notices and notifications, ParameterStatus through Connection::parameter); several statements through simple_query';
+const notes =
+  'the helper drives the Connection itself (AsyncMessage notices and notifications, ParameterStatus through Connection::parameter); several statements through simple_query';
 
 export const tokioPostgresDriver = helperDriver({
-  id: 'tokio-postgres', loginMs: 65, helper, library: 'tokio-postgres', debianPackage: 'librust-tokio-postgres-dev', placeholders: 'native', settings: {},
+  id: 'tokio-postgres',
+  loginMs: 65,
+  helper,
+  library: 'tokio-postgres',
+  debianPackage: 'librust-tokio-postgres-dev',
+  placeholders: 'native',
+  settings: {},
   capabilities: [...common, 'driverPrepares'],
   notes: `${notes}; Client::prepare once per query text and connection (named s<N>), then Client::query by statement, parameters as untyped text; results in binary, printed as PostgreSQL's text for the common built-in types (not date/time types)`,
 });
 
 export const tokioPostgresPoolerSafeDriver = helperDriver({
-  id: 'tokio-postgres:pooler-safe', loginMs: 65, helper, library: 'tokio-postgres', debianPackage: 'librust-tokio-postgres-dev', placeholders: 'inline', settings: { simple_query: true },
+  id: 'tokio-postgres:pooler-safe',
+  loginMs: 65,
+  helper,
+  library: 'tokio-postgres',
+  debianPackage: 'librust-tokio-postgres-dev',
+  placeholders: 'inline',
+  settings: { simple_query: true },
   capabilities: common,
   notes: `${notes}; Client::simple_query always (simple protocol, text values), parameters written into the SQL as literals`,
-  poolerSafe: { setting: 'Client::simple_query instead of prepared statements', docs: 'https://docs.rs/tokio-postgres/0.7.7/tokio_postgres/struct.Client.html#method.simple_query' },
+  poolerSafe: {
+    setting: 'Client::simple_query instead of prepared statements',
+    docs: 'https://docs.rs/tokio-postgres/0.7.7/tokio_postgres/struct.Client.html#method.simple_query',
+  },
 });

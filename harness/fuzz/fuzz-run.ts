@@ -88,14 +88,19 @@ const ORIGIN = { shipped: false, folder: '' };
 
 function load(spec: ScenarioSpec): Scenario {
   const checked = checkScenario(spec, spec.id, ORIGIN);
-  if (!checked.ok) throw new Error(`generated program ${spec.id} does not load: ${checked.problems.map((p) => `${p.path.join('.')}: ${p.message}`).join('; ')}`);
+  if (!checked.ok)
+    throw new Error(`generated program ${spec.id} does not load: ${checked.problems.map((p) => `${p.path.join('.')}: ${p.message}`).join('; ')}`);
   return checked.scenario;
 }
 
 const documenting = (d: Divergence, program: ScenarioSpec, c: Compared, driver: string): ProfileEntry | undefined =>
   documentingEntry(d, program.steps, { profile: c.profile, facts: c.started.facts, driver });
 
-const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+const slug = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 
 /** The servers a fuzz run compares, once started. */
 interface Started {
@@ -111,18 +116,35 @@ class Fuzzer {
   deadline = Infinity;
   private seq = 0;
 
-  constructor(private readonly plan: FuzzPlan, private readonly ui: FuzzUi, private readonly servers: Started) {
+  constructor(
+    private readonly plan: FuzzPlan,
+    private readonly ui: FuzzUi,
+    private readonly servers: Started,
+  ) {
     this.summary = {
-      seed: plan.seed, seconds: plan.seconds, targets: servers.compared.map((c) => c.started.spec.id), driver: plan.driver.id,
-      programs: 0, dropped: 0, undecided: 0, signatures: [], documented: [],
+      seed: plan.seed,
+      seconds: plan.seconds,
+      targets: servers.compared.map((c) => c.started.spec.id),
+      driver: plan.driver.id,
+      programs: 0,
+      dropped: 0,
+      undecided: 0,
+      signatures: [],
+      documented: [],
     };
   }
 
-  timeUp(): boolean { return Date.now() >= this.deadline || runStopped.aborted; }
+  timeUp(): boolean {
+    return Date.now() >= this.deadline || runStopped.aborted;
+  }
 
-  writeSummary(): void { writeFileSync(path.join(this.plan.out, 'fuzz.json'), `${JSON.stringify(this.summary, null, 2)}\n`); }
+  writeSummary(): void {
+    writeFileSync(path.join(this.plan.out, 'fuzz.json'), `${JSON.stringify(this.summary, null, 2)}\n`);
+  }
 
-  progress(final?: boolean): void { this.ui.progress(this.summary, Date.now() - this.started, final); }
+  progress(final?: boolean): void {
+    this.ui.progress(this.summary, Date.now() - this.started, final);
+  }
 
   private async runOn(t: StartedTarget, s: Scenario, record?: (i: number, r: StepResult) => void, compared = false): Promise<ScenarioRun> {
     const failed = t.failure();
@@ -130,7 +152,14 @@ class Fuzzer {
     // PostgreSQL against itself (A/A): the compared runs take a lane of their own beside the baseline's.
     const lane = t.lanes[t === this.servers.direct && compared ? 1 : 0];
     await lane.quiesce();
-    return runScenario(s, { target: t, lane, driver: this.plan.driver, namePrefix: `pc${this.plan.runId}_${++this.seq}`, stepTimeoutMs: this.plan.stepTimeoutMs, record });
+    return runScenario(s, {
+      target: t,
+      lane,
+      driver: this.plan.driver,
+      namePrefix: `pc${this.plan.runId}_${++this.seq}`,
+      stepTimeoutMs: this.plan.stepTimeoutMs,
+      record,
+    });
   }
 
   /**
@@ -147,7 +176,9 @@ class Fuzzer {
     const runs = new Map<string, ScenarioRun>();
     const [again] = await Promise.all([
       recheck ? this.runOn(this.servers.direct, scenario) : undefined,
-      ...(only ? [only] : this.servers.compared).map(async (c) => { runs.set(c.started.spec.id, await this.runOn(c.started, scenario, undefined, true)); }),
+      ...(only ? [only] : this.servers.compared).map(async (c) => {
+        runs.set(c.started.spec.id, await this.runOn(c.started, scenario, undefined, true));
+      }),
     ]);
     if (again && again.outcome !== 'pass') return { kind: 'dropped', why: `nondeterministic on PostgreSQL: ${again.message ?? again.outcome}` };
     return { kind: 'answered', answered, runs };
@@ -163,7 +194,10 @@ class Fuzzer {
   /** One program: generated, run everywhere, each divergence counted (and the first of its class kept). */
   async program(index: number): Promise<void> {
     const { capabilities } = this.plan.driver;
-    const program = generateProgram(this.plan.seed, index, { namedPrepare: capabilities.has('namedPrepare'), protocol: capabilities.has('protocol') });
+    const program = generateProgram(this.plan.seed, index, {
+      namedPrepare: capabilities.has('namedPrepare'),
+      protocol: capabilities.has('protocol'),
+    });
     let e: Evaluated;
     try {
       e = await this.evaluate(program);
@@ -177,15 +211,24 @@ class Fuzzer {
     }
     if (runStopped.aborted) return;
     this.summary.programs++;
-    if (e.kind === 'dropped') { this.summary.dropped++; return; }
+    if (e.kind === 'dropped') {
+      this.summary.dropped++;
+      return;
+    }
     for (const c of this.servers.compared) {
       const run = e.runs.get(c.started.spec.id)!;
       if (run.outcome === 'pass') continue;
-      if (run.outcome !== 'diverge' || !run.divergence) { this.summary.undecided++; continue; }
+      if (run.outcome !== 'diverge' || !run.divergence) {
+        this.summary.undecided++;
+        continue;
+      }
       const { signature, entry, key } = this.classify(run.divergence, e.answered, c);
       const list = entry ? this.summary.documented : this.summary.signatures;
       let found = list.find((f) => `${f.target}\n${f.reason ?? f.signature}` === key);
-      if (found) { found.count++; continue; }
+      if (found) {
+        found.count++;
+        continue;
+      }
       found = { target: c.started.spec.id, signature, ...(entry ? { reason: entry.reason } : {}), count: 1 };
       list.push(found);
       this.progress();
@@ -202,7 +245,10 @@ class Fuzzer {
       return this.classify(run.divergence, candidate, c).key === key ? { step: run.divergence.step } : undefined;
     };
     // A shrink under way at the deadline gets up to a quarter of the run's time more.
-    const small = await shrink(withoutAnswers(program), check, { divergedAt: d.step, stop: () => runStopped.aborted || Date.now() >= this.deadline + this.plan.seconds * 250 });
+    const small = await shrink(withoutAnswers(program), check, {
+      divergedAt: d.step,
+      stop: () => runStopped.aborted || Date.now() >= this.deadline + this.plan.seconds * 250,
+    });
     const final = await this.evaluate(small, c).catch(() => undefined);
     const run = final?.kind === 'answered' ? final.runs.get(c.started.spec.id) : undefined;
     const confirmed = final?.kind === 'answered' && run?.outcome === 'diverge';
@@ -221,7 +267,9 @@ class Fuzzer {
     writeFileSync(path.join(plan.out, file), caseYaml(spec, header));
     found.case = file;
     found.steps = answered.steps.length;
-    this.ui.note(`${found.reason ? 'documented' : 'NEW'} ${c.started.spec.id} ${found.signature}: ${file} (${answered.steps.length} steps${confirmed ? '' : ', not confirmed by a last run'})`);
+    this.ui.note(
+      `${found.reason ? 'documented' : 'NEW'} ${c.started.spec.id} ${found.signature}: ${file} (${answered.steps.length} steps${confirmed ? '' : ', not confirmed by a last run'})`,
+    );
     this.writeSummary();
   }
 }
@@ -232,14 +280,27 @@ class Fuzzer {
  */
 function caseSpec(answered: ScenarioSpec, name: string, found: FoundClass, c: Compared, entry: ProfileEntry | undefined): ScenarioSpec {
   const { pooler, mode } = c.started.spec;
-  const known: KnownIssue[] | undefined = entry && pooler ? [{
-    pooler, ...(mode ? { modes: [mode] } : {}), reason: entry.reason, link: entry.link,
-    ...(entry.versions ? { versions: entry.versions } : {}), ...(entry.settings ? { settings: entry.settings } : {}),
-    ...(entry.divergence ? { divergence: entry.divergence } : {}), ...(entry.source ? { source: entry.source } : {}),
-  }] : undefined;
+  const known: KnownIssue[] | undefined =
+    entry && pooler
+      ? [
+          {
+            pooler,
+            ...(mode ? { modes: [mode] } : {}),
+            reason: entry.reason,
+            link: entry.link,
+            ...(entry.versions ? { versions: entry.versions } : {}),
+            ...(entry.settings ? { settings: entry.settings } : {}),
+            ...(entry.divergence ? { divergence: entry.divergence } : {}),
+            ...(entry.source ? { source: entry.source } : {}),
+          },
+        ]
+      : undefined;
   return {
-    ...answered, id: `${FUZZ_CATEGORY}/fuzz-${name}`,
-    why: found.reason ? `${c.started.spec.id} diverges as documented (${found.signature}): ${found.reason}` : `${c.started.spec.id} diverges from PostgreSQL (${found.signature}), which no profile entry documents`,
+    ...answered,
+    id: `${FUZZ_CATEGORY}/fuzz-${name}`,
+    why: found.reason
+      ? `${c.started.spec.id} diverges as documented (${found.signature}): ${found.reason}`
+      : `${c.started.spec.id} diverges from PostgreSQL (${found.signature}), which no profile entry documents`,
     ...(known ? { known } : {}),
   };
 }
@@ -264,14 +325,26 @@ export async function executeFuzz(plan: FuzzPlan, ui: FuzzUi): Promise<{ summary
     const t0 = Date.now();
     for (const note of await chosen.prepare()) ui.note(note);
     // Every start settles before a failure is thrown, so a target still starting is stopped too.
-    const starts = await Promise.allSettled(chosen.targets.map(async (t) => { const st = await chosen.provider.start(t); running.push(st); return st; }));
+    const starts = await Promise.allSettled(
+      chosen.targets.map(async (t) => {
+        const st = await chosen.provider.start(t);
+        running.push(st);
+        return st;
+      }),
+    );
     const failed = starts.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
     const [direct, ...others] = starts.map((r) => (r as PromiseFulfilledResult<StartedTarget>).value);
     await plan.driver.warmUp?.();
-    for (const t of running) ui.note(`started ${t.spec.id} (PostgreSQL ${t.postgresVersion.split(' ')[0]}${t.poolerVersion ? `, ${t.spec.pooler} ${t.poolerVersion}` : ''})`);
+    for (const t of running)
+      ui.note(
+        `started ${t.spec.id} (PostgreSQL ${t.postgresVersion.split(' ')[0]}${t.poolerVersion ? `, ${t.spec.pooler} ${t.poolerVersion}` : ''})`,
+      );
     ui.note(`servers up in ${((Date.now() - t0) / 1000).toFixed(1)} s; fuzzing for ${plan.seconds} s`);
-    const compared = (others.length ? others : [direct]).map((t) => ({ started: t, profile: t.spec.pooler ? judge.profileOf(t.spec.pooler) : undefined }));
+    const compared = (others.length ? others : [direct]).map((t) => ({
+      started: t,
+      profile: t.spec.pooler ? judge.profileOf(t.spec.pooler) : undefined,
+    }));
     const f = new Fuzzer(plan, ui, { direct, compared });
     fuzzer = f;
     f.deadline = f.started + plan.seconds * 1000;

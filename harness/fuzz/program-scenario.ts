@@ -14,7 +14,11 @@ export function expectationOf(result: StepResult): Expect | undefined {
   if (result.kind === 'notification') return { notification: result.notification ? { payload: result.notification.payload } : null };
   const q = result.result;
   // A raw message list: the reply messages (an ErrorResponse with its SQLSTATE) and the rows.
-  if (result.messages) return { messages: result.messages.filter((m) => !ASIDE.has(m.type)).map((m) => messageLabel(m) as MessageLabel), rows: q.rows.map((row) => row.map((v) => textOf(v))) };
+  if (result.messages)
+    return {
+      messages: result.messages.filter((m) => !ASIDE.has(m.type)).map((m) => messageLabel(m) as MessageLabel),
+      rows: q.rows.map((row) => row.map((v) => textOf(v))),
+    };
   if (q.error) return { error: q.error.code };
   return { rows: q.rows.map((row) => row.map((v) => textOf(v))) };
 }
@@ -25,12 +29,18 @@ export function withAnswers(program: ScenarioSpec, answers: ReadonlyMap<number, 
     const { expect: _old, ...rest } = st;
     const answer = answers.get(i);
     const expect = answer && expectationOf(answer);
-    return (expect ? { ...rest, expect } : rest);
+    return expect ? { ...rest, expect } : rest;
   });
   return { ...program, steps };
 }
 
 /** The program without expectations: what the generator wrote, and what the shrinker cuts. */
 export function withoutAnswers(program: ScenarioSpec): ScenarioSpec {
-  return { ...program, steps: program.steps.map((st) => { const { expect: _e, ...rest } = st; return rest; }) };
+  return {
+    ...program,
+    steps: program.steps.map((st) => {
+      const { expect: _e, ...rest } = st;
+      return rest;
+    }),
+  };
 }

@@ -14,7 +14,9 @@ function hash(text: string): number {
 export class Random {
   private state: number;
 
-  constructor(seed: string) { this.state = hash(seed); }
+  constructor(seed: string) {
+    this.state = hash(seed);
+  }
 
   /** A float in [0, 1). */
   next(): number {
@@ -26,11 +28,17 @@ export class Random {
   }
 
   /** A whole number in [min, max]. */
-  int(min: number, max: number): number { return min + Math.floor(this.next() * (max - min + 1)); }
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
 
-  chance(p: number): boolean { return this.next() < p; }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
 
-  pick<T>(xs: readonly T[]): T { return xs[Math.floor(this.next() * xs.length)]; }
+  pick<T>(xs: readonly T[]): T {
+    return xs[Math.floor(this.next() * xs.length)];
+  }
 
   /** One of the choices, each as likely as its weight. */
   weighted<T>(choices: ReadonlyArray<readonly [T, number]>): T {

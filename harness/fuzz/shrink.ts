@@ -28,7 +28,11 @@ export function wellFormed(steps: readonly StepSpec[]): boolean {
     if (st.session === OBSERVER) continue;
     if (gone.has(st.session)) return false;
     if (open !== undefined && open !== st.session) return false;
-    if (st.disconnect !== undefined) { gone.add(st.session); if (open === st.session) open = undefined; continue; }
+    if (st.disconnect !== undefined) {
+      gone.add(st.session);
+      if (open === st.session) open = undefined;
+      continue;
+    }
     if (st.sql !== undefined && OPENS.test(st.sql)) open = st.session;
     else if (st.sql !== undefined && CLOSES.test(st.sql) && open === st.session) open = undefined;
   }
@@ -40,7 +44,8 @@ export function withSteps(program: ScenarioSpec, steps: readonly StepSpec[]): Sc
   const used = new Set(steps.map((st) => st.session));
   const sessions = Object.fromEntries(Object.entries(program.sessions).filter(([name]) => used.has(name)));
   const text = JSON.stringify(steps);
-  const objects = (sqls: readonly string[] | undefined) => sqls?.filter((sql) => [...sql.matchAll(/\{\{(\w+)\}\}/g)].some((m) => text.includes(`{{${m[1]}}}`)));
+  const objects = (sqls: readonly string[] | undefined) =>
+    sqls?.filter((sql) => [...sql.matchAll(/\{\{(\w+)\}\}/g)].some((m) => text.includes(`{{${m[1]}}}`)));
   const setup = objects(program.setup);
   const teardown = objects(program.teardown);
   const { setup: _s, teardown: _t, sessions: _x, steps: _y, ...head } = program;

@@ -12,8 +12,19 @@ import { applicableEntries, documents, type Profile, type ProfileEntry, type Tar
 import type { StepSpec } from '../scenario/model.ts';
 
 export const FAMILIES = [
-  'setting', 'sql-prepared', 'protocol-prepared', 'temp-table', 'cursor', 'advisory-lock', 'sequence', 'listen-notify', 'discard',
-  'transaction', 'error', 'disconnect', 'other',
+  'setting',
+  'sql-prepared',
+  'protocol-prepared',
+  'temp-table',
+  'cursor',
+  'advisory-lock',
+  'sequence',
+  'listen-notify',
+  'discard',
+  'transaction',
+  'error',
+  'disconnect',
+  'other',
 ] as const;
 export type Family = (typeof FAMILIES)[number];
 
@@ -61,20 +72,30 @@ export function signatureOf(d: Divergence, steps: readonly StepSpec[]): Signatur
  */
 export const REPRESENTATIVES: Readonly<Record<Family, readonly string[]>> = {
   setting: [
-    'session-state/set-visible-to-next-client', 'session-state/custom-setting-visible-to-next-client', 'session-state/search-path-visible-to-next-client',
-    'session-state/reset-all-by-other-client', 'parameter-status/extra-float-digits-kept-per-client',
+    'session-state/set-visible-to-next-client',
+    'session-state/custom-setting-visible-to-next-client',
+    'session-state/search-path-visible-to-next-client',
+    'session-state/reset-all-by-other-client',
+    'parameter-status/extra-float-digits-kept-per-client',
   ],
   'sql-prepared': [
-    'prepared-statements/sql-execute-from-other-client', 'prepared-statements/sql-prepare-same-name-in-two-clients',
+    'prepared-statements/sql-execute-from-other-client',
+    'prepared-statements/sql-prepare-same-name-in-two-clients',
     'prepared-statements/deallocate-name-of-other-clients-sql-statement',
   ],
   'protocol-prepared': [
-    'prepared-statements/named-same-name-in-two-clients', 'prepared-statements/named-statement-invisible-to-other-client', 'prepared-statements/unnamed-statement-survives-sync',
+    'prepared-statements/named-same-name-in-two-clients',
+    'prepared-statements/named-statement-invisible-to-other-client',
+    'prepared-statements/unnamed-statement-survives-sync',
   ],
   'temp-table': ['session-state/temp-table-visible-to-next-client', 'session-state/temp-table-collides-with-next-client'],
   cursor: ['session-objects/cursor-with-hold-invisible-to-other-client', 'session-objects/cursor-with-hold-same-name-in-two-clients'],
   'advisory-lock': ['session-state/advisory-lock-held-against-other-client', 'session-state/advisory-lock-unlock-by-other-client'],
-  sequence: ['sequences/currval-sees-other-clients-nextval', 'sequences/currval-before-nextval-fails', 'sequences/lastval-sees-other-clients-nextval'],
+  sequence: [
+    'sequences/currval-sees-other-clients-nextval',
+    'sequences/currval-before-nextval-fails',
+    'sequences/lastval-sees-other-clients-nextval',
+  ],
   'listen-notify': ['session-state/notify-reaches-listener', 'session-state/listen-survives-between-transactions'],
   discard: ['session-state/discard-all-by-other-client'],
   transaction: [],

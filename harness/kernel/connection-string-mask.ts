@@ -14,7 +14,11 @@ export const MASK = '<redacted>';
 const PASSWORD_KEY = /^(?:\w*password|pass|pwd)$/i;
 
 const decoded = (s: string): string => {
-  try { return decodeURIComponent(s); } catch { return s; }
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 };
 
 interface Rule {

@@ -5,7 +5,7 @@ export const DIVERGENCE_KINDS = {
   rows: 'the rows differ',
   error: 'an error where PostgreSQL had none',
   'no-error': 'no error where PostgreSQL had one',
-  sqlstate: 'another SQLSTATE than PostgreSQL\'s',
+  sqlstate: "another SQLSTATE than PostgreSQL's",
   closed: 'the connection was closed (with the FATAL SQLSTATE, when one came)',
   messages: 'extra, missing or other protocol messages',
   'parameter-status': 'a ParameterStatus value differs',

@@ -14,7 +14,10 @@ export class DeadlineError extends Error {
 export class ConnectionLostError extends Error {
   override readonly name = 'ConnectionLostError';
   /** The SQLSTATE of the FATAL error that came before the close, when one did. */
-  constructor(message: string, readonly sqlstate?: string) {
+  constructor(
+    message: string,
+    readonly sqlstate?: string,
+  ) {
     super(message);
   }
 }
@@ -22,7 +25,11 @@ export class ConnectionLostError extends Error {
 /** An ErrorResponse where a call cannot go on (a refused login), with its SQLSTATE. */
 export class ServerError extends Error {
   override readonly name = 'ServerError';
-  constructor(readonly code: string, message: string, readonly severity = 'ERROR') {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly severity = 'ERROR',
+  ) {
     super(message);
   }
 }
@@ -41,7 +48,8 @@ export class LoginRefusedError extends Error {
  * libpq's and psycopg's "... failed: FATAL:  ...", and pgx's SCRAM exchange meeting an
  * ErrorResponse where AuthenticationSASLFinal belongs (pgpool-II answers a wrong password so).
  */
-export const SERVER_FATAL_AT_LOGIN = /\bFATAL:\s|expected AuthenticationSASLFinal message but received unexpected message|^(\w+: )?connect: unexpected message from server$/;
+export const SERVER_FATAL_AT_LOGIN =
+  /\bFATAL:\s|expected AuthenticationSASLFinal message but received unexpected message|^(\w+: )?connect: unexpected message from server$/;
 
 /**
  * Trouble with what poolcheck runs on or with poolcheck itself (a server that died, a helper

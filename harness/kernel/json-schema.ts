@@ -7,7 +7,9 @@ import type { ObjectSchema, Schema } from './schema.ts';
 export type JsonSchema = { readonly [key: string]: unknown };
 
 function objectSchema(s: ObjectSchema, description?: string): JsonSchema {
-  const required = Object.entries(s.fields).filter(([, f]) => f.required).map(([k]) => k);
+  const required = Object.entries(s.fields)
+    .filter(([, f]) => f.required)
+    .map(([k]) => k);
   return {
     type: 'object',
     ...(description ? { description } : {}),
@@ -19,18 +21,34 @@ function objectSchema(s: ObjectSchema, description?: string): JsonSchema {
 
 export function toJsonSchema(s: Schema): JsonSchema {
   switch (s.kind) {
-    case 'any': return {};
+    case 'any':
+      return {};
     case 'string': {
       const text = s.oneOf ? { type: 'string', enum: [...s.oneOf] } : { type: 'string' };
       // A YAML author's 1 or true stands for PostgreSQL's "1" or "t" (schema.ts `scalars`).
       return s.scalars ? { anyOf: [text, { type: 'integer' }, { type: 'boolean' }] } : text;
     }
-    case 'number': return { type: s.integer ? 'integer' : 'number', ...(s.min !== undefined ? { minimum: s.min } : {}), ...(s.max !== undefined ? { maximum: s.max } : {}) };
-    case 'boolean': return { type: 'boolean' };
-    case 'literal': return { const: s.value };
-    case 'list': return { type: 'array', items: toJsonSchema(s.of), ...(s.min !== undefined ? { minItems: s.min } : {}), ...(s.max !== undefined ? { maxItems: s.max } : {}) };
-    case 'either': return { description: s.describe, anyOf: s.of.map(toJsonSchema) };
-    case 'object': return objectSchema(s);
+    case 'number':
+      return {
+        type: s.integer ? 'integer' : 'number',
+        ...(s.min !== undefined ? { minimum: s.min } : {}),
+        ...(s.max !== undefined ? { maximum: s.max } : {}),
+      };
+    case 'boolean':
+      return { type: 'boolean' };
+    case 'literal':
+      return { const: s.value };
+    case 'list':
+      return {
+        type: 'array',
+        items: toJsonSchema(s.of),
+        ...(s.min !== undefined ? { minItems: s.min } : {}),
+        ...(s.max !== undefined ? { maxItems: s.max } : {}),
+      };
+    case 'either':
+      return { description: s.describe, anyOf: s.of.map(toJsonSchema) };
+    case 'object':
+      return objectSchema(s);
     case 'variants': {
       // Tagged (a message's type) or keyed (a step's action: the one key that names its kind).
       return {

@@ -9,7 +9,10 @@ export function splitList(list: string): string[] {
   for (const ch of list) {
     if (ch === '{') depth++;
     if (ch === '}') depth = Math.max(0, depth - 1);
-    if (ch === ',' && depth === 0) { out.push(current); current = ''; } else current += ch;
+    if (ch === ',' && depth === 0) {
+      out.push(current);
+      current = '';
+    } else current += ch;
   }
   out.push(current);
   return out.map((s) => s.trim()).filter(Boolean);

@@ -56,9 +56,17 @@ export async function withDeadline<T>(work: Promise<T>, ms: number, what: string
 /** Whether `work` settles within `ms`; it goes on either way. */
 export async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const settled = work.then(() => true, () => true);
+  const settled = work.then(
+    () => true,
+    () => true,
+  );
   try {
-    return await Promise.race([settled, new Promise<boolean>((r) => { timer = setTimeout(() => r(false), ms); })]);
+    return await Promise.race([
+      settled,
+      new Promise<boolean>((r) => {
+        timer = setTimeout(() => r(false), ms);
+      }),
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -5,14 +5,16 @@
 
 export type Schema =
   | {
-    readonly kind: 'string'; readonly oneOf?: readonly string[]; check?(v: string): string | undefined;
-    /**
-     * Also take a whole number or true/false and stand for the text PostgreSQL prints for it
-     * (1 -> "1", true -> "t", false -> "f"): a YAML author writes `rows: [[1]]`. A fraction
-     * is refused: YAML keeps 1.50 as 1.5, and PostgreSQL's numeric prints "1.50".
-     */
-    readonly scalars?: true;
-  }
+      readonly kind: 'string';
+      readonly oneOf?: readonly string[];
+      check?(v: string): string | undefined;
+      /**
+       * Also take a whole number or true/false and stand for the text PostgreSQL prints for it
+       * (1 -> "1", true -> "t", false -> "f"): a YAML author writes `rows: [[1]]`. A fraction
+       * is refused: YAML keeps 1.50 as 1.5, and PostgreSQL's numeric prints "1.50".
+       */
+      readonly scalars?: true;
+    }
   | { readonly kind: 'number'; readonly integer?: true; readonly min?: number; readonly max?: number }
   | { readonly kind: 'boolean' }
   | { readonly kind: 'literal'; readonly value: string | number | boolean | null }
@@ -74,7 +76,10 @@ export function closest(word: string, known: readonly string[]): string | undefi
   let bestDistance = Infinity;
   for (const k of known) {
     const d = editDistance(word.toLowerCase(), k.toLowerCase());
-    if (d < bestDistance) { best = k; bestDistance = d; }
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
   }
   // A suggestion that shares no letter with the word ("a" for "b") is noise, not a typo.
   return best !== undefined && bestDistance <= Math.max(1, Math.floor(best.length / 3)) && bestDistance < best.length ? best : undefined;
@@ -87,20 +92,30 @@ export const didYouMean = (word: string, known: readonly string[]): string => {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
-const typeOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : `${typeof v} ${JSON.stringify(v)}`);
+const typeOf = (v: unknown): string =>
+  v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : `${typeof v} ${JSON.stringify(v)}`;
 
 /** What a schema accepts, in words, for messages. */
 export function describe(s: Schema): string {
   switch (s.kind) {
-    case 'string': return s.oneOf ? `one of ${s.oneOf.map((x) => JSON.stringify(x)).join(', ')}` : 'a string';
-    case 'number': return s.integer ? 'a whole number' : 'a number';
-    case 'boolean': return 'true or false';
-    case 'literal': return JSON.stringify(s.value);
-    case 'list': return `a list of ${describe(s.of)}`;
-    case 'object': return 'a mapping';
-    case 'variants': return `a ${s.what}`;
-    case 'either': return s.describe;
-    case 'any': return 'anything';
+    case 'string':
+      return s.oneOf ? `one of ${s.oneOf.map((x) => JSON.stringify(x)).join(', ')}` : 'a string';
+    case 'number':
+      return s.integer ? 'a whole number' : 'a number';
+    case 'boolean':
+      return 'true or false';
+    case 'literal':
+      return JSON.stringify(s.value);
+    case 'list':
+      return `a list of ${describe(s.of)}`;
+    case 'object':
+      return 'a mapping';
+    case 'variants':
+      return `a ${s.what}`;
+    case 'either':
+      return s.describe;
+    case 'any':
+      return 'anything';
   }
 }
 
@@ -108,10 +123,12 @@ export function describe(s: Schema): string {
 export function validate(value: unknown, schema: Schema, path: Path = []): Problem[] {
   const bad = (message: string): Problem[] => [{ path, message }];
   switch (schema.kind) {
-    case 'any': return [];
+    case 'any':
+      return [];
     case 'string': {
       if (schema.scalars && (typeof value === 'boolean' || Number.isSafeInteger(value))) return [];
-      if (schema.scalars && typeof value === 'number') return bad(`${value} is a number YAML does not keep as written: quote it as PostgreSQL prints it (e.g. "1.50")`);
+      if (schema.scalars && typeof value === 'number')
+        return bad(`${value} is a number YAML does not keep as written: quote it as PostgreSQL prints it (e.g. "1.50")`);
       if (typeof value !== 'string') return bad(`expected ${describe(schema)}, got ${typeOf(value)}`);
       if (schema.oneOf && !schema.oneOf.includes(value)) return bad(`"${value}" is not ${describe(schema)}${didYouMean(value, schema.oneOf)}`);
       const problem = schema.check?.(value);
@@ -123,8 +140,10 @@ export function validate(value: unknown, schema: Schema, path: Path = []): Probl
       if (schema.max !== undefined && value > schema.max) return bad(`expected at most ${schema.max}, got ${value}`);
       return [];
     }
-    case 'boolean': return typeof value === 'boolean' ? [] : bad(`expected true or false, got ${typeOf(value)}`);
-    case 'literal': return value === schema.value ? [] : bad(`expected ${JSON.stringify(schema.value)}, got ${typeOf(value)}`);
+    case 'boolean':
+      return typeof value === 'boolean' ? [] : bad(`expected true or false, got ${typeOf(value)}`);
+    case 'literal':
+      return value === schema.value ? [] : bad(`expected ${JSON.stringify(schema.value)}, got ${typeOf(value)}`);
     case 'list': {
       if (!Array.isArray(value)) return bad(`expected ${describe(schema)}, got ${typeOf(value)}`);
       if (schema.min !== undefined && value.length < schema.min) return bad(`expected at least ${schema.min} item(s)`);
@@ -137,11 +156,18 @@ export function validate(value: unknown, schema: Schema, path: Path = []): Probl
       // scalar alternative that is not a literal (a cell: text, or null) does.
       const open = schema.of.filter((s) => s.kind !== 'literal' && s.kind !== 'object' && s.kind !== 'list' && s.kind !== 'variants');
       if ((typeof value !== 'object' || value === null) && open.length === 1) return validate(value, open[0], path);
-      const sameShape = schema.of.find((s) => (s.kind === 'object' || s.kind === 'variants') === isRecord(value) && (s.kind === 'list') === Array.isArray(value) && s.kind !== 'literal');
-      return sameShape && typeof value === 'object' && value !== null ? validate(value, sameShape, path) : bad(`expected ${schema.describe}, got ${typeOf(value)}`);
+      const sameShape = schema.of.find(
+        (s) =>
+          (s.kind === 'object' || s.kind === 'variants') === isRecord(value) && (s.kind === 'list') === Array.isArray(value) && s.kind !== 'literal',
+      );
+      return sameShape && typeof value === 'object' && value !== null
+        ? validate(value, sameShape, path)
+        : bad(`expected ${schema.describe}, got ${typeOf(value)}`);
     }
-    case 'object': return validateObject(value, schema, path);
-    case 'variants': return validateVariants(value, schema, path);
+    case 'object':
+      return validateObject(value, schema, path);
+    case 'variants':
+      return validateVariants(value, schema, path);
   }
 }
 
@@ -168,21 +194,38 @@ function validateObject(value: unknown, schema: ObjectSchema, path: Path): Probl
 type VariantsSchema = Extract<Schema, { kind: 'variants' }>;
 
 /** The variant a value is, or the problem that it is none (or several). */
-function pickVariant(record: Record<string, unknown>, schema: VariantsSchema, path: Path): { readonly name: string } | { readonly problems: Problem[] } {
+function pickVariant(
+  record: Record<string, unknown>,
+  schema: VariantsSchema,
+  path: Path,
+): { readonly name: string } | { readonly problems: Problem[] } {
   const names = Object.keys(schema.variants);
   if (schema.tag) {
     const t = record[schema.tag];
     if (t === undefined) return { problems: [{ path, message: `a ${schema.what} needs "${schema.tag}": one of ${names.join(', ')}` }] };
     if (typeof t === 'string' && names.includes(t)) return { name: t };
-    return { problems: [{ path: [...path, schema.tag], message: `unknown ${schema.what} ${schema.tag} ${JSON.stringify(t)}${typeof t === 'string' ? didYouMean(t, names) : ''}; known: ${names.join(', ')}` }] };
+    return {
+      problems: [
+        {
+          path: [...path, schema.tag],
+          message: `unknown ${schema.what} ${schema.tag} ${JSON.stringify(t)}${typeof t === 'string' ? didYouMean(t, names) : ''}; known: ${names.join(', ')}`,
+        },
+      ],
+    };
   }
   const present = names.filter((n) => record[n] !== undefined);
   if (present.length === 1) return { name: present[0] };
   // None: a misspelt action is an unknown key; say which one was probably meant.
   const known = [...new Set(Object.values(schema.variants).flatMap((v) => Object.keys(v.fields)))];
-  const unknown = Object.keys(record).filter((k) => !known.includes(k))
+  const unknown = Object.keys(record)
+    .filter((k) => !known.includes(k))
     .map((k): Problem => ({ path: [...path, k], atKey: true, message: `unknown key "${k}"${didYouMean(k, known)}` }));
-  return { problems: [...unknown, { path, message: `a ${schema.what} needs exactly one of ${names.join(', ')}; found ${present.length ? present.join(' and ') : 'none'}` }] };
+  return {
+    problems: [
+      ...unknown,
+      { path, message: `a ${schema.what} needs exactly one of ${names.join(', ')}; found ${present.length ? present.join(' and ') : 'none'}` },
+    ],
+  };
 }
 
 function validateVariants(value: unknown, schema: VariantsSchema, path: Path): Problem[] {
@@ -194,7 +237,9 @@ function validateVariants(value: unknown, schema: VariantsSchema, path: Path): P
   return validate(value, own, path).map((p) => {
     const key = p.atKey ? String(p.path.at(-1)) : undefined;
     const owners = key === undefined ? [] : Object.keys(schema.variants).filter((n) => key in schema.variants[n].fields);
-    return owners.length ? { ...p, message: `"${key}" is not a key of a ${picked.name} ${schema.what} (${owners.join(', ')} ${schema.what}s have it)` } : p;
+    return owners.length
+      ? { ...p, message: `"${key}" is not a key of a ${picked.name} ${schema.what} (${owners.join(', ')} ${schema.what}s have it)` }
+      : p;
   });
 }
 
@@ -207,24 +252,29 @@ const pgText = (v: unknown): unknown => (typeof v === 'boolean' ? (v ? 't' : 'f'
  */
 export function normalize(value: unknown, schema: Schema): unknown {
   switch (schema.kind) {
-    case 'string': return schema.scalars ? pgText(value) : value;
-    case 'list': return Array.isArray(value) ? value.map((v) => normalize(v, schema.of)) : value;
+    case 'string':
+      return schema.scalars ? pgText(value) : value;
+    case 'list':
+      return Array.isArray(value) ? value.map((v) => normalize(v, schema.of)) : value;
     case 'either': {
       const fits = schema.of.find((s) => !validate(value, s).length);
       return fits ? normalize(value, fits) : value;
     }
     case 'object': {
       if (!isRecord(value)) return value;
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => {
-        const s = schema.fields[k]?.schema ?? schema.rest;
-        return [k, s ? normalize(v, s) : v];
-      }));
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => {
+          const s = schema.fields[k]?.schema ?? schema.rest;
+          return [k, s ? normalize(v, s) : v];
+        }),
+      );
     }
     case 'variants': {
       if (!isRecord(value)) return value;
       const picked = pickVariant(value, schema, []);
       return 'name' in picked ? normalize(value, schema.variants[picked.name]) : value;
     }
-    default: return value;
+    default:
+      return value;
   }
 }

@@ -8,9 +8,13 @@ import { errorText } from './errors.ts';
 /** Where a scenario's stray errors are kept while it runs. */
 export class StrayErrors {
   private readonly errors: unknown[] = [];
-  add(err: unknown): void { this.errors.push(err); }
+  add(err: unknown): void {
+    this.errors.push(err);
+  }
   /** The first one's text, if any came. */
-  first(): string | undefined { return this.errors.length ? errorText(this.errors[0]) : undefined; }
+  first(): string | undefined {
+    return this.errors.length ? errorText(this.errors[0]) : undefined;
+  }
 }
 
 const current = new AsyncLocalStorage<StrayErrors>();
@@ -34,8 +38,11 @@ export function catchStrayErrors(report: (line: string) => void): void {
   installed = true;
   const handle = (err: unknown) => {
     const strays = current.getStore();
-    if (strays) { strays.add(err); return; }
-    const line = `an error outside any scenario: ${err instanceof Error ? err.stack ?? err.message : String(err)}`;
+    if (strays) {
+      strays.add(err);
+      return;
+    }
+    const line = `an error outside any scenario: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
     outside.push(line.split('\n')[0]);
     report(line);
   };

@@ -4,6 +4,6 @@
  */
 export const TRAITS = {
   'transaction-block': 'a session opens a transaction (BEGIN / START TRANSACTION) that stays open after the statement ends',
-  'driver-cancel': 'a session cancels its running query with its driver\'s own cancel (a CancelRequest the driver sends on a connection of its own)',
+  'driver-cancel': "a session cancels its running query with its driver's own cancel (a CancelRequest the driver sends on a connection of its own)",
 } as const;
 export type Trait = keyof typeof TRAITS;

@@ -18,6 +18,10 @@ export function weakSecretReason(secret: string): string | undefined {
 export function weakSecretWarnings(secrets: readonly string[]): string[] {
   return secrets.flatMap((s) => {
     const why = s ? weakSecretReason(s) : undefined;
-    return why ? [`the password is ${why}: text like it may be no password at all, so it is masked only where a password can appear (connection strings, password fields, servers' messages), and there text that merely equals it is masked too; one of ${STRONG_LENGTH} or more characters, not only letters or digits, is masked wherever it appears`] : [];
+    return why
+      ? [
+          `the password is ${why}: text like it may be no password at all, so it is masked only where a password can appear (connection strings, password fields, servers' messages), and there text that merely equals it is masked too; one of ${STRONG_LENGTH} or more characters, not only letters or digits, is masked wherever it appears`,
+        ]
+      : [];
   });
 }

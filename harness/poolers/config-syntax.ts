@@ -45,7 +45,7 @@ export const LINE_FIELD: ConfigSyntax = {
  */
 export const PGPOOL_STRING: ConfigSyntax = {
   describe: 'a single-quoted string in pgpool.conf',
-  problem: (v) => controlProblem(v) ?? (/['\\]/.test(v) ? 'pgpool.conf cannot quote \' or \\ inside a string' : undefined),
+  problem: (v) => controlProblem(v) ?? (/['\\]/.test(v) ? "pgpool.conf cannot quote ' or \\ inside a string" : undefined),
 };
 
 /**
@@ -61,7 +61,8 @@ export const ODYSSEY_STRING: ConfigSyntax = {
 /** odyssey.conf: a bare keyword (yes, no) or whole number, as its options take them. */
 export const ODYSSEY_WORD: ConfigSyntax = {
   describe: 'a bare keyword or number in odyssey.conf',
-  problem: (v) => (/^(?:[A-Za-z][A-Za-z0-9_]*|-?\d+)$/.test(v) ? undefined : 'an odyssey.conf option value here is a word (letters, digits, _) or a whole number'),
+  problem: (v) =>
+    /^(?:[A-Za-z][A-Za-z0-9_]*|-?\d+)$/.test(v) ? undefined : 'an odyssey.conf option value here is a word (letters, digits, _) or a whole number',
 };
 
 /**

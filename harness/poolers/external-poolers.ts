@@ -31,7 +31,8 @@ const yugabyteYsqlCm: ExternalPooler<keyof typeof yugabyteYsqlCmProfile.modes> =
   title: 'YugabyteDB YSQL Connection Manager',
   modes: modesOf(yugabyteYsqlCmProfile),
   docs: 'https://docs.yugabyte.com/stable/additional-features/connection-manager-ysql/',
-  setup: 'pooled URL: the tserver\'s YCM port (ysql_conn_mgr_port, 5433 by default); direct URL: the same tserver\'s PostgreSQL port; log in as a role that is not a superuser (superuser connections are sticky by default); the mode is the tservers\' ysql_conn_mgr_sequence_support_mode',
+  setup:
+    "pooled URL: the tserver's YCM port (ysql_conn_mgr_port, 5433 by default); direct URL: the same tserver's PostgreSQL port; log in as a role that is not a superuser (superuser connections are sticky by default); the mode is the tservers' ysql_conn_mgr_sequence_support_mode",
   profile: yugabyteYsqlCmProfile,
 };
 
@@ -40,7 +41,8 @@ const polardbProxy: ExternalPooler<keyof typeof polardbProxyProfile.modes> = {
   title: 'PolarDB for PostgreSQL database proxy (PolarProxy), transaction-level connection pool',
   modes: modesOf(polardbProxyProfile),
   docs: 'https://www.alibabacloud.com/help/en/polardb/polardb-for-postgresql/transaction-level-connection-pool',
-  setup: 'pooled URL: an endpoint whose connection pool is set to Transaction-level (PolarProxy 2.3.46 or later); direct URL: an endpoint of the same cluster with the connection pool off',
+  setup:
+    'pooled URL: an endpoint whose connection pool is set to Transaction-level (PolarProxy 2.3.46 or later); direct URL: an endpoint of the same cluster with the connection pool off',
   profile: polardbProxyProfile,
 };
 

@@ -16,19 +16,32 @@ export class ProfileFileError extends Error {}
 const text: Schema = { kind: 'string' };
 const range: Schema = { kind: 'string', check: rangeProblem };
 const oneOrMany = (s: Schema, describe: string): Schema => ({ kind: 'either', of: [s, { kind: 'list', of: s, min: 1 }], describe });
-const regex = (v: string) => { try { new RegExp(v); return undefined; } catch (e) { return `not a regular expression: ${(e as Error).message}`; } };
+const regex = (v: string) => {
+  try {
+    new RegExp(v);
+    return undefined;
+  } catch (e) {
+    return `not a regular expression: ${(e as Error).message}`;
+  }
+};
 
 const divergence: Schema = {
   kind: 'object',
   fields: {
     kind: { schema: { kind: 'string', oneOf: Object.keys(DIVERGENCE_KINDS) }, required: true },
-    sqlstate: { schema: { kind: 'string', check: (v) => (isSqlState(v) ? undefined : `${JSON.stringify(v)} is not a SQLSTATE (five characters, e.g. 08P01)`) } },
+    sqlstate: {
+      schema: { kind: 'string', check: (v) => (isSqlState(v) ? undefined : `${JSON.stringify(v)} is not a SQLSTATE (five characters, e.g. 08P01)`) },
+    },
     pattern: { schema: { kind: 'string', check: regex } },
     step: { schema: { kind: 'string', check: regex } },
   },
 };
 
-const condition: Schema = { kind: 'either', of: [text, { kind: 'object', fields: { not: { schema: text, required: true } } }], describe: 'a value, or { not: value }' };
+const condition: Schema = {
+  kind: 'either',
+  of: [text, { kind: 'object', fields: { not: { schema: text, required: true } } }],
+  describe: 'a value, or { not: value }',
+};
 
 /** Every field of a profile entry, typed against ProfileEntry so neither can grow alone. */
 export const ENTRY_FIELDS: { readonly [F in keyof ProfileEntry]-?: Field } = {
@@ -51,21 +64,41 @@ export const ENTRY_FIELDS: { readonly [F in keyof ProfileEntry]-?: Field } = {
 const entry: Schema = { kind: 'object', fields: ENTRY_FIELDS };
 
 const cell: Schema = {
-  kind: 'either', describe: 'an answer, or a list of { settings?, value }',
-  of: [text, { kind: 'list', of: { kind: 'object', fields: { settings: { schema: { kind: 'object', fields: {}, rest: condition } }, value: { schema: text, required: true } } } }],
+  kind: 'either',
+  describe: 'an answer, or a list of { settings?, value }',
+  of: [
+    text,
+    {
+      kind: 'list',
+      of: {
+        kind: 'object',
+        fields: { settings: { schema: { kind: 'object', fields: {}, rest: condition } }, value: { schema: text, required: true } },
+      },
+    },
+  ],
 };
 
 export const PROFILE_SCHEMA: Schema = {
   kind: 'object',
   fields: {
-    pooler: { schema: { kind: 'string', check: (v) => (/^[a-z][a-z0-9-]*$/.test(v) ? undefined : 'a pooler id is lower-case letters, digits and dashes') }, required: true },
+    pooler: {
+      schema: { kind: 'string', check: (v) => (/^[a-z][a-z0-9-]*$/.test(v) ? undefined : 'a pooler id is lower-case letters, digits and dashes') },
+      required: true,
+    },
     checked: { schema: { kind: 'list', of: text } },
     basis: { schema: text },
     modes: { schema: { kind: 'object', fields: {}, rest: { kind: 'list', of: entry } }, required: true },
     publishedFeatureMaps: {
       schema: {
         kind: 'list',
-        of: { kind: 'object', fields: { link: { schema: text, required: true }, versions: { schema: range }, modes: { schema: { kind: 'object', fields: {}, rest: { kind: 'object', fields: {}, rest: cell } }, required: true } } },
+        of: {
+          kind: 'object',
+          fields: {
+            link: { schema: text, required: true },
+            versions: { schema: range },
+            modes: { schema: { kind: 'object', fields: {}, rest: { kind: 'object', fields: {}, rest: cell } }, required: true },
+          },
+        },
       },
     },
   },
@@ -83,7 +116,10 @@ export function loadProfileFile(file: string): Profile {
   const doc = docs.find((d) => d.data !== null);
   if (!doc || docs.filter((d) => d.data !== null).length > 1) throw new ProfileFileError(`${file}: expected one profile (one YAML document)`);
   const problems = problemLines(doc, validate(doc.data, PROFILE_SCHEMA));
-  if (problems.length) throw new ProfileFileError(`${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more: ${problems.slice(1, 4).join('; ')})` : ''}`);
+  if (problems.length)
+    throw new ProfileFileError(
+      `${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more: ${problems.slice(1, 4).join('; ')})` : ''}`,
+    );
   const data = doc.data as Profile;
   return { ...data, checked: data.checked ?? [] };
 }

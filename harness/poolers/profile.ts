@@ -122,7 +122,10 @@ function holds(e: ProfileEntry, facts: TargetFacts, driver: string): boolean | '
   if (e.drivers && !(e.drivers as readonly string[]).includes(driver)) return false;
   if (!Object.entries(e.settings ?? {}).every(([name, c]) => settingHolds(facts.settings[name], c))) return false;
   let unknown = false;
-  for (const [range, version] of [[e.versions, facts.version], [e.postgres, facts.postgresVersion]] as const) {
+  for (const [range, version] of [
+    [e.versions, facts.version],
+    [e.postgres, facts.postgresVersion],
+  ] as const) {
     if (!range) continue;
     if (version === null) unknown = true;
     else if (!inRange(version, range)) return false;
@@ -147,7 +150,13 @@ const specificity = (e: ProfileEntry, name: number) =>
  * target's release is unknown (an external pooler without an admin console), an entry for some
  * releases may hold: it documents its divergence, but a pass is no news (as if optional).
  */
-export function applicableEntries(profile: Profile | undefined, facts: TargetFacts, scenarioId: string, driver: string, traits: ReadonlySet<Trait> = new Set()): ProfileEntry[] {
+export function applicableEntries(
+  profile: Profile | undefined,
+  facts: TargetFacts,
+  scenarioId: string,
+  driver: string,
+  traits: ReadonlySet<Trait> = new Set(),
+): ProfileEntry[] {
   if (!profile || !facts.mode) return [];
   return (profile.modes[facts.mode] ?? [])
     .map((e, i) => ({ e, i, name: naming(e, scenarioId, traits), held: holds(e, facts, driver) }))
@@ -161,7 +170,13 @@ export function applicableEntries(profile: Profile | undefined, facts: TargetFac
  * surely holds (a release range on a target whose release is unknown does not count: the
  * scenario runs).
  */
-export function stopsThePooler(profile: Profile | undefined, facts: TargetFacts, scenarioId: string, driver: string, traits: ReadonlySet<Trait> = new Set()): ProfileEntry | undefined {
+export function stopsThePooler(
+  profile: Profile | undefined,
+  facts: TargetFacts,
+  scenarioId: string,
+  driver: string,
+  traits: ReadonlySet<Trait> = new Set(),
+): ProfileEntry | undefined {
   if (!profile || !facts.mode) return undefined;
   return (profile.modes[facts.mode] ?? []).find((e) => e.stopsThePooler && naming(e, scenarioId, traits) > 0 && holds(e, facts, driver) === true);
 }
@@ -172,9 +187,13 @@ export function documents(e: ProfileEntry, d: Divergence | undefined, step?: str
   if (!specs.length) return !e.defect;
   if (!d) return false;
   // A driver that only says "closed" cannot tell the FATAL SQLSTATE: it matches any.
-  return specs.some((s) => s.kind === d.kind && (!s.sqlstate || !d.sqlstate || s.sqlstate === d.sqlstate)
-    && (!s.pattern || new RegExp(s.pattern).test(`${d.expected} ${d.observed}`))
-    && (!s.step || (step !== undefined && new RegExp(s.step).test(step))));
+  return specs.some(
+    (s) =>
+      s.kind === d.kind &&
+      (!s.sqlstate || !d.sqlstate || s.sqlstate === d.sqlstate) &&
+      (!s.pattern || new RegExp(s.pattern).test(`${d.expected} ${d.observed}`)) &&
+      (!s.step || (step !== undefined && new RegExp(s.step).test(step))),
+  );
 }
 
 /** The pooler's documented answers for what a target runs: the page for its release, cells for its mode and settings. */
@@ -188,9 +207,17 @@ export function publishedAnswers(profile: Profile | undefined, facts: TargetFact
   const map = profile?.publishedFeatureMaps?.find((m) => !m.versions || inRange(facts.version, m.versions));
   const mode = map && facts.mode ? map.modes[facts.mode] : undefined;
   if (!map || !mode) return undefined;
-  const cell = (c: PublishedCell) => (typeof c === 'string' ? c
-    : c.find((x) => Object.entries(x.settings ?? {}).every(([n, cond]) => settingHolds(facts.settings[n], cond)))?.value);
-  return { link: map.link, cells: Object.fromEntries(Object.entries(mode).flatMap(([id, c]) => { const v = cell(c); return v === undefined ? [] : [[id, v]]; })) };
+  const cell = (c: PublishedCell) =>
+    typeof c === 'string' ? c : c.find((x) => Object.entries(x.settings ?? {}).every(([n, cond]) => settingHolds(facts.settings[n], cond)))?.value;
+  return {
+    link: map.link,
+    cells: Object.fromEntries(
+      Object.entries(mode).flatMap(([id, c]) => {
+        const v = cell(c);
+        return v === undefined ? [] : [[id, v]];
+      }),
+    ),
+  };
 }
 
 /** Text of a divergence spec, for reports: "closed 08P01", "rows". */

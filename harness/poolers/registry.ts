@@ -10,6 +10,9 @@ export const poolerIds = Object.keys(poolers) as PoolerId[];
 
 export function poolerAdapter(id: string): PoolerAdapter {
   const adapter = (poolers as Record<string, PoolerAdapter>)[id];
-  if (!adapter) throw new Error(`poolcheck cannot start pooler "${id}" itself${id in externalPoolers ? ': certify it with --provider external (see README)' : ''}; it can start: ${poolerIds.join(', ')}`);
+  if (!adapter)
+    throw new Error(
+      `poolcheck cannot start pooler "${id}" itself${id in externalPoolers ? ': certify it with --provider external (see README)' : ''}; it can start: ${poolerIds.join(', ')}`,
+    );
   return adapter;
 }

@@ -24,9 +24,27 @@ export interface ScenarioReach {
 
 /** A pooler poolcheck did not configure: what it serves is its owner's choice, so nothing is assumed. */
 export const EXTERNAL_REACH: ScenarioReach = {
-  roles: { how: 'an external pooler', cannot: { versions: '*', why: 'an external pooler is configured by its owner, so poolcheck cannot make the roles a scenario creates known to it' } },
-  databases: { how: 'an external pooler', cannot: { versions: '*', why: 'an external pooler is configured by its owner, so poolcheck cannot route the databases a scenario creates through it' } },
-  ipv6: { how: 'an external pooler', cannot: { versions: '*', why: 'an external target is reached at the URLs given, and poolcheck cannot tell whether it also listens on the IPv6 loopback (::1)' } },
+  roles: {
+    how: 'an external pooler',
+    cannot: {
+      versions: '*',
+      why: 'an external pooler is configured by its owner, so poolcheck cannot make the roles a scenario creates known to it',
+    },
+  },
+  databases: {
+    how: 'an external pooler',
+    cannot: {
+      versions: '*',
+      why: 'an external pooler is configured by its owner, so poolcheck cannot route the databases a scenario creates through it',
+    },
+  },
+  ipv6: {
+    how: 'an external pooler',
+    cannot: {
+      versions: '*',
+      why: 'an external target is reached at the URLs given, and poolcheck cannot tell whether it also listens on the IPv6 loopback (::1)',
+    },
+  },
 };
 
 /**

@@ -44,7 +44,13 @@ const shown = (v: string) => (/[\u0000-\u001f\u007f"\\]/.test(v) || v !== v.trim
  * Why these settings cannot be used with this release (unknown name, a value the config file
  * cannot hold as written, the release, the value), or undefined.
  */
-export function settingsProblem(pooler: string, specs: SettingSpecs, settings: Readonly<Record<string, string>>, version: string | null, syntax: ConfigSyntax): string | undefined {
+export function settingsProblem(
+  pooler: string,
+  specs: SettingSpecs,
+  settings: Readonly<Record<string, string>>,
+  version: string | null,
+  syntax: ConfigSyntax,
+): string | undefined {
   for (const [name, value] of Object.entries(settings)) {
     const spec = specs[name];
     if (!spec) return `${pooler} has no setting "${name}" poolcheck can render; known: ${Object.keys(specs).join(', ') || 'none'}`;
@@ -58,14 +64,21 @@ export function settingsProblem(pooler: string, specs: SettingSpecs, settings: R
 }
 
 /** Every known setting's value for this release, mode and target: the target's, else the release's default. */
-export function effectiveSettings(specs: SettingSpecs, settings: Readonly<Record<string, string>>, version: string | null, mode: string | null): Record<string, string> {
+export function effectiveSettings(
+  specs: SettingSpecs,
+  settings: Readonly<Record<string, string>>,
+  version: string | null,
+  mode: string | null,
+): Record<string, string> {
   const out: Record<string, string> = {};
   // Defaults may read other settings (`when`); the spec table has no cycles, so depth-first is enough.
   const valueOf = (name: string): string => {
     if (name in out) return out[name];
     const spec = specs[name];
-    const holds = (d: SettingDefault) => (!d.versions || inRange(version, d.versions)) && (!d.modes || (mode !== null && d.modes.includes(mode)))
-      && Object.entries(d.when ?? {}).every(([other, c]) => settingHolds(valueOf(other), c));
+    const holds = (d: SettingDefault) =>
+      (!d.versions || inRange(version, d.versions)) &&
+      (!d.modes || (mode !== null && d.modes.includes(mode))) &&
+      Object.entries(d.when ?? {}).every(([other, c]) => settingHolds(valueOf(other), c));
     return (out[name] = settings[name] ?? (spec.defaults.find(holds) ?? spec.defaults[0]).value);
   };
   for (const name of Object.keys(specs)) valueOf(name);

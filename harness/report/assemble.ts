@@ -48,17 +48,29 @@ export function profileWarnings(judge: Pick<Judge, 'profileOf'>, targets: readon
     if (!pooler || !t.started || seen.has(key)) continue;
     seen.add(key);
     const profile = judge.profileOf(pooler);
-    if (!profile) out.push(`${pooler}: poolcheck has no profile for it, so nothing is expected: every divergence is reported as an unprofiled finding`);
-    else if (!version) out.push(`${pooler}: its release is unknown (no version probe answered): what the profile documents for particular releases counts as possible, not expected (--external-admin lets poolcheck read the release)`);
+    if (!profile)
+      out.push(`${pooler}: poolcheck has no profile for it, so nothing is expected: every divergence is reported as an unprofiled finding`);
+    else if (!version)
+      out.push(
+        `${pooler}: its release is unknown (no version probe answered): what the profile documents for particular releases counts as possible, not expected (--external-admin lets poolcheck read the release)`,
+      );
     else if (!profile.checked.some((c) => releaseOf(c) === releaseOf(version))) {
-      out.push(`${pooler} ${version} is not a release its profile was checked against (${profile.checked.join(', ') || 'none'}): verdicts may be stale`);
+      out.push(
+        `${pooler} ${version} is not a release its profile was checked against (${profile.checked.join(', ') || 'none'}): verdicts may be stale`,
+      );
     }
   }
   return out;
 }
 
 export function assembleReport(run: FinishedRun): AssembledReport {
-  const sorted = applyBaseline(run.results).sort(catalogueOrder(run.scenarios.map((s) => s.id), run.targets.map((t) => t.spec.id), run.drivers.map((d) => d.id)));
+  const sorted = applyBaseline(run.results).sort(
+    catalogueOrder(
+      run.scenarios.map((s) => s.id),
+      run.targets.map((t) => t.spec.id),
+      run.drivers.map((d) => d.id),
+    ),
+  );
   const sourceOf = new Map(run.scenarios.map((s) => [s.id, s.source]));
   const recordOf = new Map(run.targets.map((t) => [t.spec.id, t]));
   const transcripts = new Map<string, string>();
@@ -66,20 +78,32 @@ export function assembleReport(run: FinishedRun): AssembledReport {
   const results = sorted.map((r) => {
     const j = run.judge.judge(r, recordOf.get(r.target) ?? unknown);
     const rel = r.transcript ? transcriptPath(r.target, r.driver, r.scenario) : null;
-    if (rel && r.transcript) transcripts.set(rel, `# ${r.scenario} on ${r.target} with ${r.driver}: ${j.outcome} (${j.verdict})\n# ${j.message ?? ''}\n${r.transcript}`);
+    if (rel && r.transcript)
+      transcripts.set(rel, `# ${r.scenario} on ${r.target} with ${r.driver}: ${j.outcome} (${j.verdict})\n# ${j.message ?? ''}\n${r.transcript}`);
     const definedAt = sourceOf.get(r.scenario);
     return { ...j, transcript: undefined, transcriptPath: rel, ...(definedAt ? { definedAt } : {}) };
   });
   const report: RunReport = {
     run: {
-      id: run.runId, startedAt: run.startedAt.toISOString(), finishedAt: run.finishedAt.toISOString(),
-      durationMs: run.finishedAt.getTime() - run.startedAt.getTime(), poolcheckVersion: run.poolcheckVersion,
-      ...(run.interrupted ? { interrupted: run.interrupted } : {}), ...(run.shard ? { shard: run.shard } : {}),
+      id: run.runId,
+      startedAt: run.startedAt.toISOString(),
+      finishedAt: run.finishedAt.toISOString(),
+      durationMs: run.finishedAt.getTime() - run.startedAt.getTime(),
+      poolcheckVersion: run.poolcheckVersion,
+      ...(run.interrupted ? { interrupted: run.interrupted } : {}),
+      ...(run.shard ? { shard: run.shard } : {}),
     },
     targets: run.targets.map((t) => ({
-      id: t.spec.id, pooler: t.spec.pooler, mode: t.spec.mode, provider: run.provider, startMs: t.startMs, error: t.error,
-      poolerVersion: t.started?.poolerVersion ?? null, postgresVersion: t.started?.postgresVersion ?? null,
-      settings: t.spec.settings, effectiveSettings: t.facts.settings,
+      id: t.spec.id,
+      pooler: t.spec.pooler,
+      mode: t.spec.mode,
+      provider: run.provider,
+      startMs: t.startMs,
+      error: t.error,
+      poolerVersion: t.started?.poolerVersion ?? null,
+      postgresVersion: t.started?.postgresVersion ?? null,
+      settings: t.spec.settings,
+      effectiveSettings: t.facts.settings,
     })),
     warnings: [...(run.warnings ?? []), ...profileWarnings(run.judge, run.targets)],
     drivers: run.drivers.map((d) => ({ id: d.id, version: d.version, library: d.library })),

@@ -3,25 +3,37 @@ import type { Change, ChangeKind, RunDiff } from './diff.ts';
 import { markdownCode as code, markdownText as t } from './markdown-text.ts';
 
 const TITLES: ReadonlyArray<[ChangeKind, string]> = [
-  ['new', 'New: diverging or failing where it passed'], ['fixed', 'Fixed: passes where it diverged or failed'], ['changed', 'Changed: diverges another way, or judged differently'],
+  ['new', 'New: diverging or failing where it passed'],
+  ['fixed', 'Fixed: passes where it diverged or failed'],
+  ['changed', 'Changed: diverges another way, or judged differently'],
 ];
 
-export const diffHeadline = (d: RunDiff) => (d.counts.new + d.counts.fixed + d.counts.changed === 0
-  ? `No change: the ${d.compared} results both runs have behave and are judged the same.`
-  : `**${d.counts.new} new, ${d.counts.fixed} fixed, ${d.counts.changed} changed** (of ${d.compared} results both runs have).`);
+export const diffHeadline = (d: RunDiff) =>
+  d.counts.new + d.counts.fixed + d.counts.changed === 0
+    ? `No change: the ${d.compared} results both runs have behave and are judged the same.`
+    : `**${d.counts.new} new, ${d.counts.fixed} fixed, ${d.counts.changed} changed** (of ${d.compared} results both runs have).`;
 
 function lines(changes: readonly Change[]): string[] {
   const groups = new Map<string, { c: Change; drivers: string[] }>();
   for (const c of changes) {
     const k = `${c.scenario}\u0000${c.before}\u0000${c.after}`;
     const g = groups.get(k);
-    if (g) g.drivers.push(c.driver); else groups.set(k, { c, drivers: [c.driver] });
+    if (g) g.drivers.push(c.driver);
+    else groups.set(k, { c, drivers: [c.driver] });
   }
-  return [...groups.values()].map(({ c, drivers }) => `- ${code(c.scenario)} (${drivers.map(t).join(', ')}): ${t(c.before)} → ${t(c.after)}${c.message ? `: ${t(c.message)}` : ''}`);
+  return [...groups.values()].map(
+    ({ c, drivers }) => `- ${code(c.scenario)} (${drivers.map(t).join(', ')}): ${t(c.before)} → ${t(c.after)}${c.message ? `: ${t(c.message)}` : ''}`,
+  );
 }
 
 export function diffMarkdown(d: RunDiff): string {
-  const out = ['# poolcheck diff', '', `Before: run ${t(d.before.runId)} (poolcheck ${t(d.before.poolcheckVersion)}); after: run ${t(d.after.runId)} (poolcheck ${t(d.after.poolcheckVersion)}).`, '', diffHeadline(d)];
+  const out = [
+    '# poolcheck diff',
+    '',
+    `Before: run ${t(d.before.runId)} (poolcheck ${t(d.before.poolcheckVersion)}); after: run ${t(d.after.runId)} (poolcheck ${t(d.after.poolcheckVersion)}).`,
+    '',
+    diffHeadline(d),
+  ];
   if (d.targetsOnlyBefore.length) out.push('', `Targets only before: ${d.targetsOnlyBefore.map(t).join(', ')}.`);
   if (d.targetsOnlyAfter.length) out.push('', `Targets only after: ${d.targetsOnlyAfter.map(t).join(', ')}.`);
   for (const x of d.targets) {

@@ -58,7 +58,8 @@ export function classify(before: Row, after: Row): ChangeKind | undefined {
   return before.outcome === after.outcome && sameDivergence && before.verdict === after.verdict ? undefined : 'changed';
 }
 
-const versions = (t: Side['targets'][number] | undefined) => (t ? [t.pooler ? `${t.pooler} ${t.poolerVersion ?? '?'}` : '', `PostgreSQL ${t.postgresVersion ?? '?'}`].filter(Boolean).join(', ') : '');
+const versions = (t: Side['targets'][number] | undefined) =>
+  t ? [t.pooler ? `${t.pooler} ${t.poolerVersion ?? '?'}` : '', `PostgreSQL ${t.postgresVersion ?? '?'}`].filter(Boolean).join(', ') : '';
 
 export function diffRuns(before: Side, after: Side): RunDiff {
   const key = (r: Row) => `${r.scenario}\u0000${r.driver}`;
@@ -83,25 +84,49 @@ export function diffRuns(before: Side, after: Side): RunDiff {
       const kind = classify(o, r);
       if (!kind) continue;
       counts[kind]++;
-      changes.push({ kind, scenario: r.scenario, driver: r.driver, before: shown(o), after: shown(r), message: r.outcome === 'pass' ? null : r.message });
+      changes.push({
+        kind,
+        scenario: r.scenario,
+        driver: r.driver,
+        before: shown(o),
+        after: shown(r),
+        message: r.outcome === 'pass' ? null : r.message,
+      });
     }
     targets.push({
-      target: t, before: versions(before.targets.find((x) => x.id === t)), after: versions(after.targets.find((x) => x.id === t)), changes,
-      onlyBefore: [...a.keys()].filter((k) => !b.has(k)).length, onlyAfter: [...b.keys()].filter((k) => !a.has(k)).length,
+      target: t,
+      before: versions(before.targets.find((x) => x.id === t)),
+      after: versions(after.targets.find((x) => x.id === t)),
+      changes,
+      onlyBefore: [...a.keys()].filter((k) => !b.has(k)).length,
+      onlyAfter: [...b.keys()].filter((k) => !a.has(k)).length,
     });
   }
   const ids = (s: Side) => s.targets.map((x) => x.id);
   return {
-    before: { runId: before.run.id, poolcheckVersion: before.run.poolcheckVersion }, after: { runId: after.run.id, poolcheckVersion: after.run.poolcheckVersion },
-    compared, counts, targets,
-    targetsOnlyBefore: ids(before).filter((t) => !ids(after).includes(t)), targetsOnlyAfter: ids(after).filter((t) => !ids(before).includes(t)),
+    before: { runId: before.run.id, poolcheckVersion: before.run.poolcheckVersion },
+    after: { runId: after.run.id, poolcheckVersion: after.run.poolcheckVersion },
+    compared,
+    counts,
+    targets,
+    targetsOnlyBefore: ids(before).filter((t) => !ids(after).includes(t)),
+    targetsOnlyAfter: ids(after).filter((t) => !ids(before).includes(t)),
   };
 }
 
 /** A run's own report as one side of a diff. */
 export function reportSide(r: RunReport): Side {
   return {
-    run: r.run, targets: r.targets,
-    results: r.results.map((x) => ({ scenario: x.scenario, target: x.target, driver: x.driver, outcome: x.outcome, verdict: x.verdict, message: x.message ?? null, divergence: x.divergence ?? null })),
+    run: r.run,
+    targets: r.targets,
+    results: r.results.map((x) => ({
+      scenario: x.scenario,
+      target: x.target,
+      driver: x.driver,
+      outcome: x.outcome,
+      verdict: x.verdict,
+      message: x.message ?? null,
+      divergence: x.divergence ?? null,
+    })),
   };
 }

@@ -14,10 +14,15 @@ function pinningMarkdown(r: RunReport): string[] {
   if (!rows.length) return [];
   const targets = pinningTargets(r).filter((id) => rows.some((row) => row.cells[id] !== undefined));
   return [
-    '', '## Pinning map', '',
-    `After each action a client keeps what it made; is it kept on its server connection, so that another client of a one-server pool waits (pins), is the other client served (does not pin), or is the action refused? From the \`${PINNING_PREFIX}*\` scenarios (opt-in). Not tried: a message over 16 MB (too costly to send on every target).`, '',
-    ...targets.map((id) => `- ${t(id)}: ${t(pinsAfter(rows, id))}`), '',
-    `| action | ${targets.map(t).join(' | ')} |`, `|---|${targets.map(() => '---').join('|')}|`,
+    '',
+    '## Pinning map',
+    '',
+    `After each action a client keeps what it made; is it kept on its server connection, so that another client of a one-server pool waits (pins), is the other client served (does not pin), or is the action refused? From the \`${PINNING_PREFIX}*\` scenarios (opt-in). Not tried: a message over 16 MB (too costly to send on every target).`,
+    '',
+    ...targets.map((id) => `- ${t(id)}: ${t(pinsAfter(rows, id))}`),
+    '',
+    `| action | ${targets.map(t).join(' | ')} |`,
+    `|---|${targets.map(() => '---').join('|')}|`,
     ...rows.map((row) => `| ${t(row.action)} | ${targets.map((id) => t(row.cells[id] ?? '-')).join(' | ')} |`),
   ];
 }
@@ -55,8 +60,11 @@ export interface FeatureMapCell {
 }
 
 /** The feature map as data, one row per feature and one cell per target, for every writer that shows it. */
-export function featureRows(r: RunReport, features: readonly Feature[], published: (target: string) => PublishedAnswers | undefined):
-  Array<{ readonly feature: Feature; readonly cells: readonly FeatureMapCell[] }> {
+export function featureRows(
+  r: RunReport,
+  features: readonly Feature[],
+  published: (target: string) => PublishedAnswers | undefined,
+): Array<{ readonly feature: Feature; readonly cells: readonly FeatureMapCell[] }> {
   return features.map((feature) => ({
     feature,
     cells: r.targets.map(({ id: target }) => {
@@ -68,26 +76,38 @@ export function featureRows(r: RunReport, features: readonly Feature[], publishe
 }
 
 /** The table alone: one row per feature, one column per target; cells link to the feature's section. */
-export function featureTable(r: RunReport, features: readonly Feature[], published: (target: string) => PublishedAnswers | undefined, linkBase = ''): string[] {
+export function featureTable(
+  r: RunReport,
+  features: readonly Feature[],
+  published: (target: string) => PublishedAnswers | undefined,
+  linkBase = '',
+): string[] {
   const targets = r.targets.map((t) => t.id);
   const out = [`| feature | ${targets.map(t).join(' | ')} |`, `|---|${targets.map(() => '---').join('|')}|`];
   const disagreements: string[] = [];
   for (const { feature: f, cells } of featureRows(r, features, published)) {
     const texts = cells.map(({ target, measured, documented, disagrees }) => {
-      if (disagrees) disagreements.push(`${t(f.title)} on ${t(target)}: poolcheck measured ${measured}, the pooler's documentation says ${t(documented ?? '')}`);
+      if (disagrees)
+        disagreements.push(`${t(f.title)} on ${t(target)}: poolcheck measured ${measured}, the pooler's documentation says ${t(documented ?? '')}`);
       return `[${measured}](${linkBase}#${anchor(f)})${documented !== undefined ? ` (docs: ${t(documented)}${disagrees ? ' **disagrees**' : ''})` : ''}`;
     });
     out.push(`| ${t(f.title)} | ${texts.join(' | ')} |`);
   }
-  if (disagreements.length) out.push('', 'Where the measurement and the pooler\'s documentation disagree:', '', ...disagreements.map((d) => `- ${d}`));
+  if (disagreements.length) out.push('', "Where the measurement and the pooler's documentation disagree:", '', ...disagreements.map((d) => `- ${d}`));
   return out;
 }
 
 /** feature-map.md: the table, then per feature the scenarios behind each cell. */
 export function featureMapMarkdown(r: RunReport, features: readonly Feature[], published: (target: string) => PublishedAnswers | undefined): string {
-  const out = ['# Feature map', '', 'Yes = every scenario of the feature behaves like PostgreSQL on that target; No = none does; Partial = some do; n/a = no driver could run them. ' +
-    '"docs" is what the pooler\'s own documentation says for that mode (a documented Never/No/not supported agrees with No or Partial; any other documented answer needs Yes).', '',
-    `The scenarios' cells are worded as in summary.md: ${NOTATION_LEGEND}`, ''];
+  const out = [
+    '# Feature map',
+    '',
+    'Yes = every scenario of the feature behaves like PostgreSQL on that target; No = none does; Partial = some do; n/a = no driver could run them. ' +
+      '"docs" is what the pooler\'s own documentation says for that mode (a documented Never/No/not supported agrees with No or Partial; any other documented answer needs Yes).',
+    '',
+    `The scenarios' cells are worded as in summary.md: ${NOTATION_LEGEND}`,
+    '',
+  ];
   out.push(...featureTable(r, features, published));
   out.push(...pinningMarkdown(r));
   const targets = r.targets.map((t) => t.id);
@@ -96,7 +116,15 @@ export function featureMapMarkdown(r: RunReport, features: readonly Feature[], p
   const links = [...new Set(r.targets.map((t) => published(t.id)?.link).filter(Boolean))];
   if (links.length) out.push('', `Documentation compared: ${links.map((l) => t(l ?? '')).join(', ')}`);
   for (const f of features) {
-    out.push('', `## ${t(f.title)}`, '', `<a id="${anchor(f)}"></a>`, '', `| scenario | ${targets.map(t).join(' | ')} |`, `|---|${targets.map(() => '---').join('|')}|`);
+    out.push(
+      '',
+      `## ${t(f.title)}`,
+      '',
+      `<a id="${anchor(f)}"></a>`,
+      '',
+      `| scenario | ${targets.map(t).join(' | ')} |`,
+      `|---|${targets.map(() => '---').join('|')}|`,
+    );
     const ids = [...new Set(r.results.filter((x) => matchesFeature(f, x.scenario)).map((x) => x.scenario))];
     for (const id of ids) {
       const { leftOut, note } = scenarioDrivers(r.results.filter((x) => x.scenario === id));

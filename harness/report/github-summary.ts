@@ -20,7 +20,12 @@ const LISTED = 40;
 const MESSAGE_CHARS = 200;
 
 const NOT_OK: ReadonlyArray<[Verdict, string]> = [
-  ['regression', '**REGRESSION**'], ['changed', '**CHANGED**'], ['error', '**ERROR**'], ['flaky', '*flaky*'], ['improved', '*improved*'], ['unprofiled', 'differs'],
+  ['regression', '**REGRESSION**'],
+  ['changed', '**CHANGED**'],
+  ['error', '**ERROR**'],
+  ['flaky', '*flaky*'],
+  ['improved', '*improved*'],
+  ['unprofiled', 'differs'],
 ];
 
 const clip = (s: string) => (s.length > MESSAGE_CHARS ? `${s.slice(0, MESSAGE_CHARS - 1)}…` : s);
@@ -30,7 +35,7 @@ function notOkRows(r: RunReport): { rows: string[]; total: number } {
   const groups = new Map<string, ReportRow[]>();
   for (const [verdict] of NOT_OK) {
     for (const x of r.results.filter((y) => y.verdict === verdict)) {
-      const k = `${verdict}\u0000${x.scenario}\u0000${x.target}\u0000${x.divergence ? `${x.divergence.step}/${x.divergence.kind}/${x.divergence.sqlstate ?? ''}` : x.message ?? ''}`;
+      const k = `${verdict}\u0000${x.scenario}\u0000${x.target}\u0000${x.divergence ? `${x.divergence.step}/${x.divergence.kind}/${x.divergence.sqlstate ?? ''}` : (x.message ?? '')}`;
       groups.set(k, [...(groups.get(k) ?? []), x]);
     }
   }
@@ -47,8 +52,17 @@ function notOkRows(r: RunReport): { rows: string[]; total: number } {
 const folded = (title: string, body: readonly string[]) => ['<details>', `<summary>${title}</summary>`, '', ...body, '', '</details>', ''];
 
 export function githubSummaryMarkdown(r: RunReport, strict = false): string {
-  const top: string[] = [`## poolcheck ${r.run.shard ? `shard ${r.run.shard.index}/${r.run.shard.count}` : 'run'} ${t(r.run.id)}`, '', countsLine(r), ''];
-  if (r.run.interrupted) top.push(`> **Interrupted** (${t(r.run.interrupted.reason)}): ${r.results.length} of ${r.run.interrupted.planned} results; the rest never ran.`, '');
+  const top: string[] = [
+    `## poolcheck ${r.run.shard ? `shard ${r.run.shard.index}/${r.run.shard.count}` : 'run'} ${t(r.run.id)}`,
+    '',
+    countsLine(r),
+    '',
+  ];
+  if (r.run.interrupted)
+    top.push(
+      `> **Interrupted** (${t(r.run.interrupted.reason)}): ${r.results.length} of ${r.run.interrupted.planned} results; the rest never ran.`,
+      '',
+    );
   for (const w of r.warnings.slice(0, 5)) top.push(`> **Warning:** ${t(clip(w))}.`, '');
   if (r.warnings.length > 5) top.push(`> and ${r.warnings.length - 5} more warning(s) in summary.md.`, '');
   const failed = r.targets.filter((x) => x.error);
@@ -56,7 +70,13 @@ export function githubSummaryMarkdown(r: RunReport, strict = false): string {
   if (failed.length) top.push('');
   const { rows, total } = notOkRows(r);
   if (total) {
-    top.push(`### Not ok${strict ? ' (--strict: improved and flaky fail the run too)' : ''}`, '', '| verdict | scenario | target | drivers | what happened |', '|---|---|---|---|---|', ...rows.slice(0, LISTED));
+    top.push(
+      `### Not ok${strict ? ' (--strict: improved and flaky fail the run too)' : ''}`,
+      '',
+      '| verdict | scenario | target | drivers | what happened |',
+      '|---|---|---|---|---|',
+      ...rows.slice(0, LISTED),
+    );
     if (total > LISTED) top.push('', `and ${total - LISTED} more: summary.md in the uploaded reports lists them all.`);
     top.push('');
   } else {
@@ -66,13 +86,20 @@ export function githubSummaryMarkdown(r: RunReport, strict = false): string {
   const targets = r.targets.map((x) => `${t(x.id)}${x.pooler ? ` (${t(x.pooler)} ${t(x.poolerVersion ?? '?')})` : ''}`).join(', ');
   top.push(`Targets: ${targets}; PostgreSQL ${t(r.targets[0]?.postgresVersion ?? '?')}; drivers: ${r.drivers.map((d) => t(d.id)).join(', ')}.`, '');
   const parts = [
-    folded(`Matrix: ${new Set(r.results.map((x) => x.scenario)).size} scenarios x ${r.targets.length} targets`, [...matrixTable(r), '', `pass = behaves like PostgreSQL; doc = diverges as documented; skip = not run, or not exercised. ${NOTATION_LEGEND}`]),
+    folded(`Matrix: ${new Set(r.results.map((x) => x.scenario)).size} scenarios x ${r.targets.length} targets`, [
+      ...matrixTable(r),
+      '',
+      `pass = behaves like PostgreSQL; doc = diverges as documented; skip = not run, or not exercised. ${NOTATION_LEGEND}`,
+    ]),
     folded(`Documented divergences (${r.results.filter((x) => x.verdict === 'documented').length} results)`, documentedList(r)),
   ];
   let text = `${top.join('\n')}\n`;
   for (const part of parts) {
     const block = part.join('\n');
-    text += Buffer.byteLength(text + block) < GITHUB_SUMMARY_BUDGET ? block : `${part[1].replace(/<\/?summary>/g, '')}: left out here (${Math.round(Buffer.byteLength(block) / 1024)} KiB); summary.md in the uploaded reports has it.\n\n`;
+    text +=
+      Buffer.byteLength(text + block) < GITHUB_SUMMARY_BUDGET
+        ? block
+        : `${part[1].replace(/<\/?summary>/g, '')}: left out here (${Math.round(Buffer.byteLength(block) / 1024)} KiB); summary.md in the uploaded reports has it.\n\n`;
   }
   return text;
 }

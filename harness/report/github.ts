@@ -37,7 +37,11 @@ export interface AnnotationPaths {
 
 /** The finding a result is part of: same verdict, scenario and divergence (step, kind, SQLSTATE). */
 const findingKey = (x: ReportRow) =>
-  [x.verdict, x.scenario, x.divergence ? `${x.divergence.step}/${x.divergence.kind}/${x.divergence.sqlstate ?? ''}` : x.cause ?? x.message ?? ''].join('\u0000');
+  [
+    x.verdict,
+    x.scenario,
+    x.divergence ? `${x.divergence.step}/${x.divergence.kind}/${x.divergence.sqlstate ?? ''}` : (x.cause ?? x.message ?? ''),
+  ].join('\u0000');
 
 /** "pgbouncer:transaction (raw, pg), pgbouncer:statement (raw)": where a finding showed. */
 function where(xs: readonly ReportRow[]): string {
@@ -57,9 +61,19 @@ function fileOf(definedAt: string, paths: AnnotationPaths): { file: string; line
 function annotation(xs: readonly ReportRow[], level: Level, paths: AnnotationPaths): string {
   const x = xs[0];
   const at = x.definedAt ? fileOf(x.definedAt, paths) : undefined;
-  const props = [at ? `file=${property(at.file)}` : '', at?.line ? `line=${at.line}` : '', `title=${property(`poolcheck ${x.verdict}: ${x.scenario}`)}`].filter(Boolean).join(',');
-  const what = x.verdict === 'improved' ? `passes where the profile documents a divergence (${x.reason ?? ''}): update the profile`
-    : x.verdict === 'flaky' ? `attempts disagreed (${(x.attempts ?? []).map((a) => a.outcome).join(', ')}): ${x.message ?? ''}` : x.message ?? '';
+  const props = [
+    at ? `file=${property(at.file)}` : '',
+    at?.line ? `line=${at.line}` : '',
+    `title=${property(`poolcheck ${x.verdict}: ${x.scenario}`)}`,
+  ]
+    .filter(Boolean)
+    .join(',');
+  const what =
+    x.verdict === 'improved'
+      ? `passes where the profile documents a divergence (${x.reason ?? ''}): update the profile`
+      : x.verdict === 'flaky'
+        ? `attempts disagreed (${(x.attempts ?? []).map((a) => a.outcome).join(', ')}): ${x.message ?? ''}`
+        : (x.message ?? '');
   return `::${level} ${props}::${data(`${x.scenario} on ${where(xs)}: ${what}`)}`;
 }
 
@@ -78,6 +92,9 @@ export function githubAnnotations(r: RunReport, paths: AnnotationPaths, strict =
     out.push(...mine.slice(0, ANNOTATIONS_SHOWN).map((xs) => annotation(xs, level, paths)));
     left += Math.max(0, mine.length - ANNOTATIONS_SHOWN);
   }
-  if (left) out.push(`::notice title=poolcheck::${data(`+${left} more finding(s) not annotated (GitHub shows ${ANNOTATIONS_SHOWN} errors and ${ANNOTATIONS_SHOWN} warnings per step): the step summary and summary.md in the reports list them all`)}`);
+  if (left)
+    out.push(
+      `::notice title=poolcheck::${data(`+${left} more finding(s) not annotated (GitHub shows ${ANNOTATIONS_SHOWN} errors and ${ANNOTATIONS_SHOWN} warnings per step): the step summary and summary.md in the reports list them all`)}`,
+    );
   return out;
 }

@@ -65,13 +65,22 @@ function indexer(values: Iterable<string>): Map<string, number> {
 function divergenceOf(x: Row, direct: Row | undefined): PageDivergence {
   const step = x.divergence?.step ?? (x.failedStep !== undefined ? x.failedStep + 1 : null);
   return {
-    scenario: x.scenario, target: x.target, driver: x.driver, verdict: x.verdict, outcome: x.outcome,
-    message: x.message ?? null, divergence: x.divergence ?? null, step,
-    reason: x.reason ?? null, link: x.link ?? null, source: x.source ?? null, documented: x.documented ?? null,
+    scenario: x.scenario,
+    target: x.target,
+    driver: x.driver,
+    verdict: x.verdict,
+    outcome: x.outcome,
+    message: x.message ?? null,
+    divergence: x.divergence ?? null,
+    step,
+    reason: x.reason ?? null,
+    link: x.link ?? null,
+    source: x.source ?? null,
+    documented: x.documented ?? null,
     // A skip is shown for its reason: its transcript (if any) stays in transcripts/, out of the page.
     transcript: x.verdict === 'skip' ? null : x.transcriptPath,
     // On direct the result is PostgreSQL's own: nothing to put beside it.
-    direct: x.target === 'direct' || x.verdict === 'skip' ? null : direct?.transcriptPath ?? null,
+    direct: x.target === 'direct' || x.verdict === 'skip' ? null : (direct?.transcriptPath ?? null),
     definedAt: x.definedAt ?? null,
     attempts: x.attempts ? x.attempts.map((a) => ({ outcome: a.outcome, durationMs: a.durationMs, message: a.message ?? null })) : null,
   };
@@ -103,14 +112,28 @@ export function pageData(r: RunReport, logs: readonly string[] = []): PageData {
     const { leftOut, note } = scenarioDrivers(rows);
     notes.set(scenario, note);
     for (const [target, t] of targets) {
-      const words = cellWords(rows.filter((x) => x.target === target), leftOut);
-      if (words.length) cells[`${s}/${t}`] = words.map((w) => [w.cls, w.named ? w.rows.map((x) => drivers.get(x.driver)!) : [], divergenceIndex.get(w.rows[0]) ?? -1]);
+      const words = cellWords(
+        rows.filter((x) => x.target === target),
+        leftOut,
+      );
+      if (words.length)
+        cells[`${s}/${t}`] = words.map((w) => [
+          w.cls,
+          w.named ? w.rows.map((x) => drivers.get(x.driver)!) : [],
+          divergenceIndex.get(w.rows[0]) ?? -1,
+        ]);
     }
   }
   return {
-    targets: [...targets.keys()], drivers: [...drivers.keys()],
+    targets: [...targets.keys()],
+    drivers: [...drivers.keys()],
     scenarios: [...scenarios.keys()].map((id) => [id, category.get(id) ?? '', notes.get(id) ?? ''] as const),
-    labels: WORDS, kinds: DIVERGENCE_KINDS, results, divergences, cells, logs: logsByTarget(r, logs),
+    labels: WORDS,
+    kinds: DIVERGENCE_KINDS,
+    results,
+    divergences,
+    cells,
+    logs: logsByTarget(r, logs),
   };
 }
 

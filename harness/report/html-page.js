@@ -41,8 +41,12 @@
 
   // Skips are many and no finding: listed (with why) only when the verdict filter asks for them.
   function divergenceShown(f, d) {
-    return (!f.target || d.target === f.target) && (!f.driver || d.driver === f.driver)
-      && (d.verdict === 'skip' ? f.verdict === 'skip' : classMatches(d.verdict, f.verdict)) && scenarioShown(f, scenarioIndex.get(d.scenario));
+    return (
+      (!f.target || d.target === f.target) &&
+      (!f.driver || d.driver === f.driver) &&
+      (d.verdict === 'skip' ? f.verdict === 'skip' : classMatches(d.verdict, f.verdict)) &&
+      scenarioShown(f, scenarioIndex.get(d.scenario))
+    );
   }
 
   // The page's address holds its state: the filters, and the result opened last, so either can
@@ -102,7 +106,8 @@
     const head = el('tr', null, el('th', null, 'scenario'), ...targets.map((t) => el('th', null, data.targets[t])));
     table.tHead.replaceChildren(head);
     const rows = [];
-    let category = null, results = 0;
+    let category = null,
+      results = 0;
     data.scenarios.forEach(([id, cat, note], s) => {
       if (!scenarioShown(f, s)) return;
       const cells = targets.map((t) => (byCell.get(`${s}/${t}`) || []).filter((res) => !f.driver || data.drivers[res[2]] === f.driver));
@@ -124,16 +129,36 @@
     const list = document.getElementById('divergences');
     data.divergences.forEach((d, i) => {
       const params = new URLSearchParams({ result: resultKey(d) });
-      const summary = el('summary', null, el('span', { class: `v-${d.verdict}` }, d.verdict), ' ',
-        el('code', null, d.scenario), ` on ${d.target} with ${d.driver}`, d.message ? `: ${d.message}` : '', ' ',
-        el('a', { href: `#${params}`, class: 'permalink', title: 'an address for this result', 'data-testid': 'permalink' }, '#'));
-      const details = el('details', {
-        id: `d-${i}`, class: 'divergence', 'data-testid': 'divergence',
-        'data-scenario': d.scenario, 'data-target': d.target, 'data-driver': d.driver, 'data-verdict': d.verdict,
-      }, summary);
+      const summary = el(
+        'summary',
+        null,
+        el('span', { class: `v-${d.verdict}` }, d.verdict),
+        ' ',
+        el('code', null, d.scenario),
+        ` on ${d.target} with ${d.driver}`,
+        d.message ? `: ${d.message}` : '',
+        ' ',
+        el('a', { href: `#${params}`, class: 'permalink', title: 'an address for this result', 'data-testid': 'permalink' }, '#'),
+      );
+      const details = el(
+        'details',
+        {
+          id: `d-${i}`,
+          class: 'divergence',
+          'data-testid': 'divergence',
+          'data-scenario': d.scenario,
+          'data-target': d.target,
+          'data-driver': d.driver,
+          'data-verdict': d.verdict,
+        },
+        summary,
+      );
       details.addEventListener('toggle', () => {
         if (details.open && !details.dataset.filled) fill(details, d);
-        if (details.open) { openKey = resultKey(d); writeAddress(current()); }
+        if (details.open) {
+          openKey = resultKey(d);
+          writeAddress(current());
+        }
       });
       list.append(details);
     });
@@ -170,7 +195,10 @@
     let step = 0;
     for (const line of text.split('\n')) {
       const m = /^\S+ -- step (\d+): /.exec(line);
-      if (m) { step = Number(m[1]); if (!out.has(step)) out.set(step, []); }
+      if (m) {
+        step = Number(m[1]);
+        if (!out.has(step)) out.set(step, []);
+      }
       out.get(step).push(line);
     }
     return out;
@@ -178,7 +206,9 @@
 
   function facts(d) {
     const dl = el('dl', { class: 'facts' });
-    const add = (term, value) => { if (value !== null && value !== undefined && value !== '') dl.append(el('dt', null, term), el('dd', null, value)); };
+    const add = (term, value) => {
+      if (value !== null && value !== undefined && value !== '') dl.append(el('dt', null, term), el('dd', null, value));
+    };
     add('verdict', `${d.verdict} (outcome ${d.outcome})`);
     add('message', d.message);
     if (d.divergence) {
@@ -190,7 +220,14 @@
     }
     add('defined at', d.definedAt);
     if (d.attempts) {
-      add('attempts', el('ol', { 'data-testid': 'attempts' }, ...d.attempts.map((a) => el('li', null, `${a.outcome} in ${a.durationMs} ms${a.message ? `: ${a.message}` : ''}`))));
+      add(
+        'attempts',
+        el(
+          'ol',
+          { 'data-testid': 'attempts' },
+          ...d.attempts.map((a) => el('li', null, `${a.outcome} in ${a.durationMs} ms${a.message ? `: ${a.message}` : ''}`)),
+        ),
+      );
     }
     const logs = data.logs[d.target] || [];
     if (logs.length) add('server logs', el('span', null, ...logs.flatMap((f, n) => [n ? ', ' : '', el('a', { href: f }, f)])));
@@ -206,14 +243,22 @@
     const pg = d.direct && texts[d.direct] !== undefined ? sections(texts[d.direct]) : new Map();
     const steps = [...new Set([...mine.keys(), ...pg.keys()])].sort((a, b) => a - b);
     const pre = (m, step, none) => el('pre', null, m.has(step) ? m.get(step).join('\n') : none);
-    const rows = steps.map((step) => el('tr', step === d.step ? { class: 'diverged', 'data-testid': 'diverged-step', 'data-step': step } : { 'data-step': step },
-      el('td', null, step === 0 ? 'setup' : `step ${step}`),
-      el('td', { 'data-side': 'pooler' }, pre(mine, step, d.transcript ? '(nothing)' : '(no transcript)')),
-      el('td', { 'data-side': 'postgres' }, pre(pg, step, d.direct ? '(nothing)' : '(no transcript)'))));
+    const rows = steps.map((step) =>
+      el(
+        'tr',
+        step === d.step ? { class: 'diverged', 'data-testid': 'diverged-step', 'data-step': step } : { 'data-step': step },
+        el('td', null, step === 0 ? 'setup' : `step ${step}`),
+        el('td', { 'data-side': 'pooler' }, pre(mine, step, d.transcript ? '(nothing)' : '(no transcript)')),
+        el('td', { 'data-side': 'postgres' }, pre(pg, step, d.direct ? '(nothing)' : '(no transcript)')),
+      ),
+    );
     const other = d.target === 'direct' ? 'PostgreSQL is this target' : `PostgreSQL (direct, ${d.driver})`;
-    return el('table', { class: 'transcripts', 'data-testid': 'transcripts' },
+    return el(
+      'table',
+      { class: 'transcripts', 'data-testid': 'transcripts' },
       el('thead', null, el('tr', null, el('th', null, 'step'), el('th', null, `${d.target} (${d.driver})`), el('th', null, other))),
-      el('tbody', null, ...rows));
+      el('tbody', null, ...rows),
+    );
   }
 
   async function fill(details, d) {
@@ -251,7 +296,10 @@
   document.getElementById('filters').addEventListener('submit', (e) => e.preventDefault());
   document.getElementById('matrix').addEventListener('click', (e) => {
     const link = e.target.closest('a[data-divergence]');
-    if (link) { e.preventDefault(); reveal(Number(link.dataset.divergence)); }
+    if (link) {
+      e.preventDefault();
+      reveal(Number(link.dataset.divergence));
+    }
   });
   window.addEventListener('hashchange', follow);
   follow();

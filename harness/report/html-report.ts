@@ -43,21 +43,30 @@ const legendHtml = escapeHtml(NOTATION_LEGEND).replace(/`([^`]*)`/g, '<code>$1</
 const asset = (name: string) => readFileSync(new URL(name, import.meta.url), 'utf8');
 
 const settingsText = (t: Target) =>
-  Object.entries(t.effectiveSettings).map(([k, v]) => `${k}=${v}${k in t.settings ? '' : ' (default)'}`).join(', ') || '-';
+  Object.entries(t.effectiveSettings)
+    .map(([k, v]) => `${k}=${v}${k in t.settings ? '' : ' (default)'}`)
+    .join(', ') || '-';
 
 /** Links to a target's server logs, which sit in the out folder beside the page. */
 const logLinks = (files: readonly string[] | undefined) =>
-  (files?.length ? files.map((f) => `<a href="${escapeHtml(encodeURI(f))}" data-testid="log-link">${escapeHtml(f.split('/').at(-1) ?? f)}</a>`).join(' ') : '-');
+  files?.length
+    ? files.map((f) => `<a href="${escapeHtml(encodeURI(f))}" data-testid="log-link">${escapeHtml(f.split('/').at(-1) ?? f)}</a>`).join(' ')
+    : '-';
 
 function runHeader(r: RunReport, logs: Readonly<Record<string, readonly string[]>>): string {
   const c = countByVerdict(r.results);
   const counts = VERDICTS.map((v) => `<span class="v-${v}">${c[v]} ${v}</span>`).join(', ');
   const warnings = r.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('');
   const logins = loginLatency(r.results);
-  const targets = r.targets.map((t) => `<tr data-target="${escapeHtml(t.id)}"><td>${escapeHtml(t.id)}</td><td>${escapeHtml(t.pooler ?? '-')}</td>` +
-    `<td>${escapeHtml(t.mode ?? '-')}</td><td>${escapeHtml(settingsText(t))}</td><td>${escapeHtml(t.pooler ? t.poolerVersion ?? '?' : '-')}</td>` +
-    `<td>${escapeHtml(t.postgresVersion ?? '?')}</td><td>${escapeHtml(t.provider)}</td><td>${escapeHtml(t.error ? `failed: ${t.error}` : `${t.startMs} ms`)}</td>` +
-    `<td data-testid="login-ms">${escapeHtml(loginText(logins[t.id]))}</td><td>${logLinks(logs[t.id])}</td></tr>`).join('\n');
+  const targets = r.targets
+    .map(
+      (t) =>
+        `<tr data-target="${escapeHtml(t.id)}"><td>${escapeHtml(t.id)}</td><td>${escapeHtml(t.pooler ?? '-')}</td>` +
+        `<td>${escapeHtml(t.mode ?? '-')}</td><td>${escapeHtml(settingsText(t))}</td><td>${escapeHtml(t.pooler ? (t.poolerVersion ?? '?') : '-')}</td>` +
+        `<td>${escapeHtml(t.postgresVersion ?? '?')}</td><td>${escapeHtml(t.provider)}</td><td>${escapeHtml(t.error ? `failed: ${t.error}` : `${t.startMs} ms`)}</td>` +
+        `<td data-testid="login-ms">${escapeHtml(loginText(logins[t.id]))}</td><td>${logLinks(logs[t.id])}</td></tr>`,
+    )
+    .join('\n');
   const drivers = r.drivers.map((d) => `${escapeHtml(d.id)} (${escapeHtml(d.library)} ${escapeHtml(d.version)})`).join(', ');
   return `<header>
 <h1>poolcheck report</h1>
@@ -83,13 +92,28 @@ function select(id: string, label: string, options: ReadonlyArray<readonly [stri
 
 function filters(r: RunReport, data: PageData): string {
   const c = countByVerdict(r.results);
-  const verdicts = [['not-ok', 'not ok (every divergence and error)'] as const, ...VERDICTS.map((v) => [v, `${v} (${c[v]})${v === 'skip' ? ': with the reasons' : ''}`] as const)];
+  const verdicts = [
+    ['not-ok', 'not ok (every divergence and error)'] as const,
+    ...VERDICTS.map((v) => [v, `${v} (${c[v]})${v === 'skip' ? ': with the reasons' : ''}`] as const),
+  ];
   const categories = [...new Set(data.scenarios.map(([, category]) => category))];
   return `<form id="filters" data-testid="filters">
 ${select('verdict', 'verdict', verdicts)}
-${select('target', 'target', data.targets.map((t) => [t, t]))}
-${select('driver', 'driver', data.drivers.map((d) => [d, d]))}
-${select('category', 'category', categories.map((cat) => [cat, cat]))}
+${select(
+  'target',
+  'target',
+  data.targets.map((t) => [t, t]),
+)}
+${select(
+  'driver',
+  'driver',
+  data.drivers.map((d) => [d, d]),
+)}
+${select(
+  'category',
+  'category',
+  categories.map((cat) => [cat, cat]),
+)}
 <label>scenario <input id="filter-text" data-testid="filter-text" type="search" placeholder="part of its id"></label>
 </form>`;
 }
@@ -120,14 +144,22 @@ function diffSection(r: RunReport): string {
   const d = r.diff;
   if (!d) return '';
   const counts = `${d.counts.new} new, ${d.counts.fixed} fixed, ${d.counts.changed} changed (of ${d.compared} results both runs have)`;
-  const targets = d.targets.filter((t) => t.changes.length).map((t) => {
-    const rows = t.changes.map((c) => `<tr data-kind="${escapeHtml(c.kind)}"><td class="diff-${escapeHtml(c.kind)}">${escapeHtml(c.kind)}</td><td><code>${escapeHtml(c.scenario)}</code></td><td>${escapeHtml(c.driver)}</td>` +
-      `<td>${escapeHtml(c.before)}</td><td>${escapeHtml(c.after)}</td><td>${escapeHtml(c.message ?? '')}</td></tr>`).join('\n');
-    return `<h3>${escapeHtml(t.target)}${t.before !== t.after ? ` (${escapeHtml(`${t.before ?? '?'} → ${t.after ?? '?'}`)})` : ''}</h3>
+  const targets = d.targets
+    .filter((t) => t.changes.length)
+    .map((t) => {
+      const rows = t.changes
+        .map(
+          (c) =>
+            `<tr data-kind="${escapeHtml(c.kind)}"><td class="diff-${escapeHtml(c.kind)}">${escapeHtml(c.kind)}</td><td><code>${escapeHtml(c.scenario)}</code></td><td>${escapeHtml(c.driver)}</td>` +
+            `<td>${escapeHtml(c.before)}</td><td>${escapeHtml(c.after)}</td><td>${escapeHtml(c.message ?? '')}</td></tr>`,
+        )
+        .join('\n');
+      return `<h3>${escapeHtml(t.target)}${t.before !== t.after ? ` (${escapeHtml(`${t.before ?? '?'} → ${t.after ?? '?'}`)})` : ''}</h3>
 <table class="diff"><thead><tr><th>change</th><th>scenario</th><th>driver</th><th>before</th><th>after</th><th>message</th></tr></thead><tbody>
 ${rows}
 </tbody></table>`;
-  }).join('\n');
+    })
+    .join('\n');
   return `<section id="diff" data-testid="diff">
 <h2>Since run ${escapeHtml(d.before.runId)}</h2>
 <p>${escapeHtml(counts)}.${d.targetsOnlyBefore.length ? ` Targets only before: ${escapeHtml(d.targetsOnlyBefore.join(', '))}.` : ''}${d.targetsOnlyAfter.length ? ` Targets only now: ${escapeHtml(d.targetsOnlyAfter.join(', '))}.` : ''}</p>
@@ -141,8 +173,16 @@ function pinningSection(r: RunReport): string {
   if (!rows.length) return '';
   const targets = pinningTargets(r).filter((id) => rows.some((row) => row.cells[id] !== undefined));
   const summary = targets.map((id) => `<li data-target="${escapeHtml(id)}">${escapeHtml(id)}: ${escapeHtml(pinsAfter(rows, id))}</li>`).join('');
-  const body = rows.map((row) => `<tr data-scenario="${escapeHtml(row.scenario)}"><td>${escapeHtml(row.action)}</td>` +
-    targets.map((id) => `<td class="pin-${escapeHtml((row.cells[id] ?? '-').replace(/ /g, '-'))}">${escapeHtml(row.cells[id] ?? '-')}</td>`).join('') + '</tr>').join('\n');
+  const body = rows
+    .map(
+      (row) =>
+        `<tr data-scenario="${escapeHtml(row.scenario)}"><td>${escapeHtml(row.action)}</td>` +
+        targets
+          .map((id) => `<td class="pin-${escapeHtml((row.cells[id] ?? '-').replace(/ /g, '-'))}">${escapeHtml(row.cells[id] ?? '-')}</td>`)
+          .join('') +
+        '</tr>',
+    )
+    .join('\n');
   return `<section id="pinning-map" data-testid="pinning-map">
 <h2>Pinning map</h2>
 <p>After each action, is the client kept on its server connection so that another client of a one-server pool waits (pins), is the other client served (does not pin), or is the action refused? Not tried: a message over 16 MB (too costly to send on every target).</p>
@@ -157,11 +197,31 @@ ${body}
 function featureMapSection(r: RunReport, fm: FeatureMapInput): string {
   const rows = featureRows(r, fm.features, fm.published);
   const documentedTargets = new Set(rows.flatMap((row) => row.cells.filter((c) => c.documented !== undefined).map((c) => c.target)));
-  const head = r.targets.map((t) => `<th>${escapeHtml(t.id)}</th>` +
-    (documentedTargets.has(t.id) ? `<th class="published" data-testid="published-column" data-target="${escapeHtml(t.id)}">${escapeHtml(t.id)}: its documentation</th>` : '')).join('');
-  const body = rows.map(({ feature, cells }) => `<tr data-feature="${escapeHtml(feature.id)}"><td>${escapeHtml(feature.title)}</td>` + cells.map((c) =>
-    `<td class="fm-${c.measured.replace('/', '')}">${c.measured}</td>` + (!documentedTargets.has(c.target) ? ''
-      : `<td class="published${c.disagrees ? ' disagrees' : ''}">${escapeHtml(c.documented ?? '')}${c.disagrees ? ' (disagrees)' : ''}</td>`)).join('') + '</tr>').join('\n');
+  const head = r.targets
+    .map(
+      (t) =>
+        `<th>${escapeHtml(t.id)}</th>` +
+        (documentedTargets.has(t.id)
+          ? `<th class="published" data-testid="published-column" data-target="${escapeHtml(t.id)}">${escapeHtml(t.id)}: its documentation</th>`
+          : ''),
+    )
+    .join('');
+  const body = rows
+    .map(
+      ({ feature, cells }) =>
+        `<tr data-feature="${escapeHtml(feature.id)}"><td>${escapeHtml(feature.title)}</td>` +
+        cells
+          .map(
+            (c) =>
+              `<td class="fm-${c.measured.replace('/', '')}">${c.measured}</td>` +
+              (!documentedTargets.has(c.target)
+                ? ''
+                : `<td class="published${c.disagrees ? ' disagrees' : ''}">${escapeHtml(c.documented ?? '')}${c.disagrees ? ' (disagrees)' : ''}</td>`),
+          )
+          .join('') +
+        '</tr>',
+    )
+    .join('\n');
   const links = [...new Set(r.targets.map((t) => fm.published(t.id)?.link).filter((l): l is string => !!l))];
   return `<section id="feature-map" data-testid="feature-map">
 <h2>Feature map</h2>
@@ -179,7 +239,13 @@ ${links.length ? `<p>Documentation compared: ${links.map(linkTo).join(', ')}</p>
  * The page. `redact` is applied to the report and transcripts before anything is escaped or
  * compressed; `logs` are the server logs in the out folder (logs/...), linked per target.
  */
-export function htmlReport(report: RunReport, transcripts: ReadonlyMap<string, string>, fm: FeatureMapInput, redact: Redact, logs: readonly string[] = []): string {
+export function htmlReport(
+  report: RunReport,
+  transcripts: ReadonlyMap<string, string>,
+  fm: FeatureMapInput,
+  redact: Redact,
+  logs: readonly string[] = [],
+): string {
   const r = redactDeep(report, redact);
   const data = pageData(r, logs);
   const texts = redactDeep(neededTranscripts(data, transcripts), redact);

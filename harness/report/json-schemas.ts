@@ -10,11 +10,20 @@ import { SCHEMA_VERSION } from './results-json.ts';
 /** File name in schemas/ -> its schema. */
 export function jsonSchemas(): Record<string, JsonSchema> {
   return {
-    'case-file.schema.json': jsonSchemaDocument(SCENARIO_SCHEMA, 'poolcheck case file',
-      'One scenario (a YAML document of a case file, or what a TypeScript case module exports): docs/cases.md. poolcheck checks more than this schema can say (SQLSTATEs, saved values, sessions a step names) and says where, as file:line:col.'),
-    'profile.schema.json': jsonSchemaDocument(PROFILE_SCHEMA, 'poolcheck profile file',
-      'What a pooler is documented to do where it differs from PostgreSQL (--profile FILE): the schema of the built-in profiles.'),
-    'results.schema.json': jsonSchemaDocument(RESULTS_JSON_SCHEMA, `poolcheck results.json, schemaVersion ${SCHEMA_VERSION}`,
-      'A run\'s results, as poolcheck run and poolcheck merge write them into the out folder (README: "results.json").'),
+    'case-file.schema.json': jsonSchemaDocument(
+      SCENARIO_SCHEMA,
+      'poolcheck case file',
+      'One scenario (a YAML document of a case file, or what a TypeScript case module exports): docs/cases.md. poolcheck checks more than this schema can say (SQLSTATEs, saved values, sessions a step names) and says where, as file:line:col.',
+    ),
+    'profile.schema.json': jsonSchemaDocument(
+      PROFILE_SCHEMA,
+      'poolcheck profile file',
+      'What a pooler is documented to do where it differs from PostgreSQL (--profile FILE): the schema of the built-in profiles.',
+    ),
+    'results.schema.json': jsonSchemaDocument(
+      RESULTS_JSON_SCHEMA,
+      `poolcheck results.json, schemaVersion ${SCHEMA_VERSION}`,
+      'A run\'s results, as poolcheck run and poolcheck merge write them into the out folder (README: "results.json").',
+    ),
   };
 }

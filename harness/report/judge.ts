@@ -37,9 +37,12 @@ export function createJudge(userProfiles: readonly Profile[], scenarios: readonl
   };
   return {
     profileOf,
-    judge: (run, target) => judgeAgainst(run, target.spec.pooler ? profileOf(target.spec.pooler) : undefined, target.facts, traitsOf.get(run.scenario)),
+    judge: (run, target) =>
+      judgeAgainst(run, target.spec.pooler ? profileOf(target.spec.pooler) : undefined, target.facts, traitsOf.get(run.scenario)),
     notRun(scenario, target, driver) {
-      const entry = target.spec.pooler ? stopsThePooler(profileOf(target.spec.pooler), target.facts, scenario, driver, traitsOf.get(scenario)) : undefined;
+      const entry = target.spec.pooler
+        ? stopsThePooler(profileOf(target.spec.pooler), target.facts, scenario, driver, traitsOf.get(scenario))
+        : undefined;
       return entry && `not run: the pooler would exit, and the lane with it (${entry.reason}; ${entry.link})`;
     },
   };

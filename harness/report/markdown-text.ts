@@ -21,7 +21,11 @@ const BREAK = /\r\n|[\n\r\u0085\u2028\u2029]/g;
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
 /** Text in a paragraph, a list item, a heading or a table cell. */
-export const markdownText = (s: string): string => s.replace(BREAK, ' ').replace(CONTROL, '').replace(ACTIVE, (c) => `\\${c}`);
+export const markdownText = (s: string): string =>
+  s
+    .replace(BREAK, ' ')
+    .replace(CONTROL, '')
+    .replace(ACTIVE, (c) => `\\${c}`);
 
 /** A code span holding `s` as written: fenced with more backticks than any run inside it. */
 export function markdownCode(s: string): string {

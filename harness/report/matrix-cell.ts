@@ -15,7 +15,16 @@ export const classOf = (x: Pick<Row, 'verdict'>): CellClass => x.verdict;
 
 /** The word for each class; summary.md adds Markdown emphasis, report.html colour. */
 export const WORDS: Readonly<Record<CellClass, string>> = {
-  ok: 'pass', crash: 'CRASH', documented: 'doc', changed: 'CHANGED', regression: 'REGRESSION', improved: 'improved', unprofiled: 'differs', error: 'ERROR', flaky: 'flaky', skip: 'skip',
+  ok: 'pass',
+  crash: 'CRASH',
+  documented: 'doc',
+  changed: 'CHANGED',
+  regression: 'REGRESSION',
+  improved: 'improved',
+  unprofiled: 'differs',
+  error: 'ERROR',
+  flaky: 'flaky',
+  skip: 'skip',
 };
 
 /** One word of a cell and the results behind it; `named` when the cell lists its drivers. */
@@ -25,7 +34,8 @@ export interface CellWord {
   readonly named: boolean;
 }
 
-export const NOTATION_LEGEND = '`doc (pg, raw) · pass` = pg and raw gave doc, every other driver that ran the scenario gave pass; ' +
+export const NOTATION_LEGEND =
+  '`doc (pg, raw) · pass` = pg and raw gave doc, every other driver that ran the scenario gave pass; ' +
   '(ran: raw) or (not run by: …) beside a scenario = the drivers that could not run it (they lack a capability it needs, or, as a ' +
   'pooler-safe variant below its prepare threshold, would send what their default sends) are left out of its cells.';
 

@@ -30,13 +30,18 @@ function check(shards: readonly MergeInput[]): void {
   if (!first) throw new MergeError('poolcheck merge needs the out folders of the shards');
   const n = first.manifest.shard.count;
   for (const s of rest) {
-    if (s.manifest.shard.count !== n) throw new MergeError(`${label(s)} and ${label(first)} split the run differently: merge the shards of one --shard i/n split`);
-    if (s.manifest.plan !== first.manifest.plan) throw new MergeError(`${label(s)} and ${label(first)} are shards of different runs (poolcheck version, scenarios, drivers or targets differ): merge the shards of one run`);
+    if (s.manifest.shard.count !== n)
+      throw new MergeError(`${label(s)} and ${label(first)} split the run differently: merge the shards of one --shard i/n split`);
+    if (s.manifest.plan !== first.manifest.plan)
+      throw new MergeError(
+        `${label(s)} and ${label(first)} are shards of different runs (poolcheck version, scenarios, drivers or targets differ): merge the shards of one run`,
+      );
   }
   for (const s of rest) {
     for (const t of s.manifest.report.targets) {
       const f = first.manifest.report.targets.find((x) => x.id === t.id);
-      const ran = (x: typeof t | undefined) => `${x?.pooler ?? 'PostgreSQL'} ${x?.pooler ? x.poolerVersion ?? '?' : x?.postgresVersion ?? '?'} on PostgreSQL ${x?.postgresVersion ?? '?'}`;
+      const ran = (x: typeof t | undefined) =>
+        `${x?.pooler ?? 'PostgreSQL'} ${x?.pooler ? (x.poolerVersion ?? '?') : (x?.postgresVersion ?? '?')} on PostgreSQL ${x?.postgresVersion ?? '?'}`;
       if (f && !f.error && !t.error && (f.poolerVersion !== t.poolerVersion || f.postgresVersion !== t.postgresVersion)) {
         throw new MergeError(`${label(s)} ran ${t.id} as ${ran(t)}, ${label(first)} as ${ran(f)}: shards of different builds cannot be merged`);
       }
@@ -47,10 +52,17 @@ function check(shards: readonly MergeInput[]): void {
     const twice = seen.get(s.manifest.shard.index);
     if (twice) throw new MergeError(`shard ${s.manifest.shard.index}/${n} is given twice: ${twice.dir} and ${s.dir}`);
     seen.set(s.manifest.shard.index, s);
-    if (s.manifest.report.run.interrupted) throw new MergeError(`${label(s)} was interrupted (${s.manifest.report.run.interrupted.reason}): run that shard again`);
+    if (s.manifest.report.run.interrupted)
+      throw new MergeError(`${label(s)} was interrupted (${s.manifest.report.run.interrupted.reason}): run that shard again`);
   }
   const missing = Array.from({ length: n }, (_, i) => i + 1).filter((i) => !seen.has(i));
-  if (missing.length) throw new MergeError(`incomplete set of shards: ${missing.map((i) => `${i}/${n}`).join(', ')} missing (given: ${[...seen.keys()].sort((a, b) => a - b).map((i) => `${i}/${n}`).join(', ')})`);
+  if (missing.length)
+    throw new MergeError(
+      `incomplete set of shards: ${missing.map((i) => `${i}/${n}`).join(', ')} missing (given: ${[...seen.keys()]
+        .sort((a, b) => a - b)
+        .map((i) => `${i}/${n}`)
+        .join(', ')})`,
+    );
 }
 
 export function mergeShards(shards: readonly MergeInput[]): Merged {
@@ -58,12 +70,22 @@ export function mergeShards(shards: readonly MergeInput[]): Merged {
   const sorted = [...shards].sort((a, b) => a.manifest.shard.index - b.manifest.shard.index);
   const reports = sorted.map((s) => s.manifest.report);
   const first = reports[0];
-  const order = catalogueOrder(sorted[0].manifest.scenarios, first.targets.map((t) => t.id), first.drivers.map((d) => d.id));
+  const order = catalogueOrder(
+    sorted[0].manifest.scenarios,
+    first.targets.map((t) => t.id),
+    first.drivers.map((d) => d.id),
+  );
   const startedAt = reports.map((r) => r.run.startedAt).sort()[0];
-  const finishedAt = reports.map((r) => r.run.finishedAt).sort().at(-1)!;
+  const finishedAt = reports
+    .map((r) => r.run.finishedAt)
+    .sort()
+    .at(-1)!;
   const report: RunReport = {
     run: {
-      id: reports.map((r) => r.run.id).join('+'), startedAt, finishedAt, durationMs: Date.parse(finishedAt) - Date.parse(startedAt),
+      id: reports.map((r) => r.run.id).join('+'),
+      startedAt,
+      finishedAt,
+      durationMs: Date.parse(finishedAt) - Date.parse(startedAt),
       poolcheckVersion: first.run.poolcheckVersion,
     },
     // A target's start is paid by every shard: the slowest one stands for it.
@@ -76,5 +98,9 @@ export function mergeShards(shards: readonly MergeInput[]): Merged {
     drivers: first.drivers,
     results: reports.flatMap((r) => r.results).sort(order),
   };
-  return { report, features: sorted[0].manifest.features, published: Object.assign({}, ...sorted.map((s) => s.manifest.published)) as Merged['published'] };
+  return {
+    report,
+    features: sorted[0].manifest.features,
+    published: Object.assign({}, ...sorted.map((s) => s.manifest.published)) as Merged['published'],
+  };
 }

@@ -8,17 +8,24 @@ const rerun = (x: ReportRow) => `npx poolcheck run --targets '${x.target}' --dri
 const repro = (x: ReportRow, out: string) => `npx poolcheck repro --from ${out} --result '${x.scenario}@${x.target}/${x.driver}' --to repro/`;
 
 const STEPS: Partial<Record<Verdict, (x: ReportRow, out: string) => string>> = {
-  crash: (x, out) => `PostgreSQL's own backend crashed (its log lines are in results.json): run it alone (${rerun(x)}), export it (${repro(x, out)}) and report it to PostgreSQL; the poolers' results of it have no baseline until then.`,
-  regression: (x, out) => `read the transcript beside PostgreSQL's, run it again alone (${rerun(x)}); if it repeats it is a new pooler bug: export it (${repro(x, out)}) and report it upstream; add a profile entry (link, versions) once it is documented or tracked.`,
-  changed: (x) => `the documented divergence happens another way: compare the kind and SQLSTATE seen with the profile entry of ${x.scenario} and update its divergence (and its version range, if a release changed it).`,
-  improved: (x) => `a documented divergence no longer happens on ${x.target}: find the release that fixed it and close the entry's versions range there (run with --strict in CI so it cannot rot).`,
-  unprofiled: () => 'the pooler has no profile, so nothing was expected: write one (--profile my-pooler.yaml) from its documentation for what it documents, and report the rest.',
-  flaky: (x) => `attempts disagreed: run it again with --repeat-each 10 (${rerun(x)} --repeat-each 10); disagreement that stays is a race in the pooler (report it with both transcripts) or a scenario that depends on timing.`,
-  error: (x) => x.cause === 'invalid-scenario'
-    ? `a scenario fails on direct PostgreSQL: a catalogue bug, not the pooler's; run it on direct alone (${rerun({ ...x, target: 'direct' })}) and fix or report the scenario.`
-    : x.cause === 'no-baseline'
-      ? 'PostgreSQL itself did not give a baseline for these: see their direct results first.'
-      : `undecided (${x.cause ?? 'error'}): see logs/ in the out folder, fix the environment or the binary given, and run it again (${rerun(x)}).`,
+  crash: (x, out) =>
+    `PostgreSQL's own backend crashed (its log lines are in results.json): run it alone (${rerun(x)}), export it (${repro(x, out)}) and report it to PostgreSQL; the poolers' results of it have no baseline until then.`,
+  regression: (x, out) =>
+    `read the transcript beside PostgreSQL's, run it again alone (${rerun(x)}); if it repeats it is a new pooler bug: export it (${repro(x, out)}) and report it upstream; add a profile entry (link, versions) once it is documented or tracked.`,
+  changed: (x) =>
+    `the documented divergence happens another way: compare the kind and SQLSTATE seen with the profile entry of ${x.scenario} and update its divergence (and its version range, if a release changed it).`,
+  improved: (x) =>
+    `a documented divergence no longer happens on ${x.target}: find the release that fixed it and close the entry's versions range there (run with --strict in CI so it cannot rot).`,
+  unprofiled: () =>
+    'the pooler has no profile, so nothing was expected: write one (--profile my-pooler.yaml) from its documentation for what it documents, and report the rest.',
+  flaky: (x) =>
+    `attempts disagreed: run it again with --repeat-each 10 (${rerun(x)} --repeat-each 10); disagreement that stays is a race in the pooler (report it with both transcripts) or a scenario that depends on timing.`,
+  error: (x) =>
+    x.cause === 'invalid-scenario'
+      ? `a scenario fails on direct PostgreSQL: a catalogue bug, not the pooler's; run it on direct alone (${rerun({ ...x, target: 'direct' })}) and fix or report the scenario.`
+      : x.cause === 'no-baseline'
+        ? 'PostgreSQL itself did not give a baseline for these: see their direct results first.'
+        : `undecided (${x.cause ?? 'error'}): see logs/ in the out folder, fix the environment or the binary given, and run it again (${rerun(x)}).`,
 };
 
 /** One line per kind of finding the run has, in the order they matter. */

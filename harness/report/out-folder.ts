@@ -6,18 +6,46 @@
 //    previous ones; an interrupted run does the same with what it finished.
 // A run killed outright (SIGKILL) leaves its staging folder, journal included; the next run on
 // the folder says where it is and leaves it alone.
-import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { ScenarioRun } from '../scenario/result.ts';
 
 /** What a run puts in its out folder; everything else there is left alone. */
-const REPORT_ENTRIES = ['results.json', 'junit.xml', 'summary.md', 'feature-map.md', 'report.html', 'diff.md', 'shard.json', 'transcripts', 'logs'] as const;
+const REPORT_ENTRIES = [
+  'results.json',
+  'junit.xml',
+  'summary.md',
+  'feature-map.md',
+  'report.html',
+  'diff.md',
+  'shard.json',
+  'transcripts',
+  'logs',
+] as const;
 const LOCK = '.poolcheck-lock';
 
 export class OutFolderError extends Error {}
 
 const alive = (pid: number) => {
-  try { process.kill(pid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 };
 
 /** Where a run's servers write their logs before the run publishes them (known before it starts). */
@@ -34,9 +62,15 @@ export class OutFolder {
   private journaled = 0;
   private journalBytes = 0;
 
-  private constructor(readonly out: string, runId: string, private readonly warn: (line: string) => void) {
+  private constructor(
+    readonly out: string,
+    runId: string,
+    private readonly warn: (line: string) => void,
+  ) {
     this.staging = stagingFolder(out, runId);
-    this.orphans = readdirSync(out).filter((f) => f.startsWith('.run-') && f !== path.basename(this.staging)).map((f) => path.join(out, f));
+    this.orphans = readdirSync(out)
+      .filter((f) => f.startsWith('.run-') && f !== path.basename(this.staging))
+      .map((f) => path.join(out, f));
   }
 
   /** Takes the folder for this run, before anything starts: every problem with it is found here. */
@@ -61,15 +95,21 @@ export class OutFolder {
     return folder;
   }
 
-  get logDir(): string { return path.join(this.staging, 'logs'); }
+  get logDir(): string {
+    return path.join(this.staging, 'logs');
+  }
 
-  get journalFile(): string { return path.join(this.staging, 'journal.jsonl'); }
+  get journalFile(): string {
+    return path.join(this.staging, 'journal.jsonl');
+  }
 
   /**
    * Why the run must stop (a full disk): the journal's write error; undefined while every write
    * went through. It names no path: the staging folder is gone once the reports are published.
    */
-  get writeFailure(): string | undefined { return this.journalProblem; }
+  get writeFailure(): string | undefined {
+    return this.journalProblem;
+  }
 
   /**
    * Appends a result to the journal. A failure (a full disk) is said at once, with the file; the
@@ -86,9 +126,15 @@ export class OutFolder {
       this.journalBytes += line.length;
       this.journaled++;
     } catch (err) {
-      try { ftruncateSync(this.journal, this.journalBytes); } catch { /* a reader skips a torn last line */ }
+      try {
+        ftruncateSync(this.journal, this.journalBytes);
+      } catch {
+        /* a reader skips a torn last line */
+      }
       this.journalProblem = `the journal could not be written: ${(err as Error).message}`;
-      this.warn(`cannot write ${this.journalFile}: ${(err as Error).message}; the run stops: the ${this.journaled} result(s) written before are kept in it`);
+      this.warn(
+        `cannot write ${this.journalFile}: ${(err as Error).message}; the run stops: the ${this.journaled} result(s) written before are kept in it`,
+      );
     }
   }
 
@@ -106,7 +152,9 @@ export class OutFolder {
       if (existsSync(this.logDir)) renameSync(this.logDir, path.join(fresh, 'logs'));
       write(fresh);
     } catch (err) {
-      throw new OutFolderError(`could not write the reports in ${fresh}: ${(err as Error).message}; the previous reports in ${this.out} are untouched; this run's ${this.journaled} journaled result(s) are in ${this.journalFile}${existsSync(path.join(fresh, 'logs')) ? `, and the servers' logs (named above as in ${path.join(this.out, 'logs')}) in ${path.join(fresh, 'logs')}` : ''}`);
+      throw new OutFolderError(
+        `could not write the reports in ${fresh}: ${(err as Error).message}; the previous reports in ${this.out} are untouched; this run's ${this.journaled} journaled result(s) are in ${this.journalFile}${existsSync(path.join(fresh, 'logs')) ? `, and the servers' logs (named above as in ${path.join(this.out, 'logs')}) in ${path.join(fresh, 'logs')}` : ''}`,
+      );
     }
     mkdirSync(old, { recursive: true });
     for (const entry of REPORT_ENTRIES) {
@@ -142,7 +190,8 @@ function takeLock(out: string): void {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = Number(readFileSync(lock, 'utf8').trim()) || 0;
-      if (holder && alive(holder)) throw new OutFolderError(`--out ${out} is being written by another poolcheck run (pid ${holder}); give this run another --out`);
+      if (holder && alive(holder))
+        throw new OutFolderError(`--out ${out} is being written by another poolcheck run (pid ${holder}); give this run another --out`);
       // Left by a run that was killed.
       rmSync(lock, { force: true });
     }

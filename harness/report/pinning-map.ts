@@ -32,14 +32,16 @@ const pooling = (mode: string | null) => mode === 'transaction' || mode === 'sta
 export function pinningCell(results: readonly Pick<ReportRow, 'outcome' | 'divergence'>[]): PinningCell {
   const ran = results.filter((r) => r.outcome === 'pass' || r.outcome === 'diverge');
   if (!ran.length) return 'not decided';
-  const cells = new Set(ran.map((r): PinningCell => {
-    if (r.outcome === 'pass') return 'does not pin';
-    const d = r.divergence;
-    if (d?.session === 'b' && d.kind === 'no-answer') return 'pins';
-    if (d?.session === 'a' && d.step < PROBE_STEP) return 'refuses';
-    if (d?.session === 'a' && d.step > PROBE_STEP) return 'does not pin (lost)';
-    return 'not decided';
-  }));
+  const cells = new Set(
+    ran.map((r): PinningCell => {
+      if (r.outcome === 'pass') return 'does not pin';
+      const d = r.divergence;
+      if (d?.session === 'b' && d.kind === 'no-answer') return 'pins';
+      if (d?.session === 'a' && d.step < PROBE_STEP) return 'refuses';
+      if (d?.session === 'a' && d.step > PROBE_STEP) return 'does not pin (lost)';
+      return 'not decided';
+    }),
+  );
   return cells.size === 1 ? [...cells][0] : 'not decided';
 }
 
@@ -56,10 +58,12 @@ export function pinningRows(r: Pick<RunReport, 'targets' | 'results'>): PinningR
   return scenarios.map((scenario) => ({
     scenario,
     action: scenario.slice(PINNING_PREFIX.length).replace(/-/g, ' '),
-    cells: Object.fromEntries(targets.flatMap((t) => {
-      const xs = r.results.filter((x) => x.scenario === scenario && x.target === t);
-      return xs.length ? [[t, pinningCell(xs)]] : [];
-    })),
+    cells: Object.fromEntries(
+      targets.flatMap((t) => {
+        const xs = r.results.filter((x) => x.scenario === scenario && x.target === t);
+        return xs.length ? [[t, pinningCell(xs)]] : [];
+      }),
+    ),
   }));
 }
 

@@ -43,11 +43,23 @@ export function redactReport(r: RunReport, red: Redaction): RunReport {
     ...r,
     targets: r.targets.map((x) => (x.error ? { ...x, error: t(x.error) } : x)),
     results: r.results.map((x) => ({
-      ...x, message: opt(x.message), divergence: divergence(x.divergence),
+      ...x,
+      message: opt(x.message),
+      divergence: divergence(x.divergence),
       steps: x.steps.map((s) => ({ ...s, observed: opt(s.observed) })),
       ...(x.attempts ? { attempts: x.attempts.map((a) => ({ ...a, message: opt(a.message), divergence: divergence(a.divergence) })) } : {}),
     })),
-    ...(r.diff ? { diff: { ...r.diff, targets: r.diff.targets.map((d) => ({ ...d, changes: d.changes.map((c) => ({ ...c, message: c.message === null ? null : t(c.message) })) })) } } : {}),
+    ...(r.diff
+      ? {
+          diff: {
+            ...r.diff,
+            targets: r.diff.targets.map((d) => ({
+              ...d,
+              changes: d.changes.map((c) => ({ ...c, message: c.message === null ? null : t(c.message) })),
+            })),
+          },
+        }
+      : {}),
   };
 }
 
@@ -59,5 +71,8 @@ export function redactReport(r: RunReport, red: Redaction): RunReport {
 const SERVER_LINE = /^(?:\S+ <= BE |\S+ -- => )/;
 
 export function redactTranscript(text: string, red: Redaction): string {
-  return text.split('\n').map((line, i) => (SERVER_LINE.test(line) || (i > 0 && line.startsWith('# ')) ? red.serverText(line) : red.anywhere(line))).join('\n');
+  return text
+    .split('\n')
+    .map((line, i) => (SERVER_LINE.test(line) || (i > 0 && line.startsWith('# ')) ? red.serverText(line) : red.anywhere(line)))
+    .join('\n');
 }

@@ -5,7 +5,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export class ReportFileError extends Error {
-  constructor(readonly file: string, readonly code: string | undefined, cause: Error) {
+  constructor(
+    readonly file: string,
+    readonly code: string | undefined,
+    cause: Error,
+  ) {
     super(`cannot write ${file}: ${cause.message}`, { cause });
   }
 }

@@ -64,23 +64,41 @@ export function readResultsFile(where: string): ResultsFile {
   }
   const problem = shapeProblem(doc, RESULTS_FILE_SCHEMA);
   if (problem) throw new ResultsFileError(`${file} is not a poolcheck results.json: ${problem}`);
-  const read = doc as Omit<ResultsFile, 'file'> & { results: ReadonlyArray<Partial<ResultsFileRow> & Omit<ResultsFileRow, 'message' | 'divergence'>> };
+  const read = doc as Omit<ResultsFile, 'file'> & {
+    results: ReadonlyArray<Partial<ResultsFileRow> & Omit<ResultsFileRow, 'message' | 'divergence'>>;
+  };
   const targets = new Set(read.targets.map((t) => t.id));
   const stray = read.results.findIndex((r) => !targets.has(r.target));
-  if (stray >= 0) throw new ResultsFileError(`${file} is not a poolcheck results.json: results[${stray}].target "${read.results[stray].target}" is none of its targets (${[...targets].join(', ')})`);
+  if (stray >= 0)
+    throw new ResultsFileError(
+      `${file} is not a poolcheck results.json: results[${stray}].target "${read.results[stray].target}" is none of its targets (${[...targets].join(', ')})`,
+    );
   return {
-    file, schemaVersion: read.schemaVersion, run: read.run,
+    file,
+    schemaVersion: read.schemaVersion,
+    run: read.run,
     targets: read.targets.map((t) => ({
-      id: t.id, pooler: t.pooler ?? null, poolerVersion: t.poolerVersion ?? null, postgresVersion: t.postgresVersion ?? null,
-      ...(t.mode !== undefined ? { mode: t.mode } : {}), ...(t.provider !== undefined ? { provider: t.provider } : {}),
-      ...(t.settings ? { settings: t.settings } : {}), ...(t.effectiveSettings ? { effectiveSettings: t.effectiveSettings } : {}),
+      id: t.id,
+      pooler: t.pooler ?? null,
+      poolerVersion: t.poolerVersion ?? null,
+      postgresVersion: t.postgresVersion ?? null,
+      ...(t.mode !== undefined ? { mode: t.mode } : {}),
+      ...(t.provider !== undefined ? { provider: t.provider } : {}),
+      ...(t.settings ? { settings: t.settings } : {}),
+      ...(t.effectiveSettings ? { effectiveSettings: t.effectiveSettings } : {}),
     })),
     ...(read.drivers ? { drivers: read.drivers } : {}),
     results: read.results.map((r) => ({
-      scenario: r.scenario, target: r.target, driver: r.driver, outcome: r.outcome,
+      scenario: r.scenario,
+      target: r.target,
+      driver: r.driver,
+      outcome: r.outcome,
       // Before schemaVersion 4 a skip's verdict was ok.
-      verdict: r.outcome === 'skip' ? 'skip' : r.verdict, message: r.message ?? null, divergence: r.divergence ?? null,
-      ...(r.transcript !== undefined ? { transcript: r.transcript } : {}), ...(r.definedAt !== undefined ? { definedAt: r.definedAt } : {}),
+      verdict: r.outcome === 'skip' ? 'skip' : r.verdict,
+      message: r.message ?? null,
+      divergence: r.divergence ?? null,
+      ...(r.transcript !== undefined ? { transcript: r.transcript } : {}),
+      ...(r.definedAt !== undefined ? { definedAt: r.definedAt } : {}),
     })),
   };
 }

@@ -18,7 +18,11 @@ const texts: Schema = { kind: 'list', of: text };
 const whole = (min = 0): Schema => ({ kind: 'number', integer: true, min });
 const ms: Schema = { kind: 'number', min: 0 };
 const oneOf = (values: readonly string[]): Schema => ({ kind: 'string', oneOf: values });
-const orNull = (s: Schema): Schema => ({ kind: 'either', of: [s, { kind: 'literal', value: null }], describe: `${s.kind === 'string' ? 'a string' : 'a value'} or null` });
+const orNull = (s: Schema): Schema => ({
+  kind: 'either',
+  of: [s, { kind: 'literal', value: null }],
+  describe: `${s.kind === 'string' ? 'a string' : 'a value'} or null`,
+});
 const req = (schema: Schema): Field => ({ schema, required: true });
 const opt = (schema: Schema): Field => ({ schema });
 const object = (fields: Readonly<Record<string, Field>>, rest?: Schema): Schema => ({ kind: 'object', fields, ...(rest ? { rest } : {}) });
@@ -29,36 +33,64 @@ const ANY: Schema = { kind: 'any' };
 /** A transcript's place in an out folder: under transcripts/, never outside it. */
 const transcriptPath: Schema = {
   kind: 'string',
-  check: (v) => (/^transcripts\/[^\\]*$/.test(v) && !v.split('/').some((s) => s === '..' || s === '') ? undefined : `"${v}" is not a path under transcripts/`),
+  check: (v) =>
+    /^transcripts\/[^\\]*$/.test(v) && !v.split('/').some((s) => s === '..' || s === '') ? undefined : `"${v}" is not a path under transcripts/`,
 };
 
 const DIVERGENCE: FieldsOf<Divergence> = {
-  step: req(whole(1)), session: req(text), kind: req(oneOf(Object.keys(DIVERGENCE_KINDS))), sqlstate: opt(text), atLogin: opt({ kind: 'literal', value: true }),
-  expected: req(text), observed: req(text),
+  step: req(whole(1)),
+  session: req(text),
+  kind: req(oneOf(Object.keys(DIVERGENCE_KINDS))),
+  sqlstate: opt(text),
+  atLogin: opt({ kind: 'literal', value: true }),
+  expected: req(text),
+  observed: req(text),
 };
 const divergence = object(DIVERGENCE);
 
 /** A result as `poolcheck diff` reads it from results.json of any schema version (1 has no divergences). */
 const RESULTS_ROW: FieldsOf<ResultsFileRow> = {
-  scenario: req(text), target: req(text), driver: req(text), outcome: req(oneOf(OUTCOMES)), verdict: req(oneOf(VERDICTS)),
-  message: opt(orNull(text)), divergence: opt(orNull(divergence)), transcript: opt(orNull(transcriptPath)), definedAt: opt(orNull(text)),
+  scenario: req(text),
+  target: req(text),
+  driver: req(text),
+  outcome: req(oneOf(OUTCOMES)),
+  verdict: req(oneOf(VERDICTS)),
+  message: opt(orNull(text)),
+  divergence: opt(orNull(divergence)),
+  transcript: opt(orNull(transcriptPath)),
+  definedAt: opt(orNull(text)),
 };
 
 const RESULTS_TARGET: FieldsOf<ResultsFileTarget> = {
-  id: req(text), pooler: opt(orNull(text)), poolerVersion: opt(orNull(text)), postgresVersion: opt(orNull(text)),
-  mode: opt(orNull(text)), provider: opt(text), settings: opt(map(text)), effectiveSettings: opt(map(text)),
+  id: req(text),
+  pooler: opt(orNull(text)),
+  poolerVersion: opt(orNull(text)),
+  postgresVersion: opt(orNull(text)),
+  mode: opt(orNull(text)),
+  provider: opt(text),
+  settings: opt(map(text)),
+  effectiveSettings: opt(map(text)),
 };
 
-export const RESULTS_FILE_SCHEMA: Schema = object({
-  schemaVersion: req({ kind: 'number', integer: true }),
-  run: req(object({ id: req(text), poolcheckVersion: req(text), startedAt: opt(text) }, ANY)),
-  targets: req({ kind: 'list', min: 1, of: object(RESULTS_TARGET, ANY) }),
-  drivers: opt({ kind: 'list', of: object({ id: req(text), version: req(text), library: req(text) }, ANY) }),
-  results: req({ kind: 'list', of: object(RESULTS_ROW, ANY) }),
-}, ANY);
+export const RESULTS_FILE_SCHEMA: Schema = object(
+  {
+    schemaVersion: req({ kind: 'number', integer: true }),
+    run: req(object({ id: req(text), poolcheckVersion: req(text), startedAt: opt(text) }, ANY)),
+    targets: req({ kind: 'list', min: 1, of: object(RESULTS_TARGET, ANY) }),
+    drivers: opt({ kind: 'list', of: object({ id: req(text), version: req(text), library: req(text) }, ANY) }),
+    results: req({ kind: 'list', of: object(RESULTS_ROW, ANY) }),
+  },
+  ANY,
+);
 
 const STEP: FieldsOf<StepRecord> = { index: req(whole()), session: req(text), action: req(text), observed: opt(text), failure: opt(text) };
-const ATTEMPT: FieldsOf<Attempt> = { outcome: req(oneOf(OUTCOMES)), cause: opt(oneOf(ERROR_CAUSES)), durationMs: req(ms), message: opt(text), divergence: opt(divergence) };
+const ATTEMPT: FieldsOf<Attempt> = {
+  outcome: req(oneOf(OUTCOMES)),
+  cause: opt(oneOf(ERROR_CAUSES)),
+  durationMs: req(ms),
+  message: opt(text),
+  divergence: opt(divergence),
+};
 const TIMINGS: FieldsOf<Timings> = { quiesceMs: req(ms), connectMs: req(ms), checkMs: req(ms), logins: opt({ kind: 'list', of: ms }) };
 /** A result's timings in results.json: its logins are summed up per target (`loginMs`). */
 const RESULTS_JSON_TIMINGS: FieldsOf<Omit<Timings, 'logins'>> = { quiesceMs: req(ms), connectMs: req(ms), checkMs: req(ms) };
@@ -66,25 +98,59 @@ const LOGIN_MS: FieldsOf<LoginLatency> = { p50: req(ms), p95: req(ms), p99: req(
 
 /** A result as the writers read it (shard.json holds the shard's whole report). */
 const REPORT_ROW: FieldsOf<ReportRow> = {
-  scenario: req(text), category: req(text), target: req(text), driver: req(text), outcome: req(oneOf(OUTCOMES)),
-  expected: req(oneOf(['pass', 'diverge', 'unknown'])), verdict: req(oneOf(VERDICTS)), durationMs: req(ms),
-  message: opt(text), cause: opt(oneOf(ERROR_CAUSES)), premise: opt(oneOf(['held', 'failed'])), serverLog: opt(texts), steps: req({ kind: 'list', of: object(STEP) }), failedStep: opt(whole()), divergence: opt(divergence),
-  transcript: opt(text), attempts: opt({ kind: 'list', of: object(ATTEMPT) }), timings: opt(object(TIMINGS)),
-  reason: opt(text), link: opt(text), source: opt(oneOf(['docs', 'issue', 'observed'])), documented: opt(text), defect: opt(text),
-  transcriptPath: req(orNull(transcriptPath)), definedAt: opt(text),
+  scenario: req(text),
+  category: req(text),
+  target: req(text),
+  driver: req(text),
+  outcome: req(oneOf(OUTCOMES)),
+  expected: req(oneOf(['pass', 'diverge', 'unknown'])),
+  verdict: req(oneOf(VERDICTS)),
+  durationMs: req(ms),
+  message: opt(text),
+  cause: opt(oneOf(ERROR_CAUSES)),
+  premise: opt(oneOf(['held', 'failed'])),
+  serverLog: opt(texts),
+  steps: req({ kind: 'list', of: object(STEP) }),
+  failedStep: opt(whole()),
+  divergence: opt(divergence),
+  transcript: opt(text),
+  attempts: opt({ kind: 'list', of: object(ATTEMPT) }),
+  timings: opt(object(TIMINGS)),
+  reason: opt(text),
+  link: opt(text),
+  source: opt(oneOf(['docs', 'issue', 'observed'])),
+  documented: opt(text),
+  defect: opt(text),
+  transcriptPath: req(orNull(transcriptPath)),
+  definedAt: opt(text),
 };
 
 type ReportTarget = RunReport['targets'][number];
 const REPORT_TARGET: FieldsOf<ReportTarget> = {
-  id: req(text), pooler: req(orNull(text)), mode: req(orNull(text)), provider: req(text), poolerVersion: req(orNull(text)), postgresVersion: req(orNull(text)),
-  startMs: req(ms), error: opt(text), settings: req(map(text)), effectiveSettings: req(map(text)),
+  id: req(text),
+  pooler: req(orNull(text)),
+  mode: req(orNull(text)),
+  provider: req(text),
+  poolerVersion: req(orNull(text)),
+  postgresVersion: req(orNull(text)),
+  startMs: req(ms),
+  error: opt(text),
+  settings: req(map(text)),
+  effectiveSettings: req(map(text)),
 };
 
 const REPORT: FieldsOf<RunReport> = {
-  run: req(object({
-    id: req(text), startedAt: req(text), finishedAt: req(text), durationMs: req(ms), poolcheckVersion: req(text),
-    interrupted: opt(object({ reason: req(text), planned: req(whole()) })), shard: opt(object({ index: req(whole(1)), count: req(whole(1)) })),
-  })),
+  run: req(
+    object({
+      id: req(text),
+      startedAt: req(text),
+      finishedAt: req(text),
+      durationMs: req(ms),
+      poolcheckVersion: req(text),
+      interrupted: opt(object({ reason: req(text), planned: req(whole()) })),
+      shard: opt(object({ index: req(whole(1)), count: req(whole(1)) })),
+    }),
+  ),
   targets: req({ kind: 'list', min: 1, of: object(REPORT_TARGET) }),
   warnings: req(texts),
   drivers: req({ kind: 'list', of: object({ id: req(text), version: req(text), library: req(text) }) }),
@@ -95,11 +161,26 @@ const REPORT: FieldsOf<RunReport> = {
 
 /** results.json as results-json.ts writes it (the README's "results.json" section), for the JSON Schema the package ships. */
 const RESULTS_JSON_ROW: Readonly<Record<string, Field>> = {
-  scenario: req(text), category: req(text), target: req(text), driver: req(text), outcome: req(oneOf(OUTCOMES)), cause: opt(oneOf(ERROR_CAUSES)),
-  expected: req(oneOf(['pass', 'diverge', 'unknown'])), verdict: req(oneOf(VERDICTS)), durationMs: req(ms),
-  message: req(orNull(text)), reason: req(orNull(text)), link: opt(text), source: opt(oneOf(['docs', 'issue', 'observed'])), documented: opt(text),
-  divergence: req(orNull(divergence)), transcript: req(orNull(transcriptPath)), definedAt: req(orNull(text)),
-  attempts: opt({ kind: 'list', of: object(ATTEMPT) }), timings: opt(object(RESULTS_JSON_TIMINGS)), premise: opt(oneOf(['held', 'failed'])),
+  scenario: req(text),
+  category: req(text),
+  target: req(text),
+  driver: req(text),
+  outcome: req(oneOf(OUTCOMES)),
+  cause: opt(oneOf(ERROR_CAUSES)),
+  expected: req(oneOf(['pass', 'diverge', 'unknown'])),
+  verdict: req(oneOf(VERDICTS)),
+  durationMs: req(ms),
+  message: req(orNull(text)),
+  reason: req(orNull(text)),
+  link: opt(text),
+  source: opt(oneOf(['docs', 'issue', 'observed'])),
+  documented: opt(text),
+  divergence: req(orNull(divergence)),
+  transcript: req(orNull(transcriptPath)),
+  definedAt: req(orNull(text)),
+  attempts: opt({ kind: 'list', of: object(ATTEMPT) }),
+  timings: opt(object(RESULTS_JSON_TIMINGS)),
+  premise: opt(oneOf(['held', 'failed'])),
 };
 
 export const RESULTS_JSON_SCHEMA: Schema = object({
@@ -109,10 +190,12 @@ export const RESULTS_JSON_SCHEMA: Schema = object({
   targets: req({ kind: 'list', min: 1, of: object({ ...REPORT_TARGET, loginMs: opt(object(LOGIN_MS)) }) }),
   drivers: REPORT.drivers,
   results: req({ kind: 'list', of: object(RESULTS_JSON_ROW) }),
-  summary: req(object({
-    byVerdict: req(object(Object.fromEntries(VERDICTS.map((v) => [v, req(whole())])))),
-    premise: req(map(object({ held: req(whole()), failed: req(whole()) }))),
-  })),
+  summary: req(
+    object({
+      byVerdict: req(object(Object.fromEntries(VERDICTS.map((v) => [v, req(whole())])))),
+      premise: req(map(object({ held: req(whole()), failed: req(whole()) }))),
+    }),
+  ),
   diff: opt(ANY),
 });
 

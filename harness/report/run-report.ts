@@ -5,17 +5,28 @@ import { VERDICTS, type Verdict } from './verdict.ts';
 /** Everything the writers need about one run; results.json is its serialisation. */
 export interface RunReport {
   readonly run: {
-    readonly id: string; readonly startedAt: string; readonly finishedAt: string; readonly durationMs: number; readonly poolcheckVersion: string;
+    readonly id: string;
+    readonly startedAt: string;
+    readonly finishedAt: string;
+    readonly durationMs: number;
+    readonly poolcheckVersion: string;
     /** Set when a signal stopped the run: why, and how many results it would have had. */
     readonly interrupted?: { readonly reason: string; readonly planned: number };
     /** Set on a shard's report (--shard i/n). */
     readonly shard?: { readonly index: number; readonly count: number };
   };
   readonly targets: ReadonlyArray<{
-    readonly id: string; readonly pooler: string | null; readonly mode: string | null; readonly provider: string;
-    readonly poolerVersion: string | null; readonly postgresVersion: string | null; readonly startMs: number; readonly error?: string;
+    readonly id: string;
+    readonly pooler: string | null;
+    readonly mode: string | null;
+    readonly provider: string;
+    readonly poolerVersion: string | null;
+    readonly postgresVersion: string | null;
+    readonly startMs: number;
+    readonly error?: string;
     /** The settings the target names, and every setting the adapter knows as the release ran it. */
-    readonly settings: Readonly<Record<string, string>>; readonly effectiveSettings: Readonly<Record<string, string>>;
+    readonly settings: Readonly<Record<string, string>>;
+    readonly effectiveSettings: Readonly<Record<string, string>>;
   }>;
   /** What the reader must know before trusting the verdicts (a release no profile was checked against). */
   readonly warnings: readonly string[];
@@ -46,7 +57,12 @@ export function premiseShares(results: readonly Pick<ReportRow, 'target' | 'prem
 }
 
 /** Login latency over a target's logins, in ms: time to a usable session (connect, TLS where used, authenticate, first ReadyForQuery). */
-export interface LoginLatency { readonly p50: number; readonly p95: number; readonly p99: number; readonly count: number }
+export interface LoginLatency {
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly count: number;
+}
 
 /**
  * Per target, the percentiles (nearest rank) of the logins its results made that gave a usable

@@ -48,7 +48,8 @@ export class ShardManifestError extends Error {}
 export function readShardManifest(dir: string): ShardManifest {
   const file = path.join(dir, SHARD_FILE);
   if (!existsSync(file)) throw new ShardManifestError(`${dir} holds no ${SHARD_FILE}: not the out folder of a poolcheck run --shard i/n`);
-  if (!lstatSync(file).isFile()) throw new ShardManifestError(`${file} is not a regular file (a symbolic link?): merge reads only what a shard wrote itself`);
+  if (!lstatSync(file).isFile())
+    throw new ShardManifestError(`${file} is not a regular file (a symbolic link?): merge reads only what a shard wrote itself`);
   let m: unknown;
   try {
     m = JSON.parse(readFileSync(file, 'utf8'));
@@ -56,10 +57,16 @@ export function readShardManifest(dir: string): ShardManifest {
     throw new ShardManifestError(`${file} is not JSON: ${(err as Error).message}`);
   }
   const format = (m as { format?: unknown } | null)?.format;
-  if (format !== FORMAT) throw new ShardManifestError(`${file} was written by another poolcheck (shard format ${JSON.stringify(format) ?? 'none'}, this one reads ${FORMAT})`);
+  if (format !== FORMAT)
+    throw new ShardManifestError(
+      `${file} was written by another poolcheck (shard format ${JSON.stringify(format) ?? 'none'}, this one reads ${FORMAT})`,
+    );
   const problem = shapeProblem(m, SHARD_MANIFEST_SCHEMA);
   if (problem) throw new ShardManifestError(`${file} is not a poolcheck ${SHARD_FILE}: ${problem}`);
   const manifest = m as ShardManifest;
-  if (manifest.shard.index > manifest.shard.count) throw new ShardManifestError(`${file} is not a poolcheck ${SHARD_FILE}: shard ${manifest.shard.index}/${manifest.shard.count} is no part of ${manifest.shard.count}`);
+  if (manifest.shard.index > manifest.shard.count)
+    throw new ShardManifestError(
+      `${file} is not a poolcheck ${SHARD_FILE}: shard ${manifest.shard.index}/${manifest.shard.count} is no part of ${manifest.shard.count}`,
+    );
   return manifest;
 }

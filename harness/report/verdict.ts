@@ -51,8 +51,15 @@ export function applyBaseline(runs: readonly ScenarioRun[]): ScenarioRun[] {
     const base = direct.get(`${r.scenario}\u0000${r.driver}`);
     // PostgreSQL crashed by itself: a finding about PostgreSQL, and no baseline for the poolers.
     if (base?.outcome === 'crash') {
-      return r.target === 'direct' || r.outcome === 'pass' || r.outcome === 'skip' ? r
-        : { ...r, outcome: 'error', cause: 'no-baseline', divergence: undefined, message: `no baseline: PostgreSQL's backend crashed on direct with this scenario and driver ${r.driver} (${base.serverLog?.[0] ?? base.message}); the pooler's result was: ${r.message}` };
+      return r.target === 'direct' || r.outcome === 'pass' || r.outcome === 'skip'
+        ? r
+        : {
+            ...r,
+            outcome: 'error',
+            cause: 'no-baseline',
+            divergence: undefined,
+            message: `no baseline: PostgreSQL's backend crashed on direct with this scenario and driver ${r.driver} (${base.serverLog?.[0] ?? base.message}); the pooler's result was: ${r.message}`,
+          };
     }
     // Through a pooler where PostgreSQL alone did not crash: a divergence of its own kind.
     if (r.outcome === 'crash' && r.target !== 'direct') return { ...r, outcome: 'diverge' };
@@ -60,8 +67,14 @@ export function applyBaseline(runs: readonly ScenarioRun[]): ScenarioRun[] {
     // scenario: it stays the error it was, and a pooler's pass stands; a pooler's divergence
     // cannot be told from a scenario bug without the baseline.
     if (base?.outcome === 'error' && base.cause !== 'invalid-scenario') {
-      return r.target === 'direct' || r.outcome !== 'diverge' ? r
-        : { ...r, outcome: 'error', cause: 'no-baseline', message: `no baseline: the direct (PostgreSQL) result of this scenario with driver ${r.driver} is an error (${base.message}), so the pooler's divergence cannot be told from a fault; it was: ${r.message}` };
+      return r.target === 'direct' || r.outcome !== 'diverge'
+        ? r
+        : {
+            ...r,
+            outcome: 'error',
+            cause: 'no-baseline',
+            message: `no baseline: the direct (PostgreSQL) result of this scenario with driver ${r.driver} is an error (${base.message}), so the pooler's divergence cannot be told from a fault; it was: ${r.message}`,
+          };
     }
     if (!base || base.outcome === 'pass' || base.outcome === 'skip') {
       if (base && r.outcome === 'diverge' && r.failedStep !== undefined) {
@@ -71,9 +84,16 @@ export function applyBaseline(runs: readonly ScenarioRun[]): ScenarioRun[] {
       return r;
     }
     if (r.target === 'direct') {
-      return r.outcome === 'error' && r.cause === 'invalid-scenario' ? r : { ...r, outcome: 'error', cause: 'invalid-scenario', message: `invalid scenario: fails on direct PostgreSQL: ${r.message}` };
+      return r.outcome === 'error' && r.cause === 'invalid-scenario'
+        ? r
+        : { ...r, outcome: 'error', cause: 'invalid-scenario', message: `invalid scenario: fails on direct PostgreSQL: ${r.message}` };
     }
-    return { ...r, outcome: 'error', cause: 'invalid-scenario', message: `invalid scenario: fails on direct PostgreSQL with driver ${r.driver} (see the direct result)` };
+    return {
+      ...r,
+      outcome: 'error',
+      cause: 'invalid-scenario',
+      message: `invalid scenario: fails on direct PostgreSQL with driver ${r.driver} (see the direct result)`,
+    };
   });
 }
 
@@ -82,8 +102,13 @@ export function applyBaseline(runs: readonly ScenarioRun[]): ScenarioRun[] {
  * did not answer: runner.ts) takes PostgreSQL's answer at that step, never the observed one.
  */
 function withPostgresAnswer(r: ScenarioRun, pg: string): ScenarioRun {
-  const fill = <D extends Divergence | undefined>(d: D): D => (d && d.expected === POSTGRESQL_ANSWER && d.step - 1 === r.failedStep ? { ...d, expected: pg } : d);
-  return { ...r, divergence: fill(r.divergence), ...(r.attempts ? { attempts: r.attempts.map((a) => ({ ...a, divergence: fill(a.divergence) })) } : {}) };
+  const fill = <D extends Divergence | undefined>(d: D): D =>
+    d && d.expected === POSTGRESQL_ANSWER && d.step - 1 === r.failedStep ? { ...d, expected: pg } : d;
+  return {
+    ...r,
+    divergence: fill(r.divergence),
+    ...(r.attempts ? { attempts: r.attempts.map((a) => ({ ...a, divergence: fill(a.divergence) })) } : {}),
+  };
 }
 
 /** A flaky result on direct that passed at least once: PostgreSQL can pass it, so it is a baseline. */
@@ -113,8 +138,13 @@ function judgeOnce(run: ScenarioRun, profile: Profile | undefined, facts: Target
   if (!entry) return { ...run, expected: 'pass', verdict: verdictOf(run.outcome, 'pass') };
   const documentedThisWay = run.outcome !== 'diverge' || documents(entry, run.divergence, step);
   return {
-    ...run, expected: 'diverge', verdict: verdictOf(run.outcome, 'diverge', documentedThisWay),
-    reason: entry.evidence ? `${entry.reason} (${entry.evidence})` : entry.reason, link: entry.link, source: entry.source ?? 'docs',
-    ...(documentedThisWay ? {} : { documented: documentedDivergences(entry) }), ...(entry.defect && documentedThisWay ? { defect: entry.defect } : {}),
+    ...run,
+    expected: 'diverge',
+    verdict: verdictOf(run.outcome, 'diverge', documentedThisWay),
+    reason: entry.evidence ? `${entry.reason} (${entry.evidence})` : entry.reason,
+    link: entry.link,
+    source: entry.source ?? 'docs',
+    ...(documentedThisWay ? {} : { documented: documentedDivergences(entry) }),
+    ...(entry.defect && documentedThisWay ? { defect: entry.defect } : {}),
   };
 }

@@ -13,7 +13,9 @@ import { summaryMarkdown } from './summary-md.ts';
 function filesUnder(dir: string, sub: string): string[] {
   const full = path.join(dir, sub);
   if (!existsSync(full)) return [];
-  return readdirSync(full, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? filesUnder(dir, `${sub}/${d.name}`) : d.isFile() ? [`${sub}/${d.name}`] : [])).sort();
+  return readdirSync(full, { withFileTypes: true })
+    .flatMap((d) => (d.isDirectory() ? filesUnder(dir, `${sub}/${d.name}`) : d.isFile() ? [`${sub}/${d.name}`] : []))
+    .sort();
 }
 
 export const transcriptPath = (target: string, driver: string, scenario: string) =>
@@ -24,7 +26,14 @@ export const transcriptPath = (target: string, driver: string, scenario: string)
  * `out`; every text goes through `red` (a server's words through its serverText, redact.ts).
  * `strict` (--strict) makes junit.xml fail what the run's exit code fails.
  */
-export function writeReport(out: string, raw: RunReport, rawTranscripts: ReadonlyMap<string, string>, red: Redaction, fm: FeatureMapInput, strict = false): void {
+export function writeReport(
+  out: string,
+  raw: RunReport,
+  rawTranscripts: ReadonlyMap<string, string>,
+  red: Redaction,
+  fm: FeatureMapInput,
+  strict = false,
+): void {
   const report = redactReport(raw, red);
   const redact = red.anywhere;
   const transcripts = new Map([...rawTranscripts].map(([rel, text]) => [rel, redactTranscript(text, red)]));
@@ -34,8 +43,15 @@ export function writeReport(out: string, raw: RunReport, rawTranscripts: Readonl
   writeReportFile(path.join(out, 'results.json'), redact(resultsJson(report)));
   // --strict fails improved and flaky results: junit.xml says so as the exit code does.
   writeReportFile(path.join(out, 'junit.xml'), redact(junitXml(report, strict)));
-  const featureSection = ['', '## Feature map', '', 'Derived from the scenarios; details and the scenarios behind each cell in [feature-map.md](feature-map.md).', '',
-    ...featureTable(report, fm.features, fm.published, 'feature-map.md')].join('\n') + '\n';
+  const featureSection =
+    [
+      '',
+      '## Feature map',
+      '',
+      'Derived from the scenarios; details and the scenarios behind each cell in [feature-map.md](feature-map.md).',
+      '',
+      ...featureTable(report, fm.features, fm.published, 'feature-map.md'),
+    ].join('\n') + '\n';
   writeReportFile(path.join(out, 'summary.md'), redact(summaryMarkdown(report) + featureSection));
   writeReportFile(path.join(out, 'feature-map.md'), redact(featureMapMarkdown(report, fm.features, fm.published)));
   // Not redacted again as a whole: htmlReport redacts each text before escaping and compressing it,

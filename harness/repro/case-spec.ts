@@ -18,11 +18,41 @@ function stepSpec(st: Scenario['steps'][number]): StepSpec {
 
 /** A loaded scenario as a case file writes it: the loader's additions (kinds, source, origin) left out. */
 export function specOf(s: Scenario): ScenarioSpec {
-  const { source: _source, origin: _origin, steps, id, category, why, docs, pool, singleHeld, needs, poolerSettings, setup, teardown, roles, databases, sessions, known } = s;
+  const {
+    source: _source,
+    origin: _origin,
+    steps,
+    id,
+    category,
+    why,
+    docs,
+    pool,
+    singleHeld,
+    needs,
+    poolerSettings,
+    setup,
+    teardown,
+    roles,
+    databases,
+    sessions,
+    known,
+  } = s;
   return {
-    id, category, why, ...(docs ? { docs } : {}), pool, ...(singleHeld ? { singleHeld } : {}), ...(needs ? { needs } : {}),
-    ...(poolerSettings ? { poolerSettings } : {}), ...(setup ? { setup } : {}), ...(teardown ? { teardown } : {}),
-    ...(roles ? { roles } : {}), ...(databases ? { databases } : {}), sessions, steps: steps.map(stepSpec), ...(known ? { known } : {}),
+    id,
+    category,
+    why,
+    ...(docs ? { docs } : {}),
+    pool,
+    ...(singleHeld ? { singleHeld } : {}),
+    ...(needs ? { needs } : {}),
+    ...(poolerSettings ? { poolerSettings } : {}),
+    ...(setup ? { setup } : {}),
+    ...(teardown ? { teardown } : {}),
+    ...(roles ? { roles } : {}),
+    ...(databases ? { databases } : {}),
+    sessions,
+    steps: steps.map(stepSpec),
+    ...(known ? { known } : {}),
   };
 }
 

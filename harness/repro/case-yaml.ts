@@ -11,10 +11,14 @@ const ONE_LINE = 120;
 function flowWhereShort(node: unknown, value: unknown): void {
   if (!isMap(node) && !isSeq(node)) return;
   const text = JSON.stringify(value);
-  if (text.length <= ONE_LINE && !text.includes('\\n')) { node.flow = true; return; }
+  if (text.length <= ONE_LINE && !text.includes('\\n')) {
+    node.flow = true;
+    return;
+  }
   if (isSeq(node) && Array.isArray(value)) node.items.forEach((item, i) => flowWhereShort(item, value[i]));
   if (isMap(node) && value && typeof value === 'object') {
-    for (const pair of node.items) flowWhereShort(pair.value, (value as Record<string, unknown>)[String(isScalar(pair.key) ? pair.key.value : pair.key)]);
+    for (const pair of node.items)
+      flowWhereShort(pair.value, (value as Record<string, unknown>)[String(isScalar(pair.key) ? pair.key.value : pair.key)]);
   }
 }
 

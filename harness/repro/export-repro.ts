@@ -52,7 +52,8 @@ function scenarioOf(f: Finding, catalog: Pick<Catalog, 'scenarios' | 'broken'>):
 /** A folder to write into: new, or empty, so no file of the user's is overwritten. */
 function claim(to: string, shown: string): void {
   if (existsSync(to) && !statSync(to).isDirectory()) throw new UsageError(`--to ${shown} is a file: name a new or empty folder`);
-  if (existsSync(to) && readdirSync(to).length) throw new UsageError(`--to ${shown} is not empty: name a new or empty folder (the reproducer's files would replace what is there)`);
+  if (existsSync(to) && readdirSync(to).length)
+    throw new UsageError(`--to ${shown} is not empty: name a new or empty folder (the reproducer's files would replace what is there)`);
   mkdirSync(to, { recursive: true });
 }
 
@@ -74,7 +75,9 @@ function facts(f: Finding, s: Scenario, version: string): string[] {
     `found by poolcheck ${f.run.poolcheckVersion}, run ${f.run.id}${f.run.startedAt ? ` of ${f.run.startedAt}` : ''}, with driver ${driver}; the scenario as defined in ${s.source}${moved}`,
     `target ${t.id}: ${poolerText(t)}, PostgreSQL ${t.postgresVersion ?? 'of unknown version'}${t.provider ? `, ${t.provider} provider` : ''}`,
     `pooler settings: ${settingsText(t).join(', ') || 'none'}`,
-    d ? `divergence (${d.kind}: ${DIVERGENCE_KINDS[d.kind]}) at step ${d.step}, session ${d.session}: ${f.result.message ?? ''}` : `as reported: ${f.result.message ?? ''}`,
+    d
+      ? `divergence (${d.kind}: ${DIVERGENCE_KINDS[d.kind]}) at step ${d.step}, session ${d.session}: ${f.result.message ?? ''}`
+      : `as reported: ${f.result.message ?? ''}`,
   ];
 }
 
@@ -90,7 +93,8 @@ function functionOids(f: Finding): Map<string, number> {
  * setting that held one keeps `<redacted>` in the case, which then names the target to run.
  */
 function masked(f: Finding): Finding {
-  const values = (r: Readonly<Record<string, string>> | undefined) => r && Object.fromEntries(Object.entries(r).map(([k, v]) => [k, maskConnectionStrings(v)]));
+  const values = (r: Readonly<Record<string, string>> | undefined) =>
+    r && Object.fromEntries(Object.entries(r).map(([k, v]) => [k, maskConnectionStrings(v)]));
   return { ...f, target: { ...f.target, settings: values(f.target.settings), effectiveSettings: values(f.target.effectiveSettings) } };
 }
 
@@ -104,22 +108,42 @@ export async function exportRepro(req: ReproRequest): Promise<ReproWritten> {
   const caseFile = `${name}.yaml`;
   const command = runCommand(finding, req.toShown);
   const written: Array<[string, string]> = [];
-  written.push([caseFile, caseYaml(spec, [
-    ...head, '',
-    'Run it beside the catalogue (it passes on direct, and diverges on the target as above where the pooler still behaves so):',
-    `  ${command}`,
-    'poolerSettings holds every setting the target ran: a target running other values skips the case and names the target to run.',
-    'Say where the bug is known (the pooler, its releases, the issue\'s link) with `known:` once it is filed: docs/cases.md, section 7.',
-  ])]);
+  written.push([
+    caseFile,
+    caseYaml(spec, [
+      ...head,
+      '',
+      'Run it beside the catalogue (it passes on direct, and diverges on the target as above where the pooler still behaves so):',
+      `  ${command}`,
+      'poolerSettings holds every setting the target ran: a target running other values skips the case and names the target to run.',
+      "Say where the bug is known (the pooler, its releases, the issue's link) with `known:` once it is filed: docs/cases.md, section 7.",
+    ]),
+  ]);
   const pgproto = pgprotoFiles({
-    scenario, functionOids: functionOids(finding),
-    header: [...head, 'pgproto data file (pgpool-II): PGSSLMODE=disable pgproto -h HOST -p PORT -u USER -d DATABASE -f FILE, the password in PGPASSWORD', `object names {{name}} are written repro_name; see ${REPORT_FILE} for the order to run the files in`],
+    scenario,
+    functionOids: functionOids(finding),
+    header: [
+      ...head,
+      'pgproto data file (pgpool-II): PGSSLMODE=disable pgproto -h HOST -p PORT -u USER -d DATABASE -f FILE, the password in PGPASSWORD',
+      `object names {{name}} are written repro_name; see ${REPORT_FILE} for the order to run the files in`,
+    ],
   });
   written.push(...pgproto);
   written.push([SCRIPT_FILE, replayScript(replayData(spec, scenario), [...head, ''])]);
-  written.push([REPORT_FILE, maskConnectionStrings(reportMarkdown({
-    finding, scenario, reproId: spec.id, caseFile, runCommand: command, pgproto: [...pgproto.keys()], poolcheckVersion: req.poolcheckVersion,
-  }))]);
+  written.push([
+    REPORT_FILE,
+    maskConnectionStrings(
+      reportMarkdown({
+        finding,
+        scenario,
+        reproId: spec.id,
+        caseFile,
+        runCommand: command,
+        pgproto: [...pgproto.keys()],
+        poolcheckVersion: req.poolcheckVersion,
+      }),
+    ),
+  ]);
   for (const [file, text] of written) writeFileSync(path.join(req.to, file), text);
   return { reproId: spec.id, files: written.map(([file]) => file) };
 }

@@ -31,7 +31,8 @@ function readTranscript(out: string, rel: string | null | undefined): string | u
 }
 
 function readOut(out: string): ResultsFile {
-  if (!existsSync(out) || !statSync(out).isDirectory()) throw new UsageError(`--from ${out}: not a folder; give the out folder of a poolcheck run (its --out)`);
+  if (!existsSync(out) || !statSync(out).isDirectory())
+    throw new UsageError(`--from ${out}: not a folder; give the out folder of a poolcheck run (its --out)`);
   try {
     return readResultsFile(out);
   } catch (e) {
@@ -51,13 +52,20 @@ export function readFinding(out: string, ref: string): Finding {
   if (result.outcome !== 'diverge') {
     const others = file.results.filter((r) => r.scenario === result.scenario && r.outcome === 'diverge').map(refText);
     const elsewhere = others.length ? `; its divergences in this run: ${others.join(', ')}` : '';
-    throw new UsageError(`--result ${refText(result)} is ${result.outcome} (verdict ${result.verdict}), not a divergence: a reproducer is made from a result that differs from PostgreSQL${elsewhere}`);
+    throw new UsageError(
+      `--result ${refText(result)} is ${result.outcome} (verdict ${result.verdict}), not a divergence: a reproducer is made from a result that differs from PostgreSQL${elsewhere}`,
+    );
   }
   const target = file.targets.find((t) => t.id === result.target)!;
   const driver = file.drivers?.find((d) => d.id === result.driver) ?? { id: result.driver };
   const direct = file.results.find((r) => r.scenario === result.scenario && r.driver === result.driver && r.target === 'direct');
   return {
-    out, run: file.run, result, target, driver, direct,
+    out,
+    run: file.run,
+    result,
+    target,
+    driver,
+    direct,
     transcripts: { target: readTranscript(out, result.transcript), direct: readTranscript(out, direct?.transcript) },
   };
 }

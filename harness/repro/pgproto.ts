@@ -47,7 +47,9 @@ const comment = (text: string): string[] => text.split('\n').map((l) => `# ${l}`
 
 /** A message pgproto cannot send as it was sent, and why. */
 class Unsendable extends Error {
-  constructor(readonly why: string) { super(why); }
+  constructor(readonly why: string) {
+    super(why);
+  }
 }
 
 const FORMAT_CODE = { text: 0, binary: 1 } as const;
@@ -75,7 +77,7 @@ function valueFields(v: Value, binary: boolean): Array<string | number> {
  */
 function valuesFields(values: readonly Value[], given: readonly ('text' | 'binary')[] | undefined): Array<string | number> {
   const formats = valueFormats(values, given);
-  const codes = formats.every((f) => f === 'text') && !given ? [] : values.map((_, i) => formats.length === 1 ? formats[0] : formats[i]);
+  const codes = formats.every((f) => f === 'text') && !given ? [] : values.map((_, i) => (formats.length === 1 ? formats[0] : formats[i]));
   const fields = values.flatMap((v, i) => valueFields(v, (codes[i] ?? 'text') === 'binary'));
   return [codes.length, ...codes.map((c) => FORMAT_CODE[c]), values.length, ...fields];
 }
@@ -83,31 +85,50 @@ function valuesFields(values: readonly Value[], given: readonly ('text' | 'binar
 /** The line of one message, as pgproto's reader takes its fields. */
 function messageLine(m: FrontendMessage, oids: ReadonlyMap<string, number>): string {
   switch (m.type) {
-    case 'Query': return line('Q', pgprotoString(m.sql));
-    case 'Parse': return line('P', pgprotoString(m.name ?? ''), pgprotoString(m.sql), m.types?.length ?? 0, ...(m.types ?? []));
+    case 'Query':
+      return line('Q', pgprotoString(m.sql));
+    case 'Parse':
+      return line('P', pgprotoString(m.name ?? ''), pgprotoString(m.sql), m.types?.length ?? 0, ...(m.types ?? []));
     case 'Bind': {
       // The result formats as one code each (pgproto before 4.5 sends garbage for a single one); none for the default, all text.
       const results = m.resultFormats ?? [];
-      return line('B', pgprotoString(m.portal ?? ''), pgprotoString(m.statement ?? ''), ...valuesFields(m.params ?? [], m.paramFormats), results.length, ...results.map((f) => FORMAT_CODE[f]));
+      return line(
+        'B',
+        pgprotoString(m.portal ?? ''),
+        pgprotoString(m.statement ?? ''),
+        ...valuesFields(m.params ?? [], m.paramFormats),
+        results.length,
+        ...results.map((f) => FORMAT_CODE[f]),
+      );
     }
-    case 'Describe': return line('D', `'${m.kind}'`, pgprotoString(m.name ?? ''));
-    case 'Execute': return line('E', pgprotoString(m.portal ?? ''), m.maxRows ?? 0);
-    case 'Close': return line('C', `'${m.kind}'`, pgprotoString(m.name ?? ''));
-    case 'Flush': return line('H');
-    case 'Sync': return line('S');
-    case 'Terminate': return line('X');
+    case 'Describe':
+      return line('D', `'${m.kind}'`, pgprotoString(m.name ?? ''));
+    case 'Execute':
+      return line('E', pgprotoString(m.portal ?? ''), m.maxRows ?? 0);
+    case 'Close':
+      return line('C', `'${m.kind}'`, pgprotoString(m.name ?? ''));
+    case 'Flush':
+      return line('H');
+    case 'Sync':
+      return line('S');
+    case 'Terminate':
+      return line('X');
     case 'CopyData':
       if (isBytes(m.data)) throw new Unsendable('pgproto sends CopyData as text only');
       return line('d', pgprotoString(m.data));
-    case 'CopyDone': return line('c');
-    case 'CopyFail': return line('f', pgprotoString(m.message));
+    case 'CopyDone':
+      return line('c');
+    case 'CopyFail':
+      return line('f', pgprotoString(m.message));
     case 'FunctionCall': {
       const oid = typeof m.function === 'number' ? m.function : /^\d+$/.test(m.function) ? Number(m.function) : oids.get(m.function);
-      if (oid === undefined) throw new Unsendable(`the oid of ${m.function} is not known: look it up with SELECT '${m.function}'::regprocedure::oid and write it in`);
+      if (oid === undefined)
+        throw new Unsendable(`the oid of ${m.function} is not known: look it up with SELECT '${m.function}'::regprocedure::oid and write it in`);
       if ((m.args ?? []).some(isBytes)) throw new Unsendable('pgproto sends function arguments as text only');
       return line('F', oid, ...valuesFields(m.args ?? [], m.argFormats), FORMAT_CODE[m.resultFormat ?? 'text']);
     }
-    case 'RawMessage': case 'RawBytes':
+    case 'RawMessage':
+    case 'RawBytes':
       throw new Unsendable('pgproto sends well-formed messages of the types it knows only');
   }
 }
@@ -116,11 +137,15 @@ function messageLine(m: FrontendMessage, oids: ReadonlyMap<string, number>): str
  * A step's messages as lines; where pgproto cannot send one of them (or read its line back whole),
  * every message of the step as a comment, with why: half a message list is another conversation.
  */
-function messagesLines(ms: readonly FrontendMessage[], oids: ReadonlyMap<string, number>): { readonly lines: readonly string[]; readonly sent: boolean } {
+function messagesLines(
+  ms: readonly FrontendMessage[],
+  oids: ReadonlyMap<string, number>,
+): { readonly lines: readonly string[]; readonly sent: boolean } {
   try {
     const lines = ms.map((m) => {
       const text = messageLine(m, oids);
-      if (text.split('\n').some((l) => Buffer.byteLength(l) > MAX_LINE)) throw new Unsendable(`${m.type} is longer than the ${MAX_LINE} bytes a line of a pgproto data file can hold`);
+      if (text.split('\n').some((l) => Buffer.byteLength(l) > MAX_LINE))
+        throw new Unsendable(`${m.type} is longer than the ${MAX_LINE} bytes a line of a pgproto data file can hold`);
       return text;
     });
     return { lines: lines.flatMap((l) => l.split('\n')), sent: true };
@@ -132,7 +157,9 @@ function messagesLines(ms: readonly FrontendMessage[], oids: ReadonlyMap<string,
 
 /** Templates for the files: {{name}} as repro_name; a saved value stays {{$v}}, which a comment asks to fill in. */
 class KeepSaved extends Map<string, string> {
-  override get(name: string): string { return `{{$${name}}}`; }
+  override get(name: string): string {
+    return `{{$${name}}}`;
+  }
 }
 
 /** What a session does on one step: the messages it sends and what it waits for. */
@@ -160,14 +187,24 @@ function statement(sql: string, params: readonly string[] | undefined, name?: st
   if (!params?.length && name === undefined) return [{ type: 'Query', sql }];
   return [
     ...(prepare ? [{ type: 'Parse', sql, ...(name ? { name } : {}) } as const] : []),
-    { type: 'Bind', ...(name ? { statement: name } : {}), params: params ?? [] }, { type: 'Describe', kind: 'P' }, { type: 'Execute' }, { type: 'Sync' },
+    { type: 'Bind', ...(name ? { statement: name } : {}), params: params ?? [] },
+    { type: 'Describe', kind: 'P' },
+    { type: 'Execute' },
+    { type: 'Sync' },
   ];
 }
 
 /** What poolcheck's raw driver (drivers/raw.ts) does for `st`; `prepared` tracks the session's named statements. */
 function turnOf(st: Step, t: Templates, prepared: Set<string>): Turn {
   switch (st.kind) {
-    case 'sql': return { send: statement(t.expand(st.sql), st.params?.map((p) => t.expand(p))), wait: waitY(1) };
+    case 'sql':
+      return {
+        send: statement(
+          t.expand(st.sql),
+          st.params?.map((p) => t.expand(p)),
+        ),
+        wait: waitY(1),
+      };
     case 'named': {
       const n = t.expandDeep(st.named);
       const first = !prepared.has(n.name);
@@ -178,17 +215,28 @@ function turnOf(st: Step, t: Templates, prepared: Set<string>): Turn {
       const send = t.expandDeep(st.messages);
       if (send.some((m) => m.type === 'Terminate')) return { send, wait: [], ends: true };
       const owed = st.until ? 0 : readiesOwed(st);
-      return { send, wait: owed ? waitY(owed) : [line('y')], ...(st.splitWrites ? { note: 'poolcheck cuts these bytes into several writes (splitWrites); pgproto writes each field on its own' } : {}) };
+      return {
+        send,
+        wait: owed ? waitY(owed) : [line('y')],
+        ...(st.splitWrites ? { note: 'poolcheck cuts these bytes into several writes (splitWrites); pgproto writes each field on its own' } : {}),
+      };
     }
-    case 'read': return { send: [], wait: [st.read === 'ReadyForQuery' ? line('Y') : line('y')] };
-    case 'waitNotification': return { send: [], wait: [line('y')], note: 'waits for a notification: pgproto prints one that arrives within a second' };
-    case 'await': return { send: [], wait: [], note: `reads the reply to background step ${st.await}` };
-    case 'connect': return { send: [], wait: [], note: 'pgproto logs in before it reads its data file' };
-    case 'cancel': return { send: [], wait: [], note: 'sends a CancelRequest on a connection of its own, which pgproto cannot do' };
+    case 'read':
+      return { send: [], wait: [st.read === 'ReadyForQuery' ? line('Y') : line('y')] };
+    case 'waitNotification':
+      return { send: [], wait: [line('y')], note: 'waits for a notification: pgproto prints one that arrives within a second' };
+    case 'await':
+      return { send: [], wait: [], note: `reads the reply to background step ${st.await}` };
+    case 'connect':
+      return { send: [], wait: [], note: 'pgproto logs in before it reads its data file' };
+    case 'cancel':
+      return { send: [], wait: [], note: 'sends a CancelRequest on a connection of its own, which pgproto cannot do' };
     case 'disconnect':
-      return st.disconnect === 'terminate' ? { send: [{ type: 'Terminate' }], wait: [], ends: true }
+      return st.disconnect === 'terminate'
+        ? { send: [{ type: 'Terminate' }], wait: [], ends: true }
         : { send: [], wait: [], ends: true, note: 'drops the socket without Terminate: pgproto does so at the end of its data file' };
-    default: return { send: [], wait: [], note: `${st.kind}: not something a client sends` };
+    default:
+      return { send: [], wait: [], note: `${st.kind}: not something a client sends` };
   }
 }
 
@@ -207,7 +255,10 @@ function sessionFile(name: string, input: PgprotoInput, t: Templates): string {
   const { scenario: s } = input;
   const own = s.steps.flatMap((st, i) => (st.session === name ? [i] : []));
   const [first, last] = [own[0], own[own.length - 1]];
-  const out: string[] = [...input.header.flatMap(comment), ...comment(`session ${name}: step${own.length > 1 ? 's' : ''} ${own.map((i) => i + 1).join(', ')} of the scenario's ${s.steps.length}`)];
+  const out: string[] = [
+    ...input.header.flatMap(comment),
+    ...comment(`session ${name}: step${own.length > 1 ? 's' : ''} ${own.map((i) => i + 1).join(', ')} of the scenario's ${s.steps.length}`),
+  ];
   if (first > 0) out.push(...comment(`before its first step: ${stepsText(s, t, 0, first)}`));
   const prepared = new Set<string>();
   const pending = new Map<string, readonly string[]>();
@@ -225,7 +276,7 @@ function sessionFile(name: string, input: PgprotoInput, t: Templates): string {
     // Nothing sent, nothing to wait for: 'Y' would wait for ever.
     const wait = sent ? turn.wait : [];
     if (st.background) pending.set(st.background, wait);
-    else out.push(...(st.kind === 'await' ? pending.get(st.await) ?? [] : wait));
+    else out.push(...(st.kind === 'await' ? (pending.get(st.await) ?? []) : wait));
     ended ||= turn.ends === true;
   });
   if (last < s.steps.length - 1) out.push('', ...comment(`after its last step: ${stepsText(s, t, last + 1, s.steps.length)}`));
@@ -255,13 +306,17 @@ function observerFile(input: PgprotoInput, t: Templates): string | undefined {
     const { lines, sent } = messagesLines([{ type: 'Query', sql: t.expand(sql) }], input.functionOids);
     return sent ? [...lines, line('Y')] : lines;
   };
-  const out = [...input.header.flatMap(comment), ...comment('the direct connection to the database (poolcheck\'s observer): setup, ground truth, teardown')];
+  const out = [
+    ...input.header.flatMap(comment),
+    ...comment("the direct connection to the database (poolcheck's observer): setup, ground truth, teardown"),
+  ];
   if (s.setup?.length) out.push('', ...comment('setup: run before the sessions start'), ...s.setup.flatMap(query));
   for (const i of steps) {
     const st = s.steps[i];
     out.push('', ...comment(stepText(s, t, i)));
     if (st.kind === 'sql') out.push(...query(st.sql));
-    else if (st.kind === 'waitFor') out.push(...comment(`poolcheck runs this until it returns ${JSON.stringify(st.waitFor.rows)}`), ...query(st.waitFor.sql));
+    else if (st.kind === 'waitFor')
+      out.push(...comment(`poolcheck runs this until it returns ${JSON.stringify(st.waitFor.rows)}`), ...query(st.waitFor.sql));
     else out.push(...comment('not a query: nothing to send'));
   }
   if (s.teardown?.length) out.push('', ...comment('teardown: run after the sessions end'), ...s.teardown.flatMap(query));

@@ -23,7 +23,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { pathToFileURL } from 'node:url';
 
-const SCENARIO = /*@scenario*/ null /*@end*/;
+const SCENARIO = /*@scenario*/ null;
 
 export default [];
 
@@ -47,18 +47,30 @@ const textOf = (v) => (isBytes(v) ? `\\x${hexOf(v)}` : v);
 
 function renderFrontend(m) {
   switch (m.type) {
-    case 'Query': return `Query(${q(m.sql)})`;
-    case 'Parse': return `Parse(stmt=${q(m.name ?? '')}, query=${q(m.sql)})`;
-    case 'Bind': return `Bind(portal=${q(m.portal ?? '')}, stmt=${q(m.statement ?? '')}, params=${values(m.params ?? [])}${formats('paramFormats', m.paramFormats)}${formats('resultFormats', m.resultFormats)})`;
-    case 'Describe': return `Describe(${m.kind === 'S' ? 'stmt' : 'portal'}=${q(m.name ?? '')})`;
-    case 'Execute': return `Execute(portal=${q(m.portal ?? '')}, rows=${m.maxRows ?? 0})`;
-    case 'Close': return `Close(${m.kind === 'S' ? 'stmt' : 'portal'}=${q(m.name ?? '')})`;
-    case 'CopyData': return `CopyData(${typeof m.data === 'string' ? q(m.data) : renderValue(m.data)})`;
-    case 'CopyFail': return `CopyFail(${q(m.message)})`;
-    case 'FunctionCall': return `FunctionCall(function=${typeof m.function === 'number' ? m.function : q(m.function)}, args=${values(m.args ?? [])}${formats('argFormats', m.argFormats)}, result=${m.resultFormat ?? 'text'})`;
-    case 'RawMessage': return `RawMessage(code=${q(m.code)}${m.length === undefined ? '' : `, length=${m.length}`}, payload=${typeof (m.payload ?? '') === 'string' ? q(m.payload ?? '') : renderValue(m.payload)})`;
-    case 'RawBytes': return `RawBytes(${renderValue({ hex: m.hex })})`;
-    default: return m.type;
+    case 'Query':
+      return `Query(${q(m.sql)})`;
+    case 'Parse':
+      return `Parse(stmt=${q(m.name ?? '')}, query=${q(m.sql)})`;
+    case 'Bind':
+      return `Bind(portal=${q(m.portal ?? '')}, stmt=${q(m.statement ?? '')}, params=${values(m.params ?? [])}${formats('paramFormats', m.paramFormats)}${formats('resultFormats', m.resultFormats)})`;
+    case 'Describe':
+      return `Describe(${m.kind === 'S' ? 'stmt' : 'portal'}=${q(m.name ?? '')})`;
+    case 'Execute':
+      return `Execute(portal=${q(m.portal ?? '')}, rows=${m.maxRows ?? 0})`;
+    case 'Close':
+      return `Close(${m.kind === 'S' ? 'stmt' : 'portal'}=${q(m.name ?? '')})`;
+    case 'CopyData':
+      return `CopyData(${typeof m.data === 'string' ? q(m.data) : renderValue(m.data)})`;
+    case 'CopyFail':
+      return `CopyFail(${q(m.message)})`;
+    case 'FunctionCall':
+      return `FunctionCall(function=${typeof m.function === 'number' ? m.function : q(m.function)}, args=${values(m.args ?? [])}${formats('argFormats', m.argFormats)}, result=${m.resultFormat ?? 'text'})`;
+    case 'RawMessage':
+      return `RawMessage(code=${q(m.code)}${m.length === undefined ? '' : `, length=${m.length}`}, payload=${typeof (m.payload ?? '') === 'string' ? q(m.payload ?? '') : renderValue(m.payload)})`;
+    case 'RawBytes':
+      return `RawBytes(${renderValue({ hex: m.hex })})`;
+    default:
+      return m.type;
   }
 }
 
@@ -67,20 +79,37 @@ const renderKey = (key) => (key.length === 4 ? '<secret>' : `<secret of ${key.le
 
 function renderBackend(m) {
   switch (m.type) {
-    case 'ErrorResponse': case 'NoticeResponse': return `${m.type}(S=${m.severity}, C=${m.code}, M=${q(m.message)})`;
-    case 'ParameterStatus': return `ParameterStatus(${m.name}=${q(m.value)})`;
-    case 'BackendKeyData': return `BackendKeyData(pid=${m.pid}, key=${renderKey(m.key)})`;
-    case 'NotificationResponse': return `NotificationResponse(pid=${m.pid}, channel=${q(m.channel)}, payload=${q(m.payload)})`;
-    case 'ReadyForQuery': return `ReadyForQuery(${m.status})`;
-    case 'CommandComplete': return `CommandComplete(${q(m.tag)})`;
-    case 'DataRow': return `DataRow(${values(m.values)})`;
-    case 'CopyData': return `CopyData(${typeof m.data === 'string' ? q(m.data) : renderValue(m.data)})`;
-    case 'RowDescription': return `RowDescription(${JSON.stringify(m.columns)}${m.formats.includes('binary') ? formats('formats', m.formats) : ''})`;
-    case 'ParameterDescription': return `ParameterDescription(${JSON.stringify(m.types)})`;
-    case 'CopyInResponse': case 'CopyOutResponse': case 'CopyBothResponse': return m.binary ? `${m.type}(binary)` : m.type;
-    case 'FunctionCallResponse': return `FunctionCallResponse(${renderValue(m.value)})`;
-    case 'NegotiateProtocolVersion': return `NegotiateProtocolVersion(version=${protocolText(m.version)}, options=${JSON.stringify(m.options)})`;
-    default: return m.type;
+    case 'ErrorResponse':
+    case 'NoticeResponse':
+      return `${m.type}(S=${m.severity}, C=${m.code}, M=${q(m.message)})`;
+    case 'ParameterStatus':
+      return `ParameterStatus(${m.name}=${q(m.value)})`;
+    case 'BackendKeyData':
+      return `BackendKeyData(pid=${m.pid}, key=${renderKey(m.key)})`;
+    case 'NotificationResponse':
+      return `NotificationResponse(pid=${m.pid}, channel=${q(m.channel)}, payload=${q(m.payload)})`;
+    case 'ReadyForQuery':
+      return `ReadyForQuery(${m.status})`;
+    case 'CommandComplete':
+      return `CommandComplete(${q(m.tag)})`;
+    case 'DataRow':
+      return `DataRow(${values(m.values)})`;
+    case 'CopyData':
+      return `CopyData(${typeof m.data === 'string' ? q(m.data) : renderValue(m.data)})`;
+    case 'RowDescription':
+      return `RowDescription(${JSON.stringify(m.columns)}${m.formats.includes('binary') ? formats('formats', m.formats) : ''})`;
+    case 'ParameterDescription':
+      return `ParameterDescription(${JSON.stringify(m.types)})`;
+    case 'CopyInResponse':
+    case 'CopyOutResponse':
+    case 'CopyBothResponse':
+      return m.binary ? `${m.type}(binary)` : m.type;
+    case 'FunctionCallResponse':
+      return `FunctionCallResponse(${renderValue(m.value)})`;
+    case 'NegotiateProtocolVersion':
+      return `NegotiateProtocolVersion(version=${protocolText(m.version)}, options=${JSON.stringify(m.options)})`;
+    default:
+      return m.type;
   }
 }
 
@@ -88,19 +117,34 @@ function renderBackend(m) {
 class Transcript {
   lines = [];
   pids = new Set();
-  fe(s, text) { this.lines.push(`${s} FE=> ${text}`); }
-  be(s, text) { this.lines.push(`${s} <= BE ${text}`); }
-  note(s, text) { this.lines.push(`${s} -- ${text}`); }
-  pid(v) { if (v !== undefined && v !== null && /^-?\d+$/.test(String(v)) && Number(v) !== 0) this.pids.add(String(v)); }
+  fe(s, text) {
+    this.lines.push(`${s} FE=> ${text}`);
+  }
+  be(s, text) {
+    this.lines.push(`${s} <= BE ${text}`);
+  }
+  note(s, text) {
+    this.lines.push(`${s} -- ${text}`);
+  }
+  pid(v) {
+    if (v !== undefined && v !== null && /^-?\d+$/.test(String(v)) && Number(v) !== 0) this.pids.add(String(v));
+  }
   render(replace) {
     const labels = new Map();
     const pattern = this.pids.size ? new RegExp(`(?<![\\w-])(${[...this.pids].join('|')})(?!\\w)`, 'g') : undefined;
-    return this.lines.map((line) => {
-      let s = line;
-      for (const [from, to] of replace) s = s.split(from).join(to);
-      s = s.replace(/\b\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?(?:[+-]\d\d(?::\d\d)?|Z)?/g, '<timestamp>');
-      return pattern ? s.replace(pattern, (p) => { if (!labels.has(p)) labels.set(p, `pid#${labels.size + 1}`); return labels.get(p); }) : s;
-    }).join('\n');
+    return this.lines
+      .map((line) => {
+        let s = line;
+        for (const [from, to] of replace) s = s.split(from).join(to);
+        s = s.replace(/\b\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?(?:[+-]\d\d(?::\d\d)?|Z)?/g, '<timestamp>');
+        return pattern
+          ? s.replace(pattern, (p) => {
+              if (!labels.has(p)) labels.set(p, `pid#${labels.size + 1}`);
+              return labels.get(p);
+            })
+          : s;
+      })
+      .join('\n');
   }
 }
 
@@ -109,10 +153,23 @@ class Transcript {
 
 class Body {
   parts = [];
-  int16(n) { const b = Buffer.alloc(2); b.writeInt16BE(n); return this.add(b); }
-  int32(n) { const b = Buffer.alloc(4); b.writeInt32BE(n); return this.add(b); }
-  cstring(s) { return this.add(Buffer.from(s)).add(Buffer.from([0])); }
-  add(b) { this.parts.push(b); return this; }
+  int16(n) {
+    const b = Buffer.alloc(2);
+    b.writeInt16BE(n);
+    return this.add(b);
+  }
+  int32(n) {
+    const b = Buffer.alloc(4);
+    b.writeInt32BE(n);
+    return this.add(b);
+  }
+  cstring(s) {
+    return this.add(Buffer.from(s)).add(Buffer.from([0]));
+  }
+  add(b) {
+    this.parts.push(b);
+    return this;
+  }
   frame(code, length) {
     const body = Buffer.concat(this.parts);
     const head = Buffer.alloc(5);
@@ -120,17 +177,25 @@ class Body {
     head.writeInt32BE(length ?? body.length + 4, 1);
     return Buffer.concat([head, body]);
   }
-  packet() { return this.frame('\0').subarray(1); }
+  packet() {
+    return this.frame('\0').subarray(1);
+  }
 }
 
 const FORMAT = { text: 0, binary: 1 };
 const encodeValue = (v) => (typeof v === 'string' ? Buffer.from(v) : Buffer.from(hexOf(v), 'hex'));
 const valueFormats = (vs, given) => given ?? vs.map((v) => (isBytes(v) ? 'binary' : 'text'));
-const formatCodes = (b, fs) => { b.int16(fs.length); for (const f of fs) b.int16(FORMAT[f]); };
+const formatCodes = (b, fs) => {
+  b.int16(fs.length);
+  for (const f of fs) b.int16(FORMAT[f]);
+};
 const valueList = (b, vs) => {
   b.int16(vs.length);
   for (const v of vs) {
-    if (v === null) { b.int32(-1); continue; }
+    if (v === null) {
+      b.int32(-1);
+      continue;
+    }
     const bytes = encodeValue(v);
     b.int32(bytes.length).add(bytes);
   }
@@ -139,8 +204,14 @@ const valueList = (b, vs) => {
 function encode(m) {
   const b = new Body();
   switch (m.type) {
-    case 'Query': return b.cstring(m.sql).frame('Q');
-    case 'Parse': b.cstring(m.name ?? '').cstring(m.sql).int16(m.types?.length ?? 0); for (const t of m.types ?? []) b.int32(t); return b.frame('P');
+    case 'Query':
+      return b.cstring(m.sql).frame('Q');
+    case 'Parse':
+      b.cstring(m.name ?? '')
+        .cstring(m.sql)
+        .int16(m.types?.length ?? 0);
+      for (const t of m.types ?? []) b.int32(t);
+      return b.frame('P');
     case 'Bind': {
       const params = m.params ?? [];
       b.cstring(m.portal ?? '').cstring(m.statement ?? '');
@@ -149,15 +220,33 @@ function encode(m) {
       formatCodes(b, m.resultFormats ?? ['text']);
       return b.frame('B');
     }
-    case 'Describe': return b.add(Buffer.from(m.kind)).cstring(m.name ?? '').frame('D');
-    case 'Execute': return b.cstring(m.portal ?? '').int32(m.maxRows ?? 0).frame('E');
-    case 'Close': return b.add(Buffer.from(m.kind)).cstring(m.name ?? '').frame('C');
-    case 'Flush': return b.frame('H');
-    case 'Sync': return b.frame('S');
-    case 'Terminate': return b.frame('X');
-    case 'CopyData': return b.add(encodeValue(m.data)).frame('d');
-    case 'CopyDone': return b.frame('c');
-    case 'CopyFail': return b.cstring(m.message).frame('f');
+    case 'Describe':
+      return b
+        .add(Buffer.from(m.kind))
+        .cstring(m.name ?? '')
+        .frame('D');
+    case 'Execute':
+      return b
+        .cstring(m.portal ?? '')
+        .int32(m.maxRows ?? 0)
+        .frame('E');
+    case 'Close':
+      return b
+        .add(Buffer.from(m.kind))
+        .cstring(m.name ?? '')
+        .frame('C');
+    case 'Flush':
+      return b.frame('H');
+    case 'Sync':
+      return b.frame('S');
+    case 'Terminate':
+      return b.frame('X');
+    case 'CopyData':
+      return b.add(encodeValue(m.data)).frame('d');
+    case 'CopyDone':
+      return b.frame('c');
+    case 'CopyFail':
+      return b.cstring(m.message).frame('f');
     case 'FunctionCall': {
       const args = m.args ?? [];
       b.int32(Number(m.function) | 0);
@@ -165,9 +254,12 @@ function encode(m) {
       valueList(b, args);
       return b.int16(FORMAT[m.resultFormat ?? 'text']).frame('F');
     }
-    case 'RawMessage': return b.add(encodeValue(m.payload ?? '')).frame(m.code, m.length);
-    case 'RawBytes': return Buffer.from(m.hex.replace(/\s+/g, ''), 'hex');
-    default: throw new Error(`unknown message ${m.type}`);
+    case 'RawMessage':
+      return b.add(encodeValue(m.payload ?? '')).frame(m.code, m.length);
+    case 'RawBytes':
+      return Buffer.from(m.hex.replace(/\s+/g, ''), 'hex');
+    default:
+      throw new Error(`unknown message ${m.type}`);
   }
 }
 
@@ -180,40 +272,82 @@ class Formats {
   bound = [];
   functionResult = 'text';
   copyBinary = false;
-  binary(i) { const fs = this.rows.length ? this.rows : this.bound; return (fs.length === 1 ? fs[0] : fs[i]) === 'binary'; }
+  binary(i) {
+    const fs = this.rows.length ? this.rows : this.bound;
+    return (fs.length === 1 ? fs[0] : fs[i]) === 'binary';
+  }
 }
 
 function decode(code, body, fmt) {
   let at = 0;
-  const int16 = () => { const v = body.readInt16BE(at); at += 2; return v; };
-  const int32 = () => { const v = body.readInt32BE(at); at += 4; return v; };
-  const cstring = () => { const end = body.indexOf(0, at); const s = body.toString('utf8', at, end); at = end + 1; return s; };
+  const int16 = () => {
+    const v = body.readInt16BE(at);
+    at += 2;
+    return v;
+  };
+  const int32 = () => {
+    const v = body.readInt32BE(at);
+    at += 4;
+    return v;
+  };
+  const cstring = () => {
+    const end = body.indexOf(0, at);
+    const s = body.toString('utf8', at, end);
+    at = end + 1;
+    return s;
+  };
   const fields = () => {
     const f = {};
-    while (at < body.length && body[at] !== 0) { const k = String.fromCharCode(body[at++]); f[k] = cstring(); }
+    while (at < body.length && body[at] !== 0) {
+      const k = String.fromCharCode(body[at++]);
+      f[k] = cstring();
+    }
     return f;
   };
   switch (code) {
     case 'R': {
       const kind = int32();
-      const names = { 0: 'AuthenticationOk', 3: 'AuthenticationCleartextPassword', 5: 'AuthenticationMD5Password', 10: 'AuthenticationSASL', 11: 'AuthenticationSASLContinue', 12: 'AuthenticationSASLFinal' };
+      const names = {
+        0: 'AuthenticationOk',
+        3: 'AuthenticationCleartextPassword',
+        5: 'AuthenticationMD5Password',
+        10: 'AuthenticationSASL',
+        11: 'AuthenticationSASLContinue',
+        12: 'AuthenticationSASLFinal',
+      };
       const m = { type: names[kind] ?? `Authentication(${kind})` };
       if (kind === 5) m.salt = body.subarray(4, 8);
-      if (kind === 10) { m.mechanisms = []; for (let s = cstring(); s; s = cstring()) m.mechanisms.push(s); }
+      if (kind === 10) {
+        m.mechanisms = [];
+        for (let s = cstring(); s; s = cstring()) m.mechanisms.push(s);
+      }
       if (kind === 11 || kind === 12) m.data = body.toString('utf8', 4);
       return m;
     }
-    case 'E': case 'N': { const f = fields(); return { type: code === 'E' ? 'ErrorResponse' : 'NoticeResponse', severity: f.V ?? f.S ?? null, code: f.C ?? null, message: f.M ?? '' }; }
-    case 'S': return { type: 'ParameterStatus', name: cstring(), value: cstring() };
-    case 'K': return { type: 'BackendKeyData', pid: int32(), key: body.subarray(4) };
-    case 'A': return { type: 'NotificationResponse', pid: int32(), channel: cstring(), payload: cstring() };
-    case 'Z': return { type: 'ReadyForQuery', status: String.fromCharCode(body[0]) };
-    case 'C': return { type: 'CommandComplete', tag: cstring() };
+    case 'E':
+    case 'N': {
+      const f = fields();
+      return { type: code === 'E' ? 'ErrorResponse' : 'NoticeResponse', severity: f.V ?? f.S ?? null, code: f.C ?? null, message: f.M ?? '' };
+    }
+    case 'S':
+      return { type: 'ParameterStatus', name: cstring(), value: cstring() };
+    case 'K':
+      return { type: 'BackendKeyData', pid: int32(), key: body.subarray(4) };
+    case 'A':
+      return { type: 'NotificationResponse', pid: int32(), channel: cstring(), payload: cstring() };
+    case 'Z':
+      return { type: 'ReadyForQuery', status: String.fromCharCode(body[0]) };
+    case 'C':
+      return { type: 'CommandComplete', tag: cstring() };
     case 'T': {
       const n = int16();
       const columns = [];
       const fs = [];
-      for (let i = 0; i < n; i++) { columns.push(cstring()); at += 16; fs.push(int16() === 1 ? 'binary' : 'text'); }
+      for (let i = 0; i < n; i++) {
+        columns.push(cstring());
+        at += 16;
+        fs.push(int16() === 1 ? 'binary' : 'text');
+      }
       fmt.rows = fs;
       return { type: 'RowDescription', columns, formats: fs };
     }
@@ -222,24 +356,54 @@ function decode(code, body, fmt) {
       const vs = [];
       for (let i = 0; i < n; i++) {
         const len = int32();
-        if (len < 0) { vs.push(null); continue; }
+        if (len < 0) {
+          vs.push(null);
+          continue;
+        }
         const raw = body.subarray(at, at + len);
         at += len;
         vs.push(fmt.binary(i) ? { hex: raw.toString('hex') } : raw.toString('utf8'));
       }
       return { type: 'DataRow', values: vs };
     }
-    case 't': { const n = int16(); const types = []; for (let i = 0; i < n; i++) types.push(String(body.readUInt32BE(2 + 4 * i))); return { type: 'ParameterDescription', types }; }
-    case 'G': case 'H': case 'W': fmt.copyBinary = body[0] === 1; return { type: { G: 'CopyInResponse', H: 'CopyOutResponse', W: 'CopyBothResponse' }[code], ...(body[0] === 1 ? { binary: true } : {}) };
-    case 'd': return { type: 'CopyData', data: fmt.copyBinary ? { hex: body.toString('hex') } : body.toString('utf8') };
+    case 't': {
+      const n = int16();
+      const types = [];
+      for (let i = 0; i < n; i++) types.push(String(body.readUInt32BE(2 + 4 * i)));
+      return { type: 'ParameterDescription', types };
+    }
+    case 'G':
+    case 'H':
+    case 'W':
+      fmt.copyBinary = body[0] === 1;
+      return { type: { G: 'CopyInResponse', H: 'CopyOutResponse', W: 'CopyBothResponse' }[code], ...(body[0] === 1 ? { binary: true } : {}) };
+    case 'd':
+      return { type: 'CopyData', data: fmt.copyBinary ? { hex: body.toString('hex') } : body.toString('utf8') };
     case 'V': {
       const len = int32();
       const value = body.subarray(4, 4 + Math.max(len, 0));
-      return { type: 'FunctionCallResponse', value: len < 0 ? null : fmt.functionResult === 'binary' ? { hex: value.toString('hex') } : value.toString('utf8') };
+      return {
+        type: 'FunctionCallResponse',
+        value: len < 0 ? null : fmt.functionResult === 'binary' ? { hex: value.toString('hex') } : value.toString('utf8'),
+      };
     }
-    case 'v': { const version = int32(); const n = int32(); const options = []; for (let i = 0; i < n; i++) options.push(cstring()); return { type: 'NegotiateProtocolVersion', version, options }; }
+    case 'v': {
+      const version = int32();
+      const n = int32();
+      const options = [];
+      for (let i = 0; i < n; i++) options.push(cstring());
+      return { type: 'NegotiateProtocolVersion', version, options };
+    }
     default: {
-      const names = { 1: 'ParseComplete', 2: 'BindComplete', 3: 'CloseComplete', c: 'CopyDone', I: 'EmptyQueryResponse', n: 'NoData', s: 'PortalSuspended' };
+      const names = {
+        1: 'ParseComplete',
+        2: 'BindComplete',
+        3: 'CloseComplete',
+        c: 'CopyDone',
+        I: 'EmptyQueryResponse',
+        n: 'NoData',
+        s: 'PortalSuspended',
+      };
       return { type: names[code] ?? `Unknown(${JSON.stringify(code)})` };
     }
   }
@@ -286,7 +450,13 @@ class Lost extends Error {}
 class Deadline extends Error {}
 
 /** Where each extended-query message's reply ends (harness/wire/reply-accounting.ts). */
-const LAST_REPLY = { Parse: ['ParseComplete'], Bind: ['BindComplete'], Close: ['CloseComplete'], Describe: ['RowDescription', 'NoData'], Execute: ['CommandComplete', 'EmptyQueryResponse', 'PortalSuspended', 'CopyInResponse'] };
+const LAST_REPLY = {
+  Parse: ['ParseComplete'],
+  Bind: ['BindComplete'],
+  Close: ['CloseComplete'],
+  Describe: ['RowDescription', 'NoData'],
+  Execute: ['CommandComplete', 'EmptyQueryResponse', 'PortalSuspended', 'CopyInResponse'],
+};
 const ASIDE = new Set(['NoticeResponse', 'ParameterStatus', 'NotificationResponse']);
 
 /** The index of the last message of PostgreSQL's reply to `sent` in `inbox`, or -1 while some of it is missing. */
@@ -298,16 +468,28 @@ function replyEnd(sent, inbox) {
     for (; i < inbox.length; i++) {
       const t = inbox[i].type;
       if (ASIDE.has(t)) continue;
-      if (errorEnds && t === 'ErrorResponse') { i++; return 'error'; }
-      if (last.includes(t)) { i++; return t; }
+      if (errorEnds && t === 'ErrorResponse') {
+        i++;
+        return 'error';
+      }
+      if (last.includes(t)) {
+        i++;
+        return t;
+      }
     }
     return 'pending';
   };
-  const query = () => { const got = upTo(['ReadyForQuery', 'CopyInResponse'], false); copyIn = got === 'CopyInResponse' ? 'query' : undefined; return got !== 'pending'; };
+  const query = () => {
+    const got = upTo(['ReadyForQuery', 'CopyInResponse'], false);
+    copyIn = got === 'CopyInResponse' ? 'query' : undefined;
+    return got !== 'pending';
+  };
   for (const m of sent) {
     if (copyIn && ['CopyData', 'Flush', 'Sync'].includes(m.type)) continue;
     if (copyIn && (m.type === 'CopyDone' || m.type === 'CopyFail')) {
-      if (copyIn === 'query') { if (!query()) return -1; } else {
+      if (copyIn === 'query') {
+        if (!query()) return -1;
+      } else {
         const got = upTo(['CommandComplete'], true);
         if (got === 'pending') return -1;
         discarding = got === 'error';
@@ -355,8 +537,15 @@ class Connection {
     socket.on('close', () => this.close('the server closed the connection'));
   }
 
-  close(why) { this.closed ??= why; this.wake(); }
-  wake() { const ws = [...this.waiters]; this.waiters.clear(); for (const w of ws) w(); }
+  close(why) {
+    this.closed ??= why;
+    this.wake();
+  }
+  wake() {
+    const ws = [...this.waiters];
+    this.waiters.clear();
+    for (const w of ws) w();
+  }
 
   /** Frames out of the bytes received; a large frame's chunks are joined once, when it is whole. */
   received(chunk) {
@@ -365,7 +554,11 @@ class Connection {
     while (this.size >= 5) {
       if (this.chunks[0].length < 5) this.chunks = [Buffer.concat(this.chunks)];
       const length = this.chunks[0].readInt32BE(1);
-      if (length < 4) { this.transcript.note(this.label, 'cannot read the server\'s bytes any more: a length word under 4'); this.socket.destroy(); break; }
+      if (length < 4) {
+        this.transcript.note(this.label, "cannot read the server's bytes any more: a length word under 4");
+        this.socket.destroy();
+        break;
+      }
       if (this.size < 1 + length) break;
       const buffer = this.chunks.length > 1 ? Buffer.concat(this.chunks) : this.chunks[0];
       const m = decode(String.fromCharCode(buffer[0]), buffer.subarray(5, 1 + length), this.fmt);
@@ -373,11 +566,24 @@ class Connection {
       this.chunks = rest.length ? [rest] : [];
       this.size = rest.length;
       this.transcript.be(this.label, renderBackend(m));
-      if (m.type === 'ParameterStatus') { this.parameters.set(m.name, m.value); this.parameterLog.push([m.name, m.value]); }
-      if (m.type === 'BackendKeyData') { this.pid = m.pid; this.key = Buffer.from(m.key); this.transcript.pid(m.pid); }
+      if (m.type === 'ParameterStatus') {
+        this.parameters.set(m.name, m.value);
+        this.parameterLog.push([m.name, m.value]);
+      }
+      if (m.type === 'BackendKeyData') {
+        this.pid = m.pid;
+        this.key = Buffer.from(m.key);
+        this.transcript.pid(m.pid);
+      }
       if (m.type === 'NoticeResponse') this.notices.push(String(m.code));
-      if (m.type === 'NotificationResponse') { this.notifications.push(m); this.transcript.pid(m.pid); }
-      if (m.type === 'ReadyForQuery' || m.type === 'ErrorResponse') { this.fmt.rows = []; this.fmt.copyBinary = false; }
+      if (m.type === 'NotificationResponse') {
+        this.notifications.push(m);
+        this.transcript.pid(m.pid);
+      }
+      if (m.type === 'ReadyForQuery' || m.type === 'ErrorResponse') {
+        this.fmt.rows = [];
+        this.fmt.copyBinary = false;
+      }
       this.inbox.push(m);
     }
     this.wake();
@@ -390,8 +596,14 @@ class Connection {
       const left = deadline - Date.now();
       if (left <= 0) throw new Deadline(`${this.label}: no answer within ${ms}ms waiting for ${what}`);
       await new Promise((resolve) => {
-        const w = () => { clearTimeout(timer); resolve(); };
-        const timer = setTimeout(() => { this.waiters.delete(w); resolve(); }, left);
+        const w = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          this.waiters.delete(w);
+          resolve();
+        }, left);
         this.waiters.add(w);
       });
     }
@@ -411,26 +623,42 @@ class Connection {
   async login(user, password, database, params, protocol, ms) {
     const startup = new Body().int32(protocol);
     for (const [k, v] of Object.entries({ user, database, ...params, client_encoding: 'UTF8' })) startup.cstring(k).cstring(v);
-    this.transcript.fe(this.label, `StartupMessage(${protocol === 196608 ? '' : `version=${protocolText(protocol)}, `}user=${q(user)}, database=${q(database)}${Object.entries(params).map(([k, v]) => `, ${k}=${q(v)}`).join('')})`);
+    this.transcript.fe(
+      this.label,
+      `StartupMessage(${protocol === 196608 ? '' : `version=${protocolText(protocol)}, `}user=${q(user)}, database=${q(database)}${Object.entries(
+        params,
+      )
+        .map(([k, v]) => `, ${k}=${q(v)}`)
+        .join('')})`,
+    );
     this.socket.write(startup.add(Buffer.from([0])).packet());
     let sasl;
-    const need = () => { if (password === undefined) throw new Error(`${this.label}: the server asks for a password: set PGPASSWORD`); return password; };
+    const need = () => {
+      if (password === undefined) throw new Error(`${this.label}: the server asks for a password: set PGPASSWORD`);
+      return password;
+    };
     for (;;) {
       const [m] = await this.read((ms_) => ms_.length > 0, ms, 'authentication and ReadyForQuery');
       this.inbox.shift();
       this.loginMessages.push(m);
-      const reply = (code, body, shown) => { this.transcript.fe(this.label, shown); this.socket.write(body.frame(code)); };
+      const reply = (code, body, shown) => {
+        this.transcript.fe(this.label, shown);
+        this.socket.write(body.frame(code));
+      };
       if (m.type === 'AuthenticationCleartextPassword') reply('p', new Body().cstring(need()), 'PasswordMessage(<hidden>)');
-      if (m.type === 'AuthenticationMD5Password') reply('p', new Body().cstring(`md5${md5(Buffer.concat([Buffer.from(md5(need() + user)), m.salt]))}`), 'PasswordMessage(md5 <hidden>)');
+      if (m.type === 'AuthenticationMD5Password')
+        reply('p', new Body().cstring(`md5${md5(Buffer.concat([Buffer.from(md5(need() + user)), m.salt]))}`), 'PasswordMessage(md5 <hidden>)');
       if (m.type === 'AuthenticationSASL') {
-        if (!m.mechanisms.includes('SCRAM-SHA-256')) throw new Error(`${this.label}: the server offers SASL ${m.mechanisms.join(', ')}, not SCRAM-SHA-256`);
+        if (!m.mechanisms.includes('SCRAM-SHA-256'))
+          throw new Error(`${this.label}: the server offers SASL ${m.mechanisms.join(', ')}, not SCRAM-SHA-256`);
         sasl = scram(need());
         const initial = Buffer.from(sasl.initial);
         reply('p', new Body().cstring('SCRAM-SHA-256').int32(initial.length).add(initial), 'SASLInitialResponse(SCRAM-SHA-256)');
       }
       if (m.type === 'AuthenticationSASLContinue') reply('p', new Body().add(Buffer.from(sasl.respond(m.data))), 'SASLResponse(<proof>)');
       if (m.type === 'AuthenticationSASLFinal') sasl.verify(m.data);
-      if (m.type === 'ErrorResponse') throw Object.assign(new Error(`${this.label}: connection refused: ${m.message}`), { sqlstate: m.code, severity: m.severity });
+      if (m.type === 'ErrorResponse')
+        throw Object.assign(new Error(`${this.label}: connection refused: ${m.message}`), { sqlstate: m.code, severity: m.severity });
       if (m.type === 'ReadyForQuery') return;
     }
   }
@@ -454,7 +682,9 @@ class Connection {
 
   async receive(until, ms) {
     if (typeof until === 'object') {
-      await this.read(() => false, until.forMs, 'messages').catch((e) => { if (!(e instanceof Deadline) && !(e instanceof Lost)) throw e; });
+      await this.read(() => false, until.forMs, 'messages').catch((e) => {
+        if (!(e instanceof Deadline) && !(e instanceof Lost)) throw e;
+      });
       return this.inbox.splice(0);
     }
     if (until === 'close') return this.drain(ms);
@@ -463,7 +693,9 @@ class Connection {
   }
 
   async drain(ms) {
-    await this.read(() => this.closed !== undefined, ms, 'the server to close the connection').catch((e) => { if (!(e instanceof Lost)) throw e; });
+    await this.read(() => this.closed !== undefined, ms, 'the server to close the connection').catch((e) => {
+      if (!(e instanceof Lost)) throw e;
+    });
     return this.inbox.splice(0);
   }
 
@@ -472,7 +704,10 @@ class Connection {
     const socket = await dial(this.where, ms, 'the CancelRequest connection');
     this.transcript.fe(this.label, `CancelRequest(pid=${pid}, key=${forged ? '<wrong secret>' : renderKey(key)}) on a new connection`);
     this.transcript.pid(pid);
-    const closed = new Promise((resolve) => { socket.on('close', resolve); socket.on('error', resolve); });
+    const closed = new Promise((resolve) => {
+      socket.on('close', resolve);
+      socket.on('error', resolve);
+    });
     socket.write(new Body().int32(80877102).int32(pid).add(key).packet());
     await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, ms))]);
     socket.destroy();
@@ -489,9 +724,18 @@ class Connection {
 function dial(where, ms, what) {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: where.host, port: where.port });
-    const timer = setTimeout(() => { socket.destroy(); reject(new Deadline(`no ${what} within ${ms}ms`)); }, ms);
-    socket.once('connect', () => { clearTimeout(timer); resolve(socket); });
-    socket.once('error', (e) => { clearTimeout(timer); reject(new Error(`${what} to ${where.host}:${where.port} failed: ${e.message}`)); });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Deadline(`no ${what} within ${ms}ms`));
+    }, ms);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      resolve(socket);
+    });
+    socket.once('error', (e) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} to ${where.host}:${where.port} failed: ${e.message}`));
+    });
   });
 }
 
@@ -507,7 +751,10 @@ async function startTls(socket, label, transcript, ms) {
   transcript.be(label, `SSLResponse(${answer})`);
   if (answer !== 'S') throw new Error(`${label}: the server refused TLS`);
   const secure = tls.connect({ socket, rejectUnauthorized: false });
-  await new Promise((resolve, reject) => { secure.once('secureConnect', resolve); secure.once('error', reject); });
+  await new Promise((resolve, reject) => {
+    secure.once('secureConnect', resolve);
+    secure.once('error', reject);
+  });
   transcript.note(label, `TLS established (${secure.getProtocol()})`);
   return secure;
 }
@@ -533,7 +780,10 @@ const RELEASE = /(\d+)(?:\.(\d+))?(?:\.(\d+))?/;
 /** `version` against a release written with as many parts as `written` has ('16' is any 16.x: semver's partial versions). */
 function comparePrefix(version, written) {
   const m = RELEASE.exec(written);
-  const parts = m.slice(1).filter((x) => x !== undefined).map(Number);
+  const parts = m
+    .slice(1)
+    .filter((x) => x !== undefined)
+    .map(Number);
   for (const [i, n] of parts.entries()) if (version[i] !== n) return version[i] - n;
   return 0;
 }
@@ -546,11 +796,15 @@ function inRange(versionText, range) {
   return range.split('||').some((alt) => {
     const hyphen = /^\s*(\S+)\s+-\s+(\S+)\s*$/.exec(alt);
     if (hyphen) return comparePrefix(v, hyphen[1]) >= 0 && comparePrefix(v, hyphen[2]) <= 0;
-    return alt.trim().split(/\s+/).filter(Boolean).every((c) => {
-      const [, op, rest] = /^(>=|<=|>|<|=)?(.*)$/.exec(c);
-      const d = comparePrefix(v, rest);
-      return op === '>=' ? d >= 0 : op === '<=' ? d <= 0 : op === '>' ? d > 0 : op === '<' ? d < 0 : d === 0;
-    });
+    return alt
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .every((c) => {
+        const [, op, rest] = /^(>=|<=|>|<|=)?(.*)$/.exec(c);
+        const d = comparePrefix(v, rest);
+        return op === '>=' ? d >= 0 : op === '<=' ? d <= 0 : op === '>' ? d > 0 : op === '<' ? d < 0 : d === 0;
+      });
   });
 }
 
@@ -576,49 +830,75 @@ function summarize(r) {
   if (r.kind === 'notification') return r.notification ? `notification ${show(r.notification.payload)}` : 'no notification';
   const msgs = r.labels ? ` [${r.messages.map(label).join(', ')}]` : '';
   if (r.error) return clip(`ERROR ${r.error.code}: ${r.error.message}${msgs}`, 400);
-  return clip(`${r.rows.length ? `rows ${show(r.rows)}` : r.tags.at(-1) ?? 'no rows'}${msgs}`, 400);
+  return clip(`${r.rows.length ? `rows ${show(r.rows)}` : (r.tags.at(-1) ?? 'no rows')}${msgs}`, 400);
 }
 
 const saved = (v, s) => (/^\$\w+$/.test(v) ? s.get(v.slice(1)) : v);
-const cellMatches = (e, a, s) => (e === '*' ? true : typeof e === 'string' && /^\$\w+$/.test(e) ? textOf(a) === s.get(e.slice(1))
-  : isBytes(e) || isBytes(a) ? isBytes(e) && isBytes(a) && hexOf(e) === hexOf(a) : e === a);
+const cellMatches = (e, a, s) =>
+  e === '*'
+    ? true
+    : typeof e === 'string' && /^\$\w+$/.test(e)
+      ? textOf(a) === s.get(e.slice(1))
+      : isBytes(e) || isBytes(a)
+        ? isBytes(e) && isBytes(a) && hexOf(e) === hexOf(a)
+        : e === a;
 
 /** What differs from the expectation, in words; undefined when it holds. A step that expects nothing still fails on an error. */
 function check(e, r, s, conn, aside) {
-  if (e.notices && show(aside.notices) !== show(e.notices) && !(e.anyOrder && show([...aside.notices].sort()) === show([...e.notices].sort()))) return `expected notices ${show(e.notices)}, received ${show(aside.notices)}`;
+  if (e.notices && show(aside.notices) !== show(e.notices) && !(e.anyOrder && show([...aside.notices].sort()) === show([...e.notices].sort())))
+    return `expected notices ${show(e.notices)}, received ${show(aside.notices)}`;
   if (r.kind === 'notification') {
     if (e.notification === null) return r.notification ? `expected no notification, got payload ${show(r.notification.payload)}` : undefined;
     if (!r.notification) return 'expected a notification, none arrived before the deadline';
-    if (e.notification?.payload !== undefined && r.notification.payload !== e.notification.payload) return `expected payload ${show(e.notification.payload)}`;
-    if (e.notification?.pidEquals !== undefined && String(r.notification.pid) !== saved(e.notification.pidEquals, s)) return `expected the notification's pid to be ${e.notification.pidEquals}`;
+    if (e.notification?.payload !== undefined && r.notification.payload !== e.notification.payload)
+      return `expected payload ${show(e.notification.payload)}`;
+    if (e.notification?.pidEquals !== undefined && String(r.notification.pid) !== saved(e.notification.pidEquals, s))
+      return `expected the notification's pid to be ${e.notification.pidEquals}`;
     return undefined;
   }
   if (r.kind === 'query') {
     if (e.messages) {
       const got = r.messages.filter((m) => !ASIDE.has(m.type)).map(label);
-      if (got.length !== e.messages.length || !e.messages.every((x, i) => x === got[i] || (!x.includes(':') && got[i].startsWith(`${x}:`)))) return `expected messages ${e.messages.join(', ')}`;
+      if (got.length !== e.messages.length || !e.messages.every((x, i) => x === got[i] || (!x.includes(':') && got[i].startsWith(`${x}:`))))
+        return `expected messages ${e.messages.join(', ')}`;
     } else if (e.error) {
       if (!r.error) return `expected ERROR ${e.error}`;
       if (r.error.code !== e.error) return `expected ERROR ${e.error}`;
     } else if (r.error) return 'expected success';
-    if (e.rows && !(r.rows.length === e.rows.length && e.rows.every((row, i) => row.length === r.rows[i].length && row.every((c, j) => cellMatches(c, r.rows[i][j], s))))) {
+    if (
+      e.rows &&
+      !(
+        r.rows.length === e.rows.length &&
+        e.rows.every((row, i) => row.length === r.rows[i].length && row.every((c, j) => cellMatches(c, r.rows[i][j], s)))
+      )
+    ) {
       return `expected rows ${show(e.rows.map((row) => row.map((c) => (typeof c === 'string' && /^\$\w+$/.test(c) ? `${c}=${s.get(c.slice(1))}` : c))))}`;
     }
     if (e.commandTags && show(r.tags) !== show(e.commandTags)) return `expected command tags ${show(e.commandTags)}, got ${show(r.tags)}`;
     if (e.rowCount !== undefined && r.rows.length !== e.rowCount) return `expected ${e.rowCount} row(s)`;
     const first = textOf(r.rows[0]?.[0] ?? null);
-    if (e.equals !== undefined && first !== saved(e.equals, s)) return `expected ${e.equals}${e.equals.startsWith('$') ? ` (${saved(e.equals, s)})` : ''}`;
+    if (e.equals !== undefined && first !== saved(e.equals, s))
+      return `expected ${e.equals}${e.equals.startsWith('$') ? ` (${saved(e.equals, s)})` : ''}`;
     if (e.notEquals !== undefined && first === saved(e.notEquals, s)) return `expected a value other than ${e.notEquals} (${saved(e.notEquals, s)})`;
   }
   if (e.parameterStatusMessages) {
     const same = (x, g) => x[0] === g[0] && cellMatches(x[1], g[1], s);
     const left = [...aside.parameterStatuses];
-    const got = e.anyOrder ? [...e.parameterStatusMessages.flatMap((x) => { const i = left.findIndex((g) => same(x, g)); return i < 0 ? [] : left.splice(i, 1); }), ...left] : aside.parameterStatuses;
-    if (got.length !== e.parameterStatusMessages.length || !e.parameterStatusMessages.every((x, i) => same(x, got[i]))) return `expected ParameterStatus messages ${show(e.parameterStatusMessages)}, received ${show(aside.parameterStatuses)}`;
+    const got = e.anyOrder
+      ? [
+          ...e.parameterStatusMessages.flatMap((x) => {
+            const i = left.findIndex((g) => same(x, g));
+            return i < 0 ? [] : left.splice(i, 1);
+          }),
+          ...left,
+        ]
+      : aside.parameterStatuses;
+    if (got.length !== e.parameterStatusMessages.length || !e.parameterStatusMessages.every((x, i) => same(x, got[i])))
+      return `expected ParameterStatus messages ${show(e.parameterStatusMessages)}, received ${show(aside.parameterStatuses)}`;
   }
   for (const [name, want] of Object.entries(e.parameterStatus ?? {})) {
     const got = conn?.parameters.get(name) ?? null;
-    const w = want === null ? null : saved(want, s) ?? want;
+    const w = want === null ? null : (saved(want, s) ?? want);
     if (got !== w) return `expected ParameterStatus ${name}=${show(w)}, the session holds ${show(got)}`;
   }
   return undefined;
@@ -649,11 +929,13 @@ class Run {
   }
 
   expand(text) {
-    return text.replace(/\{\{repeat:([^:}]*):(\d+)\}\}/g, (_, chunk, n) => chunk.repeat(Number(n))).replace(/\{\{(\$?)([a-zA-Z_]\w*)\}\}/g, (_, dollar, name) => {
-      if (dollar) return this.saved.get(name) ?? `{{$${name}}}`;
-      if (!this.names.has(name)) this.names.set(name, `${this.prefix}_${name.toLowerCase()}`);
-      return this.names.get(name);
-    });
+    return text
+      .replace(/\{\{repeat:([^:}]*):(\d+)\}\}/g, (_, chunk, n) => chunk.repeat(Number(n)))
+      .replace(/\{\{(\$?)([a-zA-Z_]\w*)\}\}/g, (_, dollar, name) => {
+        if (dollar) return this.saved.get(name) ?? `{{$${name}}}`;
+        if (!this.names.has(name)) this.names.set(name, `${this.prefix}_${name.toLowerCase()}`);
+        return this.names.get(name);
+      });
   }
 
   expandDeep(v) {
@@ -666,7 +948,15 @@ class Run {
   async observer() {
     if (!this.observerConn) {
       // The observer's own login is left out of the transcript, as poolcheck's lane connection is.
-      this.observerConn = await connect(this.urls.direct, { label: OBSERVER, transcript: new Transcript(), user: this.urls.direct.user, password: this.password, params: {}, protocol: 196608, ms: this.ms });
+      this.observerConn = await connect(this.urls.direct, {
+        label: OBSERVER,
+        transcript: new Transcript(),
+        user: this.urls.direct.user,
+        password: this.password,
+        params: {},
+        protocol: 196608,
+        ms: this.ms,
+      });
       this.observerConn.transcript = this.transcript;
     }
     return this.observerConn;
@@ -684,11 +974,20 @@ class Run {
     const pool = spec.pool ?? SCENARIO.pool;
     const where = this.side === 'direct' ? this.urls.direct : pool === 'wide' ? this.urls.wide : this.urls.pooled;
     const user = spec.user === 'md5' ? SCENARIO.users.md5 : spec.user === 'trust' ? SCENARIO.users.trust : where.user;
-    this.transcript.note(name, `connect to the ${this.side === 'direct' ? 'direct URL' : `${pool} pool's URL`} as ${user}${spec.password ? ' with a wrong password' : ''}${spec.tls ? ' over TLS' : ''}`);
+    this.transcript.note(
+      name,
+      `connect to the ${this.side === 'direct' ? 'direct URL' : `${pool} pool's URL`} as ${user}${spec.password ? ' with a wrong password' : ''}${spec.tls ? ' over TLS' : ''}`,
+    );
     const params = { ...(spec.applicationName ? { application_name: spec.applicationName } : {}), ...spec.startupParams };
     const conn = await connect(where, {
-      label: name, transcript: this.transcript, user, password: spec.password === 'wrong' ? 'not-the-password' : this.password,
-      params, protocol: protocolNumber(spec.protocol), tls: spec.tls, ms: this.ms,
+      label: name,
+      transcript: this.transcript,
+      user,
+      password: spec.password === 'wrong' ? 'not-the-password' : this.password,
+      params,
+      protocol: protocolNumber(spec.protocol),
+      tls: spec.tls,
+      ms: this.ms,
     });
     this.sessions.set(name, conn);
     this.transcript.pid(conn.pid);
@@ -711,9 +1010,15 @@ class Run {
     if (k === 'sql') return clip(this.expand(st.sql), 200) + (st.params ? ` ${show(st.params)}` : '');
     if (k === 'named') return `execute named "${st.named.name}": ${this.expand(st.named.sql)}`;
     if (k === 'messages') return st.messages.map((m) => m.type).join(', ');
-    if (k === 'read') return typeof st.read === 'object' ? `read what arrives within ${st.read.forMs}ms` : st.read === 'close' ? 'read until the server closes the connection' : `read up to ${st.read}`;
+    if (k === 'read')
+      return typeof st.read === 'object'
+        ? `read what arrives within ${st.read.forMs}ms`
+        : st.read === 'close'
+          ? 'read until the server closes the connection'
+          : `read up to ${st.read}`;
     if (k === 'cancel') return st.cancel === true ? 'cancel the running query' : `CancelRequest for ${st.cancel.pid} with ${st.cancel.secret} secret`;
-    if (k === 'waitNotification') return `wait for a notification on ${st.waitNotification.includes('{{') ? st.waitNotification : `{{${st.waitNotification}}}`}`;
+    if (k === 'waitNotification')
+      return `wait for a notification on ${st.waitNotification.includes('{{') ? st.waitNotification : `{{${st.waitNotification}}}`}`;
     if (k === 'waitFor') return `wait until ${this.expand(st.waitFor.sql)} returns ${show(st.waitFor.rows)}`;
     if (k === 'await') return `await ${st.await}`;
     return k;
@@ -739,7 +1044,8 @@ class Run {
       const conn = this.sessions.get(st.session);
       this.forget(st.session);
       this.transcript.note(st.session, st.disconnect === 'abrupt' ? 'drop the socket without Terminate' : 'close');
-      if (conn && st.disconnect === 'abrupt') conn.socket.destroy(); else await conn?.terminate();
+      if (conn && st.disconnect === 'abrupt') conn.socket.destroy();
+      else await conn?.terminate();
       return { kind: 'done' };
     }
     if (k === 'stress') {
@@ -751,7 +1057,8 @@ class Run {
       conn = await this.session(st.session);
     } catch (e) {
       // A refused login is the server's answer to the step.
-      if (e.sqlstate) return { kind: 'query', rows: [], tags: [], messages: [], error: { code: e.sqlstate, message: e.message, severity: e.severity } };
+      if (e.sqlstate)
+        return { kind: 'query', rows: [], tags: [], messages: [], error: { code: e.sqlstate, message: e.message, severity: e.severity } };
       throw e;
     }
     const query = (messages) => ({ kind: 'query', labels: true, ...resultOf(messages) });
@@ -759,34 +1066,59 @@ class Run {
       case 'sql': {
         const sql = this.expand(st.sql);
         const params = st.params?.map((p) => this.expand(p));
-        const r = await conn.exchange(params?.length ? [{ type: 'Parse', sql }, { type: 'Bind', params }, { type: 'Describe', kind: 'P' }, { type: 'Execute' }, { type: 'Sync' }] : [{ type: 'Query', sql }], undefined, timeout);
+        const r = await conn.exchange(
+          params?.length
+            ? [{ type: 'Parse', sql }, { type: 'Bind', params }, { type: 'Describe', kind: 'P' }, { type: 'Execute' }, { type: 'Sync' }]
+            : [{ type: 'Query', sql }],
+          undefined,
+          timeout,
+        );
         return { ...query(r), labels: false };
       }
       case 'named': {
         const n = this.expandDeep(st.named);
         conn.prepared ??= new Set();
         const parse = conn.prepared.has(n.name) ? [] : [{ type: 'Parse', name: n.name, sql: n.sql }];
-        const r = resultOf(await conn.exchange([...parse, { type: 'Bind', statement: n.name, params: n.params ?? [] }, { type: 'Describe', kind: 'P' }, { type: 'Execute' }, { type: 'Sync' }], undefined, timeout));
+        const r = resultOf(
+          await conn.exchange(
+            [
+              ...parse,
+              { type: 'Bind', statement: n.name, params: n.params ?? [] },
+              { type: 'Describe', kind: 'P' },
+              { type: 'Execute' },
+              { type: 'Sync' },
+            ],
+            undefined,
+            timeout,
+          ),
+        );
         if (!r.error || r.error.code === '42P05') conn.prepared.add(n.name);
         return { kind: 'query', ...r };
       }
       case 'messages': {
-        const messages = await Promise.all(this.expandDeep(st.messages).map(async (m) => {
-          if (m.type !== 'FunctionCall' || typeof m.function === 'number' || /^\d+$/.test(m.function)) return m;
-          const oid = (await this.observe(`SELECT '${m.function.replace(/'/g, "''")}'::${m.function.includes('(') ? 'regprocedure' : 'regproc'}::oid`)).rows[0]?.[0];
-          this.transcript.note(OBSERVER, `${m.function} is function ${oid}`);
-          return { ...m, function: Number(oid) };
-        }));
+        const messages = await Promise.all(
+          this.expandDeep(st.messages).map(async (m) => {
+            if (m.type !== 'FunctionCall' || typeof m.function === 'number' || /^\d+$/.test(m.function)) return m;
+            const oid = (
+              await this.observe(`SELECT '${m.function.replace(/'/g, "''")}'::${m.function.includes('(') ? 'regprocedure' : 'regproc'}::oid`)
+            ).rows[0]?.[0];
+            this.transcript.note(OBSERVER, `${m.function} is function ${oid}`);
+            return { ...m, function: Number(oid) };
+          }),
+        );
         const r = await conn.exchange(messages, st.until, timeout);
         if (messages.some((m) => m.type === 'Terminate')) this.forget(st.session);
         return query(r);
       }
-      case 'read': return query(await conn.receive(st.read, timeout));
-      case 'connect': return st.expect?.messages ? query(conn.loginMessages) : { kind: 'done' };
+      case 'read':
+        return query(await conn.receive(st.read, timeout));
+      case 'connect':
+        return st.expect?.messages ? query(conn.loginMessages) : { kind: 'done' };
       case 'cancel': {
         if (st.cancel === true) await conn.cancel(conn.pid, conn.key, false, timeout);
         else {
-          const key = st.cancel.secret === 'own' ? conn.key : Buffer.from(conn.key.map((b, i) => (i === conn.key.length - 1 ? (b ^ 0x5a) | 1 : b ^ 0x5a)));
+          const key =
+            st.cancel.secret === 'own' ? conn.key : Buffer.from(conn.key.map((b, i) => (i === conn.key.length - 1 ? (b ^ 0x5a) | 1 : b ^ 0x5a)));
           await conn.cancel(Number(this.saved.get(st.cancel.pid.replace(/^\$/, ''))), key, st.cancel.secret !== 'own', timeout);
         }
         return { kind: 'done' };
@@ -795,16 +1127,23 @@ class Run {
         const channel = this.expand(st.waitNotification.includes('{{') ? st.waitNotification : `{{${st.waitNotification}}}`);
         const on = (n) => n.channel === channel;
         // Nothing arriving within the deadline is an answer too (expect.notification: null).
-        await conn.read(() => conn.notifications.some(on), timeout, 'a notification').catch((e) => { if (!(e instanceof Deadline)) throw e; });
+        await conn
+          .read(() => conn.notifications.some(on), timeout, 'a notification')
+          .catch((e) => {
+            if (!(e instanceof Deadline)) throw e;
+          });
         const i = conn.notifications.findIndex(on);
         return { kind: 'notification', notification: i < 0 ? undefined : conn.notifications.splice(i, 1)[0] };
       }
-      default: throw new Error(`step kind ${k} is not known to this script`);
+      default:
+        throw new Error(`step kind ${k} is not known to this script`);
     }
   }
 
   async waitFor(st, timeout) {
-    const want = show(st.waitFor.rows.map((row) => row.map((c) => (typeof c === 'string' && /^\$\w+$/.test(c) ? this.saved.get(c.slice(1)) ?? c : c))));
+    const want = show(
+      st.waitFor.rows.map((row) => row.map((c) => (typeof c === 'string' && /^\$\w+$/.test(c) ? (this.saved.get(c.slice(1)) ?? c) : c))),
+    );
     const deadline = Date.now() + timeout;
     let last = '';
     for (;;) {
@@ -823,7 +1162,13 @@ class Run {
       this.transcript.note(st.session, `step ${i + 1}: ${what}${st.background ? ` (in the background as ${st.background})` : ''}`);
       const where = `step ${i + 1} (${st.session}: ${what})`;
       if (st.background) {
-        this.background.set(st.background, Object.assign(this.act(st).catch((failed) => ({ failed })), { session: st.session }));
+        this.background.set(
+          st.background,
+          Object.assign(
+            this.act(st).catch((failed) => ({ failed })),
+            { session: st.session },
+          ),
+        );
         continue;
       }
       const conn = this.sessions.get(st.session);
@@ -849,7 +1194,10 @@ class Run {
         this.saved.set(st.save, textOf(first));
         if (st.save.toLowerCase().includes('pid')) this.transcript.pid(textOf(first));
       }
-      if (st.savePid) { this.saved.set(st.savePid, String(session?.pid)); this.transcript.pid(session?.pid); }
+      if (st.savePid) {
+        this.saved.set(st.savePid, String(session?.pid));
+        this.transcript.pid(session?.pid);
+      }
     }
     for (const [name, p] of this.background) {
       const r = await p;
@@ -887,9 +1235,15 @@ class Run {
   }
 
   /** Run-specific object names written back as their templates, as poolcheck's reports write them. */
-  replacements() { return [...[...this.names].map(([name, real]) => [real, `{{${name}}}`]), [this.prefix, '<run>']]; }
-  rendered() { return this.transcript.render(this.replacements()); }
-  templated(text) { return this.replacements().reduce((t, [from, to]) => t.split(from).join(to), text); }
+  replacements() {
+    return [...[...this.names].map(([name, real]) => [real, `{{${name}}}`]), [this.prefix, '<run>']];
+  }
+  rendered() {
+    return this.transcript.render(this.replacements());
+  }
+  templated(text) {
+    return this.replacements().reduce((t, [from, to]) => t.split(from).join(to), text);
+  }
 }
 
 function forPostgres(e, version) {
@@ -913,21 +1267,36 @@ const USAGE = 'usage: PGPASSWORD=... node repro.mjs DIRECT_URL POOLED_URL [WIDE_
 
 function parseUrl(text) {
   let u;
-  try { u = new URL(text); } catch { throw new Error(`${JSON.stringify(text)} is not a URL: ${USAGE}`); }
+  try {
+    u = new URL(text);
+  } catch {
+    throw new Error(`${JSON.stringify(text)} is not a URL: ${USAGE}`);
+  }
   if (!['postgres:', 'postgresql:'].includes(u.protocol)) throw new Error(`${u.protocol}// is not postgres://: ${USAGE}`);
   if (u.password) throw new Error(`${u.protocol}//${u.username}@${u.host}${u.pathname} holds a password: give it in PGPASSWORD, never in a URL`);
   if (!u.username) throw new Error(`${text}: name the user (postgres://USER@host:port/db)`);
-  return { host: u.hostname, port: Number(u.port || 5432), database: decodeURIComponent(u.pathname.slice(1)) || decodeURIComponent(u.username), user: decodeURIComponent(u.username), shown: `${u.protocol}//${u.username}@${u.host}${u.pathname}` };
+  return {
+    host: u.hostname,
+    port: Number(u.port || 5432),
+    database: decodeURIComponent(u.pathname.slice(1)) || decodeURIComponent(u.username),
+    user: decodeURIComponent(u.username),
+    shown: `${u.protocol}//${u.username}@${u.host}${u.pathname}`,
+  };
 }
 
 async function main(argv) {
-  if (!SCENARIO) { process.stderr.write('this is the template of the script poolcheck repro writes; run the repro.mjs it wrote\n'); return 2; }
+  if (!SCENARIO) {
+    process.stderr.write('this is the template of the script poolcheck repro writes; run the repro.mjs it wrote\n');
+    return 2;
+  }
   const urls = [];
   let ms = SCENARIO.stepTimeoutMs;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--step-timeout') ms = Number(argv[++i]);
-    else if (argv[i] === '--help' || argv[i] === '-h') { process.stdout.write(`${USAGE}\n`); return 0; }
-    else urls.push(argv[i]);
+    else if (argv[i] === '--help' || argv[i] === '-h') {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    } else urls.push(argv[i]);
   }
   let direct, pooled, wide;
   try {
@@ -939,10 +1308,15 @@ async function main(argv) {
   }
   const password = process.env.PGPASSWORD;
   if (SCENARIO.rawLacks.length) {
-    process.stdout.write(`note: ${SCENARIO.id} needs ${SCENARIO.rawLacks.join(', ')} of its client, which this script (as poolcheck's raw driver) does not have: it sends the raw driver's messages, so a finding of another driver may not show\n\n`);
+    process.stdout.write(
+      `note: ${SCENARIO.id} needs ${SCENARIO.rawLacks.join(', ')} of its client, which this script (as poolcheck's raw driver) does not have: it sends the raw driver's messages, so a finding of another driver may not show\n\n`,
+    );
   }
   const verdicts = [];
-  for (const [side, where] of [['direct', direct], ['pooled', pooled]]) {
+  for (const [side, where] of [
+    ['direct', direct],
+    ['pooled', pooled],
+  ]) {
     const run = new Run(side, { direct, pooled, wide: wide ?? pooled }, password, ms);
     process.stdout.write(`## ${side}: ${where.shown}${side === 'pooled' && wide ? ` (wide pool: ${wide.shown})` : ''}\n`);
     let failure;
@@ -957,10 +1331,19 @@ async function main(argv) {
     verdicts.push(failure);
   }
   const [onDirect, onPooled] = verdicts;
-  if (onDirect) { process.stdout.write(`PostgreSQL itself does not do what ${SCENARIO.id} expects (see above): the replay cannot tell anything about the pooler\n`); return 2; }
+  if (onDirect) {
+    process.stdout.write(`PostgreSQL itself does not do what ${SCENARIO.id} expects (see above): the replay cannot tell anything about the pooler\n`);
+    return 2;
+  }
   process.stdout.write(onPooled ? `The pooler differs from PostgreSQL: ${onPooled}\n` : 'The pooler behaves as PostgreSQL does here.\n');
   return onPooled ? 1 : 0;
 }
 
-const invoked = (() => { try { return pathToFileURL(realpathSync(process.argv[1] ?? '')).href; } catch { return ''; } })();
+const invoked = (() => {
+  try {
+    return pathToFileURL(realpathSync(process.argv[1] ?? '')).href;
+  } catch {
+    return '';
+  }
+})();
 if (import.meta.url === invoked) process.exitCode = await main(process.argv.slice(2));

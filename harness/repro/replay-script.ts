@@ -10,7 +10,7 @@ import { MD5_USER, TRUST_USER } from '../targets/postgres-cluster.ts';
 
 const TEMPLATE = new URL('./replay-script.mjs', import.meta.url);
 /** Where the template holds its scenario: `null` until written. */
-const SLOT = '/*@scenario*/ null /*@end*/';
+const SLOT = '/*@scenario*/ null';
 
 /** What the script replays: the scenario's own data, and the roles of sessions that log in as md5 or trust. */
 export interface ReplayData {
@@ -29,9 +29,15 @@ export interface ReplayData {
 
 /** `spec` is the scenario as the case file writes it; `loaded` the same scenario as the catalogue loaded it. */
 export const replayData = (spec: ScenarioSpec, loaded: Scenario): ReplayData => ({
-  id: spec.id, pool: spec.pool, sessions: spec.sessions, steps: spec.steps,
-  ...(spec.setup ? { setup: spec.setup } : {}), ...(spec.teardown ? { teardown: spec.teardown } : {}),
-  users: { md5: MD5_USER, trust: TRUST_USER }, stepTimeoutMs: TIMEOUT_MS.step, rawLacks: missingCapabilities(loaded, rawDriver),
+  id: spec.id,
+  pool: spec.pool,
+  sessions: spec.sessions,
+  steps: spec.steps,
+  ...(spec.setup ? { setup: spec.setup } : {}),
+  ...(spec.teardown ? { teardown: spec.teardown } : {}),
+  users: { md5: MD5_USER, trust: TRUST_USER },
+  stepTimeoutMs: TIMEOUT_MS.step,
+  rawLacks: missingCapabilities(loaded, rawDriver),
 });
 
 /** The script: `header` as `//` comment lines on top, then the template with `data` in its slot. */
@@ -40,5 +46,8 @@ export function replayScript(data: ReplayData, header: readonly string[]): strin
   if (!template.includes(SLOT)) throw new Error(`${TEMPLATE.pathname} has no ${SLOT}: the template and its writer disagree`);
   // JSON is a JavaScript expression; a function as replacement keeps `$` in the data literal.
   const body = template.replace(SLOT, () => JSON.stringify(data, null, 2));
-  return `${header.flatMap((h) => h.split('\n')).map((l) => `// ${l}`.trimEnd()).join('\n')}\n${body}`;
+  return `${header
+    .flatMap((h) => h.split('\n'))
+    .map((l) => `// ${l}`.trimEnd())
+    .join('\n')}\n${body}`;
 }

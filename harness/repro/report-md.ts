@@ -55,7 +55,11 @@ export function stepExcerpt(transcript: string, n: number): string | undefined {
 function stepList(s: Scenario, diverged: number): string[] {
   return s.steps.map((st, i) => {
     const what = stepText(st);
-    const extra = [st.background ? `in the background as ${st.background}` : '', st.save ? `saves $${st.save}` : '', st.savePid ? `saves its pid as $${st.savePid}` : ''].filter(Boolean);
+    const extra = [
+      st.background ? `in the background as ${st.background}` : '',
+      st.save ? `saves $${st.save}` : '',
+      st.savePid ? `saves its pid as $${st.savePid}` : '',
+    ].filter(Boolean);
     const expects = st.expect ? `, expects ${markdownCode(JSON.stringify(st.expect))}` : '';
     const mark = i + 1 === diverged ? ' **← differs here**' : '';
     return `${i + 1}. ${markdownText(st.session)}: ${markdownCode(what)}${extra.length ? ` (${markdownText(extra.join('; '))})` : ''}${expects}${mark}`;
@@ -79,7 +83,7 @@ function whatDiffers(input: ReportInput): string[] {
     );
   }
   out.push(`poolcheck's words: ${markdownCode(f.result.message ?? '')}`, '');
-  if (f.result.verdict === 'flaky') out.push('The result was flaky: its attempts did not all agree (see results.json\'s attempts).', '');
+  if (f.result.verdict === 'flaky') out.push("The result was flaky: its attempts did not all agree (see results.json's attempts).", '');
   const here = d ? stepExcerpt(f.transcripts.direct ?? '', d.step) : undefined;
   const there = d ? stepExcerpt(f.transcripts.target ?? '', d.step) : undefined;
   if (here) out.push('PostgreSQL (direct), that step:', '', ...codeBlock(here), '');
@@ -95,9 +99,12 @@ function versions(input: ReportInput): string[] {
     ['target', t.id],
     ['pooler', poolerText(t)],
     ['PostgreSQL', t.postgresVersion ?? 'unknown'],
-    ['pooler settings', settingsText(t).join(', ') || 'none named; the release\'s defaults'],
+    ['pooler settings', settingsText(t).join(', ') || "none named; the release's defaults"],
     ['client', driver],
-    ['found by', `poolcheck ${f.run.poolcheckVersion}, run ${f.run.id}${f.run.startedAt ? ` of ${f.run.startedAt}` : ''}${t.provider ? `, ${t.provider} provider` : ''}`],
+    [
+      'found by',
+      `poolcheck ${f.run.poolcheckVersion}, run ${f.run.id}${f.run.startedAt ? ` of ${f.run.startedAt}` : ''}${t.provider ? `, ${t.provider} provider` : ''}`,
+    ],
   ];
   return ['## Versions and settings', '', '| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${markdownText(v)} |`), ''];
 }
@@ -108,8 +115,8 @@ function howTo(input: ReportInput): string[] {
     '## How to reproduce',
     '',
     input.scenario.pool === 'single'
-      ? 'The scenario\'s clients take turns on one server connection (its pool is `single`): point the pooled side at a pool of one server connection, as poolcheck\'s single pool is.'
-      : 'The scenario\'s clients run at once (its pool is `wide`): point the pooled side at a pool of several server connections.',
+      ? "The scenario's clients take turns on one server connection (its pool is `single`): point the pooled side at a pool of one server connection, as poolcheck's single pool is."
+      : "The scenario's clients run at once (its pool is `wide`): point the pooled side at a pool of several server connections.",
     '',
     `1. With poolcheck (the case file ${markdownCode(input.caseFile)}): it passes on PostgreSQL and differs on the target as above.`,
     '',
@@ -121,19 +128,38 @@ function howTo(input: ReportInput): string[] {
     '',
     `3. With pgpool-II's pgproto, one data file per session, run in the order of the steps (comment lines in each file say where another session's step comes between): ${input.pgproto.map(markdownCode).join(', ')}. pgproto writes to libpq's socket itself, so the connection must not use TLS; the password is in \`PGPASSWORD\`.`,
     '',
-    ...inItem(codeBlock(input.pgproto.filter((p) => !p.startsWith('observer.')).map((p) => `PGSSLMODE=disable pgproto -h HOST -p 6432 -u USER -d DATABASE -f ${p}`).join('\n'))),
+    ...inItem(
+      codeBlock(
+        input.pgproto
+          .filter((p) => !p.startsWith('observer.'))
+          .map((p) => `PGSSLMODE=disable pgproto -h HOST -p 6432 -u USER -d DATABASE -f ${p}`)
+          .join('\n'),
+      ),
+    ),
     '',
   ];
-  if (input.pgproto.some((p) => p.startsWith('observer.'))) out.push('   `observer.pgproto` holds the setup, the checks poolcheck makes on the database directly and the teardown: run it against PostgreSQL, its setup before the sessions.', '');
+  if (input.pgproto.some((p) => p.startsWith('observer.')))
+    out.push(
+      '   `observer.pgproto` holds the setup, the checks poolcheck makes on the database directly and the teardown: run it against PostgreSQL, its setup before the sessions.',
+      '',
+    );
   if (f.result.driver !== 'raw') {
-    out.push(`The finding came from the ${markdownText(f.result.driver)} driver; \`repro.mjs\` and the pgproto files send what poolcheck's own wire client (raw) sends, which may not show it: poolcheck with \`--drivers ${markdownText(f.result.driver)}\` does.`, '');
+    out.push(
+      `The finding came from the ${markdownText(f.result.driver)} driver; \`repro.mjs\` and the pgproto files send what poolcheck's own wire client (raw) sends, which may not show it: poolcheck with \`--drivers ${markdownText(f.result.driver)}\` does.`,
+      '',
+    );
   }
   return out;
 }
 
 function transcripts(input: ReportInput): string[] {
   const { finding: f } = input;
-  const out = ['## Transcripts', '', 'As poolcheck recorded them, normalised: backend pids as `pid#1`, `pid#2` by first appearance, secret keys as `<secret>`, per-run object names as `{{name}}`.', ''];
+  const out = [
+    '## Transcripts',
+    '',
+    'As poolcheck recorded them, normalised: backend pids as `pid#1`, `pid#2` by first appearance, secret keys as `<secret>`, per-run object names as `{{name}}`.',
+    '',
+  ];
   const one = (title: string, text: string | undefined) => {
     out.push(`<details><summary>${markdownText(title)}</summary>`, '');
     out.push(...(text ? codeBlock(text) : ['(no transcript in the out folder)']), '', '</details>', '');

@@ -20,7 +20,8 @@ export function parseResultRef(text: string): ResultRef {
   const at = text.indexOf('@');
   const slash = text.lastIndexOf('/');
   const ref = { scenario: text.slice(0, at), target: text.slice(at + 1, slash), driver: text.slice(slash + 1) };
-  if (at <= 0 || slash < at || !ref.target || !ref.driver || !ref.scenario.includes('/')) throw new UsageError(`--result ${JSON.stringify(text)} names no result: write ${FORM}`);
+  if (at <= 0 || slash < at || !ref.target || !ref.driver || !ref.scenario.includes('/'))
+    throw new UsageError(`--result ${JSON.stringify(text)} names no result: write ${FORM}`);
   return ref;
 }
 
@@ -37,7 +38,10 @@ export function findResult(file: ResultsFile, ref: ResultRef): ResultsFileRow {
   const wanted = refText(ref);
   const sameScenario = file.results.filter((r) => r.scenario === ref.scenario);
   const pool = sameScenario.length ? sameScenario : file.results;
-  const near = [...pool].sort((a, b) => editDistance(refText(a), wanted) - editDistance(refText(b), wanted)).slice(0, SHOWN).map(refText);
+  const near = [...pool]
+    .sort((a, b) => editDistance(refText(a), wanted) - editDistance(refText(b), wanted))
+    .slice(0, SHOWN)
+    .map(refText);
   const why = sameScenario.length ? `its results there: ${near.join(', ')}` : near.length ? `closest: ${near.join(', ')}` : 'it has no results';
   throw new UsageError(`--result ${wanted}: no such result in ${file.file}; ${why}`);
 }

@@ -6,8 +6,12 @@ import { Templates } from '../scenario/templates.ts';
 
 /** Templates that expand nothing. */
 class AsWritten extends Templates {
-  constructor() { super('', new Map()); }
-  override expand(text: string): string { return text; }
+  constructor() {
+    super('', new Map());
+  }
+  override expand(text: string): string {
+    return text;
+  }
 }
 
 export const stepText = (st: Step): string => st.label ?? kindOf(st).describe(st, new AsWritten());

@@ -8,7 +8,10 @@ import type { RunPlan } from './run-plan.ts';
 
 const FINDINGS: ReadonlySet<Verdict> = new Set(['regression', 'changed', 'unprofiled']);
 
-export const isFinding = (judge: Judge): NonNullable<MatrixPlan['isFinding']> => (r, target) => FINDINGS.has(judge.judge(r, target).verdict);
+export const isFinding =
+  (judge: Judge): NonNullable<MatrixPlan['isFinding']> =>
+  (r, target) =>
+    FINDINGS.has(judge.judge(r, target).verdict);
 
 /**
  * A retry is for a result that fails: one judged a regression, changed or error (with --strict,

@@ -57,8 +57,12 @@ export async function executeRun(plan: RunPlan, ui: RunUi): Promise<RunEnd> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  for (const orphan of folder.orphans) ui.note(`a run killed before it could write its reports left its results in ${path.join(orphan, 'journal.jsonl')}`);
-  const judge = createJudge(plan.profiles, scenarios.map((s) => ({ id: s.id, known: s.known, traits: scenarioTraits(s) })));
+  for (const orphan of folder.orphans)
+    ui.note(`a run killed before it could write its reports left its results in ${path.join(orphan, 'journal.jsonl')}`);
+  const judge = createJudge(
+    plan.profiles,
+    scenarios.map((s) => ({ id: s.id, known: s.known, traits: scenarioTraits(s) })),
+  );
   const budget = new FailureBudget(plan.maxFailures, judge, plan.strict);
   const state: MatrixState = { results: [], targets: [] };
   let targets: TargetSpec[] = [];
@@ -82,21 +86,45 @@ export async function executeRun(plan: RunPlan, ui: RunUi): Promise<RunEnd> {
     const total = plannedResults(plan, targets, owns);
     const part = plan.shard ? ` (shard ${plan.shard.index}/${plan.shard.count}: ${total} of them)` : '';
     const all = (scenarios.length + broken.length) * drivers.length * targets.length;
-    if (!quiet) process.stderr.write(`poolcheck ${POOLCHECK_VERSION} run ${runId}: ${scenarios.length + broken.length} scenarios x ${drivers.length} drivers x ${targets.length} targets = ${all} runs${part}\n`);
-    await runMatrix({
-      runId, targets, drivers, scenarios, broken, provider, stepTimeoutMs: plan.stepTimeoutMs, stressClients: plan.stressClients, stressRoles: plan.stressRoles, owns,
-      attempts: attemptPolicy(plan, judge), isFinding: isFinding(judge), stopped: runStopped,
-      notRun: (s, target, d) => judge.notRun(s.id, target, d.id),
-      // An external pooler's lanes are the URLs given, and its targets run one after the other.
-      slots: provider.id === 'external' ? undefined : new Slots(plan.lanes * targets.length),
-      // A journal that cannot be written (a full disk) stops the run as --max-failures does:
-      // what runs finishes, nothing more starts, and what is not journaled is not lost.
-      noMoreJobs: () => budget.spent || folder.writeFailure !== undefined,
-      progress: {
-        ...ui.progress,
-        result: (r, done, of) => { folder.record(r); budget.count(r, state.targets.find((t) => t.spec.id === r.target)); ui.progress.result(r, done, of); },
+    if (!quiet)
+      process.stderr.write(
+        `poolcheck ${POOLCHECK_VERSION} run ${runId}: ${scenarios.length + broken.length} scenarios x ${drivers.length} drivers x ${targets.length} targets = ${all} runs${part}\n`,
+      );
+    await runMatrix(
+      {
+        runId,
+        targets,
+        drivers,
+        scenarios,
+        broken,
+        provider,
+        stepTimeoutMs: plan.stepTimeoutMs,
+        stressClients: plan.stressClients,
+        stressRoles: plan.stressRoles,
+        owns,
+        attempts: attemptPolicy(plan, judge),
+        isFinding: isFinding(judge),
+        stopped: runStopped,
+        notRun: (s, target, d) => judge.notRun(s.id, target, d.id),
+        // An external pooler's lanes are the URLs given, and its targets run one after the other.
+        slots: provider.id === 'external' ? undefined : new Slots(plan.lanes * targets.length),
+        // A journal that cannot be written (a full disk) stops the run as --max-failures does:
+        // what runs finishes, nothing more starts, and what is not journaled is not lost.
+        noMoreJobs: () => budget.spent || folder.writeFailure !== undefined,
+        progress: {
+          ...ui.progress,
+          result: (r, done, of) => {
+            folder.record(r);
+            budget.count(
+              r,
+              state.targets.find((t) => t.spec.id === r.target),
+            );
+            ui.progress.result(r, done, of);
+          },
+        },
       },
-    }, state);
+      state,
+    );
     const stoppedBy = folder.writeFailure ?? (budget.spent ? budget.reason : undefined);
     const report = finish(stoppedBy !== undefined ? { reason: stoppedBy, planned: plannedResults(plan, targets, owns) } : undefined);
     const strays = straysOutsideScenarios();

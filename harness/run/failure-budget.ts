@@ -10,8 +10,12 @@ export class FailureBudget {
   private failed = 0;
   private readonly failing: ReadonlySet<Verdict>;
 
-  constructor(private readonly max: number | undefined, private readonly judge: Judge, strict: boolean) {
-    this.failing = new Set<Verdict>(['regression', 'changed', 'error', ...(strict ? ['improved', 'flaky'] as const : [])]);
+  constructor(
+    private readonly max: number | undefined,
+    private readonly judge: Judge,
+    strict: boolean,
+  ) {
+    this.failing = new Set<Verdict>(['regression', 'changed', 'error', ...(strict ? (['improved', 'flaky'] as const) : [])]);
   }
 
   /** Counts a result that arrived, if it fails the run. */

@@ -29,8 +29,18 @@ export function publishReport(plan: RunPlan, judge: Judge, folder: OutFolder, ru
   const ordered = run.targets.map((spec) => run.state.targets.find((r) => r.spec.id === spec.id) ?? unstarted(spec));
   const scenarios = [...plan.scenarios, ...plan.broken].map((s) => ({ id: s.id, source: s.source }));
   const assembled = assembleReport({
-    runId: plan.runId, startedAt: run.startedAt, finishedAt: new Date(), poolcheckVersion: POOLCHECK_VERSION, provider: plan.chosen.provider.id,
-    scenarios, targets: ordered, drivers: plan.drivers, results: run.state.results, judge, interrupted: run.interrupted, shard: plan.shard,
+    runId: plan.runId,
+    startedAt: run.startedAt,
+    finishedAt: new Date(),
+    poolcheckVersion: POOLCHECK_VERSION,
+    provider: plan.chosen.provider.id,
+    scenarios,
+    targets: ordered,
+    drivers: plan.drivers,
+    results: run.state.results,
+    judge,
+    interrupted: run.interrupted,
+    shard: plan.shard,
     warnings: plan.reportWarnings,
   });
   const report: RunReport = plan.baseline ? { ...assembled.report, diff: diffRuns(plan.baseline, reportSide(assembled.report)) } : assembled.report;
@@ -46,11 +56,29 @@ export function publishReport(plan: RunPlan, judge: Judge, folder: OutFolder, ru
     writeReport(dir, report, assembled.transcripts, red, { features: plan.features, published }, plan.strict);
     if (shown.diff) writeReportFile(path.join(dir, 'diff.md'), redact(diffMarkdown(shown.diff)));
     if (plan.shard) {
-      writeReportFile(path.join(dir, SHARD_FILE), redact(shardManifestJson({
-        shard: plan.shard, scenarios: scenarios.map((s) => s.id), report: shown, features: plan.features,
-        plan: planFingerprint({ poolcheckVersion: POOLCHECK_VERSION, scenarios: scenarios.map((s) => s.id), drivers: plan.drivers, targets: run.targets.map((t) => t.id) }),
-        published: Object.fromEntries(run.targets.flatMap((t) => { const p = published(t.id); return p ? [[t.id, p]] : []; })),
-      })));
+      writeReportFile(
+        path.join(dir, SHARD_FILE),
+        redact(
+          shardManifestJson({
+            shard: plan.shard,
+            scenarios: scenarios.map((s) => s.id),
+            report: shown,
+            features: plan.features,
+            plan: planFingerprint({
+              poolcheckVersion: POOLCHECK_VERSION,
+              scenarios: scenarios.map((s) => s.id),
+              drivers: plan.drivers,
+              targets: run.targets.map((t) => t.id),
+            }),
+            published: Object.fromEntries(
+              run.targets.flatMap((t) => {
+                const p = published(t.id);
+                return p ? [[t.id, p]] : [];
+              }),
+            ),
+          }),
+        ),
+      );
     }
   });
   return shown;

@@ -41,14 +41,22 @@ const opt = (schema: Schema): Field => ({ schema });
 const SUITE_SCHEMA: Schema = {
   kind: 'object',
   fields: {
-    project: req(text), repository: req(text), folder: req(text), commit: req(text),
+    project: req(text),
+    repository: req(text),
+    folder: req(text),
+    commit: req(text),
     tests: req({
       kind: 'list',
       of: {
         kind: 'object',
         fields: {
-          id: req(text), what: req(text), scope: req({ kind: 'string', oneOf: ['in', 'out'] }), why: opt(text),
-          answeredBy: opt(ids), partly: opt(ids), gap: opt({ kind: 'number', integer: true, min: 1 }),
+          id: req(text),
+          what: req(text),
+          scope: req({ kind: 'string', oneOf: ['in', 'out'] }),
+          why: opt(text),
+          answeredBy: opt(ids),
+          partly: opt(ids),
+          gap: opt({ kind: 'number', integer: true, min: 1 }),
         },
       },
     }),
@@ -61,12 +69,17 @@ export const ANCHORS_FOLDER = 'anchors';
 export function loadAnchors(dir: string): { readonly suites: AnchorSuite[]; readonly problems: string[] } {
   const suites: AnchorSuite[] = [];
   const problems: string[] = [];
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.yaml')).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((x) => x.endsWith('.yaml'))
+    .sort()) {
     const source = path.join(path.basename(path.dirname(dir)), path.basename(dir), f);
     try {
       const [doc] = parseYaml(readFileSync(path.join(dir, f), 'utf8'), source);
       const found = validate(doc.data, SUITE_SCHEMA);
-      if (found.length) { problems.push(...found.map((p) => `${doc.where(p.path, p.atKey)}: ${problemText(p)}`)); continue; }
+      if (found.length) {
+        problems.push(...found.map((p) => `${doc.where(p.path, p.atKey)}: ${problemText(p)}`));
+        continue;
+      }
       const suite = { ...(doc.data as Omit<AnchorSuite, 'source'>), source };
       const seen = new Set<string>();
       suite.tests.forEach((t, i) => {
@@ -94,12 +107,23 @@ export function coverage(suites: readonly AnchorSuite[]): Coverage[] {
   return suites.map((s) => {
     const inScope = s.tests.filter((t) => t.scope === 'in');
     const answered = inScope.filter((t) => t.answeredBy?.length).length;
-    return { project: s.project, tests: s.tests.length, inScope: inScope.length, answered, partly: inScope.filter((t) => !t.answeredBy?.length && t.partly?.length).length };
+    return {
+      project: s.project,
+      tests: s.tests.length,
+      inScope: inScope.length,
+      answered,
+      partly: inScope.filter((t) => !t.answeredBy?.length && t.partly?.length).length,
+    };
   });
 }
 
 /** Scenario ids the anchor files name that the catalogue does not have. */
 export function unknownScenarios(suites: readonly AnchorSuite[], known: ReadonlySet<string>): string[] {
-  return suites.flatMap((s) => s.tests.flatMap((t) => [...(t.answeredBy ?? []), ...(t.partly ?? [])]
-    .filter((id) => !known.has(id)).map((id) => `${s.source}: ${t.id} names scenario ${id}, which the catalogue does not have`)));
+  return suites.flatMap((s) =>
+    s.tests.flatMap((t) =>
+      [...(t.answeredBy ?? []), ...(t.partly ?? [])]
+        .filter((id) => !known.has(id))
+        .map((id) => `${s.source}: ${t.id} names scenario ${id}, which the catalogue does not have`),
+    ),
+  );
 }

@@ -26,7 +26,11 @@ export function attemptsDisagree(attempts: readonly Attempt[] | undefined): bool
 export function combineAttempts(runs: readonly ScenarioRun[]): ScenarioRun {
   if (runs.length === 1) return runs[0];
   const attempts = runs.map((r): Attempt => ({
-    outcome: r.outcome, durationMs: r.durationMs, ...(r.cause ? { cause: r.cause } : {}), ...(r.message !== undefined ? { message: r.message } : {}), ...(r.divergence ? { divergence: r.divergence } : {}),
+    outcome: r.outcome,
+    durationMs: r.durationMs,
+    ...(r.cause ? { cause: r.cause } : {}),
+    ...(r.message !== undefined ? { message: r.message } : {}),
+    ...(r.divergence ? { divergence: r.divergence } : {}),
   }));
   const shown = (attemptsDisagree(attempts) ? runs.find((r) => r.outcome !== 'pass') : undefined) ?? runs[0];
   return { ...shown, durationMs: runs.reduce((t, r) => t + r.durationMs, 0), attempts };
@@ -36,7 +40,11 @@ export function combineAttempts(runs: readonly ScenarioRun[]): ScenarioRun {
  * Runs `attempt` as the policy says: `repeatEach` times, then again while the last attempt is
  * not `acceptable`, at most `retries` more times.
  */
-export async function runAttempts(policy: AttemptPolicy, attempt: () => Promise<ScenarioRun>, acceptable: (r: ScenarioRun) => boolean): Promise<ScenarioRun> {
+export async function runAttempts(
+  policy: AttemptPolicy,
+  attempt: () => Promise<ScenarioRun>,
+  acceptable: (r: ScenarioRun) => boolean,
+): Promise<ScenarioRun> {
   const runs: ScenarioRun[] = [];
   for (let i = 0; i < policy.repeatEach; i++) runs.push(await attempt());
   for (let i = 0; i < policy.retries && !acceptable(runs[runs.length - 1]); i++) runs.push(await attempt());

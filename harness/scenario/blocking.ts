@@ -34,7 +34,10 @@ export function releaseObserverLock(session: string, name: string, expectRow = f
 export function waitUntilSleeping(mark: string): StepSpec {
   return {
     session: 'observer',
-    waitFor: { sql: `SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND query LIKE '%{{${mark}}}%' AND pid <> pg_backend_pid()`, rows: [['1']] },
+    waitFor: {
+      sql: `SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND query LIKE '%{{${mark}}}%' AND pid <> pg_backend_pid()`,
+      rows: [['1']],
+    },
   };
 }
 
@@ -46,9 +49,11 @@ export function waitUntilSleeping(mark: string): StepSpec {
  * pool share, so its single pool's row cannot be told apart.
  */
 export function queuedForSingleServer(waiting: number): StepSpec[] {
-  return [{
-    session: 'observer',
-    admin: { pooler: 'pgbouncer', command: 'SHOW POOLS', pool: 'single', columns: ['cl_waiting'], until: [[String(waiting)]] },
-    label: `pgbouncer's console shows ${waiting} client(s) waiting for the single pool's server`,
-  }];
+  return [
+    {
+      session: 'observer',
+      admin: { pooler: 'pgbouncer', command: 'SHOW POOLS', pool: 'single', columns: ['cl_waiting'], until: [[String(waiting)]] },
+      label: `pgbouncer's console shows ${waiting} client(s) waiting for the single pool's server`,
+    },
+  ];
 }

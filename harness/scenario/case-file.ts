@@ -27,8 +27,13 @@ export function loadCaseFile(file: string, source: string, origin: Origin): Load
   try {
     docs = parseYaml(readFileSync(file, 'utf8'), source);
   } catch (e) {
-    const problem = e instanceof YamlSyntaxError ? e.message : `${source}: cannot read the case file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
-    return { scenarios: [], broken: [{ id: source, category: 'invalid', source, problems: [problem], origin, anonymous: true }], warnings: new Map() };
+    const problem =
+      e instanceof YamlSyntaxError ? e.message : `${source}: cannot read the case file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+    return {
+      scenarios: [],
+      broken: [{ id: source, category: 'invalid', source, problems: [problem], origin, anonymous: true }],
+      warnings: new Map(),
+    };
   }
   const scenarios: Scenario[] = [];
   const broken: BrokenScenario[] = [];
@@ -41,7 +46,12 @@ export function loadCaseFile(file: string, source: string, origin: Origin): Load
       scenarios.push(checked.scenario);
       if (checked.warnings.length) warnings.set(checked.scenario, problemLines(doc, checked.warnings, 'warning: '));
     } else {
-      broken.push({ ...identity(doc.data, documents.length > 1 ? `${source}#${n + 1}` : source), source: where, problems: problemLines(doc, checked.problems), origin });
+      broken.push({
+        ...identity(doc.data, documents.length > 1 ? `${source}#${n + 1}` : source),
+        source: where,
+        problems: problemLines(doc, checked.problems),
+        origin,
+      });
     }
   });
   return { scenarios, broken, warnings };

@@ -71,13 +71,19 @@ function defaultExport(mod: { default?: unknown }): unknown {
 
 /** A suite module: its default export, one scenario or a list, each checked. */
 async function loadModule(file: string, source: string, origin: Origin, opts: CatalogOptions): Promise<LoadedFile> {
-  const unloadable = (why: string): LoadedFile => ({ scenarios: [], broken: [{ id: source, category: 'invalid', source, problems: [`${source}: ${why}`], origin, anonymous: true }], warnings: new Map() });
+  const unloadable = (why: string): LoadedFile => ({
+    scenarios: [],
+    broken: [{ id: source, category: 'invalid', source, problems: [`${source}: ${why}`], origin, anonymous: true }],
+    warnings: new Map(),
+  });
   let mod: { default?: unknown };
   try {
     const loading = importModule(file, origin);
     const ms = opts.moduleLoadMs ?? TIMEOUT_MS.moduleLoad;
     if (!(await settlesWithin(loading, ms))) {
-      throw new ModuleLoadTimeout(`${source}: the module did not finish loading within ${ms / 1000} s (a top-level await that never settles?); poolcheck stops, as its code may still be running`);
+      throw new ModuleLoadTimeout(
+        `${source}: the module did not finish loading within ${ms / 1000} s (a top-level await that never settles?); poolcheck stops, as its code may still be running`,
+      );
     }
     mod = await loading;
   } catch (e) {
@@ -99,10 +105,19 @@ async function loadModule(file: string, source: string, origin: Origin, opts: Ca
     const checked = checkScenario(spec, where, origin);
     if (checked.ok) {
       scenarios.push(checked.scenario);
-      if (checked.warnings.length) warnings.set(checked.scenario, checked.warnings.map((p) => `${where}: warning: ${problemText(p)}`));
+      if (checked.warnings.length)
+        warnings.set(
+          checked.scenario,
+          checked.warnings.map((p) => `${where}: warning: ${problemText(p)}`),
+        );
       return;
     }
-    broken.push({ ...identity(spec, `${source}#${i + 1}`), source: where, origin, problems: checked.problems.map((p) => `${where}: ${problemText(p)}`) });
+    broken.push({
+      ...identity(spec, `${source}#${i + 1}`),
+      source: where,
+      origin,
+      problems: checked.problems.map((p) => `${where}: ${problemText(p)}`),
+    });
   });
   return { scenarios, broken, warnings };
 }
@@ -115,22 +130,31 @@ async function loadFile(file: string, origin: Origin, suites: string, opts: Cata
 
 /** A case folder's files, depth first in name order; `_name` and `.name` (helpers, hidden) and node_modules are left out. */
 function caseFolderFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name)).flatMap((d) => {
-    if (d.name.startsWith('_') || d.name.startsWith('.') || d.name === 'node_modules') return [];
-    const full = path.join(dir, d.name);
-    if (d.isDirectory()) return caseFolderFiles(full);
-    return CASE_FILE.test(d.name) || MODULE.test(d.name) ? [full] : [];
-  });
+  return readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((d) => {
+      if (d.name.startsWith('_') || d.name.startsWith('.') || d.name === 'node_modules') return [];
+      const full = path.join(dir, d.name);
+      if (d.isDirectory()) return caseFolderFiles(full);
+      return CASE_FILE.test(d.name) || MODULE.test(d.name) ? [full] : [];
+    });
 }
 
 /** poolcheck's own catalogue: suites/<category>/ files, in order. */
 function shippedFiles(dir: string): Array<{ readonly file: string; readonly origin: Origin }> {
   // suites/anchors holds the poolers' own tests the catalogue is measured against (anchors.ts), not scenarios.
-  return readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== ANCHORS_FOLDER).map((d) => d.name).sort().flatMap((category) => {
-    const folder = path.join(dir, category);
-    // .ts in a checkout, .js in the package (dist/suites, compiled).
-    return readdirSync(folder).sort().filter((f) => CASE_FILE.test(f) || MODULE.test(f)).map((f) => ({ file: path.join(folder, f), origin: { shipped: true, folder } }));
-  });
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && d.name !== ANCHORS_FOLDER)
+    .map((d) => d.name)
+    .sort()
+    .flatMap((category) => {
+      const folder = path.join(dir, category);
+      // .ts in a checkout, .js in the package (dist/suites, compiled).
+      return readdirSync(folder)
+        .sort()
+        .filter((f) => CASE_FILE.test(f) || MODULE.test(f))
+        .map((f) => ({ file: path.join(folder, f), origin: { shipped: true, folder } }));
+    });
 }
 
 /** One definition of a scenario id, as loaded: valid (with its warnings) or broken. */
@@ -151,8 +175,13 @@ function definedTwice(id: string, defs: readonly Definition[]): BrokenScenario {
   const first = shown(defs[0]);
   const earlier = defs.slice(0, -1).map(definedAt);
   return {
-    id, category: first.category, source: last.source, origin: last.origin,
-    problems: [`${last.source}: scenario id ${id} is already defined in ${earlier.join(' and ')}: ids must be unique, so none of them runs (rename one)`],
+    id,
+    category: first.category,
+    source: last.source,
+    origin: last.origin,
+    problems: [
+      `${last.source}: scenario id ${id} is already defined in ${earlier.join(' and ')}: ids must be unique, so none of them runs (rename one)`,
+    ],
   };
 }
 
@@ -161,7 +190,10 @@ function definedTwice(id: string, defs: readonly Definition[]): BrokenScenario {
  * (absolute paths; the CLI checks that they exist).
  */
 export async function loadCatalog(dir = SUITES_DIR, caseFolders: readonly string[] = [], opts: CatalogOptions = {}): Promise<Catalog> {
-  const files = [...shippedFiles(dir), ...caseFolders.flatMap((folder) => caseFolderFiles(folder).map((file) => ({ file, origin: { shipped: false, folder } })))];
+  const files = [
+    ...shippedFiles(dir),
+    ...caseFolders.flatMap((folder) => caseFolderFiles(folder).map((file) => ({ file, origin: { shipped: false, folder } }))),
+  ];
   const byId = new Map<string, Definition[]>();
   const anonymous: BrokenScenario[] = [];
   for (const { file, origin } of files) {
@@ -169,9 +201,18 @@ export async function loadCatalog(dir = SUITES_DIR, caseFolders: readonly string
     for (const s of loaded.scenarios) {
       const lines = loaded.warnings.get(s) ?? [];
       // Under --strict a check that cannot fail is an error: the scenario does not run.
-      const def: Definition = opts.strict && lines.length
-        ? { broken: { id: s.id, category: s.category, source: s.source, origin: s.origin, problems: lines.map((l) => l.replace(': warning: ', ': error (--strict): ')) } }
-        : { scenario: s, warnings: lines };
+      const def: Definition =
+        opts.strict && lines.length
+          ? {
+              broken: {
+                id: s.id,
+                category: s.category,
+                source: s.source,
+                origin: s.origin,
+                problems: lines.map((l) => l.replace(': warning: ', ': error (--strict): ')),
+              },
+            }
+          : { scenario: s, warnings: lines };
       byId.set(s.id, [...(byId.get(s.id) ?? []), def]);
     }
     for (const b of loaded.broken) {
@@ -184,8 +225,10 @@ export async function loadCatalog(dir = SUITES_DIR, caseFolders: readonly string
   const warnings: string[] = [];
   for (const [id, [def, ...more]] of byId) {
     if (more.length) broken.push(definedTwice(id, [def, ...more]));
-    else if (def.scenario) { scenarios.push(def.scenario); warnings.push(...def.warnings); }
-    else broken.push(def.broken);
+    else if (def.scenario) {
+      scenarios.push(def.scenario);
+      warnings.push(...def.warnings);
+    } else broken.push(def.broken);
   }
   // Grouped by category (in the model's order), file order within it: reports read top-down.
   scenarios.sort((a, b) => CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category));
@@ -236,11 +279,19 @@ function selects(s: { readonly id: string; readonly origin: Origin }, token: str
  * default selection less them (`'cancel,!cancel/own-*'`, `'!stress'`). A broken scenario whose
  * id could not be read is always selected: nothing can tell that the selection leaves it out.
  */
-export function selectScenarios<T extends { readonly id: string; readonly origin: Origin; readonly anonymous?: true }>(all: readonly T[], globs: string | undefined): T[] {
-  const tokens = (globs ?? '').split(',').map((g) => g.trim()).filter(Boolean);
+export function selectScenarios<T extends { readonly id: string; readonly origin: Origin; readonly anonymous?: true }>(
+  all: readonly T[],
+  globs: string | undefined,
+): T[] {
+  const tokens = (globs ?? '')
+    .split(',')
+    .map((g) => g.trim())
+    .filter(Boolean);
   const excluded = tokens.filter((t) => t.startsWith('!')).map((t) => t.slice(1).trim());
   const included = tokens.filter((t) => !t.startsWith('!'));
-  const base = included.length ? all.filter((s) => s.anonymous || included.some((t) => selects(s, t))) : all.filter((s) => s.anonymous || !OPT_IN_CATEGORIES.includes(s.id.split('/')[0]));
+  const base = included.length
+    ? all.filter((s) => s.anonymous || included.some((t) => selects(s, t)))
+    : all.filter((s) => s.anonymous || !OPT_IN_CATEGORIES.includes(s.id.split('/')[0]));
   return base.filter((s) => s.anonymous || !excluded.some((t) => selects(s, t)));
 }
 
@@ -248,7 +299,10 @@ export function selectScenarios<T extends { readonly id: string; readonly origin
 export function caseSelectorProblem(catalog: Pick<Catalog, 'scenarios' | 'broken'>, globs: string | undefined): string | undefined {
   const folders = [...new Set([...catalog.scenarios, ...catalog.broken].map((s) => s.origin.folder))];
   const caseFolders = folders.filter((f) => !f.startsWith(`${SUITES_DIR}${path.sep}`) || path.basename(f) === 'cases');
-  for (const token of (globs ?? '').split(',').map((g) => g.trim()).filter((t) => t.startsWith(CASES_SELECTOR))) {
+  for (const token of (globs ?? '')
+    .split(',')
+    .map((g) => g.trim())
+    .filter((t) => t.startsWith(CASES_SELECTOR))) {
     const folder = token.slice(CASES_SELECTOR.length);
     if (!folders.some((f) => fromFolder({ shipped: false, folder: f }, folder))) {
       return `--scenarios ${token}: no scenario was loaded from a folder "${folder}"; case folders: ${caseFolders.map((f) => path.relative(process.cwd(), f) || '.').join(', ')} (add one with --cases DIR)`;

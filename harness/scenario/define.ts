@@ -31,9 +31,18 @@ export function observe(sql: string, opts: SqlOptions = {}): StepSpecOf<'sql'> {
 export const msg = {
   query: (sql: string): FrontendMessage => ({ type: 'Query', sql }),
   parse: (name: string, sql: string): FrontendMessage => ({ type: 'Parse', name, sql }),
-  bind: (statement = '', params: Value[] = [], portal = '', formats: { readonly params?: Format[]; readonly results?: Format[] } = {}): FrontendMessage => ({
-    type: 'Bind', statement, params, portal,
-    ...(formats.params ? { paramFormats: formats.params } : {}), ...(formats.results ? { resultFormats: formats.results } : {}),
+  bind: (
+    statement = '',
+    params: Value[] = [],
+    portal = '',
+    formats: { readonly params?: Format[]; readonly results?: Format[] } = {},
+  ): FrontendMessage => ({
+    type: 'Bind',
+    statement,
+    params,
+    portal,
+    ...(formats.params ? { paramFormats: formats.params } : {}),
+    ...(formats.results ? { resultFormats: formats.results } : {}),
   }),
   describeStatement: (name: string): FrontendMessage => ({ type: 'Describe', kind: 'S', name }),
   describePortal: (name = ''): FrontendMessage => ({ type: 'Describe', kind: 'P', name }),
@@ -47,9 +56,19 @@ export const msg = {
   copyDone: (): FrontendMessage => ({ type: 'CopyDone' }),
   copyFail: (message: string): FrontendMessage => ({ type: 'CopyFail', message }),
   /** A fast-path call: the function by oid or signature ('lo_creat(integer)'). */
-  functionCall: (fn: number | string, args: Value[] = [], resultFormat: Format = 'text'): FrontendMessage => ({ type: 'FunctionCall', function: fn, args, resultFormat }),
+  functionCall: (fn: number | string, args: Value[] = [], resultFormat: Format = 'text'): FrontendMessage => ({
+    type: 'FunctionCall',
+    function: fn,
+    args,
+    resultFormat,
+  }),
   /** A message with any type byte; `length` overrides the length word to frame it wrongly. */
-  raw: (code: string, payload: string | Bytes = '', length?: number): FrontendMessage => ({ type: 'RawMessage', code, payload, ...(length === undefined ? {} : { length }) }),
+  raw: (code: string, payload: string | Bytes = '', length?: number): FrontendMessage => ({
+    type: 'RawMessage',
+    code,
+    payload,
+    ...(length === undefined ? {} : { length }),
+  }),
   /** Bytes sent as they are. */
   bytes: (hex: string): FrontendMessage => ({ type: 'RawBytes', hex }),
   /** A binary value: msg.bind('s', [msg.hex('0000000000000005')], '', { params: ['binary'] }). */

@@ -22,11 +22,14 @@ export function summarize(r: StepResult): string {
 
 function summarizeFull(r: StepResult): string {
   if (r.kind === 'done') return 'done';
-  if (r.kind === 'notification') return r.notification ? `notification ${show(r.notification.payload)}${r.notification.pid ? ` from pid ${r.notification.pid}` : ''}` : 'no notification';
+  if (r.kind === 'notification')
+    return r.notification
+      ? `notification ${show(r.notification.payload)}${r.notification.pid ? ` from pid ${r.notification.pid}` : ''}`
+      : 'no notification';
   const q = r.result;
   const msgs = r.messages ? ` [${r.messages.map(messageLabel).join(', ')}]` : '';
   if (q.error) return `ERROR ${q.error.code}: ${q.error.message}${msgs}`;
-  return `${q.rows.length ? `rows ${show(q.rows)}` : q.command ?? 'no rows'}${msgs}`;
+  return `${q.rows.length ? `rows ${show(q.rows)}` : (q.command ?? 'no rows')}${msgs}`;
 }
 
 /**
@@ -36,11 +39,16 @@ function summarizeFull(r: StepResult): string {
  */
 export function messageLabel(m: ServerMessage): string {
   switch (m.type) {
-    case 'ErrorResponse': return `ErrorResponse:${m.code}`;
-    case 'ReadyForQuery': return `ReadyForQuery:${m.status}`;
-    case 'BackendKeyData': return `BackendKeyData:${m.key.hex.length / 2}`;
-    case 'NegotiateProtocolVersion': return `NegotiateProtocolVersion:${protocolText(m.version)}${m.options.length ? `:${m.options.join(',')}` : ''}`;
-    default: return m.type;
+    case 'ErrorResponse':
+      return `ErrorResponse:${m.code}`;
+    case 'ReadyForQuery':
+      return `ReadyForQuery:${m.status}`;
+    case 'BackendKeyData':
+      return `BackendKeyData:${m.key.hex.length / 2}`;
+    case 'NegotiateProtocolVersion':
+      return `NegotiateProtocolVersion:${protocolText(m.version)}${m.options.length ? `:${m.options.join(',')}` : ''}`;
+    default:
+      return m.type;
   }
 }
 
@@ -90,7 +98,8 @@ function messagesMismatch(expected: readonly string[], messages: readonly Server
   const expectedErrors = expected.filter((x) => x.startsWith('ErrorResponse'));
   if (errors.length && !expectedErrors.length) return { kind: 'error', text, sqlstate: errors[0].code ?? undefined };
   if (!errors.length && expectedErrors.length) return { kind: 'no-error', text };
-  if (errors.length && expectedErrors.some((x) => x.includes(':') && errors.every((m) => `ErrorResponse:${m.code}` !== x))) return { kind: 'sqlstate', text, sqlstate: errors[0].code ?? undefined };
+  if (errors.length && expectedErrors.some((x) => x.includes(':') && errors.every((m) => `ErrorResponse:${m.code}` !== x)))
+    return { kind: 'sqlstate', text, sqlstate: errors[0].code ?? undefined };
   return { kind: 'messages', text };
 }
 
@@ -98,7 +107,8 @@ function queryMismatch(e: Expect, r: Extract<StepResult, { kind: 'query' }>, sav
   const q = r.result;
   if (e.messages) {
     const got = (r.messages ?? []).filter((m) => !['NoticeResponse', 'ParameterStatus', 'NotificationResponse'].includes(m.type)).map(messageLabel);
-    if (got.length !== e.messages.length || !e.messages.every((x, i) => labelMatches(x, got[i]))) return messagesMismatch(e.messages, r.messages ?? []);
+    if (got.length !== e.messages.length || !e.messages.every((x, i) => labelMatches(x, got[i])))
+      return messagesMismatch(e.messages, r.messages ?? []);
   } else if (e.error) {
     if (!q.error) return { kind: 'no-error', text: `expected ERROR ${e.error}` };
     if (q.error.code !== e.error) return { kind: errorKind(q.error, 'sqlstate'), text: `expected ERROR ${e.error}`, sqlstate: q.error.code };
@@ -107,15 +117,23 @@ function queryMismatch(e: Expect, r: Extract<StepResult, { kind: 'query' }>, sav
   }
   const rows = (text: string): Mismatch => ({ kind: 'rows', text });
   if (e.rows) {
-    const ok = q.rows.length === e.rows.length && e.rows.every((row, i) => row.length === q.rows[i].length && row.every((c, j) => cellMatches(c, q.rows[i][j], saved)));
-    if (!ok) return rows(`expected rows ${show(e.rows.map((row) => row.map((c) => (typeof c === 'string' && /^\$\w+$/.test(c) ? `${c}=${saved.get(c.slice(1))}` : c))))}`);
+    const ok =
+      q.rows.length === e.rows.length &&
+      e.rows.every((row, i) => row.length === q.rows[i].length && row.every((c, j) => cellMatches(c, q.rows[i][j], saved)));
+    if (!ok)
+      return rows(
+        `expected rows ${show(e.rows.map((row) => row.map((c) => (typeof c === 'string' && /^\$\w+$/.test(c) ? `${c}=${saved.get(c.slice(1))}` : c))))}`,
+      );
   }
-  if (e.commandTags && show(q.tags ?? []) !== show(e.commandTags)) return { kind: 'messages', text: `expected command tags ${show(e.commandTags)}, got ${show(q.tags ?? [])}` };
+  if (e.commandTags && show(q.tags ?? []) !== show(e.commandTags))
+    return { kind: 'messages', text: `expected command tags ${show(e.commandTags)}, got ${show(q.tags ?? [])}` };
   if (e.rowCount !== undefined && q.rows.length !== e.rowCount) return rows(`expected ${e.rowCount} row(s)`);
   // Compared as text: a binary value reads as PostgreSQL prints a bytea (\x and hex), as it is saved.
   const first = textOf(q.rows[0]?.[0] ?? null);
-  if (e.equals !== undefined && first !== resolve(e.equals, saved)) return rows(`expected ${e.equals}${e.equals.startsWith('$') ? ` (${resolve(e.equals, saved)})` : ''}`);
-  if (e.notEquals !== undefined && first === resolve(e.notEquals, saved)) return rows(`expected a value other than ${e.notEquals} (${resolve(e.notEquals, saved)})`);
+  if (e.equals !== undefined && first !== resolve(e.equals, saved))
+    return rows(`expected ${e.equals}${e.equals.startsWith('$') ? ` (${resolve(e.equals, saved)})` : ''}`);
+  if (e.notEquals !== undefined && first === resolve(e.notEquals, saved))
+    return rows(`expected a value other than ${e.notEquals} (${resolve(e.notEquals, saved)})`);
   return undefined;
 }
 
@@ -123,7 +141,8 @@ function notificationMismatch(e: Expect, n: Notification | undefined, saved: Rea
   const differs = (text: string): Mismatch => ({ kind: 'notification', text });
   if (e.notification === null) return n ? differs(`expected no notification, got payload ${show(n.payload)}`) : undefined;
   if (!n) return differs('expected a notification, none arrived before the deadline');
-  if (e.notification?.payload !== undefined && n.payload !== e.notification.payload) return differs(`expected payload ${show(e.notification.payload)}`);
+  if (e.notification?.payload !== undefined && n.payload !== e.notification.payload)
+    return differs(`expected payload ${show(e.notification.payload)}`);
   if (e.notification?.pidEquals !== undefined) {
     const want = resolve(e.notification.pidEquals, saved);
     if (String(n.pid) !== want) return differs(`expected the notification's pid to be ${e.notification.pidEquals} (${want})`);
@@ -150,12 +169,21 @@ function inOrderOf<T>(expected: readonly T[], got: readonly T[], same: (e: T, g:
   return [...matched, ...left];
 }
 
-function parameterStatusMessagesMismatch(e: Expect, got: readonly (readonly [string, string])[], saved: ReadonlyMap<string, string>): Mismatch | undefined {
+function parameterStatusMessagesMismatch(
+  e: Expect,
+  got: readonly (readonly [string, string])[],
+  saved: ReadonlyMap<string, string>,
+): Mismatch | undefined {
   const expected = e.parameterStatusMessages ?? [];
   const same = (x: readonly [string, string], g: readonly [string, string]) => x[0] === g[0] && cellMatches(x[1], g[1], saved);
   const sorted = inOrderOf(expected, got, same, e.anyOrder);
   const equal = expected.length === sorted.length && expected.every((x, i) => same(x, sorted[i]));
-  return equal ? undefined : { kind: 'parameter-status', text: `expected ParameterStatus messages ${show(expected)}${e.anyOrder ? ' in any order' : ''}, received ${show(got)}` };
+  return equal
+    ? undefined
+    : {
+        kind: 'parameter-status',
+        text: `expected ParameterStatus messages ${show(expected)}${e.anyOrder ? ' in any order' : ''}, received ${show(got)}`,
+      };
 }
 
 /**
@@ -176,7 +204,13 @@ export const expectVariants = (e: Expect | undefined): readonly Expect[] => (e ?
  * Checks a step's result against its expectation. Returns undefined when it holds, else what
  * differs. A step that expects nothing still fails on an unexpected error.
  */
-export function check(expect: Expect | undefined, r: StepResult, saved: ReadonlyMap<string, string>, session?: Session, aside: Aside = {}): Mismatch | undefined {
+export function check(
+  expect: Expect | undefined,
+  r: StepResult,
+  saved: ReadonlyMap<string, string>,
+  session?: Session,
+  aside: Aside = {},
+): Mismatch | undefined {
   const e = expect ?? {};
   const notices = aside.notices ?? [];
   if (e.notices && show(inOrderOf(e.notices, notices, (x, g) => x === g, e.anyOrder)) !== show(e.notices)) {
@@ -194,7 +228,7 @@ export function check(expect: Expect | undefined, r: StepResult, saved: Readonly
   if (e.parameterStatus && session) {
     for (const [name, want] of Object.entries(e.parameterStatus)) {
       const got = session.parameterStatus(name) ?? null;
-      const w = want === null ? null : resolve(want, saved) ?? want;
+      const w = want === null ? null : (resolve(want, saved) ?? want);
       if (got !== w) return { kind: 'parameter-status', text: `expected ParameterStatus ${name}=${show(w)}, driver holds ${show(got)}` };
     }
   }

@@ -54,10 +54,17 @@ export interface InfrastructureWatch {
  * `failure` says why a server of the target has stopped for good: no use waiting for it then;
  * `log` is PostgreSQL's log, where poolcheck can read it.
  */
-export function watchInfrastructure(lane: Pick<Lane, 'observer' | 'pools' | 'direct'>, failure: () => string | undefined, log?: LogTail, pooled = true): InfrastructureWatch {
+export function watchInfrastructure(
+  lane: Pick<Lane, 'observer' | 'pools' | 'direct'>,
+  failure: () => string | undefined,
+  log?: LogTail,
+  pooled = true,
+): InfrastructureWatch {
   // On direct there is no pooler to blame.
   const server = pooled ? 'the pooler or PostgreSQL' : 'PostgreSQL';
-  const stalled = pooled ? 'the pooler (or the machine) stalled: stopped, overloaded, or waiting for a server it could not get' : 'PostgreSQL (or the machine) stalled';
+  const stalled = pooled
+    ? 'the pooler (or the machine) stalled: stopped, overloaded, or waiting for a server it could not get'
+    : 'PostgreSQL (or the machine) stalled';
   let epoch: string | undefined;
   let broken: string | undefined;
   let mark = 0;
@@ -80,7 +87,7 @@ export function watchInfrastructure(lane: Pick<Lane, 'observer' | 'pools' | 'dir
       const row = reply.find((m) => m.type === 'DataRow');
       // A server that answers but cannot tell (a PostgreSQL-compatible one without these
       // functions) has a constant epoch: restarts go unseen there, and nothing is made an error.
-      return row?.type === 'DataRow' ? textOf(row.values[0] ?? null) ?? '-' : 'unknown';
+      return row?.type === 'DataRow' ? (textOf(row.values[0] ?? null) ?? '-') : 'unknown';
     } catch {
       return undefined;
     } finally {
@@ -92,10 +99,24 @@ export function watchInfrastructure(lane: Pick<Lane, 'observer' | 'pools' | 'dir
   const recover = async (): Promise<boolean> => {
     let last = 'no attempt yet';
     try {
-      epoch = await poll({ what: 'PostgreSQL to answer the observer again', timeoutMs: TIMEOUT_MS.recovery, maxIntervalMs: 250, abort: failure }, readEpoch);
+      epoch = await poll(
+        { what: 'PostgreSQL to answer the observer again', timeoutMs: TIMEOUT_MS.recovery, maxIntervalMs: 250, abort: failure },
+        readEpoch,
+      );
       for (const pool of new Set([lane.pools.wide, lane.pools.single])) {
-        await poll({ what: `a fresh client of ${pool.host}:${pool.port}/${pool.database} to get an answer again`, timeoutMs: TIMEOUT_MS.recovery, maxIntervalMs: 250, seen: () => last, abort: failure },
-          async () => { last = (await loginFails(pool, TIMEOUT_MS.control)) ?? ''; return last ? undefined : true; });
+        await poll(
+          {
+            what: `a fresh client of ${pool.host}:${pool.port}/${pool.database} to get an answer again`,
+            timeoutMs: TIMEOUT_MS.recovery,
+            maxIntervalMs: 250,
+            seen: () => last,
+            abort: failure,
+          },
+          async () => {
+            last = (await loginFails(pool, TIMEOUT_MS.control)) ?? '';
+            return last ? undefined : true;
+          },
+        );
       }
       return true;
     } catch (err) {
@@ -105,9 +126,15 @@ export function watchInfrastructure(lane: Pick<Lane, 'observer' | 'pools' | 'dir
   };
 
   return {
-    get broken() { return broken; },
-    async start() { epoch = await readEpoch(); },
-    begin() { mark = log?.mark() ?? 0; },
+    get broken() {
+      return broken;
+    },
+    async start() {
+      epoch = await readEpoch();
+    },
+    begin() {
+      mark = log?.mark() ?? 0;
+    },
     recover,
     async judge(r) {
       if (r.outcome === 'pass' || r.outcome === 'skip') return { run: r };
@@ -121,20 +148,28 @@ export function watchInfrastructure(lane: Pick<Lane, 'observer' | 'pools' | 'dir
         await recover();
         return { run: crashed(r, crash) };
       }
-      if (crash) cause = `PostgreSQL restarted while the scenario ran: a backend of another lane (database ${crash.database ?? 'unknown'}) was terminated by ${crash.summary}`;
+      if (crash)
+        cause = `PostgreSQL restarted while the scenario ran: a backend of another lane (database ${crash.database ?? 'unknown'}) was terminated by ${crash.summary}`;
       else if (now === undefined) cause = 'PostgreSQL did not answer the observer right after the scenario (it was down or restarting)';
       else if (restarted) cause = 'PostgreSQL restarted while the scenario ran (a server process ended abnormally, or the server was restarted)';
       else if (refused) cause = `right after the scenario a fresh client got no answer either (${refused}): ${server} stopped serving`;
       // No scenario asks a login to wait: one that got no answer at all met a pooler (or a
       // machine) that stalled, even if it serves again by now.
-      else if (pointsAtServers(r) && r.divergence?.kind === 'no-answer' && r.divergence.atLogin) cause = `a login got no answer within the deadline, and a fresh one right after did: ${stalled}`;
+      else if (pointsAtServers(r) && r.divergence?.kind === 'no-answer' && r.divergence.atLogin)
+        cause = `a login got no answer within the deadline, and a fresh one right after did: ${stalled}`;
       if (now !== undefined && epoch === undefined) epoch = now;
       if (!cause) return { run: r };
       const gone = failure();
       if (gone) return { run: { ...r, outcome: 'error', cause: 'infrastructure', divergence: undefined, message: gone } };
       await recover();
       return {
-        run: { ...r, outcome: 'error', cause: 'infrastructure', divergence: undefined, message: `${cause}; the result says nothing about ${pooled ? 'the pooler' : 'the scenario'} (it saw: ${r.message ?? 'nothing'})` },
+        run: {
+          ...r,
+          outcome: 'error',
+          cause: 'infrastructure',
+          divergence: undefined,
+          message: `${cause}; the result says nothing about ${pooled ? 'the pooler' : 'the scenario'} (it saw: ${r.message ?? 'nothing'})`,
+        },
         ...(crash ? { disturbed: true as const } : {}),
       };
     },
@@ -145,8 +180,17 @@ export function watchInfrastructure(lane: Pick<Lane, 'observer' | 'pools' | 'dir
 function crashed(r: ScenarioRun, crash: BackendCrash): ScenarioRun {
   const step = r.divergence?.step ?? (r.failedStep !== undefined ? r.failedStep + 1 : 1);
   return {
-    ...r, outcome: 'crash', cause: undefined, serverLog: crash.lines,
-    divergence: { step, session: r.divergence?.session ?? r.steps[step - 1]?.session ?? '-', kind: 'crash', expected: 'PostgreSQL serves on', observed: `a backend terminated by ${crash.summary}` },
+    ...r,
+    outcome: 'crash',
+    cause: undefined,
+    serverLog: crash.lines,
+    divergence: {
+      step,
+      session: r.divergence?.session ?? r.steps[step - 1]?.session ?? '-',
+      kind: 'crash',
+      expected: 'PostgreSQL serves on',
+      observed: `a backend terminated by ${crash.summary}`,
+    },
     message: `PostgreSQL's backend serving the scenario was terminated by ${crash.summary} (the server log: serverLog)${r.message ? `; the scenario saw: ${r.message}` : ''}`,
   };
 }

@@ -65,20 +65,41 @@ export async function runManyRoles(o: ManyRolesOptions): Promise<ManyRolesTally>
   const password = `${o.prefix}-pw`;
   // One SCRAM secret for every role (it does not hold the role's name): the server hashes nothing.
   const secret = scramSecret(password, 4096);
-  const tally: ManyRolesTally = { roles: o.roles, loginsFailed: 0, remainingFailed: 0, remainingTried: 0, droppedLetIn: 0, droppedTried: 0, loginMs: [] };
+  const tally: ManyRolesTally = {
+    roles: o.roles,
+    loginsFailed: 0,
+    remainingFailed: 0,
+    remainingTried: 0,
+    droppedLetIn: 0,
+    droppedTried: 0,
+    loginMs: [],
+  };
   const deadline = Date.now() + o.deadlineMs;
   const all = Array.from({ length: o.roles }, (_, i) => roleName(o.prefix, i));
-  await ddl(o, all.map((r) => `CREATE ROLE ${r} LOGIN PASSWORD '${secret}'`));
+  await ddl(
+    o,
+    all.map((r) => `CREATE ROLE ${r} LOGIN PASSWORD '${secret}'`),
+  );
 
   const refusals = new Map<string, string>();
   const login = async (role: string): Promise<'in' | 'refused'> => {
     const started = performance.now();
     let c: WireConnection;
     try {
-      c = await WireConnection.connect({ ...o.pool, user: role, password, label: role, transcript: Transcript.none(), timeoutMs: Math.max(1, deadline - Date.now()) });
+      c = await WireConnection.connect({
+        ...o.pool,
+        user: role,
+        password,
+        label: role,
+        transcript: Transcript.none(),
+        timeoutMs: Math.max(1, deadline - Date.now()),
+      });
     } catch (err) {
       // The server's (or pooler's) refusal is an ErrorResponse; no answer is trouble.
-      if (err instanceof ServerError) { refusals.set(role, `${err.code} ${err.message}`); return 'refused'; }
+      if (err instanceof ServerError) {
+        refusals.set(role, `${err.code} ${err.message}`);
+        return 'refused';
+      }
       throw err;
     }
     try {
@@ -93,31 +114,45 @@ export async function runManyRoles(o: ManyRolesOptions): Promise<ManyRolesTally>
   };
   const each = async (roles: readonly string[], expected: 'in' | 'refused', onResult: (r: 'in' | 'refused' | Error) => void) => {
     let next = 0;
-    await Promise.all(Array.from({ length: Math.min(CONNECTING_AT_ONCE, roles.length) }, async () => {
-      while (next < roles.length) {
-        const role = roles[next++];
-        const r = await login(role).catch((err: unknown) => (err instanceof Error ? err : new Error(errorText(err))));
-        if (r instanceof Error) tally.firstTrouble ??= `${role}: ${errorText(r).split('\n')[0]}`;
-        else if (r !== expected) tally.firstTrouble ??= `${role}: ${r === 'in' ? 'let in' : `refused (${refusals.get(role) ?? '?'})`}`;
-        onResult(r);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: Math.min(CONNECTING_AT_ONCE, roles.length) }, async () => {
+        while (next < roles.length) {
+          const role = roles[next++];
+          const r = await login(role).catch((err: unknown) => (err instanceof Error ? err : new Error(errorText(err))));
+          if (r instanceof Error) tally.firstTrouble ??= `${role}: ${errorText(r).split('\n')[0]}`;
+          else if (r !== expected) tally.firstTrouble ??= `${role}: ${r === 'in' ? 'let in' : `refused (${refusals.get(role) ?? '?'})`}`;
+          onResult(r);
+        }
+      }),
+    );
   };
   try {
-    await each(all, 'in', (r) => { if (r !== 'in') tally.loginsFailed++; });
+    await each(all, 'in', (r) => {
+      if (r !== 'in') tally.loginsFailed++;
+    });
     const dropped = all.slice(0, o.drop);
-    await ddl(o, dropped.map((r) => `DROP ROLE ${r}`));
+    await ddl(
+      o,
+      dropped.map((r) => `DROP ROLE ${r}`),
+    );
     const remaining = all.slice(o.drop);
     const sample = (xs: readonly string[]) => xs.filter((_, i) => i % Math.max(1, Math.floor(xs.length / SAMPLE)) === 0).slice(0, SAMPLE);
     const stay = sample(remaining);
     const gone = sample(dropped);
     tally.remainingTried = stay.length;
     tally.droppedTried = gone.length;
-    await each(stay, 'in', (r) => { if (r !== 'in') tally.remainingFailed++; });
-    await each(gone, 'refused', (r) => { if (r === 'in') tally.droppedLetIn++; });
+    await each(stay, 'in', (r) => {
+      if (r !== 'in') tally.remainingFailed++;
+    });
+    await each(gone, 'refused', (r) => {
+      if (r === 'in') tally.droppedLetIn++;
+    });
   } finally {
     // The roles go whatever happened; a pooler's server connection as a role does not stop DROP ROLE.
-    await ddl(o, all.map((r) => `DROP ROLE IF EXISTS ${r}`)).catch(() => undefined);
+    await ddl(
+      o,
+      all.map((r) => `DROP ROLE IF EXISTS ${r}`),
+    ).catch(() => undefined);
   }
   return tally;
 }

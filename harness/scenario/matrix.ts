@@ -67,7 +67,12 @@ export interface TargetRecord {
 }
 
 /** The record of a target that has not started (or never did). */
-export const unstarted = (spec: TargetSpec, startMs = 0, error?: string): TargetRecord => ({ spec, facts: targetFacts(spec, null, null), startMs, ...(error ? { error } : {}) });
+export const unstarted = (spec: TargetSpec, startMs = 0, error?: string): TargetRecord => ({
+  spec,
+  facts: targetFacts(spec, null, null),
+  startMs,
+  ...(error ? { error } : {}),
+});
 
 /** What a run has gathered so far: the caller's, so that an interrupted run can report it. */
 export interface MatrixState {
@@ -76,7 +81,8 @@ export interface MatrixState {
 }
 
 // The first problem and how many more: all of them are on stderr before the run starts, and in `poolcheck list scenarios`.
-const invalidMessage = (b: BrokenScenario) => `invalid scenario: ${b.problems[0]}${b.problems.length > 1 ? ` (and ${b.problems.length - 1} more problem(s): poolcheck list scenarios shows them all)` : ''}`;
+const invalidMessage = (b: BrokenScenario) =>
+  `invalid scenario: ${b.problems[0]}${b.problems.length > 1 ? ` (and ${b.problems.length - 1} more problem(s): poolcheck list scenarios shows them all)` : ''}`;
 
 export async function runMatrix(plan: MatrixPlan, state: MatrixState = { results: [], targets: [] }): Promise<MatrixState> {
   const owned = <T extends { readonly id: string }>(xs: readonly T[], d: Driver) => xs.filter((x) => plan.owns?.(x.id, d.id) ?? true);
@@ -96,42 +102,51 @@ export async function runMatrix(plan: MatrixPlan, state: MatrixState = { results
   }
   // Drivers get ready while the targets start; no lane begins before both are done.
   const driversReady = Promise.all(plan.drivers.map(async (d) => d.warmUp?.()));
-  await Promise.all(plan.targets.map(async (spec) => {
-    plan.progress.targetStarting(spec.id);
-    const t0 = Date.now();
-    let started: StartedTarget;
-    try {
-      started = await plan.provider.start(spec);
-    } catch (err) {
-      if (plan.stopped?.aborted) return;
-      const message = `target ${spec.id} did not start: ${(err as Error).message}`;
-      targets.push(unstarted(spec, Date.now() - t0, message));
-      plan.progress.targetFailed(spec.id, message);
-      for (const d of plan.drivers) for (const s of owned(plan.scenarios, d)) record(errorRun(s, spec.id, d.id, message, 'infrastructure'));
-      return;
-    }
-    targets.push({ spec, started, facts: started.facts, startMs: Date.now() - t0 });
-    plan.progress.targetStarted(started, Date.now() - t0);
-    // Every lane takes the next job from one queue, so a slow scenario holds up only its lane.
-    const jobs = plan.drivers.flatMap((d) => owned(plan.scenarios, d).map((s) => ({ d, s })));
-    const worker = async (lane: Lane) => {
-      const infrastructure = watchInfrastructure(lane, () => started.failure(), started.postgresLog, started.spec.pooler !== null);
-      await infrastructure.start();
-      for (;;) {
-        const release = await plan.slots?.take();
-        const job = plan.stopped?.aborted || plan.noMoreJobs?.() ? undefined : jobs.shift();
-        if (!job) { release?.(); break; }
-        try { await runJob({ plan, started, lane, infrastructure, record, name: () => `pc${plan.runId}_${++seq}` }, job.d, job.s); } finally { release?.(); }
+  await Promise.all(
+    plan.targets.map(async (spec) => {
+      plan.progress.targetStarting(spec.id);
+      const t0 = Date.now();
+      let started: StartedTarget;
+      try {
+        started = await plan.provider.start(spec);
+      } catch (err) {
+        if (plan.stopped?.aborted) return;
+        const message = `target ${spec.id} did not start: ${(err as Error).message}`;
+        targets.push(unstarted(spec, Date.now() - t0, message));
+        plan.progress.targetFailed(spec.id, message);
+        for (const d of plan.drivers) for (const s of owned(plan.scenarios, d)) record(errorRun(s, spec.id, d.id, message, 'infrastructure'));
+        return;
       }
-    };
-    try {
-      await driversReady;
-      await Promise.all(started.lanes.map(worker));
-      plan.progress.targetDone(spec.id, perTarget, Date.now() - runStart);
-    } finally {
-      await started.stop();
-    }
-  }));
+      targets.push({ spec, started, facts: started.facts, startMs: Date.now() - t0 });
+      plan.progress.targetStarted(started, Date.now() - t0);
+      // Every lane takes the next job from one queue, so a slow scenario holds up only its lane.
+      const jobs = plan.drivers.flatMap((d) => owned(plan.scenarios, d).map((s) => ({ d, s })));
+      const worker = async (lane: Lane) => {
+        const infrastructure = watchInfrastructure(lane, () => started.failure(), started.postgresLog, started.spec.pooler !== null);
+        await infrastructure.start();
+        for (;;) {
+          const release = await plan.slots?.take();
+          const job = plan.stopped?.aborted || plan.noMoreJobs?.() ? undefined : jobs.shift();
+          if (!job) {
+            release?.();
+            break;
+          }
+          try {
+            await runJob({ plan, started, lane, infrastructure, record, name: () => `pc${plan.runId}_${++seq}` }, job.d, job.s);
+          } finally {
+            release?.();
+          }
+        }
+      };
+      try {
+        await driversReady;
+        await Promise.all(started.lanes.map(worker));
+        plan.progress.targetDone(spec.id, perTarget, Date.now() - runStart);
+      } finally {
+        await started.stop();
+      }
+    }),
+  );
   return state;
 }
 
@@ -150,9 +165,15 @@ async function runJob(ctx: JobContext, d: Driver, s: Scenario): Promise<void> {
   const { plan, started, lane, infrastructure, record } = ctx;
   const target = started.spec.id;
   const dead = started.failure() ?? infrastructure.broken;
-  if (dead) { record(errorRun(s, target, d.id, dead, 'infrastructure')); return; }
+  if (dead) {
+    record(errorRun(s, target, d.id, dead, 'infrastructure'));
+    return;
+  }
   const avoided = plan.notRun?.(s, started, d);
-  if (avoided) { record({ scenario: s.id, category: s.category, target, driver: d.id, outcome: 'skip', message: avoided, durationMs: 0, steps: [] }); return; }
+  if (avoided) {
+    record({ scenario: s.id, category: s.category, target, driver: d.id, outcome: 'skip', message: avoided, durationMs: 0, steps: [] });
+    return;
+  }
   try {
     // A run the driver cannot do is decided without touching the servers, once.
     const decided = skipReason(s, d) !== undefined;
@@ -161,10 +182,23 @@ async function runJob(ctx: JobContext, d: Driver, s: Scenario): Promise<void> {
       if (!decided) await quiesce(lane, infrastructure);
       const t1 = performance.now();
       infrastructure.begin();
-      const r = await runScenario(s, { target: started, lane, driver: d, namePrefix: ctx.name(), stepTimeoutMs: plan.stepTimeoutMs, stressClients: plan.stressClients, stressRoles: plan.stressRoles });
+      const r = await runScenario(s, {
+        target: started,
+        lane,
+        driver: d,
+        namePrefix: ctx.name(),
+        stepTimeoutMs: plan.stepTimeoutMs,
+        stressClients: plan.stressClients,
+        stressRoles: plan.stressRoles,
+      });
       const t2 = performance.now();
       const { run, disturbed } = await infrastructure.judge(r);
-      const timings = { quiesceMs: Math.round(t1 - t0), connectMs: r.timings?.connectMs ?? 0, checkMs: Math.round(performance.now() - t2), ...(r.timings?.logins?.length ? { logins: r.timings.logins } : {}) };
+      const timings = {
+        quiesceMs: Math.round(t1 - t0),
+        connectMs: r.timings?.connectMs ?? 0,
+        checkMs: Math.round(performance.now() - t2),
+        ...(r.timings?.logins?.length ? { logins: r.timings.logins } : {}),
+      };
       return { run: { ...run, timings }, disturbed };
     };
     // What another lane's crash disturbed is run again; so is what timing may explain (timing-rule.ts).
@@ -192,10 +226,18 @@ async function quiesce(lane: Lane, infrastructure: InfrastructureWatch): Promise
   } catch (first) {
     const failed = (err: unknown) => new InfrastructureError(`the quiesce before the scenario failed: ${errorText(err)}`);
     if (!(await infrastructure.recover())) throw failed(first);
-    await lane.quiesce().catch((err: unknown) => { throw failed(err); });
+    await lane.quiesce().catch((err: unknown) => {
+      throw failed(err);
+    });
   }
 }
 
-function errorRun(s: { readonly id: string; readonly category: string }, target: string, driver: string, message: string, cause: ErrorCause): ScenarioRun {
+function errorRun(
+  s: { readonly id: string; readonly category: string },
+  target: string,
+  driver: string,
+  message: string,
+  cause: ErrorCause,
+): ScenarioRun {
   return { scenario: s.id, category: s.category, target, driver, outcome: 'error', cause, message, durationMs: 0, steps: [] };
 }

@@ -13,8 +13,20 @@ import type { Bytes } from '../wire/bytes.ts';
 import type { FrontendMessage, MessageName, TransactionStatus } from '../wire/messages.ts';
 
 export const CATEGORIES = [
-  'session-state', 'parameter-status', 'transactions', 'prepared-statements', 'protocol-framing', 'session-objects',
-  'sequences', 'cancel', 'backend-pid', 'abnormal-exits', 'auth-transport', 'drivers', 'stress', 'postgres-bugs',
+  'session-state',
+  'parameter-status',
+  'transactions',
+  'prepared-statements',
+  'protocol-framing',
+  'session-objects',
+  'sequences',
+  'cancel',
+  'backend-pid',
+  'abnormal-exits',
+  'auth-transport',
+  'drivers',
+  'stress',
+  'postgres-bugs',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
@@ -32,8 +44,12 @@ export type Cell = string | null | Bytes;
  * for none).
  */
 export type MessageLabel =
-  | MessageName | `ErrorResponse:${string}` | `ReadyForQuery:${TransactionStatus}` | `BackendKeyData:${number}`
-  | `NegotiateProtocolVersion:${number}.${number}` | `NegotiateProtocolVersion:${number}.${number}:${string}`;
+  | MessageName
+  | `ErrorResponse:${string}`
+  | `ReadyForQuery:${TransactionStatus}`
+  | `BackendKeyData:${number}`
+  | `NegotiateProtocolVersion:${number}.${number}`
+  | `NegotiateProtocolVersion:${number}.${number}:${string}`;
 
 export interface Expect {
   /** The step must fail with this SQLSTATE. Without it, any error fails the step. */
@@ -106,7 +122,11 @@ export interface StepKinds {
    * 'close': everything until the server closes the connection (after a malformed message);
    * `splitWrites` cuts the encoded bytes into separate TCP writes at these offsets.
    */
-  readonly messages: { readonly messages: readonly FrontendMessage[]; readonly until?: MessageName | 'close'; readonly splitWrites?: readonly number[] };
+  readonly messages: {
+    readonly messages: readonly FrontendMessage[];
+    readonly until?: MessageName | 'close';
+    readonly splitWrites?: readonly number[];
+  };
   /**
    * Raw protocol: read what the server still owes without sending anything, from what arrived
    * since the last step on: up to a message type, until the server closes the connection, or

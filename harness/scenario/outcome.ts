@@ -9,7 +9,12 @@ import type { ErrorCause, Outcome } from './result.ts';
 /** An expectation that did not hold, as a step's action found it; the runner adds where. */
 export class Mismatched extends Error {
   override readonly name = 'Mismatched';
-  constructor(readonly kind: DivergenceKind, message: string, readonly sqlstate?: string, readonly atLogin?: true) {
+  constructor(
+    readonly kind: DivergenceKind,
+    message: string,
+    readonly sqlstate?: string,
+    readonly atLogin?: true,
+  ) {
     super(message);
   }
 }
@@ -17,7 +22,10 @@ export class Mismatched extends Error {
 /** The scenario diverged at a step: where and how. */
 export class Diverged extends Error {
   override readonly name = 'Diverged';
-  constructor(readonly divergence: Divergence, message: string) {
+  constructor(
+    readonly divergence: Divergence,
+    message: string,
+  ) {
     super(message);
   }
 }

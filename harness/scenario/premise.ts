@@ -53,7 +53,10 @@ export function planPools(s: Scenario, shapes: PoolShapes | undefined): PoolPlan
         const holder = singles[0];
         if (pool === 'single' && shapes.single.holds === 'session' && holder !== undefined && s.singleHeld !== 'wait') {
           pool = 'wide';
-          moved.set(name, `${holder} holds the single pool's one server connection for its session, so ${name} gets a server of its own through the wide pool`);
+          moved.set(
+            name,
+            `${holder} holds the single pool's one server connection for its session, so ${name} gets a server of its own through the wide pool`,
+          );
         } else if (pool === 'single' && [...pools.values()].includes('single')) {
           followers.add(name);
         }
@@ -98,7 +101,10 @@ export class PremiseWatch {
   private failure: string | undefined;
   private held = false;
 
-  constructor(private readonly plan: PoolPlan, private readonly probe: PremiseProbe) {}
+  constructor(
+    private readonly plan: PoolPlan,
+    private readonly probe: PremiseProbe,
+  ) {}
 
   /** Whether a session's server is still to be learnt (it is on the single pool and the scenario has followers). */
   private watching(session: string): boolean {
@@ -134,7 +140,10 @@ export class PremiseWatch {
       this.probe.note(session, `premise held: ${session} is on the server connection ${earlier.join(', ')} used (${left.join(', ')})`);
     } else if (used.size) {
       this.held = true;
-      this.probe.note(session, `premise held: the server connection ${earlier.join(', ')} used (${[...used].join(', ')}) is gone (the pooler closed it), so ${session} got a new one`);
+      this.probe.note(
+        session,
+        `premise held: the server connection ${earlier.join(', ')} used (${[...used].join(', ')}) is gone (the pooler closed it), so ${session} got a new one`,
+      );
     }
   }
 

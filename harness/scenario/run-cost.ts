@@ -17,7 +17,6 @@ const QUIESCE_MS = 40;
 /** A result decided without touching a server (a skip, an invalid scenario). */
 const DECIDED_MS = 0.5;
 
-
 /** Time a scenario spends waiting on purpose: windows in which something must not happen, and sleeps. */
 function waitsMs(s: Scenario): number {
   let ms = 0;
@@ -41,5 +40,5 @@ export function estimateCost(s: Scenario, d: Driver, target: TargetSpec): number
   if (skipReason(s, d) !== undefined) return DECIDED_MS;
   const ms = QUIESCE_MS + logins(s) * d.loginMs + s.steps.length * STEP_MS + waitsMs(s);
   // A pooler answers more slowly than PostgreSQL: each query crosses one more process, which parses it.
-  return ms * (target.pooler ? findPooler(target.pooler)?.adapter?.costFactor ?? 1 : 1);
+  return ms * (target.pooler ? (findPooler(target.pooler)?.adapter?.costFactor ?? 1) : 1);
 }

@@ -47,18 +47,42 @@ export interface RunContext {
 
 export async function runScenario(s: Scenario, ctx: RunContext): Promise<ScenarioRun> {
   const plan = planPools(s, ctx.target.shapes);
-  const skip = skipReason(s, ctx.driver) ?? settingsSkipReason(s, ctx.target.spec, targetEffectiveSettings(ctx.target.spec, ctx.target.poolerVersion))
-    ?? (plan.cannot && `cannot run on this target: ${plan.cannot}`) ?? objectsSkipReason(s, ctx.target.reach, ctx.target.poolerVersion)
-    ?? (Object.values(s.sessions).some((x) => x.user === 'cert') && !ctx.target.clientCertificate ? 'the scenario logs in with a client certificate of poolcheck\'s test CA, which this target\'s PostgreSQL does not trust (an external target)' : undefined);
-  if (skip) return { scenario: s.id, category: s.category, target: ctx.target.spec.id, driver: ctx.driver.id, outcome: 'skip', message: skip, durationMs: 0, steps: [] };
+  const skip =
+    skipReason(s, ctx.driver) ??
+    settingsSkipReason(s, ctx.target.spec, targetEffectiveSettings(ctx.target.spec, ctx.target.poolerVersion)) ??
+    (plan.cannot && `cannot run on this target: ${plan.cannot}`) ??
+    objectsSkipReason(s, ctx.target.reach, ctx.target.poolerVersion) ??
+    (Object.values(s.sessions).some((x) => x.user === 'cert') && !ctx.target.clientCertificate
+      ? "the scenario logs in with a client certificate of poolcheck's test CA, which this target's PostgreSQL does not trust (an external target)"
+      : undefined);
+  if (skip)
+    return {
+      scenario: s.id,
+      category: s.category,
+      target: ctx.target.spec.id,
+      driver: ctx.driver.id,
+      outcome: 'skip',
+      message: skip,
+      durationMs: 0,
+      steps: [],
+    };
   const strays = new StrayErrors();
   const result = await collectingStrays(strays, () => runSteps(s, ctx, plan));
   // An error nobody awaited (a driver's, a socket's) while the scenario ran: it cannot be
   // decided, whatever the steps saw.
   const stray = strays.first();
-  if (stray) return { ...result, outcome: 'error', cause: 'driver', divergence: undefined, message: `a driver or connection failed outside any step: ${stray}` };
+  if (stray)
+    return {
+      ...result,
+      outcome: 'error',
+      cause: 'driver',
+      divergence: undefined,
+      message: `a driver or connection failed outside any step: ${stray}`,
+    };
   // A pass whose premise failed tested nothing: the client it was about never met the state.
-  return result.premise === 'failed' && result.outcome === 'pass' ? { ...result, outcome: 'skip', message: `not exercised: ${result.message}` } : result;
+  return result.premise === 'failed' && result.outcome === 'pass'
+    ? { ...result, outcome: 'skip', message: `not exercised: ${result.message}` }
+    : result;
 }
 
 async function runSteps(s: Scenario, ctx: RunContext, plan: PoolPlan): Promise<ScenarioRun> {
@@ -72,7 +96,8 @@ async function runSteps(s: Scenario, ctx: RunContext, plan: PoolPlan): Promise<S
     await run.settleBackground();
   } catch (err) {
     ending = classify(err, ctx.target.failure());
-    if (run.failedStep !== undefined && ending.outcome === 'error') ending = { ...ending, message: `step ${run.failedStep + 1} (${s.steps[run.failedStep].session}): ${ending.message}` };
+    if (run.failedStep !== undefined && ending.outcome === 'error')
+      ending = { ...ending, message: `step ${run.failedStep + 1} (${s.steps[run.failedStep].session}): ${ending.message}` };
   } finally {
     const teardown = await run.finish();
     if (!ending && teardown) ending = { outcome: 'error', cause: 'infrastructure', message: teardown };
@@ -84,10 +109,18 @@ async function runSteps(s: Scenario, ctx: RunContext, plan: PoolPlan): Promise<S
   const back = (text: string) => run.transcript.normalize(templatedName(text));
   const premise = run.watch.premise;
   return {
-    ...base, ...(premise ? { premise: premise.premise } : {}), outcome: ending?.outcome ?? 'pass', ...(ending?.cause ? { cause: ending.cause } : {}), failedStep: run.failedStep, durationMs: Date.now() - started, timings: { quiesceMs: 0, checkMs: 0, connectMs: Math.round(run.connectMs), logins: run.logins.map(tenth) },
+    ...base,
+    ...(premise ? { premise: premise.premise } : {}),
+    outcome: ending?.outcome ?? 'pass',
+    ...(ending?.cause ? { cause: ending.cause } : {}),
+    failedStep: run.failedStep,
+    durationMs: Date.now() - started,
+    timings: { quiesceMs: 0, checkMs: 0, connectMs: Math.round(run.connectMs), logins: run.logins.map(tenth) },
     steps: run.records.map((r) => ({ ...r, observed: r.observed && back(r.observed), failure: r.failure && back(r.failure) })),
     message: ending ? back(ending.message) : premise?.reason,
-    ...(ending?.divergence ? { divergence: { ...ending.divergence, expected: back(ending.divergence.expected), observed: back(ending.divergence.observed) } } : {}),
+    ...(ending?.divergence
+      ? { divergence: { ...ending.divergence, expected: back(ending.divergence.expected), observed: back(ending.divergence.observed) } }
+      : {}),
     transcript,
   };
 }
@@ -113,12 +146,16 @@ const XID_COLUMN = /(^|_)xid$|^txid_current/i;
  * The lane database's client backends but poolcheck's own (the observer, and a pooler's lookup
  * of a role's secret as the observer's role): where a scenario's servers show up.
  */
-const LANE_BACKENDS = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid() AND usename <> current_user";
+const LANE_BACKENDS =
+  "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid() AND usename <> current_user";
 
 const tenth = (ms: number) => Math.round(ms * 10) / 10;
 
 /** Object names written back as their templates, so messages of two runs compare. */
-const templated = (prefix: string) => (text: string): string => text.replace(new RegExp(`${prefix}_(\\w+)`, 'g'), '{{$1}}');
+const templated =
+  (prefix: string) =>
+  (text: string): string =>
+    text.replace(new RegExp(`${prefix}_(\\w+)`, 'g'), '{{$1}}');
 
 /** One scenario while it runs: its sessions, saved values and background steps. */
 class RunningScenario implements StepRun {
@@ -146,21 +183,35 @@ class RunningScenario implements StepRun {
   /** Each login that gave a usable session, in ms. */
   readonly logins: number[] = [];
 
-  constructor(private readonly s: Scenario, private readonly ctx: RunContext, private readonly plan: PoolPlan) {
+  constructor(
+    private readonly s: Scenario,
+    private readonly ctx: RunContext,
+    private readonly plan: PoolPlan,
+  ) {
     this.templates = new Templates(ctx.namePrefix, this.saved);
     this.objects = new ScenarioObjects(s, this.templates, ctx.target.postgresVersion);
     this.wireLevel = ctx.driver.capabilities.has('protocol');
     this.watch = new PremiseWatch(plan, {
-      backends: async () => new Set((await ctx.lane.observer.query(LANE_BACKENDS, Transcript.none(), ctx.stepTimeoutMs))
-        .flatMap((m) => (m.type === 'DataRow' && m.values[0] ? [Number(m.values[0])] : []))),
+      backends: async () =>
+        new Set(
+          (await ctx.lane.observer.query(LANE_BACKENDS, Transcript.none(), ctx.stepTimeoutMs)).flatMap((m) =>
+            m.type === 'DataRow' && m.values[0] ? [Number(m.values[0])] : [],
+          ),
+        ),
       note: (session, text) => this.transcript.note(session, text),
-      pids: (pids) => { for (const p of pids) this.transcript.pid(p); },
+      pids: (pids) => {
+        for (const p of pids) this.transcript.pid(p);
+      },
     });
   }
 
-  get driver(): Driver { return this.ctx.driver; }
+  get driver(): Driver {
+    return this.ctx.driver;
+  }
 
-  timeout(st: { readonly timeoutMs?: number }): number { return st.timeoutMs ?? this.ctx.stepTimeoutMs; }
+  timeout(st: { readonly timeoutMs?: number }): number {
+    return st.timeoutMs ?? this.ctx.stepTimeoutMs;
+  }
 
   async observe(sql: string, quiet?: 'quiet'): Promise<QueryResult> {
     const expanded = this.templates.expand(sql);
@@ -174,33 +225,49 @@ class RunningScenario implements StepRun {
     }
   }
 
-  connected(name: string): Session | undefined { return this.sessions.get(name); }
+  connected(name: string): Session | undefined {
+    return this.sessions.get(name);
+  }
 
   async admin(spec: StepOf<'admin'>['admin'], again = false): Promise<QueryResult | undefined> {
     const admin = this.ctx.lane.consoles?.[spec.pool ?? this.s.pool];
     const { pooler, mode } = this.ctx.target.spec;
     if (!admin || pooler !== spec.pooler || (spec.modes && !spec.modes.includes(mode ?? ''))) return undefined;
-    if (!again) this.transcript.note(OBSERVER, `admin console: ${spec.command}${spec.until ? ` (until it gives ${JSON.stringify(spec.until)})` : ''}`);
+    if (!again)
+      this.transcript.note(OBSERVER, `admin console: ${spec.command}${spec.until ? ` (until it gives ${JSON.stringify(spec.until)})` : ''}`);
     // A pooler's pool is a database and a role: the lane pool's rows are those of its role, not
     // of the md5 or trust role a scenario may also have logged in with.
     const pool = spec.pool && this.ctx.lane.pools[spec.pool];
-    const records = (await admin.query(spec.command)).filter((row) => !pool || (row.database === pool.database && (!('user' in row) || row.user === pool.user)));
+    const records = (await admin.query(spec.command)).filter(
+      (row) => !pool || (row.database === pool.database && (!('user' in row) || row.user === pool.user)),
+    );
     const columns = spec.columns ?? (records[0] ? Object.keys(records[0]) : []);
     return { columns, rows: records.map((row) => columns.map((c) => row[c] ?? null)) };
   }
 
-  poolOf(session: string): ConnInfo { return this.ctx.lane.pools[this.plan.pools.get(session) ?? this.s.sessions[session]?.pool ?? this.s.pool]; }
+  poolOf(session: string): ConnInfo {
+    return this.ctx.lane.pools[this.plan.pools.get(session) ?? this.s.sessions[session]?.pool ?? this.s.pool];
+  }
 
   loginOf(session: string): ConnInfo {
     const conn = this.poolOf(session);
     const spec = this.s.sessions[session] ?? {};
-    const fixed = spec.user === 'md5' ? MD5_USER : spec.user === 'trust' ? TRUST_USER : spec.user === 'cert' ? CERT_USER : spec.user === 'empty' ? '' : conn.user;
-    return { ...conn, ...sessionLogin(spec, this.s, this.templates, { user: fixed, password: conn.password, database: conn.database }), ...(spec.ipv6 ? { host: '::1' } : {}) };
+    const fixed =
+      spec.user === 'md5' ? MD5_USER : spec.user === 'trust' ? TRUST_USER : spec.user === 'cert' ? CERT_USER : spec.user === 'empty' ? '' : conn.user;
+    return {
+      ...conn,
+      ...sessionLogin(spec, this.s, this.templates, { user: fixed, password: conn.password, database: conn.database }),
+      ...(spec.ipv6 ? { host: '::1' } : {}),
+    };
   }
 
-  get stressClients(): number | undefined { return this.ctx.stressClients; }
+  get stressClients(): number | undefined {
+    return this.ctx.stressClients;
+  }
 
-  get stressRoles(): number | undefined { return this.ctx.stressRoles; }
+  get stressRoles(): number | undefined {
+    return this.ctx.stressRoles;
+  }
 
   forget(name: string): Session | undefined {
     const s = this.sessions.get(name);
@@ -225,7 +292,8 @@ class RunningScenario implements StepRun {
   async backendGone(pid: number | undefined): Promise<void> {
     if (!pid || this.ctx.target.spec.pooler) return;
     await poll({ what: `backend ${pid} to exit`, timeoutMs: this.ctx.stepTimeoutMs }, async () =>
-      ((await this.observe(`SELECT count(*) FROM pg_stat_activity WHERE pid = ${pid}`, 'quiet')).rows[0]?.[0] === '0' ? true : undefined)).catch(() => undefined);
+      (await this.observe(`SELECT count(*) FROM pg_stat_activity WHERE pid = ${pid}`, 'quiet')).rows[0]?.[0] === '0' ? true : undefined,
+    ).catch(() => undefined);
   }
 
   /** Backend pids in a result (a pid column, pg_backend_pid()), so the transcript shows them as pid#N. */
@@ -261,7 +329,10 @@ class RunningScenario implements StepRun {
     this.transcript.note(st.session, `step ${i + 1}: ${what}${st.background ? ` (in the background as ${st.background})` : ''}`);
     await this.watch.beforeStep(st);
     if (st.background) {
-      this.inflight.set(st.background, this.act(st).catch((failed: unknown) => ({ failed })));
+      this.inflight.set(
+        st.background,
+        this.act(st).catch((failed: unknown) => ({ failed })),
+      );
       this.inflightOn.set(st.background, st.session);
       this.inflightKind.set(st.background, st.kind);
       this.records.push({ index: i, session: st.session, action: what, observed: 'started' });
@@ -271,9 +342,24 @@ class RunningScenario implements StepRun {
     // Only what arrives during the step counts.
     before?.takeNotices?.();
     before?.takeParameterStatus?.();
-    const diverge = (kind: DivergenceKind, expected: string, observed: string, sqlstate?: string, atLogin?: true, said = expected === observed ? expected : `${expected}, got ${observed}`) => {
+    const diverge = (
+      kind: DivergenceKind,
+      expected: string,
+      observed: string,
+      sqlstate?: string,
+      atLogin?: true,
+      said = expected === observed ? expected : `${expected}, got ${observed}`,
+    ) => {
       this.failedStep = i;
-      const divergence: Divergence = { step: i + 1, session: st.session, kind, expected, observed, ...(sqlstate ? { sqlstate } : {}), ...(atLogin ? { atLogin } : {}) };
+      const divergence: Divergence = {
+        step: i + 1,
+        session: st.session,
+        kind,
+        expected,
+        observed,
+        ...(sqlstate ? { sqlstate } : {}),
+        ...(atLogin ? { atLogin } : {}),
+      };
       return new Diverged(divergence, `step ${i + 1} (${st.session}: ${what}): ${said}`);
     };
     let result: StepResult;
@@ -295,7 +381,12 @@ class RunningScenario implements StepRun {
     const observed = summarize(result);
     if (!this.wireLevel || st.session === OBSERVER) this.transcript.note(st.session, `=> ${observed}`);
     this.ctx.record?.(i, result);
-    const failure = this.ctx.record ? undefined : check(forPostgres(st.expect, this.ctx.target.postgresVersion), result, this.saved, session, { notices: session?.takeNotices?.() ?? [], parameterStatuses: session?.takeParameterStatus?.() ?? [] });
+    const failure = this.ctx.record
+      ? undefined
+      : check(forPostgres(st.expect, this.ctx.target.postgresVersion), result, this.saved, session, {
+          notices: session?.takeNotices?.() ?? [],
+          parameterStatuses: session?.takeParameterStatus?.() ?? [],
+        });
     this.records.push({ index: i, session: st.session, action: what, observed, failure: failure?.text });
     if (failure) throw diverge(failure.kind, failure.text, observed, failure.sqlstate);
     if (st.save) {
@@ -348,20 +439,31 @@ class RunningScenario implements StepRun {
     const login = this.loginOf(name);
     const password = spec.password === 'wrong' ? ' with a wrong password' : spec.password ? ' with another password' : '';
     const database = spec.database === undefined ? '' : ` to database ${login.database}`;
-    this.transcript.note(name, `connect via ${this.ctx.driver.id} to the ${pool} pool${database} as ${JSON.stringify(login.user)}${password}${spec.tls ? ' over TLS' : ''}${spec.ipv6 ? ' over the IPv6 loopback' : ''}`);
+    this.transcript.note(
+      name,
+      `connect via ${this.ctx.driver.id} to the ${pool} pool${database} as ${JSON.stringify(login.user)}${password}${spec.tls ? ' over TLS' : ''}${spec.ipv6 ? ' over the IPv6 loopback' : ''}`,
+    );
     let session: Session;
     const connecting = performance.now();
     try {
       session = await this.ctx.driver.connect({
         conn: login,
-        label: name, transcript: this.transcript, timeoutMs: this.ctx.stepTimeoutMs,
-        applicationName: spec.applicationName, tls: spec.tls || spec.user === 'cert', ...(spec.user === 'cert' ? { clientCert: this.ctx.target.clientCertificate } : {}), startupParams: spec.startupParams, protocol: spec.protocol === undefined ? undefined : protocolNumber(spec.protocol),
+        label: name,
+        transcript: this.transcript,
+        timeoutMs: this.ctx.stepTimeoutMs,
+        applicationName: spec.applicationName,
+        tls: spec.tls || spec.user === 'cert',
+        ...(spec.user === 'cert' ? { clientCert: this.ctx.target.clientCertificate } : {}),
+        startupParams: spec.startupParams,
+        protocol: spec.protocol === undefined ? undefined : protocolNumber(spec.protocol),
       });
     } catch (err) {
       // A refused login (wrong password, unknown role) is the server's answer, not a fault.
-      if (err instanceof ServerError && isSqlState(err.code)) return { refused: { kind: 'query', result: { rows: [], columns: [], error: { code: err.code, message: err.message } } } };
+      if (err instanceof ServerError && isSqlState(err.code))
+        return { refused: { kind: 'query', result: { rows: [], columns: [], error: { code: err.code, message: err.message } } } };
       // The same, through a driver that keeps no SQLSTATE of it: the code is unknown (empty).
-      if (err instanceof LoginRefusedError) return { refused: { kind: 'query', result: { rows: [], columns: [], error: { code: '', message: err.message } } } };
+      if (err instanceof LoginRefusedError)
+        return { refused: { kind: 'query', result: { rows: [], columns: [], error: { code: '', message: err.message } } } };
       const m = asMismatch(err);
       // A login to a role or database of the scenario's own that gets no answer is what the
       // pooler does with that role or database (one dropped, renamed or capped under it), not a
@@ -383,14 +485,17 @@ class RunningScenario implements StepRun {
    * Returns why the teardown failed, if it did.
    */
   async finish(): Promise<string | undefined> {
-    await Promise.all([...this.sessions].map(async ([name, session]) => {
-      await withDeadline(session.close(), TIMEOUT_MS.sessionClose, `${name} to close`).catch(() => session.destroy());
-    }));
+    await Promise.all(
+      [...this.sessions].map(async ([name, session]) => {
+        await withDeadline(session.close(), TIMEOUT_MS.sessionClose, `${name} to close`).catch(() => session.destroy());
+      }),
+    );
     // In name order: they close at once, and the order they finish in is timing.
     for (const name of [...this.sessions.keys()].sort()) this.transcript.note(name, 'closed at the end of the scenario');
     await Promise.allSettled([...this.inflight.values(), ...this.abandoned]);
     let failed: string | undefined;
-    const observe = (sql: string): Promise<QueryResult> => this.observe(sql).catch((e: unknown) => ({ rows: [], columns: [], error: { code: '-', message: errorText(e) } }));
+    const observe = (sql: string): Promise<QueryResult> =>
+      this.observe(sql).catch((e: unknown) => ({ rows: [], columns: [], error: { code: '-', message: errorText(e) } }));
     for (const sql of this.s.teardown ?? []) {
       const r = await observe(sql);
       if (r.error) failed ??= `teardown "${sql}" failed: ${r.error.message}`;

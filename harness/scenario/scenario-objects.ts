@@ -27,9 +27,14 @@ export interface Login {
 export function sessionLogin(spec: SessionSpec, s: Pick<ScenarioSpec, 'roles'>, t: Templates, base: Login): Login {
   const role = spec.role === undefined ? undefined : s.roles?.[spec.role];
   const user = spec.role === undefined ? base.user : t.expand(`{{${spec.role}}}`);
-  const password = spec.password === 'wrong' ? 'not-the-password'
-    : spec.password ? t.expand(spec.password.text)
-      : spec.role !== undefined ? rolePassword(spec.role, role?.password, t) : base.password;
+  const password =
+    spec.password === 'wrong'
+      ? 'not-the-password'
+      : spec.password
+        ? t.expand(spec.password.text)
+        : spec.role !== undefined
+          ? rolePassword(spec.role, role?.password, t)
+          : base.password;
   const database = spec.database === undefined ? base.database : t.expand(`{{${spec.database}}}`);
   return { user, password, database };
 }
@@ -61,7 +66,11 @@ export class ScenarioObjects {
   private readonly databaseOids: string[] = [];
 
   /** `postgres`: the release of the PostgreSQL behind the target, which decides how a database is copied. */
-  constructor(private readonly s: Pick<ScenarioSpec, 'roles' | 'databases'>, private readonly t: Templates, private readonly postgres: string | null = null) {}
+  constructor(
+    private readonly s: Pick<ScenarioSpec, 'roles' | 'databases'>,
+    private readonly t: Templates,
+    private readonly postgres: string | null = null,
+  ) {}
 
   /** The statements that make them, in order (databases first: a setup may grant a role on them). */
   creation(): Array<{ readonly sql: string; readonly oid: string; readonly kind: 'role' | 'database' }> {
@@ -81,7 +90,11 @@ export class ScenarioObjects {
       const salt = createHash('sha256').update(`poolcheck role ${key}`).digest().subarray(0, 16);
       const secret = scramSecret(rolePassword(key, r.password, this.t), SCRAM_ITERATIONS, salt);
       const limit = r.connectionLimit === undefined ? '' : ` CONNECTION LIMIT ${r.connectionLimit}`;
-      out.push({ kind: 'role', sql: `CREATE ROLE ${name} ${r.login === false ? 'NOLOGIN' : 'LOGIN'}${limit} PASSWORD ${literal(secret)}`, oid: `SELECT oid FROM pg_roles WHERE rolname = ${literal(name)}` });
+      out.push({
+        kind: 'role',
+        sql: `CREATE ROLE ${name} ${r.login === false ? 'NOLOGIN' : 'LOGIN'}${limit} PASSWORD ${literal(secret)}`,
+        oid: `SELECT oid FROM pg_roles WHERE rolname = ${literal(name)}`,
+      });
     }
     return out;
   }
@@ -124,4 +137,3 @@ END $$`);
     return failed;
   }
 }
-

@@ -15,7 +15,17 @@ import { ENTRY_FIELDS } from '../poolers/profile-file.ts';
 import { hexProblem } from '../wire/bytes.ts';
 import { MESSAGE_NAMES, type FrontendMessage } from '../wire/messages.ts';
 import { protocolNumber } from '../wire/protocol-version.ts';
-import { CATEGORIES, type DatabaseSpec, type Expect, type RoleSpec, type ScenarioSpec, type SessionSpec, type StepBase, type StepKind, type StepKinds } from './model.ts';
+import {
+  CATEGORIES,
+  type DatabaseSpec,
+  type Expect,
+  type RoleSpec,
+  type ScenarioSpec,
+  type SessionSpec,
+  type StepBase,
+  type StepKind,
+  type StepKinds,
+} from './model.ts';
 
 const req = (schema: Schema): Field => ({ schema, required: true });
 const opt = (schema: Schema): Field => ({ schema });
@@ -27,7 +37,11 @@ const pgText: Schema = { kind: 'string', scalars: true };
 const hex: Schema = { kind: 'string', check: hexProblem };
 /** Bytes, as hex: a binary-format value, binary COPY data, a hand-made frame. */
 const bytes: Schema = { kind: 'object', fields: { hex: req(hex) } };
-const cell: Schema = { kind: 'either', of: [pgText, { kind: 'literal', value: null }, bytes], describe: 'a value as PostgreSQL prints it, null, or bytes ({ hex: "0005" })' };
+const cell: Schema = {
+  kind: 'either',
+  of: [pgText, { kind: 'literal', value: null }, bytes],
+  describe: 'a value as PostgreSQL prints it, null, or bytes ({ hex: "0005" })',
+};
 const textOrBytes: Schema = { kind: 'either', of: [text, bytes], describe: 'text, or bytes ({ hex: "0005" })' };
 const format: Schema = { kind: 'string', oneOf: ['text', 'binary'] };
 /** Format codes as Bind and FunctionCall write them: none (all text), one for all, or one each; written as given. */
@@ -36,12 +50,22 @@ const row: Schema = { kind: 'either', of: [{ kind: 'list', of: cell }], describe
 const rows: Schema = { kind: 'list', of: row };
 const oneOf = (values: readonly string[]): Schema => ({ kind: 'string', oneOf: values });
 
-const sqlState: Schema = { kind: 'string', check: (v) => (isSqlState(v) ? undefined : `${JSON.stringify(v)} is not a SQLSTATE (five characters, e.g. 42P05)`) };
-const name: Schema = { kind: 'string', check: (v) => (/^\w+$/.test(v) ? undefined : `"${v}" is not a name: letters, digits and _ (it is read back as $${v.replace(/\W/g, '_')})`) };
+const sqlState: Schema = {
+  kind: 'string',
+  check: (v) => (isSqlState(v) ? undefined : `${JSON.stringify(v)} is not a SQLSTATE (five characters, e.g. 42P05)`),
+};
+const name: Schema = {
+  kind: 'string',
+  check: (v) => (/^\w+$/.test(v) ? undefined : `"${v}" is not a name: letters, digits and _ (it is read back as $${v.replace(/\W/g, '_')})`),
+};
 const int = (min: number, max?: number): Schema => ({ kind: 'number', integer: true, min, max });
 
 // Left out of the list expect.messages is compared with (expectations.ts): each has its own expectation.
-const ASIDE: Readonly<Record<string, string>> = { NoticeResponse: 'expect.notices', ParameterStatus: 'expect.parameterStatus', NotificationResponse: 'expect.notification' };
+const ASIDE: Readonly<Record<string, string>> = {
+  NoticeResponse: 'expect.notices',
+  ParameterStatus: 'expect.parameterStatus',
+  NotificationResponse: 'expect.notification',
+};
 
 /** 'ParseComplete', 'ErrorResponse:42P05', 'ReadyForQuery:T' (expectations.ts messageLabel). */
 function labelProblem(label: string): string | undefined {
@@ -51,10 +75,15 @@ function labelProblem(label: string): string | undefined {
   if (ASIDE[message]) return `${message} is not compared in expect.messages (it may come at any point); use ${ASIDE[message]}`;
   if (detail === undefined) return undefined;
   if (message === 'ReadyForQuery') return ['I', 'T', 'E'].includes(detail) ? undefined : `ReadyForQuery's status is I, T or E, not "${detail}"`;
-  if (message === 'ErrorResponse') return isSqlState(detail) ? undefined : `"${label.slice(message.length + 1)}" is not a SQLSTATE (e.g. ErrorResponse:42P05)`;
-  if (message === 'BackendKeyData') return /^\d+$/.test(detail) && Number(detail) >= 4 && Number(detail) <= 256 ? undefined : `BackendKeyData's detail is its key's length in bytes, 4 to 256, not "${detail}"`;
+  if (message === 'ErrorResponse')
+    return isSqlState(detail) ? undefined : `"${label.slice(message.length + 1)}" is not a SQLSTATE (e.g. ErrorResponse:42P05)`;
+  if (message === 'BackendKeyData')
+    return /^\d+$/.test(detail) && Number(detail) >= 4 && Number(detail) <= 256
+      ? undefined
+      : `BackendKeyData's detail is its key's length in bytes, 4 to 256, not "${detail}"`;
   if (message === 'NegotiateProtocolVersion') {
-    return /^\d+\.\d+(:(_pq_\.[^,:]+(,_pq_\.[^,:]+)*)?)?$/.test(detail) ? undefined
+    return /^\d+\.\d+(:(_pq_\.[^,:]+(,_pq_\.[^,:]+)*)?)?$/.test(detail)
+      ? undefined
       : `NegotiateProtocolVersion's detail is the version the server offers, e.g. 3.0, then maybe the options it did not recognise (3.2:_pq_.a,_pq_.b; 3.2: for none), not "${detail}"`;
   }
   return `only ErrorResponse (a SQLSTATE), ReadyForQuery (a status: I, T or E), BackendKeyData (a key length) and NegotiateProtocolVersion (a version) take ":${detail}"`;
@@ -66,7 +95,11 @@ const EXPECT_OWN_FIELDS: FieldsOf<Omit<Expect, 'postgres'>> = {
   rowCount: opt(int(0)),
   equals: opt(pgText),
   notEquals: opt(pgText),
-  parameterStatus: opt({ kind: 'object', fields: {}, rest: { kind: 'either', of: [pgText, { kind: 'literal', value: null }], describe: 'a value, or null (never reported)' } }),
+  parameterStatus: opt({
+    kind: 'object',
+    fields: {},
+    rest: { kind: 'either', of: [pgText, { kind: 'literal', value: null }], describe: 'a value, or null (never reported)' },
+  }),
   messages: opt({ kind: 'list', of: { kind: 'string', check: labelProblem } }),
   notices: opt({ kind: 'list', of: sqlState }),
   commandTags: opt(texts),
@@ -75,8 +108,12 @@ const EXPECT_OWN_FIELDS: FieldsOf<Omit<Expect, 'postgres'>> = {
     of: { kind: 'either', of: [{ kind: 'list', of: pgText, min: 2, max: 2 }], describe: 'a [name, value] pair, e.g. [TimeZone, UTC]' },
   }),
   notification: opt({
-    kind: 'either', describe: 'null (none may arrive), or { payload?, pidEquals? }',
-    of: [{ kind: 'literal', value: null }, { kind: 'object', fields: { payload: opt(text), pidEquals: opt(text) } }],
+    kind: 'either',
+    describe: 'null (none may arrive), or { payload?, pidEquals? }',
+    of: [
+      { kind: 'literal', value: null },
+      { kind: 'object', fields: { payload: opt(text), pidEquals: opt(text) } },
+    ],
   }),
   anyOrder: opt({ kind: 'literal', value: true }),
 };
@@ -84,7 +121,12 @@ const EXPECT_OWN_FIELDS: FieldsOf<Omit<Expect, 'postgres'>> = {
 const EXPECT_FIELDS: FieldsOf<Expect> = {
   ...EXPECT_OWN_FIELDS,
   // Keyed by PostgreSQL release range, as profiles write them ('>=17', '<18', '15 - 16').
-  postgres: opt({ kind: 'object', fields: {}, rest: { kind: 'object', fields: EXPECT_OWN_FIELDS }, check: (v) => Object.keys(v).map(rangeProblem).find(Boolean) }),
+  postgres: opt({
+    kind: 'object',
+    fields: {},
+    rest: { kind: 'object', fields: EXPECT_OWN_FIELDS },
+    check: (v) => Object.keys(v).map(rangeProblem).find(Boolean),
+  }),
 };
 
 const STEP_BASE_FIELDS: FieldsOf<StepBase> = {
@@ -121,7 +163,11 @@ const MESSAGE_FIELDS: MessageFields = {
     resultFormat: opt(format),
   },
   RawMessage: {
-    code: req({ kind: 'string', check: (v) => (v.length === 1 && v.charCodeAt(0) < 256 ? undefined : `a message's type is one byte, one character (e.g. Q), not ${JSON.stringify(v)}`) }),
+    code: req({
+      kind: 'string',
+      check: (v) =>
+        v.length === 1 && v.charCodeAt(0) < 256 ? undefined : `a message's type is one byte, one character (e.g. Q), not ${JSON.stringify(v)}`,
+    }),
     payload: opt(textOrBytes),
     length: opt({ kind: 'number', integer: true, min: -0x80000000, max: 0x7fffffff }),
   },
@@ -129,26 +175,43 @@ const MESSAGE_FIELDS: MessageFields = {
 };
 
 const message: Schema = {
-  kind: 'variants', what: 'message', tag: 'type',
-  variants: Object.fromEntries(Object.entries(MESSAGE_FIELDS).map(([type, fields]): [string, ObjectSchema] => [type, {
-    kind: 'object', fields: { type: req({ kind: 'literal', value: type }), ...fields },
-  }])),
+  kind: 'variants',
+  what: 'message',
+  tag: 'type',
+  variants: Object.fromEntries(
+    Object.entries(MESSAGE_FIELDS).map(([type, fields]): [string, ObjectSchema] => [
+      type,
+      {
+        kind: 'object',
+        fields: { type: req({ kind: 'literal', value: type }), ...fields },
+      },
+    ]),
+  ),
 };
 
 /** Each kind's own fields (model.ts StepKinds); the one a step has names its kind. */
 const STEP_KIND_FIELDS: { readonly [K in StepKind]: FieldsOf<StepKinds[K]> } = {
   sql: { sql: req(text), params: opt({ kind: 'list', of: pgText }) },
   named: { named: req({ kind: 'object', fields: { name: req(text), sql: req(text), params: opt({ kind: 'list', of: pgText }) } }) },
-  messages: { messages: req({ kind: 'list', of: message, min: 1 }), until: opt(oneOf([...MESSAGE_NAMES, 'close'])), splitWrites: opt({ kind: 'list', of: int(1) }) },
+  messages: {
+    messages: req({ kind: 'list', of: message, min: 1 }),
+    until: opt(oneOf([...MESSAGE_NAMES, 'close'])),
+    splitWrites: opt({ kind: 'list', of: int(1) }),
+  },
   cancel: {
     cancel: req({
-      kind: 'either', describe: 'true (cancel through the driver), or { pid: $saved, secret: own | wrong }',
-      of: [{ kind: 'literal', value: true }, { kind: 'object', fields: { pid: req(text), secret: req(oneOf(['own', 'wrong'])) } }],
+      kind: 'either',
+      describe: 'true (cancel through the driver), or { pid: $saved, secret: own | wrong }',
+      of: [
+        { kind: 'literal', value: true },
+        { kind: 'object', fields: { pid: req(text), secret: req(oneOf(['own', 'wrong'])) } },
+      ],
     }),
   },
   read: {
     read: req({
-      kind: 'either', describe: `a message to read up to (e.g. ReadyForQuery), close (until the server closes), or { forMs: N }`,
+      kind: 'either',
+      describe: `a message to read up to (e.g. ReadyForQuery), close (until the server closes), or { forMs: N }`,
       of: [oneOf([...MESSAGE_NAMES, 'close']), { kind: 'object', fields: { forMs: req(int(1)) } }],
     }),
   },
@@ -162,7 +225,11 @@ const STEP_KIND_FIELDS: { readonly [K in StepKind]: FieldsOf<StepKinds[K]> } = {
     admin: req({
       kind: 'object',
       fields: {
-        pooler: req(text), command: req(text), pool: opt(oneOf(POOL_KINDS)), columns: opt({ kind: 'list', of: text, min: 1 }), modes: opt({ kind: 'list', of: text, min: 1 }),
+        pooler: req(text),
+        command: req(text),
+        pool: opt(oneOf(POOL_KINDS)),
+        columns: opt({ kind: 'list', of: text, min: 1 }),
+        modes: opt({ kind: 'list', of: text, min: 1 }),
         until: opt(rows),
       },
     }),
@@ -175,8 +242,11 @@ const STEP_KIND_FIELDS: { readonly [K in StepKind]: FieldsOf<StepKinds[K]> } = {
 export const STEP_KIND_NAMES = Object.keys(STEP_KIND_FIELDS) as StepKind[];
 
 const step: Schema = {
-  kind: 'variants', what: 'step',
-  variants: Object.fromEntries(STEP_KIND_NAMES.map((k): [string, ObjectSchema] => [k, { kind: 'object', fields: { ...STEP_BASE_FIELDS, ...STEP_KIND_FIELDS[k] } }])),
+  kind: 'variants',
+  what: 'step',
+  variants: Object.fromEntries(
+    STEP_KIND_NAMES.map((k): [string, ObjectSchema] => [k, { kind: 'object', fields: { ...STEP_BASE_FIELDS, ...STEP_KIND_FIELDS[k] } }]),
+  ),
 };
 
 const SESSION_FIELDS: FieldsOf<SessionSpec> = {
@@ -186,14 +256,19 @@ const SESSION_FIELDS: FieldsOf<SessionSpec> = {
   role: opt(text),
   database: opt(text),
   password: opt({
-    kind: 'either', describe: 'wrong (a wrong password), or { text: ... } (that password)',
-    of: [{ kind: 'literal', value: 'wrong' }, { kind: 'object', fields: { text: req(text) } }],
+    kind: 'either',
+    describe: 'wrong (a wrong password), or { text: ... } (that password)',
+    of: [
+      { kind: 'literal', value: 'wrong' },
+      { kind: 'object', fields: { text: req(text) } },
+    ],
   }),
   tls: opt({ kind: 'boolean' }),
   ipv6: opt({ kind: 'literal', value: true }),
   startupParams: opt({ kind: 'object', fields: {}, rest: text }),
   protocol: opt({
-    kind: 'either', describe: 'a protocol version: "3.2" (quoted: YAML reads 3.2 as a number), or 196610',
+    kind: 'either',
+    describe: 'a protocol version: "3.2" (quoted: YAML reads 3.2 as a number), or 196610',
     of: [
       { kind: 'string', check: (v) => (protocolNumber(v) ? undefined : `"${v}" is not a protocol version: major.minor, e.g. "3.2"`) },
       { kind: 'number', integer: true, min: 65536, max: 0x7fffffff },
@@ -202,7 +277,10 @@ const SESSION_FIELDS: FieldsOf<SessionSpec> = {
 };
 
 /** A role's or database's key is its name's template ({{r}}): a name as templates.ts reads it. */
-const objectKey = (v: Record<string, unknown>) => Object.keys(v).map((k) => (/^[a-zA-Z_]\w*$/.test(k) ? undefined : `"${k}" is not a name: letters, digits and _, as in {{${k.replace(/\W/g, '_')}}}`)).find(Boolean);
+const objectKey = (v: Record<string, unknown>) =>
+  Object.keys(v)
+    .map((k) => (/^[a-zA-Z_]\w*$/.test(k) ? undefined : `"${k}" is not a name: letters, digits and _, as in {{${k.replace(/\W/g, '_')}}}`))
+    .find(Boolean);
 
 const ROLE_FIELDS: FieldsOf<RoleSpec> = {
   password: opt(text),
@@ -233,7 +311,10 @@ const KNOWN_FIELDS: FieldsOf<KnownIssue> = {
 };
 
 const SCENARIO_FIELDS: FieldsOf<ScenarioSpec> = {
-  id: req({ kind: 'string', check: (v) => (/^[a-z0-9-]+\/[a-z0-9-]+$/.test(v) ? undefined : `id "${v}" must look like <category>/<name> in lower-case-with-dashes`) }),
+  id: req({
+    kind: 'string',
+    check: (v) => (/^[a-z0-9-]+\/[a-z0-9-]+$/.test(v) ? undefined : `id "${v}" must look like <category>/<name> in lower-case-with-dashes`),
+  }),
   category: req(oneOf(CATEGORIES)),
   why: req({ kind: 'string', check: (v) => (v.trim() ? undefined : '`why` is the user-visible consequence in one line: it cannot be empty') }),
   docs: opt(text),
@@ -245,7 +326,9 @@ const SCENARIO_FIELDS: FieldsOf<ScenarioSpec> = {
   setup: opt(texts),
   teardown: opt(texts),
   sessions: req({
-    kind: 'object', fields: {}, rest: { kind: 'object', fields: SESSION_FIELDS },
+    kind: 'object',
+    fields: {},
+    rest: { kind: 'object', fields: SESSION_FIELDS },
     check: (v) => (OBSERVER in v ? `"${OBSERVER}" is reserved for the direct ground-truth connection` : undefined),
   }),
   steps: req({ kind: 'list', of: step, min: 1 }),
@@ -254,6 +337,10 @@ const SCENARIO_FIELDS: FieldsOf<ScenarioSpec> = {
 };
 
 export const SCENARIO_SCHEMA: Schema = {
-  kind: 'object', fields: SCENARIO_FIELDS,
-  check: (v) => (typeof v.id === 'string' && typeof v.category === 'string' && !v.id.startsWith(`${v.category}/`) ? `id "${v.id}" must start with its category "${v.category}/"` : undefined),
+  kind: 'object',
+  fields: SCENARIO_FIELDS,
+  check: (v) =>
+    typeof v.id === 'string' && typeof v.category === 'string' && !v.id.startsWith(`${v.category}/`)
+      ? `id "${v.id}" must start with its category "${v.category}/"`
+      : undefined,
 };

@@ -25,7 +25,8 @@ export function parseShard(text: string): Shard {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
-  if (!m || count < 1 || index < 1 || index > count || count > 1000) throw new Error(`--shard takes i/n with 1 <= i <= n <= 1000 (e.g. --shard 2/3), not "${text}"`);
+  if (!m || count < 1 || index < 1 || index > count || count > 1000)
+    throw new Error(`--shard takes i/n with 1 <= i <= n <= 1000 (e.g. --shard 2/3), not "${text}"`);
   return { index, count };
 }
 

@@ -25,7 +25,9 @@ export function settingsSkipReason(s: Scenario, target: TargetSpec, effective: R
   if (!need) return undefined;
   const off = Object.entries(need).filter(([k, v]) => effective[k] !== v);
   if (!off.length) return undefined;
-  const wanted = Object.entries({ ...target.settings, ...need }).map(([k, v]) => `${k}=${v}`).join(',');
+  const wanted = Object.entries({ ...target.settings, ...need })
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   return `needs ${off.map(([k, v]) => `${k}=${v}`).join(', ')} (this target runs ${off.map(([k]) => `${k}=${effective[k] ?? 'none'}`).join(', ')}): run it with --targets '${target.pooler}:${target.mode}{${wanted}}'`;
 }
 

@@ -90,11 +90,16 @@ interface Common<K extends StepKind> {
 }
 
 /** How a kind runs: on a connected client session (and maybe the observer), on its name only, or on the observer only. */
-export type StepKindDef<K extends StepKind> = Common<K> & (
-  | { readonly on: 'session'; run(st: StepOf<K>, r: StepRun, session: Session): Promise<StepResult>; observe?(st: StepOf<K>, r: StepRun): Promise<StepResult> }
-  | { readonly on: 'name'; run(st: StepOf<K>, r: StepRun): Promise<StepResult> }
-  | { readonly on: 'observer'; observe(st: StepOf<K>, r: StepRun): Promise<StepResult> }
-);
+export type StepKindDef<K extends StepKind> = Common<K> &
+  (
+    | {
+        readonly on: 'session';
+        run(st: StepOf<K>, r: StepRun, session: Session): Promise<StepResult>;
+        observe?(st: StepOf<K>, r: StepRun): Promise<StepResult>;
+      }
+    | { readonly on: 'name'; run(st: StepOf<K>, r: StepRun): Promise<StepResult> }
+    | { readonly on: 'observer'; observe(st: StepOf<K>, r: StepRun): Promise<StepResult> }
+  );
 
 const query = (result: QueryResult, messages?: readonly ServerMessage[]): StepResult => ({ kind: 'query', result, messages });
 const done: StepResult = { kind: 'done' };
@@ -115,15 +120,18 @@ const wrongKey = (key: Buffer): Buffer => {
  * ('lo_creat(integer)'), resolved here on the observer, never on the session being tested.
  */
 async function resolveFunctions(messages: readonly FrontendMessage[], r: StepRun): Promise<FrontendMessage[]> {
-  return Promise.all(messages.map(async (m) => {
-    if (m.type !== 'FunctionCall' || typeof m.function === 'number' || /^\d+$/.test(m.function)) return m;
-    const cast = m.function.includes('(') ? 'regprocedure' : 'regproc';
-    const q = await r.observe(`SELECT '${m.function.replace(/'/g, "''")}'::${cast}::oid`);
-    const oid = q.rows[0]?.[0];
-    if (q.error || typeof oid !== 'string') throw new InvalidScenarioError(`FunctionCall: no function ${m.function} (${q.error?.message ?? 'no oid'})`);
-    r.transcript.note('observer', `${m.function} is function ${oid}`);
-    return { ...m, function: Number(oid) };
-  }));
+  return Promise.all(
+    messages.map(async (m) => {
+      if (m.type !== 'FunctionCall' || typeof m.function === 'number' || /^\d+$/.test(m.function)) return m;
+      const cast = m.function.includes('(') ? 'regprocedure' : 'regproc';
+      const q = await r.observe(`SELECT '${m.function.replace(/'/g, "''")}'::${cast}::oid`);
+      const oid = q.rows[0]?.[0];
+      if (q.error || typeof oid !== 'string')
+        throw new InvalidScenarioError(`FunctionCall: no function ${m.function} (${q.error?.message ?? 'no oid'})`);
+      r.transcript.note('observer', `${m.function} is function ${oid}`);
+      return { ...m, function: Number(oid) };
+    }),
+  );
 }
 
 /** A saved value by reference ('$v' or 'v'); validation makes sure it was saved. */
@@ -131,13 +139,19 @@ const savedValue = (r: StepRun, ref: string) => r.saved.get(ref.replace(/^\$/, '
 
 /** Expected rows as text, each '$v' cell replaced by the value saved as v. */
 const wantedRows = (r: StepRun, rows: StepOf<'waitFor'>['waitFor']['rows']) =>
-  show(rows.map((row) => row.map((c) => (typeof c === 'string' && /^\$\w+$/.test(c) ? savedValue(r, c) ?? c : c))));
+  show(rows.map((row) => row.map((c) => (typeof c === 'string' && /^\$\w+$/.test(c) ? (savedValue(r, c) ?? c) : c))));
 
 /**
  * Asks `ask` until it gives `want` (rows shown as text), up to the step's deadline; at the
  * deadline the step diverges with what was seen last. Undefined from `ask`: nothing to ask.
  */
-async function pollRows(st: { readonly timeoutMs?: number }, r: StepRun, want: string, what: string, ask: (n: number) => Promise<QueryResult | undefined>): Promise<QueryResult | undefined> {
+async function pollRows(
+  st: { readonly timeoutMs?: number },
+  r: StepRun,
+  want: string,
+  what: string,
+  ask: (n: number) => Promise<QueryResult | undefined>,
+): Promise<QueryResult | undefined> {
   let last = '';
   let n = 0;
   try {
@@ -159,7 +173,14 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
     background: true,
     savedRefs: { text: [['sql'], ['params']] },
     describe: (st, t) => clip(t.expand(st.sql), 200) + (st.params ? ` ${show(st.params)}` : ''),
-    run: async (st, r, s) => query(await s.query(r.templates.expand(st.sql), st.params?.map((p) => r.templates.expand(p)), { timeoutMs: r.timeout(st) })),
+    run: async (st, r, s) =>
+      query(
+        await s.query(
+          r.templates.expand(st.sql),
+          st.params?.map((p) => r.templates.expand(p)),
+          { timeoutMs: r.timeout(st) },
+        ),
+      ),
     observe: async (st, r) => query(await r.observe(st.sql)),
   },
   named: {
@@ -190,7 +211,12 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
     on: 'session',
     savedRefs: { text: [] },
     needs: () => ['protocol'],
-    describe: (st) => (typeof st.read === 'object' ? `read what arrives within ${st.read.forMs}ms` : st.read === 'close' ? 'read until the server closes the connection' : `read up to ${st.read}`),
+    describe: (st) =>
+      typeof st.read === 'object'
+        ? `read what arrives within ${st.read.forMs}ms`
+        : st.read === 'close'
+          ? 'read until the server closes the connection'
+          : `read up to ${st.read}`,
     run: async (st, r, s) => {
       if (!s.receive) throw new Error(`driver ${r.driver.id} cannot read protocol messages`);
       const messages = await s.receive(st.read, r.timeout(st));
@@ -203,7 +229,10 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
     needs: (st) => [st.cancel === true ? 'cancel' : 'protocol'],
     describe: (st) => (st.cancel === true ? 'cancel the running query' : `CancelRequest for ${st.cancel.pid} with ${st.cancel.secret} secret`),
     run: async (st, r, s) => {
-      if (st.cancel === true) { await s.cancel(); return done; }
+      if (st.cancel === true) {
+        await s.cancel();
+        return done;
+      }
       const secret = s.secretKey?.();
       if (!s.cancelWith || secret === undefined) throw new Error(`driver ${r.driver.id} cannot send a crafted CancelRequest`);
       await s.cancelWith(Number(savedValue(r, st.cancel.pid)), st.cancel.secret === 'own' ? secret : wrongKey(secret));
@@ -238,7 +267,8 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
       if (!s) return done;
       const pid = s.backendPid();
       r.transcript.note(st.session, st.disconnect === 'abrupt' ? 'drop the socket without Terminate' : 'close');
-      if (st.disconnect === 'abrupt') s.destroy(); else await s.close();
+      if (st.disconnect === 'abrupt') s.destroy();
+      else await s.close();
       await r.backendGone(pid);
       return done;
     },
@@ -251,7 +281,12 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
     describe: () => 'start a login, then drop the socket when asked for credentials',
     run: async (st, r) => {
       r.forget(st.session);
-      const at = await WireConnection.abandonLogin({ ...r.loginOf(st.session), label: st.session, transcript: r.transcript, timeoutMs: r.timeout(st) });
+      const at = await WireConnection.abandonLogin({
+        ...r.loginOf(st.session),
+        label: st.session,
+        transcript: r.transcript,
+        timeoutMs: r.timeout(st),
+      });
       if (at === 'ReadyForQuery') r.transcript.note(st.session, 'the server let the client in without asking for credentials');
       return done;
     },
@@ -268,16 +303,23 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
     savedRefs: { text: [['stress', 'sequence']] },
     // Its clients speak the protocol themselves: it runs once, with the raw driver.
     needs: () => ['protocol'],
-    describe: (st, _t, run) => `${stressClients(st, run?.stressClients)} clients at once, ${st.stress.rounds} rounds each, every one checking its own session state`,
+    describe: (st, _t, run) =>
+      `${stressClients(st, run?.stressClients)} clients at once, ${st.stress.rounds} rounds each, every one checking its own session state`,
     run: async (st, r) => {
       const clients = stressClients(st, r.stressClients);
       const tally = await runStress({
-        pool: r.poolOf(st.session), clients, rounds: st.stress.rounds, sequence: r.templates.expand(st.stress.sequence),
+        pool: r.poolOf(st.session),
+        clients,
+        rounds: st.stress.rounds,
+        sequence: r.templates.expand(st.stress.sequence),
         // The step's deadline is for the clients it names; more clients (--stress-clients) get more time in proportion.
         deadlineMs: Math.round(r.timeout(st) * Math.max(1, clients / st.stress.clients)),
       });
       const rows = tallyRows(tally);
-      r.transcript.note(st.session, `stress: ${rows.map((row) => row.join(' ')).join('; ')}${tally.firstTrouble ? `; first trouble: ${tally.firstTrouble}` : ''}`);
+      r.transcript.note(
+        st.session,
+        `stress: ${rows.map((row) => row.join(' ')).join('; ')}${tally.firstTrouble ? `; first trouble: ${tally.firstTrouble}` : ''}`,
+      );
       return query({ rows, columns: ['what', 'count', 'more'] });
     },
   },
@@ -290,13 +332,19 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
     run: async (st, r) => {
       const roles = r.stressRoles ?? st.manyRoles.roles;
       const tally = await runManyRoles({
-        pool: r.poolOf(st.session), roles, drop: Math.max(1, Math.round((st.manyRoles.drop * roles) / st.manyRoles.roles)), prefix: r.templates.expand(st.manyRoles.prefix),
+        pool: r.poolOf(st.session),
+        roles,
+        drop: Math.max(1, Math.round((st.manyRoles.drop * roles) / st.manyRoles.roles)),
+        prefix: r.templates.expand(st.manyRoles.prefix),
         observe: (sql) => r.observe(sql, 'quiet'),
         // The step's deadline is for the roles it names; more (--stress-roles) get more time in proportion.
         deadlineMs: Math.round(r.timeout(st) * Math.max(1, roles / st.manyRoles.roles)),
       });
       const rows = manyRolesRows(tally);
-      r.transcript.note(st.session, `many roles: ${rows.map((row) => row.join(' ')).join('; ')}${tally.firstTrouble ? `; first trouble: ${tally.firstTrouble}` : ''}`);
+      r.transcript.note(
+        st.session,
+        `many roles: ${rows.map((row) => row.join(' ')).join('; ')}${tally.firstTrouble ? `; first trouble: ${tally.firstTrouble}` : ''}`,
+      );
       return query({ rows, columns: ['what', 'count', 'of'] });
     },
   },

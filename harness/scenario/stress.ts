@@ -53,7 +53,9 @@ export const stressClients = (st: StepOf<'stress'>, override: number | undefined
  */
 export function backendsNeeded(scenarios: readonly Scenario[], override: number | undefined, base: number, stressRoles?: number): number {
   // A manyRoles step's pooler keeps a server connection per role's pool.
-  const clients = scenarios.flatMap((s) => s.steps).map((st) => (st.kind === 'stress' ? stressClients(st, override) : st.kind === 'manyRoles' ? stressRoles ?? st.manyRoles.roles : 0));
+  const clients = scenarios
+    .flatMap((s) => s.steps)
+    .map((st) => (st.kind === 'stress' ? stressClients(st, override) : st.kind === 'manyRoles' ? (stressRoles ?? st.manyRoles.roles) : 0));
   const most = Math.max(0, ...clients);
   return most ? Math.max(base, most + base) : base;
 }
@@ -65,7 +67,10 @@ const own = (i: number) => `c${i}`;
 
 export async function runStress(o: StressOptions): Promise<StressTally> {
   const tally: StressTally = {
-    clients: o.clients, finished: 0, checks: 0, roundMs: [],
+    clients: o.clients,
+    finished: 0,
+    checks: 0,
+    roundMs: [],
     states: Object.fromEntries(STRESS_STATES.map((s) => [s, { leaked: 0, lost: 0 }])) as StressTally['states'],
   };
   const deadline = Date.now() + o.deadlineMs;
@@ -74,15 +79,20 @@ export async function runStress(o: StressOptions): Promise<StressTally> {
   const loginSlot = async () => {
     while (connecting >= CONNECTING_AT_ONCE) await new Promise<void>((r) => waiting.push(r));
     connecting++;
-    return () => { connecting--; waiting.shift()?.(); };
+    return () => {
+      connecting--;
+      waiting.shift()?.();
+    };
   };
-  await Promise.all(Array.from({ length: o.clients }, async (_, i) => {
-    try {
-      await oneClient(i, o, tally, deadline, loginSlot);
-    } catch (err) {
-      tally.firstTrouble ??= `client ${i}: ${errorText(err).split('\n')[0]}`;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: o.clients }, async (_, i) => {
+      try {
+        await oneClient(i, o, tally, deadline, loginSlot);
+      } catch (err) {
+        tally.firstTrouble ??= `client ${i}: ${errorText(err).split('\n')[0]}`;
+      }
+    }),
+  );
   return tally;
 }
 
@@ -90,15 +100,26 @@ async function oneClient(i: number, o: StressOptions, tally: StressTally, deadli
   const release = await loginSlot();
   let c: WireConnection;
   try {
-    c = await WireConnection.connect({ ...o.pool, label: `c${i}`, transcript: Transcript.none(), timeoutMs: Math.max(1, deadline - Date.now()), params: { application_name: `pc_stress_${i}` } });
+    c = await WireConnection.connect({
+      ...o.pool,
+      label: `c${i}`,
+      transcript: Transcript.none(),
+      timeoutMs: Math.max(1, deadline - Date.now()),
+      params: { application_name: `pc_stress_${i}` },
+    });
   } finally {
     release();
   }
   try {
     const run = async (sqls: readonly string[]) => {
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error('the load\'s deadline passed');
-      return replies(await c.exchange(sqls.map((sql) => ({ type: 'Query' as const, sql })), { timeoutMs: left }));
+      if (left <= 0) throw new Error("the load's deadline passed");
+      return replies(
+        await c.exchange(
+          sqls.map((sql) => ({ type: 'Query' as const, sql })),
+          { timeoutMs: left },
+        ),
+      );
     };
     // Set up: each statement on its own, as a transaction of its own. A statement that fails
     // because the server already holds another client's object of that name is a leak.
@@ -144,7 +165,10 @@ function tallyCheck(tally: StressTally, state: StressState, got: string | undefi
   else tally.states[state].lost++;
 }
 
-interface Reply { readonly value?: string; readonly error?: string }
+interface Reply {
+  readonly value?: string;
+  readonly error?: string;
+}
 
 /** Each Query's first value or SQLSTATE, in order (one ReadyForQuery ends each). */
 function replies(messages: readonly ServerMessage[]): Reply[] {
@@ -153,7 +177,10 @@ function replies(messages: readonly ServerMessage[]): Reply[] {
   for (const m of messages) {
     if (m.type === 'DataRow' && current.value === undefined) current.value = textOf(m.values[0] ?? null) ?? undefined;
     if (m.type === 'ErrorResponse') current.error = m.code ?? 'error';
-    if (m.type === 'ReadyForQuery') { out.push(current); current = {}; }
+    if (m.type === 'ReadyForQuery') {
+      out.push(current);
+      current = {};
+    }
   }
   return out;
 }

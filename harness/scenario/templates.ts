@@ -5,18 +5,23 @@
 export class Templates {
   private readonly names = new Map<string, string>();
 
-  constructor(private readonly prefix: string, private readonly saved: ReadonlyMap<string, string>) {}
+  constructor(
+    private readonly prefix: string,
+    private readonly saved: ReadonlyMap<string, string>,
+  ) {}
 
   expand(text: string): string {
-    return text.replace(/\{\{repeat:([^:}]*):(\d+)\}\}/g, (_, chunk: string, n: string) => chunk.repeat(Number(n))).replace(/\{\{(\$?)([a-zA-Z_]\w*)\}\}/g, (_, dollar: string, name: string) => {
-      if (dollar) {
-        const v = this.saved.get(name);
-        if (v === undefined) throw new Error(`{{$${name}}} was never saved`);
-        return v;
-      }
-      if (!this.names.has(name)) this.names.set(name, `${this.prefix}_${name.toLowerCase()}`);
-      return this.names.get(name)!;
-    });
+    return text
+      .replace(/\{\{repeat:([^:}]*):(\d+)\}\}/g, (_, chunk: string, n: string) => chunk.repeat(Number(n)))
+      .replace(/\{\{(\$?)([a-zA-Z_]\w*)\}\}/g, (_, dollar: string, name: string) => {
+        if (dollar) {
+          const v = this.saved.get(name);
+          if (v === undefined) throw new Error(`{{$${name}}} was never saved`);
+          return v;
+        }
+        if (!this.names.has(name)) this.names.set(name, `${this.prefix}_${name.toLowerCase()}`);
+        return this.names.get(name)!;
+      });
   }
 
   /** Expands strings anywhere inside plain data (message lists, params). */

@@ -30,8 +30,13 @@ export function timingDependent(r: ScenarioRun, finding: boolean): boolean {
  * The result that stands says in its transcript that it is a second run, and why.
  */
 export function afterRunAgain(first: ScenarioRun, again: ScenarioRun): ScenarioRun {
-  const repeats = again.outcome === first.outcome && again.divergence?.kind === first.divergence?.kind && again.divergence?.step === first.divergence?.step;
+  const repeats =
+    again.outcome === first.outcome && again.divergence?.kind === first.divergence?.kind && again.divergence?.step === first.divergence?.step;
   if (repeats) return first;
   const note = `-- run again at once: the first run ${first.outcome === 'error' ? `was an error (${first.message ?? 'no message'})` : `did not come in time (${first.message ?? 'no message'})`}, which timing may explain; this is the second run\n`;
-  return { ...again, durationMs: first.durationMs + again.durationMs, ...(again.transcript !== undefined ? { transcript: note + again.transcript } : {}) };
+  return {
+    ...again,
+    durationMs: first.durationMs + again.durationMs,
+    ...(again.transcript !== undefined ? { transcript: note + again.transcript } : {}),
+  };
 }

@@ -11,7 +11,12 @@ export function scenarioTraits(s: Scenario): Set<Trait> {
   const traits = new Set<Trait>();
   for (const st of s.steps) {
     if (st.session === OBSERVER) continue;
-    const texts = st.kind === 'sql' ? [st.sql] : st.kind === 'messages' ? st.messages.map((m) => (m.type === 'Query' || m.type === 'Parse' ? m.sql : undefined)) : [];
+    const texts =
+      st.kind === 'sql'
+        ? [st.sql]
+        : st.kind === 'messages'
+          ? st.messages.map((m) => (m.type === 'Query' || m.type === 'Parse' ? m.sql : undefined))
+          : [];
     if (texts.some((t) => t !== undefined && opensBlock(t))) traits.add('transaction-block');
     if (st.kind === 'cancel' && st.cancel === true) traits.add('driver-cancel');
   }

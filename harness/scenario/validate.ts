@@ -18,7 +18,8 @@ export type Checked =
 /** A problem as one line where there is no file position (a TypeScript suite): "step 3: ...". */
 export function problemText(p: Problem): string {
   const [first, second, ...rest] = p.path;
-  const where = first === 'steps' && typeof second === 'number' ? `step ${second + 1}${rest.length ? ` (at ${rest.join('.')})` : ''}` : p.path.join('.');
+  const where =
+    first === 'steps' && typeof second === 'number' ? `step ${second + 1}${rest.length ? ` (at ${rest.join('.')})` : ''}` : p.path.join('.');
   return where ? `${where}: ${p.message}` : p.message;
 }
 
@@ -41,7 +42,13 @@ export function checkScenario(spec: unknown, source: string, origin: Origin = { 
   const data = normalize(spec, SCENARIO_SCHEMA) as ScenarioSpec;
   // A step with a problem of its own is not cross-checked: its kind or fields may be anything.
   const sound = (i: number) => !problems.some((p) => p.path[0] === 'steps' && p.path[1] === i);
-  const seen: Seen = { sessions: isRecord(data.sessions) ? Object.keys(data.sessions) : [], saved: new Set(), background: new Map(), disconnected: new Set(), stepped: new Set() };
+  const seen: Seen = {
+    sessions: isRecord(data.sessions) ? Object.keys(data.sessions) : [],
+    saved: new Set(),
+    background: new Map(),
+    disconnected: new Set(),
+    stepped: new Set(),
+  };
   const steps: Step[] = [];
   data.steps.forEach((st, i) => {
     const kind = STEP_KIND_NAMES.find((k) => isRecord(st) && st[k as keyof StepSpec] !== undefined);
@@ -60,12 +67,15 @@ export function checkScenario(spec: unknown, source: string, origin: Origin = { 
   for (const [name, { index, session }] of seen.background) {
     // A session dropped while its step runs never gets that step's answer (runner.ts forget).
     const dropped = data.steps.some((st, j) => j > index && isRecord(st) && st.session === session && st.disconnect !== undefined);
-    if (!awaited.has(name) && !dropped) problems.push({ path: ['steps', index, 'background'], message: `background step "${name}" is never awaited (or its session disconnected)` });
+    if (!awaited.has(name) && !dropped)
+      problems.push({ path: ['steps', index, 'background'], message: `background step "${name}" is never awaited (or its session disconnected)` });
   }
   problems.push(...knownModeProblems(data), ...objectProblems(data));
   // In the order they were written: the scenario's own keys, then step by step.
   const order = (p: Problem) => (p.path[0] === 'steps' && typeof p.path[1] === 'number' ? p.path[1] : -1);
-  return problems.length ? { ok: false, problems: problems.sort((a, b) => order(a) - order(b)) } : { ok: true, scenario: { ...data, steps, source, origin }, warnings: weakChecks(steps) };
+  return problems.length
+    ? { ok: false, problems: problems.sort((a, b) => order(a) - order(b)) }
+    : { ok: true, scenario: { ...data, steps, source, origin }, warnings: weakChecks(steps) };
 }
 
 const runsOnObserver = (k: StepKind) => 'observe' in STEP_KINDS[k];
@@ -76,21 +86,29 @@ function stepProblems(st: Step, seen: Seen): Problem[] {
   const def = STEP_KINDS[st.kind];
   const onObserver = st.session === OBSERVER;
   if (!onObserver && !seen.sessions.includes(st.session)) {
-    at(['session'], `unknown session "${st.session}"${didYouMean(st.session, [...seen.sessions, OBSERVER])}; declared: ${seen.sessions.join(', ') || 'none'} (and ${OBSERVER}, the direct connection)`);
+    at(
+      ['session'],
+      `unknown session "${st.session}"${didYouMean(st.session, [...seen.sessions, OBSERVER])}; declared: ${seen.sessions.join(', ') || 'none'} (and ${OBSERVER}, the direct connection)`,
+    );
   }
   if (onObserver && !runsOnObserver(st.kind)) at(['session'], `the observer only runs ${STEP_KIND_NAMES.filter(runsOnObserver).join(' and ')}`);
   if (!onObserver && def.on === 'observer') at(['session'], `${st.kind} runs on the observer (session: ${OBSERVER})`);
-  if (st.background && !def.background) at(['background'], `only ${STEP_KIND_NAMES.filter((k) => STEP_KINDS[k].background).join(', ')} can run in the background`);
+  if (st.background && !def.background)
+    at(['background'], `only ${STEP_KIND_NAMES.filter((k) => STEP_KINDS[k].background).join(', ')} can run in the background`);
   if (st.kind === 'await') {
     const owner = seen.background.get(st.await);
     if (!owner) at(['await'], `await "${st.await}" names no earlier background step${didYouMean(st.await, [...seen.background.keys()])}`);
     else if (owner.session !== st.session) at(['session'], `await "${st.await}" must be on session ${owner.session}`);
-    else if (seen.disconnected.has(st.session)) at(['await'], `await "${st.await}" comes after session ${st.session} disconnected: its answer is abandoned then (leave the await out)`);
+    else if (seen.disconnected.has(st.session))
+      at(['await'], `await "${st.await}" comes after session ${st.session} disconnected: its answer is abandoned then (leave the await out)`);
   }
-  if (st.kind === 'abandonLogin' && seen.stepped.has(st.session)) at(['abandonLogin'], `abandonLogin must be session ${st.session}'s first step: it is a login given up`);
-  if (st.kind !== 'abandonLogin' && st.kind !== 'await' && !onObserver && seen.disconnected.has(st.session)) at(['session'], `session ${st.session} is gone by then (disconnected, or its login abandoned)`);
+  if (st.kind === 'abandonLogin' && seen.stepped.has(st.session))
+    at(['abandonLogin'], `abandonLogin must be session ${st.session}'s first step: it is a login given up`);
+  if (st.kind !== 'abandonLogin' && st.kind !== 'await' && !onObserver && seen.disconnected.has(st.session))
+    at(['session'], `session ${st.session} is gone by then (disconnected, or its login abandoned)`);
   // Direct has no admin console: a value it should give would be missing there.
-  if (st.kind === 'admin' && (st.save || st.savePid)) at([st.save ? 'save' : 'savePid'], 'an admin step cannot save a value: on direct (and other targets) it reads nothing');
+  if (st.kind === 'admin' && (st.save || st.savePid))
+    at([st.save ? 'save' : 'savePid'], 'an admin step cannot save a value: on direct (and other targets) it reads nothing');
   if (st.kind === 'messages' && !st.messages.some((m) => ['Sync', 'Query', 'FunctionCall', 'Terminate'].includes(m.type)) && !st.until) {
     at(['messages'], 'a message list without Sync, Query or FunctionCall needs `until` (the reply to wait for)');
   }
@@ -112,7 +130,10 @@ function savedRefs(st: Step): Array<{ readonly name: string; readonly path: Path
   const out: Array<{ name: string; path: Path }> = [];
   const visit = (v: unknown, path: Path, how: 'text' | 'whole' | 'name'): void => {
     if (typeof v === 'string') {
-      if (how === 'name') { out.push({ name: v.replace(/^\$/, ''), path }); return; }
+      if (how === 'name') {
+        out.push({ name: v.replace(/^\$/, ''), path });
+        return;
+      }
       for (const m of v.matchAll(/\{\{\$(\w+)\}\}/g)) out.push({ name: m[1], path });
       if (how === 'whole' && /^\$\w+$/.test(v)) out.push({ name: v.slice(1), path });
     } else if (Array.isArray(v)) {
@@ -136,16 +157,30 @@ function objectProblems(spec: ScenarioSpec): Problem[] {
   const problems: Problem[] = [];
   const roles = isRecord(spec.roles) ? Object.keys(spec.roles) : [];
   const databases = isRecord(spec.databases) ? Object.keys(spec.databases) : [];
-  for (const key of roles.filter((k) => databases.includes(k))) problems.push({ path: ['databases', key], message: `"${key}" names a role too: {{${key}}} would be both` });
+  for (const key of roles.filter((k) => databases.includes(k)))
+    problems.push({ path: ['databases', key], message: `"${key}" names a role too: {{${key}}} would be both` });
   if (!isRecord(spec.sessions)) return problems;
   for (const [name, session] of Object.entries(spec.sessions)) {
     if (!isRecord(session)) continue;
     const at = (key: string, message: string) => problems.push({ path: ['sessions', name, key], message });
-    if (typeof session.role === 'string' && !roles.includes(session.role)) at('role', `role "${session.role}" is not one of the scenario's roles${didYouMean(session.role, roles)}; declared: ${roles.join(', ') || 'none'}`);
-    if (typeof session.database === 'string' && !databases.includes(session.database)) at('database', `database "${session.database}" is not one of the scenario's databases${didYouMean(session.database, databases)}; declared: ${databases.join(', ') || 'none'}`);
-    if (session.role !== undefined && session.user !== undefined) at('user', 'a session logs in as `role` (one of the scenario\'s) or as `user` (a fixed one), not both');
+    if (typeof session.role === 'string' && !roles.includes(session.role))
+      at(
+        'role',
+        `role "${session.role}" is not one of the scenario's roles${didYouMean(session.role, roles)}; declared: ${roles.join(', ') || 'none'}`,
+      );
+    if (typeof session.database === 'string' && !databases.includes(session.database))
+      at(
+        'database',
+        `database "${session.database}" is not one of the scenario's databases${didYouMean(session.database, databases)}; declared: ${databases.join(', ') || 'none'}`,
+      );
+    if (session.role !== undefined && session.user !== undefined)
+      at('user', "a session logs in as `role` (one of the scenario's) or as `user` (a fixed one), not both");
     const pool = session.pool ?? spec.pool;
-    if (session.database !== undefined && pool === 'single') at('database', 'a session on one of the scenario\'s databases connects through the pooler\'s entry for databases it does not list, in the wide pool: say `pool: wide`');
+    if (session.database !== undefined && pool === 'single')
+      at(
+        'database',
+        "a session on one of the scenario's databases connects through the pooler's entry for databases it does not list, in the wide pool: say `pool: wide`",
+      );
   }
   return problems;
 }
@@ -156,7 +191,15 @@ function knownModeProblems(spec: ScenarioSpec): Problem[] {
   return (spec.known as readonly unknown[]).flatMap((k, i) => {
     const modes = isRecord(k) && typeof k.pooler === 'string' ? findPooler(k.pooler)?.modes : undefined;
     if (!modes || !isRecord(k) || !Array.isArray(k.modes)) return [];
-    return (k.modes as unknown[]).flatMap((m, j): Problem[] => (typeof m !== 'string' || modes.includes(m) ? []
-      : [{ path: ['known', i, 'modes', j], message: `${String(k.pooler)} has no mode "${m}"${didYouMean(m, modes)}; its modes: ${modes.join(', ')}` }]));
+    return (k.modes as unknown[]).flatMap((m, j): Problem[] =>
+      typeof m !== 'string' || modes.includes(m)
+        ? []
+        : [
+            {
+              path: ['known', i, 'modes', j],
+              message: `${String(k.pooler)} has no mode "${m}"${didYouMean(m, modes)}; its modes: ${modes.join(', ')}`,
+            },
+          ],
+    );
   });
 }

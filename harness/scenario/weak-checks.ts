@@ -10,7 +10,8 @@ import type { Step, StepOf } from './model.ts';
  * notifications, sequences moving on, settings, signals; and pg_backend_pid(), read so the
  * transcript shows which backend served the step (DESIGN.md, "Making leaks deterministic").
  */
-const ACTING = /\b(?:pg_(?:try_)?advisory_\w+|pg_sleep\w*|pg_notify|nextval|setval|set_config|pg_terminate_backend|pg_cancel_backend|pg_backend_pid|txid_current|pg_current_xact_id|lo_\w+)\s*\(/i;
+const ACTING =
+  /\b(?:pg_(?:try_)?advisory_\w+|pg_sleep\w*|pg_notify|nextval|setval|set_config|pg_terminate_backend|pg_cancel_backend|pg_backend_pid|txid_current|pg_current_xact_id|lo_\w+)\s*\(/i;
 
 /** A statement read for its answer only: SHOW, or a query (SELECT, VALUES, TABLE). */
 const QUERY = /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*(SHOW|SELECT|VALUES|TABLE)\b/i;
@@ -40,7 +41,11 @@ export function weakChecks(steps: readonly Step[]): Problem[] {
     }
     const rows = st.expect?.rows;
     if (rows?.length && rows.every((row) => row.every((cell) => cell === '*'))) {
-      out.push({ path: ['steps', i, 'expect', 'rows'], message: 'expect.rows is made only of * wildcards: it checks how many rows and columns came, not what they hold; write the values PostgreSQL answers, or rowCount if only the count matters' });
+      out.push({
+        path: ['steps', i, 'expect', 'rows'],
+        message:
+          'expect.rows is made only of * wildcards: it checks how many rows and columns came, not what they hold; write the values PostgreSQL answers, or rowCount if only the count matters',
+      });
     }
     return out;
   });

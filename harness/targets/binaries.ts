@@ -24,7 +24,12 @@ export class BinaryAccessError extends Error {
 
 /** A file this process may execute (a folder has the x bit too, and is not one). */
 const executable = (p: string) => {
-  try { accessSync(p, constants.X_OK); return statSync(p).isFile(); } catch { return false; }
+  try {
+    accessSync(p, constants.X_OK);
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
 };
 
 function onPath(program: string): string | undefined {
@@ -76,7 +81,11 @@ export function findBinary(req: BinaryRequest): string {
 /** Debian's PostgreSQL server binaries live in /usr/lib/postgresql/<major>/bin; newest first. */
 export function postgresBinDirCandidates(): string[] {
   const root = '/usr/lib/postgresql';
-  const dirs = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+  const dirs = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
   return dirs.map((v) => path.join(root, v, 'bin')).filter((d) => existsSync(path.join(d, 'postgres')));
 }
 
@@ -86,7 +95,11 @@ export const POSTGRES_PACKAGE = 'postgresql-15';
 /** The PostgreSQL bin directory: postgres and initdb, both runnable by `runAs` (they run as the servers' user). */
 export function findPostgresBinDir(explicit: string | undefined, allowInstall: boolean, runAs?: () => ServerUser | null): string {
   const postgres = findBinary({
-    program: 'postgres', aptPackage: POSTGRES_PACKAGE, flag: '--pg-bindir DIR', allowInstall, runAs,
+    program: 'postgres',
+    aptPackage: POSTGRES_PACKAGE,
+    flag: '--pg-bindir DIR',
+    allowInstall,
+    runAs,
     explicit: explicit ? path.join(explicit, 'postgres') : undefined,
     candidates: () => postgresBinDirCandidates().map((d) => path.join(d, 'postgres')),
   });

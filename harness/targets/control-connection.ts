@@ -19,7 +19,10 @@ export class ControlConnection {
   /** The exchange in progress; the next one starts when it has settled. */
   private turn: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly info: ConnInfo, private readonly label: string) {}
+  constructor(
+    private readonly info: ConnInfo,
+    private readonly label: string,
+  ) {}
 
   /** Where this connection's traffic is written from now on (Transcript.none() keeps nothing). */
   recordInto(transcript: Transcript): void {
@@ -27,7 +30,9 @@ export class ControlConnection {
     this.conn?.recordInto(transcript);
   }
 
-  get isOpen(): boolean { return this.conn !== undefined && !this.conn.isClosed; }
+  get isOpen(): boolean {
+    return this.conn !== undefined && !this.conn.isClosed;
+  }
 
   /** Simple Queries in one write; the replies up to the last ReadyForQuery. */
   exchange(sqls: readonly string[], timeoutMs: number = TIMEOUT_MS.control): Promise<ServerMessage[]> {
@@ -40,7 +45,10 @@ export class ControlConnection {
     const conn = await this.open();
     conn.discardInbox();
     try {
-      return await conn.exchange(sqls.map((sql) => ({ type: 'Query', sql })), { timeoutMs });
+      return await conn.exchange(
+        sqls.map((sql) => ({ type: 'Query', sql })),
+        { timeoutMs },
+      );
     } catch (err) {
       await this.close();
       throw err;

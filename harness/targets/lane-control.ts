@@ -41,7 +41,9 @@ export type LaneReset =
 export function laneControl(direct: ConnInfo, stops: Array<() => Promise<void>>, reset?: LaneReset): LaneControl {
   const control = new ControlConnection(direct, OBSERVER);
   stops.push(() => control.close());
-  const terminate = async (filter = '') => { await control.value(`SELECT count(pg_terminate_backend(pid)) ${OTHERS}${filter}`); };
+  const terminate = async (filter = '') => {
+    await control.value(`SELECT count(pg_terminate_backend(pid)) ${OTHERS}${filter}`);
+  };
   let targetStart: string | null | undefined;
 
   // A connection a driver left behind (postgres.js reconnecting to run queued work, say) can
@@ -53,7 +55,10 @@ export function laneControl(direct: ConnInfo, stops: Array<() => Promise<void>>,
     // Which backends the quiesce waits for: those from before the sweep, those the target's
     // scenarios began, or all.
     const scope = since ? ` AND backend_start < '${since}'::timestamptz` : targetStart ? ` AND backend_start >= '${targetStart}'::timestamptz` : '';
-    const what = reset?.kind === 'sweep' ? "the pooler's server connections of the previous scenario to be ended by its own clients" : "the previous scenario's backends to exit";
+    const what =
+      reset?.kind === 'sweep'
+        ? "the pooler's server connections of the previous scenario to be ended by its own clients"
+        : "the previous scenario's backends to exit";
     let left: string | null | undefined = '?';
     let round = 0;
     let roundEnds = 0;
@@ -100,7 +105,12 @@ export function laneControl(direct: ConnInfo, stops: Array<() => Promise<void>>,
  * it and drops it; the single pool holds one server at most. Old backends of other roles
  * (authentication scenarios' logins) are ended from outside.
  */
-async function sweep(control: ControlConnection, pools: Readonly<Record<PoolKind, ConnInfo>>, before: string, terminate: (filter: string) => Promise<void>): Promise<void> {
+async function sweep(
+  control: ControlConnection,
+  pools: Readonly<Record<PoolKind, ConnInfo>>,
+  before: string,
+  terminate: (filter: string) => Promise<void>,
+): Promise<void> {
   const role = `'${pools.wide.user.replace(/'/g, "''")}'`;
   const old = Number(await control.value(`SELECT count(*) ${OTHERS}${before} AND usename = ${role}`));
   if (old) await Promise.all([endOwnBackend(pools.single), ...Array.from({ length: old }, () => endOwnBackend(pools.wide))]);

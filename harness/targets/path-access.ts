@@ -26,7 +26,11 @@ function foldersOnTheWay(file: string): string[] {
     }
   };
   let real = file;
-  try { real = realpathSync(file); } catch { /* a missing file is findBinary's to report */ }
+  try {
+    real = realpathSync(file);
+  } catch {
+    /* a missing file is findBinary's to report */
+  }
   return [...new Set([...ancestors(path.resolve(file)), ...ancestors(real)])];
 }
 

@@ -38,8 +38,11 @@ export function poolDatabase(launch: PoolerLaunch, j: number, pool: PoolKind): s
 export const firstPool = (s: Pick<ServingInstance, 'instance' | 'launch'>): string => poolDatabase(s.launch, 0, s.instance.pools[0]);
 
 /** Lane `lane`'s pools and each pool's admin console, from the processes serving them. */
-export function lanePools(serving: readonly ServingInstance[], lane: number, conn: (port: number, database: string) => ConnInfo):
-  { pools: Record<PoolKind, ConnInfo>; consoles: Record<PoolKind, AdminConsole> } {
+export function lanePools(
+  serving: readonly ServingInstance[],
+  lane: number,
+  conn: (port: number, database: string) => ConnInfo,
+): { pools: Record<PoolKind, ConnInfo>; consoles: Record<PoolKind, AdminConsole> } {
   const entries = POOL_KINDS.map((pool) => {
     const s = serving.find((x) => x.instance.lanes.includes(lane) && x.instance.pools.includes(pool));
     if (!s) throw new Error(`no pooler process serves lane ${lane}'s ${pool} pool`);

@@ -20,15 +20,16 @@ const FLOOR = 10_000;
 /** Ports this process handed out: two servers started at once never get the same one. */
 const handedOut = new Set<number>();
 
-const listensOn = (port: number, host: string): Promise<number | undefined> => new Promise((resolve) => {
-  const srv = net.createServer();
-  srv.unref();
-  srv.on('error', () => resolve(undefined));
-  srv.listen(port, host, () => {
-    const bound = (srv.address() as net.AddressInfo).port;
-    srv.close(() => resolve(bound));
+const listensOn = (port: number, host: string): Promise<number | undefined> =>
+  new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', () => resolve(undefined));
+    srv.listen(port, host, () => {
+      const bound = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(bound));
+    });
   });
-});
 
 /** A port free on 127.0.0.1 and on ::1: the servers listen on both loopbacks (a scenario logs in over ::1). */
 const listens = async (port: number): Promise<number | undefined> => {
@@ -42,12 +43,18 @@ export async function freePort(): Promise<number> {
   for (let attempt = 0; low - FLOOR > 1000 && attempt < 50; attempt++) {
     const port = FLOOR + Math.floor(Math.random() * (low - FLOOR));
     if (handedOut.has(port)) continue;
-    if (await listens(port)) { handedOut.add(port); return port; }
+    if (await listens(port)) {
+      handedOut.add(port);
+      return port;
+    }
   }
   // No room below the range (or all tried were taken): the kernel picks one.
   for (;;) {
     const port = await listens(0);
     if (port === undefined) throw new Error('no TCP port is free on 127.0.0.1');
-    if (!handedOut.has(port)) { handedOut.add(port); return port; }
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
   }
 }

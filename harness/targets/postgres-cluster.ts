@@ -40,13 +40,14 @@ function chownTree(dir: string): void {
 }
 
 /** Host-based authentication: md5 and trust for their test roles, SCRAM for everyone else, loopback only. */
-const HBA = LOOPBACKS.flatMap((net) => [
-  // The certificate's CN must be the role's name. https://www.postgresql.org/docs/current/auth-cert.html
-  `hostssl all ${CERT_USER} ${net} cert`,
-  `host all ${TRUST_USER} ${net} trust`,
-  `host all ${MD5_USER},${OBSERVER_USER} ${net} md5`,
-  `host all all ${net} scram-sha-256`,
-]).join('\n') + '\n';
+const HBA =
+  LOOPBACKS.flatMap((net) => [
+    // The certificate's CN must be the role's name. https://www.postgresql.org/docs/current/auth-cert.html
+    `hostssl all ${CERT_USER} ${net} cert`,
+    `host all ${TRUST_USER} ${net} trust`,
+    `host all ${MD5_USER},${OBSERVER_USER} ${net} md5`,
+    `host all all ${net} scram-sha-256`,
+  ]).join('\n') + '\n';
 
 // Durability is irrelevant to a throwaway cluster; these make start and DDL fast.
 const CONF = `
@@ -165,7 +166,10 @@ export async function initTemplate(binDir: string, dir: string, app: AppCredenti
 export function makeCertificate(dir: string): void {
   const openssl = (args: string[]) => {
     const r = spawnSync('openssl', args, { encoding: 'utf8', timeout: TIMEOUT_MS.serverCommand, cwd: dir });
-    if (r.status !== 0) throw new Error(`openssl could not make the test certificate (${r.error?.message ?? r.stderr.trim().split('\n').pop()}): install it with \`apt-get install openssl\``);
+    if (r.status !== 0)
+      throw new Error(
+        `openssl could not make the test certificate (${r.error?.message ?? r.stderr.trim().split('\n').pop()}): install it with \`apt-get install openssl\``,
+      );
   };
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost', '-keyout', 'server.key', '-out', 'server.crt']);
@@ -177,7 +181,10 @@ export function makeCertificate(dir: string): void {
 }
 
 /** The client certificate and key (PEM) the test CA signed for CERT_USER, in a folder makeCertificate wrote. */
-export const clientCertificate = (dir: string) => ({ cert: readFileSync(path.join(dir, 'client.crt'), 'utf8'), key: readFileSync(path.join(dir, 'client.key'), 'utf8') });
+export const clientCertificate = (dir: string) => ({
+  cert: readFileSync(path.join(dir, 'client.crt'), 'utf8'),
+  key: readFileSync(path.join(dir, 'client.key'), 'utf8'),
+});
 
 export const certificateFiles = (dataDir: string) => ({ cert: path.join(dataDir, 'server.crt'), key: path.join(dataDir, 'server.key') });
 
@@ -189,14 +196,21 @@ export interface RunningCluster {
 }
 
 export async function startCluster(opts: {
-  binDir: string; template: string; dataDir: string; logFile: string; password: string; name: string;
+  binDir: string;
+  template: string;
+  dataDir: string;
+  logFile: string;
+  password: string;
+  name: string;
 }): Promise<RunningCluster> {
   // Not execFileSync: the copy takes a second of kernel time, and targets start in parallel.
   await execFileAsync('cp', ['-a', opts.template, opts.dataDir]);
   const port = await freePort();
   const proc = spawnManaged({
-    name: `${opts.name} postgres`, command: path.join(opts.binDir, 'postgres'),
-    args: ['-D', opts.dataDir, '-p', String(port)], logFile: opts.logFile,
+    name: `${opts.name} postgres`,
+    command: path.join(opts.binDir, 'postgres'),
+    args: ['-D', opts.dataDir, '-p', String(port)],
+    logFile: opts.logFile,
     stopSignal: 'SIGINT', // fast shutdown: active sessions are terminated, not waited for
   });
   const conn: ConnInfo = { host: '127.0.0.1', port, database: APP_DATABASE, user: APP_USER, password: opts.password };

@@ -43,7 +43,15 @@ export const runStopped: AbortSignal = runStop.signal;
  * it, unlike PostgreSQL's), so killing the leader's pid alone would leave them serving.
  */
 function killGroup(pid: number): void {
-  try { process.kill(-pid, 'SIGKILL'); } catch { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
 }
 let stateDir: string | undefined;
 
@@ -62,7 +70,9 @@ const resources = new Set<ManagedResource>();
 /** Registers a resource to stop with the servers; the returned function unregisters it. */
 export function manageResource(resource: ManagedResource): () => void {
   resources.add(resource);
-  return () => { resources.delete(resource); };
+  return () => {
+    resources.delete(resource);
+  };
 }
 
 /** The run's private folder under STATE_ROOT; created once, owned by this process. */
@@ -94,7 +104,9 @@ export function spawnManaged(opts: SpawnOptions): ManagedProcess {
   let child: ChildProcess;
   try {
     child = spawn(opts.command, [...opts.args], {
-      cwd: opts.cwd, detached: true, stdio: ['ignore', log, log],
+      cwd: opts.cwd,
+      detached: true,
+      stdio: ['ignore', log, log],
       ...(user ? { uid: user.uid, gid: user.gid } : {}),
     });
   } finally {
@@ -103,7 +115,10 @@ export function spawnManaged(opts: SpawnOptions): ManagedProcess {
   let exitReason: string | undefined;
   let stopping = false;
   const exited = new Promise<number | null>((resolve) => {
-    child.on('error', (err) => { exitReason = `could not start ${opts.command}: ${err.message}`; resolve(null); });
+    child.on('error', (err) => {
+      exitReason = `could not start ${opts.command}: ${err.message}`;
+      resolve(null);
+    });
     child.on('exit', (code, signal) => {
       if (!stopping) exitReason = `${opts.name} exited (${signal ?? `code ${code}`}); see ${opts.logFile}`;
       resolve(code);
@@ -116,7 +131,10 @@ export function spawnManaged(opts: SpawnOptions): ManagedProcess {
       stopping = true;
       if (child.exitCode === null && child.signalCode === null) {
         child.kill(opts.stopSignal);
-        if (!(await settlesWithin(exited, TIMEOUT_MS.processStop))) { killGroup(child.pid!); await exited; }
+        if (!(await settlesWithin(exited, TIMEOUT_MS.processStop))) {
+          killGroup(child.pid!);
+          await exited;
+        }
       }
       live.delete(entry);
     },
@@ -128,14 +146,17 @@ export function spawnManaged(opts: SpawnOptions): ManagedProcess {
 
 /** Stops every server still running (in parallel) and removes the run's state folder. */
 export async function stopAll(): Promise<void> {
-  await Promise.all([...[...live].map((p) => p.stop()), ...[...resources].map(async (r) => {
-    try {
-      await r.stop();
-    } catch (err) {
-      process.stderr.write(`poolcheck: could not stop ${r.name}: ${(err as Error).message}\n`);
-    }
-    resources.delete(r);
-  })]);
+  await Promise.all([
+    ...[...live].map((p) => p.stop()),
+    ...[...resources].map(async (r) => {
+      try {
+        await r.stop();
+      } catch (err) {
+        process.stderr.write(`poolcheck: could not stop ${r.name}: ${(err as Error).message}\n`);
+      }
+      resources.delete(r);
+    }),
+  ]);
   if (stateDir) rmSync(stateDir, { recursive: true, force: true });
   // The folder is gone: a later run in the same process (a test suite) starts a new one.
   stateDir = undefined;
@@ -150,7 +171,9 @@ const interruptHooks = new Set<(reason: string) => void>();
  */
 export function onInterrupt(hook: (reason: string) => void): () => void {
   interruptHooks.add(hook);
-  return () => { interruptHooks.delete(hook); };
+  return () => {
+    interruptHooks.delete(hook);
+  };
 }
 
 let interrupting = false;
@@ -168,7 +191,11 @@ export function interruptRun(reason: string, code: number, announce?: string): v
   runStop.abort(reason);
   void stopAll().finally(() => {
     for (const hook of interruptHooks) {
-      try { hook(reason); } catch (err) { process.stderr.write(`poolcheck: ${(err as Error).message}\n`); }
+      try {
+        hook(reason);
+      } catch (err) {
+        process.stderr.write(`poolcheck: ${(err as Error).message}\n`);
+      }
     }
     process.exit(code);
   });
@@ -182,7 +209,11 @@ function installSignalHandlers(): void {
   // signal to the process when it believes no other listener is left, which would kill
   // poolcheck in the middle of stopping. A second signal while stopping exits at once; the
   // 'exit' handler below still kills what is left.
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
     process.on(signal, () => {
       if (interrupting) process.exit(code);
       interruptRun(signal, code, `\npoolcheck: ${signal} received, stopping servers...\n`);
@@ -194,14 +225,23 @@ function installSignalHandlers(): void {
       if (p.child.pid) killGroup(p.child.pid);
     }
     for (const r of resources) {
-      try { r.kill(); } catch { /* the next run removes what is left */ }
+      try {
+        r.kill();
+      } catch {
+        /* the next run removes what is left */
+      }
     }
     if (stateDir) rmSync(stateDir, { recursive: true, force: true });
   });
 }
 
 const alive = (pid: number) => {
-  try { process.kill(pid, 0); return true; } catch { return false; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 };
 
 /**
@@ -222,7 +262,11 @@ export function reapLeftovers(): number {
     const pids = existsSync(path.join(dir, 'pids')) ? readFileSync(path.join(dir, 'pids'), 'utf8').split('\n').filter(Boolean).map(Number) : [];
     for (const pid of pids) {
       let cmdline = '';
-      try { cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { continue; }
+      try {
+        cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      } catch {
+        continue;
+      }
       if (!cmdline.includes(dir)) continue;
       killGroup(pid);
       killed++;

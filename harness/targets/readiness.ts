@@ -10,16 +10,29 @@ import type { ManagedProcess } from './processes.ts';
  * Ready means a real client connection (startup, authentication, ReadyForQuery) succeeds,
  * and a query answers. Polls until the deadline; stops early if the server process died.
  */
-export async function waitUntilReady(what: string, conn: ConnInfo, procs: ReadonlyArray<Pick<ManagedProcess, 'exitReason'>>, deadlineMs: number = TIMEOUT_MS.localReady): Promise<void> {
+export async function waitUntilReady(
+  what: string,
+  conn: ConnInfo,
+  procs: ReadonlyArray<Pick<ManagedProcess, 'exitReason'>>,
+  deadlineMs: number = TIMEOUT_MS.localReady,
+): Promise<void> {
   let last = 'no attempt yet';
-  await poll({
-    what: `${what} to accept a connection to ${conn.host}:${conn.port}`, timeoutMs: deadlineMs, maxIntervalMs: 50,
-    seen: () => last,
-    abort: () => { const dead = procs.find((p) => p.exitReason())?.exitReason(); return dead && `${what} did not start: ${dead}`; },
-  }, async () => {
-    last = (await loginFails(conn, TIMEOUT_MS.readyProbe)) ?? '';
-    return last ? undefined : true;
-  });
+  await poll(
+    {
+      what: `${what} to accept a connection to ${conn.host}:${conn.port}`,
+      timeoutMs: deadlineMs,
+      maxIntervalMs: 50,
+      seen: () => last,
+      abort: () => {
+        const dead = procs.find((p) => p.exitReason())?.exitReason();
+        return dead && `${what} did not start: ${dead}`;
+      },
+    },
+    async () => {
+      last = (await loginFails(conn, TIMEOUT_MS.readyProbe)) ?? '';
+      return last ? undefined : true;
+    },
+  );
 }
 
 /** Why a new client logging in through `conn` gets no answer to SELECT 1, or undefined when it does. */

@@ -6,9 +6,16 @@ import { ControlConnection } from './control-connection.ts';
 import { MD5_USER, TRUST_USER } from './postgres-cluster.ts';
 
 /** `database`: the lane's database on the server (the observer's), behind both pools. */
-export function resetTools(consoles: Readonly<Record<PoolKind, AdminConsole>>, pools: Readonly<Record<PoolKind, ConnInfo>>, database: string, terminateBackends: () => Promise<void>): ResetTools {
+export function resetTools(
+  consoles: Readonly<Record<PoolKind, AdminConsole>>,
+  pools: Readonly<Record<PoolKind, ConnInfo>>,
+  database: string,
+  terminateBackends: () => Promise<void>,
+): ResetTools {
   return {
-    consoles, terminateBackends, database,
+    consoles,
+    terminateBackends,
+    database,
     pools: { single: pools.single.database, wide: pools.wide.database },
     roles: [...new Set([pools.single.user, pools.wide.user, MD5_USER, TRUST_USER])],
     async asClient(pool, sqls, user) {

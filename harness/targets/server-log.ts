@@ -35,10 +35,20 @@ export function crashesIn(text: string): BackendCrash[] {
     const pid = Number(m[1]);
     // Before authentication the prefix reads [unknown]@[unknown]; a later line names the database.
     const database = lines.map((l) => (l.includes(`[${pid}] `) ? /\] \S*@(\S+) /.exec(l)?.[1] : undefined)).find((d) => d && d !== '[unknown]');
-    const detail = lines.slice(i + 1, i + 4).filter((l) => /DETAIL:|terminating any other active server processes|all server processes terminated/.test(l));
+    const detail = lines
+      .slice(i + 1, i + 4)
+      .filter((l) => /DETAIL:|terminating any other active server processes|all server processes terminated/.test(l));
     const why = /terminated by (signal \d+(?:: .*)?)$/.exec(line)?.[1] ?? `signal ${m[2]}`;
     const running = detail.map((l) => /Failed process was running: (.*)$/.exec(l)?.[1]).find(Boolean);
-    return [{ pid, signal: Number(m[2]), ...(database ? { database } : {}), lines: [line, ...detail].map((l) => l.trim()), summary: `${why}${running ? `, running: ${running}` : ''}` }];
+    return [
+      {
+        pid,
+        signal: Number(m[2]),
+        ...(database ? { database } : {}),
+        lines: [line, ...detail].map((l) => l.trim()),
+        summary: `${why}${running ? `, running: ${running}` : ''}`,
+      },
+    ];
   });
 }
 
@@ -47,7 +57,11 @@ export class LogTail {
   constructor(private readonly file: string) {}
 
   mark(): number {
-    try { return statSync(this.file).size; } catch { return 0; }
+    try {
+      return statSync(this.file).size;
+    } catch {
+      return 0;
+    }
   }
 
   since(offset: number): string {

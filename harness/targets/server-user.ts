@@ -4,18 +4,27 @@ import { readFileSync } from 'node:fs';
 import { aptInstall } from '../kernel/apt.ts';
 import { POSTGRES_PACKAGE } from './binaries.ts';
 
-export interface ServerUser { readonly name: string; readonly uid: number; readonly gid: number }
+export interface ServerUser {
+  readonly name: string;
+  readonly uid: number;
+  readonly gid: number;
+}
 
 let cached: ServerUser | null | undefined;
 
-const passwdLine = () => readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
+const passwdLine = () =>
+  readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('postgres:'));
 
 export function serverUser(): ServerUser | null {
   if (cached !== undefined) return cached;
   if (process.getuid?.() !== 0) return (cached = null);
   const line = passwdLine();
   if (!line) {
-    throw new Error(`running as root needs a \`postgres\` user to run the servers: apt-get install ${POSTGRES_PACKAGE} creates it (or run poolcheck as a normal user)`);
+    throw new Error(
+      `running as root needs a \`postgres\` user to run the servers: apt-get install ${POSTGRES_PACKAGE} creates it (or run poolcheck as a normal user)`,
+    );
   }
   const [, , uid, gid] = line.split(':');
   return (cached = { name: 'postgres', uid: Number(uid), gid: Number(gid) });

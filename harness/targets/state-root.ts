@@ -21,11 +21,17 @@ export function stateRoot(): string {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
   const st = lstatSync(STATE_ROOT);
-  const problem = st.isSymbolicLink() ? 'is a symbolic link'
-    : !st.isDirectory() ? 'is not a directory'
-      : st.uid !== uid() ? `belongs to uid ${st.uid}, not to you (uid ${uid()})`
-        : (st.mode & 0o022) !== 0 ? `can be written by others (mode ${(st.mode & 0o777).toString(8)})` : undefined;
-  if (problem) throw new UnsafeStateRootError(`poolcheck's state folder ${STATE_ROOT} ${problem}: remove it (poolcheck recreates it) or point TMPDIR elsewhere`);
+  const problem = st.isSymbolicLink()
+    ? 'is a symbolic link'
+    : !st.isDirectory()
+      ? 'is not a directory'
+      : st.uid !== uid()
+        ? `belongs to uid ${st.uid}, not to you (uid ${uid()})`
+        : (st.mode & 0o022) !== 0
+          ? `can be written by others (mode ${(st.mode & 0o777).toString(8)})`
+          : undefined;
+  if (problem)
+    throw new UnsafeStateRootError(`poolcheck's state folder ${STATE_ROOT} ${problem}: remove it (poolcheck recreates it) or point TMPDIR elsewhere`);
   return STATE_ROOT;
 }
 
@@ -50,7 +56,8 @@ export function unreachableBy(user: { readonly uid: number; readonly gid: number
   for (let dir = STATE_ROOT; ; dir = path.dirname(dir)) {
     const st = statSync(dir);
     const bit = st.uid === user.uid ? 0o100 : st.gid === user.gid ? 0o010 : 0o001;
-    if (!(st.mode & bit)) return `the servers run as ${user.name}, who may not pass through ${dir} (mode ${(st.mode & 0o777).toString(8)}): point TMPDIR at a folder others may pass through, or chmod o+x ${dir}`;
+    if (!(st.mode & bit))
+      return `the servers run as ${user.name}, who may not pass through ${dir} (mode ${(st.mode & 0o777).toString(8)}): point TMPDIR at a folder others may pass through, or chmod o+x ${dir}`;
     if (dir === path.dirname(dir)) return undefined;
   }
 }

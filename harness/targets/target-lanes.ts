@@ -32,9 +32,17 @@ export function buildLanes(specs: readonly LaneSpec[], reset: LaneReset, stops: 
   return specs.map((lane) => {
     const { consoles } = lane;
     if (reset.kind === 'pooler' && !consoles) throw new Error(`lane ${lane.index}: a pooler's reset needs its admin console`);
-    const how = reset.kind === 'pooler' && consoles ? { kind: 'reset' as const, run: (terminate: () => Promise<void>) => reset.adapter.resetServers(resetTools(consoles, lane.pools, lane.direct.database, terminate)) }
-      : reset.kind === 'sweep' ? { kind: 'sweep' as const, pools: lane.pools }
-        : reset.kind === 'spare-older' ? reset : undefined;
+    const how =
+      reset.kind === 'pooler' && consoles
+        ? {
+            kind: 'reset' as const,
+            run: (terminate: () => Promise<void>) => reset.adapter.resetServers(resetTools(consoles, lane.pools, lane.direct.database, terminate)),
+          }
+        : reset.kind === 'sweep'
+          ? { kind: 'sweep' as const, pools: lane.pools }
+          : reset.kind === 'spare-older'
+            ? reset
+            : undefined;
     return { ...lane, ...laneControl(lane.direct, stops, how) };
   });
 }

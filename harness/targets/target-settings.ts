@@ -25,8 +25,12 @@ export function withToggledSettings(targets: readonly TargetSpec[], versionOf: (
     if (!adapter || !t.pooler || !t.mode || Object.keys(t.settings).length) return [t];
     const pooler = t.pooler;
     const mode = t.mode;
-    const extra = toggledSettings(adapter.settings, mode, versionOf(pooler))
-      .map((settings): TargetSpec => ({ id: targetId(pooler, mode, settings), pooler, mode, settings }));
+    const extra = toggledSettings(adapter.settings, mode, versionOf(pooler)).map((settings): TargetSpec => ({
+      id: targetId(pooler, mode, settings),
+      pooler,
+      mode,
+      settings,
+    }));
     return [t, ...extra.filter((x) => !targets.some((y) => y.id === x.id))];
   });
 }

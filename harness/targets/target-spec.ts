@@ -22,13 +22,20 @@ const NAME = /^[a-z_][a-z0-9_.]*$/i;
 
 /** `{a=1,b=2}` -> entries; names are the pooler's own config names. */
 function parseSettings(target: string, text: string): Array<[string, string]> {
-  return text.split(',').map((s) => s.trim()).filter(Boolean).map((pair) => {
-    const eq = pair.indexOf('=');
-    const name = pair.slice(0, eq).trim();
-    const value = pair.slice(eq + 1).trim();
-    if (eq <= 0 || !NAME.test(name) || !value || /[{},]/.test(value)) throw new Error(`bad setting "${pair}" in target "${target}": expected {name=value,...}, e.g. pgbouncer:transaction{max_prepared_statements=0}`);
-    return [name, value];
-  });
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      if (eq <= 0 || !NAME.test(name) || !value || /[{},]/.test(value))
+        throw new Error(
+          `bad setting "${pair}" in target "${target}": expected {name=value,...}, e.g. pgbouncer:transaction{max_prepared_statements=0}`,
+        );
+      return [name, value];
+    });
 }
 
 /** The target's id: pooler:mode, then the settings sorted by name. */
@@ -52,18 +59,24 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 /** `<pooler>[:<mode>][{name=value,...}]`; a pooler named without a mode runs in its own default (first) mode. */
 export function parseTarget(text: string, opts: TargetParsing = {}): TargetSpec {
   const t = text.trim();
-  if (CONTROL.test(t)) throw new Error(`bad target ${JSON.stringify(t)}: it holds a line break or another control character, which no setting value may hold`);
+  if (CONTROL.test(t))
+    throw new Error(`bad target ${JSON.stringify(t)}: it holds a line break or another control character, which no setting value may hold`);
   if (t === 'direct') return DIRECT;
   const braces = SETTINGS.exec(t);
-  if (!braces && /[{}]/.test(t)) throw new Error(`bad target "${t}": settings go in one pair of braces at the end, e.g. pgbouncer:transaction{max_prepared_statements=0}`);
+  if (!braces && /[{}]/.test(t))
+    throw new Error(`bad target "${t}": settings go in one pair of braces at the end, e.g. pgbouncer:transaction{max_prepared_statements=0}`);
   const [head, settingsText] = braces ? [braces[1], braces[2]] : [t, ''];
   const [pooler, mode, extra] = head.split(':');
   if (extra !== undefined) throw new Error(`bad target "${t}": expected <pooler>[:<mode>][{name=value,...}]`);
   const settings = Object.fromEntries(parseSettings(t, settingsText));
   const known = findPooler(pooler, opts.profiles);
   if (!known) {
-    if (!opts.anyPooler) throw new Error(`unknown target "${t}"; known poolers: direct, ${knownPoolerIds.join(', ')} (e.g. pgbouncer:transaction; any pooler can be certified with --provider external)`);
-    if (!/^[a-z][a-z0-9-]*$/.test(pooler) || !mode || !/^[a-z][a-z0-9_-]*$/.test(mode)) throw new Error(`bad target "${t}": a pooler poolcheck does not know is named <pooler>:<mode>, both in lower case (e.g. mypooler:transaction)`);
+    if (!opts.anyPooler)
+      throw new Error(
+        `unknown target "${t}"; known poolers: direct, ${knownPoolerIds.join(', ')} (e.g. pgbouncer:transaction; any pooler can be certified with --provider external)`,
+      );
+    if (!/^[a-z][a-z0-9-]*$/.test(pooler) || !mode || !/^[a-z][a-z0-9_-]*$/.test(mode))
+      throw new Error(`bad target "${t}": a pooler poolcheck does not know is named <pooler>:<mode>, both in lower case (e.g. mypooler:transaction)`);
     return { id: targetId(pooler, mode, settings), pooler, mode, settings };
   }
   const m = mode ?? known.modes[0];

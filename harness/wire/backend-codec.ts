@@ -43,7 +43,8 @@ export class BackendDecoder {
     this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
     while (this.buffer.length >= HEADER) {
       const length = this.buffer.readInt32BE(1);
-      if (length < 4) throw new FramingError(`the server sent a message ${JSON.stringify(String.fromCharCode(this.buffer[0]))} with length ${length} (at least 4)`);
+      if (length < 4)
+        throw new FramingError(`the server sent a message ${JSON.stringify(String.fromCharCode(this.buffer[0]))} with length ${length} (at least 4)`);
       if (this.buffer.length < 1 + length) break;
       const frame = this.buffer.subarray(0, 1 + length);
       this.buffer = this.buffer.subarray(1 + length);
@@ -55,24 +56,31 @@ export class BackendDecoder {
   get partial(): string | undefined {
     if (!this.buffer.length) return undefined;
     const code = JSON.stringify(String.fromCharCode(this.buffer[0]));
-    return this.buffer.length < HEADER ? `${this.buffer.length} byte(s) of a message ${code}` : `${this.buffer.length - 1} of ${this.buffer.readInt32BE(1)} bytes of a message ${code}`;
+    return this.buffer.length < HEADER
+      ? `${this.buffer.length} byte(s) of a message ${code}`
+      : `${this.buffer.length - 1} of ${this.buffer.readInt32BE(1)} bytes of a message ${code}`;
   }
 
   private decode(frame: Buffer): Decoded {
     const body = new Reader(frame.subarray(HEADER), String.fromCharCode(frame[0]));
     switch (frame[0]) {
-      case 0x4b: return { message: { type: 'BackendKeyData', pid: body.int32(), key: toBytes(body.rest()) } }; // K
-      case 0x44: { // D
+      case 0x4b:
+        return { message: { type: 'BackendKeyData', pid: body.int32(), key: toBytes(body.rest()) } }; // K
+      case 0x44: {
+        // D
         const values: Value[] = [];
         for (let i = 0, n = body.int16(); i < n; i++) values.push(body.value(this.formats.column(i)));
         return { message: { type: 'DataRow', values } };
       }
-      case 0x64: { // d
+      case 0x64: {
+        // d
         const data = body.rest();
         return { message: { type: 'CopyData', data: this.formats.copyData() === 'binary' ? toBytes(data) : data.toString('utf8') } };
       }
-      case 0x56: return { message: { type: 'FunctionCallResponse', value: body.value(this.formats.functionResult()) } }; // V
-      case 0x76: { // v
+      case 0x56:
+        return { message: { type: 'FunctionCallResponse', value: body.value(this.formats.functionResult()) } }; // V
+      case 0x76: {
+        // v
         const version = body.int32();
         const options: string[] = [];
         for (let i = 0, n = body.int32(); i < n; i++) options.push(body.cstring());
@@ -81,9 +89,13 @@ export class BackendDecoder {
       default: {
         let raw: BackendMessage | undefined;
         try {
-          this.parser.parse(frame, (m) => { raw = m; });
+          this.parser.parse(frame, (m) => {
+            raw = m;
+          });
         } catch (err) {
-          throw new FramingError(`the server's message ${JSON.stringify(String.fromCharCode(frame[0]))} cannot be read: ${err instanceof Error ? err.message : String(err)}`);
+          throw new FramingError(
+            `the server's message ${JSON.stringify(String.fromCharCode(frame[0]))} cannot be read: ${err instanceof Error ? err.message : String(err)}`,
+          );
         }
         if (!raw) throw new FramingError(`pg-protocol did not read a whole message ${JSON.stringify(String.fromCharCode(frame[0]))}`);
         return { message: fromPgProtocol(raw), raw };
@@ -96,16 +108,34 @@ export class BackendDecoder {
 class Reader {
   private at = 0;
 
-  constructor(private readonly b: Buffer, private readonly code: string) {}
+  constructor(
+    private readonly b: Buffer,
+    private readonly code: string,
+  ) {}
 
   private need(n: number): void {
-    if (this.at + n > this.b.length) throw new FramingError(`the server's message ${JSON.stringify(this.code)} ends before its fields do (${this.b.length} bytes)`);
+    if (this.at + n > this.b.length)
+      throw new FramingError(`the server's message ${JSON.stringify(this.code)} ends before its fields do (${this.b.length} bytes)`);
   }
 
-  int16(): number { this.need(2); this.at += 2; return this.b.readInt16BE(this.at - 2); }
-  int32(): number { this.need(4); this.at += 4; return this.b.readInt32BE(this.at - 4); }
-  bytes(n: number): Buffer { this.need(n); this.at += n; return this.b.subarray(this.at - n, this.at); }
-  rest(): Buffer { return this.bytes(this.b.length - this.at); }
+  int16(): number {
+    this.need(2);
+    this.at += 2;
+    return this.b.readInt16BE(this.at - 2);
+  }
+  int32(): number {
+    this.need(4);
+    this.at += 4;
+    return this.b.readInt32BE(this.at - 4);
+  }
+  bytes(n: number): Buffer {
+    this.need(n);
+    this.at += n;
+    return this.b.subarray(this.at - n, this.at);
+  }
+  rest(): Buffer {
+    return this.bytes(this.b.length - this.at);
+  }
 
   cstring(): string {
     const end = this.b.indexOf(0, this.at);
@@ -125,16 +155,31 @@ class Reader {
 }
 
 const NAMES: Partial<Record<BackendMessage['name'], MessageName>> = {
-  parseComplete: 'ParseComplete', bindComplete: 'BindComplete', closeComplete: 'CloseComplete', noData: 'NoData',
-  portalSuspended: 'PortalSuspended', emptyQuery: 'EmptyQueryResponse', copyDone: 'CopyDone',
-  rowDescription: 'RowDescription', parameterDescription: 'ParameterDescription', parameterStatus: 'ParameterStatus',
-  notification: 'NotificationResponse', readyForQuery: 'ReadyForQuery',
-  commandComplete: 'CommandComplete', copyInResponse: 'CopyInResponse', copyOutResponse: 'CopyOutResponse',
-  authenticationOk: 'AuthenticationOk', authenticationMD5Password: 'AuthenticationMD5Password',
-  authenticationCleartextPassword: 'AuthenticationCleartextPassword', authenticationSASL: 'AuthenticationSASL',
-  authenticationSASLContinue: 'AuthenticationSASLContinue', authenticationSASLFinal: 'AuthenticationSASLFinal',
+  parseComplete: 'ParseComplete',
+  bindComplete: 'BindComplete',
+  closeComplete: 'CloseComplete',
+  noData: 'NoData',
+  portalSuspended: 'PortalSuspended',
+  emptyQuery: 'EmptyQueryResponse',
+  copyDone: 'CopyDone',
+  rowDescription: 'RowDescription',
+  parameterDescription: 'ParameterDescription',
+  parameterStatus: 'ParameterStatus',
+  notification: 'NotificationResponse',
+  readyForQuery: 'ReadyForQuery',
+  commandComplete: 'CommandComplete',
+  copyInResponse: 'CopyInResponse',
+  copyOutResponse: 'CopyOutResponse',
+  authenticationOk: 'AuthenticationOk',
+  authenticationMD5Password: 'AuthenticationMD5Password',
+  authenticationCleartextPassword: 'AuthenticationCleartextPassword',
+  authenticationSASL: 'AuthenticationSASL',
+  authenticationSASLContinue: 'AuthenticationSASLContinue',
+  authenticationSASLFinal: 'AuthenticationSASLFinal',
   // pg-protocol reports a message code it does not know as an 'error' without a SQLSTATE.
-  error: 'ErrorResponse', notice: 'NoticeResponse', replicationStart: 'CopyBothResponse',
+  error: 'ErrorResponse',
+  notice: 'NoticeResponse',
+  replicationStart: 'CopyBothResponse',
 };
 
 /** pg-protocol's parsed message as plain data (SASL payloads and the md5 salt are left out: secrets). */
@@ -145,19 +190,35 @@ function fromPgProtocol(raw: BackendMessage): ServerMessage {
   const type = NAMES[raw.name];
   if (!type) throw new FramingError(`pg-protocol read a message poolcheck does not expect from it: ${raw.name}`);
   switch (raw.name) {
-    case 'error': case 'notice':
-      return { type: type as 'ErrorResponse' | 'NoticeResponse', severity: (m.severity as string | undefined) ?? null, code: (m.code as string | undefined) ?? null, message: typeof m.message === 'string' ? m.message : '' };
-    case 'parameterStatus': return { type: 'ParameterStatus', name: String(m.parameterName), value: String(m.parameterValue) };
-    case 'notification': return { type: 'NotificationResponse', pid: Number(m.processId), channel: String(m.channel), payload: String(m.payload) };
-    case 'readyForQuery': return { type: 'ReadyForQuery', status: m.status as TransactionStatus };
-    case 'commandComplete': return { type: 'CommandComplete', tag: String(m.text) };
+    case 'error':
+    case 'notice':
+      return {
+        type: type as 'ErrorResponse' | 'NoticeResponse',
+        severity: (m.severity as string | undefined) ?? null,
+        code: (m.code as string | undefined) ?? null,
+        message: typeof m.message === 'string' ? m.message : '',
+      };
+    case 'parameterStatus':
+      return { type: 'ParameterStatus', name: String(m.parameterName), value: String(m.parameterValue) };
+    case 'notification':
+      return { type: 'NotificationResponse', pid: Number(m.processId), channel: String(m.channel), payload: String(m.payload) };
+    case 'readyForQuery':
+      return { type: 'ReadyForQuery', status: m.status as TransactionStatus };
+    case 'commandComplete':
+      return { type: 'CommandComplete', tag: String(m.text) };
     case 'rowDescription': {
       const fields = m.fields as Array<{ name: string; format: Format }>;
       const columns = fields.map((f) => f.name);
-      return fields.some((f) => f.format === 'binary') ? { type: 'RowDescription', columns, formats: fields.map((f) => f.format) } : { type: 'RowDescription', columns };
+      return fields.some((f) => f.format === 'binary')
+        ? { type: 'RowDescription', columns, formats: fields.map((f) => f.format) }
+        : { type: 'RowDescription', columns };
     }
-    case 'parameterDescription': return { type: 'ParameterDescription', types: (m.dataTypeIDs as number[]).map(String) };
-    case 'copyInResponse': case 'copyOutResponse': return m.binary ? { type: type as 'CopyInResponse', binary: true } : { type: type as 'CopyInResponse' };
-    default: return { type } as ServerMessage;
+    case 'parameterDescription':
+      return { type: 'ParameterDescription', types: (m.dataTypeIDs as number[]).map(String) };
+    case 'copyInResponse':
+    case 'copyOutResponse':
+      return m.binary ? { type: type as 'CopyInResponse', binary: true } : { type: type as 'CopyInResponse' };
+    default:
+      return { type } as ServerMessage;
   }
 }

@@ -14,7 +14,8 @@ export type Value = string | null | Bytes;
 /** A format code as the protocol defines it: 0 text, 1 binary. */
 export type Format = 'text' | 'binary';
 
-export const isBytes = (v: unknown): v is Bytes => !!v && typeof v === 'object' && typeof (v as { hex?: unknown }).hex === 'string' && Object.keys(v).length === 1;
+export const isBytes = (v: unknown): v is Bytes =>
+  !!v && typeof v === 'object' && typeof (v as { hex?: unknown }).hex === 'string' && Object.keys(v).length === 1;
 
 /** Why `hex` is not whole bytes in hex, or undefined when it is. */
 export function hexProblem(hex: string): string | undefined {
@@ -36,7 +37,8 @@ export const encodeValue = (v: string | Bytes): Buffer => (typeof v === 'string'
 
 /** Two values are the same: equal text, or the same bytes however the hex was spelt. */
 export function sameValue(a: Value, b: Value): boolean {
-  if (isBytes(a) || isBytes(b)) return isBytes(a) && isBytes(b) && a.hex.replace(/\s+/g, '').toLowerCase() === b.hex.replace(/\s+/g, '').toLowerCase();
+  if (isBytes(a) || isBytes(b))
+    return isBytes(a) && isBytes(b) && a.hex.replace(/\s+/g, '').toLowerCase() === b.hex.replace(/\s+/g, '').toLowerCase();
   return a === b;
 }
 

@@ -43,7 +43,9 @@ export interface ConnectOptions extends Endpoint {
 
 /** The login was given up on purpose, when the server asked for this (abandonAuthentication). */
 class LoginAbandoned extends Error {
-  constructor(readonly at: MessageName) { super(`login abandoned at ${at}`); }
+  constructor(readonly at: MessageName) {
+    super(`login abandoned at ${at}`);
+  }
 }
 
 /** The authentication requests a client must answer (every Authentication message but AuthenticationOk). */
@@ -81,7 +83,10 @@ export class WireConnection {
   private readonly formats = new IncomingFormats();
   private readonly decoder = new BackendDecoder(this.formats);
 
-  private constructor(private readonly socket: Duplex, private readonly opts: ConnectOptions) {
+  private constructor(
+    private readonly socket: Duplex,
+    private readonly opts: ConnectOptions,
+  ) {
     this.recordTo = opts.transcript;
     this.protocol = opts.protocol ?? PROTOCOL_3_0;
     (socket as Partial<net.Socket>).setNoDelay?.(true);
@@ -133,11 +138,19 @@ export class WireConnection {
     }
   }
 
-  get label(): string { return this.opts.label; }
-  get transcript(): Transcript { return this.recordTo; }
+  get label(): string {
+    return this.opts.label;
+  }
+  get transcript(): Transcript {
+    return this.recordTo;
+  }
   /** Where this connection's traffic is written from now on (a connection lent to a scenario). */
-  recordInto(transcript: Transcript): void { this.recordTo = transcript; }
-  get isClosed(): boolean { return this.closedWith !== undefined; }
+  recordInto(transcript: Transcript): void {
+    this.recordTo = transcript;
+  }
+  get isClosed(): boolean {
+    return this.closedWith !== undefined;
+  }
 
   private receive({ message: m, raw }: Decoded): void {
     if (raw) this.captureAuth(raw as unknown as Record<string, unknown>);
@@ -181,7 +194,12 @@ export class WireConnection {
   private async startup(): Promise<void> {
     const { user, database, params, label } = this.opts;
     const version = this.protocol === PROTOCOL_3_0 ? '' : `version=${protocolText(this.protocol)}, `;
-    this.transcript.fe(label, `StartupMessage(${version}user=${JSON.stringify(user)}, database=${JSON.stringify(database)}${Object.entries(params ?? {}).map(([k, v]) => `, ${k}=${JSON.stringify(v)}`).join('')})`);
+    this.transcript.fe(
+      label,
+      `StartupMessage(${version}user=${JSON.stringify(user)}, database=${JSON.stringify(database)}${Object.entries(params ?? {})
+        .map(([k, v]) => `, ${k}=${JSON.stringify(v)}`)
+        .join('')})`,
+    );
     this.socket.write(startupMessage({ user, database, ...params }, this.protocol));
     let scram: ReturnType<typeof scramClient> | undefined;
     for (;;) {
@@ -200,7 +218,8 @@ export class WireConnection {
           this.sendRaw(serialize.password(md5Password(user, this.password(), this.md5Salt)), 'PasswordMessage(md5 <hidden>)');
           break;
         case 'AuthenticationSASL':
-          if (!this.saslMechanisms.includes(SCRAM_MECHANISM)) throw new Error(`${label}: server offers SASL ${this.saslMechanisms.join(', ')}, not ${SCRAM_MECHANISM}`);
+          if (!this.saslMechanisms.includes(SCRAM_MECHANISM))
+            throw new Error(`${label}: server offers SASL ${this.saslMechanisms.join(', ')}, not ${SCRAM_MECHANISM}`);
           scram = scramClient(this.password());
           this.sendRaw(serialize.sendSASLInitialResponseMessage(SCRAM_MECHANISM, scram.clientFirst), `SASLInitialResponse(${SCRAM_MECHANISM})`);
           break;
@@ -262,7 +281,10 @@ export class WireConnection {
       this.formats.sent(m);
     }
     const cuts = [...new Set(splitAt.filter((o) => o > 0 && o < bytes.length))].sort((a, b) => a - b);
-    if (!cuts.length) { this.socket.write(bytes); return; }
+    if (!cuts.length) {
+      this.socket.write(bytes);
+      return;
+    }
     this.transcript.note(this.label, `(sent as ${cuts.length + 1} writes, cut at bytes ${cuts.join(', ')} of ${bytes.length})`);
     let from = 0;
     for (const to of [...cuts, bytes.length]) {
@@ -284,8 +306,14 @@ export class WireConnection {
       const left = deadline - Date.now();
       if (left <= 0) throw new DeadlineError(`${this.label}: timed out after ${timeoutMs}ms waiting for ${what}`);
       await new Promise<void>((resolve) => {
-        const waiter = () => { clearTimeout(timer); resolve(); };
-        const timer = setTimeout(() => { this.waiters.delete(waiter); resolve(); }, left);
+        const waiter = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          this.waiters.delete(waiter);
+          resolve();
+        }, left);
         this.waiters.add(waiter);
       });
     }
@@ -298,7 +326,10 @@ export class WireConnection {
    * `until`. A reply that stops after one ReadyForQuery per Sync and Query sent also ends there,
    * so a pooler that answers otherwise shows what it sent instead of waiting out the deadline.
    */
-  async exchange(messages: readonly FrontendMessage[], opts: { until?: MessageName | 'close'; timeoutMs?: number; splitAt?: readonly number[] } = {}): Promise<ServerMessage[]> {
+  async exchange(
+    messages: readonly FrontendMessage[],
+    opts: { until?: MessageName | 'close'; timeoutMs?: number; splitAt?: readonly number[] } = {},
+  ): Promise<ServerMessage[]> {
     const timeoutMs = opts.timeoutMs ?? this.opts.timeoutMs;
     const owed = messages.filter((m) => OWES_READY.has(m.type)).length;
     await this.send(messages, opts.splitAt);
@@ -339,7 +370,11 @@ export class WireConnection {
   /** Terminate was sent (or the server is expected to close): whatever arrives until it closes is the reply. */
   private async drainUntilClosed(timeoutMs: number, unprompted = false): Promise<ServerMessage[]> {
     try {
-      await this.read(() => this.closedWith !== undefined, timeoutMs, unprompted ? 'the server to close the connection' : 'the server to close after Terminate');
+      await this.read(
+        () => this.closedWith !== undefined,
+        timeoutMs,
+        unprompted ? 'the server to close the connection' : 'the server to close after Terminate',
+      );
     } catch (err) {
       if (!(err instanceof ConnectionLostError)) throw err;
     }
@@ -347,7 +382,9 @@ export class WireConnection {
   }
 
   /** Drops unread asynchronous messages (notices, notifications) between steps. */
-  discardInbox(): ServerMessage[] { return this.inbox.splice(0); }
+  discardInbox(): ServerMessage[] {
+    return this.inbox.splice(0);
+  }
 
   /**
    * CancelRequest on a new connection (it is never sent on the session's own socket), then waits
@@ -367,16 +404,27 @@ export class WireConnection {
     await this.read(() => this.closedWith !== undefined, TIMEOUT_MS.sessionClose, 'the connection to close').catch(() => this.socket.destroy());
   }
 
-  destroy(): void { this.socket.destroy(); }
+  destroy(): void {
+    this.socket.destroy();
+  }
 }
 
 async function sendCancel(
-  endpoint: Endpoint & { readonly dial?: Dial }, pid: number, secret: Buffer, timeoutMs: number, label: string, transcript: Transcript, forged = false,
+  endpoint: Endpoint & { readonly dial?: Dial },
+  pid: number,
+  secret: Buffer,
+  timeoutMs: number,
+  label: string,
+  transcript: Transcript,
+  forged = false,
 ): Promise<void> {
   const socket = await (endpoint.dial ?? tcp(endpoint))(timeoutMs, `${label}: TCP connect for CancelRequest`);
   transcript.fe(label, `CancelRequest(pid=${pid}, key=${renderKey(toBytes(secret), forged ? '<wrong secret>' : '<secret>')}) on a new connection`);
   transcript.pid(pid);
-  const closed = new Promise<void>((resolve) => { socket.on('close', () => resolve()); socket.on('error', () => resolve()); });
+  const closed = new Promise<void>((resolve) => {
+    socket.on('close', () => resolve());
+    socket.on('error', () => resolve());
+  });
   socket.write(cancelRequest(pid, secret));
   await withDeadline(closed, timeoutMs, `${label}: the server to close the CancelRequest connection`, () => socket.destroy());
 }
@@ -389,27 +437,58 @@ async function sendCancel(
 async function startTls(socket: Duplex, opts: ConnectOptions): Promise<tls.TLSSocket> {
   opts.transcript.fe(opts.label, 'SSLRequest');
   socket.write(serialize.requestSsl());
-  const answer = await withDeadline(new Promise<string>((resolve, reject) => {
-    socket.once('data', (d: Buffer) => resolve(String.fromCharCode(d[0])));
-    socket.once('error', reject);
-    socket.once('close', () => reject(new Error('the server closed the connection after SSLRequest')));
-  }), opts.timeoutMs, `${opts.label}: the answer to SSLRequest`, () => socket.destroy());
+  const answer = await withDeadline(
+    new Promise<string>((resolve, reject) => {
+      socket.once('data', (d: Buffer) => resolve(String.fromCharCode(d[0])));
+      socket.once('error', reject);
+      socket.once('close', () => reject(new Error('the server closed the connection after SSLRequest')));
+    }),
+    opts.timeoutMs,
+    `${opts.label}: the answer to SSLRequest`,
+    () => socket.destroy(),
+  );
   opts.transcript.be(opts.label, `SSLResponse(${answer})`);
-  if (answer !== 'S') { socket.destroy(); throw new Error(`${opts.label}: the server refused TLS (answered ${JSON.stringify(answer)} to SSLRequest)`); }
-  const secure = tls.connect({ socket, rejectUnauthorized: false, ...(opts.clientCert ? { cert: opts.clientCert.cert, key: opts.clientCert.key } : {}) });
-  await withDeadline(new Promise<void>((resolve, reject) => { secure.once('secureConnect', resolve); secure.once('error', reject); }),
-    opts.timeoutMs, `${opts.label}: the TLS handshake`, () => secure.destroy());
+  if (answer !== 'S') {
+    socket.destroy();
+    throw new Error(`${opts.label}: the server refused TLS (answered ${JSON.stringify(answer)} to SSLRequest)`);
+  }
+  const secure = tls.connect({
+    socket,
+    rejectUnauthorized: false,
+    ...(opts.clientCert ? { cert: opts.clientCert.cert, key: opts.clientCert.key } : {}),
+  });
+  await withDeadline(
+    new Promise<void>((resolve, reject) => {
+      secure.once('secureConnect', resolve);
+      secure.once('error', reject);
+    }),
+    opts.timeoutMs,
+    `${opts.label}: the TLS handshake`,
+    () => secure.destroy(),
+  );
   opts.transcript.note(opts.label, `TLS established (${secure.getProtocol()})`);
   return secure;
 }
 
-const tcp = (endpoint: Endpoint): Dial => (timeoutMs, what) => openSocket(endpoint, timeoutMs, what);
+const tcp =
+  (endpoint: Endpoint): Dial =>
+  (timeoutMs, what) =>
+    openSocket(endpoint, timeoutMs, what);
 
 function openSocket(endpoint: Endpoint, timeoutMs: number, what: string): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: endpoint.host, port: endpoint.port });
-    const timer = setTimeout(() => { socket.destroy(); reject(new DeadlineError(`timed out after ${timeoutMs}ms waiting for ${what}`)); }, timeoutMs);
-    socket.once('connect', () => { clearTimeout(timer); resolve(socket); });
-    socket.once('error', (err) => { clearTimeout(timer); reject(new Error(`${what} failed: ${err.message}`)); });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new DeadlineError(`timed out after ${timeoutMs}ms waiting for ${what}`));
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      resolve(socket);
+    });
+    socket.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} failed: ${err.message}`));
+    });
   });
 }

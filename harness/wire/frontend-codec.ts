@@ -11,10 +11,23 @@ import { PROTOCOL_3_0 } from './protocol-version.ts';
 class Body {
   private readonly parts: Buffer[] = [];
 
-  int16(n: number): this { const b = Buffer.alloc(2); b.writeInt16BE(n); return this.add(b); }
-  int32(n: number): this { const b = Buffer.alloc(4); b.writeInt32BE(n); return this.add(b); }
-  cstring(s: string): this { return this.add(Buffer.from(s)).add(Buffer.from([0])); }
-  add(b: Buffer): this { this.parts.push(b); return this; }
+  int16(n: number): this {
+    const b = Buffer.alloc(2);
+    b.writeInt16BE(n);
+    return this.add(b);
+  }
+  int32(n: number): this {
+    const b = Buffer.alloc(4);
+    b.writeInt32BE(n);
+    return this.add(b);
+  }
+  cstring(s: string): this {
+    return this.add(Buffer.from(s)).add(Buffer.from([0]));
+  }
+  add(b: Buffer): this {
+    this.parts.push(b);
+    return this;
+  }
 
   /** The length word counts itself and the body, not the type byte. */
   frame(code: string, length?: number): Buffer {
@@ -26,7 +39,9 @@ class Body {
   }
 
   /** Startup-phase packets have no type byte. */
-  packet(): Buffer { return this.frame('\0').subarray(1); }
+  packet(): Buffer {
+    return this.frame('\0').subarray(1);
+  }
 }
 
 const FORMAT_CODE: Readonly<Record<Format, number>> = { text: 0, binary: 1 };
@@ -41,7 +56,10 @@ const formatCodes = (b: Body, formats: readonly Format[]) => {
 const valueList = (b: Body, values: readonly Value[]) => {
   b.int16(values.length);
   for (const v of values) {
-    if (v === null) { b.int32(-1); continue; }
+    if (v === null) {
+      b.int32(-1);
+      continue;
+    }
     const bytes = encodeValue(v);
     b.int32(bytes.length).add(bytes);
   }
@@ -49,16 +67,22 @@ const valueList = (b: Body, values: readonly Value[]) => {
 
 export function encode(m: FrontendMessage): Buffer {
   switch (m.type) {
-    case 'Query': return serialize.query(m.sql); // Q
-    case 'Parse': { // P
+    case 'Query':
+      return serialize.query(m.sql); // Q
+    case 'Parse': {
+      // P
       // Written here, not by pg-protocol, which prints a warning for a name over 63 characters:
       // a statement name is no identifier, and PostgreSQL takes it at any length.
       const types = m.types ?? [];
-      const b = new Body().cstring(m.name ?? '').cstring(m.sql).int16(types.length);
+      const b = new Body()
+        .cstring(m.name ?? '')
+        .cstring(m.sql)
+        .int16(types.length);
       for (const t of types) b.int32(t);
       return b.frame('P');
     }
-    case 'Bind': { // B
+    case 'Bind': {
+      // B
       const params = m.params ?? [];
       const b = new Body().cstring(m.portal ?? '').cstring(m.statement ?? '');
       formatCodes(b, valueFormats(params, m.paramFormats));
@@ -66,24 +90,36 @@ export function encode(m: FrontendMessage): Buffer {
       formatCodes(b, m.resultFormats ?? ['text']);
       return b.frame('B');
     }
-    case 'Describe': return serialize.describe({ type: m.kind, name: m.name ?? '' }); // D
-    case 'Execute': return serialize.execute({ portal: m.portal ?? '', rows: m.maxRows ?? 0 }); // E
-    case 'Close': return serialize.close({ type: m.kind, name: m.name ?? '' }); // C
-    case 'Flush': return serialize.flush(); // H
-    case 'Sync': return serialize.sync(); // S
-    case 'Terminate': return serialize.end(); // X
-    case 'CopyData': return serialize.copyData(encodeValue(m.data)); // d
-    case 'CopyDone': return serialize.copyDone(); // c
-    case 'CopyFail': return serialize.copyFail(m.message); // f
-    case 'FunctionCall': { // F
+    case 'Describe':
+      return serialize.describe({ type: m.kind, name: m.name ?? '' }); // D
+    case 'Execute':
+      return serialize.execute({ portal: m.portal ?? '', rows: m.maxRows ?? 0 }); // E
+    case 'Close':
+      return serialize.close({ type: m.kind, name: m.name ?? '' }); // C
+    case 'Flush':
+      return serialize.flush(); // H
+    case 'Sync':
+      return serialize.sync(); // S
+    case 'Terminate':
+      return serialize.end(); // X
+    case 'CopyData':
+      return serialize.copyData(encodeValue(m.data)); // d
+    case 'CopyDone':
+      return serialize.copyDone(); // c
+    case 'CopyFail':
+      return serialize.copyFail(m.message); // f
+    case 'FunctionCall': {
+      // F
       const args = m.args ?? [];
       const b = new Body().int32(functionOid(m.function));
       formatCodes(b, valueFormats(args, m.argFormats));
       valueList(b, args);
       return b.int16(FORMAT_CODE[m.resultFormat ?? 'text']).frame('F');
     }
-    case 'RawMessage': return new Body().add(encodeValue(m.payload ?? '')).frame(m.code, m.length);
-    case 'RawBytes': return bytesOf(m.hex);
+    case 'RawMessage':
+      return new Body().add(encodeValue(m.payload ?? '')).frame(m.code, m.length);
+    case 'RawBytes':
+      return bytesOf(m.hex);
   }
 }
 
@@ -104,7 +140,11 @@ function functionOid(f: number | string): number {
 export function startupMessage(params: Readonly<Record<string, string>>, version = PROTOCOL_3_0): Buffer {
   const b = new Body().int32(version);
   for (const [k, v] of Object.entries(params)) b.cstring(k).cstring(v);
-  return b.cstring('client_encoding').cstring('UTF8').add(Buffer.from([0])).packet();
+  return b
+    .cstring('client_encoding')
+    .cstring('UTF8')
+    .add(Buffer.from([0]))
+    .packet();
 }
 
 /** The code that marks a start-up packet as a CancelRequest (1234 in the high 16 bits, 5678 in the low). */

@@ -17,7 +17,7 @@ type Request =
   | { readonly kind: 'Query' | 'Sync' };
 
 /** The format of column i, for result format codes as Bind writes them: none (text), one for all, or one each. */
-const columnFormat = (codes: readonly Format[], i: number): Format => (codes.length === 1 ? codes[0] : codes[i] ?? 'text');
+const columnFormat = (codes: readonly Format[], i: number): Format => (codes.length === 1 ? codes[0] : (codes[i] ?? 'text'));
 
 export class IncomingFormats implements Formats {
   /** The result formats each portal was bound with, by portal name. */
@@ -34,26 +34,49 @@ export class IncomingFormats implements Formats {
 
   sent(m: FrontendMessage): void {
     switch (m.type) {
-      case 'Bind': this.portals.set(m.portal ?? '', m.resultFormats ?? []); break;
-      case 'Close': if (m.kind === 'P') this.portals.delete(m.name ?? ''); break;
-      case 'Execute': this.requests.push({ kind: 'Execute', formats: this.portals.get(m.portal ?? '') ?? [] }); break;
-      case 'FunctionCall': this.requests.push({ kind: 'FunctionCall', format: m.resultFormat ?? 'text' }); break;
-      case 'Query': case 'Sync': this.requests.push({ kind: m.type }); break;
-      default: break;
+      case 'Bind':
+        this.portals.set(m.portal ?? '', m.resultFormats ?? []);
+        break;
+      case 'Close':
+        if (m.kind === 'P') this.portals.delete(m.name ?? '');
+        break;
+      case 'Execute':
+        this.requests.push({ kind: 'Execute', formats: this.portals.get(m.portal ?? '') ?? [] });
+        break;
+      case 'FunctionCall':
+        this.requests.push({ kind: 'FunctionCall', format: m.resultFormat ?? 'text' });
+        break;
+      case 'Query':
+      case 'Sync':
+        this.requests.push({ kind: m.type });
+        break;
+      default:
+        break;
     }
   }
 
   received(m: ServerMessage): void {
     switch (m.type) {
-      case 'ParameterDescription': this.describingStatement = true; break;
+      case 'ParameterDescription':
+        this.describingStatement = true;
+        break;
       case 'RowDescription':
         if (!this.describingStatement) this.described = m.formats ?? [];
         this.describingStatement = false;
         break;
-      case 'NoData': this.describingStatement = false; break;
-      case 'CopyOutResponse': case 'CopyBothResponse': this.copyOut = m.binary ? 'binary' : 'text'; break;
-      case 'CopyDone': this.copyOut = undefined; break;
-      case 'CommandComplete': case 'PortalSuspended': case 'EmptyQueryResponse':
+      case 'NoData':
+        this.describingStatement = false;
+        break;
+      case 'CopyOutResponse':
+      case 'CopyBothResponse':
+        this.copyOut = m.binary ? 'binary' : 'text';
+        break;
+      case 'CopyDone':
+        this.copyOut = undefined;
+        break;
+      case 'CommandComplete':
+      case 'PortalSuspended':
+      case 'EmptyQueryResponse':
         this.described = undefined;
         this.copyOut = undefined;
         if (this.requests[0]?.kind === 'Execute') this.requests.shift();
@@ -70,7 +93,8 @@ export class IncomingFormats implements Formats {
         this.described = undefined;
         break;
       }
-      default: break;
+      default:
+        break;
     }
   }
 
@@ -85,7 +109,9 @@ export class IncomingFormats implements Formats {
     return head?.kind === 'Execute' ? columnFormat(head.formats, i) : 'text';
   }
 
-  copyData(): Format { return this.copyOut ?? 'text'; }
+  copyData(): Format {
+    return this.copyOut ?? 'text';
+  }
 
   functionResult(): Format {
     const head = this.requests[0];

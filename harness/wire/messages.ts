@@ -9,12 +9,15 @@ export type FrontendMessage =
   | { readonly type: 'Query'; readonly sql: string }
   | { readonly type: 'Parse'; readonly name?: string; readonly sql: string; readonly types?: readonly number[] }
   | {
-    readonly type: 'Bind'; readonly portal?: string; readonly statement?: string; readonly params?: readonly Value[];
-    /** Written as given: none (all text), one (for every parameter) or one each. Default: one each, binary for bytes. */
-    readonly paramFormats?: readonly Format[];
-    /** Written as given, as paramFormats. Default: one, text. */
-    readonly resultFormats?: readonly Format[];
-  }
+      readonly type: 'Bind';
+      readonly portal?: string;
+      readonly statement?: string;
+      readonly params?: readonly Value[];
+      /** Written as given: none (all text), one (for every parameter) or one each. Default: one each, binary for bytes. */
+      readonly paramFormats?: readonly Format[];
+      /** Written as given, as paramFormats. Default: one, text. */
+      readonly resultFormats?: readonly Format[];
+    }
   | { readonly type: 'Describe'; readonly kind: 'S' | 'P'; readonly name?: string }
   | { readonly type: 'Execute'; readonly portal?: string; readonly maxRows?: number }
   | { readonly type: 'Close'; readonly kind: 'S' | 'P'; readonly name?: string }
@@ -25,21 +28,26 @@ export type FrontendMessage =
   | { readonly type: 'CopyDone' }
   | { readonly type: 'CopyFail'; readonly message: string }
   | {
-    /**
-     * The fast-path interface (large objects through pgjdbc, libpq's PQfn):
-     * https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-FUNCTION-CALL
-     * `function` is the function's oid, or its signature ('lo_creat(integer)'), which the step
-     * resolves to the oid on the observer before sending.
-     */
-    readonly type: 'FunctionCall'; readonly function: number | string; readonly args?: readonly Value[];
-    /** Written as given, as Bind's paramFormats. Default: one each, binary for bytes. */
-    readonly argFormats?: readonly Format[];
-    readonly resultFormat?: Format;
-  }
+      /**
+       * The fast-path interface (large objects through pgjdbc, libpq's PQfn):
+       * https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-FUNCTION-CALL
+       * `function` is the function's oid, or its signature ('lo_creat(integer)'), which the step
+       * resolves to the oid on the observer before sending.
+       */
+      readonly type: 'FunctionCall';
+      readonly function: number | string;
+      readonly args?: readonly Value[];
+      /** Written as given, as Bind's paramFormats. Default: one each, binary for bytes. */
+      readonly argFormats?: readonly Format[];
+      readonly resultFormat?: Format;
+    }
   | {
-    /** Any type byte and payload; `length` is written as given (default: 4 + the payload's length), to frame a message wrongly. */
-    readonly type: 'RawMessage'; readonly code: string; readonly payload?: string | Bytes; readonly length?: number;
-  }
+      /** Any type byte and payload; `length` is written as given (default: 4 + the payload's length), to frame a message wrongly. */
+      readonly type: 'RawMessage';
+      readonly code: string;
+      readonly payload?: string | Bytes;
+      readonly length?: number;
+    }
   /** Bytes sent as they are: a whole frame, several, or part of one. */
   | { readonly type: 'RawBytes'; readonly hex: string };
 
@@ -54,18 +62,30 @@ const data = (d: string | Bytes) => (typeof d === 'string' ? q(d) : renderValue(
 
 export function renderFrontend(m: FrontendMessage): string {
   switch (m.type) {
-    case 'Query': return `Query(${q(m.sql)})`;
-    case 'Parse': return `Parse(stmt=${q(m.name ?? '')}, query=${q(m.sql)})`;
-    case 'Bind': return `Bind(portal=${q(m.portal ?? '')}, stmt=${q(m.statement ?? '')}, params=${values(m.params ?? [])}${formats('paramFormats', m.paramFormats)}${formats('resultFormats', m.resultFormats)})`;
-    case 'Describe': return `Describe(${m.kind === 'S' ? 'stmt' : 'portal'}=${q(m.name ?? '')})`;
-    case 'Execute': return `Execute(portal=${q(m.portal ?? '')}, rows=${m.maxRows ?? 0})`;
-    case 'Close': return `Close(${m.kind === 'S' ? 'stmt' : 'portal'}=${q(m.name ?? '')})`;
-    case 'CopyData': return `CopyData(${data(m.data)})`;
-    case 'CopyFail': return `CopyFail(${q(m.message)})`;
-    case 'FunctionCall': return `FunctionCall(function=${typeof m.function === 'number' ? m.function : q(m.function)}, args=${values(m.args ?? [])}${formats('argFormats', m.argFormats)}, result=${m.resultFormat ?? 'text'})`;
-    case 'RawMessage': return `RawMessage(code=${q(m.code)}${m.length === undefined ? '' : `, length=${m.length}`}, payload=${data(m.payload ?? '')})`;
-    case 'RawBytes': return `RawBytes(${renderValue({ hex: m.hex })})`;
-    default: return m.type;
+    case 'Query':
+      return `Query(${q(m.sql)})`;
+    case 'Parse':
+      return `Parse(stmt=${q(m.name ?? '')}, query=${q(m.sql)})`;
+    case 'Bind':
+      return `Bind(portal=${q(m.portal ?? '')}, stmt=${q(m.statement ?? '')}, params=${values(m.params ?? [])}${formats('paramFormats', m.paramFormats)}${formats('resultFormats', m.resultFormats)})`;
+    case 'Describe':
+      return `Describe(${m.kind === 'S' ? 'stmt' : 'portal'}=${q(m.name ?? '')})`;
+    case 'Execute':
+      return `Execute(portal=${q(m.portal ?? '')}, rows=${m.maxRows ?? 0})`;
+    case 'Close':
+      return `Close(${m.kind === 'S' ? 'stmt' : 'portal'}=${q(m.name ?? '')})`;
+    case 'CopyData':
+      return `CopyData(${data(m.data)})`;
+    case 'CopyFail':
+      return `CopyFail(${q(m.message)})`;
+    case 'FunctionCall':
+      return `FunctionCall(function=${typeof m.function === 'number' ? m.function : q(m.function)}, args=${values(m.args ?? [])}${formats('argFormats', m.argFormats)}, result=${m.resultFormat ?? 'text'})`;
+    case 'RawMessage':
+      return `RawMessage(code=${q(m.code)}${m.length === undefined ? '' : `, length=${m.length}`}, payload=${data(m.payload ?? '')})`;
+    case 'RawBytes':
+      return `RawBytes(${renderValue({ hex: m.hex })})`;
+    default:
+      return m.type;
   }
 }
 
@@ -74,11 +94,34 @@ export function renderFrontend(m: FrontendMessage): string {
  * (`expect.messages`), what `until` waits for, and what transcripts show.
  */
 export const MESSAGE_NAMES = [
-  'AuthenticationOk', 'AuthenticationCleartextPassword', 'AuthenticationMD5Password', 'AuthenticationSASL',
-  'AuthenticationSASLContinue', 'AuthenticationSASLFinal', 'BackendKeyData', 'BindComplete', 'CloseComplete',
-  'CommandComplete', 'CopyData', 'CopyDone', 'CopyInResponse', 'CopyOutResponse', 'DataRow', 'EmptyQueryResponse',
-  'ErrorResponse', 'NoData', 'NoticeResponse', 'NotificationResponse', 'ParameterDescription', 'ParameterStatus',
-  'ParseComplete', 'PortalSuspended', 'ReadyForQuery', 'RowDescription', 'CopyBothResponse', 'FunctionCallResponse',
+  'AuthenticationOk',
+  'AuthenticationCleartextPassword',
+  'AuthenticationMD5Password',
+  'AuthenticationSASL',
+  'AuthenticationSASLContinue',
+  'AuthenticationSASLFinal',
+  'BackendKeyData',
+  'BindComplete',
+  'CloseComplete',
+  'CommandComplete',
+  'CopyData',
+  'CopyDone',
+  'CopyInResponse',
+  'CopyOutResponse',
+  'DataRow',
+  'EmptyQueryResponse',
+  'ErrorResponse',
+  'NoData',
+  'NoticeResponse',
+  'NotificationResponse',
+  'ParameterDescription',
+  'ParameterStatus',
+  'ParseComplete',
+  'PortalSuspended',
+  'ReadyForQuery',
+  'RowDescription',
+  'CopyBothResponse',
+  'FunctionCallResponse',
   'NegotiateProtocolVersion',
 ] as const;
 export type MessageName = (typeof MESSAGE_NAMES)[number];
@@ -86,9 +129,23 @@ export type MessageName = (typeof MESSAGE_NAMES)[number];
 /** ReadyForQuery's transaction status: idle, in a transaction block, in a failed one. */
 export type TransactionStatus = 'I' | 'T' | 'E';
 
-type WithFields = 'ErrorResponse' | 'NoticeResponse' | 'ParameterStatus' | 'BackendKeyData' | 'NotificationResponse' | 'ReadyForQuery'
-  | 'CommandComplete' | 'DataRow' | 'CopyData' | 'RowDescription' | 'ParameterDescription' | 'CopyInResponse' | 'CopyOutResponse'
-  | 'CopyBothResponse' | 'FunctionCallResponse' | 'NegotiateProtocolVersion';
+type WithFields =
+  | 'ErrorResponse'
+  | 'NoticeResponse'
+  | 'ParameterStatus'
+  | 'BackendKeyData'
+  | 'NotificationResponse'
+  | 'ReadyForQuery'
+  | 'CommandComplete'
+  | 'DataRow'
+  | 'CopyData'
+  | 'RowDescription'
+  | 'ParameterDescription'
+  | 'CopyInResponse'
+  | 'CopyOutResponse'
+  | 'CopyBothResponse'
+  | 'FunctionCallResponse'
+  | 'NegotiateProtocolVersion';
 
 /** A backend message reduced to plain data, one member per message with fields worth keeping. */
 export type ServerMessage =
@@ -124,19 +181,36 @@ export const renderKey = (key: Bytes, secret = '<secret>'): string => {
 
 export function renderBackend(m: ServerMessage): string {
   switch (m.type) {
-    case 'ErrorResponse': case 'NoticeResponse': return `${m.type}(S=${m.severity}, C=${m.code}, M=${q(m.message)})`;
-    case 'ParameterStatus': return `ParameterStatus(${m.name}=${q(m.value)})`;
-    case 'BackendKeyData': return `BackendKeyData(pid=${m.pid}, key=${renderKey(m.key)})`;
-    case 'NotificationResponse': return `NotificationResponse(pid=${m.pid}, channel=${q(m.channel)}, payload=${q(m.payload)})`;
-    case 'ReadyForQuery': return `ReadyForQuery(${m.status})`;
-    case 'CommandComplete': return `CommandComplete(${q(m.tag)})`;
-    case 'DataRow': return `DataRow(${values(m.values)})`;
-    case 'CopyData': return `CopyData(${data(m.data)})`;
-    case 'RowDescription': return `RowDescription(${JSON.stringify(m.columns)}${formats('formats', m.formats)})`;
-    case 'ParameterDescription': return `ParameterDescription(${JSON.stringify(m.types)})`;
-    case 'CopyInResponse': case 'CopyOutResponse': case 'CopyBothResponse': return m.binary ? `${m.type}(binary)` : m.type;
-    case 'FunctionCallResponse': return `FunctionCallResponse(${renderValue(m.value)})`;
-    case 'NegotiateProtocolVersion': return `NegotiateProtocolVersion(version=${protocolText(m.version)}, options=${JSON.stringify(m.options)})`;
-    default: return m.type;
+    case 'ErrorResponse':
+    case 'NoticeResponse':
+      return `${m.type}(S=${m.severity}, C=${m.code}, M=${q(m.message)})`;
+    case 'ParameterStatus':
+      return `ParameterStatus(${m.name}=${q(m.value)})`;
+    case 'BackendKeyData':
+      return `BackendKeyData(pid=${m.pid}, key=${renderKey(m.key)})`;
+    case 'NotificationResponse':
+      return `NotificationResponse(pid=${m.pid}, channel=${q(m.channel)}, payload=${q(m.payload)})`;
+    case 'ReadyForQuery':
+      return `ReadyForQuery(${m.status})`;
+    case 'CommandComplete':
+      return `CommandComplete(${q(m.tag)})`;
+    case 'DataRow':
+      return `DataRow(${values(m.values)})`;
+    case 'CopyData':
+      return `CopyData(${data(m.data)})`;
+    case 'RowDescription':
+      return `RowDescription(${JSON.stringify(m.columns)}${formats('formats', m.formats)})`;
+    case 'ParameterDescription':
+      return `ParameterDescription(${JSON.stringify(m.types)})`;
+    case 'CopyInResponse':
+    case 'CopyOutResponse':
+    case 'CopyBothResponse':
+      return m.binary ? `${m.type}(binary)` : m.type;
+    case 'FunctionCallResponse':
+      return `FunctionCallResponse(${renderValue(m.value)})`;
+    case 'NegotiateProtocolVersion':
+      return `NegotiateProtocolVersion(version=${protocolText(m.version)}, options=${JSON.stringify(m.options)})`;
+    default:
+      return m.type;
   }
 }

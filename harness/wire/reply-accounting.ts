@@ -47,8 +47,14 @@ export function replyEnd(sent: readonly FrontendMessage[], inbox: readonly Serve
     for (; i < inbox.length; i++) {
       const m = inbox[i];
       if (ASYNCHRONOUS.has(m.type)) continue;
-      if (errorEnds && m.type === 'ErrorResponse') { i++; return 'error'; }
-      if (last.includes(m.type)) { i++; return m.type; }
+      if (errorEnds && m.type === 'ErrorResponse') {
+        i++;
+        return 'error';
+      }
+      if (last.includes(m.type)) {
+        i++;
+        return m.type;
+      }
     }
     return 'pending';
   };

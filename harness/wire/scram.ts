@@ -89,8 +89,15 @@ export function scramClient(password: string, nonce = randomBytes(18).toString('
 
 /** The md5 password message: "md5" + md5(md5(password || user) || salt). */
 export function md5Password(user: string, password: string, salt: Buffer): string {
-  const inner = createHash('md5').update(password + user).digest('hex');
-  return 'md5' + createHash('md5').update(Buffer.concat([Buffer.from(inner), salt])).digest('hex');
+  const inner = createHash('md5')
+    .update(password + user)
+    .digest('hex');
+  return (
+    'md5' +
+    createHash('md5')
+      .update(Buffer.concat([Buffer.from(inner), salt]))
+      .digest('hex')
+  );
 }
 
 /**

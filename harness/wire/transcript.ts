@@ -25,37 +25,60 @@ export class Transcript {
   private rendered = new Map<string, string>();
 
   /** A transcript that keeps nothing, for poolcheck's own traffic between scenarios. */
-  static none(): Transcript { return new Transcript(false); }
+  static none(): Transcript {
+    return new Transcript(false);
+  }
 
   constructor(private readonly keep = true) {}
 
-  fe(session: string, text: string): void { this.add(`${session} FE=> ${text}`); }
-  be(session: string, text: string): void { this.add(`${session} <= BE ${text}`); }
+  fe(session: string, text: string): void {
+    this.add(`${session} FE=> ${text}`);
+  }
+  be(session: string, text: string): void {
+    this.add(`${session} <= BE ${text}`);
+  }
   /** A driver-level or harness line (drivers that hide the wire log what they were asked and answered). */
-  note(session: string, text: string): void { this.add(`${session} -- ${text}`); }
+  note(session: string, text: string): void {
+    this.add(`${session} -- ${text}`);
+  }
 
-  private add(line: string): void { if (this.keep) this.lines.push(line); }
+  private add(line: string): void {
+    if (this.keep) this.lines.push(line);
+  }
 
   private register(value: number | string | null | undefined, label: Label): void {
     // Poolers hand out made-up keys; read as signed int32 they can be negative.
-    if (this.keep && value !== null && value !== undefined && /^-?\d+$/.test(String(value)) && Number(value) !== 0 && !this.values.has(String(value))) {
+    if (
+      this.keep &&
+      value !== null &&
+      value !== undefined &&
+      /^-?\d+$/.test(String(value)) &&
+      Number(value) !== 0 &&
+      !this.values.has(String(value))
+    ) {
       this.values.set(String(value), label);
       this.pattern = undefined;
     }
   }
 
   /** A number that is a backend pid (from BackendKeyData, a pid column, a notification). */
-  pid(value: number | string | null | undefined): void { this.register(value, { kind: 'pid' }); }
+  pid(value: number | string | null | undefined): void {
+    this.register(value, { kind: 'pid' });
+  }
 
   /** A number that is a transaction id. */
-  xid(value: number | string | null | undefined): void { this.register(value, { kind: 'xid' }); }
+  xid(value: number | string | null | undefined): void {
+    this.register(value, { kind: 'xid' });
+  }
 
   /**
    * A value a step saved, shown as `$name`: a number the server generated (a large object's oid,
    * a count that grows) differs from run to run. Short numbers stay: they are rarely generated,
    * and would match too much.
    */
-  saved(name: string, value: string): void { if (/^\d{3,}$/.test(value)) this.register(value, { kind: 'saved', name }); }
+  saved(name: string, value: string): void {
+    if (/^\d{3,}$/.test(value)) this.register(value, { kind: 'saved', name });
+  }
 
   private replaced: ReadonlyArray<readonly [string, string]> = [];
   private counts = { pid: 0, xid: 0, name: 0 };

@@ -8,7 +8,7 @@ export default [
     id: 'abnormal-exits/abrupt-close-ends-listen',
     category: 'abnormal-exits',
     pool: 'single',
-    why: 'A crashed client\'s LISTEN must end with its session; the next client must not be registered for, nor receive, its notifications.',
+    why: "A crashed client's LISTEN must end with its session; the next client must not be registered for, nor receive, its notifications.",
     docs: 'https://www.postgresql.org/docs/current/sql-listen.html',
     sessions: { a: {}, b: {} },
     steps: [

@@ -24,7 +24,11 @@ const FATAL_WITHIN_MS = 3000;
 
 /** The server ends the session: the FATAL it sent, then the close, with nothing asked. */
 const endedWith = (session: string, sqlstate: string, label: string): StepSpec => ({
-  session, read: 'close', timeoutMs: FATAL_WITHIN_MS, label, expect: { messages: [`ErrorResponse:${sqlstate}`] },
+  session,
+  read: 'close',
+  timeoutMs: FATAL_WITHIN_MS,
+  label,
+  expect: { messages: [`ErrorResponse:${sqlstate}`] },
 });
 
 /** The next client of the single pool gets an answer, and no transaction of the one before. */
@@ -33,12 +37,19 @@ const nextClientServed: StepSpec[] = [
   step('b', 'SELECT txid_current_if_assigned()', { expect: { rows: [[null]] } }),
 ];
 
-const serverEnded = (id: string, why: string, docs: string, steps: StepSpec[], extra: Partial<ScenarioSpec> = {}): ScenarioSpec => defineScenario({
-  id, category: 'abnormal-exits', pool: 'single', why, docs, sessions: { a: {}, b: {} }, ...extra,
-  // a leaves (its connection is closed already where the server ended it): where the server
-  // did not end it, its open transaction must not keep the one server from b.
-  steps: [...steps, { session: 'a', disconnect: 'terminate' }, ...nextClientServed],
-});
+const serverEnded = (id: string, why: string, docs: string, steps: StepSpec[], extra: Partial<ScenarioSpec> = {}): ScenarioSpec =>
+  defineScenario({
+    id,
+    category: 'abnormal-exits',
+    pool: 'single',
+    why,
+    docs,
+    sessions: { a: {}, b: {} },
+    ...extra,
+    // a leaves (its connection is closed already where the server ended it): where the server
+    // did not end it, its open transaction must not keep the one server from b.
+    steps: [...steps, { session: 'a', disconnect: 'terminate' }, ...nextClientServed],
+  });
 
 export default [
   serverEnded(
@@ -56,10 +67,7 @@ export default [
     'abnormal-exits/server-ends-idle-session',
     'With idle_session_timeout set, an idle client is told its session ended (FATAL 57P05) and reconnects; a pooler that swallows it leaves the client on a session that no longer has its settings.',
     'https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-IDLE-SESSION-TIMEOUT',
-    [
-      step('a', "SET idle_session_timeout = '300ms'"),
-      endedWith('a', '57P05', 'a stays idle; the server ends the session'),
-    ],
+    [step('a', "SET idle_session_timeout = '300ms'"), endedWith('a', '57P05', 'a stays idle; the server ends the session')],
   ),
   serverEnded(
     'abnormal-exits/server-ends-session-at-transaction-timeout',
@@ -70,7 +78,9 @@ export default [
       // Before 17 the setting does not exist: the SET fails and nothing ends the session.
       step('a', "SET LOCAL transaction_timeout = '300ms'", { expect: { postgres: { '<17': { error: '42704' } } } }),
       {
-        session: 'a', read: { forMs: FATAL_WITHIN_MS }, label: 'a waits inside its transaction; from 17 the server ends the session',
+        session: 'a',
+        read: { forMs: FATAL_WITHIN_MS },
+        label: 'a waits inside its transaction; from 17 the server ends the session',
         expect: { messages: ['ErrorResponse:25P04'], postgres: { '<17': { messages: [] } } },
       },
     ],
@@ -82,7 +92,7 @@ export default [
     [
       step('a', 'SELECT pg_backend_pid()', { save: 'apid' }),
       observe('SELECT pg_terminate_backend({{$apid}})', { expect: { rows: [['t']] } }),
-      endedWith('a', '57P01', "a idles; its backend is ended under it"),
+      endedWith('a', '57P01', 'a idles; its backend is ended under it'),
     ],
   ),
   serverEnded(
@@ -109,7 +119,11 @@ export default [
       { session: 'a', disconnect: 'terminate' },
       // On PostgreSQL a's backend left with it; behind a pooler it waits in the pool.
       observe('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = {{$apid}}'),
-      { session: 'observer', waitFor: { sql: 'SELECT count(*) FROM pg_stat_activity WHERE pid = {{$apid}}', rows: [['0']] }, timeoutMs: EVENTUALLY_MS },
+      {
+        session: 'observer',
+        waitFor: { sql: 'SELECT count(*) FROM pg_stat_activity WHERE pid = {{$apid}}', rows: [['0']] },
+        timeoutMs: EVENTUALLY_MS,
+      },
       ...nextClientServed,
     ],
   }),
@@ -117,7 +131,7 @@ export default [
     id: 'abnormal-exits/server-timed-out-while-idle-in-pool',
     category: 'abnormal-exits',
     pool: 'single',
-    why: 'With idle_session_timeout set for a role (ALTER ROLE ... SET), pooled server connections of that role end while idle; the next client must get a live one, not the dead server\'s FATAL 57P05.',
+    why: "With idle_session_timeout set for a role (ALTER ROLE ... SET), pooled server connections of that role end while idle; the next client must get a live one, not the dead server's FATAL 57P05.",
     docs: 'https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-IDLE-SESSION-TIMEOUT',
     // A role of its own: the timeout is the role's default, which a pooler's reset (RESET ALL)
     // keeps, and it ends no server of the app role.
@@ -128,7 +142,11 @@ export default [
     steps: [
       step('a', 'SELECT 1'),
       { session: 'a', disconnect: 'terminate' },
-      { session: 'observer', waitFor: { sql: "SELECT count(*) FROM pg_stat_activity WHERE usename = '{{r}}'", rows: [['0']] }, timeoutMs: 2 * FATAL_WITHIN_MS },
+      {
+        session: 'observer',
+        waitFor: { sql: "SELECT count(*) FROM pg_stat_activity WHERE usename = '{{r}}'", rows: [['0']] },
+        timeoutMs: 2 * FATAL_WITHIN_MS,
+      },
       ...nextClientServed,
     ],
   }),

@@ -24,7 +24,7 @@ export default [
     id: 'abnormal-exits/abrupt-close-after-set',
     category: 'abnormal-exits',
     pool: 'single',
-    why: 'A setting made by a client that crashed (a short statement_timeout) must not apply to the next client\'s queries.',
+    why: "A setting made by a client that crashed (a short statement_timeout) must not apply to the next client's queries.",
     docs: 'https://www.postgresql.org/docs/current/sql-set.html',
     sessions: { a: {}, b: {} },
     steps: [

@@ -8,7 +8,7 @@ export default [
     id: 'abnormal-exits/abrupt-close-drops-sql-prepared-statement',
     category: 'abnormal-exits',
     pool: 'single',
-    why: 'A statement PREPAREd by a client that crashed must be gone: the next client\'s EXECUTE of that name must fail (26000), not run the other client\'s query.',
+    why: "A statement PREPAREd by a client that crashed must be gone: the next client's EXECUTE of that name must fail (26000), not run the other client's query.",
     docs: 'https://www.postgresql.org/docs/current/sql-prepare.html',
     sessions: { a: {}, b: {} },
     steps: [

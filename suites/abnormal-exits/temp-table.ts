@@ -10,7 +10,7 @@ export default [
     id: 'abnormal-exits/abrupt-close-drops-temp-table',
     category: 'abnormal-exits',
     pool: 'single',
-    why: 'A crashed client\'s temporary table must be dropped with its session: the next client must neither read its rows nor collide with its name.',
+    why: "A crashed client's temporary table must be dropped with its session: the next client must neither read its rows nor collide with its name.",
     docs: 'https://www.postgresql.org/docs/current/sql-createtable.html#SQL-CREATETABLE-TEMPORARY',
     sessions: { a: {}, b: {} },
     steps: [

@@ -9,7 +9,7 @@ export default [
     id: 'auth-transport/scram-login',
     category: 'auth-transport',
     pool: 'wide',
-    why: 'SCRAM-SHA-256 is PostgreSQL\'s default password method; a pooler must complete it and log the client in as itself.',
+    why: "SCRAM-SHA-256 is PostgreSQL's default password method; a pooler must complete it and log the client in as itself.",
     docs: PASSWORD,
     sessions: { a: {} },
     steps: [step('a', 'SELECT current_user, session_user', { expect: { rows: [['poolcheck', 'poolcheck']] } })],

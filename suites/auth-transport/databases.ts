@@ -24,11 +24,7 @@ export default [
     databases: { d: {} },
     // c drops it through the pooler, from the lane's database, as a test runner does.
     sessions: { a: { database: 'd' }, c: {} },
-    steps: [
-      step('a', 'SELECT 1'),
-      { session: 'a', disconnect: 'terminate' },
-      step('c', 'DROP DATABASE {{d}}', { timeoutMs: OTHERS_GIVEN_MS }),
-    ],
+    steps: [step('a', 'SELECT 1'), { session: 'a', disconnect: 'terminate' }, step('c', 'DROP DATABASE {{d}}', { timeoutMs: OTHERS_GIVEN_MS })],
   }),
   defineScenario({
     id: 'auth-transport/database-renamed-after-clients-left',

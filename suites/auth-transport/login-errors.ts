@@ -86,7 +86,7 @@ export default [
     docs: 'https://www.postgresql.org/docs/current/runtime-config-logging.html#GUC-APPLICATION-NAME',
     needs: ['startupApplicationName'],
     sessions: { a: { applicationName: 'x'.repeat(5000) } },
-    steps: [step('a', 'SELECT length(current_setting(\'application_name\'))', { expect: { rows: [['63']] } })],
+    steps: [step('a', "SELECT length(current_setting('application_name'))", { expect: { rows: [['63']] } })],
   }),
   defineScenario({
     id: 'auth-transport/login-role-connection-limit',
@@ -97,11 +97,7 @@ export default [
     needs: ['loginErrorCode'],
     roles: { r: { connectionLimit: 1 } },
     sessions: { a: { role: 'r' }, b: { role: 'r' } },
-    steps: [
-      step('a', 'SELECT 1'),
-      { session: 'b', connect: true, expect: { error: '53300' } },
-      step('a', 'SELECT 2', { expect: { rows: [['2']] } }),
-    ],
+    steps: [step('a', 'SELECT 1'), { session: 'b', connect: true, expect: { error: '53300' } }, step('a', 'SELECT 2', { expect: { rows: [['2']] } })],
   }),
   defineScenario({
     id: 'auth-transport/login-superuser-setting-in-options-refused',

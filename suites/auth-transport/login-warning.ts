@@ -11,7 +11,8 @@
 import { defineScenario, step } from '../../harness/scenario/define.ts';
 
 /** ALTER ROLE pc_trust IN DATABASE <this lane's> SET default_tablespace to a tablespace that does not exist. */
-const ROLE_SETTING = "DO $$ BEGIN EXECUTE format('ALTER ROLE pc_trust IN DATABASE %I SET default_tablespace = %L', current_database(), 'pc_no_such_tablespace'); END $$";
+const ROLE_SETTING =
+  "DO $$ BEGIN EXECUTE format('ALTER ROLE pc_trust IN DATABASE %I SET default_tablespace = %L', current_database(), 'pc_no_such_tablespace'); END $$";
 const ROLE_RESET = "DO $$ BEGIN EXECUTE format('ALTER ROLE pc_trust IN DATABASE %I RESET default_tablespace', current_database()); END $$";
 
 export default [

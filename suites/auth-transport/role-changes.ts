@@ -14,18 +14,31 @@ const ALTER_ROLE = 'https://www.postgresql.org/docs/current/sql-alterrole.html';
  * login meets PostgreSQL's answer to the role as it is now. The single pool: a pooler has the
  * server w left (the role's own pool) when b comes.
  */
-const atNextLogin = (id: string, why: string, change: string, then: StepSpec[], extra: Partial<ScenarioSpec> = {}, session: SessionSpec = { role: 'r' }): ScenarioSpec => defineScenario({
-  id, category: 'auth-transport', pool: 'single', why, docs: ALTER_ROLE, needs: ['loginErrorCode'],
-  roles: { r: {} },
-  ...extra,
-  sessions: { w: session, b: session, ...extra.sessions },
-  steps: [
-    step('w', 'SELECT 1', { label: 'w logs in as the role and leaves a server connection behind' }),
-    { session: 'w', disconnect: 'terminate' },
-    observe(change),
-    ...then,
-  ],
-});
+const atNextLogin = (
+  id: string,
+  why: string,
+  change: string,
+  then: StepSpec[],
+  extra: Partial<ScenarioSpec> = {},
+  session: SessionSpec = { role: 'r' },
+): ScenarioSpec =>
+  defineScenario({
+    id,
+    category: 'auth-transport',
+    pool: 'single',
+    why,
+    docs: ALTER_ROLE,
+    needs: ['loginErrorCode'],
+    roles: { r: {} },
+    ...extra,
+    sessions: { w: session, b: session, ...extra.sessions },
+    steps: [
+      step('w', 'SELECT 1', { label: 'w logs in as the role and leaves a server connection behind' }),
+      { session: 'w', disconnect: 'terminate' },
+      observe(change),
+      ...then,
+    ],
+  });
 
 export default [
   atNextLogin(
@@ -59,7 +72,7 @@ export default [
   ),
   atNextLogin(
     'auth-transport/role-revoke-connect-refused-at-next-login',
-    'REVOKE CONNECT on a database must refuse the role\'s next login to it (42501), even where the pool holds a server connection of the role to that database.',
+    "REVOKE CONNECT on a database must refuse the role's next login to it (42501), even where the pool holds a server connection of the role to that database.",
     'REVOKE CONNECT ON DATABASE {{d}} FROM {{r}}',
     [{ session: 'b', connect: true, expect: { error: '42501' } }],
     {
@@ -78,7 +91,7 @@ export default [
   ),
   atNextLogin(
     'auth-transport/role-renamed-at-next-login',
-    'After ALTER ROLE ... RENAME the old name must be refused (28P01) and the new one log in with the same SCRAM password, as the application\'s updated configuration expects.',
+    "After ALTER ROLE ... RENAME the old name must be refused (28P01) and the new one log in with the same SCRAM password, as the application's updated configuration expects.",
     'ALTER ROLE {{r}} RENAME TO {{renamed}}',
     [
       { session: 'b', connect: true, label: 'b logs in with the old name', expect: { error: '28P01' } },

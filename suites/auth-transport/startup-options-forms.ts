@@ -15,7 +15,8 @@
 import { defineScenario, observe, step } from '../../harness/scenario/define.ts';
 
 const OPTIONS = 'https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNECT-OPTIONS';
-const SETTINGS = "SELECT current_setting('TimeZone'), current_setting('DateStyle'), current_setting('IntervalStyle'), current_setting('standard_conforming_strings')";
+const SETTINGS =
+  "SELECT current_setting('TimeZone'), current_setting('DateStyle'), current_setting('IntervalStyle'), current_setting('standard_conforming_strings')";
 
 /** The name a buggy replay of `options` as SQL would create; fixed, as startup parameters take no templates. */
 const INJECTED = 'pc_options_injected';
@@ -27,7 +28,11 @@ export default [
     pool: 'wide',
     why: 'Connection strings spell options as -c name=value, -cname=value or --name=value, with runs of spaces; a pooler that reads only one spelling refuses the login or drops the setting.',
     docs: OPTIONS,
-    sessions: { a: { startupParams: { options: '  -c   TimeZone=Asia/Tokyo  -cDateStyle=SQL,DMY   --IntervalStyle=iso_8601 -c standard_conforming_strings=off  ' } } },
+    sessions: {
+      a: {
+        startupParams: { options: '  -c   TimeZone=Asia/Tokyo  -cDateStyle=SQL,DMY   --IntervalStyle=iso_8601 -c standard_conforming_strings=off  ' },
+      },
+    },
     steps: [step('a', SETTINGS, { expect: { rows: [['Asia/Tokyo', 'SQL, DMY', 'iso_8601', 'off']] } })],
   }),
   defineScenario({
@@ -37,7 +42,11 @@ export default [
     why: 'PGOPTIONS=--standard-conforming-strings=off is how command-line users write settings; a dash in the name stands for the underscore and case does not matter, and a pooler that looks the name up as written refuses it.',
     docs: 'https://www.postgresql.org/docs/current/app-postgres.html',
     sessions: { a: { startupParams: { options: '--standard-conforming-strings=off -c intervalstyle=sql_standard' } } },
-    steps: [step('a', "SELECT current_setting('standard_conforming_strings'), current_setting('IntervalStyle')", { expect: { rows: [['off', 'sql_standard']] } })],
+    steps: [
+      step('a', "SELECT current_setting('standard_conforming_strings'), current_setting('IntervalStyle')", {
+        expect: { rows: [['off', 'sql_standard']] },
+      }),
+    ],
   }),
   defineScenario({
     id: 'auth-transport/options-backslash-escapes',
@@ -54,8 +63,12 @@ export default [
     pool: 'wide',
     why: 'Tools append their own -c to a PGOPTIONS the user already set; the last setting of a name is the one PostgreSQL applies, and a pooler that keeps the first runs the session in another time zone.',
     docs: OPTIONS,
-    sessions: { a: { startupParams: { options: '-c TimeZone=Asia/Tokyo -c IntervalStyle=iso_8601 --TimeZone=Europe/Lisbon -cIntervalStyle=sql_standard' } } },
-    steps: [step('a', "SELECT current_setting('TimeZone'), current_setting('IntervalStyle')", { expect: { rows: [['Europe/Lisbon', 'sql_standard']] } })],
+    sessions: {
+      a: { startupParams: { options: '-c TimeZone=Asia/Tokyo -c IntervalStyle=iso_8601 --TimeZone=Europe/Lisbon -cIntervalStyle=sql_standard' } },
+    },
+    steps: [
+      step('a', "SELECT current_setting('TimeZone'), current_setting('IntervalStyle')", { expect: { rows: [['Europe/Lisbon', 'sql_standard']] } }),
+    ],
   }),
   defineScenario({
     id: 'auth-transport/options-any-run-time-setting',
@@ -64,13 +77,17 @@ export default [
     why: 'Applications set statement_timeout, work_mem or lock_timeout for their sessions in the connection string; a pooler that accepts only the parameters it tracks refuses them at login.',
     docs: OPTIONS,
     sessions: { a: { startupParams: { options: '-c statement_timeout=5min --work-mem=765MB -c lock-timeout=7s' } } },
-    steps: [step('a', "SELECT current_setting('statement_timeout'), current_setting('work_mem'), current_setting('lock_timeout')", { expect: { rows: [['5min', '765MB', '7s']] } })],
+    steps: [
+      step('a', "SELECT current_setting('statement_timeout'), current_setting('work_mem'), current_setting('lock_timeout')", {
+        expect: { rows: [['5min', '765MB', '7s']] },
+      }),
+    ],
   }),
   defineScenario({
     id: 'auth-transport/options-role-is-the-next-clients-no-more',
     category: 'auth-transport',
     pool: 'single',
-    why: 'options=-c role=... starts a session with a role\'s privileges; they must be that session\'s only, not the next client\'s on the same server connection.',
+    why: "options=-c role=... starts a session with a role's privileges; they must be that session's only, not the next client's on the same server connection.",
     docs: 'https://www.postgresql.org/docs/current/runtime-config-client.html',
     sessions: { a: { startupParams: { options: '-c role=pc_other' } }, b: {} },
     steps: [

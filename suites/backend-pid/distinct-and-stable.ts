@@ -22,7 +22,7 @@ export default [
     id: 'backend-pid/key-data-pid-stable-across-statements',
     category: 'backend-pid',
     pool: 'single',
-    why: 'The pid a driver holds must stay the same for the life of the connection, across errors and other clients\' statements; a change means the driver silently reconnected and lost the session.',
+    why: "The pid a driver holds must stay the same for the life of the connection, across errors and other clients' statements; a change means the driver silently reconnected and lost the session.",
     docs: 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-START-UP',
     sessions: { a: {}, b: {} },
     steps: [
@@ -30,7 +30,7 @@ export default [
       step('b', 'SELECT 2', { expect: { rows: [['2']] } }),
       step('a', 'SELECT 1/0', { expect: { error: '22012' } }),
       step('a', 'SELECT 3', { savePid: 'k2', expect: { rows: [['3']] } }),
-      observe("SELECT '{{$k2}}'", { label: 'a\'s pid after the error equals its first one', expect: { equals: '$k1' } }),
+      observe("SELECT '{{$k2}}'", { label: "a's pid after the error equals its first one", expect: { equals: '$k1' } }),
     ],
   }),
 ];

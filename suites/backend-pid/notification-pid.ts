@@ -9,7 +9,7 @@ export default [
     id: 'backend-pid/notification-pid-is-notifiers-backend',
     category: 'backend-pid',
     pool: 'wide',
-    why: 'A listener tells notifications from other sessions apart from its own by the sender pid; it must be the pid the notifier\'s pg_backend_pid() reports.',
+    why: "A listener tells notifications from other sessions apart from its own by the sender pid; it must be the pid the notifier's pg_backend_pid() reports.",
     docs: ASYNC,
     sessions: { a: {}, b: {} },
     steps: [

@@ -27,7 +27,7 @@ export default [
     id: 'backend-pid/stable-across-transactions',
     category: 'backend-pid',
     pool: 'wide',
-    why: 'A client\'s next transaction must run in the same backend, or session state (temp tables, SET, prepared statements, locks) is not where it left it.',
+    why: "A client's next transaction must run in the same backend, or session state (temp tables, SET, prepared statements, locks) is not where it left it.",
     docs: SESSION_INFO,
     teardown: ['SELECT pg_advisory_unlock_all()'],
     sessions: { a: {}, b: {} },
@@ -38,10 +38,13 @@ export default [
       { session: 'observer', waitFor: { sql: 'SELECT state FROM pg_stat_activity WHERE pid = {{$p1}}', rows: [['idle']] }, timeoutMs: EVENTUALLY_MS },
       // b is busy on whatever server connection it got while a comes back.
       observe(`SELECT pg_advisory_lock(${lock})`),
-      step('b', `SELECT pg_advisory_xact_lock(${lock})`, { background: 'held', label: 'b waits on the observer\'s advisory lock' }),
+      step('b', `SELECT pg_advisory_xact_lock(${lock})`, { background: 'held', label: "b waits on the observer's advisory lock" }),
       {
         session: 'observer',
-        waitFor: { sql: `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%{{lk}}%' AND pid <> pg_backend_pid()`, rows: [['1']] },
+        waitFor: {
+          sql: `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%{{lk}}%' AND pid <> pg_backend_pid()`,
+          rows: [['1']],
+        },
       },
       step('a', 'SELECT pg_backend_pid()', { expect: { equals: '$p1' } }),
       observe(`SELECT pg_advisory_unlock(${lock})`, { expect: { rows: [['t']] } }),

@@ -5,13 +5,12 @@ import { defineScenario, step } from '../../harness/scenario/define.ts';
 
 const CANCELING = 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-CANCELING-REQUESTS';
 
-
 export default [
   defineScenario({
     id: 'cancel/own-running-query',
     category: 'cancel',
     pool: 'wide',
-    why: 'A client\'s cancel (a driver timeout, Ctrl-C in psql) must stop its running query with 57014 and leave the connection usable.',
+    why: "A client's cancel (a driver timeout, Ctrl-C in psql) must stop its running query with 57014 and leave the connection usable.",
     docs: CANCELING,
     sessions: { a: {} },
     steps: [

@@ -18,7 +18,7 @@ export default [
     category: 'cancel',
     pool: 'single',
     singleHeld: 'wait',
-    why: 'A driver\'s statement timeout cancels through a new connection; where it waits for a free server connection like a query, the runaway query runs to its end and every queued client waits behind it.',
+    why: "A driver's statement timeout cancels through a new connection; where it waits for a free server connection like a query, the runaway query runs to its end and every queued client waits behind it.",
     docs: CANCELING,
     sessions: { a: {}, b: {} },
     steps: [

@@ -27,8 +27,16 @@ function cachedMatchesShow(name: string, param: string, otherValue: string, why:
 }
 
 export default [
-  cachedMatchesShow('timezone', 'TimeZone', 'Asia/Kathmandu',
-    'Drivers render and parse timestamps with the TimeZone they hold; if the session\'s real TimeZone differs, times silently shift.'),
-  cachedMatchesShow('intervalstyle', 'IntervalStyle', 'iso_8601',
-    'Drivers parse interval text in the IntervalStyle they hold; if the session\'s real style differs, intervals are misread or fail to parse.'),
+  cachedMatchesShow(
+    'timezone',
+    'TimeZone',
+    'Asia/Kathmandu',
+    "Drivers render and parse timestamps with the TimeZone they hold; if the session's real TimeZone differs, times silently shift.",
+  ),
+  cachedMatchesShow(
+    'intervalstyle',
+    'IntervalStyle',
+    'iso_8601',
+    "Drivers parse interval text in the IntervalStyle they hold; if the session's real style differs, intervals are misread or fail to parse.",
+  ),
 ];

@@ -29,11 +29,7 @@ export default [
     why: 'An application instance whose driver prepares its queries must keep working when another instance (same driver, same statement names) ran the same queries on the shared server connection.',
     docs: EXT_QUERY,
     sessions: { a: {}, b: {} },
-    steps: [
-      ...runs('a', PAST_THRESHOLD),
-      ...runs('b', PAST_THRESHOLD, 101),
-      ...runs('a', 2, 201),
-    ],
+    steps: [...runs('a', PAST_THRESHOLD), ...runs('b', PAST_THRESHOLD, 101), ...runs('a', 2, 201)],
   }),
 
   defineScenario({
@@ -59,7 +55,7 @@ export default [
     id: 'drivers/driver-prepares-past-its-threshold',
     category: 'drivers',
     pool: 'wide',
-    why: 'Checks the driver under test really names statements (so its pooler-safe variant passing the other statement-cache scenarios means something): the session\'s pg_prepared_statements lists protocol-level statements.',
+    why: "Checks the driver under test really names statements (so its pooler-safe variant passing the other statement-cache scenarios means something): the session's pg_prepared_statements lists protocol-level statements.",
     docs: 'https://www.postgresql.org/docs/current/view-pg-prepared-statements.html',
     needs: ['driverPrepares'],
     sessions: { a: {} },

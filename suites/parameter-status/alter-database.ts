@@ -11,8 +11,9 @@ const DOCS = 'https://www.postgresql.org/docs/current/sql-alterdatabase.html';
 
 /** One ALTER DATABASE per setting (it takes one at a time), on the lane's database. */
 const databaseSet = (settings: Record<string, string>) =>
-  `DO $$ BEGIN ${Object.entries(settings).map(([name, value]) =>
-    `EXECUTE format('ALTER DATABASE %I SET ${name} = %L', current_database(), '${value}');`).join(' ')} END $$`;
+  `DO $$ BEGIN ${Object.entries(settings)
+    .map(([name, value]) => `EXECUTE format('ALTER DATABASE %I SET ${name} = %L', current_database(), '${value}');`)
+    .join(' ')} END $$`;
 
 const databaseReset = (names: readonly string[]) =>
   `DO $$ BEGIN ${names.map((n) => `EXECUTE format('ALTER DATABASE %I RESET ${n}', current_database());`).join(' ')} END $$`;
@@ -26,10 +27,7 @@ export default [
     docs: DOCS,
     teardown: [databaseReset(['statement_timeout'])],
     sessions: { a: {} },
-    steps: [
-      observe(databaseSet({ statement_timeout: '4321s' })),
-      step('a', 'SHOW statement_timeout', { expect: { rows: [['4321s']] } }),
-    ],
+    steps: [observe(databaseSet({ statement_timeout: '4321s' })), step('a', 'SHOW statement_timeout', { expect: { rows: [['4321s']] } })],
   }),
   defineScenario({
     id: 'parameter-status/alter-database-set-reaches-connection-opened-later',

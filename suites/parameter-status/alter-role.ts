@@ -15,8 +15,9 @@ const DOCS = 'https://www.postgresql.org/docs/current/sql-alterrole.html';
 
 /** One ALTER ROLE per setting (it takes one at a time), for the role saved as $app. */
 const roleSet = (settings: Record<string, string>) =>
-  `DO $$ BEGIN ${Object.entries(settings).map(([name, value]) =>
-    `EXECUTE format('ALTER ROLE %I IN DATABASE %I SET ${name} = %L', '{{$app}}', current_database(), '${value}');`).join(' ')} END $$`;
+  `DO $$ BEGIN ${Object.entries(settings)
+    .map(([name, value]) => `EXECUTE format('ALTER ROLE %I IN DATABASE %I SET ${name} = %L', '{{$app}}', current_database(), '${value}');`)
+    .join(' ')} END $$`;
 
 const roleReset = (names: readonly string[]) => `DO $$ DECLARE r record; BEGIN
   FOR r IN SELECT pg_get_userbyid(s.setrole) AS role FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase
@@ -26,10 +27,7 @@ const roleReset = (names: readonly string[]) => `DO $$ DECLARE r record; BEGIN
 END $$`;
 
 /** w learns the login role and leaves before the change is made. */
-const learnRoleThenLeave: StepSpec[] = [
-  step('w', 'SELECT session_user', { save: 'app' }),
-  { session: 'w', disconnect: 'terminate' },
-];
+const learnRoleThenLeave: StepSpec[] = [step('w', 'SELECT session_user', { save: 'app' }), { session: 'w', disconnect: 'terminate' }];
 
 export default [
   defineScenario({

@@ -8,7 +8,8 @@ import type { ScenarioSpec, StepSpec } from '../../harness/scenario/model.ts';
 // b's own value depends on its driver's StartupMessage, so b reads it first and keeps it.
 const DOCS = 'https://www.postgresql.org/docs/current/sql-set.html';
 
-const LATIN1_IN_EFFECT = "DO $$ BEGIN IF pg_client_encoding() <> 'LATIN1' THEN RAISE EXCEPTION 'client_encoding is %', pg_client_encoding(); END IF; END $$";
+const LATIN1_IN_EFFECT =
+  "DO $$ BEGIN IF pg_client_encoding() <> 'LATIN1' THEN RAISE EXCEPTION 'client_encoding is %', pg_client_encoding(); END IF; END $$";
 
 interface PerClient {
   readonly name: string;

@@ -12,10 +12,12 @@ function showAndCompare(session: string, params: readonly string[]): StepSpec[] 
   const steps: StepSpec[] = [];
   params.forEach((p, i) => {
     const prev = params[i - 1];
-    steps.push(step(session, `SHOW ${p}`, {
-      save: `v${i}`,
-      expect: prev ? { parameterStatus: { [prev]: `$v${i - 1}` } } : undefined,
-    }));
+    steps.push(
+      step(session, `SHOW ${p}`, {
+        save: `v${i}`,
+        expect: prev ? { parameterStatus: { [prev]: `$v${i - 1}` } } : undefined,
+      }),
+    );
   });
   const last = params[params.length - 1];
   steps.push(step(session, 'SELECT 1', { expect: { rows: [['1']], parameterStatus: { [last]: `$v${params.length - 1}` } } }));
@@ -40,8 +42,13 @@ export default [
     docs: DOCS,
     sessions: { a: {} },
     steps: showAndCompare('a', [
-      'server_version', 'server_encoding', 'integer_datetimes', 'is_superuser', 'session_authorization',
-      'default_transaction_read_only', 'in_hot_standby',
+      'server_version',
+      'server_encoding',
+      'integer_datetimes',
+      'is_superuser',
+      'session_authorization',
+      'default_transaction_read_only',
+      'in_hot_standby',
     ]),
   }),
 ];

@@ -10,7 +10,7 @@ export default [
     id: 'parameter-status/statement-timeout-kept-per-client',
     category: 'parameter-status',
     pool: 'single',
-    why: "A short statement_timeout one client sets for itself must not reach another client, whose long reports and migrations would start failing with 57014.",
+    why: 'A short statement_timeout one client sets for itself must not reach another client, whose long reports and migrations would start failing with 57014.',
     docs: DOCS,
     sessions: { a: {}, b: {} },
     steps: [

@@ -19,7 +19,7 @@ export default [
       step('a', 'SHOW TimeZone', { save: 'tz0' }),
       step('a', 'BEGIN'),
       step('a', "SET LOCAL TimeZone = 'Pacific/Chatham'", { expect: { parameterStatus: { TimeZone: 'Pacific/Chatham' } } }),
-      step('a', 'SELECT current_setting(\'TimeZone\')', { expect: { rows: [['Pacific/Chatham']] } }),
+      step('a', "SELECT current_setting('TimeZone')", { expect: { rows: [['Pacific/Chatham']] } }),
       step('a', 'COMMIT', { expect: { parameterStatus: { TimeZone: '$tz0' } } }),
       step('a', 'SHOW TimeZone', { expect: { rows: [['$tz0']], parameterStatus: { TimeZone: '$tz0' } } }),
     ],

@@ -9,21 +9,17 @@ export default [
     id: 'prepared-statements/deallocate-all-spares-other-clients-sql-statement',
     category: 'prepared-statements',
     pool: 'single',
-    why: 'One client\'s DEALLOCATE ALL must not remove statements another client PREPAREd (its next EXECUTE would fail with 26000).',
+    why: "One client's DEALLOCATE ALL must not remove statements another client PREPAREd (its next EXECUTE would fail with 26000).",
     docs: DEALLOCATE,
     sessions: { a: {}, b: {} },
-    steps: [
-      step('a', 'PREPARE {{ps}} AS SELECT 4'),
-      step('b', 'DEALLOCATE ALL'),
-      step('a', 'EXECUTE {{ps}}', { expect: { rows: [['4']] } }),
-    ],
+    steps: [step('a', 'PREPARE {{ps}} AS SELECT 4'), step('b', 'DEALLOCATE ALL'), step('a', 'EXECUTE {{ps}}', { expect: { rows: [['4']] } })],
   }),
 
   defineScenario({
     id: 'prepared-statements/deallocate-all-spares-other-clients-protocol-statement',
     category: 'prepared-statements',
     pool: 'single',
-    why: 'One client\'s DEALLOCATE ALL must not remove another client\'s protocol-level statement (its next Bind would fail with 26000).',
+    why: "One client's DEALLOCATE ALL must not remove another client's protocol-level statement (its next Bind would fail with 26000).",
     docs: DEALLOCATE,
     sessions: { a: {}, b: {} },
     steps: [
@@ -37,7 +33,7 @@ export default [
     id: 'prepared-statements/deallocate-name-of-other-clients-sql-statement',
     category: 'prepared-statements',
     pool: 'single',
-    why: 'DEALLOCATE of a name only another client PREPAREd must fail (26000) and leave that client\'s statement working.',
+    why: "DEALLOCATE of a name only another client PREPAREd must fail (26000) and leave that client's statement working.",
     docs: DEALLOCATE,
     sessions: { a: {}, b: {} },
     steps: [
@@ -51,7 +47,7 @@ export default [
     id: 'prepared-statements/deallocate-name-of-other-clients-protocol-statement',
     category: 'prepared-statements',
     pool: 'single',
-    why: 'DEALLOCATE of a name only another client prepared by Parse must fail (26000) and leave that client\'s statement working.',
+    why: "DEALLOCATE of a name only another client prepared by Parse must fail (26000) and leave that client's statement working.",
     docs: DEALLOCATE,
     sessions: { a: {}, b: {} },
     steps: [

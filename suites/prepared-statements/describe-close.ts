@@ -57,14 +57,14 @@ export default [
     id: 'prepared-statements/describe-other-clients-statement',
     category: 'prepared-statements',
     pool: 'single',
-    why: 'Describe of a statement name only another client prepared must fail (26000), not describe that client\'s query.',
+    why: "Describe of a statement name only another client prepared must fail (26000), not describe that client's query.",
     docs: EXT_QUERY,
     sessions: { a: {}, b: {} },
     steps: [
       parseTwoParams,
       {
         session: 'b',
-        label: 'Describe a\'s statement name, Sync',
+        label: "Describe a's statement name, Sync",
         messages: [msg.describeStatement('{{st}}'), msg.sync()],
         expect: { messages: ['ErrorResponse:26000', 'ReadyForQuery'] },
       },
@@ -75,14 +75,14 @@ export default [
     id: 'prepared-statements/close-by-other-client-spares-statement',
     category: 'prepared-statements',
     pool: 'single',
-    why: 'A Close sent by one client for a name it does not have must not remove another client\'s statement of that name.',
+    why: "A Close sent by one client for a name it does not have must not remove another client's statement of that name.",
     docs: EXT_QUERY,
     sessions: { a: {}, b: {} },
     steps: [
       parseTwoParams,
       {
         session: 'b',
-        label: 'Close a\'s statement name (not an error for a name b does not have), Sync',
+        label: "Close a's statement name (not an error for a name b does not have), Sync",
         messages: [msg.closeStatement('{{st}}'), msg.sync()],
         expect: { messages: ['CloseComplete', 'ReadyForQuery'] },
       },

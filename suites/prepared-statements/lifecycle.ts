@@ -29,7 +29,12 @@ export default [
     sessions: { a: {} },
     steps: [
       { session: 'a', messages: [msg.parse('{{st}}', "SELECT 'first' AS v"), msg.sync()], expect: { messages: ['ParseComplete', 'ReadyForQuery'] } },
-      { session: 'a', label: 'Parse the same name with another query, Sync', messages: [msg.parse('{{st}}', "SELECT 'second' AS v"), msg.sync()], expect: { messages: ['ErrorResponse:42P05', 'ReadyForQuery'] } },
+      {
+        session: 'a',
+        label: 'Parse the same name with another query, Sync',
+        messages: [msg.parse('{{st}}', "SELECT 'second' AS v"), msg.sync()],
+        expect: { messages: ['ErrorResponse:42P05', 'ReadyForQuery'] },
+      },
       run('a', '{{st}}', [], [['first']]),
     ],
   }),
@@ -42,7 +47,11 @@ export default [
     docs: PREPARE,
     sessions: { a: {} },
     steps: [
-      { session: 'a', messages: [msg.parse('{{st}}', 'SELECT 7 * 6 AS answer'), msg.sync()], expect: { messages: ['ParseComplete', 'ReadyForQuery'] } },
+      {
+        session: 'a',
+        messages: [msg.parse('{{st}}', 'SELECT 7 * 6 AS answer'), msg.sync()],
+        expect: { messages: ['ParseComplete', 'ReadyForQuery'] },
+      },
       step('a', "SELECT count(*) FROM pg_prepared_statements WHERE name = '{{st}}'", { expect: { rows: [['1']] } }),
       step('a', 'EXECUTE {{st}}', { expect: { rows: [['42']] } }),
     ],
@@ -55,10 +64,7 @@ export default [
     why: 'A statement created by SQL PREPARE can be bound and executed over the extended protocol in the same session; a pooler that only knows the names it saw in Parse refuses it.',
     docs: PREPARE,
     sessions: { a: {} },
-    steps: [
-      step('a', 'PREPARE {{st}} (int) AS SELECT $1 * 2 AS doubled'),
-      run('a', '{{st}}', ['21'], [['42']]),
-    ],
+    steps: [step('a', 'PREPARE {{st}} (int) AS SELECT $1 * 2 AS doubled'), run('a', '{{st}}', ['21'], [['42']])],
   }),
 
   defineScenario({
@@ -85,12 +91,20 @@ export default [
     id: 'prepared-statements/same-name-other-text-each-client-keeps-its-own',
     category: 'prepared-statements',
     pool: 'single',
-    why: 'Two clients that prepare the same name for different queries must each run their own; a shared server or a pooler that maps names by text alone gives one client the other\'s query.',
+    why: "Two clients that prepare the same name for different queries must each run their own; a shared server or a pooler that maps names by text alone gives one client the other's query.",
     docs: EXT_QUERY,
     sessions: { a: {}, b: {} },
     steps: [
-      { session: 'a', messages: [msg.parse('{{st}}', "SELECT 'from a' AS who"), msg.sync()], expect: { messages: ['ParseComplete', 'ReadyForQuery'] } },
-      { session: 'b', messages: [msg.parse('{{st}}', "SELECT 'from b' AS who"), msg.sync()], expect: { messages: ['ParseComplete', 'ReadyForQuery'] } },
+      {
+        session: 'a',
+        messages: [msg.parse('{{st}}', "SELECT 'from a' AS who"), msg.sync()],
+        expect: { messages: ['ParseComplete', 'ReadyForQuery'] },
+      },
+      {
+        session: 'b',
+        messages: [msg.parse('{{st}}', "SELECT 'from b' AS who"), msg.sync()],
+        expect: { messages: ['ParseComplete', 'ReadyForQuery'] },
+      },
       run('a', '{{st}}', [], [['from a']]),
       run('b', '{{st}}', [], [['from b']]),
     ],

@@ -32,26 +32,29 @@ const bindKept = (name: string, value: string): StepSpec => ({
   expect: { messages: [...ran, 'ReadyForQuery:I'], rows: [[value]] },
 });
 const simple = (sql: string, tag: string): StepSpec => ({
-  session: 'a', messages: [msg.query(sql)], expect: { messages: ['CommandComplete', 'ReadyForQuery:I'], commandTags: [tag] },
+  session: 'a',
+  messages: [msg.query(sql)],
+  expect: { messages: ['CommandComplete', 'ReadyForQuery:I'], commandTags: [tag] },
 });
 
 /** Two statements, a command given as a simple Query, then which of them survive, then a re-Parse of the dropped name. */
-const bySimpleQuery = (o: { id: string; why: string; docs: string; sql: string; tag: string; keepsSecond: boolean }) => defineScenario({
-  id: `prepared-statements/${o.id}`,
-  category: 'prepared-statements',
-  pool: 'single',
-  why: o.why,
-  docs: o.docs,
-  sessions: { a: {} },
-  steps: [
-    parseAndRun('{{st}}', 'SELECT 1 AS v', '1'),
-    parseAndRun('{{other}}', "SELECT 'other' AS v", 'other'),
-    simple(o.sql, o.tag),
-    bindGone('{{st}}'),
-    o.keepsSecond ? bindKept('{{other}}', 'other') : bindGone('{{other}}'),
-    parseAndRun('{{st}}', 'SELECT 2 AS v', '2'),
-  ],
-});
+const bySimpleQuery = (o: { id: string; why: string; docs: string; sql: string; tag: string; keepsSecond: boolean }) =>
+  defineScenario({
+    id: `prepared-statements/${o.id}`,
+    category: 'prepared-statements',
+    pool: 'single',
+    why: o.why,
+    docs: o.docs,
+    sessions: { a: {} },
+    steps: [
+      parseAndRun('{{st}}', 'SELECT 1 AS v', '1'),
+      parseAndRun('{{other}}', "SELECT 'other' AS v", 'other'),
+      simple(o.sql, o.tag),
+      bindGone('{{st}}'),
+      o.keepsSecond ? bindKept('{{other}}', 'other') : bindGone('{{other}}'),
+      parseAndRun('{{st}}', 'SELECT 2 AS v', '2'),
+    ],
+  });
 
 export default [
   bySimpleQuery({
@@ -64,7 +67,7 @@ export default [
   }),
   bySimpleQuery({
     id: 'own-deallocate-all-drops-protocol-statements',
-    why: 'A client\'s DEALLOCATE ALL removes every statement it prepared with Parse (26000 on the next Bind), and the names can be parsed again; a pooler that re-deploys its cached copies makes the Bind succeed, one that does not forget them refuses the re-Parse.',
+    why: "A client's DEALLOCATE ALL removes every statement it prepared with Parse (26000 on the next Bind), and the names can be parsed again; a pooler that re-deploys its cached copies makes the Bind succeed, one that does not forget them refuses the re-Parse.",
     docs: DEALLOCATE,
     sql: 'DEALLOCATE ALL',
     tag: 'DEALLOCATE ALL',
@@ -72,7 +75,7 @@ export default [
   }),
   bySimpleQuery({
     id: 'own-deallocate-name-drops-protocol-statement',
-    why: 'A client\'s DEALLOCATE of one Parse-made statement (PDO closes statements this way) removes that one only: its Bind then fails with 26000, the other statement still runs, and the name can be parsed again.',
+    why: "A client's DEALLOCATE of one Parse-made statement (PDO closes statements this way) removes that one only: its Bind then fails with 26000, the other statement still runs, and the name can be parsed again.",
     docs: DEALLOCATE,
     sql: 'DEALLOCATE {{st}}',
     tag: 'DEALLOCATE',
@@ -80,7 +83,7 @@ export default [
   }),
   bySimpleQuery({
     id: 'own-deallocate-prepare-all-drops-protocol-statements',
-    why: 'DEALLOCATE PREPARE ALL is DEALLOCATE ALL (PREPARE is a noise word): a pooler that recognises only the short form leaves the client\'s statements in place or its own bookkeeping out of step.',
+    why: "DEALLOCATE PREPARE ALL is DEALLOCATE ALL (PREPARE is a noise word): a pooler that recognises only the short form leaves the client's statements in place or its own bookkeeping out of step.",
     docs: DEALLOCATE,
     sql: 'DEALLOCATE PREPARE ALL',
     tag: 'DEALLOCATE ALL',
@@ -99,7 +102,7 @@ export default [
     id: 'prepared-statements/own-discard-all-executed-over-protocol',
     category: 'prepared-statements',
     pool: 'single',
-    why: 'DISCARD ALL prepared as a statement and executed with Bind/Execute (a driver that prepares everything) drops the session\'s statements, itself included; a pooler that looks for it only in simple Queries keeps its own record of them.',
+    why: "DISCARD ALL prepared as a statement and executed with Bind/Execute (a driver that prepares everything) drops the session's statements, itself included; a pooler that looks for it only in simple Queries keeps its own record of them.",
     docs: DISCARD,
     sessions: { a: {} },
     steps: [
@@ -107,12 +110,27 @@ export default [
         session: 'a',
         label: 'in one write: Parse {{rm}} (DISCARD ALL) and {{st}}, run {{st}}, Sync; run {{rm}}, Sync; run {{st}}, Sync',
         messages: [
-          msg.parse('{{rm}}', 'DISCARD ALL'), msg.parse('{{st}}', 'SELECT 42 AS v'), ...run('{{st}}'), msg.sync(),
-          ...run('{{rm}}'), msg.sync(),
-          ...run('{{st}}'), msg.sync(),
+          msg.parse('{{rm}}', 'DISCARD ALL'),
+          msg.parse('{{st}}', 'SELECT 42 AS v'),
+          ...run('{{st}}'),
+          msg.sync(),
+          ...run('{{rm}}'),
+          msg.sync(),
+          ...run('{{st}}'),
+          msg.sync(),
         ],
         expect: {
-          messages: ['ParseComplete', 'ParseComplete', ...ran, 'ReadyForQuery:I', 'BindComplete', 'CommandComplete', 'ReadyForQuery:I', 'ErrorResponse:26000', 'ReadyForQuery:I'],
+          messages: [
+            'ParseComplete',
+            'ParseComplete',
+            ...ran,
+            'ReadyForQuery:I',
+            'BindComplete',
+            'CommandComplete',
+            'ReadyForQuery:I',
+            'ErrorResponse:26000',
+            'ReadyForQuery:I',
+          ],
           commandTags: ['SELECT 1', 'DISCARD ALL'],
         },
       },
@@ -125,15 +143,19 @@ export default [
     id: 'prepared-statements/own-deallocate-all-then-parse-in-same-sync',
     category: 'prepared-statements',
     pool: 'single',
-    why: 'A DEALLOCATE ALL (or DISCARD ALL) followed in the same pipeline segment by a Parse of a new statement runs first: the new statement exists afterwards; a pooler that clears its record of the client\'s statements when the reset\'s reply comes back forgets the one parsed after it (pgbouncer#1535).',
+    why: "A DEALLOCATE ALL (or DISCARD ALL) followed in the same pipeline segment by a Parse of a new statement runs first: the new statement exists afterwards; a pooler that clears its record of the client's statements when the reset's reply comes back forgets the one parsed after it (pgbouncer#1535).",
     docs: DEALLOCATE,
     sessions: { a: {} },
     steps: [
       parseAndRun('{{old}}', 'SELECT 1 AS v', '1'),
       {
-        session: 'a', label: 'DEALLOCATE ALL over the protocol, then Parse {{st}} and run it, one Sync',
+        session: 'a',
+        label: 'DEALLOCATE ALL over the protocol, then Parse {{st}} and run it, one Sync',
         messages: [msg.parse('', 'DEALLOCATE ALL'), ...run(''), msg.parse('{{st}}', 'SELECT 5 AS v'), ...run('{{st}}'), msg.sync()],
-        expect: { messages: ['ParseComplete', 'BindComplete', 'CommandComplete', 'ParseComplete', ...ran, 'ReadyForQuery:I'], commandTags: ['DEALLOCATE ALL', 'SELECT 1'] },
+        expect: {
+          messages: ['ParseComplete', 'BindComplete', 'CommandComplete', 'ParseComplete', ...ran, 'ReadyForQuery:I'],
+          commandTags: ['DEALLOCATE ALL', 'SELECT 1'],
+        },
       },
       bindKept('{{st}}', '5'),
       bindGone('{{old}}'),
@@ -144,14 +166,22 @@ export default [
     id: 'prepared-statements/own-deallocate-all-executed-in-same-sync',
     category: 'prepared-statements',
     pool: 'single',
-    why: 'A DEALLOCATE ALL executed over the protocol in the same Sync as an earlier Execute of a statement runs after it: the statement\'s rows come first, then every statement is gone; a pooler that acts on the DEALLOCATE when it reads it fails the earlier Execute.',
+    why: "A DEALLOCATE ALL executed over the protocol in the same Sync as an earlier Execute of a statement runs after it: the statement's rows come first, then every statement is gone; a pooler that acts on the DEALLOCATE when it reads it fails the earlier Execute.",
     docs: DEALLOCATE,
     sessions: { a: {} },
     steps: [
       {
         session: 'a',
         label: 'Parse {{rm}} (DEALLOCATE ALL) and {{st}}, run {{st}}, then bind {{rm}}, Describe its portal, Execute it, one Sync',
-        messages: [msg.parse('{{rm}}', 'DEALLOCATE ALL'), msg.parse('{{st}}', 'SELECT 42 AS v'), ...run('{{st}}'), msg.bind('{{rm}}'), msg.describePortal(), msg.execute(), msg.sync()],
+        messages: [
+          msg.parse('{{rm}}', 'DEALLOCATE ALL'),
+          msg.parse('{{st}}', 'SELECT 42 AS v'),
+          ...run('{{st}}'),
+          msg.bind('{{rm}}'),
+          msg.describePortal(),
+          msg.execute(),
+          msg.sync(),
+        ],
         expect: {
           messages: ['ParseComplete', 'ParseComplete', ...ran, 'BindComplete', 'NoData', 'CommandComplete', 'ReadyForQuery:I'],
           rows: [['42']],
@@ -163,7 +193,13 @@ export default [
       {
         session: 'a',
         label: 'Parse both names again: {{rm}} as DEALLOCATE PREPARE {{st}}, run {{st}} then {{rm}}, one Sync',
-        messages: [msg.parse('{{rm}}', 'DEALLOCATE PREPARE {{st}}'), msg.parse('{{st}}', 'SELECT 43 AS v'), ...run('{{st}}'), ...run('{{rm}}'), msg.sync()],
+        messages: [
+          msg.parse('{{rm}}', 'DEALLOCATE PREPARE {{st}}'),
+          msg.parse('{{st}}', 'SELECT 43 AS v'),
+          ...run('{{st}}'),
+          ...run('{{rm}}'),
+          msg.sync(),
+        ],
         expect: {
           messages: ['ParseComplete', 'ParseComplete', ...ran, 'BindComplete', 'CommandComplete', 'ReadyForQuery:I'],
           rows: [['43']],

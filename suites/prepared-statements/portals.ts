@@ -19,8 +19,11 @@ export default [
         session: 'a',
         label: 'Parse, Bind to portal {{p}}, Describe the portal, Execute it, Sync',
         messages: [
-          msg.parse('', 'SELECT $1::int AS n, $2::text AS t'), msg.bind('', ['7', 'x'], '{{p}}'),
-          msg.describePortal('{{p}}'), msg.execute('{{p}}'), msg.sync(),
+          msg.parse('', 'SELECT $1::int AS n, $2::text AS t'),
+          msg.bind('', ['7', 'x'], '{{p}}'),
+          msg.describePortal('{{p}}'),
+          msg.execute('{{p}}'),
+          msg.sync(),
         ],
         expect: { messages: ['ParseComplete', 'BindComplete', 'RowDescription', 'DataRow', 'CommandComplete', 'ReadyForQuery'], rows: [['7', 'x']] },
       },

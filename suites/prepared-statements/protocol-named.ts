@@ -26,7 +26,7 @@ export default [
       },
       {
         session: 'b',
-        label: 'Bind to a\'s statement name without a Parse of its own, Execute, Sync',
+        label: "Bind to a's statement name without a Parse of its own, Execute, Sync",
         messages: [msg.bind('{{st}}'), msg.execute(), msg.sync()],
         expect: { messages: ['ErrorResponse:26000', 'ReadyForQuery'] },
       },

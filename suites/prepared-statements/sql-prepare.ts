@@ -13,7 +13,7 @@ export default [
     id: 'prepared-statements/sql-execute-from-other-client',
     category: 'prepared-statements',
     pool: 'single',
-    why: 'EXECUTE of a name the client never PREPAREd must fail (26000) instead of running another client\'s statement.',
+    why: "EXECUTE of a name the client never PREPAREd must fail (26000) instead of running another client's statement.",
     docs: PREPARE,
     sessions: { a: {}, b: {} },
     steps: [
@@ -27,7 +27,7 @@ export default [
     id: 'prepared-statements/sql-prepare-same-name-in-two-clients',
     category: 'prepared-statements',
     pool: 'single',
-    why: 'Two clients may PREPARE the same name independently; on a shared server connection the second PREPARE fails (42P05) or EXECUTE runs the other client\'s query.',
+    why: "Two clients may PREPARE the same name independently; on a shared server connection the second PREPARE fails (42P05) or EXECUTE runs the other client's query.",
     docs: PREPARE,
     sessions: { a: {}, b: {} },
     steps: [

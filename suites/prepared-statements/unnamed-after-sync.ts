@@ -24,21 +24,17 @@ export default [
     id: 'prepared-statements/unnamed-statement-survives-sync',
     category: 'prepared-statements',
     pool: 'single',
-    why: 'A client that Parses, Syncs, then Binds the unnamed statement must find it; another client\'s simple query on a shared server destroys it (26000).',
+    why: "A client that Parses, Syncs, then Binds the unnamed statement must find it; another client's simple query on a shared server destroys it (26000).",
     docs: EXT_QUERY,
     sessions: { a: {}, b: {} },
-    steps: [
-      parseDoubler,
-      step('b', 'SELECT 1', { expect: { rows: [['1']] } }),
-      bindDoubler,
-    ],
+    steps: [parseDoubler, step('b', 'SELECT 1', { expect: { rows: [['1']] } }), bindDoubler],
   }),
 
   defineScenario({
     id: 'prepared-statements/unnamed-statement-not-replaced-by-other-client',
     category: 'prepared-statements',
     pool: 'single',
-    why: 'A client binding its unnamed statement must run its own query; on a shared server another client\'s unnamed Parse replaces it and the result is silently wrong.',
+    why: "A client binding its unnamed statement must run its own query; on a shared server another client's unnamed Parse replaces it and the result is silently wrong.",
     docs: EXT_QUERY,
     sessions: { a: {}, b: {} },
     steps: [

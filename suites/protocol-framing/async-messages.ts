@@ -52,13 +52,21 @@ export default [
       {
         session: 'a',
         messages: [msg.query('SELECT * FROM {{f}}()')],
-        expect: { messages: ['RowDescription', 'DataRow', 'CommandComplete', 'ReadyForQuery:I'], rows: ONES, parameterStatusMessages: [['application_name', APP]] },
+        expect: {
+          messages: ['RowDescription', 'DataRow', 'CommandComplete', 'ReadyForQuery:I'],
+          rows: ONES,
+          parameterStatusMessages: [['application_name', APP]],
+        },
       },
       step('a', "SET application_name = 'pc-before-extended'", { expect: { parameterStatusMessages: [['application_name', 'pc-before-extended']] } }),
       {
         session: 'a',
         messages: [msg.parse('', 'SELECT * FROM {{f}}()'), msg.bind(), msg.describePortal(), msg.execute(), msg.sync()],
-        expect: { messages: ['ParseComplete', 'BindComplete', 'RowDescription', 'DataRow', 'CommandComplete', 'ReadyForQuery:I'], rows: ONES, parameterStatusMessages: [['application_name', APP]] },
+        expect: {
+          messages: ['ParseComplete', 'BindComplete', 'RowDescription', 'DataRow', 'CommandComplete', 'ReadyForQuery:I'],
+          rows: ONES,
+          parameterStatusMessages: [['application_name', APP]],
+        },
       },
     ],
   }),

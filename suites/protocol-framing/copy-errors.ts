@@ -14,12 +14,18 @@ const COPY = 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCO
 const BAD_ROW = '\n';
 
 const startCopy: StepSpec = {
-  session: 'a', label: 'COPY {{t}} FROM STDIN as a simple Query, up to CopyInResponse',
-  messages: [msg.query('COPY {{t}} (v) FROM STDIN')], until: 'CopyInResponse', expect: { messages: ['CopyInResponse'] },
+  session: 'a',
+  label: 'COPY {{t}} FROM STDIN as a simple Query, up to CopyInResponse',
+  messages: [msg.query('COPY {{t}} (v) FROM STDIN')],
+  until: 'CopyInResponse',
+  expect: { messages: ['CopyInResponse'] },
 };
 const badRow = (status: 'I' | 'E'): StepSpec => ({
-  session: 'a', label: 'CopyData with a bad row (not followed by CopyDone yet): the error and ReadyForQuery arrive at once',
-  messages: [msg.copyData(BAD_ROW)], until: 'ReadyForQuery', expect: { messages: ['ErrorResponse:22P02', `ReadyForQuery:${status}`] },
+  session: 'a',
+  label: 'CopyData with a bad row (not followed by CopyDone yet): the error and ReadyForQuery arrive at once',
+  messages: [msg.copyData(BAD_ROW)],
+  until: 'ReadyForQuery',
+  expect: { messages: ['ErrorResponse:22P02', `ReadyForQuery:${status}`] },
 });
 const nothingMore: StepSpec = { session: 'a', label: 'nothing more is owed', read: { forMs: 300 }, expect: { messages: [] } };
 const nextClient: StepSpec = { session: 'b', sql: 'SELECT 1', expect: { rows: [['1']] } };
@@ -29,7 +35,7 @@ export default [
     id: 'protocol-framing/copy-bad-row-before-copy-done',
     category: 'protocol-framing',
     pool: 'single',
-    why: 'A bulk load whose bad row the server rejects before the client finished sending gets one ErrorResponse and one ReadyForQuery; the client\'s late CopyData and CopyDone must change nothing, the session and the server connection stay usable. A pooler that waits for an answer to the late CopyDone hangs this client or never hands the server to the next one.',
+    why: "A bulk load whose bad row the server rejects before the client finished sending gets one ErrorResponse and one ReadyForQuery; the client's late CopyData and CopyDone must change nothing, the session and the server connection stay usable. A pooler that waits for an answer to the late CopyDone hangs this client or never hands the server to the next one.",
     docs: COPY,
     setup: ['CREATE TABLE {{t}} (v int)'],
     teardown: ['DROP TABLE IF EXISTS {{t}}'],
@@ -38,7 +44,8 @@ export default [
       startCopy,
       badRow('I'),
       {
-        session: 'a', label: 'the late CopyData and CopyDone, then SELECT 1 in the same write: only the SELECT is answered',
+        session: 'a',
+        label: 'the late CopyData and CopyDone, then SELECT 1 in the same write: only the SELECT is answered',
         messages: [msg.copyData('1\n'), msg.copyDone(), msg.query('SELECT 1')],
         expect: { messages: ['RowDescription', 'DataRow', 'CommandComplete', 'ReadyForQuery:I'], rows: [['1']] },
       },
@@ -52,7 +59,7 @@ export default [
     id: 'protocol-framing/copy-bad-row-before-copy-done-in-transaction',
     category: 'protocol-framing',
     pool: 'single',
-    why: 'Inside BEGIN, a COPY\'s bad row fails the transaction (ReadyForQuery E); after the client\'s late CopyDone, ROLLBACK and a query, the server connection must be free for the next client, as pgbouncer\'s own test of this race expects.',
+    why: "Inside BEGIN, a COPY's bad row fails the transaction (ReadyForQuery E); after the client's late CopyDone, ROLLBACK and a query, the server connection must be free for the next client, as pgbouncer's own test of this race expects.",
     docs: COPY,
     setup: ['CREATE TABLE {{t}} (v int)'],
     teardown: ['DROP TABLE IF EXISTS {{t}}'],
@@ -62,7 +69,8 @@ export default [
       startCopy,
       badRow('E'),
       {
-        session: 'a', label: 'the late CopyDone, then ROLLBACK',
+        session: 'a',
+        label: 'the late CopyDone, then ROLLBACK',
         messages: [msg.copyDone(), msg.query('ROLLBACK')],
         expect: { messages: ['CommandComplete', 'ReadyForQuery:I'], commandTags: ['ROLLBACK'] },
       },
@@ -83,7 +91,8 @@ export default [
     sessions: { a: {}, b: {} },
     steps: [
       {
-        session: 'a', label: 'COPY, a bad row and CopyDone in one write',
+        session: 'a',
+        label: 'COPY, a bad row and CopyDone in one write',
         messages: [msg.query('COPY {{t}} (v) FROM STDIN'), msg.copyData(`1\n${BAD_ROW}`), msg.copyDone()],
         expect: { messages: ['CopyInResponse', 'ErrorResponse:22P02', 'ReadyForQuery:I'] },
       },
@@ -105,24 +114,31 @@ export default [
     sessions: { a: {}, b: {} },
     steps: [
       {
-        session: 'a', label: 'Parse, Bind, Execute the COPY, Sync',
+        session: 'a',
+        label: 'Parse, Bind, Execute the COPY, Sync',
         messages: [msg.parse('', 'COPY {{t}} (v) FROM STDIN'), msg.bind(), msg.execute(), msg.sync()],
         expect: { messages: ['ParseComplete', 'BindComplete', 'CopyInResponse'] },
       },
       {
-        session: 'a', label: 'CopyData with a bad row: the error arrives, no ReadyForQuery before a Sync',
-        messages: [msg.copyData(BAD_ROW)], until: 'ErrorResponse', expect: { messages: ['ErrorResponse:22P02'] },
+        session: 'a',
+        label: 'CopyData with a bad row: the error arrives, no ReadyForQuery before a Sync',
+        messages: [msg.copyData(BAD_ROW)],
+        until: 'ErrorResponse',
+        expect: { messages: ['ErrorResponse:22P02'] },
       },
       { session: 'a', label: 'the late CopyDone and a Sync', messages: [msg.copyDone(), msg.sync()], expect: { messages: ['ReadyForQuery:I'] } },
       nothingMore,
       {
-        session: 'a', label: 'again: Parse, Bind, Execute the COPY, Sync',
+        session: 'a',
+        label: 'again: Parse, Bind, Execute the COPY, Sync',
         messages: [msg.parse('', 'COPY {{t}} (v) FROM STDIN'), msg.bind(), msg.execute(), msg.sync()],
         expect: { messages: ['ParseComplete', 'BindComplete', 'CopyInResponse'] },
       },
       {
-        session: 'a', label: 'a bad row, CopyDone and Sync in one write',
-        messages: [msg.copyData(BAD_ROW), msg.copyDone(), msg.sync()], expect: { messages: ['ErrorResponse:22P02', 'ReadyForQuery:I'] },
+        session: 'a',
+        label: 'a bad row, CopyDone and Sync in one write',
+        messages: [msg.copyData(BAD_ROW), msg.copyDone(), msg.sync()],
+        expect: { messages: ['ErrorResponse:22P02', 'ReadyForQuery:I'] },
       },
       nothingMore,
       { session: 'a', sql: 'SELECT 1', expect: { rows: [['1']] } },
@@ -141,22 +157,34 @@ export default [
     sessions: { a: {}, b: {} },
     steps: [
       {
-        session: 'a', label: 'Parse, Bind, Execute the COPY, Sync',
+        session: 'a',
+        label: 'Parse, Bind, Execute the COPY, Sync',
         messages: [msg.parse('', 'COPY {{t}} (v) FROM STDIN'), msg.bind(), msg.execute(), msg.sync()],
         expect: { messages: ['ParseComplete', 'BindComplete', 'CopyInResponse'] },
       },
       {
-        session: 'a', label: 'CopyData, CopyFail, Sync',
+        session: 'a',
+        label: 'CopyData, CopyFail, Sync',
         messages: [msg.copyData('1\n'), msg.copyFail('client gave up'), msg.sync()],
         expect: { messages: ['ErrorResponse:57014', 'ReadyForQuery:I'] },
       },
       {
-        session: 'a', label: 'in one write: Parse, Bind, Execute the COPY, Flush, CopyData, CopyFail, Sync',
-        messages: [msg.parse('', 'COPY {{t}} (v) FROM STDIN'), msg.bind(), msg.execute(), msg.flush(), msg.copyData('2\n'), msg.copyFail('client gave up'), msg.sync()],
+        session: 'a',
+        label: 'in one write: Parse, Bind, Execute the COPY, Flush, CopyData, CopyFail, Sync',
+        messages: [
+          msg.parse('', 'COPY {{t}} (v) FROM STDIN'),
+          msg.bind(),
+          msg.execute(),
+          msg.flush(),
+          msg.copyData('2\n'),
+          msg.copyFail('client gave up'),
+          msg.sync(),
+        ],
         expect: { messages: ['ParseComplete', 'BindComplete', 'CopyInResponse', 'ErrorResponse:57014', 'ReadyForQuery:I'] },
       },
       {
-        session: 'a', label: 'in one write: Parse, Bind, Execute the COPY, CopyFail, Sync',
+        session: 'a',
+        label: 'in one write: Parse, Bind, Execute the COPY, CopyFail, Sync',
         messages: [msg.parse('', 'COPY {{t}} (v) FROM STDIN'), msg.bind(), msg.execute(), msg.copyFail('client gave up'), msg.sync()],
         expect: { messages: ['ParseComplete', 'BindComplete', 'CopyInResponse', 'ErrorResponse:57014', 'ReadyForQuery:I'] },
       },

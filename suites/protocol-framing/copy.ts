@@ -21,10 +21,12 @@ export default [
     steps: [
       { session: 'a', messages: [msg.query('COPY {{t}} FROM STDIN')], until: 'CopyInResponse', expect: { messages: ['CopyInResponse'] } },
       {
-        session: 'a', messages: [copyData('1\tone\n2\ttwo\n'), copyData('3\tthree\n'), copyDone], until: 'ReadyForQuery',
+        session: 'a',
+        messages: [copyData('1\tone\n2\ttwo\n'), copyData('3\tthree\n'), copyDone],
+        until: 'ReadyForQuery',
         expect: { messages: ['CommandComplete', 'ReadyForQuery'] },
       },
-      observe('SELECT count(*), string_agg(name, \',\' ORDER BY id) FROM {{t}}', { expect: { rows: [['3', 'one,two,three']] } }),
+      observe("SELECT count(*), string_agg(name, ',' ORDER BY id) FROM {{t}}", { expect: { rows: [['3', 'one,two,three']] } }),
     ],
   }),
   defineScenario({
@@ -34,10 +36,13 @@ export default [
     why: 'Exports use COPY TO STDOUT; every CopyData row and the CopyDone must reach the client in order.',
     docs: COPY,
     sessions: { a: {} },
-    steps: [{
-      session: 'a', messages: [msg.query('COPY (SELECT generate_series(1, 3)) TO STDOUT')],
-      expect: { messages: ['CopyOutResponse', 'CopyData', 'CopyData', 'CopyData', 'CopyDone', 'CommandComplete', 'ReadyForQuery'] },
-    }],
+    steps: [
+      {
+        session: 'a',
+        messages: [msg.query('COPY (SELECT generate_series(1, 3)) TO STDOUT')],
+        expect: { messages: ['CopyOutResponse', 'CopyData', 'CopyData', 'CopyData', 'CopyDone', 'CommandComplete', 'ReadyForQuery'] },
+      },
+    ],
   }),
   defineScenario({
     id: 'protocol-framing/copy-fail-rolls-back',
@@ -50,7 +55,12 @@ export default [
     sessions: { a: {} },
     steps: [
       { session: 'a', messages: [msg.query('COPY {{t}} FROM STDIN')], until: 'CopyInResponse' },
-      { session: 'a', messages: [copyData('1\n'), copyFail('client gave up')], until: 'ReadyForQuery', expect: { messages: ['ErrorResponse:57014', 'ReadyForQuery'] } },
+      {
+        session: 'a',
+        messages: [copyData('1\n'), copyFail('client gave up')],
+        until: 'ReadyForQuery',
+        expect: { messages: ['ErrorResponse:57014', 'ReadyForQuery'] },
+      },
       { session: 'a', sql: 'SELECT count(*) FROM {{t}}', expect: { rows: [['0']] } },
     ],
   }),

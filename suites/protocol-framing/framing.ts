@@ -14,13 +14,15 @@ export default [
     why: 'TCP may deliver a message in pieces (a type byte alone, half a length word); a pooler that assumes whole messages per read corrupts the stream.',
     docs: CONCEPTS,
     sessions: { a: {} },
-    steps: [{
-      session: 'a',
-      messages: [msg.parse('', 'SELECT $1::int + 1'), msg.bind('', ['41']), msg.execute(), msg.sync()],
-      // After the type byte, inside the length word, inside the query text, at a message edge.
-      splitWrites: [1, 3, 12, 31, 36],
-      expect: { messages: ['ParseComplete', 'BindComplete', 'DataRow', 'CommandComplete', 'ReadyForQuery'], rows: [['42']] },
-    }],
+    steps: [
+      {
+        session: 'a',
+        messages: [msg.parse('', 'SELECT $1::int + 1'), msg.bind('', ['41']), msg.execute(), msg.sync()],
+        // After the type byte, inside the length word, inside the query text, at a message edge.
+        splitWrites: [1, 3, 12, 31, 36],
+        expect: { messages: ['ParseComplete', 'BindComplete', 'DataRow', 'CommandComplete', 'ReadyForQuery'], rows: [['42']] },
+      },
+    ],
   }),
   defineScenario({
     id: 'protocol-framing/terminate-in-same-write-as-query',
@@ -33,7 +35,8 @@ export default [
     sessions: { a: {} },
     steps: [
       {
-        session: 'a', messages: [msg.query("INSERT INTO {{t}} VALUES ('sent with Terminate')"), msg.terminate()],
+        session: 'a',
+        messages: [msg.query("INSERT INTO {{t}} VALUES ('sent with Terminate')"), msg.terminate()],
         expect: { messages: ['CommandComplete', 'ReadyForQuery'] },
       },
       { session: 'observer', waitFor: { sql: 'SELECT count(*) FROM {{t}}', rows: [['1']] }, timeoutMs: EVENTUALLY_MS },
@@ -49,7 +52,11 @@ export default [
     teardown: ['DROP TABLE IF EXISTS {{t}}'],
     sessions: { a: {} },
     steps: [
-      { session: 'a', messages: [msg.query("INSERT INTO {{t}} VALUES ('sent with Terminate')"), msg.terminate()], label: 'INSERT and Terminate in one write (replies not checked)' },
+      {
+        session: 'a',
+        messages: [msg.query("INSERT INTO {{t}} VALUES ('sent with Terminate')"), msg.terminate()],
+        label: 'INSERT and Terminate in one write (replies not checked)',
+      },
       { session: 'observer', waitFor: { sql: 'SELECT count(*) FROM {{t}}', rows: [['1']] }, timeoutMs: EVENTUALLY_MS },
     ],
   }),
@@ -60,6 +67,12 @@ export default [
     why: 'Bulk inserts and big JSON documents send messages over 16 MB; a pooler with a packet size limit drops the client.',
     docs: CONCEPTS,
     sessions: { a: {} },
-    steps: [step('a', "SELECT length('{{repeat:x:16777300}}')", { expect: { rows: [['16777300']] }, timeoutMs: 20_000, label: 'SELECT length of a 16777300-character literal (a 16 MB Query message)' })],
+    steps: [
+      step('a', "SELECT length('{{repeat:x:16777300}}')", {
+        expect: { rows: [['16777300']] },
+        timeoutMs: 20_000,
+        label: 'SELECT length of a 16777300-character literal (a 16 MB Query message)',
+      }),
+    ],
   }),
 ];

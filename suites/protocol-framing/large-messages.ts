@@ -45,25 +45,35 @@ export default [
     sessions: { a: {}, b: {} },
     steps: [
       {
-        session: 'a', label: 'Parse {{st}} (40 KB of SQL), Bind it with a 100 KB parameter, Execute, Sync',
+        session: 'a',
+        label: 'Parse {{st}} (40 KB of SQL), Bind it with a 100 KB parameter, Execute, Sync',
         messages: [msg.parse('{{st}}', BIG_SQL), ...run('{{st}}', [BIG_PARAM]), msg.sync()],
         expect: { messages: ['ParseComplete', ...ran, 'ReadyForQuery:I'], rows: [[String(PKT_BUF * 10), String(BIG_PARAM_LENGTH), BIG_PARAM_MD5]] },
       },
       { session: 'b', sql: 'SELECT 1', expect: { rows: [['1']] } },
       {
-        session: 'a', label: 'Bind {{st}} again with the 100 KB parameter, Flush, then Execute, Sync',
+        session: 'a',
+        label: 'Bind {{st}} again with the 100 KB parameter, Flush, then Execute, Sync',
         messages: [msg.bind('{{st}}', [BIG_PARAM]), msg.flush(), msg.execute(), msg.sync()],
         expect: { messages: [...ran, 'ReadyForQuery:I'], rows: [[String(PKT_BUF * 10), String(BIG_PARAM_LENGTH), BIG_PARAM_MD5]] },
       },
       {
-        session: 'a', label: 'Parse {{st2}} of two packet buffers, Bind it with a parameter of two packet buffers, then {{st}} again, Flush between, one Sync',
+        session: 'a',
+        label: 'Parse {{st2}} of two packet buffers, Bind it with a parameter of two packet buffers, then {{st}} again, Flush between, one Sync',
         messages: [
-          msg.parse('{{st2}}', MEDIUM_SQL), msg.flush(),
-          ...run('{{st2}}', [MEDIUM_PARAM]), msg.flush(), ...run('{{st}}', ['y']), msg.sync(),
+          msg.parse('{{st2}}', MEDIUM_SQL),
+          msg.flush(),
+          ...run('{{st2}}', [MEDIUM_PARAM]),
+          msg.flush(),
+          ...run('{{st}}', ['y']),
+          msg.sync(),
         ],
         expect: {
           messages: ['ParseComplete', ...ran, ...ran, 'ReadyForQuery:I'],
-          rows: [[String(PKT_BUF * 2), String(PKT_BUF * 2)], [String(PKT_BUF * 10), '1', '415290769594460e2e485922904f345d']],
+          rows: [
+            [String(PKT_BUF * 2), String(PKT_BUF * 2)],
+            [String(PKT_BUF * 10), '1', '415290769594460e2e485922904f345d'],
+          ],
         },
       },
     ],
@@ -78,17 +88,20 @@ export default [
     sessions: { a: {} },
     steps: [
       {
-        session: 'a', label: 'Parse a statement with a 9000-byte name, Describe it, Sync',
+        session: 'a',
+        label: 'Parse a statement with a 9000-byte name, Describe it, Sync',
         messages: [msg.parse(LONG_NAME, 'SELECT $1::text AS echoed'), msg.describeStatement(LONG_NAME), msg.sync()],
         expect: { messages: ['ParseComplete', 'ParameterDescription', 'RowDescription', 'ReadyForQuery:I'] },
       },
       {
-        session: 'a', label: 'Bind it, Execute, Sync',
+        session: 'a',
+        label: 'Bind it, Execute, Sync',
         messages: [...run(LONG_NAME, ['abc']), msg.sync()],
         expect: { messages: [...ran, 'ReadyForQuery:I'], rows: [['abc']] },
       },
       {
-        session: 'a', label: 'Close it, Describe it, Sync',
+        session: 'a',
+        label: 'Close it, Describe it, Sync',
         messages: [msg.closeStatement(LONG_NAME), msg.describeStatement(LONG_NAME), msg.sync()],
         expect: { messages: ['CloseComplete', 'ErrorResponse:26000', 'ReadyForQuery:I'] },
       },
@@ -99,27 +112,31 @@ export default [
     id: 'protocol-framing/pipelined-parses-filling-the-packet-buffer',
     category: 'protocol-framing',
     pool: 'single',
-    why: 'Two named Parses of half a packet buffer each before one Sync, and a Flush followed by a Parse exactly one packet buffer long (both found by running pgjdbc\'s suite through pgbouncer) must be answered; a pooler that cannot make room in a full buffer loops forever.',
+    why: "Two named Parses of half a packet buffer each before one Sync, and a Flush followed by a Parse exactly one packet buffer long (both found by running pgjdbc's suite through pgbouncer) must be answered; a pooler that cannot make room in a full buffer loops forever.",
     docs: FORMATS,
     sessions: { a: {} },
     steps: [
       {
-        session: 'a', label: 'Parse {{p1}} and {{p2}} of half a packet buffer each, Sync',
+        session: 'a',
+        label: 'Parse {{p1}} and {{p2}} of half a packet buffer each, Sync',
         messages: [
           msg.parse('{{p1}}', `SELECT 'a{{repeat:1:${PKT_BUF / 2}}}'`),
-          msg.parse('{{p2}}', `SELECT 'b{{repeat:2:${PKT_BUF / 2}}}'`), msg.sync(),
+          msg.parse('{{p2}}', `SELECT 'b{{repeat:2:${PKT_BUF / 2}}}'`),
+          msg.sync(),
         ],
         expect: { messages: ['ParseComplete', 'ParseComplete', 'ReadyForQuery:I'] },
       },
       {
         // 'P', the length word, the name and its NUL, 'SELECT 1' and its NUL, the parameter count: 4096 bytes.
-        session: 'a', label: 'Flush, then a Parse message exactly one packet buffer long, Sync',
+        session: 'a',
+        label: 'Flush, then a Parse message exactly one packet buffer long, Sync',
         messages: [msg.flush(), msg.parse(`{{repeat:p:${PKT_BUF - 1 - 4 - 9 - 2 - 1}}}`, 'SELECT 1'), msg.sync()],
         expect: { messages: ['ParseComplete', 'ReadyForQuery:I'] },
       },
       {
         // Its name is the same in every run: closed, so no server connection keeps it for the next.
-        session: 'a', label: 'run {{p2}}, Close the buffer-sized statement, Sync',
+        session: 'a',
+        label: 'run {{p2}}, Close the buffer-sized statement, Sync',
         messages: [...run('{{p2}}', []), msg.closeStatement(`{{repeat:p:${PKT_BUF - 1 - 4 - 9 - 2 - 1}}}`), msg.sync()],
         expect: { messages: [...ran, 'CloseComplete', 'ReadyForQuery:I'] },
       },

@@ -18,12 +18,15 @@ export default [
     sessions: { a: {}, b: {} },
     steps: [
       {
-        session: 'a', label: 'a Query message whose string has no terminating NUL',
-        messages: [msg.raw('Q', 'SELECT 1')], until: 'ReadyForQuery',
+        session: 'a',
+        label: 'a Query message whose string has no terminating NUL',
+        messages: [msg.raw('Q', 'SELECT 1')],
+        until: 'ReadyForQuery',
         expect: { messages: ['ErrorResponse:08P01', 'ReadyForQuery:I'] },
       },
       {
-        session: 'a', label: 'a Close of kind X, then Sync',
+        session: 'a',
+        label: 'a Close of kind X, then Sync',
         messages: [msg.raw('C', 'X{{st}}\u0000'), msg.sync()],
         expect: { messages: ['ErrorResponse:08P01', 'ReadyForQuery:I'] },
       },
@@ -36,7 +39,7 @@ export default [
     id: 'protocol-framing/unknown-message-type-rolls-back-open-transaction',
     category: 'protocol-framing',
     pool: 'single',
-    why: 'An unknown message type inside a transaction ends the session with FATAL 08P01 and rolls the transaction back; the next client on the pool starts clean. A pooler that answers the client but keeps the server\'s transaction open, or commits it, leaks the half-done writes.',
+    why: "An unknown message type inside a transaction ends the session with FATAL 08P01 and rolls the transaction back; the next client on the pool starts clean. A pooler that answers the client but keeps the server's transaction open, or commits it, leaks the half-done writes.",
     docs: FORMATS,
     setup: ['CREATE TABLE {{t}} (v int)'],
     teardown: ['DROP TABLE IF EXISTS {{t}}'],
@@ -61,8 +64,10 @@ export default [
     steps: [
       { session: 'a', sql: 'SELECT 1', expect: { rows: [['1']] } },
       {
-        session: 'a', label: 'a Query with the length word 0x7ffffff0 and a few bytes of text',
-        messages: [msg.raw('Q', 'SELECT 1\u0000', 0x7ffffff0)], until: 'close',
+        session: 'a',
+        label: 'a Query with the length word 0x7ffffff0 and a few bytes of text',
+        messages: [msg.raw('Q', 'SELECT 1\u0000', 0x7ffffff0)],
+        until: 'close',
         expect: { messages: [] },
       },
       { session: 'b', sql: 'SELECT 2', expect: { rows: [['2']] } },

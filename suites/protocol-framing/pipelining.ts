@@ -17,13 +17,19 @@ export default [
     why: 'Drivers pipeline whole batches before one Sync; a pooler that answers too early or reorders replies corrupts every batch.',
     docs: PIPELINING,
     sessions: { a: {} },
-    steps: [{
-      session: 'a',
-      messages: [msg.parse('', 'SELECT $1::int * 2'), ...tenExecutions, msg.sync()],
-      expect: {
-        messages: ['ParseComplete', ...Array.from({ length: 10 }, (): MessageLabel[] => ['BindComplete', 'DataRow', 'CommandComplete']).flat(), 'ReadyForQuery'],
+    steps: [
+      {
+        session: 'a',
+        messages: [msg.parse('', 'SELECT $1::int * 2'), ...tenExecutions, msg.sync()],
+        expect: {
+          messages: [
+            'ParseComplete',
+            ...Array.from({ length: 10 }, (): MessageLabel[] => ['BindComplete', 'DataRow', 'CommandComplete']).flat(),
+            'ReadyForQuery',
+          ],
+        },
       },
-    }],
+    ],
   }),
   defineScenario({
     id: 'protocol-framing/flush-describe-before-bind',
@@ -34,11 +40,14 @@ export default [
     sessions: { a: {} },
     steps: [
       {
-        session: 'a', messages: [msg.parse('', 'SELECT $1::text AS greeting'), msg.describeStatement(''), msg.flush()], until: 'RowDescription',
+        session: 'a',
+        messages: [msg.parse('', 'SELECT $1::text AS greeting'), msg.describeStatement(''), msg.flush()],
+        until: 'RowDescription',
         expect: { messages: ['ParseComplete', 'ParameterDescription', 'RowDescription'] },
       },
       {
-        session: 'a', messages: [msg.bind('', ['hello']), msg.execute(), msg.sync()],
+        session: 'a',
+        messages: [msg.bind('', ['hello']), msg.execute(), msg.sync()],
         expect: { messages: ['BindComplete', 'DataRow', 'CommandComplete', 'ReadyForQuery'], rows: [['hello']] },
       },
     ],
@@ -59,7 +68,8 @@ export default [
         label: 'a failing Parse, then Bind, Execute and a simple Query before one Sync',
       },
       {
-        session: 'a', messages: [msg.query('SELECT 7')],
+        session: 'a',
+        messages: [msg.query('SELECT 7')],
         expect: { messages: ['RowDescription', 'DataRow', 'CommandComplete', 'ReadyForQuery'], rows: [['7']] },
         label: 'the next query gets its own reply, nothing left over from the discarded one',
       },
@@ -72,13 +82,27 @@ export default [
     why: 'Cursor-style fetching (Execute with a row limit) must resume the same portal; a pooler that loses it breaks streaming reads.',
     docs: EXT,
     sessions: { a: {} },
-    steps: [{
-      session: 'a',
-      messages: [msg.parse('', 'SELECT generate_series(1, 5)'), msg.bind(), msg.execute('', 2), msg.execute('', 2), msg.execute('', 2), msg.sync()],
-      expect: {
-        messages: ['ParseComplete', 'BindComplete', 'DataRow', 'DataRow', 'PortalSuspended', 'DataRow', 'DataRow', 'PortalSuspended', 'DataRow', 'CommandComplete', 'ReadyForQuery'],
+    steps: [
+      {
+        session: 'a',
+        messages: [msg.parse('', 'SELECT generate_series(1, 5)'), msg.bind(), msg.execute('', 2), msg.execute('', 2), msg.execute('', 2), msg.sync()],
+        expect: {
+          messages: [
+            'ParseComplete',
+            'BindComplete',
+            'DataRow',
+            'DataRow',
+            'PortalSuspended',
+            'DataRow',
+            'DataRow',
+            'PortalSuspended',
+            'DataRow',
+            'CommandComplete',
+            'ReadyForQuery',
+          ],
+        },
       },
-    }],
+    ],
   }),
   defineScenario({
     id: 'protocol-framing/empty-query',

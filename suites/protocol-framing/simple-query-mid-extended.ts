@@ -17,9 +17,13 @@ export default [
     sessions: { a: {} },
     steps: [
       {
-        session: 'a', label: 'Parse {{st}}, an empty Query, Bind {{st}}, Execute, Sync',
+        session: 'a',
+        label: 'Parse {{st}}, an empty Query, Bind {{st}}, Execute, Sync',
         messages: [msg.parse('{{st}}', 'SELECT 42'), msg.query(';'), msg.bind('{{st}}'), msg.execute(), msg.sync()],
-        expect: { messages: ['ParseComplete', 'EmptyQueryResponse', 'ReadyForQuery:I', 'BindComplete', 'DataRow', 'CommandComplete', 'ReadyForQuery:I'], rows: [['42']] },
+        expect: {
+          messages: ['ParseComplete', 'EmptyQueryResponse', 'ReadyForQuery:I', 'BindComplete', 'DataRow', 'CommandComplete', 'ReadyForQuery:I'],
+          rows: [['42']],
+        },
       },
       { session: 'a', read: { forMs: 300 }, expect: { messages: [] } },
     ],
@@ -36,19 +40,36 @@ export default [
     sessions: { a: {} },
     steps: [
       {
-        session: 'a', label: 'Parse/Bind/Execute BEGIN, Query SAVEPOINT, Parse/Bind/Execute INSERT 1, Sync',
+        session: 'a',
+        label: 'Parse/Bind/Execute BEGIN, Query SAVEPOINT, Parse/Bind/Execute INSERT 1, Sync',
         messages: [
-          msg.parse('', 'BEGIN'), msg.bind(), msg.execute(),
+          msg.parse('', 'BEGIN'),
+          msg.bind(),
+          msg.execute(),
           msg.query('SAVEPOINT {{sp}}'),
-          msg.parse('', 'INSERT INTO {{t}} VALUES (1)'), msg.bind(), msg.execute(), msg.sync(),
+          msg.parse('', 'INSERT INTO {{t}} VALUES (1)'),
+          msg.bind(),
+          msg.execute(),
+          msg.sync(),
         ],
         expect: {
-          messages: ['ParseComplete', 'BindComplete', 'CommandComplete', 'CommandComplete', 'ReadyForQuery:T', 'ParseComplete', 'BindComplete', 'CommandComplete', 'ReadyForQuery:T'],
+          messages: [
+            'ParseComplete',
+            'BindComplete',
+            'CommandComplete',
+            'CommandComplete',
+            'ReadyForQuery:T',
+            'ParseComplete',
+            'BindComplete',
+            'CommandComplete',
+            'ReadyForQuery:T',
+          ],
           commandTags: ['BEGIN', 'SAVEPOINT', 'INSERT 0 1'],
         },
       },
       {
-        session: 'a', label: 'Query SAVEPOINT, then a failing INSERT over the extended protocol, Sync',
+        session: 'a',
+        label: 'Query SAVEPOINT, then a failing INSERT over the extended protocol, Sync',
         messages: [msg.query('SAVEPOINT {{sp2}}'), msg.parse('', 'INSERT INTO {{t}} VALUES (1 / 0)'), msg.bind(), msg.execute(), msg.sync()],
         // The constant division is folded, and fails, when the Bind plans the statement.
         expect: { messages: ['CommandComplete', 'ReadyForQuery:T', 'ParseComplete', 'ErrorResponse:22012', 'ReadyForQuery:E'] },

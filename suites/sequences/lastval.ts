@@ -24,7 +24,7 @@ export default [
     id: 'sequences/lastval-sees-other-clients-nextval',
     category: 'sequences',
     pool: 'single',
-    why: 'lastval() must not return an id another client drew, even from another sequence (a child row would point at someone else\'s parent).',
+    why: "lastval() must not return an id another client drew, even from another sequence (a child row would point at someone else's parent).",
     docs: DOCS,
     // Distinct ranges, so a value from the wrong sequence cannot pass for the right one.
     setup: ['CREATE SEQUENCE {{seq}}', 'CREATE SEQUENCE {{other}} START 1000'],

@@ -19,7 +19,7 @@ export default [
     id: 'session-objects/xact-advisory-lock-released-at-commit',
     category: 'session-objects',
     pool: 'single',
-    why: 'A transaction-level advisory lock must be held by the client\'s backend until its COMMIT and released then, without an explicit unlock.',
+    why: "A transaction-level advisory lock must be held by the client's backend until its COMMIT and released then, without an explicit unlock.",
     docs: DOCS,
     sessions: { a: {} },
     steps: [
@@ -37,7 +37,7 @@ export default [
     id: 'session-objects/xact-advisory-lock-excludes-other-client-until-commit',
     category: 'session-objects',
     pool: 'wide',
-    why: 'While one client\'s transaction holds an advisory lock no other client may take it; after COMMIT the next one must get it.',
+    why: "While one client's transaction holds an advisory lock no other client may take it; after COMMIT the next one must get it.",
     docs: DOCS,
     sessions: { a: {}, b: {} },
     steps: [
@@ -52,7 +52,7 @@ export default [
     id: 'session-objects/session-advisory-lock-kept-across-transactions',
     category: 'session-objects',
     pool: 'single',
-    why: 'A session-level advisory lock must stay with the client\'s backend through its later transactions until the client unlocks it.',
+    why: "A session-level advisory lock must stay with the client's backend through its later transactions until the client unlocks it.",
     docs: DOCS,
     sessions: { a: {} },
     steps: [

@@ -68,7 +68,7 @@ export default [
     id: 'session-objects/cursor-with-hold-invisible-to-other-client',
     category: 'session-objects',
     pool: 'single',
-    why: 'Another client\'s WITH HOLD cursor must not exist for this client (34000); if it does, a FETCH reads rows another user selected.',
+    why: "Another client's WITH HOLD cursor must not exist for this client (34000); if it does, a FETCH reads rows another user selected.",
     docs: DOCS,
     sessions: { a: {}, b: {} },
     steps: [
@@ -95,7 +95,7 @@ export default [
     id: 'session-objects/cursor-with-hold-kept-while-other-client-works',
     category: 'session-objects',
     pool: 'wide',
-    why: 'A client\'s WITH HOLD cursor must still be there for its next FETCH even while other clients are busy; it must not depend on getting the same server back.',
+    why: "A client's WITH HOLD cursor must still be there for its next FETCH even while other clients are busy; it must not depend on getting the same server back.",
     docs: DOCS,
     teardown: ['SELECT pg_advisory_unlock_all()'],
     sessions: { a: {}, b: {} },

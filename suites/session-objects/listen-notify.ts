@@ -128,7 +128,7 @@ export default [
     id: 'session-objects/notify-payload-delivered-intact',
     category: 'session-objects',
     pool: 'wide',
-    why: 'A notification\'s payload (quotes, non-ASCII text, or none at all) must reach the listener exactly as sent.',
+    why: "A notification's payload (quotes, non-ASCII text, or none at all) must reach the listener exactly as sent.",
     docs: NOTIFY,
     sessions: { a: {}, b: {} },
     steps: [
@@ -136,7 +136,12 @@ export default [
       step('b', "SELECT pg_notify('{{ch}}', 'it''s \"quoted\", ünïcødé ✓ and  two spaces')"),
       step('b', 'NOTIFY {{ch}}'),
       step('a', 'COMMIT'),
-      { session: 'a', waitNotification: '{{ch}}', timeoutMs: EVENTUALLY_MS, expect: { notification: { payload: 'it\'s "quoted", ünïcødé ✓ and  two spaces' } } },
+      {
+        session: 'a',
+        waitNotification: '{{ch}}',
+        timeoutMs: EVENTUALLY_MS,
+        expect: { notification: { payload: 'it\'s "quoted", ünïcødé ✓ and  two spaces' } },
+      },
       { session: 'a', waitNotification: '{{ch}}', timeoutMs: EVENTUALLY_MS, expect: { notification: { payload: '' } } },
     ],
   }),

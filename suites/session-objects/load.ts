@@ -14,7 +14,7 @@ export default [
     id: 'session-objects/load-makes-module-settings-known',
     category: 'session-objects',
     pool: 'single',
-    why: 'After LOAD \'auto_explain\' a client can set and read the module\'s parameters, and the module checks the values it is given.',
+    why: "After LOAD 'auto_explain' a client can set and read the module's parameters, and the module checks the values it is given.",
     docs: 'https://www.postgresql.org/docs/current/auto-explain.html',
     sessions: { a: {} },
     steps: [
@@ -23,21 +23,20 @@ export default [
       step('a', SHOW, { expect: { rows: [['-1']] } }),
       step('a', "SET auto_explain.log_min_duration = '250ms'"),
       step('a', SHOW, { expect: { rows: [['250ms']] } }),
-      step('a', "SET auto_explain.log_min_duration = 'soon'", { label: 'the loaded module rejects a value that is not a duration', expect: { error: '22023' } }),
+      step('a', "SET auto_explain.log_min_duration = 'soon'", {
+        label: 'the loaded module rejects a value that is not a duration',
+        expect: { error: '22023' },
+      }),
     ],
   }),
   defineScenario({
     id: 'session-objects/load-invisible-to-other-client',
     category: 'session-objects',
     pool: 'single',
-    why: 'A module LOADed by one client must not be active in another client\'s session (auto_explain would start logging its plans).',
+    why: "A module LOADed by one client must not be active in another client's session (auto_explain would start logging its plans).",
     docs: DOCS,
     sessions: { a: {}, b: {} },
-    steps: [
-      step('a', "LOAD 'auto_explain'"),
-      step('a', SHOW, { expect: { rows: [['-1']] } }),
-      step('b', SHOW, { expect: { error: '42704' } }),
-    ],
+    steps: [step('a', "LOAD 'auto_explain'"), step('a', SHOW, { expect: { rows: [['-1']] } }), step('b', SHOW, { expect: { error: '42704' } })],
   }),
   defineScenario({
     id: 'session-objects/load-not-inherited-after-disconnect',
@@ -46,10 +45,6 @@ export default [
     why: 'A module LOADed by a client that has disconnected must not be active for the next client (a library cannot be unloaded, so a reused server keeps it).',
     docs: DOCS,
     sessions: { a: {}, b: {} },
-    steps: [
-      step('a', "LOAD 'auto_explain'"),
-      { session: 'a', disconnect: 'terminate' },
-      step('b', SHOW, { expect: { error: '42704' } }),
-    ],
+    steps: [step('a', "LOAD 'auto_explain'"), { session: 'a', disconnect: 'terminate' }, step('b', SHOW, { expect: { error: '42704' } })],
   }),
 ];

@@ -8,8 +8,10 @@ import { defineScenario, step } from '../../harness/scenario/define.ts';
 const DOCS = 'https://www.postgresql.org/docs/current/sql-createtable.html#SQL-CREATETABLE-TEMPORARY';
 const PERMANENT = {
   setup: [
-    'CREATE TABLE public.{{t}} (owner text)', "INSERT INTO public.{{t}} VALUES ('permanent')",
-    'CREATE TABLE public.{{u}} (owner text)', "INSERT INTO public.{{u}} VALUES ('permanent')",
+    'CREATE TABLE public.{{t}} (owner text)',
+    "INSERT INTO public.{{t}} VALUES ('permanent')",
+    'CREATE TABLE public.{{u}} (owner text)',
+    "INSERT INTO public.{{u}} VALUES ('permanent')",
   ],
   teardown: ['DROP TABLE IF EXISTS public.{{t}}, public.{{u}}'],
 };
@@ -29,12 +31,17 @@ export default [
       step('a', WHICH, { expect: { rows: [['temporary']] } }),
       step('a', 'BEGIN'),
       step('a', WHICH, { expect: { rows: [['temporary']] } }),
-      step('a', "CREATE TEMP TABLE {{u}} (owner text); INSERT INTO {{u}} VALUES ('temporary')", { label: 'a second one, created inside the transaction' }),
+      step('a', "CREATE TEMP TABLE {{u}} (owner text); INSERT INTO {{u}} VALUES ('temporary')", {
+        label: 'a second one, created inside the transaction',
+      }),
       step('a', 'COMMIT'),
       step('a', 'BEGIN'),
       step('a', 'SELECT 1/0', { expect: { error: '22012' } }),
       step('a', 'ROLLBACK'),
-      step('a', `${WHICH} UNION ALL SELECT owner FROM {{u}}`, { label: 'after an aborted transaction', expect: { rows: [['temporary'], ['temporary']] } }),
+      step('a', `${WHICH} UNION ALL SELECT owner FROM {{u}}`, {
+        label: 'after an aborted transaction',
+        expect: { rows: [['temporary'], ['temporary']] },
+      }),
       step('a', 'DROP TABLE {{t}}, {{u}}', { label: 'drops both temporary tables, the first in the path' }),
       step('a', `${WHICH} UNION ALL SELECT owner FROM {{u}}`, { expect: { rows: [['permanent'], ['permanent']] } }),
       step('a', 'SELECT count(*) FROM public.{{t}}', { expect: { rows: [['1']] } }),
@@ -44,7 +51,7 @@ export default [
     id: 'session-objects/temp-table-shadow-not-seen-by-next-client',
     category: 'session-objects',
     pool: 'single',
-    why: 'Another client\'s temporary table must not shadow a permanent table for this client: it would read and write another session\'s scratch rows under the permanent table\'s name.',
+    why: "Another client's temporary table must not shadow a permanent table for this client: it would read and write another session's scratch rows under the permanent table's name.",
     docs: DOCS,
     ...PERMANENT,
     sessions: { a: {}, b: {} },

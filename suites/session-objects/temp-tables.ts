@@ -54,7 +54,7 @@ export default [
     id: 'session-objects/temp-table-delete-rows-invisible-to-other-client',
     category: 'session-objects',
     pool: 'single',
-    why: 'Another client\'s ON COMMIT DELETE ROWS temp table must not exist for this client (42P01), nor collide with its own of the same name.',
+    why: "Another client's ON COMMIT DELETE ROWS temp table must not exist for this client (42P01), nor collide with its own of the same name.",
     docs: DOCS,
     sessions: { a: {}, b: {} },
     steps: [
@@ -67,7 +67,7 @@ export default [
     id: 'session-objects/temp-table-preserve-rows-kept-while-other-client-works',
     category: 'session-objects',
     pool: 'wide',
-    why: 'A client\'s temp table (ON COMMIT PRESERVE ROWS) and its rows must still be there in its next transaction, even while other clients are busy.',
+    why: "A client's temp table (ON COMMIT PRESERVE ROWS) and its rows must still be there in its next transaction, even while other clients are busy.",
     docs: DOCS,
     teardown: ['SELECT pg_advisory_unlock_all()'],
     sessions: { a: {}, b: {} },

@@ -5,7 +5,8 @@ import { defineScenario, EVENTUALLY_MS, observe, step } from '../../harness/scen
 const DOCS = 'https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS';
 const TRY_LOCK = "SELECT pg_try_advisory_lock(hashtext('{{lock}}'))";
 // A bigint key shows in pg_locks as classid (high 32 bits) and objid (low 32 bits), objsubid 1.
-const HELD = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1 AND objid::bigint = (hashtext('{{lock}}')::bigint & 4294967295)";
+const HELD =
+  "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1 AND objid::bigint = (hashtext('{{lock}}')::bigint & 4294967295)";
 
 export default [
   defineScenario({

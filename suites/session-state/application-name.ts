@@ -21,7 +21,7 @@ export default [
     id: 'session-state/application-name-visible-to-next-client',
     category: 'session-state',
     pool: 'single',
-    why: 'An application_name set by one client must not relabel the next client\'s session (monitoring and logs blame the wrong application).',
+    why: "An application_name set by one client must not relabel the next client's session (monitoring and logs blame the wrong application).",
     docs: DOCS,
     sessions: { a: {}, b: {} },
     steps: [

@@ -13,7 +13,8 @@ export default [
     why: 'A function whose plan a session cached must see a table another client dropped and created again; a server that kept the old plan fails with "relation ... does not exist" or counts the old table.',
     docs: PLAN_CACHING,
     setup: [
-      'CREATE TABLE {{t}} (v int)', 'INSERT INTO {{t}} VALUES (1)',
+      'CREATE TABLE {{t}} (v int)',
+      'INSERT INTO {{t}} VALUES (1)',
       'CREATE FUNCTION {{f}}() RETURNS bigint LANGUAGE plpgsql AS $$ BEGIN RETURN (SELECT count(*) FROM {{t}}); END $$',
     ],
     teardown: ['DROP FUNCTION IF EXISTS {{f}}()', 'DROP TABLE IF EXISTS {{t}}'],

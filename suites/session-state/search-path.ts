@@ -18,7 +18,7 @@ export default [
     id: 'session-state/search-path-visible-to-next-client',
     category: 'session-state',
     pool: 'single',
-    why: 'A search_path set by one client must not redirect another client\'s unqualified table names (it would read another tenant\'s rows).',
+    why: "A search_path set by one client must not redirect another client's unqualified table names (it would read another tenant's rows).",
     docs: DOCS,
     setup: SETUP,
     teardown: TEARDOWN,

@@ -73,10 +73,14 @@ export default [
     docs: SET,
     sessions: { a: {}, b: {} },
     steps: [
-      step('a', "SET client_min_messages TO warning;SET TIME ZONE INTERVAL '+05:30' HOUR TO MINUTE", { expect: { parameterStatus: { TimeZone: PLUS_0530 } } }),
+      step('a', "SET client_min_messages TO warning;SET TIME ZONE INTERVAL '+05:30' HOUR TO MINUTE", {
+        expect: { parameterStatus: { TimeZone: PLUS_0530 } },
+      }),
       step('a', "SELECT current_setting('TimeZone'), current_setting('client_min_messages')", { expect: { rows: [[PLUS_0530, 'warning']] } }),
       step('b', 'SHOW TimeZone', { expect: { notEquals: PLUS_0530 } }),
-      step('a', "SELECT current_setting('TimeZone'), '2000-01-01 00:00:00+00'::timestamptz::text", { expect: { rows: [[PLUS_0530, '2000-01-01 05:30:00+05:30']] } }),
+      step('a', "SELECT current_setting('TimeZone'), '2000-01-01 00:00:00+00'::timestamptz::text", {
+        expect: { rows: [[PLUS_0530, '2000-01-01 05:30:00+05:30']] },
+      }),
     ],
   }),
   defineScenario({
@@ -110,7 +114,9 @@ export default [
       step('a', "SELECT set_config('TimeZone', 'Asia/Tokyo', false)", { expect: { rows: [['Asia/Tokyo']] } }),
       step('a', 'ROLLBACK', { expect: { parameterStatus: { TimeZone: '$orig' } } }),
       step('a', 'SHOW TimeZone', { expect: { rows: [['$orig']] } }),
-      step('a', "SELECT set_config('TimeZone', 'Europe/Lisbon', false)", { expect: { rows: [['Europe/Lisbon']], parameterStatus: { TimeZone: 'Europe/Lisbon' } } }),
+      step('a', "SELECT set_config('TimeZone', 'Europe/Lisbon', false)", {
+        expect: { rows: [['Europe/Lisbon']], parameterStatus: { TimeZone: 'Europe/Lisbon' } },
+      }),
       step('b', 'SELECT 1', { expect: { rows: [['1']] } }),
       step('a', 'SHOW TimeZone', { expect: { rows: [['Europe/Lisbon']] } }),
     ],

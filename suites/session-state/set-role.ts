@@ -8,7 +8,7 @@ export default [
     id: 'session-state/set-role-visible-to-next-client',
     category: 'session-state',
     pool: 'single',
-    why: 'A role switched to by one client must not become the next client\'s identity: its queries would run with another role\'s privileges.',
+    why: "A role switched to by one client must not become the next client's identity: its queries would run with another role's privileges.",
     docs: 'https://www.postgresql.org/docs/current/sql-set-role.html',
     sessions: { a: {}, b: {} },
     steps: [
@@ -25,11 +25,7 @@ export default [
     why: 'A client that dropped privileges with SET ROLE must keep them dropped even when another client runs RESET ROLE.',
     docs: 'https://www.postgresql.org/docs/current/sql-set-role.html',
     sessions: { a: {}, b: {} },
-    steps: [
-      step('a', 'SET ROLE pc_other'),
-      step('b', 'RESET ROLE'),
-      step('a', 'SELECT current_user', { expect: { rows: [['pc_other']] } }),
-    ],
+    steps: [step('a', 'SET ROLE pc_other'), step('b', 'RESET ROLE'), step('a', 'SELECT current_user', { expect: { rows: [['pc_other']] } })],
   }),
   defineScenario({
     id: 'session-state/set-session-authorization-visible-to-next-client',

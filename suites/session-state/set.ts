@@ -8,7 +8,7 @@ export default [
     id: 'session-state/set-visible-to-next-client',
     category: 'session-state',
     pool: 'single',
-    why: 'A SET by one client must not change the next client\'s session (statement_timeout, search_path leak across tenants).',
+    why: "A SET by one client must not change the next client's session (statement_timeout, search_path leak across tenants).",
     docs: DOCS,
     sessions: { a: {}, b: {} },
     steps: [
@@ -22,7 +22,7 @@ export default [
     id: 'session-state/set-overwritten-by-other-client',
     category: 'session-state',
     pool: 'single',
-    why: 'A client\'s own SET silently changes under it when another client SETs the same parameter (its lock_timeout is no longer the one it chose).',
+    why: "A client's own SET silently changes under it when another client SETs the same parameter (its lock_timeout is no longer the one it chose).",
     docs: DOCS,
     sessions: { a: {}, b: {} },
     steps: [
@@ -36,7 +36,7 @@ export default [
     id: 'session-state/set-survives-later-transactions',
     category: 'session-state',
     pool: 'single',
-    why: 'A setting made with SET must still apply to the same client\'s later transactions, even after other clients ran theirs.',
+    why: "A setting made with SET must still apply to the same client's later transactions, even after other clients ran theirs.",
     docs: DOCS,
     sessions: { a: {}, b: {} },
     steps: [

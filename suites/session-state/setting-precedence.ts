@@ -21,7 +21,7 @@ export default [
     category: 'session-state',
     // Each role has server connections of its own in a pooler: nobody follows anybody here.
     pool: 'wide',
-    why: 'Per-role and per-database defaults (statement_timeout for an application role, a search_path per database) must apply to new sessions in PostgreSQL\'s order; a pooler that replays settings of its own, or hands out a server set up for another role, applies the wrong one.',
+    why: "Per-role and per-database defaults (statement_timeout for an application role, a search_path per database) must apply to new sessions in PostgreSQL's order; a pooler that replays settings of its own, or hands out a server set up for another role, applies the wrong one.",
     docs: DOCS,
     setup: [
       `ALTER ROLE ALL SET ${G} = 'role all'`,
@@ -39,9 +39,12 @@ export default [
     ],
     sessions: { app: {}, md5: { user: 'md5' }, trust: { user: 'trust' } },
     steps: [
-      step('app', `SELECT current_setting('${G}')`, { label: 'no role setting: the database\'s wins over ALL', expect: { rows: [['database']] } }),
-      step('md5', `SELECT current_setting('${G}')`, { label: 'the role\'s wins over the database\'s', expect: { rows: [['role']] } }),
-      step('trust', `SELECT current_setting('${G}')`, { label: 'the role\'s in this database wins over the role\'s', expect: { rows: [['role in database']] } }),
+      step('app', `SELECT current_setting('${G}')`, { label: "no role setting: the database's wins over ALL", expect: { rows: [['database']] } }),
+      step('md5', `SELECT current_setting('${G}')`, { label: "the role's wins over the database's", expect: { rows: [['role']] } }),
+      step('trust', `SELECT current_setting('${G}')`, {
+        label: "the role's in this database wins over the role's",
+        expect: { rows: [['role in database']] },
+      }),
     ],
   }),
 ];

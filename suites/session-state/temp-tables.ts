@@ -9,7 +9,7 @@ export default [
     id: 'session-state/temp-table-visible-to-next-client',
     category: 'session-state',
     pool: 'single',
-    why: 'Another client\'s temporary table must not be visible: its rows (scratch data of another user) would be readable.',
+    why: "Another client's temporary table must not be visible: its rows (scratch data of another user) would be readable.",
     docs: DOCS,
     sessions: { a: {}, b: {} },
     steps: [

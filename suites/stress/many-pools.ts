@@ -11,12 +11,24 @@ export default defineScenario({
   why: 'Hundreds of roles, a pool each: every login must succeed; after DROP ROLE a remaining role still logs in and a dropped one is refused, as PostgreSQL refuses it at once. A pooler that answers a dropped role from the secret it cached, or stops serving as its pools pile up, differs.',
   docs: 'https://www.postgresql.org/docs/current/sql-droprole.html',
   // The step drops its roles itself; this is for a step cut short.
-  teardown: ["DO $$ DECLARE r text; BEGIN FOR r IN SELECT rolname FROM pg_roles WHERE rolname LIKE '{{roles}}\\_%' LOOP EXECUTE format('DROP ROLE %I', r); END LOOP; END $$"],
+  teardown: [
+    "DO $$ DECLARE r text; BEGIN FOR r IN SELECT rolname FROM pg_roles WHERE rolname LIKE '{{roles}}\\_%' LOOP EXECUTE format('DROP ROLE %I', r); END LOOP; END $$",
+  ],
   sessions: { load: {} },
   steps: [
     {
-      session: 'load', manyRoles: { roles: 300, drop: 30, prefix: '{{roles}}' }, timeoutMs: 120_000,
-      expect: { rows: [['logins failed', '0', '*'], ['after the drop: remaining roles failed', '0', '*'], ['after the drop: dropped roles let in', '0', '*'], ['login ms p50 p95', '*', '*'], ['login ms p99 max', '*', '*']] },
+      session: 'load',
+      manyRoles: { roles: 300, drop: 30, prefix: '{{roles}}' },
+      timeoutMs: 120_000,
+      expect: {
+        rows: [
+          ['logins failed', '0', '*'],
+          ['after the drop: remaining roles failed', '0', '*'],
+          ['after the drop: dropped roles let in', '0', '*'],
+          ['login ms p50 p95', '*', '*'],
+          ['login ms p99 max', '*', '*'],
+        ],
+      },
     },
   ],
 });

@@ -45,18 +45,32 @@ const PINNING_ACTIONS: readonly PinningAction[] = [
   },
   {
     id: 'copy-in',
-    why: 'While a COPY FROM STDIN is in progress the server waits for the client\'s data; the pooler must hold the server for it, and another client cannot use it meanwhile.',
+    why: "While a COPY FROM STDIN is in progress the server waits for the client's data; the pooler must hold the server for it, and another client cannot use it meanwhile.",
     docs: 'https://www.postgresql.org/docs/current/sql-copy.html',
     setup: ['CREATE TABLE {{t}} (v int)'],
     teardown: ['DROP TABLE IF EXISTS {{t}}'],
     take: [{ session: 'a', messages: [msg.query('COPY {{t}} (v) FROM STDIN')], until: 'CopyInResponse', expect: { messages: ['CopyInResponse'] } }],
-    release: [{ session: 'a', messages: [msg.copyData('1\n'), msg.copyDone()], until: 'ReadyForQuery', expect: { messages: ['CommandComplete', 'ReadyForQuery:I'] } }],
+    release: [
+      {
+        session: 'a',
+        messages: [msg.copyData('1\n'), msg.copyDone()],
+        until: 'ReadyForQuery',
+        expect: { messages: ['CommandComplete', 'ReadyForQuery:I'] },
+      },
+    ],
   },
   {
     id: 'flush',
     why: 'Parse, Bind, Execute and a Flush without Sync: the server has answered, but the implicit transaction stays open until Sync; a pooler must keep the client on its server until then.',
     docs: PROTOCOL,
-    take: [{ session: 'a', messages: [msg.parse('', 'SELECT 1'), msg.bind(), msg.execute(), msg.flush()], until: 'CommandComplete', expect: { messages: ['ParseComplete', 'BindComplete', 'DataRow', 'CommandComplete'] } }],
+    take: [
+      {
+        session: 'a',
+        messages: [msg.parse('', 'SELECT 1'), msg.bind(), msg.execute(), msg.flush()],
+        until: 'CommandComplete',
+        expect: { messages: ['ParseComplete', 'BindComplete', 'DataRow', 'CommandComplete'] },
+      },
+    ],
     release: [{ session: 'a', messages: [msg.sync()], expect: { messages: ['ReadyForQuery:I'] } }],
   },
   {
@@ -68,7 +82,7 @@ const PINNING_ACTIONS: readonly PinningAction[] = [
   },
   {
     id: 'sequence-nextval',
-    why: 'nextval() makes currval() and lastval() session state of the backend; a pooler that pins the client after it keeps currval right, one that does not may answer another client\'s.',
+    why: "nextval() makes currval() and lastval() session state of the backend; a pooler that pins the client after it keeps currval right, one that does not may answer another client's.",
     docs: 'https://www.postgresql.org/docs/current/functions-sequence.html',
     setup: ['CREATE SEQUENCE {{seq}}'],
     teardown: ['DROP SEQUENCE IF EXISTS {{seq}}'],
@@ -94,21 +108,23 @@ const PINNING_ACTIONS: readonly PinningAction[] = [
 // pinning-map.ts reads a divergence by its step: the action is step 1, the probe step 2.
 for (const x of PINNING_ACTIONS) if (x.take.length !== 1) throw new Error(`pinning action ${x.id}: its action must be one step`);
 
-export default PINNING_ACTIONS.map((x) => defineScenario({
-  id: `stress/pinning-after-${x.id}`,
-  category: 'stress',
-  pool: 'single',
-  why: x.why,
-  docs: x.docs,
-  ...(x.setup ? { setup: x.setup } : {}),
-  ...(x.teardown ? { teardown: x.teardown } : {}),
-  sessions: { a: {}, b: {} },
-  steps: [
-    ...x.take,
-    // The probe: is another client served while a holds what it made? (pinning-map.ts reads this step's session, b.)
-    step('b', "SELECT 'served'", { expect: { rows: [['served']] }, timeoutMs: EVENTUALLY_MS, label: 'another client, while a holds it' }),
-    ...x.release,
-    step('a', 'SELECT pg_backend_pid()', { label: 'a, the following transaction: its backend' }),
-    step('a', 'SELECT pg_backend_pid()', { label: 'a, the one after: its backend' }),
-  ],
-}));
+export default PINNING_ACTIONS.map((x) =>
+  defineScenario({
+    id: `stress/pinning-after-${x.id}`,
+    category: 'stress',
+    pool: 'single',
+    why: x.why,
+    docs: x.docs,
+    ...(x.setup ? { setup: x.setup } : {}),
+    ...(x.teardown ? { teardown: x.teardown } : {}),
+    sessions: { a: {}, b: {} },
+    steps: [
+      ...x.take,
+      // The probe: is another client served while a holds what it made? (pinning-map.ts reads this step's session, b.)
+      step('b', "SELECT 'served'", { expect: { rows: [['served']] }, timeoutMs: EVENTUALLY_MS, label: 'another client, while a holds it' }),
+      ...x.release,
+      step('a', 'SELECT pg_backend_pid()', { label: 'a, the following transaction: its backend' }),
+      step('a', 'SELECT pg_backend_pid()', { label: 'a, the one after: its backend' }),
+    ],
+  }),
+);

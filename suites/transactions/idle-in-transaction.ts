@@ -60,7 +60,9 @@ export default [
       step('a', 'SELECT txid_current()', { save: 'axid' }),
       step('a', 'INSERT INTO {{t}} VALUES (1)'),
       // txid_current() is the xid with its epoch; a new cluster is in epoch 0, where they agree.
-      observe('SELECT state, backend_xid::text FROM pg_stat_activity WHERE pid = {{$apid}}', { expect: { rows: [['idle in transaction', '$axid']] } }),
+      observe('SELECT state, backend_xid::text FROM pg_stat_activity WHERE pid = {{$apid}}', {
+        expect: { rows: [['idle in transaction', '$axid']] },
+      }),
       observe('SELECT count(*) FROM {{t}}', { expect: { rows: [['0']] } }),
       step('a', 'SELECT pg_backend_pid(), txid_current(), count(*) FROM {{t}}', { expect: { rows: [['$apid', '$axid', '1']] } }),
       step('a', 'COMMIT'),

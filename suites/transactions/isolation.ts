@@ -27,7 +27,7 @@ export default [
     id: 'transactions/now-fixed-within-transaction',
     category: 'transactions',
     pool: 'single',
-    why: 'now() is the transaction\'s start time for all its statements; rows stamped in one transaction must carry one timestamp.',
+    why: "now() is the transaction's start time for all its statements; rows stamped in one transaction must carry one timestamp.",
     docs: 'https://www.postgresql.org/docs/current/functions-datetime.html#FUNCTIONS-DATETIME-CURRENT',
     sessions: { a: {} },
     steps: [

@@ -64,10 +64,30 @@ export default [
     docs: 'https://www.postgresql.org/docs/current/protocol-message-formats.html',
     sessions: { a: {} },
     steps: [
-      { session: 'a', label: 'Query BEGIN (ReadyForQuery T)', messages: [msg.query('BEGIN')], expect: { messages: ['CommandComplete', 'ReadyForQuery'] } },
-      { session: 'a', label: 'Query SELECT 1 (T)', messages: [msg.query('SELECT 1')], expect: { messages: ['RowDescription', 'DataRow', 'CommandComplete', 'ReadyForQuery'] } },
-      { session: 'a', label: 'Query SELECT 1/0 (E)', messages: [msg.query('SELECT 1/0')], expect: { messages: ['ErrorResponse:22012', 'ReadyForQuery'] } },
-      { session: 'a', label: 'Query SELECT 1 in the failed transaction (E)', messages: [msg.query('SELECT 1')], expect: { messages: ['ErrorResponse:25P02', 'ReadyForQuery'] } },
+      {
+        session: 'a',
+        label: 'Query BEGIN (ReadyForQuery T)',
+        messages: [msg.query('BEGIN')],
+        expect: { messages: ['CommandComplete', 'ReadyForQuery'] },
+      },
+      {
+        session: 'a',
+        label: 'Query SELECT 1 (T)',
+        messages: [msg.query('SELECT 1')],
+        expect: { messages: ['RowDescription', 'DataRow', 'CommandComplete', 'ReadyForQuery'] },
+      },
+      {
+        session: 'a',
+        label: 'Query SELECT 1/0 (E)',
+        messages: [msg.query('SELECT 1/0')],
+        expect: { messages: ['ErrorResponse:22012', 'ReadyForQuery'] },
+      },
+      {
+        session: 'a',
+        label: 'Query SELECT 1 in the failed transaction (E)',
+        messages: [msg.query('SELECT 1')],
+        expect: { messages: ['ErrorResponse:25P02', 'ReadyForQuery'] },
+      },
       { session: 'a', label: 'Query ROLLBACK (I)', messages: [msg.query('ROLLBACK')], expect: { messages: ['CommandComplete', 'ReadyForQuery'] } },
       {
         session: 'a',

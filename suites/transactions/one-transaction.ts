@@ -8,7 +8,7 @@ export default [
     id: 'transactions/statements-share-one-transaction',
     category: 'transactions',
     pool: 'wide',
-    why: 'Every statement between BEGIN and COMMIT must run in the same backend and transaction, or a later statement misses the earlier ones\' uncommitted rows.',
+    why: "Every statement between BEGIN and COMMIT must run in the same backend and transaction, or a later statement misses the earlier ones' uncommitted rows.",
     docs: 'https://www.postgresql.org/docs/current/tutorial-transactions.html',
     setup: ['CREATE TABLE {{t}} (x int)'],
     teardown: ['DROP TABLE IF EXISTS {{t}}'],

@@ -32,7 +32,7 @@ export default [
     id: 'transactions/rollback-to-savepoint-recovers-aborted-transaction',
     category: 'transactions',
     pool: 'single',
-    why: 'An error after a savepoint must be recoverable with ROLLBACK TO SAVEPOINT (how ORMs and psql\'s ON_ERROR_ROLLBACK retry one statement) without losing the earlier work.',
+    why: "An error after a savepoint must be recoverable with ROLLBACK TO SAVEPOINT (how ORMs and psql's ON_ERROR_ROLLBACK retry one statement) without losing the earlier work.",
     docs: 'https://www.postgresql.org/docs/current/sql-rollback-to.html',
     setup: ['CREATE TABLE {{t}} (x int)'],
     teardown: ['DROP TABLE IF EXISTS {{t}}'],

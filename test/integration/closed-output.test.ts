@@ -13,8 +13,10 @@ import { tempDir } from '../temp-dir.ts';
 const SMALL = ['run', '--targets', 'direct', '--drivers', 'raw', '--scenarios', 'sequences/*'];
 const SIGPIPE_EXIT = 141;
 
-const noProcessOf = (runId: string) => eventually(`no process of run ${runId}`, 10_000, () => processesMentioning(runDir(runId)).length === 0)
-  .catch((err: Error) => { throw new Error(`${err.message}; left: ${commandLines(processesMentioning(runDir(runId))).join(' | ')}`); });
+const noProcessOf = (runId: string) =>
+  eventually(`no process of run ${runId}`, 10_000, () => processesMentioning(runDir(runId)).length === 0).catch((err: Error) => {
+    throw new Error(`${err.message}; left: ${commandLines(processesMentioning(runDir(runId))).join(' | ')}`);
+  });
 
 describe('a closed output stream', function () {
   it('ends `run 2>&1 | head -1` as an interrupted run: exit 141, no server left', async () => {
@@ -24,11 +26,15 @@ describe('a closed output stream', function () {
     const line = `"${process.execPath}" "${CLI}" ${SMALL.map((a) => `'${a}'`).join(' ')} --out '${out}/run' 2>&1 | head -1; echo "\${PIPESTATUS[0]}" > '${status}'`;
     const shell = spawn('bash', ['-c', line], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     let printed = '';
-    shell.stdout.on('data', (d) => { printed += d; });
+    shell.stdout.on('data', (d) => {
+      printed += d;
+    });
     const ended = new Promise<void>((resolve) => shell.on('exit', () => resolve()));
     // The whole run takes about as long on a quiet machine: only an interrupted one exits 141.
-    await eventually('the pipeline to end', 120_000, () => shell.exitCode !== null || shell.signalCode !== null)
-      .catch((err: Error) => { shell.kill('SIGKILL'); throw err; });
+    await eventually('the pipeline to end', 120_000, () => shell.exitCode !== null || shell.signalCode !== null).catch((err: Error) => {
+      shell.kill('SIGKILL');
+      throw err;
+    });
     await ended;
     const runId = /run ([0-9a-f]{6}):/.exec(printed)?.[1];
     expect(runId, `head's line: ${printed}`).to.be.a('string');

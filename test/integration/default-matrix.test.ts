@@ -8,7 +8,16 @@ import path from 'node:path';
 import { startCli } from './helpers.ts';
 import { tempDir } from '../temp-dir.ts';
 
-interface Result { scenario: string; category: string; target: string; driver: string; outcome: string; verdict: string; message: string | null; transcript: string | null }
+interface Result {
+  scenario: string;
+  category: string;
+  target: string;
+  driver: string;
+  outcome: string;
+  verdict: string;
+  message: string | null;
+  transcript: string | null;
+}
 
 const PASSWORD = `pc-secret-${process.pid}-xyzzy`;
 
@@ -22,7 +31,12 @@ function filesUnder(dir: string): string[] {
 describe('default certification run (direct, pgbouncer session/transaction/statement, pgpool; raw, pg, postgres.js)', function () {
   const out = tempDir('pc-matrix-');
   let code: number | null;
-  let doc: { targets: Array<{ id: string; poolerVersion: string | null }>; drivers: Array<{ id: string }>; results: Result[]; summary: { byVerdict: Record<string, number> } };
+  let doc: {
+    targets: Array<{ id: string; poolerVersion: string | null }>;
+    drivers: Array<{ id: string }>;
+    results: Result[];
+    summary: { byVerdict: Record<string, number> };
+  };
   let stdout = '';
   const results = () => doc.results;
   const on = (target: string) => results().filter((r) => r.target === target);
@@ -43,15 +57,29 @@ describe('default certification run (direct, pgbouncer session/transaction/state
     expect(doc.summary.byVerdict.error, 'errors').to.equal(0);
     expect(doc.summary.byVerdict.regression, 'regressions').to.equal(0);
     expect(code).to.equal(0);
-    expect(stdout).to.match(/\d+ results in [\d.]+ s: \d+ ok, \d+ skipped, \d+ documented, 0 changed, 0 regression, \d+ improved, 0 unprofiled, 0 error/);
+    expect(stdout).to.match(
+      /\d+ results in [\d.]+ s: \d+ ok, \d+ skipped, \d+ documented, 0 changed, 0 regression, \d+ improved, 0 unprofiled, 0 error/,
+    );
   });
 
   it('covers at least 150 scenarios over at least eight categories on five targets and three drivers', () => {
     const scenarios = new Set(results().map((r) => r.scenario));
     expect(scenarios.size).to.be.at.least(150);
     expect(new Set(results().map((r) => r.category)).size).to.be.at.least(8);
-    expect([...new Set(results().map((r) => r.category))]).to.include.members(['backend-pid', 'cancel', 'prepared-statements', 'sequences', 'session-state']);
-    expect(doc.targets.map((t) => t.id)).to.deep.equal(['direct', 'pgbouncer:session', 'pgbouncer:transaction', 'pgbouncer:statement', 'pgpool:cache']);
+    expect([...new Set(results().map((r) => r.category))]).to.include.members([
+      'backend-pid',
+      'cancel',
+      'prepared-statements',
+      'sequences',
+      'session-state',
+    ]);
+    expect(doc.targets.map((t) => t.id)).to.deep.equal([
+      'direct',
+      'pgbouncer:session',
+      'pgbouncer:transaction',
+      'pgbouncer:statement',
+      'pgpool:cache',
+    ]);
     expect(doc.drivers.map((d) => d.id)).to.deep.equal(['raw', 'pg', 'postgres.js']);
     expect(results().length).to.equal(scenarios.size * 5 * 3);
     expect(doc.targets[1].poolerVersion).to.match(/^\d+\.\d+/);
@@ -61,7 +89,10 @@ describe('default certification run (direct, pgbouncer session/transaction/state
     const bad = on('direct').filter((r) => r.outcome !== 'pass' && !(r.outcome === 'skip' && /lacks/.test(r.message ?? '')));
     expect(bad.map((r) => `${r.scenario} ${r.driver}: ${r.outcome} ${r.message}`)).to.deep.equal([]);
     for (const s of new Set(results().map((r) => r.scenario))) {
-      expect(on('direct').some((r) => r.scenario === s && r.outcome === 'pass'), `${s} passes on direct with some driver`).to.equal(true);
+      expect(
+        on('direct').some((r) => r.scenario === s && r.outcome === 'pass'),
+        `${s} passes on direct with some driver`,
+      ).to.equal(true);
     }
   });
 

@@ -15,8 +15,12 @@ import { pgpoolProfile } from '../../harness/poolers/pgpool/profile.ts';
  * Scenarios a profile documents as optional (a race in the pooler: it may or may not diverge on
  * a given run): ok in one run and documented in the other is the same verdict on the pooler.
  */
-const racing = new Set([pgbouncerProfile, pgpoolProfile].flatMap((p) => Object.values(p.modes).flat())
-  .filter((e) => e.optional).flatMap((e) => e.scenarios));
+const racing = new Set(
+  [pgbouncerProfile, pgpoolProfile]
+    .flatMap((p) => Object.values(p.modes).flat())
+    .filter((e) => e.optional)
+    .flatMap((e) => e.scenarios),
+);
 const sameOnRaces = (line: string) => !(racing.has(line.split(' | ')[0]) && /: (ok -> documented|documented -> ok)$/.test(line));
 
 const gate = await dockerGate();
@@ -45,7 +49,9 @@ describe('docker provider: a missing engine', () => {
 
 describe('docker provider (containers on the host network)', function () {
   if (!gate.run) {
-    it(`is skipped: ${gate.reason}`, function () { this.skip(); });
+    it(`is skipped: ${gate.reason}`, function () {
+      this.skip();
+    });
     return;
   }
 
@@ -62,7 +68,9 @@ describe('docker provider (containers on the host network)', function () {
 
     before(async function () {
       this.timeout(900_000);
-      const d = startCli(['run', '--provider', 'docker', '--targets', targets, '--drivers', 'raw,pg', '--out', dockerOut], { POOLCHECK_PASSWORD: PASSWORD });
+      const d = startCli(['run', '--provider', 'docker', '--targets', targets, '--drivers', 'raw,pg', '--out', dockerOut], {
+        POOLCHECK_PASSWORD: PASSWORD,
+      });
       dockerCode = await d.exited;
       dockerStderr = d.stderr;
       runId = d.stderr.match(/run ([0-9a-f]{6}):/)?.[1] ?? '';
@@ -87,7 +95,9 @@ describe('docker provider (containers on the host network)', function () {
 
     it('records the provider and the versions the binaries in the images report', () => {
       expect(docker.targets.map((t) => t.provider)).to.deep.equal(['docker', 'docker', 'docker']);
-      expect(docker.targets.map((t) => [t.id, t.postgresVersion, t.poolerVersion])).to.deep.equal(local.targets.map((t) => [t.id, t.postgresVersion, t.poolerVersion]));
+      expect(docker.targets.map((t) => [t.id, t.postgresVersion, t.poolerVersion])).to.deep.equal(
+        local.targets.map((t) => [t.id, t.postgresVersion, t.poolerVersion]),
+      );
       expect(docker.targets[1].poolerVersion).to.match(/^\d+\.\d+/);
     });
 
@@ -99,14 +109,30 @@ describe('docker provider (containers on the host network)', function () {
 
     it('reports how long each target took to start in containers', () => {
       const times = startTimes(dockerStderr);
-      process.stderr.write(`      (target start in containers: ${Object.entries(times).map(([t, ms]) => `${t} ${ms} ms`).join(', ')})\n`);
+      process.stderr.write(
+        `      (target start in containers: ${Object.entries(times)
+          .map(([t, ms]) => `${t} ${ms} ms`)
+          .join(', ')})\n`,
+      );
       expect(Object.keys(times).sort()).to.deep.equal(['direct', 'pgbouncer:transaction', 'pgpool:cache']);
     });
   });
 
   it('removes every container of the run on SIGINT halfway through', async function () {
     this.timeout(300_000);
-    const run = startCli(['run', '--provider', 'docker', '--targets', 'direct,pgbouncer:transaction,pgpool', '--drivers', 'raw,pg', '--lanes', '2', '--out', tmpOut('sigint')]);
+    const run = startCli([
+      'run',
+      '--provider',
+      'docker',
+      '--targets',
+      'direct,pgbouncer:transaction,pgpool',
+      '--drivers',
+      'raw,pg',
+      '--lanes',
+      '2',
+      '--out',
+      tmpOut('sigint'),
+    ]);
     const [, runId] = await run.waitFor(/run ([0-9a-f]{6}):/, 60_000);
     await run.waitFor(/\[\s*\d+\/\d+\] [4-9]\d%/, 240_000);
     // PostgreSQL for each target (3), a pgbouncer per lane (2), and a pgpool per pool of each
@@ -126,13 +152,25 @@ describe('docker provider (containers on the host network)', function () {
     await killed.exited;
     expect(containersOf(runId).length, 'containers orphaned by SIGKILL').to.be.at.least(2);
 
-    const next = startCli(['run', '--provider', 'docker', '--targets', 'direct', '--drivers', 'raw', '--scenarios', 'sequences/currval-sees-other-clients-nextval', '--out', tmpOut('next')]);
+    const next = startCli([
+      'run',
+      '--provider',
+      'docker',
+      '--targets',
+      'direct',
+      '--drivers',
+      'raw',
+      '--scenarios',
+      'sequences/currval-sees-other-clients-nextval',
+      '--out',
+      tmpOut('next'),
+    ]);
     expect(await next.exited).to.equal(0);
     expect(next.stderr).to.match(/removed \d+ container\(s\) left by an earlier run that was killed/);
     await eventually('no container of the killed run', 10_000, () => containersOf(runId).length === 0);
   });
 
-  describe('a user\'s image (--image)', () => {
+  describe("a user's image (--image)", () => {
     // A release candidate as it would arrive from a registry: here poolcheck's own pgbouncer
     // image under another name, since no registry can be reached.
     const RC = 'registry.example/pgbouncer:1.18.0-rc1';
@@ -140,13 +178,28 @@ describe('docker provider (containers on the host network)', function () {
       const r = spawnSync('docker', ['tag', 'poolcheck/pgbouncer:bookworm', RC], { encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`docker tag failed: ${r.stderr}`);
     });
-    after(() => { spawnSync('docker', ['rmi', RC], { stdio: 'ignore' }); });
+    after(() => {
+      spawnSync('docker', ['rmi', RC], { stdio: 'ignore' });
+    });
 
     it('runs that image with the config the adapter renders, and records what it reports', async function () {
       this.timeout(300_000);
       const out = tmpOut('image');
-      const run = startCli(['run', '--provider', 'docker', '--image', `pgbouncer=${RC}`, '--targets', 'pgbouncer:transaction', '--drivers', 'raw',
-        '--scenarios', 'session-state/set-visible-to-next-client,sequences/currval-sees-other-clients-nextval', '--out', out]);
+      const run = startCli([
+        'run',
+        '--provider',
+        'docker',
+        '--image',
+        `pgbouncer=${RC}`,
+        '--targets',
+        'pgbouncer:transaction',
+        '--drivers',
+        'raw',
+        '--scenarios',
+        'session-state/set-visible-to-next-client,sequences/currval-sees-other-clients-nextval',
+        '--out',
+        out,
+      ]);
       expect(await run.exited, run.stderr.slice(-2000)).to.equal(0);
       expect(run.stderr).to.contain(`images: postgres=poolcheck/postgres:bookworm, pgbouncer=${RC}`);
       const doc = readResults(out);
@@ -155,7 +208,17 @@ describe('docker provider (containers on the host network)', function () {
     });
 
     it('names the fix, in one line, for an image that is not in the engine (never pulling it)', async () => {
-      const run = startCli(['run', '--provider', 'docker', '--image', 'pgbouncer=registry.example/pgbouncer:missing', '--targets', 'pgbouncer:transaction', '--out', tmpOut('missing')]);
+      const run = startCli([
+        'run',
+        '--provider',
+        'docker',
+        '--image',
+        'pgbouncer=registry.example/pgbouncer:missing',
+        '--targets',
+        'pgbouncer:transaction',
+        '--out',
+        tmpOut('missing'),
+      ]);
       expect(await run.exited).to.equal(2);
       expect(run.stderr.trim().split('\n')).to.deep.equal([
         'poolcheck: image registry.example/pgbouncer:missing is not in the Docker engine (poolcheck never pulls): `docker pull registry.example/pgbouncer:missing` or `docker load` it first',

@@ -22,25 +22,40 @@ import { eventually, processesMentioning, waitUntil } from './helpers.ts';
 import { tempDir } from '../temp-dir.ts';
 
 const NEW_DRIVERS = [
-  'libpq', 'psycopg', 'psycopg:pooler-safe', 'asyncpg', 'asyncpg:pooler-safe', 'pgjdbc', 'pgjdbc:pooler-safe',
-  'pgx', 'pgx:pooler-safe', 'ruby-pg', 'ruby-pg:pooler-safe', 'pdo-pgsql', 'pdo-pgsql:pooler-safe', 'tokio-postgres', 'tokio-postgres:pooler-safe',
+  'libpq',
+  'psycopg',
+  'psycopg:pooler-safe',
+  'asyncpg',
+  'asyncpg:pooler-safe',
+  'pgjdbc',
+  'pgjdbc:pooler-safe',
+  'pgx',
+  'pgx:pooler-safe',
+  'ruby-pg',
+  'ruby-pg:pooler-safe',
+  'pdo-pgsql',
+  'pdo-pgsql:pooler-safe',
+  'tokio-postgres',
+  'tokio-postgres:pooler-safe',
 ] as const;
 /** Drivers that receive results in binary and print them as text in their helper (tokio-postgres's Client::query). */
 const BINARY_RESULTS = ['tokio-postgres'];
 const HOLD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'hold-helper.ts');
 
 // Every type here prints the same whatever the driver; raw (the wire's text) is the reference.
-const TYPED = "SELECT 1 AS i, 9007199254740993::int8, true, false, 1.50::numeric, 100::float8, 0.1::float4, NULL::int, 'it''s \"q\"'::text, "
-  + "'2024-02-29 13:45:00.5+00'::timestamptz, '1 day 02:03:04'::interval, '{1,2,NULL}'::int[], '{\"a b\",c}'::text[], ROW(1, 'x y'), "
-  + "'\\x00ff'::bytea, 'a1b2c3d4-0000-0000-0000-000000000000'::uuid, '{\"k\": [1, 2]}'::jsonb, pg_sleep(0)";
+const TYPED =
+  "SELECT 1 AS i, 9007199254740993::int8, true, false, 1.50::numeric, 100::float8, 0.1::float4, NULL::int, 'it''s \"q\"'::text, " +
+  "'2024-02-29 13:45:00.5+00'::timestamptz, '1 day 02:03:04'::interval, '{1,2,NULL}'::int[], '{\"a b\",c}'::text[], ROW(1, 'x y'), " +
+  "'\\x00ff'::bytea, 'a1b2c3d4-0000-0000-0000-000000000000'::uuid, '{\"k\": [1, 2]}'::jsonb, pg_sleep(0)";
 // What a driver printing binary results must print as PostgreSQL does: every type it knows, in
 // the corners of each output function (exponents, negative zero, scales, bounds, quoting).
-const BINARY_TYPED = "SELECT 1 AS i, 9007199254740993::int8, -32768::int2, true, false, 1.50::numeric, 100::float8, 0.1::float4, NULL::int, 'it''s \"q\"'::text, "
-  + "'{1,2,NULL}'::int[], '{\"a b\",c,\"\",NULL,\"null\"}'::text[], ROW(1, 'x y'), '\\x00ff'::bytea, 'a1b2c3d4-0000-0000-0000-000000000000'::uuid, "
-  + "'{\"k\": [1, 2]}'::jsonb, '[1]'::json, pg_sleep(0), 1e100::float8, 1.5e-5::float8, -0.0::float8, 'NaN'::float8, '-Infinity'::float8, "
-  + "123456789012345678::float8, 3.4028235e38::float4, 1e-7::float4, 0.000123::numeric, -12345.678::numeric, 0::numeric(5,2), 1e20::numeric, "
-  + "'NaN'::numeric, '[2:3]={7,8}'::int[], '{{1,2},{3,4}}'::int[], '{}'::int[], ARRAY[ROW(1,'a\"b')], ROW(NULL, '', 'a\\b'), '(0,1)'::tid, "
-  + "'abc'::name, 'x'::char(3), 42::oid, '0/16B3748'::pg_lsn";
+const BINARY_TYPED =
+  "SELECT 1 AS i, 9007199254740993::int8, -32768::int2, true, false, 1.50::numeric, 100::float8, 0.1::float4, NULL::int, 'it''s \"q\"'::text, " +
+  "'{1,2,NULL}'::int[], '{\"a b\",c,\"\",NULL,\"null\"}'::text[], ROW(1, 'x y'), '\\x00ff'::bytea, 'a1b2c3d4-0000-0000-0000-000000000000'::uuid, " +
+  "'{\"k\": [1, 2]}'::jsonb, '[1]'::json, pg_sleep(0), 1e100::float8, 1.5e-5::float8, -0.0::float8, 'NaN'::float8, '-Infinity'::float8, " +
+  '123456789012345678::float8, 3.4028235e38::float4, 1e-7::float4, 0.000123::numeric, -12345.678::numeric, 0::numeric(5,2), 1e20::numeric, ' +
+  "'NaN'::numeric, '[2:3]={7,8}'::int[], '{{1,2},{3,4}}'::int[], '{}'::int[], ARRAY[ROW(1,'a\"b')], ROW(NULL, '', 'a\\b'), '(0,1)'::tid, " +
+  "'abc'::name, 'x'::char(3), 42::oid, '0/16B3748'::pg_lsn";
 
 describe('drivers of other languages (real PostgreSQL and pgbouncer)', function () {
   let direct: StartedTarget;
@@ -59,8 +74,13 @@ describe('drivers of other languages (real PostgreSQL and pgbouncer)', function 
     this.timeout(TIMEOUT_MS.helperBuild);
     for (const id of NEW_DRIVERS) await driver(id).warmUp?.();
   });
-  afterEach(async () => { await Promise.all(open.splice(0).map((s) => s.close().catch(() => s.destroy()))); });
-  after(async () => { await stopHelpers(); await stopAll(); });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close().catch(() => s.destroy())));
+  });
+  after(async () => {
+    await stopHelpers();
+    await stopAll();
+  });
 
   const connect = async (id: string, conn: ConnInfo = direct.lanes[0].direct, applicationName?: string) => {
     const s = await driver(id).connect({ conn, label: 'a', transcript: new Transcript(), timeoutMs: 10_000, applicationName });
@@ -82,12 +102,15 @@ describe('drivers of other languages (real PostgreSQL and pgbouncer)', function 
     }
   });
 
-  it('prints binary results as PostgreSQL\'s text, and refuses the types whose text depends on the session', async () => {
+  it("prints binary results as PostgreSQL's text, and refuses the types whose text depends on the session", async () => {
     const want = (await (await connect('raw')).query(BINARY_TYPED)).rows;
     for (const id of BINARY_RESULTS) {
       const s = await connect(id);
       expect((await s.query(BINARY_TYPED)).rows, id).to.deep.equal(want);
-      const err = await s.query("SELECT '2024-02-29 13:45:00.5+00'::timestamptz").then(() => new Error('it printed one'), (e: unknown) => e as Error);
+      const err = await s.query("SELECT '2024-02-29 13:45:00.5+00'::timestamptz").then(
+        () => new Error('it printed one'),
+        (e: unknown) => e as Error,
+      );
       expect(err.message, id).to.match(/returns timestamptz \(oid 1184\) in binary and the helper has no text form for it/);
       expect((await s.query('SELECT 5')).rows, id).to.deep.equal([['5']]);
     }
@@ -138,21 +161,29 @@ describe('drivers of other languages (real PostgreSQL and pgbouncer)', function 
     }
   });
 
-  it('cancels its own running query with the driver\'s cancel (57014), and goes on', async () => {
+  it("cancels its own running query with the driver's cancel (57014), and goes on", async () => {
     for (const id of NEW_DRIVERS.filter((d) => driver(d).capabilities.has('cancel'))) {
       const s = await connect(id);
       const mark = `pc_cancel_${randomBytes(3).toString('hex')}`;
       const running = s.query(`SELECT pg_sleep(20) /* ${mark} */`);
       const observer = await connect('raw');
-      await waitUntil(`${id}'s query to run`, 5000, async () =>
-        (await observer.query(`SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%${mark}%' AND pid <> pg_backend_pid()`)).rows[0][0] === '1');
+      await waitUntil(
+        `${id}'s query to run`,
+        5000,
+        async () =>
+          (
+            await observer.query(
+              `SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%${mark}%' AND pid <> pg_backend_pid()`,
+            )
+          ).rows[0][0] === '1',
+      );
       await s.cancel();
       expect((await running).error?.code, id).to.equal('57014');
       expect((await s.query('SELECT 3')).rows, id).to.deep.equal([['3']]);
     }
   });
 
-  it('delivers notifications with the sender\'s pid', async () => {
+  it("delivers notifications with the sender's pid", async () => {
     for (const id of NEW_DRIVERS.filter((d) => driver(d).capabilities.has('notifications'))) {
       const s = await connect(id);
       const ch = `pc_ch_${randomBytes(3).toString('hex')}`;
@@ -180,7 +211,13 @@ describe('drivers of other languages (real PostgreSQL and pgbouncer)', function 
     // where the names count per connection. PDO's do too, but PDO answers 42P05 itself with
     // DEALLOCATE and Parse again, so the second client never sees it.
     const perConnection = ['psycopg', 'pgjdbc', 'ruby-pg'];
-    for (const [id, fails] of perConnection.flatMap((d) => [[d, true], [`${d}:pooler-safe`, false]] as const)) {
+    for (const [id, fails] of perConnection.flatMap(
+      (d) =>
+        [
+          [d, true],
+          [`${d}:pooler-safe`, false],
+        ] as const,
+    )) {
       const [a, b] = [await connect(id, bouncer.lanes[0].pools.single), await connect(id, bouncer.lanes[0].pools.single)];
       for (let i = 0; i < 7; i++) expect((await a.query('SELECT $1::int', [String(i)])).error, id).to.equal(undefined);
       const codes = new Set<string | undefined>();
@@ -228,17 +265,27 @@ describe('drivers of other languages (real PostgreSQL and pgbouncer)', function 
     expect(driver('tokio-postgres').library).to.match(/^tokio-postgres \(librust-tokio-postgres-dev, built with rustc 1\.\d+/);
   });
 
-  it('fails the operations in flight with the helper\'s stderr when the helper dies, then starts a new one', async () => {
+  it("fails the operations in flight with the helper's stderr when the helper dies, then starts a new one", async () => {
     const s = await connect('psycopg');
-    const helperPid = processesMentioning('psycopg_helper.py').find((pid) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[3] === String(process.pid));
+    const helperPid = processesMentioning('psycopg_helper.py').find(
+      (pid) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[3] === String(process.pid),
+    );
     expect(helperPid).to.be.a('number');
     const mark = `pc_dies_${randomBytes(3).toString('hex')}`;
     const running = s.query(`SELECT pg_sleep(20) /* ${mark} */`);
     const observer = await connect('raw');
-    await waitUntil('the query to run in the helper', 5000, async () =>
-      (await observer.query(`SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%${mark}%' AND pid <> pg_backend_pid()`)).rows[0][0] === '1');
+    await waitUntil(
+      'the query to run in the helper',
+      5000,
+      async () =>
+        (await observer.query(`SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%${mark}%' AND pid <> pg_backend_pid()`))
+          .rows[0][0] === '1',
+    );
     process.kill(helperPid!, 'SIGKILL');
-    const err = await running.then(() => new Error('the query succeeded'), (e: unknown) => e as Error);
+    const err = await running.then(
+      () => new Error('the query succeeded'),
+      (e: unknown) => e as Error,
+    );
     expect(err.message).to.match(/psycopg helper .* exited \(SIGKILL\)/);
     const again = await connect('psycopg');
     expect((await again.query('SELECT 4')).rows).to.deep.equal([['4']]);
@@ -246,12 +293,23 @@ describe('drivers of other languages (real PostgreSQL and pgbouncer)', function 
 
   it('leaves no helper behind when the process that started it is killed', async () => {
     // The process each driver's helper runs as; PDO's sessions are processes of the helper's own.
-    const HELPER_COMMAND: Record<string, string> = { psycopg: 'psycopg_helper.py', pgjdbc: 'PgjdbcHelper.java', 'pdo-pgsql': 'pdo_pgsql_helper.php', pgx: 'pgx-helper' };
+    const HELPER_COMMAND: Record<string, string> = {
+      psycopg: 'psycopg_helper.py',
+      pgjdbc: 'PgjdbcHelper.java',
+      'pdo-pgsql': 'pdo_pgsql_helper.php',
+      pgx: 'pgx-helper',
+    };
     for (const id of Object.keys(HELPER_COMMAND)) {
-      const child = spawn(process.execPath, ['--import', 'tsx', HOLD, id, JSON.stringify(direct.lanes[0].direct)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', HOLD, id, JSON.stringify(direct.lanes[0].direct)], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
-      child.stdout.on('data', (d) => { out += d; });
-      child.stderr.on('data', (d) => { out += d; });
+      child.stdout.on('data', (d) => {
+        out += d;
+      });
+      child.stderr.on('data', (d) => {
+        out += d;
+      });
       await eventually(`${id} helper to serve the child`, 30_000, () => out.includes('ready'));
       const mentioning = processesMentioning(HELPER_COMMAND[id]);
       const parent = (pid: number) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[3];
@@ -262,7 +320,11 @@ describe('drivers of other languages (real PostgreSQL and pgbouncer)', function 
       child.kill('SIGKILL');
       for (const pid of [...helpers, ...sessions]) {
         await eventually(`${id} helper process ${pid} to exit after its parent was killed`, 5000, () => {
-          try { return readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] === 'Z'; } catch { return true; }
+          try {
+            return readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] === 'Z';
+          } catch {
+            return true;
+          }
         });
       }
     }

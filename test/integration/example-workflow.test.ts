@@ -38,7 +38,9 @@ function copyCheckout(into: string): void {
 
 describe('the example workflow of a pooler repository (examples/github/pooler-ci.yml), shard job', function () {
   if (!gate.run) {
-    it(`is skipped: ${gate.reason}`, function () { this.skip(); });
+    it(`is skipped: ${gate.reason}`, function () {
+      this.skip();
+    });
     return;
   }
   this.timeout(40 * 60_000);
@@ -66,7 +68,7 @@ describe('the example workflow of a pooler repository (examples/github/pooler-ci
   });
   after(() => job.stop());
 
-  it("runs every step as the workflow writes it, each passing", () => {
+  it('runs every step as the workflow writes it, each passing', () => {
     const failed = job.outcomes.filter((o) => o.status !== 0);
     expect(failed.map((o) => `${o.step} (exit ${o.status}):\n${o.output.slice(-4000)}`).join('\n\n')).to.equal('');
     expect(job.outcomes.map((o) => o.step)).to.include('poolcheck shard 1/3');
@@ -82,7 +84,9 @@ describe('the example workflow of a pooler repository (examples/github/pooler-ci
 
   it("writes the shard's reports: its part of the matrix judged, no error, no regression", () => {
     const results = JSON.parse(readFileSync(path.join(workspace, 'shard-1', 'results.json'), 'utf8')) as {
-      run: { shard?: unknown }; results: Array<{ verdict: string }>; targets: Array<{ id: string }>;
+      run: { shard?: unknown };
+      results: Array<{ verdict: string }>;
+      targets: Array<{ id: string }>;
     };
     expect(results.run.shard).to.deep.equal({ index: 1, count: 3 });
     expect(results.results.length).to.be.above(0);

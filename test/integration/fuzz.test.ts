@@ -42,9 +42,25 @@ describe('poolcheck fuzz (real servers)', function () {
     const cases = path.dirname(path.join(out, first.case!));
     const id = /^id: (\S+)$/m.exec(readFileSync(path.join(out, first.case!), 'utf8'))![1];
     const replay = tempDir('pc-fuzz-replay-');
-    const again = startCli(['run', '--targets', 'direct,pgbouncer:transaction', '--drivers', 'raw', '--cases', cases, '--scenarios', id, '--lanes', '1', '--out', replay]);
+    const again = startCli([
+      'run',
+      '--targets',
+      'direct,pgbouncer:transaction',
+      '--drivers',
+      'raw',
+      '--cases',
+      cases,
+      '--scenarios',
+      id,
+      '--lanes',
+      '1',
+      '--out',
+      replay,
+    ]);
     expect(await again.exited, again.stderr.slice(-3000)).to.equal(0);
-    const results = (JSON.parse(readFileSync(path.join(replay, 'results.json'), 'utf8')) as { results: Array<{ target: string; outcome: string; verdict: string }> }).results;
+    const results = (
+      JSON.parse(readFileSync(path.join(replay, 'results.json'), 'utf8')) as { results: Array<{ target: string; outcome: string; verdict: string }> }
+    ).results;
     expect(results.find((r) => r.target === 'direct')).to.include({ outcome: 'pass' });
     // The case carries its class as a known issue: documented there too.
     expect(results.find((r) => r.target === 'pgbouncer:transaction')).to.include({ outcome: 'diverge', verdict: 'documented' });

@@ -19,19 +19,36 @@ export interface CliRun {
 
 /** `group`: poolcheck leads a process group of its own, as a terminal's job does (for signals to the group). */
 export function startCli(args: string[], env: Record<string, string> = {}, opts: { group?: boolean } = {}): CliRun {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.group ?? false });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.group ?? false,
+  });
   const run: CliRun = {
-    child, stdout: '', stderr: '',
+    child,
+    stdout: '',
+    stderr: '',
     exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))),
     waitFor(pattern, ms) {
-      return poll({
-        what: `${pattern} in poolcheck's stderr`, timeoutMs: ms, maxIntervalMs: 50, seen: () => `\n${run.stderr}`,
-        abort: () => (child.exitCode !== null ? `poolcheck exited (${child.exitCode}) before printing ${pattern}:\n${run.stderr}` : undefined),
-      }, () => run.stderr.match(pattern) ?? undefined);
+      return poll(
+        {
+          what: `${pattern} in poolcheck's stderr`,
+          timeoutMs: ms,
+          maxIntervalMs: 50,
+          seen: () => `\n${run.stderr}`,
+          abort: () => (child.exitCode !== null ? `poolcheck exited (${child.exitCode}) before printing ${pattern}:\n${run.stderr}` : undefined),
+        },
+        () => run.stderr.match(pattern) ?? undefined,
+      );
     },
   };
-  child.stdout.on('data', (d) => { run.stdout += d; });
-  child.stderr.on('data', (d) => { run.stderr += d; });
+  child.stdout.on('data', (d) => {
+    run.stdout += d;
+  });
+  child.stderr.on('data', (d) => {
+    run.stderr += d;
+  });
   return run;
 }
 
@@ -42,7 +59,9 @@ export function processesMentioning(needle: string): number[] {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
       if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(needle)) out.push(Number(entry));
-    } catch { /* exited meanwhile */ }
+    } catch {
+      /* exited meanwhile */
+    }
   }
   return out;
 }
@@ -50,7 +69,11 @@ export function processesMentioning(needle: string): number[] {
 /** What each process runs, for a failure message (a process gone meanwhile is left out). */
 export function commandLines(pids: readonly number[]): string[] {
   return pids.flatMap((pid) => {
-    try { return [`${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim()}`]; } catch { return []; }
+    try {
+      return [`${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim()}`];
+    } catch {
+      return [];
+    }
   });
 }
 

@@ -12,7 +12,12 @@ import { tempDir } from '../temp-dir.ts';
 const CHROMIUM = '/usr/bin/chromium';
 
 interface ResultRow {
-  scenario: string; target: string; driver: string; verdict: string; transcript: string | null; message: string | null;
+  scenario: string;
+  target: string;
+  driver: string;
+  verdict: string;
+  transcript: string | null;
+  message: string | null;
   divergence: { step: number; kind: string } | null;
 }
 
@@ -59,11 +64,13 @@ describe('report.html', function () {
     await browser?.close();
   });
 
-  it('opens from disk without a request or a script error, with the run\'s versions and settings', async () => {
+  it("opens from disk without a request or a script error, with the run's versions and settings", async () => {
     expect(offline).to.deep.equal([]);
     expect(pageErrors).to.deep.equal([]);
     const targets = await page.getByTestId('targets').innerText();
-    expect(targets).to.match(/pgbouncer:transaction\s+pgbouncer\s+transaction\s+.*server_reset_query=DISCARD ALL \(default\)\s+1\.\d+\.\d+\s+15\.\d+/);
+    expect(targets).to.match(
+      /pgbouncer:transaction\s+pgbouncer\s+transaction\s+.*server_reset_query=DISCARD ALL \(default\)\s+1\.\d+\.\d+\s+15\.\d+/,
+    );
     expect(await page.locator('header').innerText()).to.match(/Drivers: raw \(pg-protocol \d+\.\d+\.\d+\)/);
     expect(await page.getByTestId('published-column').innerText()).to.equal('pgbouncer:transaction: its documentation');
   });
@@ -77,14 +84,16 @@ describe('report.html', function () {
     const rows = page.getByTestId('matrix-row');
     expect(await rows.count()).to.equal(documented.size);
     expect(new Set(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-scenario'))))).to.deep.equal(documented);
-    expect(await page.getByTestId('matrix-count').innerText()).to.equal(`${documented.size} of ${scenarios.size} scenarios, ${documented.size * 2} results.`);
+    expect(await page.getByTestId('matrix-count').innerText()).to.equal(
+      `${documented.size} of ${scenarios.size} scenarios, ${documented.size * 2} results.`,
+    );
     expect(await page.locator('[data-testid="divergence"]:visible').count()).to.equal(results.filter((r) => r.verdict === 'documented').length);
     await page.getByTestId('filter-target').selectOption('direct');
     expect(await rows.count()).to.equal(0);
     await page.getByTestId('filter-target').selectOption('');
   });
 
-  it('opens a divergence with the pooler\'s transcript beside PostgreSQL\'s at the step that differs', async () => {
+  it("opens a divergence with the pooler's transcript beside PostgreSQL's at the step that differs", async () => {
     const d = results.find((r) => r.verdict === 'documented' && r.divergence?.kind === 'rows')!;
     const direct = results.find((r) => r.target === 'direct' && r.scenario === d.scenario && r.driver === d.driver)!;
     await page.locator(`tr[data-scenario="${d.scenario}"] a[data-divergence]`).click();
@@ -98,7 +107,11 @@ describe('report.html', function () {
     expect(pooler).to.equal(stepLines(readFileSync(path.join(out, d.transcript!), 'utf8'), d.divergence!.step));
     expect(postgres).to.equal(stepLines(readFileSync(path.join(out, direct.transcript!), 'utf8'), d.divergence!.step));
     expect(pooler).to.not.equal(postgres);
-    expect(await opened.getByTestId('transcripts').locator('th').allInnerTexts()).to.deep.equal(['step', `${d.target} (${d.driver})`, `PostgreSQL (direct, ${d.driver})`]);
+    expect(await opened.getByTestId('transcripts').locator('th').allInnerTexts()).to.deep.equal([
+      'step',
+      `${d.target} (${d.driver})`,
+      `PostgreSQL (direct, ${d.driver})`,
+    ]);
   });
 
   it('keeps the filters and the opened result in the address, so a link opens the same view', async () => {
@@ -106,19 +119,23 @@ describe('report.html', function () {
     await page.getByTestId('filter-verdict').selectOption('documented');
     await page.locator(`details[data-scenario="${d.scenario}"][data-target="${d.target}"][data-driver="${d.driver}"] summary`).click();
     const address = page.url();
-    expect(decodeURIComponent(new URL(address).hash)).to.contain('verdict=documented').and.contain(`result=${d.scenario}+${d.target}+${d.driver}`);
+    expect(decodeURIComponent(new URL(address).hash))
+      .to.contain('verdict=documented')
+      .and.contain(`result=${d.scenario}+${d.target}+${d.driver}`);
     const second = await browser.newPage();
     await second.goto(address);
     await second.waitForSelector('html[data-ready="yes"]');
     expect(await second.getByTestId('filter-verdict').inputValue()).to.equal('documented');
     const opened = second.locator(`details[data-scenario="${d.scenario}"][data-target="${d.target}"][data-driver="${d.driver}"]`);
     expect(await opened.getAttribute('open')).to.not.equal(null);
-    expect(await opened.locator('dl.facts').innerText()).to.match(/defined at\s+suites\/session-state\/\S+\.ts:\d+/).and.match(/server logs\s+logs\/pgbouncer-transaction\./);
+    expect(await opened.locator('dl.facts').innerText())
+      .to.match(/defined at\s+suites\/session-state\/\S+\.ts:\d+/)
+      .and.match(/server logs\s+logs\/pgbouncer-transaction\./);
     await second.close();
     await page.getByTestId('filter-verdict').selectOption('');
   });
 
-  it('lists skipped results with their reasons when the verdict filter asks for skips, and links each target\'s logs', async () => {
+  it("lists skipped results with their reasons when the verdict filter asks for skips, and links each target's logs", async () => {
     const skipped = results.filter((r) => r.verdict === 'skip');
     await page.getByTestId('filter-verdict').selectOption('skip');
     const shown = page.locator('[data-testid="divergence"]:visible');

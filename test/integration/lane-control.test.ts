@@ -11,7 +11,7 @@ import { parseTarget } from '../../harness/targets/target-spec.ts';
 import { Transcript } from '../../harness/wire/transcript.ts';
 import { tempDir } from '../temp-dir.ts';
 
-describe('the lane control connection as the scenarios\' observer (real PostgreSQL)', function () {
+describe("the lane control connection as the scenarios' observer (real PostgreSQL)", function () {
   let lane: Lane;
 
   before(async () => {
@@ -22,7 +22,8 @@ describe('the lane control connection as the scenarios\' observer (real PostgreS
   });
   after(() => stopAll());
 
-  const value = async (sql: string, transcript: Transcript, timeoutMs = 5000) => toResult(await lane.observer.query(sql, transcript, timeoutMs)).rows[0]?.[0];
+  const value = async (sql: string, transcript: Transcript, timeoutMs = 5000) =>
+    toResult(await lane.observer.query(sql, transcript, timeoutMs)).rows[0]?.[0];
 
   it('keeps its backend across scenarios and discards the transaction, lock, setting and LISTEN one left', async () => {
     const first = new Transcript();
@@ -48,7 +49,9 @@ describe('the lane control connection as the scenarios\' observer (real PostgreS
     const first = new Transcript();
     const pid = await value('SELECT pg_backend_pid()', first);
     let missed: unknown;
-    await value('SELECT pg_sleep(0.3)', first, 50).catch((e: unknown) => { missed = e; });
+    await value('SELECT pg_sleep(0.3)', first, 50).catch((e: unknown) => {
+      missed = e;
+    });
     expect(String(missed)).to.match(/timed out after 50ms/);
     await lane.observer.release();
 
@@ -60,7 +63,12 @@ describe('the lane control connection as the scenarios\' observer (real PostgreS
 
   it('leaves the lane to the quiesce with no other backend', async () => {
     await lane.quiesce();
-    expect(await value("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND datname = current_database() AND pid <> pg_backend_pid()", new Transcript())).to.equal('0');
+    expect(
+      await value(
+        "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND datname = current_database() AND pid <> pg_backend_pid()",
+        new Transcript(),
+      ),
+    ).to.equal('0');
     await lane.observer.release();
   });
 });

@@ -24,19 +24,34 @@ steps:
   - { session: a, sql: "SELECT 1", expect: { rows: [["1"]] } }
 `;
 
-describe('libpq: server notices stay off poolcheck\'s stderr (issue 19)', function () {
+describe("libpq: server notices stay off poolcheck's stderr (issue 19)", function () {
   this.timeout(300_000);
 
   it('runs a scenario whose server sends a WARNING and a NOTICE to libpq, and prints neither', async () => {
     const cases = tempDir('pc-libpq-notices-case-');
     writeFileSync(path.join(cases, 'notices.yaml'), CASE);
     const out = tempDir('pc-libpq-notices-');
-    const run = startCli(['run', '--targets', 'direct', '--drivers', 'libpq', '--cases', cases, '--scenarios', `cases:${cases}`, '--lanes', '1', '--out', out]);
+    const run = startCli([
+      'run',
+      '--targets',
+      'direct',
+      '--drivers',
+      'libpq',
+      '--cases',
+      cases,
+      '--scenarios',
+      `cases:${cases}`,
+      '--lanes',
+      '1',
+      '--out',
+      out,
+    ]);
     const code = await run.exited;
     const results = readResults(out).results;
-    expect(results.map((r) => [r.scenario, r.target, r.driver, r.outcome]), run.stderr.slice(-2000)).to.deep.equal([
-      ['session-objects/case-libpq-notices-stay-off-stderr', 'direct', 'libpq', 'pass'],
-    ]);
+    expect(
+      results.map((r) => [r.scenario, r.target, r.driver, r.outcome]),
+      run.stderr.slice(-2000),
+    ).to.deep.equal([['session-objects/case-libpq-notices-stay-off-stderr', 'direct', 'libpq', 'pass']]);
     expect(run.stderr).to.not.match(/you don't own a lock/);
     expect(run.stderr).to.not.contain(MARKER);
     expect(run.stderr).to.not.match(/^(WARNING|NOTICE): {2}/m);

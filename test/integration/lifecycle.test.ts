@@ -17,8 +17,9 @@ describe('process lifecycle', function () {
     expect(processesMentioning(runDir(runId)).length, 'servers running before SIGINT').to.be.at.least(4);
     process.kill(-run.child.pid!, 'SIGINT');
     const signalled = Date.now();
-    await eventually('no process of the interrupted run', 2_000, () => processesMentioning(runDir(runId)).length === 0)
-      .catch((err: Error) => { throw new Error(`${err.message}; left: ${commandLines(processesMentioning(runDir(runId))).join(' | ')}`); });
+    await eventually('no process of the interrupted run', 2_000, () => processesMentioning(runDir(runId)).length === 0).catch((err: Error) => {
+      throw new Error(`${err.message}; left: ${commandLines(processesMentioning(runDir(runId))).join(' | ')}`);
+    });
     expect(Date.now() - signalled).to.be.below(2_000);
     expect(await run.exited).to.equal(130);
     expect(existsSync(runDir(runId))).to.equal(false);
@@ -49,7 +50,17 @@ describe('process lifecycle', function () {
     await killed.exited;
     expect(processesMentioning(runDir(runId)).length, 'servers orphaned by SIGKILL').to.be.at.least(2);
 
-    const next = startCli(['run', '--targets', 'direct', '--drivers', 'raw', '--scenarios', 'sequences/currval-sees-other-clients-nextval', '--out', tmpOut()]);
+    const next = startCli([
+      'run',
+      '--targets',
+      'direct',
+      '--drivers',
+      'raw',
+      '--scenarios',
+      'sequences/currval-sees-other-clients-nextval',
+      '--out',
+      tmpOut(),
+    ]);
     expect(await next.exited).to.equal(0);
     expect(next.stderr).to.match(/stopped \d+ server process\(es\) left by an earlier run that was killed/);
     await eventually('no process of the killed run', 10_000, () => processesMentioning(runDir(runId)).length === 0);
@@ -73,7 +84,9 @@ describe('the state folder', () => {
     symlinkSync(victim, path.join(tmp, `poolcheck-${uid}`));
     const run = startCli([...quick, '--out', tmpOut()], { TMPDIR: tmp });
     expect(await run.exited).to.equal(2);
-    expect(run.stderr.trim().split('\n')).to.deep.equal([`poolcheck: poolcheck's state folder ${tmp}/poolcheck-${uid} is a symbolic link: remove it (poolcheck recreates it) or point TMPDIR elsewhere`]);
+    expect(run.stderr.trim().split('\n')).to.deep.equal([
+      `poolcheck: poolcheck's state folder ${tmp}/poolcheck-${uid} is a symbolic link: remove it (poolcheck recreates it) or point TMPDIR elsewhere`,
+    ]);
     expect(readdirSync(victim)).to.deep.equal(['precious']);
   });
 
@@ -104,7 +117,9 @@ describe('bad input', () => {
   it('names the valid targets for an unknown one, in one line, exit 2', async () => {
     const run = startCli(['run', '--targets', 'pgcat:transaction']);
     expect(await run.exited).to.equal(2);
-    expect(run.stderr.trim().split('\n')).to.deep.equal(['poolcheck: unknown target "pgcat:transaction"; known poolers: direct, pgbouncer, pgpool, odyssey, yugabyte-ysql-cm, polardb-proxy (e.g. pgbouncer:transaction; any pooler can be certified with --provider external)']);
+    expect(run.stderr.trim().split('\n')).to.deep.equal([
+      'poolcheck: unknown target "pgcat:transaction"; known poolers: direct, pgbouncer, pgpool, odyssey, yugabyte-ysql-cm, polardb-proxy (e.g. pgbouncer:transaction; any pooler can be certified with --provider external)',
+    ]);
   });
 
   it('names the fix for a missing pooler binary, exit 2', async () => {
@@ -121,7 +136,19 @@ describe('bad input', () => {
       [['--drivers', ','], /--drivers names nothing/],
       [['--config', config], /"targets" takes a comma list/],
       [['--targets', 'pgbouncer', '--pgbouncer-bin', '/tmp'], /\/tmp \(given with --pgbouncer-bin PATH\) is not an executable file/],
-      [['--provider', 'external', '--external-pooler', 'pgbouncer:transaction', '--external-pooled', 'postgres://app:PW-secret@127.0.0.1:bad/db', '--external-direct', 'postgres://app@127.0.0.1:5432/db'], /--external-pooled: .* is not a URL/],
+      [
+        [
+          '--provider',
+          'external',
+          '--external-pooler',
+          'pgbouncer:transaction',
+          '--external-pooled',
+          'postgres://app:PW-secret@127.0.0.1:bad/db',
+          '--external-direct',
+          'postgres://app@127.0.0.1:5432/db',
+        ],
+        /--external-pooled: .* is not a URL/,
+      ],
     ];
     for (const [args, error] of cases) {
       const run = startCli(['run', ...args, '--out', tmpOut()]);

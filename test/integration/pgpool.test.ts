@@ -14,7 +14,18 @@ import { loadCatalog } from '../../harness/scenario/catalog.ts';
 import { eventually, processesMentioning, runDir, startCli } from './helpers.ts';
 import { tempDir } from '../temp-dir.ts';
 
-interface Result { scenario: string; category: string; target: string; driver: string; outcome: string; verdict: string; message: string | null; reason?: string | null; transcript: string | null; premise?: 'held' | 'failed' }
+interface Result {
+  scenario: string;
+  category: string;
+  target: string;
+  driver: string;
+  outcome: string;
+  verdict: string;
+  message: string | null;
+  reason?: string | null;
+  transcript: string | null;
+  premise?: 'held' | 'failed';
+}
 
 const PASSWORD = `pc-secret-${process.pid}-pgpool`;
 const tmpOut = (tag: string) => tempDir(`pc-pgpool-${tag}-`);
@@ -36,7 +47,9 @@ function groupMembers(leaders: readonly number[]): number[] {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (state !== 'Z' && leaders.includes(Number(pgrp))) out.push(Number(entry));
-    } catch { /* exited meanwhile */ }
+    } catch {
+      /* exited meanwhile */
+    }
   }
   return out;
 }
@@ -45,7 +58,11 @@ describe('pgpool-II target (pgpool:cache) with raw, pg and postgres.js', functio
   const out = tmpOut('run');
   let code: number | null;
   let stdout = '';
-  let doc: { targets: Array<{ id: string; poolerVersion: string | null; postgresVersion: string | null }>; results: Result[]; summary: { byVerdict: Record<string, number>; premise: Record<string, { held: number; failed: number }> } };
+  let doc: {
+    targets: Array<{ id: string; poolerVersion: string | null; postgresVersion: string | null }>;
+    results: Result[];
+    summary: { byVerdict: Record<string, number>; premise: Record<string, { held: number; failed: number }> };
+  };
   const on = (target: string) => doc.results.filter((r) => r.target === target);
   const pick = (scenario: string, driver: string) => on('pgpool:cache').find((r) => r.scenario === scenario && r.driver === driver)!;
 
@@ -76,14 +93,16 @@ describe('pgpool-II target (pgpool:cache) with raw, pg and postgres.js', functio
   });
 
   it('keeps session state apart like PostgreSQL: no session-state scenario diverges', () => {
-    const diverged = on('pgpool:cache').filter((r) => r.category === 'session-state' && r.outcome === 'diverge' && !r.scenario.includes('discard-all'));
+    const diverged = on('pgpool:cache').filter(
+      (r) => r.category === 'session-state' && r.outcome === 'diverge' && !r.scenario.includes('discard-all'),
+    );
     expect(diverged.map((r) => `${r.scenario} ${r.driver}: ${r.message}`)).to.deep.equal([]);
   });
 
   it('hands the next client of the single pool the backend the last one left, and says so per result', () => {
     const withPremise = on('pgpool:cache').filter((r) => r.premise);
     const held = withPremise.filter((r) => r.premise === 'held').length;
-    expect(withPremise.length, 'results whose client was to land on an earlier client\'s backend').to.be.at.least(30);
+    expect(withPremise.length, "results whose client was to land on an earlier client's backend").to.be.at.least(30);
     expect(held / withPremise.length, `${held} of ${withPremise.length} held`).to.be.at.least(0.9);
     expect(doc.summary.premise['pgpool:cache']).to.deep.equal({ held, failed: withPremise.length - held });
     // A result whose premise failed tested nothing: never ok.
@@ -99,7 +118,9 @@ describe('pgpool-II target (pgpool:cache) with raw, pg and postgres.js', functio
   it('detects that pgpool closes the connection on a Bind of an unknown statement (documented)', () => {
     const r = pick('prepared-statements/named-statement-invisible-to-other-client', 'raw');
     expect([r.outcome, r.verdict]).to.deep.equal(['diverge', 'documented']);
-    expect(r.message).to.match(/closed the connection/).and.to.contain('26000');
+    expect(r.message)
+      .to.match(/closed the connection/)
+      .and.to.contain('26000');
   });
 
   it('detects the write pgpool leaves uncommitted after a Sync (documented)', () => {
@@ -122,7 +143,12 @@ describe('pgpool-II target (pgpool:cache) with raw, pg and postgres.js', functio
     // The profile as the run judged with it: the shipped cases' known issues join it.
     const profile = withKnownIssues(findPooler('pgpool'), (await loadCatalog()).scenarios);
     for (const r of documented) {
-      const entry = applicableEntries(profile, { mode: 'cache', version: doc.targets[1].poolerVersion, postgresVersion: doc.targets[1].postgresVersion, settings: {} }, r.scenario, r.driver)[0];
+      const entry = applicableEntries(
+        profile,
+        { mode: 'cache', version: doc.targets[1].poolerVersion, postgresVersion: doc.targets[1].postgresVersion, settings: {} },
+        r.scenario,
+        r.driver,
+      )[0];
       expect(entry, `${r.scenario} ${r.driver}`).to.not.equal(undefined);
       const source: 'docs' | 'issue' | 'observed' = entry.source ?? 'docs';
       // docs: pgpool's manual (a release's or the latest); issue: its tracker or the commit that
@@ -160,7 +186,11 @@ describe('pgpool-II lifecycle and binary', function () {
     const [, runId] = await killed.waitFor(/run ([0-9a-f]{6}):/, 30_000);
     await killed.waitFor(/started pgpool:cache/, 60_000);
     const leaders = processesMentioning(runDir(runId)).filter((pid) => {
-      try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('pgpool.conf'); } catch { return false; }
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('pgpool.conf');
+      } catch {
+        return false;
+      }
     });
     expect(leaders.length, 'one pgpool per lane and pool').to.equal(2 * lanesToStart(defaultValue('lanes'), 2));
     killed.child.kill('SIGKILL');
@@ -168,7 +198,17 @@ describe('pgpool-II lifecycle and binary', function () {
     const orphans = groupMembers(leaders);
     expect(orphans.length, 'pgpool processes orphaned by SIGKILL').to.be.greaterThan(leaders.length);
 
-    const next = startCli(['run', '--targets', 'direct', '--drivers', 'raw', '--scenarios', 'sequences/currval-sees-other-clients-nextval', '--out', tmpOut('next')]);
+    const next = startCli([
+      'run',
+      '--targets',
+      'direct',
+      '--drivers',
+      'raw',
+      '--scenarios',
+      'sequences/currval-sees-other-clients-nextval',
+      '--out',
+      tmpOut('next'),
+    ]);
     expect(await next.exited).to.equal(0);
     expect(next.stderr).to.match(/stopped \d+ server process\(es\) left by an earlier run that was killed/);
     await eventually('no pgpool process of the killed run (children included)', 10_000, () => groupMembers(leaders).length === 0);

@@ -25,9 +25,15 @@ export async function recordingProxy(host: string, port: number): Promise<Record
     for (const s of [client, upstream]) {
       sockets.add(s);
       s.on('close', () => sockets.delete(s));
-      s.on('error', () => { client.destroy(); upstream.destroy(); });
+      s.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
     }
-    client.on('data', (d) => { chunks.push(d); upstream.write(d); });
+    client.on('data', (d) => {
+      chunks.push(d);
+      upstream.write(d);
+    });
     upstream.on('data', (d) => client.write(d));
     client.on('end', () => upstream.end());
     upstream.on('end', () => client.end());
@@ -36,11 +42,17 @@ export async function recordingProxy(host: string, port: number): Promise<Record
   return {
     port: (server.address() as net.AddressInfo).port,
     sent,
-    clientsClosed: (timeoutMs) => withDeadline(Promise.all(clientClosed).then(() => undefined), timeoutMs, 'the proxied clients to close their connections'),
-    close: () => new Promise((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    clientsClosed: (timeoutMs) =>
+      withDeadline(
+        Promise.all(clientClosed).then(() => undefined),
+        timeoutMs,
+        'the proxied clients to close their connections',
+      ),
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 

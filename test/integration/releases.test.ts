@@ -20,15 +20,27 @@ describe('a target setting the release does not have', () => {
   });
 
   it('or a setting the adapter does not know, with the ones it does', async () => {
-    const run = startCli(['run', '--targets', 'pgbouncer:transaction{max_prepared_statement=0}', '--drivers', 'raw', '--out', tempDir('pc-setting-')]);
+    const run = startCli([
+      'run',
+      '--targets',
+      'pgbouncer:transaction{max_prepared_statement=0}',
+      '--drivers',
+      'raw',
+      '--out',
+      tempDir('pc-setting-'),
+    ]);
     expect(await run.exited).to.equal(2);
-    expect(run.stderr).to.match(/^poolcheck: target pgbouncer:transaction\{max_prepared_statement=0\}: pgbouncer has no setting "max_prepared_statement" poolcheck can render; known: max_prepared_statements, /);
+    expect(run.stderr).to.match(
+      /^poolcheck: target pgbouncer:transaction\{max_prepared_statement=0\}: pgbouncer has no setting "max_prepared_statement" poolcheck can render; known: max_prepared_statements, /,
+    );
   });
 });
 
 describe('newer releases in containers (trixie, sid)', function () {
   if (!gate.run) {
-    it(`are skipped: ${gate.reason}`, function () { this.skip(); });
+    it(`are skipped: ${gate.reason}`, function () {
+      this.skip();
+    });
     return;
   }
 
@@ -43,8 +55,19 @@ describe('newer releases in containers (trixie, sid)', function () {
       let code: number | null;
       before(async function () {
         this.timeout(600_000);
-        const run = startCli(['run', '--provider', 'docker', '--suite', c.suite, '--drivers', 'raw,pg', '--out', out,
-          '--targets', 'pgbouncer:transaction,pgbouncer:transaction{max_prepared_statements=0}']);
+        const run = startCli([
+          'run',
+          '--provider',
+          'docker',
+          '--suite',
+          c.suite,
+          '--drivers',
+          'raw,pg',
+          '--out',
+          out,
+          '--targets',
+          'pgbouncer:transaction,pgbouncer:transaction{max_prepared_statements=0}',
+        ]);
         code = await run.exited;
         if (code !== 0) process.stderr.write(`stdout:\n${run.stdout}\nstderr (tail):\n${run.stderr.slice(-3000)}\n`);
         doc = readResults(out);
@@ -57,7 +80,7 @@ describe('newer releases in containers (trixie, sid)', function () {
         expect(code).to.equal(0);
       });
 
-      it('records the versions and each target\'s settings as the release ran them', () => {
+      it("records the versions and each target's settings as the release ran them", () => {
         expect(doc.targets.map((t) => t.id)).to.deep.equal(['direct', 'pgbouncer:transaction', 'pgbouncer:transaction{max_prepared_statements=0}']);
         expect(doc.targets[1].poolerVersion).to.equal(c.pgbouncer);
         expect(doc.targets[1].postgresVersion).to.match(c.postgres);
@@ -66,7 +89,9 @@ describe('newer releases in containers (trixie, sid)', function () {
       });
 
       it('tells the two apart: tracked statements survive a server change, untracked ones do not', () => {
-        const verdict = (target: string) => doc.results.find((r) => r.scenario === 'prepared-statements/named-reused-in-later-transaction' && r.target === target && r.driver === 'raw')?.verdict;
+        const verdict = (target: string) =>
+          doc.results.find((r) => r.scenario === 'prepared-statements/named-reused-in-later-transaction' && r.target === target && r.driver === 'raw')
+            ?.verdict;
         expect(verdict('pgbouncer:transaction')).to.equal('ok');
         expect(verdict('pgbouncer:transaction{max_prepared_statements=0}')).to.equal('documented');
       });

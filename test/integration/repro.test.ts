@@ -20,15 +20,30 @@ const PASSWORD = `pc-repro-secret-${process.pid}-qv7`;
 const PGPROTO = '/usr/sbin/pgproto';
 
 /** A program's exit code and output, with a deadline (a replay that hangs must fail the test, not stall it). */
-function runProgram(cmd: string, args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runProgram(
+  cmd: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${cmd} ${args.join(' ')} did not end within 60 s: ${stdout}${stderr}`)); }, 60_000);
-    child.on('exit', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${cmd} ${args.join(' ')} did not end within 60 s: ${stdout}${stderr}`));
+    }, 60_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 
@@ -39,7 +54,10 @@ describe('poolcheck repro (a real finding exported and replayed three ways)', fu
   before(async function () {
     this.timeout(300_000);
     const out = tempDir('pc-repro-run-');
-    const run = startCli(['run', '--targets', 'direct,pgbouncer:transaction', '--drivers', 'raw', '--scenarios', SCENARIO, '--lanes', '1', '--out', out], { POOLCHECK_PASSWORD: PASSWORD });
+    const run = startCli(
+      ['run', '--targets', 'direct,pgbouncer:transaction', '--drivers', 'raw', '--scenarios', SCENARIO, '--lanes', '1', '--out', out],
+      { POOLCHECK_PASSWORD: PASSWORD },
+    );
     const code = await run.exited;
     expect(code, run.stderr.slice(-2000)).to.equal(0);
     found = readResults(out).results.find((r) => r.target === 'pgbouncer:transaction')!;
@@ -50,7 +68,7 @@ describe('poolcheck repro (a real finding exported and replayed three ways)', fu
     expect(repro.stdout).to.contain('session-state/repro-set-visible-to-next-client: ');
   });
 
-  it('writes the four artifacts, none holding the run\'s password', () => {
+  it("writes the four artifacts, none holding the run's password", () => {
     expect(readdirSync(dir).sort()).to.deep.equal(['REPORT.md', 'a.pgproto', 'b.pgproto', 'repro-set-visible-to-next-client.yaml', 'repro.mjs']);
     expect(filesContaining(dir, PASSWORD)).to.deep.equal([]);
     const report = readFileSync(path.join(dir, 'REPORT.md'), 'utf8');
@@ -62,10 +80,27 @@ describe('poolcheck repro (a real finding exported and replayed three ways)', fu
   it('(a) runs the case file beside the catalogue: it passes on direct and diverges the same way on pgbouncer:transaction', async function () {
     this.timeout(300_000);
     const out = tempDir('pc-repro-case-');
-    const run = startCli(['run', '--targets', 'direct,pgbouncer:transaction', '--drivers', 'raw', '--cases', dir, '--scenarios', `cases:${dir}`, '--lanes', '1', '--out', out]);
+    const run = startCli([
+      'run',
+      '--targets',
+      'direct,pgbouncer:transaction',
+      '--drivers',
+      'raw',
+      '--cases',
+      dir,
+      '--scenarios',
+      `cases:${dir}`,
+      '--lanes',
+      '1',
+      '--out',
+      out,
+    ]);
     const code = await run.exited;
     const results = readResults(out).results;
-    expect(results.map((r) => [r.scenario, r.target, r.outcome]), run.stderr.slice(-2000)).to.deep.equal([
+    expect(
+      results.map((r) => [r.scenario, r.target, r.outcome]),
+      run.stderr.slice(-2000),
+    ).to.deep.equal([
       ['session-state/repro-set-visible-to-next-client', 'direct', 'pass'],
       ['session-state/repro-set-visible-to-next-client', 'pgbouncer:transaction', 'diverge'],
     ]);
@@ -87,22 +122,45 @@ describe('poolcheck repro (a real finding exported and replayed three ways)', fu
     });
     after(() => stopServed(child));
 
-    it('(b) replays each session\'s pgproto data file with pgpool-II\'s pgproto against PostgreSQL', async function () {
+    it("(b) replays each session's pgproto data file with pgpool-II's pgproto against PostgreSQL", async function () {
       this.timeout(120_000);
       const env = { PGPASSWORD: PASSWORD, PGSSLMODE: 'disable' };
-      const args = (file: string) => ['-h', served.direct.host, '-p', String(served.direct.port), '-u', served.user, '-d', served.direct.database, '-f', file];
+      const args = (file: string) => [
+        '-h',
+        served.direct.host,
+        '-p',
+        String(served.direct.port),
+        '-u',
+        served.user,
+        '-d',
+        served.direct.database,
+        '-f',
+        file,
+      ];
       const a = await runProgram(PGPROTO, args('a.pgproto'), env, dir);
       expect(a.code, a.stderr).to.equal(0);
       // pgproto prints its exchange on stderr, one message a line.
       expect(a.stderr.split('\n').filter(Boolean)).to.deep.equal([
-        'FE=> Query (query="SHOW statement_timeout")', '<= BE RowDescription', '<= BE DataRow', '<= BE CommandComplete(SHOW)', '<= BE ReadyForQuery(I)',
-        'FE=> Query (query="SET statement_timeout = \'4321s\'")', '<= BE CommandComplete(SET)', '<= BE ReadyForQuery(I)',
-        'FE=> Query (query="SHOW statement_timeout")', '<= BE RowDescription', '<= BE DataRow', '<= BE CommandComplete(SHOW)', '<= BE ReadyForQuery(I)',
+        'FE=> Query (query="SHOW statement_timeout")',
+        '<= BE RowDescription',
+        '<= BE DataRow',
+        '<= BE CommandComplete(SHOW)',
+        '<= BE ReadyForQuery(I)',
+        'FE=> Query (query="SET statement_timeout = \'4321s\'")',
+        '<= BE CommandComplete(SET)',
+        '<= BE ReadyForQuery(I)',
+        'FE=> Query (query="SHOW statement_timeout")',
+        '<= BE RowDescription',
+        '<= BE DataRow',
+        '<= BE CommandComplete(SHOW)',
+        '<= BE ReadyForQuery(I)',
         'FE=> Terminate',
       ]);
       const b = await runProgram(PGPROTO, args('b.pgproto'), env, dir);
       expect(b.code, b.stderr).to.equal(0);
-      expect(b.stderr).to.contain('FE=> Query (query="SHOW statement_timeout")\n<= BE RowDescription\n<= BE DataRow\n<= BE CommandComplete(SHOW)\n<= BE ReadyForQuery(I)\nFE=> Terminate');
+      expect(b.stderr).to.contain(
+        'FE=> Query (query="SHOW statement_timeout")\n<= BE RowDescription\n<= BE DataRow\n<= BE CommandComplete(SHOW)\n<= BE ReadyForQuery(I)\nFE=> Terminate',
+      );
     });
 
     it('(c) replays the sessions with repro.mjs: PostgreSQL as expected, the single pool showing the SET to the next client', async function () {

@@ -6,19 +6,38 @@ import path from 'node:path';
 import { ROOT } from './helpers.ts';
 import { tempDir } from '../temp-dir.ts';
 
-export interface Where { host: string; port: number; database: string }
-export interface Served { runId: string; user: string; pooled: Where; single: Where; direct: Where; poolerVersion: string }
+export interface Where {
+  host: string;
+  port: number;
+  database: string;
+}
+export interface Served {
+  runId: string;
+  user: string;
+  pooled: Where;
+  single: Where;
+  direct: Where;
+  poolerVersion: string;
+}
 
 export const url = (user: string, w: Where, database = w.database) => `postgres://${user}@${w.host}:${w.port}/${database}`;
 
 /** Starts the fixture and resolves with where its target is, once it is up (with a deadline). */
 export function serve(target: string, password: string): Promise<{ child: ChildProcess; served: Served }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/integration/fixtures/serve-local-target.ts'), target, tempDir('pc-served-logs-')], {
-    cwd: ROOT, env: { ...process.env, POOLCHECK_PASSWORD: password }, stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'test/integration/fixtures/serve-local-target.ts'), target, tempDir('pc-served-logs-')],
+    {
+      cwd: ROOT,
+      env: { ...process.env, POOLCHECK_PASSWORD: password },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let err = '';
-  child.stderr.on('data', (d) => { err += d; });
+  child.stderr.on('data', (d) => {
+    err += d;
+  });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the local ${target} did not come up within 60 s: ${err}`)), 60_000);
     child.stdout.on('data', (d) => {
@@ -27,7 +46,10 @@ export function serve(target: string, password: string): Promise<{ child: ChildP
       clearTimeout(timer);
       resolve({ child, served: JSON.parse(out.split('\n')[0]) });
     });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`the fixture exited (${code}) before serving: ${err}`)); });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the fixture exited (${code}) before serving: ${err}`));
+    });
   });
 }
 

@@ -26,7 +26,11 @@ describe('shards and merge', function () {
       const doc = readResults(out);
       expect(doc.results.length).to.be.above(0);
       // A shard owns (scenario, driver) groups on every target: direct's baseline runs beside each pooler result.
-      for (const r of doc.results) expect(doc.results.some((b) => b.target === 'direct' && b.scenario === r.scenario && b.driver === r.driver), r.scenario).to.equal(true);
+      for (const r of doc.results)
+        expect(
+          doc.results.some((b) => b.target === 'direct' && b.scenario === r.scenario && b.driver === r.driver),
+          r.scenario,
+        ).to.equal(true);
     }
     const merge = startCli(['merge', merged, ...shards]);
     expect(await merge.exited, merge.stderr).to.equal(0);
@@ -36,7 +40,10 @@ describe('shards and merge', function () {
     expect(b.summary).to.deep.equal(a.summary);
     expect(readResults(shards[0]).results.length + readResults(shards[1]).results.length).to.equal(a.results.length);
     for (const f of ['summary.md', 'feature-map.md', 'junit.xml']) expect(existsSync(path.join(merged, f)), f).to.equal(true);
-    const table = (dir: string) => readFileSync(path.join(dir, 'summary.md'), 'utf8').split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| target') && !/\| \d+ ms \|/.test(l));
+    const table = (dir: string) =>
+      readFileSync(path.join(dir, 'summary.md'), 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('| ') && !l.startsWith('| target') && !/\| \d+ ms \|/.test(l));
     expect(table(merged)).to.deep.equal(table(whole));
     expect(existsSync(path.join(merged, 'logs', 'shard-1-of-2'))).to.equal(true);
 

@@ -20,12 +20,27 @@ describe('the stress family (1,000 clients at once, raw driver)', function () {
     const docs: ResultsDoc[] = [];
     for (const target of ['pgbouncer:session', 'pgbouncer:transaction', 'pgbouncer:statement']) {
       const out = tempDir('pc-stress-');
-      const run = startCli(['run', '--targets', target, '--drivers', 'raw', '--scenarios', 'stress/session-state-*', '--stress-clients', '1000', '--out', out]);
+      const run = startCli([
+        'run',
+        '--targets',
+        target,
+        '--drivers',
+        'raw',
+        '--scenarios',
+        'stress/session-state-*',
+        '--stress-clients',
+        '1000',
+        '--out',
+        out,
+      ]);
       const exited = await run.exited;
       code = Math.max(code ?? 0, exited ?? 2);
       docs.push(readResults(out));
     }
-    doc = { ...docs[0], results: [docs[0].results.filter((r) => r.target === 'direct'), ...docs.map((d) => d.results.filter((r) => r.target !== 'direct'))].flat() };
+    doc = {
+      ...docs[0],
+      results: [docs[0].results.filter((r) => r.target === 'direct'), ...docs.map((d) => d.results.filter((r) => r.target !== 'direct'))].flat(),
+    };
     process.stdout.write(`      (${doc.results.map((r) => `${r.target} ${(r as { durationMs?: number }).durationMs ?? '?'} ms`).join(', ')})\n`);
   });
 
@@ -50,7 +65,9 @@ describe('the stress family (1,000 clients at once, raw driver)', function () {
       expect(counts.every(Boolean), r.message ?? '').to.equal(true);
       const leaked = counts.reduce((n, m) => n + Number(m![1]), 0);
       expect(leaked, `${target} leaks`).to.be.above(0);
-      expect(got).to.match(/\["clients unfinished","0","of 1000"\]/).and.to.match(/\["checks, leak rate","30000","[\d.]+%"\]/);
+      expect(got)
+        .to.match(/\["clients unfinished","0","of 1000"\]/)
+        .and.to.match(/\["checks, leak rate","30000","[\d.]+%"\]/);
     }
   });
 });

@@ -24,7 +24,10 @@ describe('prepare-threshold variants on the wire (real PostgreSQL)', function ()
     runStateDir(runId);
     direct = await new LocalProvider({ runId, logDir: tempDir('pc-variant-wire-'), allowInstall: true, lanes: 1 }).start(parseTarget('direct'));
   });
-  after(async () => { await stopHelpers(); await stopAll(); });
+  after(async () => {
+    await stopHelpers();
+    await stopAll();
+  });
 
   /** What `driver` sends for one connection that runs each statement `times` times. */
   const traffic = async (driver: Driver, times: number): Promise<string[]> => {

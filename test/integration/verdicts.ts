@@ -7,11 +7,20 @@ export interface ResultsDoc {
   run: { id: string; interrupted?: { reason: string; planned: number } };
   warnings: string[];
   targets: Array<{
-    id: string; provider: string; poolerVersion: string | null; postgresVersion: string | null;
-    settings: Record<string, string>; effectiveSettings: Record<string, string>;
+    id: string;
+    provider: string;
+    poolerVersion: string | null;
+    postgresVersion: string | null;
+    settings: Record<string, string>;
+    effectiveSettings: Record<string, string>;
   }>;
   results: Array<{
-    scenario: string; target: string; driver: string; outcome: string; verdict: string; message: string | null;
+    scenario: string;
+    target: string;
+    driver: string;
+    outcome: string;
+    verdict: string;
+    message: string | null;
     divergence: { step: number; kind: string; sqlstate?: string } | null;
   }>;
   summary: { byVerdict: Record<string, number> };
@@ -24,7 +33,9 @@ export function verdictDiff(a: ResultsDoc, b: ResultsDoc): string[] {
   const key = (r: ResultsDoc['results'][number]) => `${r.scenario} | ${r.target} | ${r.driver}`;
   const va = new Map(a.results.map((r) => [key(r), r.verdict]));
   const vb = new Map(b.results.map((r) => [key(r), r.verdict]));
-  return [...new Set([...va.keys(), ...vb.keys()])].filter((k) => va.get(k) !== vb.get(k)).sort()
+  return [...new Set([...va.keys(), ...vb.keys()])]
+    .filter((k) => va.get(k) !== vb.get(k))
+    .sort()
     .map((k) => `${k}: ${va.get(k) ?? 'missing'} -> ${vb.get(k) ?? 'missing'}`);
 }
 

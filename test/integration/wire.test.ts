@@ -28,12 +28,29 @@ describe('raw wire client (real PostgreSQL and pgbouncer)', function () {
   after(() => stopAll());
 
   const connect = (conn: StartedTarget['lanes'][number]['direct'], user?: string, password?: string) =>
-    WireConnection.connect({ ...conn, ...(user ? { user } : {}), ...(password !== undefined ? { password } : {}), label: 'a', transcript, timeoutMs: 5000 });
+    WireConnection.connect({
+      ...conn,
+      ...(user ? { user } : {}),
+      ...(password !== undefined ? { password } : {}),
+      label: 'a',
+      transcript,
+      timeoutMs: 5000,
+    });
 
   it('authenticates with SCRAM-SHA-256, md5 and trust', async () => {
-    for (const [user, method] of [[undefined, 'AuthenticationSASL'], [MD5_USER, 'AuthenticationMD5Password'], [TRUST_USER, 'AuthenticationOk']] as const) {
+    for (const [user, method] of [
+      [undefined, 'AuthenticationSASL'],
+      [MD5_USER, 'AuthenticationMD5Password'],
+      [TRUST_USER, 'AuthenticationOk'],
+    ] as const) {
       const t = new Transcript();
-      const c = await WireConnection.connect({ ...direct.lanes[0].pools.wide, ...(user ? { user } : {}), label: 'a', transcript: t, timeoutMs: 5000 });
+      const c = await WireConnection.connect({
+        ...direct.lanes[0].pools.wide,
+        ...(user ? { user } : {}),
+        label: 'a',
+        transcript: t,
+        timeoutMs: 5000,
+      });
       expect(t.render()).to.contain(`a <= BE ${method}`);
       expect(c.pid).to.be.a('number');
       await c.close();
@@ -60,18 +77,31 @@ describe('raw wire client (real PostgreSQL and pgbouncer)', function () {
     const c = await connect(direct.lanes[0].pools.wide);
     const reply = await c.exchange([
       { type: 'Parse', name: 'p1', sql: 'SELECT $1::int + 1' },
-      { type: 'Bind', statement: 'p1', params: ['1'] }, { type: 'Execute' },
-      { type: 'Bind', statement: 'p1', params: ['41'] }, { type: 'Execute' },
+      { type: 'Bind', statement: 'p1', params: ['1'] },
+      { type: 'Execute' },
+      { type: 'Bind', statement: 'p1', params: ['41'] },
+      { type: 'Execute' },
       { type: 'Sync' },
     ]);
-    expect(reply.map((m) => m.type)).to.deep.equal(['ParseComplete', 'BindComplete', 'DataRow', 'CommandComplete', 'BindComplete', 'DataRow', 'CommandComplete', 'ReadyForQuery']);
+    expect(reply.map((m) => m.type)).to.deep.equal([
+      'ParseComplete',
+      'BindComplete',
+      'DataRow',
+      'CommandComplete',
+      'BindComplete',
+      'DataRow',
+      'CommandComplete',
+      'ReadyForQuery',
+    ]);
     expect(reply.flatMap((m) => (m.type === 'DataRow' ? [m.values] : []))).to.deep.equal([['2'], ['42']]);
     await c.close();
   });
 
   it('reads up to a named reply when the list ends in Flush instead of Sync', async () => {
     const c = await connect(direct.lanes[0].pools.wide);
-    const reply = await c.exchange([{ type: 'Parse', name: 'f1', sql: 'SELECT 1' }, { type: 'Describe', kind: 'S', name: 'f1' }, { type: 'Flush' }], { until: 'RowDescription' });
+    const reply = await c.exchange([{ type: 'Parse', name: 'f1', sql: 'SELECT 1' }, { type: 'Describe', kind: 'S', name: 'f1' }, { type: 'Flush' }], {
+      until: 'RowDescription',
+    });
     expect(reply.map((m) => m.type)).to.deep.equal(['ParseComplete', 'ParameterDescription', 'RowDescription']);
     await c.close();
   });
@@ -103,12 +133,15 @@ describe('raw wire client (real PostgreSQL and pgbouncer)', function () {
   describe('the messages of the next catalogue wave, on PostgreSQL', () => {
     const open = (more: Partial<Parameters<typeof WireConnection.connect>[0]> = {}) =>
       WireConnection.connect({ ...direct.lanes[0].pools.wide, label: 'a', transcript, timeoutMs: 5000, ...more });
-    const types = (ms: readonly ServerMessage[]) => ms.map((m) => (m.type === 'ErrorResponse' ? `${m.type}:${m.code}` : m.type === 'ReadyForQuery' ? `${m.type}:${m.status}` : m.type));
+    const types = (ms: readonly ServerMessage[]) =>
+      ms.map((m) => (m.type === 'ErrorResponse' ? `${m.type}:${m.code}` : m.type === 'ReadyForQuery' ? `${m.type}:${m.status}` : m.type));
 
     it('calls lo_creat(-1) by FunctionCall inside BEGIN: FunctionCallResponse, then ReadyForQuery(T)', async () => {
       const c = await open();
       await c.exchange([{ type: 'Query', sql: 'BEGIN' }]);
-      const [oidRow] = (await c.exchange([{ type: 'Query', sql: "SELECT 'lo_creat(integer)'::regprocedure::oid" }])).flatMap((m) => (m.type === 'DataRow' ? [m.values[0]] : []));
+      const [oidRow] = (await c.exchange([{ type: 'Query', sql: "SELECT 'lo_creat(integer)'::regprocedure::oid" }])).flatMap((m) =>
+        m.type === 'DataRow' ? [m.values[0]] : [],
+      );
       expect(oidRow).to.equal('957');
       const reply = await c.exchange([{ type: 'FunctionCall', function: 957, args: ['-1'] }]);
       expect(types(reply)).to.deep.equal(['FunctionCallResponse', 'ReadyForQuery:T']);
@@ -137,7 +170,11 @@ describe('raw wire client (real PostgreSQL and pgbouncer)', function () {
         [{ hex: '0000000000000006' }, '5'],
         [{ hex: '0000000000000006' }, { hex: '35' }],
       ]);
-      expect(reply.find((m) => m.type === 'RowDescription' && m.formats)).to.deep.equal({ type: 'RowDescription', columns: ['?column?', 'text'], formats: ['binary', 'binary'] });
+      expect(reply.find((m) => m.type === 'RowDescription' && m.formats)).to.deep.equal({
+        type: 'RowDescription',
+        columns: ['?column?', 'text'],
+        formats: ['binary', 'binary'],
+      });
       await c.close();
     });
 
@@ -154,7 +191,15 @@ describe('raw wire client (real PostgreSQL and pgbouncer)', function () {
         { type: 'CopyDone' },
         { type: 'Query', sql: 'SELECT i FROM bin' },
       ]);
-      expect(types(load)).to.deep.equal(['CopyInResponse', 'CommandComplete', 'ReadyForQuery:I', 'RowDescription', 'DataRow', 'CommandComplete', 'ReadyForQuery:I']);
+      expect(types(load)).to.deep.equal([
+        'CopyInResponse',
+        'CommandComplete',
+        'ReadyForQuery:I',
+        'RowDescription',
+        'DataRow',
+        'CommandComplete',
+        'ReadyForQuery:I',
+      ]);
       expect(load[4]).to.deep.equal({ type: 'DataRow', values: ['7'] });
       await c.close();
     });
@@ -165,8 +210,14 @@ describe('raw wire client (real PostgreSQL and pgbouncer)', function () {
       const simple = await c.exchange([{ type: 'Query', sql: 'COPY early FROM STDIN' }, { type: 'CopyData', data: '1\n2\n' }, { type: 'CopyDone' }]);
       expect(types(simple)).to.deep.equal(['CopyInResponse', 'CommandComplete', 'ReadyForQuery:I']);
       const extended = await c.exchange([
-        { type: 'Parse', sql: 'COPY early FROM STDIN' }, { type: 'Bind' }, { type: 'Execute' }, { type: 'Sync' },
-        { type: 'CopyData', data: '3\n' }, { type: 'Sync' }, { type: 'CopyDone' }, { type: 'Sync' },
+        { type: 'Parse', sql: 'COPY early FROM STDIN' },
+        { type: 'Bind' },
+        { type: 'Execute' },
+        { type: 'Sync' },
+        { type: 'CopyData', data: '3\n' },
+        { type: 'Sync' },
+        { type: 'CopyDone' },
+        { type: 'Sync' },
       ]);
       expect(types(extended)).to.deep.equal(['ParseComplete', 'BindComplete', 'CopyInResponse', 'CommandComplete', 'ReadyForQuery:I']);
       expect(c.discardInbox()).to.deep.equal([]);
@@ -183,15 +234,35 @@ describe('raw wire client (real PostgreSQL and pgbouncer)', function () {
       const short = await open();
       // A Bind that ends before its portal name's terminating zero.
       const reply = await short.exchange([{ type: 'RawMessage', code: 'B' }, { type: 'Sync' }, { type: 'Query', sql: 'SELECT 1' }]);
-      expect(types(reply)).to.deep.equal(['ErrorResponse:08P01', 'ReadyForQuery:I', 'RowDescription', 'DataRow', 'CommandComplete', 'ReadyForQuery:I']);
+      expect(types(reply)).to.deep.equal([
+        'ErrorResponse:08P01',
+        'ReadyForQuery:I',
+        'RowDescription',
+        'DataRow',
+        'CommandComplete',
+        'ReadyForQuery:I',
+      ]);
       await short.close();
     });
 
     it('asks for protocol 3.2 with a _pq_ option: PostgreSQL 15 offers 3.0 in NegotiateProtocolVersion, and the 4-byte key still cancels', async () => {
       const t = new Transcript();
-      const c = await WireConnection.connect({ ...direct.lanes[0].pools.wide, label: 'a', transcript: t, timeoutMs: 5000, protocol: 196610, params: { '_pq_.poolcheck': 'on' } });
+      const c = await WireConnection.connect({
+        ...direct.lanes[0].pools.wide,
+        label: 'a',
+        transcript: t,
+        timeoutMs: 5000,
+        protocol: 196610,
+        params: { '_pq_.poolcheck': 'on' },
+      });
       expect(types(c.login).filter((x) => x !== 'ParameterStatus')).to.deep.equal([
-        'NegotiateProtocolVersion', 'AuthenticationSASL', 'AuthenticationSASLContinue', 'AuthenticationSASLFinal', 'AuthenticationOk', 'BackendKeyData', 'ReadyForQuery:I',
+        'NegotiateProtocolVersion',
+        'AuthenticationSASL',
+        'AuthenticationSASLContinue',
+        'AuthenticationSASLFinal',
+        'AuthenticationOk',
+        'BackendKeyData',
+        'ReadyForQuery:I',
       ]);
       expect(c.login[0]).to.deep.equal({ type: 'NegotiateProtocolVersion', version: 196608, options: ['_pq_.poolcheck'] });
       expect(c.protocol).to.equal(196608);
@@ -200,7 +271,9 @@ describe('raw wire client (real PostgreSQL and pgbouncer)', function () {
       await new Promise((r) => setTimeout(r, 300));
       await c.cancel(5000);
       expect(types(await running)).to.deep.equal(['RowDescription', 'ErrorResponse:57014', 'ReadyForQuery:I']);
-      expect(t.render()).to.contain('a FE=> StartupMessage(version=3.2, user=').and.contain('a <= BE NegotiateProtocolVersion(version=3.0, options=["_pq_.poolcheck"])');
+      expect(t.render())
+        .to.contain('a FE=> StartupMessage(version=3.2, user=')
+        .and.contain('a <= BE NegotiateProtocolVersion(version=3.0, options=["_pq_.poolcheck"])');
       await c.close();
     });
   });

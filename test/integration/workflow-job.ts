@@ -56,23 +56,44 @@ export function expand(text: string, values: Readonly<Record<string, string>>): 
   });
 }
 
-const docker = (args: readonly string[], timeoutMs = 60_000) => spawnSync('docker', args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
+const docker = (args: readonly string[], timeoutMs = 60_000) =>
+  spawnSync('docker', args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
 
 export class ContainerJob {
   private readonly name = `poolcheck-workflow-${process.pid}-${Date.now()}`;
   private readonly path = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
   readonly outcomes: StepOutcome[] = [];
 
-  constructor(private readonly job: Job, private readonly host: JobHost) {}
+  constructor(
+    private readonly job: Job,
+    private readonly host: JobHost,
+  ) {}
 
   start(): void {
     // The workspace's folders as a runner makes them: others (the postgres user) may pass through.
     chmodSync(this.host.workspace, 0o755);
     // setup-node's stand-in copies the host's node and npm from these.
     const npm = spawnSync('npm', ['root', '--global'], { encoding: 'utf8' }).stdout.trim();
-    const started = docker(['run', '--detach', '--network', 'host', '--name', this.name, '--label', 'io.poolcheck.test=workflow',
-      '--volume', `${this.host.workspace}:${WORKSPACE}`, '--volume', `${process.execPath}:/__host/node:ro`, '--volume', `${path.join(npm, 'npm')}:/__host/npm:ro`,
-      ...(this.host.dockerArgs ?? []), this.job.container, 'sleep', 'infinity']);
+    const started = docker([
+      'run',
+      '--detach',
+      '--network',
+      'host',
+      '--name',
+      this.name,
+      '--label',
+      'io.poolcheck.test=workflow',
+      '--volume',
+      `${this.host.workspace}:${WORKSPACE}`,
+      '--volume',
+      `${process.execPath}:/__host/node:ro`,
+      '--volume',
+      `${path.join(npm, 'npm')}:/__host/npm:ro`,
+      ...(this.host.dockerArgs ?? []),
+      this.job.container,
+      'sleep',
+      'infinity',
+    ]);
     if (started.status !== 0) throw new Error(`docker run ${this.job.container} failed: ${started.stderr}`);
     this.exec('mkdir -p /__w/_temp && : > /__w/_temp/step_summary', '/');
   }
@@ -86,7 +107,7 @@ export class ContainerJob {
     let failed = false;
     for (const [i, step] of this.job.steps.entries()) {
       if (failed && step.if !== 'always()') continue;
-      const title = step.name ? expand(step.name, this.host.expressions) : step.run?.split('\n')[0] ?? step.uses ?? `step ${i + 1}`;
+      const title = step.name ? expand(step.name, this.host.expressions) : (step.run?.split('\n')[0] ?? step.uses ?? `step ${i + 1}`);
       const outcome = step.run !== undefined ? this.runStep(step, timeoutMs) : this.standIn(step);
       this.outcomes.push({ step: title, ...outcome });
       if (outcome.status !== 0) failed = true;
@@ -101,7 +122,23 @@ export class ContainerJob {
   /** A command in the job's container after its steps (a check of the test's own). */
   exec(script: string, cwd: string, timeoutMs = 60_000): { status: number; output: string } {
     const env = { GITHUB_WORKSPACE: WORKSPACE, GITHUB_STEP_SUMMARY: SUMMARY, GITHUB_ACTIONS: 'true', CI: 'true', PATH: this.path.join(':') };
-    const r = docker(['exec', '--workdir', cwd, ...Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]), this.name, 'bash', '--noprofile', '--norc', '-eo', 'pipefail', '-c', script], timeoutMs);
+    const r = docker(
+      [
+        'exec',
+        '--workdir',
+        cwd,
+        ...Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
+        this.name,
+        'bash',
+        '--noprofile',
+        '--norc',
+        '-eo',
+        'pipefail',
+        '-c',
+        script,
+      ],
+      timeoutMs,
+    );
     return { status: r.status ?? -1, output: `${r.stdout}${r.stderr}${r.error ? `\n${r.error.message}` : ''}` };
   }
 
@@ -121,10 +158,16 @@ export class ContainerJob {
       }
       case 'actions/setup-node': {
         // Node 20 as setup-node would put it on PATH: the host's own node and npm, mounted read-only.
-        const made = this.exec([
-          `mkdir -p ${TOOL}/bin ${TOOL}/lib/node_modules`, `cp /__host/node ${TOOL}/bin/node`, `cp -r /__host/npm ${TOOL}/lib/node_modules/npm`,
-          `ln -sf ../lib/node_modules/npm/bin/npm-cli.js ${TOOL}/bin/npm`, `ln -sf ../lib/node_modules/npm/bin/npx-cli.js ${TOOL}/bin/npx`,
-        ].join(' && '), '/');
+        const made = this.exec(
+          [
+            `mkdir -p ${TOOL}/bin ${TOOL}/lib/node_modules`,
+            `cp /__host/node ${TOOL}/bin/node`,
+            `cp -r /__host/npm ${TOOL}/lib/node_modules/npm`,
+            `ln -sf ../lib/node_modules/npm/bin/npm-cli.js ${TOOL}/bin/npm`,
+            `ln -sf ../lib/node_modules/npm/bin/npx-cli.js ${TOOL}/bin/npx`,
+          ].join(' && '),
+          '/',
+        );
         this.path.unshift(`${TOOL}/bin`);
         return made;
       }

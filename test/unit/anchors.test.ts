@@ -18,12 +18,21 @@ describe('the anchor suites (suites/anchors)', () => {
   });
 
   it('count a test answered only when it is in scope and a scenario answers it', () => {
-    const [c] = coverage([{
-      project: 'p', repository: 'r', folder: 'f', commit: 'c', source: 's', tests: [
-        { id: 'a', what: 'w', scope: 'in', answeredBy: ['x/y'] }, { id: 'b', what: 'w', scope: 'in', partly: ['x/y'] },
-        { id: 'c', what: 'w', scope: 'in' }, { id: 'd', what: 'w', scope: 'out', why: 'admin console', answeredBy: ['x/y'] },
-      ],
-    }]);
+    const [c] = coverage([
+      {
+        project: 'p',
+        repository: 'r',
+        folder: 'f',
+        commit: 'c',
+        source: 's',
+        tests: [
+          { id: 'a', what: 'w', scope: 'in', answeredBy: ['x/y'] },
+          { id: 'b', what: 'w', scope: 'in', partly: ['x/y'] },
+          { id: 'c', what: 'w', scope: 'in' },
+          { id: 'd', what: 'w', scope: 'out', why: 'admin console', answeredBy: ['x/y'] },
+        ],
+      },
+    ]);
     expect(c).to.deep.equal({ project: 'p', tests: 4, inScope: 3, answered: 1, partly: 1 });
   });
 });

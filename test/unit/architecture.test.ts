@@ -40,7 +40,10 @@ describe('the architecture', () => {
       const from = LAYERS.indexOf(layerOf(file));
       for (const target of importsOf(file)) {
         const rel = path.relative(ROOT, target);
-        if (!rel.startsWith(`harness${path.sep}`)) { wrong.push(`${path.relative(ROOT, file)} imports ${rel}`); continue; }
+        if (!rel.startsWith(`harness${path.sep}`)) {
+          wrong.push(`${path.relative(ROOT, file)} imports ${rel}`);
+          continue;
+        }
         const to = LAYERS.indexOf(layerOf(target));
         if (to > from) wrong.push(`${path.relative(ROOT, file)} (${layerOf(file)}) imports ${rel} (${layerOf(target)}, a higher layer)`);
       }
@@ -51,7 +54,9 @@ describe('the architecture', () => {
   it('keeps the runner free of concrete drivers', () => {
     const runnerImports = ['runner.ts', 'step-kinds.ts', 'matrix.ts'].flatMap((f) => importsOf(path.join(HARNESS, 'scenario', f)));
     // Relative to the checkout, whose own path may hold a folder named drivers.
-    const concrete = runnerImports.map((i) => path.relative(ROOT, i)).filter((i) => i.startsWith(path.join('harness', 'drivers', '')) && !/(session|query-result)\.ts$/.test(i));
+    const concrete = runnerImports
+      .map((i) => path.relative(ROOT, i))
+      .filter((i) => i.startsWith(path.join('harness', 'drivers', '')) && !/(session|query-result)\.ts$/.test(i));
     expect(concrete).to.deep.equal([]);
   });
 });

@@ -27,7 +27,10 @@ steps:
 
 describe('YAML case files', () => {
   it('load into the scenario model', () => {
-    const { scenarios: [s], broken } = loadCaseFile(write(GOOD), 'case.yaml', origin);
+    const {
+      scenarios: [s],
+      broken,
+    } = loadCaseFile(write(GOOD), 'case.yaml', origin);
     expect(broken).to.deep.equal([]);
     expect(s.id).to.equal('sequences/from-a-bug-report');
     expect(s.steps[1].expect?.rows).to.deep.equal([['$v']]);
@@ -58,7 +61,9 @@ steps:
   - { session: a, sql: "SELECT 1", expect: { rows: [[1.50]] } }
   - { session: a, sql: "SELECT 1", timeoutMs: soon }
 `;
-    const { broken: [b] } = loadCaseFile(write(text), 'broken.yaml', origin);
+    const {
+      broken: [b],
+    } = loadCaseFile(write(text), 'broken.yaml', origin);
     expect(b.id).to.equal('sequences/broken');
     expect(b.problems).to.have.length(7);
     const p = b.problems.join('\n');
@@ -93,7 +98,10 @@ steps:
       - { type: Sync }
     expect: { rows: [[{ hex: "0000000000000005" }]] }
 `;
-    const { scenarios: [s], broken } = loadCaseFile(write(good), 'wire.yaml', origin);
+    const {
+      scenarios: [s],
+      broken,
+    } = loadCaseFile(write(good), 'wire.yaml', origin);
     expect(broken).to.deep.equal([]);
     expect(s.sessions.a.protocol).to.equal('3.2');
     expect(s.steps[1].kind === 'messages' && s.steps[1].messages[1]).to.deep.include({ paramFormats: ['binary'], resultFormats: ['binary'] });
@@ -106,10 +114,16 @@ steps:
       .replace('function: "lo_creat(integer)"', 'fuction: "lo_creat(integer)"')
       .replace('code: y', 'code: yy')
       .replace('hex: "5300000004"', 'hex: "530"');
-    const { broken: [b] } = loadCaseFile(write(bad), 'bad-wire.yaml', origin);
+    const {
+      broken: [b],
+    } = loadCaseFile(write(bad), 'bad-wire.yaml', origin);
     const p = b.problems.join('\n');
-    expect(p).to.match(/^bad-wire\.yaml:6:18: expected a protocol version: "3\.2" \(quoted: YAML reads 3\.2 as a number\), or 196610, got number 3\.2/m);
-    expect(p).to.match(/^bad-wire\.yaml:9:\d+: NegotiateProtocolVersion's detail is the version the server offers, e\.g\. 3\.0, then maybe the options it did not recognise \(3\.2:_pq_\.a,_pq_\.b; 3\.2: for none\), not "3\.0:x"/m);
+    expect(p).to.match(
+      /^bad-wire\.yaml:6:18: expected a protocol version: "3\.2" \(quoted: YAML reads 3\.2 as a number\), or 196610, got number 3\.2/m,
+    );
+    expect(p).to.match(
+      /^bad-wire\.yaml:9:\d+: NegotiateProtocolVersion's detail is the version the server offers, e\.g\. 3\.0, then maybe the options it did not recognise \(3\.2:_pq_\.a,_pq_\.b; 3\.2: for none\), not "3\.0:x"/m,
+    );
     expect(p).to.match(/^bad-wire\.yaml:9:\d+: BackendKeyData's detail is its key's length in bytes, 4 to 256, not "2"/m);
     expect(p).to.match(/^bad-wire\.yaml:13:\d+: "0x05" is not hex/m);
     expect(p).to.match(/^bad-wire\.yaml:13:\d+: "bin" is not one of "text", "binary"/m);
@@ -120,7 +134,9 @@ steps:
 
   it('take whole numbers, booleans and null in expected rows as the text PostgreSQL sends', () => {
     const text = GOOD.replace('expect: { rows: [[$v]] }', 'expect: { rows: [[1, true, false, null]] }');
-    const { scenarios: [s] } = loadCaseFile(write(text), 'case.yaml', origin);
+    const {
+      scenarios: [s],
+    } = loadCaseFile(write(text), 'case.yaml', origin);
     expect(s.steps[1].expect?.rows).to.deep.equal([['1', 't', 'f', null]]);
   });
 
@@ -137,10 +153,18 @@ describe('case folders (--cases)', () => {
   const folder = () => {
     const dir = tempDir('pc-cases-');
     write(GOOD.replace('from-a-bug-report', 'mine-good'), 'good.yaml', dir);
-    write('id: sequences/mine-broken\ncategory: sequences\nwhy: w\npool: single\nsessions: { a: {} }\nsteps: [{ session: a, sqll: "SELECT 1" }]\n', 'broken.yaml', dir);
+    write(
+      'id: sequences/mine-broken\ncategory: sequences\nwhy: w\npool: single\nsessions: { a: {} }\nsteps: [{ session: a, sqll: "SELECT 1" }]\n',
+      'broken.yaml',
+      dir,
+    );
     write('{ not yaml', 'unreadable.yml', dir);
     mkdirSync(path.join(dir, 'nested'));
-    write(`export default { id: 'sequences/mine-ts', category: 'sequences', why: 'a TypeScript case', pool: 'single', sessions: { a: {} }, steps: [{ session: 'a', sql: 'SELECT 1' }] };\n`, 'case.ts', path.join(dir, 'nested'));
+    write(
+      `export default { id: 'sequences/mine-ts', category: 'sequences', why: 'a TypeScript case', pool: 'single', sessions: { a: {} }, steps: [{ session: 'a', sql: 'SELECT 1' }] };\n`,
+      'case.ts',
+      path.join(dir, 'nested'),
+    );
     write('export const helper = 1;\n', '_helper.ts', dir);
     return dir;
   };
@@ -151,8 +175,12 @@ describe('case folders (--cases)', () => {
     const mine = catalog.scenarios.filter((s) => !s.origin.shipped);
     expect(mine.map((s) => s.id)).to.deep.equal(['sequences/mine-good', 'sequences/mine-ts']);
     expect(catalog.scenarios.filter((s) => s.origin.shipped).length).to.be.at.least(40);
-    expect(catalog.broken.map((b) => b.id).sort()).to.deep.equal(['sequences/mine-broken', path.relative(process.cwd(), path.join(dir, 'unreadable.yml'))].sort());
-    expect(catalog.broken.find((b) => b.id === 'sequences/mine-broken')?.problems.join('\n')).to.match(/broken\.yaml:6:23: unknown key "sqll"; did you mean "sql"\?/);
+    expect(catalog.broken.map((b) => b.id).sort()).to.deep.equal(
+      ['sequences/mine-broken', path.relative(process.cwd(), path.join(dir, 'unreadable.yml'))].sort(),
+    );
+    expect(catalog.broken.find((b) => b.id === 'sequences/mine-broken')?.problems.join('\n')).to.match(
+      /broken\.yaml:6:23: unknown key "sqll"; did you mean "sql"\?/,
+    );
   });
 
   it('select a whole case folder with cases:DIR or cases:NAME, and always select a file whose ids could not be read', async () => {
@@ -165,7 +193,9 @@ describe('case folders (--cases)', () => {
     expect(ids('cases:cases')).to.include('sequences/case-currval-after-other-clients-commit').and.include(unreadable);
     expect(ids('cancel')).to.not.include('sequences/mine-good');
     expect(caseSelectorProblem(catalog, `cases:${dir}`)).to.equal(undefined);
-    expect(caseSelectorProblem(catalog, 'cases:nowhere')).to.match(/^--scenarios cases:nowhere: no scenario was loaded from a folder "nowhere"; case folders: .*cases/);
+    expect(caseSelectorProblem(catalog, 'cases:nowhere')).to.match(
+      /^--scenarios cases:nowhere: no scenario was loaded from a folder "nowhere"; case folders: .*cases/,
+    );
   });
 
   it('refuse a case that takes the id of a shipped scenario: one error naming both, and neither runs', async () => {
@@ -176,7 +206,9 @@ describe('case folders (--cases)', () => {
     const dup = catalog.broken.filter((b) => b.id === 'sequences/case-currval-after-other-clients-commit');
     expect(dup).to.have.length(1);
     expect(dup[0].problems).to.have.length(1);
-    expect(dup[0].problems[0]).to.match(/dup\.yaml:1: scenario id sequences\/case-currval-after-other-clients-commit is already defined in suites\/cases\/.*\.yaml:\d+: ids must be unique/);
+    expect(dup[0].problems[0]).to.match(
+      /dup\.yaml:1: scenario id sequences\/case-currval-after-other-clients-commit is already defined in suites\/cases\/.*\.yaml:\d+: ids must be unique/,
+    );
   });
 });
 
@@ -194,13 +226,17 @@ describe('the package API for TypeScript cases', () => {
     writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: 'poolcheck', type: 'module', exports: './index.ts' }));
     writeFileSync(path.join(pkg, 'index.ts'), `export * from ${JSON.stringify(path.resolve(import.meta.dirname, '../../harness/api.ts'))};\n`);
     mkdirSync(path.join(repo, 'cases'));
-    write(`import { defineScenario, msg, step } from 'poolcheck';
+    write(
+      `import { defineScenario, msg, step } from 'poolcheck';
 export default defineScenario({
   id: 'session-state/from-the-package', category: 'session-state', pool: 'single', why: 'written against the package API',
   sessions: { a: {} },
   steps: [step('a', "SET TimeZone = 'UTC'"), { session: 'a', messages: [msg.query('SHOW TimeZone')], expect: { messages: ['RowDescription', 'DataRow', 'CommandComplete', 'ReadyForQuery:I'] } }],
 });
-`, 'case.ts', path.join(repo, 'cases'));
+`,
+      'case.ts',
+      path.join(repo, 'cases'),
+    );
     return repo;
   }
 

@@ -23,7 +23,10 @@ describe('the scenario catalogue', () => {
 
   it('can run every scenario with some registered driver, so each is decided at least once', async () => {
     for (const s of (await loadCatalog()).scenarios) {
-      expect(Object.values(drivers).some((d) => missingCapabilities(s, d).length === 0), s.id).to.equal(true);
+      expect(
+        Object.values(drivers).some((d) => missingCapabilities(s, d).length === 0),
+        s.id,
+      ).to.equal(true);
     }
   });
 
@@ -35,7 +38,11 @@ describe('the scenario catalogue', () => {
     const all = catalog.scenarios.filter((s) => s.origin.shipped && s.origin.folder !== path.join(SUITES_DIR, 'cases'));
     expect(features.length).to.be.at.least(10);
     expect(all.filter((s) => !features.some((f) => matchesFeature(f, s.id))).map((s) => s.id)).to.deep.equal([]);
-    for (const f of features) expect(all.some((s) => matchesFeature(f, s.id)), f.id).to.equal(true);
+    for (const f of features)
+      expect(
+        all.some((s) => matchesFeature(f, s.id)),
+        f.id,
+      ).to.equal(true);
   });
 
   it('has no profile entry that names no scenario (a typo would hide a regression)', async () => {
@@ -46,8 +53,16 @@ describe('the scenario catalogue', () => {
       for (const [mode, entries] of Object.entries(profile.modes)) {
         for (const e of entries) {
           const where = `${profile.pooler} ${mode}`;
-          for (const p of ([] as string[]).concat(e.scenarios)) expect(ids.some((id) => matchesId(id, p)), `${where}: ${p}`).to.equal(true);
-          for (const t of e.traits ?? []) expect(scenarios.some((s) => scenarioTraits(s).has(t)), `${where}: trait ${t}`).to.equal(true);
+          for (const p of ([] as string[]).concat(e.scenarios))
+            expect(
+              ids.some((id) => matchesId(id, p)),
+              `${where}: ${p}`,
+            ).to.equal(true);
+          for (const t of e.traits ?? [])
+            expect(
+              scenarios.some((s) => scenarioTraits(s).has(t)),
+              `${where}: trait ${t}`,
+            ).to.equal(true);
           expect(e.link, `${where}: ${e.reason}`).to.match(/^https:\/\//);
         }
       }

@@ -11,7 +11,7 @@ describe('help', () => {
     expect(line.options.get('help')).to.equal(true);
   });
 
-  it("gives each command its own options and exit codes, and only those", () => {
+  it('gives each command its own options and exit codes, and only those', () => {
     for (const command of COMMANDS) {
       const text = helpText('0.0.0', command);
       expect(text.split('\n')[0]).to.match(new RegExp(`^poolcheck ${command}\\b`));

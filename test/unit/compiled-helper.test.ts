@@ -18,7 +18,10 @@ describe('compiled helpers', () => {
     sources: [source],
     fingerprint: () => fingerprint,
     binary: 'helper-bin',
-    steps: () => { builds++; return [{ command: 'sh', args: ['-c', script, source] }]; },
+    steps: () => {
+      builds++;
+      return [{ command: 'sh', args: ['-c', script, source] }];
+    },
   });
 
   beforeEach(() => {
@@ -61,7 +64,10 @@ describe('compiled helpers', () => {
   });
 
   it('reports the failing command with the end of its output, and keeps nothing', async () => {
-    const err = await compiledHelper(fakeBuild('broken', 'echo "error[E0425]: cannot find value" >&2; exit 101')).then(() => new Error('it built'), (e: unknown) => e as Error);
+    const err = await compiledHelper(fakeBuild('broken', 'echo "error[E0425]: cannot find value" >&2; exit 101')).then(
+      () => new Error('it built'),
+      (e: unknown) => e as Error,
+    );
     expect(err.message).to.match(/building fake-helper: sh .* failed \(code 101\): error\[E0425\]: cannot find value/);
     expect(readdirSync(helperCacheDir())).to.deep.equal([]);
   });

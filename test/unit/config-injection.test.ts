@@ -12,10 +12,18 @@ const INJECTED = 'DISCARD ALL\nlogfile = /tmp/owned.log\n%include /etc/passwd';
 
 function render(adapter: PoolerAdapter, change: Partial<RenderOptions> = {}) {
   return adapter.render({
-    mode: adapter.modes[0], port: 40001, dir: '/tmp/pc/run/t', laneDatabases: ['poolcheck'], pools: ['single', 'wide'],
+    mode: adapter.modes[0],
+    port: 40001,
+    dir: '/tmp/pc/run/t',
+    laneDatabases: ['poolcheck'],
+    pools: ['single', 'wide'],
     backend: { host: '127.0.0.1', port: 50002, database: 'poolcheck', user: 'poolcheck', password: 'pw-9f8e7d' },
-    backendSecret: 'SCRAM-SHA-256$4096:c2FsdA==$a2V5:a2V5', authRoles: { md5: 'pc_md5', trust: 'pc_trust' }, lookup: { user: 'pc_observer', password: 'pw-9f8e7d' },
-    tls: { cert: '/tmp/pc/run/t/server.crt', key: '/tmp/pc/run/t/server.key' }, settings: {}, ...change,
+    backendSecret: 'SCRAM-SHA-256$4096:c2FsdA==$a2V5:a2V5',
+    authRoles: { md5: 'pc_md5', trust: 'pc_trust' },
+    lookup: { user: 'pc_observer', password: 'pw-9f8e7d' },
+    tls: { cert: '/tmp/pc/run/t/server.crt', key: '/tmp/pc/run/t/server.key' },
+    settings: {},
+    ...change,
   });
 }
 
@@ -28,20 +36,34 @@ const oneLine = (message: string | undefined) => {
 describe('config injection through target settings', () => {
   it('refuses a target whose text holds a line break, in one line naming it, before anything starts', () => {
     let message = '';
-    try { parseTarget(`pgbouncer:session{server_reset_query=${INJECTED}}`); } catch (e) { message = (e as Error).message; }
+    try {
+      parseTarget(`pgbouncer:session{server_reset_query=${INJECTED}}`);
+    } catch (e) {
+      message = (e as Error).message;
+    }
     expect(oneLine(message)).to.match(/^bad target "pgbouncer:session\{server_reset_query=DISCARD ALL\\nlogfile = .*": it holds a line break/);
     expect(() => parseTarget('mypooler:tx{a=1\r}', { anyPooler: true })).to.throw(/control character/);
   });
 
-  it('refuses, per target, a setting value its pooler\'s config file cannot hold as written', () => {
+  it("refuses, per target, a setting value its pooler's config file cannot hold as written", () => {
     // A spec made in code (a config file, a toggled feature switch) never went through parseTarget.
-    const spec = (pooler: string, mode: string, settings: Record<string, string>): TargetSpec => ({ id: `${pooler}:${mode}+`, pooler, mode, settings });
+    const spec = (pooler: string, mode: string, settings: Record<string, string>): TargetSpec => ({
+      id: `${pooler}:${mode}+`,
+      pooler,
+      mode,
+      settings,
+    });
     const problem = (t: TargetSpec) => oneLine(targetSettingsProblem([t], () => '1.18.0'));
-    expect(problem(spec('pgbouncer', 'session', { server_reset_query: INJECTED })))
-      .to.equal('target pgbouncer:session+: pgbouncer setting server_reset_query="DISCARD ALL\\nlogfile = /tmp/owned.log\\n%include /etc/passwd" cannot be written as the rest of its line in an ini file: it holds the control character "\\n" (a line break ends a config line)');
+    expect(problem(spec('pgbouncer', 'session', { server_reset_query: INJECTED }))).to.equal(
+      'target pgbouncer:session+: pgbouncer setting server_reset_query="DISCARD ALL\\nlogfile = /tmp/owned.log\\n%include /etc/passwd" cannot be written as the rest of its line in an ini file: it holds the control character "\\n" (a line break ends a config line)',
+    );
     expect(problem(spec('pgbouncer', 'session', { server_reset_query: ' DISCARD ALL' }))).to.match(/starts or ends with a blank/);
-    expect(problem(spec('odyssey', 'transaction', { pool_discard: 'yes\n}\ndatabase "x" {' }))).to.match(/^target odyssey:transaction\+: odyssey setting pool_discard="yes\\n}/);
-    expect(targetSettingsProblem([spec('pgbouncer', 'session', { server_reset_query: 'DISCARD ALL; SELECT 1' })], () => '1.18.0')).to.equal(undefined);
+    expect(problem(spec('odyssey', 'transaction', { pool_discard: 'yes\n}\ndatabase "x" {' }))).to.match(
+      /^target odyssey:transaction\+: odyssey setting pool_discard="yes\\n}/,
+    );
+    expect(targetSettingsProblem([spec('pgbouncer', 'session', { server_reset_query: 'DISCARD ALL; SELECT 1' })], () => '1.18.0')).to.equal(
+      undefined,
+    );
   });
 
   it('renders no config with a value that would leave its line or its quotes, whatever it comes from', () => {
@@ -50,15 +72,22 @@ describe('config injection through target settings', () => {
       const plain = lines(render(adapter).files);
       for (const dir of ['/tmp/a\nb', '/tmp/a\rb', "/tmp/it's", '/tmp/a"b', '/tmp/back\\slash']) {
         let files: Readonly<Record<string, string>> | undefined;
-        try { files = render(adapter, { dir }).files; } catch (e) { expect((e as Error).message, `${adapter.id} ${dir}`).to.match(/^cannot write .* as /); }
+        try {
+          files = render(adapter, { dir }).files;
+        } catch (e) {
+          expect((e as Error).message, `${adapter.id} ${dir}`).to.match(/^cannot write .* as /);
+        }
         // Written, it stays on the lines it was meant for.
         if (files) expect(lines(files), `${adapter.id} ${JSON.stringify(dir)}`).to.deep.equal(plain);
       }
     }
-    expect(() => render(pgbouncer, { settings: { server_reset_query: INJECTED } })).to.throw(/cannot write server_reset_query as the rest of its line/);
+    expect(() => render(pgbouncer, { settings: { server_reset_query: INJECTED } })).to.throw(
+      /cannot write server_reset_query as the rest of its line/,
+    );
     expect(() => render(pgpool, { dir: "/tmp/it's" })).to.throw(/cannot write socket_dir as a single-quoted string in pgpool.conf/);
-    expect(() => render(odyssey, { backend: { host: '127.0.0.1', port: 1, database: 'd', user: 'u', password: 'a"b' } }))
-      .to.throw('cannot write the password as a double-quoted string in odyssey.conf: odyssey.conf cannot quote " or \\ inside a string');
+    expect(() => render(odyssey, { backend: { host: '127.0.0.1', port: 1, database: 'd', user: 'u', password: 'a"b' } })).to.throw(
+      'cannot write the password as a double-quoted string in odyssey.conf: odyssey.conf cannot quote " or \\ inside a string',
+    );
   });
 
   it('writes passwords into auth files only as their parsers read them back', () => {

@@ -3,7 +3,14 @@ import { maskConnectionStrings } from '../../harness/kernel/connection-string-ma
 import { redaction } from '../../harness/report/redact.ts';
 import { parseEndpoint } from '../../harness/targets/providers/external-url.ts';
 
-const refused = (url: string) => { try { parseEndpoint('external-pooled', url); } catch (e) { return (e as Error).message; } return 'accepted'; };
+const refused = (url: string) => {
+  try {
+    parseEndpoint('external-pooled', url);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return 'accepted';
+};
 
 describe('passwords in connection strings', () => {
   it('are masked in every form a connection string takes', () => {
@@ -31,13 +38,25 @@ describe('passwords in connection strings', () => {
 
   it('leave what is no password alone', () => {
     for (const text of [
-      'postgres://app@db:5432/x', 'https://www.pgbouncer.org/config.html?tab=1#auth', "SET password_encryption = 'md5'",
-      "ALTER ROLE app PASSWORD 'x'", 'a session with a wrong password', 'Legend: pass = behaves like PostgreSQL; pwd = here', 'a FE=> PasswordMessage(<hidden>)', 'max_prepared_statements=0',
-    ]) expect(maskConnectionStrings(text), text).to.equal(text);
+      'postgres://app@db:5432/x',
+      'https://www.pgbouncer.org/config.html?tab=1#auth',
+      "SET password_encryption = 'md5'",
+      "ALTER ROLE app PASSWORD 'x'",
+      'a session with a wrong password',
+      'Legend: pass = behaves like PostgreSQL; pwd = here',
+      'a FE=> PasswordMessage(<hidden>)',
+      'max_prepared_statements=0',
+    ])
+      expect(maskConnectionStrings(text), text).to.equal(text);
   });
 
   it('are never echoed when one is given where a URL is expected', () => {
-    for (const text of ['host=db port=5432 user=app password=PW-1 dbname=x', "host=db password='P W-2' dbname=x", 'postgres://app:P W-3@db/x', 'db:5432/x?password=PW-4']) {
+    for (const text of [
+      'host=db port=5432 user=app password=PW-1 dbname=x',
+      "host=db password='P W-2' dbname=x",
+      'postgres://app:P W-3@db/x',
+      'db:5432/x?password=PW-4',
+    ]) {
       const message = refused(text);
       expect(message, text).to.match(/^--external-pooled: /);
       expect(message, text).not.to.match(/PW|P W/);
@@ -46,6 +65,8 @@ describe('passwords in connection strings', () => {
   });
 
   it('are masked in every report text, whatever the run knew of them', () => {
-    expect(redaction([]).anywhere('driver said: connection to "host=db password=PW dbname=x" failed')).to.equal('driver said: connection to "host=db password=<redacted> dbname=x" failed');
+    expect(redaction([]).anywhere('driver said: connection to "host=db password=PW dbname=x" failed')).to.equal(
+      'driver said: connection to "host=db password=<redacted> dbname=x" failed',
+    );
   });
 });

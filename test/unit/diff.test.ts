@@ -9,11 +9,21 @@ import { tempDir } from '../temp-dir.ts';
 
 const rows: Divergence = { step: 4, session: 'b', kind: 'rows', expected: '0', observed: '4321s' };
 const r = (outcome: string, verdict: string, extra: Partial<ResultsFileRow> = {}): ResultsFileRow => ({
-  scenario: 'session-state/set', target: 'pgbouncer:transaction', driver: 'raw', outcome, verdict, message: null, divergence: null, ...extra,
+  scenario: 'session-state/set',
+  target: 'pgbouncer:transaction',
+  driver: 'raw',
+  outcome,
+  verdict,
+  message: null,
+  divergence: null,
+  ...extra,
 });
 const side = (id: string, version: string, results: ResultsFileRow[]) => ({
   run: { id, poolcheckVersion: '0.1.0' },
-  targets: [{ id: 'direct', pooler: null, poolerVersion: null, postgresVersion: '15.4' }, { id: 'pgbouncer:transaction', pooler: 'pgbouncer', poolerVersion: version, postgresVersion: '15.4' }],
+  targets: [
+    { id: 'direct', pooler: null, poolerVersion: null, postgresVersion: '15.4' },
+    { id: 'pgbouncer:transaction', pooler: 'pgbouncer', poolerVersion: version, postgresVersion: '15.4' },
+  ],
   results,
 });
 
@@ -22,12 +32,24 @@ describe('run-to-run diff', () => {
     expect(classify(r('pass', 'ok'), r('diverge', 'regression', { divergence: rows }))).to.equal('new');
     expect(classify(r('pass', 'ok'), r('error', 'error'))).to.equal('new');
     expect(classify(r('diverge', 'documented', { divergence: rows }), r('pass', 'improved'))).to.equal('fixed');
-    expect(classify(r('diverge', 'documented', { divergence: rows }), r('diverge', 'documented', { divergence: { ...rows, kind: 'error', sqlstate: '26000' } }))).to.equal('changed');
-    expect(classify(r('diverge', 'documented', { divergence: rows }), r('diverge', 'documented', { divergence: { ...rows, step: 5 } }))).to.equal('changed');
+    expect(
+      classify(
+        r('diverge', 'documented', { divergence: rows }),
+        r('diverge', 'documented', { divergence: { ...rows, kind: 'error', sqlstate: '26000' } }),
+      ),
+    ).to.equal('changed');
+    expect(classify(r('diverge', 'documented', { divergence: rows }), r('diverge', 'documented', { divergence: { ...rows, step: 5 } }))).to.equal(
+      'changed',
+    );
     expect(classify(r('diverge', 'documented', { divergence: rows }), r('diverge', 'changed', { divergence: rows }))).to.equal('changed');
     expect(classify(r('skip', 'ok'), r('pass', 'ok'))).to.equal('changed');
     // Observed text can carry pids and per-run names: it is not compared.
-    expect(classify(r('diverge', 'documented', { divergence: rows }), r('diverge', 'documented', { divergence: { ...rows, observed: 'other' }, message: 'pid 9' }))).to.equal(undefined);
+    expect(
+      classify(
+        r('diverge', 'documented', { divergence: rows }),
+        r('diverge', 'documented', { divergence: { ...rows, observed: 'other' }, message: 'pid 9' }),
+      ),
+    ).to.equal(undefined);
   });
 
   it('says "no change" for two runs of the same build', () => {
@@ -39,8 +61,16 @@ describe('run-to-run diff', () => {
   });
 
   it('lists per target what a new release changes, with both releases', () => {
-    const old = side('a', '1.18.0', [r('diverge', 'documented', { divergence: rows }), r('pass', 'ok', { scenario: 'cancel/own' }), r('pass', 'ok', { scenario: 'gone/x' })]);
-    const now = side('b', '1.24.1', [r('pass', 'improved'), r('diverge', 'regression', { scenario: 'cancel/own', divergence: rows, message: 'got 1' }), r('pass', 'ok', { scenario: 'added/y' })]);
+    const old = side('a', '1.18.0', [
+      r('diverge', 'documented', { divergence: rows }),
+      r('pass', 'ok', { scenario: 'cancel/own' }),
+      r('pass', 'ok', { scenario: 'gone/x' }),
+    ]);
+    const now = side('b', '1.24.1', [
+      r('pass', 'improved'),
+      r('diverge', 'regression', { scenario: 'cancel/own', divergence: rows, message: 'got 1' }),
+      r('pass', 'ok', { scenario: 'added/y' }),
+    ]);
     const d = diffRuns(old, now);
     expect(d.counts).to.deep.equal({ new: 1, fixed: 1, changed: 0 });
     const t = d.targets.find((x) => x.target === 'pgbouncer:transaction')!;
@@ -53,7 +83,12 @@ describe('run-to-run diff', () => {
 
   it('reads results.json of schemaVersion 1 to 5 from a folder or a file, and refuses anything else in one line', () => {
     const dir = tempDir('pc-diff-');
-    const v1 = { schemaVersion: 1, run: { id: 'old', poolcheckVersion: '0.0.1' }, targets: [{ id: 'direct' }], results: [{ scenario: 's/x', target: 'direct', driver: 'raw', outcome: 'pass', verdict: 'ok' }] };
+    const v1 = {
+      schemaVersion: 1,
+      run: { id: 'old', poolcheckVersion: '0.0.1' },
+      targets: [{ id: 'direct' }],
+      results: [{ scenario: 's/x', target: 'direct', driver: 'raw', outcome: 'pass', verdict: 'ok' }],
+    };
     writeFileSync(path.join(dir, 'results.json'), JSON.stringify(v1));
     expect(readResultsFile(dir).results[0]).to.deep.include({ divergence: null, message: null });
     // Before schemaVersion 4 a skip was judged ok; it reads as the skip it was.
@@ -61,7 +96,9 @@ describe('run-to-run diff', () => {
     expect(readResultsFile(dir).results[0]).to.deep.include({ outcome: 'skip', verdict: 'skip' });
     mkdirSync(path.join(dir, 'x'));
     writeFileSync(path.join(dir, 'x', 'other.json'), JSON.stringify({ schemaVersion: 9 }));
-    expect(() => readResultsFile(path.join(dir, 'x', 'other.json'))).to.throw(/is not a poolcheck results.json this version reads \(schemaVersion 1, 2, 3, 4, 5\)$/);
+    expect(() => readResultsFile(path.join(dir, 'x', 'other.json'))).to.throw(
+      /is not a poolcheck results.json this version reads \(schemaVersion 1, 2, 3, 4, 5\)$/,
+    );
     expect(() => readResultsFile(path.join(dir, 'x'))).to.throw(/results.json does not exist/);
   });
 });

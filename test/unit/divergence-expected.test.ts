@@ -11,13 +11,19 @@ import { fakeContext, rows, type Answer } from './fake-session.ts';
 const SQL = 'SELECT 1';
 const on = (target: string, answer: Answer) => {
   const ctx = fakeContext({ answers: { a: { [SQL]: [answer] } } });
-  return runScenario(withSteps([{ session: 'a', sql: SQL, expect: { rows: [['1']] } }]), { ...ctx, target: { ...ctx.target, spec: { ...ctx.target.spec, id: target } } });
+  return runScenario(withSteps([{ session: 'a', sql: SQL, expect: { rows: [['1']] } }]), {
+    ...ctx,
+    target: { ...ctx.target, spec: { ...ctx.target.spec, id: target } },
+  });
 };
 
 describe('the expected side of a divergence where the pooler closed or did not answer', () => {
-  it('is PostgreSQL\'s answer at that step, from the direct result', async () => {
+  it("is PostgreSQL's answer at that step, from the direct result", async () => {
     const direct = await on('direct', rows(['1']));
-    for (const [answer, kind] of [[new ConnectionLostError('a: the server closed the connection', '08P01'), 'closed'], [new DeadlineError('timed out after 200ms waiting for a reply'), 'no-answer']] as const) {
+    for (const [answer, kind] of [
+      [new ConnectionLostError('a: the server closed the connection', '08P01'), 'closed'],
+      [new DeadlineError('timed out after 200ms waiting for a reply'), 'no-answer'],
+    ] as const) {
       const pooler = await on('pgbouncer:transaction', answer);
       expect(pooler.divergence).to.include({ kind });
       expect(pooler.divergence?.expected, kind).not.to.equal(pooler.divergence?.observed);
@@ -31,7 +37,13 @@ describe('the expected side of a divergence where the pooler closed or did not a
   it('is filled in every attempt of a result that ran more than once', async () => {
     const direct = await on('direct', rows(['1']));
     const pooler = await on('pgbouncer:transaction', new ConnectionLostError('a: the server closed the connection'));
-    const twice: ScenarioRun = { ...pooler, attempts: [{ outcome: 'diverge', durationMs: 1, divergence: pooler.divergence }, { outcome: 'pass', durationMs: 1 }] };
+    const twice: ScenarioRun = {
+      ...pooler,
+      attempts: [
+        { outcome: 'diverge', durationMs: 1, divergence: pooler.divergence },
+        { outcome: 'pass', durationMs: 1 },
+      ],
+    };
     const [, judged] = applyBaseline([direct, twice]);
     expect(judged.attempts?.[0].divergence?.expected).to.equal('rows [["1"]]');
   });

@@ -12,11 +12,19 @@ describe('docker provider (no engine needed)', () => {
     for (const c of imageComponents()) expect(imageFolder(c), `docker/${c}/Dockerfile`).to.be.a('string');
   });
 
-  it('runs poolcheck\'s own image unless --image names another', () => {
+  it("runs poolcheck's own image unless --image names another", () => {
     const overrides = parseImageOverrides(['pgbouncer=registry.example/pgbouncer:1.24.1-rc1', 'postgres=postgres:16']);
-    expect(chooseImage('pgbouncer', overrides, 'bookworm')).to.deep.equal({ component: 'pgbouncer', ref: 'registry.example/pgbouncer:1.24.1-rc1', user: true });
+    expect(chooseImage('pgbouncer', overrides, 'bookworm')).to.deep.equal({
+      component: 'pgbouncer',
+      ref: 'registry.example/pgbouncer:1.24.1-rc1',
+      user: true,
+    });
     expect(chooseImage('postgres', overrides, 'bookworm').ref).to.equal('postgres:16');
-    expect(chooseImage('pgpool', overrides, 'bookworm')).to.deep.equal({ component: 'pgpool', ref: builtImageTag('pgpool', 'bookworm'), user: false });
+    expect(chooseImage('pgpool', overrides, 'bookworm')).to.deep.equal({
+      component: 'pgpool',
+      ref: builtImageTag('pgpool', 'bookworm'),
+      user: false,
+    });
   });
 
   it('rejects an --image for an unknown component or without an image', () => {
@@ -46,9 +54,12 @@ describe('docker provider (no engine needed)', () => {
       expect(r.ok).to.equal(false);
       const message = r.ok ? '' : r.error.message;
       expect(message.split('\n')).to.have.length(1);
-      expect(message).to.equal('no Docker engine answers at /nonexistent/docker.sock (ENOENT): start one as root with `dockerd --bridge=none --iptables=false --ip6tables=false &` (apt-get install docker.io), or point DOCKER_HOST at one');
+      expect(message).to.equal(
+        'no Docker engine answers at /nonexistent/docker.sock (ENOENT): start one as root with `dockerd --bridge=none --iptables=false --ip6tables=false &` (apt-get install docker.io), or point DOCKER_HOST at one',
+      );
     } finally {
-      if (saved === undefined) delete process.env.DOCKER_HOST; else process.env.DOCKER_HOST = saved;
+      if (saved === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = saved;
     }
   });
 });

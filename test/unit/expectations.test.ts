@@ -35,20 +35,32 @@ describe('expectations', () => {
     expect(text({ equals: '\\x0000000000000005' }, binary, saved)).to.equal(undefined);
   });
 
-  it('labels the login\'s messages with the key length and the protocol version offered', () => {
+  it("labels the login's messages with the key length and the protocol version offered", () => {
     const login: StepResult = {
-      kind: 'query', result: { rows: [], columns: [] },
-      messages: [{ type: 'NegotiateProtocolVersion', version: 196608, options: [] }, { type: 'AuthenticationOk' }, { type: 'BackendKeyData', pid: 1, key: { hex: '00'.repeat(32) } }, { type: 'ReadyForQuery', status: 'I' }],
+      kind: 'query',
+      result: { rows: [], columns: [] },
+      messages: [
+        { type: 'NegotiateProtocolVersion', version: 196608, options: [] },
+        { type: 'AuthenticationOk' },
+        { type: 'BackendKeyData', pid: 1, key: { hex: '00'.repeat(32) } },
+        { type: 'ReadyForQuery', status: 'I' },
+      ],
     };
-    expect(text({ messages: ['NegotiateProtocolVersion:3.0', 'AuthenticationOk', 'BackendKeyData:32', 'ReadyForQuery:I'] }, login, saved)).to.equal(undefined);
+    expect(text({ messages: ['NegotiateProtocolVersion:3.0', 'AuthenticationOk', 'BackendKeyData:32', 'ReadyForQuery:I'] }, login, saved)).to.equal(
+      undefined,
+    );
     expect(text({ messages: ['NegotiateProtocolVersion', 'AuthenticationOk', 'BackendKeyData', 'ReadyForQuery'] }, login, saved)).to.equal(undefined);
     expect(text({ messages: ['AuthenticationOk', 'BackendKeyData:4', 'ReadyForQuery'] }, login, saved)).to.match(/expected messages/);
   });
 
   it('compares the options NegotiateProtocolVersion lists only where the label names them', () => {
     const login = (options: string[]): StepResult => ({
-      kind: 'query', result: { rows: [], columns: [] },
-      messages: [{ type: 'NegotiateProtocolVersion', version: 196610, options }, { type: 'ReadyForQuery', status: 'I' }],
+      kind: 'query',
+      result: { rows: [], columns: [] },
+      messages: [
+        { type: 'NegotiateProtocolVersion', version: 196610, options },
+        { type: 'ReadyForQuery', status: 'I' },
+      ],
     });
     const listed = login(['_pq_.a', '_pq_.b']);
     expect(text({ messages: ['NegotiateProtocolVersion:3.2', 'ReadyForQuery'] }, listed, saved)).to.equal(undefined);
@@ -75,10 +87,12 @@ describe('expectations', () => {
 
   it('compares raw reply message lists, ignoring asynchronous messages', () => {
     const r: StepResult = {
-      kind: 'query', result: { rows: [], columns: [], error: { code: '26000', message: 'x' } },
+      kind: 'query',
+      result: { rows: [], columns: [], error: { code: '26000', message: 'x' } },
       messages: [
         { type: 'NoticeResponse', code: '01000', message: 'n', severity: 'NOTICE' },
-        { type: 'ErrorResponse', code: '26000', message: 'x', severity: 'ERROR' }, { type: 'ReadyForQuery', status: 'I' },
+        { type: 'ErrorResponse', code: '26000', message: 'x', severity: 'ERROR' },
+        { type: 'ReadyForQuery', status: 'I' },
       ],
     };
     expect(text({ messages: ['ErrorResponse:26000', 'ReadyForQuery'] }, r, saved)).to.equal(undefined);
@@ -94,9 +108,17 @@ describe('expectations', () => {
     expect(kind({ error: '26000' }, err('42P05'), saved)).to.equal('sqlstate');
     expect(kind({ error: '26000' }, rows(['1']), saved)).to.equal('no-error');
     expect(kind({ rows: [['1']] }, rows(['2']), saved)).to.equal('rows');
-    const closed: StepResult = { kind: 'query', result: { rows: [], columns: [] }, messages: [{ type: 'ErrorResponse', code: '08P01', message: 'bye', severity: 'FATAL' }] };
+    const closed: StepResult = {
+      kind: 'query',
+      result: { rows: [], columns: [] },
+      messages: [{ type: 'ErrorResponse', code: '08P01', message: 'bye', severity: 'FATAL' }],
+    };
     expect(check({ messages: ['ErrorResponse:26000', 'ReadyForQuery'] }, closed, saved)).to.include({ kind: 'closed', sqlstate: '08P01' });
-    const bound: StepResult = { kind: 'query', result: { rows: [['1']], columns: [] }, messages: [{ type: 'BindComplete' }, { type: 'ReadyForQuery', status: 'I' }] };
+    const bound: StepResult = {
+      kind: 'query',
+      result: { rows: [['1']], columns: [] },
+      messages: [{ type: 'BindComplete' }, { type: 'ReadyForQuery', status: 'I' }],
+    };
     expect(kind({ messages: ['ErrorResponse:26000', 'ReadyForQuery'] }, bound, saved)).to.equal('no-error');
     expect(kind({ messages: ['ParseComplete', 'ReadyForQuery'] }, bound, saved)).to.equal('messages');
   });
@@ -104,17 +126,59 @@ describe('expectations', () => {
   it('compares command tags in order, and ParameterStatus messages in order and count', () => {
     const r: StepResult = { kind: 'query', result: { rows: [], columns: [], tags: ['INSERT 0 1', 'SELECT 1'] } };
     expect(text({ commandTags: ['INSERT 0 1', 'SELECT 1'] }, r, saved)).to.equal(undefined);
-    expect(check({ commandTags: ['SELECT 1', 'INSERT 0 1'] }, r, saved)).to.deep.equal({ kind: 'messages', text: 'expected command tags ["SELECT 1","INSERT 0 1"], got ["INSERT 0 1","SELECT 1"]' });
-    const statuses = { parameterStatuses: [['TimeZone', 'UTC'], ['DateStyle', '7']] as const };
-    expect(text({ parameterStatusMessages: [['TimeZone', 'UTC'], ['DateStyle', '$v']] }, rows(), saved, undefined, statuses)).to.equal(undefined);
-    expect(text({ parameterStatusMessages: [['TimeZone', '*'], ['DateStyle', '*']] }, rows(), saved, undefined, statuses)).to.equal(undefined);
+    expect(check({ commandTags: ['SELECT 1', 'INSERT 0 1'] }, r, saved)).to.deep.equal({
+      kind: 'messages',
+      text: 'expected command tags ["SELECT 1","INSERT 0 1"], got ["INSERT 0 1","SELECT 1"]',
+    });
+    const statuses = {
+      parameterStatuses: [
+        ['TimeZone', 'UTC'],
+        ['DateStyle', '7'],
+      ] as const,
+    };
+    expect(
+      text(
+        {
+          parameterStatusMessages: [
+            ['TimeZone', 'UTC'],
+            ['DateStyle', '$v'],
+          ],
+        },
+        rows(),
+        saved,
+        undefined,
+        statuses,
+      ),
+    ).to.equal(undefined);
+    expect(
+      text(
+        {
+          parameterStatusMessages: [
+            ['TimeZone', '*'],
+            ['DateStyle', '*'],
+          ],
+        },
+        rows(),
+        saved,
+        undefined,
+        statuses,
+      ),
+    ).to.equal(undefined);
     expect(kind({ parameterStatusMessages: [['TimeZone', 'UTC']] }, rows(), saved, undefined, statuses)).to.equal('parameter-status');
     expect(text({ parameterStatusMessages: [] }, rows(), saved, undefined, {})).to.equal(undefined);
   });
 
   it('compares ParameterStatus messages and notices in any order where the case says the order is not the behaviour', () => {
-    const statuses = { parameterStatuses: [['DateStyle', 'ISO, DMY'], ['TimeZone', 'UTC']] as const };
-    const want = [['TimeZone', 'UTC'], ['DateStyle', '*']] as const;
+    const statuses = {
+      parameterStatuses: [
+        ['DateStyle', 'ISO, DMY'],
+        ['TimeZone', 'UTC'],
+      ] as const,
+    };
+    const want = [
+      ['TimeZone', 'UTC'],
+      ['DateStyle', '*'],
+    ] as const;
     expect(kind({ parameterStatusMessages: want }, rows(), saved, undefined, statuses)).to.equal('parameter-status');
     expect(text({ parameterStatusMessages: want, anyOrder: true }, rows(), saved, undefined, statuses)).to.equal(undefined);
     // In any order, still in count: a missing or an extra message differs.
@@ -122,7 +186,7 @@ describe('expectations', () => {
     expect(text({ notices: ['01000', '00000'], anyOrder: true }, rows(), saved, undefined, { notices: ['00000', '01000'] })).to.equal(undefined);
   });
 
-  it('takes the fields of the PostgreSQL release range that matches, and the step\'s own elsewhere', () => {
+  it("takes the fields of the PostgreSQL release range that matches, and the step's own elsewhere", () => {
     const e = { rows: [['a']], commandTags: ['SHOW'], postgres: { '>=18': { rows: [['b']] }, '17': { error: '42704' } } } as const;
     expect(forPostgres(e, '18.6 (Debian 18.6-3)')).to.deep.equal({ rows: [['b']], commandTags: ['SHOW'] });
     expect(forPostgres(e, '17.12')).to.deep.equal({ rows: [['a']], commandTags: ['SHOW'], error: '42704' });

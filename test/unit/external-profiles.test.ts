@@ -16,7 +16,7 @@ describe('profiles of external poolers', () => {
     ids = (await loadCatalog()).scenarios.map((s) => s.id);
   });
 
-  it('are registered under their profile\'s pooler id, modes in the profile\'s order, apart from the local poolers', () => {
+  it("are registered under their profile's pooler id, modes in the profile's order, apart from the local poolers", () => {
     expect(externalPoolerIds).to.include.members(['yugabyte-ysql-cm', 'polardb-proxy']);
     for (const id of externalPoolerIds) {
       const p = externalPoolers[id];
@@ -39,7 +39,11 @@ describe('profiles of external poolers', () => {
           const where = `${id}:${mode}: ${e.reason.slice(0, 60)}`;
           const patterns = ([] as string[]).concat(e.scenarios);
           expect(patterns.length, where).to.be.greaterThan(0);
-          for (const p of patterns) expect(ids.some((s) => matchesId(s, p)), `${where}: ${p} names no scenario`).to.equal(true);
+          for (const p of patterns)
+            expect(
+              ids.some((s) => matchesId(s, p)),
+              `${where}: ${p} names no scenario`,
+            ).to.equal(true);
           expect(e.reason.trim().length, where).to.be.greaterThan(20);
           expect(e.link, where).to.match(/^https:\/\/\S+$/);
           if (e.source === 'issue') expect(e.link, where).to.match(/^https:\/\/github\.com\/[^/]+\/[^/]+\/issues\/\d+$/);
@@ -54,13 +58,22 @@ describe('profiles of external poolers', () => {
     expect(expectedDivergence(ycm, 'pooled_without_curval_lastval', currval, 'raw')).to.not.equal(undefined);
     expect(expectedDivergence(ycm, 'pooled_with_curval_lastval', currval, 'raw')).to.equal(undefined);
     expect(expectedDivergence(ycm, 'session', currval, 'raw')).to.equal(undefined);
-    for (const sticky of ['session-state/temp-table-visible-to-next-client', 'session-objects/cursor-with-hold-survives-commit', 'prepared-statements/sql-prepared-reused-in-later-transaction']) {
-      for (const mode of externalPoolers['yugabyte-ysql-cm'].modes) expect(expectedDivergence(ycm, mode, sticky, 'raw'), `${mode} ${sticky}`).to.equal(undefined);
+    for (const sticky of [
+      'session-state/temp-table-visible-to-next-client',
+      'session-objects/cursor-with-hold-survives-commit',
+      'prepared-statements/sql-prepared-reused-in-later-transaction',
+    ]) {
+      for (const mode of externalPoolers['yugabyte-ysql-cm'].modes)
+        expect(expectedDivergence(ycm, mode, sticky, 'raw'), `${mode} ${sticky}`).to.equal(undefined);
     }
     const polar = externalPoolers['polardb-proxy'].profile;
     expect(expectedDivergence(polar, 'transaction', 'session-state/notify-reaches-listener', 'pg')).to.not.equal(undefined);
     // Pinned by the proxy (PREPARE, temp tables, COPY): expected to behave like PostgreSQL.
-    for (const pinned of ['prepared-statements/sql-execute-from-other-client', 'session-state/temp-table-visible-to-next-client', 'protocol-framing/copy-from-stdin']) {
+    for (const pinned of [
+      'prepared-statements/sql-execute-from-other-client',
+      'session-state/temp-table-visible-to-next-client',
+      'protocol-framing/copy-from-stdin',
+    ]) {
       expect(expectedDivergence(polar, 'transaction', pinned, 'raw'), pinned).to.equal(undefined);
     }
   });

@@ -10,7 +10,9 @@ describe('external routes: the single pool reaches what the pooled one does', ()
 
   it('names each difference: database, role, server', () => {
     expect(differences(at({ database: 'other', role: 'admin', system: '9' }), at())).to.deep.equal([
-      'database other against appdb', 'role admin against app', 'server (system identifier) 9 against 7401',
+      'database other against appdb',
+      'role admin against app',
+      'server (system identifier) 9 against 7401',
     ]);
   });
 

@@ -51,7 +51,11 @@ export class FakeServerSocket {
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`the client wrote ${this.written.length} of the ${n} bytes awaited: ${this.written.toString('hex')}`);
       await new Promise<void>((resolve) => {
-        const w = () => { clearTimeout(timer); this.waiters.delete(w); resolve(); };
+        const w = () => {
+          clearTimeout(timer);
+          this.waiters.delete(w);
+          resolve();
+        };
         const timer = setTimeout(w, left);
         this.waiters.add(w);
       });
@@ -74,5 +78,7 @@ export class FakeServerSocket {
   }
 
   /** What the client wrote and the test has not taken. */
-  get untaken(): Buffer { return this.written; }
+  get untaken(): Buffer {
+    return this.written;
+  }
 }

@@ -32,7 +32,10 @@ class FakeSession implements Session {
   private readonly box = new NotificationBox();
   closed = false;
 
-  constructor(private readonly name: string, private readonly script: FakeScript) {}
+  constructor(
+    private readonly name: string,
+    private readonly script: FakeScript,
+  ) {}
 
   async query(sql: string, _params?: unknown, opts?: { timeoutMs?: number }): Promise<QueryResult> {
     this.log.push(sql);
@@ -46,19 +49,40 @@ class FakeSession implements Session {
     return answer;
   }
 
-  executeNamed(_name: string, sql: string): Promise<QueryResult> { return this.query(sql); }
-  async cancel(): Promise<void> { this.log.push('cancel'); }
-  backendPid(): number { return this.name.charCodeAt(0); }
-  parameterStatus(): string | undefined { return undefined; }
-  loginMessages(): readonly ServerMessage[] { return this.script.login?.[this.name] ?? []; }
-  waitNotification(channel: string, timeoutMs: number) { return this.box.take(channel, timeoutMs); }
-  async close(): Promise<void> { this.closed = true; }
-  destroy(): void { this.closed = true; }
+  executeNamed(_name: string, sql: string): Promise<QueryResult> {
+    return this.query(sql);
+  }
+  async cancel(): Promise<void> {
+    this.log.push('cancel');
+  }
+  backendPid(): number {
+    return this.name.charCodeAt(0);
+  }
+  parameterStatus(): string | undefined {
+    return undefined;
+  }
+  loginMessages(): readonly ServerMessage[] {
+    return this.script.login?.[this.name] ?? [];
+  }
+  waitNotification(channel: string, timeoutMs: number) {
+    return this.box.take(channel, timeoutMs);
+  }
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+  destroy(): void {
+    this.closed = true;
+  }
 }
 
 export function fakeDriver(script: FakeScript, sessions: Map<string, FakeSession> = new Map()): Driver & { sessions: Map<string, FakeSession> } {
   return {
-    id: 'fake', library: 'fake', version: '0', notes: 'replays answers', loginMs: 1, sessions,
+    id: 'fake',
+    library: 'fake',
+    version: '0',
+    notes: 'replays answers',
+    loginMs: 1,
+    sessions,
     capabilities: new Set<Capability>(script.capabilities ?? ['cancel', 'backendPid', 'notifications']),
     async connect(opts: SessionOptions) {
       const refused = script.refuse?.[opts.label];
@@ -75,27 +99,41 @@ const conn = { host: '127.0.0.1', port: 1, database: 'db', user: 'app', password
 export function fakeContext(script: FakeScript, stepTimeoutMs = 200): RunContext & { driver: ReturnType<typeof fakeDriver>; released: () => number } {
   let released = 0;
   const lane: Lane = {
-    index: 0, direct: conn, pools: { single: conn, wide: conn },
+    index: 0,
+    direct: conn,
+    pools: { single: conn, wide: conn },
     quiesce: async () => undefined,
     observer: {
       async query(sql) {
         const answer = script.observer?.(sql) ?? [];
         if (answer instanceof Error) throw answer;
-        if ('sqlstate' in answer) return [{ type: 'ErrorResponse', severity: 'ERROR', code: answer.sqlstate, message: answer.message }, { type: 'ReadyForQuery', status: 'I' }];
+        if ('sqlstate' in answer)
+          return [
+            { type: 'ErrorResponse', severity: 'ERROR', code: answer.sqlstate, message: answer.message },
+            { type: 'ReadyForQuery', status: 'I' },
+          ];
         const messages: ServerMessage[] = [
           { type: 'RowDescription', columns: ['c0'] },
           ...answer.map((values): ServerMessage => ({ type: 'DataRow', values })),
-          { type: 'CommandComplete', tag: 'SELECT' }, { type: 'ReadyForQuery', status: 'I' },
+          { type: 'CommandComplete', tag: 'SELECT' },
+          { type: 'ReadyForQuery', status: 'I' },
         ];
         return messages;
       },
-      async release() { released++; },
+      async release() {
+        released++;
+      },
     },
   };
   const target: StartedTarget = {
-    spec: { id: 'direct', pooler: null, mode: null, settings: {} }, provider: 'local', lanes: [lane], poolerVersion: null, postgresVersion: '15',
+    spec: { id: 'direct', pooler: null, mode: null, settings: {} },
+    provider: 'local',
+    lanes: [lane],
+    poolerVersion: null,
+    postgresVersion: '15',
     facts: { mode: null, version: null, postgresVersion: '15', settings: {} },
-    failure: () => script.targetFailure, stop: async () => undefined,
+    failure: () => script.targetFailure,
+    stop: async () => undefined,
   };
   return { target, lane, driver: fakeDriver(script), namePrefix: 'pct_1', stepTimeoutMs, released: () => released };
 }

@@ -8,16 +8,28 @@ import type { ScenarioRun } from '../../harness/scenario/result.ts';
 
 const rows: Divergence = { step: 3, session: 'b', kind: 'rows', expected: '[["0"]]', observed: '[["1"]]' };
 const run = (outcome: ScenarioRun['outcome'], extra: Partial<ScenarioRun> = {}): ScenarioRun => ({
-  scenario: 'session-state/x', category: 'session-state', target: 'p:transaction', driver: 'raw', outcome, durationMs: 10, steps: [], ...extra,
+  scenario: 'session-state/x',
+  category: 'session-state',
+  target: 'p:transaction',
+  driver: 'raw',
+  outcome,
+  durationMs: 10,
+  steps: [],
+  ...extra,
 });
 const facts = { mode: 'transaction', version: '1.0.0', postgresVersion: '15', settings: {} };
 
 describe('attempts and flaky results', () => {
   it('agree when they end the same way at the same step, whatever the words', () => {
-    const a = combineAttempts([run('diverge', { divergence: rows, message: 'pid 1' }), run('diverge', { divergence: { ...rows, observed: 'x' }, message: 'pid 2' })]);
+    const a = combineAttempts([
+      run('diverge', { divergence: rows, message: 'pid 1' }),
+      run('diverge', { divergence: { ...rows, observed: 'x' }, message: 'pid 2' }),
+    ]);
     expect(attemptsDisagree(a.attempts)).to.equal(false);
     expect(a.durationMs).to.equal(20);
-    expect(attemptsDisagree(combineAttempts([run('diverge', { divergence: rows }), run('diverge', { divergence: { ...rows, step: 4 } })]).attempts)).to.equal(true);
+    expect(
+      attemptsDisagree(combineAttempts([run('diverge', { divergence: rows }), run('diverge', { divergence: { ...rows, step: 4 } })]).attempts),
+    ).to.equal(true);
     expect(attemptsDisagree(combineAttempts([run('pass'), run('pass')]).attempts)).to.equal(false);
   });
 

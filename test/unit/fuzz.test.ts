@@ -31,7 +31,10 @@ describe('poolcheck fuzz: the generator', () => {
       const clients = Object.keys(p.sessions).filter((s) => /^[abc]$/.test(s));
       expect(clients.length, p.id).to.be.within(1, 3);
       expect(wellFormed(p.steps), `${p.id}: ${JSON.stringify(p.steps)}`).to.equal(true);
-      expect(p.steps.every((st) => !st.expect), p.id).to.equal(true);
+      expect(
+        p.steps.every((st) => !st.expect),
+        p.id,
+      ).to.equal(true);
     }
   });
 });
@@ -47,30 +50,64 @@ describe('poolcheck fuzz: the generator and the driver', () => {
 });
 
 describe('poolcheck fuzz: answers as expectations', () => {
-  it('turns each recorded answer into its step\'s expectation', () => {
+  it("turns each recorded answer into its step's expectation", () => {
     const program: ScenarioSpec = {
-      id: 'session-state/fuzz-x-1', category: 'session-state', why: 'x', pool: 'single', sessions: { a: {} },
-      steps: [{ session: 'a', sql: 'SHOW work_mem' }, { session: 'a', sql: 'SELECT 1/0' }, { session: 'a', waitNotification: 'ch' }, { session: 'a', disconnect: 'terminate' }],
+      id: 'session-state/fuzz-x-1',
+      category: 'session-state',
+      why: 'x',
+      pool: 'single',
+      sessions: { a: {} },
+      steps: [
+        { session: 'a', sql: 'SHOW work_mem' },
+        { session: 'a', sql: 'SELECT 1/0' },
+        { session: 'a', waitNotification: 'ch' },
+        { session: 'a', disconnect: 'terminate' },
+      ],
     };
-    const answered = withAnswers(program, new Map([
-      [0, { kind: 'query', result: { rows: [['4MB']], columns: ['work_mem'] } }],
-      [1, { kind: 'query', result: { rows: [], columns: [], error: { code: '22012', message: 'division by zero' } } }],
-      [2, { kind: 'notification', notification: undefined }],
-      [3, { kind: 'done' }],
-    ]));
+    const answered = withAnswers(
+      program,
+      new Map([
+        [0, { kind: 'query', result: { rows: [['4MB']], columns: ['work_mem'] } }],
+        [1, { kind: 'query', result: { rows: [], columns: [], error: { code: '22012', message: 'division by zero' } } }],
+        [2, { kind: 'notification', notification: undefined }],
+        [3, { kind: 'done' }],
+      ]),
+    );
     expect(answered.steps.map((st) => st.expect)).to.deep.equal([{ rows: [['4MB']] }, { error: '22012' }, { notification: null }, undefined]);
     expect(withoutAnswers(answered)).to.deep.equal(program);
   });
 
-  it('expects a raw message list\'s replies by name, an error with its SQLSTATE, beside its rows', () => {
+  it("expects a raw message list's replies by name, an error with its SQLSTATE, beside its rows", () => {
     const program: ScenarioSpec = {
-      id: 'session-state/fuzz-x-2', category: 'session-state', why: 'x', pool: 'single', sessions: { a: {} },
-      steps: [{ session: 'a', messages: [{ type: 'Bind', statement: 'ps1', params: [], portal: '' }, { type: 'Execute', portal: '', maxRows: 0 }, { type: 'Sync' }] }],
+      id: 'session-state/fuzz-x-2',
+      category: 'session-state',
+      why: 'x',
+      pool: 'single',
+      sessions: { a: {} },
+      steps: [
+        {
+          session: 'a',
+          messages: [{ type: 'Bind', statement: 'ps1', params: [], portal: '' }, { type: 'Execute', portal: '', maxRows: 0 }, { type: 'Sync' }],
+        },
+      ],
     };
-    const answered = withAnswers(program, new Map([[0, {
-      kind: 'query', result: { rows: [], columns: [], error: { code: '26000', message: 'no such statement' } },
-      messages: [{ type: 'NoticeResponse', code: '01000', message: 'aside' }, { type: 'ErrorResponse', code: '26000', message: 'no such statement' }, { type: 'ReadyForQuery', status: 'I' }],
-    } as never]]));
+    const answered = withAnswers(
+      program,
+      new Map([
+        [
+          0,
+          {
+            kind: 'query',
+            result: { rows: [], columns: [], error: { code: '26000', message: 'no such statement' } },
+            messages: [
+              { type: 'NoticeResponse', code: '01000', message: 'aside' },
+              { type: 'ErrorResponse', code: '26000', message: 'no such statement' },
+              { type: 'ReadyForQuery', status: 'I' },
+            ],
+          } as never,
+        ],
+      ]),
+    );
     expect(answered.steps[0].expect).to.deep.equal({ messages: ['ErrorResponse:26000', 'ReadyForQuery:I'], rows: [] });
   });
 });
@@ -84,9 +121,16 @@ describe('poolcheck fuzz: signatures and documented classes', () => {
     { session: 'b', named: { name: 's1', sql: 'SELECT 1' } },
     { session: 'b', sql: 'SELECT 1/0' },
   ];
-  const at = (step: number, kind: Divergence['kind'], sqlstate?: string): Divergence => ({ step, session: 'b', kind, expected: 'e', observed: 'o', ...(sqlstate ? { sqlstate } : {}) });
+  const at = (step: number, kind: Divergence['kind'], sqlstate?: string): Divergence => ({
+    step,
+    session: 'b',
+    kind,
+    expected: 'e',
+    observed: 'o',
+    ...(sqlstate ? { sqlstate } : {}),
+  });
 
-  it('names a divergence by kind, the family of the step\'s action and the SQLSTATE', () => {
+  it("names a divergence by kind, the family of the step's action and the SQLSTATE", () => {
     expect(steps.map((st) => actionFamily(st))).to.deep.equal(['setting', 'setting', 'sql-prepared', 'advisory-lock', 'protocol-prepared', 'error']);
     expect(actionFamily({ session: 'a', sql: 'SET search_path = public, pg_temp' })).to.equal('setting');
     expect(actionFamily({ session: 'a', sql: 'INSERT INTO fz_t1 VALUES (1)' })).to.equal('temp-table');
@@ -113,14 +157,24 @@ describe('poolcheck fuzz: signatures and documented classes', () => {
   it('takes its documented classes from scenarios the catalogue has', async function () {
     this.timeout(60_000);
     const ids = new Set((await loadCatalog()).scenarios.map((s) => s.id));
-    expect(Object.values(REPRESENTATIVES).flat().filter((id) => !ids.has(id))).to.deep.equal([]);
+    expect(
+      Object.values(REPRESENTATIVES)
+        .flat()
+        .filter((id) => !ids.has(id)),
+    ).to.deep.equal([]);
   });
 });
 
 describe('poolcheck fuzz: the shrinker', () => {
   const program = (steps: StepSpec[]): ScenarioSpec => ({
-    id: 'session-state/fuzz-s-1', category: 'session-state', why: 'x', pool: 'single',
-    setup: ['CREATE SEQUENCE {{sq}}'], teardown: ['DROP SEQUENCE IF EXISTS {{sq}}'], sessions: { a: {}, b: {}, c: {} }, steps,
+    id: 'session-state/fuzz-s-1',
+    category: 'session-state',
+    why: 'x',
+    pool: 'single',
+    setup: ['CREATE SEQUENCE {{sq}}'],
+    teardown: ['DROP SEQUENCE IF EXISTS {{sq}}'],
+    sessions: { a: {}, b: {}, c: {} },
+    steps,
   });
   /** Diverges at b's first SHOW work_mem after a's SET work_mem, as a transaction pooler would. */
   const fake = (tried: ScenarioSpec[]) => async (p: ScenarioSpec) => {
@@ -145,7 +199,10 @@ describe('poolcheck fuzz: the shrinker', () => {
   it('cuts a diverging program to the steps the divergence needs, and the sessions and setup they use', async () => {
     const tried: ScenarioSpec[] = [];
     const small = await shrink(program(steps), fake(tried), { divergedAt: 8 });
-    expect(small.steps).to.deep.equal([{ session: 'a', sql: "SET work_mem = '8MB'" }, { session: 'b', sql: 'SHOW work_mem' }]);
+    expect(small.steps).to.deep.equal([
+      { session: 'a', sql: "SET work_mem = '8MB'" },
+      { session: 'b', sql: 'SHOW work_mem' },
+    ]);
     expect(Object.keys(small.sessions)).to.deep.equal(['a', 'b']);
     expect(small.setup).to.equal(undefined);
     expect(small.teardown).to.equal(undefined);
@@ -154,15 +211,41 @@ describe('poolcheck fuzz: the shrinker', () => {
   });
 
   it('never tries a candidate in which a client acts while another holds a transaction open, or after it left', () => {
-    expect(wellFormed([{ session: 'a', sql: 'BEGIN' }, { session: 'b', sql: 'SELECT 1' }, { session: 'a', sql: 'COMMIT' }])).to.equal(false);
-    expect(wellFormed([{ session: 'a', sql: 'BEGIN' }, { session: 'observer', sql: 'SELECT 1' }, { session: 'a', sql: 'ROLLBACK TO SAVEPOINT s' }, { session: 'a', sql: 'ROLLBACK' }, { session: 'b', sql: 'SELECT 1' }])).to.equal(true);
-    expect(wellFormed([{ session: 'a', disconnect: 'terminate' }, { session: 'a', sql: 'SELECT 1' }])).to.equal(false);
+    expect(
+      wellFormed([
+        { session: 'a', sql: 'BEGIN' },
+        { session: 'b', sql: 'SELECT 1' },
+        { session: 'a', sql: 'COMMIT' },
+      ]),
+    ).to.equal(false);
+    expect(
+      wellFormed([
+        { session: 'a', sql: 'BEGIN' },
+        { session: 'observer', sql: 'SELECT 1' },
+        { session: 'a', sql: 'ROLLBACK TO SAVEPOINT s' },
+        { session: 'a', sql: 'ROLLBACK' },
+        { session: 'b', sql: 'SELECT 1' },
+      ]),
+    ).to.equal(true);
+    expect(
+      wellFormed([
+        { session: 'a', disconnect: 'terminate' },
+        { session: 'a', sql: 'SELECT 1' },
+      ]),
+    ).to.equal(false);
     expect(wellFormed([{ session: 'observer', sql: 'SELECT 1' }])).to.equal(false);
   });
 
   it('stops when told, keeping the smallest program found so far', async () => {
     let calls = 0;
-    const small = await shrink(program(steps), async (p) => { calls++; return fake([])(p); }, { stop: () => calls >= 1 });
+    const small = await shrink(
+      program(steps),
+      async (p) => {
+        calls++;
+        return fake([])(p);
+      },
+      { stop: () => calls >= 1 },
+    );
     expect(calls).to.equal(1);
     expect(small.steps.length).to.be.lessThan(steps.length);
   });

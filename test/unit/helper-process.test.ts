@@ -6,18 +6,36 @@ import { SharedHelper } from '../../harness/drivers/helper-driver.ts';
 import { DeadlineError } from '../../harness/kernel/errors.ts';
 
 const FAKE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'fake-helper.mjs');
-const fake = (extra: Partial<HelperCommand> = {}): HelperCommand => ({ name: 'fake helper', command: process.execPath, args: [FAKE], pingTimeoutMs: 300, ...extra });
+const fake = (extra: Partial<HelperCommand> = {}): HelperCommand => ({
+  name: 'fake helper',
+  command: process.execPath,
+  args: [FAKE],
+  pingTimeoutMs: 300,
+  ...extra,
+});
 
 describe('helper process protocol', () => {
   const started: HelperProcess[] = [];
-  const start = (cmd = fake()) => { const h = HelperProcess.start(cmd); started.push(h); return h; };
-  afterEach(async () => { await Promise.all(started.splice(0).map((h) => h.stop(500))); });
+  const start = (cmd = fake()) => {
+    const h = HelperProcess.start(cmd);
+    started.push(h);
+    return h;
+  };
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((h) => h.stop(500)));
+  });
 
   it('matches replies to requests by id when they come out of order', async () => {
     const h = start();
     const order: string[] = [];
-    const slow = h.request('echo', { value: 'slow', delayMs: 150 }, 2000, 'slow echo').then((r) => { order.push('slow'); return r; });
-    const fast = h.request('echo', { value: 'fast', delayMs: 0 }, 2000, 'fast echo').then((r) => { order.push('fast'); return r; });
+    const slow = h.request('echo', { value: 'slow', delayMs: 150 }, 2000, 'slow echo').then((r) => {
+      order.push('slow');
+      return r;
+    });
+    const fast = h.request('echo', { value: 'fast', delayMs: 0 }, 2000, 'fast echo').then((r) => {
+      order.push('fast');
+      return r;
+    });
     const [s, f] = await Promise.all([slow, fast]);
     expect(order).to.deep.equal(['fast', 'slow']);
     expect(s.result.echo).to.equal('slow');
@@ -98,11 +116,20 @@ describe('shared helper', () => {
   });
 
   it('does not start again a helper that never answered hello', async () => {
-    const shared = new SharedHelper(() => fake({ args: ['-e', 'process.stderr.write("ModuleNotFoundError: no module named psycopg\\n"); process.exit(1)'] }), 5000);
-    const first = await shared.get().then(() => new Error('it started'), (e: unknown) => e as Error);
+    const shared = new SharedHelper(
+      () => fake({ args: ['-e', 'process.stderr.write("ModuleNotFoundError: no module named psycopg\\n"); process.exit(1)'] }),
+      5000,
+    );
+    const first = await shared.get().then(
+      () => new Error('it started'),
+      (e: unknown) => e as Error,
+    );
     expect(first.message).to.match(/fake helper did not start: .*ModuleNotFoundError/s);
     const t0 = Date.now();
-    const second = await shared.get().then(() => new Error('it started'), (e: unknown) => e as Error);
+    const second = await shared.get().then(
+      () => new Error('it started'),
+      (e: unknown) => e as Error,
+    );
     expect(second.message).to.equal(first.message);
     expect(Date.now() - t0).to.be.below(50);
   });

@@ -25,8 +25,14 @@ describe('incoming formats (which values arriving are binary)', () => {
     expect([perColumn.column(0), perColumn.column(1), perColumn.column(2)]).to.deep.equal(['text', 'binary', 'text']);
   });
 
-  it('takes RowDescription of a portal as it says, but not a statement\'s (its format codes are zero before Bind)', () => {
-    const sent: FrontendMessage[] = [{ type: 'Parse', name: 's', sql: 'x' }, { type: 'Describe', kind: 'S', name: 's' }, binaryBind, { type: 'Execute' }, { type: 'Sync' }];
+  it("takes RowDescription of a portal as it says, but not a statement's (its format codes are zero before Bind)", () => {
+    const sent: FrontendMessage[] = [
+      { type: 'Parse', name: 's', sql: 'x' },
+      { type: 'Describe', kind: 'S', name: 's' },
+      binaryBind,
+      { type: 'Execute' },
+      { type: 'Sync' },
+    ];
     const f = after(sent, [...of('ParseComplete', 'ParameterDescription'), { type: 'RowDescription', columns: ['int8'] }, ...of('BindComplete')]);
     expect(f.column(0)).to.equal('binary');
     // A simple Query's rows (a FETCH from a BINARY cursor) are as its RowDescription says.
@@ -36,11 +42,15 @@ describe('incoming formats (which values arriving are binary)', () => {
 
   it('forgets Executes skipped after an error, up to the Sync', () => {
     const sent: FrontendMessage[] = [binaryBind, { type: 'Execute' }, { type: 'Sync' }, { type: 'Bind' }, { type: 'Execute' }, { type: 'Sync' }];
-    const f = after(sent, [{ type: 'ErrorResponse', severity: 'ERROR', code: '26000', message: 'x' }, { type: 'ReadyForQuery', status: 'I' }, ...of('BindComplete')]);
+    const f = after(sent, [
+      { type: 'ErrorResponse', severity: 'ERROR', code: '26000', message: 'x' },
+      { type: 'ReadyForQuery', status: 'I' },
+      ...of('BindComplete'),
+    ]);
     expect(f.column(0)).to.equal('text');
   });
 
-  it('reads a FunctionCall\'s result and a binary COPY\'s data as asked', () => {
+  it("reads a FunctionCall's result and a binary COPY's data as asked", () => {
     const f = after([{ type: 'FunctionCall', function: 957, resultFormat: 'binary' }], []);
     expect(f.functionResult()).to.equal('binary');
     f.received({ type: 'FunctionCallResponse', value: { hex: '00' } });

@@ -14,12 +14,22 @@ const message = (type: string, body: Buffer) => {
   len.writeInt32BE(body.length + 4);
   return Buffer.concat([Buffer.from(type), len, body]);
 };
-const int32 = (...ns: number[]) => Buffer.concat(ns.map((n) => { const b = Buffer.alloc(4); b.writeInt32BE(n); return b; }));
+const int32 = (...ns: number[]) =>
+  Buffer.concat(
+    ns.map((n) => {
+      const b = Buffer.alloc(4);
+      b.writeInt32BE(n);
+      return b;
+    }),
+  );
 const fields = (f: Record<string, string>) => Buffer.concat([...Object.entries(f).map(([k, v]) => Buffer.from(`${k}${v}\0`)), Buffer.from([0])]);
 const LOGIN_OK = Buffer.concat([message('R', int32(0)), message('K', int32(4242, 77)), message('Z', Buffer.from('I'))]);
 
 /** A server that reads the StartupMessage, answers it with `onStartup`, then each Query with `onQuery`. */
-async function fakeServer(onStartup: (sock: Socket) => void, onQuery: (sock: Socket, sql: string) => void = () => undefined): Promise<{ server: Server; port: number }> {
+async function fakeServer(
+  onStartup: (sock: Socket) => void,
+  onQuery: (sock: Socket, sql: string) => void = () => undefined,
+): Promise<{ server: Server; port: number }> {
   const server = createServer((sock) => {
     let buf = Buffer.alloc(0);
     let started = false;
@@ -57,21 +67,35 @@ describe('libpq driver in its helper process', function () {
     for (const s of servers) s.close();
   });
 
-  const connect = async (port: number) => libpqDriver.connect({
-    conn: { host: '127.0.0.1', port, user: 'u', password: 'p', database: 'd' }, label: 'a', transcript: new Transcript(), timeoutMs: 5000,
-  });
+  const connect = async (port: number) =>
+    libpqDriver.connect({
+      conn: { host: '127.0.0.1', port, user: 'u', password: 'p', database: 'd' },
+      label: 'a',
+      transcript: new Transcript(),
+      timeoutMs: 5000,
+    });
   const serve = async (...args: Parameters<typeof fakeServer>) => {
     const f = await fakeServer(...args);
     servers.push(f.server);
     return f.port;
   };
-  const failureOf = (p: Promise<unknown>) => p.then(() => { throw new Error('it succeeded'); }, (e: unknown) => e as Error);
+  const failureOf = (p: Promise<unknown>) =>
+    p.then(
+      () => {
+        throw new Error('it succeeded');
+      },
+      (e: unknown) => e as Error,
+    );
 
-  it('reports a login the server ended with FATAL as refused, in libpq\'s words', async () => {
-    const port = await serve((sock) => sock.end(message('E', fields({ S: 'FATAL', V: 'FATAL', C: '28P01', M: 'password authentication failed for user "u"' }))));
+  it("reports a login the server ended with FATAL as refused, in libpq's words", async () => {
+    const port = await serve((sock) =>
+      sock.end(message('E', fields({ S: 'FATAL', V: 'FATAL', C: '28P01', M: 'password authentication failed for user "u"' }))),
+    );
     const err = await failureOf(connect(port));
     expect(err).to.be.instanceOf(LoginRefusedError);
-    expect(err.message).to.match(/^a: libpq connect: connection to server at "127\.0\.0\.1", port \d+ failed: FATAL: {2}password authentication failed for user "u"$/);
+    expect(err.message).to.match(
+      /^a: libpq connect: connection to server at "127\.0\.0\.1", port \d+ failed: FATAL: {2}password authentication failed for user "u"$/,
+    );
   });
 
   it('reports a port nobody listens on as a plain failure, neither refused nor lost', async () => {
@@ -85,13 +109,22 @@ describe('libpq driver in its helper process', function () {
   });
 
   it('runs a query whose reply holds a NoticeResponse, and reports a server that drops the connection as lost', async () => {
-    const port = await serve((sock) => sock.write(LOGIN_OK), (sock, sql) => {
-      if (sql.startsWith('DO')) {
-        sock.write(Buffer.concat([message('N', fields({ S: 'NOTICE', V: 'NOTICE', C: '00000', M: 'pc-fake-notice' })), message('C', Buffer.from('DO\0')), message('Z', Buffer.from('I'))]));
-      } else sock.destroy();
-    });
+    const port = await serve(
+      (sock) => sock.write(LOGIN_OK),
+      (sock, sql) => {
+        if (sql.startsWith('DO')) {
+          sock.write(
+            Buffer.concat([
+              message('N', fields({ S: 'NOTICE', V: 'NOTICE', C: '00000', M: 'pc-fake-notice' })),
+              message('C', Buffer.from('DO\0')),
+              message('Z', Buffer.from('I')),
+            ]),
+          );
+        } else sock.destroy();
+      },
+    );
     const s = await connect(port);
-    expect(await s.query('DO $$BEGIN RAISE NOTICE \'x\'; END$$')).to.deep.equal({ rows: [], columns: [], command: 'DO' });
+    expect(await s.query("DO $$BEGIN RAISE NOTICE 'x'; END$$")).to.deep.equal({ rows: [], columns: [], command: 'DO' });
     const err = await failureOf(s.query('SELECT 1'));
     expect(err).to.be.instanceOf(ConnectionLostError);
     expect(err.message).to.match(/^a: server closed the connection unexpectedly/);

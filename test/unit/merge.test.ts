@@ -14,17 +14,39 @@ const DRIVERS = ['raw', 'pg'];
 const row = (scenario: string, target: string, driver: string): ReportRow => {
   const diverges = target !== 'direct' && scenario.startsWith('session-state');
   return {
-    scenario, category: scenario.split('/')[0], target, driver, outcome: diverges ? 'diverge' : 'pass', verdict: diverges ? 'documented' : 'ok',
-    expected: diverges ? 'diverge' : 'pass', durationMs: 5, steps: [], transcriptPath: `transcripts/${target}/${driver}/${scenario}.txt`, definedAt: `suites/${scenario}.ts:3`,
-    ...(diverges ? { message: 'rows differ', reason: 'no session state', divergence: { step: 2, session: 'b', kind: 'rows' as const, expected: '0', observed: '1' } } : {}),
+    scenario,
+    category: scenario.split('/')[0],
+    target,
+    driver,
+    outcome: diverges ? 'diverge' : 'pass',
+    verdict: diverges ? 'documented' : 'ok',
+    expected: diverges ? 'diverge' : 'pass',
+    durationMs: 5,
+    steps: [],
+    transcriptPath: `transcripts/${target}/${driver}/${scenario}.txt`,
+    definedAt: `suites/${scenario}.ts:3`,
+    ...(diverges
+      ? {
+          message: 'rows differ',
+          reason: 'no session state',
+          divergence: { step: 2, session: 'b', kind: 'rows' as const, expected: '0', observed: '1' },
+        }
+      : {}),
   };
 };
 
 const unsharded: RunReport = {
   run: { id: 'whole', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:09.000Z', durationMs: 9000, poolcheckVersion: '0.1.0' },
   targets: TARGETS.map((id) => ({
-    id, pooler: id === 'direct' ? null : 'pgbouncer', mode: id === 'direct' ? null : 'transaction', provider: 'local', poolerVersion: id === 'direct' ? null : '1.18.0',
-    postgresVersion: '15.4', startMs: 100, settings: {}, effectiveSettings: {},
+    id,
+    pooler: id === 'direct' ? null : 'pgbouncer',
+    mode: id === 'direct' ? null : 'transaction',
+    provider: 'local',
+    poolerVersion: id === 'direct' ? null : '1.18.0',
+    postgresVersion: '15.4',
+    startMs: 100,
+    settings: {},
+    effectiveSettings: {},
   })),
   warnings: ['a warning'],
   drivers: DRIVERS.map((id) => ({ id, version: '1', library: id })),
@@ -38,13 +60,27 @@ function shard(index: number, count: number, change: (m: ShardManifest) => Shard
   const mine = shardOwns(groups, { index, count });
   const report: RunReport = {
     ...unsharded,
-    run: { ...unsharded.run, id: `s${index}`, startedAt: `2026-01-01T00:00:0${index}.000Z`, finishedAt: `2026-01-01T00:00:0${index + 3}.000Z`, durationMs: 3000, shard: { index, count } },
+    run: {
+      ...unsharded.run,
+      id: `s${index}`,
+      startedAt: `2026-01-01T00:00:0${index}.000Z`,
+      finishedAt: `2026-01-01T00:00:0${index + 3}.000Z`,
+      durationMs: 3000,
+      shard: { index, count },
+    },
     results: unsharded.results.filter((r) => mine.has(groupKey(r.scenario, r.driver))).reverse(),
   };
-  return { dir: `/out/shard-${index}`, manifest: change({ format: 1, shard: { index, count }, plan: 'p1', scenarios: SCENARIOS, report, features: [], published: {} }) };
+  return {
+    dir: `/out/shard-${index}`,
+    manifest: change({ format: 1, shard: { index, count }, plan: 'p1', scenarios: SCENARIOS, report, features: [], published: {} }),
+  };
 }
 
-const withoutTimings = (text: string) => text.replace(/^Run .*$/m, '').replace(/time="[\d.]+"/g, '').replace(/"(id|startedAt|finishedAt|durationMs)": [^,\n]+/g, '');
+const withoutTimings = (text: string) =>
+  text
+    .replace(/^Run .*$/m, '')
+    .replace(/time="[\d.]+"/g, '')
+    .replace(/"(id|startedAt|finishedAt|durationMs)": [^,\n]+/g, '');
 
 describe('merging shards', () => {
   it('gives the reports of the unsharded run, results in catalogue order, apart from timings', () => {
@@ -61,14 +97,22 @@ describe('merging shards', () => {
   it('refuses an incomplete set, a shard given twice, or an interrupted shard, in one line', () => {
     expect(() => mergeShards([shard(1, 3), shard(3, 3)])).to.throw('incomplete set of shards: 2/3 missing (given: 1/3, 3/3)');
     expect(() => mergeShards([shard(1, 2), shard(1, 2), shard(2, 2)])).to.throw('shard 1/2 is given twice: /out/shard-1 and /out/shard-1');
-    const interrupted = shard(2, 2, (m) => ({ ...m, report: { ...m.report, run: { ...m.report.run, interrupted: { reason: 'SIGINT', planned: 9 } } } }));
+    const interrupted = shard(2, 2, (m) => ({
+      ...m,
+      report: { ...m.report, run: { ...m.report.run, interrupted: { reason: 'SIGINT', planned: 9 } } },
+    }));
     expect(() => mergeShards([shard(1, 2), interrupted])).to.throw('/out/shard-2 (shard 2/2) was interrupted (SIGINT): run that shard again');
   });
 
   it('refuses shards of different runs, splits or builds', () => {
     expect(() => mergeShards([shard(1, 2), shard(2, 2, (m) => ({ ...m, plan: 'p2' }))])).to.throw(/are shards of different runs/);
     expect(() => mergeShards([shard(1, 2), shard(2, 3)])).to.throw(/split the run differently/);
-    const newer = shard(2, 2, (m) => ({ ...m, report: { ...m.report, targets: m.report.targets.map((t) => (t.pooler ? { ...t, poolerVersion: '1.24.1' } : t)) } }));
-    expect(() => mergeShards([shard(1, 2), newer])).to.throw('/out/shard-2 (shard 2/2) ran pgbouncer:transaction as pgbouncer 1.24.1 on PostgreSQL 15.4, /out/shard-1 (shard 1/2) as pgbouncer 1.18.0 on PostgreSQL 15.4: shards of different builds cannot be merged');
+    const newer = shard(2, 2, (m) => ({
+      ...m,
+      report: { ...m.report, targets: m.report.targets.map((t) => (t.pooler ? { ...t, poolerVersion: '1.24.1' } : t)) },
+    }));
+    expect(() => mergeShards([shard(1, 2), newer])).to.throw(
+      '/out/shard-2 (shard 2/2) ran pgbouncer:transaction as pgbouncer 1.24.1 on PostgreSQL 15.4, /out/shard-1 (shard 1/2) as pgbouncer 1.18.0 on PostgreSQL 15.4: shards of different builds cannot be merged',
+    );
   });
 });

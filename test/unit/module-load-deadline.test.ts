@@ -14,7 +14,12 @@ describe('a case module that never finishes loading', () => {
     writeFileSync(path.join(cases, 'nested', 'hangs.mts'), 'await new Promise(() => {});\nexport default [];\n');
     const loading = loadCatalog(suites, [cases], { moduleLoadMs: 300 });
     let err: unknown;
-    const settled = await settlesWithin(loading.catch((e: unknown) => { err = e; }), 5000);
+    const settled = await settlesWithin(
+      loading.catch((e: unknown) => {
+        err = e;
+      }),
+      5000,
+    );
     expect(settled, 'the catalogue hung on the module').to.equal(true);
     expect(err).to.be.instanceOf(ModuleLoadTimeout);
     const message = (err as Error).message;

@@ -32,16 +32,18 @@ describe('option defaults and value types (the option table)', () => {
     expect(noteOf(text, 'lanes')).to.contain(`default: ${String(defaultValue('lanes'))}`);
   });
 
-  it('holds defaults of the option\'s own type: each reads back as itself', () => {
+  it("holds defaults of the option's own type: each reads back as itself", () => {
     for (const name of OPTION_NAMES) {
       const d = OPTIONS[name].default;
       if (d === undefined) continue;
       const raw = Array.isArray(d) ? [d.join(',')] : [d];
-      expect(readValue(`--${name}`, OPTIONS[name], raw, '/'), `--${name}`).to.deep.equal(OPTIONS[name].value.kind === 'path' ? path.resolve('/', d as string) : d);
+      expect(readValue(`--${name}`, OPTIONS[name], raw, '/'), `--${name}`).to.deep.equal(
+        OPTIONS[name].value.kind === 'path' ? path.resolve('/', d as string) : d,
+      );
     }
   });
 
-  it('gives a parsed option its typed value, the table\'s default when not given', () => {
+  it("gives a parsed option its typed value, the table's default when not given", () => {
     const { options } = parseCommandLine(['run', '--lanes', '2', '--provider', 'docker']);
     expect(options.get('lanes')).to.equal(2);
     expect(options.get('provider')).to.equal('docker');
@@ -54,7 +56,11 @@ describe('option defaults and value types (the option table)', () => {
 
   it('says a value of the wrong type in one line naming the option, on the command line and in the config file', async () => {
     const refused = (argv: string[]) => {
-      try { parseCommandLine(argv); } catch (e) { return (e as Error).message; }
+      try {
+        parseCommandLine(argv);
+      } catch (e) {
+        return (e as Error).message;
+      }
       return expect.fail(`${argv.join(' ')} was accepted`);
     };
     for (const [argv, pattern] of [
@@ -77,7 +83,10 @@ describe('option defaults and value types (the option table)', () => {
     ] as const) {
       const file = path.join(dir, `${Object.keys(config)[0]}.json`);
       writeFileSync(file, JSON.stringify(config));
-      const message = await loadConfig(file).then(() => expect.fail('loaded'), (e: Error) => e.message);
+      const message = await loadConfig(file).then(
+        () => expect.fail('loaded'),
+        (e: Error) => e.message,
+      );
       expect(message).to.match(pattern);
       expect(message.split('\n')).to.have.length(1);
     }

@@ -26,11 +26,12 @@ function program(folderMode: number, fileMode = 0o755): { dir: string; file: str
   return { dir, file };
 }
 
-describe('a program the servers\' user cannot run', () => {
+describe("a program the servers' user cannot run", () => {
   it('is found before anything starts: a folder on the way it may not enter, or a file it may not execute', () => {
     const closed = program(0o700);
-    expect(cannotRunAs(closed.file, POSTGRES, `--pgbouncer-bin ${closed.file}`))
-      .to.equal(`--pgbouncer-bin ${closed.file}: the servers run as postgres, who may not enter ${closed.dir} (mode 700, owner uid ${process.getuid!()}): put the program where postgres can reach it, or let it through with chmod o+x ${closed.dir}`);
+    expect(cannotRunAs(closed.file, POSTGRES, `--pgbouncer-bin ${closed.file}`)).to.equal(
+      `--pgbouncer-bin ${closed.file}: the servers run as postgres, who may not enter ${closed.dir} (mode 700, owner uid ${process.getuid!()}): put the program where postgres can reach it, or let it through with chmod o+x ${closed.dir}`,
+    );
     const open = program(0o711);
     expect(cannotRunAs(open.file, POSTGRES, 'x')).to.equal(undefined);
     const own = program(0o711, 0o700);
@@ -44,7 +45,7 @@ describe('a program the servers\' user cannot run', () => {
     expect(cannotRunAs(link, POSTGRES, 'x')).to.match(new RegExp(`may not enter ${closed.dir} `));
   });
 
-  it('reads the group bits for the user\'s own group, and the owner bits for its own files', function () {
+  it("reads the group bits for the user's own group, and the owner bits for its own files", function () {
     if (process.getuid?.() !== 0) this.skip();
     const grouped = program(0o750);
     chownSync(grouped.dir, 0, POSTGRES.gid);
@@ -58,9 +59,21 @@ describe('a program the servers\' user cannot run', () => {
     const closed = program(0o700);
     let err: unknown;
     try {
-      findBinary({ program: 'pgbouncer', aptPackage: 'pgbouncer', flag: '--pgbouncer-bin PATH', explicit: closed.file, candidates: () => [], allowInstall: false, runAs: () => POSTGRES });
-    } catch (e) { err = e; }
+      findBinary({
+        program: 'pgbouncer',
+        aptPackage: 'pgbouncer',
+        flag: '--pgbouncer-bin PATH',
+        explicit: closed.file,
+        candidates: () => [],
+        allowInstall: false,
+        runAs: () => POSTGRES,
+      });
+    } catch (e) {
+      err = e;
+    }
     expect(err).to.be.instanceOf(BinaryAccessError);
-    expect((err as Error).message).to.match(/^--pgbouncer-bin .*pgbouncer: the servers run as postgres, who may not enter .*chmod o\+x/).and.not.to.contain('\n');
+    expect((err as Error).message)
+      .to.match(/^--pgbouncer-bin .*pgbouncer: the servers run as postgres, who may not enter .*chmod o\+x/)
+      .and.not.to.contain('\n');
   });
 });

@@ -8,10 +8,17 @@ const DIR = '/tmp/poolcheck/abc123/pgpool-cache';
 
 function render(port = 40001, lanes = ['poolcheck', 'poolcheck_1'], tls?: { cert: string; key: string }, pools: readonly PoolKind[] = ['wide']) {
   return pgpool.render({
-    mode: 'cache', port, dir: DIR, laneDatabases: lanes, pools,
+    mode: 'cache',
+    port,
+    dir: DIR,
+    laneDatabases: lanes,
+    pools,
     backend: { host: '127.0.0.1', port: 50002, database: 'poolcheck', user: 'poolcheck', password: PASSWORD },
-    backendSecret: 'SCRAM-SHA-256$4096:c2FsdA==$a2V5:a2V5', authRoles: { md5: 'pc_md5', trust: 'pc_trust' }, lookup: { user: 'pc_observer', password: PASSWORD },
-    tls: tls ?? { cert: `${DIR}/server.crt`, key: `${DIR}/server.key` }, settings: {},
+    backendSecret: 'SCRAM-SHA-256$4096:c2FsdA==$a2V5:a2V5',
+    authRoles: { md5: 'pc_md5', trust: 'pc_trust' },
+    lookup: { user: 'pc_observer', password: PASSWORD },
+    tls: tls ?? { cert: `${DIR}/server.crt`, key: `${DIR}/server.key` },
+    settings: {},
   });
 }
 
@@ -78,7 +85,7 @@ describe('pgpool config rendering', () => {
     expect(pgpool.instances).to.equal('per-pool');
   });
 
-  it('serves the single pool with one child beside the admin console\'s, so the next client finds the backend the last one left', () => {
+  it("serves the single pool with one child beside the admin console's, so the next client finds the backend the last one left", () => {
     const s = settings(render(40001, ['poolcheck'], undefined, ['single']).files['pgpool.conf']);
     expect(s.get('num_init_children')).to.equal('2');
     // Nothing refused: a second client waits for the child, as on a one-server pool.
@@ -90,7 +97,7 @@ describe('pgpool config rendering', () => {
     expect(wide.get('reserved_connections')).to.equal('1');
   });
 
-  it('maps the pools it serves onto the lane\'s database and uses postgres for the admin console', () => {
+  it("maps the pools it serves onto the lane's database and uses postgres for the admin console", () => {
     const launch = render(40001, ['poolcheck', 'poolcheck_1']);
     expect(launch.lanes).to.deep.equal([{ wide: 'poolcheck' }, { wide: 'poolcheck_1' }]);
     expect(render(40001, ['poolcheck'], undefined, ['single']).lanes).to.deep.equal([{ single: 'poolcheck' }]);
@@ -138,7 +145,7 @@ describe('pgpool config rendering', () => {
 });
 
 describe('pgpool binary', () => {
-  it('is looked for where Debian\'s pgpool2 installs it', () => {
+  it("is looked for where Debian's pgpool2 installs it", () => {
     expect(pgpool.binary).to.deep.equal({ program: 'pgpool', aptPackage: 'pgpool2', candidates: ['/usr/sbin/pgpool'] });
   });
 
@@ -146,10 +153,15 @@ describe('pgpool binary', () => {
     const saved = process.env.PATH;
     process.env.PATH = '/nonexistent';
     try {
-      expect(() => findBinary({
-        program: pgpool.binary.program, aptPackage: pgpool.binary.aptPackage, flag: `--${pgpool.id}-bin PATH`,
-        candidates: () => ['/nonexistent/pgpool'], allowInstall: false,
-      })).to.throw(MissingBinaryError, 'pgpool not found: install it with `apt-get install pgpool2` or name it with --pgpool-bin PATH');
+      expect(() =>
+        findBinary({
+          program: pgpool.binary.program,
+          aptPackage: pgpool.binary.aptPackage,
+          flag: `--${pgpool.id}-bin PATH`,
+          candidates: () => ['/nonexistent/pgpool'],
+          allowInstall: false,
+        }),
+      ).to.throw(MissingBinaryError, 'pgpool not found: install it with `apt-get install pgpool2` or name it with --pgpool-bin PATH');
     } finally {
       process.env.PATH = saved;
     }

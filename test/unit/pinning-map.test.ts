@@ -5,17 +5,34 @@ import { featureMapMarkdown } from '../../harness/report/feature-map.ts';
 
 type Row = RunReport['results'][number];
 const result = (scenario: string, target: string, outcome: Row['outcome'], divergence?: Row['divergence']): Row => ({
-  scenario, category: 'stress', target, driver: 'raw', outcome, verdict: outcome === 'pass' ? 'ok' : 'unprofiled', expected: 'pass',
-  durationMs: 1, steps: [], transcriptPath: null, ...(divergence ? { divergence } : {}),
+  scenario,
+  category: 'stress',
+  target,
+  driver: 'raw',
+  outcome,
+  verdict: outcome === 'pass' ? 'ok' : 'unprofiled',
+  expected: 'pass',
+  durationMs: 1,
+  steps: [],
+  transcriptPath: null,
+  ...(divergence ? { divergence } : {}),
 });
 const target = (id: string, pooler: string | null, mode: string | null): RunReport['targets'][number] => ({
-  id, pooler, mode, provider: 'local', poolerVersion: pooler ? '1' : null, postgresVersion: '15', startMs: 1, settings: {}, effectiveSettings: {},
+  id,
+  pooler,
+  mode,
+  provider: 'local',
+  poolerVersion: pooler ? '1' : null,
+  postgresVersion: '15',
+  startMs: 1,
+  settings: {},
+  effectiveSettings: {},
 });
 const noAnswer = { step: 2, session: 'b', kind: 'no-answer', expected: 'e', observed: 'o' } as const;
 const refused = { step: 1, session: 'a', kind: 'error', sqlstate: '08P01', expected: 'e', observed: 'o' } as const;
 
 describe('the pinning map', () => {
-  it('reads pins from the other client\'s missing answer, refuses from the acting client\'s failure, does not pin from a pass', () => {
+  it("reads pins from the other client's missing answer, refuses from the acting client's failure, does not pin from a pass", () => {
     expect(pinningCell([result('s', 't', 'pass')])).to.equal('does not pin');
     expect(pinningCell([result('s', 't', 'diverge', noAnswer)])).to.equal('pins');
     expect(pinningCell([result('s', 't', 'diverge', refused)])).to.equal('refuses');
@@ -25,8 +42,15 @@ describe('the pinning map', () => {
 
   it('has a column per transaction or statement pooling target, a row per action, and a "pins after" line', () => {
     const report: RunReport = {
-      run: { id: 'r', startedAt: 'x', finishedAt: 'y', durationMs: 1, poolcheckVersion: '0' }, warnings: [], drivers: [],
-      targets: [target('direct', null, null), target('pgbouncer:session', 'pgbouncer', 'session'), target('pgbouncer:transaction', 'pgbouncer', 'transaction'), target('pgbouncer:statement', 'pgbouncer', 'statement')],
+      run: { id: 'r', startedAt: 'x', finishedAt: 'y', durationMs: 1, poolcheckVersion: '0' },
+      warnings: [],
+      drivers: [],
+      targets: [
+        target('direct', null, null),
+        target('pgbouncer:session', 'pgbouncer', 'session'),
+        target('pgbouncer:transaction', 'pgbouncer', 'transaction'),
+        target('pgbouncer:statement', 'pgbouncer', 'statement'),
+      ],
       results: [
         ...['direct', 'pgbouncer:session'].map((t) => result('stress/pinning-after-open-transaction', t, 'pass')),
         result('stress/pinning-after-open-transaction', 'pgbouncer:transaction', 'diverge', noAnswer),

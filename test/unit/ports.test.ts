@@ -12,7 +12,10 @@ describe('free ports for servers', () => {
     expect(new Set(ports).size).to.equal(ports.length);
     for (const port of ports) expect(port).to.be.below(low).and.at.least(10_000);
     const srv = net.createServer();
-    await new Promise<void>((resolve, reject) => { srv.on('error', reject); srv.listen(ports[0], '127.0.0.1', resolve); });
+    await new Promise<void>((resolve, reject) => {
+      srv.on('error', reject);
+      srv.listen(ports[0], '127.0.0.1', resolve);
+    });
     await new Promise((resolve) => srv.close(resolve));
   });
 });

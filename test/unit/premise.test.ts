@@ -44,7 +44,11 @@ describe('the premise of a cross-client scenario', () => {
   });
 
   it('cannot run a cancel where the pool serves one client at a time and the canceller is that client', () => {
-    const steps: StepSpec[] = [{ session: 'a', sql: 'SELECT pg_sleep(5)', background: 'q' }, { session: 'a', cancel: true }, { session: 'a', await: 'q' }];
+    const steps: StepSpec[] = [
+      { session: 'a', sql: 'SELECT pg_sleep(5)', background: 'q' },
+      { session: 'a', cancel: true },
+      { session: 'a', await: 'q' },
+    ];
     expect(planPools(withSteps(steps), shapes('session', 1)).cannot).to.match(/CancelRequest would wait/);
     expect(planPools(withSteps(steps), shapes('session')).cannot).to.equal(undefined);
   });
@@ -62,8 +66,11 @@ describe('the premise of a cross-client scenario', () => {
     it('holds when the follower lands on the server the first client used', async () => {
       const lane = new Set<number>();
       const { w, notes } = watch(plan, lane);
-      await w.beforeStep(a1); lane.add(101); await w.afterStep('a', 'sql');
-      await w.beforeStep(b1); await w.afterStep('b', 'sql');
+      await w.beforeStep(a1);
+      lane.add(101);
+      await w.afterStep('a', 'sql');
+      await w.beforeStep(b1);
+      await w.afterStep('b', 'sql');
       expect(w.premise).to.deep.equal({ premise: 'held' });
       expect(notes.join('\n')).to.match(/b is on the server connection a used/);
     });
@@ -71,16 +78,25 @@ describe('the premise of a cross-client scenario', () => {
     it('fails when the follower gets a new server while the one the first client used is still there', async () => {
       const lane = new Set<number>();
       const { w } = watch(plan, lane);
-      await w.beforeStep(a1); lane.add(101); await w.afterStep('a', 'sql');
-      await w.beforeStep(b1); lane.add(102); await w.afterStep('b', 'sql');
+      await w.beforeStep(a1);
+      lane.add(101);
+      await w.afterStep('a', 'sql');
+      await w.beforeStep(b1);
+      lane.add(102);
+      await w.afterStep('b', 'sql');
       expect(w.premise).to.deep.equal({ premise: 'failed', reason: 'b got another server connection while the one a used was idle' });
     });
 
-    it('holds when the server the first client used is gone (the pooler closed it): the follower met the pooler\'s answer', async () => {
+    it("holds when the server the first client used is gone (the pooler closed it): the follower met the pooler's answer", async () => {
       const lane = new Set<number>();
       const { w } = watch(plan, lane);
-      await w.beforeStep(a1); lane.add(101); await w.afterStep('a', 'sql');
-      await w.beforeStep(b1); lane.delete(101); lane.add(102); await w.afterStep('b', 'sql');
+      await w.beforeStep(a1);
+      lane.add(101);
+      await w.afterStep('a', 'sql');
+      await w.beforeStep(b1);
+      lane.delete(101);
+      lane.add(102);
+      await w.afterStep('b', 'sql');
       expect(w.premise?.premise).to.equal('held');
     });
 

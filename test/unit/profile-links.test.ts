@@ -15,8 +15,14 @@ import { ROOT } from '../root.ts';
 
 /** Hosts a profile may cite: the poolers' and PostgreSQL's documentation, trackers, and drivers' docs. */
 const HOSTS = [
-  'github.com', 'www.postgresql.org', 'www.pgbouncer.org', 'www.pgpool.net', 'docs.yugabyte.com',
-  'help.aliyun.com', 'www.alibabacloud.com', 'magicstack.github.io',
+  'github.com',
+  'www.postgresql.org',
+  'www.pgbouncer.org',
+  'www.pgpool.net',
+  'docs.yugabyte.com',
+  'help.aliyun.com',
+  'www.alibabacloud.com',
+  'magicstack.github.io',
 ];
 
 /**
@@ -33,7 +39,10 @@ const PGBOUNCER_PAGES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Where each verified path was found: the project and the commit of the tree that has it. */
-interface Verified { readonly repo: string; readonly commit: string }
+interface Verified {
+  readonly repo: string;
+  readonly commit: string;
+}
 
 const PGBOUNCER: Verified = { repo: 'pgbouncer/pgbouncer', commit: '13a344f2625381296fc02e29b986a11be9c6b983' };
 const PGPOOL: Verified = { repo: 'pgpool/pgpool2', commit: '243463af09513be0413f52917a1045836f50f339' };
@@ -56,7 +65,10 @@ const VERIFIED_PATHS: Readonly<Record<string, Verified>> = {
   'docs/configuration/global.md': ODYSSEY,
   'docs/configuration/listen.md': { repo: 'yandex/odyssey', commit: '24c965b485d6a865f0b9639f25a4f306de234497' },
   'src/backend/tcop/postgres.c': { repo: 'postgres/postgres', commit: '9d9b9d46f3c509c722ebbf2a1e7dc6296a6c711d' },
-  'docs/content/stable/additional-features/connection-manager-ysql/ycm-setup.md': { repo: 'yugabyte/yugabyte-db', commit: '0bf70664a3b43638ead2e10867ec5370f207ca64' },
+  'docs/content/stable/additional-features/connection-manager-ysql/ycm-setup.md': {
+    repo: 'yugabyte/yugabyte-db',
+    commit: '0bf70664a3b43638ead2e10867ec5370f207ca64',
+  },
 };
 
 const profiles: ReadonlyArray<readonly [string, Profile]> = [
@@ -68,7 +80,8 @@ const profiles: ReadonlyArray<readonly [string, Profile]> = [
 async function links(): Promise<Array<{ readonly where: string; readonly link: string }>> {
   const out: Array<{ where: string; link: string }> = [];
   for (const [id, profile] of profiles) {
-    for (const [mode, entries] of Object.entries(profile.modes)) for (const e of entries) out.push({ where: `${id} ${mode} "${e.reason.slice(0, 50)}"`, link: e.link });
+    for (const [mode, entries] of Object.entries(profile.modes))
+      for (const e of entries) out.push({ where: `${id} ${mode} "${e.reason.slice(0, 50)}"`, link: e.link });
     for (const m of profile.publishedFeatureMaps ?? []) out.push({ where: `${id} published feature map`, link: m.link });
   }
   for (const s of (await loadCatalog()).scenarios) for (const k of s.known ?? []) out.push({ where: `${s.id} known (${k.pooler})`, link: k.link });
@@ -90,7 +103,8 @@ function linkProblem(link: string): string | undefined {
     const issue = /^\/[\w.-]+\/[\w.-]+\/(issues|pull)\/[1-9]\d*$/.test(url.pathname);
     const commit = /^\/[\w.-]+\/[\w.-]+\/commit\/[0-9a-f]{40}$/.test(url.pathname);
     const blob = /^\/([\w.-]+\/[\w.-]+)\/blob\/[\w.-]+\/(.+)$/.exec(url.pathname);
-    if (!issue && !commit && !blob) return 'a GitHub link must be owner/repo/issues/N, owner/repo/pull/N, owner/repo/commit/SHA (40 digits) or owner/repo/blob/REF/PATH';
+    if (!issue && !commit && !blob)
+      return 'a GitHub link must be owner/repo/issues/N, owner/repo/pull/N, owner/repo/commit/SHA (40 digits) or owner/repo/blob/REF/PATH';
     if (issue && url.hash) return 'an issue or pull request link without an anchor';
     if (blob && VERIFIED_PATHS[blob[2]]?.repo !== blob[1]) return `${blob[1]}: ${blob[2]} is not a verified path of that repository`;
   }
@@ -115,7 +129,11 @@ const CITED_PATH = /(?<![\w/.:-])((?:[\w.-]+\/)+[\w.-]+\.(?:c|h|md|sgml|sql|py))
 /** Comment text of a TypeScript or YAML file (// and block comments; # lines). */
 function comments(file: string): string {
   const text = readFileSync(file, 'utf8');
-  if (file.endsWith('.yaml')) return text.split('\n').filter((l) => /^\s*#/.test(l)).join('\n');
+  if (file.endsWith('.yaml'))
+    return text
+      .split('\n')
+      .filter((l) => /^\s*#/.test(l))
+      .join('\n');
   return [...text.matchAll(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g)].map((m) => m[0]).join('\n');
 }
 
@@ -123,7 +141,12 @@ describe('profile links and cited paths', () => {
   it('every link of a profile, a published feature map and a known issue is well-formed and points where we checked', async () => {
     const all = await links();
     expect(all.length).to.be.greaterThan(40);
-    expect(all.flatMap(({ where, link }) => { const p = linkProblem(link); return p ? [`${where}: ${link}: ${p}`] : []; })).to.deep.equal([]);
+    expect(
+      all.flatMap(({ where, link }) => {
+        const p = linkProblem(link);
+        return p ? [`${where}: ${link}: ${p}`] : [];
+      }),
+    ).to.deep.equal([]);
   });
 
   it('tells a malformed link from a good one', () => {
@@ -144,8 +167,19 @@ describe('profile links and cited paths', () => {
     for (const f of [...files(path.join(ROOT, 'harness', 'poolers'), /\.ts$/), ...files(path.join(ROOT, 'suites', 'cases'), /\.yaml$/)]) {
       for (const m of comments(f).matchAll(CITED_PATH)) cited.set(m[1], path.relative(ROOT, f));
     }
-    const linked = new Set(profiles.flatMap(([, p]) => Object.values(p.modes).flat().map((e) => e.link)).concat(profiles.flatMap(([, p]) => (p.publishedFeatureMaps ?? []).map((m) => m.link))));
-    const inLinks = [...linked].flatMap((l) => { const m = /^https:\/\/github\.com\/[\w.-]+\/[\w.-]+\/blob\/[\w.-]+\/([^#]+)/.exec(l); return m ? [m[1]] : []; });
+    const linked = new Set(
+      profiles
+        .flatMap(([, p]) =>
+          Object.values(p.modes)
+            .flat()
+            .map((e) => e.link),
+        )
+        .concat(profiles.flatMap(([, p]) => (p.publishedFeatureMaps ?? []).map((m) => m.link))),
+    );
+    const inLinks = [...linked].flatMap((l) => {
+      const m = /^https:\/\/github\.com\/[\w.-]+\/[\w.-]+\/blob\/[\w.-]+\/([^#]+)/.exec(l);
+      return m ? [m[1]] : [];
+    });
     expect([...cited].filter(([p]) => !VERIFIED_PATHS[p]).map(([p, f]) => `${f}: ${p}`)).to.deep.equal([]);
     expect(Object.keys(VERIFIED_PATHS).filter((p) => !cited.has(p) && !inLinks.includes(p))).to.deep.equal([]);
   });

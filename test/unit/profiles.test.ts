@@ -23,11 +23,14 @@ describe('profile data', () => {
         for (const e of entries) {
           const where = `${id} ${mode} "${e.reason.slice(0, 40)}"`;
           for (const range of [e.versions, e.postgres]) if (range && rangeProblem(range)) problems.push(`${where}: ${rangeProblem(range)}`);
-          for (const name of Object.keys(e.settings ?? {})) if (settings && !settings.includes(name)) problems.push(`${where}: unknown setting ${name}`);
-          for (const d of ([] as unknown[]).concat(e.divergence ?? []) as Array<{ kind: string }>) if (!(d.kind in DIVERGENCE_KINDS)) problems.push(`${where}: unknown divergence kind ${d.kind}`);
+          for (const name of Object.keys(e.settings ?? {}))
+            if (settings && !settings.includes(name)) problems.push(`${where}: unknown setting ${name}`);
+          for (const d of ([] as unknown[]).concat(e.divergence ?? []) as Array<{ kind: string }>)
+            if (!(d.kind in DIVERGENCE_KINDS)) problems.push(`${where}: unknown divergence kind ${d.kind}`);
         }
       }
-      for (const m of profile.publishedFeatureMaps ?? []) if (m.versions && rangeProblem(m.versions)) problems.push(`${id} published map: ${rangeProblem(m.versions)}`);
+      for (const m of profile.publishedFeatureMaps ?? [])
+        if (m.versions && rangeProblem(m.versions)) problems.push(`${id} published map: ${rangeProblem(m.versions)}`);
       expect(problems).to.deep.equal([]);
     });
   }
@@ -43,17 +46,27 @@ describe('profile data', () => {
 describe('published feature maps', () => {
   const facts = (mode: string, version: string, settings: Record<string, string> = {}) => ({ mode, version, postgresVersion: '18.1', settings });
 
-  it('Odyssey: the pooling page\'s answers per mode, prepared statements only with pool_reserve_prepared_statement', () => {
+  it("Odyssey: the pooling page's answers per mode, prepared statements only with pool_reserve_prepared_statement", () => {
     const odyssey = poolers.odyssey.profile;
-    expect(publishedAnswers(odyssey, facts('session', '1.5.2'))?.cells).to.deep.equal({ 'set-reset': 'Yes', 'temp-tables-on-commit-drop': 'Yes', 'temp-tables-preserve-delete-rows': 'Yes' });
-    expect(publishedAnswers(odyssey, facts('transaction', '1.5.2', { pool_reserve_prepared_statement: 'yes' }))?.cells).to.include({ 'set-reset': 'not supported', 'protocol-prepared-statements': 'can use' });
-    expect(publishedAnswers(odyssey, facts('transaction', '1.5.2', { pool_reserve_prepared_statement: 'no' }))?.cells).to.not.have.property('protocol-prepared-statements');
+    expect(publishedAnswers(odyssey, facts('session', '1.5.2'))?.cells).to.deep.equal({
+      'set-reset': 'Yes',
+      'temp-tables-on-commit-drop': 'Yes',
+      'temp-tables-preserve-delete-rows': 'Yes',
+    });
+    expect(publishedAnswers(odyssey, facts('transaction', '1.5.2', { pool_reserve_prepared_statement: 'yes' }))?.cells).to.include({
+      'set-reset': 'not supported',
+      'protocol-prepared-statements': 'can use',
+    });
+    expect(publishedAnswers(odyssey, facts('transaction', '1.5.2', { pool_reserve_prepared_statement: 'no' }))?.cells).to.not.have.property(
+      'protocol-prepared-statements',
+    );
     expect(publishedAnswers(odyssey, facts('transaction', '1.4.0'))).to.equal(undefined);
   });
 
-  it('pgpool-II: the Restrictions page\'s temporary tables', () => {
+  it("pgpool-II: the Restrictions page's temporary tables", () => {
     expect(publishedAnswers(poolers.pgpool.profile, facts('cache', '4.7.3'))).to.deep.equal({
-      link: 'https://www.pgpool.net/docs/43/en/html/restrictions.html', cells: { 'temp-tables-preserve-delete-rows': 'deleted at the end of the session' },
+      link: 'https://www.pgpool.net/docs/43/en/html/restrictions.html',
+      cells: { 'temp-tables-preserve-delete-rows': 'deleted at the end of the session' },
     });
   });
 

@@ -14,7 +14,11 @@ import { tempDir } from '../temp-dir.ts';
 const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 const EXAMPLES = path.join(ROOT, 'examples', 'github');
 
-interface Block { readonly line: number; readonly text: string; readonly marker?: string }
+interface Block {
+  readonly line: number;
+  readonly text: string;
+  readonly marker?: string;
+}
 
 /** Fenced ```yaml blocks, indented ones too (inside a list item), with the line they start on and the `<!-- file -->` marker above, if any. */
 function yamlBlocks(markdown: string): Block[] {
@@ -26,7 +30,15 @@ function yamlBlocks(markdown: string): Block[] {
     const indent = open[1].length;
     const end = lines.findIndex((l, j) => j > i && l.trim() === '```');
     const marker = /^<!-- (\S+) -->$/.exec(lines[i - 1] ?? '')?.[1];
-    blocks.push({ line: i + 1, text: lines.slice(i + 1, end).map((l) => l.slice(indent)).join('\n') + '\n', ...(marker ? { marker } : {}) });
+    blocks.push({
+      line: i + 1,
+      text:
+        lines
+          .slice(i + 1, end)
+          .map((l) => l.slice(indent))
+          .join('\n') + '\n',
+      ...(marker ? { marker } : {}),
+    });
     i = end;
   }
   return blocks;
@@ -38,14 +50,22 @@ describe("the README's YAML", () => {
   const blocks = yamlBlocks(README);
 
   it('shows each example workflow as the file in examples/github/ holds it', () => {
-    const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.yml')).map((f) => `examples/github/${f}`);
+    const files = readdirSync(EXAMPLES)
+      .filter((f) => f.endsWith('.yml'))
+      .map((f) => `examples/github/${f}`);
     expect(files.length).to.be.above(0);
-    expect(blocks.filter((b) => b.marker).map((b) => b.marker).sort()).to.deep.equal(files.sort());
+    expect(
+      blocks
+        .filter((b) => b.marker)
+        .map((b) => b.marker)
+        .sort(),
+    ).to.deep.equal(files.sort());
     for (const b of blocks.filter((x) => x.marker)) expect(b.text, `README.md:${b.line}`).to.equal(readFileSync(path.join(ROOT, b.marker!), 'utf8'));
   });
 
-  it('has every example workflow valid against GitHub\'s workflow schema', () => {
-    for (const f of readdirSync(EXAMPLES).filter((x) => x.endsWith('.yml'))) expect(errorsOf(readFileSync(path.join(EXAMPLES, f), 'utf8')), f).to.deep.equal([]);
+  it("has every example workflow valid against GitHub's workflow schema", () => {
+    for (const f of readdirSync(EXAMPLES).filter((x) => x.endsWith('.yml')))
+      expect(errorsOf(readFileSync(path.join(EXAMPLES, f), 'utf8')), f).to.deep.equal([]);
   });
 
   it('has every block valid for what it is: a workflow, a case file or a profile file', () => {
@@ -63,7 +83,10 @@ describe("the README's YAML", () => {
         return 'profile';
       }
       const loaded = loadCaseFile(file, where, { shipped: false, folder: dir });
-      expect(loaded.broken.flatMap((x) => x.problems), where).to.deep.equal([]);
+      expect(
+        loaded.broken.flatMap((x) => x.problems),
+        where,
+      ).to.deep.equal([]);
       expect(loaded.scenarios, where).to.have.length.above(0);
       return 'case';
     });
@@ -71,7 +94,8 @@ describe("the README's YAML", () => {
   });
 
   it('would catch the mistake a workflow block once had (an unquoted ${{ }} in a flow mapping)', () => {
-    const broken = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/upload-artifact@v4\n        with: { name: shard-${{ matrix.shard }} }\n';
+    const broken =
+      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/upload-artifact@v4\n        with: { name: shard-${{ matrix.shard }} }\n';
     expect(errorsOf(broken).join()).to.contain('parse_error');
   });
 });

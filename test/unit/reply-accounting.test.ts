@@ -7,11 +7,33 @@ const error: ServerMessage = { type: 'ErrorResponse', code: '42601', message: 's
 const of = (...types: Array<ServerMessage['type']>) => types.map((type) => ({ type }) as ServerMessage);
 const extended: FrontendMessage[] = [{ type: 'Parse', sql: 'x' }, { type: 'Bind' }, { type: 'Execute' }];
 
-describe('reply accounting (where PostgreSQL\'s reply to a message list ends)', () => {
+describe("reply accounting (where PostgreSQL's reply to a message list ends)", () => {
   it('ends a simple Query and a Sync at their ReadyForQuery, passing over errors and asynchronous messages', () => {
-    const inbox = [...of('RowDescription', 'DataRow', 'CommandComplete'), rfq(), { type: 'ParameterStatus', name: 'TimeZone', value: 'UTC' } as const, error, rfq()];
-    expect(replyEnd([{ type: 'Query', sql: 'a' }, { type: 'Query', sql: 'b' }], inbox)).to.equal(6);
-    expect(replyEnd([{ type: 'Query', sql: 'a' }, { type: 'Query', sql: 'b' }], inbox.slice(0, 5))).to.equal(-1);
+    const inbox = [
+      ...of('RowDescription', 'DataRow', 'CommandComplete'),
+      rfq(),
+      { type: 'ParameterStatus', name: 'TimeZone', value: 'UTC' } as const,
+      error,
+      rfq(),
+    ];
+    expect(
+      replyEnd(
+        [
+          { type: 'Query', sql: 'a' },
+          { type: 'Query', sql: 'b' },
+        ],
+        inbox,
+      ),
+    ).to.equal(6);
+    expect(
+      replyEnd(
+        [
+          { type: 'Query', sql: 'a' },
+          { type: 'Query', sql: 'b' },
+        ],
+        inbox.slice(0, 5),
+      ),
+    ).to.equal(-1);
   });
 
   it('gives a Query discarded after an extended-protocol error no ReadyForQuery of its own', () => {
@@ -24,12 +46,20 @@ describe('reply accounting (where PostgreSQL\'s reply to a message list ends)', 
     expect(replyEnd(sent, [...ok, rfq()])).to.equal(5);
   });
 
-  it('waits for each extended message\'s own reply, and a portal suspended by maxRows ends its Execute', () => {
-    const sent: FrontendMessage[] = [{ type: 'Parse', sql: 'x' }, { type: 'Describe', kind: 'S' }, { type: 'Bind' }, { type: 'Execute', maxRows: 1 }, { type: 'Sync' }];
-    expect(replyEnd(sent, [...of('ParseComplete', 'ParameterDescription', 'RowDescription', 'BindComplete', 'DataRow', 'PortalSuspended'), rfq('T')])).to.equal(6);
+  it("waits for each extended message's own reply, and a portal suspended by maxRows ends its Execute", () => {
+    const sent: FrontendMessage[] = [
+      { type: 'Parse', sql: 'x' },
+      { type: 'Describe', kind: 'S' },
+      { type: 'Bind' },
+      { type: 'Execute', maxRows: 1 },
+      { type: 'Sync' },
+    ];
+    expect(
+      replyEnd(sent, [...of('ParseComplete', 'ParameterDescription', 'RowDescription', 'BindComplete', 'DataRow', 'PortalSuspended'), rfq('T')]),
+    ).to.equal(6);
   });
 
-  it('reads an extended COPY FROM STDIN up to CommandComplete after the client\'s CopyDone', () => {
+  it("reads an extended COPY FROM STDIN up to CommandComplete after the client's CopyDone", () => {
     const sent: FrontendMessage[] = [...extended, { type: 'CopyData', data: '1\n' }, { type: 'CopyDone' }, { type: 'Sync' }];
     expect(replyEnd(sent, [...of('ParseComplete', 'BindComplete', 'CopyInResponse', 'CommandComplete'), rfq()])).to.equal(4);
   });
@@ -38,7 +68,7 @@ describe('reply accounting (where PostgreSQL\'s reply to a message list ends)', 
 describe('reply accounting of COPY sent ahead and of FunctionCall', () => {
   const copy: FrontendMessage = { type: 'Query', sql: 'COPY t FROM STDIN' };
 
-  it('takes CopyData and CopyDone sent before the CopyInResponse as the COPY\'s (pgx sends them in one write)', () => {
+  it("takes CopyData and CopyDone sent before the CopyInResponse as the COPY's (pgx sends them in one write)", () => {
     const sent: FrontendMessage[] = [copy, { type: 'CopyData', data: '1\n' }, { type: 'CopyDone' }];
     expect(replyEnd(sent, [...of('CopyInResponse', 'CommandComplete'), rfq()])).to.equal(2);
     expect(replyEnd(sent, of('CopyInResponse'))).to.equal(-1);
@@ -48,7 +78,15 @@ describe('reply accounting of COPY sent ahead and of FunctionCall', () => {
   });
 
   it('ignores Sync and Flush sent in copy-in mode: one ReadyForQuery for an extended COPY and its three Syncs', () => {
-    const sent: FrontendMessage[] = [...extended, { type: 'Sync' }, { type: 'CopyData', data: '1\n' }, { type: 'Flush' }, { type: 'Sync' }, { type: 'CopyDone' }, { type: 'Sync' }];
+    const sent: FrontendMessage[] = [
+      ...extended,
+      { type: 'Sync' },
+      { type: 'CopyData', data: '1\n' },
+      { type: 'Flush' },
+      { type: 'Sync' },
+      { type: 'CopyDone' },
+      { type: 'Sync' },
+    ];
     expect(replyEnd(sent, [...of('ParseComplete', 'BindComplete', 'CopyInResponse', 'CommandComplete'), rfq()])).to.equal(4);
     expect(replyEnd(sent, of('ParseComplete', 'BindComplete', 'CopyInResponse', 'CommandComplete'))).to.equal(-1);
   });

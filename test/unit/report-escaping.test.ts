@@ -15,21 +15,52 @@ const MARKDOWN = '| forged cell | [click](javascript:alert(1)) `code`';
 const NASTY = `${HTML} ${MARKDOWN}\n# forged heading\n<!-- hidden -->`;
 
 const row = (target: string, extra: Partial<ReportRow> = {}): ReportRow => ({
-  scenario: 'session-state/set', category: 'session-state', target, driver: 'raw', outcome: 'diverge', verdict: 'regression', expected: 'pass',
-  durationMs: 3, steps: [], transcriptPath: 'transcripts/t/raw/session-state--set (1).txt', definedAt: 'suites/session-state/set.ts:12',
-  message: `step 2: got ${NASTY}`, reason: NASTY, link: 'javascript:alert(1)', ...extra,
+  scenario: 'session-state/set',
+  category: 'session-state',
+  target,
+  driver: 'raw',
+  outcome: 'diverge',
+  verdict: 'regression',
+  expected: 'pass',
+  durationMs: 3,
+  steps: [],
+  transcriptPath: 'transcripts/t/raw/session-state--set (1).txt',
+  definedAt: 'suites/session-state/set.ts:12',
+  message: `step 2: got ${NASTY}`,
+  reason: NASTY,
+  link: 'javascript:alert(1)',
+  ...extra,
 });
 
 const report: RunReport = {
   run: { id: 'r1', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z', durationMs: 1000, poolcheckVersion: '0.1.0' },
   targets: [
-    { id: 'direct', pooler: null, mode: null, provider: 'local', poolerVersion: null, postgresVersion: '15', startMs: 1, settings: {}, effectiveSettings: {} },
     {
-      id: 'pgbouncer:session', pooler: 'pgbouncer', mode: 'session', provider: 'local', poolerVersion: '1.18.0', postgresVersion: '15', startMs: 1,
-      settings: { server_reset_query: HTML }, effectiveSettings: { server_reset_query: HTML }, error: NASTY,
+      id: 'direct',
+      pooler: null,
+      mode: null,
+      provider: 'local',
+      poolerVersion: null,
+      postgresVersion: '15',
+      startMs: 1,
+      settings: {},
+      effectiveSettings: {},
+    },
+    {
+      id: 'pgbouncer:session',
+      pooler: 'pgbouncer',
+      mode: 'session',
+      provider: 'local',
+      poolerVersion: '1.18.0',
+      postgresVersion: '15',
+      startMs: 1,
+      settings: { server_reset_query: HTML },
+      effectiveSettings: { server_reset_query: HTML },
+      error: NASTY,
     },
   ],
-  warnings: [NASTY], drivers: [{ id: 'raw', version: '1', library: 'pg-protocol' }],
+  warnings: [NASTY],
+  drivers: [{ id: 'raw', version: '1', library: 'pg-protocol' }],
   results: [
     row('direct', { outcome: 'pass', verdict: 'ok', message: undefined }),
     row('pgbouncer:session'),
@@ -64,10 +95,16 @@ describe('reports escape what runs put in them', () => {
 
   it('feature-map.md and diff.md: the same', () => {
     const features = [{ id: 'x"><script>', title: NASTY, scenarios: ['session-state/*'] }];
-    const fm = featureMapMarkdown(report, features, (t) => (t === 'pgbouncer:session' ? { link: 'https://example.org/<b>', cells: { 'x"><script>': NASTY } } : undefined));
+    const fm = featureMapMarkdown(report, features, (t) =>
+      t === 'pgbouncer:session' ? { link: 'https://example.org/<b>', cells: { 'x"><script>': NASTY } } : undefined,
+    );
     expectInert(fm);
     expect(fm).to.contain('<a id="feature-x---script-"></a>');
-    const side = (outcome: string) => ({ run: { id: 'a', poolcheckVersion: '1' }, targets: report.targets, results: [{ ...report.results[1], outcome, message: NASTY, divergence: null }] });
+    const side = (outcome: string) => ({
+      run: { id: 'a', poolcheckVersion: '1' },
+      targets: report.targets,
+      results: [{ ...report.results[1], outcome, message: NASTY, divergence: null }],
+    });
     expectInert(diffMarkdown(diffRuns(side('pass'), side('diverge'))));
   });
 
@@ -86,10 +123,15 @@ describe('reports escape what runs put in them', () => {
   });
 
   it('GitHub annotations: one workflow command per line, whatever the text', () => {
-    const lines = githubAnnotations({ ...report, results: [row('pgbouncer:session', { message: 'x\n::error::forged\r%0A' })] }, { root: '/ci', cwd: '/ci', workspace: '/ci' });
+    const lines = githubAnnotations(
+      { ...report, results: [row('pgbouncer:session', { message: 'x\n::error::forged\r%0A' })] },
+      { root: '/ci', cwd: '/ci', workspace: '/ci' },
+    );
     expect(lines).to.have.length(1);
     expect(lines[0]).to.match(/^::error file=suites\/session-state\/set.ts,line=12,title=poolcheck regression%3A session-state\/set::/);
-    expect(lines[0]).to.contain('x%0A::error::forged%0D%250A').and.not.to.match(/[\r\n]/);
+    expect(lines[0])
+      .to.contain('x%0A::error::forged%0D%250A')
+      .and.not.to.match(/[\r\n]/);
   });
 
   it('the terminal: control characters shown as their escapes', () => {

@@ -7,27 +7,57 @@ import { cell, summaryMarkdown } from '../../harness/report/summary-md.ts';
 
 type Row = RunReport['results'][number];
 const row = (target: string, driver: string, outcome: Row['outcome'], verdict: Row['verdict'], extra: Partial<Row> = {}): Row => ({
-  scenario: 'sequences/a', category: 'sequences', target, driver, outcome, verdict, expected: verdict === 'documented' ? 'diverge' : 'pass',
-  durationMs: 3, steps: [], transcriptPath: `transcripts/${target}/${driver}/a.txt`, ...extra,
+  scenario: 'sequences/a',
+  category: 'sequences',
+  target,
+  driver,
+  outcome,
+  verdict,
+  expected: verdict === 'documented' ? 'diverge' : 'pass',
+  durationMs: 3,
+  steps: [],
+  transcriptPath: `transcripts/${target}/${driver}/a.txt`,
+  ...extra,
 });
 
 const report = (results: Row[]): RunReport => ({
   run: { id: 'r1', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z', durationMs: 1000, poolcheckVersion: '0.1.0' },
   targets: [
-    { id: 'direct', pooler: null, mode: null, provider: 'local', poolerVersion: null, postgresVersion: '15.20', startMs: 10, settings: {}, effectiveSettings: {} },
     {
-      id: 'pgbouncer:transaction', pooler: 'pgbouncer', mode: 'transaction', provider: 'local', poolerVersion: '1.18.0', postgresVersion: '15.20', startMs: 10,
-      settings: {}, effectiveSettings: { max_prepared_statements: '0' },
+      id: 'direct',
+      pooler: null,
+      mode: null,
+      provider: 'local',
+      poolerVersion: null,
+      postgresVersion: '15.20',
+      startMs: 10,
+      settings: {},
+      effectiveSettings: {},
+    },
+    {
+      id: 'pgbouncer:transaction',
+      pooler: 'pgbouncer',
+      mode: 'transaction',
+      provider: 'local',
+      poolerVersion: '1.18.0',
+      postgresVersion: '15.20',
+      startMs: 10,
+      settings: {},
+      effectiveSettings: { max_prepared_statements: '0' },
     },
   ],
   warnings: [],
-  drivers: [{ id: 'raw', version: '1', library: 'pg-protocol' }, { id: 'pg', version: '8', library: 'pg' }],
+  drivers: [
+    { id: 'raw', version: '1', library: 'pg-protocol' },
+    { id: 'pg', version: '8', library: 'pg' },
+  ],
   results,
 });
 
 describe('reports', () => {
   const rows = [
-    row('direct', 'raw', 'pass', 'ok'), row('direct', 'pg', 'pass', 'ok'),
+    row('direct', 'raw', 'pass', 'ok'),
+    row('direct', 'pg', 'pass', 'ok'),
     row('pgbouncer:transaction', 'raw', 'diverge', 'documented', { message: 'got 2 <&>', reason: 'no session state', link: 'https://x' }),
     row('pgbouncer:transaction', 'pg', 'pass', 'ok'),
   ];
@@ -38,16 +68,45 @@ describe('reports', () => {
     expect(Object.keys(doc.run)).to.deep.equal(['id', 'startedAt', 'finishedAt', 'durationMs', 'poolcheckVersion']);
     expect(doc.warnings).to.deep.equal([]);
     expect(doc.targets[1]).to.deep.equal({
-      id: 'pgbouncer:transaction', pooler: 'pgbouncer', mode: 'transaction', settings: {}, effectiveSettings: { max_prepared_statements: '0' },
-      provider: 'local', poolerVersion: '1.18.0', postgresVersion: '15.20', startMs: 10,
+      id: 'pgbouncer:transaction',
+      pooler: 'pgbouncer',
+      mode: 'transaction',
+      settings: {},
+      effectiveSettings: { max_prepared_statements: '0' },
+      provider: 'local',
+      poolerVersion: '1.18.0',
+      postgresVersion: '15.20',
+      startMs: 10,
     });
     expect(doc.results[0].divergence).to.equal(null);
-    expect(doc.results[2]).to.include({ scenario: 'sequences/a', category: 'sequences', target: 'pgbouncer:transaction', driver: 'raw', outcome: 'diverge', expected: 'diverge', verdict: 'documented', reason: 'no session state', transcript: 'transcripts/pgbouncer:transaction/raw/a.txt' });
-    expect(doc.summary.byVerdict).to.deep.equal({ ok: 3, skip: 0, crash: 0, documented: 1, changed: 0, regression: 0, improved: 0, unprofiled: 0, error: 0, flaky: 0 });
+    expect(doc.results[2]).to.include({
+      scenario: 'sequences/a',
+      category: 'sequences',
+      target: 'pgbouncer:transaction',
+      driver: 'raw',
+      outcome: 'diverge',
+      expected: 'diverge',
+      verdict: 'documented',
+      reason: 'no session state',
+      transcript: 'transcripts/pgbouncer:transaction/raw/a.txt',
+    });
+    expect(doc.summary.byVerdict).to.deep.equal({
+      ok: 3,
+      skip: 0,
+      crash: 0,
+      documented: 1,
+      changed: 0,
+      regression: 0,
+      improved: 0,
+      unprofiled: 0,
+      error: 0,
+      flaky: 0,
+    });
   });
 
   it('records login latency per target (p50/p95/p99 over its logins) in results.json, summary.md and beside direct', () => {
-    const timed = (target: string, logins: number[]) => row(target, 'raw', 'pass', 'ok', { timings: { quiesceMs: 1, connectMs: 1, checkMs: 1, logins } });
+    const timed = (target: string, logins: number[]) =>
+      row(target, 'raw', 'pass', 'ok', { timings: { quiesceMs: 1, connectMs: 1, checkMs: 1, logins } });
     const many = Array.from({ length: 100 }, (_, i) => i + 1);
     const doc = JSON.parse(resultsJson(report([timed('direct', [2, 1]), timed('direct', [3]), timed('pgbouncer:transaction', many)])));
     expect(doc.targets[0].loginMs).to.deep.equal({ p50: 2, p95: 3, p99: 3, count: 3 });
@@ -75,7 +134,9 @@ describe('reports', () => {
     const five = ['raw', 'pg', 'postgres.js', 'libpq', 'psycopg'];
     const mixed = five.map((d, i) => row('pgbouncer:transaction', d, i < 2 ? 'diverge' : 'pass', i < 2 ? 'documented' : 'ok'));
     expect(cell(mixed)).to.equal('doc (raw, pg) · pass');
-    expect(cell(five.map((d, i) => row('pgbouncer:transaction', d, 'diverge', i === 4 ? 'regression' : 'documented')))).to.equal('**REGRESSION** (psycopg) · doc');
+    expect(cell(five.map((d, i) => row('pgbouncer:transaction', d, 'diverge', i === 4 ? 'regression' : 'documented')))).to.equal(
+      '**REGRESSION** (psycopg) · doc',
+    );
     expect(cell([rows[0], sk('pg')])).to.equal('skip (pg) · pass');
     expect(cell([rows[0], sk('pg')], new Set(['pg']))).to.equal('pass');
     expect(cell([sk('pg')])).to.equal('skip');
@@ -84,16 +145,23 @@ describe('reports', () => {
 
   it('summary.md names the drivers that could not run a scenario once, beside it', () => {
     const drivers = ['raw', 'pg', 'postgres.js'];
-    const rawOnly = (target: string, verdict: Row['verdict']) => drivers.map((d) =>
-      d === 'raw' ? row(target, d, verdict === 'ok' ? 'pass' : 'diverge', verdict, { scenario: 'sequences/b' }) : row(target, d, 'skip', 'skip', { scenario: 'sequences/b' }));
+    const rawOnly = (target: string, verdict: Row['verdict']) =>
+      drivers.map((d) =>
+        d === 'raw'
+          ? row(target, d, verdict === 'ok' ? 'pass' : 'diverge', verdict, { scenario: 'sequences/b' })
+          : row(target, d, 'skip', 'skip', { scenario: 'sequences/b' }),
+      );
     const md = summaryMarkdown(report([...rows, ...rawOnly('direct', 'ok'), ...rawOnly('pgbouncer:transaction', 'documented')]));
     expect(md).to.contain('| scenario | direct | pgbouncer:transaction |');
     expect(md).to.contain('| a | pass | doc (raw) · pass |');
     expect(md).to.contain('| b (ran: raw) | pass | doc |');
     expect(md).to.match(/^Legend: .*`doc \(pg, raw\) · pass` = pg and raw gave doc, every other driver that ran the scenario gave pass/m);
     expect(md).to.contain('## Documented divergences');
-    const most = ['raw', 'pg', 'postgres.js'].flatMap((d) => ['direct', 'pgbouncer:transaction'].map((t) =>
-      d === 'postgres.js' ? row(t, d, 'skip', 'ok', { scenario: 'sequences/c' }) : row(t, d, 'pass', 'ok', { scenario: 'sequences/c' })));
+    const most = ['raw', 'pg', 'postgres.js'].flatMap((d) =>
+      ['direct', 'pgbouncer:transaction'].map((t) =>
+        d === 'postgres.js' ? row(t, d, 'skip', 'ok', { scenario: 'sequences/c' }) : row(t, d, 'pass', 'ok', { scenario: 'sequences/c' }),
+      ),
+    );
     expect(summaryMarkdown(report(most))).to.contain('| c (not run by: postgres.js) | pass | pass |');
   });
 

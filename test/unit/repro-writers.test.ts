@@ -39,7 +39,15 @@ function loadBack(text: string): Scenario {
   return scenarios[0];
 }
 
-const target = { id: 'pgbouncer:transaction', pooler: 'pgbouncer', mode: 'transaction', poolerVersion: '1.18.0', postgresVersion: '15.20', settings: { server_reset_query_always: '1' }, effectiveSettings: { max_prepared_statements: '0', server_reset_query_always: '1' } };
+const target = {
+  id: 'pgbouncer:transaction',
+  pooler: 'pgbouncer',
+  mode: 'transaction',
+  poolerVersion: '1.18.0',
+  postgresVersion: '15.20',
+  settings: { server_reset_query_always: '1' },
+  effectiveSettings: { max_prepared_statements: '0', server_reset_query_always: '1' },
+};
 
 describe('poolcheck repro: the case file', () => {
   it('loads back into the scenario it was written from, for every scenario of the catalogue', async () => {
@@ -62,7 +70,9 @@ describe('poolcheck repro: the case file', () => {
     expect(back.id).to.equal(spec.id);
     expect(asData(back)).to.deep.include({ steps: JSON.parse(JSON.stringify(s.steps)), sessions: s.sessions });
     // No pooler, no settings: direct or a profile-only target with none named.
-    expect(reproSpec(s, { id: 'direct', pooler: null, poolerVersion: null, postgresVersion: '15' })).to.deep.include({ poolerSettings: s.poolerSettings });
+    expect(reproSpec(s, { id: 'direct', pooler: null, poolerVersion: null, postgresVersion: '15' })).to.deep.include({
+      poolerSettings: s.poolerSettings,
+    });
     expect(reproId({ id: 'sequences/x', category: 'sequences' })).to.equal('sequences/repro-x');
   });
 
@@ -89,19 +99,23 @@ describe('poolcheck repro: pgproto data files', () => {
     expect(one({ type: 'Parse', name: 's1', sql: 'SELECT $1::int', types: [23] })).to.deep.equal(['\'P\'\t"s1"\t"SELECT $1::int"\t1\t23']);
     expect(one({ type: 'Parse', sql: 'SELECT 1' })).to.deep.equal(['\'P\'\t""\t"SELECT 1"\t0']);
     // Text values without formats: no format codes (all text), each value as its length in bytes and its text; NULL is -1; '' is 0.
-    expect(one({ type: 'Bind', portal: 'p', statement: 's1', params: ['42', null, '', 'é'] })).to.deep.equal(['\'B\'\t"p"\t"s1"\t0\t4\t2\t"42"\t-1\t0\t2\t"é"\t0']);
-    expect(one({ type: 'Bind', statement: 's1', params: [{ hex: '00000005' }], resultFormats: ['binary', 'text'] })).to.deep.equal(['\'B\'\t""\t"s1"\t1\t1\t1\t4\t"5"\t2\t1\t0']);
-    expect(one({ type: 'Describe', kind: 'S', name: 's1' })).to.deep.equal(['\'D\'\t\'S\'\t"s1"']);
-    expect(one({ type: 'Describe', kind: 'P' })).to.deep.equal(['\'D\'\t\'P\'\t""']);
+    expect(one({ type: 'Bind', portal: 'p', statement: 's1', params: ['42', null, '', 'é'] })).to.deep.equal([
+      '\'B\'\t"p"\t"s1"\t0\t4\t2\t"42"\t-1\t0\t2\t"é"\t0',
+    ]);
+    expect(one({ type: 'Bind', statement: 's1', params: [{ hex: '00000005' }], resultFormats: ['binary', 'text'] })).to.deep.equal([
+      '\'B\'\t""\t"s1"\t1\t1\t1\t4\t"5"\t2\t1\t0',
+    ]);
+    expect(one({ type: 'Describe', kind: 'S', name: 's1' })).to.deep.equal(["'D'\t'S'\t\"s1\""]);
+    expect(one({ type: 'Describe', kind: 'P' })).to.deep.equal(["'D'\t'P'\t\"\""]);
     expect(one({ type: 'Execute', portal: 'p', maxRows: 2 })).to.deep.equal(['\'E\'\t"p"\t2']);
-    expect(one({ type: 'Close', kind: 'P', name: 'p' })).to.deep.equal(['\'C\'\t\'P\'\t"p"']);
-    expect(one({ type: 'Flush' })).to.deep.equal(['\'H\'']);
-    expect(one({ type: 'Sync' })).to.deep.equal(['\'S\'']);
-    expect(one({ type: 'CopyData', data: '1\t2\n' })).to.deep.equal(['\'d\'\t"1\\\t2\\', '"']);
-    expect(one({ type: 'CopyDone' })).to.deep.equal(['\'c\'']);
+    expect(one({ type: 'Close', kind: 'P', name: 'p' })).to.deep.equal(["'C'\t'P'\t\"p\""]);
+    expect(one({ type: 'Flush' })).to.deep.equal(["'H'"]);
+    expect(one({ type: 'Sync' })).to.deep.equal(["'S'"]);
+    expect(one({ type: 'CopyData', data: '1\t2\n' })).to.deep.equal(["'d'\t\"1\\\t2\\", '"']);
+    expect(one({ type: 'CopyDone' })).to.deep.equal(["'c'"]);
     expect(one({ type: 'CopyFail', message: 'no' })).to.deep.equal(['\'f\'\t"no"']);
     expect(one({ type: 'FunctionCall', function: 'lo_creat(integer)', args: ['-1'] })).to.deep.equal(['\'F\'\t957\t0\t1\t2\t"-1"\t0']);
-    expect(one({ type: 'FunctionCall', function: 764, args: [], resultFormat: 'binary' })).to.deep.equal(['\'F\'\t764\t0\t0\t1']);
+    expect(one({ type: 'FunctionCall', function: 764, args: [], resultFormat: 'binary' })).to.deep.equal(["'F'\t764\t0\t0\t1"]);
   });
 
   it('escape what ends a field or a line with a backslash, so the text arrives as written', () => {
@@ -115,17 +129,35 @@ describe('poolcheck repro: pgproto data files', () => {
     const s = scenario({
       sessions: { a: {} },
       steps: [
-        { session: 'a', messages: [{ type: 'Parse', sql: 'SELEC' }, { type: 'Query', sql: 'SELECT 1' }, { type: 'Sync' }], expect: { messages: ['ErrorResponse:42601', 'ReadyForQuery:I'] } },
+        {
+          session: 'a',
+          messages: [{ type: 'Parse', sql: 'SELEC' }, { type: 'Query', sql: 'SELECT 1' }, { type: 'Sync' }],
+          expect: { messages: ['ErrorResponse:42601', 'ReadyForQuery:I'] },
+        },
         { session: 'a', messages: [{ type: 'Parse', sql: 'SELECT 1' }, { type: 'Flush' }], until: 'ParseComplete' },
-        { session: 'a', messages: [{ type: 'Query', sql: 'SELECT 1' }, { type: 'Query', sql: 'SELECT 2' }] },
+        {
+          session: 'a',
+          messages: [
+            { type: 'Query', sql: 'SELECT 1' },
+            { type: 'Query', sql: 'SELECT 2' },
+          ],
+        },
       ],
     });
     const lines = messageLinesOf(pgprotoFiles({ scenario: s, header: [], functionOids: new Map() }).get('a.pgproto')!);
     expect(lines).to.deep.equal([
-      '\'P\'\t""\t"SELEC"\t0', '\'Q\'\t"SELECT 1"', '\'S\'', '\'Y\'',
-      '\'P\'\t""\t"SELECT 1"\t0', '\'H\'', '\'y\'',
-      '\'Q\'\t"SELECT 1"', '\'Q\'\t"SELECT 2"', '\'Y\'', '\'Y\'',
-      '\'X\'',
+      '\'P\'\t""\t"SELEC"\t0',
+      '\'Q\'\t"SELECT 1"',
+      "'S'",
+      "'Y'",
+      '\'P\'\t""\t"SELECT 1"\t0',
+      "'H'",
+      "'y'",
+      '\'Q\'\t"SELECT 1"',
+      '\'Q\'\t"SELECT 2"',
+      "'Y'",
+      "'Y'",
+      "'X'",
     ]);
   });
 
@@ -147,21 +179,45 @@ describe('poolcheck repro: pgproto data files', () => {
     const a = files.get('a.pgproto')!;
     expect(a.split('\n')[0]).to.equal('# the header');
     expect(messageLinesOf(a)).to.deep.equal([
-      '\'Q\'\t"SELECT nextval(\'repro_seq\')"', '\'Y\'',
-      '\'P\'\t"st"\t"SELECT 1"\t0', '\'B\'\t""\t"st"\t0\t0\t0', '\'D\'\t\'P\'\t""', '\'E\'\t""\t0', '\'S\'', '\'Y\'',
-      '\'B\'\t""\t"st"\t0\t0\t0', '\'D\'\t\'P\'\t""', '\'E\'\t""\t0', '\'S\'', '\'Y\'',
-      '\'X\'',
+      "'Q'\t\"SELECT nextval('repro_seq')\"",
+      "'Y'",
+      '\'P\'\t"st"\t"SELECT 1"\t0',
+      '\'B\'\t""\t"st"\t0\t0\t0',
+      "'D'\t'P'\t\"\"",
+      '\'E\'\t""\t0',
+      "'S'",
+      "'Y'",
+      '\'B\'\t""\t"st"\t0\t0\t0',
+      "'D'\t'P'\t\"\"",
+      '\'E\'\t""\t0',
+      "'S'",
+      "'Y'",
+      "'X'",
     ]);
     // Where the other session's step comes between, and the saved value to write in.
     expect(a).to.contain('# meanwhile step 2 (b): SELECT $1::int ["{{$v}}"]');
     const b = files.get('b.pgproto')!;
     expect(b).to.contain('# before its first step: step 1 on a');
     expect(b).to.contain('# {{$v}} is the value step 1 (a) saved: write it in before running');
-    expect(messageLinesOf(b)).to.deep.equal(['\'P\'\t""\t"SELECT $1::int"\t0', '\'B\'\t""\t""\t0\t1\t6\t"{{$v}}"\t0', '\'D\'\t\'P\'\t""', '\'E\'\t""\t0', '\'S\'', '\'Y\'', '\'X\'']);
-    expect(messageLinesOf(files.get('observer.pgproto')!)).to.deep.equal(['\'Q\'\t"CREATE SEQUENCE repro_seq"', '\'Y\'', '\'Q\'\t"SELECT 1"', '\'Y\'', '\'X\'']);
+    expect(messageLinesOf(b)).to.deep.equal([
+      '\'P\'\t""\t"SELECT $1::int"\t0',
+      '\'B\'\t""\t""\t0\t1\t6\t"{{$v}}"\t0',
+      "'D'\t'P'\t\"\"",
+      '\'E\'\t""\t0',
+      "'S'",
+      "'Y'",
+      "'X'",
+    ]);
+    expect(messageLinesOf(files.get('observer.pgproto')!)).to.deep.equal([
+      '\'Q\'\t"CREATE SEQUENCE repro_seq"',
+      "'Y'",
+      '\'Q\'\t"SELECT 1"',
+      "'Y'",
+      "'X'",
+    ]);
   });
 
-  it('read a background step\'s reply at its await, and leave what pgproto cannot send as comments', () => {
+  it("read a background step's reply at its await, and leave what pgproto cannot send as comments", () => {
     const s = scenario({
       pool: 'wide',
       sessions: { a: {} },
@@ -173,18 +229,27 @@ describe('poolcheck repro: pgproto data files', () => {
       ],
     });
     const a = pgprotoFiles({ scenario: s, header: [], functionOids: new Map() }).get('a.pgproto')!;
-    expect(messageLinesOf(a)).to.deep.equal(['\'Q\'\t"SELECT pg_sleep(1)"', '\'Y\'', '\'X\'']);
+    expect(messageLinesOf(a)).to.deep.equal(['\'Q\'\t"SELECT pg_sleep(1)"', "'Y'", "'X'"]);
     expect(a).to.contain('# sends a CancelRequest on a connection of its own, which pgproto cannot do');
     expect(a).to.contain('# not sent: pgproto sends well-formed messages of the types it knows only; the step sends:');
     expect(a).to.contain('#   RawMessage(code="y", payload="")');
     // A binary value other than a 4-byte integer, a long line: the whole step is a comment, with no wait.
-    expect(linesFor([{ type: 'Bind', params: [{ hex: '0000000000000005' }] }, { type: 'Sync' }])).to.deep.equal(['\'X\'']);
-    expect(linesFor([{ type: 'Query', sql: `SELECT '${'x'.repeat(9000)}'` }])).to.deep.equal(['\'X\'']);
+    expect(linesFor([{ type: 'Bind', params: [{ hex: '0000000000000005' }] }, { type: 'Sync' }])).to.deep.equal(["'X'"]);
+    expect(linesFor([{ type: 'Query', sql: `SELECT '${'x'.repeat(9000)}'` }])).to.deep.equal(["'X'"]);
   });
 
   it('end the file where the session disconnects abruptly, without Terminate', () => {
-    const s = scenario({ sessions: { a: {} }, steps: [{ session: 'a', sql: 'SELECT 1' }, { session: 'a', disconnect: 'abrupt' }] });
-    expect(messageLinesOf(pgprotoFiles({ scenario: s, header: [], functionOids: new Map() }).get('a.pgproto')!)).to.deep.equal(['\'Q\'\t"SELECT 1"', '\'Y\'']);
+    const s = scenario({
+      sessions: { a: {} },
+      steps: [
+        { session: 'a', sql: 'SELECT 1' },
+        { session: 'a', disconnect: 'abrupt' },
+      ],
+    });
+    expect(messageLinesOf(pgprotoFiles({ scenario: s, header: [], functionOids: new Map() }).get('a.pgproto')!)).to.deep.equal([
+      '\'Q\'\t"SELECT 1"',
+      "'Y'",
+    ]);
   });
 });
 
@@ -200,7 +265,9 @@ describe('poolcheck repro: the Node script', () => {
     const file = path.join(tempDir('pc-repro-script-'), 'repro.mjs');
     writeFileSync(file, text);
     expect(spawnSync(process.execPath, ['--check', file]).status).to.equal(0);
-    const withPassword = spawnSync(process.execPath, [file, 'postgres://u:s3cr3t-xyz@127.0.0.1:1/db', 'postgres://u@127.0.0.1:2/db'], { encoding: 'utf8' });
+    const withPassword = spawnSync(process.execPath, [file, 'postgres://u:s3cr3t-xyz@127.0.0.1:1/db', 'postgres://u@127.0.0.1:2/db'], {
+      encoding: 'utf8',
+    });
     expect(withPassword.status).to.equal(2);
     expect(withPassword.stderr).to.contain('holds a password: give it in PGPASSWORD');
     expect(withPassword.stderr).not.to.contain('s3cr3t-xyz');

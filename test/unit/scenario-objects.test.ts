@@ -12,16 +12,22 @@ import { EXTERNAL_REACH } from '../../harness/poolers/scenario-reach.ts';
 import { loaded } from '../scenario-fixture.ts';
 
 const base: ScenarioSpec = {
-  id: 'auth-transport/x', category: 'auth-transport', why: 'because', pool: 'single',
+  id: 'auth-transport/x',
+  category: 'auth-transport',
+  why: 'because',
+  pool: 'single',
   roles: { r: { password: 'first-{{repeat:p:3}}' }, gone: { absent: true }, q: { login: false, connectionLimit: 2 } },
   databases: { d: {}, nosuch: { absent: true } },
   sessions: { a: { role: 'r' }, b: { role: 'r', database: 'd', pool: 'wide' }, c: { role: 'q', password: { text: 'second' } }, e: { user: 'empty' } },
   steps: [{ session: 'a', sql: 'SELECT 1' }],
 };
-const problems = (s: unknown): string[] => { const c = checkScenario(s, 'test'); return c.ok ? [] : c.problems.map(problemText); };
+const problems = (s: unknown): string[] => {
+  const c = checkScenario(s, 'test');
+  return c.ok ? [] : c.problems.map(problemText);
+};
 const APP = { user: 'poolcheck', password: 'app-pw', database: 'pc_single_0' };
 
-describe('a scenario\'s own roles and databases', () => {
+describe("a scenario's own roles and databases", () => {
   it('are made on the observer under run-unique names, roles with a SCRAM secret the same in every run', () => {
     const made = new ScenarioObjects(base, new Templates('pc9_4', new Map()), '15.20 (Debian 15.20-0+deb12u1)').creation();
     expect(made.map((c) => c.sql.replace(/'SCRAM-SHA-256\$4096:[^']+'/, '<secret>'))).to.deep.equal([
@@ -65,7 +71,8 @@ describe('a scenario\'s own roles and databases', () => {
       sent.push(sql);
       if (sql.startsWith('SELECT oid')) return { rows: [['7']], columns: ['oid'] };
       if (sql.startsWith('SELECT quote_ident')) return { rows: [['pc9_4_d']], columns: ['n'] };
-      if (sql.startsWith('DROP DATABASE')) return { rows: [], columns: [], error: { code: '55006', message: 'database is being accessed by other users' } };
+      if (sql.startsWith('DROP DATABASE'))
+        return { rows: [], columns: [], error: { code: '55006', message: 'database is being accessed by other users' } };
       return { rows: [], columns: [] };
     };
     await objects.create(observe);
@@ -86,7 +93,8 @@ describe('a scenario\'s own roles and databases', () => {
   it('are validated: what sessions name exists, one role per session, no single pool on a database of its own', () => {
     expect(problems(base)).to.deep.equal([]);
     const p = problems({
-      ...base, roles: { r: {}, d: {}, 'bad-key': {} },
+      ...base,
+      roles: { r: {}, d: {}, 'bad-key': {} },
       sessions: { a: { role: 'rr' }, b: { database: 'dd', pool: 'wide' }, c: { role: 'r', user: 'md5' }, e: { database: 'd' } },
     }).join('\n');
     expect(p).to.match(/roles: "bad-key" is not a name/);
@@ -98,16 +106,20 @@ describe('a scenario\'s own roles and databases', () => {
     expect(problems({ ...base, sessions: { a: { password: 'right' } } }).join('\n')).to.match(/sessions\.a\.password/);
   });
 
-  it('an empty user name is a raw client\'s to send', () => {
-    expect([...requiredCapabilities(loaded({ ...base, sessions: { e: { user: 'empty' } }, steps: [{ session: 'e', sql: 'SELECT 1' }] }))]).to.include('protocol');
+  it("an empty user name is a raw client's to send", () => {
+    expect([...requiredCapabilities(loaded({ ...base, sessions: { e: { user: 'empty' } }, steps: [{ session: 'e', sql: 'SELECT 1' }] }))]).to.include(
+      'protocol',
+    );
   });
 
-  it('make a scenario skip where the target cannot serve them, with the adapter\'s reason', () => {
+  it("make a scenario skip where the target cannot serve them, with the adapter's reason", () => {
     const s = loaded(base);
     expect(objectsSkipReason(s, undefined, null)).to.equal(undefined);
     expect(objectsSkipReason(s, odyssey.scenarioReach, '1.5.2')).to.equal(undefined);
     expect(objectsSkipReason(s, odyssey.scenarioReach, '1.5.1')).to.match(/^the scenario logs in as a role it creates, and Odyssey before 1\.5\.2/);
-    expect(objectsSkipReason(loaded({ ...base, sessions: { a: { database: 'd', pool: 'wide' } } }), EXTERNAL_REACH, null)).to.match(/to a database it creates, and an external pooler/);
+    expect(objectsSkipReason(loaded({ ...base, sessions: { a: { database: 'd', pool: 'wide' } } }), EXTERNAL_REACH, null)).to.match(
+      /to a database it creates, and an external pooler/,
+    );
     // Roles it only declares do not matter: no session logs in with them.
     expect(objectsSkipReason(loaded({ ...base, sessions: { a: {} } }), EXTERNAL_REACH, null)).to.equal(undefined);
   });

@@ -13,10 +13,17 @@ const LOOKUP = { user: 'pc_observer', password: 'lookup-pw-7e6d' };
 
 function render(adapter: PoolerAdapter, mode = adapter.modes[0]) {
   return adapter.render({
-    mode, port: 40001, dir: '/tmp/pc/run/t', laneDatabases: ['poolcheck', 'poolcheck_1'], pools: ['single', 'wide'],
+    mode,
+    port: 40001,
+    dir: '/tmp/pc/run/t',
+    laneDatabases: ['poolcheck', 'poolcheck_1'],
+    pools: ['single', 'wide'],
     backend: { host: '127.0.0.1', port: 50002, database: 'poolcheck', user: 'poolcheck', password: 'pw-9f8e7d' },
-    backendSecret: 'SCRAM-SHA-256$4096:c2FsdA==$a2V5:a2V5', authRoles: { md5: 'pc_md5', trust: 'pc_trust' }, lookup: LOOKUP,
-    tls: { cert: '/tmp/pc/run/t/server.crt', key: '/tmp/pc/run/t/server.key' }, settings: {},
+    backendSecret: 'SCRAM-SHA-256$4096:c2FsdA==$a2V5:a2V5',
+    authRoles: { md5: 'pc_md5', trust: 'pc_trust' },
+    lookup: LOOKUP,
+    tls: { cert: '/tmp/pc/run/t/server.crt', key: '/tmp/pc/run/t/server.key' },
+    settings: {},
   });
 }
 
@@ -29,9 +36,14 @@ function odysseyRules(conf: string): Map<string, string[]> {
     const line = raw.trim();
     const open = line.match(/^(database|user) ("[^"]*"|default) \{$/);
     if (open) {
-      if (open[1] === 'database') db = open[2]; else { user = open[2]; rules.set(`${db}/${user}`, []); }
+      if (open[1] === 'database') db = open[2];
+      else {
+        user = open[2];
+        rules.set(`${db}/${user}`, []);
+      }
     } else if (line === '}') {
-      if (user) user = undefined; else db = undefined;
+      if (user) user = undefined;
+      else db = undefined;
     } else if (db && user) {
       rules.get(`${db}/${user}`)!.push(line);
     }
@@ -64,7 +76,11 @@ describe('scenario roles and databases through each pooler', () => {
   it('Odyssey: a `user default` rule in every lane route and a `database default`, looking secrets up through an internal route', () => {
     for (const mode of odyssey.modes) {
       const rules = odysseyRules(render(odyssey, mode).files['odyssey.conf']);
-      for (const [route, db, size] of [['"pc_single_0"', 'poolcheck', 1], ['"pc_wide_1"', 'poolcheck_1', 20], ['default', undefined, 20]] as const) {
+      for (const [route, db, size] of [
+        ['"pc_single_0"', 'poolcheck', 1],
+        ['"pc_wide_1"', 'poolcheck_1', 20],
+        ['default', undefined, 20],
+      ] as const) {
         const lines = rules.get(`${route}/default`);
         expect(lines, `${mode} ${route}`).to.be.an('array');
         expect(lines).to.include('authentication "scram-sha-256"');
@@ -83,7 +99,7 @@ describe('scenario roles and databases through each pooler', () => {
     }
   });
 
-  it('Odyssey: only 1.5.2 and later pass a client\'s SCRAM key to the server, so earlier releases skip scenario roles', () => {
+  it("Odyssey: only 1.5.2 and later pass a client's SCRAM key to the server, so earlier releases skip scenario roles", () => {
     expect(unreachable(odyssey.scenarioReach.roles, '1.5.1')).to.match(/odyssey#1463/);
     expect(unreachable(odyssey.scenarioReach.roles, '1.5.2')).to.equal(undefined);
     expect(unreachable(odyssey.scenarioReach.roles, null)).to.equal(undefined);
@@ -104,12 +120,12 @@ describe('scenario roles and databases through each pooler', () => {
     ]);
   });
 
-  it('an external pooler serves none of them: its config is its owner\'s', () => {
+  it("an external pooler serves none of them: its config is its owner's", () => {
     expect(unreachable(EXTERNAL_REACH.roles, '1.24.1')).to.match(/configured by its owner/);
     expect(unreachable(EXTERNAL_REACH.databases, null)).to.match(/configured by its owner/);
   });
 
-  it('Odyssey\'s reset empties the lane routes of the fixed roles only: a scenario role\'s route and the lookup route are left', async () => {
+  it("Odyssey's reset empties the lane routes of the fixed roles only: a scenario role's route and the lookup route are left", async () => {
     // As 1.5.2 shows them: the database a server is logged in to, not the route's name.
     const servers: Array<Record<string, string | null>> = [
       { database: 'poolcheck', user: 'poolcheck' },
@@ -120,7 +136,10 @@ describe('scenario roles and databases through each pooler', () => {
     const asked: string[] = [];
     const admin: AdminConsole = { query: async (command) => (command === 'SHOW SERVERS' ? servers : []) };
     const tools: ResetTools = {
-      consoles: { single: admin, wide: admin }, pools: { single: 'pc_single_0', wide: 'pc_wide_0' }, database: 'poolcheck', roles: ['poolcheck', 'pc_md5', 'pc_trust'],
+      consoles: { single: admin, wide: admin },
+      pools: { single: 'pc_single_0', wide: 'pc_wide_0' },
+      database: 'poolcheck',
+      roles: ['poolcheck', 'pc_md5', 'pc_trust'],
       terminateBackends: async () => undefined,
       asClient: async (pool, _sqls, user) => {
         asked.push(`${pool}:${user}`);

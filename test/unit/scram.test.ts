@@ -8,7 +8,9 @@ describe('SCRAM-SHA-256 client', () => {
   it('produces the RFC 7677 client proof and accepts the server signature', async () => {
     const c = scramClient('pencil', 'rOprNGfwEbeRWgbNEkqO', 'user');
     expect(c.clientFirst).to.equal('n,,n=user,r=rOprNGfwEbeRWgbNEkqO');
-    expect(await c.respond(serverFirst)).to.equal('c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=');
+    expect(await c.respond(serverFirst)).to.equal(
+      'c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=',
+    );
     expect(() => c.verify('v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=')).not.to.throw();
   });
 
@@ -21,7 +23,9 @@ describe('SCRAM-SHA-256 client', () => {
   it('rejects a server nonce that does not extend the client nonce', async () => {
     const c = scramClient('pencil', 'abc', 'user');
     let error: unknown;
-    await c.respond('r=xyz123,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096').catch((e: unknown) => { error = e; });
+    await c.respond('r=xyz123,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096').catch((e: unknown) => {
+      error = e;
+    });
     expect(String(error)).to.match(/nonce/);
   });
 
@@ -33,7 +37,8 @@ describe('SCRAM-SHA-256 client', () => {
 describe('SCRAM secret', () => {
   it('is what PostgreSQL stores for the password (RFC 7677 salt; keys computed independently with Python hashlib)', () => {
     expect(scramSecret('pencil', 4096, Buffer.from('W22ZaJ0SNY7soEsUEjb6gQ==', 'base64'))).to.equal(
-      'SCRAM-SHA-256$4096:W22ZaJ0SNY7soEsUEjb6gQ==$WG5d8oPm3OtcPnkdi4Uo7BkeZkBFzpcXkuLmtbsT4qY=:wfPLwcE6nTWhTAmQ7tl2KeoiWGPlZqQxSrmfPwDl2dU=');
+      'SCRAM-SHA-256$4096:W22ZaJ0SNY7soEsUEjb6gQ==$WG5d8oPm3OtcPnkdi4Uo7BkeZkBFzpcXkuLmtbsT4qY=:wfPLwcE6nTWhTAmQ7tl2KeoiWGPlZqQxSrmfPwDl2dU=',
+    );
   });
 });
 

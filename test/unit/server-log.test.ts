@@ -20,7 +20,10 @@ describe("PostgreSQL's log", () => {
   });
 
   it('reads the wording of releases before 14 too, and finds nothing in a log without a crash', () => {
-    expect(crashesIn('2020-01-01 00:00:00 UTC [1] LOG:  server process (PID 7) was terminated by signal 6: Aborted')[0]).to.deep.include({ pid: 7, signal: 6 });
+    expect(crashesIn('2020-01-01 00:00:00 UTC [1] LOG:  server process (PID 7) was terminated by signal 6: Aborted')[0]).to.deep.include({
+      pid: 7,
+      signal: 6,
+    });
     expect(crashesIn(LOG.split('\n').slice(0, 3).join('\n'))).to.deep.equal([]);
   });
 

@@ -4,7 +4,12 @@ import type { Scenario } from '../../harness/scenario/model.ts';
 import type { TargetSpec } from '../../harness/targets/target-spec.ts';
 
 const needs = { poolerSettings: { pgbouncer: { max_prepared_statements: '0' } } } as unknown as Scenario;
-const target = (settings: Record<string, string>): TargetSpec => ({ id: 'pgbouncer:transaction', pooler: 'pgbouncer', mode: 'transaction', settings });
+const target = (settings: Record<string, string>): TargetSpec => ({
+  id: 'pgbouncer:transaction',
+  pooler: 'pgbouncer',
+  mode: 'transaction',
+  settings,
+});
 
 describe('a scenario that needs pooler settings', () => {
   it('runs where the target runs them, and on direct and other poolers', () => {

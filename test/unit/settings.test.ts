@@ -11,7 +11,7 @@ describe('pooler settings as a release runs them', () => {
     expect(effectiveSettings(pgbouncer.settings, {}, '1.18.0', 'transaction').max_prepared_statements).to.equal('0');
   });
 
-  it('derives a default from another setting and from the mode (Odyssey\'s discard options follow prepared-statement support)', () => {
+  it("derives a default from another setting and from the mode (Odyssey's discard options follow prepared-statement support)", () => {
     const tx = effectiveSettings(odyssey.settings, {}, '1.5.2', 'transaction');
     expect([tx.pool_reserve_prepared_statement, tx.pool_discard, tx.pool_smart_discard]).to.deep.equal(['yes', 'no', 'yes']);
     const off = effectiveSettings(odyssey.settings, { pool_reserve_prepared_statement: 'no' }, '1.5.2', 'transaction');

@@ -10,9 +10,15 @@ describe('shards', () => {
   before(async () => {
     const { scenarios } = await loadCatalog();
     const targets = parseTargets('direct,pgbouncer:session,pgbouncer:transaction,pgbouncer:statement,pgpool:cache');
-    groups = driverIds.map((id) => driver(id)).flatMap((d) => scenarios.map((s) => ({
-      scenario: s.id, driver: d.id, cost: targets.reduce((t, spec) => t + estimateCost(s, d, spec), 0),
-    })));
+    groups = driverIds
+      .map((id) => driver(id))
+      .flatMap((d) =>
+        scenarios.map((s) => ({
+          scenario: s.id,
+          driver: d.id,
+          cost: targets.reduce((t, spec) => t + estimateCost(s, d, spec), 0),
+        })),
+      );
   });
 
   it('read i/n, and refuse anything else in one line', () => {

@@ -25,7 +25,9 @@ describe('slots shared by the lanes of a run', () => {
     // Every slot is back: two can be taken at once again, a third waits.
     const [a, b] = [await slots.take(), await slots.take()];
     let third = false;
-    void slots.take().then(() => { third = true; });
+    void slots.take().then(() => {
+      third = true;
+    });
     await new Promise((r) => setImmediate(r));
     expect(third).to.equal(false);
     a();

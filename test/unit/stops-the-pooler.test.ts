@@ -8,11 +8,20 @@ import { withSteps } from '../scenario-fixture.ts';
 const facts = (version: string | null, mode = 'transaction'): TargetFacts => ({ mode, version, postgresVersion: '15.4', settings: {} });
 
 const profile: Profile = {
-  pooler: 'p', checked: ['1.18.0'],
+  pooler: 'p',
+  checked: ['1.18.0'],
   modes: {
     transaction: [
       { scenarios: 'cancel/*', reason: 'documented only', link: 'https://example.org/doc', drivers: ['pgx'] },
-      { scenarios: ['cancel/seen-here'], traits: ['driver-cancel'], drivers: ['tokio-postgres'], versions: '>=1.18.0 <1.19.1', stopsThePooler: true, reason: 'it exits', link: 'https://example.org/801' },
+      {
+        scenarios: ['cancel/seen-here'],
+        traits: ['driver-cancel'],
+        drivers: ['tokio-postgres'],
+        versions: '>=1.18.0 <1.19.1',
+        stopsThePooler: true,
+        reason: 'it exits',
+        link: 'https://example.org/801',
+      },
     ],
   },
 };
@@ -32,8 +41,23 @@ describe('entries that stop the pooler', () => {
     expect(stopsThePooler(profile, facts(null), 'cancel/own-running-query', 'tokio-postgres', cancels)).to.equal(undefined);
   });
 
-  it('see a driver\'s own cancel as a trait, and a raw CancelRequest with chosen keys not', () => {
-    expect(scenarioTraits(withSteps([{ session: 'a', sql: 'SELECT pg_sleep(1)', background: 'q' }, { session: 'a', cancel: true }, { session: 'a', await: 'q' }])).has('driver-cancel')).to.equal(true);
-    expect(scenarioTraits(withSteps([{ session: 'a', sql: 'SELECT 1', savePid: 'pa' }, { session: 'a', cancel: { pid: '$pa', secret: 'own' } }])).has('driver-cancel')).to.equal(false);
+  it("see a driver's own cancel as a trait, and a raw CancelRequest with chosen keys not", () => {
+    expect(
+      scenarioTraits(
+        withSteps([
+          { session: 'a', sql: 'SELECT pg_sleep(1)', background: 'q' },
+          { session: 'a', cancel: true },
+          { session: 'a', await: 'q' },
+        ]),
+      ).has('driver-cancel'),
+    ).to.equal(true);
+    expect(
+      scenarioTraits(
+        withSteps([
+          { session: 'a', sql: 'SELECT 1', savePid: 'pa' },
+          { session: 'a', cancel: { pid: '$pa', secret: 'own' } },
+        ]),
+      ).has('driver-cancel'),
+    ).to.equal(false);
   });
 });

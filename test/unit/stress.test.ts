@@ -9,9 +9,16 @@ describe('the stress tally', () => {
     states.setting.leaked = 3;
     states.currval.lost = 2;
     const rows = tallyRows({ clients: 10, finished: 9, checks: 60, states, roundMs: Array.from({ length: 100 }, (_, i) => i + 1) });
-    expect(rows.slice(0, STRESS_STATES.length)).to.deep.include.members([['setting', '3', '0'], ['currval', '0', '2'], ['advisory lock', '0', '0']]);
+    expect(rows.slice(0, STRESS_STATES.length)).to.deep.include.members([
+      ['setting', '3', '0'],
+      ['currval', '0', '2'],
+      ['advisory lock', '0', '0'],
+    ]);
     expect(rows.slice(STRESS_STATES.length)).to.deep.equal([
-      ['clients unfinished', '1', 'of 10'], ['checks, leak rate', '60', '5.00%'], ['round ms p50 p95', '51.0', '96.0'], ['round ms p99 max', '100.0', '100.0'],
+      ['clients unfinished', '1', 'of 10'],
+      ['checks, leak rate', '60', '5.00%'],
+      ['round ms p50 p95', '51.0', '96.0'],
+      ['round ms p99 max', '100.0', '100.0'],
     ]);
   });
 
@@ -30,10 +37,21 @@ describe('the stress tally', () => {
   });
 
   it('reads a many-pools tally as rows: failed logins, logins after the drop, login percentiles', () => {
-    const rows = manyRolesRows({ roles: 300, loginsFailed: 2, remainingFailed: 0, remainingTried: 50, droppedLetIn: 3, droppedTried: 30, loginMs: Array.from({ length: 100 }, (_, i) => i + 1) });
+    const rows = manyRolesRows({
+      roles: 300,
+      loginsFailed: 2,
+      remainingFailed: 0,
+      remainingTried: 50,
+      droppedLetIn: 3,
+      droppedTried: 30,
+      loginMs: Array.from({ length: 100 }, (_, i) => i + 1),
+    });
     expect(rows).to.deep.equal([
-      ['logins failed', '2', 'of 300'], ['after the drop: remaining roles failed', '0', 'of 50'], ['after the drop: dropped roles let in', '3', 'of 30'],
-      ['login ms p50 p95', '50.0', '95.0'], ['login ms p99 max', '99.0', '100.0'],
+      ['logins failed', '2', 'of 300'],
+      ['after the drop: remaining roles failed', '0', 'of 50'],
+      ['after the drop: dropped roles let in', '3', 'of 30'],
+      ['login ms p50 p95', '50.0', '95.0'],
+      ['login ms p99 max', '99.0', '100.0'],
     ]);
   });
 });

@@ -4,10 +4,23 @@ import { exitReason } from '../../harness/cli/summary-line.ts';
 import type { ReportRow, RunReport } from '../../harness/report/run-report.ts';
 
 const row = (verdict: ReportRow['verdict']): ReportRow => ({
-  scenario: 's/x', category: 's', target: 't', driver: 'raw', outcome: verdict === 'ok' || verdict === 'improved' ? 'pass' : 'diverge', verdict, expected: 'pass', durationMs: 1, steps: [], transcriptPath: null,
+  scenario: 's/x',
+  category: 's',
+  target: 't',
+  driver: 'raw',
+  outcome: verdict === 'ok' || verdict === 'improved' ? 'pass' : 'diverge',
+  verdict,
+  expected: 'pass',
+  durationMs: 1,
+  steps: [],
+  transcriptPath: null,
 });
 const report = (...verdicts: ReportRow['verdict'][]): RunReport => ({
-  run: { id: 'r', startedAt: '', finishedAt: '', durationMs: 1, poolcheckVersion: '0' }, targets: [], warnings: [], drivers: [], results: verdicts.map(row),
+  run: { id: 'r', startedAt: '', finishedAt: '', durationMs: 1, poolcheckVersion: '0' },
+  targets: [],
+  warnings: [],
+  drivers: [],
+  results: verdicts.map(row),
 });
 
 describe('the exit line', () => {
@@ -15,7 +28,9 @@ describe('the exit line', () => {
     expect(exitReason(report('ok', 'documented'), false)).to.equal(undefined);
     expect(exitReason(report('improved', 'flaky'), false)).to.equal(undefined);
     expect(exitReason(report('improved', 'flaky', 'flaky'), true)).to.equal('exit 1: 1 improved, 2 flaky (--strict fails these too)');
-    expect(exitReason(report('regression', 'changed', 'improved'), true)).to.equal('exit 1: 1 regression, 1 changed; 1 improved (--strict fails these too)');
+    expect(exitReason(report('regression', 'changed', 'improved'), true)).to.equal(
+      'exit 1: 1 regression, 1 changed; 1 improved (--strict fails these too)',
+    );
     expect(exitReason(report('error', 'regression'), false)).to.match(/^exit 2: 1 result\(s\) could not be decided/);
   });
 });

@@ -2,8 +2,13 @@ import { expect } from 'chai';
 import { parseTarget, parseTargets } from '../../harness/targets/target-spec.ts';
 
 describe('target specs', () => {
-  it('parse <pooler>[:<mode>] and default to the pooler\'s first mode', () => {
-    expect(parseTarget('pgbouncer:transaction')).to.deep.equal({ id: 'pgbouncer:transaction', pooler: 'pgbouncer', mode: 'transaction', settings: {} });
+  it("parse <pooler>[:<mode>] and default to the pooler's first mode", () => {
+    expect(parseTarget('pgbouncer:transaction')).to.deep.equal({
+      id: 'pgbouncer:transaction',
+      pooler: 'pgbouncer',
+      mode: 'transaction',
+      settings: {},
+    });
     expect(parseTarget('pgbouncer').id).to.equal('pgbouncer:session');
   });
 
@@ -14,11 +19,16 @@ describe('target specs', () => {
   it('take pooler settings in braces, as part of the target and its id', () => {
     const t = parseTarget('pgbouncer:transaction{max_prepared_statements=0, server_reset_query_always=1}');
     expect(t).to.deep.equal({
-      id: 'pgbouncer:transaction{max_prepared_statements=0,server_reset_query_always=1}', pooler: 'pgbouncer', mode: 'transaction',
+      id: 'pgbouncer:transaction{max_prepared_statements=0,server_reset_query_always=1}',
+      pooler: 'pgbouncer',
+      mode: 'transaction',
       settings: { max_prepared_statements: '0', server_reset_query_always: '1' },
     });
-    expect(parseTargets('pgbouncer:transaction,pgbouncer:transaction{max_prepared_statements=0}').map((x) => x.id))
-      .to.deep.equal(['direct', 'pgbouncer:transaction', 'pgbouncer:transaction{max_prepared_statements=0}']);
+    expect(parseTargets('pgbouncer:transaction,pgbouncer:transaction{max_prepared_statements=0}').map((x) => x.id)).to.deep.equal([
+      'direct',
+      'pgbouncer:transaction',
+      'pgbouncer:transaction{max_prepared_statements=0}',
+    ]);
     expect(() => parseTarget('pgbouncer:transaction{max_prepared_statements}')).to.throw(/bad setting "max_prepared_statements"/);
     expect(() => parseTarget('pgbouncer{a=1}:transaction')).to.throw(/settings go in one pair of braces at the end/);
   });

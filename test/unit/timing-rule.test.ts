@@ -4,9 +4,24 @@ import type { ScenarioRun } from '../../harness/scenario/result.ts';
 import { afterRunAgain, timingDependent } from '../../harness/scenario/timing-rule.ts';
 
 const run = (outcome: ScenarioRun['outcome'], extra: Partial<ScenarioRun> = {}): ScenarioRun => ({
-  scenario: 's/x', category: 's', target: 'pgbouncer:transaction', driver: 'raw', outcome, durationMs: 10, steps: [], transcript: 'a -- step 1\n', ...extra,
+  scenario: 's/x',
+  category: 's',
+  target: 'pgbouncer:transaction',
+  driver: 'raw',
+  outcome,
+  durationMs: 10,
+  steps: [],
+  transcript: 'a -- step 1\n',
+  ...extra,
 });
-const d = (kind: Divergence['kind'], sqlstate?: string): Divergence => ({ step: 2, session: 'a', kind, expected: 'e', observed: 'o', ...(sqlstate ? { sqlstate } : {}) });
+const d = (kind: Divergence['kind'], sqlstate?: string): Divergence => ({
+  step: 2,
+  session: 'a',
+  kind,
+  expected: 'e',
+  observed: 'o',
+  ...(sqlstate ? { sqlstate } : {}),
+});
 
 describe('the one timing rule', () => {
   it('runs again what timing may explain: no answer, 57014 where none was expected, a stall, a driver that gave up', () => {

@@ -10,7 +10,7 @@ describe('scenario traits', () => {
     expect(scenarioTraits(withSql('start transaction isolation level repeatable read')).has('transaction-block')).to.equal(true);
   });
 
-  it('does not mark a whole transaction in one query string, or the observer\'s BEGIN', () => {
+  it("does not mark a whole transaction in one query string, or the observer's BEGIN", () => {
     expect(scenarioTraits(withSql('BEGIN; INSERT INTO t VALUES (1); COMMIT')).has('transaction-block')).to.equal(false);
     const s = withSteps([{ session: 'observer', sql: 'BEGIN' }]);
     expect(scenarioTraits(s).size).to.equal(0);

@@ -48,9 +48,13 @@ describe('a transcript of two runs of the same thing', () => {
     t.note('a', '=> rows [["4711","16391","0"]]');
     t.be('a', 'ErrorResponse(S=ERROR, C=26000, M="prepared statement \\"vmo3ato9vx1\\" does not exist")');
     t.note('b', 'write CONNECTION_CLOSED 127.0.0.1:27404');
-    expect(t.render()).to.equal('a -- => rows [["xid#1","$lo","0"]]\na <= BE ErrorResponse(S=ERROR, C=26000, M="prepared statement \\"name#1\\" does not exist")\nb -- write CONNECTION_CLOSED 127.0.0.1:<port>\n');
+    expect(t.render()).to.equal(
+      'a -- => rows [["xid#1","$lo","0"]]\na <= BE ErrorResponse(S=ERROR, C=26000, M="prepared statement \\"name#1\\" does not exist")\nb -- write CONNECTION_CLOSED 127.0.0.1:<port>\n',
+    );
     // A message names the same things the same way, and goes on numbering what the lines did not name.
-    expect(t.normalize('expected $p (123), got prepared statement "vmo3ato9vx1" at 127.0.0.1:5432; xid 4711')).to.equal('expected $p (pid#1), got prepared statement "name#1" at 127.0.0.1:<port>; xid xid#1');
+    expect(t.normalize('expected $p (123), got prepared statement "vmo3ato9vx1" at 127.0.0.1:5432; xid 4711')).to.equal(
+      'expected $p (pid#1), got prepared statement "name#1" at 127.0.0.1:<port>; xid xid#1',
+    );
   });
 });
 

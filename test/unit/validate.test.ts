@@ -4,9 +4,19 @@ import { checkScenario, problemText } from '../../harness/scenario/validate.ts';
 import { requiredCapabilities } from '../../harness/scenario/capabilities.ts';
 import { loaded } from '../scenario-fixture.ts';
 
-const validateScenario = (s: unknown): readonly string[] => { const c = checkScenario(s, 'test'); return c.ok ? [] : c.problems.map(problemText); };
+const validateScenario = (s: unknown): readonly string[] => {
+  const c = checkScenario(s, 'test');
+  return c.ok ? [] : c.problems.map(problemText);
+};
 
-const base: ScenarioSpec = { id: 'sequences/x', category: 'sequences', why: 'because', pool: 'single', sessions: { a: {} }, steps: [{ session: 'a', sql: 'SELECT 1' }] };
+const base: ScenarioSpec = {
+  id: 'sequences/x',
+  category: 'sequences',
+  why: 'because',
+  pool: 'single',
+  sessions: { a: {} },
+  steps: [{ session: 'a', sql: 'SELECT 1' }],
+};
 
 describe('scenario validation', () => {
   it('accepts a well-formed scenario', () => {
@@ -37,7 +47,12 @@ describe('scenario validation', () => {
     expect(validateScenario({ ...base, steps: [...base.steps, { ...admin, expect: { rowCount: 1 } }] })).to.deep.equal([]);
     expect(validateScenario({ ...base, steps: [...base.steps, { ...admin, session: 'a' }] }).join('\n')).to.match(/admin runs on the observer/);
     expect(validateScenario({ ...base, steps: [...base.steps, { ...admin, save: 'n' }] }).join('\n')).to.match(/an admin step cannot save a value/);
-    expect(validateScenario({ ...base, steps: [...base.steps, { session: 'observer', admin: { pooler: 'pgbouncer', command: 'SHOW POOLS', pool: 'middle' } }] as never }).join('\n')).to.match(/pool/);
+    expect(
+      validateScenario({
+        ...base,
+        steps: [...base.steps, { session: 'observer', admin: { pooler: 'pgbouncer', command: 'SHOW POOLS', pool: 'middle' } }] as never,
+      }).join('\n'),
+    ).to.match(/pool/);
   });
 
   it('rejects a missing why, a bad id and an unknown category', () => {
@@ -48,17 +63,26 @@ describe('scenario validation', () => {
   });
 
   it('does not take "$user" inside an expected value for a saved-value reference', () => {
-    expect(validateScenario({ ...base, steps: [{ session: 'a', sql: 'SHOW search_path', expect: { rows: [['"$user", public']] } }] })).to.deep.equal([]);
+    expect(validateScenario({ ...base, steps: [{ session: 'a', sql: 'SHOW search_path', expect: { rows: [['"$user", public']] } }] })).to.deep.equal(
+      [],
+    );
   });
 
   it('derives the capabilities a driver needs from the steps', () => {
-    const s = loaded({ ...base, steps: [{ session: 'a', named: { name: 's', sql: 'SELECT 1' }, savePid: 'p' }, { session: 'a', messages: [{ type: 'Sync' }] }] });
+    const s = loaded({
+      ...base,
+      steps: [
+        { session: 'a', named: { name: 's', sql: 'SELECT 1' }, savePid: 'p' },
+        { session: 'a', messages: [{ type: 'Sync' }] },
+      ],
+    });
     expect([...requiredCapabilities(s)].sort()).to.deep.equal(['backendPid', 'namedPrepare', 'protocol']);
   });
 
   it('holds a TypeScript scenario to the same schema as a case file', () => {
     const p = validateScenario({
-      ...base, setpu: ['x'],
+      ...base,
+      setpu: ['x'],
       steps: [
         { session: 'a', sql: 'SELECT 1', expct: { rows: [['1']] } },
         { session: 'a', messages: [{ type: 'Prase', sql: 'SELECT 1' }, { type: 'Sync' }] },
@@ -78,13 +102,17 @@ describe('scenario validation', () => {
   });
 
   it('turns whole numbers and booleans in expected rows into the text PostgreSQL sends', () => {
-    const c = checkScenario({ ...base, steps: [{ session: 'a', sql: 'SELECT 1, true, false, null', expect: { rows: [[1, true, false, null]] } }] }, 'test');
+    const c = checkScenario(
+      { ...base, steps: [{ session: 'a', sql: 'SELECT 1, true, false, null', expect: { rows: [[1, true, false, null]] } }] },
+      'test',
+    );
     expect(c.ok && c.scenario.steps[0].expect?.rows).to.deep.equal([['1', 't', 'f', null]]);
   });
 
   it('names a saved value, a background step and a session that are close to the one meant', () => {
     const p = validateScenario({
-      ...base, sessions: { alice: {} },
+      ...base,
+      sessions: { alice: {} },
       steps: [
         { session: 'alice', sql: 'SELECT 1', save: 'first' },
         { session: 'alcie', sql: 'SELECT 1' },
@@ -97,9 +125,15 @@ describe('scenario validation', () => {
 
   it('checks that a known issue names modes its pooler has', () => {
     const known = [{ pooler: 'pgbouncer', modes: ['transacton'], reason: 'r', link: 'https://example.org/1' }];
-    expect(validateScenario({ ...base, known }).join('\n')).to.match(/known.0.modes.0: pgbouncer has no mode "transacton"; did you mean "transaction"\?/);
-    expect(validateScenario({ ...base, known: [{ pooler: 'pgbounce', reason: 'r', link: 'https://example.org/1' }] }).join('\n')).to.match(/unknown pooler "pgbounce"; did you mean "pgbouncer"/);
-    expect(validateScenario({ ...base, known: [{ pooler: 'my-pooler', modes: ['any'], reason: 'r', link: 'https://example.org/1', versions: '<2' }] })).to.deep.equal([]);
+    expect(validateScenario({ ...base, known }).join('\n')).to.match(
+      /known.0.modes.0: pgbouncer has no mode "transacton"; did you mean "transaction"\?/,
+    );
+    expect(validateScenario({ ...base, known: [{ pooler: 'pgbounce', reason: 'r', link: 'https://example.org/1' }] }).join('\n')).to.match(
+      /unknown pooler "pgbounce"; did you mean "pgbouncer"/,
+    );
+    expect(
+      validateScenario({ ...base, known: [{ pooler: 'my-pooler', modes: ['any'], reason: 'r', link: 'https://example.org/1', versions: '<2' }] }),
+    ).to.deep.equal([]);
   });
 
   it('checks the read step, command tags and ParameterStatus pairs, and needs their capabilities', () => {
@@ -109,10 +143,15 @@ describe('scenario validation', () => {
     expect(steps({ session: 'a', read: { forMS: 100 } })[0]).to.match(/unknown key "forMS"/);
     expect(steps({ session: 'a', sql: 'SET x = 1', expect: { parameterStatusMessages: [['TimeZone']] } })[0]).to.match(/at least 2/);
     expect(steps({ session: 'a', sql: 'SET x = 1', expect: { commandTags: 'SET' } })[0]).to.match(/expected a list/);
-    const needs = requiredCapabilities(loaded({ ...base, steps: [
-      { session: 'a', read: 'close' },
-      { session: 'a', sql: 'SET x = 1', expect: { commandTags: ['SET'], parameterStatusMessages: [] } },
-    ] }));
+    const needs = requiredCapabilities(
+      loaded({
+        ...base,
+        steps: [
+          { session: 'a', read: 'close' },
+          { session: 'a', sql: 'SET x = 1', expect: { commandTags: ['SET'], parameterStatusMessages: [] } },
+        ],
+      }),
+    );
     expect([...needs].sort()).to.deep.equal(['commandTags', 'parameterStatusLog', 'protocol']);
   });
 
@@ -120,6 +159,8 @@ describe('scenario validation', () => {
     const bg = { session: 'a', sql: 'SELECT pg_sleep(3)', background: 'q' };
     expect(validateScenario({ ...base, steps: [bg, { session: 'a', disconnect: 'abrupt' }] })).to.deep.equal([]);
     expect(validateScenario({ ...base, steps: [bg] })[0]).to.match(/never awaited/);
-    expect(validateScenario({ ...base, steps: [bg, { session: 'a', disconnect: 'abrupt' }, { session: 'a', await: 'q' }] })[0]).to.match(/after session a disconnected/);
+    expect(validateScenario({ ...base, steps: [bg, { session: 'a', disconnect: 'abrupt' }, { session: 'a', await: 'q' }] })[0]).to.match(
+      /after session a disconnected/,
+    );
   });
 });

@@ -7,10 +7,22 @@ import type { StartedTarget } from '../../harness/targets/started-target.ts';
 import { applyBaseline, judge, verdictOf } from '../../harness/report/verdict.ts';
 
 const run = (target: string, outcome: ScenarioRun['outcome'], extra: Partial<ScenarioRun> = {}): ScenarioRun => ({
-  scenario: 'session-state/x', category: 'session-state', target, driver: 'raw', outcome, durationMs: 1, steps: [], ...extra,
+  scenario: 'session-state/x',
+  category: 'session-state',
+  target,
+  driver: 'raw',
+  outcome,
+  durationMs: 1,
+  steps: [],
+  ...extra,
 });
 
-const facts = (mode: string, version: string | null = '1.0.0', settings: Record<string, string> = {}, postgresVersion: string | null = '15.4'): TargetFacts => ({ mode, version, postgresVersion, settings });
+const facts = (
+  mode: string,
+  version: string | null = '1.0.0',
+  settings: Record<string, string> = {},
+  postgresVersion: string | null = '15.4',
+): TargetFacts => ({ mode, version, postgresVersion, settings });
 
 describe('verdicts', () => {
   it('hold outcomes against expectations', () => {
@@ -24,7 +36,12 @@ describe('verdicts', () => {
 
   it('take expectations from the profile by id or glob, never for direct', () => {
     const profile: Profile = { pooler: 'p', checked: ['1.0.0'], modes: { transaction: [{ scenarios: 'session-state/*', reason: 'r', link: 'l' }] } };
-    expect(judge(run('p:transaction', 'diverge'), profile, facts('transaction'))).to.include({ expected: 'diverge', verdict: 'documented', reason: 'r', link: 'l' });
+    expect(judge(run('p:transaction', 'diverge'), profile, facts('transaction'))).to.include({
+      expected: 'diverge',
+      verdict: 'documented',
+      reason: 'r',
+      link: 'l',
+    });
     expect(judge(run('p:session', 'diverge'), profile, facts('session'))).to.include({ expected: 'pass', verdict: 'regression' });
     expect(judge(run('direct', 'pass'), profile, facts('transaction'))).to.include({ expected: 'pass', verdict: 'ok' });
   });
@@ -32,62 +49,123 @@ describe('verdicts', () => {
 
 describe('profiles that know releases, settings and divergences', () => {
   const diverged = (kind: Divergence['kind'], sqlstate?: string): Partial<ScenarioRun> => ({
-    divergence: { step: 2, session: 'b', kind, expected: 'expected messages ErrorResponse:26000, ReadyForQuery', observed: 'x', ...(sqlstate ? { sqlstate } : {}) },
+    divergence: {
+      step: 2,
+      session: 'b',
+      kind,
+      expected: 'expected messages ErrorResponse:26000, ReadyForQuery',
+      observed: 'x',
+      ...(sqlstate ? { sqlstate } : {}),
+    },
   });
   const profile: Profile = {
-    pooler: 'p', checked: ['1.18.0', '1.24.1'],
+    pooler: 'p',
+    checked: ['1.18.0', '1.24.1'],
     modes: {
       transaction: [
-        { scenarios: 'prepared-statements/*', reason: 'statements live on the server', link: 'l1', settings: { max_prepared_statements: '0' }, divergence: { kind: 'messages' } },
-        { scenarios: 'prepared-statements/x', reason: 'tracking closes the client', link: 'l2', versions: '>=1.21', settings: { max_prepared_statements: { not: '0' } }, divergence: { kind: 'closed', sqlstate: '08P01' } },
+        {
+          scenarios: 'prepared-statements/*',
+          reason: 'statements live on the server',
+          link: 'l1',
+          settings: { max_prepared_statements: '0' },
+          divergence: { kind: 'messages' },
+        },
+        {
+          scenarios: 'prepared-statements/x',
+          reason: 'tracking closes the client',
+          link: 'l2',
+          versions: '>=1.21',
+          settings: { max_prepared_statements: { not: '0' } },
+          divergence: { kind: 'closed', sqlstate: '08P01' },
+        },
         { scenarios: 'session-state/*', reason: 'old IntervalStyle', link: 'l3', versions: '<1.20' },
       ],
     },
   };
-  const ps = (outcome: ScenarioRun['outcome'], extra: Partial<ScenarioRun> = {}) => run('p:transaction', outcome, { scenario: 'prepared-statements/x', ...extra });
+  const ps = (outcome: ScenarioRun['outcome'], extra: Partial<ScenarioRun> = {}) =>
+    run('p:transaction', outcome, { scenario: 'prepared-statements/x', ...extra });
 
   it('apply an entry only inside its release range', () => {
-    expect(judge(run('p:transaction', 'diverge'), profile, facts('transaction', '1.18.0'))).to.include({ verdict: 'documented', reason: 'old IntervalStyle' });
+    expect(judge(run('p:transaction', 'diverge'), profile, facts('transaction', '1.18.0'))).to.include({
+      verdict: 'documented',
+      reason: 'old IntervalStyle',
+    });
     expect(judge(run('p:transaction', 'diverge'), profile, facts('transaction', '1.24.1'))).to.include({ verdict: 'regression', expected: 'pass' });
     expect(judge(run('p:transaction', 'pass'), profile, facts('transaction', '1.24.1'))).to.include({ verdict: 'ok' });
   });
 
   it('count an entry for some releases as possible, not expected, when the release is unknown', () => {
-    expect(judge(run('p:transaction', 'diverge'), profile, facts('transaction', null))).to.include({ verdict: 'documented', reason: 'old IntervalStyle' });
+    expect(judge(run('p:transaction', 'diverge'), profile, facts('transaction', null))).to.include({
+      verdict: 'documented',
+      reason: 'old IntervalStyle',
+    });
     expect(judge(run('p:transaction', 'pass'), profile, facts('transaction', null))).to.include({ verdict: 'ok' });
   });
 
   it('apply an entry only for the settings the release runs with', () => {
-    expect(judge(ps('diverge', diverged('messages')), profile, facts('transaction', '1.18.0', { max_prepared_statements: '0' }))).to.include({ verdict: 'documented', link: 'l1' });
-    expect(judge(ps('diverge', diverged('closed', '08P01')), profile, facts('transaction', '1.24.1', { max_prepared_statements: '200' }))).to.include({ verdict: 'documented', link: 'l2' });
-    expect(judge(ps('pass'), profile, facts('transaction', '1.24.1', { max_prepared_statements: '200' }))).to.include({ verdict: 'improved', link: 'l2' });
+    expect(judge(ps('diverge', diverged('messages')), profile, facts('transaction', '1.18.0', { max_prepared_statements: '0' }))).to.include({
+      verdict: 'documented',
+      link: 'l1',
+    });
+    expect(judge(ps('diverge', diverged('closed', '08P01')), profile, facts('transaction', '1.24.1', { max_prepared_statements: '200' }))).to.include(
+      { verdict: 'documented', link: 'l2' },
+    );
+    expect(judge(ps('pass'), profile, facts('transaction', '1.24.1', { max_prepared_statements: '200' }))).to.include({
+      verdict: 'improved',
+      link: 'l2',
+    });
   });
 
   it('call a documented scenario that diverges another way changed, naming both', () => {
     const j = judge(ps('diverge', diverged('closed', '08P01')), profile, facts('transaction', '1.18.0', { max_prepared_statements: '0' }));
     expect(j).to.include({ verdict: 'changed', documented: 'messages', link: 'l1' });
-    expect(judge(ps('diverge', diverged('closed', '57P01')), profile, facts('transaction', '1.24.1', { max_prepared_statements: '200' }))).to.include({ verdict: 'changed', documented: 'closed 08P01' });
+    expect(judge(ps('diverge', diverged('closed', '57P01')), profile, facts('transaction', '1.24.1', { max_prepared_statements: '200' }))).to.include(
+      { verdict: 'changed', documented: 'closed 08P01' },
+    );
   });
 
   it('let the most specific entry that documents the divergence win, not the first', () => {
-    const both: Profile = { ...profile, modes: { transaction: [
-      { scenarios: 'prepared-statements/*', reason: 'general', link: 'g', divergence: { kind: 'closed' } },
-      { scenarios: 'prepared-statements/x', drivers: ['raw'], reason: 'specific', link: 's', divergence: { kind: 'closed' } },
-    ] } };
+    const both: Profile = {
+      ...profile,
+      modes: {
+        transaction: [
+          { scenarios: 'prepared-statements/*', reason: 'general', link: 'g', divergence: { kind: 'closed' } },
+          { scenarios: 'prepared-statements/x', drivers: ['raw'], reason: 'specific', link: 's', divergence: { kind: 'closed' } },
+        ],
+      },
+    };
     expect(judge(ps('diverge', diverged('closed')), both, facts('transaction'))).to.include({ reason: 'specific' });
     expect(judge({ ...ps('diverge', diverged('closed')), driver: 'pg' }, both, facts('transaction'))).to.include({ reason: 'general' });
   });
 
   it('document a named defect wherever it shows, by its signature, and expect nothing of it elsewhere', () => {
-    const defect: Profile = { pooler: 'p', checked: ['1.0.0'], modes: { transaction: [{
-      scenarios: '**', defect: 'a skipped Query is awaited forever', reason: 'hangs', link: 'l',
-      divergence: { kind: 'no-answer', step: '\\bQuery\\b.*\\bSync\\b' },
-    }] } };
-    const hung = (action: string) => run('p:transaction', 'diverge', {
-      scenario: 'protocol-framing/new-one', failedStep: 0, steps: [{ index: 0, session: 'a', action }],
-      divergence: { step: 1, session: 'a', kind: 'no-answer', expected: 'e', observed: 'timed out' },
+    const defect: Profile = {
+      pooler: 'p',
+      checked: ['1.0.0'],
+      modes: {
+        transaction: [
+          {
+            scenarios: '**',
+            defect: 'a skipped Query is awaited forever',
+            reason: 'hangs',
+            link: 'l',
+            divergence: { kind: 'no-answer', step: '\\bQuery\\b.*\\bSync\\b' },
+          },
+        ],
+      },
+    };
+    const hung = (action: string) =>
+      run('p:transaction', 'diverge', {
+        scenario: 'protocol-framing/new-one',
+        failedStep: 0,
+        steps: [{ index: 0, session: 'a', action }],
+        divergence: { step: 1, session: 'a', kind: 'no-answer', expected: 'e', observed: 'timed out' },
+      });
+    expect(judge(hung('Parse, Bind, Execute, Query, Sync'), defect, facts('transaction'))).to.include({
+      verdict: 'documented',
+      defect: 'a skipped Query is awaited forever',
+      reason: 'hangs',
     });
-    expect(judge(hung('Parse, Bind, Execute, Query, Sync'), defect, facts('transaction'))).to.include({ verdict: 'documented', defect: 'a skipped Query is awaited forever', reason: 'hangs' });
     expect(judge(hung('SELECT pg_sleep(1)'), defect, facts('transaction'))).to.include({ verdict: 'regression' });
     expect(judge(run('p:transaction', 'pass'), defect, facts('transaction'))).to.include({ verdict: 'ok' });
   });
@@ -98,10 +176,20 @@ describe('profiles that know releases, settings and divergences', () => {
   });
 
   it('warn, once per pooler release, when the release is not one the profile was checked against', () => {
-    const record = (version: string, mode = 'transaction') => ({ spec: { id: `p:${mode}`, pooler: 'p', mode, settings: {} }, facts: facts(mode), startMs: 1, started: { poolerVersion: version } as StartedTarget });
+    const record = (version: string, mode = 'transaction') => ({
+      spec: { id: `p:${mode}`, pooler: 'p', mode, settings: {} },
+      facts: facts(mode),
+      startMs: 1,
+      started: { poolerVersion: version } as StartedTarget,
+    });
     const w = profileWarnings({ profileOf: () => profile }, [record('1.25.0'), record('1.25.0', 'session'), record('1.24.1')]);
     expect(w).to.deep.equal(['p 1.25.0 is not a release its profile was checked against (1.18.0, 1.24.1): verdicts may be stale']);
-    const failed = { spec: { id: 'p:statement', pooler: 'p', mode: 'statement', settings: {} }, facts: facts('statement'), startMs: 1, error: 'target p:statement did not start: ...' };
+    const failed = {
+      spec: { id: 'p:statement', pooler: 'p', mode: 'statement', settings: {} },
+      facts: facts('statement'),
+      startMs: 1,
+      error: 'target p:statement did not start: ...',
+    };
     expect(profileWarnings({ profileOf: () => profile }, [failed]), 'a target that did not start').to.deep.equal([]);
   });
 });

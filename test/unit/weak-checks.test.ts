@@ -29,8 +29,12 @@ describe('checks that cannot fail', () => {
     });
     expect(c.ids).to.deep.equal(['session-state/leak']);
     expect(c.warnings).to.have.length(2);
-    expect(c.warnings[0]).to.match(/leak\.yaml:8:\d+: warning: the answer of this SHOW is checked by no expectation: a pooler that answers it wrongly passes; give it `expect` .* \(at steps\.1\.sql\)$/);
-    expect(c.warnings[1]).to.match(/leak\.yaml:9:\d+: warning: expect\.rows is made only of \* wildcards: .*rowCount.* \(at steps\.2\.expect\.rows\)$/);
+    expect(c.warnings[0]).to.match(
+      /leak\.yaml:8:\d+: warning: the answer of this SHOW is checked by no expectation: a pooler that answers it wrongly passes; give it `expect` .* \(at steps\.1\.sql\)$/,
+    );
+    expect(c.warnings[1]).to.match(
+      /leak\.yaml:9:\d+: warning: expect\.rows is made only of \* wildcards: .*rowCount.* \(at steps\.2\.expect\.rows\)$/,
+    );
   });
 
   it('leave alone a query run for what it does, or whose answer a later step checks', async () => {
@@ -54,7 +58,11 @@ describe('checks that cannot fail', () => {
     const c = await load({ 'leak.yaml': `id: session-state/leak\n${HEAD}steps:\n  - { session: b, sql: "SHOW statement_timeout" }\n` }, true);
     expect(c.ids).to.deep.equal([]);
     expect(c.warnings).to.deep.equal([]);
-    expect(c.broken.map((b) => b.problems)).to.deep.equal([[`${path.relative(process.cwd(), c.broken[0].origin.folder)}/leak.yaml:7:24: error (--strict): the answer of this SHOW is checked by no expectation: a pooler that answers it wrongly passes; give it \`expect\` (rows, equals...) or \`save\` the value for a later step (at steps.0.sql)`]]);
+    expect(c.broken.map((b) => b.problems)).to.deep.equal([
+      [
+        `${path.relative(process.cwd(), c.broken[0].origin.folder)}/leak.yaml:7:24: error (--strict): the answer of this SHOW is checked by no expectation: a pooler that answers it wrongly passes; give it \`expect\` (rows, equals...) or \`save\` the value for a later step (at steps.0.sql)`,
+      ],
+    ]);
   });
 
   it('warn in a TypeScript case module too, at the line of its id', async () => {
@@ -74,6 +82,8 @@ describe('a scenario id defined twice', () => {
     expect(c.broken).to.have.length(1);
     expect(c.broken[0].id).to.equal('session-state/twice');
     expect(c.broken[0].problems).to.have.length(1);
-    expect(c.broken[0].problems[0]).to.match(/b\.yaml:1: scenario id session-state\/twice is already defined in .*a\.yaml:1: ids must be unique, so none of them runs \(rename one\)$/);
+    expect(c.broken[0].problems[0]).to.match(
+      /b\.yaml:1: scenario id session-state\/twice is already defined in .*a\.yaml:1: ids must be unique, so none of them runs \(rename one\)$/,
+    );
   });
 });

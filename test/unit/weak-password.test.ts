@@ -12,17 +12,46 @@ const WEAK = 'poolcheck';
 const STRONG = 'x7-Qz!r2-Lm9p';
 
 const row: ReportRow = {
-  scenario: 'auth-transport/login', category: 'auth-transport', target: 'pgbouncer:transaction', driver: 'raw', outcome: 'diverge', verdict: 'regression', expected: 'pass',
-  durationMs: 3, transcriptPath: 'transcripts/t/raw/login.txt', reason: 'poolcheck documents nothing here',
+  scenario: 'auth-transport/login',
+  category: 'auth-transport',
+  target: 'pgbouncer:transaction',
+  driver: 'raw',
+  outcome: 'diverge',
+  verdict: 'regression',
+  expected: 'pass',
+  durationMs: 3,
+  transcriptPath: 'transcripts/t/raw/login.txt',
+  reason: 'poolcheck documents nothing here',
   message: `step 1 (a: SELECT current_user): ERROR 28P01: password "${WEAK}" does not match for user "app"`,
   steps: [{ index: 0, session: 'a', action: "SELECT 'poolcheck'", observed: `ERROR 28P01: password "${WEAK}" does not match` }],
-  divergence: { step: 1, session: 'a', kind: 'error', sqlstate: '28P01', expected: 'rows [["poolcheck"]]', observed: `ERROR 28P01: password "${WEAK}" does not match` },
+  divergence: {
+    step: 1,
+    session: 'a',
+    kind: 'error',
+    sqlstate: '28P01',
+    expected: 'rows [["poolcheck"]]',
+    observed: `ERROR 28P01: password "${WEAK}" does not match`,
+  },
 };
 
 const report: RunReport = {
   run: { id: 'r1', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z', durationMs: 1000, poolcheckVersion: '0.1.0' },
-  targets: [{ id: 'pgbouncer:transaction', pooler: 'pgbouncer', mode: 'transaction', provider: 'external', poolerVersion: null, postgresVersion: '15', startMs: 1, settings: {}, effectiveSettings: {} }],
-  warnings: [], drivers: [{ id: 'raw', version: '1', library: 'pg-protocol' }], results: [row],
+  targets: [
+    {
+      id: 'pgbouncer:transaction',
+      pooler: 'pgbouncer',
+      mode: 'transaction',
+      provider: 'external',
+      poolerVersion: null,
+      postgresVersion: '15',
+      startMs: 1,
+      settings: {},
+      effectiveSettings: {},
+    },
+  ],
+  warnings: [],
+  drivers: [{ id: 'raw', version: '1', library: 'pg-protocol' }],
+  results: [row],
 };
 
 const transcript = [
@@ -64,9 +93,15 @@ describe('a weak password', () => {
     expect(json.results[0]).to.include({ scenario: 'auth-transport/login', reason: 'poolcheck documents nothing here' });
     expect(json.results[0].message).to.equal('step 1 (a: SELECT current_user): ERROR 28P01: password "<redacted>" does not match for user "app"');
     // What the scenario expected is its own words: a role named like the password stays.
-    expect(json.results[0].divergence).to.include({ expected: 'rows [["poolcheck"]]', observed: 'ERROR 28P01: password "<redacted>" does not match' });
+    expect(json.results[0].divergence).to.include({
+      expected: 'rows [["poolcheck"]]',
+      observed: 'ERROR 28P01: password "<redacted>" does not match',
+    });
     const summary = readFileSync(path.join(out, 'summary.md'), 'utf8');
-    expect(summary).to.match(/^# poolcheck summary\n/).and.to.contain('password "\\<redacted\\>" does not match').and.not.to.contain(`"${WEAK}"`);
+    expect(summary)
+      .to.match(/^# poolcheck summary\n/)
+      .and.to.contain('password "\\<redacted\\>" does not match')
+      .and.not.to.contain(`"${WEAK}"`);
   });
 
   it('is warned about at start; an empty password (none) is not', () => {

@@ -29,17 +29,24 @@ function decode(bytes: Buffer, cuts: readonly number[] = [], formats: Formats = 
 describe('frontend codec (bytes a scenario sends)', () => {
   it('writes a Bind without format options exactly as pg-protocol does (one code per parameter, one result code)', () => {
     for (const params of [[], ['1'], ['41', null, 'x']]) {
-      expect(encode({ type: 'Bind', statement: 's1', portal: 'p', params }).equals(serialize.bind({ statement: 's1', portal: 'p', values: params }))).to.equal(true);
+      expect(
+        encode({ type: 'Bind', statement: 's1', portal: 'p', params }).equals(serialize.bind({ statement: 's1', portal: 'p', values: params })),
+      ).to.equal(true);
     }
   });
 
   it('writes a Parse as pg-protocol does, and a statement name longer than 63 characters without a warning', () => {
-    for (const m of [{ name: '', sql: 'SELECT 1' }, { name: 's1', sql: 'SELECT $1', types: [23] }]) {
+    for (const m of [
+      { name: '', sql: 'SELECT 1' },
+      { name: 's1', sql: 'SELECT $1', types: [23] },
+    ]) {
       expect(encode({ type: 'Parse', ...m }).equals(serialize.parse({ name: m.name, text: m.sql, types: m.types ?? [] }))).to.equal(true);
     }
     const original = console.error;
     const warned: unknown[] = [];
-    console.error = (...args: unknown[]) => { warned.push(args); };
+    console.error = (...args: unknown[]) => {
+      warned.push(args);
+    };
     try {
       const long = 'n'.repeat(9000);
       const bytes = encode({ type: 'Parse', name: long, sql: 'SELECT 1' });
@@ -52,8 +59,15 @@ describe('frontend codec (bytes a scenario sends)', () => {
   });
 
   it('writes Bind format codes as given, binary parameters as bytes', () => {
-    const bytes = encode({ type: 'Bind', statement: 's1', params: [{ hex: '0000000000000005' }, null], paramFormats: ['binary'], resultFormats: ['binary', 'text'] });
-    expect(bytes.toString('hex')).to.equal(hex(`
+    const bytes = encode({
+      type: 'Bind',
+      statement: 's1',
+      params: [{ hex: '0000000000000005' }, null],
+      paramFormats: ['binary'],
+      resultFormats: ['binary', 'text'],
+    });
+    expect(bytes.toString('hex')).to.equal(
+      hex(`
       42 00000024        # B, length 36
       00 ${text('s1')}00 # portal "", statement "s1"
       0001 0001          # one parameter format code: binary, for all
@@ -61,14 +75,16 @@ describe('frontend codec (bytes a scenario sends)', () => {
       00000008 0000000000000005
       ffffffff           # NULL
       0002 0001 0000     # result formats: binary, text
-    `).toString('hex'));
+    `).toString('hex'),
+    );
     // Bytes without formats get their own binary code, as pg-protocol does for a Buffer.
     expect(encode({ type: 'Bind', params: ['1', { hex: '00 05' }] }).equals(serialize.bind({ values: ['1', Buffer.from([0, 5])] }))).to.equal(true);
   });
 
   it('writes a FunctionCall: oid, argument formats, arguments (NULL as -1), result format', () => {
     const bytes = encode({ type: 'FunctionCall', function: 957, args: ['-1', null, { hex: 'ffffffff' }], resultFormat: 'binary' });
-    expect(bytes.toString('hex')).to.equal(hex(`
+    expect(bytes.toString('hex')).to.equal(
+      hex(`
       46 00000026          # F, length 38
       000003bd             # oid 957 (lo_creat)
       0003 0000 0000 0001  # a format per argument: text, text, binary
@@ -77,14 +93,17 @@ describe('frontend codec (bytes a scenario sends)', () => {
       ffffffff
       00000004 ffffffff
       0001                 # result: binary
-    `).toString('hex'));
+    `).toString('hex'),
+    );
     expect(() => encode({ type: 'FunctionCall', function: 'lo_creat(integer)' })).to.throw(/not resolved/);
     expect(encode({ type: 'FunctionCall', function: '957' }).subarray(5, 9).readInt32BE()).to.equal(957);
   });
 
   it('writes raw messages and bytes as told, a wrong length included', () => {
     expect(encode({ type: 'RawMessage', code: 'y' }).toString('hex')).to.equal(hex('79 00000004').toString('hex'));
-    expect(encode({ type: 'RawMessage', code: 'Q', payload: 'SELECT 1\0', length: 3 }).toString('hex')).to.equal(hex(`51 00000003 ${text('SELECT 1')}00`).toString('hex'));
+    expect(encode({ type: 'RawMessage', code: 'Q', payload: 'SELECT 1\0', length: 3 }).toString('hex')).to.equal(
+      hex(`51 00000003 ${text('SELECT 1')}00`).toString('hex'),
+    );
     expect(encode({ type: 'RawMessage', code: 'd', payload: { hex: '0102' } }).toString('hex')).to.equal('64000000060102');
     expect(encode({ type: 'RawBytes', hex: '53 00 00 00 04' }).toString('hex')).to.equal('5300000004');
     expect(encode({ type: 'CopyData', data: { hex: '50474350' } }).toString('hex')).to.equal('640000000850474350');
@@ -93,13 +112,15 @@ describe('frontend codec (bytes a scenario sends)', () => {
   it('writes a 3.0 StartupMessage as pg-protocol does, and another version with _pq_ options when asked', () => {
     const params = { user: 'app', database: 'db', application_name: 'x' };
     expect(startupMessage(params).equals(serialize.startup(params))).to.equal(true);
-    expect(startupMessage({ user: 'u', '_pq_.test': 'on' }, 196610).toString('hex')).to.equal(hex(`
+    expect(startupMessage({ user: 'u', '_pq_.test': 'on' }, 196610).toString('hex')).to.equal(
+      hex(`
       00000032 00030002                  # length 50, version 3.2
       ${text('user')}00 ${text('u')}00
       ${text('_pq_.test')}00 ${text('on')}00
       ${text('client_encoding')}00 ${text('UTF8')}00
       00
-    `).toString('hex'));
+    `).toString('hex'),
+    );
   });
 
   it('writes a CancelRequest with the key as long as BackendKeyData gave it', () => {
@@ -108,14 +129,22 @@ describe('frontend codec (bytes a scenario sends)', () => {
     expect(cancelRequest(4242, key).toString('hex')).to.equal(hex(`0000002c 04d2162e 00001092 ${key.toString('hex')}`).toString('hex'));
   });
 
-  it('renders the new messages in transcripts without secrets, binary values as x\'..\'', () => {
-    expect(renderFrontend({ type: 'Bind', params: [{ hex: '0005' }], resultFormats: ['binary'] })).to.equal('Bind(portal="", stmt="", params=[x\'0005\'], resultFormats=[binary])');
+  it("renders the new messages in transcripts without secrets, binary values as x'..'", () => {
+    expect(renderFrontend({ type: 'Bind', params: [{ hex: '0005' }], resultFormats: ['binary'] })).to.equal(
+      'Bind(portal="", stmt="", params=[x\'0005\'], resultFormats=[binary])',
+    );
     expect(renderFrontend({ type: 'FunctionCall', function: 957, args: ['-1'] })).to.equal('FunctionCall(function=957, args=["-1"], result=text)');
     expect(renderFrontend({ type: 'RawMessage', code: 'Q', length: 3 })).to.equal('RawMessage(code="Q", length=3, payload="")');
     expect(renderBackend({ type: 'BackendKeyData', pid: 7, key: { hex: '01020304' } })).to.equal('BackendKeyData(pid=7, key=<secret>)');
-    expect(renderBackend({ type: 'BackendKeyData', pid: 7, key: { hex: 'ab'.repeat(32) } })).to.equal('BackendKeyData(pid=7, key=<secret of 32 bytes>)');
-    expect(renderBackend({ type: 'DataRow', values: ['1', null, { hex: '0000000000000005' }] })).to.equal('DataRow(["1",null,x\'0000000000000005\'])');
-    expect(renderBackend({ type: 'NegotiateProtocolVersion', version: 196608, options: ['_pq_.test'] })).to.equal('NegotiateProtocolVersion(version=3.0, options=["_pq_.test"])');
+    expect(renderBackend({ type: 'BackendKeyData', pid: 7, key: { hex: 'ab'.repeat(32) } })).to.equal(
+      'BackendKeyData(pid=7, key=<secret of 32 bytes>)',
+    );
+    expect(renderBackend({ type: 'DataRow', values: ['1', null, { hex: '0000000000000005' }] })).to.equal(
+      'DataRow(["1",null,x\'0000000000000005\'])',
+    );
+    expect(renderBackend({ type: 'NegotiateProtocolVersion', version: 196608, options: ['_pq_.test'] })).to.equal(
+      'NegotiateProtocolVersion(version=3.0, options=["_pq_.test"])',
+    );
   });
 });
 
@@ -180,7 +209,9 @@ describe('backend codec (bytes a server sends)', () => {
   });
 
   it('keeps what pg-protocol reads for the rest, an unknown type byte as an ErrorResponse without SQLSTATE', () => {
-    expect(decode(hex('7a 00000004'))).to.deep.equal([{ type: 'ErrorResponse', severity: null, code: null, message: 'received invalid response: 7a' }]);
+    expect(decode(hex('7a 00000004'))).to.deep.equal([
+      { type: 'ErrorResponse', severity: null, code: null, message: 'received invalid response: 7a' },
+    ]);
     expect(decode(hex('47 00000007 01 0000'))).to.deep.equal([{ type: 'CopyInResponse', binary: true }]);
   });
 });

@@ -9,8 +9,16 @@ import { Transcript } from '../../harness/wire/transcript.ts';
 import { FakeServerSocket } from './fake-server-socket.ts';
 
 // Server messages, built field by field as protocol-message-formats.html lists them.
-const i16 = (n: number) => { const b = Buffer.alloc(2); b.writeInt16BE(n); return b; };
-const i32 = (n: number) => { const b = Buffer.alloc(4); b.writeInt32BE(n); return b; };
+const i16 = (n: number) => {
+  const b = Buffer.alloc(2);
+  b.writeInt16BE(n);
+  return b;
+};
+const i32 = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeInt32BE(n);
+  return b;
+};
 const cstr = (s: string) => Buffer.from(`${s}\0`);
 const frame = (code: string, ...fields: Buffer[]) => {
   const body = Buffer.concat(fields);
@@ -33,7 +41,14 @@ const KEY_3_0 = Buffer.from([0, 0, 0, 99]);
 function options(sockets: FakeServerSocket[], transcript: Transcript, more: Partial<ConnectOptions> = {}): ConnectOptions {
   const queue = [...sockets];
   return {
-    host: '127.0.0.1', port: 1, user: 'app', database: 'db', password: 'secret', label: 'a', transcript, timeoutMs: 1000,
+    host: '127.0.0.1',
+    port: 1,
+    user: 'app',
+    database: 'db',
+    password: 'secret',
+    label: 'a',
+    transcript,
+    timeoutMs: 1000,
     dial: async () => {
       const next = queue.shift();
       if (!next) throw new Error('no more sockets');
@@ -58,7 +73,9 @@ describe('WireConnection on a fake socket', () => {
     const transcript = new Transcript();
     const server = new FakeServerSocket();
     let destroyed = false;
-    server.socket.on('close', () => { destroyed = true; });
+    server.socket.on('close', () => {
+      destroyed = true;
+    });
     const abandoning = WireConnection.abandonLogin(options([server], transcript));
     await server.packet();
     await server.send(frame('R', i32(10), cstr('SCRAM-SHA-256'), Buffer.from([0])));
@@ -83,11 +100,13 @@ describe('WireConnection on a fake socket', () => {
     const transcript = new Transcript();
     const server = new FakeServerSocket();
     const connecting = WireConnection.connect(options([server], transcript));
-    expect((await server.packet()).toString('hex')).to.equal(hex(`
+    expect((await server.packet()).toString('hex')).to.equal(
+      hex(`
       00000033 00030000                            # length 51, protocol 3.0
       ${text('user')}00 ${text('app')}00 ${text('database')}00 ${text('db')}00
       ${text('client_encoding')}00 ${text('UTF8')}00 00
-    `).toString('hex'));
+    `).toString('hex'),
+    );
     const reply = Buffer.concat([authOk, parameterStatus('TimeZone', 'UTC'), backendKeyData(4242, KEY_3_0), readyForQuery('I')]);
     // A type byte alone, the rest of a length word, a value split in two.
     await server.send(...cut(reply, 1, 3, 20, 21, reply.length - 3));
@@ -97,17 +116,19 @@ describe('WireConnection on a fake socket', () => {
     expect(conn.protocol).to.equal(196608);
     expect(conn.parameters.get('TimeZone')).to.equal('UTC');
     expect(conn.login.map((m) => m.type)).to.deep.equal(['AuthenticationOk', 'ParameterStatus', 'BackendKeyData', 'ReadyForQuery']);
-    expect(transcript.render()).to.equal([
-      'a FE=> StartupMessage(user="app", database="db")',
-      'a <= BE AuthenticationOk',
-      'a <= BE ParameterStatus(TimeZone="UTC")',
-      'a <= BE BackendKeyData(pid=pid#1, key=<secret>)',
-      'a <= BE ReadyForQuery(I)',
-      '',
-    ].join('\n'));
+    expect(transcript.render()).to.equal(
+      [
+        'a FE=> StartupMessage(user="app", database="db")',
+        'a <= BE AuthenticationOk',
+        'a <= BE ParameterStatus(TimeZone="UTC")',
+        'a <= BE BackendKeyData(pid=pid#1, key=<secret>)',
+        'a <= BE ReadyForQuery(I)',
+        '',
+      ].join('\n'),
+    );
   });
 
-  it('answers SCRAM-SHA-256 with the bytes RFC 5802 prescribes, and checks the server\'s signature', async () => {
+  it("answers SCRAM-SHA-256 with the bytes RFC 5802 prescribes, and checks the server's signature", async () => {
     const salt = Buffer.from('poolcheck-salt!!');
     const salted = pbkdf2Sync('secret', salt, 4096, 32, 'sha256');
     const hmac = (key: Buffer, data: string) => createHmac('sha256', key).update(data).digest();
@@ -133,7 +154,9 @@ describe('WireConnection on a fake socket', () => {
       const signature = hmac(storedKey, authMessage);
       const proof = Buffer.from(clientKey.map((b, i) => b ^ signature[i])).toString('base64');
       expect((await server.message()).toString('hex')).to.equal(frame('p', Buffer.from(`${withoutProof},p=${proof}`)).toString('hex'));
-      await server.send(Buffer.concat([frame('R', i32(12), Buffer.from(serverFinal(authMessage))), authOk, backendKeyData(7, KEY_3_0), readyForQuery('I')]));
+      await server.send(
+        Buffer.concat([frame('R', i32(12), Buffer.from(serverFinal(authMessage))), authOk, backendKeyData(7, KEY_3_0), readyForQuery('I')]),
+      );
       return { connecting, transcript };
     };
 
@@ -155,29 +178,42 @@ describe('WireConnection on a fake socket', () => {
       { type: 'Sync' },
     ]);
     const written = await server.take(server.untaken.length);
-    expect(written.toString('hex')).to.equal(hex(`
+    expect(written.toString('hex')).to.equal(
+      hex(`
       50 00000019 ${text('s1')}00 ${text('SELECT $1::int8')}00 0000     # Parse
       42 0000001e 00 ${text('s1')}00 0001 0001 0001 00000008 0000000000000005 0001 0001  # Bind
       45 00000009 00 00000000                                           # Execute
       53 00000004                                                       # Sync
-    `).toString('hex'));
-    const reply = Buffer.concat([frame('1'), frame('2'), frame('D', i16(1), i32(8), hex('0000000000000005')), commandComplete('SELECT 1'), readyForQuery('I')]);
+    `).toString('hex'),
+    );
+    const reply = Buffer.concat([
+      frame('1'),
+      frame('2'),
+      frame('D', i16(1), i32(8), hex('0000000000000005')),
+      commandComplete('SELECT 1'),
+      readyForQuery('I'),
+    ]);
     await server.send(...cut(reply, 5, 11, 20, 28));
     expect(await replying).to.deep.equal([
-      { type: 'ParseComplete' }, { type: 'BindComplete' }, { type: 'DataRow', values: [{ hex: '0000000000000005' }] },
-      { type: 'CommandComplete', tag: 'SELECT 1' }, { type: 'ReadyForQuery', status: 'I' },
+      { type: 'ParseComplete' },
+      { type: 'BindComplete' },
+      { type: 'DataRow', values: [{ hex: '0000000000000005' }] },
+      { type: 'CommandComplete', tag: 'SELECT 1' },
+      { type: 'ReadyForQuery', status: 'I' },
     ]);
-    expect(transcript.render()).to.contain('a <= BE DataRow([x\'0000000000000005\'])');
+    expect(transcript.render()).to.contain("a <= BE DataRow([x'0000000000000005'])");
   });
 
   it('sends COPY data with its Query before any CopyInResponse, and reads up to the one ReadyForQuery', async () => {
     const { server, conn } = await loggedIn();
     const replying = conn.exchange([{ type: 'Query', sql: 'COPY t FROM STDIN' }, { type: 'CopyData', data: '1\n' }, { type: 'CopyDone' }]);
-    expect((await server.take(server.untaken.length)).toString('hex')).to.equal(hex(`
+    expect((await server.take(server.untaken.length)).toString('hex')).to.equal(
+      hex(`
       51 00000016 ${text('COPY t FROM STDIN')}00
       64 00000006 ${text('1\n')}
       63 00000004
-    `).toString('hex'));
+    `).toString('hex'),
+    );
     await server.send(Buffer.concat([frame('G', Buffer.from([0]), i16(1), i16(0)), commandComplete('COPY 1'), readyForQuery('I')]));
     expect((await replying).map((m) => m.type)).to.deep.equal(['CopyInResponse', 'CommandComplete', 'ReadyForQuery']);
   });
@@ -187,7 +223,10 @@ describe('WireConnection on a fake socket', () => {
     const replying = conn.exchange([{ type: 'FunctionCall', function: 957, args: ['-1'] }]);
     expect((await server.message()).toString('hex')).to.equal(hex(`46 00000016 000003bd 0001 0000 0001 00000002 ${text('-1')} 0000`).toString('hex'));
     await server.send(Buffer.concat([frame('V', i32(5), Buffer.from('16385')), readyForQuery('T')]));
-    expect(await replying).to.deep.equal([{ type: 'FunctionCallResponse', value: '16385' }, { type: 'ReadyForQuery', status: 'T' }]);
+    expect(await replying).to.deep.equal([
+      { type: 'FunctionCallResponse', value: '16385' },
+      { type: 'ReadyForQuery', status: 'T' },
+    ]);
   });
 
   it('asks for protocol 3.2 with a _pq_ option and goes on in the version NegotiateProtocolVersion offers', async () => {
@@ -201,7 +240,8 @@ describe('WireConnection on a fake socket', () => {
     const conn = await connecting;
     expect(conn.protocol).to.equal(196608);
     expect(conn.login[0]).to.deep.equal({ type: 'NegotiateProtocolVersion', version: 196608, options: ['_pq_.test'] });
-    expect(transcript.render()).to.contain('a FE=> StartupMessage(version=3.2, user="app", database="db", _pq_.test="on")\n')
+    expect(transcript.render())
+      .to.contain('a FE=> StartupMessage(version=3.2, user="app", database="db", _pq_.test="on")\n')
       .and.contain('a <= BE NegotiateProtocolVersion(version=3.0, options=["_pq_.test"])\n');
   });
 
@@ -211,11 +251,15 @@ describe('WireConnection on a fake socket', () => {
       const cancelSocket = new FakeServerSocket();
       const { conn, transcript } = await loggedIn({ protocol: 196610 }, key, [new FakeServerSocket(), cancelSocket]);
       const cancelling = conn.cancel(1000);
-      expect((await cancelSocket.packet()).toString('hex')).to.equal(hex(`${(12 + key.length).toString(16).padStart(8, '0')} 04d2162e 00001092 ${key.toString('hex')}`).toString('hex'));
+      expect((await cancelSocket.packet()).toString('hex')).to.equal(
+        hex(`${(12 + key.length).toString(16).padStart(8, '0')} 04d2162e 00001092 ${key.toString('hex')}`).toString('hex'),
+      );
       // PostgreSQL answers nothing: it closes the connection once it has handled the request.
       cancelSocket.close();
       await cancelling;
-      expect(transcript.render()).to.contain(`CancelRequest(pid=pid#1, key=${key.length === 4 ? '<secret>' : '<secret of 32 bytes>'}) on a new connection`);
+      expect(transcript.render()).to.contain(
+        `CancelRequest(pid=pid#1, key=${key.length === 4 ? '<secret>' : '<secret of 32 bytes>'}) on a new connection`,
+      );
     }
     const cancelSocket = new FakeServerSocket();
     const { conn, transcript } = await loggedIn({ protocol: 196610 }, key32, [new FakeServerSocket(), cancelSocket]);

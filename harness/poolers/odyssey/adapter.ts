@@ -48,7 +48,7 @@ const lookupRoute = (lookup: RenderOptions['lookup']) => [
 
 const SETTINGS: SettingSpecs = {
   pool_reserve_prepared_statement: {
-    ...flagSetting('keep each client\'s protocol-level prepared statements and prepare them on whatever server it gets (transaction pooling)', 'yes'),
+    ...flagSetting("keep each client's protocol-level prepared statements and prepare them on whatever server it gets (transaction pooling)", 'yes'),
     // 1.5.0 made it the default (debian/changelog, PR #1174); Odyssey refuses it with session pooling.
     defaults: [{ modes: ['session'], value: 'no' }, { versions: '<1.5', value: 'no' }, { value: 'yes' }],
     toggle: { off: 'no', on: 'yes', modes: ['transaction'] },
@@ -99,7 +99,10 @@ export const odyssey: PoolerAdapter = {
     // https://github.com/yandex/odyssey/blob/master/docs/configuration/rules.md
     roles: {
       how: '`user default` rules with auth_query (pg_shadow) through an internal route; SCRAM pass-through to the server',
-      cannot: { versions: '<1.5.2', why: "Odyssey before 1.5.2 cannot log in to PostgreSQL with the key a client's SCRAM proof gives (pass-through came with yandex/odyssey#1463), so a role whose password it does not hold cannot reach the server" },
+      cannot: {
+        versions: '<1.5.2',
+        why: "Odyssey before 1.5.2 cannot log in to PostgreSQL with the key a client's SCRAM proof gives (pass-through came with yandex/odyssey#1463), so a role whose password it does not hold cannot reach the server",
+      },
     },
     databases: { how: '`database default`: a database name no rule has goes to the server database of that name' },
     // One `listen` section per address. https://github.com/yandex/odyssey/blob/master/docs/configuration/listen.md
@@ -116,24 +119,34 @@ export const odyssey: PoolerAdapter = {
     // until Odyssey holds none. A pool without an idle server opens a fresh one for it, which
     // goes the same way.
     let clients = 0;
-    await poll({ what: "Odyssey's clients of the last scenario to leave", timeoutMs: TIMEOUT_MS.poolerReset, seen: () => `${clients} still connected` }, async () => {
-      clients = (await admin.query('SHOW CLIENTS')).filter((r) => r.database !== 'console').length;
-      return clients ? undefined : true;
-    });
+    await poll(
+      { what: "Odyssey's clients of the last scenario to leave", timeoutMs: TIMEOUT_MS.poolerReset, seen: () => `${clients} still connected` },
+      async () => {
+        clients = (await admin.query('SHOW CLIENTS')).filter((r) => r.database !== 'console').length;
+        return clients ? undefined : true;
+      },
+    );
     // Only the lane's own routes: the lookup route's servers serve the next auth_query, and a
     // route of a scenario's own role or database (`default` rules) is never asked for again once
     // its scenario dropped them (its backends ended with them). SHOW SERVERS names a server's
     // database as the server has it (1.5.2: the storage_db), not the route's.
     const mine = (s: Record<string, string | null>) => s.database === database && roles.includes(String(s.user));
     let servers: Array<Record<string, string | null>> = [];
-    await poll({ what: 'Odyssey to hold no server connection', timeoutMs: TIMEOUT_MS.poolerReset, seen: () => `${servers.length} left` }, async () => {
-      servers = (await admin.query('SHOW SERVERS')).filter(mine);
-      if (!servers.length) return true;
-      // Servers belong to a route of one role: its own client takes them.
-      const users = [...new Set(servers.map((s) => String(s.user)))];
-      await Promise.all(users.flatMap((user) => (['single', 'wide'] as const).map((pool) => asClient(pool, ['BEGIN', 'SELECT pg_terminate_backend(pg_backend_pid())'], user))));
-      return undefined;
-    });
+    await poll(
+      { what: 'Odyssey to hold no server connection', timeoutMs: TIMEOUT_MS.poolerReset, seen: () => `${servers.length} left` },
+      async () => {
+        servers = (await admin.query('SHOW SERVERS')).filter(mine);
+        if (!servers.length) return true;
+        // Servers belong to a route of one role: its own client takes them.
+        const users = [...new Set(servers.map((s) => String(s.user)))];
+        await Promise.all(
+          users.flatMap((user) =>
+            (['single', 'wide'] as const).map((pool) => asClient(pool, ['BEGIN', 'SELECT pg_terminate_backend(pg_backend_pid())'], user)),
+          ),
+        );
+        return undefined;
+      },
+    );
     // What is left on the database (a backend Odyssey already forgot) goes too.
     await terminateBackends();
   },
@@ -189,12 +202,19 @@ export const odyssey: PoolerAdapter = {
       'daemonize no',
       'log_to_stdout yes',
       'log_format "%p %t %l [%i %s] (%c) %m\\n"',
-      'log_debug no', 'log_config yes', 'log_session yes', 'log_query no', 'log_stats no',
-      'workers 1', 'resolvers 1',
+      'log_debug no',
+      'log_config yes',
+      'log_session yes',
+      'log_query no',
+      'log_stats no',
+      'workers 1',
+      'resolvers 1',
       `locks_dir ${quote(dir)}`,
       // A second Odyssey must not share the port silently (SO_REUSEPORT, on in 1.5 by default).
-      'enable_online_restart no', 'bindwith_reuseport no',
-      'graceful_shutdown_timeout_ms 1000', 'max_sigterms_to_die 1',
+      'enable_online_restart no',
+      'bindwith_reuseport no',
+      'graceful_shutdown_timeout_ms 1000',
+      'max_sigterms_to_die 1',
       'listen {',
       '\thost "127.0.0.1"',
       `\tport ${port}`,
@@ -210,13 +230,28 @@ export const odyssey: PoolerAdapter = {
       `\ttls_cert_file ${quote(tls.cert)}`,
       `\ttls_key_file ${quote(tls.key)}`,
       '}',
-      'storage "postgres" {', '\ttype "remote"', `\thost ${quote(backend.host)}`, `\tport ${backend.port}`, '}',
-      'storage "local" {', '\ttype "local"', '}',
+      'storage "postgres" {',
+      '\ttype "remote"',
+      `\thost ${quote(backend.host)}`,
+      `\tport ${backend.port}`,
+      '}',
+      'storage "local" {',
+      '\ttype "local"',
+      '}',
       ...laneDatabases.flatMap((db, i) => [...route(lanes[i].single, db, 1), ...route(lanes[i].wide, db, 20)]),
       // A database no rule names (a scenario's own) goes to the server database of that name.
-      'database default {', ...anyone(undefined, 20), '}',
+      'database default {',
+      ...anyone(undefined, 20),
+      '}',
       ...lookupRoute(lookup),
-      'database "console" {', '\tuser default {', '\t\tauthentication "none"', '\t\trole "admin"', '\t\tpool "session"', '\t\tstorage "local"', '\t}', '}',
+      'database "console" {',
+      '\tuser default {',
+      '\t\tauthentication "none"',
+      '\t\trole "admin"',
+      '\t\tpool "session"',
+      '\t\tstorage "local"',
+      '\t}',
+      '}',
       '',
     ].join('\n');
     return {

@@ -16,7 +16,8 @@ const TRANSACTION_TIMEOUT = 'abnormal-exits/server-ends-session-at-transaction-t
 const readErrorToo = (scenarios: readonly string[], postgres?: string): ProfileEntry => ({
   scenarios,
   ...(postgres ? { postgres } : {}),
-  reason: 'when the server ends a session whose server connection a client holds, Odyssey relays the server\'s FATAL, then sends an ERROR 08006 of its own ("remote server read/write error") before closing; PostgreSQL sends one FATAL and closes',
+  reason:
+    'when the server ends a session whose server connection a client holds, Odyssey relays the server\'s FATAL, then sends an ERROR 08006 of its own ("remote server read/write error") before closing; PostgreSQL sends one FATAL and closes',
   link: 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-TERMINATION',
   source: 'observed',
   divergence: { kind: 'closed', pattern: 'ErrorResponse:08006' },
@@ -24,7 +25,8 @@ const readErrorToo = (scenarios: readonly string[], postgres?: string): ProfileE
 
 const IDLE_CLIENT_NOT_TOLD: ProfileEntry = {
   scenarios: ENDED_WHILE_IDLE,
-  reason: 'in transaction pooling a client holds a server connection only inside a transaction ("transaction pooling does not preserve session state between transactions"): when the server ends the one the client last used, the client is not told',
+  reason:
+    'in transaction pooling a client holds a server connection only inside a transaction ("transaction pooling does not preserve session state between transactions"): when the server ends the one the client last used, the client is not told',
   link: POOLING,
   divergence: { kind: 'no-answer' },
 };
@@ -37,10 +39,16 @@ const IDLE_CLIENT_NOT_TOLD: ProfileEntry = {
 const DEAD_IDLE_SERVER: ProfileEntry = {
   scenarios: ['abnormal-exits/server-killed-while-idle-in-pool', 'abnormal-exits/server-timed-out-while-idle-in-pool'],
   optional: true,
-  reason: 'a server connection that died while idle in the pool (pg_terminate_backend, idle_session_timeout) is handed to the next client, which gets the dead server\'s FATAL (57P01, 57P05) on its first query, unless Odyssey happens to notice the close first',
+  reason:
+    "a server connection that died while idle in the pool (pg_terminate_backend, idle_session_timeout) is handed to the next client, which gets the dead server's FATAL (57P01, 57P05) on its first query, unless Odyssey happens to notice the close first",
   link: 'https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-IDLE-SESSION-TIMEOUT',
   source: 'observed',
-  divergence: [{ kind: 'closed', sqlstate: '57P01' }, { kind: 'closed', sqlstate: '57P05' }, { kind: 'error', sqlstate: '57P05' }, { kind: 'error', sqlstate: '57P01' }],
+  divergence: [
+    { kind: 'closed', sqlstate: '57P01' },
+    { kind: 'closed', sqlstate: '57P05' },
+    { kind: 'error', sqlstate: '57P05' },
+    { kind: 'error', sqlstate: '57P01' },
+  ],
 };
 
 /**
@@ -49,10 +57,14 @@ const DEAD_IDLE_SERVER: ProfileEntry = {
  */
 const ROLE_CHANGES_UNSEEN: ProfileEntry = {
   scenarios: [
-    'auth-transport/role-nologin-refused-at-next-login', 'auth-transport/role-password-change-at-next-login',
-    'auth-transport/role-valid-until-past-refused-at-next-login', 'auth-transport/role-dropped-refused-at-next-login', 'auth-transport/role-renamed-at-next-login',
+    'auth-transport/role-nologin-refused-at-next-login',
+    'auth-transport/role-password-change-at-next-login',
+    'auth-transport/role-valid-until-past-refused-at-next-login',
+    'auth-transport/role-dropped-refused-at-next-login',
+    'auth-transport/role-renamed-at-next-login',
   ],
-  reason: 'Odyssey checks the next login against the secret its auth_query cache still holds and hands over a pooled server connection of the role: a role switched to NOLOGIN, past its VALID UNTIL, dropped or renamed logs in again, and after a password change the old password still does',
+  reason:
+    'Odyssey checks the next login against the secret its auth_query cache still holds and hands over a pooled server connection of the role: a role switched to NOLOGIN, past its VALID UNTIL, dropped or renamed logs in again, and after a password change the old password still does',
   link: 'https://github.com/yandex/odyssey/issues/1618',
   source: 'issue',
   divergence: { kind: 'no-error' },
@@ -60,11 +72,14 @@ const ROLE_CHANGES_UNSEEN: ProfileEntry = {
 
 const LOGIN_ON_POOLED_SERVER: ProfileEntry = {
   scenarios: [
-    'auth-transport/role-revoke-connect-refused-at-next-login', 'auth-transport/login-role-connection-limit',
-    'auth-transport/database-dropped-login-refused', 'auth-transport/database-renamed-login-to-old-name-refused',
+    'auth-transport/role-revoke-connect-refused-at-next-login',
+    'auth-transport/login-role-connection-limit',
+    'auth-transport/database-dropped-login-refused',
+    'auth-transport/database-renamed-login-to-old-name-refused',
     'auth-transport/login-superuser-setting-in-options-refused',
   ],
-  reason: 'Odyssey completes a login itself and gives the client a pooled server connection: what PostgreSQL checks when a session starts (CONNECT privilege, the role\'s connection limit, that the database exists, who may set a parameter in options) is not checked again, and the login goes through',
+  reason:
+    "Odyssey completes a login itself and gives the client a pooled server connection: what PostgreSQL checks when a session starts (CONNECT privilege, the role's connection limit, that the database exists, who may set a parameter in options) is not checked again, and the login goes through",
   link: 'https://www.postgresql.org/docs/current/sql-grant.html',
   source: 'observed',
   divergence: { kind: 'no-error' },
@@ -72,14 +87,16 @@ const LOGIN_ON_POOLED_SERVER: ProfileEntry = {
 
 const UNKNOWN_DATABASE: ProfileEntry = {
   scenarios: ['auth-transport/login-unknown-database'],
-  reason: 'with client_fwd_error off (its default), Odyssey does not pass on the error of a server login that fails: the client gets Odyssey\'s own 08006 "failed to connect to remote server", not 3D000',
+  reason:
+    'with client_fwd_error off (its default), Odyssey does not pass on the error of a server login that fails: the client gets Odyssey\'s own 08006 "failed to connect to remote server", not 3D000',
   link: RULES,
   divergence: { kind: 'sqlstate', sqlstate: '08006' },
 };
 
 const UNKNOWN_ROLE: ProfileEntry = {
   scenarios: ['auth-transport/login-unknown-role'],
-  reason: 'an auth_query that finds no row counts as a failed query: the client gets 28000 "frontend auth: failed to make auth query" at once, not a failed password exchange (28P01)',
+  reason:
+    'an auth_query that finds no row counts as a failed query: the client gets 28000 "frontend auth: failed to make auth query" at once, not a failed password exchange (28P01)',
   link: 'https://github.com/yandex/odyssey/issues/1618',
   source: 'issue',
   divergence: { kind: 'sqlstate', sqlstate: '28000' },
@@ -87,7 +104,8 @@ const UNKNOWN_ROLE: ProfileEntry = {
 
 const WRONG_PASSWORD: ProfileEntry = {
   scenarios: ['auth-transport/login-wrong-password-unknown-database', 'auth-transport/role-wrong-password-refused-with-pooled-connection'],
-  reason: 'a failed login through Odyssey is 28000 (invalid_authorization_specification), not PostgreSQL\'s 28P01 (invalid_password); the refusal itself is right, also before an unknown database',
+  reason:
+    "a failed login through Odyssey is 28000 (invalid_authorization_specification), not PostgreSQL's 28P01 (invalid_password); the refusal itself is right, also before an unknown database",
   link: 'https://www.postgresql.org/docs/current/errcodes-appendix.html',
   source: 'observed',
   divergence: { kind: 'sqlstate', sqlstate: '28000' },
@@ -95,7 +113,8 @@ const WRONG_PASSWORD: ProfileEntry = {
 
 const LONG_APPLICATION_NAME: ProfileEntry = {
   scenarios: ['auth-transport/login-startup-packet-over-4kb'],
-  reason: 'Odyssey logs in a 5000-character application_name but the session\'s application_name is empty, where PostgreSQL keeps its first 63 characters',
+  reason:
+    "Odyssey logs in a 5000-character application_name but the session's application_name is empty, where PostgreSQL keeps its first 63 characters",
   link: 'https://www.postgresql.org/docs/current/runtime-config-logging.html#GUC-APPLICATION-NAME',
   source: 'observed',
   divergence: { kind: 'rows' },
@@ -103,7 +122,8 @@ const LONG_APPLICATION_NAME: ProfileEntry = {
 
 const IDLE_SERVERS_BLOCK_DROP: ProfileEntry = {
   scenarios: ['auth-transport/database-dropped-after-clients-left', 'auth-transport/database-renamed-after-clients-left'],
-  reason: 'Odyssey keeps idle server connections to the database after its clients left (pool_ttl), so DROP DATABASE and ALTER DATABASE ... RENAME fail with 55006',
+  reason:
+    'Odyssey keeps idle server connections to the database after its clients left (pool_ttl), so DROP DATABASE and ALTER DATABASE ... RENAME fail with 55006',
   link: 'https://www.postgresql.org/docs/current/sql-dropdatabase.html',
   source: 'observed',
   divergence: { kind: 'error', sqlstate: '55006' },
@@ -111,7 +131,8 @@ const IDLE_SERVERS_BLOCK_DROP: ProfileEntry = {
 
 const DATABASE_SETUP_REUSED: ProfileEntry = {
   scenarios: ['parameter-status/alter-database-set-reaches-connection-opened-later'],
-  reason: 'database settings apply when a server connection logs in; Odyssey hands the client a pooled server connection opened before the ALTER DATABASE',
+  reason:
+    'database settings apply when a server connection logs in; Odyssey hands the client a pooled server connection opened before the ALTER DATABASE',
   link: RULES,
   divergence: { kind: 'rows' },
 };
@@ -125,17 +146,28 @@ const DATABASE_SETUP_REUSED: ProfileEntry = {
  */
 const CLIENT_CERTIFICATE: ProfileEntry = {
   scenarios: ['auth-transport/client-certificate-login'],
-  reason: 'Odyssey terminates TLS: a client certificate is checked by Odyssey (auth "cert" with tls_ca_file) or not at all, and never passed on; its server login uses credentials of its own, so a role PostgreSQL lets in only by certificate (hostssl ... cert) cannot be reached through it. Here the auth_query rule finds no password for the role and refuses it (28000)',
+  reason:
+    'Odyssey terminates TLS: a client certificate is checked by Odyssey (auth "cert" with tls_ca_file) or not at all, and never passed on; its server login uses credentials of its own, so a role PostgreSQL lets in only by certificate (hostssl ... cert) cannot be reached through it. Here the auth_query rule finds no password for the role and refuses it (28000)',
   link: RULES,
   source: 'observed',
   // 28000 "failed to make auth query" or 28P01 "incorrect user", run to run.
-  divergence: [{ kind: 'error', sqlstate: '28000' }, { kind: 'error', sqlstate: '28P01' }],
+  divergence: [
+    { kind: 'error', sqlstate: '28000' },
+    { kind: 'error', sqlstate: '28P01' },
+  ],
 };
 
 const LOGINS = [
   CLIENT_CERTIFICATE,
-  ROLE_CHANGES_UNSEEN, LOGIN_ON_POOLED_SERVER, UNKNOWN_DATABASE, UNKNOWN_ROLE, WRONG_PASSWORD, LONG_APPLICATION_NAME,
-  IDLE_SERVERS_BLOCK_DROP, DATABASE_SETUP_REUSED, DEAD_IDLE_SERVER,
+  ROLE_CHANGES_UNSEEN,
+  LOGIN_ON_POOLED_SERVER,
+  UNKNOWN_DATABASE,
+  UNKNOWN_ROLE,
+  WRONG_PASSWORD,
+  LONG_APPLICATION_NAME,
+  IDLE_SERVERS_BLOCK_DROP,
+  DATABASE_SETUP_REUSED,
+  DEAD_IDLE_SERVER,
 ];
 
 export const ROLES_AND_SERVER_ENDS: Readonly<Record<'session' | 'transaction', readonly ProfileEntry[]>> = {

@@ -28,12 +28,18 @@ export const pgbouncer: PoolerAdapter = {
       help: 'protocol-level named prepared statements in transaction and statement pooling (0: off)',
       versions: '>=1.21',
       // 1.21 added it off by default; 1.24 turned it on (https://github.com/pgbouncer/pgbouncer/pull/1144).
-      defaults: [{ versions: '<1.24', value: '0' }, { versions: '>=1.24', value: '200' }],
+      defaults: [
+        { versions: '<1.24', value: '0' },
+        { versions: '>=1.24', value: '200' },
+      ],
       check: wholeNumber,
       toggle: { off: '0', on: '200', modes: ['transaction'] },
     },
     server_reset_query_always: { help: 'run server_reset_query in every pooling mode', defaults: [{ versions: '*', value: '0' }], check: boolean01 },
-    server_reset_query: { help: 'the query that cleans a server connection a client released (session pooling)', defaults: [{ versions: '*', value: 'DISCARD ALL' }] },
+    server_reset_query: {
+      help: 'the query that cleans a server connection a client released (session pooling)',
+      defaults: [{ versions: '*', value: 'DISCARD ALL' }],
+    },
   },
   settingSyntax: INI_LINE,
   // One pgbouncer per lane: pgbouncer 1.18 exits ("FATAL ... server_proto(): server in bad
@@ -76,21 +82,32 @@ export const pgbouncer: PoolerAdapter = {
     const until = Date.now() + TIMEOUT_MS.poolerReset;
     const left = () => Math.max(1, until - Date.now());
     let cancelling = 0;
-    await poll({ what: `pgbouncer's cancel requests in flight on ${[...dbs].join(', ')} to end`, timeoutMs: left(), seen: () => `${cancelling} in flight` }, async () => {
-      cancelling = (await admin.query('SHOW POOLS')).filter((r) => dbs.has(String(r.database)))
-        .reduce((n, r) => n + CANCELS.reduce((m, c) => m + Number(r[c] ?? 0), 0), 0);
-      return cancelling ? undefined : true;
-    });
+    await poll(
+      { what: `pgbouncer's cancel requests in flight on ${[...dbs].join(', ')} to end`, timeoutMs: left(), seen: () => `${cancelling} in flight` },
+      async () => {
+        cancelling = (await admin.query('SHOW POOLS'))
+          .filter((r) => dbs.has(String(r.database)))
+          .reduce((n, r) => n + CANCELS.reduce((m, c) => m + Number(r[c] ?? 0), 0), 0);
+        return cancelling ? undefined : true;
+      },
+    );
     let servers = 0;
     let roundEnds = 0;
-    await poll({ what: `pgbouncer to drop its server connections for ${[...dbs].join(', ')} after their backends were terminated`, timeoutMs: left(), seen: () => `${servers} left` }, async () => {
-      if (Date.now() >= roundEnds) {
-        await terminateBackends();
-        roundEnds = Date.now() + 300;
-      }
-      servers = (await admin.query('SHOW SERVERS')).filter((r) => dbs.has(String(r.database))).length;
-      return servers ? undefined : true;
-    });
+    await poll(
+      {
+        what: `pgbouncer to drop its server connections for ${[...dbs].join(', ')} after their backends were terminated`,
+        timeoutMs: left(),
+        seen: () => `${servers} left`,
+      },
+      async () => {
+        if (Date.now() >= roundEnds) {
+          await terminateBackends();
+          roundEnds = Date.now() + 300;
+        }
+        servers = (await admin.query('SHOW SERVERS')).filter((r) => dbs.has(String(r.database))).length;
+        return servers ? undefined : true;
+      },
+    );
   },
   render({ mode, port, backend, backendSecret, dir, laneDatabases, authRoles, lookup, tls, settings }) {
     const line = (what: string, v: string) => configValue(INI_LINE, what, v);
@@ -127,7 +144,9 @@ log_connections = 1
 log_disconnections = 1
 admin_users = ${line('admin_users', backend.user)}
 auth_user = ${line('auth_user', lookup.user)}
-${Object.entries(settings).map(([k, v]) => `${k} = ${line(k, v)}`).join('\n')}
+${Object.entries(settings)
+  .map(([k, v]) => `${k} = ${line(k, v)}`)
+  .join('\n')}
 `;
     return {
       files: {
@@ -137,15 +156,21 @@ ${Object.entries(settings).map(([k, v]) => `${k} = ${line(k, v)}`).join('\n')}
         // https://www.pgbouncer.org/config.html#authentication-file-format). The md5 role by
         // its plain password, from which pgbouncer answers md5 both ways. The file stays in the
         // target's private folder.
-        'userlist.txt': [
-          `${field('the user', backend.user)} ${field('the SCRAM secret', backendSecret)}`,
-          `${field('the md5 role', authRoles.md5)} ${field('the password', backend.password)}`,
-          `${field('the trust role', authRoles.trust)} ""`,
-          // auth_user's own password, with which pgbouncer logs in (md5) to run auth_query.
-          `${field('the lookup role', lookup.user)} ${field('the password', lookup.password)}`,
-        ].join('\n') + '\n',
+        'userlist.txt':
+          [
+            `${field('the user', backend.user)} ${field('the SCRAM secret', backendSecret)}`,
+            `${field('the md5 role', authRoles.md5)} ${field('the password', backend.password)}`,
+            `${field('the trust role', authRoles.trust)} ""`,
+            // auth_user's own password, with which pgbouncer logs in (md5) to run auth_query.
+            `${field('the lookup role', lookup.user)} ${field('the password', lookup.password)}`,
+          ].join('\n') + '\n',
         // The same methods per role as the database's pg_hba.conf (auth_type = hba).
-        'pgbouncer_hba.conf': LOOPBACKS.flatMap((net) => [`host all ${authRoles.trust} ${net} trust`, `host all ${authRoles.md5} ${net} md5`, `host all all ${net} scram-sha-256`]).join('\n') + '\n',
+        'pgbouncer_hba.conf':
+          LOOPBACKS.flatMap((net) => [
+            `host all ${authRoles.trust} ${net} trust`,
+            `host all ${authRoles.md5} ${net} md5`,
+            `host all all ${net} scram-sha-256`,
+          ]).join('\n') + '\n',
       },
       args: [path.join(dir, 'pgbouncer.ini')],
       lanes,

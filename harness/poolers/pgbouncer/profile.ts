@@ -24,8 +24,10 @@ const UNTRACKED = { settings: { max_prepared_statements: '0' } } as const;
 /** pgbouncer answers the startup itself and gives each client its own cancel key. */
 const OWN_BACKEND_KEY: ProfileEntry = {
   scenarios: [
-    'backend-pid/key-data-pid-is-pg-backend-pid', 'backend-pid/pg-stat-activity-pid-is-key-data-pid',
-    'drivers/reported-pid-is-pg-backend-pid-on-reused-server', 'drivers/terminate-by-reported-pid-ends-the-session',
+    'backend-pid/key-data-pid-is-pg-backend-pid',
+    'backend-pid/pg-stat-activity-pid-is-key-data-pid',
+    'drivers/reported-pid-is-pg-backend-pid-on-reused-server',
+    'drivers/terminate-by-reported-pid-ends-the-session',
   ],
   reason: 'pgbouncer sends every client its own BackendKeyData (a random cancel key, not a server pid), in every pooling mode',
   link: 'https://github.com/pgbouncer/pgbouncer/issues/1296',
@@ -36,7 +38,8 @@ const OWN_BACKEND_KEY: ProfileEntry = {
 /** Server connections start without the client's application_name; pgbouncer SETs it afterwards. */
 const APPLICATION_NAME_RESET: ProfileEntry = {
   scenarios: ['parameter-status/application-name-reset-to-startup-value', 'parameter-status/reset-all-restores-startup-application-name'],
-  reason: 'pgbouncer opens server connections without the client\'s application_name and sets it later with SET, so RESET returns to the server\'s empty value',
+  reason:
+    "pgbouncer opens server connections without the client's application_name and sets it later with SET, so RESET returns to the server's empty value",
   link: 'https://github.com/pgbouncer/pgbouncer/issues/457',
   source: 'issue',
   divergence: [{ kind: 'rows' }, { kind: 'parameter-status' }],
@@ -45,7 +48,8 @@ const APPLICATION_NAME_RESET: ProfileEntry = {
 /** Refused at login: pgbouncer only accepts startup parameters it tracks. */
 const UNTRACKED_STARTUP_PARAMETERS: ProfileEntry = {
   scenarios: ['auth-transport/startup-options-parameter', 'auth-transport/startup-extra-float-digits', 'auth-transport/startup-custom-setting'],
-  reason: 'pgbouncer refuses a StartupMessage parameter it does not track ("unsupported startup parameter", 08P01) unless ignore_startup_parameters lists it, and then it drops the value',
+  reason:
+    'pgbouncer refuses a StartupMessage parameter it does not track ("unsupported startup parameter", 08P01) unless ignore_startup_parameters lists it, and then it drops the value',
   link: 'https://www.pgbouncer.org/config.html#ignore_startup_parameters',
   // Refused at login (08P01), or, for extra_float_digits, taken and dropped (other rows).
   divergence: [{ kind: 'error', sqlstate: '08P01' }, { kind: 'rows' }],
@@ -73,14 +77,16 @@ const CANCEL_CLIENT_GONE_CRASH: ProfileEntry = {
   drivers: ['tokio-postgres', 'tokio-postgres:pooler-safe'],
   versions: '>=1.18.0 <1.19.1',
   stopsThePooler: true,
-  reason: 'pgbouncer 1.18.0 exits (FATAL "bad client state: 0") when the client of a cancel request disconnects before pgbouncer passed the request on, which tokio-postgres always does (fixed in 1.19.1)',
+  reason:
+    'pgbouncer 1.18.0 exits (FATAL "bad client state: 0") when the client of a cancel request disconnects before pgbouncer passed the request on, which tokio-postgres always does (fixed in 1.19.1)',
   link: 'https://github.com/pgbouncer/pgbouncer/issues/801',
   source: 'issue',
 };
 
 const TERMINATE_DROPS_PENDING_QUERY: ProfileEntry = {
   scenarios: ['protocol-framing/terminate-in-same-write-as-query', 'protocol-framing/terminate-in-same-write-statement-still-runs'],
-  reason: 'pgbouncer acts on a Terminate read in the same packet as a Query before forwarding the Query: the statement never runs and no reply is sent (PostgreSQL runs it, answers, then closes); still so in 1.26.1',
+  reason:
+    'pgbouncer acts on a Terminate read in the same packet as a Query before forwarding the Query: the statement never runs and no reply is sent (PostgreSQL runs it, answers, then closes); still so in 1.26.1',
   link: 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-TERMINATION',
   source: 'observed',
   divergence: [{ kind: 'messages' }, { kind: 'ground-truth' }],
@@ -97,7 +103,8 @@ const DRIVER_STATEMENTS: readonly ProfileEntry[] = [
     // count per process and postgres.js's are random, so two clients of those do not collide.
     // PDO's count per connection too, but PDO answers 42P05 with DEALLOCATE and a new Parse.
     drivers: ['pgjdbc', 'psycopg', 'ruby-pg'],
-    reason: 'protocol-level prepared statements are not tracked (before 1.21, or max_prepared_statements=0); pgjdbc (S_1), psycopg (_pg3_0) and Rails\' statements over ruby-pg (a1) number their statements per connection, so the next client\'s first named statement collides with the previous client\'s on the shared server (42P05)',
+    reason:
+      "protocol-level prepared statements are not tracked (before 1.21, or max_prepared_statements=0); pgjdbc (S_1), psycopg (_pg3_0) and Rails' statements over ruby-pg (a1) number their statements per connection, so the next client's first named statement collides with the previous client's on the shared server (42P05)",
     link: FEATURES,
     ...UNTRACKED,
     divergence: { kind: 'error', sqlstate: '42P05' },
@@ -105,7 +112,8 @@ const DRIVER_STATEMENTS: readonly ProfileEntry[] = [
   {
     scenarios: ['drivers/statement-cache-on-another-server-connection'],
     drivers: ['pgjdbc', 'psycopg', 'asyncpg', 'postgres.js', 'pgx', 'ruby-pg', 'pdo-pgsql', 'tokio-postgres'],
-    reason: 'protocol-level prepared statements are not tracked (before 1.21, or max_prepared_statements=0); the driver executes by name a statement it prepared on the server it had before, which the server it gets now never saw (26000)',
+    reason:
+      'protocol-level prepared statements are not tracked (before 1.21, or max_prepared_statements=0); the driver executes by name a statement it prepared on the server it had before, which the server it gets now never saw (26000)',
     link: FEATURES,
     ...UNTRACKED,
     divergence: { kind: 'error', sqlstate: '26000' },
@@ -117,7 +125,8 @@ const DRIVER_STATEMENTS: readonly ProfileEntry[] = [
     scenarios: '**',
     drivers: ['asyncpg', 'postgres.js'],
     optional: true,
-    reason: 'protocol-level prepared statements are not tracked (before 1.21, or max_prepared_statements=0); the driver\'s statement cache executes by name a statement prepared on another server connection (26000)',
+    reason:
+      "protocol-level prepared statements are not tracked (before 1.21, or max_prepared_statements=0); the driver's statement cache executes by name a statement prepared on another server connection (26000)",
     link: 'https://magicstack.github.io/asyncpg/current/faq.html#why-am-i-getting-prepared-statement-errors',
     ...UNTRACKED,
     divergence: { kind: 'error', sqlstate: '26000' },
@@ -127,7 +136,8 @@ const DRIVER_STATEMENTS: readonly ProfileEntry[] = [
     scenarios: '**',
     drivers: ['pgx'],
     optional: true,
-    reason: 'feature map: protocol-level prepared plans "No" in transaction pooling (before 1.21, or max_prepared_statements=0); pgx\'s statement cache executes by name (lrupsc_N_M) a statement prepared on another server connection (26000)',
+    reason:
+      'feature map: protocol-level prepared plans "No" in transaction pooling (before 1.21, or max_prepared_statements=0); pgx\'s statement cache executes by name (lrupsc_N_M) a statement prepared on another server connection (26000)',
     link: FEATURES,
     ...UNTRACKED,
     divergence: { kind: 'error', sqlstate: '26000' },
@@ -137,7 +147,8 @@ const DRIVER_STATEMENTS: readonly ProfileEntry[] = [
     scenarios: '**',
     drivers: ['tokio-postgres'],
     optional: true,
-    reason: 'protocol-level prepared statements are not tracked (before 1.21, or max_prepared_statements=0); a tokio-postgres Statement kept from an earlier transaction is executed by name (s<N>) on a server connection that never prepared it (26000)',
+    reason:
+      'protocol-level prepared statements are not tracked (before 1.21, or max_prepared_statements=0); a tokio-postgres Statement kept from an earlier transaction is executed by name (s<N>) on a server connection that never prepared it (26000)',
     link: 'https://github.com/pgbouncer/pgbouncer/issues/1067',
     source: 'issue',
     ...UNTRACKED,
@@ -151,7 +162,8 @@ const DRIVER_STATEMENTS: readonly ProfileEntry[] = [
     scenarios: '**',
     drivers: ['pdo-pgsql'],
     optional: true,
-    reason: 'feature map: protocol-level prepared plans "No" in transaction pooling (before 1.21, or max_prepared_statements=0); a PDO statement prepared in an earlier transaction is executed by name (pdo_stmt_N) where the server has none of that name (26000) or another client\'s statement of that name, which runs instead (other rows, or a transaction left open: 25P02)',
+    reason:
+      'feature map: protocol-level prepared plans "No" in transaction pooling (before 1.21, or max_prepared_statements=0); a PDO statement prepared in an earlier transaction is executed by name (pdo_stmt_N) where the server has none of that name (26000) or another client\'s statement of that name, which runs instead (other rows, or a transaction left open: 25P02)',
     link: FEATURES,
     ...UNTRACKED,
     divergence: [{ kind: 'error', sqlstate: '26000' }, { kind: 'error', sqlstate: '25P02' }, { kind: 'rows' }],
@@ -168,7 +180,8 @@ const DATESTYLE_REAPPLIED: ProfileEntry = {
   scenarios: ['parameter-status/datestyle-kept-per-client'],
   drivers: ['pgjdbc', 'pgjdbc:pooler-safe'],
   versions: '<1.22',
-  reason: 'before 1.22 pgbouncer restores a client\'s DateStyle on the shared server by re-applying the text it logged in with; pgjdbc logs in with DateStyle=ISO, which sets only the output format, so the field order another client set (DMY) stays in effect for it: SHOW DateStyle says "ISO, DMY" where PostgreSQL says "ISO, MDY"',
+  reason:
+    'before 1.22 pgbouncer restores a client\'s DateStyle on the shared server by re-applying the text it logged in with; pgjdbc logs in with DateStyle=ISO, which sets only the output format, so the field order another client set (DMY) stays in effect for it: SHOW DateStyle says "ISO, DMY" where PostgreSQL says "ISO, MDY"',
   link: 'https://github.com/pgbouncer/pgbouncer/pull/879',
   source: 'issue',
   divergence: [{ kind: 'rows' }, { kind: 'parameter-status' }],
@@ -185,7 +198,8 @@ const DATESTYLE_REAPPLIED: ProfileEntry = {
  */
 const pinsUntilReady = (scenarios: readonly string[]): ProfileEntry => ({
   scenarios,
-  reason: 'pgbouncer gives the server back to the pool only when it reports ReadyForQuery idle: an open transaction, a COPY in progress or an extended-protocol batch awaiting its Sync keeps the client on it, and another client of a one-server pool waits; PostgreSQL gives each client its own backend',
+  reason:
+    'pgbouncer gives the server back to the pool only when it reports ReadyForQuery idle: an open transaction, a COPY in progress or an extended-protocol batch awaiting its Sync keeps the client on it, and another client of a one-server pool waits; PostgreSQL gives each client its own backend',
   link: FEATURES,
   source: 'observed',
   divergence: { kind: 'no-answer' },
@@ -194,17 +208,25 @@ const pinsUntilReady = (scenarios: readonly string[]): ProfileEntry => ({
 const TRANSACTION_POOLING: readonly ProfileEntry[] = [
   {
     scenarios: ['stress/session-state-under-load'],
-    reason: 'feature map: SET/RESET, SQL PREPARE, temporary tables and session-level advisory locks "Never" in transaction pooling: with clients outnumbering servers, each transaction gets whichever server is free, holding what earlier clients left there (settings, statements, tables, locks, the sequence\'s last value)',
+    reason:
+      'feature map: SET/RESET, SQL PREPARE, temporary tables and session-level advisory locks "Never" in transaction pooling: with clients outnumbering servers, each transaction gets whichever server is free, holding what earlier clients left there (settings, statements, tables, locks, the sequence\'s last value)',
     link: FEATURES,
     divergence: { kind: 'rows' },
   },
   {
     scenarios: [
-      'session-state/set-visible-to-next-client', 'session-state/set-overwritten-by-other-client', 'session-state/reset-all-by-other-client',
-      'session-state/set-role-visible-to-next-client', 'session-state/set-role-reset-by-other-client',
-      'session-state/custom-setting-visible-to-next-client', 'session-state/custom-setting-local-leaves-nothing-for-next-client',
-      'session-state/discard-all-by-other-client', 'parameter-status/extra-float-digits-kept-per-client', 'parameter-status/statement-timeout-kept-per-client',
-      'abnormal-exits/abrupt-close-after-set', 'abnormal-exits/abrupt-close-after-set-role',
+      'session-state/set-visible-to-next-client',
+      'session-state/set-overwritten-by-other-client',
+      'session-state/reset-all-by-other-client',
+      'session-state/set-role-visible-to-next-client',
+      'session-state/set-role-reset-by-other-client',
+      'session-state/custom-setting-visible-to-next-client',
+      'session-state/custom-setting-local-leaves-nothing-for-next-client',
+      'session-state/discard-all-by-other-client',
+      'parameter-status/extra-float-digits-kept-per-client',
+      'parameter-status/statement-timeout-kept-per-client',
+      'abnormal-exits/abrupt-close-after-set',
+      'abnormal-exits/abrupt-close-after-set-role',
     ],
     reason: 'feature map: SET/RESET "Never" in transaction pooling; the setting stays on the shared server connection',
     link: FEATURES,
@@ -213,7 +235,8 @@ const TRANSACTION_POOLING: readonly ProfileEntry[] = [
   {
     scenarios: ['session-state/set-session-authorization-visible-to-next-client'],
     versions: '<1.26',
-    reason: 'feature map: SET/RESET "Never" in transaction pooling; session_authorization stays on the shared server connection (1.26 tracks it per client)',
+    reason:
+      'feature map: SET/RESET "Never" in transaction pooling; session_authorization stays on the shared server connection (1.26 tracks it per client)',
     link: CHANGELOG,
     divergence: { kind: 'rows' },
   },
@@ -228,8 +251,10 @@ const TRANSACTION_POOLING: readonly ProfileEntry[] = [
   },
   {
     scenarios: ['session-state/search-path-visible-to-next-client', 'session-state/search-path-lost-to-other-client'],
-    versions: '>=1.26', postgres: '<18',
-    reason: 'pgbouncer 1.26 tracks search_path per client only where the server reports it, which PostgreSQL does from 18 on: on older servers it stays on the shared server connection',
+    versions: '>=1.26',
+    postgres: '<18',
+    reason:
+      'pgbouncer 1.26 tracks search_path per client only where the server reports it, which PostgreSQL does from 18 on: on older servers it stays on the shared server connection',
     link: CHANGELOG,
     divergence: { kind: 'rows' },
   },
@@ -241,42 +266,77 @@ const TRANSACTION_POOLING: readonly ProfileEntry[] = [
     // asyncpg (without an application name configured) have none, so nothing is restored.
     // pgx and tokio-postgres send none either; ruby-pg's libpq sends the script's name
     // (fallback_application_name), which pgbouncer restores.
-    drivers: ['raw', 'pg', 'psycopg', 'psycopg:pooler-safe', 'asyncpg', 'asyncpg:pooler-safe', 'pgx', 'pgx:pooler-safe', 'tokio-postgres', 'tokio-postgres:pooler-safe'],
-    reason: 'SET application_name stays on the shared server; pgbouncer only re-applies the value a client sent at startup, and before 1.22 not an empty one (pgbouncer#999)',
+    drivers: [
+      'raw',
+      'pg',
+      'psycopg',
+      'psycopg:pooler-safe',
+      'asyncpg',
+      'asyncpg:pooler-safe',
+      'pgx',
+      'pgx:pooler-safe',
+      'tokio-postgres',
+      'tokio-postgres:pooler-safe',
+    ],
+    reason:
+      'SET application_name stays on the shared server; pgbouncer only re-applies the value a client sent at startup, and before 1.22 not an empty one (pgbouncer#999)',
     link: 'https://github.com/pgbouncer/pgbouncer/issues/993',
     source: 'issue',
     divergence: { kind: 'rows' },
   },
   {
-    scenarios: ['session-state/temp-table-visible-to-next-client', 'session-state/temp-table-collides-with-next-client', 'session-state/temp-table-dropped-at-disconnect'
-      , 'session-objects/temp-table-delete-rows-invisible-to-other-client', 'session-objects/temp-table-preserve-rows-kept-while-other-client-works', 'abnormal-exits/abrupt-close-drops-temp-table'],
+    scenarios: [
+      'session-state/temp-table-visible-to-next-client',
+      'session-state/temp-table-collides-with-next-client',
+      'session-state/temp-table-dropped-at-disconnect',
+      'session-objects/temp-table-delete-rows-invisible-to-other-client',
+      'session-objects/temp-table-preserve-rows-kept-while-other-client-works',
+      'abnormal-exits/abrupt-close-drops-temp-table',
+    ],
     reason: 'feature map: PRESERVE/DELETE ROWS temp tables "Never" in transaction pooling; the table belongs to the shared server session',
     link: FEATURES,
     divergence: [{ kind: 'error', sqlstate: '42P01' }, { kind: 'error', sqlstate: '42P07' }, { kind: 'no-error' }, { kind: 'ground-truth' }],
   },
   {
-    scenarios: ['session-state/advisory-lock-held-against-other-client', 'session-state/advisory-lock-unlock-by-other-client', 'session-state/advisory-lock-released-at-disconnect'
-      , 'session-objects/session-advisory-lock-unlocked-while-other-client-works', 'abnormal-exits/abrupt-close-releases-session-advisory-lock'],
+    scenarios: [
+      'session-state/advisory-lock-held-against-other-client',
+      'session-state/advisory-lock-unlock-by-other-client',
+      'session-state/advisory-lock-released-at-disconnect',
+      'session-objects/session-advisory-lock-unlocked-while-other-client-works',
+      'abnormal-exits/abrupt-close-releases-session-advisory-lock',
+    ],
     reason: 'feature map: session-level advisory locks "Never" in transaction pooling; the lock is held by the shared server session',
     link: FEATURES,
     divergence: [{ kind: 'rows' }, { kind: 'ground-truth' }],
   },
   {
-    scenarios: ['session-state/notify-reaches-listener', 'session-state/notify-not-delivered-to-non-listener', 'session-state/listen-survives-between-transactions', 'backend-pid/notification-pid-is-notifiers-backend'
-      , 'session-objects/unlisten-stops-delivery', 'abnormal-exits/abrupt-close-ends-listen'],
-    reason: 'feature map: LISTEN "Never" in transaction pooling; the listening server may be handed to another client, and notifications arriving while no client is linked are dropped',
+    scenarios: [
+      'session-state/notify-reaches-listener',
+      'session-state/notify-not-delivered-to-non-listener',
+      'session-state/listen-survives-between-transactions',
+      'backend-pid/notification-pid-is-notifiers-backend',
+      'session-objects/unlisten-stops-delivery',
+      'abnormal-exits/abrupt-close-ends-listen',
+    ],
+    reason:
+      'feature map: LISTEN "Never" in transaction pooling; the listening server may be handed to another client, and notifications arriving while no client is linked are dropped',
     link: FEATURES,
     divergence: [{ kind: 'notification' }, { kind: 'rows' }],
   },
   {
     scenarios: [
-      'prepared-statements/named-statement-invisible-to-other-client', 'prepared-statements/named-same-name-in-two-clients', 'prepared-statements/named-reused-in-later-transaction',
-      'prepared-statements/deallocate-all-spares-other-clients-protocol-statement', 'prepared-statements/deallocate-name-of-other-clients-protocol-statement',
-      'prepared-statements/describe-other-clients-statement', 'prepared-statements/close-by-other-client-spares-statement',
+      'prepared-statements/named-statement-invisible-to-other-client',
+      'prepared-statements/named-same-name-in-two-clients',
+      'prepared-statements/named-reused-in-later-transaction',
+      'prepared-statements/deallocate-all-spares-other-clients-protocol-statement',
+      'prepared-statements/deallocate-name-of-other-clients-protocol-statement',
+      'prepared-statements/describe-other-clients-statement',
+      'prepared-statements/close-by-other-client-spares-statement',
       'prepared-statements/same-name-other-text-each-client-keeps-its-own',
     ],
     ...UNTRACKED,
-    reason: 'feature map: protocol-level prepared plans "No" in transaction pooling before 1.21 (and with max_prepared_statements=0 since): statements live on whichever server the client had',
+    reason:
+      'feature map: protocol-level prepared plans "No" in transaction pooling before 1.21 (and with max_prepared_statements=0 since): statements live on whichever server the client had',
     link: FEATURES,
     divergence: [{ kind: 'error', sqlstate: '26000' }, { kind: 'error', sqlstate: '42P05' }, { kind: 'no-error' }, { kind: 'rows' }],
   },
@@ -290,12 +350,15 @@ const TRANSACTION_POOLING: readonly ProfileEntry[] = [
     // pgbouncer answers these itself: its code disconnects a client that binds or describes a
     // name it has no record of, or parses a name it already has (src/prepare.c).
     scenarios: [
-      'prepared-statements/named-statement-invisible-to-other-client', 'prepared-statements/describe-other-clients-statement',
-      'prepared-statements/describe-then-close-named-statement', 'prepared-statements/sql-prepared-bound-over-protocol',
+      'prepared-statements/named-statement-invisible-to-other-client',
+      'prepared-statements/describe-other-clients-statement',
+      'prepared-statements/describe-then-close-named-statement',
+      'prepared-statements/sql-prepared-bound-over-protocol',
       'prepared-statements/parse-same-name-twice-fails',
     ],
     ...TRACKED,
-    reason: 'with prepared statements tracked, pgbouncer closes the connection (FATAL 08P01 "prepared statement did not exist" or "name is already in use") where PostgreSQL answers 26000 or 42P05 and the session goes on; a statement made by SQL PREPARE is unknown to it',
+    reason:
+      'with prepared statements tracked, pgbouncer closes the connection (FATAL 08P01 "prepared statement did not exist" or "name is already in use") where PostgreSQL answers 26000 or 42P05 and the session goes on; a statement made by SQL PREPARE is unknown to it',
     link: 'https://github.com/pgbouncer/pgbouncer/pull/845',
     source: 'issue',
     divergence: { kind: 'closed', sqlstate: '08P01' },
@@ -303,15 +366,19 @@ const TRANSACTION_POOLING: readonly ProfileEntry[] = [
   {
     scenarios: ['prepared-statements/protocol-statement-visible-to-sql'],
     ...TRACKED,
-    reason: 'with prepared statements tracked, pgbouncer prepares the client\'s statement on the server under its own name (PGBOUNCER_n), so pg_prepared_statements and EXECUTE do not know the client\'s name',
+    reason:
+      "with prepared statements tracked, pgbouncer prepares the client's statement on the server under its own name (PGBOUNCER_n), so pg_prepared_statements and EXECUTE do not know the client's name",
     link: 'https://github.com/pgbouncer/pgbouncer/issues/1008',
     source: 'issue',
     divergence: { kind: 'rows' },
   },
   {
     scenarios: [
-      'prepared-statements/sql-execute-from-other-client', 'prepared-statements/sql-prepare-same-name-in-two-clients', 'prepared-statements/sql-prepared-reused-in-later-transaction',
-      'prepared-statements/deallocate-all-spares-other-clients-sql-statement', 'prepared-statements/deallocate-name-of-other-clients-sql-statement',
+      'prepared-statements/sql-execute-from-other-client',
+      'prepared-statements/sql-prepare-same-name-in-two-clients',
+      'prepared-statements/sql-prepared-reused-in-later-transaction',
+      'prepared-statements/deallocate-all-spares-other-clients-sql-statement',
+      'prepared-statements/deallocate-name-of-other-clients-sql-statement',
       'abnormal-exits/abrupt-close-drops-sql-prepared-statement',
     ],
     reason: 'feature map: PREPARE / DEALLOCATE "Never" in transaction pooling',
@@ -320,18 +387,25 @@ const TRANSACTION_POOLING: readonly ProfileEntry[] = [
   },
   {
     scenarios: [
-      'sequences/currval-sees-other-clients-nextval', 'sequences/currval-before-nextval-fails', 'sequences/lastval-sees-other-clients-nextval',
-      'sequences/lastval-before-nextval-fails', 'sequences/setval-currval-after-other-client-nextval', 'sequences/setval-uncalled-leaves-currval-undefined',
+      'sequences/currval-sees-other-clients-nextval',
+      'sequences/currval-before-nextval-fails',
+      'sequences/lastval-sees-other-clients-nextval',
+      'sequences/lastval-before-nextval-fails',
+      'sequences/setval-currval-after-other-client-nextval',
+      'sequences/setval-uncalled-leaves-currval-undefined',
       'sequences/case-currval-after-other-clients-commit',
     ],
-    reason: 'currval/lastval are session state of the server connection; transaction pooling "breaks session-based features", so another client\'s nextval on the shared server shows through',
+    reason:
+      'currval/lastval are session state of the server connection; transaction pooling "breaks session-based features", so another client\'s nextval on the shared server shows through',
     link: FEATURES,
     divergence: [{ kind: 'rows' }, { kind: 'no-error' }],
   },
   {
     scenarios: [
-      'session-objects/cursor-with-hold-invisible-to-other-client', 'session-objects/cursor-with-hold-same-name-in-two-clients',
-      'session-objects/cursor-with-hold-kept-while-other-client-works', 'abnormal-exits/abrupt-close-closes-holdable-cursor',
+      'session-objects/cursor-with-hold-invisible-to-other-client',
+      'session-objects/cursor-with-hold-same-name-in-two-clients',
+      'session-objects/cursor-with-hold-kept-while-other-client-works',
+      'abnormal-exits/abrupt-close-closes-holdable-cursor',
     ],
     reason: 'feature map: WITH HOLD CURSOR "Never" in transaction pooling; the cursor outlives the transaction on the shared server connection',
     link: FEATURES,
@@ -346,7 +420,8 @@ const TRANSACTION_POOLING: readonly ProfileEntry[] = [
   {
     scenarios: ['parameter-status/intervalstyle-kept-per-client', 'drivers/cached-intervalstyle-matches-show-after-other-clients-set'],
     versions: '<1.20',
-    reason: 'IntervalStyle is not among the parameters pgbouncer tracks per client before 1.20 (the feature map\'s startup-parameter footnote); track_extra_parameters, which tracks it by default, arrived in 1.20',
+    reason:
+      "IntervalStyle is not among the parameters pgbouncer tracks per client before 1.20 (the feature map's startup-parameter footnote); track_extra_parameters, which tracks it by default, arrived in 1.20",
     link: 'https://www.pgbouncer.org/config.html#track_extra_parameters',
     divergence: [{ kind: 'rows' }, { kind: 'parameter-status' }],
   },
@@ -354,7 +429,8 @@ const TRANSACTION_POOLING: readonly ProfileEntry[] = [
   ...DRIVER_STATEMENTS,
   {
     scenarios: ['backend-pid/stable-across-transactions', 'backend-pid/concurrent-clients-distinct-pg-backend-pid'],
-    reason: 'a server connection is assigned to a client only for the duration of a transaction, so consecutive transactions may run on different backends',
+    reason:
+      'a server connection is assigned to a client only for the duration of a transaction, so consecutive transactions may run on different backends',
     link: FEATURES,
     divergence: { kind: 'rows' },
   },
@@ -375,7 +451,8 @@ const NO_TRANSACTION_BLOCKS: ProfileEntry = {
 /** Server connections keep what they were set up with; pgbouncer reuses them across clients. */
 const SERVER_SETUP_REUSED: ProfileEntry = {
   scenarios: ['parameter-status/alter-role-set-reaches-connection-opened-later'],
-  reason: 'role and database settings apply when a server connection logs in; pgbouncer hands the client a server connection opened before the ALTER ROLE (its RECONNECT command exists for "server connection setup has changed")',
+  reason:
+    'role and database settings apply when a server connection logs in; pgbouncer hands the client a server connection opened before the ALTER ROLE (its RECONNECT command exists for "server connection setup has changed")',
   link: 'https://www.pgbouncer.org/usage.html#reconnect-db',
   divergence: { kind: 'rows' },
 };
@@ -383,7 +460,8 @@ const SERVER_SETUP_REUSED: ProfileEntry = {
 /** DISCARD ALL (server_reset_query) cannot unload a library. */
 const LOAD_SURVIVES_RESET: ProfileEntry = {
   scenarios: ['session-objects/load-not-inherited-after-disconnect'],
-  reason: 'a library LOADed by one client stays loaded in the server session: the reset query (DISCARD ALL) cannot unload it, so the next client on that server connection knows the module\'s settings',
+  reason:
+    "a library LOADed by one client stays loaded in the server session: the reset query (DISCARD ALL) cannot unload it, so the next client on that server connection knows the module's settings",
   link: 'https://www.postgresql.org/docs/current/sql-discard.html',
   source: 'observed',
   divergence: { kind: 'no-error' },
@@ -400,7 +478,8 @@ const STARTUP_VALUES_ECHOED: readonly ProfileEntry[] = [
     // asyncpg logs in with client_encoding 'utf-8' (quotes included), pgjdbc with DateStyle ISO.
     scenarios: ['parameter-status/client-parameters-agree-with-show'],
     drivers: ['asyncpg', 'asyncpg:pooler-safe', 'pgjdbc', 'pgjdbc:pooler-safe'],
-    reason: 'pgbouncer reports the client\'s startup text back as ParameterStatus (asyncpg\'s client_encoding "\'utf-8\'" where PostgreSQL says UTF8, pgjdbc\'s DateStyle "ISO" where it says "ISO, MDY"), so the driver holds a value SHOW does not give',
+    reason:
+      'pgbouncer reports the client\'s startup text back as ParameterStatus (asyncpg\'s client_encoding "\'utf-8\'" where PostgreSQL says UTF8, pgjdbc\'s DateStyle "ISO" where it says "ISO, MDY"), so the driver holds a value SHOW does not give',
     link: 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-ASYNC',
     source: 'observed',
     divergence: { kind: 'parameter-status' },
@@ -408,7 +487,7 @@ const STARTUP_VALUES_ECHOED: readonly ProfileEntry[] = [
   {
     scenarios: ['parameter-status/client-encoding-kept-per-client'],
     drivers: ['asyncpg', 'asyncpg:pooler-safe'],
-    reason: 'pgbouncer reports asyncpg\'s startup client_encoding back verbatim ("\'utf-8\'"), while SHOW client_encoding says UTF8',
+    reason: "pgbouncer reports asyncpg's startup client_encoding back verbatim (\"'utf-8'\"), while SHOW client_encoding says UTF8",
     link: 'https://www.postgresql.org/docs/current/multibyte.html#MULTIBYTE-AUTOMATIC-CONVERSION',
     source: 'observed',
     divergence: { kind: 'parameter-status' },
@@ -417,7 +496,8 @@ const STARTUP_VALUES_ECHOED: readonly ProfileEntry[] = [
     // Measured on 1.18.0 (session pooling) and 1.24.1 (session and transaction pooling).
     scenarios: ['parameter-status/datestyle-kept-per-client'],
     drivers: ['pgjdbc', 'pgjdbc:pooler-safe'],
-    reason: 'pgbouncer answers pgjdbc\'s login with the DateStyle it sent ("ISO") as ParameterStatus, where PostgreSQL reports "ISO, MDY", so the driver holds "ISO" while SHOW DateStyle says "ISO, MDY"',
+    reason:
+      'pgbouncer answers pgjdbc\'s login with the DateStyle it sent ("ISO") as ParameterStatus, where PostgreSQL reports "ISO, MDY", so the driver holds "ISO" while SHOW DateStyle says "ISO, MDY"',
     link: 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-ASYNC',
     source: 'observed',
     divergence: { kind: 'parameter-status' },
@@ -425,22 +505,49 @@ const STARTUP_VALUES_ECHOED: readonly ProfileEntry[] = [
 ];
 
 const EVERY_MODE = [
-  ...STARTUP_VALUES_ECHOED, SERVER_SETUP_REUSED, LOAD_SURVIVES_RESET, OWN_BACKEND_KEY, APPLICATION_NAME_RESET, UNTRACKED_STARTUP_PARAMETERS, LOGIN_FAILURE_CODE,
-  TERMINATE_DROPS_PENDING_QUERY, CANCEL_CLIENT_GONE_CRASH,
+  ...STARTUP_VALUES_ECHOED,
+  SERVER_SETUP_REUSED,
+  LOAD_SURVIVES_RESET,
+  OWN_BACKEND_KEY,
+  APPLICATION_NAME_RESET,
+  UNTRACKED_STARTUP_PARAMETERS,
+  LOGIN_FAILURE_CODE,
+  TERMINATE_DROPS_PENDING_QUERY,
+  CANCEL_CLIENT_GONE_CRASH,
 ];
 
 // pgbouncer's "SQL feature map for pooling modes", by our feature ids; statement pooling has
 // no column there. Until 1.21 protocol-level prepared plans were "No" in transaction pooling;
 // from then on "Yes" where max_prepared_statements is not 0 (the page's footnote).
 const SESSION_MAP = {
-  'startup-parameters': 'Yes', 'set-reset': 'Yes', listen: 'Yes', notify: 'Yes', 'cursors-without-hold': 'Yes', 'cursors-with-hold': 'Yes',
-  'protocol-prepared-statements': 'Yes', 'sql-prepare': 'Yes', 'temp-tables-on-commit-drop': 'Yes', 'temp-tables-preserve-delete-rows': 'Yes',
-  'cached-plan-reset': 'Yes', load: 'Yes', 'session-advisory-locks': 'Yes',
+  'startup-parameters': 'Yes',
+  'set-reset': 'Yes',
+  listen: 'Yes',
+  notify: 'Yes',
+  'cursors-without-hold': 'Yes',
+  'cursors-with-hold': 'Yes',
+  'protocol-prepared-statements': 'Yes',
+  'sql-prepare': 'Yes',
+  'temp-tables-on-commit-drop': 'Yes',
+  'temp-tables-preserve-delete-rows': 'Yes',
+  'cached-plan-reset': 'Yes',
+  load: 'Yes',
+  'session-advisory-locks': 'Yes',
 };
 const TRANSACTION_MAP = {
-  'startup-parameters': 'Yes', 'set-reset': 'Never', listen: 'Never', notify: 'Yes', 'cursors-without-hold': 'Yes', 'cursors-with-hold': 'Never',
-  'protocol-prepared-statements': 'No', 'sql-prepare': 'Never', 'temp-tables-on-commit-drop': 'Yes', 'temp-tables-preserve-delete-rows': 'Never',
-  'cached-plan-reset': 'Yes', load: 'Never', 'session-advisory-locks': 'Never',
+  'startup-parameters': 'Yes',
+  'set-reset': 'Never',
+  listen: 'Never',
+  notify: 'Yes',
+  'cursors-without-hold': 'Yes',
+  'cursors-with-hold': 'Never',
+  'protocol-prepared-statements': 'No',
+  'sql-prepare': 'Never',
+  'temp-tables-on-commit-drop': 'Yes',
+  'temp-tables-preserve-delete-rows': 'Never',
+  'cached-plan-reset': 'Yes',
+  load: 'Never',
+  'session-advisory-locks': 'Never',
 };
 const TRANSACTION_MAP_SINCE_1_21 = {
   ...TRANSACTION_MAP,
@@ -456,7 +563,22 @@ export const pgbouncerProfile: Profile = {
   ],
   modes: {
     session: [...EVERY_MODE, ...protocolEdges.session, ...queueAndStartupEntries.session, ...ROLES_AND_SERVER_ENDS.session],
-    transaction: [...EVERY_MODE, ...TRANSACTION_POOLING, pinsUntilReady(['stress/pinning-after-copy-in', 'stress/pinning-after-flush', 'stress/pinning-after-open-transaction']), ...protocolEdges.transaction, ...queueAndStartupEntries.transaction, ...ROLES_AND_SERVER_ENDS.transaction],
-    statement: [...EVERY_MODE, ...TRANSACTION_POOLING, NO_TRANSACTION_BLOCKS, pinsUntilReady(['stress/pinning-after-copy-in', 'stress/pinning-after-flush']), ...protocolEdges.statement, ...queueAndStartupEntries.statement, ...ROLES_AND_SERVER_ENDS.statement],
+    transaction: [
+      ...EVERY_MODE,
+      ...TRANSACTION_POOLING,
+      pinsUntilReady(['stress/pinning-after-copy-in', 'stress/pinning-after-flush', 'stress/pinning-after-open-transaction']),
+      ...protocolEdges.transaction,
+      ...queueAndStartupEntries.transaction,
+      ...ROLES_AND_SERVER_ENDS.transaction,
+    ],
+    statement: [
+      ...EVERY_MODE,
+      ...TRANSACTION_POOLING,
+      NO_TRANSACTION_BLOCKS,
+      pinsUntilReady(['stress/pinning-after-copy-in', 'stress/pinning-after-flush']),
+      ...protocolEdges.statement,
+      ...queueAndStartupEntries.statement,
+      ...ROLES_AND_SERVER_ENDS.statement,
+    ],
   },
 };

@@ -16,7 +16,8 @@ const UNTRACKED = { settings: { max_prepared_statements: '0' } } as const;
 
 const BAD_LENGTH_REPORTED: ProfileEntry = {
   scenarios: ['protocol-framing/message-length-past-the-limit-closes-only-that-client'],
-  reason: 'pgbouncer passes a Query whose length word claims 2 GB on to the server, which closes the connection without a word; pgbouncer then tells the client ERROR 08P01 "server conn crashed?" before closing (other clients go on)',
+  reason:
+    'pgbouncer passes a Query whose length word claims 2 GB on to the server, which closes the connection without a word; pgbouncer then tells the client ERROR 08P01 "server conn crashed?" before closing (other clients go on)',
   link: 'https://www.postgresql.org/docs/current/protocol-message-formats.html',
   source: 'observed',
   divergence: { kind: 'closed', sqlstate: '08P01' },
@@ -28,7 +29,8 @@ const POOLED: readonly ProfileEntry[] = [
   {
     scenarios: ['prepared-statements/skipped-parse-stays-unknown-after-other-client-parses-it'],
     ...UNTRACKED,
-    reason: 'feature map: protocol-level prepared plans "No" in transaction pooling before 1.21 (and with max_prepared_statements=0 since): the other client\'s statement of that name lives on the shared server, so the Bind runs it where PostgreSQL says 26000',
+    reason:
+      'feature map: protocol-level prepared plans "No" in transaction pooling before 1.21 (and with max_prepared_statements=0 since): the other client\'s statement of that name lives on the shared server, so the Bind runs it where PostgreSQL says 26000',
     link: 'https://www.pgbouncer.org/features.html',
     divergence: { kind: 'no-error' },
   },
@@ -37,41 +39,56 @@ const POOLED: readonly ProfileEntry[] = [
     // when the server fails or skips that Parse. Possibly what pgbouncer#1118 reports (pgx
     // re-preparing a name after an error); not described there.
     scenarios: [
-      'prepared-statements/failed-named-parse-creates-nothing', 'prepared-statements/failed-named-parse-in-pipeline',
-      'prepared-statements/skipped-parse-after-error-and-flush', 'prepared-statements/skipped-parse-and-close-change-nothing',
-      'prepared-statements/skipped-parse-stays-unknown-after-other-client-parses-it', 'prepared-statements/skipped-reparse-keeps-old-query',
-      'prepared-statements/error-in-one-sync-segment-of-a-write', 'protocol-framing/copy-in-batch-rolled-back-by-later-error',
+      'prepared-statements/failed-named-parse-creates-nothing',
+      'prepared-statements/failed-named-parse-in-pipeline',
+      'prepared-statements/skipped-parse-after-error-and-flush',
+      'prepared-statements/skipped-parse-and-close-change-nothing',
+      'prepared-statements/skipped-parse-stays-unknown-after-other-client-parses-it',
+      'prepared-statements/skipped-reparse-keeps-old-query',
+      'prepared-statements/error-in-one-sync-segment-of-a-write',
+      'protocol-framing/copy-in-batch-rolled-back-by-later-error',
     ],
     ...TRACKED,
-    reason: 'with prepared statements tracked, pgbouncer records a named Parse as the client\'s statement when it reads it and keeps the record when the server refuses the Parse or skips it after an earlier error: a Bind of that name prepares the statement anyway and runs it (PostgreSQL: 26000), and parsing the name again closes the connection with FATAL 08P01 "prepared statement name is already in use" (PostgreSQL parses it)',
+    reason:
+      'with prepared statements tracked, pgbouncer records a named Parse as the client\'s statement when it reads it and keeps the record when the server refuses the Parse or skips it after an earlier error: a Bind of that name prepares the statement anyway and runs it (PostgreSQL: 26000), and parsing the name again closes the connection with FATAL 08P01 "prepared statement name is already in use" (PostgreSQL parses it)',
     link: 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY',
     source: 'observed',
     divergence: [{ kind: 'no-error' }, { kind: 'closed', sqlstate: '08P01' }],
   },
   {
     scenarios: [
-      'prepared-statements/own-discard-all-drops-protocol-statements', 'prepared-statements/own-deallocate-all-drops-protocol-statements',
-      'prepared-statements/own-deallocate-prepare-all-drops-protocol-statements', 'prepared-statements/own-discard-all-executed-over-protocol',
-      'prepared-statements/own-deallocate-all-executed-in-same-sync', 'prepared-statements/close-statement-with-open-portal',
-      'protocol-framing/statement-name-longer-than-packet-buffer', 'prepared-statements/two-sql-prepares-in-one-query',
+      'prepared-statements/own-discard-all-drops-protocol-statements',
+      'prepared-statements/own-deallocate-all-drops-protocol-statements',
+      'prepared-statements/own-deallocate-prepare-all-drops-protocol-statements',
+      'prepared-statements/own-discard-all-executed-over-protocol',
+      'prepared-statements/own-deallocate-all-executed-in-same-sync',
+      'prepared-statements/close-statement-with-open-portal',
+      'protocol-framing/statement-name-longer-than-packet-buffer',
+      'prepared-statements/two-sql-prepares-in-one-query',
     ],
     ...TRACKED,
-    reason: 'with prepared statements tracked, DEALLOCATE ALL and DISCARD ALL clear pgbouncer\'s record of the client\'s statements (its docs), as Close does for one; a later Bind or Describe of such a name, or of a statement made by SQL PREPARE, closes the connection with FATAL 08P01 "prepared statement did not exist" where PostgreSQL answers 26000 and the session goes on',
+    reason:
+      'with prepared statements tracked, DEALLOCATE ALL and DISCARD ALL clear pgbouncer\'s record of the client\'s statements (its docs), as Close does for one; a later Bind or Describe of such a name, or of a statement made by SQL PREPARE, closes the connection with FATAL 08P01 "prepared statement did not exist" where PostgreSQL answers 26000 and the session goes on',
     link: 'https://github.com/pgbouncer/pgbouncer/pull/845',
     source: 'issue',
     divergence: { kind: 'closed', sqlstate: '08P01' },
   },
   {
-    scenarios: ['prepared-statements/own-deallocate-name-drops-protocol-statement', 'prepared-statements/own-deallocate-prepare-name-drops-protocol-statement'],
+    scenarios: [
+      'prepared-statements/own-deallocate-name-drops-protocol-statement',
+      'prepared-statements/own-deallocate-prepare-name-drops-protocol-statement',
+    ],
     ...TRACKED,
-    reason: 'with prepared statements tracked, DEALLOCATE name is "forwarded straight to Postgres", where the client\'s statement has pgbouncer\'s own name (PGBOUNCER_n): the server answers 26000 and the statement stays',
+    reason:
+      'with prepared statements tracked, DEALLOCATE name is "forwarded straight to Postgres", where the client\'s statement has pgbouncer\'s own name (PGBOUNCER_n): the server answers 26000 and the statement stays',
     link: CONFIG,
     divergence: { kind: 'error', sqlstate: '26000' },
   },
   {
     scenarios: ['prepared-statements/own-deallocate-all-then-parse-in-same-sync'],
     ...TRACKED,
-    reason: 'with prepared statements tracked, pgbouncer clears the client\'s statements when the reply to DEALLOCATE ALL (or DISCARD ALL) comes back, so a statement parsed after it in the same pipeline segment is forgotten too, and its Bind closes the connection ("prepared statement did not exist")',
+    reason:
+      'with prepared statements tracked, pgbouncer clears the client\'s statements when the reply to DEALLOCATE ALL (or DISCARD ALL) comes back, so a statement parsed after it in the same pipeline segment is forgotten too, and its Bind closes the connection ("prepared statement did not exist")',
     link: 'https://github.com/pgbouncer/pgbouncer/issues/1535',
     source: 'issue',
     divergence: { kind: 'closed', sqlstate: '08P01' },
@@ -79,7 +96,8 @@ const POOLED: readonly ProfileEntry[] = [
   {
     scenarios: ['prepared-statements/cached-plan-must-not-change-result-type'],
     ...TRACKED,
-    reason: 'with prepared statements tracked, pgbouncer shares one server statement per query text: after the result type changed, a Close and a new Parse of the same text reach that same stale statement, so "cached plan must not change result type" (0A000) repeats until the server connection is closed (its docs advise RECONNECT after such a migration)',
+    reason:
+      'with prepared statements tracked, pgbouncer shares one server statement per query text: after the result type changed, a Close and a new Parse of the same text reach that same stale statement, so "cached plan must not change result type" (0A000) repeats until the server connection is closed (its docs advise RECONNECT after such a migration)',
     link: 'https://github.com/pgbouncer/pgbouncer/issues/1038',
     source: 'issue',
     divergence: { kind: 'error', sqlstate: '0A000' },
@@ -89,16 +107,22 @@ const POOLED: readonly ProfileEntry[] = [
     // fails the COPY sent ahead instead, below). The request tracking it comes from is 1.21's.
     scenarios: ['protocol-framing/copy-bad-row-before-copy-done', 'protocol-framing/copy-bad-row-before-copy-done-in-transaction'],
     versions: '>=1.21 <1.26',
-    reason: 'when the server fails a COPY FROM STDIN before the client\'s CopyDone, pgbouncer counts the late CopyDone as a request still owed a reply and never hands the server back: the next client waits',
+    reason:
+      "when the server fails a COPY FROM STDIN before the client's CopyDone, pgbouncer counts the late CopyDone as a request still owed a reply and never hands the server back: the next client waits",
     link: 'https://github.com/pgbouncer/pgbouncer/pull/1470',
     source: 'issue',
     divergence: { kind: 'no-answer' },
   },
   {
     // The same as suites/cases/copy-data-before-copy-in-response.yaml documents for 1.26.1.
-    scenarios: ['protocol-framing/copy-bad-row-with-copy-done', 'protocol-framing/copy-extended-fail-then-sync', 'protocol-framing/copy-named-statement'],
+    scenarios: [
+      'protocol-framing/copy-bad-row-with-copy-done',
+      'protocol-framing/copy-extended-fail-then-sync',
+      'protocol-framing/copy-named-statement',
+    ],
     versions: '>1.24.1',
-    reason: 'pgbouncer 1.26.1 answers a COPY whose data (or CopyFail) was sent before its CopyInResponse as PostgreSQL does, but never hands its server connection back, so the next client waits',
+    reason:
+      'pgbouncer 1.26.1 answers a COPY whose data (or CopyFail) was sent before its CopyInResponse as PostgreSQL does, but never hands its server connection back, so the next client waits',
     link: 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-COPY',
     source: 'observed',
     divergence: { kind: 'no-answer' },
@@ -108,7 +132,8 @@ const POOLED: readonly ProfileEntry[] = [
     scenarios: ['protocol-framing/copy-simple-flush-in-copy-in-and-sync-after'],
     versions: '<1.26',
     optional: true,
-    reason: 'a Sync sent right after a simple-Query COPY\'s CopyDone is answered by the server after the COPY\'s ReadyForQuery, when pgbouncer has already released the server: the client never gets that ReadyForQuery',
+    reason:
+      "a Sync sent right after a simple-Query COPY's CopyDone is answered by the server after the COPY's ReadyForQuery, when pgbouncer has already released the server: the client never gets that ReadyForQuery",
     link: 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY',
     source: 'observed',
     divergence: { kind: 'no-answer' },

@@ -8,9 +8,7 @@ import type { ProfileEntry } from '../profile.ts';
 const CONFIG = 'https://www.pgbouncer.org/config.html';
 
 /** Sessions the server ends while their client holds the server connection. */
-const ENDED_WHILE_LINKED = [
-  'abnormal-exits/server-ends-idle-in-transaction-session', 'abnormal-exits/server-ends-terminated-session-in-transaction',
-];
+const ENDED_WHILE_LINKED = ['abnormal-exits/server-ends-idle-in-transaction-session', 'abnormal-exits/server-ends-terminated-session-in-transaction'];
 /** Sessions the server ends while their client is idle outside a transaction. */
 const ENDED_WHILE_IDLE = ['abnormal-exits/server-ends-idle-session', 'abnormal-exits/server-ends-terminated-session'];
 const TRANSACTION_TIMEOUT = 'abnormal-exits/server-ends-session-at-transaction-timeout';
@@ -19,7 +17,8 @@ const TRANSACTION_TIMEOUT = 'abnormal-exits/server-ends-session-at-transaction-t
 const crashedToo = (scenarios: readonly string[], postgres?: string): ProfileEntry => ({
   scenarios,
   ...(postgres ? { postgres } : {}),
-  reason: 'when the server ends a session whose server connection a client holds, pgbouncer relays the server\'s FATAL (25P03, 25P04, 57P01, 57P05), then sends its own FATAL 08P01 "server conn crashed?" before closing; PostgreSQL sends one FATAL and closes',
+  reason:
+    'when the server ends a session whose server connection a client holds, pgbouncer relays the server\'s FATAL (25P03, 25P04, 57P01, 57P05), then sends its own FATAL 08P01 "server conn crashed?" before closing; PostgreSQL sends one FATAL and closes',
   link: 'https://github.com/pgbouncer/pgbouncer/issues/347',
   source: 'issue',
   divergence: { kind: 'closed', pattern: 'ErrorResponse:08P01' },
@@ -28,7 +27,8 @@ const crashedToo = (scenarios: readonly string[], postgres?: string): ProfileEnt
 /** Transaction pooling: between transactions a client holds no server, so a server that ends then ends no client. */
 const IDLE_CLIENT_NOT_TOLD: ProfileEntry = {
   scenarios: ENDED_WHILE_IDLE,
-  reason: 'in transaction (and statement) pooling a client holds a server connection only inside a transaction: when the server ends the one the client last used (idle_session_timeout, pg_terminate_backend), the client is not told, and its next query runs on another server',
+  reason:
+    'in transaction (and statement) pooling a client holds a server connection only inside a transaction: when the server ends the one the client last used (idle_session_timeout, pg_terminate_backend), the client is not told, and its next query runs on another server',
   link: `${CONFIG}#pool_mode`,
   divergence: { kind: 'no-answer' },
 };
@@ -36,12 +36,18 @@ const IDLE_CLIENT_NOT_TOLD: ProfileEntry = {
 /** pgbouncer answers a refused login itself, with its own SQLSTATE. */
 const LOGIN_REFUSED_08P01: ProfileEntry = {
   scenarios: [
-    'auth-transport/login-wrong-password-unknown-database', 'auth-transport/login-md5-wrong-password', 'auth-transport/login-empty-user',
+    'auth-transport/login-wrong-password-unknown-database',
+    'auth-transport/login-md5-wrong-password',
+    'auth-transport/login-empty-user',
     'auth-transport/role-wrong-password-refused-with-pooled-connection',
-    'auth-transport/role-nologin-refused-at-next-login', 'auth-transport/role-password-change-at-next-login',
-    'auth-transport/role-valid-until-past-refused-at-next-login', 'auth-transport/role-dropped-refused-at-next-login', 'auth-transport/role-renamed-at-next-login',
+    'auth-transport/role-nologin-refused-at-next-login',
+    'auth-transport/role-password-change-at-next-login',
+    'auth-transport/role-valid-until-past-refused-at-next-login',
+    'auth-transport/role-dropped-refused-at-next-login',
+    'auth-transport/role-renamed-at-next-login',
   ],
-  reason: 'pgbouncer refuses these logins itself, as 08P01 (protocol_violation: "SASL authentication failed", "password authentication failed", "no username supplied"; 1.18 "no such user" for a role its auth_query no longer finds), where PostgreSQL says 28P01, or 28000 for a role that may not log in or no user name; the refusal itself is right',
+  reason:
+    'pgbouncer refuses these logins itself, as 08P01 (protocol_violation: "SASL authentication failed", "password authentication failed", "no username supplied"; 1.18 "no such user" for a role its auth_query no longer finds), where PostgreSQL says 28P01, or 28000 for a role that may not log in or no user name; the refusal itself is right',
   link: 'https://github.com/npgsql/npgsql/issues/3477',
   source: 'issue',
   divergence: { kind: 'sqlstate', sqlstate: '08P01' },
@@ -49,7 +55,8 @@ const LOGIN_REFUSED_08P01: ProfileEntry = {
 
 const UNKNOWN_ROLE: ProfileEntry = {
   scenarios: ['auth-transport/login-unknown-role'],
-  reason: 'with auth_query, a role the query does not find is refused at once with "no such user" (08P01), before any password exchange, which tells the client which roles exist; PostgreSQL fails the password exchange like a wrong password (28P01)',
+  reason:
+    'with auth_query, a role the query does not find is refused at once with "no such user" (08P01), before any password exchange, which tells the client which roles exist; PostgreSQL fails the password exchange like a wrong password (28P01)',
   link: 'https://github.com/pgbouncer/pgbouncer/issues/375',
   source: 'issue',
   divergence: { kind: 'sqlstate', sqlstate: '08P01' },
@@ -72,10 +79,13 @@ const UNKNOWN_DATABASE: ProfileEntry = {
  */
 const LOGIN_WITHOUT_SERVER_CHECKS: ProfileEntry = {
   scenarios: [
-    'auth-transport/role-revoke-connect-refused-at-next-login', 'auth-transport/login-role-connection-limit',
-    'auth-transport/database-dropped-login-refused', 'auth-transport/database-renamed-login-to-old-name-refused',
+    'auth-transport/role-revoke-connect-refused-at-next-login',
+    'auth-transport/login-role-connection-limit',
+    'auth-transport/database-dropped-login-refused',
+    'auth-transport/database-renamed-login-to-old-name-refused',
   ],
-  reason: 'pgbouncer completes the login itself and reuses the pool\'s server connections: a role without CONNECT, beyond its connection limit, or to a database that was dropped or renamed logs in, and meets the refusal (if at all) at its first query',
+  reason:
+    "pgbouncer completes the login itself and reuses the pool's server connections: a role without CONNECT, beyond its connection limit, or to a database that was dropped or renamed logs in, and meets the refusal (if at all) at its first query",
   link: 'https://github.com/pgbouncer/pgbouncer/issues/423',
   source: 'issue',
   divergence: { kind: 'no-error' },
@@ -83,11 +93,16 @@ const LOGIN_WITHOUT_SERVER_CHECKS: ProfileEntry = {
 
 /** The same logins through pgjdbc and postgres.js: pgbouncer does not complete them at all. */
 const LOGIN_WITHOUT_SERVER_CHECKS_PGJDBC: ProfileEntry = {
-  scenarios: ['auth-transport/login-role-connection-limit', 'auth-transport/database-dropped-login-refused', 'auth-transport/database-renamed-login-to-old-name-refused'],
+  scenarios: [
+    'auth-transport/login-role-connection-limit',
+    'auth-transport/database-dropped-login-refused',
+    'auth-transport/database-renamed-login-to-old-name-refused',
+  ],
   drivers: ['pgjdbc', 'postgres.js', 'postgres.js:pooler-safe'],
   // Measured on 1.18.0 only: on another release it may or may not hang, and neither is news.
   optional: true,
-  reason: 'the logins the other drivers complete (see the entry above) never complete through pgjdbc or postgres.js: pgbouncer 1.18 sends them no ReadyForQuery within the step\'s deadline while the server refuses the pool\'s new server connection (connection limit reached, database gone), where PostgreSQL refuses the login at once (seen on 1.18.0)',
+  reason:
+    "the logins the other drivers complete (see the entry above) never complete through pgjdbc or postgres.js: pgbouncer 1.18 sends them no ReadyForQuery within the step's deadline while the server refuses the pool's new server connection (connection limit reached, database gone), where PostgreSQL refuses the login at once (seen on 1.18.0)",
   link: 'https://github.com/pgbouncer/pgbouncer/issues/423',
   source: 'observed',
   divergence: { kind: 'no-answer' },
@@ -95,7 +110,8 @@ const LOGIN_WITHOUT_SERVER_CHECKS_PGJDBC: ProfileEntry = {
 
 const IDLE_SERVERS_BLOCK_DROP: ProfileEntry = {
   scenarios: ['auth-transport/database-dropped-after-clients-left', 'auth-transport/database-renamed-after-clients-left'],
-  reason: 'pgbouncer keeps idle server connections to the database after its clients left, so DROP DATABASE and ALTER DATABASE ... RENAME fail with 55006 (KILL or RECONNECT on the console closes them)',
+  reason:
+    'pgbouncer keeps idle server connections to the database after its clients left, so DROP DATABASE and ALTER DATABASE ... RENAME fail with 55006 (KILL or RECONNECT on the console closes them)',
   link: 'https://github.com/pgbouncer/pgbouncer/issues/189',
   source: 'issue',
   divergence: { kind: 'error', sqlstate: '55006' },
@@ -103,7 +119,8 @@ const IDLE_SERVERS_BLOCK_DROP: ProfileEntry = {
 
 const DATABASE_SETUP_REUSED: ProfileEntry = {
   scenarios: ['parameter-status/alter-database-set-reaches-connection-opened-later'],
-  reason: 'database settings apply when a server connection logs in; pgbouncer hands the client a server connection opened before the ALTER DATABASE (its RECONNECT command exists for "server connection setup has changed")',
+  reason:
+    'database settings apply when a server connection logs in; pgbouncer hands the client a server connection opened before the ALTER DATABASE (its RECONNECT command exists for "server connection setup has changed")',
   link: 'https://www.pgbouncer.org/usage.html#reconnect-db',
   divergence: { kind: 'rows' },
 };
@@ -112,7 +129,8 @@ const STARTUP_PACKET: readonly ProfileEntry[] = [
   {
     scenarios: ['auth-transport/login-startup-packet-over-4kb'],
     versions: '<1.23',
-    reason: 'before 1.23 pgbouncer refuses a StartupMessage larger than pkt_buf (4 kB) with "client sent partial pkt in startup phase" (08P01); fixed by pgbouncer#1058',
+    reason:
+      'before 1.23 pgbouncer refuses a StartupMessage larger than pkt_buf (4 kB) with "client sent partial pkt in startup phase" (08P01); fixed by pgbouncer#1058',
     link: 'https://github.com/pgbouncer/pgbouncer/issues/1056',
     source: 'issue',
     divergence: { kind: 'error', sqlstate: '08P01' },
@@ -121,7 +139,8 @@ const STARTUP_PACKET: readonly ProfileEntry[] = [
     // varcache.c quotes the value into a 128-byte buffer and skips the SET when it does not fit.
     scenarios: ['auth-transport/login-startup-packet-over-4kb'],
     versions: '>=1.23',
-    reason: 'pgbouncer applies a client\'s application_name with SET, and silently skips one longer than about 125 bytes (it does not fit the buffer it quotes it into): the session\'s application_name is empty, where PostgreSQL keeps its first 63 characters',
+    reason:
+      "pgbouncer applies a client's application_name with SET, and silently skips one longer than about 125 bytes (it does not fit the buffer it quotes it into): the session's application_name is empty, where PostgreSQL keeps its first 63 characters",
     link: 'https://www.postgresql.org/docs/current/runtime-config-logging.html#GUC-APPLICATION-NAME',
     source: 'observed',
     divergence: { kind: 'rows' },
@@ -130,7 +149,8 @@ const STARTUP_PACKET: readonly ProfileEntry[] = [
 
 const OPTIONS_SETTING_REFUSED: ProfileEntry = {
   scenarios: ['auth-transport/login-superuser-setting-in-options-refused'],
-  reason: 'pgbouncer refuses the options startup parameter (before 1.20), or a -c setting in it that it does not track (from 1.20: "unsupported startup parameter in options"), with 08P01, before PostgreSQL could refuse the setting itself (42501)',
+  reason:
+    'pgbouncer refuses the options startup parameter (before 1.20), or a -c setting in it that it does not track (from 1.20: "unsupported startup parameter in options"), with 08P01, before PostgreSQL could refuse the setting itself (42501)',
   link: `${CONFIG}#ignore_startup_parameters`,
   divergence: { kind: 'sqlstate', sqlstate: '08P01' },
 };
@@ -145,14 +165,23 @@ const OPTIONS_SETTING_REFUSED: ProfileEntry = {
  */
 const CLIENT_CERTIFICATE: ProfileEntry = {
   scenarios: ['auth-transport/client-certificate-login'],
-  reason: 'pgbouncer terminates TLS: a client certificate is checked by pgbouncer (client_tls_ca_file, auth_type cert) and never passed on; its server login uses its own credentials, so a role PostgreSQL lets in only by certificate (hostssl ... cert) cannot be reached through it. Here the certificate of a CA pgbouncer does not trust ends the handshake (TLS alert "unknown ca")',
+  reason:
+    'pgbouncer terminates TLS: a client certificate is checked by pgbouncer (client_tls_ca_file, auth_type cert) and never passed on; its server login uses its own credentials, so a role PostgreSQL lets in only by certificate (hostssl ... cert) cannot be reached through it. Here the certificate of a CA pgbouncer does not trust ends the handshake (TLS alert "unknown ca")',
   link: `${CONFIG}#client_tls_ca_file`,
   divergence: { kind: 'closed' },
 };
 
 const LOGINS = [
-  CLIENT_CERTIFICATE, LOGIN_REFUSED_08P01, UNKNOWN_ROLE, UNKNOWN_DATABASE, LOGIN_WITHOUT_SERVER_CHECKS, LOGIN_WITHOUT_SERVER_CHECKS_PGJDBC, IDLE_SERVERS_BLOCK_DROP, DATABASE_SETUP_REUSED,
-  ...STARTUP_PACKET, OPTIONS_SETTING_REFUSED,
+  CLIENT_CERTIFICATE,
+  LOGIN_REFUSED_08P01,
+  UNKNOWN_ROLE,
+  UNKNOWN_DATABASE,
+  LOGIN_WITHOUT_SERVER_CHECKS,
+  LOGIN_WITHOUT_SERVER_CHECKS_PGJDBC,
+  IDLE_SERVERS_BLOCK_DROP,
+  DATABASE_SETUP_REUSED,
+  ...STARTUP_PACKET,
+  OPTIONS_SETTING_REFUSED,
 ];
 
 /**

@@ -80,8 +80,17 @@ export const pgpool: PoolerAdapter = {
   instances: 'per-pool',
   costFactor: 1.25,
   pools: () => ({
-    single: { servers: 1, holds: 'session', clients: 1, reuse: "the backend the previous client's child cached, after reset_query_list (one child serves the pool)" },
-    wide: { servers: CHILDREN_PER_LANE, holds: 'session', reuse: 'a fresh backend: the next client goes to the child idle the longest (serialize_accept)' },
+    single: {
+      servers: 1,
+      holds: 'session',
+      clients: 1,
+      reuse: "the backend the previous client's child cached, after reset_query_list (one child serves the pool)",
+    },
+    wide: {
+      servers: CHILDREN_PER_LANE,
+      holds: 'session',
+      reuse: 'a fresh backend: the next client goes to the child idle the longest (serialize_accept)',
+    },
   }),
   // SIGINT is pgpool's fast shutdown (children are stopped, clients disconnected); SIGTERM is
   // smart shutdown, which waits for clients. https://www.pgpool.net/docs/43/en/html/server-stop.html
@@ -98,7 +107,10 @@ export const pgpool: PoolerAdapter = {
     databases: { how: 'any database name, served by the child the client lands on' },
     ipv6: {
       how: "listen_addresses = '127.0.0.1,::1'",
-      cannot: { versions: IPV6_BEFORE, why: "pgpool-II before 4.5 listens on one host name or '*' (listen_addresses), so it cannot listen on both loopbacks without listening on every address (https://www.pgpool.net/docs/43/en/html/runtime-config-connection.html)" },
+      cannot: {
+        versions: IPV6_BEFORE,
+        why: "pgpool-II before 4.5 listens on one host name or '*' (listen_addresses), so it cannot listen on both loopbacks without listening on every address (https://www.pgpool.net/docs/43/en/html/runtime-config-connection.html)",
+      },
     },
   },
   profile: pgpoolProfile,
@@ -115,15 +127,21 @@ export const pgpool: PoolerAdapter = {
     const dbs = new Set(Object.values(lane));
     let busy: PoolRow[] = [];
     const patience = Date.now() + 1000;
-    await poll({
-      what: `pgpool to stop serving the scenario's ${[...dbs].join(', ')} client connections`, timeoutMs: TIMEOUT_MS.poolerReset,
-      seen: () => `${busy.length} still served (children ${busy.map((r) => r.pool_pid).join(', ')})`,
-    }, async () => {
-      // Each pool is a pgpool process of its own, with its own children.
-      busy = (await Promise.all([...new Set(Object.values(consoles))].map((c) => c.query('SHOW POOL_POOLS')))).flatMap((rows) => servedRows(rows, dbs));
-      if (busy.length && Date.now() > patience) await terminateBackends();
-      return busy.length ? undefined : true;
-    });
+    await poll(
+      {
+        what: `pgpool to stop serving the scenario's ${[...dbs].join(', ')} client connections`,
+        timeoutMs: TIMEOUT_MS.poolerReset,
+        seen: () => `${busy.length} still served (children ${busy.map((r) => r.pool_pid).join(', ')})`,
+      },
+      async () => {
+        // Each pool is a pgpool process of its own, with its own children.
+        busy = (await Promise.all([...new Set(Object.values(consoles))].map((c) => c.query('SHOW POOL_POOLS')))).flatMap((rows) =>
+          servedRows(rows, dbs),
+        );
+        if (busy.length && Date.now() > patience) await terminateBackends();
+        return busy.length ? undefined : true;
+      },
+    );
     // pgpool has no command that drops a child's cached connections (PCP and the SHOW/PGPOOL SQL
     // commands only report), so the backends are ended from the database side, as for pgbouncer.
     // Ending an idle cached backend does not make pgpool fail over (that needs a client reading
@@ -243,7 +261,10 @@ export const pgpool: PoolerAdapter = {
         'pgpool.conf': conf,
         'pool_hba.conf': hba.join('\n') + '\n',
         // user:TEXTpassword; the file stays in the target's private folder (mode 0600).
-        pool_passwd: withPassword.map((u) => `${configValue(LINE_FIELD, 'a user', u)}:TEXT${configValue(LINE_FIELD, 'the password', backend.password)}`).join('\n') + '\n',
+        pool_passwd:
+          withPassword
+            .map((u) => `${configValue(LINE_FIELD, 'a user', u)}:TEXT${configValue(LINE_FIELD, 'the password', backend.password)}`)
+            .join('\n') + '\n',
         'pcp.conf': '',
       },
       // -n: stay in the foreground (a managed child); -D: ignore any saved backend status.

@@ -21,12 +21,30 @@ const ISSUES = 'https://github.com/pgpool/pgpool2/issues';
  * (Parse/Bind/Execute/Sync). node-postgres, libpq and psycopg send it as a simple Query, which
  * pgpool forwards as it is.
  */
-const EXTENDED_PROTOCOL_DRIVERS: DriverId[] = ['postgres.js', 'asyncpg', 'asyncpg:pooler-safe', 'pgjdbc', 'pgjdbc:pooler-safe', 'pgx', 'pdo-pgsql', 'tokio-postgres'];
+const EXTENDED_PROTOCOL_DRIVERS: DriverId[] = [
+  'postgres.js',
+  'asyncpg',
+  'asyncpg:pooler-safe',
+  'pgjdbc',
+  'pgjdbc:pooler-safe',
+  'pgx',
+  'pdo-pgsql',
+  'tokio-postgres',
+];
 
 /** Drivers that send PREPARE TRANSACTION and what follows it as a simple Query. */
 const SIMPLE_QUERY_DRIVERS: DriverId[] = [
-  'raw', 'pg', 'postgres.js:pooler-safe', 'libpq', 'psycopg', 'psycopg:pooler-safe',
-  'pgx:pooler-safe', 'pdo-pgsql:pooler-safe', 'tokio-postgres:pooler-safe', 'ruby-pg', 'ruby-pg:pooler-safe',
+  'raw',
+  'pg',
+  'postgres.js:pooler-safe',
+  'libpq',
+  'psycopg',
+  'psycopg:pooler-safe',
+  'pgx:pooler-safe',
+  'pdo-pgsql:pooler-safe',
+  'tokio-postgres:pooler-safe',
+  'ruby-pg',
+  'ruby-pg:pooler-safe',
 ];
 
 /**
@@ -51,9 +69,14 @@ const BEFORE_PIPELINE_FIXES = '<4.3.21 || 4.4.0 - 4.4.17 || 4.5.0 - 4.5.12 || 4.
 
 const INTERNAL_TRANSACTION: readonly ProfileEntry[] = [
   {
-    scenarios: ['transactions/sync-commits-pipeline-segment', 'transactions/pipeline-error-rolls-back-earlier-statement', 'cancel/mid-pipeline-rolls-back-pipeline'],
+    scenarios: [
+      'transactions/sync-commits-pipeline-segment',
+      'transactions/pipeline-error-rolls-back-earlier-statement',
+      'cancel/mid-pipeline-rolls-back-pipeline',
+    ],
     drivers: ['raw'],
-    reason: 'pgpool bug: an INSERT sent by Parse outside a transaction block runs inside a BEGIN pgpool adds and never commits (ReadyForQuery T, not I), so Sync commits nothing and an error leaves the client in an aborted transaction (25P02)',
+    reason:
+      'pgpool bug: an INSERT sent by Parse outside a transaction block runs inside a BEGIN pgpool adds and never commits (ReadyForQuery T, not I), so Sync commits nothing and an error leaves the client in an aborted transaction (25P02)',
     link: INTERNAL_BEGIN,
     source: 'issue',
     versions: BEFORE_PIPELINE_FIXES,
@@ -62,7 +85,8 @@ const INTERNAL_TRANSACTION: readonly ProfileEntry[] = [
   {
     scenarios: ['protocol-framing/error-mid-pipeline-skips-until-sync'],
     drivers: ['raw'],
-    reason: 'pgpool bug: pgpool takes a statement its parser rejects for a write and opens its own BEGIN before it, so the syntax error leaves the client in an aborted transaction block (ReadyForQuery E, then 25P02) instead of idle',
+    reason:
+      'pgpool bug: pgpool takes a statement its parser rejects for a write and opens its own BEGIN before it, so the syntax error leaves the client in an aborted transaction block (ReadyForQuery E, then 25P02) instead of idle',
     link: INTERNAL_BEGIN,
     source: 'issue',
     versions: BEFORE_PIPELINE_FIXES,
@@ -70,11 +94,14 @@ const INTERNAL_TRANSACTION: readonly ProfileEntry[] = [
   },
   {
     scenarios: [
-      'transactions/row-lock-held-until-commit', 'session-objects/temp-table-on-commit-delete-rows',
-      'abnormal-exits/abrupt-close-mid-transaction-rolls-back', 'abnormal-exits/terminate-mid-transaction-rolls-back',
+      'transactions/row-lock-held-until-commit',
+      'session-objects/temp-table-on-commit-delete-rows',
+      'abnormal-exits/abrupt-close-mid-transaction-rolls-back',
+      'abnormal-exits/terminate-mid-transaction-rolls-back',
     ],
     drivers: EXTENDED_PROTOCOL_DRIVERS,
-    reason: 'pgpool bug: a write this driver sends by Parse outside a transaction block runs inside a BEGIN pgpool adds and never commits: the row is never committed (lost at disconnect, never seen by other clients), ON COMMIT DELETE ROWS never fires, a failed FOR UPDATE NOWAIT leaves 25P02',
+    reason:
+      'pgpool bug: a write this driver sends by Parse outside a transaction block runs inside a BEGIN pgpool adds and never commits: the row is never committed (lost at disconnect, never seen by other clients), ON COMMIT DELETE ROWS never fires, a failed FOR UPDATE NOWAIT leaves 25P02',
     link: INTERNAL_BEGIN,
     source: 'issue',
     versions: BEFORE_PIPELINE_FIXES,
@@ -83,7 +110,8 @@ const INTERNAL_TRANSACTION: readonly ProfileEntry[] = [
   {
     scenarios: ['transactions/query-string-error-rolls-back-earlier-statements'],
     drivers: ['pgjdbc', 'pgjdbc:pooler-safe'],
-    reason: 'pgpool bug: pgjdbc sends the statements of the string as one pipeline; pgpool wraps its INSERTs in a BEGIN of its own, so the failing statement leaves an aborted transaction block (25P02) instead of an implicit transaction rolled back at Sync',
+    reason:
+      'pgpool bug: pgjdbc sends the statements of the string as one pipeline; pgpool wraps its INSERTs in a BEGIN of its own, so the failing statement leaves an aborted transaction block (25P02) instead of an implicit transaction rolled back at Sync',
     link: INTERNAL_BEGIN,
     source: 'issue',
     versions: BEFORE_PIPELINE_FIXES,
@@ -99,7 +127,8 @@ const INJECTED_SYNC: ProfileEntry[] = [
   {
     scenarios: ['transactions/pipeline-is-one-implicit-transaction'],
     drivers: ['raw'],
-    reason: 'pgpool bug: pgpool sends its own Sync before the second Parse of a pipeline, committing the implicit transaction early, so an ON COMMIT DROP temp table is gone before the statement that uses it (42P01)',
+    reason:
+      'pgpool bug: pgpool sends its own Sync before the second Parse of a pipeline, committing the implicit transaction early, so an ON COMMIT DROP temp table is gone before the statement that uses it (42P01)',
     link: `${ISSUES}/174`,
     source: 'issue',
     versions: BEFORE_PIPELINE_FIXES,
@@ -108,7 +137,8 @@ const INJECTED_SYNC: ProfileEntry[] = [
   {
     scenarios: ['transactions/query-string-is-one-implicit-transaction'],
     drivers: ['pgjdbc', 'pgjdbc:pooler-safe'],
-    reason: 'pgpool bug: pgjdbc sends the statements of the string as one pipeline and pgpool splits it with a Sync of its own before the next Parse, so the ON COMMIT DROP temp table is dropped before it is used (42P01)',
+    reason:
+      'pgpool bug: pgjdbc sends the statements of the string as one pipeline and pgpool splits it with a Sync of its own before the next Parse, so the ON COMMIT DROP temp table is dropped before it is used (42P01)',
     link: `${ISSUES}/174`,
     source: 'issue',
     versions: BEFORE_PIPELINE_FIXES,
@@ -123,22 +153,28 @@ const INJECTED_SYNC: ProfileEntry[] = [
  */
 const UNKNOWN_STATEMENT: ProfileEntry = {
   scenarios: [
-    'prepared-statements/named-statement-invisible-to-other-client', 'prepared-statements/describe-other-clients-statement',
+    'prepared-statements/named-statement-invisible-to-other-client',
+    'prepared-statements/describe-other-clients-statement',
     'prepared-statements/describe-then-close-named-statement',
   ],
   // Bind: FATAL until "Prevent FATAL error when non-existing prepared statement is given",
   // released in 4.3.17, 4.4.14, 4.5.9, 4.6.4 and 4.7.0; Describe is still FATAL in 4.7.3.
-  reason: 'pgpool bug: a Bind or Describe of a statement name pgpool has not seen a Parse for (never prepared, or closed) gets XX000 where PostgreSQL returns 26000: a Describe is FATAL (the connection closes); a Bind is FATAL too before 4.3.17, 4.4.14, 4.5.9, 4.6.4 and 4.7.0, which answer it with ERROR XX000 and go on',
+  reason:
+    'pgpool bug: a Bind or Describe of a statement name pgpool has not seen a Parse for (never prepared, or closed) gets XX000 where PostgreSQL returns 26000: a Describe is FATAL (the connection closes); a Bind is FATAL too before 4.3.17, 4.4.14, 4.5.9, 4.6.4 and 4.7.0, which answer it with ERROR XX000 and go on',
   link: `${ISSUES}/169`,
   source: 'issue',
-  divergence: [{ kind: 'closed', sqlstate: 'XX000' }, { kind: 'sqlstate', sqlstate: 'XX000' }],
+  divergence: [
+    { kind: 'closed', sqlstate: 'XX000' },
+    { kind: 'sqlstate', sqlstate: 'XX000' },
+  ],
 };
 
 /** pgpool bug: DISCARD ALL by Parse/Bind/Execute clears pgpool's own statement records mid-command. */
 const EXTENDED_DISCARD_ALL: ProfileEntry = {
   scenarios: ['parameter-status/discard-all-reported', 'session-state/discard-all-by-other-client'],
   drivers: EXTENDED_PROTOCOL_DRIVERS,
-  reason: 'pgpool bug: DISCARD ALL sent through the extended protocol closes the client connection (postgres.js, asyncpg, pdo-pgsql) or fails with XX000 "setting db node for query to be sent, no query context" (pgjdbc, pgx, tokio-postgres)',
+  reason:
+    'pgpool bug: DISCARD ALL sent through the extended protocol closes the client connection (postgres.js, asyncpg, pdo-pgsql) or fails with XX000 "setting db node for query to be sent, no query context" (pgjdbc, pgx, tokio-postgres)',
   link: `${ISSUES}/175`,
   source: 'issue',
   divergence: [{ kind: 'closed' }, { kind: 'error', sqlstate: 'XX000' }],
@@ -162,7 +198,8 @@ const FAILED_PREPARE_TRANSACTION: ProfileEntry = {
   scenarios: ['transactions/prepared-transaction-gid-in-use'],
   drivers: SIMPLE_QUERY_DRIVERS,
   versions: '4.3.2 - 4.3.5 || >=4.3.20 <4.4 || 4.4.0 - 4.4.2 || >=4.4.17 <4.5 || >=4.5.12 <4.6 || >=4.6.7 <4.7 || >=4.7.2',
-  reason: 'pgpool bug: after PREPARE TRANSACTION fails (42710) PostgreSQL has ended the transaction, but pgpool answers the next statements itself with 25P02 as if it were still aborted (releases 4.3.6 to 4.3.19, 4.4.3 to 4.4.16, 4.5.0 to 4.5.11, 4.6.0 to 4.6.6 and 4.7.0 to 4.7.1 do not); measured on 4.3.5, where the child then also crashes (SIGSEGV) when the client disconnects, and on 4.7.3, where it does not',
+  reason:
+    'pgpool bug: after PREPARE TRANSACTION fails (42710) PostgreSQL has ended the transaction, but pgpool answers the next statements itself with 25P02 as if it were still aborted (releases 4.3.6 to 4.3.19, 4.4.3 to 4.4.16, 4.5.0 to 4.5.11, 4.6.0 to 4.6.6 and 4.7.0 to 4.7.1 do not); measured on 4.3.5, where the child then also crashes (SIGSEGV) when the client disconnects, and on 4.7.3, where it does not',
   link: 'https://www.postgresql.org/docs/current/sql-prepare-transaction.html',
   source: 'observed',
   divergence: { kind: 'sqlstate', sqlstate: '25P02' },
@@ -177,7 +214,8 @@ const FAILED_PREPARE_TRANSACTION: ProfileEntry = {
  */
 const OWN_AUTH_ERROR: ProfileEntry = {
   scenarios: ['auth-transport/wrong-password-refused'],
-  reason: 'pgpool answers the SCRAM exchange itself and reports a wrong password as ERROR XX000 "authentication failed", not FATAL 28P01 (invalid_password) as PostgreSQL does',
+  reason:
+    'pgpool answers the SCRAM exchange itself and reports a wrong password as ERROR XX000 "authentication failed", not FATAL 28P01 (invalid_password) as PostgreSQL does',
   link: 'https://www.postgresql.org/docs/current/errcodes-appendix.html',
   source: 'observed',
   divergence: { kind: 'sqlstate', sqlstate: 'XX000' },
@@ -187,13 +225,15 @@ const OWN_AUTH_ERROR: ProfileEntry = {
 const REUSED_BACKEND: readonly ProfileEntry[] = [
   {
     scenarios: ['parameter-status/alter-role-set-reaches-connection-opened-later'],
-    reason: 'role and database settings apply when a backend logs in; pgpool hands the next client of the same user and database its cached backend, opened before the ALTER ROLE, so the client gets the old defaults',
+    reason:
+      'role and database settings apply when a backend logs in; pgpool hands the next client of the same user and database its cached backend, opened before the ALTER ROLE, so the client gets the old defaults',
     link: 'https://www.pgpool.net/docs/43/en/html/runtime-config-connection-pooling.html',
     divergence: { kind: 'rows' },
   },
   {
     scenarios: ['session-objects/load-not-inherited-after-disconnect'],
-    reason: 'a library LOADed by one client stays loaded in the backend: reset_query_list (ABORT; DISCARD ALL) cannot unload it, so the next client on the cached backend knows the module\'s settings',
+    reason:
+      "a library LOADed by one client stays loaded in the backend: reset_query_list (ABORT; DISCARD ALL) cannot unload it, so the next client on the cached backend knows the module's settings",
     link: 'https://www.postgresql.org/docs/current/sql-discard.html',
     source: 'observed',
     divergence: { kind: 'no-error' },
@@ -215,6 +255,17 @@ export const pgpoolProfile: Profile = {
   checked: ['4.3.5', '4.6.1', '4.7.3'],
   publishedFeatureMaps: [PUBLISHED_MAP],
   modes: {
-    cache: [...INTERNAL_TRANSACTION, ...INJECTED_SYNC, UNKNOWN_STATEMENT, EXTENDED_DISCARD_ALL, FAILED_PREPARE_TRANSACTION, OWN_AUTH_ERROR, ...REUSED_BACKEND, ...protocolEdges, ...queueAndStartupEntries.cache, ...ROLES_AND_SERVER_ENDS],
+    cache: [
+      ...INTERNAL_TRANSACTION,
+      ...INJECTED_SYNC,
+      UNKNOWN_STATEMENT,
+      EXTENDED_DISCARD_ALL,
+      FAILED_PREPARE_TRANSACTION,
+      OWN_AUTH_ERROR,
+      ...REUSED_BACKEND,
+      ...protocolEdges,
+      ...queueAndStartupEntries.cache,
+      ...ROLES_AND_SERVER_ENDS,
+    ],
   },
 };

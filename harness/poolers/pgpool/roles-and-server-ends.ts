@@ -11,7 +11,8 @@ const ERRCODES = 'https://www.postgresql.org/docs/current/errcodes-appendix.html
 
 const TERMINATED_BACKEND: ProfileEntry = {
   scenarios: ['abnormal-exits/server-ends-terminated-session', 'abnormal-exits/server-ends-terminated-session-in-transaction'],
-  reason: 'pgpool does not pass on the FATAL 57P01 of a backend ended with pg_terminate_backend (the code it also gets at a server shutdown, which it treats as a failover question): the client gets pgpool\'s own NOTICE and FATAL XX000 "unable to read data from DB node 0"',
+  reason:
+    'pgpool does not pass on the FATAL 57P01 of a backend ended with pg_terminate_backend (the code it also gets at a server shutdown, which it treats as a failover question): the client gets pgpool\'s own NOTICE and FATAL XX000 "unable to read data from DB node 0"',
   link: `${DOCS}/restrictions.html`,
   divergence: { kind: 'closed', sqlstate: 'XX000' },
 };
@@ -19,7 +20,8 @@ const TERMINATED_BACKEND: ProfileEntry = {
 const TRANSACTION_TIMEOUT: ProfileEntry = {
   scenarios: ['abnormal-exits/server-ends-session-at-transaction-timeout'],
   postgres: '>=17',
-  reason: 'pgpool relays the FATAL 25P04 of transaction_timeout (PostgreSQL 17), then sends an ERROR XX000 "unable to forward message to frontend" of its own; it relays the FATALs of idle_in_transaction_session_timeout and idle_session_timeout as they are',
+  reason:
+    'pgpool relays the FATAL 25P04 of transaction_timeout (PostgreSQL 17), then sends an ERROR XX000 "unable to forward message to frontend" of its own; it relays the FATALs of idle_in_transaction_session_timeout and idle_session_timeout as they are',
   link: 'https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-TRANSACTION-TIMEOUT',
   source: 'observed',
   divergence: { kind: 'closed', pattern: 'ErrorResponse:XX000' },
@@ -27,10 +29,13 @@ const TRANSACTION_TIMEOUT: ProfileEntry = {
 
 const OWN_LOGIN_ERRORS: ProfileEntry = {
   scenarios: [
-    'auth-transport/login-unknown-role', 'auth-transport/login-wrong-password-unknown-database', 'auth-transport/login-md5-wrong-password',
+    'auth-transport/login-unknown-role',
+    'auth-transport/login-wrong-password-unknown-database',
+    'auth-transport/login-md5-wrong-password',
     'auth-transport/role-wrong-password-refused-with-pooled-connection',
   ],
-  reason: 'pgpool refuses these logins itself, with severity ERROR and SQLSTATE XX000 ("authentication failed", "md5 authentication failed", "backend authentication failed"), where PostgreSQL sends FATAL 28P01 (invalid_password)',
+  reason:
+    'pgpool refuses these logins itself, with severity ERROR and SQLSTATE XX000 ("authentication failed", "md5 authentication failed", "backend authentication failed"), where PostgreSQL sends FATAL 28P01 (invalid_password)',
   link: ERRCODES,
   source: 'observed',
   divergence: { kind: 'sqlstate', sqlstate: 'XX000' },
@@ -43,10 +48,14 @@ const OWN_LOGIN_ERRORS: ProfileEntry = {
  */
 const CACHED_BACKEND_LOGIN: ProfileEntry = {
   scenarios: [
-    'auth-transport/role-nologin-refused-at-next-login', 'auth-transport/role-password-change-at-next-login',
-    'auth-transport/role-valid-until-past-refused-at-next-login', 'auth-transport/role-dropped-refused-at-next-login', 'auth-transport/role-renamed-at-next-login',
+    'auth-transport/role-nologin-refused-at-next-login',
+    'auth-transport/role-password-change-at-next-login',
+    'auth-transport/role-valid-until-past-refused-at-next-login',
+    'auth-transport/role-dropped-refused-at-next-login',
+    'auth-transport/role-renamed-at-next-login',
   ],
-  reason: 'a client that gets a cached backend is checked only against the password pgpool kept from that backend\'s login, not by PostgreSQL: a role switched to NOLOGIN, past its VALID UNTIL, dropped or renamed logs in again, and after a password change the old password still does',
+  reason:
+    "a client that gets a cached backend is checked only against the password pgpool kept from that backend's login, not by PostgreSQL: a role switched to NOLOGIN, past its VALID UNTIL, dropped or renamed logs in again, and after a password change the old password still does",
   link: 'https://www.postgresql.org/docs/current/sql-alterrole.html',
   source: 'observed',
   divergence: { kind: 'no-error' },
@@ -62,7 +71,8 @@ const CACHED_BACKEND_LOGIN_ASKED_TWICE: ProfileEntry = {
   drivers: ['tokio-postgres', 'tokio-postgres:pooler-safe'],
   // Measured on 4.3.5 only.
   optional: true,
-  reason: 'a client of a cached backend is asked for its password twice in one login (AuthenticationCleartextPassword, then AuthenticationSASL after the password): tokio-postgres refuses the second request ("unexpected message from server") and does not log in, where PostgreSQL refuses these logins with FATAL 28P01 or 28000',
+  reason:
+    'a client of a cached backend is asked for its password twice in one login (AuthenticationCleartextPassword, then AuthenticationSASL after the password): tokio-postgres refuses the second request ("unexpected message from server") and does not log in, where PostgreSQL refuses these logins with FATAL 28P01 or 28000',
   link: 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-START-UP',
   source: 'observed',
   divergence: { kind: 'sqlstate' },
@@ -75,15 +85,23 @@ const CACHED_BACKEND_LOGIN_ASKED_TWICE: ProfileEntry = {
  */
 const STARTUP_MESSAGE_FROM_BACKEND: ProfileEntry = {
   scenarios: [
-    'auth-transport/login-unknown-database', 'auth-transport/database-dropped-login-refused', 'auth-transport/database-renamed-login-to-old-name-refused',
-    'auth-transport/role-revoke-connect-refused-at-next-login', 'auth-transport/login-role-connection-limit',
-    'auth-transport/login-superuser-setting-in-options-refused', 'auth-transport/login-startup-packet-over-4kb',
+    'auth-transport/login-unknown-database',
+    'auth-transport/database-dropped-login-refused',
+    'auth-transport/database-renamed-login-to-old-name-refused',
+    'auth-transport/role-revoke-connect-refused-at-next-login',
+    'auth-transport/login-role-connection-limit',
+    'auth-transport/login-superuser-setting-in-options-refused',
+    'auth-transport/login-startup-packet-over-4kb',
   ],
   versions: '>=4.6 <4.7',
-  reason: 'when the backend answers pgpool\'s login with an ErrorResponse (3D000, 42501, 53300) or a NoticeResponse, pgpool 4.6 sends the client FATAL XX000 "unable to get session context" instead of the backend\'s message (the login fails either way; a NOTICE makes a login PostgreSQL accepts fail)',
+  reason:
+    'when the backend answers pgpool\'s login with an ErrorResponse (3D000, 42501, 53300) or a NoticeResponse, pgpool 4.6 sends the client FATAL XX000 "unable to get session context" instead of the backend\'s message (the login fails either way; a NOTICE makes a login PostgreSQL accepts fail)',
   link: 'https://github.com/bitnami/charts/issues/28968',
   source: 'issue',
-  divergence: [{ kind: 'sqlstate', sqlstate: 'XX000' }, { kind: 'error', sqlstate: 'XX000' }],
+  divergence: [
+    { kind: 'sqlstate', sqlstate: 'XX000' },
+    { kind: 'error', sqlstate: 'XX000' },
+  ],
 };
 
 /**
@@ -95,7 +113,8 @@ const STARTUP_MESSAGE_FROM_BACKEND: ProfileEntry = {
 const CACHED_BACKENDS_BLOCK_DROP: ProfileEntry = {
   scenarios: ['auth-transport/database-dropped-after-clients-left', 'auth-transport/database-renamed-after-clients-left'],
   optional: true,
-  reason: 'the connection cache keeps backends to the database after its clients left: pgpool closes them before a DROP DATABASE it sees (and waits a fixed 5 s), not before ALTER DATABASE ... RENAME, which then fails with 55006',
+  reason:
+    'the connection cache keeps backends to the database after its clients left: pgpool closes them before a DROP DATABASE it sees (and waits a fixed 5 s), not before ALTER DATABASE ... RENAME, which then fails with 55006',
   link: `${DOCS}/runtime-config-connection-pooling.html`,
   divergence: { kind: 'error', sqlstate: '55006' },
 };
@@ -108,7 +127,8 @@ const CACHED_BACKENDS_BLOCK_DROP: ProfileEntry = {
 const DROP_CLOSES_CONNECTED_CLIENTS_BACKEND: ProfileEntry = {
   scenarios: ['auth-transport/database-drop-refused-while-client-connected'],
   optional: true,
-  reason: 'pgpool closes the backends of a database before forwarding a DROP DATABASE for it, at times also the backend of a client still connected to that database and idle between queries: the DROP succeeds, where PostgreSQL refuses it (55006) while a client is connected',
+  reason:
+    'pgpool closes the backends of a database before forwarding a DROP DATABASE for it, at times also the backend of a client still connected to that database and idle between queries: the DROP succeeds, where PostgreSQL refuses it (55006) while a client is connected',
   link: `${DOCS}/runtime-config-connection-pooling.html`,
   source: 'observed',
   divergence: [{ kind: 'no-error' }, { kind: 'closed' }],
@@ -116,7 +136,8 @@ const DROP_CLOSES_CONNECTED_CLIENTS_BACKEND: ProfileEntry = {
 
 const DATABASE_SETUP_REUSED: ProfileEntry = {
   scenarios: ['parameter-status/alter-database-set-reaches-connection-opened-later'],
-  reason: 'database settings apply when a backend logs in; pgpool hands the next client of the same user and database its cached backend, opened before the ALTER DATABASE, so the client gets the old defaults',
+  reason:
+    'database settings apply when a backend logs in; pgpool hands the next client of the same user and database its cached backend, opened before the ALTER DATABASE, so the client gets the old defaults',
   link: `${DOCS}/runtime-config-connection-pooling.html`,
   divergence: { kind: 'rows' },
 };
@@ -130,13 +151,22 @@ const DATABASE_SETUP_REUSED: ProfileEntry = {
  */
 const CLIENT_CERTIFICATE: ProfileEntry = {
   scenarios: ['auth-transport/client-certificate-login'],
-  reason: 'pgpool-II terminates TLS and authenticates the backend connection itself (its ssl_cert is one certificate for every backend connection): a role PostgreSQL lets in only by client certificate (hostssl ... cert) cannot be reached through it; the backend\'s refusal reaches the client as a malformed message and a closed connection',
+  reason:
+    "pgpool-II terminates TLS and authenticates the backend connection itself (its ssl_cert is one certificate for every backend connection): a role PostgreSQL lets in only by client certificate (hostssl ... cert) cannot be reached through it; the backend's refusal reaches the client as a malformed message and a closed connection",
   link: 'https://www.pgpool.net/docs/43/en/html/auth-methods.html#AUTH-CERT',
   source: 'observed',
   divergence: { kind: 'closed' },
 };
 
 export const ROLES_AND_SERVER_ENDS: readonly ProfileEntry[] = [
-  TERMINATED_BACKEND, TRANSACTION_TIMEOUT, OWN_LOGIN_ERRORS, CACHED_BACKEND_LOGIN, CACHED_BACKEND_LOGIN_ASKED_TWICE, STARTUP_MESSAGE_FROM_BACKEND,
-  CACHED_BACKENDS_BLOCK_DROP, DROP_CLOSES_CONNECTED_CLIENTS_BACKEND, DATABASE_SETUP_REUSED, CLIENT_CERTIFICATE,
+  TERMINATED_BACKEND,
+  TRANSACTION_TIMEOUT,
+  OWN_LOGIN_ERRORS,
+  CACHED_BACKEND_LOGIN,
+  CACHED_BACKEND_LOGIN_ASKED_TWICE,
+  STARTUP_MESSAGE_FROM_BACKEND,
+  CACHED_BACKENDS_BLOCK_DROP,
+  DROP_CLOSES_CONNECTED_CLIENTS_BACKEND,
+  DATABASE_SETUP_REUSED,
+  CLIENT_CERTIFICATE,
 ];

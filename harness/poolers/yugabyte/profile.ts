@@ -61,16 +61,20 @@ const CONFIGURE = `${SETUP}#configure`;
 /** The pid in BackendKeyData is YCM's, not the backend's. */
 const KEY_DATA_PID: ProfileEntry = {
   scenarios: ['backend-pid/key-data-pid-is-pg-backend-pid', 'backend-pid/pg-stat-activity-pid-is-key-data-pid'],
-  reason: 'the docs warn that the backend pid a driver holds under YCM (they name JDBC; it is the BackendKeyData YCM itself sends every client) is not the backend serving the client and must not be used to find it; cancel keeps working',
+  reason:
+    'the docs warn that the backend pid a driver holds under YCM (they name JDBC; it is the BackendKeyData YCM itself sends every client) is not the backend serving the client and must not be used to find it; cancel keeps working',
   link: LIMITATIONS,
-  evidence: 'Odyssey design: upstream Odyssey 1.5.2 sends its own BackendKeyData in session and transaction pooling alike (odyssey profile, OWN_BACKEND_KEY)',
+  evidence:
+    'Odyssey design: upstream Odyssey 1.5.2 sends its own BackendKeyData in session and transaction pooling alike (odyssey profile, OWN_BACKEND_KEY)',
 };
 
 const BACKEND_PER_TRANSACTION: ProfileEntry = {
   scenarios: ['backend-pid/stable-across-transactions'],
-  reason: 'unless the connection is sticky, YCM hands a backend to a client for one transaction and then returns it to the pool, so the client\'s next transaction may run in another backend',
+  reason:
+    "unless the connection is sticky, YCM hands a backend to a client for one transaction and then returns it to the pool, so the client's next transaction may run in another backend",
   link: STICKY,
-  evidence: 'Odyssey design: upstream Odyssey 1.5.2 in transaction pooling runs a client\'s next transaction in another backend whenever another client took its server meanwhile',
+  evidence:
+    "Odyssey design: upstream Odyssey 1.5.2 in transaction pooling runs a client's next transaction in another backend whenever another client took its server meanwhile",
 };
 
 const DEALLOCATE: ProfileEntry = {
@@ -82,34 +86,46 @@ const DEALLOCATE: ProfileEntry = {
   // Ambiguous: the docs only say "unexpected behavior" (yugabyte-db#24653). Issue #33851 says
   // DEALLOCATE is close to a no-op under YCM that still reports success; if so, the two "name"
   // scenarios diverge (success instead of 26000) and the DEALLOCATE ALL one may pass.
-  reason: 'the docs warn that DEALLOCATE and DEALLOCATE ALL can behave unexpectedly under YCM (yugabyte-db#24653) without saying how; yugabyte-db#33851 describes DEALLOCATE as practically a no-op that still reports success. Which of these diverge depends on the build',
+  reason:
+    'the docs warn that DEALLOCATE and DEALLOCATE ALL can behave unexpectedly under YCM (yugabyte-db#24653) without saying how; yugabyte-db#33851 describes DEALLOCATE as practically a no-op that still reports success. Which of these diverge depends on the build',
   link: LIMITATIONS,
-  evidence: 'Odyssey design: upstream Odyssey 1.5.2 with pool_reserve_prepared_statement answers DEALLOCATE of a name the client never prepared with success (the two "name" scenarios) and keeps other clients\' statements through DEALLOCATE ALL (that scenario passes)',
+  evidence:
+    'Odyssey design: upstream Odyssey 1.5.2 with pool_reserve_prepared_statement answers DEALLOCATE of a name the client never prepared with success (the two "name" scenarios) and keeps other clients\' statements through DEALLOCATE ALL (that scenario passes)',
 };
 
 const UNNAMED_STATEMENT: ProfileEntry = {
   scenarios: ['prepared-statements/unnamed-statement-not-replaced-by-other-client'],
-  reason: 'a Bind to the unnamed statement goes wrong when the backend the client is given holds another client\'s unnamed statement; in the builds named in the issue the Bind is not forwarded at all',
+  reason:
+    "a Bind to the unnamed statement goes wrong when the backend the client is given holds another client's unnamed statement; in the builds named in the issue the Bind is not forwarded at all",
   link: 'https://github.com/yugabyte/yugabyte-db/issues/29935',
   source: 'issue',
-  evidence: 'not from Odyssey: upstream Odyssey 1.5.2 keeps the unnamed statement per client with pool_reserve_prepared_statement (the scenario passes there)',
+  evidence:
+    'not from Odyssey: upstream Odyssey 1.5.2 keeps the unnamed statement per client with pool_reserve_prepared_statement (the scenario passes there)',
 };
 
 /** A Query pipelined behind a failing extended-protocol message is never answered. */
 const QUERY_SKIPPED_BEFORE_SYNC: ProfileEntry = {
   scenarios: ['protocol-framing/error-mid-pipeline-skips-until-sync'],
-  reason: 'a simple Query pipelined after a failing extended-protocol message is discarded by the backend (it skips to Sync) but YCM still counts it as awaiting ReadyForQuery, so the relay stops and the client waits forever',
+  reason:
+    'a simple Query pipelined after a failing extended-protocol message is discarded by the backend (it skips to Sync) but YCM still counts it as awaiting ReadyForQuery, so the relay stops and the client waits forever',
   link: 'https://github.com/yugabyte/yugabyte-db/issues/33915',
   source: 'issue',
   divergence: { kind: 'no-answer' },
-  evidence: 'Odyssey design: upstream Odyssey 1.5.2 hangs the same way in session and transaction pooling (odyssey profile, QUERY_SKIPPED_BEFORE_SYNC)',
+  evidence:
+    'Odyssey design: upstream Odyssey 1.5.2 hangs the same way in session and transaction pooling (odyssey profile, QUERY_SKIPPED_BEFORE_SYNC)',
 };
 
 /** Every scenario of the catalogue that reads currval() or lastval() and expects a value. */
 const CURRVAL_LASTVAL_VALUES = [
-  'sequences/currval-sees-other-clients-nextval', 'sequences/currval-in-later-transaction', 'sequences/currval-after-commit',
-  'sequences/lastval-in-later-transaction', 'sequences/lastval-sees-other-clients-nextval', 'sequences/currval-after-sequence-recreated',
-  'sequences/nextval-in-rolled-back-transaction-stays-used', 'sequences/setval-then-currval', 'sequences/setval-currval-after-other-client-nextval',
+  'sequences/currval-sees-other-clients-nextval',
+  'sequences/currval-in-later-transaction',
+  'sequences/currval-after-commit',
+  'sequences/lastval-in-later-transaction',
+  'sequences/lastval-sees-other-clients-nextval',
+  'sequences/currval-after-sequence-recreated',
+  'sequences/nextval-in-rolled-back-transaction-stays-used',
+  'sequences/setval-then-currval',
+  'sequences/setval-currval-after-other-client-nextval',
   'sequences/case-currval-after-other-clients-commit',
 ];
 
@@ -117,22 +133,34 @@ const CURRVAL_LASTVAL_VALUES = [
 // https://github.com/yugabyte/yugabyte-db/pull/30719, which fixes that line) says currval and lastval.
 const CURRVAL_REFUSED: ProfileEntry = {
   scenarios: CURRVAL_LASTVAL_VALUES,
-  reason: 'ysql_conn_mgr_sequence_support_mode = pooled_without_curval_lastval (the default): currval() and lastval() are not supported and fail, so a client cannot read back the value it drew (the limitations list says "currval and nextval"; the flag description and yugabyte-db PR #30719 correct it to currval and lastval)',
+  reason:
+    'ysql_conn_mgr_sequence_support_mode = pooled_without_curval_lastval (the default): currval() and lastval() are not supported and fail, so a client cannot read back the value it drew (the limitations list says "currval and nextval"; the flag description and yugabyte-db PR #30719 correct it to currval and lastval)',
   link: CONFIGURE,
-  evidence: 'a YugabyteDB addition; upstream Odyssey 1.5.2 does not refuse currval, but its reset after each transaction leaves it undefined (55000) in the same scenarios',
+  evidence:
+    'a YugabyteDB addition; upstream Odyssey 1.5.2 does not refuse currval, but its reset after each transaction leaves it undefined (55000) in the same scenarios',
 };
 
 const CURRVAL_REFUSAL_CODE: ProfileEntry = {
-  scenarios: ['sequences/currval-before-nextval-fails', 'sequences/lastval-before-nextval-fails', 'sequences/setval-uncalled-leaves-currval-undefined'],
+  scenarios: [
+    'sequences/currval-before-nextval-fails',
+    'sequences/lastval-before-nextval-fails',
+    'sequences/setval-uncalled-leaves-currval-undefined',
+  ],
   // Ambiguous: YCM's refusal is an error, as PostgreSQL's answer is; if YB reports it as 55000
   // these scenarios pass (except where the cache entry below applies).
-  reason: 'pooled_without_curval_lastval refuses currval() and lastval() with a YugabyteDB error of its own; the docs give no SQLSTATE, so a scenario expecting PostgreSQL\'s 55000 (not yet defined in this session) may see another code',
+  reason:
+    "pooled_without_curval_lastval refuses currval() and lastval() with a YugabyteDB error of its own; the docs give no SQLSTATE, so a scenario expecting PostgreSQL's 55000 (not yet defined in this session) may see another code",
   link: CONFIGURE,
 };
 
 const CACHE_NOT_MONOTONIC: ProfileEntry = {
-  scenarios: ['sequences/setval-then-currval', 'sequences/nextval-in-rolled-back-transaction-stays-used', 'sequences/setval-uncalled-leaves-currval-undefined'],
-  reason: 'in both pooled sequence modes the docs do not guarantee monotonic sequence order when ysql_sequence_cache_method = connection (the default, assumed here): values are cached per backend, so a client\'s next nextval() may come from a range another backend cached rather than follow the value it set or drew',
+  scenarios: [
+    'sequences/setval-then-currval',
+    'sequences/nextval-in-rolled-back-transaction-stays-used',
+    'sequences/setval-uncalled-leaves-currval-undefined',
+  ],
+  reason:
+    "in both pooled sequence modes the docs do not guarantee monotonic sequence order when ysql_sequence_cache_method = connection (the default, assumed here): values are cached per backend, so a client's next nextval() may come from a range another backend cached rather than follow the value it set or drew",
   link: CONFIGURE,
 };
 
@@ -144,8 +172,16 @@ const CACHE_NOT_MONOTONIC: ProfileEntry = {
  * pool of more backends (no --external-single) the other client is served and they pass.
  */
 const STICKY_PINS: ProfileEntry = {
-  scenarios: ['stress/pinning-after-temp-table', 'stress/pinning-after-declare-cursor', 'stress/pinning-after-sql-prepare', 'stress/pinning-after-open-transaction', 'stress/pinning-after-copy-in', 'stress/pinning-after-flush'],
-  reason: 'TEMP tables, WITH HOLD cursors and SQL-level PREPARE make the connection sticky: its backend is no longer pooled, so another client of a one-backend pool waits until the client disconnects (an open transaction, a COPY and a batch before Sync hold it until they end)',
+  scenarios: [
+    'stress/pinning-after-temp-table',
+    'stress/pinning-after-declare-cursor',
+    'stress/pinning-after-sql-prepare',
+    'stress/pinning-after-open-transaction',
+    'stress/pinning-after-copy-in',
+    'stress/pinning-after-flush',
+  ],
+  reason:
+    'TEMP tables, WITH HOLD cursors and SQL-level PREPARE make the connection sticky: its backend is no longer pooled, so another client of a one-backend pool waits until the client disconnects (an open transaction, a COPY and a batch before Sync hold it until they end)',
   link: STICKY,
   divergence: { kind: 'no-answer' },
   optional: true,
@@ -154,7 +190,8 @@ const STICKY_PINS: ProfileEntry = {
 /** ysql_conn_mgr_sequence_support_mode = session: nextval() makes the connection sticky. */
 const STICKY_SEQUENCE: ProfileEntry = {
   scenarios: ['stress/pinning-after-sequence-nextval'],
-  reason: 'with ysql_conn_mgr_sequence_support_mode = session a connection that calls nextval() becomes sticky, so another client of a one-backend pool waits',
+  reason:
+    'with ysql_conn_mgr_sequence_support_mode = session a connection that calls nextval() becomes sticky, so another client of a one-backend pool waits',
   link: CONFIGURE,
   divergence: { kind: 'no-answer' },
   optional: true,

@@ -64,7 +64,10 @@ export async function startServerContainer(c: ContainerRuntimeClient, spec: Serv
   let builder = new GenericContainer(spec.image.ref)
     .withName(name)
     .withLabels({
-      [LABEL.run]: spec.runId, [LABEL.owner]: ownerLabel(), [LABEL.component]: spec.component, [LABEL.target]: spec.target,
+      [LABEL.run]: spec.runId,
+      [LABEL.owner]: ownerLabel(),
+      [LABEL.component]: spec.component,
+      [LABEL.target]: spec.target,
     })
     .withNetworkMode('host')
     // Root only until launch.sh has given /poolcheck to the server's user (see docker/launch.sh).
@@ -98,9 +101,16 @@ export async function startServerContainer(c: ContainerRuntimeClient, spec: Serv
   logs.on('end', () => {
     if (removing) return;
     exitReason = `${spec.title} container ${name} stopped; see ${spec.logFile}`;
-    void c.container.dockerode.getContainer(id).inspect().then((info) => {
-      if (!removing) exitReason = `${spec.title} container ${name} exited (code ${info.State.ExitCode}${info.State.OOMKilled ? ', out of memory' : ''}); see ${spec.logFile}`;
-    }, () => undefined);
+    void c.container.dockerode
+      .getContainer(id)
+      .inspect()
+      .then(
+        (info) => {
+          if (!removing)
+            exitReason = `${spec.title} container ${name} exited (code ${info.State.ExitCode}${info.State.OOMKilled ? ', out of memory' : ''}); see ${spec.logFile}`;
+        },
+        () => undefined,
+      );
   });
   logs.on('error', () => undefined);
   const container: ServerContainer = {
@@ -113,7 +123,8 @@ export async function startServerContainer(c: ContainerRuntimeClient, spec: Serv
     },
     async run(command) {
       const r = await started.exec(['/bin/sh', `${CONTAINER_DIR}/launch.sh`, spec.image.runAs, ...command]);
-      if (r.exitCode !== 0) throw new Error(`${command.join(' ')} in ${name} failed (exit ${r.exitCode}): ${r.output.trim().split('\n').slice(-2).join(' ')}`);
+      if (r.exitCode !== 0)
+        throw new Error(`${command.join(' ')} in ${name} failed (exit ${r.exitCode}): ${r.output.trim().split('\n').slice(-2).join(' ')}`);
       return r.stdout.trim() || r.stderr.trim();
     },
     async remove() {

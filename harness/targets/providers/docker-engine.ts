@@ -7,7 +7,8 @@ import os from 'node:os';
 import { readFileSync } from 'node:fs';
 import type { ContainerRuntimeClient } from 'testcontainers';
 
-export const START_ENGINE_HINT = 'start one as root with `dockerd --bridge=none --iptables=false --ip6tables=false &` (apt-get install docker.io), or point DOCKER_HOST at one';
+export const START_ENGINE_HINT =
+  'start one as root with `dockerd --bridge=none --iptables=false --ip6tables=false &` (apt-get install docker.io), or point DOCKER_HOST at one';
 
 export class DockerUnavailableError extends Error {
   constructor(where: string, why: string) {
@@ -48,7 +49,10 @@ export function pingEngine(deadlineMs = 3000): Promise<{ ok: true } | { ok: fals
       if (res.statusCode === 200) resolve({ ok: true });
       else fail(`/_ping answered HTTP ${res.statusCode}`);
     });
-    req.on('timeout', () => { req.destroy(); fail(`no answer to /_ping within ${deadlineMs} ms`); });
+    req.on('timeout', () => {
+      req.destroy();
+      fail(`no answer to /_ping within ${deadlineMs} ms`);
+    });
     req.on('error', (e: NodeJS.ErrnoException) => fail(e.code ?? e.message));
     req.end();
   });
@@ -72,7 +76,9 @@ export function engine(): Promise<ContainerRuntimeClient> {
       throw new DockerUnavailableError(engineAddress().where, (err as Error).message);
     }
   })();
-  client.catch(() => { client = undefined; });
+  client.catch(() => {
+    client = undefined;
+  });
   return client;
 }
 
@@ -104,14 +110,16 @@ export function ownerGone(label: string | undefined): boolean {
 
 /** Removes (kills) containers by id; a container already gone is no error. */
 export async function removeContainers(c: ContainerRuntimeClient, ids: readonly string[]): Promise<void> {
-  await Promise.all(ids.map(async (id) => {
-    try {
-      await c.container.dockerode.getContainer(id).remove({ force: true, v: true });
-    } catch (err) {
-      const status = (err as { statusCode?: number }).statusCode;
-      if (status !== 404 && status !== 409) throw err; // 409: removal already in progress
-    }
-  }));
+  await Promise.all(
+    ids.map(async (id) => {
+      try {
+        await c.container.dockerode.getContainer(id).remove({ force: true, v: true });
+      } catch (err) {
+        const status = (err as { statusCode?: number }).statusCode;
+        if (status !== 404 && status !== 409) throw err; // 409: removal already in progress
+      }
+    }),
+  );
 }
 
 /** Ids of the containers (running or not) that carry `label` (`name` or `name=value`). */
@@ -127,6 +135,9 @@ export async function containersLabelled(c: ContainerRuntimeClient, label: strin
 export async function removeLeftoverContainers(): Promise<number> {
   const c = await engine();
   const left = (await containersLabelled(c, LABEL.owner)).filter((x) => ownerGone(x.labels[LABEL.owner]));
-  await removeContainers(c, left.map((x) => x.id));
+  await removeContainers(
+    c,
+    left.map((x) => x.id),
+  );
   return left.length;
 }

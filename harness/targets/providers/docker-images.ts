@@ -38,10 +38,15 @@ export const builtImageTag = (component: string, suite: Suite) => `poolcheck/${c
 /** What `program --version` prints in an image (first line), or why it printed nothing. */
 export async function imageVersionLine(ref: string, program: string): Promise<string> {
   return new Promise((resolve) => {
-    execFile('docker', ['run', '--rm', '--network', 'none', '--entrypoint', program, ref, '--version'], { timeout: TIMEOUT_MS.imageProbe, encoding: 'utf8' }, (err, stdout, stderr) => {
-      const text = (stdout.trim() || stderr.trim()).split('\n')[0];
-      resolve(text || `unknown (${err ? err.message.split('\n')[0] : 'no output'})`);
-    });
+    execFile(
+      'docker',
+      ['run', '--rm', '--network', 'none', '--entrypoint', program, ref, '--version'],
+      { timeout: TIMEOUT_MS.imageProbe, encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        const text = (stdout.trim() || stderr.trim()).split('\n')[0];
+        resolve(text || `unknown (${err ? err.message.split('\n')[0] : 'no output'})`);
+      },
+    );
   });
 }
 
@@ -87,9 +92,11 @@ export async function resolveImage(c: ContainerRuntimeClient, choice: ImageChoic
   const { ImageName } = await import('testcontainers');
   const name = ImageName.fromString(choice.ref);
   if (!(await c.image.exists(name))) {
-    throw new Error(choice.user
-      ? `image ${choice.ref} is not in the Docker engine (poolcheck never pulls): \`docker pull ${choice.ref}\` or \`docker load\` it first`
-      : `image ${choice.ref} is not built: run \`poolcheck images build --suite ${choice.ref.split(':')[1]}\` (after \`poolcheck images bootstrap --suite ${choice.ref.split(':')[1]}\` where no registry is reachable), or name one with --image ${choice.component}=IMAGE`);
+    throw new Error(
+      choice.user
+        ? `image ${choice.ref} is not in the Docker engine (poolcheck never pulls): \`docker pull ${choice.ref}\` or \`docker load\` it first`
+        : `image ${choice.ref} is not built: run \`poolcheck images build --suite ${choice.ref.split(':')[1]}\` (after \`poolcheck images bootstrap --suite ${choice.ref.split(':')[1]}\` where no registry is reachable), or name one with --image ${choice.component}=IMAGE`,
+    );
   }
   const info = await c.image.inspect(name);
   const user = info.Config?.User ?? '';

@@ -13,7 +13,19 @@ import type { PoolerAdapter } from '../../poolers/pooler-adapter.ts';
 import { poolerAdapter } from '../../poolers/registry.ts';
 import { adminConsole } from '../admin-console.ts';
 import type { ConnInfo } from '../../kernel/conn-info.ts';
-import { APP_DATABASE, APP_USER, appCredentials, clusterSetup, clientCertificate, laneDatabase, makeCertificate, MD5_USER, OBSERVER_USER, parsePostgresVersion, TRUST_USER } from '../postgres-cluster.ts';
+import {
+  APP_DATABASE,
+  APP_USER,
+  appCredentials,
+  clusterSetup,
+  clientCertificate,
+  laneDatabase,
+  makeCertificate,
+  MD5_USER,
+  OBSERVER_USER,
+  parsePostgresVersion,
+  TRUST_USER,
+} from '../postgres-cluster.ts';
 import { freePort } from '../ports.ts';
 import { manageResource, runStateDir } from '../processes.ts';
 import { waitUntilReady } from '../readiness.ts';
@@ -40,7 +52,6 @@ export interface DockerProviderOptions {
   readonly suite: Suite;
 }
 
-
 export class DockerProvider implements Provider {
   readonly id = 'docker' as const;
   // POOLCHECK_PASSWORD lets a test prove the password never reaches a report or log.
@@ -57,7 +68,9 @@ export class DockerProvider implements Provider {
   constructor(private readonly opts: DockerProviderOptions) {}
 
   /** What must never appear in a report or log written by poolcheck. */
-  secrets(): string[] { return [this.app.password, this.app.scramSecret]; }
+  secrets(): string[] {
+    return [this.app.password, this.app.scramSecret];
+  }
 
   /**
    * Before anything starts: the engine answers (else one line naming the fix), what killed runs
@@ -102,7 +115,12 @@ export class DockerProvider implements Provider {
       const dir = path.join(runStateDir(this.opts.runId), 'docker-tls');
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       makeCertificate(dir);
-      return { cert: readFileSync(path.join(dir, 'server.crt')), key: readFileSync(path.join(dir, 'server.key')), ca: readFileSync(path.join(dir, 'ca.crt')), client: clientCertificate(dir) };
+      return {
+        cert: readFileSync(path.join(dir, 'server.crt')),
+        key: readFileSync(path.join(dir, 'server.key')),
+        ca: readFileSync(path.join(dir, 'ca.crt')),
+        client: clientCertificate(dir),
+      };
     })();
     return this.certificate;
   }
@@ -111,7 +129,9 @@ export class DockerProvider implements Provider {
     if (this.closing) return Promise.reject(new Error(`${spec.id} not started: poolcheck is stopping`));
     const p = this.startTarget(spec);
     this.pending.add(p);
-    const done = () => { this.pending.delete(p); };
+    const done = () => {
+      this.pending.delete(p);
+    };
     p.then(done, done);
     return p;
   }
@@ -129,9 +149,10 @@ export class DockerProvider implements Provider {
     mkdirSync(this.opts.logDir, { recursive: true });
     const stops: Array<() => Promise<void>> = [];
     let stopped: Promise<void> | undefined;
-    const stop = () => (stopped ??= (async () => {
-      for (const s of stops.splice(0).reverse()) await s();
-    })());
+    const stop = () =>
+      (stopped ??= (async () => {
+        for (const s of stops.splice(0).reverse()) await s();
+      })());
     try {
       const plan = await this.planTarget(spec);
       if (!spec.pooler) {
@@ -141,11 +162,22 @@ export class DockerProvider implements Provider {
           waitUntilReady(`PostgreSQL for ${spec.id} (container ${pg.name})`, plan.conn, [pg], TIMEOUT_MS.containerReady),
           pg.run(['postgres', '--version']),
         ]);
-        const lanes = plan.direct.map((d, index) => ({ index, direct: d, pools: { single: { ...plan.conn, database: d.database }, wide: { ...plan.conn, database: d.database } } }));
+        const lanes = plan.direct.map((d, index) => ({
+          index,
+          direct: d,
+          pools: { single: { ...plan.conn, database: d.database }, wide: { ...plan.conn, database: d.database } },
+        }));
         return {
-          spec, provider: this.id, postgresVersion: parsePostgresVersion(version), poolerVersion: null, stop, clientCertificate: plan.tls.client, facts: targetFacts(spec, null, parsePostgresVersion(version)),
+          spec,
+          provider: this.id,
+          postgresVersion: parsePostgresVersion(version),
+          poolerVersion: null,
+          stop,
+          clientCertificate: plan.tls.client,
+          facts: targetFacts(spec, null, parsePostgresVersion(version)),
           postgresLog: new LogTail(plan.postgres.logFile),
-          failure: () => pg.exitReason(), lanes: buildLanes(lanes, { kind: 'none' }, stops),
+          failure: () => pg.exitReason(),
+          lanes: buildLanes(lanes, { kind: 'none' }, stops),
         };
       }
       return await this.startPooled(c, spec, spec.pooler, plan, stops, stop);
@@ -166,7 +198,10 @@ export class DockerProvider implements Provider {
     const direct = laneDatabases.map((database): ConnInfo => ({ ...conn, user: OBSERVER_USER, database }));
     const slug = spec.id.replace(/[^a-z0-9]+/gi, '-');
     const postgres: Omit<ServerContainerSpec, 'runId'> = {
-      title: `${spec.id} postgres`, component: 'postgres', target: spec.id, image: await this.image('postgres'),
+      title: `${spec.id} postgres`,
+      component: 'postgres',
+      target: spec.id,
+      image: await this.image('postgres'),
       command: ['/bin/sh', `${CONTAINER_DIR}/start-postgres.sh`, String(pgPort), ...setup.initdbArgs],
       files: {
         'start-postgres.sh': { content: readFileSync(path.join(DOCKER_DIR, 'postgres', 'start-postgres.sh')), mode: 0o755 },
@@ -187,31 +222,50 @@ export class DockerProvider implements Provider {
   private async planPoolers(spec: TargetSpec, adapter: PoolerAdapter, plan: Awaited<ReturnType<DockerProvider['planTarget']>>) {
     const image = await this.image(adapter.id);
     const { laneDatabases, conn, tls } = plan;
-    return Promise.all(poolerInstances(adapter, laneDatabases.length).map(async (instance) => {
-      const port = await freePort();
-      const version = await this.poolerVersion(adapter.id).catch(() => null);
-      const launch = adapter.render({
-        mode: spec.mode ?? adapter.modes[0], port, backend: conn, backendSecret: this.app.scramSecret, dir: CONTAINER_DIR, laneDatabases: instance.lanes.map((i) => laneDatabases[i]),
-        pools: instance.pools, authRoles: { md5: MD5_USER, trust: TRUST_USER }, lookup: { user: OBSERVER_USER, password: this.app.password },
-        tls: { cert: `${CONTAINER_DIR}/server.crt`, key: `${CONTAINER_DIR}/server.key` }, settings: spec.settings, version,
-      });
-      const container: Omit<ServerContainerSpec, 'runId'> = {
-        title: `${spec.id} ${adapter.id}${instance.suffix}`, component: adapter.id, instance: instance.suffix, target: spec.id, image,
-        command: [adapter.binary.program, ...launch.args],
-        files: {
-          ...Object.fromEntries(Object.entries(launch.files).map(([name, text]) => [name, { content: text, mode: 0o600 }])),
-          'server.crt': { content: tls.cert, mode: 0o644 },
-          'server.key': { content: tls.key, mode: 0o600 },
-        },
-        logFile: path.join(this.opts.logDir, `${plan.slug}.${adapter.id}${instance.suffix}.log`),
-      };
-      return { instance, port, launch, container };
-    }));
+    return Promise.all(
+      poolerInstances(adapter, laneDatabases.length).map(async (instance) => {
+        const port = await freePort();
+        const version = await this.poolerVersion(adapter.id).catch(() => null);
+        const launch = adapter.render({
+          mode: spec.mode ?? adapter.modes[0],
+          port,
+          backend: conn,
+          backendSecret: this.app.scramSecret,
+          dir: CONTAINER_DIR,
+          laneDatabases: instance.lanes.map((i) => laneDatabases[i]),
+          pools: instance.pools,
+          authRoles: { md5: MD5_USER, trust: TRUST_USER },
+          lookup: { user: OBSERVER_USER, password: this.app.password },
+          tls: { cert: `${CONTAINER_DIR}/server.crt`, key: `${CONTAINER_DIR}/server.key` },
+          settings: spec.settings,
+          version,
+        });
+        const container: Omit<ServerContainerSpec, 'runId'> = {
+          title: `${spec.id} ${adapter.id}${instance.suffix}`,
+          component: adapter.id,
+          instance: instance.suffix,
+          target: spec.id,
+          image,
+          command: [adapter.binary.program, ...launch.args],
+          files: {
+            ...Object.fromEntries(Object.entries(launch.files).map(([name, text]) => [name, { content: text, mode: 0o600 }])),
+            'server.crt': { content: tls.cert, mode: 0o644 },
+            'server.key': { content: tls.key, mode: 0o600 },
+          },
+          logFile: path.join(this.opts.logDir, `${plan.slug}.${adapter.id}${instance.suffix}.log`),
+        };
+        return { instance, port, launch, container };
+      }),
+    );
   }
 
   private async startPooled(
-    c: ContainerRuntimeClient, spec: TargetSpec, poolerId: string, plan: Awaited<ReturnType<DockerProvider['planTarget']>>,
-    stops: Array<() => Promise<void>>, stop: () => Promise<void>,
+    c: ContainerRuntimeClient,
+    spec: TargetSpec,
+    poolerId: string,
+    plan: Awaited<ReturnType<DockerProvider['planTarget']>>,
+    stops: Array<() => Promise<void>>,
+    stop: () => Promise<void>,
   ): Promise<StartedTarget> {
     const adapter = poolerAdapter(poolerId);
     const planned = await this.planPoolers(spec, adapter, plan);
@@ -226,8 +280,16 @@ export class DockerProvider implements Provider {
     const [, pgVersion, poolerVersion] = await Promise.all([
       (async () => {
         await waitUntilReady(`PostgreSQL for ${spec.id} (container ${pg.name})`, plan.conn, [pg, ...poolers], TIMEOUT_MS.containerReady);
-        await Promise.all(planned.map((p, n) => waitUntilReady(`${adapter.title} (${spec.id}, container ${poolers[n].name})`,
-          pool(p.port, firstPool(p)), [poolers[n], pg], TIMEOUT_MS.containerReady)));
+        await Promise.all(
+          planned.map((p, n) =>
+            waitUntilReady(
+              `${adapter.title} (${spec.id}, container ${poolers[n].name})`,
+              pool(p.port, firstPool(p)),
+              [poolers[n], pg],
+              TIMEOUT_MS.containerReady,
+            ),
+          ),
+        );
       })(),
       pg.run(['postgres', '--version']),
       poolers[0].run([adapter.binary.program, '--version']),
@@ -240,8 +302,16 @@ export class DockerProvider implements Provider {
     const specs: LaneSpec[] = plan.direct.map((direct, index) => ({ index, direct, ...lanePools(serving, index, pool) }));
     const release = adapter.parseVersion(poolerVersion.split('\n')[0].trim());
     return {
-      spec, provider: this.id, postgresVersion: parsePostgresVersion(pgVersion), stop, clientCertificate: plan.tls.client, shapes: adapter.pools(spec.mode ?? adapter.modes[0]), reach: adapter.scenarioReach,
-      poolerVersion: release, facts: targetFacts(spec, release, parsePostgresVersion(pgVersion)), postgresLog: new LogTail(plan.postgres.logFile),
+      spec,
+      provider: this.id,
+      postgresVersion: parsePostgresVersion(pgVersion),
+      stop,
+      clientCertificate: plan.tls.client,
+      shapes: adapter.pools(spec.mode ?? adapter.modes[0]),
+      reach: adapter.scenarioReach,
+      poolerVersion: release,
+      facts: targetFacts(spec, release, parsePostgresVersion(pgVersion)),
+      postgresLog: new LogTail(plan.postgres.logFile),
       failure: () => poolers.map((k) => k.exitReason()).find(Boolean) ?? pg.exitReason(),
       lanes: buildLanes(specs, { kind: 'pooler', adapter }, stops),
     };
@@ -265,10 +335,15 @@ export class DockerProvider implements Provider {
     const c = await engine();
     const removal = (async () => {
       const mine = await containersLabelled(c, `${LABEL.run}=${this.opts.runId}`);
-      await removeContainers(c, mine.map((x) => x.id));
+      await removeContainers(
+        c,
+        mine.map((x) => x.id),
+      );
     })();
     if (!(await settlesWithin(removal, TIMEOUT_MS.containerRemove))) {
-      process.stderr.write(`poolcheck: the Docker engine had not removed this run's containers after ${TIMEOUT_MS.containerRemove / 1000} s; the next run removes what is left (label ${LABEL.run}=${this.opts.runId})\n`);
+      process.stderr.write(
+        `poolcheck: the Docker engine had not removed this run's containers after ${TIMEOUT_MS.containerRemove / 1000} s; the next run removes what is left (label ${LABEL.run}=${this.opts.runId})\n`,
+      );
       return;
     }
     this.names.clear();

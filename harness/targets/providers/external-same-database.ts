@@ -57,7 +57,9 @@ export async function checkSameDatabase(lanes: ReadonlyArray<{ readonly single: 
     const [s, p] = [await landing(single.conn), await landing(pooled.conn)];
     const diff = differences(s, p);
     if (diff.length) {
-      throw new ExternalUsageError(`--${single.flag} ${shownUrl(single.conn)} does not reach what --${pooled.flag} ${shownUrl(pooled.conn)} reaches: ${diff.join(', ')}; both must lead to the same database as the same role`);
+      throw new ExternalUsageError(
+        `--${single.flag} ${shownUrl(single.conn)} does not reach what --${pooled.flag} ${shownUrl(pooled.conn)} reaches: ${diff.join(', ')}; both must lead to the same database as the same role`,
+      );
     }
   }
 }

@@ -17,8 +17,7 @@ export class ExternalUsageError extends Error {}
  * has its password masked as in any report (kernel/connection-string-mask.ts).
  */
 export function maskedUrl(text: string): string {
-  return maskConnectionStrings(text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/?#]*):.*@/i, `$1:${MASK}@`))
-    .replace(/([?&][^=&#]*)=[^&#]*/g, `$1=${MASK}`);
+  return maskConnectionStrings(text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/?#]*):.*@/i, `$1:${MASK}@`)).replace(/([?&][^=&#]*)=[^&#]*/g, `$1=${MASK}`);
 }
 
 /** `postgres://user@host[:port]/database`; anything poolcheck would silently ignore is refused. */
@@ -29,14 +28,21 @@ export function parseEndpoint(flag: string, text: string): UrlEndpoint {
   } catch {
     throw new ExternalUsageError(`--${flag}: "${maskedUrl(text)}" is not a URL; expected postgres://user@host:port/database`);
   }
-  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') throw new ExternalUsageError(`--${flag}: expected a postgres:// URL, got ${u.protocol}//`);
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:')
+    throw new ExternalUsageError(`--${flag}: expected a postgres:// URL, got ${u.protocol}//`);
   if (u.password) {
-    throw new ExternalUsageError(`--${flag}: the URL holds a password; give it with --password-env VAR or --password-file FILE instead, so it never reaches the command line or a report`);
+    throw new ExternalUsageError(
+      `--${flag}: the URL holds a password; give it with --password-env VAR or --password-file FILE instead, so it never reaches the command line or a report`,
+    );
   }
-  if (u.search) throw new ExternalUsageError(`--${flag}: URL parameters (${maskedUrl(u.search)}) are not supported; give a password with --password-env or --password-file`);
+  if (u.search)
+    throw new ExternalUsageError(
+      `--${flag}: URL parameters (${maskedUrl(u.search)}) are not supported; give a password with --password-env or --password-file`,
+    );
   const user = decodeURIComponent(u.username);
   const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
-  if (!user || !u.hostname || !database) throw new ExternalUsageError(`--${flag}: "${maskedUrl(text)}" needs a user, a host and a database: postgres://user@host:port/database`);
+  if (!user || !u.hostname || !database)
+    throw new ExternalUsageError(`--${flag}: "${maskedUrl(text)}" needs a user, a host and a database: postgres://user@host:port/database`);
   const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
   return { host, port: Number(u.port) || 5432, user, database };
 }

@@ -56,29 +56,40 @@ export class ExternalProvider implements Provider {
   }
 
   /** Known once its admin console answers, when there is one: not before a target starts. */
-  async poolerVersion(): Promise<string | null> { return null; }
+  async poolerVersion(): Promise<string | null> {
+    return null;
+  }
 
   /** An external target is always its pooler beside the direct baseline. */
-  targets(): TargetSpec[] { return [DIRECT, this.opts.pooler]; }
+  targets(): TargetSpec[] {
+    return [DIRECT, this.opts.pooler];
+  }
 
-  secrets(): string[] { return [this.opts.password]; }
+  secrets(): string[] {
+    return [this.opts.password];
+  }
 
-  private conn(e: UrlEndpoint): ConnInfo { return { ...e, password: this.opts.password }; }
+  private conn(e: UrlEndpoint): ConnInfo {
+    return { ...e, password: this.opts.password };
+  }
 
   async start(spec: TargetSpec): Promise<StartedTarget> {
     const previous = this.turn;
     let release!: () => void;
-    this.turn = new Promise((r) => { release = r; });
+    this.turn = new Promise((r) => {
+      release = r;
+    });
     await previous;
     const stops: Array<() => Promise<void>> = [];
     let stopped: Promise<void> | undefined;
-    const stop = () => (stopped ??= (async () => {
-      try {
-        for (const s of stops.splice(0).reverse()) await s();
-      } finally {
-        release();
-      }
-    })());
+    const stop = () =>
+      (stopped ??= (async () => {
+        try {
+          for (const s of stops.splice(0).reverse()) await s();
+        } finally {
+          release();
+        }
+      })());
     try {
       const lanesDirect = this.opts.lanes.map((l) => this.conn(l.direct));
       for (const d of lanesDirect) await waitUntilReady(`the direct URL ${describe(d)}`, d, [], TIMEOUT_MS.externalReady);
@@ -87,15 +98,33 @@ export class ExternalProvider implements Provider {
       if (!spec.pooler) {
         // The pooler's idle server connections on the same database are spared: ended from
         // here, they would reach the pooler's first clients dead.
-        const lanes = buildLanes(lanesDirect.map((d, index) => ({ index, direct: d, pools: { single: d, wide: d } })), { kind: 'spare-older' }, stops);
-        return { spec, provider: this.id, poolerVersion: null, postgresVersion, facts: targetFacts(spec, null, postgresVersion), failure: none, stop, lanes };
+        const lanes = buildLanes(
+          lanesDirect.map((d, index) => ({ index, direct: d, pools: { single: d, wide: d } })),
+          { kind: 'spare-older' },
+          stops,
+        );
+        return {
+          spec,
+          provider: this.id,
+          poolerVersion: null,
+          postgresVersion,
+          facts: targetFacts(spec, null, postgresVersion),
+          failure: none,
+          stop,
+          lanes,
+        };
       }
       // A pooler poolcheck only knows as a profile (YugabyteDB, PolarDB) has no adapter: its
       // version and its server connections cannot be read through an admin console here.
       const known = this.opts.known;
       const adapter = known?.adapter;
-      const lanes = this.opts.lanes.map((l, index) => ({ index, direct: lanesDirect[index], pools: { single: this.conn(l.single), wide: this.conn(l.pooled) } }));
-      for (const l of lanes) await waitUntilReady(`${known?.title ?? spec.pooler} at ${describe(l.pools.wide)}`, l.pools.wide, [], TIMEOUT_MS.externalReady);
+      const lanes = this.opts.lanes.map((l, index) => ({
+        index,
+        direct: lanesDirect[index],
+        pools: { single: this.conn(l.single), wide: this.conn(l.pooled) },
+      }));
+      for (const l of lanes)
+        await waitUntilReady(`${known?.title ?? spec.pooler} at ${describe(l.pools.wide)}`, l.pools.wide, [], TIMEOUT_MS.externalReady);
       let poolerVersion: string | null = null;
       let admin: ReturnType<typeof adminConsole> | undefined;
       if (this.opts.admin && adapter) {
@@ -108,8 +137,20 @@ export class ExternalProvider implements Provider {
       const consoles = admin && { single: admin, wide: admin };
       const shapes = adapter?.pools(spec.mode ?? adapter.modes[0]) ?? externalShapes(spec.mode);
       return {
-        spec, provider: this.id, poolerVersion, postgresVersion, facts: targetFacts(spec, poolerVersion, postgresVersion), failure: none, stop, shapes, reach: EXTERNAL_REACH,
-        lanes: buildLanes(lanes.map((l) => ({ ...l, ...(consoles ? { consoles } : {}) })), reset, stops),
+        spec,
+        provider: this.id,
+        poolerVersion,
+        postgresVersion,
+        facts: targetFacts(spec, poolerVersion, postgresVersion),
+        failure: none,
+        stop,
+        shapes,
+        reach: EXTERNAL_REACH,
+        lanes: buildLanes(
+          lanes.map((l) => ({ ...l, ...(consoles ? { consoles } : {}) })),
+          reset,
+          stops,
+        ),
       };
     } catch (err) {
       await stop();

@@ -6,7 +6,18 @@ import path from 'node:path';
 import { poolerAdapter } from '../../poolers/registry.ts';
 import { findBinary, findPostgresBinDir, versionLine } from '../binaries.ts';
 import type { ConnInfo } from '../../kernel/conn-info.ts';
-import { appCredentials, certificateFiles, clientCertificate, DEFAULT_MAX_CONNECTIONS, initTemplate, laneDatabase, MD5_USER, OBSERVER_USER, startCluster, TRUST_USER } from '../postgres-cluster.ts';
+import {
+  appCredentials,
+  certificateFiles,
+  clientCertificate,
+  DEFAULT_MAX_CONNECTIONS,
+  initTemplate,
+  laneDatabase,
+  MD5_USER,
+  OBSERVER_USER,
+  startCluster,
+  TRUST_USER,
+} from '../postgres-cluster.ts';
 import { freePort } from '../ports.ts';
 import { runStateDir, spawnManaged, type ManagedProcess } from '../processes.ts';
 import { adminConsole } from '../admin-console.ts';
@@ -42,7 +53,9 @@ export class LocalProvider implements Provider {
   constructor(private readonly opts: LocalProviderOptions) {}
 
   /** What must never appear in a report or log written by poolcheck. */
-  secrets(): string[] { return [this.app.password, this.app.scramSecret]; }
+  secrets(): string[] {
+    return [this.app.password, this.app.scramSecret];
+  }
 
   /** Binaries are looked up before anything starts, so a missing one fails the run at once. */
   checkBinaries(specs: readonly TargetSpec[]): void {
@@ -58,8 +71,13 @@ export class LocalProvider implements Provider {
   private poolerBinary(id: string): string {
     const a = poolerAdapter(id);
     return findBinary({
-      program: a.binary.program, aptPackage: a.binary.aptPackage, flag: `--${id}-bin PATH`,
-      explicit: this.opts.poolerBinaries?.[id], candidates: () => [...a.binary.candidates], allowInstall: this.opts.allowInstall, runAs: serverUser,
+      program: a.binary.program,
+      aptPackage: a.binary.aptPackage,
+      flag: `--${id}-bin PATH`,
+      explicit: this.opts.poolerBinaries?.[id],
+      candidates: () => [...a.binary.candidates],
+      allowInstall: this.opts.allowInstall,
+      runAs: serverUser,
     });
   }
 
@@ -90,18 +108,37 @@ export class LocalProvider implements Provider {
     try {
       const postgresLog = path.join(this.opts.logDir, `${slug}.postgres.log`);
       const cluster = await startCluster({
-        binDir, template, dataDir: path.join(targetDir, 'data'), password: this.app.password, name: spec.id, logFile: postgresLog,
+        binDir,
+        template,
+        dataDir: path.join(targetDir, 'data'),
+        password: this.app.password,
+        name: spec.id,
+        logFile: postgresLog,
       });
       stops.push(() => cluster.process.stop());
-      const base = { spec, provider: this.id, postgresVersion: cluster.version, stop, postgresLog: new LogTail(postgresLog), clientCertificate: clientCertificate(cluster.dataDir) };
+      const base = {
+        spec,
+        provider: this.id,
+        postgresVersion: cluster.version,
+        stop,
+        postgresLog: new LogTail(postgresLog),
+        clientCertificate: clientCertificate(cluster.dataDir),
+      };
       const facts = (poolerVersion: string | null) => targetFacts(spec, poolerVersion, cluster.version);
       const laneDatabases = Array.from({ length: this.opts.lanes }, (_, i) => laneDatabase(i));
       const direct = (i: number): ConnInfo => ({ ...cluster.conn, user: OBSERVER_USER, database: laneDatabases[i] });
       const app = (i: number): ConnInfo => ({ ...cluster.conn, database: laneDatabases[i] });
       if (!spec.pooler) {
         return {
-          ...base, poolerVersion: null, facts: facts(null), failure: () => cluster.process.exitReason(),
-          lanes: buildLanes(laneDatabases.map((_, i) => ({ index: i, direct: direct(i), pools: { single: app(i), wide: app(i) } })), { kind: 'none' }, stops),
+          ...base,
+          poolerVersion: null,
+          facts: facts(null),
+          failure: () => cluster.process.exitReason(),
+          lanes: buildLanes(
+            laneDatabases.map((_, i) => ({ index: i, direct: direct(i), pools: { single: app(i), wide: app(i) } })),
+            { kind: 'none' },
+            stops,
+          ),
         };
       }
       const adapter = poolerAdapter(spec.pooler);
@@ -115,8 +152,18 @@ export class LocalProvider implements Provider {
         if (user) chownSync(dir, user.uid, user.gid);
         const port = await freePort();
         const launch = adapter.render({
-          mode: spec.mode!, port, backend: cluster.conn, backendSecret: this.app.scramSecret, dir, laneDatabases: instance.lanes.map((i) => laneDatabases[i]),
-          pools: instance.pools, authRoles: { md5: MD5_USER, trust: TRUST_USER }, lookup: { user: OBSERVER_USER, password: this.app.password }, tls: certificateFiles(cluster.dataDir), settings: spec.settings, version,
+          mode: spec.mode!,
+          port,
+          backend: cluster.conn,
+          backendSecret: this.app.scramSecret,
+          dir,
+          laneDatabases: instance.lanes.map((i) => laneDatabases[i]),
+          pools: instance.pools,
+          authRoles: { md5: MD5_USER, trust: TRUST_USER },
+          lookup: { user: OBSERVER_USER, password: this.app.password },
+          tls: certificateFiles(cluster.dataDir),
+          settings: spec.settings,
+          version,
         });
         for (const [name, text] of Object.entries(launch.files)) {
           const file = path.join(dir, name);
@@ -124,7 +171,10 @@ export class LocalProvider implements Provider {
           if (user) chownSync(file, user.uid, user.gid);
         }
         const pooler = spawnManaged({
-          name: `${spec.id} ${adapter.id}${instance.suffix}`, command: binary, args: launch.args, stopSignal: adapter.stopSignal(version),
+          name: `${spec.id} ${adapter.id}${instance.suffix}`,
+          command: binary,
+          args: launch.args,
+          stopSignal: adapter.stopSignal(version),
           logFile: path.join(this.opts.logDir, `${slug}.${adapter.id}${instance.suffix}.log`),
         });
         stops.push(() => pooler.stop());
@@ -136,9 +186,18 @@ export class LocalProvider implements Provider {
         serving.push({ instance, port, launch, console });
       }
       const conn = (port: number, database: string): ConnInfo => ({ ...cluster.conn, port, database });
-      const lanes = buildLanes(laneDatabases.map((_, i) => ({ index: i, direct: direct(i), ...lanePools(serving, i, conn) })), { kind: 'pooler', adapter }, stops);
+      const lanes = buildLanes(
+        laneDatabases.map((_, i) => ({ index: i, direct: direct(i), ...lanePools(serving, i, conn) })),
+        { kind: 'pooler', adapter },
+        stops,
+      );
       return {
-        ...base, poolerVersion: version, facts: facts(version), lanes, shapes: adapter.pools(spec.mode!), reach: adapter.scenarioReach,
+        ...base,
+        poolerVersion: version,
+        facts: facts(version),
+        lanes,
+        shapes: adapter.pools(spec.mode!),
+        reach: adapter.scenarioReach,
         failure: () => poolers.map((p) => p.exitReason()).find(Boolean) ?? cluster.process.exitReason(),
       };
     } catch (err) {

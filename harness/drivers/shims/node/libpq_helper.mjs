@@ -61,7 +61,16 @@ class Session {
         if (err) {
           // The failed result is still libpq's last one: its fields carry the SQLSTATE.
           const fields = this.client.pq.resultErrorFields();
-          if (fields?.sqlState) resolve({ rows: [], columns: [], error: { code: fields.sqlState, message: fields.messagePrimary ?? err.message.trim(), ...(fields.severity ? { severity: fields.severity } : {}) } });
+          if (fields?.sqlState)
+            resolve({
+              rows: [],
+              columns: [],
+              error: {
+                code: fields.sqlState,
+                message: fields.messagePrimary ?? err.message.trim(),
+                ...(fields.severity ? { severity: fields.severity } : {}),
+              },
+            });
           else reject(new OpError(err.message));
           return;
         }
@@ -87,9 +96,15 @@ class Session {
       const left = deadline - Date.now();
       if (left <= 0) return null;
       await new Promise((resolve) => {
-        const wake = () => { clearTimeout(timer); resolve(); };
+        const wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
         // At the deadline the waiter leaves the list: a wait that saw nothing leaves nothing behind.
-        const timer = setTimeout(() => { this.waiters = this.waiters.filter((w) => w !== wake); resolve(); }, left);
+        const timer = setTimeout(() => {
+          this.waiters = this.waiters.filter((w) => w !== wake);
+          resolve();
+        }, left);
         this.waiters.push(wake);
       });
     }
@@ -105,7 +120,12 @@ class Session {
 async function connect(req) {
   const client = new Client({ types: textTypes, arrayMode: true });
   let failure;
-  await new Promise((resolve) => client.connect(req.conninfo, (err) => { failure = err ? new OpError(err.message) : undefined; resolve(); }));
+  await new Promise((resolve) =>
+    client.connect(req.conninfo, (err) => {
+      failure = err ? new OpError(err.message) : undefined;
+      resolve();
+    }),
+  );
   // A connect that missed poolcheck's deadline completes here with nobody to close it.
   const gaveUp = abandoned.delete(req.session);
   if (failure || gaveUp) {
@@ -142,9 +162,12 @@ const SESSION_OPS = {
 
 async function handle(req) {
   switch (req.op) {
-    case 'ping': return {};
-    case 'hello': return { library: `pg-native ${Client.version} on Node ${process.versions.node}`, version: Client.version };
-    case 'connect': return connect(req);
+    case 'ping':
+      return {};
+    case 'hello':
+      return { library: `pg-native ${Client.version} on Node ${process.versions.node}`, version: Client.version };
+    case 'connect':
+      return connect(req);
   }
   const fn = SESSION_OPS[req.op];
   if (!fn) throw new OpError(`libpq helper has no op ${req.op}`);
@@ -191,7 +214,11 @@ lines.on('line', (line) => {
 // stdin closed: poolcheck ended or was killed. Close what is open and go.
 lines.on('close', () => {
   for (const s of sessions.values()) {
-    try { s.end(); } catch { /* closing anyway */ }
+    try {
+      s.end();
+    } catch {
+      /* closing anyway */
+    }
   }
   process.exit(0);
 });
