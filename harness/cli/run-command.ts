@@ -75,7 +75,8 @@ async function planRun(given: Options, positionals: readonly string[]): Promise<
       throw new UsageError((e as Error).message);
     }
   });
-  const maxConnections = backendsNeeded(scenarios, o.get('stress-clients'), DEFAULT_MAX_CONNECTIONS, o.get('stress-roles'));
+  const overrides = { stressClients: o.get('stress-clients'), stressRoles: o.get('stress-roles') };
+  const maxConnections = backendsNeeded(scenarios, overrides, DEFAULT_MAX_CONNECTIONS);
   const chosen = chooseProvider({ options: o, profiles, runId, logDir: path.join(stagingFolder(out, runId), 'logs'), lanes, maxConnections });
   const shardText = o.get('shard');
   const shard = shardText !== undefined ? usage(() => parseShard(shardText)) : undefined;
@@ -100,8 +101,7 @@ async function planRun(given: Options, positionals: readonly string[]): Promise<
     chosen,
     profiles,
     stepTimeoutMs: o.get('step-timeout'),
-    stressClients: o.get('stress-clients'),
-    stressRoles: o.get('stress-roles'),
+    overrides,
     quiet: o.get('quiet'),
     lanes,
     defaultTargets: !o.has('targets') && o.get('provider') !== 'external',

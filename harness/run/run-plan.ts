@@ -1,5 +1,6 @@
 // Everything one run needs, decided from the options before anything starts or is written: the
 // CLI builds it (cli/run-command.ts), the run carries it out (execute-run.ts).
+import type { RunOverrides } from '../scenario/run-overrides.ts';
 import type { Driver } from '../drivers/session.ts';
 import type { Profile } from '../poolers/profile.ts';
 import type { ResultsFile } from '../report/results-file.ts';
@@ -36,8 +37,8 @@ export interface RunPlan {
   readonly features: readonly Feature[];
   readonly out: string;
   readonly stepTimeoutMs: number;
-  readonly stressClients: number | undefined;
-  readonly stressRoles?: number;
+  /** --stress-clients, --stress-roles. */
+  readonly overrides: RunOverrides;
   readonly quiet: boolean;
   /** --lanes: scenarios run at once per target, on average over the run. */
   readonly lanes: number;

@@ -64,7 +64,7 @@ async function ddl(o: ManyRolesOptions, statements: readonly string[]): Promise<
 export async function runManyRoles(o: ManyRolesOptions): Promise<ManyRolesTally> {
   const password = `${o.prefix}-pw`;
   // One SCRAM secret for every role (it does not hold the role's name): the server hashes nothing.
-  const secret = scramSecret(password, 4096);
+  const secret = scramSecret(password);
   const tally: ManyRolesTally = {
     roles: o.roles,
     loginsFailed: 0,

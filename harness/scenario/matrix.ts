@@ -4,6 +4,7 @@
 // construction.
 import type { Driver } from '../drivers/session.ts';
 import type { ErrorCause, ScenarioRun } from './result.ts';
+import type { RunOverrides } from './run-overrides.ts';
 import type { Lane, Provider, StartedTarget } from '../targets/started-target.ts';
 import type { TargetSpec } from '../targets/target-spec.ts';
 import type { BrokenScenario, Scenario } from './model.ts';
@@ -26,8 +27,7 @@ export interface MatrixPlan {
   readonly broken: readonly BrokenScenario[];
   readonly provider: Provider;
   readonly stepTimeoutMs: number;
-  readonly stressClients?: number;
-  readonly stressRoles?: number;
+  readonly overrides: RunOverrides;
   readonly progress: Progress;
   /** The (scenario, driver) groups this run owns (--shard); all when absent. */
   readonly owns?: (scenario: string, driver: string) => boolean;
@@ -188,8 +188,7 @@ async function runJob(ctx: JobContext, d: Driver, s: Scenario): Promise<void> {
         driver: d,
         namePrefix: ctx.name(),
         stepTimeoutMs: plan.stepTimeoutMs,
-        stressClients: plan.stressClients,
-        stressRoles: plan.stressRoles,
+        overrides: plan.overrides,
       });
       const t2 = performance.now();
       const { run, disturbed } = await infrastructure.judge(r);

@@ -23,6 +23,7 @@ import type { ScenarioRun, StepRecord } from './result.ts';
 import { settingsSkipReason, skipReason } from './skip-reason.ts';
 import { targetEffectiveSettings } from '../targets/target-settings.ts';
 import { kindOf, type StepRun } from './step-kinds.ts';
+import type { RunOverrides } from './run-overrides.ts';
 import { Templates } from './templates.ts';
 import { objectsSkipReason, ScenarioObjects, sessionLogin } from './scenario-objects.ts';
 
@@ -33,16 +34,14 @@ export interface RunContext {
   /** Makes object names unique to this run of this scenario. */
   readonly namePrefix: string;
   readonly stepTimeoutMs: number;
-  /** --stress-clients: the client count of every stress step. */
-  readonly stressClients?: number;
+  /** What the run sets over the steps as written (--stress-clients, --stress-roles). */
+  readonly overrides?: RunOverrides;
   /**
    * Records each step's result in place of checking it (an error is then an answer, not a
    * failure): the fuzzer's first run of a generated program on PostgreSQL, whose answers become
    * the program's expectations (fuzz/program-scenario.ts).
    */
   readonly record?: (index: number, result: StepResult) => void;
-  /** --stress-roles: the role count of every manyRoles step. */
-  readonly stressRoles?: number;
 }
 
 export async function runScenario(s: Scenario, ctx: RunContext): Promise<ScenarioRun> {
@@ -261,12 +260,8 @@ class RunningScenario implements StepRun {
     };
   }
 
-  get stressClients(): number | undefined {
-    return this.ctx.stressClients;
-  }
-
-  get stressRoles(): number | undefined {
-    return this.ctx.stressRoles;
+  get overrides(): RunOverrides | undefined {
+    return this.ctx.overrides;
   }
 
   forget(name: string): Session | undefined {
@@ -325,7 +320,7 @@ class RunningScenario implements StepRun {
 
   /** Runs step `i`: started in the background, or to its end and checked. */
   async step(i: number, st: Step): Promise<void> {
-    const what = st.label ?? kindOf(st).describe(st, this.templates, { stressClients: this.ctx.stressClients });
+    const what = st.label ?? kindOf(st).describe(st, this.templates, this.ctx.overrides);
     this.transcript.note(st.session, `step ${i + 1}: ${what}${st.background ? ` (in the background as ${st.background})` : ''}`);
     await this.watch.beforeStep(st);
     if (st.background) {

@@ -13,9 +13,6 @@ import { scramSecret } from '../wire/scram.ts';
 import type { Scenario, ScenarioSpec, SessionSpec } from './model.ts';
 import type { Templates } from './templates.ts';
 
-/** PostgreSQL's own default (scram_iterations); the secret is made here, so the role's password is SCRAM whatever password_encryption says. */
-const SCRAM_ITERATIONS = 4096;
-
 /** What a session that names no scenario object logs in with: its pool's connection, the fixed role chosen. */
 export interface Login {
   readonly user: string;
@@ -88,7 +85,7 @@ export class ScenarioObjects {
       const name = this.t.expand(`{{${key}}}`);
       // A salt of its own per key, the same in every run, so that transcripts of two runs compare.
       const salt = createHash('sha256').update(`poolcheck role ${key}`).digest().subarray(0, 16);
-      const secret = scramSecret(rolePassword(key, r.password, this.t), SCRAM_ITERATIONS, salt);
+      const secret = scramSecret(rolePassword(key, r.password, this.t), salt);
       const limit = r.connectionLimit === undefined ? '' : ` CONNECTION LIMIT ${r.connectionLimit}`;
       out.push({
         kind: 'role',

@@ -13,7 +13,8 @@ import { show, type StepResult } from './expectations.ts';
 import type { StepKind, StepKinds, StepOf } from './model.ts';
 import { Mismatched } from './outcome.ts';
 import type { Templates } from './templates.ts';
-import { runStress, stressClients, tallyRows } from './stress.ts';
+import { runStress, tallyRows } from './stress.ts';
+import { manyRolesCount, stressClients, type RunOverrides } from './run-overrides.ts';
 import { manyRolesRows, runManyRoles } from './many-roles.ts';
 import type { ConnInfo } from '../kernel/conn-info.ts';
 
@@ -47,10 +48,8 @@ export interface StepRun {
   poolOf(session: string): ConnInfo;
   /** Where and as whom the named session logs in: its pool, role, password and database. */
   loginOf(session: string): ConnInfo;
-  /** The run's --stress-clients, which overrides a stress step's own count. */
-  readonly stressClients: number | undefined;
-  /** The run's --stress-roles, which overrides a manyRoles step's own count. */
-  readonly stressRoles: number | undefined;
+  /** What the run sets over the steps as written (--stress-clients, --stress-roles). */
+  readonly overrides: RunOverrides | undefined;
 }
 
 /** A path into a step of kind K, from one of its kind's own fields: ['waitFor', 'sql']. */
@@ -67,15 +66,6 @@ export interface SavedRefFields<K extends StepKind> {
   readonly text: readonly KindField<K>[];
   readonly whole?: readonly KindField<K>[];
   readonly name?: readonly KindField<K>[];
-}
-
-/**
- * What the run sets over steps as they are written, so that a step's description says what ran
- * (a reproducer describes the step as written, without them).
- */
-export interface RunOverrides {
-  /** --stress-clients: a stress step's clients. */
-  readonly stressClients?: number;
 }
 
 interface Common<K extends StepKind> {
@@ -303,10 +293,9 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
     savedRefs: { text: [['stress', 'sequence']] },
     // Its clients speak the protocol themselves: it runs once, with the raw driver.
     needs: () => ['protocol'],
-    describe: (st, _t, run) =>
-      `${stressClients(st, run?.stressClients)} clients at once, ${st.stress.rounds} rounds each, every one checking its own session state`,
+    describe: (st, _t, run) => `${stressClients(st, run)} clients at once, ${st.stress.rounds} rounds each, every one checking its own session state`,
     run: async (st, r) => {
-      const clients = stressClients(st, r.stressClients);
+      const clients = stressClients(st, r.overrides);
       const tally = await runStress({
         pool: r.poolOf(st.session),
         clients,
@@ -328,13 +317,16 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
     savedRefs: { text: [['manyRoles', 'prefix']] },
     // Its logins speak the protocol themselves: it runs once, with the raw driver.
     needs: () => ['protocol'],
-    describe: (st) => `${st.manyRoles.roles} roles log in, each a pool of its own; ${st.manyRoles.drop} are dropped, then new logins`,
+    describe: (st, _t, run) => {
+      const roles = manyRolesCount(st, run);
+      return `${roles} roles log in, each a pool of its own; ${dropped(st, roles)} are dropped, then new logins`;
+    },
     run: async (st, r) => {
-      const roles = r.stressRoles ?? st.manyRoles.roles;
+      const roles = manyRolesCount(st, r.overrides);
       const tally = await runManyRoles({
         pool: r.poolOf(st.session),
         roles,
-        drop: Math.max(1, Math.round((st.manyRoles.drop * roles) / st.manyRoles.roles)),
+        drop: dropped(st, roles),
         prefix: r.templates.expand(st.manyRoles.prefix),
         observe: (sql) => r.observe(sql, 'quiet'),
         // The step's deadline is for the roles it names; more (--stress-roles) get more time in proportion.
@@ -378,3 +370,6 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
 
 /** The definition of a loaded step's kind, typed for that step. */
 export const kindOf = <K extends StepKind>(st: StepOf<K>): StepKindDef<K> => STEP_KINDS[st.kind];
+
+/** A manyRoles step's dropped roles, in proportion when the run makes more or fewer roles than written. */
+const dropped = (st: StepOf<'manyRoles'>, roles: number): number => Math.max(1, Math.round((st.manyRoles.drop * roles) / st.manyRoles.roles));

@@ -5,7 +5,8 @@
 // outnumber the pooler's servers and interleave, which a scenario of two sessions never makes.
 // PostgreSQL gives every client its own backend: no leak, no loss, ever.
 import type { ConnInfo } from '../kernel/conn-info.ts';
-import type { Scenario, StepOf } from './model.ts';
+import type { Scenario } from './model.ts';
+import { manyRolesCount, stressClients, type RunOverrides } from './run-overrides.ts';
 import { errorText } from '../kernel/errors.ts';
 import { WireConnection } from '../wire/connection.ts';
 import type { ServerMessage } from '../wire/messages.ts';
@@ -44,18 +45,15 @@ export interface StressTally {
   firstTrouble?: string;
 }
 
-/** The clients a stress step runs: the run's --stress-clients, else the step's own count. */
-export const stressClients = (st: StepOf<'stress'>, override: number | undefined): number => override ?? st.stress.clients;
-
 /**
  * PostgreSQL's max_connections a run needs: `base` for the ordinary scenarios, or room for the
  * largest stress step's clients (each a backend on direct) beside them.
  */
-export function backendsNeeded(scenarios: readonly Scenario[], override: number | undefined, base: number, stressRoles?: number): number {
+export function backendsNeeded(scenarios: readonly Scenario[], run: RunOverrides, base: number): number {
   // A manyRoles step's pooler keeps a server connection per role's pool.
   const clients = scenarios
     .flatMap((s) => s.steps)
-    .map((st) => (st.kind === 'stress' ? stressClients(st, override) : st.kind === 'manyRoles' ? (stressRoles ?? st.manyRoles.roles) : 0));
+    .map((st) => (st.kind === 'stress' ? stressClients(st, run) : st.kind === 'manyRoles' ? manyRolesCount(st, run) : 0));
   const most = Math.max(0, ...clients);
   return most ? Math.max(base, most + base) : base;
 }

@@ -19,7 +19,7 @@ const CANCELED = '57014';
  * finding against the profile: documented divergences are not run again.
  */
 export function timingDependent(r: ScenarioRun, finding: boolean): boolean {
-  if (r.outcome === 'error') return r.cause !== 'invalid-scenario' && r.cause !== 'postgres-crash';
+  if (r.outcome === 'error') return r.cause !== 'invalid-scenario';
   if (r.outcome !== 'diverge' || !r.divergence || !finding) return false;
   return WAITED_OUT.has(r.divergence.kind) || r.divergence.sqlstate === CANCELED;
 }

@@ -26,6 +26,9 @@ function saltedPassword(password: string, salt: string, iterations: number): Pro
 
 export const SCRAM_MECHANISM = 'SCRAM-SHA-256';
 
+/** PostgreSQL's own iteration count (scram_iterations' default); pgjdbc 42.5 refuses to log in with fewer. */
+const SCRAM_ITERATIONS = 4096;
+
 export interface ScramClient {
   readonly clientFirst: string;
   /**
@@ -102,9 +105,10 @@ export function md5Password(user: string, password: string, salt: Buffer): strin
 
 /**
  * The secret PostgreSQL stores for a SCRAM role (pg_authid.rolpassword), as `CREATE ROLE ...
- * PASSWORD` accepts it: `SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>`.
+ * PASSWORD` accepts it: `SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>`. Made
+ * here, the role's password is SCRAM whatever password_encryption says.
  */
-export function scramSecret(password: string, iterations: number, salt = randomBytes(16)): string {
+export function scramSecret(password: string, salt = randomBytes(16), iterations = SCRAM_ITERATIONS): string {
   const salted = pbkdf2Sync(password.normalize('NFKC'), salt, iterations, 32, 'sha256');
   const b64 = (b: Buffer) => b.toString('base64');
   return `${SCRAM_MECHANISM}$${iterations}:${b64(salt)}$${b64(sha256(hmac(salted, 'Client Key')))}:${b64(hmac(salted, 'Server Key'))}`;

@@ -238,7 +238,7 @@ describe('the scenario runner (fake sessions)', () => {
 
   it('describes a stress step with the clients that ran (--stress-clients), not the count it is written with', async () => {
     // The fake lane's pools refuse every login (port 1): each client is unfinished, which the rows count.
-    const ctx = { ...fakeContext({ capabilities: ['protocol'] }, 5_000), stressClients: 7 };
+    const ctx = { ...fakeContext({ capabilities: ['protocol'] }, 5_000), overrides: { stressClients: 7 } };
     const scenario = withSteps(
       [{ session: 'a', stress: { clients: 300, rounds: 1, sequence: '{{seq}}' }, expect: { rows: [['clients unfinished', '0', '*']] } }],
       { pool: 'wide', setup: ['CREATE SEQUENCE {{seq}}'] },

@@ -2,6 +2,9 @@ import { expect } from 'chai';
 import { backendsNeeded, STRESS_STATES, tallyRows, type StressTally } from '../../harness/scenario/stress.ts';
 import type { Scenario } from '../../harness/scenario/model.ts';
 import { manyRolesRows } from '../../harness/scenario/many-roles.ts';
+import { kindOf } from '../../harness/scenario/step-kinds.ts';
+import { Templates } from '../../harness/scenario/templates.ts';
+import type { StepOf } from '../../harness/scenario/model.ts';
 
 describe('the stress tally', () => {
   it('reads as rows: leaks and losses per state, unfinished clients, the leak rate and round-trip percentiles', () => {
@@ -25,15 +28,22 @@ describe('the stress tally', () => {
   it('asks PostgreSQL for a backend per stress client only when a stress scenario runs', () => {
     const plain = { steps: [{ kind: 'sql', session: 'a', sql: 'SELECT 1' }] } as unknown as Scenario;
     const stress = { steps: [{ kind: 'stress', session: 'load', stress: { clients: 300, rounds: 5, sequence: '{{seq}}' } }] } as unknown as Scenario;
-    expect(backendsNeeded([plain], undefined, 200)).to.equal(200);
-    expect(backendsNeeded([plain, stress], undefined, 200)).to.equal(500);
-    expect(backendsNeeded([plain, stress], 1000, 200)).to.equal(1200);
+    expect(backendsNeeded([plain], {}, 200)).to.equal(200);
+    expect(backendsNeeded([plain, stress], {}, 200)).to.equal(500);
+    expect(backendsNeeded([plain, stress], { stressClients: 1000 }, 200)).to.equal(1200);
   });
 
   it('asks for a backend per role of a many-pools step (the pooler keeps a server per role), --stress-roles overriding', () => {
     const many = { steps: [{ kind: 'manyRoles', session: 'load', manyRoles: { roles: 300, drop: 30, prefix: '{{roles}}' } }] } as unknown as Scenario;
-    expect(backendsNeeded([many], undefined, 200)).to.equal(500);
-    expect(backendsNeeded([many], 1000, 200, 10_000)).to.equal(10_200);
+    expect(backendsNeeded([many], {}, 200)).to.equal(500);
+    expect(backendsNeeded([many], { stressClients: 1000, stressRoles: 10_000 }, 200)).to.equal(10_200);
+  });
+
+  it('describes a many-pools step with the roles that ran (--stress-roles), its drops in proportion', () => {
+    const st = { kind: 'manyRoles', session: 'load', manyRoles: { roles: 300, drop: 30, prefix: '{{roles}}' } } as unknown as StepOf<'manyRoles'>;
+    const t = new Templates('p', new Map());
+    expect(kindOf(st).describe(st, t)).to.match(/^300 roles log in.*; 30 are dropped/);
+    expect(kindOf(st).describe(st, t, { stressRoles: 5000 })).to.match(/^5000 roles log in.*; 500 are dropped/);
   });
 
   it('reads a many-pools tally as rows: failed logins, logins after the drop, login percentiles', () => {
