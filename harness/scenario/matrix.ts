@@ -12,7 +12,7 @@ import { runAttempts, type AttemptPolicy } from './attempts.ts';
 import { skipReason } from './skip-reason.ts';
 import { runScenario } from './runner.ts';
 import { watchInfrastructure, type InfrastructureWatch } from './infrastructure.ts';
-import { afterRunAgain, timingDependent } from './timing-rule.ts';
+import { afterRunAgain, asSecondRun, timingDependent } from './timing-rule.ts';
 import { errorText, InfrastructureError } from '../kernel/errors.ts';
 import type { Slots } from '../kernel/slots.ts';
 import type { TargetFacts } from '../poolers/profile.ts';
@@ -204,9 +204,7 @@ async function runJob(ctx: JobContext, d: Driver, s: Scenario): Promise<void> {
     const attempt = async () => {
       const first = await once();
       if (first.disturbed) {
-        const again = (await once()).run;
-        const note = `-- run again: the first run was disturbed (${first.run.message ?? 'no message'}); this is the second run\n`;
-        return { ...again, ...(again.transcript !== undefined ? { transcript: note + again.transcript } : {}) };
+        return asSecondRun(first.run, (await once()).run, `run again: the first run was disturbed (${first.run.message ?? 'no message'})`);
       }
       if (decided || !timingDependent(first.run, plan.isFinding?.(first.run, started) ?? true)) return first.run;
       return afterRunAgain(first.run, (await once()).run);

@@ -33,7 +33,16 @@ export function afterRunAgain(first: ScenarioRun, again: ScenarioRun): ScenarioR
   const repeats =
     again.outcome === first.outcome && again.divergence?.kind === first.divergence?.kind && again.divergence?.step === first.divergence?.step;
   if (repeats) return first;
-  const note = `-- run again at once: the first run ${first.outcome === 'error' ? `was an error (${first.message ?? 'no message'})` : `did not come in time (${first.message ?? 'no message'})`}, which timing may explain; this is the second run\n`;
+  return asSecondRun(
+    first,
+    again,
+    `run again at once: the first run ${first.outcome === 'error' ? `was an error (${first.message ?? 'no message'})` : `did not come in time (${first.message ?? 'no message'})`}, which timing may explain`,
+  );
+}
+
+/** `again` as the result that stands: its transcript says why it is a second run, its duration is both runs'. */
+export function asSecondRun(first: ScenarioRun, again: ScenarioRun, why: string): ScenarioRun {
+  const note = `-- ${why}; this is the second run\n`;
   return {
     ...again,
     durationMs: first.durationMs + again.durationMs,

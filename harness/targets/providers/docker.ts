@@ -57,6 +57,7 @@ export class DockerProvider implements Provider {
   // POOLCHECK_PASSWORD lets a test prove the password never reaches a report or log.
   private readonly app = appCredentials(process.env.POOLCHECK_PASSWORD || randomBytes(18).toString('hex'));
   private readonly images = new Map<string, Promise<ResolvedImage>>();
+  private readonly versions = new Map<string, Promise<string | null>>();
   private certificate: Promise<{ cert: Buffer; key: Buffer; ca: Buffer; client: { cert: string; key: string } }> | undefined;
   /** Names of containers asked for and not yet removed: what the 'exit' handler removes. */
   private readonly names = new Set<string>();
@@ -86,11 +87,18 @@ export class DockerProvider implements Provider {
     return leftovers;
   }
 
-  /** The release the pooler's image runs (`--version` in a throwaway container), before any target starts. */
-  async poolerVersion(id: string): Promise<string | null> {
-    const adapter = poolerAdapter(id);
-    const line = await imageVersionLine((await this.image(id)).ref, adapter.binary.program);
-    return adapter.parseVersion(line);
+  /**
+   * The release the pooler's image runs (`--version` in a throwaway container), before any target
+   * starts; asked once per pooler, as every instance of every target of it renders its config by it.
+   */
+  poolerVersion(id: string): Promise<string | null> {
+    let v = this.versions.get(id);
+    if (!v) {
+      const adapter = poolerAdapter(id);
+      v = this.image(id).then(async (image) => adapter.parseVersion(await imageVersionLine(image.ref, adapter.binary.program)));
+      this.versions.set(id, v);
+    }
+    return v;
   }
 
   /** The images used, component -> reference, for the run's log. */
