@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { driver } from '../drivers/registry.ts';
 import { ensureDriverPrerequisites } from '../drivers/prerequisites.ts';
-import { UsageError } from '../kernel/errors.ts';
+import { asUsage, UsageError } from '../kernel/errors.ts';
 import { loadProfileFile } from '../poolers/profile-file.ts';
 import { ensureServerUser } from '../targets/server-user.ts';
 import { DEFAULT_MAX_CONNECTIONS } from '../targets/postgres-cluster.ts';
@@ -26,23 +26,12 @@ export async function fuzzCommand(given: Options, positionals: readonly string[]
     throw new UsageError('poolcheck fuzz needs --targets (e.g. --targets pgbouncer:transaction; --targets direct runs PostgreSQL against itself)');
   const ids = o.get('drivers');
   if (ids.length !== 1) throw new UsageError(`poolcheck fuzz runs one driver at a time: --drivers names ${ids.length}`);
-  let d;
-  try {
-    d = driver(ids[0]);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const d = asUsage(() => driver(ids[0]));
   const runId = randomBytes(3).toString('hex');
   const seed = o.get('seed') ?? randomBytes(4).toString('hex');
   const seconds = o.get('seconds');
   const out = path.resolve(o.get('out'));
-  const profiles = (o.get('profile') ?? []).map((file) => {
-    try {
-      return loadProfileFile(file);
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-  });
+  const profiles = (o.get('profile') ?? []).map((file) => asUsage(() => loadProfileFile(file)));
   // PostgreSQL against itself runs its baseline and its compared runs in two lanes.
   const aa = o.has('targets') && o.get('targets').every((t) => t === 'direct');
   const chosen = chooseProvider({
@@ -64,7 +53,7 @@ export async function fuzzCommand(given: Options, positionals: readonly string[]
       `poolcheck fuzz ${runId}: seed ${seed}, ${seconds} s, targets ${chosen.targets.map((t) => t.id).join(',')}, driver ${d.id}, out ${path.relative(process.cwd(), out) || '.'}\n`,
     );
   const { summary, exitCode } = await executeFuzz(
-    { runId, seed, seconds, out, driver: d, chosen, profiles, stepTimeoutMs: o.get('step-timeout'), quiet },
+    { runId, seed, seconds, out, driver: d, chosen, profiles, stepTimeoutMs: o.get('step-timeout') },
     {
       note: (line) => {
         if (!quiet) process.stderr.write(`${tty ? '\r\x1b[2K' : ''}poolcheck: ${line}\n`);

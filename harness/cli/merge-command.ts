@@ -14,17 +14,9 @@ import { exitCode, type RunReport } from '../report/run-report.ts';
 import { readShardManifest } from '../report/shard-manifest.ts';
 import { writeReport } from '../report/write-report.ts';
 import { type Options } from './args.ts';
-import { UsageError } from '../kernel/errors.ts';
+import { asUsage, UsageError } from '../kernel/errors.ts';
 import { githubMode } from './github-mode.ts';
 import { printSummary } from './summary-line.ts';
-
-const usage = <T>(f: () => T): T => {
-  try {
-    return f();
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-};
 
 /**
  * Every regular file under `dir`, relative to `base`. A symbolic link (to a file, a folder, or
@@ -47,14 +39,14 @@ export async function mergeCommand(positionals: readonly string[], options: Opti
   const dirs = dirArgs.map((d) => path.resolve(d));
   if (dirs.includes(out))
     throw new UsageError(`poolcheck merge writes ${out}, which is also one of the shards: write the merged reports to a folder of their own`);
-  const shards: MergeInput[] = usage(() => dirs.map((dir) => ({ dir, manifest: readShardManifest(dir) })));
-  const merged = usage(() => mergeShards(shards));
+  const shards: MergeInput[] = asUsage(() => dirs.map((dir) => ({ dir, manifest: readShardManifest(dir) })));
+  const merged = asUsage(() => mergeShards(shards));
   const baseline = options.get('baseline');
   const report: RunReport = baseline
     ? {
         ...merged.report,
         diff: diffRuns(
-          usage(() => readResultsFile(baseline)),
+          asUsage(() => readResultsFile(baseline)),
           reportSide(merged.report),
         ),
       }
@@ -65,7 +57,7 @@ export async function mergeCommand(positionals: readonly string[], options: Opti
       filesUnder(path.join(dir, 'transcripts'), dir).map((rel): [string, string] => [rel, readFileSync(path.join(dir, rel), 'utf8')]),
     ),
   );
-  const folder = usage(() => OutFolder.open(out, randomBytes(3).toString('hex'), (line) => process.stderr.write(`poolcheck: ${line}\n`)));
+  const folder = asUsage(() => OutFolder.open(out, randomBytes(3).toString('hex'), (line) => process.stderr.write(`poolcheck: ${line}\n`)));
   try {
     for (const s of shards) {
       const logs = path.join(s.dir, 'logs');

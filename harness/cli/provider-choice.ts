@@ -13,7 +13,7 @@ import { findPooler } from '../poolers/known-poolers.ts';
 import type { Profile } from '../poolers/profile.ts';
 import { poolerIds, poolers } from '../poolers/registry.ts';
 import { type Options } from './args.ts';
-import { UsageError } from '../kernel/errors.ts';
+import { asUsage, UsageError } from '../kernel/errors.ts';
 import { OPTIONS, type OptionName } from './options.ts';
 
 export interface ProviderRequest {
@@ -26,14 +26,6 @@ export interface ProviderRequest {
   /** PostgreSQL's max_connections for the servers poolcheck starts. */
   readonly maxConnections: number;
 }
-
-const usage = <T>(f: () => T): T => {
-  try {
-    return f();
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-};
 
 /**
  * The lanes each local target starts: --lanes, and two spare ones when other targets run beside
@@ -54,16 +46,16 @@ export function chooseProvider(req: ProviderRequest): ChosenProvider {
     const only = OPTIONS[name].provider;
     if (only && only !== kind) throw new UsageError(`--${name} applies to --provider ${only}, not ${kind}`);
   }
-  if (kind === 'external') return usage(() => external(req));
+  if (kind === 'external') return asUsage(() => external(req));
   const suite = o.get('suite');
   // Named targets run as named; the table's default gains the poolers this run can also start.
   const available = (id: string) => (kind === 'docker' ? builtIn(id, suite) : o.has(`${id}-bin` as OptionName));
-  const targets = usage(() =>
+  const targets = asUsage(() =>
     parseTargets(o.has('targets') ? o.get('targets').join(',') : withOptionalPoolers(o.get('targets'), available), { profiles: req.profiles }),
   );
 
   if (kind === 'docker') {
-    const images = usage(() => parseImageOverrides(o.get('image')));
+    const images = asUsage(() => parseImageOverrides(o.get('image')));
     const docker = new DockerProvider({ runId: req.runId, logDir: req.logDir, lanes: req.lanes, maxConnections: req.maxConnections, images, suite });
     return {
       provider: docker,

@@ -5,7 +5,7 @@ import { fstatSync } from 'node:fs';
 import path from 'node:path';
 import { driver } from '../drivers/registry.ts';
 import { ensureDriverPrerequisites } from '../drivers/prerequisites.ts';
-import { UsageError } from '../kernel/errors.ts';
+import { asUsage, UsageError } from '../kernel/errors.ts';
 import { weakSecretWarnings } from '../kernel/weak-secret.ts';
 import { loadProfileFile } from '../poolers/profile-file.ts';
 import { OutFolderError, stagingFolder } from '../report/out-folder.ts';
@@ -42,14 +42,6 @@ function stdoutIsStderr(): boolean {
   }
 }
 
-const usage = <T>(f: () => T): T => {
-  try {
-    return f();
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-};
-
 async function planRun(given: Options, positionals: readonly string[]): Promise<RunPlan> {
   if (positionals.length) throw new UsageError(`poolcheck run takes options only, not "${positionals[0]}" (poolcheck --help)`);
   const o = given.withConfig(await loadConfig(given.get('config')));
@@ -68,20 +60,14 @@ async function planRun(given: Options, positionals: readonly string[]): Promise<
   if (!scenarios.length && !broken.length) throw new UsageError(`--scenarios ${globs} matches no scenario; try \`poolcheck list scenarios\``);
   const out = path.resolve(o.get('out'));
   const lanes = o.get('lanes');
-  const profiles = (o.get('profile') ?? []).map((file) => {
-    try {
-      return loadProfileFile(file);
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-  });
+  const profiles = (o.get('profile') ?? []).map((file) => asUsage(() => loadProfileFile(file)));
   const overrides = { stressClients: o.get('stress-clients'), stressRoles: o.get('stress-roles') };
   const maxConnections = backendsNeeded(scenarios, overrides, DEFAULT_MAX_CONNECTIONS);
   const chosen = chooseProvider({ options: o, profiles, runId, logDir: path.join(stagingFolder(out, runId), 'logs'), lanes, maxConnections });
   const shardText = o.get('shard');
-  const shard = shardText !== undefined ? usage(() => parseShard(shardText)) : undefined;
+  const shard = shardText !== undefined ? asUsage(() => parseShard(shardText)) : undefined;
   const baselineFile = o.get('baseline');
-  const baseline = baselineFile ? usage(() => readResultsFile(baselineFile)) : undefined;
+  const baseline = baselineFile ? asUsage(() => readResultsFile(baselineFile)) : undefined;
   // Last: it may install packages, which only a run that holds together should do.
   const { usable, leftOut } = ensureDriverPrerequisites(
     asked.map((d) => d.id),

@@ -37,7 +37,6 @@ export interface FuzzPlan {
   readonly chosen: ChosenProvider;
   readonly profiles: readonly Profile[];
   readonly stepTimeoutMs: number;
-  readonly quiet: boolean;
 }
 
 /** A divergence class met: a new signature, or a documented profile entry, with its minimal case. */
@@ -232,12 +231,19 @@ class Fuzzer {
       found = { target: c.started.spec.id, signature, ...(entry ? { reason: entry.reason } : {}), count: 1 };
       list.push(found);
       this.progress();
-      await this.keep(found, e.answered, run.divergence, c, key, list.length);
+      await this.keep(found, e.answered, run.divergence, c, { key, entry }, list.length);
     }
   }
 
   /** Cuts the program down while it diverges in the same class, and writes the case. */
-  private async keep(found: FoundClass, program: ScenarioSpec, d: Divergence, c: Compared, key: string, n: number): Promise<void> {
+  private async keep(
+    found: FoundClass,
+    program: ScenarioSpec,
+    d: Divergence,
+    c: Compared,
+    { key, entry }: { key: string; entry?: ProfileEntry },
+    n: number,
+  ): Promise<void> {
     const check = async (candidate: ScenarioSpec) => {
       const e = await this.evaluate(candidate, c, false).catch(() => undefined);
       const run = e?.kind === 'answered' ? e.runs.get(c.started.spec.id) : undefined;
@@ -255,7 +261,7 @@ class Fuzzer {
     // The case is PostgreSQL's answers to the smallest program: the program itself where a last run did not confirm it.
     const answered = confirmed ? final.answered : program;
     const name = `${found.reason ? 'documented' : 'new'}-${slug(c.started.spec.id)}-${n}-${slug(found.signature)}`;
-    const spec = caseSpec(answered, name, found, c, found.reason ? documenting(d, program, c, this.plan.driver.id) : undefined);
+    const spec = caseSpec(answered, name, found, c, entry);
     const file = path.join('cases', `${name}.yaml`);
     const { plan } = this;
     const header = [

@@ -67,6 +67,15 @@ export class InvalidScenarioError extends Error {
 /** Bad input from the user (an option, a target, a file): one line naming it and the fix, exit 2, before anything starts. */
 export class UsageError extends Error {}
 
+/** `f()`, its failure a UsageError: a bad option or file the user named, not poolcheck's fault. */
+export const asUsage = <T>(f: () => T): T => {
+  try {
+    return f();
+  } catch (e) {
+    throw new UsageError(errorText(e));
+  }
+};
+
 export const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** A SQLSTATE: five characters of digits and upper-case letters. */
