@@ -40,7 +40,17 @@ describe('report.html', function () {
   before(async function () {
     expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium`).to.equal(true);
     out = tempDir('pc-html-');
-    const run = startCli(['run', '--targets', 'pgbouncer:transaction', '--drivers', 'raw', '--scenarios', 'session-state/*', '--out', out]);
+    const run = startCli([
+      'run',
+      '--targets',
+      'pgbouncer:transaction',
+      '--drivers',
+      'raw',
+      '--scenarios',
+      'session-state/*,drivers/driver-prepares-past-its-threshold',
+      '--out',
+      out,
+    ]);
     expect(await run.exited, run.stderr).to.equal(0);
     results = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')).results;
     // Playwright gives the browser a fresh profile folder of its own and removes it on close.
@@ -136,11 +146,13 @@ describe('report.html', function () {
   });
 
   it("lists skipped results with their reasons when the verdict filter asks for skips, and links each target's logs", async () => {
+    // The raw driver never prepares by itself: driver-prepares-past-its-threshold is a skip.
     const skipped = results.filter((r) => r.verdict === 'skip');
+    expect(skipped.length).to.be.greaterThan(0);
     await page.getByTestId('filter-verdict').selectOption('skip');
     const shown = page.locator('[data-testid="divergence"]:visible');
     expect(await shown.count()).to.equal(skipped.length);
-    if (skipped.length) expect(await shown.first().locator('summary').innerText()).to.contain(skipped[0].message ?? '');
+    expect(await shown.first().locator('summary').innerText()).to.contain(skipped[0].message ?? '');
     await page.getByTestId('filter-verdict').selectOption('');
     const logs = await page.getByTestId('log-link').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     expect(logs).to.include('logs/pgbouncer-transaction.postgres.log');

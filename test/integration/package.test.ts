@@ -6,7 +6,7 @@
 // npm fetches poolcheck's dependencies from the registry (its cache first).
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../root.ts';
 import { tempDir } from '../temp-dir.ts';
@@ -37,6 +37,11 @@ describe('the package (npm pack, installed in a fresh npm init -y folder)', func
   const packed = tempDir('pc-pack-');
   const project = tempDir('pc-user-');
   let tarball = '';
+  // npm pack builds dist/ in the repository (prepack): a dist/ that was not there before goes again.
+  const hadDist = existsSync(path.join(ROOT, 'dist'));
+  after(() => {
+    if (!hadDist) rmSync(path.join(ROOT, 'dist'), { recursive: true, force: true });
+  });
 
   before(() => {
     const pack = run('npm', ['pack', '--pack-destination', packed], ROOT);
