@@ -186,6 +186,11 @@ export const pgpool: PoolerAdapter = {
       ['replicate_select', false],
       ['insert_lock', false],
       ['memory_cache_enabled', false],
+      // pgpool-II sizes (and touches) the query cache's shared memory even with the cache off:
+      // 134 MB per instance at the defaults, 1.4 MB with these (seen with 4.3.5's "allocating ...
+      // bytes of shared memory segment" log line). Ten instances start at once for five lanes.
+      ['memqcache_total_size', 1024 * 1024],
+      ['memqcache_max_num_cache', 100],
       // Left at their defaults, these make pgpool look a table or function up in the system
       // catalog the first time a child (or, with the shared relation cache, any child) meets it,
       // with a query of its own on the client's backend: whether that query runs would depend on

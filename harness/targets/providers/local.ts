@@ -145,8 +145,9 @@ export class LocalProvider implements Provider {
       const binary = this.poolerBinary(spec.pooler);
       const version = adapter.parseVersion(versionLine(binary));
       const poolers: ManagedProcess[] = [];
-      const serving: ServingInstance[] = [];
-      for (const instance of poolerInstances(adapter, laneDatabases.length)) {
+      // Instances start at once (pgpool-II runs ten for five lanes): each waits for its own
+      // readiness. All are settled before a failure is thrown, so every one started is stopped.
+      const startInstance = async (instance: ReturnType<typeof poolerInstances>[number]): Promise<ServingInstance> => {
         const dir = instance.suffix ? path.join(targetDir, instance.suffix.slice(1)) : targetDir;
         mkdirSync(dir, { recursive: true });
         if (user) chownSync(dir, user.uid, user.gid);
@@ -183,8 +184,12 @@ export class LocalProvider implements Provider {
         await waitUntilReady(`${adapter.title} (${spec.id}${instance.suffix})`, pool(firstPool({ instance, launch })), [pooler, cluster.process]);
         const console = adminConsole(pool(firstPool({ instance, launch })), launch.adminDatabase);
         stops.push(() => console.close());
-        serving.push({ instance, port, launch, console });
-      }
+        return { instance, port, launch, console };
+      };
+      const started = await Promise.allSettled(poolerInstances(adapter, laneDatabases.length).map(startInstance));
+      const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      const serving = started.map((r) => (r as PromiseFulfilledResult<ServingInstance>).value);
       const conn = (port: number, database: string): ConnInfo => ({ ...cluster.conn, port, database });
       const lanes = buildLanes(
         laneDatabases.map((_, i) => ({ index: i, direct: direct(i), ...lanePools(serving, i, conn) })),
