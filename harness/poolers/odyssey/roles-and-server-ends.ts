@@ -8,7 +8,11 @@ import type { ProfileEntry } from '../profile.ts';
 const RULES = 'https://github.com/yandex/odyssey/blob/master/docs/configuration/rules.md';
 const POOLING = 'https://github.com/yandex/odyssey/blob/master/docs/features/pooling.md';
 
-const ENDED_WHILE_LINKED = ['abnormal-exits/server-ends-idle-in-transaction-session', 'abnormal-exits/server-ends-terminated-session-in-transaction'];
+const ENDED_WHILE_LINKED = [
+  'abnormal-exits/server-ends-idle-in-transaction-session',
+  'abnormal-exits/server-ends-terminated-session-in-transaction',
+  'abnormal-exits/server-ends-busy-session-terminated-by-other-client',
+];
 const ENDED_WHILE_IDLE = ['abnormal-exits/server-ends-idle-session', 'abnormal-exits/server-ends-terminated-session'];
 const TRANSACTION_TIMEOUT = 'abnormal-exits/server-ends-session-at-transaction-timeout';
 
@@ -103,10 +107,28 @@ const UNKNOWN_ROLE: ProfileEntry = {
 };
 
 const WRONG_PASSWORD: ProfileEntry = {
-  scenarios: ['auth-transport/login-wrong-password-unknown-database', 'auth-transport/role-wrong-password-refused-with-pooled-connection'],
+  scenarios: [
+    'auth-transport/login-wrong-password-unknown-database',
+    'auth-transport/role-wrong-password-refused-with-pooled-connection',
+    'auth-transport/login-md5-stored-role-refused-by-scram',
+  ],
   reason:
     "a failed login through Odyssey is 28000 (invalid_authorization_specification), not PostgreSQL's 28P01 (invalid_password); the refusal itself is right, also before an unknown database",
   link: 'https://www.postgresql.org/docs/current/errcodes-appendix.html',
+  source: 'observed',
+  divergence: { kind: 'sqlstate', sqlstate: '28000' },
+};
+
+/**
+ * The route of a database no rule names (`database default`) has only the `user default` rule
+ * (adapter.ts): every role is checked by auth_query and SCRAM there, the md5 role too, whose md5
+ * secret SCRAM cannot check. Observed on 1.5.2 (sid).
+ */
+const MD5_ROLE_TO_UNNAMED_DATABASE: ProfileEntry = {
+  scenarios: ['auth-transport/login-unknown-database-md5-role'],
+  reason:
+    'Odyssey checks a login to a database no rule names by auth_query and SCRAM, which an md5 secret cannot pass: the md5 role is refused with 28000 ("password authentication failed", or "failed to make auth query") before the server could refuse the database; PostgreSQL (md5 in pg_hba.conf) accepts the password and refuses the database with 3D000',
+  link: RULES,
   source: 'observed',
   divergence: { kind: 'sqlstate', sqlstate: '28000' },
 };
@@ -164,6 +186,7 @@ const LOGINS = [
   UNKNOWN_DATABASE,
   UNKNOWN_ROLE,
   WRONG_PASSWORD,
+  MD5_ROLE_TO_UNNAMED_DATABASE,
   LONG_APPLICATION_NAME,
   IDLE_SERVERS_BLOCK_DROP,
   DATABASE_SETUP_REUSED,

@@ -285,6 +285,33 @@ const TRANSACTION_POOLING: readonly ProfileEntry[] = [
     divergence: { kind: 'rows' },
   },
   {
+    // Drivers that send an empty application_name (or none, read as empty by the scenario);
+    // postgres.js sends its own name, pgjdbc none at all (skipped).
+    scenarios: ['session-state/application-name-empty-at-startup'],
+    versions: '<1.22',
+    drivers: [
+      'raw',
+      'pg',
+      'libpq',
+      'psycopg',
+      'asyncpg',
+      'asyncpg:pooler-safe',
+      'pgx',
+      'pgx:pooler-safe',
+      'ruby-pg',
+      'ruby-pg:pooler-safe',
+      'pdo-pgsql',
+      'pdo-pgsql:pooler-safe',
+      'tokio-postgres',
+      'tokio-postgres:pooler-safe',
+    ],
+    reason:
+      "before 1.22 pgbouncer drops an empty application_name from a client's StartupMessage, so the next client that starts with an empty one gets the name the previous client SET on the shared server (fixed by pgbouncer#999)",
+    link: 'https://github.com/pgbouncer/pgbouncer/issues/993',
+    source: 'issue',
+    divergence: { kind: 'rows' },
+  },
+  {
     scenarios: [
       'session-state/temp-table-visible-to-next-client',
       'session-state/temp-table-collides-with-next-client',

@@ -8,7 +8,13 @@ import type { ProfileEntry } from '../profile.ts';
 const CONFIG = 'https://www.pgbouncer.org/config.html';
 
 /** Sessions the server ends while their client holds the server connection. */
-const ENDED_WHILE_LINKED = ['abnormal-exits/server-ends-idle-in-transaction-session', 'abnormal-exits/server-ends-terminated-session-in-transaction'];
+const ENDED_WHILE_LINKED = [
+  'abnormal-exits/server-ends-idle-in-transaction-session',
+  'abnormal-exits/server-ends-terminated-session-in-transaction',
+  'abnormal-exits/server-ends-busy-session-terminated-by-other-client',
+];
+/** Ended while running a query: the client holds the server in every mode, statement pooling too. */
+const ENDED_WHILE_RUNNING = ['abnormal-exits/server-ends-busy-session-terminated-by-other-client'];
 /** Sessions the server ends while their client is idle outside a transaction. */
 const ENDED_WHILE_IDLE = ['abnormal-exits/server-ends-idle-session', 'abnormal-exits/server-ends-terminated-session'];
 const TRANSACTION_TIMEOUT = 'abnormal-exits/server-ends-session-at-transaction-timeout';
@@ -39,6 +45,7 @@ const LOGIN_REFUSED_08P01: ProfileEntry = {
     'auth-transport/login-wrong-password-unknown-database',
     'auth-transport/login-md5-wrong-password',
     'auth-transport/login-empty-user',
+    'auth-transport/login-md5-stored-role-refused-by-scram',
     'auth-transport/role-wrong-password-refused-with-pooled-connection',
     'auth-transport/role-nologin-refused-at-next-login',
     'auth-transport/role-password-change-at-next-login',
@@ -47,7 +54,7 @@ const LOGIN_REFUSED_08P01: ProfileEntry = {
     'auth-transport/role-renamed-at-next-login',
   ],
   reason:
-    'pgbouncer refuses these logins itself, as 08P01 (protocol_violation: "SASL authentication failed", "password authentication failed", "no username supplied"; 1.18 "no such user" for a role its auth_query no longer finds), where PostgreSQL says 28P01, or 28000 for a role that may not log in or no user name; the refusal itself is right',
+    'pgbouncer refuses these logins itself, as 08P01 (protocol_violation: "SASL authentication failed" also for a role whose auth_query secret is md5, "password authentication failed", "no username supplied"; 1.18 "no such user" for a role its auth_query no longer finds), where PostgreSQL says 28P01, or 28000 for a role that may not log in or no user name; the refusal itself is right',
   link: 'https://github.com/npgsql/npgsql/issues/3477',
   source: 'issue',
   divergence: { kind: 'sqlstate', sqlstate: '08P01' },
@@ -63,7 +70,7 @@ const UNKNOWN_ROLE: ProfileEntry = {
 };
 
 const UNKNOWN_DATABASE: ProfileEntry = {
-  scenarios: ['auth-transport/login-unknown-database'],
+  scenarios: ['auth-transport/login-unknown-database', 'auth-transport/login-unknown-database-md5-role'],
   versions: '<1.20',
   reason: 'before 1.20 pgbouncer passes the server\'s "database does not exist" on as 08P01, not 3D000 (fixed by pgbouncer#814)',
   link: 'https://github.com/pgbouncer/pgbouncer/issues/778',
@@ -191,5 +198,5 @@ const LOGINS = [
 export const ROLES_AND_SERVER_ENDS: Readonly<Record<'session' | 'transaction' | 'statement', readonly ProfileEntry[]>> = {
   session: [...LOGINS, crashedToo([...ENDED_WHILE_LINKED, ...ENDED_WHILE_IDLE]), crashedToo([TRANSACTION_TIMEOUT], '>=17')],
   transaction: [...LOGINS, crashedToo(ENDED_WHILE_LINKED), crashedToo([TRANSACTION_TIMEOUT], '>=17'), IDLE_CLIENT_NOT_TOLD],
-  statement: [...LOGINS, IDLE_CLIENT_NOT_TOLD],
+  statement: [...LOGINS, crashedToo(ENDED_WHILE_RUNNING), IDLE_CLIENT_NOT_TOLD],
 };

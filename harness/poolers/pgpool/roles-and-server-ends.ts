@@ -27,11 +27,22 @@ const TRANSACTION_TIMEOUT: ProfileEntry = {
   divergence: { kind: 'closed', pattern: 'ErrorResponse:XX000' },
 };
 
+/** A backend ended while it runs a client's query: its FATAL reaches the client, and one of pgpool's own after it. */
+const TERMINATED_BUSY_BACKEND: ProfileEntry = {
+  scenarios: ['abnormal-exits/server-ends-busy-session-terminated-by-other-client'],
+  reason:
+    'pgpool relays the FATAL 57P01 of a backend ended with pg_terminate_backend while it runs the client\'s query, then sends an ERROR XX000 "unable to forward message to frontend" of its own before the close; PostgreSQL sends the FATAL and closes',
+  link: 'https://www.postgresql.org/docs/current/functions-admin.html#FUNCTIONS-ADMIN-SIGNAL',
+  source: 'observed',
+  divergence: { kind: 'closed', pattern: 'ErrorResponse:XX000' },
+};
+
 const OWN_LOGIN_ERRORS: ProfileEntry = {
   scenarios: [
     'auth-transport/login-unknown-role',
     'auth-transport/login-wrong-password-unknown-database',
     'auth-transport/login-md5-wrong-password',
+    'auth-transport/login-md5-stored-role-refused-by-scram',
     'auth-transport/role-wrong-password-refused-with-pooled-connection',
   ],
   reason:
@@ -86,6 +97,7 @@ const CACHED_BACKEND_LOGIN_ASKED_TWICE: ProfileEntry = {
 const STARTUP_MESSAGE_FROM_BACKEND: ProfileEntry = {
   scenarios: [
     'auth-transport/login-unknown-database',
+    'auth-transport/login-unknown-database-md5-role',
     'auth-transport/database-dropped-login-refused',
     'auth-transport/database-renamed-login-to-old-name-refused',
     'auth-transport/role-revoke-connect-refused-at-next-login',
@@ -161,6 +173,7 @@ const CLIENT_CERTIFICATE: ProfileEntry = {
 export const ROLES_AND_SERVER_ENDS: readonly ProfileEntry[] = [
   TERMINATED_BACKEND,
   TRANSACTION_TIMEOUT,
+  TERMINATED_BUSY_BACKEND,
   OWN_LOGIN_ERRORS,
   CACHED_BACKEND_LOGIN,
   CACHED_BACKEND_LOGIN_ASKED_TWICE,
