@@ -382,6 +382,7 @@ const TRANSACTION_POOLING: readonly ProfileEntry[] = [
       'prepared-statements/describe-then-close-named-statement',
       'prepared-statements/sql-prepared-bound-over-protocol',
       'prepared-statements/parse-same-name-twice-fails',
+      'prepared-statements/unnamed-portal-describe-and-bind-errors',
     ],
     ...TRACKED,
     reason:

@@ -46,10 +46,11 @@ const EVERY_MODE: readonly ProfileEntry[] = [
       'auth-transport/options-role-is-the-next-clients-no-more',
       'auth-transport/options-search-path-kept-as-written',
       'auth-transport/options-value-is-not-sql',
+      'auth-transport/options-custom-dotted-settings',
     ],
     versions: '>=1.20',
     reason:
-      'pgbouncer applies -c settings of the options parameter only for the parameters it tracks (track_extra_parameters) and refuses the login for any other ("unsupported startup parameter in options", 08P01): statement_timeout, work_mem, role, and search_path (which it tracks only where listed, and never under its dashed spelling)',
+      'pgbouncer applies -c settings of the options parameter only for the parameters it tracks (track_extra_parameters) and refuses the login for any other ("unsupported startup parameter in options", 08P01): statement_timeout, work_mem, role, custom (dotted) settings, and search_path (which it tracks only where listed, and never under its dashed spelling)',
     link: 'https://www.pgbouncer.org/config.html#track_extra_parameters',
     divergence: { kind: 'error', sqlstate: '08P01' },
   },
