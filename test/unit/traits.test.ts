@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { scenarioTraits } from '../../harness/scenario/traits.ts';
+import { msg } from '../../harness/scenario/define.ts';
 import { withSteps } from '../scenario-fixture.ts';
 
 const withSql = (...sql: string[]) => withSteps(sql.map((q) => ({ session: 'a', sql: q })));
@@ -14,5 +15,16 @@ describe('scenario traits', () => {
     expect(scenarioTraits(withSql('BEGIN; INSERT INTO t VALUES (1); COMMIT')).has('transaction-block')).to.equal(false);
     const s = withSteps([{ session: 'observer', sql: 'BEGIN' }]);
     expect(scenarioTraits(s).size).to.equal(0);
+  });
+
+  it('reads a message list up to each ReadyForQuery: a Parse-made BEGIN is open at a Sync unless its ROLLBACK came first', () => {
+    const messages = (...m: ReturnType<typeof msg.sync>[]) => withSteps([{ session: 'a', messages: m }]);
+    const run = (sql: string) => [msg.parse('', sql), msg.bind(), msg.execute()];
+    expect(scenarioTraits(messages(...run('BEGIN'), ...run('SELECT 1'), ...run('ROLLBACK'), msg.sync())).has('transaction-block')).to.equal(false);
+    expect(scenarioTraits(messages(...run('BEGIN'), msg.sync(), ...run('ROLLBACK'), msg.sync())).has('transaction-block')).to.equal(true);
+    expect(
+      scenarioTraits(withSteps([{ session: 'a', messages: [...run('BEGIN'), msg.flush()], until: 'CommandComplete' }])).has('transaction-block'),
+    ).to.equal(true);
+    expect(scenarioTraits(messages(msg.query('BEGIN'), msg.query('COMMIT'))).has('transaction-block')).to.equal(true);
   });
 });
