@@ -102,6 +102,10 @@ export const features: readonly Feature[] = [
       'prepared-statements/failed-*',
       'prepared-statements/skipped-*',
       'prepared-statements/error-in-one-*',
+      'prepared-statements/bind-of-unknown-name-*',
+      'prepared-statements/bind-and-execute-errors-*',
+      'prepared-statements/two-skipped-parses-*',
+      'prepared-statements/mixed-pipeline-*',
     ],
   },
   {

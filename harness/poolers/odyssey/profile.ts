@@ -332,6 +332,14 @@ const PREPARED_STATEMENTS_RESERVED: readonly ProfileEntry[] = [
     divergence: { kind: 'no-error' },
   },
   {
+    scenarios: ['prepared-statements/sql-deallocate-prepare-drops-statement'],
+    ...RESERVED,
+    reason:
+      "with prepared-statement support Odyssey answers DEALLOCATE PREPARE itself (it forgets the name in the client's own table): a statement made by SQL PREPARE stays on the server, and pg_prepared_statements still lists it after the DEALLOCATE",
+    link: `${RULES}#pool_reserve_prepared_statement`,
+    divergence: { kind: 'rows' },
+  },
+  {
     scenarios: ['prepared-statements/protocol-statement-visible-to-sql', 'prepared-statements/sql-prepared-bound-over-protocol'],
     ...RESERVED,
     reason:
@@ -360,6 +368,8 @@ const PREPARED_STATEMENTS_RESERVED: readonly ProfileEntry[] = [
   ...(
     [
       ['cancel/mid-pipeline-rolls-back-pipeline', ['raw']],
+      ['prepared-statements/bind-and-execute-errors-keep-statement', ['raw']],
+      ['prepared-statements/unnamed-bind-and-execute-errors-keep-statement', ['raw']],
       ['transactions/error-in-query-string-leaves-transaction-aborted', ['pgjdbc', 'pgjdbc:pooler-safe']],
     ] as const
   ).map(([scenario, drivers]): ProfileEntry => ({

@@ -53,6 +53,15 @@ const RESERVED_ENTRIES: readonly ProfileEntry[] = [
     divergence: { kind: 'no-error' },
   },
   {
+    scenarios: ['prepared-statements/failed-unnamed-parse-mid-segment-leaves-none'],
+    ...RESERVED,
+    reason:
+      "with prepared-statement support Odyssey keeps the client's earlier unnamed statement when a new unnamed Parse fails mid-segment, and binds it in the next segment, where PostgreSQL has dropped it (26000)",
+    link: 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY',
+    source: 'observed',
+    divergence: [{ kind: 'no-error' }, { kind: 'sqlstate' }],
+  },
+  {
     scenarios: ['prepared-statements/own-simple-query-drops-unnamed-statement'],
     ...RESERVED,
     reason:

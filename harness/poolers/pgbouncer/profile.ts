@@ -47,7 +47,12 @@ const APPLICATION_NAME_RESET: ProfileEntry = {
 
 /** Refused at login: pgbouncer only accepts startup parameters it tracks. */
 const UNTRACKED_STARTUP_PARAMETERS: ProfileEntry = {
-  scenarios: ['auth-transport/startup-options-parameter', 'auth-transport/startup-extra-float-digits', 'auth-transport/startup-custom-setting'],
+  scenarios: [
+    'auth-transport/startup-options-parameter',
+    'auth-transport/startup-options-not-inherited-by-next-client',
+    'auth-transport/startup-extra-float-digits',
+    'auth-transport/startup-custom-setting',
+  ],
   reason:
     'pgbouncer refuses a StartupMessage parameter it does not track ("unsupported startup parameter", 08P01) unless ignore_startup_parameters lists it, and then it drops the value',
   link: 'https://www.pgbouncer.org/config.html#ignore_startup_parameters',
@@ -227,6 +232,7 @@ const TRANSACTION_POOLING: readonly ProfileEntry[] = [
       'parameter-status/statement-timeout-kept-per-client',
       'abnormal-exits/abrupt-close-after-set',
       'abnormal-exits/abrupt-close-after-set-role',
+      'session-state/set-not-inherited-after-disconnect',
     ],
     reason: 'feature map: SET/RESET "Never" in transaction pooling; the setting stays on the shared server connection',
     link: FEATURES,
@@ -360,6 +366,7 @@ const TRANSACTION_POOLING: readonly ProfileEntry[] = [
       'prepared-statements/describe-other-clients-statement',
       'prepared-statements/close-by-other-client-spares-statement',
       'prepared-statements/same-name-other-text-each-client-keeps-its-own',
+      'prepared-statements/skipped-bind-of-named-statement-while-other-client-in-transaction',
     ],
     ...UNTRACKED,
     reason:
@@ -368,10 +375,16 @@ const TRANSACTION_POOLING: readonly ProfileEntry[] = [
     divergence: [{ kind: 'error', sqlstate: '26000' }, { kind: 'error', sqlstate: '42P05' }, { kind: 'no-error' }, { kind: 'rows' }],
   },
   {
-    scenarios: ['prepared-statements/unnamed-statement-survives-sync', 'prepared-statements/unnamed-statement-not-replaced-by-other-client'],
-    reason: 'the unnamed statement is never tracked (max_prepared_statements covers named ones): it lives on whichever server the client had',
+    scenarios: [
+      'prepared-statements/unnamed-statement-survives-sync',
+      'prepared-statements/unnamed-statement-not-replaced-by-other-client',
+      'prepared-statements/unnamed-statements-of-two-clients-kept-apart',
+      'prepared-statements/unnamed-describe-in-later-segment-and-on-new-session',
+    ],
+    reason:
+      'the unnamed statement is never tracked (max_prepared_statements covers named ones): it lives on whichever server the client had, where the next client binds or describes it as its own',
     link: 'https://www.pgbouncer.org/config.html#max_prepared_statements',
-    divergence: [{ kind: 'error', sqlstate: '26000' }, { kind: 'rows' }],
+    divergence: [{ kind: 'error', sqlstate: '26000' }, { kind: 'rows' }, { kind: 'no-error' }],
   },
   {
     // pgbouncer answers these itself: its code disconnects a client that binds or describes a

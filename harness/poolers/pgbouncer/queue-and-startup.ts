@@ -106,6 +106,16 @@ const SHARED_SERVER: readonly ProfileEntry[] = [
     divergence: { kind: 'no-answer' },
   },
   {
+    // Measured on 1.18.0, transaction and statement pooling; 1.24.1 and 1.26.1 answer.
+    scenarios: ['abnormal-exits/abrupt-close-after-synced-segment-rolls-back-unsynced-insert'],
+    versions: '<1.21',
+    reason:
+      "pgbouncer before 1.21 releases the server at the ReadyForQuery that ends the write's first segment though the client has already sent the next one: the INSERT's Parse, Bind, Execute and Flush are never answered (#714)",
+    link: 'https://github.com/pgbouncer/pgbouncer/issues/714',
+    source: 'issue',
+    divergence: { kind: 'no-answer' },
+  },
+  {
     scenarios: ['session-objects/temp-table-shadow-not-seen-by-next-client'],
     reason:
       'feature map: PRESERVE/DELETE ROWS temp tables "Never" in transaction pooling; the temporary table belongs to the shared server session, so it shadows the permanent table for the next client too',

@@ -30,6 +30,20 @@ export const protocolEdges: readonly ProfileEntry[] = [
       'prepared-statements/skipped-parse-and-close-change-nothing',
       'prepared-statements/skipped-parse-stays-unknown-after-other-client-parses-it',
       'prepared-statements/error-in-one-sync-segment-of-a-write',
+      'prepared-statements/bind-of-unknown-name-skips-parse-behind-it',
+      'prepared-statements/two-skipped-parses-of-a-new-name-create-nothing',
+      'prepared-statements/bind-and-execute-errors-keep-statement',
+      'prepared-statements/close-then-bind-in-one-segment',
+      'prepared-statements/mixed-pipeline-replies-in-order',
+      'prepared-statements/close-and-reparse-around-an-error',
+      'prepared-statements/skipped-bind-of-named-statement-while-other-client-in-transaction',
+      'prepared-statements/unnamed-bind-before-any-parse',
+      'prepared-statements/unnamed-describe-in-later-segment-and-on-new-session',
+      'prepared-statements/unnamed-statements-of-two-clients-kept-apart',
+      'prepared-statements/failed-unnamed-parse-mid-segment-leaves-none',
+      'prepared-statements/skipped-unnamed-parse-in-one-write-keeps-previous',
+      'prepared-statements/unnamed-bind-and-execute-errors-keep-statement',
+      'prepared-statements/unnamed-close-around-errors',
     ],
     reason:
       "pgpool bug: a Bind, Describe or Execute naming a statement or portal pgpool has no Parse or Bind on record for (dropped by the client's DISCARD ALL or DEALLOCATE, closed, or never made because the Parse failed or was skipped) gets XX000 where PostgreSQL returns 26000 or 34000 (before 4.7 FATAL, closing the connection)",
@@ -38,6 +52,8 @@ export const protocolEdges: readonly ProfileEntry[] = [
     divergence: [
       { kind: 'closed', sqlstate: 'XX000' },
       { kind: 'sqlstate', sqlstate: 'XX000' },
+      // From 4.7 the XX000 is an ERROR inside a pipeline: the reply differs from PostgreSQL's there.
+      { kind: 'messages', pattern: 'ErrorResponse:XX000' },
     ],
   },
   {
@@ -54,6 +70,21 @@ export const protocolEdges: readonly ProfileEntry[] = [
       'prepared-statements/failed-unnamed-parse-drops-previous',
       'prepared-statements/portals-of-transaction-control-statements',
       'protocol-framing/binary-parameters-mixed-per-parameter',
+      'prepared-statements/bind-of-unknown-name-skips-parse-behind-it',
+      'prepared-statements/skipped-parse-bound-and-parsed-again-in-one-write',
+      'prepared-statements/two-skipped-parses-of-a-new-name-create-nothing',
+      'prepared-statements/bind-and-execute-errors-keep-statement',
+      'prepared-statements/close-then-bind-in-one-segment',
+      'prepared-statements/mixed-pipeline-replies-in-order',
+      'prepared-statements/close-and-reparse-around-an-error',
+      'prepared-statements/skipped-bind-of-named-statement-while-other-client-in-transaction',
+      'prepared-statements/unnamed-bind-before-any-parse',
+      'prepared-statements/unnamed-describe-in-later-segment-and-on-new-session',
+      'prepared-statements/unnamed-statements-of-two-clients-kept-apart',
+      'prepared-statements/failed-unnamed-parse-mid-segment-leaves-none',
+      'prepared-statements/skipped-unnamed-parse-in-one-write-keeps-previous',
+      'prepared-statements/unnamed-bind-and-execute-errors-keep-statement',
+      'prepared-statements/unnamed-close-around-errors',
     ],
     versions: '<4.7',
     reason:
@@ -65,6 +96,27 @@ export const protocolEdges: readonly ProfileEntry[] = [
       { kind: 'sqlstate', pattern: 'ReadyForQuery:E' },
       { kind: 'error', sqlstate: '25P02' },
     ],
+  },
+  {
+    // profile.ts's UNKNOWN_STATEMENT, met by a Bind of a name whose Parse the server skipped:
+    // FATAL before 4.7; from 4.7 an ERROR XX000 in the pipeline, after PostgreSQL's own 42601.
+    scenarios: ['prepared-statements/skipped-parse-bound-and-parsed-again-in-one-write'],
+    reason:
+      'pgpool bug: a Bind of a name whose Parse the server skipped after an error (so pgpool has no Parse on record) gets XX000 where PostgreSQL returns 26000: before 4.7 FATAL, closing the connection; from 4.7 an ERROR, and the pipeline goes on',
+    link: `${ISSUES}/169`,
+    source: 'issue',
+    divergence: [{ kind: 'closed', sqlstate: 'XX000' }, { kind: 'sqlstate' }],
+  },
+  {
+    // The same internal BEGIN, met at the end of a long pipeline whose reply the pattern above
+    // does not reach: the failing Parse's segment ends in ReadyForQuery E (seen on 4.3.5).
+    scenarios: ['prepared-statements/mixed-pipeline-replies-in-order'],
+    versions: '<4.7',
+    reason:
+      'pgpool bug: a Parse that fails outside a transaction block runs inside a BEGIN pgpool adds and never ends, so the segment ends in ReadyForQuery E where PostgreSQL says I',
+    link: `${ISSUES}/172`,
+    source: 'issue',
+    divergence: { kind: 'messages' },
   },
   {
     scenarios: ['prepared-statements/own-discard-all-executed-over-protocol'],
@@ -159,9 +211,12 @@ export const protocolEdges: readonly ProfileEntry[] = [
     divergence: { kind: 'closed', sqlstate: 'XX000' },
   },
   {
-    scenarios: ['protocol-framing/unknown-message-type-rolls-back-open-transaction'],
+    scenarios: [
+      'protocol-framing/unknown-message-type-rolls-back-open-transaction',
+      'protocol-framing/unknown-message-type-x-closes-only-that-client',
+    ],
     reason:
-      'pgpool answers an unknown message type inside a transaction with XX000 "unable to process frontend response", where PostgreSQL sends FATAL 08P01 (protocol violation); both close the connection',
+      'pgpool answers an unknown message type (inside a transaction or not) with XX000 "unable to process frontend response", where PostgreSQL sends FATAL 08P01 (protocol violation); both close the connection',
     link: 'https://www.postgresql.org/docs/current/errcodes-appendix.html',
     source: 'observed',
     divergence: { kind: 'closed', sqlstate: 'XX000' },
