@@ -53,6 +53,6 @@ export function scenarioTraits(s: Scenario): Set<Trait> {
 
 const statementsOf = (all: Map<string, Map<string, string>>, session: string): Map<string, string> => {
   let m = all.get(session);
-  if (!m) all.set(session, (m = new Map()));
+  if (!m) all.set(session, (m = new Map<string, string>()));
   return m;
 };
