@@ -102,6 +102,7 @@ export const features: readonly Feature[] = [
       'prepared-statements/failed-*',
       'prepared-statements/skipped-*',
       'prepared-statements/error-in-one-*',
+      'prepared-statements/limit-and-offset-*',
     ],
   },
   {
