@@ -103,6 +103,7 @@ export const features: readonly Feature[] = [
       'prepared-statements/skipped-*',
       'prepared-statements/error-in-one-*',
       'prepared-statements/limit-and-offset-*',
+      'prepared-statements/parameter-types-*',
     ],
   },
   {
