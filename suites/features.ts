@@ -106,6 +106,8 @@ export const features: readonly Feature[] = [
       'prepared-statements/bind-and-execute-errors-*',
       'prepared-statements/two-skipped-parses-*',
       'prepared-statements/mixed-pipeline-*',
+      'prepared-statements/limit-and-offset-*',
+      'prepared-statements/parameter-types-*',
     ],
   },
   {

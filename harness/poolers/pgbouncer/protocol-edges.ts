@@ -41,6 +41,7 @@ const POOLED: readonly ProfileEntry[] = [
     scenarios: [
       'prepared-statements/failed-named-parse-creates-nothing',
       'prepared-statements/failed-named-parse-in-pipeline',
+      'prepared-statements/failed-parse-of-several-commands',
       'prepared-statements/skipped-parse-after-error-and-flush',
       'prepared-statements/skipped-parse-and-close-change-nothing',
       'prepared-statements/skipped-parse-stays-unknown-after-other-client-parses-it',
