@@ -145,8 +145,8 @@ export class LocalProvider implements Provider {
       const binary = this.poolerBinary(spec.pooler);
       const version = adapter.parseVersion(versionLine(binary));
       const poolers: ManagedProcess[] = [];
-      // Instances start at once (pgpool-II runs ten for five lanes): each waits for its own
-      // readiness. All are settled before a failure is thrown, so every one started is stopped.
+      // Instances start one after another: pgpool-II runs ten for five lanes, each with dozens of
+      // children, and ten starting at once outlast a Ctrl-C's 2 s to stop on two cores.
       const startInstance = async (instance: ReturnType<typeof poolerInstances>[number]): Promise<ServingInstance> => {
         const dir = instance.suffix ? path.join(targetDir, instance.suffix.slice(1)) : targetDir;
         mkdirSync(dir, { recursive: true });
@@ -186,10 +186,8 @@ export class LocalProvider implements Provider {
         stops.push(() => console.close());
         return { instance, port, launch, console };
       };
-      const started = await Promise.allSettled(poolerInstances(adapter, laneDatabases.length).map(startInstance));
-      const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw failed.reason;
-      const serving = started.map((r) => (r as PromiseFulfilledResult<ServingInstance>).value);
+      const serving: ServingInstance[] = [];
+      for (const instance of poolerInstances(adapter, laneDatabases.length)) serving.push(await startInstance(instance));
       const conn = (port: number, database: string): ConnInfo => ({ ...cluster.conn, port, database });
       const lanes = buildLanes(
         laneDatabases.map((_, i) => ({ index: i, direct: direct(i), ...lanePools(serving, i, conn) })),
