@@ -7,6 +7,27 @@ import type { ProfileEntry } from '../profile.ts';
 const ISSUES = 'https://github.com/pgpool/pgpool2/issues';
 const COMMIT = 'https://github.com/pgpool/pgpool2/commit';
 
+/**
+ * Pipelines through error paths (a Bind, Close or Describe of a name that was never made, was
+ * closed, or whose Parse was skipped): both pgpool bugs below show in each of them.
+ */
+const PIPELINE_ERROR_PATHS = [
+  'prepared-statements/bind-of-unknown-name-skips-parse-behind-it',
+  'prepared-statements/two-skipped-parses-of-a-new-name-create-nothing',
+  'prepared-statements/bind-and-execute-errors-keep-statement',
+  'prepared-statements/close-then-bind-in-one-segment',
+  'prepared-statements/mixed-pipeline-replies-in-order',
+  'prepared-statements/close-and-reparse-around-an-error',
+  'prepared-statements/skipped-bind-of-named-statement-while-other-client-in-transaction',
+  'prepared-statements/unnamed-bind-before-any-parse',
+  'prepared-statements/unnamed-describe-in-later-segment-and-on-new-session',
+  'prepared-statements/unnamed-statements-of-two-clients-kept-apart',
+  'prepared-statements/failed-unnamed-parse-mid-segment-leaves-none',
+  'prepared-statements/skipped-unnamed-parse-in-one-write-keeps-previous',
+  'prepared-statements/unnamed-bind-and-execute-errors-keep-statement',
+  'prepared-statements/unnamed-close-around-errors',
+];
+
 export const protocolEdges: readonly ProfileEntry[] = [
   {
     // The same defect as profile.ts's UNKNOWN_STATEMENT, met through the client's own
@@ -30,20 +51,7 @@ export const protocolEdges: readonly ProfileEntry[] = [
       'prepared-statements/skipped-parse-and-close-change-nothing',
       'prepared-statements/skipped-parse-stays-unknown-after-other-client-parses-it',
       'prepared-statements/error-in-one-sync-segment-of-a-write',
-      'prepared-statements/bind-of-unknown-name-skips-parse-behind-it',
-      'prepared-statements/two-skipped-parses-of-a-new-name-create-nothing',
-      'prepared-statements/bind-and-execute-errors-keep-statement',
-      'prepared-statements/close-then-bind-in-one-segment',
-      'prepared-statements/mixed-pipeline-replies-in-order',
-      'prepared-statements/close-and-reparse-around-an-error',
-      'prepared-statements/skipped-bind-of-named-statement-while-other-client-in-transaction',
-      'prepared-statements/unnamed-bind-before-any-parse',
-      'prepared-statements/unnamed-describe-in-later-segment-and-on-new-session',
-      'prepared-statements/unnamed-statements-of-two-clients-kept-apart',
-      'prepared-statements/failed-unnamed-parse-mid-segment-leaves-none',
-      'prepared-statements/skipped-unnamed-parse-in-one-write-keeps-previous',
-      'prepared-statements/unnamed-bind-and-execute-errors-keep-statement',
-      'prepared-statements/unnamed-close-around-errors',
+      ...PIPELINE_ERROR_PATHS,
     ],
     reason:
       "pgpool bug: a Bind, Describe or Execute naming a statement or portal pgpool has no Parse or Bind on record for (dropped by the client's DISCARD ALL or DEALLOCATE, closed, or never made because the Parse failed or was skipped) gets XX000 where PostgreSQL returns 26000 or 34000 (before 4.7 FATAL, closing the connection)",
@@ -70,21 +78,8 @@ export const protocolEdges: readonly ProfileEntry[] = [
       'prepared-statements/failed-unnamed-parse-drops-previous',
       'prepared-statements/portals-of-transaction-control-statements',
       'protocol-framing/binary-parameters-mixed-per-parameter',
-      'prepared-statements/bind-of-unknown-name-skips-parse-behind-it',
       'prepared-statements/skipped-parse-bound-and-parsed-again-in-one-write',
-      'prepared-statements/two-skipped-parses-of-a-new-name-create-nothing',
-      'prepared-statements/bind-and-execute-errors-keep-statement',
-      'prepared-statements/close-then-bind-in-one-segment',
-      'prepared-statements/mixed-pipeline-replies-in-order',
-      'prepared-statements/close-and-reparse-around-an-error',
-      'prepared-statements/skipped-bind-of-named-statement-while-other-client-in-transaction',
-      'prepared-statements/unnamed-bind-before-any-parse',
-      'prepared-statements/unnamed-describe-in-later-segment-and-on-new-session',
-      'prepared-statements/unnamed-statements-of-two-clients-kept-apart',
-      'prepared-statements/failed-unnamed-parse-mid-segment-leaves-none',
-      'prepared-statements/skipped-unnamed-parse-in-one-write-keeps-previous',
-      'prepared-statements/unnamed-bind-and-execute-errors-keep-statement',
-      'prepared-statements/unnamed-close-around-errors',
+      ...PIPELINE_ERROR_PATHS,
     ],
     versions: '<4.7',
     reason:
