@@ -118,12 +118,18 @@ export const odyssey: PoolerAdapter = {
     // a client holds it: a client of each pool takes a server and ends that backend itself,
     // until Odyssey holds none. A pool without an idle server opens a fresh one for it, which
     // goes the same way.
-    let clients = 0;
+    let clients: Array<Record<string, string | null>> = [];
+    // Who is left, as SHOW CLIENTS names them: enough to tell a client poolcheck never closed from one Odyssey never let go.
+    const who = (c: Record<string, string | null>) => `${c.user}@${c.database} ${c.state ?? ''}`.trim();
     await poll(
-      { what: "Odyssey's clients of the last scenario to leave", timeoutMs: TIMEOUT_MS.poolerReset, seen: () => `${clients} still connected` },
+      {
+        what: "Odyssey's clients of the last scenario to leave",
+        timeoutMs: TIMEOUT_MS.poolerReset,
+        seen: () => `${clients.length} still connected (${clients.map(who).join(', ')})`,
+      },
       async () => {
-        clients = (await admin.query('SHOW CLIENTS')).filter((r) => r.database !== 'console').length;
-        return clients ? undefined : true;
+        clients = (await admin.query('SHOW CLIENTS')).filter((r) => r.database !== 'console');
+        return clients.length ? undefined : true;
       },
     );
     // Only the lane's own routes: the lookup route's servers serve the next auth_query, and a
