@@ -10,6 +10,7 @@
 import { ConnectionLostError, errorText, isSqlState, ServerError } from '../kernel/errors.ts';
 import { collectingStrays, currentStrays, StrayErrors } from '../kernel/strays.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
+import net from 'node:net';
 import postgres from 'postgres';
 import { packageVersion } from './package-version.ts';
 import { statementCount } from './sql-lexer.ts';
@@ -23,6 +24,39 @@ type Sql = ReturnType<typeof postgres>;
 const LOST = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'ECONNRESET', 'EPIPE']);
 type Pending = ReturnType<Sql['unsafe']>;
 
+/**
+ * The sockets of one postgres() instance, made here (its `socket` option). postgres.js 3.4
+ * reconnects a connection whose socket closed while it was still setting up (connection.js
+ * `closed()` with `initial`), and that reconnect clears the `terminated` flag end() had set: a
+ * login given up on (a pooler that closed it) logs in again behind poolcheck's back and holds a
+ * client of the pooler for the rest of the run. Once shut, no socket is made and none stays open.
+ */
+class OwnSockets {
+  private readonly open = new Set<net.Socket>();
+  private shut = false;
+
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+  ) {}
+
+  readonly make = (): net.Socket => {
+    if (this.shut) throw new Error('postgres.js tried to connect again after the session was closed');
+    // A socket still connecting takes writes (Node queues them); postgres.js writes the startup at once.
+    const s = net.connect(this.port, this.host);
+    // postgres.js names the peer in its errors from these, which it sets only on sockets of its own.
+    Object.assign(s, { host: this.host, port: this.port });
+    this.open.add(s);
+    s.once('close', () => this.open.delete(s));
+    return s;
+  };
+
+  close(): void {
+    this.shut = true;
+    for (const s of this.open) s.destroy();
+  }
+}
+
 class PostgresJsSession implements Session {
   private inflight: Pending | undefined;
   private pid: number | undefined;
@@ -33,6 +67,7 @@ class PostgresJsSession implements Session {
     private readonly notices: string[],
     private readonly opts: SessionOptions,
     private readonly prepare: boolean,
+    private readonly sockets: OwnSockets,
   ) {}
 
   takeNotices(): string[] {
@@ -103,12 +138,17 @@ class PostgresJsSession implements Session {
   // (CONNECTION_DESTROYED) outside any promise: that is the close's own business, noted.
   async close() {
     const own = new StrayErrors();
-    await collectingStrays(own, () => withDeadline(this.sql.end({ timeout: 0.5 }), TIMEOUT_MS.driverEnd, `${this.opts.label}: postgres.js end`));
+    await collectingStrays(own, () =>
+      withDeadline(this.sql.end({ timeout: 0.5 }), TIMEOUT_MS.driverEnd, `${this.opts.label}: postgres.js end`),
+    ).finally(() => this.sockets.close());
     const late = own.first();
     if (late) this.opts.transcript.note(this.opts.label, `postgres.js's close: ${late}`);
   }
   destroy() {
-    void this.sql.end({ timeout: 0 });
+    void this.sql
+      .end({ timeout: 0 })
+      .catch(() => undefined)
+      .finally(() => this.sockets.close());
   }
 }
 
@@ -141,6 +181,7 @@ function postgresJs(prepare: boolean): Driver {
       const c = opts.conn;
       const box = new NotificationBox();
       const notices: string[] = [];
+      const sockets = new OwnSockets(c.host, c.port);
       const sql = postgres({
         host: c.host,
         port: c.port,
@@ -156,8 +197,9 @@ function postgresJs(prepare: boolean): Driver {
         onnotice: (n) => notices.push(String(n.code)),
         // The test servers' certificates are self-signed: encrypted, not verified (sslmode=require).
         ssl: opts.tls ? { rejectUnauthorized: false } : false,
-        // Not in postgres.js's typings: the connection's hook for NotificationResponse (channel, payload).
-        ...({ onnotify: (channel: string, payload: string) => box.push({ channel, payload }) } as object),
+        // Not in postgres.js's typings: the connection's hook for NotificationResponse (channel, payload),
+        // and the socket factory (OwnSockets).
+        ...({ onnotify: (channel: string, payload: string) => box.push({ channel, payload }), socket: sockets.make } as object),
       });
       // postgres.js logs in at its first query; a session here is logged in, as with every other
       // driver (a connect step, a refused login), so the connection is taken and given back now.
@@ -187,16 +229,20 @@ function postgresJs(prepare: boolean): Driver {
       } catch (err) {
         givenUp = true;
         if (err instanceof ConnectionLostError) {
-          void sql.end({ timeout: 0 }).catch(() => undefined);
+          void sql
+            .end({ timeout: 0 })
+            .catch(() => undefined)
+            .finally(() => sockets.close());
           throw err;
         }
         await sql.end({ timeout: 0 }).catch(() => undefined);
+        sockets.close();
         const e = err as { code?: string; message: string };
         if (isSqlState(e.code)) throw new ServerError(e.code, `${opts.label}: ${e.message}`);
         if (LOST.has(e.code ?? '')) throw new ConnectionLostError(`${opts.label}: ${e.message}`);
         throw err;
       }
-      return new PostgresJsSession(sql, box, notices, opts, prepare);
+      return new PostgresJsSession(sql, box, notices, opts, prepare, sockets);
     },
   };
 }
