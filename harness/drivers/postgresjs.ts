@@ -144,11 +144,10 @@ class PostgresJsSession implements Session {
     const late = own.first();
     if (late) this.opts.transcript.note(this.opts.label, `postgres.js's close: ${late}`);
   }
+  // The sockets go first: end() writes Terminate on a socket still open, which a crashed client never sends.
   destroy() {
-    void this.sql
-      .end({ timeout: 0 })
-      .catch(() => undefined)
-      .finally(() => this.sockets.close());
+    this.sockets.close();
+    void this.sql.end({ timeout: 0 }).catch(() => undefined);
   }
 }
 
