@@ -14,7 +14,7 @@ import net from 'node:net';
 import postgres from 'postgres';
 import { packageVersion } from './package-version.ts';
 import { statementCount } from './sql-lexer.ts';
-import { withDeadline } from '../kernel/poll.ts';
+import { poll, withDeadline } from '../kernel/poll.ts';
 import { clip } from './clip.ts';
 import { NotificationBox, type Driver, type QueryOptions, type QueryResult, type Session, type SessionOptions } from './session.ts';
 
@@ -29,10 +29,10 @@ type Pending = ReturnType<Sql['unsafe']>;
  * reconnects a connection whose socket closed while it was still setting up (connection.js
  * `closed()` with `initial`), and that reconnect clears the `terminated` flag end() had set: a
  * login given up on (a pooler that closed it) logs in again behind poolcheck's back and holds a
- * client of the pooler for the rest of the run. Once shut, no socket is made and none stays open.
+ * client of the pooler for the rest of the run. Once shut, no socket is made.
  */
 class OwnSockets {
-  private readonly open = new Set<net.Socket>();
+  private readonly made: net.Socket[] = [];
   private shut = false;
 
   constructor(
@@ -46,14 +46,32 @@ class OwnSockets {
     const s = net.connect(this.port, this.host);
     // postgres.js names the peer in its errors from these, which it sets only on sockets of its own.
     Object.assign(s, { host: this.host, port: this.port });
-    this.open.add(s);
-    s.once('close', () => this.open.delete(s));
+    this.made.push(s);
     return s;
   };
 
-  close(): void {
+  // Whether a socket is open is read off it: postgres.js drops every listener of a socket it wraps in TLS.
+  private open(): net.Socket[] {
+    return this.made.filter((s) => !s.destroyed);
+  }
+
+  /**
+   * Shut after an orderly end. A socket still open is a CancelRequest's, which the server closes
+   * once it has passed the cancel on: it is given that long, not cut (pgbouncer 1.18 exits on
+   * an assertion when a cancel client leaves before its cancel was sent), then destroyed.
+   */
+  async settle(): Promise<void> {
     this.shut = true;
-    for (const s of this.open) s.destroy();
+    const left = () => `${this.open().length} socket(s) open`;
+    await poll({ what: "postgres.js's sockets closed by the server", timeoutMs: TIMEOUT_MS.eventually, seen: left }, () =>
+      this.open().length === 0 ? true : undefined,
+    ).catch(() => this.destroy());
+  }
+
+  /** Shut and drop every socket at once, as a crashed client does. */
+  destroy(): void {
+    this.shut = true;
+    for (const s of this.open()) s.destroy();
   }
 }
 
@@ -140,13 +158,13 @@ class PostgresJsSession implements Session {
     const own = new StrayErrors();
     await collectingStrays(own, () =>
       withDeadline(this.sql.end({ timeout: 0.5 }), TIMEOUT_MS.driverEnd, `${this.opts.label}: postgres.js end`),
-    ).finally(() => this.sockets.close());
+    ).finally(() => this.sockets.settle());
     const late = own.first();
     if (late) this.opts.transcript.note(this.opts.label, `postgres.js's close: ${late}`);
   }
   // The sockets go first: end() writes Terminate on a socket still open, which a crashed client never sends.
   destroy() {
-    this.sockets.close();
+    this.sockets.destroy();
     void this.sql.end({ timeout: 0 }).catch(() => undefined);
   }
 }
@@ -231,11 +249,11 @@ function postgresJs(prepare: boolean): Driver {
           void sql
             .end({ timeout: 0 })
             .catch(() => undefined)
-            .finally(() => sockets.close());
+            .finally(() => sockets.settle());
           throw err;
         }
         await sql.end({ timeout: 0 }).catch(() => undefined);
-        sockets.close();
+        await sockets.settle();
         const e = err as { code?: string; message: string };
         if (isSqlState(e.code)) throw new ServerError(e.code, `${opts.label}: ${e.message}`);
         if (LOST.has(e.code ?? '')) throw new ConnectionLostError(`${opts.label}: ${e.message}`);

@@ -37,21 +37,27 @@ function filesUnder(dir: string): string[] {
   });
 }
 
+/** A live process's state and process group, or undefined once it has exited. */
+function stateAndGroup(pid: number): { state: string; pgrp: number } | undefined {
+  try {
+    // Fields after the command name (which may hold spaces) start at state; pgrp is the third.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state, pgrp: Number(pgrp) };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Live processes in the process groups led by `leaders` (a pooler and everything it forked). */
 function groupMembers(leaders: readonly number[]): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // Fields after the command name (which may hold spaces) start at state; pgrp is the third.
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (state !== 'Z' && leaders.includes(Number(pgrp))) out.push(Number(entry));
-    } catch {
-      /* exited meanwhile */
-    }
-  }
-  return out;
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      const s = stateAndGroup(pid);
+      return s !== undefined && s.state !== 'Z' && leaders.includes(s.pgrp);
+    });
 }
 
 describe('pgpool-II target (pgpool:cache) with raw, pg and postgres.js', function () {
@@ -187,9 +193,11 @@ describe('pgpool-II lifecycle and binary', function () {
     const killed = startCli(['run', '--targets', 'pgpool', '--drivers', 'raw', '--out', tmpOut('killed')]);
     const [, runId] = await killed.waitFor(/run ([0-9a-f]{6}):/, 30_000);
     await killed.waitFor(/started pgpool:cache/, 60_000);
+    // A child pgpool has just forked still shows its parent's command line: a leader is the one
+    // that leads its process group (each pgpool is started in a group of its own).
     const leaders = processesMentioning(runDir(runId)).filter((pid) => {
       try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('pgpool.conf');
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('pgpool.conf') && stateAndGroup(pid)?.pgrp === pid;
       } catch {
         return false;
       }
