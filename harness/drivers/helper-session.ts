@@ -1,7 +1,16 @@
 // A Session whose driver lives in a helper process (shims/README.md). The Session interface
 // reads the backend pid and ParameterStatus values synchronously, so every reply about a
 // session carries the driver's current view of both, and this side keeps the latest.
-import { ConnectionLostError, InfrastructureError, isSqlState, LoginRefusedError, SERVER_FATAL_AT_LOGIN, ServerError } from '../kernel/errors.ts';
+import {
+  ConnectionLostError,
+  InfrastructureError,
+  isSqlState,
+  LIBPQ_PROTOCOL_VIOLATION,
+  LoginRefusedError,
+  ProtocolViolationError,
+  SERVER_FATAL_AT_LOGIN,
+  ServerError,
+} from '../kernel/errors.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { HelperDeadError, HelperOpError, type HelperProcess, type HelperReply } from './helper-process.ts';
 import { clip } from './clip.ts';
@@ -92,6 +101,7 @@ export class HelperSession implements Session {
     } catch (err) {
       if (err instanceof HelperDeadError) throw new InfrastructureError(`${this.opts.label}: ${err.message}`);
       if (!(err instanceof HelperOpError)) throw err;
+      if (LIBPQ_PROTOCOL_VIOLATION.test(err.message)) throw new ProtocolViolationError(`${this.opts.label}: ${err.message}`);
       if (err.lost)
         throw new ConnectionLostError(
           `${this.opts.label}: connection lost (the other end closed the connection or the socket failed): ${err.message}`,

@@ -16,7 +16,15 @@
 // the connection politely). libpq keeps no SQLSTATE for a failed connection attempt (no
 // loginErrorCode), and sends no StartupMessage parameters beyond its own keywords (no
 // startupParams).
-import { ConnectionLostError, DeadlineError, InfrastructureError, LoginRefusedError, SERVER_FATAL_AT_LOGIN } from '../kernel/errors.ts';
+import {
+  ConnectionLostError,
+  DeadlineError,
+  InfrastructureError,
+  LIBPQ_PROTOCOL_VIOLATION,
+  LoginRefusedError,
+  ProtocolViolationError,
+  SERVER_FATAL_AT_LOGIN,
+} from '../kernel/errors.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -49,6 +57,7 @@ const LOST_WORDS =
 
 function failure(message: string, label: string): Error {
   const text = `${label}: ${message.trim()}`;
+  if (LIBPQ_PROTOCOL_VIOLATION.test(message)) return new ProtocolViolationError(text);
   return LOST_WORDS.test(message) ? new ConnectionLostError(text) : new Error(text);
 }
 

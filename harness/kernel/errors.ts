@@ -22,6 +22,19 @@ export class ConnectionLostError extends Error {
   }
 }
 
+/**
+ * The server (or the pooler in front of it) sent bytes that break the protocol, as the driver
+ * read them: a message whose contents disagree with its length, a message where none belongs.
+ * Like a lost connection it is behaviour at that step, not a fault of the harness.
+ */
+export class ProtocolViolationError extends Error {
+  override readonly name = 'ProtocolViolationError';
+}
+
+/** libpq's words for such bytes (fe-protocol3.c); psycopg, on libpq, reports them the same. */
+export const LIBPQ_PROTOCOL_VIOLATION =
+  /message contents do not agree with length in message type|lost synchronization with server|unexpected response from server; first received character|(insufficient|extraneous) data in "\w" message|message type 0x[0-9a-f]{2} arrived from server while idle/;
+
 /** An ErrorResponse where a call cannot go on (a refused login), with its SQLSTATE. */
 export class ServerError extends Error {
   override readonly name = 'ServerError';

@@ -3,7 +3,14 @@
 // client, no answer within the deadline) diverges; a server of the target that stopped on its
 // own, poolcheck's own trouble or an invalid scenario is an error.
 import type { Divergence, DivergenceKind } from '../kernel/divergence.ts';
-import { ConnectionLostError, DeadlineError, errorText, InfrastructureError, InvalidScenarioError } from '../kernel/errors.ts';
+import {
+  ConnectionLostError,
+  DeadlineError,
+  errorText,
+  InfrastructureError,
+  InvalidScenarioError,
+  ProtocolViolationError,
+} from '../kernel/errors.ts';
 import type { ErrorCause, Outcome } from './result.ts';
 
 /** An expectation that did not hold, as a step's action found it; the runner adds where. */
@@ -39,6 +46,7 @@ export function asMismatch(err: unknown): Mismatched | undefined {
   if (err instanceof Mismatched) return err;
   if (err instanceof ConnectionLostError) return new Mismatched('closed', err.message, err.sqlstate);
   if (err instanceof DeadlineError) return new Mismatched('no-answer', err.message);
+  if (err instanceof ProtocolViolationError) return new Mismatched('messages', err.message);
   return undefined;
 }
 
