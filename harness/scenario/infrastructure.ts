@@ -34,6 +34,18 @@ const EPOCH_SQL = "SELECT pg_postmaster_start_time()::text || ' / ' || coalesce(
 /** SQLSTATE classes of a server that went away or refused work: connection, resources, operator, system. */
 const FAULT_CLASSES = new Set(['08', '53', '57', '58']);
 
+/** A result as the infrastructure check left it. */
+export interface Judged {
+  readonly run: ScenarioRun;
+  /** Another lane's crash disturbed it: it is run again. */
+  readonly disturbed?: true;
+  /**
+   * It was made an `error` because a login got no answer while a fresh one did (a stall): the
+   * result as it was, should a run again find that login unanswered once more (timing-rule.ts).
+   */
+  readonly unansweredLogin?: ScenarioRun;
+}
+
 export interface InfrastructureWatch {
   /** Reads PostgreSQL's epoch before the lane's first scenario. */
   start(): Promise<void>;
@@ -45,7 +57,7 @@ export interface InfrastructureWatch {
    * The result as it stands, as a `crash` the scenario set off, or as an `error` when the
    * infrastructure moved under it; `disturbed` when another lane's crash did, so a run again tells.
    */
-  judge(r: ScenarioRun): Promise<{ readonly run: ScenarioRun; readonly disturbed?: true }>;
+  judge(r: ScenarioRun): Promise<Judged>;
   /** Set once the lane did not recover from a fault: why its remaining results are errors. */
   readonly broken: string | undefined;
 }
@@ -140,6 +152,7 @@ export function watchInfrastructure(
       if (r.outcome === 'pass' || r.outcome === 'skip') return { run: r };
       const now = await readEpoch();
       let cause: string | undefined;
+      let unansweredLogin: ScenarioRun | undefined;
       const restarted = now === undefined || (epoch !== undefined && now !== epoch);
       // While crash recovery runs the epoch may still read the same, but no fresh client gets in.
       const refused = !restarted && pointsAtServers(r) ? await loginFails(lane.pools.wide, TIMEOUT_MS.control) : undefined;
@@ -155,8 +168,10 @@ export function watchInfrastructure(
       else if (refused) cause = `right after the scenario a fresh client got no answer either (${refused}): ${server} stopped serving`;
       // No scenario asks a login to wait: one that got no answer at all met a pooler (or a
       // machine) that stalled, even if it serves again by now.
-      else if (pointsAtServers(r) && r.divergence?.kind === 'no-answer' && r.divergence.atLogin)
+      else if (pointsAtServers(r) && r.divergence?.kind === 'no-answer' && r.divergence.atLogin) {
         cause = `a login got no answer within the deadline, and a fresh one right after did: ${stalled}`;
+        unansweredLogin = r;
+      }
       if (now !== undefined && epoch === undefined) epoch = now;
       if (!cause) return { run: r };
       const gone = failure();
@@ -171,6 +186,7 @@ export function watchInfrastructure(
           message: `${cause}; the result says nothing about ${pooled ? 'the pooler' : 'the scenario'} (it saw: ${r.message ?? 'nothing'})`,
         },
         ...(crash ? { disturbed: true as const } : {}),
+        ...(unansweredLogin ? { unansweredLogin } : {}),
       };
     },
   };

@@ -12,10 +12,13 @@ import { runAttempts, type AttemptPolicy } from './attempts.ts';
 import { skipReason } from './skip-reason.ts';
 import { runScenario } from './runner.ts';
 import { watchInfrastructure, type InfrastructureWatch } from './infrastructure.ts';
-import { afterRunAgain, asSecondRun, timingDependent } from './timing-rule.ts';
+import { afterRunAgain, asSecondRun, loginUnansweredTwice, timingDependent } from './timing-rule.ts';
 import { errorText, InfrastructureError } from '../kernel/errors.ts';
 import type { Slots } from '../kernel/slots.ts';
 import type { TargetFacts } from '../poolers/profile.ts';
+
+/** How often a scenario runs at most while other lanes' crashes disturb it. */
+const DISTURBED_RUNS = 4;
 import { targetFacts } from '../targets/target-settings.ts';
 
 export interface MatrixPlan {
@@ -191,23 +194,29 @@ async function runJob(ctx: JobContext, d: Driver, s: Scenario): Promise<void> {
         overrides: plan.overrides,
       });
       const t2 = performance.now();
-      const { run, disturbed } = await infrastructure.judge(r);
+      const judged = await infrastructure.judge(r);
+      const { run } = judged;
       const timings = {
         quiesceMs: Math.round(t1 - t0),
         connectMs: r.timings?.connectMs ?? 0,
         checkMs: Math.round(performance.now() - t2),
         ...(r.timings?.logins?.length ? { logins: r.timings.logins } : {}),
       };
-      return { run: { ...run, timings }, disturbed };
+      return { ...judged, run: { ...run, timings } };
     };
     // What another lane's crash disturbed is run again; so is what timing may explain (timing-rule.ts).
     const attempt = async () => {
       const first = await once();
       if (first.disturbed) {
-        return asSecondRun(first.run, (await once()).run, `run again: the first run was disturbed (${first.run.message ?? 'no message'})`);
+        // Crashes come in bursts (a scenario run by several drivers in other lanes): the run
+        // again may be disturbed too, and is run again, up to DISTURBED_RUNS in all.
+        let again = await once();
+        for (let n = 2; again.disturbed && n < DISTURBED_RUNS; n++) again = await once();
+        return asSecondRun(first.run, again.run, `run again: the first run was disturbed (${first.run.message ?? 'no message'})`);
       }
       if (decided || !timingDependent(first.run, plan.isFinding?.(first.run, started) ?? true)) return first.run;
-      return afterRunAgain(first.run, (await once()).run);
+      const again = await once();
+      return loginUnansweredTwice(first, again) ?? afterRunAgain(first.run, again.run);
     };
     const policy = plan.attempts;
     record(policy && !decided ? await runAttempts(policy, attempt, (r) => policy.acceptable(r, started)) : await attempt());

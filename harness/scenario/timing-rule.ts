@@ -7,6 +7,7 @@
 // and the run again is the result: a stall never becomes a finding, nor an error, while the
 // scenario passes when run again.
 import type { DivergenceKind } from '../kernel/divergence.ts';
+import type { Judged } from './infrastructure.ts';
 import type { ScenarioRun } from './result.ts';
 
 const WAITED_OUT: ReadonlySet<DivergenceKind> = new Set(['no-answer', 'notification', 'ground-truth']);
@@ -48,4 +49,19 @@ export function asSecondRun(first: ScenarioRun, again: ScenarioRun, why: string)
     durationMs: first.durationMs + again.durationMs,
     ...(again.transcript !== undefined ? { transcript: note + again.transcript } : {}),
   };
+}
+
+/**
+ * A login that got no answer while a fresh one did is a stall, run again (infrastructure.ts);
+ * when the run again meets it once more, at the same step, that login is one the pooler does
+ * not answer (a message it chokes on), whatever fresh logins get: the divergence stands.
+ */
+export function loginUnansweredTwice(first: Judged, again: Judged): ScenarioRun | undefined {
+  const [a, b] = [first.unansweredLogin, again.unansweredLogin];
+  if (!a || !b || a.divergence?.step !== b.divergence?.step) return undefined;
+  return asSecondRun(
+    a,
+    b,
+    `run again at once: a login got no answer while a fresh login right after got in, and again at step ${b.divergence?.step ?? '?'} of the run again; the pooler does not answer this login`,
+  );
 }

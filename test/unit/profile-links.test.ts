@@ -60,6 +60,8 @@ const VERIFIED_PATHS: Readonly<Record<string, Verified>> = {
   'src/auth/pool_auth.c': PGPOOL,
   'sources/sighandler.c': ODYSSEY,
   'sources/include/parser.h': ODYSSEY,
+  // kiwi_var_set marks a variable set before refusing a value over KIWI_MAX_VAR_SIZE (read at 0199d057).
+  'third_party/kiwi/kiwi/var.h': { repo: 'yandex/odyssey', commit: '0199d057c315b81c69f27314e402d8191383ae30' },
   'docs/features/pooling.md': ODYSSEY,
   'docs/configuration/rules.md': ODYSSEY,
   'docs/configuration/global.md': ODYSSEY,

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Divergence } from '../../harness/kernel/divergence.ts';
 import type { ScenarioRun } from '../../harness/scenario/result.ts';
-import { afterRunAgain, timingDependent } from '../../harness/scenario/timing-rule.ts';
+import { afterRunAgain, loginUnansweredTwice, timingDependent } from '../../harness/scenario/timing-rule.ts';
 
 const run = (outcome: ScenarioRun['outcome'], extra: Partial<ScenarioRun> = {}): ScenarioRun => ({
   scenario: 's/x',
@@ -48,5 +48,27 @@ describe('the one timing rule', () => {
     expect(r.outcome).to.equal('pass');
     expect(r.durationMs).to.equal(20);
     expect(r.transcript).to.match(/^-- run again at once: the first run was an error \(helper did not answer in time\)/);
+  });
+
+  describe('a login unanswered while a fresh one got in (a stall, an error)', () => {
+    const atLogin = (step: number): ScenarioRun =>
+      run('diverge', { divergence: { ...d('no-answer'), step, atLogin: true }, message: `step ${step}: timed out waiting for a: connect` });
+    const stall = (step: number) => ({
+      run: run('error', { cause: 'infrastructure', message: 'a login got no answer ... stalled' }),
+      unansweredLogin: atLogin(step),
+    });
+
+    it('unanswered again at the same step is the pooler not answering that login: the divergence stands, saying why', () => {
+      const r = loginUnansweredTwice(stall(1), stall(1));
+      expect(r?.outcome).to.equal('diverge');
+      expect(r?.divergence).to.include({ kind: 'no-answer', step: 1, atLogin: true });
+      expect(r?.transcript).to.match(/^-- run again at once: a login got no answer .* again at step 1/);
+    });
+
+    it('stays a stall when the run again passes, fails elsewhere or at another step', () => {
+      expect(loginUnansweredTwice(stall(1), { run: run('pass') })).to.equal(undefined);
+      expect(loginUnansweredTwice(stall(1), stall(2))).to.equal(undefined);
+      expect(loginUnansweredTwice({ run: run('error', { cause: 'driver' }) }, stall(1))).to.equal(undefined);
+    });
   });
 });

@@ -295,13 +295,19 @@ const SESSION_STATE_RESET: readonly ProfileEntry[] = [
     divergence: [{ kind: 'no-error' }, { kind: 'rows' }],
   },
   {
-    scenarios: [
-      'backend-pid/stable-across-transactions',
-      'backend-pid/concurrent-clients-distinct-pg-backend-pid',
-      'backend-pid/pg-stat-activity-application-name-is-clients',
-    ],
+    scenarios: ['backend-pid/stable-across-transactions', 'backend-pid/pg-stat-activity-application-name-is-clients'],
     reason:
       "in transaction pooling a client holds a server only for one transaction, so its next transaction may run in another backend, and the backends' pg_stat_activity rows are not the client's",
+    link: POOLING,
+    divergence: { kind: 'rows' },
+  },
+  {
+    // Two clients' transactions land in one backend only when one ends before the other starts
+    // (pgjdbc's and pgx's logins were seen far enough apart for two backends).
+    scenarios: ['backend-pid/concurrent-clients-distinct-pg-backend-pid'],
+    optional: true,
+    reason:
+      'in transaction pooling a client holds a server only for one transaction: two clients whose transactions do not overlap may be served by the same backend',
     link: POOLING,
     divergence: { kind: 'rows' },
   },

@@ -56,7 +56,10 @@ const EVERY_MODE: readonly ProfileEntry[] = [
   },
   {
     // Odyssey's own test suite expects the server's login WARNING relayed (pg_regress startup_notice).
+    // When Odyssey opens the server connection while the client's login waits, the WARNING does
+    // come through (seen once with raw in transaction pooling, 1.5.2): whether it does is timing.
     scenarios: ['auth-transport/warning-during-login-reaches-the-client'],
+    optional: true,
     reason:
       "Odyssey answers a client's login itself and logs in to the server on its own: a WARNING the server sends while that session starts (a role setting that no longer applies) does not reach the client",
     link: 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-START-UP',
