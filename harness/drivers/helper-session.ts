@@ -77,7 +77,9 @@ export class HelperSession implements Session {
           applicationName: opts.applicationName ?? null,
           tls: opts.tls ?? false,
           startupParams: opts.startupParams ?? null,
-          timeoutMs: opts.timeoutMs,
+          // The library's own connect timeout comes after poolcheck's deadline, so a login that
+          // gets no answer is poolcheck's no-answer for every driver, not each library's own error.
+          timeoutMs: opts.timeoutMs + TIMEOUT_MS.helperSlack,
           settings: config.settings,
           reportParams: REPORTED_PARAMETERS,
         },

@@ -45,8 +45,8 @@ class RawSession implements Session {
   cancel(): Promise<void> {
     return this.conn.cancel(this.opts.timeoutMs);
   }
-  cancelWith(pid: number, secret: Buffer): Promise<void> {
-    return this.conn.cancel(this.opts.timeoutMs, pid, secret);
+  cancelWith(pid: number, secret: Buffer, hangUp: boolean): Promise<void> {
+    return this.conn.cancel(this.opts.timeoutMs, pid, secret, hangUp);
   }
   secretKey(): Buffer | undefined {
     return this.conn.secret;

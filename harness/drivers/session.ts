@@ -80,8 +80,8 @@ export interface Session {
   receive?(until: string | { readonly forMs: number }, timeoutMs: number): Promise<ServerMessage[]>;
   /** Sends a message list and returns the replies; `splitAt` cuts the bytes into several writes (protocol). */
   exchange?(messages: readonly FrontendMessage[], opts: { until?: string; timeoutMs: number; splitAt?: readonly number[] }): Promise<ServerMessage[]>;
-  /** A CancelRequest with a chosen pid and secret key (protocol). */
-  cancelWith?(pid: number, secret: Buffer): Promise<void>;
+  /** A CancelRequest with a chosen pid and secret key (protocol); `hangUp` closes its connection once it is written. */
+  cancelWith?(pid: number, secret: Buffer, hangUp: boolean): Promise<void>;
   /** The secret key from BackendKeyData: 4 bytes in protocol 3.0, longer in 3.2 (protocol). */
   secretKey?(): Buffer | undefined;
   /** Everything the server sent during the login, up to its first ReadyForQuery (protocol). */

@@ -133,8 +133,12 @@ export interface StepKinds {
    * whatever arrives within `forMs` (then nothing arriving is no failure).
    */
   readonly read: { readonly read: MessageName | 'close' | { readonly forMs: number } };
-  /** Cancel the session's query in flight through its driver; or send a crafted CancelRequest. */
-  readonly cancel: { readonly cancel: true | { readonly pid: string; readonly secret: 'own' | 'wrong' } };
+  /**
+   * Cancel the session's query in flight through its driver; or send a crafted CancelRequest,
+   * whose connection `hangUp` closes as soon as the request is written (a client that does not
+   * wait for the server to close it), rather than leaving the server to close it.
+   */
+  readonly cancel: { readonly cancel: true | { readonly pid: string; readonly secret: 'own' | 'wrong'; readonly hangUp?: true } };
   readonly connect: { readonly connect: true };
   /** Close the session: 'terminate' sends Terminate, 'abrupt' drops the socket. */
   readonly disconnect: { readonly disconnect: 'terminate' | 'abrupt' };

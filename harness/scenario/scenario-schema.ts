@@ -201,10 +201,10 @@ const STEP_KIND_FIELDS: { readonly [K in StepKind]: FieldsOf<StepKinds[K]> } = {
   cancel: {
     cancel: req({
       kind: 'either',
-      describe: 'true (cancel through the driver), or { pid: $saved, secret: own | wrong }',
+      describe: 'true (cancel through the driver), or { pid: $saved, secret: own | wrong, hangUp: true }',
       of: [
         { kind: 'literal', value: true },
-        { kind: 'object', fields: { pid: req(text), secret: req(oneOf(['own', 'wrong'])) } },
+        { kind: 'object', fields: { pid: req(text), secret: req(oneOf(['own', 'wrong'])), hangUp: opt({ kind: 'literal', value: true }) } },
       ],
     }),
   },

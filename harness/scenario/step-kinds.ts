@@ -217,7 +217,10 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
     on: 'session',
     savedRefs: { text: [], name: [['cancel', 'pid']] },
     needs: (st) => [st.cancel === true ? 'cancel' : 'protocol'],
-    describe: (st) => (st.cancel === true ? 'cancel the running query' : `CancelRequest for ${st.cancel.pid} with ${st.cancel.secret} secret`),
+    describe: (st) =>
+      st.cancel === true
+        ? 'cancel the running query'
+        : `CancelRequest for ${st.cancel.pid} with ${st.cancel.secret} secret${st.cancel.hangUp ? ', its connection closed at once' : ''}`,
     run: async (st, r, s) => {
       if (st.cancel === true) {
         await s.cancel();
@@ -225,7 +228,7 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
       }
       const secret = s.secretKey?.();
       if (!s.cancelWith || secret === undefined) throw new Error(`driver ${r.driver.id} cannot send a crafted CancelRequest`);
-      await s.cancelWith(Number(savedValue(r, st.cancel.pid)), st.cancel.secret === 'own' ? secret : wrongKey(secret));
+      await s.cancelWith(Number(savedValue(r, st.cancel.pid)), st.cancel.secret === 'own' ? secret : wrongKey(secret), st.cancel.hangUp ?? false);
       return done;
     },
   },

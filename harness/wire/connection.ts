@@ -388,13 +388,14 @@ export class WireConnection {
 
   /**
    * CancelRequest on a new connection (it is never sent on the session's own socket), then waits
-   * for the server to close that connection, which it does once the request was handled.
+   * for the server to close that connection, which it does once the request was handled; with
+   * `hangUp` the client closes its side as soon as the request is written, and waits for the rest.
    * https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-CANCELING-REQUESTS
    */
-  async cancel(timeoutMs: number, pid = this.pid, secret = this.secret): Promise<void> {
+  async cancel(timeoutMs: number, pid = this.pid, secret = this.secret, hangUp = false): Promise<void> {
     if (pid === undefined || secret === undefined) throw new Error(`${this.label}: no BackendKeyData received, cannot cancel`);
     const forged = this.secret === undefined || !secret.equals(this.secret);
-    await sendCancel(this.opts, pid, secret, timeoutMs, this.label, this.transcript, forged);
+    await sendCancel(this.opts, pid, secret, timeoutMs, this.label, this.transcript, forged, hangUp);
   }
 
   async close(): Promise<void> {
@@ -417,6 +418,7 @@ async function sendCancel(
   label: string,
   transcript: Transcript,
   forged = false,
+  hangUp = false,
 ): Promise<void> {
   const socket = await (endpoint.dial ?? tcp(endpoint))(timeoutMs, `${label}: TCP connect for CancelRequest`);
   transcript.fe(label, `CancelRequest(pid=${pid}, key=${renderKey(toBytes(secret), forged ? '<wrong secret>' : '<secret>')}) on a new connection`);
@@ -425,7 +427,10 @@ async function sendCancel(
     socket.on('close', () => resolve());
     socket.on('error', () => resolve());
   });
-  socket.write(cancelRequest(pid, secret));
+  if (hangUp) {
+    transcript.fe(label, 'the CancelRequest connection closed by the client at once');
+    socket.end(cancelRequest(pid, secret));
+  } else socket.write(cancelRequest(pid, secret));
   await withDeadline(closed, timeoutMs, `${label}: the server to close the CancelRequest connection`, () => socket.destroy());
 }
 

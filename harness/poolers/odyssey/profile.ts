@@ -313,6 +313,9 @@ const SESSION_STATE_RESET: readonly ProfileEntry[] = [
   },
 ];
 
+const SQL_PREPARE_STAYS =
+  'prepared-statement support covers protocol-level statements only: a SQL PREPARE lives on the server the client had (smart discard leaves it there), where the next client finds it and the client itself may not';
+
 /** Prepared-statement support on (the 1.5 default), with smart discard. */
 const PREPARED_STATEMENTS_RESERVED: readonly ProfileEntry[] = [
   {
@@ -320,14 +323,22 @@ const PREPARED_STATEMENTS_RESERVED: readonly ProfileEntry[] = [
     scenarios: [
       'prepared-statements/sql-execute-from-other-client',
       'prepared-statements/sql-prepare-same-name-in-two-clients',
-      'prepared-statements/sql-prepared-reused-in-later-transaction',
       'abnormal-exits/abrupt-close-drops-sql-prepared-statement',
     ],
     ...RESERVED,
-    reason:
-      'prepared-statement support covers protocol-level statements only: a SQL PREPARE lives on the server the client had (smart discard leaves it there), where the next client finds it and the client itself may not',
+    reason: SQL_PREPARE_STAYS,
     link: `${RULES}#pool_smart_discard`,
     divergence: [{ kind: 'error', sqlstate: '26000' }, { kind: 'error', sqlstate: '42P05' }, { kind: 'no-error' }],
+  },
+  {
+    // The client's next transaction runs on its old server connection whenever Odyssey has one
+    // idle for it (2 of the 19 drivers in one all-driver run of 1.5.2): then the EXECUTE works.
+    scenarios: ['prepared-statements/sql-prepared-reused-in-later-transaction'],
+    ...RESERVED,
+    optional: true,
+    reason: SQL_PREPARE_STAYS,
+    link: `${RULES}#pool_smart_discard`,
+    divergence: { kind: 'error', sqlstate: '26000' },
   },
   {
     scenarios: [

@@ -88,6 +88,21 @@ const CANCEL_CLIENT_GONE_CRASH: ProfileEntry = {
   source: 'issue',
 };
 
+/**
+ * The same, with the raw client closing its cancel connection at once: on 1.18.0 one run lost
+ * the cancel (the query ran on), the next passed and pgbouncer exited right after; 1.24.1 and
+ * 1.26.1 pass it.
+ */
+const CANCEL_HANG_UP_CRASH: ProfileEntry = {
+  scenarios: ['cancel/cancel-connection-closed-by-client-at-once'],
+  versions: '>=1.18.0 <1.19.1',
+  stopsThePooler: true,
+  reason:
+    'pgbouncer 1.18.0 loses the cancel, or exits (FATAL "bad client state: 0"), when the client of a cancel request disconnects before pgbouncer passed the request on (fixed in 1.19.1)',
+  link: 'https://github.com/pgbouncer/pgbouncer/issues/801',
+  source: 'issue',
+};
+
 const TERMINATE_DROPS_PENDING_QUERY: ProfileEntry = {
   scenarios: ['protocol-framing/terminate-in-same-write-as-query', 'protocol-framing/terminate-in-same-write-statement-still-runs'],
   reason:
@@ -555,6 +570,7 @@ const EVERY_MODE = [
   LOGIN_FAILURE_CODE,
   TERMINATE_DROPS_PENDING_QUERY,
   CANCEL_CLIENT_GONE_CRASH,
+  CANCEL_HANG_UP_CRASH,
 ];
 
 // pgbouncer's "SQL feature map for pooling modes", by our feature ids; statement pooling has
