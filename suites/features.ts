@@ -93,6 +93,7 @@ export const features: readonly Feature[] = [
       'prepared-statements/close-*',
       'prepared-statements/deallocate-*-protocol-statement',
       'prepared-statements/bind-wrong-parameter-count',
+      'prepared-statements/bind-with-*',
       'prepared-statements/parse-same-name-*',
       'prepared-statements/protocol-statement-visible-to-sql',
       'prepared-statements/sql-prepared-bound-over-protocol',

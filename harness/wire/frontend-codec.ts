@@ -16,6 +16,12 @@ class Body {
     b.writeInt16BE(n);
     return this.add(b);
   }
+  /** A count of parameters, format codes or types: PostgreSQL reads it unsigned (up to 65535). */
+  uint16(n: number): this {
+    const b = Buffer.alloc(2);
+    b.writeUInt16BE(n);
+    return this.add(b);
+  }
   int32(n: number): this {
     const b = Buffer.alloc(4);
     b.writeInt32BE(n);
@@ -48,13 +54,13 @@ const FORMAT_CODE: Readonly<Record<Format, number>> = { text: 0, binary: 1 };
 
 /** A count and the format codes: none means all text, one applies to all, else one each. */
 const formatCodes = (b: Body, formats: readonly Format[]) => {
-  b.int16(formats.length);
+  b.uint16(formats.length);
   for (const f of formats) b.int16(FORMAT_CODE[f]);
 };
 
 /** A count and each value as its length (-1 for NULL) and bytes. */
 const valueList = (b: Body, values: readonly Value[]) => {
-  b.int16(values.length);
+  b.uint16(values.length);
   for (const v of values) {
     if (v === null) {
       b.int32(-1);
@@ -77,7 +83,7 @@ export function encode(m: FrontendMessage): Buffer {
       const b = new Body()
         .cstring(m.name ?? '')
         .cstring(m.sql)
-        .int16(types.length);
+        .uint16(types.length);
       for (const t of types) b.int32(t);
       return b.frame('P');
     }

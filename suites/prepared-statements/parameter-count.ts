@@ -3,6 +3,11 @@
 // (08P01). Either way the statement stays and can be executed correctly afterwards.
 import { defineScenario, msg, step } from '../../harness/scenario/define.ts';
 
+/** The most parameters a Parse or Bind can carry: its count is an unsigned 16-bit number. */
+const MAX_PARAMETERS = 65535;
+const MANY_PARAMETERS = Array.from({ length: MAX_PARAMETERS }, (_, i) => String(i));
+const MANY_PARAMETERS_SQL = `SELECT array_length(p, 1), p[1], p[${MAX_PARAMETERS}] FROM (SELECT ARRAY[${MANY_PARAMETERS.map((_, i) => `$${i + 1}::int`).join(',')}]) AS s(p)`;
+
 export default [
   defineScenario({
     id: 'prepared-statements/sql-execute-wrong-parameter-count',
@@ -44,6 +49,27 @@ export default [
         messages: [msg.bind('{{st}}', ['1', '2']), msg.execute(), msg.sync()],
         expect: { messages: ['BindComplete', 'DataRow', 'CommandComplete', 'ReadyForQuery'], rows: [['3']] },
       },
+    ],
+  }),
+  defineScenario({
+    id: 'prepared-statements/bind-with-65535-parameters',
+    category: 'prepared-statements',
+    pool: 'single',
+    why: 'A statement may have up to 65535 parameters: Parse and Bind carry the count as an unsigned 16-bit number, so a bulk INSERT or an IN list an ORM builds at that size must run; a pooler that reads the count as signed, or caps it lower, refuses or corrupts it.',
+    docs: 'https://www.postgresql.org/docs/current/protocol-message-formats.html#PROTOCOL-MESSAGE-FORMATS-BIND',
+    sessions: { a: {} },
+    steps: [
+      {
+        // As raw messages: postgres.js refuses more than 65534 parameters itself.
+        session: 'a',
+        label: 'Parse a statement of 65535 parameters, Bind it with each its own number, Execute, Sync',
+        messages: [msg.parse('', MANY_PARAMETERS_SQL), msg.bind('', MANY_PARAMETERS), msg.execute(), msg.sync()],
+        expect: {
+          messages: ['ParseComplete', 'BindComplete', 'DataRow', 'CommandComplete', 'ReadyForQuery:I'],
+          rows: [[String(MAX_PARAMETERS), '0', String(MAX_PARAMETERS - 1)]],
+        },
+      },
+      step('a', 'SELECT 1', { expect: { rows: [['1']] } }),
     ],
   }),
 ];

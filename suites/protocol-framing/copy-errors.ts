@@ -193,4 +193,29 @@ export default [
       nextClient,
     ],
   }),
+
+  defineScenario({
+    id: 'protocol-framing/copy-freeze-refused-as-psql-sends-it',
+    category: 'protocol-framing',
+    pool: 'single',
+    why: 'COPY ... FREEZE on a table not created in the current transaction is refused (55000) as soon as the copy begins, while psql is already sending the file and its end marker: the client gets CopyInResponse, the error and ReadyForQuery, the data it sent after is dropped, and the session goes on; a pooler that waits for an answer to that data hangs the session.',
+    docs: 'https://www.postgresql.org/docs/current/sql-copy.html',
+    sessions: { a: {} },
+    steps: [
+      { session: 'a', sql: 'CREATE TEMP TABLE {{t}} (a text)' },
+      {
+        session: 'a',
+        label: 'COPY {{t}} FROM STDIN CSV FREEZE outside the transaction that created the table, with the data and CopyDone in the same write',
+        messages: [msg.query('COPY {{t}} FROM STDIN CSV FREEZE'), msg.copyData('p\ng\n'), msg.copyDone()],
+        expect: { messages: ['CopyInResponse', 'ErrorResponse:55000', 'ReadyForQuery:I'] },
+      },
+      { session: 'a', label: 'nothing more is owed', read: { forMs: 300 }, expect: { messages: [] } },
+      {
+        session: 'a',
+        label: 'the session goes on: the same table, loaded without FREEZE',
+        messages: [msg.query('COPY {{t}} FROM STDIN CSV'), msg.copyData('p\ng\n'), msg.copyDone()],
+        expect: { messages: ['CopyInResponse', 'CommandComplete', 'ReadyForQuery:I'], commandTags: ['COPY 2'] },
+      },
+    ],
+  }),
 ];

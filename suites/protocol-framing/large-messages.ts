@@ -142,4 +142,31 @@ export default [
       },
     ],
   }),
+
+  defineScenario({
+    id: 'protocol-framing/large-parse-after-other-client-changed-encoding',
+    category: 'protocol-framing',
+    pool: 'single',
+    why: "A named Parse of ten packet buffers arriving on a server connection whose client_encoding another client changed: a pooler must first set the client's own encoding back on the server, and then pass the whole Parse on; one that loses the rest of the message while it does so hangs, and one that skips the SET has the server read the client's UTF-8 as LATIN1.",
+    docs: 'https://www.postgresql.org/docs/current/multibyte.html#MULTIBYTE-AUTOMATIC-CONVERSION',
+    sessions: { a: {}, b: {} },
+    steps: [
+      {
+        session: 'a',
+        sql: "SET client_encoding = 'LATIN1'",
+        label: 'a changes the encoding of its session (the server connection, behind a pooler)',
+      },
+      {
+        session: 'b',
+        label: 'b: Parse {{st}} with 40 KB of UTF-8 (a literal of 20,480 two-byte characters), Bind, Execute, Sync',
+        messages: [
+          msg.parse('{{st}}', `SELECT length('{{repeat:\u00e9:${PKT_BUF * 5}}}'), current_setting('client_encoding')`),
+          ...run('{{st}}', []),
+          msg.sync(),
+        ],
+        expect: { messages: ['ParseComplete', ...ran, 'ReadyForQuery:I'], rows: [[String(PKT_BUF * 5), 'UTF8']] },
+      },
+      { session: 'a', sql: "SELECT current_setting('client_encoding')", expect: { rows: [['LATIN1']] } },
+    ],
+  }),
 ];

@@ -47,4 +47,21 @@ export default [
     sessions: { a: {}, b: {} },
     steps: [step('a', "LOAD 'auto_explain'"), { session: 'a', disconnect: 'terminate' }, step('b', SHOW, { expect: { error: '42704' } })],
   }),
+  defineScenario({
+    id: 'session-objects/load-kept-by-its-client-while-others-come-and-go',
+    category: 'session-objects',
+    pool: 'single',
+    why: 'A client that LOADed a module (passwordcheck, auto_explain) keeps it for its whole session while other clients connect and leave around it; none of them may have it, and it must not lose it when they do.',
+    docs: DOCS,
+    sessions: { a: {}, b: {}, c: {}, d: {} },
+    steps: [
+      step('a', "LOAD 'auto_explain'"),
+      step('a', "SET auto_explain.log_min_duration = '250ms'"),
+      ...['b', 'c', 'd'].flatMap((other) => [
+        step(other, SHOW, { label: `${other} comes: it has not loaded the module`, expect: { error: '42704' } }),
+        { session: other, disconnect: 'terminate' as const },
+        step('a', SHOW, { label: 'a still has the module and its setting', expect: { rows: [['250ms']] } }),
+      ]),
+    ],
+  }),
 ];

@@ -468,7 +468,7 @@ const TRANSACTION_POOLING: readonly ProfileEntry[] = [
     divergence: [{ kind: 'error', sqlstate: '34000' }, { kind: 'error', sqlstate: '42P03' }, { kind: 'no-error' }],
   },
   {
-    scenarios: ['session-objects/load-invisible-to-other-client'],
+    scenarios: ['session-objects/load-invisible-to-other-client', 'session-objects/load-kept-by-its-client-while-others-come-and-go'],
     reason: 'feature map: LOAD statement "Never" in transaction pooling; the library stays loaded in the shared server session',
     link: FEATURES,
     divergence: { kind: 'no-error' },

@@ -52,9 +52,14 @@ const LOGIN_REFUSED_08P01: ProfileEntry = {
     'auth-transport/role-valid-until-past-refused-at-next-login',
     'auth-transport/role-dropped-refused-at-next-login',
     'auth-transport/role-renamed-at-next-login',
+    'auth-transport/role-nologin-refused-again-after-pooled-server-ended',
+    'auth-transport/role-valid-until-restored-at-next-login',
+    'auth-transport/role-login-restored-after-nologin',
+    'auth-transport/role-created-without-login-refused',
+    'auth-transport/login-after-wrong-password-works',
   ],
   reason:
-    'pgbouncer refuses these logins itself, as 08P01 (protocol_violation: "SASL authentication failed" also for a role whose auth_query secret is md5, "password authentication failed", "no username supplied"; 1.18 "no such user" for a role its auth_query no longer finds), where PostgreSQL says 28P01, or 28000 for a role that may not log in or no user name; the refusal itself is right',
+    'pgbouncer refuses these logins itself, as 08P01 (protocol_violation: "SASL authentication failed" also for a role whose auth_query secret is md5, "password authentication failed", "no username supplied"; "no such user" for a role its auth_query does not find: on 1.18 one that may no longer log in, on every release one created without LOGIN, which pg_shadow does not list), where PostgreSQL says 28P01, or 28000 for a role that may not log in or no user name; the refusal itself is right',
   link: 'https://github.com/npgsql/npgsql/issues/3477',
   source: 'issue',
   divergence: { kind: 'sqlstate', sqlstate: '08P01' },
@@ -70,7 +75,11 @@ const UNKNOWN_ROLE: ProfileEntry = {
 };
 
 const UNKNOWN_DATABASE: ProfileEntry = {
-  scenarios: ['auth-transport/login-unknown-database', 'auth-transport/login-unknown-database-md5-role'],
+  scenarios: [
+    'auth-transport/login-unknown-database',
+    'auth-transport/login-unknown-database-md5-role',
+    'auth-transport/login-after-unknown-database-works',
+  ],
   versions: '<1.20',
   reason: 'before 1.20 pgbouncer passes the server\'s "database does not exist" on as 08P01, not 3D000 (fixed by pgbouncer#814)',
   link: 'https://github.com/pgbouncer/pgbouncer/issues/778',

@@ -44,6 +44,7 @@ const OWN_LOGIN_ERRORS: ProfileEntry = {
     'auth-transport/login-md5-wrong-password',
     'auth-transport/login-md5-stored-role-refused-by-scram',
     'auth-transport/role-wrong-password-refused-with-pooled-connection',
+    'auth-transport/login-after-wrong-password-works',
   ],
   reason:
     'pgpool refuses these logins itself, with severity ERROR and SQLSTATE XX000 ("authentication failed", "md5 authentication failed", "backend authentication failed"), where PostgreSQL sends FATAL 28P01 (invalid_password)',
@@ -64,6 +65,8 @@ const CACHED_BACKEND_LOGIN: ProfileEntry = {
     'auth-transport/role-valid-until-past-refused-at-next-login',
     'auth-transport/role-dropped-refused-at-next-login',
     'auth-transport/role-renamed-at-next-login',
+    'auth-transport/role-valid-until-restored-at-next-login',
+    'auth-transport/role-login-restored-after-nologin',
   ],
   reason:
     "a client that gets a cached backend is checked only against the password pgpool kept from that backend's login, not by PostgreSQL: a role switched to NOLOGIN, past its VALID UNTIL, dropped or renamed logs in again, and after a password change the old password still does",
