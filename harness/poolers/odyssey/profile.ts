@@ -217,6 +217,7 @@ const SESSION_STATE_RESET: readonly ProfileEntry[] = [
       'session-objects/temp-table-on-commit-delete-rows',
       'session-objects/temp-table-preserve-rows-kept-while-other-client-works',
       'abnormal-exits/abrupt-close-drops-temp-table',
+      'protocol-framing/copy-freeze-refused-as-psql-sends-it',
     ],
     reason:
       'transaction pooling "does not preserve session state between transactions", "temporary tables are not supported": the reset drops the client\'s temporary table when its transaction ends',
@@ -288,7 +289,11 @@ const SESSION_STATE_RESET: readonly ProfileEntry[] = [
     divergence: { kind: 'error', sqlstate: '34000' },
   },
   {
-    scenarios: ['session-objects/load-invisible-to-other-client', 'session-objects/load-makes-module-settings-known'],
+    scenarios: [
+      'session-objects/load-invisible-to-other-client',
+      'session-objects/load-makes-module-settings-known',
+      'session-objects/load-kept-by-its-client-while-others-come-and-go',
+    ],
     reason:
       "a LOADed library stays in the server session, which the next client gets; the client's own setting of the module is reset with its transaction",
     link: POOLING,

@@ -31,6 +31,8 @@ const EVERY_MODE: readonly ProfileEntry[] = [
       'auth-transport/options-dashes-for-underscores',
       'auth-transport/options-backslash-escapes',
       'auth-transport/options-repeated-setting-last-wins',
+      'auth-transport/options-two-clients-each-keep-their-own',
+      'auth-transport/options-common-settings-each-applied',
     ],
     reason:
       'Odyssey reads the options startup parameter itself and applies only part of it on the server: an IntervalStyle setting and one written -cname=value are not applied, nor the settings after such a switch (so of a repeated setting the first may stay); PostgreSQL applies every -c and -- setting, the last of a name winning',
@@ -76,6 +78,7 @@ const TRANSACTION: readonly ProfileEntry[] = [
       'session-state/two-sets-in-one-query-string',
       'session-state/set-and-select-in-one-query-string',
       'session-state/set-time-zone-interval',
+      'auth-transport/role-refused-superuser-setting',
     ],
     reason:
       'transaction pooling "does not preserve session state between transactions": a SET (statement_timeout, lock_timeout, client_min_messages) is gone after its transaction; only the parameters Odyssey tracks (TimeZone among them) are re-applied',

@@ -41,7 +41,11 @@ const IDLE_CLIENT_NOT_TOLD: ProfileEntry = {
  * (then Odyssey opens another server: "close connection and retry attach") is a matter of timing.
  */
 const DEAD_IDLE_SERVER: ProfileEntry = {
-  scenarios: ['abnormal-exits/server-killed-while-idle-in-pool', 'abnormal-exits/server-timed-out-while-idle-in-pool'],
+  scenarios: [
+    'abnormal-exits/server-killed-while-idle-in-pool',
+    'abnormal-exits/server-timed-out-while-idle-in-pool',
+    'auth-transport/role-logs-in-after-its-pooled-servers-ended',
+  ],
   optional: true,
   reason:
     'a server connection that died while idle in the pool (pg_terminate_backend, idle_session_timeout) is handed to the next client, which gets the dead server\'s FATAL (57P01, 57P05) on its first query, or Odyssey\'s own 08006 ("remote server read/write error"), or no answer at all (seen with libpq), unless Odyssey happens to notice the close first',
@@ -53,6 +57,7 @@ const DEAD_IDLE_SERVER: ProfileEntry = {
     { kind: 'error', sqlstate: '57P05' },
     { kind: 'error', sqlstate: '57P01' },
     { kind: 'error', sqlstate: '08006' },
+    { kind: 'closed' },
     { kind: 'no-answer' },
   ],
 };
@@ -68,6 +73,9 @@ const ROLE_CHANGES_UNSEEN: ProfileEntry = {
     'auth-transport/role-valid-until-past-refused-at-next-login',
     'auth-transport/role-dropped-refused-at-next-login',
     'auth-transport/role-renamed-at-next-login',
+    'auth-transport/role-nologin-refused-again-after-pooled-server-ended',
+    'auth-transport/role-valid-until-restored-at-next-login',
+    'auth-transport/role-login-restored-after-nologin',
   ],
   reason:
     'Odyssey checks the next login against the secret its auth_query cache still holds and hands over a pooled server connection of the role: a role switched to NOLOGIN, past its VALID UNTIL, dropped or renamed logs in again, and after a password change the old password still does',
@@ -109,7 +117,7 @@ const LOGIN_ON_POOLED_SERVER: ProfileEntry = {
  * server's error. Which of the two a run meets depends on what the pool still holds.
  */
 const SERVER_LOGIN_FAILURE_HIDDEN: ProfileEntry = {
-  scenarios: LOGIN_ON_POOLED_SERVER.scenarios,
+  scenarios: [...LOGIN_ON_POOLED_SERVER.scenarios, 'auth-transport/role-nologin-refused-again-after-pooled-server-ended'],
   optional: true,
   reason:
     'where no pooled server connection is left for the login, Odyssey\'s own server login fails and the client does not get PostgreSQL\'s error (client_fwd_error is off by default): it gets Odyssey\'s 08006 ("failed to connect to remote server", "remote server read/write error"), which postgres.js reads as the connection closing, or, for a role at its connection limit, waits for a server connection that never comes',
@@ -132,8 +140,23 @@ const NEW_ROLE_AUTH_QUERY_FAILS: ProfileEntry = {
   divergence: { kind: 'error', sqlstate: '28000', pattern: 'failed to make auth query' },
 };
 
+/**
+ * A role without LOGIN has no row in the auth_query's answer (pg_shadow lists only roles that
+ * may log in): Odyssey refuses it with 28000, as PostgreSQL does, but as an ErrorResponse in the
+ * middle of the SCRAM exchange, where pgx expects AuthenticationSASLContinue and keeps no SQLSTATE.
+ */
+const NOLOGIN_REFUSED_MID_SCRAM: ProfileEntry = {
+  scenarios: ['auth-transport/role-created-without-login-refused'],
+  drivers: ['pgx', 'pgx:pooler-safe'],
+  reason:
+    'Odyssey refuses a role without LOGIN in the middle of the SCRAM exchange (its auth_query finds no row for it), where PostgreSQL first completes the exchange and then refuses the login with 28000: pgx, which expects AuthenticationSASLContinue there, reports a failed SASL exchange without the SQLSTATE',
+  link: 'https://www.postgresql.org/docs/current/sasl-authentication.html',
+  source: 'observed',
+  divergence: { kind: 'sqlstate', pattern: 'failed SASL auth' },
+};
+
 const UNKNOWN_DATABASE: ProfileEntry = {
-  scenarios: ['auth-transport/login-unknown-database'],
+  scenarios: ['auth-transport/login-unknown-database', 'auth-transport/login-after-unknown-database-works'],
   reason:
     'with client_fwd_error off (its default), Odyssey does not pass on the error of a server login that fails: the client gets Odyssey\'s own 08006 "failed to connect to remote server", not 3D000',
   link: RULES,
@@ -154,6 +177,7 @@ const WRONG_PASSWORD: ProfileEntry = {
     'auth-transport/login-wrong-password-unknown-database',
     'auth-transport/role-wrong-password-refused-with-pooled-connection',
     'auth-transport/login-md5-stored-role-refused-by-scram',
+    'auth-transport/login-after-wrong-password-works',
   ],
   reason:
     "a failed login through Odyssey is 28000 (invalid_authorization_specification), not PostgreSQL's 28P01 (invalid_password); the refusal itself is right, also before an unknown database",
@@ -236,6 +260,7 @@ const LOGINS = [
   LOGIN_ON_POOLED_SERVER,
   SERVER_LOGIN_FAILURE_HIDDEN,
   NEW_ROLE_AUTH_QUERY_FAILS,
+  NOLOGIN_REFUSED_MID_SCRAM,
   UNKNOWN_DATABASE,
   UNKNOWN_ROLE,
   WRONG_PASSWORD,
