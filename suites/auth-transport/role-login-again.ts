@@ -30,6 +30,26 @@ const leavesAServer: StepSpec[] = [
 /** A later client of the role logs in and is who it says. */
 const logsIn = (session: string, label: string): StepSpec => step(session, "SELECT current_user = '{{r}}'", { label, expect: { rows: [['t']] } });
 
+/** b is refused (`refused`) after `takeAway`, and c logs in at once after `giveBack`, w having left a server behind. */
+const refusedUntilRestored = (o: { id: string; why: string; takeAway: string; refused: string; b: string; giveBack: string; c: string }) =>
+  defineScenario({
+    id: o.id,
+    category: 'auth-transport',
+    pool: 'single',
+    why: o.why,
+    docs: ALTER_ROLE,
+    needs: ['loginErrorCode'],
+    roles: { r: {} },
+    sessions: { w: { role: 'r' }, b: { role: 'r' }, c: { role: 'r' } },
+    steps: [
+      ...leavesAServer,
+      observe(o.takeAway),
+      { session: 'b', connect: true, label: o.b, expect: { error: o.refused } },
+      observe(o.giveBack),
+      logsIn('c', o.c),
+    ],
+  });
+
 export default [
   defineScenario({
     id: 'auth-transport/role-nologin-refused-again-after-pooled-server-ended',
@@ -49,39 +69,23 @@ export default [
       { session: 'c', connect: true, label: 'c logs in as the role: refused the same way again', expect: { error: '28000' } },
     ],
   }),
-  defineScenario({
+  refusedUntilRestored({
     id: 'auth-transport/role-valid-until-restored-at-next-login',
-    category: 'auth-transport',
-    pool: 'single',
     why: 'A role whose VALID UNTIL is moved into the past is refused (28P01), and once it is set to infinity again it must log in at once: a pooler that remembers the refusal, or the expired state, locks the renewed account out.',
-    docs: ALTER_ROLE,
-    needs: ['loginErrorCode'],
-    roles: { r: {} },
-    sessions: { w: { role: 'r' }, b: { role: 'r' }, c: { role: 'r' } },
-    steps: [
-      ...leavesAServer,
-      observe("ALTER ROLE {{r}} VALID UNTIL '1999-01-01'"),
-      { session: 'b', connect: true, label: 'b logs in after the password expired', expect: { error: '28P01' } },
-      observe("ALTER ROLE {{r}} VALID UNTIL 'infinity'"),
-      logsIn('c', 'c logs in once the password is valid again'),
-    ],
+    takeAway: "ALTER ROLE {{r}} VALID UNTIL '1999-01-01'",
+    refused: '28P01',
+    b: 'b logs in after the password expired',
+    giveBack: "ALTER ROLE {{r}} VALID UNTIL 'infinity'",
+    c: 'c logs in once the password is valid again',
   }),
-  defineScenario({
+  refusedUntilRestored({
     id: 'auth-transport/role-login-restored-after-nologin',
-    category: 'auth-transport',
-    pool: 'single',
     why: 'A role given NOLOGIN is refused (28000); given LOGIN back it must log in at its next attempt, not stay locked out by what a pooler remembered of the refusal.',
-    docs: ALTER_ROLE,
-    needs: ['loginErrorCode'],
-    roles: { r: {} },
-    sessions: { w: { role: 'r' }, b: { role: 'r' }, c: { role: 'r' } },
-    steps: [
-      ...leavesAServer,
-      observe('ALTER ROLE {{r}} NOLOGIN'),
-      { session: 'b', connect: true, label: 'b logs in while the role may not', expect: { error: '28000' } },
-      observe('ALTER ROLE {{r}} LOGIN'),
-      logsIn('c', 'c logs in once the role may again'),
-    ],
+    takeAway: 'ALTER ROLE {{r}} NOLOGIN',
+    refused: '28000',
+    b: 'b logs in while the role may not',
+    giveBack: 'ALTER ROLE {{r}} LOGIN',
+    c: 'c logs in once the role may again',
   }),
   defineScenario({
     id: 'auth-transport/role-created-without-login-refused',

@@ -93,14 +93,12 @@ const CANCEL_CLIENT_GONE_CRASH: ProfileEntry = {
  * the cancel (the query ran on), the next passed and pgbouncer exited right after; 1.24.1 and
  * 1.26.1 pass it.
  */
+const { traits: _traits, drivers: _drivers, ...CANCEL_CLIENT_GONE } = CANCEL_CLIENT_GONE_CRASH;
 const CANCEL_HANG_UP_CRASH: ProfileEntry = {
+  ...CANCEL_CLIENT_GONE,
   scenarios: ['cancel/cancel-connection-closed-by-client-at-once'],
-  versions: '>=1.18.0 <1.19.1',
-  stopsThePooler: true,
   reason:
     'pgbouncer 1.18.0 loses the cancel, or exits (FATAL "bad client state: 0"), when the client of a cancel request disconnects before pgbouncer passed the request on (fixed in 1.19.1)',
-  link: 'https://github.com/pgbouncer/pgbouncer/issues/801',
-  source: 'issue',
 };
 
 const TERMINATE_DROPS_PENDING_QUERY: ProfileEntry = {
