@@ -9,7 +9,7 @@ import { type Options } from './args.ts';
 import { UsageError } from '../kernel/errors.ts';
 
 export async function loadCatalogFor(o: Options): Promise<Catalog> {
-  const folders = o.get('cases') ?? [];
+  const folders = o.get('cases');
   for (const folder of folders) {
     if (!existsSync(folder) || !statSync(folder).isDirectory())
       throw new UsageError(`--cases ${path.relative(process.cwd(), folder) || folder}: no such folder`);

@@ -31,7 +31,7 @@ export async function fuzzCommand(given: Options, positionals: readonly string[]
   const seed = o.get('seed') ?? randomBytes(4).toString('hex');
   const seconds = o.get('seconds');
   const out = path.resolve(o.get('out'));
-  const profiles = (o.get('profile') ?? []).map((file) => asUsage(() => loadProfileFile(file)));
+  const profiles = o.get('profile').map((file) => asUsage(() => loadProfileFile(file)));
   // PostgreSQL against itself runs its baseline and its compared runs in two lanes.
   const aa = o.has('targets') && o.get('targets').every((t) => t === 'direct');
   const chosen = chooseProvider({

@@ -1,15 +1,19 @@
 // `poolcheck --help` and `poolcheck COMMAND --help` (or -h, or `poolcheck help COMMAND`), written
 // from the option table so they never disagree with the parser: a command's help lists the
 // options that command takes, and nothing else; each option's default is the table's.
-import { COMMANDS, defaultValue, OPTION_NAMES, OPTIONS, type Command, type OptionName, type OptionSpec } from './options.ts';
+import { COMMANDS, defaultValue, OPTION_NAMES, OPTIONS, type Command, type OptionName, type OptionSpec, type ProviderKind } from './options.ts';
+
+/** A provider's section title; the one the table defaults to says so. */
+const providerTitle = (provider: ProviderKind, what: string) =>
+  `${provider} provider (${provider === defaultValue('provider') ? 'the default: ' : ''}${what})`;
 
 const SECTIONS: ReadonlyArray<[OptionSpec['section'], string]> = [
   ['run', 'run'],
   ['fuzz', 'fuzz'],
   ['ci', 'CI: shards, attempts, strictness, run-to-run diff (GITHUB_STEP_SUMMARY set: GitHub mode, see the README)'],
-  ['local', 'local provider (the default: PostgreSQL and the poolers as child processes)'],
-  ['docker', 'docker provider (a Docker engine: dockerd --bridge=none --iptables=false --ip6tables=false)'],
-  ['external', 'external provider (runs direct first, then the pooler, on the same database; give poolcheck a database of its own)'],
+  ['local', providerTitle('local', 'PostgreSQL and the poolers as child processes')],
+  ['docker', providerTitle('docker', 'a Docker engine: dockerd --bridge=none --iptables=false --ip6tables=false')],
+  ['external', providerTitle('external', 'runs direct first, then the pooler, on the same database; give poolcheck a database of its own')],
   ['images', 'images'],
   ['repro', 'repro (with --cases DIR and --config as for run: the catalogue the run loaded)'],
   ['general', 'general'],
@@ -17,7 +21,7 @@ const SECTIONS: ReadonlyArray<[OptionSpec['section'], string]> = [
 
 /** Each command's usage line and what it does. */
 const USAGE: Readonly<Record<Command, readonly [string, string]>> = {
-  run: ['poolcheck run  [options]', 'certify targets (default provider: local)'],
+  run: ['poolcheck run  [options]', `certify targets (default provider: ${defaultValue('provider')})`],
   fuzz: [
     'poolcheck fuzz --targets LIST [--seconds N] [--seed S] [--out DIR]',
     'random multi-session programs run on PostgreSQL and the targets; each new divergence signature and each documented class met, shrunk to a case file (DIR/cases/, DIR/fuzz.json)',
@@ -61,7 +65,8 @@ const EXIT: Readonly<Record<Command, string>> = {
 /** The option's default as the help prints it: the table's value (a list as its comma list), or what leaving it out means. */
 export function defaultText(name: OptionName, command?: Command): string | undefined {
   const value = OPTIONS[name].value.kind === 'flag' ? undefined : (defaultValue(name, command) as string | number | readonly string[] | undefined);
-  if (value === undefined) return OPTIONS[name].unset;
+  // An empty list is what leaving a list out gives: there is no default to print.
+  if (value === undefined || (Array.isArray(value) && !value.length)) return OPTIONS[name].unset;
   return Array.isArray(value) ? value.join(',') : String(value);
 }
 

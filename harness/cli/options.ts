@@ -110,6 +110,7 @@ const STATIC = {
     repeatable: true,
     config: 'cases',
     section: 'run',
+    default: [],
     help: 'a folder of case files (*.yaml, and *.ts modules whose default export is a scenario or a list), loaded beside the shipped catalogue',
   },
   out: {
@@ -137,6 +138,7 @@ const STATIC = {
     repeatable: true,
     config: 'profiles',
     section: 'run',
+    default: [],
     help: 'a profile file (YAML, the schema of the built-in profiles): what a pooler is expected to do, for a pooler poolcheck has no profile for or instead of its own',
   },
   config: {

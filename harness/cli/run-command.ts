@@ -60,7 +60,7 @@ async function planRun(given: Options, positionals: readonly string[]): Promise<
   if (!scenarios.length && !broken.length) throw new UsageError(`--scenarios ${globs} matches no scenario; try \`poolcheck list scenarios\``);
   const out = path.resolve(o.get('out'));
   const lanes = o.get('lanes');
-  const profiles = (o.get('profile') ?? []).map((file) => asUsage(() => loadProfileFile(file)));
+  const profiles = o.get('profile').map((file) => asUsage(() => loadProfileFile(file)));
   const overrides = { stressClients: o.get('stress-clients'), stressRoles: o.get('stress-roles') };
   const maxConnections = backendsNeeded(scenarios, overrides, DEFAULT_MAX_CONNECTIONS);
   const chosen = chooseProvider({ options: o, profiles, runId, logDir: path.join(stagingFolder(out, runId), 'logs'), lanes, maxConnections });
