@@ -10,7 +10,8 @@ import { requiredCapabilities } from '../scenario/capabilities.ts';
 import { allTargetIds } from '../targets/target-spec.ts';
 import { type Options } from './args.ts';
 import { UsageError } from '../kernel/errors.ts';
-import { loadCatalogFor } from './case-folders.ts';
+import { loadCatalogFor } from '../scenario/case-folders.ts';
+import { catalogChoice } from './catalog-choice.ts';
 import { loadConfig } from './config.ts';
 
 export async function listCommand(what: string | undefined, given: Options): Promise<number> {
@@ -47,7 +48,7 @@ export async function listCommand(what: string | undefined, given: Options): Pro
         );
     }
   } else if (what === 'scenarios') {
-    const { scenarios: all, broken, warnings } = await loadCatalogFor(given.withConfig(await loadConfig(given.get('config'))));
+    const { scenarios: all, broken, warnings } = await loadCatalogFor(catalogChoice(given.withConfig(await loadConfig(given.get('config')))));
     for (const s of all) w(`${s.id.padEnd(64)} ${s.pool.padEnd(6)} ${[...requiredCapabilities(s)].join(',') || '-'}\n    ${s.why}`);
     const cats = new Set(all.map((s) => s.category));
     w(`${all.length} scenarios in ${cats.size} categories (${[...cats].join(', ')})`);
@@ -60,7 +61,7 @@ export async function listCommand(what: string | undefined, given: Options): Pro
     }
   } else if (what === 'coverage') {
     const { suites, problems } = loadAnchors(path.join(SUITES_DIR, ANCHORS_FOLDER));
-    const { scenarios: all } = await loadCatalogFor(given.withConfig(await loadConfig(given.get('config'))));
+    const { scenarios: all } = await loadCatalogFor(catalogChoice(given.withConfig(await loadConfig(given.get('config')))));
     const wrong = [...problems, ...unknownScenarios(suites, new Set(all.map((s) => s.id)))];
     const rows = coverage(suites);
     const pct = (n: number, of: number) => `${of ? Math.round((100 * n) / of) : 0}%`;

@@ -15,7 +15,7 @@ import { mergeCommand } from './merge-command.ts';
 import { reproCommand } from './repro-command.ts';
 import { runCommand } from './run-command.ts';
 import { terminalText } from './terminal-text.ts';
-import { watchOutputStreams } from './output-streams.ts';
+import { watchOutputStreams } from '../kernel/output-streams.ts';
 import { POOLCHECK_VERSION } from '../kernel/version.ts';
 
 const HELP = (command?: Command) => helpText(POOLCHECK_VERSION, command);
@@ -28,7 +28,7 @@ export async function main(argv: string[]): Promise<number> {
   const say = (text: string) => process.stderr.write(`poolcheck: ${maskConnectionStrings(text).split('\n').map(terminalText).join('\n')}\n`);
   // A reader that stops early (`poolcheck list scenarios | head`) closes the pipe: what is left
   // to print has nowhere to go, which is no error of a command; a run ends as interrupted
-  // (run-command.ts).
+  // (run/execute-run.ts).
   watchOutputStreams();
   catchStrayErrors(say);
   try {

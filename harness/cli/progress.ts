@@ -2,9 +2,9 @@ import type { Progress } from '../scenario/matrix.ts';
 
 /**
  * Progress on stderr: an updating line on a terminal, a line per 10% (and per problem) otherwise.
- * `text` rewrites what a message quotes (a log file's path, to where it will be after the run).
+ * A log file a message names is named where it will be after the run (run/execute-run.ts).
  */
-export function consoleProgress(quiet: boolean, text: (s: string) => string = (s) => s): Progress {
+export function consoleProgress(quiet: boolean): Progress {
   const tty = process.stderr.isTTY;
   const started = Date.now();
   let lastDecile = -1;
@@ -17,11 +17,11 @@ export function consoleProgress(quiet: boolean, text: (s: string) => string = (s
       say(
         `started ${t.spec.id} in ${ms} ms (PostgreSQL ${t.postgresVersion.split(' ')[0]}${t.poolerVersion ? `, ${t.spec.pooler} ${t.poolerVersion}` : ''})`,
       ),
-    targetFailed: (id, message) => say(`FAILED to start ${id}: ${text(message)}`),
+    targetFailed: (id, message) => say(`FAILED to start ${id}: ${message}`),
     targetDone: (id, results, ms) => say(`finished ${id}: ${results} results at ${(ms / 1000).toFixed(1)}s`),
     result(r, done, total) {
       if (quiet) return;
-      if (r.outcome === 'error') say(`error: ${r.target} ${r.driver} ${r.scenario}: ${text(r.message ?? '')}`);
+      if (r.outcome === 'error') say(`error: ${r.target} ${r.driver} ${r.scenario}: ${r.message ?? ''}`);
       const pct = Math.floor((done / total) * 100);
       const line = `[${String(done).padStart(String(total).length)}/${total}] ${pct}% ${((Date.now() - started) / 1000).toFixed(1)}s ${r.target} ${r.driver} ${r.scenario}`;
       if (tty) process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns || 120) - 1)}`);

@@ -6,7 +6,8 @@ import { UsageError } from '../kernel/errors.ts';
 import { POOLCHECK_VERSION } from '../kernel/version.ts';
 import { exportRepro } from '../repro/export-repro.ts';
 import type { Options } from './args.ts';
-import { loadCatalogFor } from './case-folders.ts';
+import { loadCatalogFor } from '../scenario/case-folders.ts';
+import { catalogChoice } from './catalog-choice.ts';
 import { loadConfig } from './config.ts';
 
 const USAGE = 'poolcheck repro --from OUT --result SCENARIO@TARGET/DRIVER --to DIR';
@@ -20,7 +21,14 @@ export async function reproCommand(positionals: readonly string[], given: Option
   // The folder as the user would type it, for the commands written into the files.
   const relative = path.relative(process.cwd(), to);
   const toShown = relative && !relative.startsWith('..') ? relative : to;
-  const written = await exportRepro({ from, result, to, toShown, catalog: () => loadCatalogFor(o), poolcheckVersion: POOLCHECK_VERSION });
+  const written = await exportRepro({
+    from,
+    result,
+    to,
+    toShown,
+    catalog: () => loadCatalogFor(catalogChoice(o)),
+    poolcheckVersion: POOLCHECK_VERSION,
+  });
   process.stdout.write(`${written.reproId}: ${written.files.map((f) => path.join(toShown, f)).join(', ')}\n`);
   return 0;
 }

@@ -7,37 +7,25 @@
 // of each signature (new) or documented class is shrunk (shrink.ts) to a case file.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Driver } from '../drivers/session.ts';
 import type { Divergence } from '../kernel/divergence.ts';
 import { errorText } from '../kernel/errors.ts';
 import type { KnownIssue } from '../poolers/known-issue.ts';
 import type { Profile, ProfileEntry } from '../poolers/profile.ts';
 import { createJudge } from '../report/judge.ts';
 import { caseYaml } from '../repro/case-yaml.ts';
-import type { ChosenProvider } from '../run/run-plan.ts';
+import { beginRun } from '../run/begin-run.ts';
 import type { StepResult } from '../scenario/expectations.ts';
 import type { Scenario, ScenarioSpec } from '../scenario/model.ts';
 import type { ScenarioRun } from '../scenario/result.ts';
 import { runScenario } from '../scenario/runner.ts';
 import { checkScenario } from '../scenario/validate.ts';
-import { onInterrupt, reapLeftovers, runStateDir, runStopped, stopAll } from '../targets/processes.ts';
+import { runStopped, stopAll } from '../targets/processes.ts';
 import type { StartedTarget } from '../targets/started-target.ts';
+import { planFuzz, type FuzzOptions, type FuzzPlan } from './fuzz-plan.ts';
 import { FUZZ_CATEGORY, generateProgram } from './generator.ts';
 import { withAnswers, withoutAnswers } from './program-scenario.ts';
 import { shrink } from './shrink.ts';
 import { documentingEntry, signatureOf, signatureText } from './signature.ts';
-
-export interface FuzzPlan {
-  readonly runId: string;
-  readonly seed: string;
-  readonly seconds: number;
-  /** The out folder, absolute: fuzz.json and cases/. */
-  readonly out: string;
-  readonly driver: Driver;
-  readonly chosen: ChosenProvider;
-  readonly profiles: readonly Profile[];
-  readonly stepTimeoutMs: number;
-}
 
 /** A divergence class met: a new signature, or a documented profile entry, with its minimal case. */
 export interface FoundClass {
@@ -311,23 +299,30 @@ function caseSpec(answered: ScenarioSpec, name: string, found: FoundClass, c: Co
   };
 }
 
-export async function executeFuzz(plan: FuzzPlan, ui: FuzzUi): Promise<{ summary: FuzzSummary; exitCode: number }> {
+/**
+ * One fuzz run from its options (planned as fuzz-plan.ts plans it). `uiFor` is called once the
+ * plan holds, before anything starts.
+ */
+export async function executeFuzz(options: FuzzOptions, uiFor: (plan: FuzzPlan) => FuzzUi): Promise<{ summary: FuzzSummary; exitCode: number }> {
+  const plan = planFuzz(options);
+  const ui = uiFor(plan);
   const { chosen } = plan;
-  const reaped = reapLeftovers();
-  if (reaped) ui.note(`stopped ${reaped} server process(es) left by an earlier run that was killed`);
-  runStateDir(plan.runId);
-  mkdirSync(path.join(plan.out, 'cases'), { recursive: true });
-  const judge = createJudge(plan.profiles, []);
-  const running: StartedTarget[] = [];
   let fuzzer: Fuzzer | undefined;
   // Ctrl-C keeps what was found: the cases are written as they are found, fuzz.json here.
-  const unhook = onInterrupt((signal) => {
-    if (!fuzzer) return;
-    fuzzer.summary.interrupted = signal;
-    fuzzer.writeSummary();
-    fuzzer.progress(true);
-  });
+  const unhook = beginRun(
+    plan.runId,
+    (line) => ui.note(line),
+    (signal) => {
+      if (!fuzzer) return;
+      fuzzer.summary.interrupted = signal;
+      fuzzer.writeSummary();
+      fuzzer.progress(true);
+    },
+  );
+  const running: StartedTarget[] = [];
   try {
+    mkdirSync(path.join(plan.out, 'cases'), { recursive: true });
+    const judge = createJudge(plan.profiles, []);
     const t0 = Date.now();
     for (const note of await chosen.prepare()) ui.note(note);
     // Every start settles before a failure is thrown, so a target still starting is stopped too.

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { driverIds } from '../drivers/registry.ts';
 import { DIVERGENCE_KINDS } from '../kernel/divergence.ts';
-import { isSqlState } from '../kernel/errors.ts';
+import { asUsage, isSqlState } from '../kernel/errors.ts';
 import { validate, type Field, type Schema } from '../kernel/schema.ts';
 import { TRAITS } from '../kernel/traits.ts';
 import { rangeProblem } from '../kernel/versions.ts';
@@ -123,3 +123,6 @@ export function loadProfileFile(file: string): Profile {
   const data = doc.data as Profile;
   return { ...data, checked: data.checked ?? [] };
 }
+
+/** The files --profile names, each read and checked: a problem in one is the user's to fix (a usage error). */
+export const loadProfileFiles = (files: readonly string[]): Profile[] => files.map((file) => asUsage(() => loadProfileFile(file)));

@@ -1,24 +1,28 @@
-// One run, from a plan to published reports: the state folder and what killed runs left, the
-// out folder (locked, staged), the targets checked against the releases that will run, the
-// matrix, and publishing, also when a signal stops the run (what finished is kept).
+// One run, from its options to published reports: the plan (run-plan.ts), the state folder and
+// what killed runs left, the out folder (locked, staged), the targets checked against the releases
+// that will run, the matrix, and publishing, also when a signal or a closed output stops the run
+// (what finished is kept).
 import path from 'node:path';
 import { UsageError } from '../kernel/errors.ts';
+import { onOutputClosed } from '../kernel/output-streams.ts';
 import { Slots } from '../kernel/slots.ts';
 import { straysOutsideScenarios } from '../kernel/strays.ts';
 import { POOLCHECK_VERSION } from '../kernel/version.ts';
 import { createJudge } from '../report/judge.ts';
-import { OutFolder } from '../report/out-folder.ts';
+import { OutFolder, stagingFolder } from '../report/out-folder.ts';
+import { relocator } from '../report/relocate.ts';
 import { exitCode, type RunReport } from '../report/run-report.ts';
 import { runMatrix, type MatrixPlan, type MatrixState, type Progress } from '../scenario/matrix.ts';
 import { scenarioTraits } from '../scenario/traits.ts';
-import { onInterrupt, reapLeftovers, runStateDir, runStopped, stopAll } from '../targets/processes.ts';
+import { interruptRun, runStopped, stopAll } from '../targets/processes.ts';
 import type { Provider } from '../targets/started-target.ts';
 import { targetSettingsProblem, withToggledSettings } from '../targets/target-settings.ts';
 import type { TargetSpec } from '../targets/target-spec.ts';
 import { attemptPolicy, isFinding } from './attempt-policy.ts';
+import { beginRun } from './begin-run.ts';
 import { FailureBudget } from './failure-budget.ts';
 import { publishReport } from './publish.ts';
-import type { RunPlan } from './run-plan.ts';
+import { planRun, type RunOptions, type RunPlan } from './run-plan.ts';
 import { plannedResults, shardFilter } from './shard-filter.ts';
 
 /** What the run tells its caller as it goes (the CLI prints it). */
@@ -35,6 +39,9 @@ export interface RunEnd {
   readonly exitCode: number;
 }
 
+/** The exit status a shell reports for a program SIGPIPE killed (128 + 13). */
+const SIGPIPE_EXIT = 141;
+
 /** The release each pooler runs (read before anything starts), and the targets checked against it. */
 async function finalTargets(provider: Provider, targets: readonly TargetSpec[], defaulted: boolean): Promise<TargetSpec[]> {
   const versions = new Map<string, string | null>();
@@ -45,20 +52,60 @@ async function finalTargets(provider: Provider, targets: readonly TargetSpec[], 
   return defaulted ? withToggledSettings(targets, versionOf) : [...targets];
 }
 
-export async function executeRun(plan: RunPlan, ui: RunUi): Promise<RunEnd> {
+/**
+ * `uiFor` is called once the plan holds, before anything starts: the caller says the plan's
+ * warnings then, and its progress counts the run's time from then.
+ */
+export async function executeRun(options: RunOptions, uiFor: (plan: RunPlan) => RunUi): Promise<RunEnd> {
+  const plan = await planRun(options);
+  const ui = uiFor(plan);
+  // A closed stdout or stderr (a reader that went away) ends the run as SIGPIPE would end a
+  // program that does not ignore it, but as an interrupted run: what finished is published and
+  // every server stops. Once the reports are out, a reader gone changes nothing.
+  let published = false;
+  const unwatch = onOutputClosed((c) => {
+    if (!published) interruptRun(`${c.stream} closed (${c.code})`, SIGPIPE_EXIT);
+  });
+  try {
+    return await carryOut(plan, {
+      ...ui,
+      published: (report) => {
+        published = true;
+        ui.published(report);
+      },
+    });
+  } finally {
+    unwatch();
+  }
+}
+
+/**
+ * `ui` with what it is told naming a log file where it will be once the reports are out
+ * (report/relocate.ts), not in the staging folder the servers write to.
+ */
+function relocated(plan: RunPlan, ui: RunUi): RunUi {
+  const relocate = relocator(stagingFolder(plan.out, plan.runId), plan.out);
+  return {
+    ...ui,
+    note: (line) => ui.note(relocate(line)),
+    progress: {
+      ...ui.progress,
+      targetFailed: (id, message) => ui.progress.targetFailed(id, relocate(message)),
+      result: (r, done, of) => ui.progress.result(r.message ? { ...r, message: relocate(r.message) } : r, done, of),
+    },
+  };
+}
+
+async function carryOut(plan: RunPlan, given: RunUi): Promise<RunEnd> {
   const { runId, drivers, scenarios, broken, out, quiet, chosen } = plan;
   const { provider } = chosen;
-  const reaped = reapLeftovers();
-  if (reaped) ui.note(`stopped ${reaped} server process(es) left by an earlier run that was killed`);
-  runStateDir(runId);
+  const ui = relocated(plan, given);
   let folder: OutFolder;
   try {
     folder = OutFolder.open(out, runId, (line) => ui.note(line));
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  for (const orphan of folder.orphans)
-    ui.note(`a run killed before it could write its reports left its results in ${path.join(orphan, 'journal.jsonl')}`);
   const judge = createJudge(
     plan.profiles,
     scenarios.map((s) => ({ id: s.id, known: s.known, traits: scenarioTraits(s) })),
@@ -73,12 +120,19 @@ export async function executeRun(plan: RunPlan, ui: RunUi): Promise<RunEnd> {
     ui.published(report);
     return report;
   };
-  // An interrupted run publishes what it finished; one that finished nothing keeps the previous reports.
-  const unhook = onInterrupt((reason) => {
-    if (state.results.length) finish({ reason, planned: plannedResults(plan, targets, owns) });
-    folder.close();
-  });
+  let unhook = () => {};
   try {
+    // An interrupted run publishes what it finished; one that finished nothing keeps the previous reports.
+    unhook = beginRun(
+      runId,
+      (line) => ui.note(line),
+      (reason) => {
+        if (state.results.length) finish({ reason, planned: plannedResults(plan, targets, owns) });
+        folder.close();
+      },
+    );
+    for (const orphan of folder.orphans)
+      ui.note(`a run killed before it could write its reports left its results in ${path.join(orphan, 'journal.jsonl')}`);
     const notes = await chosen.prepare();
     targets = await finalTargets(provider, chosen.targets, plan.defaultTargets);
     if (!quiet) for (const note of notes) ui.note(note);

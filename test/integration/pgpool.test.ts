@@ -4,7 +4,7 @@
 // pgpool process behind, even when poolcheck itself is killed.
 import { expect } from 'chai';
 import { defaultValue } from '../../harness/cli/options.ts';
-import { lanesToStart } from '../../harness/cli/provider-choice.ts';
+import { lanesToStart } from '../../harness/run/provider-choice.ts';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { withKnownIssues } from '../../harness/poolers/known-issue.ts';

@@ -4,18 +4,25 @@
 // it is an `error`. A step that checks nothing is a warning, or with --strict such an error.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { caseSelectorProblem, loadCatalog, type Catalog } from '../scenario/catalog.ts';
-import { type Options } from './args.ts';
 import { UsageError } from '../kernel/errors.ts';
+import { caseSelectorProblem, loadCatalog, type Catalog } from './catalog.ts';
 
-export async function loadCatalogFor(o: Options): Promise<Catalog> {
-  const folders = o.get('cases');
-  for (const folder of folders) {
+/** The options that choose the catalogue, as read (cli/catalog-choice.ts). */
+export interface CatalogChoice {
+  /** --cases: folders of case files, absolute. */
+  readonly cases: readonly string[];
+  readonly strict: boolean;
+  /** --scenarios: its globs as one comma list. */
+  readonly scenarios?: string;
+}
+
+export async function loadCatalogFor(c: CatalogChoice): Promise<Catalog> {
+  for (const folder of c.cases) {
     if (!existsSync(folder) || !statSync(folder).isDirectory())
       throw new UsageError(`--cases ${path.relative(process.cwd(), folder) || folder}: no such folder`);
   }
-  const catalog = await loadCatalog(undefined, folders, { strict: o.get('strict') });
-  const problem = caseSelectorProblem(catalog, o.get('scenarios')?.join(','));
+  const catalog = await loadCatalog(undefined, c.cases, { strict: c.strict });
+  const problem = caseSelectorProblem(catalog, c.scenarios);
   if (problem) throw new UsageError(problem);
   return catalog;
 }

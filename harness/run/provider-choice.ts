@@ -1,23 +1,58 @@
-// `poolcheck run --provider local|docker|external`: turns the options into the provider that
-// starts (or finds) the targets, and checks what it needs before anything starts, so that a
-// missing binary, engine or image fails the run at once with one line naming the fix.
-import type { ChosenProvider } from '../run/run-plan.ts';
+// `--provider local|docker|external`: the chosen options turned into the provider that starts
+// (or finds) the targets, checked before anything starts, so that a missing binary, engine or
+// image fails the run at once with one line naming the fix.
+import type { ChosenProvider } from './run-plan.ts';
 import { parseTarget, parseTargets } from '../targets/target-spec.ts';
 import { LocalProvider } from '../targets/providers/local.ts';
 import { DockerProvider } from '../targets/providers/docker.ts';
-import { builtIn, parseImageOverrides } from '../targets/providers/docker-images.ts';
+import { builtIn, parseImageOverrides, type Suite } from '../targets/providers/docker-images.ts';
 import { checkReachable, ExternalProvider } from '../targets/providers/external.ts';
 import { checkSameDatabase } from '../targets/providers/external-same-database.ts';
 import { parseEndpoint, parseEndpoints, readPassword } from '../targets/providers/external-url.ts';
+import type { ProviderId } from '../targets/started-target.ts';
 import { findPooler } from '../poolers/known-poolers.ts';
 import type { Profile } from '../poolers/profile.ts';
-import { poolerIds, poolers } from '../poolers/registry.ts';
-import { type Options } from './args.ts';
+import { poolers } from '../poolers/registry.ts';
 import { asUsage, UsageError } from '../kernel/errors.ts';
-import { OPTIONS, type OptionName } from './options.ts';
+
+/** The options that choose the provider and its targets, as read (cli/provider-options.ts): each field names its option. */
+export interface ProviderOptions {
+  /** --provider. */
+  readonly kind: ProviderId;
+  /** Options given on the command line that only one provider reads: with another --provider they are refused. */
+  readonly providerOnly: ReadonlyArray<{ readonly option: string; readonly provider: ProviderId }>;
+  /** --targets: as named (on the command line or in the config file), or the table's default. */
+  readonly targets: readonly string[];
+  readonly targetsNamed: boolean;
+  /** --targets and --lanes on the command line, which --provider external refuses (its lanes are its URLs). */
+  readonly onCommandLine: { readonly targets: boolean; readonly lanes: boolean };
+  /** Not --no-install: a missing server binary or driver package is installed (as root). */
+  readonly allowInstall: boolean;
+  readonly local: {
+    /** --pg-bindir. */
+    readonly pgBinDir?: string;
+    /** --<pooler>-bin, by pooler id. */
+    readonly poolerBinaries: Readonly<Record<string, string>>;
+  };
+  readonly docker: {
+    readonly suite: Suite;
+    /** --image COMPONENT=IMAGE. */
+    readonly images?: readonly string[];
+  };
+  /** --external-pooler, --external-pooled, --external-direct, --external-single, --external-admin, --password-env, --password-file. */
+  readonly external: {
+    readonly pooler?: string;
+    readonly pooled?: readonly string[];
+    readonly direct?: readonly string[];
+    readonly single?: readonly string[];
+    readonly admin?: string;
+    readonly passwordEnv?: string;
+    readonly passwordFile?: string;
+  };
+}
 
 export interface ProviderRequest {
-  readonly options: Options;
+  readonly options: ProviderOptions;
   /** Profiles from files (--profile). */
   readonly profiles: readonly Profile[];
   readonly runId: string;
@@ -38,24 +73,23 @@ export const lanesToStart = (lanes: number, targets: number) => (targets > 1 ? M
 const SPARE_LANES = 2;
 const MAX_LANES = 16;
 
-/** Parses and checks the options only: nothing starts, nothing is written. */
+/** Checks the options only: nothing starts, nothing is written. */
 export function chooseProvider(req: ProviderRequest): ChosenProvider {
   const o = req.options;
-  const kind = o.get('provider');
-  for (const name of o.givenNames()) {
-    const only = OPTIONS[name].provider;
-    if (only && only !== kind) throw new UsageError(`--${name} applies to --provider ${only}, not ${kind}`);
+  const kind = o.kind;
+  for (const { option, provider } of o.providerOnly) {
+    if (provider !== kind) throw new UsageError(`--${option} applies to --provider ${provider}, not ${kind}`);
   }
   if (kind === 'external') return asUsage(() => external(req));
-  const suite = o.get('suite');
+  const { suite } = o.docker;
   // Named targets run as named; the table's default gains the poolers this run can also start.
-  const available = (id: string) => (kind === 'docker' ? builtIn(id, suite) : o.has(`${id}-bin` as OptionName));
+  const available = (id: string) => (kind === 'docker' ? builtIn(id, suite) : o.local.poolerBinaries[id] !== undefined);
   const targets = asUsage(() =>
-    parseTargets(o.has('targets') ? o.get('targets').join(',') : withOptionalPoolers(o.get('targets'), available), { profiles: req.profiles }),
+    parseTargets(o.targetsNamed ? o.targets.join(',') : withOptionalPoolers(o.targets, available), { profiles: req.profiles }),
   );
 
   if (kind === 'docker') {
-    const images = asUsage(() => parseImageOverrides(o.get('image')));
+    const images = asUsage(() => parseImageOverrides(o.docker.images));
     const docker = new DockerProvider({ runId: req.runId, logDir: req.logDir, lanes: req.lanes, maxConnections: req.maxConnections, images, suite });
     return {
       provider: docker,
@@ -74,19 +108,14 @@ export function chooseProvider(req: ProviderRequest): ChosenProvider {
     };
   }
 
-  const poolerBinaries: Record<string, string> = {};
-  for (const id of poolerIds) {
-    const bin = o.get(`${id}-bin`);
-    if (bin) poolerBinaries[id] = bin;
-  }
   const local = new LocalProvider({
     runId: req.runId,
     logDir: req.logDir,
-    allowInstall: !o.get('no-install'),
+    allowInstall: o.allowInstall,
     lanes: lanesToStart(req.lanes, targets.length),
     maxConnections: req.maxConnections,
-    pgBinDir: o.get('pg-bindir'),
-    poolerBinaries,
+    pgBinDir: o.local.pgBinDir,
+    poolerBinaries: o.local.poolerBinaries,
   });
   return {
     provider: local,
@@ -100,33 +129,30 @@ export function chooseProvider(req: ProviderRequest): ChosenProvider {
 }
 
 function external(req: ProviderRequest): ChosenProvider {
-  const o = req.options;
-  const need = <N extends 'external-pooler' | 'external-pooled' | 'external-direct'>(
-    n: N,
-    example: string,
-  ): NonNullable<ReturnType<typeof o.get<N>>> => {
-    const v = o.get(n);
-    if (v === undefined) throw new UsageError(`--provider external needs --${n} (e.g. --${n} ${example})`);
-    return v;
+  const o = req.options.external;
+  const need = <T>(value: T | undefined, option: string, example: string): T => {
+    if (value === undefined) throw new UsageError(`--provider external needs --${option} (e.g. --${option} ${example})`);
+    return value;
   };
-  const pooler = parseTarget(need('external-pooler', 'pgbouncer:transaction'), { profiles: req.profiles, anyPooler: true });
+  const pooler = parseTarget(need(o.pooler, 'external-pooler', 'pgbouncer:transaction'), { profiles: req.profiles, anyPooler: true });
   if (!pooler.pooler)
     throw new UsageError('--external-pooler names the pooler and its mode, e.g. pgbouncer:transaction (direct is the --external-direct URL)');
-  if (o.given('targets'))
+  if (req.options.onCommandLine.targets)
     throw new UsageError('with --provider external the targets are direct (--external-direct) and --external-pooler; leave out --targets');
-  if (o.given('lanes')) throw new UsageError('--lanes does not apply to --provider external: give one URL per lane (comma lists) instead');
-  const pooled = parseEndpoints('external-pooled', need('external-pooled', 'postgres://app@pooler.example:6432/appdb'));
-  const direct = parseEndpoints('external-direct', need('external-direct', 'postgres://app@db.example:5432/appdb'));
-  const singleUrls = o.get('external-single');
+  if (req.options.onCommandLine.lanes)
+    throw new UsageError('--lanes does not apply to --provider external: give one URL per lane (comma lists) instead');
+  const pooled = parseEndpoints('external-pooled', need(o.pooled, 'external-pooled', 'postgres://app@pooler.example:6432/appdb'));
+  const direct = parseEndpoints('external-direct', need(o.direct, 'external-direct', 'postgres://app@db.example:5432/appdb'));
+  const singleUrls = o.single;
   const single = singleUrls ? parseEndpoints('external-single', singleUrls) : pooled;
   if (direct.length !== pooled.length || single.length !== pooled.length) {
     throw new UsageError(
       `--external-pooled, --external-single and --external-direct give one URL per lane: got ${pooled.length}, ${single.length} and ${direct.length}`,
     );
   }
-  const adminUrl = o.get('external-admin');
+  const adminUrl = o.admin;
   const admin = adminUrl ? parseEndpoint('external-admin', adminUrl) : undefined;
-  const password = readPassword({ env: o.get('password-env'), file: o.get('password-file') });
+  const password = readPassword({ env: o.passwordEnv, file: o.passwordFile });
   const known = pooler.pooler ? findPooler(pooler.pooler, req.profiles) : undefined;
   const provider = new ExternalProvider({
     pooler,
