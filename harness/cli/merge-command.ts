@@ -1,88 +1,23 @@
-// `poolcheck merge OUT DIR...`: the reports of a whole run from its shards' out folders, written
-// by the same writers as a run's, into OUT the way a run writes its --out (locked, staged, then
-// put in place). The shards' server logs go to logs/shard-I-of-N/.
-import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+// `poolcheck merge OUT DIR...`: the arguments read, the shards merged into OUT
+// (run/merge-shards.ts), and the verdict line printed as a run's.
 import path from 'node:path';
-import { diffRuns, reportSide } from '../report/diff.ts';
-import { diffMarkdown } from '../report/diff-md.ts';
-import { mergeShards, type MergeInput } from '../report/merge.ts';
-import { OutFolder } from '../report/out-folder.ts';
-import { NO_REDACTION } from '../report/redact.ts';
-import { readResultsFile } from '../report/results-file.ts';
-import { exitCode, type RunReport } from '../report/run-report.ts';
-import { readShardManifest } from '../report/shard-manifest.ts';
-import { writeReport } from '../report/write-report.ts';
+import { UsageError } from '../kernel/errors.ts';
+import { mergeShardFolders } from '../run/merge-shards.ts';
 import { type Options } from './args.ts';
-import { asUsage, UsageError } from '../kernel/errors.ts';
 import { githubMode } from './github-mode.ts';
 import { printSummary } from './summary-line.ts';
-
-/**
- * Every regular file under `dir`, relative to `base`. A symbolic link (to a file, a folder, or
- * `dir` itself) is left out: a shard is an artifact someone else made, and merge copies only
- * what is inside it, never what a link in it points at (/etc/shadow into an uploaded report).
- */
-function filesUnder(dir: string, base: string): string[] {
-  if (!existsSync(dir) || !lstatSync(dir).isDirectory()) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
-    const p = path.join(dir, d.name);
-    return d.isDirectory() ? filesUnder(p, base) : d.isFile() ? [path.relative(base, p)] : [];
-  });
-}
 
 export async function mergeCommand(positionals: readonly string[], options: Options): Promise<number> {
   const [outArg, ...dirArgs] = positionals;
   if (!outArg || !dirArgs.length)
     throw new UsageError('poolcheck merge OUT DIR...: the folder to write, then the out folders of the shards (poolcheck run --shard i/n --out DIR)');
   const out = path.resolve(outArg);
-  const dirs = dirArgs.map((d) => path.resolve(d));
-  if (dirs.includes(out))
-    throw new UsageError(`poolcheck merge writes ${out}, which is also one of the shards: write the merged reports to a folder of their own`);
-  const shards: MergeInput[] = asUsage(() => dirs.map((dir) => ({ dir, manifest: readShardManifest(dir) })));
-  const merged = asUsage(() => mergeShards(shards));
-  const baseline = options.get('baseline');
-  const report: RunReport = baseline
-    ? {
-        ...merged.report,
-        diff: diffRuns(
-          asUsage(() => readResultsFile(baseline)),
-          reportSide(merged.report),
-        ),
-      }
-    : merged.report;
-  // The shards' transcripts were redacted when they were written.
-  const transcripts = new Map(
-    dirs.flatMap((dir) =>
-      filesUnder(path.join(dir, 'transcripts'), dir).map((rel): [string, string] => [rel, readFileSync(path.join(dir, rel), 'utf8')]),
-    ),
+  const strict = options.get('strict');
+  const { report, exitCode } = mergeShardFolders(
+    { out, shards: dirArgs.map((d) => path.resolve(d)), baseline: options.get('baseline'), strict },
+    (line) => process.stderr.write(`poolcheck: ${line}\n`),
   );
-  const folder = asUsage(() => OutFolder.open(out, randomBytes(3).toString('hex'), (line) => process.stderr.write(`poolcheck: ${line}\n`)));
-  try {
-    for (const s of shards) {
-      const logs = path.join(s.dir, 'logs');
-      const into = path.join(folder.logDir, `shard-${s.manifest.shard.index}-of-${s.manifest.shard.count}`);
-      for (const rel of filesUnder(logs, logs)) {
-        mkdirSync(path.dirname(path.join(into, rel)), { recursive: true });
-        copyFileSync(path.join(logs, rel), path.join(into, rel));
-      }
-    }
-    folder.publish((dir) => {
-      writeReport(
-        dir,
-        report,
-        transcripts,
-        NO_REDACTION,
-        { features: merged.features, published: (t) => merged.published[t] },
-        options.get('strict'),
-      );
-      if (report.diff) writeFileSync(path.join(dir, 'diff.md'), diffMarkdown(report.diff));
-    });
-    folder.close();
-  } finally {
-    folder.release();
-  }
-  printSummary(report, out, (s) => s, options.get('strict'));
-  githubMode(report, options.get('strict'));
-  return exitCode(report, options.get('strict'));
+  printSummary(report, out, (s) => s, strict);
+  githubMode(report, strict);
+  return exitCode;
 }

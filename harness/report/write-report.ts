@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { diffMarkdown } from './diff-md.ts';
 import { writeReportFile } from './report-file.ts';
 import { featureMapMarkdown, featureTable, type FeatureMapInput } from './feature-map.ts';
 import { htmlReport } from './html-report.ts';
@@ -22,8 +23,8 @@ export const transcriptPath = (target: string, driver: string, scenario: string)
   path.join('transcripts', target.replace(/[^a-z0-9.-]+/gi, '-'), driver.replace(/[^a-z0-9.-]+/gi, '-'), `${scenario.replace(/\//g, '--')}.txt`);
 
 /**
- * Writes transcripts, results.json, junit.xml, summary.md, feature-map.md and report.html into
- * `out`; every text goes through `red` (a server's words through its serverText, redact.ts).
+ * Writes transcripts, results.json, junit.xml, summary.md, feature-map.md, report.html and, for a
+ * run compared with a baseline, diff.md into `out`; every text goes through `red` (a server's words through its serverText, redact.ts).
  * `strict` (--strict) makes junit.xml fail what the run's exit code fails.
  */
 export function writeReport(
@@ -58,4 +59,5 @@ export function writeReport(
   // and a pass over the finished page could rewrite a short password found by chance in the
   // base64 of the compressed transcripts, corrupting them.
   writeReportFile(path.join(out, 'report.html'), htmlReport(report, transcripts, fm, redact, filesUnder(out, 'logs')));
+  if (report.diff) writeReportFile(path.join(out, 'diff.md'), redact(diffMarkdown(report.diff)));
 }

@@ -5,7 +5,6 @@ import { POOLCHECK_VERSION } from '../kernel/version.ts';
 import { publishedAnswers } from '../poolers/profile.ts';
 import { assembleReport } from '../report/assemble.ts';
 import { diffRuns, reportSide } from '../report/diff.ts';
-import { diffMarkdown } from '../report/diff-md.ts';
 import type { Judge } from '../report/judge.ts';
 import type { OutFolder } from '../report/out-folder.ts';
 import { redaction, redactReport } from '../report/redact.ts';
@@ -54,7 +53,6 @@ export function publishReport(plan: RunPlan, judge: Judge, folder: OutFolder, ru
   };
   folder.publish((dir) => {
     writeReport(dir, report, assembled.transcripts, red, { features: plan.features, published }, plan.strict);
-    if (shown.diff) writeReportFile(path.join(dir, 'diff.md'), redact(diffMarkdown(shown.diff)));
     if (plan.shard) {
       writeReportFile(
         path.join(dir, SHARD_FILE),
