@@ -58,6 +58,7 @@ export function planFuzz(o: FuzzOptions): FuzzPlan {
     lanes: aa ? 2 : 1,
     maxConnections: DEFAULT_MAX_CONNECTIONS,
   });
+  // Last: it may install packages, which only a plan that holds together should do.
   const { usable, leftOut } = ensureRunPrerequisites([d.id], chosen, { allowInstall: o.provider.allowInstall, named: true });
   if (!usable.includes(d.id)) throw new UsageError(leftOut[0] ?? `driver ${d.id} cannot run here`);
   return { runId, seed, seconds: o.seconds, out: o.out, driver: d, chosen, profiles, stepTimeoutMs: o.stepTimeoutMs, quiet: o.quiet };

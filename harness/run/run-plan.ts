@@ -114,11 +114,11 @@ export async function planRun(o: RunOptions): Promise<RunPlan> {
   const shard = shardText !== undefined ? asUsage(() => parseShard(shardText)) : undefined;
   const baselineFile = o.baseline;
   const baseline = baselineFile ? asUsage(() => readResultsFile(baselineFile)) : undefined;
-  const install = { allowInstall: o.provider.allowInstall, named: o.driversNamed };
+  // Last: it may install packages, which only a plan that holds together should do.
   const { usable, leftOut } = ensureRunPrerequisites(
     asked.map((d) => d.id),
     chosen,
-    install,
+    { allowInstall: o.provider.allowInstall, named: o.driversNamed },
   );
   return {
     runId,
