@@ -58,12 +58,13 @@ export class LoginRefusedError extends Error {
 
 /**
  * Drivers' words for a login the server answered with an error they keep no SQLSTATE of:
- * libpq's and psycopg's "... failed: FATAL:  ...", and pgx's SCRAM exchange meeting an
+ * libpq's and psycopg's "... failed: FATAL:  ..." (or "failed: ERROR:  ...": Odyssey refuses a
+ * login with severity ERROR, "frontend auth: failed to make auth query"), and pgx's SCRAM exchange meeting an
  * ErrorResponse where AuthenticationSASLFinal belongs (pgpool-II answers a wrong password so)
  * or where AuthenticationSASLContinue belongs (Odyssey refuses a role whose secret is md5 so).
  */
 export const SERVER_FATAL_AT_LOGIN =
-  /\bFATAL:\s|expected AuthenticationSASL(Final|Continue) message but received unexpected message|^(\w+: )?connect: unexpected message from server$/;
+  /\bFATAL:\s|\bfailed: ERROR:\s|expected AuthenticationSASL(Final|Continue) message but received unexpected message|^(\w+: )?connect: unexpected message from server$/;
 
 /**
  * Trouble with what poolcheck runs on or with poolcheck itself (a server that died, a helper

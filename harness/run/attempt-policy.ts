@@ -1,12 +1,13 @@
 // Which results the matrix runs again, judged as the reports will judge them (judge.ts):
 // --repeat-each and --retries, and what counts as a finding (a divergence of something that did
-// not come in time is run again at once only when it would be one).
+// not come in time is run again at once only when it would be one, or would be an error: on
+// direct, where a divergence makes the scenario invalid, a reply slow on a busy machine).
 import type { Judge } from '../report/judge.ts';
 import type { Verdict } from '../report/verdict.ts';
 import type { MatrixPlan } from '../scenario/matrix.ts';
 import type { RunPlan } from './run-plan.ts';
 
-const FINDINGS: ReadonlySet<Verdict> = new Set(['regression', 'changed', 'unprofiled']);
+const FINDINGS: ReadonlySet<Verdict> = new Set(['regression', 'changed', 'unprofiled', 'error']);
 
 export const isFinding =
   (judge: Judge): NonNullable<MatrixPlan['isFinding']> =>

@@ -98,6 +98,15 @@ describe('libpq driver in its helper process', function () {
     );
   });
 
+  it('reports a login a pooler refused with severity ERROR (Odyssey does) as refused too', async () => {
+    const port = await serve((sock) =>
+      sock.end(message('E', fields({ S: 'ERROR', V: 'ERROR', C: '28000', M: 'odyssey: c1: frontend auth: failed to make auth query' }))),
+    );
+    const err = await failureOf(connect(port));
+    expect(err).to.be.instanceOf(LoginRefusedError);
+    expect(err.message).to.match(/failed: ERROR: {2}odyssey: c1: frontend auth: failed to make auth query$/);
+  });
+
   it('reports a port nobody listens on as a plain failure, neither refused nor lost', async () => {
     const port = await serve(() => undefined);
     const closed = servers.pop()!;

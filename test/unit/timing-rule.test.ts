@@ -1,6 +1,9 @@
 import { expect } from 'chai';
 import type { Divergence } from '../../harness/kernel/divergence.ts';
 import type { ScenarioRun } from '../../harness/scenario/result.ts';
+import { createJudge } from '../../harness/report/judge.ts';
+import { isFinding } from '../../harness/run/attempt-policy.ts';
+import type { StartedTarget } from '../../harness/targets/started-target.ts';
 import { afterRunAgain, loginUnansweredTwice, timingDependent } from '../../harness/scenario/timing-rule.ts';
 
 const run = (outcome: ScenarioRun['outcome'], extra: Partial<ScenarioRun> = {}): ScenarioRun => ({
@@ -29,6 +32,13 @@ describe('the one timing rule', () => {
     expect(timingDependent(run('diverge', { divergence: d('sqlstate', '57014') }), true)).to.equal(true);
     expect(timingDependent(run('error', { cause: 'infrastructure' }), true)).to.equal(true);
     expect(timingDependent(run('error', { cause: 'driver' }), true)).to.equal(true);
+  });
+
+  it('runs again a reply that did not come in time on direct, where the divergence would make the scenario invalid', () => {
+    const onDirect = run('diverge', { target: 'direct', divergence: d('no-answer') });
+    // Only the spec's pooler and the facts are read (a JudgedTarget); the matrix passes a started target.
+    const direct = { spec: { pooler: null }, facts: { version: null, mode: null, postgresVersion: null, settings: {} } } as unknown as StartedTarget;
+    expect(timingDependent(onDirect, isFinding(createJudge([], []))(onDirect, direct))).to.equal(true);
   });
 
   it('does not run again a documented divergence, a divergence of rows, an invalid scenario or a crash', () => {

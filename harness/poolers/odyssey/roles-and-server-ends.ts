@@ -126,17 +126,24 @@ const SERVER_LOGIN_FAILURE_HIDDEN: ProfileEntry = {
 
 /**
  * Now and then the first login of a role the scenario created a moment before is refused.
- * Observed on 1.5.2 (sid), pg and pgx, in scenarios that create roles; the likely cause (not
+ * Observed on 1.5.2 (sid), every driver, in scenarios that create roles (auth-transport, and
+ * abnormal-exits with a role of its own), more often on a busy machine; the likely cause (not
  * confirmed) is the auth_query of a route Odyssey has just made not answering within its wait.
+ * A defect, so it is documented in whichever scenario logs in as its own role.
  */
+/** Odyssey's words for it, or pgx's for an ErrorResponse where AuthenticationSASLContinue belongs. */
+const AUTH_QUERY_FAILED =
+  'failed to make auth query|failed SASL auth \\(expected AuthenticationSASLContinue message but received unexpected message\\)';
+
 const NEW_ROLE_AUTH_QUERY_FAILS: ProfileEntry = {
-  scenarios: 'auth-transport/**',
+  scenarios: '**',
   defect: 'the first login of a new role is refused: "failed to make auth query"',
   reason:
-    'the first login of a role created a moment before is now and then refused with 28000 "frontend auth: failed to make auth query"; PostgreSQL lets the role in',
+    'the first login of a role created a moment before is now and then refused with 28000 "frontend auth: failed to make auth query" (its log: "timeout on wait for password to become available"), in the middle of the SCRAM exchange, where pgx keeps no SQLSTATE and reports a failed SASL exchange; PostgreSQL lets the role in',
   link: 'https://www.postgresql.org/docs/current/sql-createrole.html',
   source: 'observed',
-  divergence: { kind: 'error', sqlstate: '28000', pattern: 'failed to make auth query' },
+  // `sqlstate`: where the scenario expected another refusal (an unknown database's 3D000).
+  divergence: (['error', 'sqlstate'] as const).map((kind) => ({ kind, sqlstate: '28000', pattern: AUTH_QUERY_FAILED })),
 };
 
 /**
