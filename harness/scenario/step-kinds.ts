@@ -77,6 +77,12 @@ interface Common<K extends StepKind> {
   needs?(st: StepOf<K>): readonly Capability[];
   /** It can run in the background (`background: name`) and be awaited later. */
   readonly background?: true;
+  /**
+   * Why repro.mjs (repro/replay-script.mjs) does not replay it, where it does not: the script
+   * says so and checks nothing of the step. Without it the script must run the kind (a unit test
+   * holds the two together).
+   */
+  readonly notReplayed?: string;
 }
 
 /** How a kind runs: on a connected client session (and maybe the observer), on its name only, or on the observer only. */
@@ -293,6 +299,7 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
   },
   stress: {
     on: 'name',
+    notReplayed: "its many clients are logins of poolcheck's own: run it with poolcheck",
     savedRefs: { text: [['stress', 'sequence']] },
     // Its clients speak the protocol themselves: it runs once, with the raw driver.
     needs: () => ['protocol'],
@@ -317,6 +324,7 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
   },
   manyRoles: {
     on: 'name',
+    notReplayed: 'it creates, logs in as and drops many roles of its own: run it with poolcheck',
     savedRefs: { text: [['manyRoles', 'prefix']] },
     // Its logins speak the protocol themselves: it runs once, with the raw driver.
     needs: () => ['protocol'],
@@ -345,6 +353,7 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
   },
   admin: {
     on: 'observer',
+    notReplayed: "it needs the pooler's admin console",
     savedRefs: { text: [['admin', 'command']], whole: [['admin', 'until']] },
     describe: (st, t) => `${st.admin.pooler} admin console: ${t.expand(st.admin.command)}`,
     observe: async (st, r) => {
