@@ -2,7 +2,7 @@
 // help text and poolcheck.config.json are all derived from this table.
 import { driverIds } from '../drivers/registry.ts';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
-import { poolerIds } from '../poolers/registry.ts';
+import { poolerIds, poolers } from '../poolers/registry.ts';
 import { SUITES } from '../targets/providers/docker-images.ts';
 
 export const COMMANDS = ['run', 'fuzz', 'list', 'images', 'merge', 'diff', 'repro', 'doctor'] as const;
@@ -82,7 +82,7 @@ const STATIC = {
     commands: ['run', 'fuzz', 'doctor'],
     config: 'targets',
     section: 'run',
-    default: ['direct', 'pgbouncer:session', 'pgbouncer:transaction', 'pgbouncer:statement', 'pgpool:cache'],
+    default: ['direct', ...poolerIds.flatMap((id) => poolers[id].defaultModes.map((mode) => `${id}:${mode}`))],
     help: 'comma list of <pooler>[:<mode>]; direct (the baseline) always runs',
   },
   drivers: {

@@ -1,4 +1,5 @@
-import { externalPoolerIds, externalPoolers, type ExternalPooler } from './external-poolers.ts';
+import type { ExternalPooler } from './external-pooler.ts';
+import { externalPoolerIds, externalPoolers } from './external-poolers.ts';
 import type { PoolerAdapter } from './pooler-adapter.ts';
 import type { Profile } from './profile.ts';
 import { poolerIds, poolers } from './registry.ts';

@@ -86,6 +86,11 @@ export interface PoolerAdapter {
   readonly id: string;
   readonly title: string;
   readonly modes: readonly string[];
+  /**
+   * The modes a run includes when it is not given --targets: those Debian's current stable
+   * packages it for, where poolcheck's CI runs by default; none where it must be asked for.
+   */
+  readonly defaultModes: readonly string[];
   readonly docs: string;
   readonly binary: { readonly program: string; readonly aptPackage: string; readonly candidates: readonly string[] };
   /** Parses the version out of the binary's --version line. */

@@ -458,6 +458,8 @@ const LAST_REPLY = {
   Execute: ['CommandComplete', 'EmptyQueryResponse', 'PortalSuspended', 'CopyInResponse'],
 };
 const ASIDE = new Set(['NoticeResponse', 'ParameterStatus', 'NotificationResponse']);
+/** The authentication requests a client must answer, where an abandoned login drops its socket (harness/wire/connection.ts). */
+const ASKS_FOR_CREDENTIALS = new Set(['AuthenticationCleartextPassword', 'AuthenticationMD5Password', 'AuthenticationSASL']);
 
 /** The index of the last message of PostgreSQL's reply to `sent` in `inbox`, or -1 while some of it is missing. */
 function replyEnd(sent, inbox) {
@@ -620,7 +622,8 @@ class Connection {
     this.socket.write(Buffer.concat(messages.map(encode)));
   }
 
-  async login(user, password, database, params, protocol, ms) {
+  /** Logs in; with `abandon`, drops the socket when first asked for credentials and returns what was asked. */
+  async login(user, password, database, params, protocol, ms, abandon) {
     const startup = new Body().int32(protocol);
     for (const [k, v] of Object.entries({ user, database, ...params, client_encoding: 'UTF8' })) startup.cstring(k).cstring(v);
     this.transcript.fe(
@@ -641,6 +644,11 @@ class Connection {
       const [m] = await this.read((ms_) => ms_.length > 0, ms, 'authentication and ReadyForQuery');
       this.inbox.shift();
       this.loginMessages.push(m);
+      if (abandon && ASKS_FOR_CREDENTIALS.has(m.type)) {
+        this.transcript.note(this.label, `drop the socket instead of answering ${m.type}`);
+        this.socket.destroy();
+        return m.type;
+      }
       const reply = (code, body, shown) => {
         this.transcript.fe(this.label, shown);
         this.socket.write(body.frame(code));
@@ -659,7 +667,7 @@ class Connection {
       if (m.type === 'AuthenticationSASLFinal') sasl.verify(m.data);
       if (m.type === 'ErrorResponse')
         throw Object.assign(new Error(`${this.label}: connection refused: ${m.message}`), { sqlstate: m.code, severity: m.severity });
-      if (m.type === 'ReadyForQuery') return;
+      if (m.type === 'ReadyForQuery') return undefined;
     }
   }
 
@@ -699,8 +707,8 @@ class Connection {
     return this.inbox.splice(0);
   }
 
-  /** CancelRequest on a connection of its own; the server closes it once handled. */
-  async cancel(pid, key, forged, ms) {
+  /** CancelRequest on a connection of its own; the server closes it once handled, or with `hangUp` the client at once. */
+  async cancel(pid, key, forged, hangUp, ms) {
     const socket = await dial(this.where, ms, 'the CancelRequest connection');
     this.transcript.fe(this.label, `CancelRequest(pid=${pid}, key=${forged ? '<wrong secret>' : renderKey(key)}) on a new connection`);
     this.transcript.pid(pid);
@@ -708,7 +716,11 @@ class Connection {
       socket.on('close', resolve);
       socket.on('error', resolve);
     });
-    socket.write(new Body().int32(80877102).int32(pid).add(key).packet());
+    const request = new Body().int32(80877102).int32(pid).add(key).packet();
+    if (hangUp) {
+      this.transcript.fe(this.label, 'the CancelRequest connection closed by the client at once');
+      socket.end(request);
+    } else socket.write(request);
     await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, ms))]);
     socket.destroy();
   }
@@ -764,7 +776,7 @@ async function connect(where, opts) {
   if (opts.tls) socket = await startTls(socket, opts.label, opts.transcript, opts.ms);
   const conn = new Connection(socket, opts.label, opts.transcript, where);
   try {
-    await conn.login(opts.user, opts.password, where.database, opts.params, opts.protocol, opts.ms);
+    conn.abandonedAt = await conn.login(opts.user, opts.password, where.database, opts.params, opts.protocol, opts.ms, opts.abandon);
   } catch (e) {
     socket.destroy();
     throw e;
@@ -908,8 +920,142 @@ function check(e, r, s, conn, aside) {
 // The scenario, run once against one set of URLs
 
 const OBSERVER = 'observer';
-const OWN_KIND = ['sql', 'named', 'messages', 'read', 'cancel', 'connect', 'disconnect', 'waitNotification', 'await', 'stress', 'admin', 'waitFor'];
-const kindOf = (st) => OWN_KIND.find((k) => st[k] !== undefined);
+
+// Each kind of step, run as poolcheck runs it (harness/scenario/step-kinds.ts): on the session's
+// connection, on its name only, or on the observer. The scenario says which kinds poolcheck does
+// not let this script replay (notReplayed); a unit test holds these tables to poolcheck's kinds.
+
+const queryOf = (messages) => ({ kind: 'query', labels: true, ...resultOf(messages) });
+const done = { kind: 'done' };
+
+/** Kinds that run on the session's connection, which logs in on its first step. */
+const ON_SESSION = {
+  async sql(run, st, conn, timeout) {
+    const sql = run.expand(st.sql);
+    const params = st.params?.map((p) => run.expand(p));
+    const r = await conn.exchange(
+      params?.length
+        ? [{ type: 'Parse', sql }, { type: 'Bind', params }, { type: 'Describe', kind: 'P' }, { type: 'Execute' }, { type: 'Sync' }]
+        : [{ type: 'Query', sql }],
+      undefined,
+      timeout,
+    );
+    return { ...queryOf(r), labels: false };
+  },
+  async named(run, st, conn, timeout) {
+    const n = run.expandDeep(st.named);
+    conn.prepared ??= new Set();
+    const parse = conn.prepared.has(n.name) ? [] : [{ type: 'Parse', name: n.name, sql: n.sql }];
+    const r = resultOf(
+      await conn.exchange(
+        [
+          ...parse,
+          { type: 'Bind', statement: n.name, params: n.params ?? [] },
+          { type: 'Describe', kind: 'P' },
+          { type: 'Execute' },
+          { type: 'Sync' },
+        ],
+        undefined,
+        timeout,
+      ),
+    );
+    if (!r.error || r.error.code === '42P05') conn.prepared.add(n.name);
+    return { kind: 'query', ...r };
+  },
+  async messages(run, st, conn, timeout) {
+    const messages = await Promise.all(
+      run.expandDeep(st.messages).map(async (m) => {
+        if (m.type !== 'FunctionCall' || typeof m.function === 'number' || /^\d+$/.test(m.function)) return m;
+        const oid = (await run.observe(`SELECT '${m.function.replace(/'/g, "''")}'::${m.function.includes('(') ? 'regprocedure' : 'regproc'}::oid`))
+          .rows[0]?.[0];
+        run.transcript.note(OBSERVER, `${m.function} is function ${oid}`);
+        return { ...m, function: Number(oid) };
+      }),
+    );
+    const r = await conn.exchange(messages, st.until, timeout);
+    if (messages.some((m) => m.type === 'Terminate')) run.forget(st.session);
+    return queryOf(r);
+  },
+  async read(_run, st, conn, timeout) {
+    return queryOf(await conn.receive(st.read, timeout));
+  },
+  async connect(_run, st, conn) {
+    return st.expect?.messages ? queryOf(conn.loginMessages) : done;
+  },
+  async cancel(run, st, conn, timeout) {
+    if (st.cancel === true) await conn.cancel(conn.pid, conn.key, false, false, timeout);
+    else {
+      const key =
+        st.cancel.secret === 'own' ? conn.key : Buffer.from(conn.key.map((b, i) => (i === conn.key.length - 1 ? (b ^ 0x5a) | 1 : b ^ 0x5a)));
+      const pid = Number(run.saved.get(st.cancel.pid.replace(/^\$/, '')));
+      await conn.cancel(pid, key, st.cancel.secret !== 'own', st.cancel.hangUp === true, timeout);
+    }
+    return done;
+  },
+  async waitNotification(run, st, conn, timeout) {
+    const channel = run.expand(st.waitNotification.includes('{{') ? st.waitNotification : `{{${st.waitNotification}}}`);
+    const on = (n) => n.channel === channel;
+    // Nothing arriving within the deadline is an answer too (expect.notification: null).
+    await conn
+      .read(() => conn.notifications.some(on), timeout, 'a notification')
+      .catch((e) => {
+        if (!(e instanceof Deadline)) throw e;
+      });
+    const i = conn.notifications.findIndex(on);
+    return { kind: 'notification', notification: i < 0 ? undefined : conn.notifications.splice(i, 1)[0] };
+  },
+};
+
+/** Kinds that run on the session's name: they make no session of their own. */
+const ON_NAME = {
+  async await(run, st) {
+    const r = await run.background.get(st.await);
+    run.background.delete(st.await);
+    if (r.failed) throw r.failed;
+    return r;
+  },
+  async disconnect(run, st) {
+    const conn = run.sessions.get(st.session);
+    run.forget(st.session);
+    run.transcript.note(st.session, st.disconnect === 'abrupt' ? 'drop the socket without Terminate' : 'close');
+    if (conn && st.disconnect === 'abrupt') conn.socket.destroy();
+    else await conn?.terminate();
+    return done;
+  },
+  async abandonLogin(run, st) {
+    await run.session(st.session, true);
+    return done;
+  },
+};
+
+/** Kinds the observer (the direct connection) runs. */
+const ON_OBSERVER = {
+  async sql(run, st) {
+    return { kind: 'query', ...(await run.observe(st.sql)) };
+  },
+  async waitFor(run, st, timeout) {
+    const want = show(
+      st.waitFor.rows.map((row) => row.map((c) => (typeof c === 'string' && /^\$\w+$/.test(c) ? (run.saved.get(c.slice(1)) ?? c) : c))),
+    );
+    const deadline = Date.now() + timeout;
+    let last = '';
+    for (;;) {
+      const r = await run.observe(st.waitFor.sql);
+      last = r.error ? `ERROR ${r.error.code}` : show(r.rows);
+      if (last === want) return done;
+      if (Date.now() > deadline) return { kind: 'done', failure: `observer waited ${timeout}ms for ${want}, last saw ${last}` };
+      await new Promise((resolve) => setTimeout(resolve, 15));
+    }
+  },
+};
+
+/** The kinds this script replays, by where each runs. */
+export const REPLAYED = { session: Object.keys(ON_SESSION), name: Object.keys(ON_NAME), observer: Object.keys(ON_OBSERVER) };
+
+function replayOf(table, st) {
+  if (!Object.hasOwn(table, st.kind)) throw new Error(`step kind ${st.kind} is not known to this script where ${st.session} runs it`);
+  return table[st.kind];
+}
 
 class Run {
   transcript = new Transcript();
@@ -967,7 +1113,8 @@ class Run {
     return resultOf(await conn.exchange([{ type: 'Query', sql: this.expand(sql) }], undefined, this.ms));
   }
 
-  async session(name) {
+  /** The session, logged in on first use; with `abandon`, a login given up when asked for credentials, which is no session. */
+  async session(name, abandon = false) {
     const existing = this.sessions.get(name);
     if (existing) return existing;
     const spec = SCENARIO.sessions[name] ?? {};
@@ -988,7 +1135,15 @@ class Run {
       protocol: protocolNumber(spec.protocol),
       tls: spec.tls,
       ms: this.ms,
+      abandon,
     });
+    if (abandon) {
+      if (!conn.abandonedAt) {
+        this.transcript.note(name, 'the server let the client in without asking for credentials');
+        await conn.terminate();
+      }
+      return conn;
+    }
     this.sessions.set(name, conn);
     this.transcript.pid(conn.pid);
     return conn;
@@ -1004,54 +1159,22 @@ class Run {
     }
   }
 
+  /** The step in words, as poolcheck describes it (the scenario carries the words), with this run's names and saved values. */
   describe(st) {
-    if (st.label) return st.label;
-    const k = kindOf(st);
-    if (k === 'sql') return clip(this.expand(st.sql), 200) + (st.params ? ` ${show(st.params)}` : '');
-    if (k === 'named') return `execute named "${st.named.name}": ${this.expand(st.named.sql)}`;
-    if (k === 'messages') return st.messages.map((m) => m.type).join(', ');
-    if (k === 'read')
-      return typeof st.read === 'object'
-        ? `read what arrives within ${st.read.forMs}ms`
-        : st.read === 'close'
-          ? 'read until the server closes the connection'
-          : `read up to ${st.read}`;
-    if (k === 'cancel') return st.cancel === true ? 'cancel the running query' : `CancelRequest for ${st.cancel.pid} with ${st.cancel.secret} secret`;
-    if (k === 'waitNotification')
-      return `wait for a notification on ${st.waitNotification.includes('{{') ? st.waitNotification : `{{${st.waitNotification}}}`}`;
-    if (k === 'waitFor') return `wait until ${this.expand(st.waitFor.sql)} returns ${show(st.waitFor.rows)}`;
-    if (k === 'await') return `await ${st.await}`;
-    return k;
+    return clip(this.expand(st.described), 200);
   }
 
-  /** What a step does; its result is a query result, a notification, or done. */
+  /** What a step does, run where poolcheck runs its kind; its result is a query result, a notification, or done. */
   async act(st) {
-    const k = kindOf(st);
     const timeout = st.timeoutMs ?? this.ms;
-    if (st.session === OBSERVER) {
-      if (k === 'sql') return { kind: 'query', ...(await this.observe(st.sql)) };
-      if (k === 'waitFor') return this.waitFor(st, timeout);
-      this.transcript.note(OBSERVER, `${k}: not run by this script (it needs the pooler's admin console): the step checks nothing`);
+    const why = SCENARIO.notReplayed[st.kind];
+    if (why) {
+      this.transcript.note(st.session, `${st.kind}: not run by this script (${why}): the step checks nothing`);
       return { kind: 'done', unchecked: true };
     }
-    if (k === 'await') {
-      const r = await this.background.get(st.await);
-      this.background.delete(st.await);
-      if (r.failed) throw r.failed;
-      return r;
-    }
-    if (k === 'disconnect') {
-      const conn = this.sessions.get(st.session);
-      this.forget(st.session);
-      this.transcript.note(st.session, st.disconnect === 'abrupt' ? 'drop the socket without Terminate' : 'close');
-      if (conn && st.disconnect === 'abrupt') conn.socket.destroy();
-      else await conn?.terminate();
-      return { kind: 'done' };
-    }
-    if (k === 'stress') {
-      this.transcript.note(st.session, 'stress: not run by this script (run it with poolcheck)');
-      return { kind: 'done', unchecked: true };
-    }
+    if (st.session === OBSERVER) return replayOf(ON_OBSERVER, st)(this, st, timeout);
+    if (Object.hasOwn(ON_NAME, st.kind)) return ON_NAME[st.kind](this, st, timeout);
+    const replay = replayOf(ON_SESSION, st);
     let conn;
     try {
       conn = await this.session(st.session);
@@ -1061,98 +1184,7 @@ class Run {
         return { kind: 'query', rows: [], tags: [], messages: [], error: { code: e.sqlstate, message: e.message, severity: e.severity } };
       throw e;
     }
-    const query = (messages) => ({ kind: 'query', labels: true, ...resultOf(messages) });
-    switch (k) {
-      case 'sql': {
-        const sql = this.expand(st.sql);
-        const params = st.params?.map((p) => this.expand(p));
-        const r = await conn.exchange(
-          params?.length
-            ? [{ type: 'Parse', sql }, { type: 'Bind', params }, { type: 'Describe', kind: 'P' }, { type: 'Execute' }, { type: 'Sync' }]
-            : [{ type: 'Query', sql }],
-          undefined,
-          timeout,
-        );
-        return { ...query(r), labels: false };
-      }
-      case 'named': {
-        const n = this.expandDeep(st.named);
-        conn.prepared ??= new Set();
-        const parse = conn.prepared.has(n.name) ? [] : [{ type: 'Parse', name: n.name, sql: n.sql }];
-        const r = resultOf(
-          await conn.exchange(
-            [
-              ...parse,
-              { type: 'Bind', statement: n.name, params: n.params ?? [] },
-              { type: 'Describe', kind: 'P' },
-              { type: 'Execute' },
-              { type: 'Sync' },
-            ],
-            undefined,
-            timeout,
-          ),
-        );
-        if (!r.error || r.error.code === '42P05') conn.prepared.add(n.name);
-        return { kind: 'query', ...r };
-      }
-      case 'messages': {
-        const messages = await Promise.all(
-          this.expandDeep(st.messages).map(async (m) => {
-            if (m.type !== 'FunctionCall' || typeof m.function === 'number' || /^\d+$/.test(m.function)) return m;
-            const oid = (
-              await this.observe(`SELECT '${m.function.replace(/'/g, "''")}'::${m.function.includes('(') ? 'regprocedure' : 'regproc'}::oid`)
-            ).rows[0]?.[0];
-            this.transcript.note(OBSERVER, `${m.function} is function ${oid}`);
-            return { ...m, function: Number(oid) };
-          }),
-        );
-        const r = await conn.exchange(messages, st.until, timeout);
-        if (messages.some((m) => m.type === 'Terminate')) this.forget(st.session);
-        return query(r);
-      }
-      case 'read':
-        return query(await conn.receive(st.read, timeout));
-      case 'connect':
-        return st.expect?.messages ? query(conn.loginMessages) : { kind: 'done' };
-      case 'cancel': {
-        if (st.cancel === true) await conn.cancel(conn.pid, conn.key, false, timeout);
-        else {
-          const key =
-            st.cancel.secret === 'own' ? conn.key : Buffer.from(conn.key.map((b, i) => (i === conn.key.length - 1 ? (b ^ 0x5a) | 1 : b ^ 0x5a)));
-          await conn.cancel(Number(this.saved.get(st.cancel.pid.replace(/^\$/, ''))), key, st.cancel.secret !== 'own', timeout);
-        }
-        return { kind: 'done' };
-      }
-      case 'waitNotification': {
-        const channel = this.expand(st.waitNotification.includes('{{') ? st.waitNotification : `{{${st.waitNotification}}}`);
-        const on = (n) => n.channel === channel;
-        // Nothing arriving within the deadline is an answer too (expect.notification: null).
-        await conn
-          .read(() => conn.notifications.some(on), timeout, 'a notification')
-          .catch((e) => {
-            if (!(e instanceof Deadline)) throw e;
-          });
-        const i = conn.notifications.findIndex(on);
-        return { kind: 'notification', notification: i < 0 ? undefined : conn.notifications.splice(i, 1)[0] };
-      }
-      default:
-        throw new Error(`step kind ${k} is not known to this script`);
-    }
-  }
-
-  async waitFor(st, timeout) {
-    const want = show(
-      st.waitFor.rows.map((row) => row.map((c) => (typeof c === 'string' && /^\$\w+$/.test(c) ? (this.saved.get(c.slice(1)) ?? c) : c))),
-    );
-    const deadline = Date.now() + timeout;
-    let last = '';
-    for (;;) {
-      const r = await this.observe(st.waitFor.sql);
-      last = r.error ? `ERROR ${r.error.code}` : show(r.rows);
-      if (last === want) return { kind: 'done' };
-      if (Date.now() > deadline) return { kind: 'done', failure: `observer waited ${timeout}ms for ${want}, last saw ${last}` };
-      await new Promise((resolve) => setTimeout(resolve, 15));
-    }
+    return replay(this, st, conn, timeout);
   }
 
   /** Runs every step until the first that does not do what PostgreSQL does; returns that one's words, or undefined. */

@@ -5,19 +5,30 @@ import { readFileSync } from 'node:fs';
 import { TIMEOUT_MS } from '../kernel/timeouts.ts';
 import { rawDriver } from '../drivers/raw.ts';
 import { missingCapabilities } from '../scenario/capabilities.ts';
-import type { Scenario, ScenarioSpec } from '../scenario/model.ts';
+import type { Scenario, ScenarioSpec, Step, StepKind } from '../scenario/model.ts';
+import { STEP_KINDS } from '../scenario/step-kinds.ts';
 import { MD5_USER, TRUST_USER } from '../targets/postgres-cluster.ts';
+import { stepText } from './step-text.ts';
 
 const TEMPLATE = new URL('./replay-script.mjs', import.meta.url);
 /** Where the template holds its scenario: `null` until written. */
 const SLOT = '/*@scenario*/ null';
+
+/**
+ * A step as the script reads it: as written, tagged with its kind as the catalogue loaded it,
+ * and in words as poolcheck describes it (templates unexpanded), so the script holds no list of
+ * kinds or of their words that a new kind could miss.
+ */
+type ReplayStep = Step & { readonly described: string };
 
 /** What the script replays: the scenario's own data, and the roles of sessions that log in as md5 or trust. */
 export interface ReplayData {
   readonly id: string;
   readonly pool: ScenarioSpec['pool'];
   readonly sessions: ScenarioSpec['sessions'];
-  readonly steps: ScenarioSpec['steps'];
+  readonly steps: readonly ReplayStep[];
+  /** Why the script does not replay a kind, for each kind it does not (step-kinds.ts notReplayed). */
+  readonly notReplayed: Readonly<Partial<Record<StepKind, string>>>;
   readonly setup?: readonly string[];
   readonly teardown?: readonly string[];
   /** The role names poolcheck's PostgreSQL has for `user: md5` and `user: trust` sessions. */
@@ -27,12 +38,13 @@ export interface ReplayData {
   readonly rawLacks: readonly string[];
 }
 
-/** `spec` is the scenario as the case file writes it; `loaded` the same scenario as the catalogue loaded it. */
+/** `spec` is the scenario as the case file writes it; `loaded` the same scenario as the catalogue loaded it, whose steps know their kinds. */
 export const replayData = (spec: ScenarioSpec, loaded: Scenario): ReplayData => ({
   id: spec.id,
   pool: spec.pool,
   sessions: spec.sessions,
-  steps: spec.steps,
+  steps: loaded.steps.map((st) => ({ ...st, described: stepText(st) })),
+  notReplayed: Object.fromEntries(Object.entries(STEP_KINDS).flatMap(([k, def]) => (def.notReplayed ? [[k, def.notReplayed]] : []))),
   ...(spec.setup ? { setup: spec.setup } : {}),
   ...(spec.teardown ? { teardown: spec.teardown } : {}),
   users: { md5: MD5_USER, trust: TRUST_USER },

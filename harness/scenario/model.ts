@@ -110,7 +110,7 @@ export interface StepBase {
 /**
  * What each kind of step does, by the kind's name, which is also the key that says so in a
  * step's data (`{ session: 'a', sql: 'SELECT 1' }` is an sql step). A new kind is one member
- * here and its action in step-kinds.ts.
+ * here and its entry in step-kinds.ts.
  */
 export interface StepKinds {
   /** One statement through the driver; with params, the extended protocol's unnamed statement. */

@@ -22,7 +22,8 @@ import { asMismatch, classify, Diverged, Mismatched, type Ending } from './outco
 import type { ScenarioRun, StepRecord } from './result.ts';
 import { settingsSkipReason, skipReason } from './skip-reason.ts';
 import { targetEffectiveSettings } from '../targets/target-settings.ts';
-import { kindOf, type StepRun } from './step-kinds.ts';
+import type { StepRun } from './step-kind.ts';
+import { kindOf } from './step-kinds.ts';
 import type { RunOverrides } from './run-overrides.ts';
 import { Templates } from './templates.ts';
 import { objectsSkipReason, ScenarioObjects, sessionLogin } from './scenario-objects.ts';

@@ -1,64 +1,23 @@
 // The schema of a scenario as written (a YAML case file, or a suite file's data), derived from
 // the model: each table below is typed as "a Field for every key of" its model interface, so a
-// new step kind (StepKinds), step field, expectation, message type or session option does not
-// compile until it has a schema here, and a key the model lacks is refused. Cross-references
-// (sessions, saved values, background steps) are validate.ts's.
+// new step field, expectation, message type or session option does not compile until it has a
+// schema here, and a key the model lacks is refused. A step kind's own fields are its entry's in
+// step-kinds.ts (`fields`). Cross-references (sessions, saved values, background steps) are
+// validate.ts's.
 import { CAPABILITIES } from '../drivers/session.ts';
 import { isSqlState } from '../kernel/errors.ts';
 import { OBSERVER } from '../kernel/names.ts';
-import { didYouMean, type Field, type FieldsOf, type ObjectSchema, type Schema } from '../kernel/schema.ts';
+import { didYouMean, type FieldsOf, type ObjectSchema, type Schema } from '../kernel/schema.ts';
 import type { KnownIssue } from '../poolers/known-issue.ts';
 import { knownPoolerIds } from '../poolers/known-poolers.ts';
 import { POOL_KINDS } from '../poolers/pooler-adapter.ts';
 import { rangeProblem } from '../kernel/versions.ts';
 import { ENTRY_FIELDS } from '../poolers/profile-file.ts';
-import { hexProblem } from '../wire/bytes.ts';
-import { MESSAGE_NAMES, type FrontendMessage } from '../wire/messages.ts';
+import { MESSAGE_NAMES } from '../wire/messages.ts';
 import { protocolNumber } from '../wire/protocol-version.ts';
-import {
-  CATEGORIES,
-  type DatabaseSpec,
-  type Expect,
-  type RoleSpec,
-  type ScenarioSpec,
-  type SessionSpec,
-  type StepBase,
-  type StepKind,
-  type StepKinds,
-} from './model.ts';
-
-const req = (schema: Schema): Field => ({ schema, required: true });
-const opt = (schema: Schema): Field => ({ schema });
-
-const text: Schema = { kind: 'string' };
-const texts: Schema = { kind: 'list', of: text };
-/** Text compared with what PostgreSQL sends: 1 and true stand for "1" and "t" (kernel/schema.ts). */
-const pgText: Schema = { kind: 'string', scalars: true };
-const hex: Schema = { kind: 'string', check: hexProblem };
-/** Bytes, as hex: a binary-format value, binary COPY data, a hand-made frame. */
-const bytes: Schema = { kind: 'object', fields: { hex: req(hex) } };
-const cell: Schema = {
-  kind: 'either',
-  of: [pgText, { kind: 'literal', value: null }, bytes],
-  describe: 'a value as PostgreSQL prints it, null, or bytes ({ hex: "0005" })',
-};
-const textOrBytes: Schema = { kind: 'either', of: [text, bytes], describe: 'text, or bytes ({ hex: "0005" })' };
-const format: Schema = { kind: 'string', oneOf: ['text', 'binary'] };
-/** Format codes as Bind and FunctionCall write them: none (all text), one for all, or one each; written as given. */
-const formats: Schema = { kind: 'list', of: format };
-const row: Schema = { kind: 'either', of: [{ kind: 'list', of: cell }], describe: 'a row: a list of values (rows: [["1", "x"]] is one row of two)' };
-const rows: Schema = { kind: 'list', of: row };
-const oneOf = (values: readonly string[]): Schema => ({ kind: 'string', oneOf: values });
-
-const sqlState: Schema = {
-  kind: 'string',
-  check: (v) => (isSqlState(v) ? undefined : `${JSON.stringify(v)} is not a SQLSTATE (five characters, e.g. 42P05)`),
-};
-const name: Schema = {
-  kind: 'string',
-  check: (v) => (/^\w+$/.test(v) ? undefined : `"${v}" is not a name: letters, digits and _ (it is read back as $${v.replace(/\W/g, '_')})`),
-};
-const int = (min: number, max?: number): Schema => ({ kind: 'number', integer: true, min, max });
+import { int, name, oneOf, opt, pgText, req, rows, sqlState, text, texts } from './field-schemas.ts';
+import { CATEGORIES, type DatabaseSpec, type Expect, type RoleSpec, type ScenarioSpec, type SessionSpec, type StepBase } from './model.ts';
+import { STEP_KIND_NAMES, STEP_KINDS } from './step-kinds.ts';
 
 // Left out of the list expect.messages is compared with (expectations.ts): each has its own expectation.
 const ASIDE: Readonly<Record<string, string>> = {
@@ -139,113 +98,11 @@ const STEP_BASE_FIELDS: FieldsOf<StepBase> = {
   label: opt(text),
 };
 
-type MessageType = FrontendMessage['type'];
-type MessageFields = { readonly [T in MessageType]: FieldsOf<Omit<Extract<FrontendMessage, { readonly type: T }>, 'type'>> };
-
-/** Each frontend message's own fields (wire/messages.ts); `type` picks the message. */
-const MESSAGE_FIELDS: MessageFields = {
-  Query: { sql: req(text) },
-  Parse: { name: opt(text), sql: req(text), types: opt({ kind: 'list', of: int(0) }) },
-  Bind: { portal: opt(text), statement: opt(text), params: opt({ kind: 'list', of: cell }), paramFormats: opt(formats), resultFormats: opt(formats) },
-  Describe: { kind: req(oneOf(['S', 'P'])), name: opt(text) },
-  Execute: { portal: opt(text), maxRows: opt(int(0)) },
-  Close: { kind: req(oneOf(['S', 'P'])), name: opt(text) },
-  Flush: {},
-  Sync: {},
-  Terminate: {},
-  CopyData: { data: req(textOrBytes) },
-  CopyDone: {},
-  CopyFail: { message: req(text) },
-  FunctionCall: {
-    function: req({ kind: 'either', of: [int(0, 0xffffffff), text], describe: "the function's oid, or its signature (lo_creat(integer))" }),
-    args: opt({ kind: 'list', of: cell }),
-    argFormats: opt(formats),
-    resultFormat: opt(format),
-  },
-  RawMessage: {
-    code: req({
-      kind: 'string',
-      check: (v) =>
-        v.length === 1 && v.charCodeAt(0) < 256 ? undefined : `a message's type is one byte, one character (e.g. Q), not ${JSON.stringify(v)}`,
-    }),
-    payload: opt(textOrBytes),
-    length: opt({ kind: 'number', integer: true, min: -0x80000000, max: 0x7fffffff }),
-  },
-  RawBytes: { hex: req(hex) },
-};
-
-const message: Schema = {
-  kind: 'variants',
-  what: 'message',
-  tag: 'type',
-  variants: Object.fromEntries(
-    Object.entries(MESSAGE_FIELDS).map(([type, fields]): [string, ObjectSchema] => [
-      type,
-      {
-        kind: 'object',
-        fields: { type: req({ kind: 'literal', value: type }), ...fields },
-      },
-    ]),
-  ),
-};
-
-/** Each kind's own fields (model.ts StepKinds); the one a step has names its kind. */
-const STEP_KIND_FIELDS: { readonly [K in StepKind]: FieldsOf<StepKinds[K]> } = {
-  sql: { sql: req(text), params: opt({ kind: 'list', of: pgText }) },
-  named: { named: req({ kind: 'object', fields: { name: req(text), sql: req(text), params: opt({ kind: 'list', of: pgText }) } }) },
-  messages: {
-    messages: req({ kind: 'list', of: message, min: 1 }),
-    until: opt(oneOf([...MESSAGE_NAMES, 'close'])),
-    splitWrites: opt({ kind: 'list', of: int(1) }),
-  },
-  cancel: {
-    cancel: req({
-      kind: 'either',
-      describe: 'true (cancel through the driver), or { pid: $saved, secret: own | wrong, hangUp: true }',
-      of: [
-        { kind: 'literal', value: true },
-        { kind: 'object', fields: { pid: req(text), secret: req(oneOf(['own', 'wrong'])), hangUp: opt({ kind: 'literal', value: true }) } },
-      ],
-    }),
-  },
-  read: {
-    read: req({
-      kind: 'either',
-      describe: `a message to read up to (e.g. ReadyForQuery), close (until the server closes), or { forMs: N }`,
-      of: [oneOf([...MESSAGE_NAMES, 'close']), { kind: 'object', fields: { forMs: req(int(1)) } }],
-    }),
-  },
-  connect: { connect: req({ kind: 'literal', value: true }) },
-  disconnect: { disconnect: req(oneOf(['terminate', 'abrupt'])) },
-  abandonLogin: { abandonLogin: req({ kind: 'literal', value: true }) },
-  waitNotification: { waitNotification: req(text) },
-  await: { await: req(name) },
-  waitFor: { waitFor: req({ kind: 'object', fields: { sql: req(text), rows: req(rows) } }) },
-  admin: {
-    admin: req({
-      kind: 'object',
-      fields: {
-        pooler: req(text),
-        command: req(text),
-        pool: opt(oneOf(POOL_KINDS)),
-        columns: opt({ kind: 'list', of: text, min: 1 }),
-        modes: opt({ kind: 'list', of: text, min: 1 }),
-        until: opt(rows),
-      },
-    }),
-  },
-  stress: { stress: req({ kind: 'object', fields: { clients: req(int(1)), rounds: req(int(1)), sequence: req(text) } }) },
-  manyRoles: { manyRoles: req({ kind: 'object', fields: { roles: req(int(1)), drop: req(int(1)), prefix: req(text) } }) },
-};
-
-/** The step kinds' names, from the table the compiler holds to StepKinds. */
-export const STEP_KIND_NAMES = Object.keys(STEP_KIND_FIELDS) as StepKind[];
-
 const step: Schema = {
   kind: 'variants',
   what: 'step',
   variants: Object.fromEntries(
-    STEP_KIND_NAMES.map((k): [string, ObjectSchema] => [k, { kind: 'object', fields: { ...STEP_BASE_FIELDS, ...STEP_KIND_FIELDS[k] } }]),
+    STEP_KIND_NAMES.map((k): [string, ObjectSchema] => [k, { kind: 'object', fields: { ...STEP_BASE_FIELDS, ...STEP_KINDS[k].fields } }]),
   ),
 };
 

@@ -1,95 +1,25 @@
-// One action per kind of step: what it does, how it reads in transcripts, where it may run and
-// what it needs of a driver. The kinds themselves are declared in model.ts (StepKinds); the
-// compiler holds this table to them, so a new kind is one member there and one entry here.
+// Every kind of step, one entry each, with all poolcheck knows of it (step-kind.ts says what an
+// entry declares): the scenario schema, validation, the runner, shard costs and repro.mjs read
+// their part from here. The kinds' data types are declared in model.ts (StepKinds); the compiler
+// holds this table to them, so a new kind is one member there and one entry here.
 import { toResult } from '../drivers/query-result.ts';
-import type { Capability, Driver, Notification, QueryResult, Session } from '../drivers/session.ts';
+import type { Notification, QueryResult } from '../drivers/session.ts';
 import { DeadlineError, InvalidScenarioError } from '../kernel/errors.ts';
 import { poll } from '../kernel/poll.ts';
+import { didYouMean } from '../kernel/schema.ts';
+import { POOL_KINDS } from '../poolers/pooler-adapter.ts';
 import { clip } from '../wire/clip.ts';
 import { WireConnection } from '../wire/connection.ts';
-import type { FrontendMessage, ServerMessage } from '../wire/messages.ts';
-import type { Transcript } from '../wire/transcript.ts';
+import { MESSAGE_NAMES, type FrontendMessage, type ServerMessage } from '../wire/messages.ts';
 import { show, type StepResult } from './expectations.ts';
-import type { StepKind, StepKinds, StepOf } from './model.ts';
+import { int, name, oneOf, opt, pgText, req, rows, text } from './field-schemas.ts';
+import { FRONTEND_MESSAGE } from './message-schema.ts';
+import type { StepKind, StepOf } from './model.ts';
 import { Mismatched } from './outcome.ts';
-import type { Templates } from './templates.ts';
 import { runStress, tallyRows } from './stress.ts';
-import { manyRolesCount, stressClients, type RunOverrides } from './run-overrides.ts';
+import { manyRolesCount, stressClients } from './run-overrides.ts';
 import { manyRolesRows, runManyRoles } from './many-roles.ts';
-import type { ConnInfo } from '../kernel/conn-info.ts';
-
-/** What a step's action can reach while its scenario runs (runner.ts implements it). */
-export interface StepRun {
-  readonly driver: Driver;
-  readonly templates: Templates;
-  readonly saved: ReadonlyMap<string, string>;
-  readonly transcript: Transcript;
-  /** The step's deadline: its own timeoutMs, else the run's. */
-  timeout(st: { readonly timeoutMs?: number }): number;
-  /**
-   * A simple Query on the observer (straight to the database); `quiet` leaves it out of the
-   * transcript (a poll's attempts, whose number depends on timing).
-   */
-  observe(sql: string, quiet?: 'quiet'): Promise<QueryResult>;
-  /** The session by name, if it is connected. */
-  connected(name: string): Session | undefined;
-  /** Forgets a session that is being closed: a later step on it is an invalid scenario. */
-  forget(name: string): Session | undefined;
-  /** Waits until the backend `pid` has exited, where that is observable (direct only). */
-  backendGone(pid: number | undefined): Promise<void>;
-  /** Collects a background step's result (it ran under its own name). */
-  collect(name: string): Promise<StepResult>;
-  /**
-   * The rows of `command` on the admin console of a target that is `pooler`; undefined where
-   * there is none to ask. `again`: a repeated ask of a poll, which the transcript does not repeat.
-   */
-  admin(spec: StepOf<'admin'>['admin'], again?: boolean): Promise<QueryResult | undefined>;
-  /** Where the named session would connect: its pool of the lane. */
-  poolOf(session: string): ConnInfo;
-  /** Where and as whom the named session logs in: its pool, role, password and database. */
-  loginOf(session: string): ConnInfo;
-  /** What the run sets over the steps as written (--stress-clients, --stress-roles). */
-  readonly overrides: RunOverrides | undefined;
-}
-
-/** A path into a step of kind K, from one of its kind's own fields: ['waitFor', 'sql']. */
-export type KindField<K extends StepKind> = readonly [keyof StepKinds[K] & string, ...string[]];
-
-/**
- * Where a kind's own fields may hold saved values, as its action reads them: `text` is expanded
- * as a template ({{$v}} anywhere inside, every string below the path), `whole` holds a saved value
- * as a whole string ('$v' in an expected cell), `name` names one ('$v' or 'v'). validate.ts checks
- * each reference against the values saved before the step. Declared beside the action that
- * expands them, and required, so a new kind cannot leave one of its fields unchecked.
- */
-export interface SavedRefFields<K extends StepKind> {
-  readonly text: readonly KindField<K>[];
-  readonly whole?: readonly KindField<K>[];
-  readonly name?: readonly KindField<K>[];
-}
-
-interface Common<K extends StepKind> {
-  /** What the step does, in one line, for transcripts and messages (a step's label wins). */
-  describe(st: StepOf<K>, t: Templates, run?: RunOverrides): string;
-  /** Its fields that may refer to saved values (the common `expect` is validate.ts's). */
-  readonly savedRefs: SavedRefFields<K>;
-  /** Driver capabilities a client session needs to run it. */
-  needs?(st: StepOf<K>): readonly Capability[];
-  /** It can run in the background (`background: name`) and be awaited later. */
-  readonly background?: true;
-}
-
-/** How a kind runs: on a connected client session (and maybe the observer), on its name only, or on the observer only. */
-export type StepKindDef<K extends StepKind> = Common<K> &
-  (
-    | {
-        readonly on: 'session';
-        run(st: StepOf<K>, r: StepRun, session: Session): Promise<StepResult>;
-        observe?(st: StepOf<K>, r: StepRun): Promise<StepResult>;
-      }
-    | { readonly on: 'name'; run(st: StepOf<K>, r: StepRun): Promise<StepResult> }
-    | { readonly on: 'observer'; observe(st: StepOf<K>, r: StepRun): Promise<StepResult> }
-  );
+import type { StepKindDef, StepRun } from './step-kind.ts';
 
 const query = (result: QueryResult, messages?: readonly ServerMessage[]): StepResult => ({ kind: 'query', result, messages });
 const done: StepResult = { kind: 'done' };
@@ -160,6 +90,12 @@ async function pollRows(
 export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
   sql: {
     on: 'session',
+    fields: { sql: req(text), params: opt({ kind: 'list', of: pgText }) },
+    costMs: (st) => {
+      const sleep = /pg_sleep\(\s*([\d.]+)\s*\)/.exec(st.sql);
+      // A sleep in the foreground is waited out; one in the background is usually cancelled.
+      return sleep && !st.background ? Math.min(Number(sleep[1]) * 1000, st.timeoutMs ?? Infinity) : 0;
+    },
     background: true,
     savedRefs: { text: [['sql'], ['params']] },
     describe: (st, t) => clip(t.expand(st.sql), 200) + (st.params ? ` ${show(st.params)}` : ''),
@@ -175,6 +111,7 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
   },
   named: {
     on: 'session',
+    fields: { named: req({ kind: 'object', fields: { name: req(text), sql: req(text), params: opt({ kind: 'list', of: pgText }) } }) },
     background: true,
     savedRefs: { text: [['named']] },
     needs: () => ['namedPrepare'],
@@ -186,6 +123,15 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
   },
   messages: {
     on: 'session',
+    fields: {
+      messages: req({ kind: 'list', of: FRONTEND_MESSAGE, min: 1 }),
+      until: opt(oneOf([...MESSAGE_NAMES, 'close'])),
+      splitWrites: opt({ kind: 'list', of: int(1) }),
+    },
+    check: (st) =>
+      st.messages.some((m) => ['Sync', 'Query', 'FunctionCall', 'Terminate'].includes(m.type)) || st.until
+        ? []
+        : [{ path: ['messages'], message: 'a message list without Sync, Query or FunctionCall needs `until` (the reply to wait for)' }],
     background: true,
     savedRefs: { text: [['messages']] },
     needs: () => ['protocol'],
@@ -199,6 +145,13 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
   },
   read: {
     on: 'session',
+    fields: {
+      read: req({
+        kind: 'either',
+        describe: `a message to read up to (e.g. ReadyForQuery), close (until the server closes), or { forMs: N }`,
+        of: [oneOf([...MESSAGE_NAMES, 'close']), { kind: 'object', fields: { forMs: req(int(1)) } }],
+      }),
+    },
     savedRefs: { text: [] },
     needs: () => ['protocol'],
     describe: (st) =>
@@ -215,6 +168,16 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
   },
   cancel: {
     on: 'session',
+    fields: {
+      cancel: req({
+        kind: 'either',
+        describe: 'true (cancel through the driver), or { pid: $saved, secret: own | wrong, hangUp: true }',
+        of: [
+          { kind: 'literal', value: true },
+          { kind: 'object', fields: { pid: req(text), secret: req(oneOf(['own', 'wrong'])), hangUp: opt({ kind: 'literal', value: true }) } },
+        ],
+      }),
+    },
     savedRefs: { text: [], name: [['cancel', 'pid']] },
     needs: (st) => [st.cancel === true ? 'cancel' : 'protocol'],
     describe: (st) =>
@@ -234,6 +197,9 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
   },
   connect: {
     on: 'session',
+    fields: { connect: req({ kind: 'literal', value: true }) },
+    // A login of its own, beside each session's first.
+    costMs: (_st, figures) => figures.loginMs,
     // The login's messages are what expect.messages compares on a connect step.
     needs: (st) => (st.expect?.messages ? ['protocol'] : []),
     savedRefs: { text: [] },
@@ -246,6 +212,9 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
   },
   waitNotification: {
     on: 'session',
+    fields: { waitNotification: req(text) },
+    // A wait in which nothing may arrive lasts its whole deadline.
+    costMs: (st) => (st.expect?.notification === null ? (st.timeoutMs ?? 0) : 0),
     savedRefs: { text: [['waitNotification']] },
     needs: () => ['notifications'],
     describe: (st) => `wait for a notification on ${channelTemplate(st.waitNotification)}`,
@@ -253,6 +222,8 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
   },
   disconnect: {
     on: 'name',
+    fields: { disconnect: req(oneOf(['terminate', 'abrupt'])) },
+    endsSession: true,
     savedRefs: { text: [] },
     describe: () => 'disconnect',
     run: async (st, r) => {
@@ -268,6 +239,13 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
   },
   abandonLogin: {
     on: 'name',
+    fields: { abandonLogin: req({ kind: 'literal', value: true }) },
+    endsSession: true,
+    checksEndedSession: true,
+    check: (st, before) =>
+      before.stepped.has(st.session)
+        ? [{ path: ['abandonLogin'], message: `abandonLogin must be session ${st.session}'s first step: it is a login given up` }]
+        : [],
     savedRefs: { text: [] },
     // poolcheck's own wire client: a driver cannot be stopped halfway through its login.
     needs: () => ['protocol'],
@@ -286,6 +264,24 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
   },
   await: {
     on: 'name',
+    fields: { await: req(name) },
+    checksEndedSession: true,
+    check: (st, before) => {
+      const owner = before.background.get(st.await);
+      if (!owner)
+        return [
+          { path: ['await'], message: `await "${st.await}" names no earlier background step${didYouMean(st.await, [...before.background.keys()])}` },
+        ];
+      if (owner.session !== st.session) return [{ path: ['session'], message: `await "${st.await}" must be on session ${owner.session}` }];
+      if (before.ended.has(st.session))
+        return [
+          {
+            path: ['await'],
+            message: `await "${st.await}" comes after session ${st.session} disconnected: its answer is abandoned then (leave the await out)`,
+          },
+        ];
+      return [];
+    },
     // It names a background step, not a saved value.
     savedRefs: { text: [] },
     describe: (st) => `await ${st.await}`,
@@ -293,6 +289,10 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
   },
   stress: {
     on: 'name',
+    fields: { stress: req({ kind: 'object', fields: { clients: req(int(1)), rounds: req(int(1)), sequence: req(text) } }) },
+    // Every client logs in and checks its state round after round (a few ms a round, pipelined).
+    costMs: (st, figures) => st.stress.clients * (figures.rawLoginMs + st.stress.rounds * 2),
+    notReplayed: "its many clients are logins of poolcheck's own: run it with poolcheck",
     savedRefs: { text: [['stress', 'sequence']] },
     // Its clients speak the protocol themselves: it runs once, with the raw driver.
     needs: () => ['protocol'],
@@ -317,6 +317,9 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
   },
   manyRoles: {
     on: 'name',
+    fields: { manyRoles: req({ kind: 'object', fields: { roles: req(int(1)), drop: req(int(1)), prefix: req(text) } }) },
+    costMs: (st, figures) => st.manyRoles.roles * figures.rawLoginMs * 1.2,
+    notReplayed: 'it creates, logs in as and drops many roles of its own: run it with poolcheck',
     savedRefs: { text: [['manyRoles', 'prefix']] },
     // Its logins speak the protocol themselves: it runs once, with the raw driver.
     needs: () => ['protocol'],
@@ -345,6 +348,25 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
   },
   admin: {
     on: 'observer',
+    fields: {
+      admin: req({
+        kind: 'object',
+        fields: {
+          pooler: req(text),
+          command: req(text),
+          pool: opt(oneOf(POOL_KINDS)),
+          columns: opt({ kind: 'list', of: text, min: 1 }),
+          modes: opt({ kind: 'list', of: text, min: 1 }),
+          until: opt(rows),
+        },
+      }),
+    },
+    // Direct has no admin console: a value it should give would be missing there.
+    check: (st) =>
+      st.save || st.savePid
+        ? [{ path: [st.save ? 'save' : 'savePid'], message: 'an admin step cannot save a value: on direct (and other targets) it reads nothing' }]
+        : [],
+    notReplayed: "it needs the pooler's admin console",
     savedRefs: { text: [['admin', 'command']], whole: [['admin', 'until']] },
     describe: (st, t) => `${st.admin.pooler} admin console: ${t.expand(st.admin.command)}`,
     observe: async (st, r) => {
@@ -359,6 +381,7 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
   },
   waitFor: {
     on: 'observer',
+    fields: { waitFor: req({ kind: 'object', fields: { sql: req(text), rows: req(rows) } }) },
     savedRefs: { text: [['waitFor', 'sql']], whole: [['waitFor', 'rows']] },
     describe: (st, t) => `wait until ${t.expand(st.waitFor.sql)} returns ${show(st.waitFor.rows)}`,
     observe: async (st, r) => {
@@ -370,6 +393,9 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindDef<K> } = {
     },
   },
 };
+
+/** The step kinds' names, in the order of their entries. */
+export const STEP_KIND_NAMES = Object.keys(STEP_KINDS) as StepKind[];
 
 /** The definition of a loaded step's kind, typed for that step. */
 export const kindOf = <K extends StepKind>(st: StepOf<K>): StepKindDef<K> => STEP_KINDS[st.kind];

@@ -5,9 +5,10 @@
 // a case file can name file:line:col; each step is tagged with its kind on the way.
 import { didYouMean, normalize, validate, type Path, type Problem } from '../kernel/schema.ts';
 import { findPooler } from '../poolers/known-poolers.ts';
-import { OBSERVER, type Origin, type Scenario, type ScenarioSpec, type Step, type StepKind, type StepSpec } from './model.ts';
-import { SCENARIO_SCHEMA, STEP_KIND_NAMES } from './scenario-schema.ts';
-import { STEP_KINDS, type SavedRefFields } from './step-kinds.ts';
+import { OBSERVER, type Origin, type Scenario, type ScenarioSpec, type Step, type StepKind } from './model.ts';
+import { SCENARIO_SCHEMA } from './scenario-schema.ts';
+import type { SavedRefFields, StepsBefore } from './step-kind.ts';
+import { kindOf, STEP_KIND_NAMES, STEP_KINDS } from './step-kinds.ts';
 import { weakChecks } from './weak-checks.ts';
 
 export type Checked =
@@ -23,13 +24,11 @@ export function problemText(p: Problem): string {
   return where ? `${where}: ${p.message}` : p.message;
 }
 
-/** What the steps so far have declared: saved values, background steps by name and session. */
-interface Seen {
-  readonly sessions: readonly string[];
+/** What the steps so far have declared, collected as the scenario is walked. */
+interface Seen extends StepsBefore {
   readonly saved: Set<string>;
   readonly background: Map<string, { readonly session: string; readonly index: number }>;
-  readonly disconnected: Set<string>;
-  /** Sessions an earlier step ran on. */
+  readonly ended: Set<string>;
   readonly stepped: Set<string>;
 }
 
@@ -46,12 +45,13 @@ export function checkScenario(spec: unknown, source: string, origin: Origin = { 
     sessions: isRecord(data.sessions) ? Object.keys(data.sessions) : [],
     saved: new Set(),
     background: new Map(),
-    disconnected: new Set(),
+    ended: new Set(),
     stepped: new Set(),
   };
   const steps: Step[] = [];
+  const kindNamed = (st: unknown) => STEP_KIND_NAMES.find((k) => isRecord(st) && st[k] !== undefined);
   data.steps.forEach((st, i) => {
-    const kind = STEP_KIND_NAMES.find((k) => isRecord(st) && st[k as keyof StepSpec] !== undefined);
+    const kind = kindNamed(st);
     if (sound(i) && kind) {
       const step = { ...st, kind } as Step;
       problems.push(...stepProblems(step, seen).map((p) => ({ ...p, path: ['steps', i, ...p.path] })));
@@ -60,13 +60,16 @@ export function checkScenario(spec: unknown, source: string, origin: Origin = { 
     // Names a step declares count even when it is broken, so one mistake is reported once.
     if (isRecord(st) && typeof st.background === 'string') seen.background.set(st.background, { session: String(st.session), index: i });
     for (const key of ['save', 'savePid'] as const) if (isRecord(st) && typeof st[key] === 'string') seen.saved.add(st[key]);
-    if (isRecord(st) && (st.disconnect !== undefined || st.abandonLogin !== undefined)) seen.disconnected.add(String(st.session));
+    if (isRecord(st) && kind && STEP_KINDS[kind].endsSession) seen.ended.add(String(st.session));
     if (isRecord(st)) seen.stepped.add(String(st.session));
   });
   const awaited = new Set(steps.flatMap((st) => (st.kind === 'await' ? [st.await] : [])));
   for (const [name, { index, session }] of seen.background) {
     // A session dropped while its step runs never gets that step's answer (runner.ts forget).
-    const dropped = data.steps.some((st, j) => j > index && isRecord(st) && st.session === session && st.disconnect !== undefined);
+    const dropped = data.steps.some((st, j) => {
+      const kind = kindNamed(st);
+      return j > index && isRecord(st) && st.session === session && kind !== undefined && STEP_KINDS[kind].endsSession;
+    });
     if (!awaited.has(name) && !dropped)
       problems.push({ path: ['steps', index, 'background'], message: `background step "${name}" is never awaited (or its session disconnected)` });
   }
@@ -80,10 +83,10 @@ export function checkScenario(spec: unknown, source: string, origin: Origin = { 
 
 const runsOnObserver = (k: StepKind) => 'observe' in STEP_KINDS[k];
 
-function stepProblems(st: Step, seen: Seen): Problem[] {
+function stepProblems(st: Step, seen: StepsBefore): Problem[] {
   const problems: Problem[] = [];
   const at = (path: Path, message: string) => problems.push({ path, message });
-  const def = STEP_KINDS[st.kind];
+  const def = kindOf(st);
   const onObserver = st.session === OBSERVER;
   if (!onObserver && !seen.sessions.includes(st.session)) {
     at(
@@ -95,23 +98,9 @@ function stepProblems(st: Step, seen: Seen): Problem[] {
   if (!onObserver && def.on === 'observer') at(['session'], `${st.kind} runs on the observer (session: ${OBSERVER})`);
   if (st.background && !def.background)
     at(['background'], `only ${STEP_KIND_NAMES.filter((k) => STEP_KINDS[k].background).join(', ')} can run in the background`);
-  if (st.kind === 'await') {
-    const owner = seen.background.get(st.await);
-    if (!owner) at(['await'], `await "${st.await}" names no earlier background step${didYouMean(st.await, [...seen.background.keys()])}`);
-    else if (owner.session !== st.session) at(['session'], `await "${st.await}" must be on session ${owner.session}`);
-    else if (seen.disconnected.has(st.session))
-      at(['await'], `await "${st.await}" comes after session ${st.session} disconnected: its answer is abandoned then (leave the await out)`);
-  }
-  if (st.kind === 'abandonLogin' && seen.stepped.has(st.session))
-    at(['abandonLogin'], `abandonLogin must be session ${st.session}'s first step: it is a login given up`);
-  if (st.kind !== 'abandonLogin' && st.kind !== 'await' && !onObserver && seen.disconnected.has(st.session))
+  for (const p of def.check?.(st, seen) ?? []) at(p.path, p.message);
+  if (!def.checksEndedSession && !onObserver && seen.ended.has(st.session))
     at(['session'], `session ${st.session} is gone by then (disconnected, or its login abandoned)`);
-  // Direct has no admin console: a value it should give would be missing there.
-  if (st.kind === 'admin' && (st.save || st.savePid))
-    at([st.save ? 'save' : 'savePid'], 'an admin step cannot save a value: on direct (and other targets) it reads nothing');
-  if (st.kind === 'messages' && !st.messages.some((m) => ['Sync', 'Query', 'FunctionCall', 'Terminate'].includes(m.type)) && !st.until) {
-    at(['messages'], 'a message list without Sync, Query or FunctionCall needs `until` (the reply to wait for)');
-  }
   for (const ref of savedRefs(st)) {
     if (!seen.saved.has(ref.name)) at(ref.path, `$${ref.name} is used before any step saves it${didYouMean(ref.name, [...seen.saved])}`);
   }

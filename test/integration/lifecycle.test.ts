@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { knownPoolerIds } from '../../harness/poolers/known-poolers.ts';
 import { commandLines, eventually, processesMentioning, runDir, startCli } from './helpers.ts';
 import { readResults } from './verdicts.ts';
 import { tempDir } from '../temp-dir.ts';
@@ -118,7 +119,7 @@ describe('bad input', () => {
     const run = startCli(['run', '--targets', 'pgcat:transaction']);
     expect(await run.exited).to.equal(2);
     expect(run.stderr.trim().split('\n')).to.deep.equal([
-      'poolcheck: unknown target "pgcat:transaction"; known poolers: direct, pgbouncer, pgpool, odyssey, yugabyte-ysql-cm, polardb-proxy (e.g. pgbouncer:transaction; any pooler can be certified with --provider external)',
+      `poolcheck: unknown target "pgcat:transaction"; known poolers: direct, ${knownPoolerIds.join(', ')} (e.g. pgbouncer:transaction; any pooler can be certified with --provider external)`,
     ]);
   });
 

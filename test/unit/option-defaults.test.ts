@@ -5,6 +5,7 @@ import { parseCommandLine, readValue } from '../../harness/cli/args.ts';
 import { loadConfig } from '../../harness/cli/config.ts';
 import { defaultText, helpText } from '../../harness/cli/help.ts';
 import { defaultValue, OPTION_NAMES, OPTIONS } from '../../harness/cli/options.ts';
+import { poolers } from '../../harness/poolers/registry.ts';
 import { tempDir } from '../temp-dir.ts';
 
 /** The help line that follows an option's head: its (default: ...; config: ...) note. */
@@ -30,6 +31,13 @@ describe('option defaults and value types (the option table)', () => {
     // Derived from the table, not a copy of it: the list default is the table's own, joined.
     expect(noteOf(text, 'targets')).to.contain(`default: ${(OPTIONS.targets.default as readonly string[]).join(',')}`);
     expect(noteOf(text, 'lanes')).to.contain(`default: ${String(defaultValue('lanes'))}`);
+  });
+
+  it("runs by default each pooler's default modes, as its adapter names them", () => {
+    const modes = Object.values(poolers).flatMap((a) => a.defaultModes.map((m) => `${a.id}:${m}`));
+    for (const a of Object.values(poolers)) expect(a.modes, a.id).to.include.members([...a.defaultModes]);
+    expect(OPTIONS.targets.default).to.deep.equal(['direct', ...modes]);
+    expect(modes).to.include('pgbouncer:transaction');
   });
 
   it("holds defaults of the option's own type: each reads back as itself", () => {

@@ -12,7 +12,8 @@ import { pgprotoFiles, pgprotoString } from '../../harness/repro/pgproto.ts';
 import { replayData, replayScript } from '../../harness/repro/replay-script.ts';
 import { loadCaseFile } from '../../harness/scenario/case-file.ts';
 import { loadCatalog } from '../../harness/scenario/catalog.ts';
-import type { Scenario, ScenarioSpec } from '../../harness/scenario/model.ts';
+import type { Scenario, ScenarioSpec, StepKind } from '../../harness/scenario/model.ts';
+import { STEP_KINDS } from '../../harness/scenario/step-kinds.ts';
 import { checkScenario } from '../../harness/scenario/validate.ts';
 import type { FrontendMessage } from '../../harness/wire/messages.ts';
 import { tempDir } from '../temp-dir.ts';
@@ -272,6 +273,46 @@ describe('poolcheck repro: the Node script', () => {
     expect(withPassword.stderr).to.contain('holds a password: give it in PGPASSWORD');
     expect(withPassword.stderr).not.to.contain('s3cr3t-xyz');
     expect(spawnSync(process.execPath, [file], { encoding: 'utf8' }).stderr).to.contain('usage: PGPASSWORD=... node repro.mjs DIRECT_URL POOLED_URL');
+  });
+
+  it('replays every step kind where poolcheck runs it, or says why poolcheck does not let it', async () => {
+    const { REPLAYED } = (await import(template)) as { REPLAYED: Readonly<Record<'session' | 'name' | 'observer', readonly string[]>> };
+    const missing = (Object.keys(STEP_KINDS) as StepKind[]).flatMap((k) => {
+      const def = STEP_KINDS[k];
+      if (def.notReplayed) return [];
+      const where = [def.on, ...(def.on === 'session' && 'observe' in def ? (['observer'] as const) : [])];
+      return where.filter((on) => !REPLAYED[on].includes(k)).map((on) => `${k} on the ${on}`);
+    });
+    expect(missing, 'implement these in replay-script.mjs, or give the kind a notReplayed reason in step-kinds.ts').to.deep.equal([]);
+  });
+
+  it('carries each step with its kind and its words, and why a kind is not replayed', () => {
+    const s = scenario({
+      pool: 'wide',
+      sessions: { a: {}, b: {}, c: {} },
+      steps: [
+        { session: 'b', abandonLogin: true },
+        { session: 'a', sql: 'SELECT 1', savePid: 'pa' },
+        { session: 'a', sql: 'SELECT pg_sleep(1) /* {{m}} */', background: 'q' },
+        { session: 'a', cancel: { pid: '$pa', secret: 'own', hangUp: true } },
+        { session: 'a', await: 'q', expect: { error: '57014' } },
+        { session: 'c', manyRoles: { roles: 3, drop: 1, prefix: '{{roles}}' } },
+      ],
+    });
+    const data = replayData(specOf(s), s);
+    expect(data.steps.map((st) => st.kind)).to.deep.equal(['abandonLogin', 'sql', 'sql', 'cancel', 'await', 'manyRoles']);
+    expect(data.steps.map((st) => st.described)).to.deep.equal([
+      'start a login, then drop the socket when asked for credentials',
+      'SELECT 1',
+      'SELECT pg_sleep(1) /* {{m}} */',
+      'CancelRequest for $pa with own secret, its connection closed at once',
+      'await q',
+      '3 roles log in, each a pool of its own; 1 are dropped, then new logins',
+    ]);
+    expect(Object.keys(data.notReplayed).sort()).to.deep.equal(['admin', 'manyRoles', 'stress']);
+    const file = path.join(tempDir('pc-repro-kinds-'), 'repro.mjs');
+    writeFileSync(file, replayScript(data, []));
+    expect(spawnSync(process.execPath, ['--check', file]).status).to.equal(0);
   });
 
   it('says what the scenario needs that the raw client lacks', () => {

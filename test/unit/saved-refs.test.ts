@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import type { ScenarioSpec, StepSpec } from '../../harness/scenario/model.ts';
-import { STEP_KIND_NAMES } from '../../harness/scenario/scenario-schema.ts';
-import { STEP_KINDS } from '../../harness/scenario/step-kinds.ts';
+import { STEP_KIND_NAMES, STEP_KINDS } from '../../harness/scenario/step-kinds.ts';
 import { checkScenario, problemText } from '../../harness/scenario/validate.ts';
 
 const scenario = (...steps: StepSpec[]): ScenarioSpec => ({

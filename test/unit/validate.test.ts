@@ -55,6 +55,38 @@ describe('scenario validation', () => {
     ).to.match(/pool/);
   });
 
+  it("keeps each kind's own rules: a session's steps end where it ends, abandonLogin comes first, raw messages say where their reply ends", () => {
+    const p = validateScenario({
+      ...base,
+      sessions: { a: {}, b: {} },
+      steps: [
+        { session: 'a', sql: 'SELECT pg_sleep(1)', background: 'q' },
+        { session: 'a', disconnect: 'terminate' },
+        { session: 'a', sql: 'SELECT 1' },
+        { session: 'a', await: 'q' },
+        { session: 'b', sql: 'SELECT 1' },
+        { session: 'b', abandonLogin: true },
+        { session: 'b', messages: [{ type: 'Parse', sql: 'SELECT 1' }] },
+      ],
+    });
+    expect(p).to.deep.equal([
+      'step 3 (at session): session a is gone by then (disconnected, or its login abandoned)',
+      'step 4 (at await): await "q" comes after session a disconnected: its answer is abandoned then (leave the await out)',
+      "step 6 (at abandonLogin): abandonLogin must be session b's first step: it is a login given up",
+      'step 7 (at messages): a message list without Sync, Query or FunctionCall needs `until` (the reply to wait for)',
+      'step 7 (at session): session b is gone by then (disconnected, or its login abandoned)',
+    ]);
+    // A login given up ends its session as a disconnect does; the background step before a disconnect needs no await.
+    const after = validateScenario({
+      ...base,
+      steps: [
+        { session: 'a', abandonLogin: true },
+        { session: 'a', sql: 'SELECT 1' },
+      ],
+    });
+    expect(after).to.deep.equal(['step 2 (at session): session a is gone by then (disconnected, or its login abandoned)']);
+  });
+
   it('rejects a missing why, a bad id and an unknown category', () => {
     const p = validateScenario({ ...base, id: 'Bad Id', category: 'nope' as never, why: '' }).join('\n');
     expect(p).to.match(/id "Bad Id"/);

@@ -71,6 +71,8 @@ export const odyssey: PoolerAdapter = {
   id: 'odyssey',
   title: 'Odyssey',
   modes: ['session', 'transaction'],
+  // Only sid packages it: a run names it (--targets), with the sid image or a build of one's own.
+  defaultModes: [],
   docs: DOCS,
   binary: { program: 'odyssey', aptPackage: 'odyssey', candidates: ['/usr/bin/odyssey'] },
   // "odyssey 1.5.2 release +pam -ldap +systemd -prom"

@@ -17,6 +17,7 @@ export const pgbouncer: PoolerAdapter = {
   id: 'pgbouncer',
   title: 'PgBouncer',
   modes: ['session', 'transaction', 'statement'],
+  defaultModes: ['session', 'transaction', 'statement'],
   docs: 'https://www.pgbouncer.org/features.html',
   binary: { program: 'pgbouncer', aptPackage: 'pgbouncer', candidates: ['/usr/sbin/pgbouncer'] },
   parseVersion: (line) => line.match(/(\d+\.\d+(?:\.\d+)?)/)?.[1] ?? line,

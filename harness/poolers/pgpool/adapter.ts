@@ -70,6 +70,7 @@ export const pgpool: PoolerAdapter = {
   id: 'pgpool',
   title: 'pgpool-II',
   modes: ['cache'],
+  defaultModes: ['cache'],
   docs: `${DOCS}/runtime-config-connection-pooling.html`,
   binary: { program: 'pgpool', aptPackage: 'pgpool2', candidates: ['/usr/sbin/pgpool'] },
   // "pgpool-II version 4.3.5 (tamahomeboshi)"
