@@ -12,7 +12,7 @@ import { runAttempts, type AttemptPolicy } from './attempts.ts';
 import { skipReason } from './skip-reason.ts';
 import { runScenario } from './runner.ts';
 import { watchInfrastructure, type InfrastructureWatch } from './infrastructure.ts';
-import { afterRunAgain, asSecondRun, loginUnansweredTwice, timingDependent } from './timing-rule.ts';
+import { afterJudgedRunAgain, asSecondRun, timingDependent } from './timing-rule.ts';
 import { errorText, InfrastructureError } from '../kernel/errors.ts';
 import type { Slots } from '../kernel/slots.ts';
 import type { TargetFacts } from '../poolers/profile.ts';
@@ -216,7 +216,7 @@ async function runJob(ctx: JobContext, d: Driver, s: Scenario): Promise<void> {
       }
       if (decided || !timingDependent(first.run, plan.isFinding?.(first.run, started) ?? true)) return first.run;
       const again = await once();
-      return loginUnansweredTwice(first, again) ?? afterRunAgain(first.run, again.run);
+      return afterJudgedRunAgain(first, again);
     };
     const policy = plan.attempts;
     record(policy && !decided ? await runAttempts(policy, attempt, (r) => policy.acceptable(r, started)) : await attempt());
