@@ -5,6 +5,7 @@ import { pgbouncer } from '../../harness/poolers/pgbouncer/adapter.ts';
 import { pgpool } from '../../harness/poolers/pgpool/adapter.ts';
 import type { PoolerAdapter, RenderOptions } from '../../harness/poolers/pooler-adapter.ts';
 import { poolers } from '../../harness/poolers/registry.ts';
+import { effectiveSettings } from '../../harness/poolers/settings.ts';
 import { targetSettingsProblem } from '../../harness/targets/target-settings.ts';
 import { parseTarget, type TargetSpec } from '../../harness/targets/target-spec.ts';
 
@@ -13,6 +14,7 @@ const INJECTED = 'DISCARD ALL\nlogfile = /tmp/owned.log\n%include /etc/passwd';
 function render(adapter: PoolerAdapter, change: Partial<RenderOptions> = {}) {
   return adapter.render({
     mode: adapter.modes[0],
+    effectiveSettings: effectiveSettings(adapter.settings, change.settings ?? {}, null, adapter.modes[0]),
     port: 40001,
     dir: '/tmp/pc/run/t',
     laneDatabases: ['poolcheck'],

@@ -8,6 +8,7 @@ import { pgpool } from '../../harness/poolers/pgpool/adapter.ts';
 import type { AdminConsole, PoolerAdapter, ResetTools } from '../../harness/poolers/pooler-adapter.ts';
 import { poolers } from '../../harness/poolers/registry.ts';
 import { EXTERNAL_REACH, unreachable } from '../../harness/poolers/scenario-reach.ts';
+import { effectiveSettings } from '../../harness/poolers/settings.ts';
 
 const LOOKUP = { user: 'pc_observer', password: 'lookup-pw-7e6d' };
 
@@ -24,6 +25,7 @@ function render(adapter: PoolerAdapter, mode = adapter.modes[0]) {
     lookup: LOOKUP,
     tls: { cert: '/tmp/pc/run/t/server.crt', key: '/tmp/pc/run/t/server.key' },
     settings: {},
+    effectiveSettings: effectiveSettings(adapter.settings, {}, null, mode),
   });
 }
 
