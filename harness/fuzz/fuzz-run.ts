@@ -12,12 +12,13 @@ import type { Divergence } from '../kernel/divergence.ts';
 import { errorText } from '../kernel/errors.ts';
 import type { KnownIssue } from '../poolers/known-issue.ts';
 import type { Profile, ProfileEntry } from '../poolers/profile.ts';
-import { createJudge } from '../report/judge.ts';
+import { createJudge, type Judge } from '../report/judge.ts';
 import { caseYaml } from '../repro/case-yaml.ts';
 import type { ChosenProvider } from '../run/run-plan.ts';
 import type { StepResult } from '../scenario/expectations.ts';
 import type { Scenario, ScenarioSpec } from '../scenario/model.ts';
 import type { ScenarioRun } from '../scenario/result.ts';
+import { loadCatalog } from '../scenario/catalog.ts';
 import { runScenario } from '../scenario/runner.ts';
 import { checkScenario } from '../scenario/validate.ts';
 import { onInterrupt, reapLeftovers, runStateDir, runStopped, stopAll } from '../targets/processes.ts';
@@ -72,10 +73,9 @@ export interface FuzzUi {
   progress(s: FuzzSummary, elapsedMs: number, final?: boolean): void;
 }
 
-/** One compared target: the started servers and their profile. */
+/** One compared target: the started servers. */
 interface Compared {
   readonly started: StartedTarget;
-  readonly profile: Profile | undefined;
 }
 
 /** What running a program on PostgreSQL and on one target gave. */
@@ -92,8 +92,8 @@ function load(spec: ScenarioSpec): Scenario {
   return checked.scenario;
 }
 
-const documenting = (d: Divergence, program: ScenarioSpec, c: Compared, driver: string): ProfileEntry | undefined =>
-  documentingEntry(d, program.steps, { profile: c.profile, facts: c.started.facts, driver });
+const documenting = (judge: Judge, d: Divergence, program: ScenarioSpec, c: Compared, driver: string): ProfileEntry | undefined =>
+  documentingEntry(d, program.steps, (scenario, alike) => judge.documenting(scenario, c.started, driver, alike));
 
 const slug = (text: string) =>
   text
@@ -119,6 +119,7 @@ class Fuzzer {
     private readonly plan: FuzzPlan,
     private readonly ui: FuzzUi,
     private readonly servers: Started,
+    private readonly judge: Judge,
   ) {
     this.summary = {
       seed: plan.seed,
@@ -186,7 +187,7 @@ class Fuzzer {
   /** The class a divergence belongs to on a target, and the key it is counted under. */
   classify(d: Divergence, program: ScenarioSpec, c: Compared): { signature: string; entry?: ProfileEntry; key: string } {
     const signature = signatureText(signatureOf(d, program.steps));
-    const entry = documenting(d, program, c, this.plan.driver.id);
+    const entry = documenting(this.judge, d, program, c, this.plan.driver.id);
     return { signature, entry, key: entry ? `${c.started.spec.id}\n${entry.reason}` : `${c.started.spec.id}\n${signature}` };
   }
 
@@ -317,7 +318,8 @@ export async function executeFuzz(plan: FuzzPlan, ui: FuzzUi): Promise<{ summary
   if (reaped) ui.note(`stopped ${reaped} server process(es) left by an earlier run that was killed`);
   runStateDir(plan.runId);
   mkdirSync(path.join(plan.out, 'cases'), { recursive: true });
-  const judge = createJudge(plan.profiles, []);
+  // Judged as a run judges: the profiles with the catalogue's known issues, and its scenarios' traits.
+  const judge = createJudge(plan.profiles, (await loadCatalog()).scenarios);
   const running: StartedTarget[] = [];
   let fuzzer: Fuzzer | undefined;
   // Ctrl-C keeps what was found: the cases are written as they are found, fuzz.json here.
@@ -347,11 +349,8 @@ export async function executeFuzz(plan: FuzzPlan, ui: FuzzUi): Promise<{ summary
         `started ${t.spec.id} (PostgreSQL ${t.postgresVersion.split(' ')[0]}${t.poolerVersion ? `, ${t.spec.pooler} ${t.poolerVersion}` : ''})`,
       );
     ui.note(`servers up in ${((Date.now() - t0) / 1000).toFixed(1)} s; fuzzing for ${plan.seconds} s`);
-    const compared = (others.length ? others : [direct]).map((t) => ({
-      started: t,
-      profile: t.spec.pooler ? judge.profileOf(t.spec.pooler) : undefined,
-    }));
-    const f = new Fuzzer(plan, ui, { direct, compared });
+    const compared = (others.length ? others : [direct]).map((t) => ({ started: t }));
+    const f = new Fuzzer(plan, ui, { direct, compared }, judge);
     fuzzer = f;
     f.deadline = f.started + plan.seconds * 1000;
     for (let index = 0; !f.timeUp(); index++) {

@@ -10,7 +10,6 @@ import { createJudge } from '../report/judge.ts';
 import { OutFolder } from '../report/out-folder.ts';
 import { exitCode, type RunReport } from '../report/run-report.ts';
 import { runMatrix, type MatrixPlan, type MatrixState, type Progress } from '../scenario/matrix.ts';
-import { scenarioTraits } from '../scenario/traits.ts';
 import { onInterrupt, reapLeftovers, runStateDir, runStopped, stopAll } from '../targets/processes.ts';
 import type { Provider } from '../targets/started-target.ts';
 import { targetSettingsProblem, withToggledSettings } from '../targets/target-settings.ts';
@@ -59,10 +58,7 @@ export async function executeRun(plan: RunPlan, ui: RunUi): Promise<RunEnd> {
   }
   for (const orphan of folder.orphans)
     ui.note(`a run killed before it could write its reports left its results in ${path.join(orphan, 'journal.jsonl')}`);
-  const judge = createJudge(
-    plan.profiles,
-    scenarios.map((s) => ({ id: s.id, known: s.known, traits: scenarioTraits(s) })),
-  );
+  const judge = createJudge(plan.profiles, scenarios);
   const budget = new FailureBudget(plan.maxFailures, judge, plan.strict);
   const state: MatrixState = { results: [], targets: [] };
   let targets: TargetSpec[] = [];
