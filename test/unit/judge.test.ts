@@ -4,30 +4,19 @@ import { expect } from 'chai';
 import type { Divergence } from '../../harness/kernel/divergence.ts';
 import type { Profile } from '../../harness/poolers/profile.ts';
 import { createJudge } from '../../harness/report/judge.ts';
-import type { Scenario, ScenarioSpec } from '../../harness/scenario/model.ts';
-import { checkScenario } from '../../harness/scenario/validate.ts';
 import { targetFacts } from '../../harness/targets/target-settings.ts';
 import { parseTarget } from '../../harness/targets/target-spec.ts';
+import { withSteps } from '../scenario-fixture.ts';
 
-const load = (spec: ScenarioSpec): Scenario => {
-  const checked = checkScenario(spec, 'case.yaml');
-  if (!checked.ok) throw new Error(`invalid test scenario: ${JSON.stringify(checked.problems)}`);
-  return checked.scenario;
-};
 const rows: Divergence = { step: 1, session: 'a', kind: 'rows', expected: 'rows [["1"]]', observed: 'rows [["2"]]' };
-const target = (id: string, version = '1.18.0') => {
+const target = (id: string) => {
   const spec = parseTarget(id);
-  return { spec, facts: targetFacts(spec, version, '15.4') };
+  return { spec, facts: targetFacts(spec, '1.18.0', '15.4') };
 };
 
 describe('the judge a run and the fuzzer share', () => {
-  const known = load({
+  const known = withSteps([{ session: 'a', sql: 'SELECT 1' }], {
     id: 'drivers/case-known-bug',
-    category: 'drivers',
-    why: 'a reported bug',
-    pool: 'single',
-    sessions: { a: {} },
-    steps: [{ session: 'a', sql: 'SELECT 1' }],
     known: [{ pooler: 'pgbouncer', modes: ['transaction'], reason: 'the reported bug', link: 'https://example.org/1', divergence: { kind: 'rows' } }],
   });
 
@@ -46,14 +35,7 @@ describe('the judge a run and the fuzzer share', () => {
         statement: [{ scenarios: [], traits: ['transaction-block'], reason: 'no transaction blocks', link: 'l', divergence: { kind: 'error' } }],
       },
     };
-    const block = load({
-      id: 'transactions/open-block',
-      category: 'transactions',
-      why: 'a block',
-      pool: 'single',
-      sessions: { a: {} },
-      steps: [{ session: 'a', sql: 'BEGIN' }],
-    });
+    const block = withSteps([{ session: 'a', sql: 'BEGIN' }], { id: 'drivers/open-block' });
     const error: Divergence = { ...rows, kind: 'error', sqlstate: '08P01' };
     const on = { spec: { pooler: 'p' }, facts: { mode: 'statement', version: '1.0.0', postgresVersion: '15.4', settings: {} } };
     expect(createJudge([profile], [block]).documenting(block.id, on, 'raw', [error])?.reason).to.equal('no transaction blocks');

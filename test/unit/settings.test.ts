@@ -4,6 +4,7 @@ import { pgbouncer } from '../../harness/poolers/pgbouncer/adapter.ts';
 import { effectiveSettings, toggledSettings } from '../../harness/poolers/settings.ts';
 import { targetFacts } from '../../harness/targets/target-settings.ts';
 import { parseTarget } from '../../harness/targets/target-spec.ts';
+import { renderFor } from '../render-fixture.ts';
 
 describe('pooler settings as a release runs them', () => {
   it('takes a default by release range, and behaves like the first entry before the setting existed', () => {
@@ -25,21 +26,8 @@ describe('pooler settings as a release runs them', () => {
   it("writes Odyssey's options as the target's facts have them, so its config and the profile's conditions agree", () => {
     const spec = parseTarget('odyssey:transaction{pool_reserve_prepared_statement=no}');
     const facts = targetFacts(spec, '1.5.2', '17.6');
-    const conf = odyssey.render({
-      mode: 'transaction',
-      port: 40001,
-      dir: '/tmp/pc/run/t',
-      laneDatabases: ['poolcheck'],
-      pools: ['single', 'wide'],
-      backend: { host: '127.0.0.1', port: 50002, database: 'poolcheck', user: 'poolcheck', password: 'pw' },
-      backendSecret: 'SCRAM-SHA-256$4096:c2FsdA==$a2V5:a2V5',
-      authRoles: { md5: 'pc_md5', trust: 'pc_trust' },
-      lookup: { user: 'pc_observer', password: 'pw' },
-      tls: { cert: '/tmp/pc/run/t/server.crt', key: '/tmp/pc/run/t/server.key' },
-      settings: spec.settings,
-      effectiveSettings: facts.settings,
-      version: facts.version,
-    }).files['odyssey.conf'];
+    const conf = renderFor(odyssey, { mode: 'transaction', settings: spec.settings, effectiveSettings: facts.settings, version: facts.version })
+      .files['odyssey.conf'];
     for (const [name, value] of Object.entries(facts.settings)) expect(conf).to.contain(`\t\t${name} ${value}\n`);
     expect(facts.settings).to.include({ pool_reserve_prepared_statement: 'no', pool_discard: 'yes', pool_smart_discard: 'no' });
   });
