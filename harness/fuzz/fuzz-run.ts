@@ -10,13 +10,14 @@ import path from 'node:path';
 import type { Divergence } from '../kernel/divergence.ts';
 import { errorText } from '../kernel/errors.ts';
 import type { KnownIssue } from '../poolers/known-issue.ts';
-import type { Profile, ProfileEntry } from '../poolers/profile.ts';
-import { createJudge } from '../report/judge.ts';
+import type { ProfileEntry } from '../poolers/profile.ts';
+import { createJudge, type Judge } from '../report/judge.ts';
 import { caseYaml } from '../repro/case-yaml.ts';
 import { beginRun } from '../run/begin-run.ts';
 import type { StepResult } from '../scenario/expectations.ts';
 import type { Scenario, ScenarioSpec } from '../scenario/model.ts';
 import type { ScenarioRun } from '../scenario/result.ts';
+import { loadCatalog } from '../scenario/catalog.ts';
 import { runScenario } from '../scenario/runner.ts';
 import { checkScenario } from '../scenario/validate.ts';
 import { runStopped, stopAll } from '../targets/processes.ts';
@@ -60,10 +61,9 @@ export interface FuzzUi {
   progress(s: FuzzSummary, elapsedMs: number, final?: boolean): void;
 }
 
-/** One compared target: the started servers and their profile. */
+/** One compared target: the started servers. */
 interface Compared {
   readonly started: StartedTarget;
-  readonly profile: Profile | undefined;
 }
 
 /** What running a program on PostgreSQL and on one target gave. */
@@ -80,8 +80,8 @@ function load(spec: ScenarioSpec): Scenario {
   return checked.scenario;
 }
 
-const documenting = (d: Divergence, program: ScenarioSpec, c: Compared, driver: string): ProfileEntry | undefined =>
-  documentingEntry(d, program.steps, { profile: c.profile, facts: c.started.facts, driver });
+const documenting = (judge: Judge, d: Divergence, program: ScenarioSpec, c: Compared, driver: string): ProfileEntry | undefined =>
+  documentingEntry(d, program.steps, (scenario, alike) => judge.documenting(scenario, c.started, driver, alike));
 
 const slug = (text: string) =>
   text
@@ -107,6 +107,7 @@ class Fuzzer {
     private readonly plan: FuzzPlan,
     private readonly ui: FuzzUi,
     private readonly servers: Started,
+    private readonly judge: Judge,
   ) {
     this.summary = {
       seed: plan.seed,
@@ -174,7 +175,7 @@ class Fuzzer {
   /** The class a divergence belongs to on a target, and the key it is counted under. */
   classify(d: Divergence, program: ScenarioSpec, c: Compared): { signature: string; entry?: ProfileEntry; key: string } {
     const signature = signatureText(signatureOf(d, program.steps));
-    const entry = documenting(d, program, c, this.plan.driver.id);
+    const entry = documenting(this.judge, d, program, c, this.plan.driver.id);
     return { signature, entry, key: entry ? `${c.started.spec.id}\n${entry.reason}` : `${c.started.spec.id}\n${signature}` };
   }
 
@@ -307,6 +308,8 @@ export async function executeFuzz(options: FuzzOptions, uiFor: (plan: FuzzPlan) 
   const plan = planFuzz(options);
   const ui = uiFor(plan);
   const { chosen } = plan;
+  // Judged as a run judges: the profiles with the catalogue's known issues, and its scenarios' traits.
+  const judge = createJudge(plan.profiles, (await loadCatalog()).scenarios);
   let fuzzer: Fuzzer | undefined;
   // Ctrl-C keeps what was found: the cases are written as they are found, fuzz.json here.
   const unhook = beginRun(
@@ -322,7 +325,6 @@ export async function executeFuzz(options: FuzzOptions, uiFor: (plan: FuzzPlan) 
   const running: StartedTarget[] = [];
   try {
     mkdirSync(path.join(plan.out, 'cases'), { recursive: true });
-    const judge = createJudge(plan.profiles, []);
     const t0 = Date.now();
     for (const note of await chosen.prepare()) ui.note(note);
     // Every start settles before a failure is thrown, so a target still starting is stopped too.
@@ -342,11 +344,8 @@ export async function executeFuzz(options: FuzzOptions, uiFor: (plan: FuzzPlan) 
         `started ${t.spec.id} (PostgreSQL ${t.postgresVersion.split(' ')[0]}${t.poolerVersion ? `, ${t.spec.pooler} ${t.poolerVersion}` : ''})`,
       );
     ui.note(`servers up in ${((Date.now() - t0) / 1000).toFixed(1)} s; fuzzing for ${plan.seconds} s`);
-    const compared = (others.length ? others : [direct]).map((t) => ({
-      started: t,
-      profile: t.spec.pooler ? judge.profileOf(t.spec.pooler) : undefined,
-    }));
-    const f = new Fuzzer(plan, ui, { direct, compared });
+    const compared = (others.length ? others : [direct]).map((t) => ({ started: t }));
+    const f = new Fuzzer(plan, ui, { direct, compared }, judge);
     fuzzer = f;
     f.deadline = f.started + plan.seconds * 1000;
     for (let index = 0; !f.timeUp(); index++) {

@@ -5,10 +5,11 @@
 //
 // Profiles document divergences by scenario id, and a generated program has none the profile
 // names: a signature is documented where the profile documents that same divergence for a
-// catalogue scenario about that family (REPRESENTATIVES), as the target runs (mode, release,
-// settings, driver): the entry's reason is then the class it belongs to.
+// catalogue scenario about that family (REPRESENTATIVES), as the run's judge would find it on
+// the target (mode, release, settings, driver; the scenario's traits and known issues): the
+// entry's reason is then the class it belongs to.
 import type { Divergence } from '../kernel/divergence.ts';
-import { applicableEntries, documents, type Profile, type ProfileEntry, type TargetFacts } from '../poolers/profile.ts';
+import type { ProfileEntry } from '../poolers/profile.ts';
 import type { StepSpec } from '../scenario/model.ts';
 
 export const FAMILIES = [
@@ -104,23 +105,23 @@ export const REPRESENTATIVES: Readonly<Record<Family, readonly string[]>> = {
   other: [],
 };
 
-/** What the fuzzer needs of a target to tell documented from new. */
-export interface DocumentedContext {
-  readonly profile: Profile | undefined;
-  readonly facts: TargetFacts;
-  readonly driver: string;
-}
+/**
+ * The entry of the target's profile documenting one of these divergences for a catalogue
+ * scenario, as the run's judge finds it (report/judge.ts Judge.documenting), on the target and
+ * with the driver at hand.
+ */
+export type Documenting = (scenario: string, divergences: readonly Divergence[]) => ProfileEntry | undefined;
 
 /**
  * The profile entry documenting this divergence for a catalogue scenario of the same family on
  * this target (its reason names the class), or undefined: a new divergence.
  */
-export function documentingEntry(d: Divergence, steps: readonly StepSpec[], ctx: DocumentedContext): ProfileEntry | undefined {
+export function documentingEntry(d: Divergence, steps: readonly StepSpec[], documenting: Documenting): ProfileEntry | undefined {
   // Another client's state read where PostgreSQL has none (a setting this client never set:
   // 42704 on PostgreSQL) is the leak the catalogue documents as other rows: the same class.
   const alike: Divergence[] = d.kind === 'no-error' ? [d, { ...d, kind: 'rows', sqlstate: undefined }] : [d];
   for (const scenario of REPRESENTATIVES[actionFamily(steps[d.step - 1])]) {
-    const entry = applicableEntries(ctx.profile, ctx.facts, scenario, ctx.driver).find((e) => alike.some((x) => documents(e, x)));
+    const entry = documenting(scenario, alike);
     if (entry) return entry;
   }
   return undefined;

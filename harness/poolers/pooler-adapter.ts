@@ -78,6 +78,12 @@ export interface RenderOptions {
   readonly tls: { readonly cert: string; readonly key: string };
   /** The settings the target names (checked against `settings` before anything starts). */
   readonly settings: Readonly<Record<string, string>>;
+  /**
+   * Every setting the adapter knows, as the release that will run has it for this target: the
+   * target's facts (targets/target-settings.ts targetEffectiveSettings), for a config that
+   * writes each one out.
+   */
+  readonly effectiveSettings: Readonly<Record<string, string>>;
   /** The release that will run, where known before it starts (a config line only some releases read). */
   readonly version?: string | null;
 }

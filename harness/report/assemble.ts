@@ -2,7 +2,7 @@
 // direct baseline applied, each result judged against its pooler's profile for the release and
 // settings that ran, results in catalogue order, and each transcript given its path.
 import { releaseOf } from '../kernel/versions.ts';
-import type { TargetRecord } from '../scenario/matrix.ts';
+import type { TargetRecord } from '../scenario/target-record.ts';
 import type { ScenarioRun } from '../scenario/result.ts';
 import type { Judge } from './judge.ts';
 import type { RunReport } from './run-report.ts';
@@ -22,6 +22,7 @@ export interface FinishedRun {
   readonly provider: string;
   /** In the order reports list them. */
   readonly scenarios: ReadonlyArray<{ readonly id: string; readonly source?: string }>;
+  /** Every target a result names, started or not (target-record.ts unstarted). */
   readonly targets: readonly TargetRecord[];
   readonly drivers: ReadonlyArray<{ readonly id: string; readonly version: string; readonly library: string }>;
   readonly results: readonly ScenarioRun[];
@@ -73,10 +74,14 @@ export function assembleReport(run: FinishedRun): AssembledReport {
   );
   const sourceOf = new Map(run.scenarios.map((s) => [s.id, s.source]));
   const recordOf = new Map(run.targets.map((t) => [t.spec.id, t]));
+  const record = (target: string): TargetRecord => {
+    const found = recordOf.get(target);
+    if (!found) throw new Error(`a result of target ${target}, which is none of the run's targets`);
+    return found;
+  };
   const transcripts = new Map<string, string>();
-  const unknown = { spec: { pooler: null }, facts: { mode: null, version: null, postgresVersion: null, settings: {} } };
   const results = sorted.map((r) => {
-    const j = run.judge.judge(r, recordOf.get(r.target) ?? unknown);
+    const j = run.judge.judge(r, record(r.target));
     const rel = r.transcript ? transcriptPath(r.target, r.driver, r.scenario) : null;
     if (rel && r.transcript)
       transcripts.set(rel, `# ${r.scenario} on ${r.target} with ${r.driver}: ${j.outcome} (${j.verdict})\n# ${j.message ?? ''}\n${r.transcript}`);

@@ -56,7 +56,7 @@ export function applyBaseline(runs: readonly ScenarioRun[]): ScenarioRun[] {
         : {
             ...r,
             outcome: 'error',
-            cause: 'no-baseline',
+            cause: 'postgres-crash',
             divergence: undefined,
             message: `no baseline: PostgreSQL's backend crashed on direct with this scenario and driver ${r.driver} (${base.serverLog?.[0] ?? base.message}); the pooler's result was: ${r.message}`,
           };

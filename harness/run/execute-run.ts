@@ -13,7 +13,6 @@ import { OutFolder, stagingFolder } from '../report/out-folder.ts';
 import { relocator } from '../report/relocate.ts';
 import { exitCode, type RunReport } from '../report/run-report.ts';
 import { runMatrix, type MatrixPlan, type MatrixState, type Progress } from '../scenario/matrix.ts';
-import { scenarioTraits } from '../scenario/traits.ts';
 import { interruptRun, runStopped, stopAll } from '../targets/processes.ts';
 import type { Provider } from '../targets/started-target.ts';
 import { targetSettingsProblem, withToggledSettings } from '../targets/target-settings.ts';
@@ -106,10 +105,7 @@ async function carryOut(plan: RunPlan, given: RunUi): Promise<RunEnd> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const judge = createJudge(
-    plan.profiles,
-    scenarios.map((s) => ({ id: s.id, known: s.known, traits: scenarioTraits(s) })),
-  );
+  const judge = createJudge(plan.profiles, scenarios);
   const budget = new FailureBudget(plan.maxFailures, judge, plan.strict);
   const state: MatrixState = { results: [], targets: [] };
   let targets: TargetSpec[] = [];

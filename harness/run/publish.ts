@@ -13,7 +13,8 @@ import type { RunReport } from '../report/run-report.ts';
 import { planFingerprint, SHARD_FILE, shardManifestJson } from '../report/shard-manifest.ts';
 import { writeReport } from '../report/write-report.ts';
 import { writeReportFile } from '../report/report-file.ts';
-import { unstarted, type MatrixState } from '../scenario/matrix.ts';
+import type { MatrixState } from '../scenario/matrix.ts';
+import { unstarted } from '../scenario/target-record.ts';
 import type { TargetSpec } from '../targets/target-spec.ts';
 import type { RunPlan } from './run-plan.ts';
 

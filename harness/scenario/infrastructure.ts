@@ -8,9 +8,10 @@
 //  - for a divergence of the kind a server that stopped serving causes (no answer, a closed
 //    connection, an error of class 08, 53, 57 or 58), does a fresh client through the pooler
 //    still get an answer? A login that got no answer at all is a stall even when it does.
-// Either fault turns the result into `error` with its cause, and the lane waits until
-// PostgreSQL and the pooler serve again before the next scenario; a lane that does not recover
-// within the deadline ends its remaining results as `error` saying why.
+// Either fault turns the result into `error` with its cause (`stall` for that login, else
+// `infrastructure`: faultAround), and the lane waits until PostgreSQL and the pooler serve again
+// before the next scenario; a lane that does not recover within the deadline ends its remaining
+// results as `error` saying why.
 //
 // A restart PostgreSQL's log explains as a backend of this lane's database dying of a signal is
 // no fault around the scenario: the scenario set it off, and the result is `crash`, with the
@@ -23,7 +24,7 @@ import { loginFails } from '../targets/readiness.ts';
 import { textOf } from '../wire/bytes.ts';
 import { Transcript } from '../wire/transcript.ts';
 import { crashesIn, type BackendCrash, type LogTail } from '../targets/server-log.ts';
-import type { ScenarioRun } from './result.ts';
+import type { ErrorCause, ScenarioRun } from './result.ts';
 
 /**
  * Changes when PostgreSQL restarts: pg_postmaster_start_time() on a full restart; crash
@@ -72,11 +73,6 @@ export function watchInfrastructure(
   log?: LogTail,
   pooled = true,
 ): InfrastructureWatch {
-  // On direct there is no pooler to blame.
-  const server = pooled ? 'the pooler or PostgreSQL' : 'PostgreSQL';
-  const stalled = pooled
-    ? 'the pooler (or the machine) stalled: stopped, overloaded, or waiting for a server it could not get'
-    : 'PostgreSQL (or the machine) stalled';
   let epoch: string | undefined;
   let broken: string | undefined;
   let mark = 0;
@@ -151,8 +147,6 @@ export function watchInfrastructure(
     async judge(r) {
       if (r.outcome === 'pass' || r.outcome === 'skip') return { run: r };
       const now = await readEpoch();
-      let cause: string | undefined;
-      let unansweredLogin: ScenarioRun | undefined;
       const restarted = now === undefined || (epoch !== undefined && now !== epoch);
       // While crash recovery runs the epoch may still read the same, but no fresh client gets in.
       const refused = !restarted && pointsAtServers(r) ? await loginFails(lane.pools.wide, TIMEOUT_MS.control) : undefined;
@@ -161,19 +155,9 @@ export function watchInfrastructure(
         await recover();
         return { run: crashed(r, crash) };
       }
-      if (crash)
-        cause = `PostgreSQL restarted while the scenario ran: a backend of another lane (database ${crash.database ?? 'unknown'}) was terminated by ${crash.summary}`;
-      else if (now === undefined) cause = 'PostgreSQL did not answer the observer right after the scenario (it was down or restarting)';
-      else if (restarted) cause = 'PostgreSQL restarted while the scenario ran (a server process ended abnormally, or the server was restarted)';
-      else if (refused) cause = `right after the scenario a fresh client got no answer either (${refused}): ${server} stopped serving`;
-      // No scenario asks a login to wait: one that got no answer at all met a pooler (or a
-      // machine) that stalled, even if it serves again by now.
-      else if (pointsAtServers(r) && r.divergence?.kind === 'no-answer' && r.divergence.atLogin) {
-        cause = `a login got no answer within the deadline, and a fresh one right after did: ${stalled}`;
-        unansweredLogin = r;
-      }
       if (now !== undefined && epoch === undefined) epoch = now;
-      if (!cause) return { run: r };
+      const fault = faultAround(r, { unanswered: now === undefined, restarted, refused, crash }, pooled);
+      if (!fault) return { run: r };
       const gone = failure();
       if (gone) return { run: { ...r, outcome: 'error', cause: 'infrastructure', divergence: undefined, message: gone } };
       await recover();
@@ -181,15 +165,56 @@ export function watchInfrastructure(
         run: {
           ...r,
           outcome: 'error',
-          cause: 'infrastructure',
+          cause: fault.cause,
           divergence: undefined,
-          message: `${cause}; the result says nothing about ${pooled ? 'the pooler' : 'the scenario'} (it saw: ${r.message ?? 'nothing'})`,
+          message: `${fault.why}; the result says nothing about ${pooled ? 'the pooler' : 'the scenario'} (it saw: ${r.message ?? 'nothing'})`,
         },
         ...(crash ? { disturbed: true as const } : {}),
-        ...(unansweredLogin ? { unansweredLogin } : {}),
+        ...(fault.cause === 'stall' ? { unansweredLogin: r } : {}),
       };
     },
   };
+}
+
+/** What the check right after a scenario saw of the servers around it. */
+export interface Surroundings {
+  /** PostgreSQL did not answer the observer: it was down or restarting. */
+  readonly unanswered: boolean;
+  readonly restarted: boolean;
+  /** Why a fresh client through the pooler got no answer, where one did not. */
+  readonly refused?: string;
+  /** A backend of another lane that PostgreSQL's log says died of a signal. */
+  readonly crash?: BackendCrash;
+}
+
+/** Why a result says nothing about the pooler: its cause, which the reports read, and in words. */
+export interface Fault {
+  readonly cause: Extract<ErrorCause, 'infrastructure' | 'stall'>;
+  readonly why: string;
+}
+
+/** The fault around a result, if the servers moved under it; `pooled`: there is a pooler to blame (not direct). */
+export function faultAround(r: ScenarioRun, seen: Surroundings, pooled: boolean): Fault | undefined {
+  const server = pooled ? 'the pooler or PostgreSQL' : 'PostgreSQL';
+  const infrastructure = (why: string): Fault => ({ cause: 'infrastructure', why });
+  if (seen.crash)
+    return infrastructure(
+      `PostgreSQL restarted while the scenario ran: a backend of another lane (database ${seen.crash.database ?? 'unknown'}) was terminated by ${seen.crash.summary}`,
+    );
+  if (seen.unanswered) return infrastructure('PostgreSQL did not answer the observer right after the scenario (it was down or restarting)');
+  if (seen.restarted)
+    return infrastructure('PostgreSQL restarted while the scenario ran (a server process ended abnormally, or the server was restarted)');
+  if (seen.refused)
+    return infrastructure(`right after the scenario a fresh client got no answer either (${seen.refused}): ${server} stopped serving`);
+  // No scenario asks a login to wait: one that got no answer at all met a pooler (or a machine)
+  // that stalled, even if it serves again by now.
+  if (pointsAtServers(r) && r.divergence?.kind === 'no-answer' && r.divergence.atLogin) {
+    const stalled = pooled
+      ? 'the pooler (or the machine) stalled: stopped, overloaded, or waiting for a server it could not get'
+      : 'PostgreSQL (or the machine) stalled';
+    return { cause: 'stall', why: `a login got no answer within the deadline, and a fresh one right after did: ${stalled}` };
+  }
+  return undefined;
 }
 
 /** The result of a scenario that set off a backend crash: the log's lines say what happened. */

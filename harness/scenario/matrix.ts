@@ -12,14 +12,13 @@ import { runAttempts, type AttemptPolicy } from './attempts.ts';
 import { skipReason } from './skip-reason.ts';
 import { runScenario } from './runner.ts';
 import { watchInfrastructure, type InfrastructureWatch } from './infrastructure.ts';
-import { afterRunAgain, asSecondRun, loginUnansweredTwice, timingDependent } from './timing-rule.ts';
+import { afterJudgedRunAgain, asSecondRun, timingDependent } from './timing-rule.ts';
 import { errorText, InfrastructureError } from '../kernel/errors.ts';
 import type { Slots } from '../kernel/slots.ts';
-import type { TargetFacts } from '../poolers/profile.ts';
+import { unstarted, type TargetRecord } from './target-record.ts';
 
 /** How often a scenario runs at most while other lanes' crashes disturb it. */
 const DISTURBED_RUNS = 4;
-import { targetFacts } from '../targets/target-settings.ts';
 
 export interface MatrixPlan {
   readonly runId: string;
@@ -59,23 +58,6 @@ export interface Progress {
   targetDone(id: string, results: number, ms: number): void;
   result(r: ScenarioRun, done: number, total: number): void;
 }
-
-export interface TargetRecord {
-  readonly spec: TargetSpec;
-  readonly started?: StartedTarget;
-  /** The started target's facts; a target that did not start has its settings' defaults and no known releases. */
-  readonly facts: TargetFacts;
-  readonly startMs: number;
-  readonly error?: string;
-}
-
-/** The record of a target that has not started (or never did). */
-export const unstarted = (spec: TargetSpec, startMs = 0, error?: string): TargetRecord => ({
-  spec,
-  facts: targetFacts(spec, null, null),
-  startMs,
-  ...(error ? { error } : {}),
-});
 
 /** What a run has gathered so far: the caller's, so that an interrupted run can report it. */
 export interface MatrixState {
@@ -216,7 +198,7 @@ async function runJob(ctx: JobContext, d: Driver, s: Scenario): Promise<void> {
       }
       if (decided || !timingDependent(first.run, plan.isFinding?.(first.run, started) ?? true)) return first.run;
       const again = await once();
-      return loginUnansweredTwice(first, again) ?? afterRunAgain(first.run, again.run);
+      return afterJudgedRunAgain(first, again);
     };
     const policy = plan.attempts;
     record(policy && !decided ? await runAttempts(policy, attempt, (r) => policy.acceptable(r, started)) : await attempt());

@@ -13,11 +13,13 @@ export type Outcome = (typeof OUTCOMES)[number];
 
 /**
  * Why a result could not be decided (outcome `error`): the scenario as written cannot run; the
- * servers or poolcheck's own connections failed under it; PostgreSQL itself did not give the
- * baseline (an error or a crash on direct); a driver or its helper failed. A stall is no cause:
- * the timing rule runs it again, and the second run is the result.
+ * servers or poolcheck's own connections failed under it; a login got no answer while a fresh
+ * one right after did (a stall: the timing rule runs it again, and it stands only where the run
+ * again errs too); PostgreSQL itself gave no baseline (an error on direct); a driver or its
+ * helper failed; PostgreSQL's backend crashed on direct with this scenario and driver, so a
+ * pooler's result of it has no baseline (report/verdict.ts applyBaseline).
  */
-export const ERROR_CAUSES = ['invalid-scenario', 'infrastructure', 'no-baseline', 'driver'] as const;
+export const ERROR_CAUSES = ['invalid-scenario', 'infrastructure', 'stall', 'no-baseline', 'driver', 'postgres-crash'] as const;
 export type ErrorCause = (typeof ERROR_CAUSES)[number];
 
 /** One step as it ran: what was asked, what came back, and what was expected if it differed. */

@@ -21,7 +21,6 @@ import { OBSERVER, type Scenario, type Step, type StepOf } from './model.ts';
 import { asMismatch, classify, Diverged, Mismatched, type Ending } from './outcome.ts';
 import type { ScenarioRun, StepRecord } from './result.ts';
 import { settingsSkipReason, skipReason } from './skip-reason.ts';
-import { targetEffectiveSettings } from '../targets/target-settings.ts';
 import type { StepRun } from './step-kind.ts';
 import { kindOf } from './step-kinds.ts';
 import type { RunOverrides } from './run-overrides.ts';
@@ -49,7 +48,7 @@ export async function runScenario(s: Scenario, ctx: RunContext): Promise<Scenari
   const plan = planPools(s, ctx.target.shapes);
   const skip =
     skipReason(s, ctx.driver) ??
-    settingsSkipReason(s, ctx.target.spec, targetEffectiveSettings(ctx.target.spec, ctx.target.poolerVersion)) ??
+    settingsSkipReason(s, ctx.target.spec, ctx.target.facts.settings) ??
     (plan.cannot && `cannot run on this target: ${plan.cannot}`) ??
     objectsSkipReason(s, ctx.target.reach, ctx.target.poolerVersion) ??
     (Object.values(s.sessions).some((x) => x.user === 'cert') && !ctx.target.clientCertificate

@@ -8,7 +8,20 @@
 // scenario passes when run again.
 import type { DivergenceKind } from '../kernel/divergence.ts';
 import type { Judged } from './infrastructure.ts';
-import type { ScenarioRun } from './result.ts';
+import type { ErrorCause, ScenarioRun } from './result.ts';
+
+/**
+ * Which errors timing may explain: not a scenario that cannot run as written; nor a missing
+ * baseline, which the reports decide from the direct result once it is in (report/verdict.ts).
+ */
+const RUN_AGAIN: Readonly<Record<ErrorCause, boolean>> = {
+  'invalid-scenario': false,
+  infrastructure: true,
+  stall: true,
+  'no-baseline': false,
+  driver: true,
+  'postgres-crash': false,
+};
 
 const WAITED_OUT: ReadonlySet<DivergenceKind> = new Set(['no-answer', 'notification', 'ground-truth']);
 
@@ -20,7 +33,7 @@ const CANCELED = '57014';
  * finding against the profile: documented divergences are not run again.
  */
 export function timingDependent(r: ScenarioRun, finding: boolean): boolean {
-  if (r.outcome === 'error') return r.cause !== 'invalid-scenario';
+  if (r.outcome === 'error') return r.cause === undefined || RUN_AGAIN[r.cause];
   if (r.outcome !== 'diverge' || !r.divergence || !finding) return false;
   return WAITED_OUT.has(r.divergence.kind) || r.divergence.sqlstate === CANCELED;
 }
@@ -49,6 +62,15 @@ export function asSecondRun(first: ScenarioRun, again: ScenarioRun, why: string)
     durationMs: first.durationMs + again.durationMs,
     ...(again.transcript !== undefined ? { transcript: note + again.transcript } : {}),
   };
+}
+
+/**
+ * The result that stands once a timing-dependent failure ran again: a login the pooler does not
+ * answer twice over, else as afterRunAgain says. A stall (cause `stall`) that errs again stands
+ * as the stall it was.
+ */
+export function afterJudgedRunAgain(first: Judged, again: Judged): ScenarioRun {
+  return loginUnansweredTwice(first, again) ?? afterRunAgain(first.run, again.run);
 }
 
 /**

@@ -20,6 +20,8 @@ export interface ResultsDoc {
     driver: string;
     outcome: string;
     verdict: string;
+    /** An error's cause (scenario/result.ts ERROR_CAUSES). */
+    cause?: string;
     message: string | null;
     divergence: { step: number; kind: string; sqlstate?: string } | null;
   }>;

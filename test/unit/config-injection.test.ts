@@ -3,29 +3,13 @@ import { INI_LINE, ODYSSEY_STRING, PGPOOL_STRING } from '../../harness/poolers/c
 import { odyssey } from '../../harness/poolers/odyssey/adapter.ts';
 import { pgbouncer } from '../../harness/poolers/pgbouncer/adapter.ts';
 import { pgpool } from '../../harness/poolers/pgpool/adapter.ts';
-import type { PoolerAdapter, RenderOptions } from '../../harness/poolers/pooler-adapter.ts';
+import type { PoolerAdapter } from '../../harness/poolers/pooler-adapter.ts';
 import { poolers } from '../../harness/poolers/registry.ts';
+import { renderFor } from '../render-fixture.ts';
 import { targetSettingsProblem } from '../../harness/targets/target-settings.ts';
 import { parseTarget, type TargetSpec } from '../../harness/targets/target-spec.ts';
 
 const INJECTED = 'DISCARD ALL\nlogfile = /tmp/owned.log\n%include /etc/passwd';
-
-function render(adapter: PoolerAdapter, change: Partial<RenderOptions> = {}) {
-  return adapter.render({
-    mode: adapter.modes[0],
-    port: 40001,
-    dir: '/tmp/pc/run/t',
-    laneDatabases: ['poolcheck'],
-    pools: ['single', 'wide'],
-    backend: { host: '127.0.0.1', port: 50002, database: 'poolcheck', user: 'poolcheck', password: 'pw-9f8e7d' },
-    backendSecret: 'SCRAM-SHA-256$4096:c2FsdA==$a2V5:a2V5',
-    authRoles: { md5: 'pc_md5', trust: 'pc_trust' },
-    lookup: { user: 'pc_observer', password: 'pw-9f8e7d' },
-    tls: { cert: '/tmp/pc/run/t/server.crt', key: '/tmp/pc/run/t/server.key' },
-    settings: {},
-    ...change,
-  });
-}
 
 const oneLine = (message: string | undefined) => {
   expect(message).to.be.a('string');
@@ -69,11 +53,11 @@ describe('config injection through target settings', () => {
   it('renders no config with a value that would leave its line or its quotes, whatever it comes from', () => {
     const lines = (files: Readonly<Record<string, string>>) => Object.values(files).map((text) => text.split('\n').length);
     for (const adapter of Object.values<PoolerAdapter>(poolers)) {
-      const plain = lines(render(adapter).files);
+      const plain = lines(renderFor(adapter).files);
       for (const dir of ['/tmp/a\nb', '/tmp/a\rb', "/tmp/it's", '/tmp/a"b', '/tmp/back\\slash']) {
         let files: Readonly<Record<string, string>> | undefined;
         try {
-          files = render(adapter, { dir }).files;
+          files = renderFor(adapter, { dir }).files;
         } catch (e) {
           expect((e as Error).message, `${adapter.id} ${dir}`).to.match(/^cannot write .* as /);
         }
@@ -81,20 +65,22 @@ describe('config injection through target settings', () => {
         if (files) expect(lines(files), `${adapter.id} ${JSON.stringify(dir)}`).to.deep.equal(plain);
       }
     }
-    expect(() => render(pgbouncer, { settings: { server_reset_query: INJECTED } })).to.throw(
+    expect(() => renderFor(pgbouncer, { settings: { server_reset_query: INJECTED } })).to.throw(
       /cannot write server_reset_query as the rest of its line/,
     );
-    expect(() => render(pgpool, { dir: "/tmp/it's" })).to.throw(/cannot write socket_dir as a single-quoted string in pgpool.conf/);
-    expect(() => render(odyssey, { backend: { host: '127.0.0.1', port: 1, database: 'd', user: 'u', password: 'a"b' } })).to.throw(
+    expect(() => renderFor(pgpool, { dir: "/tmp/it's" })).to.throw(/cannot write socket_dir as a single-quoted string in pgpool.conf/);
+    expect(() => renderFor(odyssey, { backend: { host: '127.0.0.1', port: 1, database: 'd', user: 'u', password: 'a"b' } })).to.throw(
       'cannot write the password as a double-quoted string in odyssey.conf: odyssey.conf cannot quote " or \\ inside a string',
     );
   });
 
   it('writes passwords into auth files only as their parsers read them back', () => {
     const backend = (password: string) => ({ host: '127.0.0.1', port: 1, database: 'd', user: 'u', password });
-    expect(render(pgbouncer, { backend: backend('a"b') }).files['userlist.txt']).to.contain('"pc_md5" "a""b"');
-    expect(() => render(pgbouncer, { backend: backend('a\n"x" "y"') })).to.throw(/^cannot write the password as a field of a one-entry-a-line file/);
-    expect(() => render(pgpool, { backend: backend('a\nroot:TEXTx') })).to.throw(/^cannot write the password as a field/);
+    expect(renderFor(pgbouncer, { backend: backend('a"b') }).files['userlist.txt']).to.contain('"pc_md5" "a""b"');
+    expect(() => renderFor(pgbouncer, { backend: backend('a\n"x" "y"') })).to.throw(
+      /^cannot write the password as a field of a one-entry-a-line file/,
+    );
+    expect(() => renderFor(pgpool, { backend: backend('a\nroot:TEXTx') })).to.throw(/^cannot write the password as a field/);
   });
 
   it('knows what each config syntax reads back unchanged', () => {

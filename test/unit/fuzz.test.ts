@@ -3,7 +3,7 @@
 // fake runner that diverges where a SET of one client meets a SHOW of another.
 import { expect } from 'chai';
 import type { Divergence } from '../../harness/kernel/divergence.ts';
-import { poolers } from '../../harness/poolers/registry.ts';
+import { createJudge } from '../../harness/report/judge.ts';
 import { generateProgram, programId } from '../../harness/fuzz/generator.ts';
 import { withAnswers, withoutAnswers } from '../../harness/fuzz/program-scenario.ts';
 import { shrink, wellFormed } from '../../harness/fuzz/shrink.ts';
@@ -140,8 +140,13 @@ describe('poolcheck fuzz: signatures and documented classes', () => {
   });
 
   it('counts a divergence as documented where the profile documents it for a catalogue scenario of the same family', () => {
-    const spec = parseTarget('pgbouncer:transaction');
-    const ctx = { profile: poolers.pgbouncer.profile, facts: targetFacts(spec, '1.18.0', '15.20'), driver: 'raw' };
+    const judge = createJudge([], []);
+    const on = (target: string) => {
+      const spec = parseTarget(target);
+      const t = { spec, facts: targetFacts(spec, '1.18.0', '15.20') };
+      return (scenario: string, alike: readonly Divergence[]) => judge.documenting(scenario, t, 'raw', alike);
+    };
+    const ctx = on('pgbouncer:transaction');
     expect(documentingEntry(at(2, 'rows'), steps, ctx)?.reason).to.match(/SET\/RESET "Never"/);
     expect(documentingEntry(at(3, 'no-error'), steps, ctx)?.reason).to.match(/PREPARE \/ DEALLOCATE/);
     expect(documentingEntry(at(4, 'rows'), steps, ctx)?.reason).to.match(/advisory locks/);
@@ -150,8 +155,7 @@ describe('poolcheck fuzz: signatures and documented classes', () => {
     expect(documentingEntry(at(6, 'no-error'), steps, ctx)).to.equal(undefined);
     expect(documentingEntry(at(2, 'notices'), steps, ctx)).to.equal(undefined);
     // Session pooling documents none of these.
-    const session = { ...ctx, facts: targetFacts(parseTarget('pgbouncer:session'), '1.18.0', '15.20') };
-    expect(documentingEntry(at(2, 'rows'), steps, session)).to.equal(undefined);
+    expect(documentingEntry(at(2, 'rows'), steps, on('pgbouncer:session'))).to.equal(undefined);
   });
 
   it('takes its documented classes from scenarios the catalogue has', async function () {

@@ -34,9 +34,11 @@ describe('what to do next', () => {
     expect(lines[1]).to.match(/^improved: /);
   });
 
-  it('tells an invalid scenario from a fault of the environment', () => {
+  it('tells an invalid scenario, a fault of the environment, a stall and a PostgreSQL crash apart by their cause', () => {
     expect(nextSteps(report([row('error', { outcome: 'error', cause: 'invalid-scenario' })]), 'o')[0]).to.match(/catalogue bug.*--targets 'direct'/);
     expect(nextSteps(report([row('error', { outcome: 'error', cause: 'infrastructure' })]), 'o')[0]).to.match(/logs\//);
+    expect(nextSteps(report([row('error', { outcome: 'error', cause: 'stall' })]), 'o')[0]).to.match(/stalled.*--scenarios/);
+    expect(nextSteps(report([row('error', { outcome: 'error', cause: 'postgres-crash' })]), 'o')[0]).to.match(/crashed on direct/);
     expect(nextSteps(report([row('ok'), row('documented')]), 'o')).to.deep.equal([]);
   });
 });

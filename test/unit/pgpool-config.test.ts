@@ -19,6 +19,7 @@ function render(port = 40001, lanes = ['poolcheck', 'poolcheck_1'], tls?: { cert
     lookup: { user: 'pc_observer', password: PASSWORD },
     tls: tls ?? { cert: `${DIR}/server.crt`, key: `${DIR}/server.key` },
     settings: {},
+    effectiveSettings: {},
   });
 }
 

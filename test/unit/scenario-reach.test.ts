@@ -8,24 +8,12 @@ import { pgpool } from '../../harness/poolers/pgpool/adapter.ts';
 import type { AdminConsole, PoolerAdapter, ResetTools } from '../../harness/poolers/pooler-adapter.ts';
 import { poolers } from '../../harness/poolers/registry.ts';
 import { EXTERNAL_REACH, unreachable } from '../../harness/poolers/scenario-reach.ts';
+import { renderFor } from '../render-fixture.ts';
 
 const LOOKUP = { user: 'pc_observer', password: 'lookup-pw-7e6d' };
 
-function render(adapter: PoolerAdapter, mode = adapter.modes[0]) {
-  return adapter.render({
-    mode,
-    port: 40001,
-    dir: '/tmp/pc/run/t',
-    laneDatabases: ['poolcheck', 'poolcheck_1'],
-    pools: ['single', 'wide'],
-    backend: { host: '127.0.0.1', port: 50002, database: 'poolcheck', user: 'poolcheck', password: 'pw-9f8e7d' },
-    backendSecret: 'SCRAM-SHA-256$4096:c2FsdA==$a2V5:a2V5',
-    authRoles: { md5: 'pc_md5', trust: 'pc_trust' },
-    lookup: LOOKUP,
-    tls: { cert: '/tmp/pc/run/t/server.crt', key: '/tmp/pc/run/t/server.key' },
-    settings: {},
-  });
-}
+const render = (adapter: PoolerAdapter, mode = adapter.modes[0]) =>
+  renderFor(adapter, { mode, laneDatabases: ['poolcheck', 'poolcheck_1'], lookup: LOOKUP });
 
 /** Odyssey's config as blocks: `database "x" { user "y" { ... } }` -> "x/y" -> its lines. */
 function odysseyRules(conf: string): Map<string, string[]> {

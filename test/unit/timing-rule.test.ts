@@ -4,7 +4,7 @@ import type { ScenarioRun } from '../../harness/scenario/result.ts';
 import { createJudge } from '../../harness/report/judge.ts';
 import { isFinding } from '../../harness/run/attempt-policy.ts';
 import type { StartedTarget } from '../../harness/targets/started-target.ts';
-import { afterRunAgain, loginUnansweredTwice, timingDependent } from '../../harness/scenario/timing-rule.ts';
+import { afterJudgedRunAgain, afterRunAgain, loginUnansweredTwice, timingDependent } from '../../harness/scenario/timing-rule.ts';
 
 const run = (outcome: ScenarioRun['outcome'], extra: Partial<ScenarioRun> = {}): ScenarioRun => ({
   scenario: 's/x',
@@ -31,6 +31,7 @@ describe('the one timing rule', () => {
     expect(timingDependent(run('diverge', { divergence: d('no-answer') }), true)).to.equal(true);
     expect(timingDependent(run('diverge', { divergence: d('sqlstate', '57014') }), true)).to.equal(true);
     expect(timingDependent(run('error', { cause: 'infrastructure' }), true)).to.equal(true);
+    expect(timingDependent(run('error', { cause: 'stall' }), true)).to.equal(true);
     expect(timingDependent(run('error', { cause: 'driver' }), true)).to.equal(true);
   });
 
@@ -64,7 +65,7 @@ describe('the one timing rule', () => {
     const atLogin = (step: number): ScenarioRun =>
       run('diverge', { divergence: { ...d('no-answer'), step, atLogin: true }, message: `step ${step}: timed out waiting for a: connect` });
     const stall = (step: number) => ({
-      run: run('error', { cause: 'infrastructure', message: 'a login got no answer ... stalled' }),
+      run: run('error', { cause: 'stall', message: 'a login got no answer ... stalled' }),
       unansweredLogin: atLogin(step),
     });
 
@@ -79,6 +80,13 @@ describe('the one timing rule', () => {
       expect(loginUnansweredTwice(stall(1), { run: run('pass') })).to.equal(undefined);
       expect(loginUnansweredTwice(stall(1), stall(2))).to.equal(undefined);
       expect(loginUnansweredTwice({ run: run('error', { cause: 'driver' }) }, stall(1))).to.equal(undefined);
+    });
+
+    it('stands as a stall, by its cause, when the run again stalls at another step or errs otherwise', () => {
+      expect(afterJudgedRunAgain(stall(1), stall(2))).to.include({ outcome: 'error', cause: 'stall' });
+      expect(afterJudgedRunAgain(stall(1), { run: run('error', { cause: 'infrastructure' }) })).to.include({ outcome: 'error', cause: 'stall' });
+      expect(afterJudgedRunAgain(stall(1), stall(1))).to.include({ outcome: 'diverge' });
+      expect(afterJudgedRunAgain(stall(1), { run: run('pass') })).to.include({ outcome: 'pass' });
     });
   });
 });

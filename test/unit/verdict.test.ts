@@ -208,8 +208,37 @@ describe('the baseline rule', () => {
     const out = applyBaseline([direct, run('p:transaction', 'pass'), run('p:session', 'diverge', { message: 'got rows [["2"]]' })]);
     expect(out[0]).to.include({ outcome: 'error', message: 'psycopg helper exited (SIGKILL)' });
     expect(out[1]).to.include({ outcome: 'pass' });
-    expect(out[2]).to.include({ outcome: 'error' });
+    expect(out[2]).to.include({ outcome: 'error', cause: 'no-baseline' });
     expect(out[2].message).to.match(/^no baseline: .*psycopg helper exited.*got rows/);
+  });
+
+  it('gives a pooler no baseline where PostgreSQL stalled on direct: the stall is no invalid scenario', () => {
+    const out = applyBaseline([run('direct', 'error', { cause: 'stall' }), run('p:transaction', 'diverge')]);
+    expect(out[0]).to.include({ outcome: 'error', cause: 'stall' });
+    expect(out[1]).to.include({ outcome: 'error', cause: 'no-baseline' });
+  });
+
+  it("says by its cause that a pooler's result has no baseline because PostgreSQL's backend crashed on direct", () => {
+    const crash: Divergence = {
+      step: 1,
+      session: 'a',
+      kind: 'crash',
+      expected: 'PostgreSQL serves on',
+      observed: 'a backend terminated by signal 11',
+    };
+    const direct = run('direct', 'crash', { divergence: crash, serverLog: ['LOG:  server process (PID 1) was terminated by signal 11'] });
+    const out = applyBaseline([
+      direct,
+      run('p:transaction', 'crash', { divergence: crash }),
+      run('p:session', 'diverge'),
+      run('p:statement', 'pass'),
+    ]);
+    expect(out[0]).to.include({ outcome: 'crash' });
+    for (const r of [out[1], out[2]]) {
+      expect(r).to.include({ outcome: 'error', cause: 'postgres-crash', divergence: undefined });
+      expect(r.message).to.match(/^no baseline: PostgreSQL's backend crashed on direct .*terminated by signal 11/);
+    }
+    expect(out[3]).to.include({ outcome: 'pass' });
   });
 
   it('adds what PostgreSQL did at the step where the pooler diverged', () => {

@@ -8,7 +8,7 @@ import { TIMEOUT_MS } from '../../kernel/timeouts.ts';
 import { holdingOf } from '../pool-shape.ts';
 import { configValue, ODYSSEY_STRING, ODYSSEY_WORD } from '../config-syntax.ts';
 import type { PoolerAdapter, PoolKind, RenderOptions } from '../pooler-adapter.ts';
-import { effectiveSettings, type SettingSpec, type SettingSpecs } from '../settings.ts';
+import type { SettingSpec, SettingSpecs } from '../settings.ts';
 import { odysseyProfile } from './profile.ts';
 
 const DOCS = 'https://github.com/yandex/odyssey/blob/master/docs/configuration/rules.md';
@@ -159,10 +159,10 @@ export const odyssey: PoolerAdapter = {
     await terminateBackends();
   },
 
-  render({ mode, port, backend, dir, laneDatabases, authRoles, lookup, tls, settings }) {
+  // Every option is written as the release runs it (the target's facts), so that the config and
+  // the profile's conditions read the same values; releases before 1.5 had other option names.
+  render({ mode, port, backend, dir, laneDatabases, authRoles, lookup, tls, effectiveSettings: options }) {
     const lanes = laneDatabases.map((_, i) => ({ single: `pc_single_${i}`, wide: `pc_wide_${i}` }));
-    // The release is 1.5 or later here (the versions before it had other option names).
-    const options = effectiveSettings(SETTINGS, settings, null, mode);
     const pooling = (size: number) => [
       `\t\tpool ${quote(mode)}`,
       `\t\tpool_size ${size}`,

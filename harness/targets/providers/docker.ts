@@ -31,7 +31,7 @@ import { manageResource, runStateDir } from '../processes.ts';
 import { waitUntilReady } from '../readiness.ts';
 import type { Provider, StartedTarget } from '../started-target.ts';
 import { firstPool, lanePools, poolerInstances, type ServingInstance } from '../pooler-instances.ts';
-import { targetFacts } from '../target-settings.ts';
+import { targetEffectiveSettings, targetFacts } from '../target-settings.ts';
 import { LogTail } from '../server-log.ts';
 import type { TargetSpec } from '../target-spec.ts';
 import { buildLanes, type LaneSpec } from '../target-lanes.ts';
@@ -230,10 +230,12 @@ export class DockerProvider implements Provider {
   private async planPoolers(spec: TargetSpec, adapter: PoolerAdapter, plan: Awaited<ReturnType<DockerProvider['planTarget']>>) {
     const image = await this.image(adapter.id);
     const { laneDatabases, conn, tls } = plan;
+    // The release the image runs, read before it starts (its --version once it runs is the target's facts' release).
+    const version = await this.poolerVersion(adapter.id).catch(() => null);
+    const effectiveSettings = targetEffectiveSettings(spec, version);
     return Promise.all(
       poolerInstances(adapter, laneDatabases.length).map(async (instance) => {
         const port = await freePort();
-        const version = await this.poolerVersion(adapter.id).catch(() => null);
         const launch = adapter.render({
           mode: spec.mode ?? adapter.modes[0],
           port,
@@ -246,6 +248,7 @@ export class DockerProvider implements Provider {
           lookup: { user: OBSERVER_USER, password: this.app.password },
           tls: { cert: `${CONTAINER_DIR}/server.crt`, key: `${CONTAINER_DIR}/server.key` },
           settings: spec.settings,
+          effectiveSettings,
           version,
         });
         const container: Omit<ServerContainerSpec, 'runId'> = {

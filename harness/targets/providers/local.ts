@@ -144,6 +144,8 @@ export class LocalProvider implements Provider {
       const adapter = poolerAdapter(spec.pooler);
       const binary = this.poolerBinary(spec.pooler);
       const version = adapter.parseVersion(versionLine(binary));
+      // Decided once: the config is rendered from the same settings the profile's conditions read.
+      const decided = facts(version);
       const poolers: ManagedProcess[] = [];
       // Instances start one after another: pgpool-II runs ten for five lanes, each with dozens of
       // children, and ten starting at once outlast a Ctrl-C's 2 s to stop on two cores.
@@ -164,6 +166,7 @@ export class LocalProvider implements Provider {
           lookup: { user: OBSERVER_USER, password: this.app.password },
           tls: certificateFiles(cluster.dataDir),
           settings: spec.settings,
+          effectiveSettings: decided.settings,
           version,
         });
         for (const [name, text] of Object.entries(launch.files)) {
@@ -197,7 +200,7 @@ export class LocalProvider implements Provider {
       return {
         ...base,
         poolerVersion: version,
-        facts: facts(version),
+        facts: decided,
         lanes,
         shapes: adapter.pools(spec.mode!),
         reach: adapter.scenarioReach,
