@@ -311,7 +311,7 @@ class RunningScenario implements StepRun {
   }
 
   async setup(): Promise<void> {
-    await this.objects.create((sql) => this.observe(sql));
+    for (const oid of await this.objects.create((sql) => this.observe(sql))) this.transcript.oid(oid);
     for (const sql of this.s.setup ?? []) {
       const r = await this.observe(sql);
       if (r.error) throw new InfrastructureError(`setup "${this.templates.expand(sql)}" failed: ${r.error.code} ${r.error.message}`);

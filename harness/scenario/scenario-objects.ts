@@ -97,13 +97,15 @@ export class ScenarioObjects {
   }
 
   /** Creates them; a failure is poolcheck's (the names are its own), never the pooler's. */
-  async create(observe: Observe): Promise<void> {
+  /** Creates the scenario's roles and databases; returns their oids. */
+  async create(observe: Observe): Promise<string[]> {
     for (const c of this.creation()) {
       const made = await observe(c.sql);
       if (made.error) throw new InfrastructureError(`creating the scenario's ${c.kind} failed: ${made.error.code} ${made.error.message}`);
       const oid = (await observe(c.oid)).rows[0]?.[0];
       if (typeof oid === 'string') (c.kind === 'role' ? this.roleOids : this.databaseOids).push(oid);
     }
+    return [...this.roleOids, ...this.databaseOids];
   }
 
   /**

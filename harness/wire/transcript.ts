@@ -2,7 +2,7 @@
 //   a FE=> Parse(stmt="s1", query="SELECT 1")
 //   a <= BE ParseComplete
 // Rendering normalises what differs between two runs of the same thing (backend pids,
-// transaction ids, timestamps, values a scenario saved that the server generated, per-run object
+// transaction ids, the oids of roles and databases a scenario made, timestamps, values a scenario saved that the server generated, per-run object
 // names) so transcripts of two runs, or of PostgreSQL and a pooler, can be diffed line by line.
 // Ids keep their identity: the first pid seen is pid#1, the first transaction id xid#1.
 
@@ -16,7 +16,7 @@ const LOOPBACK_PORT = /\b(127\.0\.0\.1|::1|localhost):\d{2,5}\b/g;
 const GENERATED_NAME = /\b(prepared statement|portal) (\\?")((?=[A-Za-z_]*\d)[A-Za-z0-9_]{8,})\\?"/g;
 
 /** What a registered value stands for: an id numbered by first appearance, or a saved value's name. */
-type Label = { readonly kind: 'pid' | 'xid' } | { readonly kind: 'saved'; readonly name: string };
+type Label = { readonly kind: 'pid' | 'xid' | 'oid' } | { readonly kind: 'saved'; readonly name: string };
 
 export class Transcript {
   private readonly lines: string[] = [];
@@ -71,6 +71,11 @@ export class Transcript {
     this.register(value, { kind: 'xid' });
   }
 
+  /** The oid of a role or database the scenario made: it depends on what every lane made before. */
+  oid(value: number | string | null | undefined): void {
+    this.register(value, { kind: 'oid' });
+  }
+
   /**
    * A value a step saved, shown as `$name`: a number the server generated (a large object's oid,
    * a count that grows) differs from run to run. Short numbers stay: they are rarely generated,
@@ -81,12 +86,12 @@ export class Transcript {
   }
 
   private replaced: ReadonlyArray<readonly [string, string]> = [];
-  private counts = { pid: 0, xid: 0, name: 0 };
+  private counts = { pid: 0, xid: 0, oid: 0, name: 0 };
   private readonly names = new Map<string, string>();
 
   /** `replace` maps run-specific strings (object names, run id) to their stable spelling. */
   render(replace: ReadonlyArray<readonly [string, string]> = []): string {
-    this.counts = { pid: 0, xid: 0, name: 0 };
+    this.counts = { pid: 0, xid: 0, oid: 0, name: 0 };
     this.rendered = new Map();
     this.names.clear();
     this.replaced = replace;

@@ -30,6 +30,17 @@ describe('Transcript', () => {
     expect(out).to.equal('a FE=> Query("SELECT now() FROM {{seq}}")\na <= BE DataRow(["<timestamp>"])\n');
   });
 
+  it("labels the oids of a scenario's roles and databases, which depend on what other lanes made first", () => {
+    const render = (oid: string) => {
+      const t = new Transcript();
+      t.be('observer', renderBackend({ type: 'DataRow', values: [oid] }));
+      t.fe('observer', renderFrontend({ type: 'Query', sql: `DROP ROLE x WHERE oid = ${oid}` }));
+      t.oid(oid);
+      return t.render();
+    };
+    expect(render('18475')).to.equal(render('18489')).and.to.contain('DataRow(["oid#1"])').and.to.contain('oid = oid#1');
+  });
+
   it('does not touch numbers that are not pids', () => {
     const t = new Transcript();
     t.pid(12);
