@@ -133,7 +133,11 @@ type Settled = StepResult | { readonly failed: unknown };
 function laneNames(lane: RunContext['lane']): Array<[string, string]> {
   const names: Array<[string, string]> = [[lane.direct.database, 'lane']];
   for (const kind of POOL_KINDS) if (lane.pools[kind].database !== lane.direct.database) names.push([lane.pools[kind].database, `${kind} pool`]);
-  return names.map(([db, role]) => [`database="${db}"`, `database="<${role}>"`]);
+  // A StartupMessage's database="..."; pgx's failed-login message ends its connection string with "database=...`".
+  return names.flatMap(([db, role]): Array<[string, string]> => [
+    [`database="${db}"`, `database="<${role}>"`],
+    [`database=${db}\``, `database=<${role}>\``],
+  ]);
 }
 
 /** A result column holding backend pids (pid, pg_backend_pid, leader_pid...). */

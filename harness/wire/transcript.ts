@@ -15,6 +15,14 @@ const LOOPBACK_PORT = /\b(127\.0\.0\.1|::1|localhost):\d{2,5}\b/g;
  */
 const GENERATED_NAME = /\b(prepared statement|portal) (\\?")((?=[A-Za-z_]*\d)[A-Za-z0-9_]{8,})\\?"/g;
 
+/** The id Odyssey gives each client and server connection and puts in its messages ("odyssey: c0eae83547840: ..."). */
+const ODYSSEY_CONNECTION_ID = /\bodyssey: ([cs])[0-9a-f]{8,16}\b/g;
+/**
+ * A role's stored secret in CREATE/ALTER ROLE: its SCRAM keys (or md5 hash) come from a password
+ * made for the run, so they differ from run to run (and are better not kept in a report).
+ */
+const STORED_SECRET = /\b(SCRAM-SHA-256\$)\d+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+|\b(md5)[0-9a-f]{32}\b/g;
+
 /** What a registered value stands for: an id numbered by first appearance, or a saved value's name. */
 type Label = { readonly kind: 'pid' | 'xid' | 'oid' } | { readonly kind: 'saved'; readonly name: string };
 
@@ -105,7 +113,8 @@ export class Transcript {
   normalize(text: string): string {
     let s = text;
     for (const [from, to] of this.replaced) if (from) s = s.split(from).join(to);
-    s = s.replace(TIMESTAMP, '<timestamp>').replace(LOOPBACK_PORT, '$1:<port>');
+    s = s.replace(TIMESTAMP, '<timestamp>').replace(LOOPBACK_PORT, '$1:<port>').replace(ODYSSEY_CONNECTION_ID, 'odyssey: $1<id>');
+    s = s.replace(STORED_SECRET, (_, scram?: string, md5?: string) => `${scram ?? md5 ?? ''}<secret>`);
     s = s.replace(GENERATED_NAME, (_, what: string, quote: string, name: string) => {
       if (!this.names.has(name)) this.names.set(name, `name#${++this.counts.name}`);
       return `${what} ${quote}${this.names.get(name)!}${quote}`;

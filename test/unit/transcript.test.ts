@@ -41,6 +41,21 @@ describe('Transcript', () => {
     expect(render('18475')).to.equal(render('18489')).and.to.contain('DataRow(["oid#1"])').and.to.contain('oid = oid#1');
   });
 
+  it("hides a role's stored secret and Odyssey's connection ids, which differ from run to run", () => {
+    const t = new Transcript();
+    t.fe(
+      'observer',
+      renderFrontend({ type: 'Query', sql: "CREATE ROLE r LOGIN PASSWORD 'SCRAM-SHA-256$4096:NpFXjOc//3T7jjScZJpIgw==$v63/J0+d=:dUka+PY='" }),
+    );
+    t.fe('observer', renderFrontend({ type: 'Query', sql: "ALTER ROLE r PASSWORD 'md50123456789abcdef0123456789abcdef'" }));
+    t.note('a', '=> ERROR 28000: a: odyssey: c0eae83547840: password authentication failed');
+    expect(t.render()).to.equal(
+      'observer FE=> Query("CREATE ROLE r LOGIN PASSWORD \'SCRAM-SHA-256$<secret>\'")\n' +
+        'observer FE=> Query("ALTER ROLE r PASSWORD \'md5<secret>\'")\n' +
+        'a -- => ERROR 28000: a: odyssey: c<id>: password authentication failed\n',
+    );
+  });
+
   it('does not touch numbers that are not pids', () => {
     const t = new Transcript();
     t.pid(12);
