@@ -46,6 +46,12 @@ export function timingDependent(r: ScenarioRun, finding: boolean): boolean {
 export function afterRunAgain(first: ScenarioRun, again: ScenarioRun): ScenarioRun {
   const repeats =
     again.outcome === first.outcome && again.divergence?.kind === first.divergence?.kind && again.divergence?.step === first.divergence?.step;
+  // An error run again that errs another way says how: the first stands, but the cause may be the second's.
+  if (repeats && first.outcome === 'error' && again.message !== first.message && first.transcript !== undefined)
+    return {
+      ...first,
+      transcript: `-- run again at once, it was an error too: ${again.message ?? 'no message'}; the first run stands\n${first.transcript}`,
+    };
   if (repeats) return first;
   return asSecondRun(
     first,

@@ -52,6 +52,10 @@ describe('the one timing rule', () => {
   it('keeps the first result when the run again fails the same way: a pooler that hangs hangs again', () => {
     const first = run('diverge', { divergence: d('no-answer'), message: 'timed out' });
     expect(afterRunAgain(first, run('diverge', { divergence: d('no-answer') }))).to.equal(first);
+    const crashed = run('error', { cause: 'infrastructure', message: 'helper exited (SIGSEGV)' });
+    const again = afterRunAgain(crashed, run('error', { cause: 'infrastructure', message: 'quiesce failed' }));
+    expect(again).to.include({ message: 'helper exited (SIGSEGV)' });
+    expect(again.transcript).to.match(/^-- run again at once, it was an error too: quiesce failed; the first run stands\n/);
   });
 
   it('takes the run again when it does not repeat the failure, saying so in its transcript: a stall is never an error while the scenario passes', () => {

@@ -81,15 +81,16 @@ const CACHED_BACKEND_LOGIN: ProfileEntry = {
  * login; seen on 4.3.5 with a role of a SCRAM password). Other drivers answer both and log in.
  */
 const CACHED_BACKEND_LOGIN_ASKED_TWICE: ProfileEntry = {
-  scenarios: CACHED_BACKEND_LOGIN.scenarios,
+  // The last: a role's login that PostgreSQL lets in (a backend of the role cached again), which tokio-postgres then fails.
+  scenarios: [...CACHED_BACKEND_LOGIN.scenarios, 'auth-transport/role-logs-in-after-its-pooled-servers-ended'],
   drivers: ['tokio-postgres', 'tokio-postgres:pooler-safe'],
   // Measured on 4.3.5 only.
   optional: true,
   reason:
-    'a client of a cached backend is asked for its password twice in one login (AuthenticationCleartextPassword, then AuthenticationSASL after the password): tokio-postgres refuses the second request ("unexpected message from server") and does not log in, where PostgreSQL refuses these logins with FATAL 28P01 or 28000',
+    'a client of a cached backend is asked for its password twice in one login (AuthenticationCleartextPassword, then AuthenticationSASL after the password): tokio-postgres refuses the second request ("unexpected message from server") and does not log in, where PostgreSQL lets the role in, or refuses these logins with FATAL 28P01 or 28000',
   link: 'https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-START-UP',
   source: 'observed',
-  divergence: { kind: 'sqlstate' },
+  divergence: [{ kind: 'sqlstate' }, { kind: 'error', pattern: 'unexpected message from server' }],
 };
 
 /**
