@@ -17,6 +17,8 @@ const GENERATED_NAME = /\b(prepared statement|portal) (\\?")((?=[A-Za-z_]*\d)[A-
 
 /** The id Odyssey gives each client and server connection and puts in its messages ("odyssey: c0eae83547840: ..."). */
 const ODYSSEY_CONNECTION_ID = /\bodyssey: ([cs])[0-9a-f]{8,16}\b/g;
+/** OpenSSL's error strings begin with the id of the thread that met the error ("805CA119FE7E0000:error:0A000418:..."). */
+const OPENSSL_THREAD = /\b[0-9A-F]{12,16}(:error:[0-9A-F]{8}:)/g;
 /**
  * A role's stored secret in CREATE/ALTER ROLE: its SCRAM keys (or md5 hash) come from a password
  * made for the run, so they differ from run to run (and are better not kept in a report).
@@ -113,7 +115,11 @@ export class Transcript {
   normalize(text: string): string {
     let s = text;
     for (const [from, to] of this.replaced) if (from) s = s.split(from).join(to);
-    s = s.replace(TIMESTAMP, '<timestamp>').replace(LOOPBACK_PORT, '$1:<port>').replace(ODYSSEY_CONNECTION_ID, 'odyssey: $1<id>');
+    s = s
+      .replace(TIMESTAMP, '<timestamp>')
+      .replace(LOOPBACK_PORT, '$1:<port>')
+      .replace(ODYSSEY_CONNECTION_ID, 'odyssey: $1<id>')
+      .replace(OPENSSL_THREAD, '<thread>$1');
     s = s.replace(STORED_SECRET, (_, scram?: string, md5?: string) => `${scram ?? md5 ?? ''}<secret>`);
     s = s.replace(GENERATED_NAME, (_, what: string, quote: string, name: string) => {
       if (!this.names.has(name)) this.names.set(name, `name#${++this.counts.name}`);

@@ -49,10 +49,12 @@ describe('Transcript', () => {
     );
     t.fe('observer', renderFrontend({ type: 'Query', sql: "ALTER ROLE r PASSWORD 'md50123456789abcdef0123456789abcdef'" }));
     t.note('a', '=> ERROR 28000: a: odyssey: c0eae83547840: password authentication failed');
+    t.note('b', 'socket error: 805CA119FE7E0000:error:0A000418:SSL routines:ssl3_read_bytes:tlsv1 alert unknown ca');
     expect(t.render()).to.equal(
       'observer FE=> Query("CREATE ROLE r LOGIN PASSWORD \'SCRAM-SHA-256$<secret>\'")\n' +
         'observer FE=> Query("ALTER ROLE r PASSWORD \'md5<secret>\'")\n' +
-        'a -- => ERROR 28000: a: odyssey: c<id>: password authentication failed\n',
+        'a -- => ERROR 28000: a: odyssey: c<id>: password authentication failed\n' +
+        'b -- socket error: <thread>:error:0A000418:SSL routines:ssl3_read_bytes:tlsv1 alert unknown ca\n',
     );
   });
 
