@@ -61,6 +61,9 @@ interface Pending {
 
 const STDERR_KEEP = 8192;
 
+/** A server notice as libpq prints it ("WARNING:  ..."). */
+const SERVER_NOTICE = /^(WARNING|NOTICE|INFO|DEBUG|LOG): {2}/;
+
 const live = new Set<HelperProcess>();
 let exitHookInstalled = false;
 
@@ -204,7 +207,12 @@ export class HelperProcess {
 
   private die(reason: string): void {
     if (this.death) return;
-    const tail = this.stderr();
+    // libpq's default notice processor writes the server's notices to stderr: they say nothing
+    // of why the helper died, and a server WARNING belongs in the server's log, not in a result.
+    const tail = this.stderr()
+      .split('\n')
+      .filter((line) => !SERVER_NOTICE.test(line))
+      .join('\n');
     this.death = tail ? `${reason}; its stderr ends with:\n${tail}` : `${reason}; it wrote nothing to stderr`;
     live.delete(this);
     for (const [, p] of this.pending) p.reject(new HelperDeadError(this.death));
