@@ -30,17 +30,23 @@ const leavesAServer: StepSpec[] = [
 /** A later client of the role logs in and is who it says. */
 const logsIn = (session: string, label: string): StepSpec => step(session, "SELECT current_user = '{{r}}'", { label, expect: { rows: [['t']] } });
 
-/** b is refused (`refused`) after `takeAway`, and c logs in at once after `giveBack`, w having left a server behind. */
-const refusedUntilRestored = (o: { id: string; why: string; takeAway: string; refused: string; b: string; giveBack: string; c: string }) =>
-  defineScenario({
-    id: o.id,
+/** A scenario of the role r on the single pool: w leaves a server behind, b and c log in after. */
+const threeLoginsOfTheRole = (id: string, why: string) =>
+  ({
+    id,
     category: 'auth-transport',
     pool: 'single',
-    why: o.why,
+    why,
     docs: ALTER_ROLE,
     needs: ['loginErrorCode'],
     roles: { r: {} },
     sessions: { w: { role: 'r' }, b: { role: 'r' }, c: { role: 'r' } },
+  }) as const;
+
+/** b is refused (`refused`) after `takeAway`, and c logs in at once after `giveBack`, w having left a server behind. */
+const refusedUntilRestored = (o: { id: string; why: string; takeAway: string; refused: string; b: string; giveBack: string; c: string }) =>
+  defineScenario({
+    ...threeLoginsOfTheRole(o.id, o.why),
     steps: [
       ...leavesAServer,
       observe(o.takeAway),
@@ -52,14 +58,10 @@ const refusedUntilRestored = (o: { id: string; why: string; takeAway: string; re
 
 export default [
   defineScenario({
-    id: 'auth-transport/role-nologin-refused-again-after-pooled-server-ended',
-    category: 'auth-transport',
-    pool: 'single',
-    why: 'A role switched to NOLOGIN whose sessions an operator then ended must be refused (28000) at every later login: not let in on a pooled connection, and not told "terminating connection" by a dead server the pool still held.',
-    docs: ALTER_ROLE,
-    needs: ['loginErrorCode'],
-    roles: { r: {} },
-    sessions: { w: { role: 'r' }, b: { role: 'r' }, c: { role: 'r' } },
+    ...threeLoginsOfTheRole(
+      'auth-transport/role-nologin-refused-again-after-pooled-server-ended',
+      'A role switched to NOLOGIN whose sessions an operator then ended must be refused (28000) at every later login: not let in on a pooled connection, and not told "terminating connection" by a dead server the pool still held.',
+    ),
     steps: [
       ...leavesAServer,
       observe('ALTER ROLE {{r}} NOLOGIN'),
