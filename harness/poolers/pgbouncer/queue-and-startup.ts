@@ -109,9 +109,12 @@ const SHARED_SERVER: readonly ProfileEntry[] = [
     divergence: { kind: 'no-answer' },
   },
   {
-    // Measured on 1.18.0, transaction and statement pooling; 1.24.1 and 1.26.1 answer.
+    // Measured on 1.18.0, transaction and statement pooling; 1.24.1 and 1.26.1 answer. A race:
+    // the same 1.18.0 in a container (CI, docker provider) once answered every message and
+    // passed.
     scenarios: ['abnormal-exits/abrupt-close-after-synced-segment-rolls-back-unsynced-insert'],
     versions: '<1.21',
+    optional: true,
     reason:
       "pgbouncer before 1.21 releases the server at the ReadyForQuery that ends the write's first segment though the client has already sent the next one: the INSERT's Parse, Bind, Execute and Flush are never answered (#714)",
     link: 'https://github.com/pgbouncer/pgbouncer/issues/714',
