@@ -39,11 +39,16 @@ import type { DbError, Driver, Notification, QueryOptions, QueryResult, Session,
 // The helper is given pg-native's path as this package resolves it. pg-native's binding is
 // compiled at install time against libpq-dev, and a machine without it must still run every
 // other driver (see prerequisites.ts): nothing here loads it.
+//
+// The binding's connect is a blocking PQconnectdb on libuv's thread pool, 4 threads unless told
+// otherwise: four logins a pooler holds back (a pool exhausted, pgpool-II's children all busy)
+// would hold up every other lane's libpq login until one of them ends.
 const helper = new SharedHelper(
   () => ({
     name: 'libpq helper (Node with pg-native)',
     command: process.execPath,
     args: [path.join(SHIMS_DIR, 'node', 'libpq_helper.mjs'), createRequire(import.meta.url).resolve('pg-native')],
+    env: { ...process.env, UV_THREADPOOL_SIZE: '64' },
   }),
   TIMEOUT_MS.helperStart,
 );

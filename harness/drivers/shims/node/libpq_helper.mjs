@@ -12,7 +12,7 @@
 // prepare {name, sql, nParams}, execute {name, params}, cancel, waitNotification, close, destroy.
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
-import { clearTimeout, setTimeout } from 'node:timers';
+import { clearTimeout, setImmediate, setTimeout } from 'node:timers';
 
 // Nothing but replies may reach stdout.
 console.log = console.error;
@@ -44,16 +44,37 @@ class Session {
     this.waiters = [];
     /** Fails the operation in flight when libpq reports the connection broken between results. */
     this.failInflight = undefined;
+    /** libpq's words when it dropped the connection (see dropped); undefined while it serves. */
+    this.lost = undefined;
     client.on('notification', (n) => {
       this.notifications.push({ channel: n.relname, payload: n.extra, pid: n.be_pid });
       for (const w of this.waiters.splice(0)) w();
     });
     // pg-native reports a read failure as an 'error' event and never calls the query back.
-    client.on('error', (err) => this.failInflight?.(new OpError(err.message)));
+    client.on('error', (err) => {
+      this.failInflight?.(new OpError(err.message));
+      if (client.pq.socket() < 0) this.dropped(err.message);
+    });
+  }
+
+  /**
+   * libpq closed the socket of a connection it found broken (pqDropConnection), but the binding
+   * still watches that fd number: once a new connection reuses the number, the binding's
+   * uv_poll_init_socket fails (EEXIST) and its first read start crashes the process (SIGSEGV or
+   * a libuv assertion, seen under load), and closing the stale watcher later would unregister
+   * the new connection from epoll. So the dead connection is finished at once, in the read that
+   * found it broken, before any other connection can be set up, and later operations on the
+   * session fail as libpq fails them on a connection it has dropped.
+   */
+  dropped(message) {
+    this.lost = message;
+    this.client.end();
   }
 
   /** One pg-native call; a server error is a result carrying its SQLSTATE, as in-process. */
   run(start) {
+    // libpq's own words for an operation on a connection it dropped (fe-exec.c).
+    if (this.lost !== undefined) return Promise.reject(new OpError('no connection to the server', true));
     return new Promise((resolve, reject) => {
       this.failInflight = reject;
       start((err, _rows, results) => {
@@ -113,7 +134,8 @@ class Session {
   /** PQfinish: Terminate, then the socket closed. pg-native would never call back a query still running. */
   end(cb) {
     this.failInflight?.(new OpError('the connection was closed while the query ran', true));
-    this.client.end(cb);
+    if (this.lost === undefined) this.client.end(cb);
+    else if (cb) setImmediate(cb);
   }
 }
 
