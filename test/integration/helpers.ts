@@ -4,6 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { poll } from '../../harness/kernel/poll.ts';
 import { STATE_ROOT } from '../../harness/targets/state-root.ts';
+import { tempDir } from '../temp-dir.ts';
+import { readResults, type ResultsDoc } from './verdicts.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = path.join(ROOT, 'bin/poolcheck.js');
@@ -86,4 +88,33 @@ export async function eventually(what: string, ms: number, cond: () => boolean):
 /** Polls an asynchronous condition until it holds; fails with what it waited for at the deadline. */
 export async function waitUntil(what: string, ms: number, cond: () => Promise<boolean>): Promise<void> {
   await poll({ what, timeoutMs: ms }, async () => ((await cond()) ? true : undefined));
+}
+
+/**
+ * A run of the case files in `dir` alone (`--cases dir --scenarios cases:dir`), one lane, on
+ * `targets` with `drivers`: its exit code, its stderr and its results.
+ */
+export async function runCases(
+  dir: string,
+  targets: string,
+  drivers: string,
+): Promise<{ code: number | null; stderr: string; results: ResultsDoc['results'] }> {
+  const out = tempDir('pc-cases-');
+  const run = startCli([
+    'run',
+    '--targets',
+    targets,
+    '--drivers',
+    drivers,
+    '--cases',
+    dir,
+    '--scenarios',
+    `cases:${dir}`,
+    '--lanes',
+    '1',
+    '--out',
+    out,
+  ]);
+  const code = await run.exited;
+  return { code, stderr: run.stderr, results: readResults(out).results };
 }

@@ -5,8 +5,7 @@
 import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startCli } from './helpers.ts';
-import { readResults } from './verdicts.ts';
+import { runCases } from './helpers.ts';
 import { tempDir } from '../temp-dir.ts';
 
 const MARKER = 'pc-issue-19-notice';
@@ -30,31 +29,14 @@ describe("libpq: server notices stay off poolcheck's stderr (issue 19)", functio
   it('runs a scenario whose server sends a WARNING and a NOTICE to libpq, and prints neither', async () => {
     const cases = tempDir('pc-libpq-notices-case-');
     writeFileSync(path.join(cases, 'notices.yaml'), CASE);
-    const out = tempDir('pc-libpq-notices-');
-    const run = startCli([
-      'run',
-      '--targets',
-      'direct',
-      '--drivers',
-      'libpq',
-      '--cases',
-      cases,
-      '--scenarios',
-      `cases:${cases}`,
-      '--lanes',
-      '1',
-      '--out',
-      out,
-    ]);
-    const code = await run.exited;
-    const results = readResults(out).results;
+    const { code, stderr, results } = await runCases(cases, 'direct', 'libpq');
     expect(
       results.map((r) => [r.scenario, r.target, r.driver, r.outcome]),
-      run.stderr.slice(-2000),
+      stderr.slice(-2000),
     ).to.deep.equal([['session-objects/case-libpq-notices-stay-off-stderr', 'direct', 'libpq', 'pass']]);
-    expect(run.stderr).to.not.match(/you don't own a lock/);
-    expect(run.stderr).to.not.contain(MARKER);
-    expect(run.stderr).to.not.match(/^(WARNING|NOTICE): {2}/m);
+    expect(stderr).to.not.match(/you don't own a lock/);
+    expect(stderr).to.not.contain(MARKER);
+    expect(stderr).to.not.match(/^(WARNING|NOTICE): {2}/m);
     expect(code).to.equal(0);
   });
 });

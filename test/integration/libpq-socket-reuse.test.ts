@@ -7,8 +7,7 @@
 import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startCli } from './helpers.ts';
-import { readResults } from './verdicts.ts';
+import { runCases } from './helpers.ts';
 import { tempDir } from '../temp-dir.ts';
 
 const CASE = `id: abnormal-exits/case-libpq-socket-number-reused
@@ -33,27 +32,10 @@ describe('libpq: a new connection on the socket number of one the server ended (
   it('serves it, and the helper lives on', async () => {
     const cases = tempDir('pc-libpq-reuse-case-');
     writeFileSync(path.join(cases, 'reuse.yaml'), CASE);
-    const out = tempDir('pc-libpq-reuse-');
-    const run = startCli([
-      'run',
-      '--targets',
-      'direct',
-      '--drivers',
-      'libpq',
-      '--cases',
-      cases,
-      '--scenarios',
-      `cases:${cases}`,
-      '--lanes',
-      '1',
-      '--out',
-      out,
-    ]);
-    const code = await run.exited;
-    const results = readResults(out).results;
+    const { code, stderr, results } = await runCases(cases, 'direct', 'libpq');
     expect(
       results.map((r) => [r.scenario, r.driver, r.outcome, r.message ?? '']),
-      run.stderr.slice(-2000),
+      stderr.slice(-2000),
     ).to.deep.equal([['abnormal-exits/case-libpq-socket-number-reused', 'libpq', 'pass', '']]);
     expect(code).to.equal(0);
   });

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { aptInstall } from '../../harness/kernel/apt.ts';
-import { startCli } from './helpers.ts';
+import { runCases, startCli } from './helpers.ts';
 import { serve, stopServed, url, type Served } from './served-target.ts';
 import { filesContaining, readResults } from './verdicts.ts';
 import { tempDir } from '../temp-dir.ts';
@@ -79,27 +79,10 @@ describe('poolcheck repro (a real finding exported and replayed three ways)', fu
 
   it('(a) runs the case file beside the catalogue: it passes on direct and diverges the same way on pgbouncer:transaction', async function () {
     this.timeout(300_000);
-    const out = tempDir('pc-repro-case-');
-    const run = startCli([
-      'run',
-      '--targets',
-      'direct,pgbouncer:transaction',
-      '--drivers',
-      'raw',
-      '--cases',
-      dir,
-      '--scenarios',
-      `cases:${dir}`,
-      '--lanes',
-      '1',
-      '--out',
-      out,
-    ]);
-    const code = await run.exited;
-    const results = readResults(out).results;
+    const { code, stderr, results } = await runCases(dir, 'direct,pgbouncer:transaction', 'raw');
     expect(
       results.map((r) => [r.scenario, r.target, r.outcome]),
-      run.stderr.slice(-2000),
+      stderr.slice(-2000),
     ).to.deep.equal([
       ['session-state/repro-set-visible-to-next-client', 'direct', 'pass'],
       ['session-state/repro-set-visible-to-next-client', 'pgbouncer:transaction', 'diverge'],
