@@ -8,10 +8,16 @@ const TITLES: ReadonlyArray<[ChangeKind, string]> = [
   ['changed', 'Changed: diverges another way, or judged differently'],
 ];
 
-export const diffHeadline = (d: RunDiff) =>
-  d.counts.new + d.counts.fixed + d.counts.changed === 0
-    ? `No change: the ${d.compared} results both runs have behave and are judged the same.`
-    : `**${d.counts.new} new, ${d.counts.fixed} fixed, ${d.counts.changed} changed** (of ${d.compared} results both runs have).`;
+/** The races that went the other way are no change, and are said apart. */
+export function diffHeadline(d: RunDiff): string {
+  const races =
+    d.races > 0 ? `${d.races} result(s) under a documented race went the other way (ok in one run, documented in the other), as a race may` : '';
+  if (d.counts.new + d.counts.fixed + d.counts.changed > 0)
+    return `**${d.counts.new} new, ${d.counts.fixed} fixed, ${d.counts.changed} changed** (of ${d.compared} results both runs have).${races ? ` Not counted: ${races}.` : ''}`;
+  return races
+    ? `No change: of the ${d.compared} results both runs have, ${races}; the rest behave and are judged the same.`
+    : `No change: the ${d.compared} results both runs have behave and are judged the same.`;
+}
 
 function lines(changes: readonly Change[]): string[] {
   const groups = new Map<string, { c: Change; drivers: string[] }>();

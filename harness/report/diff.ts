@@ -2,7 +2,9 @@
 // is new (passed before, diverges or errs now), what was fixed (diverged or erred, passes now) and
 // what changed (diverges another way: another step, kind or SQLSTATE; or the same behaviour judged
 // differently, as when a profile moved). Results are matched by (target, scenario, driver); the
-// pooler's release may differ, that is the point. Two runs of the same build: no change.
+// pooler's release may differ, that is the point. Two runs of the same build: no change. A
+// result under a documented race (expected `either`, verdict.ts) that went the other way (ok in
+// one run, documented in the other) is no change either: it is counted apart, as a race.
 import type { Divergence } from '../kernel/divergence.ts';
 import type { ResultsFile, ResultsFileRow } from './results-file.ts';
 import type { RunReport } from './run-report.ts';
@@ -36,6 +38,8 @@ export interface RunDiff {
   readonly after: { readonly runId: string; readonly poolcheckVersion: string };
   readonly compared: number;
   readonly counts: Readonly<Record<ChangeKind, number>>;
+  /** Results under a documented race that went another way in the two runs: not changes. */
+  readonly races: number;
   readonly targets: readonly TargetDiff[];
   /** Targets only one run has. */
   readonly targetsOnlyBefore: readonly string[];
@@ -43,7 +47,7 @@ export interface RunDiff {
 }
 
 /** The part of a result a diff compares. */
-type Row = Pick<ResultsFileRow, 'scenario' | 'target' | 'driver' | 'outcome' | 'verdict' | 'message' | 'divergence'>;
+type Row = Pick<ResultsFileRow, 'scenario' | 'target' | 'driver' | 'outcome' | 'verdict' | 'expected' | 'message' | 'divergence'>;
 type Side = Pick<ResultsFile, 'run' | 'targets'> & { readonly results: readonly Row[] };
 
 const where = (d: Divergence) => `${d.kind}${d.sqlstate ? ` ${d.sqlstate}` : ''} at step ${d.step} (${d.session})`;
@@ -57,6 +61,12 @@ export function classify(before: Row, after: Row): ChangeKind | undefined {
   const sameDivergence = (before.divergence ? where(before.divergence) : '') === (after.divergence ? where(after.divergence) : '');
   return before.outcome === after.outcome && sameDivergence && before.verdict === after.verdict ? undefined : 'changed';
 }
+
+const AS_RACES_GO = new Set(['ok', 'documented']);
+
+/** Both runs expected either behaviour (only a race is documented) and got one of them. */
+export const wentAsRacesGo = (before: Row, after: Row) =>
+  before.expected === 'either' && after.expected === 'either' && AS_RACES_GO.has(before.verdict) && AS_RACES_GO.has(after.verdict);
 
 const versions = (t: Side['targets'][number] | undefined) =>
   t ? [t.pooler ? `${t.pooler} ${t.poolerVersion ?? '?'}` : '', `PostgreSQL ${t.postgresVersion ?? '?'}`].filter(Boolean).join(', ') : '';
@@ -72,6 +82,7 @@ export function diffRuns(before: Side, after: Side): RunDiff {
   const now = byTarget(after);
   const counts: Record<ChangeKind, number> = { new: 0, fixed: 0, changed: 0 };
   let compared = 0;
+  let races = 0;
   const targets: TargetDiff[] = [];
   for (const t of after.targets.map((x) => x.id).filter((id) => old.has(id))) {
     const a = old.get(t) ?? new Map<string, Row>();
@@ -83,6 +94,10 @@ export function diffRuns(before: Side, after: Side): RunDiff {
       compared++;
       const kind = classify(o, r);
       if (!kind) continue;
+      if (wentAsRacesGo(o, r)) {
+        races++;
+        continue;
+      }
       counts[kind]++;
       changes.push({
         kind,
@@ -108,6 +123,7 @@ export function diffRuns(before: Side, after: Side): RunDiff {
     after: { runId: after.run.id, poolcheckVersion: after.run.poolcheckVersion },
     compared,
     counts,
+    races,
     targets,
     targetsOnlyBefore: ids(before).filter((t) => !ids(after).includes(t)),
     targetsOnlyAfter: ids(after).filter((t) => !ids(before).includes(t)),
@@ -125,6 +141,7 @@ export function reportSide(r: RunReport): Side {
       driver: x.driver,
       outcome: x.outcome,
       verdict: x.verdict,
+      expected: x.expected,
       message: x.message ?? null,
       divergence: x.divergence ?? null,
     })),

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Divergence } from '../kernel/divergence.ts';
 import { RESULTS_FILE_SCHEMA, shapeProblem } from './results-schema.ts';
 
-const READABLE = [1, 2, 3, 4, 5];
+const READABLE = [1, 2, 3, 4, 5, 6];
 
 export interface ResultsFileRow {
   readonly scenario: string;
@@ -15,6 +15,8 @@ export interface ResultsFileRow {
   readonly driver: string;
   readonly outcome: string;
   readonly verdict: string;
+  /** What the profile expected (verdict.ts EXPECTATIONS); absent before schemaVersion 6 wrote `either`. */
+  readonly expected?: string;
   readonly message: string | null;
   readonly divergence: Divergence | null;
   /** Its transcript's place in the out folder (transcripts/...), where one was written. */
@@ -95,6 +97,7 @@ export function readResultsFile(where: string): ResultsFile {
       outcome: r.outcome,
       // Before schemaVersion 4 a skip's verdict was ok.
       verdict: r.outcome === 'skip' ? 'skip' : r.verdict,
+      ...(r.expected !== undefined ? { expected: r.expected } : {}),
       message: r.message ?? null,
       divergence: r.divergence ?? null,
       ...(r.transcript !== undefined ? { transcript: r.transcript } : {}),

@@ -11,9 +11,10 @@ import { countByVerdict, loginLatency, premiseShares, type RunReport } from './r
  * verdict `skip` (a skip was `ok` before); an error result's `cause` (result.ts ERROR_CAUSES); each result's `premise` ('held' | 'failed', where a
  * client was to land on an earlier client's server connection); `summary.premise` per target.
  * Since 5: each target's `loginMs` ({ p50, p95, p99, count }: time to a usable session over the
- * logins its results made; absent where it made none).
+ * logins its results made; absent where it made none). Since 6: `expected` may be `either` (only
+ * a race is documented: ok and documented are both as expected), and `diff.races`.
  */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 export function resultsJson(r: RunReport): string {
   const logins = loginLatency(r.results);

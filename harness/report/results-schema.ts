@@ -10,7 +10,7 @@ import type { Feature } from './feature.ts';
 import type { ResultsFileRow, ResultsFileTarget } from './results-file.ts';
 import type { LoginLatency, ReportRow, RunReport } from './run-report.ts';
 import type { ShardManifest } from './shard-manifest.ts';
-import { VERDICTS } from './verdict.ts';
+import { EXPECTATIONS, VERDICTS } from './verdict.ts';
 import { SCHEMA_VERSION } from './results-json.ts';
 
 const text: Schema = { kind: 'string' };
@@ -55,6 +55,7 @@ const RESULTS_ROW: FieldsOf<ResultsFileRow> = {
   driver: req(text),
   outcome: req(oneOf(OUTCOMES)),
   verdict: req(oneOf(VERDICTS)),
+  expected: opt(oneOf(EXPECTATIONS)),
   message: opt(orNull(text)),
   divergence: opt(orNull(divergence)),
   transcript: opt(orNull(transcriptPath)),
@@ -103,7 +104,7 @@ const REPORT_ROW: FieldsOf<ReportRow> = {
   target: req(text),
   driver: req(text),
   outcome: req(oneOf(OUTCOMES)),
-  expected: req(oneOf(['pass', 'diverge', 'unknown'])),
+  expected: req(oneOf(EXPECTATIONS)),
   verdict: req(oneOf(VERDICTS)),
   durationMs: req(ms),
   message: opt(text),
@@ -167,7 +168,7 @@ const RESULTS_JSON_ROW: Readonly<Record<string, Field>> = {
   driver: req(text),
   outcome: req(oneOf(OUTCOMES)),
   cause: opt(oneOf(ERROR_CAUSES)),
-  expected: req(oneOf(['pass', 'diverge', 'unknown'])),
+  expected: req(oneOf(EXPECTATIONS)),
   verdict: req(oneOf(VERDICTS)),
   durationMs: req(ms),
   message: req(orNull(text)),

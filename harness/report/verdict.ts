@@ -16,8 +16,15 @@ import type { Outcome, ScenarioRun } from '../scenario/result.ts';
 export const VERDICTS = ['ok', 'skip', 'crash', 'documented', 'changed', 'regression', 'improved', 'unprofiled', 'error', 'flaky'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
+/**
+ * What the profile expects of a result: `either` where only a race is documented (optional
+ * entries): the pooler may behave like PostgreSQL on a given run or diverge as documented, so
+ * two runs may differ there (ok, documented) without either being a change (report/diff.ts).
+ */
+export const EXPECTATIONS = ['pass', 'diverge', 'either', 'unknown'] as const;
+
 export interface Judged extends ScenarioRun {
-  readonly expected: 'pass' | 'diverge' | 'unknown';
+  readonly expected: (typeof EXPECTATIONS)[number];
   readonly verdict: Verdict;
   /** The profile entry's reason, link and source when a divergence is expected. */
   readonly reason?: string;
@@ -35,7 +42,7 @@ export function verdictOf(outcome: Outcome, expected: Judged['expected'], docume
   if (outcome === 'skip') return 'skip';
   if (outcome === 'crash') return 'crash';
   if (expected === 'unknown') return outcome === 'pass' ? 'ok' : 'unprofiled';
-  if (outcome === 'pass') return expected === 'pass' ? 'ok' : 'improved';
+  if (outcome === 'pass') return expected === 'diverge' ? 'improved' : 'ok';
   if (expected === 'pass') return 'regression';
   return documentedThisWay ? 'documented' : 'changed';
 }
@@ -135,12 +142,14 @@ function judgeOnce(run: ScenarioRun, profile: Profile | undefined, facts: Target
   const documenting = run.outcome === 'diverge' ? entries.find((e) => documents(e, run.divergence, step)) : undefined;
   const expecting = entries.find((e) => !e.optional);
   const entry = documenting ?? expecting;
-  if (!entry) return { ...run, expected: 'pass', verdict: verdictOf(run.outcome, 'pass') };
+  // Only races apply: a pass is ok, a divergence none of them documents a regression.
+  const expected = expecting ? 'diverge' : entries.length > 0 ? 'either' : 'pass';
+  if (!entry) return { ...run, expected, verdict: verdictOf(run.outcome, 'pass') };
   const documentedThisWay = run.outcome !== 'diverge' || documents(entry, run.divergence, step);
   return {
     ...run,
-    expected: 'diverge',
-    verdict: verdictOf(run.outcome, 'diverge', documentedThisWay),
+    expected,
+    verdict: verdictOf(run.outcome, expected, documentedThisWay),
     reason: entry.evidence ? `${entry.reason} (${entry.evidence})` : entry.reason,
     link: entry.link,
     source: entry.source ?? 'docs',

@@ -60,6 +60,32 @@ describe('run-to-run diff', () => {
     expect(diffMarkdown(d)).to.contain('No change: the 3 results both runs have behave and are judged the same.');
   });
 
+  it('counts a documented race that went the other way apart, as no change; a race that went a third way is a change', () => {
+    const race = { expected: 'either' };
+    const before = [
+      r('pass', 'ok', race),
+      r('diverge', 'documented', { ...race, driver: 'pg', divergence: rows }),
+      r('pass', 'ok', { ...race, driver: 'pgx' }),
+    ];
+    const after = [
+      r('diverge', 'documented', { ...race, divergence: rows }),
+      r('pass', 'ok', { ...race, driver: 'pg' }),
+      r('diverge', 'regression', { ...race, driver: 'pgx', divergence: { ...rows, kind: 'error', sqlstate: '08P01' } }),
+    ];
+    const d = diffRuns(side('a', '1.18.0', before), side('b', '1.18.0', after));
+    expect(d.races).to.equal(2);
+    expect(d.counts).to.deep.equal({ new: 1, fixed: 0, changed: 0 });
+    expect(diffMarkdown(d)).to.contain(
+      '**1 new, 0 fixed, 0 changed** (of 3 results both runs have). Not counted: 2 result(s) under a documented race went the other way',
+    );
+    // Without `expected: either` (a file before schemaVersion 6) the same move is a change.
+    expect(
+      diffRuns(side('a', '1.18.0', [r('pass', 'ok')]), side('b', '1.18.0', [r('diverge', 'documented', { divergence: rows })])).counts.new,
+    ).to.equal(1);
+    const quiet = diffRuns(side('a', '1.18.0', before.slice(0, 2)), side('b', '1.18.0', after.slice(0, 2)));
+    expect(diffMarkdown(quiet)).to.contain('No change: of the 2 results both runs have, 2 result(s) under a documented race went the other way');
+  });
+
   it('lists per target what a new release changes, with both releases', () => {
     const old = side('a', '1.18.0', [
       r('diverge', 'documented', { divergence: rows }),
@@ -81,7 +107,7 @@ describe('run-to-run diff', () => {
     expect(md).to.contain('- `session-state/set` (raw): diverge: rows at step 4 (b) (documented) → pass (improved)');
   });
 
-  it('reads results.json of schemaVersion 1 to 5 from a folder or a file, and refuses anything else in one line', () => {
+  it('reads results.json of schemaVersion 1 to 6 from a folder or a file, and refuses anything else in one line', () => {
     const dir = tempDir('pc-diff-');
     const v1 = {
       schemaVersion: 1,
@@ -97,7 +123,7 @@ describe('run-to-run diff', () => {
     mkdirSync(path.join(dir, 'x'));
     writeFileSync(path.join(dir, 'x', 'other.json'), JSON.stringify({ schemaVersion: 9 }));
     expect(() => readResultsFile(path.join(dir, 'x', 'other.json'))).to.throw(
-      /is not a poolcheck results.json this version reads \(schemaVersion 1, 2, 3, 4, 5\)$/,
+      /is not a poolcheck results.json this version reads \(schemaVersion 1, 2, 3, 4, 5, 6\)$/,
     );
     expect(() => readResultsFile(path.join(dir, 'x'))).to.throw(/results.json does not exist/);
   });

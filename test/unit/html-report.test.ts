@@ -117,6 +117,7 @@ describe('report.html', () => {
         after: { runId: 'r1', poolcheckVersion: '0.1.0' },
         compared: 3,
         counts: { new: 1, fixed: 0, changed: 0 },
+        races: 0,
         targets: [
           {
             target: 'pgbouncer:transaction',

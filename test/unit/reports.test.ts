@@ -62,9 +62,9 @@ describe('reports', () => {
     row('pgbouncer:transaction', 'pg', 'pass', 'ok'),
   ];
 
-  it('results.json follows schemaVersion 5', () => {
+  it('results.json follows schemaVersion 6', () => {
     const doc = JSON.parse(resultsJson(report(rows)));
-    expect(doc.schemaVersion).to.equal(5);
+    expect(doc.schemaVersion).to.equal(6);
     expect(Object.keys(doc.run)).to.deep.equal(['id', 'startedAt', 'finishedAt', 'durationMs', 'poolcheckVersion']);
     expect(doc.warnings).to.deep.equal([]);
     expect(doc.targets[1]).to.deep.equal({

@@ -45,6 +45,18 @@ describe('verdicts', () => {
     expect(judge(run('p:session', 'diverge'), profile, facts('session'))).to.include({ expected: 'pass', verdict: 'regression' });
     expect(judge(run('direct', 'pass'), profile, facts('transaction'))).to.include({ expected: 'pass', verdict: 'ok' });
   });
+
+  it('expect either behaviour where only a race is documented (optional entries), and the same whichever way it went', () => {
+    const race = { scenarios: 'session-state/*', reason: 'r', link: 'l', optional: true as const, divergence: { kind: 'rows' as const } };
+    const profile: Profile = { pooler: 'p', checked: ['1.0.0'], modes: { transaction: [race], session: [race, { ...race, optional: undefined }] } };
+    const rows = { divergence: { step: 2, session: 'b', kind: 'rows' as const, expected: '1', observed: '0' } };
+    const error = { divergence: { step: 2, session: 'b', kind: 'error' as const, sqlstate: '08P01', expected: '1', observed: 'E' } };
+    expect(judge(run('p:transaction', 'pass'), profile, facts('transaction'))).to.include({ expected: 'either', verdict: 'ok' });
+    expect(judge(run('p:transaction', 'diverge', rows), profile, facts('transaction'))).to.include({ expected: 'either', verdict: 'documented' });
+    expect(judge(run('p:transaction', 'diverge', error), profile, facts('transaction'))).to.include({ expected: 'either', verdict: 'regression' });
+    // An entry that is not optional beside it: the divergence is expected, a pass is news.
+    expect(judge(run('p:session', 'pass'), profile, facts('session'))).to.include({ expected: 'diverge', verdict: 'improved' });
+  });
 });
 
 describe('profiles that know releases, settings and divergences', () => {
