@@ -304,7 +304,11 @@ const SESSION_STATE_RESET: readonly ProfileEntry[] = [
     divergence: [{ kind: 'no-error' }, { kind: 'rows' }],
   },
   {
+    // Which idle server Odyssey gives b is a race: in one all-driver run on 1.5.2 (sid), ruby-pg's
+    // b got a server of its own and a its old one back; the other 16 drivers diverged, as all 17
+    // did in two runs before.
     scenarios: ['backend-pid/stable-across-transactions'],
+    optional: true,
     reason: 'in transaction pooling a client holds a server only for one transaction, so its next transaction may run in another backend',
     link: POOLING,
     divergence: { kind: 'rows' },
