@@ -8,10 +8,12 @@ const TITLES: ReadonlyArray<[ChangeKind, string]> = [
   ['changed', 'Changed: diverges another way, or judged differently'],
 ];
 
-/** The races that went the other way are no change, and are said apart. */
+/** Results that went another way their profile allows are no change, and are said apart. */
 export function diffHeadline(d: RunDiff): string {
   const races =
-    d.races > 0 ? `${d.races} result(s) under a documented race went the other way (ok in one run, documented in the other), as a race may` : '';
+    d.races > 0
+      ? `${d.races} result(s) went another way their profile allows (ok and documented under a documented race, or documented by the same entry at another step or in another of its ways)`
+      : '';
   if (d.counts.new + d.counts.fixed + d.counts.changed > 0)
     return `**${d.counts.new} new, ${d.counts.fixed} fixed, ${d.counts.changed} changed** (of ${d.compared} results both runs have).${races ? ` Not counted: ${races}.` : ''}`;
   return races

@@ -3,8 +3,8 @@
 // what changed (diverges another way: another step, kind or SQLSTATE; or the same behaviour judged
 // differently, as when a profile moved). Results are matched by (target, scenario, driver); the
 // pooler's release may differ, that is the point. Two runs of the same build: no change. A
-// result under a documented race (expected `either`, verdict.ts) that went the other way (ok in
-// one run, documented in the other) is no change either: it is counted apart, as a race.
+// result that went another way its profile allows (wentAsRacesGo) is no change either: it is
+// counted apart, as a race.
 import type { Divergence } from '../kernel/divergence.ts';
 import type { ResultsFile, ResultsFileRow } from './results-file.ts';
 import type { RunReport } from './run-report.ts';
@@ -38,7 +38,7 @@ export interface RunDiff {
   readonly after: { readonly runId: string; readonly poolcheckVersion: string };
   readonly compared: number;
   readonly counts: Readonly<Record<ChangeKind, number>>;
-  /** Results under a documented race that went another way in the two runs: not changes. */
+  /** Results that went another way their profile allows in the two runs (wentAsRacesGo): not changes. */
   readonly races: number;
   readonly targets: readonly TargetDiff[];
   /** Targets only one run has. */
@@ -47,7 +47,7 @@ export interface RunDiff {
 }
 
 /** The part of a result a diff compares. */
-type Row = Pick<ResultsFileRow, 'scenario' | 'target' | 'driver' | 'outcome' | 'verdict' | 'expected' | 'message' | 'divergence'>;
+type Row = Pick<ResultsFileRow, 'scenario' | 'target' | 'driver' | 'outcome' | 'verdict' | 'expected' | 'reason' | 'message' | 'divergence'>;
 type Side = Pick<ResultsFile, 'run' | 'targets'> & { readonly results: readonly Row[] };
 
 const where = (d: Divergence) => `${d.kind}${d.sqlstate ? ` ${d.sqlstate}` : ''} at step ${d.step} (${d.session})`;
@@ -64,9 +64,14 @@ export function classify(before: Row, after: Row): ChangeKind | undefined {
 
 const AS_RACES_GO = new Set(['ok', 'documented']);
 
-/** Both runs expected either behaviour (only a race is documented) and got one of them. */
+/**
+ * Both runs got one of the ways the profile allows: under a documented race (expected either)
+ * ok or documented; or documented by the same entry (its reason) both times, at another step or
+ * as another of the entry's divergences (a pooler's asynchronous reset lands a step earlier or later).
+ */
 export const wentAsRacesGo = (before: Row, after: Row) =>
-  before.expected === 'either' && after.expected === 'either' && AS_RACES_GO.has(before.verdict) && AS_RACES_GO.has(after.verdict);
+  (before.expected === 'either' && after.expected === 'either' && AS_RACES_GO.has(before.verdict) && AS_RACES_GO.has(after.verdict)) ||
+  (before.verdict === 'documented' && after.verdict === 'documented' && !!before.reason && before.reason === after.reason);
 
 const versions = (t: Side['targets'][number] | undefined) =>
   t ? [t.pooler ? `${t.pooler} ${t.poolerVersion ?? '?'}` : '', `PostgreSQL ${t.postgresVersion ?? '?'}`].filter(Boolean).join(', ') : '';
@@ -142,6 +147,7 @@ export function reportSide(r: RunReport): Side {
       outcome: x.outcome,
       verdict: x.verdict,
       expected: x.expected,
+      reason: x.reason ?? null,
       message: x.message ?? null,
       divergence: x.divergence ?? null,
     })),

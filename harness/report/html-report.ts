@@ -143,7 +143,7 @@ its link is an address for it, and the page's address keeps the filters.</p>
 function diffSection(r: RunReport): string {
   const d = r.diff;
   if (!d) return '';
-  const races = d.races ? `; ${d.races} under a documented race went the other way, as a race may (not changes)` : '';
+  const races = d.races ? `; ${d.races} went another way their profile allows (not changes)` : '';
   const counts = `${d.counts.new} new, ${d.counts.fixed} fixed, ${d.counts.changed} changed (of ${d.compared} results both runs have${races})`;
   const targets = d.targets
     .filter((t) => t.changes.length)

@@ -17,6 +17,8 @@ export interface ResultsFileRow {
   readonly verdict: string;
   /** What the profile expected (verdict.ts EXPECTATIONS); absent before schemaVersion 6 wrote `either`. */
   readonly expected?: string;
+  /** The profile entry's reason, where one judged the result. */
+  readonly reason?: string | null;
   readonly message: string | null;
   readonly divergence: Divergence | null;
   /** Its transcript's place in the out folder (transcripts/...), where one was written. */
@@ -98,6 +100,7 @@ export function readResultsFile(where: string): ResultsFile {
       // Before schemaVersion 4 a skip's verdict was ok.
       verdict: r.outcome === 'skip' ? 'skip' : r.verdict,
       ...(r.expected !== undefined ? { expected: r.expected } : {}),
+      ...(r.reason !== undefined ? { reason: r.reason } : {}),
       message: r.message ?? null,
       divergence: r.divergence ?? null,
       ...(r.transcript !== undefined ? { transcript: r.transcript } : {}),

@@ -56,6 +56,7 @@ const RESULTS_ROW: FieldsOf<ResultsFileRow> = {
   outcome: req(oneOf(OUTCOMES)),
   verdict: req(oneOf(VERDICTS)),
   expected: opt(oneOf(EXPECTATIONS)),
+  reason: opt(orNull(text)),
   message: opt(orNull(text)),
   divergence: opt(orNull(divergence)),
   transcript: opt(orNull(transcriptPath)),

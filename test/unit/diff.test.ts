@@ -76,14 +76,26 @@ describe('run-to-run diff', () => {
     expect(d.races).to.equal(2);
     expect(d.counts).to.deep.equal({ new: 1, fixed: 0, changed: 0 });
     expect(diffMarkdown(d)).to.contain(
-      '**1 new, 0 fixed, 0 changed** (of 3 results both runs have). Not counted: 2 result(s) under a documented race went the other way',
+      '**1 new, 0 fixed, 0 changed** (of 3 results both runs have). Not counted: 2 result(s) went another way their profile allows',
     );
     // Without `expected: either` (a file before schemaVersion 6) the same move is a change.
     expect(
       diffRuns(side('a', '1.18.0', [r('pass', 'ok')]), side('b', '1.18.0', [r('diverge', 'documented', { divergence: rows })])).counts.new,
     ).to.equal(1);
     const quiet = diffRuns(side('a', '1.18.0', before.slice(0, 2)), side('b', '1.18.0', after.slice(0, 2)));
-    expect(diffMarkdown(quiet)).to.contain('No change: of the 2 results both runs have, 2 result(s) under a documented race went the other way');
+    expect(diffMarkdown(quiet)).to.contain('No change: of the 2 results both runs have, 2 result(s) went another way their profile allows');
+  });
+
+  it('counts a divergence documented by the same entry at another step apart; by another entry it is a change', () => {
+    const at = (step: number, reason: string) => r('diverge', 'documented', { divergence: { ...rows, step }, reason });
+    expect(diffRuns(side('a', '1.5.2', [at(5, 'reset')]), side('b', '1.5.2', [at(6, 'reset')]))).to.deep.include({
+      races: 1,
+      counts: { new: 0, fixed: 0, changed: 0 },
+    });
+    expect(diffRuns(side('a', '1.5.2', [at(5, 'reset')]), side('b', '1.5.2', [at(6, 'another')]))).to.deep.include({
+      races: 0,
+      counts: { new: 0, fixed: 0, changed: 1 },
+    });
   });
 
   it('lists per target what a new release changes, with both releases', () => {
