@@ -15,8 +15,12 @@ const LOOPBACK_PORT = /\b(127\.0\.0\.1|::1|localhost):\d{2,5}\b/g;
  */
 const GENERATED_NAME = /\b(prepared statement|portal) (\\?")((?=[A-Za-z_]*\d)[A-Za-z0-9_]{8,})\\?"/g;
 
-/** The id Odyssey gives each client and server connection and puts in its messages ("odyssey: c0eae83547840: ..."). */
-const ODYSSEY_CONNECTION_ID = /\bodyssey: ([cs])[0-9a-f]{8,16}\b/g;
+/**
+ * The id Odyssey gives each client and server connection and puts in its messages ("odyssey:
+ * c0eae83547840: ...", "failed to connect to remote server s5747c24b1b4e", "remote server
+ * read/write error s5747c24b1b4e: ...").
+ */
+const ODYSSEY_CONNECTION_ID = /\b(odyssey: |remote server |read\/write error )([cs])[0-9a-f]{8,16}\b/g;
 /** OpenSSL's error strings begin with the id of the thread that met the error ("805CA119FE7E0000:error:0A000418:..."). */
 const OPENSSL_THREAD = /\b[0-9A-F]{12,16}(:error:[0-9A-F]{8}:)/g;
 /**
@@ -118,7 +122,7 @@ export class Transcript {
     s = s
       .replace(TIMESTAMP, '<timestamp>')
       .replace(LOOPBACK_PORT, '$1:<port>')
-      .replace(ODYSSEY_CONNECTION_ID, 'odyssey: $1<id>')
+      .replace(ODYSSEY_CONNECTION_ID, '$1$2<id>')
       .replace(OPENSSL_THREAD, '<thread>$1');
     s = s.replace(STORED_SECRET, (_, scram?: string, md5?: string) => `${scram ?? md5 ?? ''}<secret>`);
     s = s.replace(GENERATED_NAME, (_, what: string, quote: string, name: string) => {

@@ -50,11 +50,15 @@ describe('Transcript', () => {
     t.fe('observer', renderFrontend({ type: 'Query', sql: "ALTER ROLE r PASSWORD 'md50123456789abcdef0123456789abcdef'" }));
     t.note('a', '=> ERROR 28000: a: odyssey: c0eae83547840: password authentication failed');
     t.note('b', 'socket error: 805CA119FE7E0000:error:0A000418:SSL routines:ssl3_read_bytes:tlsv1 alert unknown ca');
+    t.note('c', '=> ERROR 08006: odyssey: c0eae83547840: remote server read/write error s5747c24b1b4e: Resource temporarily unavailable');
+    t.note('c', '=> ERROR 08006: odyssey: c0eae83547840: failed to connect to remote server scad544560369');
     expect(t.render()).to.equal(
       'observer FE=> Query("CREATE ROLE r LOGIN PASSWORD \'SCRAM-SHA-256$<secret>\'")\n' +
         'observer FE=> Query("ALTER ROLE r PASSWORD \'md5<secret>\'")\n' +
         'a -- => ERROR 28000: a: odyssey: c<id>: password authentication failed\n' +
-        'b -- socket error: <thread>:error:0A000418:SSL routines:ssl3_read_bytes:tlsv1 alert unknown ca\n',
+        'b -- socket error: <thread>:error:0A000418:SSL routines:ssl3_read_bytes:tlsv1 alert unknown ca\n' +
+        'c -- => ERROR 08006: odyssey: c<id>: remote server read/write error s<id>: Resource temporarily unavailable\n' +
+        'c -- => ERROR 08006: odyssey: c<id>: failed to connect to remote server s<id>\n',
     );
   });
 
