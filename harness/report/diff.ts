@@ -2,9 +2,9 @@
 // is new (passed before, diverges or errs now), what was fixed (diverged or erred, passes now) and
 // what changed (diverges another way: another step, kind or SQLSTATE; or the same behaviour judged
 // differently, as when a profile moved). Results are matched by (target, scenario, driver); the
-// pooler's release may differ, that is the point. Two runs of the same build: no change. A
-// result that went another way its profile allows (wentAsRacesGo) is no change either: it is
-// counted apart, as a race.
+// pooler's release may differ, that is the point. Two runs of the same build: no change. There,
+// a result that went another way its profile allows (wentAsRacesGo) is no change either: it is
+// counted apart, as a race; between two releases it is a change.
 import type { Divergence } from '../kernel/divergence.ts';
 import type { ResultsFile, ResultsFileRow } from './results-file.ts';
 import type { RunReport } from './run-report.ts';
@@ -93,13 +93,16 @@ export function diffRuns(before: Side, after: Side): RunDiff {
     const a = old.get(t) ?? new Map<string, Row>();
     const b = now.get(t) ?? new Map<string, Row>();
     const changes: Change[] = [];
+    // Between two releases a documented divergence that moved is news: races are told apart
+    // only between runs of the same pooler and PostgreSQL.
+    const sameBuild = versions(before.targets.find((x) => x.id === t)) === versions(after.targets.find((x) => x.id === t));
     for (const [k, r] of b) {
       const o = a.get(k);
       if (!o) continue;
       compared++;
       const kind = classify(o, r);
       if (!kind) continue;
-      if (wentAsRacesGo(o, r)) {
+      if (sameBuild && wentAsRacesGo(o, r)) {
         races++;
         continue;
       }

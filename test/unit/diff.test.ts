@@ -96,6 +96,11 @@ describe('run-to-run diff', () => {
       races: 0,
       counts: { new: 0, fixed: 0, changed: 1 },
     });
+    // Between two releases the move is news.
+    expect(diffRuns(side('a', '1.5.1', [at(5, 'reset')]), side('b', '1.5.2', [at(6, 'reset')]))).to.deep.include({
+      races: 0,
+      counts: { new: 0, fixed: 0, changed: 1 },
+    });
   });
 
   it('lists per target what a new release changes, with both releases', () => {
