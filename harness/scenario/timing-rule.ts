@@ -52,13 +52,19 @@ export function afterRunAgain(first: ScenarioRun, again: ScenarioRun): ScenarioR
       ...first,
       transcript: `-- run again at once, it was an error too: ${again.message ?? 'no message'}; the first run stands\n${first.transcript}`,
     };
-  if (repeats) return first;
+  // Said in the transcript, so that whoever reads a hang knows it was not a moment's stall.
+  if (repeats)
+    return first.transcript === undefined
+      ? first
+      : { ...first, transcript: `-- run again at once, it failed the same way${stepOf(first)}; the first run stands\n${first.transcript}` };
   return asSecondRun(
     first,
     again,
     `run again at once: the first run ${first.outcome === 'error' ? `was an error (${first.message ?? 'no message'})` : `did not come in time (${first.message ?? 'no message'})`}, which timing may explain`,
   );
 }
+
+const stepOf = (r: ScenarioRun) => (r.divergence?.step === undefined ? '' : ` (${r.divergence.kind} at step ${r.divergence.step})`);
 
 /** `again` as the result that stands: its transcript says why it is a second run, its duration is both runs'. */
 export function asSecondRun(first: ScenarioRun, again: ScenarioRun, why: string): ScenarioRun {

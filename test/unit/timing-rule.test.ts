@@ -51,7 +51,9 @@ describe('the one timing rule', () => {
 
   it('keeps the first result when the run again fails the same way: a pooler that hangs hangs again', () => {
     const first = run('diverge', { divergence: d('no-answer'), message: 'timed out' });
-    expect(afterRunAgain(first, run('diverge', { divergence: d('no-answer') }))).to.equal(first);
+    const hung = afterRunAgain(first, run('diverge', { divergence: d('no-answer') }));
+    expect({ ...hung, transcript: first.transcript }).to.deep.equal(first);
+    expect(hung.transcript).to.match(/^-- run again at once, it failed the same way \(no-answer at step \d+\); the first run stands\n/);
     const crashed = run('error', { cause: 'infrastructure', message: 'helper exited (SIGSEGV)' });
     const again = afterRunAgain(crashed, run('error', { cause: 'infrastructure', message: 'quiesce failed' }));
     expect(again).to.include({ message: 'helper exited (SIGSEGV)' });
