@@ -52,6 +52,7 @@ export const ENTRY_FIELDS: { readonly [F in keyof ProfileEntry]-?: Field } = {
   link: { schema: { kind: 'string', check: (v) => (/^https?:\/\/\S+$/.test(v) ? undefined : 'expected a URL (https://...)') }, required: true },
   source: { schema: { kind: 'string', oneOf: ['docs', 'issue', 'observed'] } },
   drivers: { schema: { kind: 'list', of: { kind: 'string', oneOf: driverIds } } },
+  exceptDrivers: { schema: { kind: 'list', of: { kind: 'string', oneOf: driverIds } } },
   versions: { schema: range },
   postgres: { schema: range },
   settings: { schema: { kind: 'object', fields: {}, rest: condition } },

@@ -56,6 +56,11 @@ export interface ProfileEntry {
    * that depends on what a driver sends (e.g. postgres.js always sends application_name).
    */
   readonly drivers?: readonly DriverId[];
+  /**
+   * These drivers are not expected to diverge as the entry says: what they send meets the
+   * pooler another way, which an entry of their own (`drivers`) documents.
+   */
+  readonly exceptDrivers?: readonly DriverId[];
   /** The pooler releases it holds for, as a range: '<1.21', '>=1.24', '1.21 - 1.23'. */
   readonly versions?: string;
   /** Setting values it holds for, as the release runs the target (named in it, or the release's default). */
@@ -120,6 +125,7 @@ export const settingHolds = (value: string | undefined, c: SettingCondition): bo
 /** Whether the entry holds for the target: yes, no, or maybe (a release range and no known release). */
 function holds(e: ProfileEntry, facts: TargetFacts, driver: string): boolean | 'maybe' {
   if (e.drivers && !(e.drivers as readonly string[]).includes(driver)) return false;
+  if ((e.exceptDrivers as readonly string[] | undefined)?.includes(driver)) return false;
   if (!Object.entries(e.settings ?? {}).every(([name, c]) => settingHolds(facts.settings[name], c))) return false;
   let unknown = false;
   for (const [range, version] of [

@@ -150,6 +150,24 @@ describe('profiles that know releases, settings and divergences', () => {
     expect(judge({ ...ps('diverge', diverged('closed')), driver: 'pg' }, both, facts('transaction'))).to.include({ reason: 'general' });
   });
 
+  it('expect nothing of the drivers an entry excepts, which an optional entry of their own may document', () => {
+    const split: Profile = {
+      ...profile,
+      modes: {
+        transaction: [
+          { scenarios: 'prepared-statements/x', exceptDrivers: ['pg'], reason: 'the rest', link: 'g', divergence: { kind: 'no-error' } },
+          { scenarios: 'prepared-statements/x', drivers: ['pg'], optional: true, reason: 'pg', link: 'p', divergence: { kind: 'no-answer' } },
+        ],
+      },
+    };
+    expect(judge(ps('pass'), split, facts('transaction'))).to.include({ verdict: 'improved', expected: 'diverge' });
+    expect(judge({ ...ps('pass'), driver: 'pg' }, split, facts('transaction'))).to.include({ verdict: 'ok', expected: 'either' });
+    expect(judge({ ...ps('diverge', diverged('no-answer')), driver: 'pg' }, split, facts('transaction'))).to.include({
+      verdict: 'documented',
+      reason: 'pg',
+    });
+  });
+
   it('document a named defect wherever it shows, by its signature, and expect nothing of it elsewhere', () => {
     const defect: Profile = {
       pooler: 'p',

@@ -3,6 +3,7 @@
 // 1.18.0 (bookworm, PostgreSQL 15), 1.24.1 (trixie, 17) and 1.26.1 (sid, 18), raw and pg, every
 // mode. A scenario's own roles reach the server through auth_user and the default auth_query,
 // its databases through the "*" entry (adapter.ts scenarioReach).
+import type { DriverId } from '../../drivers/registry.ts';
 import type { ProfileEntry } from '../profile.ts';
 
 const CONFIG = 'https://www.pgbouncer.org/config.html';
@@ -94,12 +95,7 @@ const UNKNOWN_DATABASE: ProfileEntry = {
  * all when a pooled server connection of that database and role is at hand.
  */
 const LOGIN_WITHOUT_SERVER_CHECKS: ProfileEntry = {
-  scenarios: [
-    'auth-transport/role-revoke-connect-refused-at-next-login',
-    'auth-transport/login-role-connection-limit',
-    'auth-transport/database-dropped-login-refused',
-    'auth-transport/database-renamed-login-to-old-name-refused',
-  ],
+  scenarios: 'auth-transport/role-revoke-connect-refused-at-next-login',
   reason:
     "pgbouncer completes the login itself and reuses the pool's server connections: a role without CONNECT, beyond its connection limit, or to a database that was dropped or renamed logs in, and meets the refusal (if at all) at its first query",
   link: 'https://github.com/pgbouncer/pgbouncer/issues/423',
@@ -107,21 +103,33 @@ const LOGIN_WITHOUT_SERVER_CHECKS: ProfileEntry = {
   divergence: { kind: 'no-error' },
 };
 
-/** The same logins through pgjdbc and postgres.js: pgbouncer does not complete them at all. */
+/** Where the pool has no server left to reuse, these drivers' logins wait for a new one (the entry below). */
+const LOGIN_NEEDS_A_SERVER: readonly DriverId[] = ['pgjdbc', 'postgres.js', 'postgres.js:pooler-safe'];
+const WITHOUT_A_SERVER_LEFT = [
+  'auth-transport/login-role-connection-limit',
+  'auth-transport/database-dropped-login-refused',
+  'auth-transport/database-renamed-login-to-old-name-refused',
+];
+
+const LOGIN_WITHOUT_SERVER_CHECKS_OTHERS: ProfileEntry = {
+  ...LOGIN_WITHOUT_SERVER_CHECKS,
+  scenarios: WITHOUT_A_SERVER_LEFT,
+  exceptDrivers: LOGIN_NEEDS_A_SERVER,
+};
+
+/**
+ * The same logins through pgjdbc and postgres.js, which pgbouncer completes only once it has a
+ * server connection: how they end depends on the release, and a refusal as PostgreSQL's is no news.
+ */
 const LOGIN_WITHOUT_SERVER_CHECKS_PGJDBC: ProfileEntry = {
-  scenarios: [
-    'auth-transport/login-role-connection-limit',
-    'auth-transport/database-dropped-login-refused',
-    'auth-transport/database-renamed-login-to-old-name-refused',
-  ],
-  drivers: ['pgjdbc', 'postgres.js', 'postgres.js:pooler-safe'],
-  // Measured on 1.18.0 only: on another release it may or may not hang, and neither is news.
+  scenarios: WITHOUT_A_SERVER_LEFT,
+  drivers: LOGIN_NEEDS_A_SERVER,
   optional: true,
   reason:
-    "the logins the other drivers complete (see the entry above) never complete through pgjdbc or postgres.js: pgbouncer 1.18 sends them no ReadyForQuery within the step's deadline while the server refuses the pool's new server connection (connection limit reached, database gone), where PostgreSQL refuses the login at once (seen on 1.18.0)",
+    "the logins the other drivers complete (see the entry above) wait through pgjdbc and postgres.js for a new server connection, which the server refuses (connection limit reached, database gone): pgbouncer sends them no ReadyForQuery within the step's deadline (1.18.0, and 1.26.1 at the connection limit), or ends them with the server's error where the database is gone (1.26.1), which pgjdbc reads as PostgreSQL's refusal and postgres.js as a connection closed under its login",
   link: 'https://github.com/pgbouncer/pgbouncer/issues/423',
   source: 'observed',
-  divergence: { kind: 'no-answer' },
+  divergence: [{ kind: 'no-answer' }, { kind: 'closed' }],
 };
 
 const IDLE_SERVERS_BLOCK_DROP: ProfileEntry = {
@@ -193,6 +201,7 @@ const LOGINS = [
   UNKNOWN_ROLE,
   UNKNOWN_DATABASE,
   LOGIN_WITHOUT_SERVER_CHECKS,
+  LOGIN_WITHOUT_SERVER_CHECKS_OTHERS,
   LOGIN_WITHOUT_SERVER_CHECKS_PGJDBC,
   IDLE_SERVERS_BLOCK_DROP,
   DATABASE_SETUP_REUSED,
