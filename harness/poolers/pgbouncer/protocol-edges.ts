@@ -25,6 +25,23 @@ const BAD_LENGTH_REPORTED: ProfileEntry = {
 
 // ---- Transaction and statement pooling -----------------------------------------------------
 
+/**
+ * The record of a refused Parse (the entry in POOLED that names the wire scenarios) as a defect:
+ * it shows wherever a driver parses a statement name again after the server refused it, as
+ * PDO does when a statement it keeps fails at its first execute (in an aborted transaction,
+ * say) and is executed again. Seen with pdo-pgsql on 1.26.1 in two scenarios that never name it.
+ */
+const REFUSED_PARSE_KEPT: ProfileEntry = {
+  scenarios: '**',
+  defect: 'a statement name the server refused to parse stays taken',
+  ...TRACKED,
+  reason:
+    'with prepared statements tracked, pgbouncer records a named Parse as the client\'s statement when it reads it and keeps the record when the server refuses the Parse: parsing that name again (PDO prepares a kept statement again at its next execute) closes the connection with FATAL 08P01 "prepared statement name is already in use", where PostgreSQL, which never made the statement, parses it',
+  link: 'https://github.com/pgbouncer/pgbouncer/issues/1118',
+  source: 'observed',
+  divergence: { kind: 'closed', pattern: 'prepared statement name is already in use' },
+};
+
 const POOLED: readonly ProfileEntry[] = [
   {
     scenarios: ['prepared-statements/skipped-parse-stays-unknown-after-other-client-parses-it'],
@@ -154,6 +171,6 @@ const POOLED: readonly ProfileEntry[] = [
 
 export const protocolEdges: Readonly<Record<'session' | 'transaction' | 'statement', readonly ProfileEntry[]>> = {
   session: [BAD_LENGTH_REPORTED],
-  transaction: [BAD_LENGTH_REPORTED, ...POOLED],
-  statement: [BAD_LENGTH_REPORTED, ...POOLED],
+  transaction: [BAD_LENGTH_REPORTED, ...POOLED, REFUSED_PARSE_KEPT],
+  statement: [BAD_LENGTH_REPORTED, ...POOLED, REFUSED_PARSE_KEPT],
 };
