@@ -29,7 +29,7 @@ const BAD_LENGTH_REPORTED: ProfileEntry = {
  * The record of a refused Parse (the entry in POOLED that names the wire scenarios) as a defect:
  * it shows wherever a driver parses a statement name again after the server refused it, as
  * PDO does when a statement it keeps fails at its first execute (in an aborted transaction,
- * say) and is executed again. Seen with pdo-pgsql on 1.26.1 in two scenarios that never name it.
+ * say) and is executed again. Seen with pdo-pgsql on 1.24.1 and 1.26.1 in two scenarios that never name it.
  */
 const REFUSED_PARSE_KEPT: ProfileEntry = {
   scenarios: '**',

@@ -95,7 +95,8 @@ const UNKNOWN_DATABASE: ProfileEntry = {
  * all when a pooled server connection of that database and role is at hand.
  */
 const LOGIN_WITHOUT_SERVER_CHECKS: ProfileEntry = {
-  scenarios: 'auth-transport/role-revoke-connect-refused-at-next-login',
+  // Through pgjdbc and postgres.js these wait in session pooling (the entry below), and log in otherwise.
+  scenarios: ['auth-transport/role-revoke-connect-refused-at-next-login', 'auth-transport/login-role-connection-limit'],
   reason:
     "pgbouncer completes the login itself and reuses the pool's server connections: a role without CONNECT, beyond its connection limit, or to a database that was dropped or renamed logs in, and meets the refusal (if at all) at its first query",
   link: 'https://github.com/pgbouncer/pgbouncer/issues/423',
@@ -105,15 +106,11 @@ const LOGIN_WITHOUT_SERVER_CHECKS: ProfileEntry = {
 
 /** Where the pool has no server left to reuse, these drivers' logins wait for a new one (the entry below). */
 const LOGIN_NEEDS_A_SERVER: readonly DriverId[] = ['pgjdbc', 'postgres.js', 'postgres.js:pooler-safe'];
-const WITHOUT_A_SERVER_LEFT = [
-  'auth-transport/login-role-connection-limit',
-  'auth-transport/database-dropped-login-refused',
-  'auth-transport/database-renamed-login-to-old-name-refused',
-];
+const DATABASE_GONE = ['auth-transport/database-dropped-login-refused', 'auth-transport/database-renamed-login-to-old-name-refused'];
 
 const LOGIN_WITHOUT_SERVER_CHECKS_OTHERS: ProfileEntry = {
   ...LOGIN_WITHOUT_SERVER_CHECKS,
-  scenarios: WITHOUT_A_SERVER_LEFT,
+  scenarios: DATABASE_GONE,
   exceptDrivers: LOGIN_NEEDS_A_SERVER,
 };
 
@@ -122,11 +119,11 @@ const LOGIN_WITHOUT_SERVER_CHECKS_OTHERS: ProfileEntry = {
  * server connection: how they end depends on the release, and a refusal as PostgreSQL's is no news.
  */
 const LOGIN_WITHOUT_SERVER_CHECKS_PGJDBC: ProfileEntry = {
-  scenarios: WITHOUT_A_SERVER_LEFT,
+  scenarios: ['auth-transport/login-role-connection-limit', ...DATABASE_GONE],
   drivers: LOGIN_NEEDS_A_SERVER,
   optional: true,
   reason:
-    "the logins the other drivers complete (see the entry above) wait through pgjdbc and postgres.js for a new server connection, which the server refuses (connection limit reached, database gone): pgbouncer sends them no ReadyForQuery within the step's deadline (1.18.0, and 1.26.1 at the connection limit), or ends them with the server's error where the database is gone (1.26.1), which pgjdbc reads as PostgreSQL's refusal and postgres.js as a connection closed under its login",
+    "the logins the other drivers complete (see the entry above) wait through pgjdbc and postgres.js for a new server connection, which the server refuses (connection limit reached, database gone): pgbouncer sends them no ReadyForQuery within the step's deadline (1.18.0, and 1.26.1 at the connection limit in session pooling), or ends them with the server's error where the database is gone (1.26.1), which pgjdbc reads as PostgreSQL's refusal and postgres.js as a connection closed under its login",
   link: 'https://github.com/pgbouncer/pgbouncer/issues/423',
   source: 'observed',
   divergence: [{ kind: 'no-answer' }, { kind: 'closed' }],
