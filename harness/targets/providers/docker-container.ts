@@ -55,13 +55,23 @@ export const containerName = (spec: Pick<ServerContainerSpec, 'runId' | 'target'
 
 export async function startServerContainer(c: ContainerRuntimeClient, spec: ServerContainerSpec): Promise<ServerContainer> {
   const { GenericContainer } = await import('testcontainers');
+  // The host's pid namespace: backend pids are then as large and as varied as the local
+  // provider's, not 1 to a few hundred in every container, where one can equal a value a
+  // scenario reads (a DataRow of a 1000-row scan) and transcripts normalise it as a pid.
+  // testcontainers has no builder method for PidMode; hostConfig is where its own go.
+  class HostPidContainer extends GenericContainer {
+    constructor(image: string) {
+      super(image);
+      this.hostConfig.PidMode = 'host';
+    }
+  }
   const name = containerName(spec);
   const log = createWriteStream(spec.logFile, { flags: 'a' });
   let removing = false;
   let exitReason: string | undefined;
   let id = '';
   const files = { 'launch.sh': { content: launchScript(), mode: 0o755 }, ...spec.files };
-  let builder = new GenericContainer(spec.image.ref)
+  let builder = new HostPidContainer(spec.image.ref)
     .withName(name)
     .withLabels({
       [LABEL.run]: spec.runId,
