@@ -279,6 +279,7 @@ class RunningScenario implements StepRun {
       if (on !== name || !p) continue;
       this.inflight.delete(bg);
       this.abandoned.push(p);
+      this.transcript.settled(name);
       this.transcript.note(name, `background ${bg} abandoned: its session is being closed`);
     }
     return s;
@@ -308,6 +309,7 @@ class RunningScenario implements StepRun {
     this.inflight.delete(name);
     if (!r) throw new InvalidScenarioError(`background step ${name} was not started`);
     const on = this.inflightOn.get(name);
+    if (on !== undefined) this.transcript.settled(on);
     const kind = this.inflightKind.get(name);
     if (on !== undefined && kind !== undefined) await this.watch.afterStep(on, kind);
     if ('failed' in r) throw r.failed;
@@ -325,9 +327,10 @@ class RunningScenario implements StepRun {
   /** Runs step `i`: started in the background, or to its end and checked. */
   async step(i: number, st: Step): Promise<void> {
     const what = st.label ?? kindOf(st).describe(st, this.templates, this.ctx.overrides);
-    this.transcript.note(st.session, `step ${i + 1}: ${what}${st.background ? ` (in the background as ${st.background})` : ''}`);
+    this.transcript.step(st.session, `step ${i + 1}: ${what}${st.background ? ` (in the background as ${st.background})` : ''}`);
     await this.watch.beforeStep(st);
     if (st.background) {
+      this.transcript.background(st.session);
       this.inflight.set(
         st.background,
         this.act(st).catch((failed: unknown) => ({ failed })),
@@ -484,6 +487,7 @@ class RunningScenario implements StepRun {
    * Returns why the teardown failed, if it did.
    */
   async finish(): Promise<string | undefined> {
+    this.transcript.endSteps();
     await Promise.all(
       [...this.sessions].map(async ([name, session]) => {
         await withDeadline(session.close(), TIMEOUT_MS.sessionClose, `${name} to close`).catch(() => session.destroy());

@@ -5,10 +5,16 @@
 // transaction ids, the oids of roles and databases a scenario made, timestamps, values a scenario saved that the server generated, per-run object
 // names) so transcripts of two runs, or of PostgreSQL and a pooler, can be diffed line by line.
 // Ids keep their identity: the first pid seen is pid#1, the first transaction id xid#1.
+// Lines are in step order, not arrival order: what a session receives while another session's
+// step runs (a notification, a FATAL from a backend ended by the observer), or while its own
+// query runs in the background, is shown under its own next step (after the await of that
+// query), so the order of two runs does not depend on which packet came first.
 
 const TIMESTAMP = /\b\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?(?:[+-]\d\d(?::\d\d)?|Z)?/g;
 /** A loopback address with the port poolcheck picked for this run. */
 const LOOPBACK_PORT = /\b(127\.0\.0\.1|::1|localhost):\d{2,5}\b/g;
+/** The same in libpq's words: 'connection to server at "127.0.0.1", port 31499 failed'. */
+const LIBPQ_PORT = /("(?:127\.0\.0\.1|::1|localhost)", port )\d{2,5}\b/g;
 /**
  * A statement or portal name a driver or pooler generated (postgres.js, pgbouncer's
  * PGBOUNCER_n): long enough not to be one a scenario chose.
@@ -46,18 +52,55 @@ export class Transcript {
   constructor(private readonly keep = true) {}
 
   fe(session: string, text: string): void {
-    this.add(`${session} FE=> ${text}`);
+    this.add(session, `${session} FE=> ${text}`);
   }
   be(session: string, text: string): void {
-    this.add(`${session} <= BE ${text}`);
+    this.add(session, `${session} <= BE ${text}`);
   }
   /** A driver-level or harness line (drivers that hide the wire log what they were asked and answered). */
   note(session: string, text: string): void {
-    this.add(`${session} -- ${text}`);
+    this.add(session, `${session} -- ${text}`);
   }
 
-  private add(line: string): void {
-    if (this.keep) this.lines.push(line);
+  /** The header of a step of `session`: from here on its lines go in as they come. */
+  step(session: string, text: string): void {
+    if (this.keep) this.lines.push(`${session} -- ${text}`);
+    this.current = session;
+    if (!this.inBackground.has(session)) this.release(session);
+  }
+
+  /** `session` runs a query in the background: its lines wait for the step that awaits it. */
+  background(session: string): void {
+    this.inBackground.add(session);
+  }
+
+  /** The background query of `session` is over (awaited, or abandoned by a disconnect). */
+  settled(session: string): void {
+    this.inBackground.delete(session);
+    if (session === this.current) this.release(session);
+  }
+
+  /** The steps are over, or broke off: what is held goes in, session by session. */
+  endSteps(): void {
+    this.current = undefined;
+    this.inBackground.clear();
+    for (const session of [...this.held.keys()].sort()) this.release(session);
+  }
+
+  private current: string | undefined;
+  private readonly inBackground = new Set<string>();
+  private readonly held = new Map<string, string[]>();
+
+  private release(session: string): void {
+    this.lines.push(...(this.held.get(session) ?? []));
+    this.held.delete(session);
+  }
+
+  private add(session: string, line: string): void {
+    if (!this.keep) return;
+    if (this.current === undefined || (session === this.current && !this.inBackground.has(session))) this.lines.push(line);
+    else if (this.held.has(session)) this.held.get(session)!.push(line);
+    else this.held.set(session, [line]);
   }
 
   private register(value: number | string | null | undefined, label: Label): void {
@@ -105,6 +148,7 @@ export class Transcript {
 
   /** `replace` maps run-specific strings (object names, run id) to their stable spelling. */
   render(replace: ReadonlyArray<readonly [string, string]> = []): string {
+    this.endSteps();
     this.counts = { pid: 0, xid: 0, oid: 0, name: 0 };
     this.rendered = new Map();
     this.names.clear();
@@ -122,6 +166,7 @@ export class Transcript {
     s = s
       .replace(TIMESTAMP, '<timestamp>')
       .replace(LOOPBACK_PORT, '$1:<port>')
+      .replace(LIBPQ_PORT, '$1<port>')
       .replace(ODYSSEY_CONNECTION_ID, '$1$2<id>')
       .replace(OPENSSL_THREAD, '<thread>$1');
     s = s.replace(STORED_SECRET, (_, scram?: string, md5?: string) => `${scram ?? md5 ?? ''}<secret>`);
@@ -131,7 +176,9 @@ export class Transcript {
     });
     if (!this.values.size) return s;
     this.pattern ??= new RegExp(`(?<![\\w-])(${[...this.values.keys()].join('|')})(?!\\w)`, 'g');
+    const line = s;
     return s.replace(this.pattern, (v) => {
+      if (isData(v, line)) return v;
       if (!this.rendered.has(v)) {
         const l = this.values.get(v)!;
         this.rendered.set(v, l.kind === 'saved' ? `$${l.name}` : `${l.kind}#${++this.counts[l.kind]}`);
@@ -141,4 +188,17 @@ export class Transcript {
   }
 
   private pattern: RegExp | undefined;
+}
+
+/**
+ * A number that equals an id by chance, in a line of data: rows numbered 1..20000 beside their
+ * "note-13516", or a Bind of the parameters 0..65534, where one of them is a backend's pid
+ * (pids run up to pid_max, 32768 on these machines). It stays as it is; otherwise which value became `pid#1`
+ * would depend on the pids of the run.
+ */
+function isData(v: string, line: string): boolean {
+  if (v.startsWith('-')) return false;
+  const whole = (x: string) => new RegExp(`(?<![\\w-])${x}(?!\\w)`).test(line);
+  // Five pids in a row in one line would be five sessions forked one after another: not a scenario's.
+  return new RegExp(`[\\w-]${v}(?!\\d)`).test(line) || [-2n, -1n, 1n, 2n].every((d) => whole(String(BigInt(v) + d)));
 }

@@ -99,3 +99,66 @@ describe('frontend messages', () => {
     expect(renderFrontend({ type: 'Bind', statement: 's1', params: ['1', null] })).to.equal('Bind(portal="", stmt="s1", params=["1",null])');
   });
 });
+
+describe('a number that equals a pid by chance', () => {
+  it('stays as it is in a line of data, so which value becomes pid#1 does not depend on the run', () => {
+    const t = new Transcript();
+    t.pid(13516);
+    t.be('a', renderBackend({ type: 'DataRow', values: ['13516', 'note-13516|xx'] }));
+    t.fe('a', renderFrontend({ type: 'Bind', statement: '', params: ['13514', '13515', '13516', '13517', '13518'] }));
+    t.be('a', renderBackend({ type: 'DataRow', values: ['13516'] }));
+    t.note('b', 'connection to server at "127.0.0.1", port 31499 failed');
+    expect(t.render()).to.equal(
+      'a <= BE DataRow(["13516","note-13516|xx"])\n' +
+        'a FE=> Bind(portal="", stmt="", params=["13514","13515","13516","13517","13518"])\n' +
+        'a <= BE DataRow(["pid#1"])\n' +
+        'b -- connection to server at "127.0.0.1", port <port> failed\n',
+    );
+  });
+
+  it('is still a pid beside the pids of sessions forked one after another', () => {
+    const t = new Transcript();
+    for (const p of [700, 701, 702]) t.pid(p);
+    t.note('observer', '=> rows [["700","701","702"]]');
+    expect(t.render()).to.equal('observer -- => rows [["pid#1","pid#2","pid#3"]]\n');
+  });
+});
+
+describe('the order of a transcript', () => {
+  const run = (notificationFirst: boolean, replyDuringCancel: boolean) => {
+    const t = new Transcript();
+    t.step('a', 'step 1: LISTEN c');
+    t.step('b', 'step 2: NOTIFY c');
+    t.fe('b', 'Query("NOTIFY c")');
+    if (notificationFirst) t.be('a', 'NotificationResponse(pid=1, channel="c")');
+    t.be('b', 'ReadyForQuery(I)');
+    t.step('a', 'step 3: wait for a notification on c');
+    if (!notificationFirst) t.be('a', 'NotificationResponse(pid=1, channel="c")');
+    t.step('a', 'step 4: SELECT pg_sleep(10) (in the background as q)');
+    t.background('a');
+    t.fe('a', 'Query("SELECT pg_sleep(10)")');
+    t.step('observer', 'step 5: wait until it sleeps');
+    t.step('a', 'step 6: cancel the running query');
+    t.fe('a', 'CancelRequest(pid=1)');
+    if (replyDuringCancel) t.be('a', 'ErrorResponse(C=57014)');
+    t.step('a', 'step 7: await q');
+    if (!replyDuringCancel) t.be('a', 'ErrorResponse(C=57014)');
+    t.settled('a');
+    return t.render();
+  };
+
+  it('is the order of the steps, not of the packets: a session shows what it received under its own next step', () => {
+    const one = run(true, true);
+    for (const [n, r] of [
+      [false, false],
+      [true, false],
+      [false, true],
+    ] as const)
+      expect(run(n, r)).to.equal(one);
+    expect(one.split('\n').slice(4, 6)).to.deep.equal([
+      'a -- step 3: wait for a notification on c',
+      'a <= BE NotificationResponse(pid=1, channel="c")',
+    ]);
+    expect(one).to.match(/step 7: await q\na FE=> Query\("SELECT pg_sleep\(10\)"\)\na FE=> CancelRequest\(pid=1\)\na <= BE ErrorResponse/);
+  });
+});
