@@ -381,7 +381,7 @@ class RunningScenario implements StepRun {
     if (result.kind === 'notification') this.transcript.pid(result.notification?.pid);
     const session = this.sessions.get(st.session) ?? before;
     const observed = summarize(result);
-    if (!this.wireLevel || st.session === OBSERVER) this.transcript.note(st.session, `=> ${observed}`);
+    if (!this.wireLevel || st.session === OBSERVER) this.transcript.result(st.session, `=> ${observed}`);
     this.ctx.record?.(i, result);
     const failure = this.ctx.record
       ? undefined

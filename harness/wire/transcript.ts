@@ -69,6 +69,12 @@ export class Transcript {
     if (!this.inBackground.has(session)) this.release(session);
   }
 
+  /** What a step of the current session came to: its own, even while the session's background query is held. */
+  result(session: string, text: string): void {
+    if (this.keep && session === this.current) this.lines.push(`${session} -- ${text}`);
+    else this.note(session, text);
+  }
+
   /** `session` runs a query in the background: its lines wait for the step that awaits it. */
   background(session: string): void {
     this.inBackground.add(session);

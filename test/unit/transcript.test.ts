@@ -141,6 +141,7 @@ describe('the order of a transcript', () => {
     t.step('a', 'step 6: cancel the running query');
     t.fe('a', 'CancelRequest(pid=1)');
     if (replyDuringCancel) t.be('a', 'ErrorResponse(C=57014)');
+    t.result('a', '=> done');
     t.step('a', 'step 7: await q');
     if (!replyDuringCancel) t.be('a', 'ErrorResponse(C=57014)');
     t.settled('a');
@@ -159,6 +160,8 @@ describe('the order of a transcript', () => {
       'a -- step 3: wait for a notification on c',
       'a <= BE NotificationResponse(pid=1, channel="c")',
     ]);
-    expect(one).to.match(/step 7: await q\na FE=> Query\("SELECT pg_sleep\(10\)"\)\na FE=> CancelRequest\(pid=1\)\na <= BE ErrorResponse/);
+    expect(one).to.match(
+      /step 6: cancel the running query\na -- => done\na -- step 7: await q\na FE=> Query\("SELECT pg_sleep\(10\)"\)\na FE=> CancelRequest\(pid=1\)\na <= BE ErrorResponse/,
+    );
   });
 });
