@@ -40,6 +40,11 @@ type Label = { readonly kind: 'pid' | 'xid' | 'oid' } | { readonly kind: 'saved'
 
 export class Transcript {
   private readonly lines: string[] = [];
+  /** The session whose step runs now; lines of the others are held until their own next step. */
+  private current: string | undefined;
+  /** Sessions with a query in the background: their lines are held until it is awaited. */
+  private readonly inBackground = new Set<string>();
+  private readonly held = new Map<string, string[]>();
   private readonly values = new Map<string, Label>();
   /** Value -> its label, fixed by the last render. */
   private rendered = new Map<string, string>();
@@ -92,10 +97,6 @@ export class Transcript {
     this.inBackground.clear();
     for (const session of [...this.held.keys()].sort()) this.release(session);
   }
-
-  private current: string | undefined;
-  private readonly inBackground = new Set<string>();
-  private readonly held = new Map<string, string[]>();
 
   private release(session: string): void {
     this.lines.push(...(this.held.get(session) ?? []));
@@ -206,5 +207,6 @@ function isData(v: string, line: string): boolean {
   if (v.startsWith('-')) return false;
   const whole = (x: string) => new RegExp(`(?<![\\w-])${x}(?!\\w)`).test(line);
   // Five pids in a row in one line would be five sessions forked one after another: not a scenario's.
-  return new RegExp(`[\\w-]${v}(?!\\d)`).test(line) || [-2n, -1n, 1n, 2n].every((d) => whole(String(BigInt(v) + d)));
+  // Glued to a word ("note-13516"); a longer number that ends in the same digits is not that.
+  return new RegExp(`[A-Za-z_-]${v}(?!\\d)`).test(line) || [-2n, -1n, 1n, 2n].every((d) => whole(String(BigInt(v) + d)));
 }

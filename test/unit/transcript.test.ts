@@ -116,11 +116,12 @@ describe('a number that equals a pid by chance', () => {
     );
   });
 
-  it('is still a pid beside the pids of sessions forked one after another', () => {
+  it('is still a pid beside the pids of sessions forked one after another, or a pid that ends in the same digits', () => {
     const t = new Transcript();
-    for (const p of [700, 701, 702]) t.pid(p);
+    for (const p of [700, 701, 702, 3516, 13516]) t.pid(p);
     t.note('observer', '=> rows [["700","701","702"]]');
-    expect(t.render()).to.equal('observer -- => rows [["pid#1","pid#2","pid#3"]]\n');
+    t.note('observer', '=> rows [["3516","13516"]]');
+    expect(t.render()).to.equal('observer -- => rows [["pid#1","pid#2","pid#3"]]\nobserver -- => rows [["pid#4","pid#5"]]\n');
   });
 });
 

@@ -258,8 +258,11 @@ function worker($sock, array $connect): void
         $req = $next === false ? null : json_decode($next, true);
     } while ($req !== null);
     // The parent is gone or done with this session: the connection ends with Terminate.
-    $session?->close();
-    leave();
+    try {
+        $session?->close();
+    } finally {
+        leave();
+    }
 }
 
 /**
